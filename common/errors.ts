@@ -1,0 +1,87 @@
+// Errors are data: a code from this closed set, a message for people, and named fields
+// that survive every process and network hop. The UI maps codes to sentences in one table.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'AUTH_FAILED',
+  'TLS_FAILED',
+  'HOST_UNREACHABLE',
+  'TIMEOUT',
+  'NOT_IMAP4REV1',
+  'CONNECTION_LOST',
+  'PROTOCOL_ERROR',
+  'MAILBOX_GONE',
+  'SEARCH_SYNTAX',
+  'SECRET_UNAVAILABLE',
+  'PARSE_FAILED',
+  'STORE_FAILED',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorDataSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type ErrorData = z.infer<typeof errorDataSchema>;
+export type ErrorFields = NonNullable<ErrorData['fields']>;
+
+export class MaildockError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: ErrorFields;
+
+  constructor(code: ErrorCode, message: string, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MaildockError';
+    this.code = code;
+    this.fields = fields;
+  }
+
+  toData(): ErrorData {
+    return Object.keys(this.fields).length
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
+  }
+
+  static fromData(data: ErrorData): MaildockError {
+    return new MaildockError(data.code, data.message, data.fields ?? {});
+  }
+}
+
+export function isMaildockError(err: unknown): err is MaildockError {
+  return err instanceof MaildockError;
+}
+
+/** Any thrown value as error data; what is not ours becomes INTERNAL without leaking its stack. */
+export function toErrorData(err: unknown): ErrorData {
+  if (err instanceof MaildockError) return err.toData();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message };
+}
+
+/** Sentences a person understands, one per code; the UI and the CLI both use this table. */
+export const ERROR_TEXT: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'Some of what was entered is not valid.',
+  NOT_FOUND: 'That item no longer exists.',
+  ALREADY_EXISTS: 'That item exists already.',
+  AUTH_FAILED: 'The server refused the user name or password.',
+  TLS_FAILED: 'A secure connection could not be made (certificate or TLS settings).',
+  HOST_UNREACHABLE: 'The server could not be reached: check the host name and port.',
+  TIMEOUT: 'The server did not answer in time.',
+  NOT_IMAP4REV1: 'This server does not speak IMAP4rev1, which Maildock needs.',
+  CONNECTION_LOST: 'The connection to the server was lost.',
+  PROTOCOL_ERROR: 'The server answered in a way Maildock did not expect.',
+  MAILBOX_GONE: 'The folder no longer exists on the server.',
+  SEARCH_SYNTAX: 'The search could not be understood.',
+  SECRET_UNAVAILABLE: 'The stored password could not be read.',
+  PARSE_FAILED: 'The message could not be read completely.',
+  STORE_FAILED: 'The local mail store could not be written.',
+  CANCELLED: 'The operation was cancelled.',
+  INTERNAL: 'Something went wrong inside Maildock.',
+};

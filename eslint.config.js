@@ -1,0 +1,31 @@
+// Lint rules, including the layering of ARCHITECTURE.md: each layer may import only
+// what sits beneath it, and only main/app (plus preload/) may touch electron.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*'], message: 'This layer runs in a browser too: no Node built-ins.' };
+const electron = { group: ['electron', 'electron/*'], message: 'Only main/app and preload/ may import electron.' };
+const layer = (from, ...groups) => ({
+  files: [`${from}/**/*.ts`, `${from}/**/*.tsx`],
+  rules: { 'no-restricted-imports': ['error', { patterns: groups }] },
+});
+const notInto = (...dirs) =>
+  dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `This layer must not import ${d}/.` }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  layer('common', nodeBuiltins, electron, ...notInto('main', 'renderer', 'preload')),
+  layer('main/core', electron, ...notInto('app', 'server', 'cli', 'renderer', 'preload')),
+  layer('main/server', electron, ...notInto('app', 'renderer', 'preload')),
+  layer('main/cli', electron, ...notInto('app', 'server', 'renderer', 'preload')),
+  layer('renderer', nodeBuiltins, electron, ...notInto('main', 'preload')),
+);
