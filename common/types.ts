@@ -1,6 +1,7 @@
 // Domain shapes shared by the core, every transport and the UI. Schemas first; the types
 // are inferred from them so the two cannot drift.
 import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
 
 export const securitySchema = z.enum(['none', 'starttls', 'tls']);
 export type Security = z.infer<typeof securitySchema>;
@@ -129,7 +130,7 @@ export const searchHitSchema = z.strictObject({
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
 export const syncErrorSchema = z.strictObject({
-  code: z.string(),
+  code: z.enum(ERROR_CODES),
   message: z.string(),
   accountId: z.number().int().optional(),
   mailbox: z.string().optional(),

@@ -1,0 +1,281 @@
+#!/usr/bin/env node
+// `maildock`: the command line over the core service. Every command goes through
+// service.invoke with the contract's schemas; nothing here touches the store or IMAP.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { MethodName, MethodOutput } from '../../common/api.js';
+import { MaildockError, toErrorData, type ErrorData } from '../../common/errors.js';
+import type { Mailbox, MessageSummary, SearchHit } from '../../common/types.js';
+import { closeLogging, initLogging } from '../core/log.js';
+import { defaultDataDir } from '../core/paths.js';
+import { MaildockService } from '../core/service.js';
+import {
+  hitLine,
+  mailboxLine,
+  messageLine,
+  messageText,
+  printError,
+  printJson,
+  progressReporter,
+  stdio,
+  type Out,
+} from './output.js';
+
+class CliFailure extends Error {
+  constructor(readonly error: ErrorData) {
+    super(error.message);
+  }
+}
+
+interface Globals {
+  dataDir?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+  return n;
+};
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new MaildockError('INVALID_INPUT', 'Pipe the password in, e.g. `printf %s "$PASS" | maildock account add …`.');
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function withService<T>(cmd: Command, fn: (svc: MaildockService, out: Out) => Promise<T>): Promise<void> {
+  const g = cmd.optsWithGlobals<Globals>();
+  const out = stdio(!!g.json);
+  const dataDir = g.dataDir ?? defaultDataDir();
+  await initLogging({
+    dir: join(dataDir, 'logs'),
+    level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
+    pretty: !!g.verbose,
+  });
+  const svc = await MaildockService.open({
+    dataDir,
+    ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
+  });
+  try {
+    await fn(svc, out);
+  } finally {
+    await svc.close();
+    await closeLogging();
+  }
+}
+
+async function call<M extends MethodName>(svc: MaildockService, method: M, input: unknown): Promise<MethodOutput<M>> {
+  const r = await svc.invoke(method, input);
+  if (!r.ok) throw new CliFailure(r.error);
+  return r.value;
+}
+
+function show<T>(out: Out, value: T, text: (v: T) => string): void {
+  if (out.json) printJson(out, value);
+  else out.write(text(value));
+}
+
+const lines = <T>(items: T[], line: (t: T) => string, empty: string) =>
+  items.length ? items.map(line).join('\n') + '\n' : `${empty}\n`;
+
+export function buildProgram(): Command {
+  const program = new Command('maildock')
+    .description('Maildock: your mail, offline, searchable, with its own local mail stack.')
+    .option('--data-dir <dir>', 'where Maildock keeps its data (env MAILDOCK_DATA_DIR)')
+    .option('--json', 'machine-readable output')
+    .option('-v, --verbose', 'show logs on the terminal')
+    .showHelpAfterError();
+
+  const account = program.command('account').description('add, list and remove mail accounts');
+  account
+    .command('add')
+    .description('add an IMAP account (the connection is tested first); the password comes on stdin')
+    .requiredOption('--email <address>', 'the account\'s email address')
+    .option('--name <name>', 'your name as others see it')
+    .requiredOption('--imap-host <host>', 'IMAP server')
+    .requiredOption('--imap-port <port>', 'IMAP port', int('--imap-port'))
+    .addOption(new Option('--imap-security <mode>', 'IMAP security').choices(['none', 'starttls', 'tls']).default('tls'))
+    .option('--user <user>', 'login name (default: the email address)')
+    .requiredOption('--password-stdin', 'read the password from standard input')
+    .option('--smtp-host <host>', 'SMTP server, for sending')
+    .option('--smtp-port <port>', 'SMTP port', int('--smtp-port'))
+    .addOption(new Option('--smtp-security <mode>', 'SMTP security').choices(['none', 'starttls', 'tls']))
+    .action(async (o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const password = await readStdin();
+        const input = {
+          email: o.email,
+          ...(o.name ? { name: o.name } : {}),
+          imap: { host: o.imapHost, port: o.imapPort, security: o.imapSecurity, user: o.user ?? o.email },
+          ...(o.smtpHost
+            ? {
+                smtp: {
+                  host: o.smtpHost,
+                  port: o.smtpPort ?? (o.smtpSecurity === 'tls' ? 465 : 587),
+                  security: o.smtpSecurity ?? 'starttls',
+                  user: o.user ?? o.email,
+                },
+              }
+            : {}),
+          password,
+        };
+        const added = await call(svc, 'account.add', input);
+        show(out, added, (a) => `Added account ${a.id}: ${a.email} (${a.imap.host}:${a.imap.port})\n`);
+      }),
+    );
+  account
+    .command('list')
+    .description('list accounts')
+    .action(async (_o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const list = await call(svc, 'account.list', {});
+        show(out, list, (l) =>
+          lines(l, (a) => `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}`, 'No accounts yet: add one with `maildock account add`.'),
+        );
+      }),
+    );
+  account
+    .command('remove <id>')
+    .description('remove an account and everything synced for it')
+    .action(async (id: string, _o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const r = await call(svc, 'account.remove', { id: int('id')(id) });
+        show(out, r, () => `Removed account ${id}.\n`);
+      }),
+    );
+
+  program
+    .command('sync')
+    .description('sync every account: once, or keep watching (IDLE) until interrupted')
+    .option('--once', 'one complete pass, then exit (the default)')
+    .option('--watch', 'stay connected and sync as mail arrives')
+    .option('--account <id>', 'only this account', int('--account'))
+    .action(async (o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const bar = progressReporter(out);
+        svc.on('sync.progress', (p) => bar.update(p));
+        if (o.watch) {
+          svc.on('mail.new', (e) => !out.json && out.err(`\r\x1b[K${e.count} new message(s)\n`));
+          svc.on('sync.error', (e) => printError(out, e.error));
+          await svc.watch();
+          out.err('Watching for new mail. Press Ctrl-C to stop.\n');
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          bar.done();
+          return;
+        }
+        const summary = await call(svc, 'sync.run', o.account ? { accountId: o.account } : {});
+        bar.done();
+        show(out, summary, (s) => {
+          const errs = s.errors.map((e) => `  ${e.code}${e.mailbox ? ` in ${e.mailbox}` : ''}: ${e.message}\n`).join('');
+          return `${s.accounts} account(s), ${s.mailboxes} folder(s), ${s.messages} message(s), ${s.bodies} with bodies\n${errs}`;
+        });
+        if (summary.errors.length) process.exitCode = 1;
+      }),
+    );
+
+  const mailbox = program.command('mailbox').description('folders');
+  mailbox
+    .command('list')
+    .description('list folders with message and unread counts')
+    .option('--account <id>', 'only this account', int('--account'))
+    .action(async (o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const list = await call(svc, 'mailbox.list', o.account ? { accountId: o.account } : {});
+        show(out, list, (l: Mailbox[]) => lines(l, mailboxLine, 'No folders yet: run `maildock sync`.'));
+      }),
+    );
+
+  const message = program.command('message').description('read messages');
+  message
+    .command('list')
+    .description('the newest messages of a folder')
+    .requiredOption('--mailbox <path>', 'folder path, e.g. INBOX')
+    .option('--account <id>', 'the account, when several have this folder', int('--account'))
+    .option('--limit <n>', 'how many', int('--limit'), 50)
+    .option('--before <id>', 'the page after this message id', int('--before'))
+    .action(async (o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const page = await call(svc, 'message.list', {
+          path: o.mailbox,
+          limit: o.limit,
+          ...(o.account ? { accountId: o.account } : {}),
+          ...(o.before ? { before: o.before } : {}),
+        });
+        show(out, page, (p) => lines(p.messages, (m: MessageSummary) => messageLine(m), 'No messages.'));
+      }),
+    );
+  message
+    .command('show <id>')
+    .description('headers, text and attachments of a message')
+    .action(async (id: string, _o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const d = await call(svc, 'message.get', { id: int('id')(id) });
+        show(out, d, messageText);
+      }),
+    );
+
+  program
+    .command('search <query>')
+    .description(
+      'full-text search, newest first. Operators: from: to: subject: in:folder has:attachment is:unread is:flagged before:/after:YYYY-MM-DD "phrase" -term',
+    )
+    .option('--limit <n>', 'how many', int('--limit'), 20)
+    .option('--before <id>', 'the page after this message id', int('--before'))
+    .action(async (query: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const r = await call(svc, 'message.search', { query, limit: o.limit, ...(o.before ? { before: o.before } : {}) });
+        if (out.json) {
+          printJson(
+            out,
+            r.hits.map((h: SearchHit) => ({
+              id: h.message.id,
+              accountId: h.message.accountId,
+              mailbox: h.message.mailbox,
+              subject: h.message.subject,
+              from: h.message.from,
+              date: h.message.date,
+              flags: h.message.flags,
+              snippet: h.snippet,
+              highlights: h.highlights,
+            })),
+          );
+        } else {
+          out.write(lines(r.hits, (h) => hitLine(h, !!process.stdout.isTTY), 'Nothing found.'));
+        }
+      }),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    const json = argv.includes('--json');
+    printError(stdio(json), err instanceof CliFailure ? err.error : toErrorData(err));
+    return 1;
+  }
+}
+
+const isEntry = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+if (isEntry) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

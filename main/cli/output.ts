@@ -1,0 +1,113 @@
+// How the CLI speaks: JSON for machines, short aligned text for people, a progress line
+// on a terminal, and errors as a code plus a sentence.
+import { ERROR_TEXT, type ErrorData } from '../../common/errors.js';
+import type { Mailbox, MessageDetail, MessageSummary, SearchHit, SyncProgress } from '../../common/types.js';
+
+export interface Out {
+  json: boolean;
+  write(s: string): void;
+  err(s: string): void;
+  isTTY: boolean;
+}
+
+export function stdio(json: boolean): Out {
+  return {
+    json,
+    write: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    isTTY: !!process.stderr.isTTY,
+  };
+}
+
+export function printJson(out: Out, value: unknown): void {
+  out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printError(out: Out, error: ErrorData): void {
+  if (out.json) {
+    printJson(out, { error });
+    return;
+  }
+  out.err(`maildock: ${error.message}\n`);
+  const hint = ERROR_TEXT[error.code];
+  if (hint && hint !== error.message) out.err(`  (${error.code}: ${hint})\n`);
+  else out.err(`  (${error.code})\n`);
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+const shortDate = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const who = (m: MessageSummary) => m.from[0]?.name || m.from[0]?.address || '(no sender)';
+const marks = (m: MessageSummary) =>
+  `${m.flags.includes('\\Seen') ? ' ' : '●'}${m.flags.includes('\\Flagged') ? '★' : ' '}${m.hasAttachments ? '📎' : '  '}`;
+
+export function messageLine(m: MessageSummary): string {
+  return `${String(m.id).padStart(16)}  ${marks(m)} ${shortDate(m.date)}  ${pad(who(m), 24)}  ${m.subject || '(no subject)'}`;
+}
+
+export function mailboxLine(m: Mailbox): string {
+  const role = m.role ? ` [${m.role}]` : '';
+  return `${String(m.id).padStart(5)}  acct ${m.accountId}  ${pad(m.path + role, 40)} ${String(m.total).padStart(7)} msgs ${String(m.unread).padStart(6)} unread`;
+}
+
+export function hitLine(h: SearchHit, color: boolean): string {
+  let snippet = '';
+  let at = 0;
+  for (const [s, e] of h.highlights) {
+    snippet += h.snippet.slice(at, s) + (color ? `\x1b[1m${h.snippet.slice(s, e)}\x1b[0m` : `[${h.snippet.slice(s, e)}]`);
+    at = e;
+  }
+  snippet += h.snippet.slice(at);
+  return `${messageLine(h.message)}\n${' '.repeat(18)}${h.message.mailbox}: ${snippet.replace(/\s+/g, ' ')}`;
+}
+
+export function messageText(d: MessageDetail): string {
+  const m = d.message;
+  const addr = (l: MessageSummary['from']) => l.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+  const lines = [
+    `From:    ${addr(m.from)}`,
+    `To:      ${addr(m.to)}`,
+    ...(m.cc.length ? [`Cc:      ${addr(m.cc)}`] : []),
+    `Date:    ${m.date}`,
+    `Subject: ${m.subject}`,
+    `Folder:  ${m.mailbox}   Flags: ${m.flags.join(' ') || '-'}`,
+    '',
+  ];
+  if (d.parseError) lines.push(`[This message could not be read completely: ${d.parseError}]`, '');
+  lines.push(d.text ?? (d.html ? '[HTML only: open it in the app to read it]' : m.bodyState === 'pending' ? '[Body not downloaded yet]' : ''));
+  if (d.attachments.length) {
+    lines.push('', 'Attachments:');
+    for (const a of d.attachments) {
+      lines.push(`  ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${formatBytes(a.size)}${a.inline ? '  inline' : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A single self-rewriting line on a terminal; nothing at all when output is piped. */
+export function progressReporter(out: Out): { update(p: SyncProgress): void; done(): void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (!out.isTTY || out.json) return;
+      const now = Date.now();
+      if (now - last < 100 && p.done !== p.total) return;
+      last = now;
+      const width = 24;
+      const ratio = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+      const bar = '█'.repeat(Math.round(ratio * width)).padEnd(width, '░');
+      const where = p.mailbox ? ` ${p.mailbox}` : '';
+      out.err(`\r\x1b[K${p.phase.padEnd(9)} ${bar} ${p.done}/${p.total}${where}`);
+      shown = true;
+    },
+    done() {
+      if (shown) out.err('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,259 @@
+// The one object that implements the contract in common/api.ts on top of the store, the
+// sync engine, the secret store and the MIME pool. Every shell (CLI, desktop IPC, HTTP)
+// goes through `invoke`, which parses input and output with the contract's schemas.
+import { join } from 'node:path';
+import {
+  methods,
+  type Api,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type Result,
+} from '../../common/api.js';
+import { MaildockError, toErrorData } from '../../common/errors.js';
+import type { Account, AccountInput, SyncSummary } from '../../common/types.js';
+import { CoreEvents } from './events.js';
+import { getLogger } from './log.js';
+import { MimePool } from './mime/pool.js';
+import { EncryptedFileSecretStore } from './secrets/encrypted-file.js';
+import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
+import { Store } from './store/index.js';
+import { SearchIndex } from './store/search.js';
+import { AccountSync, type SyncError } from './sync/account-sync.js';
+import type { BodyParser } from './sync/bodies.js';
+import { connect } from './sync/connect.js';
+import { AccountWatcher, type WatchOptions } from './sync/watch.js';
+
+const log = getLogger('service');
+
+export interface ServiceOptions {
+  dataDir: string;
+  /** base64 key for the encrypted secret file (MAILDOCK_SECRET_KEY); else a key file. */
+  secretKey?: string;
+  secrets?: SecretStore;
+  parser?: BodyParser;
+  /** IMAP timeouts in ms. */
+  timeoutMs?: number;
+  /** Connection attempts per sync run. */
+  attempts?: number;
+}
+
+export class MaildockService {
+  readonly api: Api;
+  private readonly events = new CoreEvents();
+  private readonly search: SearchIndex;
+  private pool: MimePool | null = null;
+  private readonly errors = new Map<number, SyncError[]>();
+  private watchers: AccountWatcher[] = [];
+
+  private constructor(
+    readonly store: Store,
+    private readonly secrets: SecretStore,
+    private readonly opts: ServiceOptions,
+  ) {
+    this.search = new SearchIndex(store.db);
+    this.api = this.buildApi();
+  }
+
+  static async open(opts: ServiceOptions): Promise<MaildockService> {
+    const store = Store.open(join(opts.dataDir, 'maildock.db'));
+    try {
+      const secrets =
+        opts.secrets ??
+        (await EncryptedFileSecretStore.open({ dir: opts.dataDir, ...(opts.secretKey ? { key: opts.secretKey } : {}) }));
+      return new MaildockService(store, secrets, opts);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  /** The transport-neutral entry point: validated input in, a Result out, never a throw. */
+  async invoke<M extends MethodName>(method: M, input: unknown): Promise<Result<MethodOutput<M>>> {
+    const spec = methods[method];
+    if (!spec) return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}.` } };
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join('.') || 'input';
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `${path}: ${issue?.message ?? 'invalid'}`, fields: { path } },
+      };
+    }
+    try {
+      const fn = this.api[method] as (i: unknown) => Promise<unknown>;
+      const value = spec.output.parse(await fn(parsed.data)) as MethodOutput<M>;
+      return { ok: true, value };
+    } catch (err) {
+      const error = toErrorData(err);
+      if (error.code === 'INTERNAL') log.error({ err, method }, 'method failed');
+      return { ok: false, error };
+    }
+  }
+
+  on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void {
+    return this.events.on(event, fn);
+  }
+
+  private parser(): BodyParser {
+    if (this.opts.parser) return this.opts.parser;
+    this.pool ??= new MimePool();
+    return this.pool;
+  }
+
+  private async accountSync(account: Account): Promise<AccountSync> {
+    const password = await this.secrets.get(accountSecretKey(account.id));
+    if (password === null) {
+      throw new MaildockError('SECRET_UNAVAILABLE', `No password is stored for ${account.email}.`, {
+        accountId: account.id,
+      });
+    }
+    return new AccountSync({
+      store: this.store,
+      account,
+      password,
+      parser: this.parser(),
+      ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+      ...(this.opts.attempts ? { attempts: this.opts.attempts } : {}),
+      onProgress: (p) => this.events.emit('sync.progress', p),
+      onNew: (p) => this.events.emit('mail.new', p),
+    });
+  }
+
+  private account(id: number): Account {
+    const account = this.store.accounts.get(id);
+    if (!account) throw new MaildockError('NOT_FOUND', `There is no account ${id}.`, { accountId: id });
+    return account;
+  }
+
+  private async testConnection(input: AccountInput): Promise<string[]> {
+    const client = await connect(input.imap, input.password, { timeoutMs: this.opts.timeoutMs ?? 15_000 });
+    const caps = [...(client.capabilities as Map<string, unknown>).keys()];
+    await client.logout().catch(() => client.close());
+    return caps;
+  }
+
+  summary(): SyncSummary {
+    const { messages, bodies } = this.store.messages.counts();
+    return {
+      accounts: this.store.accounts.list().length,
+      mailboxes: this.store.mailboxes.count(),
+      messages,
+      bodies,
+      errors: [...this.errors.values()].flat(),
+    };
+  }
+
+  private buildApi(): Api {
+    return {
+      'account.test': async (input) => ({ capabilities: await this.testConnection(input) }),
+      'account.add': async (input) => {
+        await this.testConnection(input);
+        const { password, ...settings } = input;
+        const account = this.store.accounts.add(settings);
+        try {
+          await this.secrets.set(accountSecretKey(account.id), password);
+        } catch (err) {
+          this.store.accounts.remove(account.id);
+          throw err;
+        }
+        log.info({ accountId: account.id }, 'account added');
+        return account;
+      },
+      'account.list': async () => this.store.accounts.list(),
+      'account.remove': async ({ id }) => {
+        this.account(id);
+        const removed = this.store.accounts.remove(id);
+        await this.secrets.delete(accountSecretKey(id));
+        this.errors.delete(id);
+        return { removed };
+      },
+      'mailbox.list': async ({ accountId }) => this.store.mailboxes.list(accountId),
+      'message.list': async ({ mailboxId, accountId, path, limit, before }) => {
+        let id = mailboxId;
+        if (id === undefined) {
+          if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
+          const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
+          const found = accounts.map((a) => this.store.mailboxes.byPath(a.id, path)).filter((m) => m !== null);
+          if (found.length > 1) {
+            throw new MaildockError('INVALID_INPUT', `Several accounts have ${path}: name the account.`, { path });
+          }
+          if (!found[0]) throw new MaildockError('NOT_FOUND', `There is no mailbox ${path}.`, { path });
+          id = found[0].id;
+        } else if (!this.store.mailboxes.get(id)) {
+          throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
+        }
+        const messages = this.store.messages.list(id, limit, before);
+        return { messages, nextBefore: messages.length === limit ? messages.at(-1)!.id : null };
+      },
+      'message.get': async ({ id }) => {
+        let detail = this.store.messages.detail(id);
+        if (!detail) throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
+        if (detail.message.bodyState === 'pending') {
+          // What the user opens jumps the queue: fetched now on its own connection.
+          try {
+            const sync = await this.accountSync(this.account(detail.message.accountId));
+            await sync.fetchBodyNow(id);
+            detail = this.store.messages.detail(id) ?? detail;
+          } catch (err) {
+            log.warn({ messageId: id, code: toErrorData(err).code }, 'body fetch on open failed');
+          }
+        }
+        return detail;
+      },
+      'message.search': async ({ query, limit, before }) => {
+        const found = this.search.search(query, { limit, ...(before !== undefined ? { before } : {}) });
+        const byId = new Map(this.store.messages.summaries(found.hits.map((h) => h.id)).map((m) => [m.id, m]));
+        const hits = found.hits.flatMap((h) => {
+          const message = byId.get(h.id);
+          return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
+        });
+        return { hits, nextBefore: found.nextBefore };
+      },
+      'sync.run': async ({ accountId }) => {
+        const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
+        for (const account of accounts) {
+          let errors: SyncError[];
+          try {
+            errors = await (await this.accountSync(account)).runOnce();
+          } catch (err) {
+            const e = toErrorData(err);
+            errors = [{ code: e.code, message: e.message, accountId: account.id }];
+          }
+          this.errors.set(account.id, errors);
+          for (const e of errors) {
+            this.events.emit('sync.error', { accountId: account.id, error: { code: e.code, message: e.message } });
+          }
+        }
+        return this.summary();
+      },
+      'sync.summary': async () => this.summary(),
+    };
+  }
+
+  /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */
+  async watch(opts: WatchOptions = {}): Promise<void> {
+    for (const account of this.store.accounts.list()) {
+      const sync = await this.accountSync(account);
+      const watcher = new AccountWatcher(sync, {
+        ...opts,
+        onError: (error) => {
+          this.events.emit('sync.error', { accountId: account.id, error });
+          opts.onError?.(error);
+        },
+      });
+      watcher.start();
+      this.watchers.push(watcher);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.watchers.map((w) => w.stop()));
+    this.watchers = [];
+    await this.pool?.close().catch(() => undefined);
+    this.pool = null;
+    this.store.close();
+  }
+}

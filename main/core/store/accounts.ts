@@ -1,0 +1,96 @@
+// Accounts as the user configured them. Passwords never enter this table: they live in
+// the SecretStore under the account's id.
+import { MaildockError } from '../../../common/errors.js';
+import type { Account, AccountInput } from '../../../common/types.js';
+import type { Db } from './db.js';
+
+interface AccountRow {
+  id: number;
+  email: string;
+  name: string | null;
+  imap_host: string;
+  imap_port: number;
+  imap_security: Account['imap']['security'];
+  imap_user: string;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: Account['imap']['security'] | null;
+  smtp_user: string | null;
+  created_at: string;
+}
+
+function toAccount(r: AccountRow): Account {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    imap: { host: r.imap_host, port: r.imap_port, security: r.imap_security, user: r.imap_user },
+    smtp:
+      r.smtp_host && r.smtp_port && r.smtp_security
+        ? {
+            host: r.smtp_host,
+            port: r.smtp_port,
+            security: r.smtp_security,
+            ...(r.smtp_user ? { user: r.smtp_user } : {}),
+          }
+        : null,
+    createdAt: r.created_at,
+  };
+}
+
+export class AccountStore {
+  constructor(private readonly db: Db) {}
+
+  add(input: Omit<AccountInput, 'password'>): Account {
+    const exists = this.db.prepare('SELECT 1 FROM accounts WHERE email = ?').get(input.email);
+    if (exists) {
+      throw new MaildockError('ALREADY_EXISTS', `An account for ${input.email} exists already.`, {
+        email: input.email,
+      });
+    }
+    const info = this.db
+      .prepare(
+        `INSERT INTO accounts (email, name, imap_host, imap_port, imap_security, imap_user,
+           smtp_host, smtp_port, smtp_security, smtp_user)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.email,
+        input.name ?? null,
+        input.imap.host,
+        input.imap.port,
+        input.imap.security,
+        input.imap.user,
+        input.smtp?.host ?? null,
+        input.smtp?.port ?? null,
+        input.smtp?.security ?? null,
+        input.smtp?.user ?? null,
+      );
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): Account | null {
+    const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  list(): Account[] {
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY id').all() as AccountRow[]).map(toAccount);
+  }
+
+  /** Removes the account and, through the foreign keys, everything synced for it. */
+  remove(id: number): boolean {
+    return this.db.transaction(() => {
+      // The FTS index has external content: its rows must go before the messages do.
+      this.db
+        .prepare(
+          `INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body)
+           SELECT 'delete', id, subject, sender, recipients, body FROM message_fts_content
+            WHERE id IN (SELECT id FROM messages WHERE account_id = ?)`,
+        )
+        .run(id);
+      this.db.prepare('DELETE FROM thread_refs WHERE account_id = ?').run(id);
+      return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+}

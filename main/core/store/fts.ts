@@ -1,0 +1,39 @@
+// The full-text index has external content: FTS5 keeps only its index, so removing a row
+// needs the exact values that were indexed. Every write to message_fts goes through here.
+import type { Address } from '../../../common/types.js';
+import type { Db } from './db.js';
+
+export interface FtsColumns {
+  subject: string;
+  sender: string;
+  recipients: string;
+  body: string;
+}
+
+/** Same text as the message_fts_content view builds in SQL, so snippets line up. */
+export function addressText(list: readonly Address[]): string {
+  return list.map((a) => `${a.name} ${a.address}`).join(' ');
+}
+
+export class FtsIndex {
+  private readonly insertStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO message_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.deleteStmt = db.prepare(
+      `INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body)
+       VALUES ('delete', ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  insert(id: number, c: FtsColumns): void {
+    this.insertStmt.run(id, c.subject, c.sender, c.recipients, c.body);
+  }
+
+  delete(id: number, c: FtsColumns): void {
+    this.deleteStmt.run(id, c.subject, c.sender, c.recipients, c.body);
+  }
+}

@@ -1,0 +1,185 @@
+// Mailboxes of each account with the sync state the engine resumes from.
+import type { Mailbox, MailboxRole } from '../../../common/types.js';
+import type { Db } from './db.js';
+
+export interface MailboxSyncState {
+  id: number;
+  accountId: number;
+  path: string;
+  uidValidity: string | null;
+  uidNext: number | null;
+  highestModseq: string | null;
+  headUid: number;
+  lowUid: number | null;
+  syncedModseq: string | null;
+}
+
+export interface ServerMailbox {
+  path: string;
+  name: string;
+  delimiter: string | null;
+  role: MailboxRole | null;
+}
+
+interface MailboxRow {
+  id: number;
+  account_id: number;
+  path: string;
+  name: string;
+  delimiter: string | null;
+  role: MailboxRole | null;
+  uid_validity: string | null;
+  uid_next: number | null;
+  highest_modseq: string | null;
+  head_uid: number;
+  low_uid: number | null;
+  synced_modseq: string | null;
+  total: number;
+  unread: number;
+}
+
+const SELECT = `SELECT mb.*,
+    (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
+    (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id AND (m.flags & 1) = 0) AS unread
+  FROM mailboxes mb`;
+
+function toMailbox(r: MailboxRow): Mailbox {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    path: r.path,
+    name: r.name,
+    delimiter: r.delimiter,
+    role: r.role,
+    uidValidity: r.uid_validity,
+    uidNext: r.uid_next,
+    highestModseq: r.highest_modseq,
+    total: r.total,
+    unread: r.unread,
+  };
+}
+
+function toState(r: MailboxRow): MailboxSyncState {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    path: r.path,
+    uidValidity: r.uid_validity,
+    uidNext: r.uid_next,
+    highestModseq: r.highest_modseq,
+    headUid: r.head_uid,
+    lowUid: r.low_uid,
+    syncedModseq: r.synced_modseq,
+  };
+}
+
+const ROLE_ORDER: Record<MailboxRole, number> = {
+  inbox: 0,
+  drafts: 1,
+  sent: 2,
+  archive: 3,
+  all: 4,
+  flagged: 5,
+  junk: 6,
+  trash: 7,
+};
+
+export class MailboxStore {
+  constructor(private readonly db: Db) {}
+
+  list(accountId?: number): Mailbox[] {
+    const rows = (
+      accountId === undefined
+        ? this.db.prepare(`${SELECT} ORDER BY account_id, path`).all()
+        : this.db.prepare(`${SELECT} WHERE account_id = ? ORDER BY path`).all(accountId)
+    ) as MailboxRow[];
+    return rows
+      .map(toMailbox)
+      .sort(
+        (a, b) =>
+          a.accountId - b.accountId ||
+          (a.role ? ROLE_ORDER[a.role] : 99) - (b.role ? ROLE_ORDER[b.role] : 99) ||
+          a.path.localeCompare(b.path),
+      );
+  }
+
+  get(id: number): Mailbox | null {
+    const row = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as MailboxRow | undefined;
+    return row ? toMailbox(row) : null;
+  }
+
+  byPath(accountId: number, path: string): Mailbox | null {
+    const row = this.db.prepare(`${SELECT} WHERE account_id = ? AND path = ?`).get(accountId, path) as
+      | MailboxRow
+      | undefined;
+    return row ? toMailbox(row) : null;
+  }
+
+  states(accountId: number): MailboxSyncState[] {
+    return (this.db.prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE account_id = ?').all(accountId) as MailboxRow[]).map(toState);
+  }
+
+  state(id: number): MailboxSyncState | null {
+    const row = this.db.prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE id = ?').get(id) as
+      | MailboxRow
+      | undefined;
+    return row ? toState(row) : null;
+  }
+
+  /** Inserts a new mailbox or refreshes its listing data; returns its id. */
+  upsert(accountId: number, m: ServerMailbox): number {
+    return this.db
+      .prepare(
+        `INSERT INTO mailboxes (account_id, path, name, delimiter, role) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, path) DO UPDATE SET name = excluded.name,
+           delimiter = excluded.delimiter, role = excluded.role
+         RETURNING id`,
+      )
+      .pluck()
+      .get(accountId, m.path, m.name, m.delimiter, m.role) as number;
+  }
+
+  /** A folder renamed on the server keeps its row (and its messages) under the new path. */
+  rename(id: number, m: ServerMailbox): void {
+    this.db
+      .prepare('UPDATE mailboxes SET path = ?, name = ?, delimiter = ?, role = ? WHERE id = ?')
+      .run(m.path, m.name, m.delimiter, m.role, id);
+  }
+
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id);
+  }
+
+  setServerStatus(id: number, s: { uidValidity?: string; uidNext?: number; highestModseq?: string | null; total?: number }): void {
+    this.db
+      .prepare(
+        `UPDATE mailboxes SET uid_validity = coalesce(?, uid_validity), uid_next = coalesce(?, uid_next),
+           highest_modseq = coalesce(?, highest_modseq), server_total = coalesce(?, server_total) WHERE id = ?`,
+      )
+      .run(s.uidValidity ?? null, s.uidNext ?? null, s.highestModseq ?? null, s.total ?? null, id);
+  }
+
+  setCursor(id: number, c: { headUid?: number; lowUid?: number | null; syncedModseq?: string | null }): void {
+    const sets: string[] = [];
+    const args: (number | string | null)[] = [];
+    if (c.headUid !== undefined) (sets.push('head_uid = ?'), args.push(c.headUid));
+    if (c.lowUid !== undefined) (sets.push('low_uid = ?'), args.push(c.lowUid));
+    if (c.syncedModseq !== undefined) (sets.push('synced_modseq = ?'), args.push(c.syncedModseq));
+    if (!sets.length) return;
+    this.db.prepare(`UPDATE mailboxes SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  /** After a UIDVALIDITY change every cached UID is meaningless: start again from scratch. */
+  resetSync(id: number, uidValidity: string): void {
+    this.db
+      .prepare(
+        `UPDATE mailboxes SET uid_validity = ?, uid_next = NULL, highest_modseq = NULL, head_uid = 0,
+           low_uid = NULL, synced_modseq = NULL WHERE id = ?`,
+      )
+      .run(uidValidity, id);
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM mailboxes').pluck().get() as number;
+  }
+}

@@ -1,0 +1,361 @@
+// The message repository: the only code that writes messages, bodies, attachments and
+// their full-text rows. Callers group calls in one transaction per batch.
+import type { Address, Attachment, MessageDetail, MessageSummary } from '../../../common/types.js';
+import type { Db } from './db.js';
+import { FtsIndex, addressText, type FtsColumns } from './fts.js';
+import { decodeFlags, encodeFlags } from './flags.js';
+import { ThreadStore } from './threads.js';
+
+export interface HeaderRecord {
+  uid: number;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  /** ms since the epoch */
+  date: number;
+  flags: string[];
+  modseq: string | null;
+  size: number;
+  hasAttachments: boolean;
+  structure: unknown;
+}
+
+export interface BodyRecord {
+  text: string | null;
+  html: string | null;
+  snippet: string;
+  attachments: Omit<Attachment, 'id'>[];
+  parseError: string | null;
+  /** Kept only when parsing failed, so the user can still read something. */
+  raw?: Buffer | null;
+}
+
+export interface PendingBody {
+  id: number;
+  mailboxId: number;
+  path: string;
+  uid: number;
+}
+
+const BODY_STATE = ['pending', 'ready', 'failed'] as const;
+// Far-future dates from broken clients are clamped so the id stays a safe integer.
+const MAX_DATE = Date.UTC(2200, 0, 1);
+const IDS_PER_MS = 1024;
+
+const SUMMARY_COLUMNS = `m.id, m.account_id, m.mailbox_id, mb.path, m.uid, m.message_id, m.thread_id,
+  m.subject, m.from_json, m.to_json, m.cc_json, m.date, m.flags, m.keywords, m.size, m.snippet,
+  m.has_attachments, m.body_state`;
+
+interface SummaryRow {
+  id: number;
+  account_id: number;
+  mailbox_id: number;
+  path: string;
+  uid: number;
+  message_id: string | null;
+  thread_id: number | null;
+  subject: string;
+  from_json: string;
+  to_json: string;
+  cc_json: string;
+  date: number;
+  flags: number;
+  keywords: string | null;
+  size: number;
+  snippet: string;
+  has_attachments: number;
+  body_state: number;
+}
+
+function toSummary(r: SummaryRow): MessageSummary {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    mailboxId: r.mailbox_id,
+    mailbox: r.path,
+    uid: r.uid,
+    messageId: r.message_id,
+    threadId: r.thread_id,
+    subject: r.subject,
+    from: JSON.parse(r.from_json) as Address[],
+    to: JSON.parse(r.to_json) as Address[],
+    cc: JSON.parse(r.cc_json) as Address[],
+    date: new Date(r.date).toISOString(),
+    flags: decodeFlags(r.flags, r.keywords),
+    size: r.size,
+    snippet: r.snippet,
+    hasAttachments: r.has_attachments === 1,
+    bodyState: BODY_STATE[r.body_state] ?? 'pending',
+  };
+}
+
+export function messageIdBase(date: number): number {
+  const ms = Number.isFinite(date) ? Math.min(Math.max(Math.trunc(date), 0), MAX_DATE) : 0;
+  return ms * IDS_PER_MS;
+}
+
+export class MessageStore {
+  private readonly fts: FtsIndex;
+  private readonly threads: ThreadStore;
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.fts = new FtsIndex(db);
+    this.threads = new ThreadStore(db);
+    this.s = {
+      maxIdIn: db.prepare('SELECT max(id) FROM messages WHERE id >= ? AND id < ?').pluck(),
+      byUid: db.prepare('SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?').pluck(),
+      insert: db.prepare(
+        `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs, thread_id,
+           subject, from_json, to_json, cc_json, date, flags, keywords, modseq, size, has_attachments, structure)
+         VALUES (@id, @accountId, @mailboxId, @uid, @messageId, @inReplyTo, @refs, @threadId,
+           @subject, @from, @to, @cc, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)`,
+      ),
+      setFlags: db.prepare(
+        'UPDATE messages SET flags = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE mailbox_id = ? AND uid = ?',
+      ),
+      ftsRow: db.prepare(
+        `SELECT m.id, m.subject, m.from_json, m.to_json, m.cc_json, b.text
+           FROM messages m LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?`,
+      ),
+      deleteRow: db.prepare('DELETE FROM messages WHERE id = ?'),
+      uids: db.prepare('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck(),
+      idsInMailbox: db.prepare('SELECT id FROM messages WHERE mailbox_id = ?').pluck(),
+      saveBody: db.prepare(
+        `INSERT INTO bodies (message_id, text, html, parse_error, raw) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, html = excluded.html,
+           parse_error = excluded.parse_error, raw = excluded.raw`,
+      ),
+      clearAttachments: db.prepare('DELETE FROM attachments WHERE message_id = ?'),
+      addAttachment: db.prepare(
+        `INSERT INTO attachments (message_id, part_id, filename, content_type, size, content_id, inline)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      markBody: db.prepare(
+        'UPDATE messages SET body_state = ?, snippet = ?, has_attachments = max(has_attachments, ?) WHERE id = ?',
+      ),
+      pending: db.prepare(
+        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
+           JOIN mailboxes mb ON mb.id = m.mailbox_id
+          WHERE m.account_id = ? AND m.body_state = 0 ORDER BY m.id DESC LIMIT ?`,
+      ),
+      pendingOne: db.prepare(
+        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
+           JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ? AND m.body_state = 0`,
+      ),
+      listMailbox: db.prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
+          WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
+      ),
+      summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ?`),
+      detail: db.prepare(
+        `SELECT m.in_reply_to, m.refs, b.text, b.html, b.parse_error FROM messages m
+           LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?`,
+      ),
+      attachments: db.prepare(
+        `SELECT id, part_id, filename, content_type, size, content_id, inline FROM attachments
+          WHERE message_id = ? ORDER BY id`,
+      ),
+      structure: db.prepare('SELECT structure FROM messages WHERE id = ?').pluck(),
+      count: db.prepare('SELECT count(*) FROM messages').pluck(),
+      countBodies: db.prepare('SELECT count(*) FROM messages WHERE body_state != 0').pluck(),
+    };
+  }
+
+  private allocateId(date: number): number {
+    let base = messageIdBase(date);
+    for (;;) {
+      const max = this.s.maxIdIn.get(base, base + IDS_PER_MS) as number | null;
+      if (max === null) return base;
+      if (max + 1 < base + IDS_PER_MS) return max + 1;
+      base += IDS_PER_MS;
+    }
+  }
+
+  /**
+   * Stores new messages of one mailbox; a UID already stored only has its flags refreshed,
+   * so replaying a batch after a crash cannot duplicate anything. Returns the new ids.
+   */
+  insertHeaders(accountId: number, mailboxId: number, records: readonly HeaderRecord[]): number[] {
+    const added: number[] = [];
+    for (const r of records) {
+      const existing = this.s.byUid.get(mailboxId, r.uid) as number | undefined;
+      const { bits, keywords } = encodeFlags(r.flags);
+      if (existing !== undefined) {
+        this.s.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
+        continue;
+      }
+      const id = this.allocateId(r.date);
+      const threadId = this.threads.assign(accountId, r);
+      this.s.insert.run({
+        id,
+        accountId,
+        mailboxId,
+        uid: r.uid,
+        messageId: r.messageId,
+        inReplyTo: r.inReplyTo,
+        refs: r.references.length ? JSON.stringify(r.references) : null,
+        threadId,
+        subject: r.subject,
+        from: JSON.stringify(r.from),
+        to: JSON.stringify(r.to),
+        cc: JSON.stringify(r.cc),
+        date: Math.trunc(r.date),
+        flags: bits,
+        keywords,
+        modseq: r.modseq,
+        size: r.size,
+        hasAttachments: r.hasAttachments ? 1 : 0,
+        structure: r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
+      });
+      this.fts.insert(id, {
+        subject: r.subject,
+        sender: addressText(r.from),
+        recipients: addressText([...r.to, ...r.cc]),
+        body: '',
+      });
+      added.push(id);
+    }
+    return added;
+  }
+
+  /** Returns whether the UID was known locally. */
+  setFlags(mailboxId: number, uid: number, flags: readonly string[], modseq: string | null): boolean {
+    const { bits, keywords } = encodeFlags(flags);
+    return this.s.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
+  }
+
+  private ftsColumns(id: number): FtsColumns | null {
+    const row = this.s.ftsRow.get(id) as
+      | { subject: string; from_json: string; to_json: string; cc_json: string; text: string | null }
+      | undefined;
+    if (!row) return null;
+    const to = JSON.parse(row.to_json) as Address[];
+    const cc = JSON.parse(row.cc_json) as Address[];
+    return {
+      subject: row.subject,
+      sender: addressText(JSON.parse(row.from_json) as Address[]),
+      recipients: addressText([...to, ...cc]),
+      body: row.text ?? '',
+    };
+  }
+
+  private deleteById(id: number): boolean {
+    const cols = this.ftsColumns(id);
+    if (!cols) return false;
+    this.fts.delete(id, cols);
+    this.s.deleteRow.run(id);
+    return true;
+  }
+
+  deleteUids(mailboxId: number, uids: Iterable<number>): number {
+    let n = 0;
+    for (const uid of uids) {
+      const id = this.s.byUid.get(mailboxId, uid) as number | undefined;
+      if (id !== undefined && this.deleteById(id)) n++;
+    }
+    return n;
+  }
+
+  deleteMailboxMessages(mailboxId: number): number {
+    let n = 0;
+    for (const id of this.s.idsInMailbox.all(mailboxId) as number[]) if (this.deleteById(id)) n++;
+    return n;
+  }
+
+  localUids(mailboxId: number): number[] {
+    return this.s.uids.all(mailboxId) as number[];
+  }
+
+  saveBody(id: number, body: BodyRecord): boolean {
+    const cols = this.ftsColumns(id);
+    if (!cols) return false;
+    this.fts.delete(id, cols);
+    const text = body.text ?? null;
+    this.s.saveBody.run(id, text, body.html, body.parseError, body.raw ?? null);
+    this.s.clearAttachments.run(id);
+    for (const a of body.attachments) {
+      this.s.addAttachment.run(id, a.partId, a.filename, a.contentType, a.size, a.contentId, a.inline ? 1 : 0);
+    }
+    const hasAttachments = body.attachments.some((a) => !a.inline) ? 1 : 0;
+    this.s.markBody.run(body.parseError && !text && !body.html ? 2 : 1, body.snippet, hasAttachments, id);
+    this.fts.insert(id, { ...cols, body: text ?? '' });
+    return true;
+  }
+
+  /** Messages still waiting for their body, newest first. */
+  pendingBodies(accountId: number, limit: number): PendingBody[] {
+    return this.s.pending.all(accountId, limit) as PendingBody[];
+  }
+
+  pendingBody(id: number): PendingBody | null {
+    return (this.s.pendingOne.get(id) as PendingBody | undefined) ?? null;
+  }
+
+  structure(id: number): unknown {
+    const s = this.s.structure.get(id) as string | null | undefined;
+    return s ? JSON.parse(s) : null;
+  }
+
+  list(mailboxId: number, limit: number, before?: number): MessageSummary[] {
+    const rows = this.s.listMailbox.all(mailboxId, before ?? Number.MAX_SAFE_INTEGER, limit) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  summary(id: number): MessageSummary | null {
+    const row = this.s.summary.get(id) as SummaryRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  summaries(ids: readonly number[]): MessageSummary[] {
+    return ids.map((id) => this.summary(id)).filter((m): m is MessageSummary => m !== null);
+  }
+
+  detail(id: number): MessageDetail | null {
+    const message = this.summary(id);
+    if (!message) return null;
+    const d = this.s.detail.get(id) as {
+      in_reply_to: string | null;
+      refs: string | null;
+      text: string | null;
+      html: string | null;
+      parse_error: string | null;
+    };
+    const attachments = (
+      this.s.attachments.all(id) as {
+        id: number;
+        part_id: string | null;
+        filename: string | null;
+        content_type: string;
+        size: number;
+        content_id: string | null;
+        inline: number;
+      }[]
+    ).map((a) => ({
+      id: a.id,
+      partId: a.part_id,
+      filename: a.filename,
+      contentType: a.content_type,
+      size: a.size,
+      contentId: a.content_id,
+      inline: a.inline === 1,
+    }));
+    return {
+      message,
+      inReplyTo: d.in_reply_to,
+      references: d.refs ? (JSON.parse(d.refs) as string[]) : [],
+      text: d.text,
+      html: d.html,
+      attachments,
+      parseError: d.parse_error,
+    };
+  }
+
+  counts(): { messages: number; bodies: number } {
+    return { messages: this.s.count.get() as number, bodies: this.s.countBodies.get() as number };
+  }
+}

@@ -1,0 +1,170 @@
+// Sync of one account: folder list, then headers of every folder (Inbox first), then
+// bodies. Connection failures are retried with backoff; an error in one folder is recorded
+// and the others go on.
+import type { ImapFlow } from 'imapflow';
+import { MaildockError, toErrorData, type ErrorCode } from '../../../common/errors.js';
+import type { Account, SyncPhase } from '../../../common/types.js';
+import type { Store } from '../store/index.js';
+import { getLogger } from '../log.js';
+import { connect } from './connect.js';
+import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
+import { syncMailbox } from './mailbox-sync.js';
+import { fetchBodiesIn, fetchPendingBodies, type BodyParser } from './bodies.js';
+
+const log = getLogger('sync');
+
+export interface SyncError {
+  code: ErrorCode;
+  message: string;
+  accountId?: number;
+  mailbox?: string;
+}
+
+export interface AccountSyncDeps {
+  store: Store;
+  account: Account;
+  password: string;
+  parser: BodyParser;
+  timeoutMs?: number;
+  headerBatch?: number;
+  bodyBatch?: number;
+  maxFetchBytes?: number;
+  /** Connection attempts per run before giving up (with exponential backoff between). */
+  attempts?: number;
+  backoffMs?: number;
+  onProgress?(p: { accountId: number; phase: SyncPhase; mailbox?: string; done: number; total: number }): void;
+  onNew?(p: { accountId: number; mailboxId: number; count: number }): void;
+}
+
+const RETRYABLE = new Set(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
+
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof MaildockError) return RETRYABLE.has(err.code);
+  const code = (err as { code?: string })?.code;
+  return code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class AccountSync {
+  private readonly vanished = new Set<number>();
+  private readonly d: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> & Pick<AccountSyncDeps, 'onProgress' | 'onNew'>;
+  private stopping = false;
+
+  constructor(deps: AccountSyncDeps) {
+    this.d = {
+      timeoutMs: 30_000,
+      headerBatch: 1000,
+      bodyBatch: 200,
+      maxFetchBytes: 4 * 1024 * 1024,
+      attempts: 4,
+      backoffMs: 500,
+      ...deps,
+    };
+  }
+
+  get accountId(): number {
+    return this.d.account.id;
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  async connect(): Promise<ImapFlow> {
+    const client = await connect(this.d.account.imap, this.d.password, {
+      timeoutMs: this.d.timeoutMs,
+      onExpunge: (e) => {
+        if (e.uid !== undefined) this.vanished.add(e.uid);
+      },
+    });
+    return client;
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number, mailbox?: string): void {
+    this.d.onProgress?.({ accountId: this.accountId, phase, done, total, ...(mailbox ? { mailbox } : {}) });
+  }
+
+  /** Headers of the given folders (all when omitted), on an open connection. */
+  async syncHeaders(client: ImapFlow, only?: readonly string[]): Promise<SyncError[]> {
+    const errors: SyncError[] = [];
+    this.progress('mailboxes', 0, 1);
+    const listed = await syncMailboxList(client, this.d.store, this.accountId);
+    const ordered = [...listed].sort((a, b) => rank(a) - rank(b));
+    const wanted = only ? ordered.filter((m) => only.includes(m.path)) : ordered;
+    for (const mb of wanted) {
+      if (this.stopping) break;
+      try {
+        const r = await syncMailbox(
+          {
+            client,
+            store: this.d.store,
+            accountId: this.accountId,
+            batchSize: this.d.headerBatch,
+            vanished: this.vanished,
+            progress: (done, total) => this.progress('headers', done, total, mb.path),
+            onNew: (count) => this.d.onNew?.({ accountId: this.accountId, mailboxId: mb.id, count }),
+          },
+          mb,
+        );
+        if (!r.skipped) log.debug({ mailbox: mb.path, ...r }, 'mailbox synced');
+      } catch (err) {
+        if (isRetryable(err) || !client.usable) throw err;
+        const e = toErrorData(err);
+        log.warn({ mailbox: mb.path, code: e.code, err }, 'mailbox sync failed');
+        errors.push({ code: e.code, message: e.message, accountId: this.accountId, mailbox: mb.path });
+      }
+    }
+    return errors;
+  }
+
+  async syncBodies(client: ImapFlow): Promise<number> {
+    return fetchPendingBodies(client, this.d.store, this.d.parser, this.accountId, {
+      batchSize: this.d.bodyBatch,
+      maxFetchBytes: this.d.maxFetchBytes,
+      progress: (done, total) => this.progress('bodies', done, total),
+      shouldStop: () => this.stopping,
+    });
+  }
+
+  /** One complete pass, reconnecting with backoff when the connection drops. */
+  async runOnce(opts: { bodies?: boolean } = {}): Promise<SyncError[]> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.d.attempts && !this.stopping; attempt++) {
+      if (attempt > 0) await sleep(this.d.backoffMs * 2 ** (attempt - 1));
+      let client: ImapFlow | undefined;
+      try {
+        this.progress('connect', 0, 1);
+        client = await this.connect();
+        const errors = await this.syncHeaders(client);
+        if (opts.bodies !== false) await this.syncBodies(client);
+        this.progress('done', 1, 1);
+        await client.logout().catch(() => undefined);
+        return errors;
+      } catch (err) {
+        lastError = err;
+        client?.close();
+        if (!isRetryable(err)) break;
+        log.info({ attempt, code: (err as { code?: string }).code }, 'connection lost, retrying');
+      }
+    }
+    const e = toErrorData(lastError);
+    return [{ code: e.code, message: e.message, accountId: this.accountId }];
+  }
+
+  /** Fetches one message's body now, ahead of the background queue. */
+  async fetchBodyNow(messageId: number): Promise<void> {
+    const pending = this.d.store.messages.pendingBody(messageId);
+    if (!pending) return;
+    const client = await this.connect();
+    try {
+      await fetchBodiesIn(client, this.d.store, this.d.parser, pending.path, [pending], this.d.maxFetchBytes);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+}
+
+function rank(m: ListedMailbox): number {
+  return m.role === 'inbox' ? 0 : m.role === 'sent' ? 1 : m.role === 'drafts' ? 2 : 3;
+}

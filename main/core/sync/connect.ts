@@ -1,0 +1,106 @@
+// One place that opens IMAP connections and turns every way a connection can fail into an
+// error code the UI can explain. The password is passed in, used, and never logged.
+import { ImapFlow } from 'imapflow';
+import { MaildockError } from '../../../common/errors.js';
+import type { ImapSettings } from '../../../common/types.js';
+
+export interface ConnectOptions {
+  /** Milliseconds for TCP connect, greeting and each socket read; tests shorten it. */
+  timeoutMs?: number;
+  /** Reports VANISHED UIDs (QRESYNC) to the sync engine instead of an event. */
+  onExpunge?: (e: { path: string; uid?: number; seq?: number }) => void;
+}
+
+const TLS_CODES = new Set([
+  'EPROTO',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ESOCKETTIMEDOUT']);
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'NoConnection', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
+
+interface ErrorLike {
+  code?: string;
+  message?: string;
+  authenticationFailed?: boolean;
+  responseText?: string;
+}
+
+/** Maps a connection or protocol failure to a MaildockError with a specific code. */
+export function classifyImapError(err: unknown, settings: Pick<ImapSettings, 'host' | 'port'>): MaildockError {
+  if (err instanceof MaildockError) return err;
+  const e = (err ?? {}) as ErrorLike;
+  const code = e.code ?? '';
+  const where = `${settings.host}:${settings.port}`;
+  const fields = { host: settings.host, port: settings.port, cause: code || null };
+  if (e.authenticationFailed) {
+    return new MaildockError('AUTH_FAILED', `The server at ${where} refused the user name or password.`, fields);
+  }
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_')) {
+    return new MaildockError('TLS_FAILED', `A secure connection to ${where} failed: ${e.message ?? code}.`, fields);
+  }
+  if (UNREACHABLE_CODES.has(code)) {
+    return new MaildockError('HOST_UNREACHABLE', `${where} could not be reached (${code}).`, fields);
+  }
+  if (TIMEOUT_CODES.has(code)) {
+    return new MaildockError('TIMEOUT', `${where} did not answer in time.`, fields);
+  }
+  if (LOST_CODES.has(code)) {
+    return new MaildockError('CONNECTION_LOST', `The connection to ${where} was lost.`, fields);
+  }
+  // An OpenSSL message without a code still means TLS went wrong (e.g. plaintext port with TLS).
+  if (/ssl|tls|certificate/i.test(e.message ?? '') && !e.responseText) {
+    return new MaildockError('TLS_FAILED', `A secure connection to ${where} failed: ${e.message}.`, fields);
+  }
+  return new MaildockError('PROTOCOL_ERROR', `${where}: ${e.responseText ?? e.message ?? 'unexpected answer'}`, fields);
+}
+
+export function createClient(settings: ImapSettings, password: string, opts: ConnectOptions = {}): ImapFlow {
+  const timeout = opts.timeoutMs ?? 30_000;
+  return new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.security === 'tls',
+    doSTARTTLS: settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
+    auth: { user: settings.user, pass: password },
+    logger: false,
+    qresync: true,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: Math.max(timeout, 60_000),
+    // Re-issue IDLE every minute: a connection that died silently fails on the DONE.
+    maxIdleTime: 60_000,
+    disableAutoIdle: true,
+    ...(opts.onExpunge ? { expungeHandler: async (e: { path: string; uid?: number; seq?: number }) => opts.onExpunge?.(e) } : {}),
+  });
+}
+
+/** Connects and checks the server is one Maildock can use; the caller closes the client. */
+export async function connect(settings: ImapSettings, password: string, opts: ConnectOptions = {}): Promise<ImapFlow> {
+  const client = createClient(settings, password, opts);
+  // imapflow also emits 'error' for socket failures; without a listener Node would crash.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw classifyImapError(err, settings);
+  }
+  const caps = client.capabilities as Map<string, unknown>;
+  if (!caps.has('IMAP4rev1') && !caps.has('IMAP4REV1')) {
+    await client.logout().catch(() => client.close());
+    throw new MaildockError(
+      'NOT_IMAP4REV1',
+      `${settings.host}:${settings.port} does not announce IMAP4rev1.`,
+      { host: settings.host, port: settings.port },
+    );
+  }
+  return client;
+}

@@ -1,0 +1,86 @@
+// What the header sync keeps of one FETCH response: the envelope, flags and a summary of
+// BODYSTRUCTURE (which parts are text, which are attachments) so bodies can be fetched
+// part by part later without asking the server again.
+import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
+import type { Address } from '../../../common/types.js';
+import type { HeaderRecord } from '../store/messages.js';
+
+export interface StructureAttachment {
+  part: string;
+  type: string;
+  size: number;
+  filename: string | null;
+  contentId: string | null;
+  inline: boolean;
+}
+
+export interface MessageStructure {
+  textParts: string[];
+  attachments: StructureAttachment[];
+}
+
+const MSGID = /<[^<>\s]{1,998}>/g;
+
+function addresses(list: MessageAddressObject[] | undefined): Address[] {
+  return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+}
+
+export function parseReferences(headers: Buffer | undefined): string[] {
+  if (!headers?.length) return [];
+  const text = headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const line = /^references:(.*)$/im.exec(text);
+  return line?.[1] ? [...new Set(line[1].match(MSGID) ?? [])].slice(-100) : [];
+}
+
+export function summarizeStructure(root: MessageStructureObject | undefined): MessageStructure | null {
+  if (!root) return null;
+  const out: MessageStructure = { textParts: [], attachments: [] };
+  const walk = (node: MessageStructureObject, depth: number): void => {
+    if (depth > 50) return;
+    if (node.childNodes?.length) {
+      for (const child of node.childNodes) walk(child, depth + 1);
+      return;
+    }
+    const part = node.part ?? '1';
+    const type = (node.type ?? 'application/octet-stream').toLowerCase();
+    const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
+    const isAttachment = node.disposition === 'attachment' || (filename !== null && node.disposition !== 'inline');
+    if (!isAttachment && (type === 'text/plain' || type === 'text/html')) {
+      out.textParts.push(part);
+    } else {
+      out.attachments.push({
+        part,
+        type,
+        size: node.size ?? 0,
+        filename,
+        contentId: node.id ?? null,
+        inline: node.disposition === 'inline' || (!!node.id && !isAttachment),
+      });
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+export function toHeaderRecord(msg: FetchMessageObject): HeaderRecord {
+  const env = msg.envelope;
+  const structure = summarizeStructure(msg.bodyStructure);
+  const headerDate = env?.date instanceof Date ? env.date.getTime() : NaN;
+  const internal = msg.internalDate instanceof Date ? msg.internalDate.getTime() : typeof msg.internalDate === 'string' ? Date.parse(msg.internalDate) : NaN;
+  return {
+    uid: msg.uid,
+    messageId: env?.messageId ?? null,
+    inReplyTo: env?.inReplyTo?.match(MSGID)?.[0] ?? null,
+    references: parseReferences(msg.headers),
+    subject: env?.subject ?? '',
+    from: addresses(env?.from),
+    to: addresses(env?.to),
+    cc: addresses(env?.cc),
+    date: Number.isFinite(headerDate) ? headerDate : Number.isFinite(internal) ? internal : 0,
+    flags: [...(msg.flags ?? [])],
+    modseq: msg.modseq !== undefined ? msg.modseq.toString() : null,
+    size: msg.size ?? 0,
+    hasAttachments: !!structure?.attachments.some((a) => !a.inline),
+    structure,
+  };
+}

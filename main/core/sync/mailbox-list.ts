@@ -1,0 +1,87 @@
+// Follows the server's folder list: new folders are added, renamed ones keep their
+// messages (recognised by an unchanged UIDVALIDITY), deleted ones go with their messages.
+import type { ImapFlow, ListResponse } from 'imapflow';
+import type { MailboxRole } from '../../../common/types.js';
+import type { Store } from '../store/index.js';
+
+export interface ServerStatus {
+  messages: number | null;
+  uidNext: number | null;
+  uidValidity: string | null;
+  highestModseq: string | null;
+}
+
+export interface ListedMailbox {
+  id: number;
+  path: string;
+  role: MailboxRole | null;
+  status: ServerStatus;
+}
+
+const ROLES: Record<string, MailboxRole> = {
+  '\\inbox': 'inbox',
+  '\\sent': 'sent',
+  '\\drafts': 'drafts',
+  '\\trash': 'trash',
+  '\\archive': 'archive',
+  '\\junk': 'junk',
+  '\\all': 'all',
+  '\\flagged': 'flagged',
+};
+
+export function roleOf(specialUse: string | undefined, path: string): MailboxRole | null {
+  if (path.toUpperCase() === 'INBOX') return 'inbox';
+  return specialUse ? (ROLES[specialUse.toLowerCase()] ?? null) : null;
+}
+
+function statusOf(l: ListResponse): ServerStatus {
+  const s = l.status;
+  return {
+    messages: s?.messages ?? null,
+    uidNext: s?.uidNext ?? null,
+    uidValidity: s?.uidValidity !== undefined ? s.uidValidity.toString() : null,
+    highestModseq: s?.highestModseq !== undefined ? s.highestModseq.toString() : null,
+  };
+}
+
+export async function syncMailboxList(client: ImapFlow, store: Store, accountId: number): Promise<ListedMailbox[]> {
+  const listed = (
+    await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
+  ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));
+
+  return store.tx(() => {
+    const local = store.mailboxes.states(accountId);
+    const serverPaths = new Set(listed.map((l) => l.path));
+    const localPaths = new Set(local.map((m) => m.path));
+    const arrived = listed.filter((l) => !localPaths.has(l.path));
+
+    for (const gone of local.filter((m) => !serverPaths.has(m.path))) {
+      const renamed = gone.uidValidity
+        ? arrived.find((l) => statusOf(l).uidValidity === gone.uidValidity && !localPaths.has(l.path))
+        : undefined;
+      if (renamed) {
+        store.mailboxes.rename(gone.id, {
+          path: renamed.path,
+          name: renamed.name,
+          delimiter: renamed.delimiter ?? null,
+          role: roleOf(renamed.specialUse, renamed.path),
+        });
+        localPaths.add(renamed.path);
+      } else {
+        store.messages.deleteMailboxMessages(gone.id);
+        store.mailboxes.remove(gone.id);
+      }
+    }
+
+    return listed.map((l) => {
+      const role = roleOf(l.specialUse, l.path);
+      const id = store.mailboxes.upsert(accountId, {
+        path: l.path,
+        name: l.name,
+        delimiter: l.delimiter ?? null,
+        role,
+      });
+      return { id, path: l.path, role, status: statusOf(l) };
+    });
+  });
+}

@@ -1,0 +1,226 @@
+// Headers, flags and expunges of one mailbox. The cursors head_uid/low_uid move only in
+// the transaction that stores the messages they pass, so a crash at any point resumes
+// from the last committed batch and a UID cursor never passes an unfetched UID.
+import type { FetchQueryObject, ImapFlow } from 'imapflow';
+import type { Store } from '../store/index.js';
+import type { MailboxSyncState } from '../store/mailboxes.js';
+import type { ListedMailbox } from './mailbox-list.js';
+import { toHeaderRecord } from './envelope.js';
+import type { HeaderRecord } from '../store/messages.js';
+
+export const HEADER_QUERY: FetchQueryObject = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  bodyStructure: true,
+  size: true,
+  internalDate: true,
+  headers: ['references'],
+};
+
+export interface MailboxSyncContext {
+  client: ImapFlow;
+  store: Store;
+  accountId: number;
+  batchSize: number;
+  /** UIDs reported VANISHED while this mailbox is selected. */
+  vanished: Set<number>;
+  progress(done: number, total: number): void;
+  onNew(count: number): void;
+}
+
+export interface MailboxSyncResult {
+  added: number;
+  removed: number;
+  flagsChanged: number;
+  skipped: boolean;
+}
+
+/** Nothing changed since the last complete sync: no need to even SELECT the mailbox. */
+export function unchanged(state: MailboxSyncState, listed: ListedMailbox): boolean {
+  const s = listed.status;
+  return (
+    state.lowUid === 1 &&
+    s.highestModseq !== null &&
+    state.syncedModseq === s.highestModseq &&
+    state.uidValidity === s.uidValidity &&
+    state.uidNext === s.uidNext
+  );
+}
+
+/** Compact UID set: 1,2,3,7 → "1:3,7". */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+async function fetchHeaders(client: ImapFlow, range: string): Promise<HeaderRecord[]> {
+  const out: HeaderRecord[] = [];
+  for await (const msg of client.fetch(range, HEADER_QUERY, { uid: true })) out.push(toHeaderRecord(msg));
+  return out;
+}
+
+async function searchUids(client: ImapFlow, range: string): Promise<number[]> {
+  const found = await client.search({ uid: range }, { uid: true });
+  return (found || []).sort((a, b) => a - b);
+}
+
+export async function syncMailbox(ctx: MailboxSyncContext, listed: ListedMailbox): Promise<MailboxSyncResult> {
+  const { client, store } = ctx;
+  const result: MailboxSyncResult = { added: 0, removed: 0, flagsChanged: 0, skipped: false };
+  let state = store.mailboxes.state(listed.id)!;
+  if (unchanged(state, listed)) return { ...result, skipped: true };
+
+  const lock = await client.getMailboxLock(listed.path);
+  ctx.vanished.clear();
+  try {
+    const box = client.mailbox;
+    if (!box) throw new Error(`${listed.path} could not be selected`);
+    const uidValidity = box.uidValidity.toString();
+    const selectModseq = box.highestModseq !== undefined ? box.highestModseq.toString() : null;
+
+    if (state.uidValidity !== null && state.uidValidity !== uidValidity) {
+      // Every cached UID is now meaningless: drop them all, never apply stale UIDs.
+      store.tx(() => {
+        result.removed += store.messages.deleteMailboxMessages(listed.id);
+        store.mailboxes.resetSync(listed.id, uidValidity);
+      });
+      state = store.mailboxes.state(listed.id)!;
+    } else if (state.uidValidity === null) {
+      store.mailboxes.setServerStatus(listed.id, { uidValidity });
+    }
+
+    // 1. Mail that arrived above the head.
+    if (state.lowUid !== null && box.exists > 0) {
+      const fresh = (await searchUids(client, `${state.headUid + 1}:*`)).filter((u) => u > state.headUid);
+      for (let i = 0; i < fresh.length; i += ctx.batchSize) {
+        const chunk = fresh.slice(i, i + ctx.batchSize);
+        const records = await fetchHeaders(client, uidSet(chunk));
+        const head = chunk.at(-1)!;
+        store.tx(() => {
+          result.added += store.messages.insertHeaders(ctx.accountId, listed.id, records).length;
+          store.mailboxes.setCursor(listed.id, { headUid: head });
+        });
+        ctx.progress(i + chunk.length, fresh.length);
+      }
+      if (fresh.length) ctx.onNew(fresh.length);
+      state = store.mailboxes.state(listed.id)!;
+    }
+
+    // 2. Flags and expunges of what is already here.
+    if (state.headUid > 0) {
+      const changed = await syncFlagsAndExpunges(ctx, state, box.exists, selectModseq);
+      result.flagsChanged += changed.flags;
+      result.removed += changed.removed;
+    } else if (selectModseq !== null) {
+      store.mailboxes.setCursor(listed.id, { syncedModseq: selectModseq });
+    }
+
+    // 3. The initial sync, newest first, resuming below low_uid.
+    if (state.lowUid !== 1) {
+      result.added += await syncOlder(ctx, listed.id, state, box.exists);
+    }
+
+    store.mailboxes.setServerStatus(listed.id, {
+      uidNext: box.uidNext,
+      highestModseq: selectModseq,
+      total: box.exists,
+    });
+  } finally {
+    lock.release();
+  }
+  return result;
+}
+
+async function syncOlder(
+  ctx: MailboxSyncContext,
+  mailboxId: number,
+  state: MailboxSyncState,
+  exists: number,
+): Promise<number> {
+  const { client, store } = ctx;
+  let added = 0;
+  const below = state.lowUid === null ? '1:*' : `1:${Math.max(state.lowUid - 1, 1)}`;
+  let uids = exists > 0 ? await searchUids(client, below) : [];
+  if (state.lowUid !== null) uids = uids.filter((u) => u < state.lowUid!);
+  if (state.lowUid === null) {
+    const head = uids.at(-1) ?? 0;
+    // Start with an empty stored range [head + 1, head]; each batch extends it downwards.
+    store.mailboxes.setCursor(mailboxId, { headUid: head, lowUid: head + 1 });
+  }
+  const total = uids.length;
+  for (let end = uids.length; end > 0; end -= ctx.batchSize) {
+    const chunk = uids.slice(Math.max(0, end - ctx.batchSize), end);
+    const records = await fetchHeaders(client, `${chunk[0]}:${chunk.at(-1)}`);
+    const low = end - ctx.batchSize <= 0 ? 1 : chunk[0]!;
+    store.tx(() => {
+      added += store.messages.insertHeaders(ctx.accountId, mailboxId, records).length;
+      store.mailboxes.setCursor(mailboxId, { lowUid: low });
+    });
+    ctx.progress(total - end + chunk.length, total);
+  }
+  if (uids.length === 0) store.mailboxes.setCursor(mailboxId, { lowUid: 1 });
+  return added;
+}
+
+async function syncFlagsAndExpunges(
+  ctx: MailboxSyncContext,
+  state: MailboxSyncState,
+  exists: number,
+  selectModseq: string | null,
+): Promise<{ flags: number; removed: number }> {
+  const { client, store } = ctx;
+  const id = state.id;
+  const qresync = client.enabled.has('QRESYNC');
+  const range = `1:${state.headUid}`;
+  const incremental = selectModseq !== null && state.syncedModseq !== null;
+  if (incremental && state.syncedModseq === selectModseq) return { flags: 0, removed: 0 };
+
+  const updates: { uid: number; flags: string[]; modseq: string | null }[] = [];
+  const lowUid = state.lowUid ?? state.headUid + 1;
+  const seen = new Set<number>();
+  for await (const msg of client.fetch(
+    range,
+    { uid: true, flags: true },
+    { uid: true, ...(incremental ? { changedSince: BigInt(state.syncedModseq!) } : {}) },
+  )) {
+    seen.add(msg.uid);
+    if (msg.uid >= lowUid) {
+      updates.push({ uid: msg.uid, flags: [...(msg.flags ?? [])], modseq: msg.modseq?.toString() ?? null });
+    }
+  }
+
+  let gone: number[];
+  if (incremental && qresync) {
+    gone = [...ctx.vanished];
+  } else {
+    // Without QRESYNC the only way to learn of expunges is to compare UID lists; skip it
+    // when the counts already agree.
+    const localCount = store.messages.localUids(id).length;
+    const serverInRange = incremental ? null : seen;
+    if (serverInRange) {
+      gone = store.messages.localUids(id).filter((u) => !serverInRange.has(u));
+    } else if (localCount > exists) {
+      const present = new Set(await searchUids(client, range));
+      gone = store.messages.localUids(id).filter((u) => !present.has(u));
+    } else {
+      gone = [];
+    }
+  }
+
+  let flags = 0;
+  let removed = 0;
+  store.tx(() => {
+    for (const u of updates) if (store.messages.setFlags(id, u.uid, u.flags, u.modseq)) flags++;
+    removed = store.messages.deleteUids(id, gone);
+    if (selectModseq !== null) store.mailboxes.setCursor(id, { syncedModseq: selectModseq });
+  });
+  return { flags, removed };
+}

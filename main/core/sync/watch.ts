@@ -1,0 +1,121 @@
+// Push: one connection sits in IDLE on the Inbox and wakes a second one that does the
+// syncing (imapflow runs one command at a time per connection). Other folders are checked
+// on a timer. Either connection is replaced with backoff when it drops or goes silent.
+import type { ImapFlow } from 'imapflow';
+import { toErrorData, type ErrorData } from '../../../common/errors.js';
+import { getLogger } from '../log.js';
+import { isRetryable, sleep, type AccountSync } from './account-sync.js';
+
+const log = getLogger('watch');
+
+export interface WatchOptions {
+  /** How often every folder is checked, in ms. */
+  pollMs?: number;
+  idlePath?: string;
+  maxBackoffMs?: number;
+  onError?(error: ErrorData): void;
+}
+
+export class AccountWatcher {
+  private stopped = false;
+  private worker: ImapFlow | null = null;
+  private idler: ImapFlow | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private pending: 'none' | 'inbox' | 'all' = 'none';
+  private timer: NodeJS.Timeout | null = null;
+  private readonly pollMs: number;
+  private readonly idlePath: string;
+  private readonly maxBackoffMs: number;
+  private idleLoop: Promise<void> | null = null;
+
+  constructor(
+    private readonly sync: AccountSync,
+    private readonly opts: WatchOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 5 * 60_000;
+    this.idlePath = opts.idlePath ?? 'INBOX';
+    this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
+  }
+
+  start(): void {
+    this.schedule('all');
+    this.timer = setInterval(() => this.schedule('all'), this.pollMs);
+    this.idleLoop = this.runIdle();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sync.stop();
+    if (this.timer) clearInterval(this.timer);
+    this.idler?.close();
+    await this.queue.catch(() => undefined);
+    await this.idleLoop?.catch(() => undefined);
+    await this.worker?.logout().catch(() => this.worker?.close());
+    this.worker = null;
+  }
+
+  /** Coalesces wake-ups: at most one sync runs and one waits. */
+  schedule(what: 'inbox' | 'all'): void {
+    if (this.stopped) return;
+    const queued = this.pending !== 'none';
+    if (what === 'all' || this.pending === 'none') this.pending = what;
+    if (queued) return;
+    this.queue = this.queue.then(async () => {
+      const job = this.pending;
+      this.pending = 'none';
+      if (job !== 'none') await this.runSync(job);
+    });
+  }
+
+  private async runSync(job: 'inbox' | 'all', attempt = 0): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (!this.worker?.usable) this.worker = await this.sync.connect();
+      const errors = await this.sync.syncHeaders(this.worker, job === 'inbox' ? [this.idlePath] : undefined);
+      for (const e of errors) this.opts.onError?.({ code: e.code, message: e.message });
+      await this.sync.syncBodies(this.worker);
+    } catch (err) {
+      this.worker?.close();
+      this.worker = null;
+      this.opts.onError?.(toErrorData(err));
+      if (!isRetryable(err) || this.stopped) return;
+      await sleep(this.backoff(attempt));
+      return this.runSync(job, attempt + 1);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = Math.min(this.maxBackoffMs, 1000 * 2 ** attempt);
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  private async runIdle(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        const client = await this.sync.connect();
+        this.idler = client;
+        const wake = () => this.schedule('inbox');
+        client.on('exists', wake);
+        client.on('expunge', wake);
+        client.on('flags', wake);
+        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+        await client.mailboxOpen(this.idlePath, { readOnly: true });
+        attempt = 0;
+        // A change that landed while (re)connecting is picked up now.
+        this.schedule('inbox');
+        while (!this.stopped && client.usable) {
+          // idle() returns after maxIdleTime; issuing it again doubles as a liveness check.
+          await Promise.race([client.idle(), closed]);
+        }
+      } catch (err) {
+        if (!this.stopped) log.info({ code: toErrorData(err).code }, 'idle connection failed');
+      } finally {
+        this.idler?.close();
+        this.idler = null;
+      }
+      if (this.stopped) break;
+      await sleep(this.backoff(attempt++));
+    }
+  }
+}
