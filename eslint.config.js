@@ -23,6 +23,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  { files: ['bin/**/*.js', 'scripts/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   layer('common', nodeBuiltins, electron, ...notInto('main', 'renderer', 'preload')),
   layer('main/core', electron, ...notInto('app', 'server', 'cli', 'renderer', 'preload')),
   layer('main/server', electron, ...notInto('app', 'renderer', 'preload')),

@@ -162,9 +162,13 @@ export class MailboxStore {
   setCursor(id: number, c: { headUid?: number; lowUid?: number | null; syncedModseq?: string | null }): void {
     const sets: string[] = [];
     const args: (number | string | null)[] = [];
-    if (c.headUid !== undefined) (sets.push('head_uid = ?'), args.push(c.headUid));
-    if (c.lowUid !== undefined) (sets.push('low_uid = ?'), args.push(c.lowUid));
-    if (c.syncedModseq !== undefined) (sets.push('synced_modseq = ?'), args.push(c.syncedModseq));
+    const add = (column: string, value: number | string | null) => {
+      sets.push(`${column} = ?`);
+      args.push(value);
+    };
+    if (c.headUid !== undefined) add('head_uid', c.headUid);
+    if (c.lowUid !== undefined) add('low_uid', c.lowUid);
+    if (c.syncedModseq !== undefined) add('synced_modseq', c.syncedModseq);
     if (!sets.length) return;
     this.db.prepare(`UPDATE mailboxes SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
   }

@@ -51,7 +51,7 @@ export async function fetchBodiesIn(
   const byUid = new Map(items.map((p) => [p.uid, p]));
   const sizes = new Map<number, number>();
   const jobs: Promise<{ id: number; body: BodyRecord }>[] = [];
-  const lock = await client.getMailboxLock(path);
+  const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
     const query = { uid: true, size: true, source: { maxLength: maxFetchBytes } };
     for await (const msg of client.fetch(uidSet([...byUid.keys()]), query, { uid: true })) {

@@ -45,6 +45,9 @@ function statusOf(l: ListResponse): ServerStatus {
 }
 
 export async function syncMailboxList(client: ImapFlow, store: Store, accountId: number): Promise<ListedMailbox[]> {
+  // A server reports the selected mailbox's status as this session last saw it: leave it
+  // first (it was opened read-only, so CLOSE expunges nothing) to get fresh numbers.
+  if (client.mailbox) await client.mailboxClose();
   const listed = (
     await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
   ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));

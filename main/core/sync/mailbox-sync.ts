@@ -78,7 +78,8 @@ export async function syncMailbox(ctx: MailboxSyncContext, listed: ListedMailbox
   let state = store.mailboxes.state(listed.id)!;
   if (unchanged(state, listed)) return { ...result, skipped: true };
 
-  const lock = await client.getMailboxLock(listed.path);
+  // Read-only (EXAMINE): syncing never changes the server, and CLOSE on it expunges nothing.
+  const lock = await client.getMailboxLock(listed.path, { readOnly: true });
   ctx.vanished.clear();
   try {
     const box = client.mailbox;

@@ -1,0 +1,25 @@
+import { MaildockError } from '../../../common/errors.js';
+
+/**
+ * Where account passwords and tokens live: the OS keychain where one exists, an encrypted
+ * file otherwise. Values are never logged and never part of an error message.
+ */
+export interface SecretStore {
+  readonly kind: 'encrypted-file' | 'keychain';
+  /** The value, or null when no secret has that key. */
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  /** True when a secret was removed, false when there was none. */
+  delete(key: string): Promise<boolean>;
+  /** The keys held, sorted. */
+  list(): Promise<string[]>;
+}
+
+export function accountSecretKey(accountId: number): string {
+  if (!Number.isSafeInteger(accountId) || accountId <= 0) {
+    throw new MaildockError('INVALID_INPUT', 'An account id is a positive integer.', {
+      accountId: String(accountId),
+    });
+  }
+  return `account:${accountId}:password`;
+}

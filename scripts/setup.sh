@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Takes a fresh Debian machine to a ready Maildock: system packages, Node dependencies,
+# the compiled CLI. Safe to run again. Needs root (or sudo) for the Debian packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=(ca-certificates openssl)
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd isync notmuch)
+command -v node >/dev/null || want+=(nodejs npm)
+
+missing=()
+for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "Maildock needs Node.js 20 or newer (found $(node --version))." >&2
+  exit 1
+fi
+
+# The Electron binary is fetched by `npm start` where the network allows; package.json's
+# allowScripts keeps `npm ci` from failing where it does not.
+npm ci --no-audit --no-fund
+echo "Maildock is ready: try \`npx maildock --help\`."

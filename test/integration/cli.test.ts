@@ -1,0 +1,135 @@
+// The `maildock` command line end to end against a real Dovecot, including a sync killed
+// with SIGKILL halfway and a log that must never hold a password or a message body.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { runCli, startCli } from '../support/cli.js';
+import { dayAt, makeMail } from '../support/mail.js';
+
+let server: DovecotServer;
+let dataDir: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  server = await startDovecot();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'maildock-cli-'));
+  env = { MAILDOCK_DATA_DIR: dataDir, MAILDOCK_SECRET_KEY: randomBytes(32).toString('base64') };
+});
+afterEach(async () => {
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const addArgs = () => [
+  '--json', 'account', 'add', '--email', 'me@maildock.test', '--imap-host', '127.0.0.1',
+  '--imap-port', String(server.port), '--imap-security', 'none', '--user', server.user, '--password-stdin',
+];
+
+describe('maildock CLI', () => {
+  it('adds an account, syncs, lists, shows and searches', async () => {
+    await server.loadMaildir('INBOX', [
+      { raw: makeMail({ subject: 'Quarterly numbers', from: 'Carol <carol@example.test>', text: 'The zebrafish budget is attached.', date: dayAt(1) }) },
+      { raw: makeMail({ subject: 'Lunch', text: 'Pizza on Friday?', date: dayAt(2) }), flags: ['\\Seen'] },
+    ]);
+    const add = await runCli(addArgs(), env, `${server.password}\n`);
+    expect(add.code, add.stderr).toBe(0);
+    const account = JSON.parse(add.stdout);
+    expect(account).toMatchObject({ id: 1, email: 'me@maildock.test' });
+
+    const sync = await runCli(['--json', 'sync', '--once'], env);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(JSON.parse(sync.stdout)).toEqual({ accounts: 1, mailboxes: 6, messages: 2, bodies: 2, errors: [] });
+
+    const list = JSON.parse((await runCli(['--json', 'message', 'list', '--mailbox', 'INBOX'], env)).stdout);
+    expect(list.messages.map((m: { subject: string }) => m.subject)).toEqual(['Lunch', 'Quarterly numbers']);
+
+    const search = await runCli(['--json', 'search', 'zebrafish from:carol'], env);
+    expect(search.code, search.stderr).toBe(0);
+    const hits = JSON.parse(search.stdout);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ mailbox: 'INBOX', subject: 'Quarterly numbers', flags: [] });
+    expect(Object.keys(hits[0])).toEqual(expect.arrayContaining(['id', 'mailbox', 'subject', 'from', 'date', 'flags', 'snippet']));
+    expect(hits[0].snippet).toContain('zebrafish');
+
+    const shown = await runCli(['message', 'show', String(hits[0].id)], env);
+    expect(shown.stdout).toContain('Subject: Quarterly numbers');
+    expect(shown.stdout).toContain('The zebrafish budget is attached.');
+
+    const bad = await runCli(['--json', 'search', 'from:'], env);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.code).toBe('SEARCH_SYNTAX');
+
+    const boxes = await runCli(['mailbox', 'list'], env);
+    expect(boxes.stdout).toMatch(/INBOX \[inbox\]\s+2 msgs\s+1 unread/);
+  });
+
+  it('reports a wrong password with its code and exit status 1', async () => {
+    const r = await runCli(addArgs(), env, 'wrong-password\n');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('AUTH_FAILED');
+  });
+
+  it('a sync killed with SIGKILL resumes and converges: nothing lost, nothing doubled', async () => {
+    const n = 4000;
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: n }, (_, i) => ({ raw: makeMail({ subject: `kill ${i}`, date: dayAt(i), text: `word${i} `.repeat(40) }) })),
+    );
+    expect((await runCli(addArgs(), env, server.password)).code).toBe(0);
+    const dbPath = path.join(dataDir, 'maildock.db');
+    const count = (sql: string) => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return db.prepare(sql).pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    // Kill once during headers and once during bodies.
+    for (const [sql, threshold] of [
+      ['SELECT count(*) FROM messages', 1000],
+      ['SELECT count(*) FROM messages WHERE body_state != 0', 800],
+    ] as const) {
+      const { child, done } = startCli(['sync', '--once'], env);
+      for (let i = 0; i < 600; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (count(sql) >= threshold) break;
+      }
+      child.kill('SIGKILL');
+      const r = await done;
+      expect(r.signal).toBe('SIGKILL');
+      expect(count(sql)).toBeLessThan(n);
+    }
+    const finish = await runCli(['--json', 'sync', '--once'], env);
+    expect(finish.code, finish.stderr).toBe(0);
+    expect(JSON.parse(finish.stdout)).toMatchObject({ messages: n, bodies: n, errors: [] });
+    expect(count('SELECT count(DISTINCT uid) FROM messages')).toBe(n);
+    expect(count('SELECT count(DISTINCT message_id) FROM messages')).toBe(n);
+    // The full-text index holds each message once: a word of every message finds exactly it.
+    const search = JSON.parse((await runCli(['--json', 'search', 'word1234', '--limit', '5'], env)).stdout);
+    expect(search.map((h: { subject: string }) => h.subject)).toEqual(['kill 1234']);
+    expect(count(`SELECT count(*) FROM message_fts WHERE message_fts MATCH 'word3999'`)).toBe(1);
+  });
+
+  it('never writes the password or message bodies to its log', async () => {
+    const secretBody = 'confidential-body-words-7f3a';
+    await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'log check', text: secretBody }) }]);
+    const verbose = { ...env, MAILDOCK_LOG_LEVEL: 'trace' };
+    expect((await runCli(addArgs(), verbose, server.password)).code).toBe(0);
+    expect((await runCli(['sync', '--once'], verbose)).code).toBe(0);
+    const wrong = await runCli([...addArgs().slice(0, 4), 'other@maildock.test', ...addArgs().slice(5)], verbose, 'hunter2-wrong-pass');
+    expect(wrong.code).toBe(1);
+    const logDir = path.join(dataDir, 'logs');
+    const files = await readdir(logDir);
+    expect(files.length).toBeGreaterThan(0);
+    const text = (await Promise.all(files.map((f) => readFile(path.join(logDir, f), 'utf8')))).join('\n');
+    expect(text).toContain('account added');
+    expect(text).not.toContain(server.password);
+    expect(text).not.toContain('hunter2-wrong-pass');
+    expect(text).not.toContain(secretBody);
+  });
+});

@@ -1,0 +1,89 @@
+// Push through IDLE, reconnection after the server goes away, and hostile MIME that must
+// not stop a sync.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { accountInput, openService, type TestService } from '../support/service.js';
+import { makeMail } from '../support/mail.js';
+import { HOSTILE } from '../support/hostile-mime.js';
+
+let server: DovecotServer;
+let t: TestService;
+
+beforeEach(async () => {
+  server = await startDovecot();
+  t = await openService();
+  await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'already here' }) }]);
+  await t.call('account.add', accountInput(server));
+});
+afterEach(async () => {
+  await t?.close();
+  await server?.stop();
+});
+
+function waitFor<T>(fn: () => T | undefined, ms: number): Promise<T> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const v = fn();
+      if (v !== undefined) return resolve(v);
+      if (Date.now() - start > ms) return reject(new Error(`not within ${ms} ms`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+const inboxSubjects = (t: TestService) => {
+  const box = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX');
+  return box ? t.svc.store.messages.list(box.id, 100).map((m) => m.subject) : [];
+};
+
+describe('push', () => {
+  it('IDLE delivers a message appended on the server within 2 s', async () => {
+    await t.svc.watch({ pollMs: 60_000 });
+    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+    // Let the IDLE connection settle into IDLE before the new mail lands.
+    await new Promise((r) => setTimeout(r, 500));
+    const events: number[] = [];
+    t.svc.on('mail.new', (e) => events.push(e.count));
+    const appended = Date.now();
+    await server.append('INBOX', makeMail({ subject: 'pushed to you' }));
+    await waitFor(() => (inboxSubjects(t).includes('pushed to you') ? true : undefined), 2000);
+    expect(Date.now() - appended).toBeLessThan(2000);
+    expect(events).toEqual([1]);
+  });
+
+  it('reconnects after the server was down and picks up what arrived meanwhile', async () => {
+    await t.svc.watch({ pollMs: 60_000, maxBackoffMs: 500 });
+    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await server.start();
+    await server.append('INBOX', makeMail({ subject: 'after the outage' }));
+    await waitFor(() => (inboxSubjects(t).includes('after the outage') ? true : undefined), 10_000);
+  });
+});
+
+describe('hostile MIME', () => {
+  it('parses every hostile message in bounded time and keeps syncing the rest', async () => {
+    const names = Object.keys(HOSTILE);
+    await server.loadMaildir('INBOX', [
+      ...names.map((name) => ({ raw: HOSTILE[name]!() })),
+      { raw: makeMail({ subject: 'normal after hostile', text: 'still readable' }) },
+    ]);
+    const started = Date.now();
+    const summary = await t.call('sync.run');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(summary.errors).toEqual([]);
+    expect(summary.messages).toBe(names.length + 2);
+    expect(summary.bodies).toBe(names.length + 2);
+    const box = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
+    const normal = t.svc.store.messages.list(box.id, 100).find((m) => m.subject === 'normal after hostile')!;
+    expect((await t.call('message.get', { id: normal.id })).text).toContain('still readable');
+    // Every message is readable in some form: parsed text or HTML, or a recorded error.
+    for (const m of t.svc.store.messages.list(box.id, 100)) {
+      const d = await t.call('message.get', { id: m.id });
+      expect(d.text !== null || d.html !== null || d.parseError !== null, m.subject).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,204 @@
+// The sync engine against a real Dovecot: initial sync, server-side changes, UIDVALIDITY,
+// threads, and the server dying in the middle of it all.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { accountInput, openService, type TestService } from '../support/service.js';
+import { dayAt, makeMail } from '../support/mail.js';
+
+let server: DovecotServer;
+let t: TestService;
+
+beforeEach(async () => {
+  server = await startDovecot({ folders: ['Projects', 'Projects/2024'] });
+  t = await openService();
+});
+
+afterEach(async () => {
+  await t?.close();
+  await server?.stop();
+});
+
+async function addAccount() {
+  return t.call('account.add', accountInput(server));
+}
+
+function mailboxByPath(path: string) {
+  return t.svc.store.mailboxes.list().find((m) => m.path === path)!;
+}
+
+function subjects(path: string): string[] {
+  return t.svc.store.messages.list(mailboxByPath(path).id, 10_000).map((m) => m.subject);
+}
+
+describe('initial sync', () => {
+  it('stores every folder with roles, newest first, with bodies and attachments', async () => {
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: 30 }, (_, i) => ({
+        raw: makeMail({ subject: `inbox ${i}`, date: dayAt(i), text: `body of inbox message ${i}` }),
+        flags: i % 3 === 0 ? ['\\Seen'] : [],
+      })),
+    );
+    await server.loadMaildir('Sent', [{ raw: makeMail({ subject: 'sent one', date: dayAt(1) }) }]);
+    await server.loadMaildir('Projects/2024', [
+      {
+        raw: makeMail({
+          subject: 'report',
+          date: dayAt(2),
+          html: '<p>The <b>report</b></p>',
+          attachment: { filename: 'report.pdf', contentType: 'application/pdf', content: Buffer.alloc(5000, 7) },
+        }),
+      },
+    ]);
+    await addAccount();
+
+    const summary = await t.call('sync.run');
+    expect(summary).toMatchObject({ accounts: 1, messages: 32, bodies: 32, errors: [] });
+
+    const boxes = await t.call('mailbox.list');
+    const byPath = Object.fromEntries(boxes.map((b) => [b.path, b]));
+    expect(byPath.INBOX).toMatchObject({ role: 'inbox', total: 30, unread: 20 });
+    expect(byPath.Sent?.role).toBe('sent');
+    expect(byPath.Trash?.role).toBe('trash');
+    expect(byPath['Projects/2024']?.total).toBe(1);
+
+    const page = await t.call('message.list', { path: 'INBOX', limit: 10 });
+    expect(page.messages.map((m) => m.subject)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `inbox ${29 - i}`),
+    );
+    const next = await t.call('message.list', { path: 'INBOX', limit: 10, before: page.nextBefore! });
+    expect(next.messages[0]!.subject).toBe('inbox 19');
+
+    const report = (await t.call('message.list', { path: 'Projects/2024' })).messages[0]!;
+    expect(report.hasAttachments).toBe(true);
+    const detail = await t.call('message.get', { id: report.id });
+    expect(detail.html).toContain('<b>report</b>');
+    expect(detail.attachments).toEqual([
+      expect.objectContaining({ filename: 'report.pdf', contentType: 'application/pdf', size: 5000 }),
+    ]);
+    const first = await t.call('message.get', { id: page.messages[0]!.id });
+    expect(first.text).toContain('body of inbox message 29');
+  });
+
+  it('groups replies into threads by references, and by subject when they are missing', async () => {
+    const root = '<root@maildock.test>';
+    await server.loadMaildir('INBOX', [
+      { raw: makeMail({ subject: 'Plans', messageId: root, date: dayAt(1) }) },
+      { raw: makeMail({ subject: 'Re: Plans', inReplyTo: root, references: [root], date: dayAt(2), messageId: '<r1@maildock.test>' }) },
+      { raw: makeMail({ subject: 'RE: plans', date: dayAt(3) }) },
+      { raw: makeMail({ subject: 'Unrelated', date: dayAt(4) }) },
+    ]);
+    // The parent of this reply is in another folder and is synced after it.
+    await server.loadMaildir('Sent', [
+      { raw: makeMail({ subject: 'Re: Plans', inReplyTo: '<r1@maildock.test>', references: [root, '<r1@maildock.test>'], date: dayAt(5) }) },
+    ]);
+    await addAccount();
+    await t.call('sync.run');
+    const all = [...t.svc.store.messages.list(mailboxByPath('INBOX').id, 100), ...t.svc.store.messages.list(mailboxByPath('Sent').id, 100)];
+    const thread = (s: string) => all.filter((m) => m.subject.toLowerCase().includes(s)).map((m) => m.threadId);
+    const plans = thread('plans');
+    expect(plans).toHaveLength(4);
+    expect(new Set(plans).size).toBe(1);
+    expect(thread('unrelated')[0]).not.toBe(plans[0]);
+  });
+});
+
+describe('incremental sync follows the server', () => {
+  it('applies flag changes, expunges, new mail and folder create/rename/delete', async () => {
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: 20 }, (_, i) => ({ raw: makeMail({ subject: `m${i}`, date: dayAt(i) }) })),
+    );
+    await server.loadMaildir('Projects', [{ raw: makeMail({ subject: 'in projects' }) }]);
+    await addAccount();
+    await t.call('sync.run');
+    const before = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    const idOf = (s: string) => before.find((m) => m.subject === s)!.id;
+
+    await server.doveadm('flags', 'add', '-u', server.user, '\\Flagged \\Seen', 'mailbox', 'INBOX', 'uid', '1:3');
+    await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '4:5');
+    await server.append('INBOX', makeMail({ subject: 'brand new', date: dayAt(100) }));
+    await server.doveadm('mailbox', 'create', '-u', server.user, 'Fresh');
+    await server.doveadm('mailbox', 'rename', '-u', server.user, 'Projects', 'Renamed');
+    await server.doveadm('mailbox', 'delete', '-u', server.user, 'Renamed/2024');
+
+    const summary = await t.call('sync.run');
+    expect(summary.errors).toEqual([]);
+    const after = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    expect(after).toHaveLength(19);
+    expect(after.map((m) => m.subject)).not.toContain('m3');
+    expect(after.map((m) => m.subject)).not.toContain('m4');
+    expect(after[0]!.subject).toBe('brand new');
+    const m0 = after.find((m) => m.subject === 'm0')!;
+    expect(m0.flags).toEqual(expect.arrayContaining(['\\Seen', '\\Flagged']));
+    expect(m0.id).toBe(idOf('m0'));
+    expect(after.find((m) => m.subject === 'm5')!.flags).toEqual([]);
+
+    const paths = (await t.call('mailbox.list')).map((m) => m.path);
+    expect(paths).toContain('Fresh');
+    expect(paths).toContain('Renamed');
+    expect(paths).not.toContain('Projects');
+    expect(paths).not.toContain('Projects/2024');
+    expect(paths).not.toContain('Renamed/2024');
+    expect(subjects('Renamed')).toEqual(['in projects']);
+    // Removed messages are gone from search too.
+    expect((await t.call('message.search', { query: 'subject:m3' })).hits).toEqual([]);
+    expect((await t.call('message.search', { query: 'subject:new' })).hits).toHaveLength(1);
+  });
+
+  it('a resync with no change selects nothing and changes nothing', async () => {
+    await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'one' }) }]);
+    await addAccount();
+    await t.call('sync.run');
+    const snapshot = t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all();
+    const again = await t.call('sync.run');
+    expect(again).toMatchObject({ messages: 1, errors: [] });
+    expect(t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all()).toEqual(snapshot);
+  });
+
+  it('a UIDVALIDITY change discards the cached UIDs and refetches', async () => {
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: 5 }, (_, i) => ({ raw: makeMail({ subject: `v${i}`, date: dayAt(i) }) })),
+    );
+    await addAccount();
+    await t.call('sync.run');
+    const oldValidity = mailboxByPath('INBOX').uidValidity;
+    await server.doveadm('mailbox', 'update', '-u', server.user, '--uid-validity', '12345', 'INBOX');
+    await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '1');
+    const summary = await t.call('sync.run');
+    expect(summary.errors).toEqual([]);
+    const box = mailboxByPath('INBOX');
+    expect(box.uidValidity).toBe('12345');
+    expect(box.uidValidity).not.toBe(oldValidity);
+    expect(subjects('INBOX').sort()).toEqual(['v1', 'v2', 'v3', 'v4']);
+  });
+});
+
+describe('failures mid-sync', () => {
+  it('converges when Dovecot is killed and restarted in the middle of a sync', async () => {
+    const n = 3000;
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: n }, (_, i) => ({ raw: makeMail({ subject: `bulk ${i}`, date: dayAt(i), text: `text ${i} `.repeat(50) }) })),
+    );
+    await t.close();
+    t = await openService({ attempts: 6 });
+    await addAccount();
+    let killed = false;
+    t.svc.on('sync.progress', (p) => {
+      if (!killed && p.phase === 'bodies' && p.done > 200) {
+        killed = true;
+        void server.kill().then(() => setTimeout(() => void server.start(), 300));
+      }
+    });
+    const summary = await t.call('sync.run');
+    expect(killed).toBe(true);
+    expect(summary).toMatchObject({ messages: n, bodies: n, errors: [] });
+    const dupes = t.svc.store.db
+      .prepare('SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)')
+      .pluck()
+      .get();
+    expect(dupes).toBe(0);
+  });
+});
