@@ -200,5 +200,7 @@ describe('failures mid-sync', () => {
       .pluck()
       .get();
     expect(dupes).toBe(0);
+    // The external-content index matches its content exactly (throws when it does not).
+    t.svc.store.db.prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)").run();
   });
 });

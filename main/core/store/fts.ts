@@ -10,7 +10,7 @@ export interface FtsColumns {
   body: string;
 }
 
-/** Same text as the message_fts_content view builds in SQL, so snippets line up. */
+/** The text of an address list as the index sees it (stored in messages.sender / recipients). */
 export function addressText(list: readonly Address[]): string {
   return list.map((a) => `${a.name} ${a.address}`).join(' ');
 }

@@ -111,17 +111,15 @@ export class MessageStore {
       byUid: db.prepare('SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?').pluck(),
       insert: db.prepare(
         `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs, thread_id,
-           subject, from_json, to_json, cc_json, date, flags, keywords, modseq, size, has_attachments, structure)
+           subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords, modseq, size,
+           has_attachments, structure)
          VALUES (@id, @accountId, @mailboxId, @uid, @messageId, @inReplyTo, @refs, @threadId,
-           @subject, @from, @to, @cc, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)`,
+           @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)`,
       ),
       setFlags: db.prepare(
         'UPDATE messages SET flags = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE mailbox_id = ? AND uid = ?',
       ),
-      ftsRow: db.prepare(
-        `SELECT m.id, m.subject, m.from_json, m.to_json, m.cc_json, b.text
-           FROM messages m LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?`,
-      ),
+      ftsRow: db.prepare('SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?'),
       deleteRow: db.prepare('DELETE FROM messages WHERE id = ?'),
       uids: db.prepare('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck(),
       idsInMailbox: db.prepare('SELECT id FROM messages WHERE mailbox_id = ?').pluck(),
@@ -189,8 +187,11 @@ export class MessageStore {
         this.s.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
         continue;
       }
-      const id = this.allocateId(r.date);
-      const threadId = this.threads.assign(accountId, r);
+      const date = Number.isFinite(r.date) ? Math.trunc(r.date) : 0;
+      const sender = addressText(r.from);
+      const recipients = addressText([...r.to, ...r.cc]);
+      const id = this.allocateId(date);
+      const threadId = this.threads.assign(accountId, { ...r, date });
       this.s.insert.run({
         id,
         accountId,
@@ -204,7 +205,9 @@ export class MessageStore {
         from: JSON.stringify(r.from),
         to: JSON.stringify(r.to),
         cc: JSON.stringify(r.cc),
-        date: Math.trunc(r.date),
+        sender,
+        recipients,
+        date,
         flags: bits,
         keywords,
         modseq: r.modseq,
@@ -212,12 +215,7 @@ export class MessageStore {
         hasAttachments: r.hasAttachments ? 1 : 0,
         structure: r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
       });
-      this.fts.insert(id, {
-        subject: r.subject,
-        sender: addressText(r.from),
-        recipients: addressText([...r.to, ...r.cc]),
-        body: '',
-      });
+      this.fts.insert(id, { subject: r.subject, sender, recipients, body: '' });
       added.push(id);
     }
     return added;
@@ -229,19 +227,9 @@ export class MessageStore {
     return this.s.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
   }
 
+  /** Exactly what the index holds for a message, as the 'delete' command needs it. */
   private ftsColumns(id: number): FtsColumns | null {
-    const row = this.s.ftsRow.get(id) as
-      | { subject: string; from_json: string; to_json: string; cc_json: string; text: string | null }
-      | undefined;
-    if (!row) return null;
-    const to = JSON.parse(row.to_json) as Address[];
-    const cc = JSON.parse(row.cc_json) as Address[];
-    return {
-      subject: row.subject,
-      sender: addressText(JSON.parse(row.from_json) as Address[]),
-      recipients: addressText([...to, ...cc]),
-      body: row.text ?? '',
-    };
+    return (this.s.ftsRow.get(id) as FtsColumns | undefined) ?? null;
   }
 
   private deleteById(id: number): boolean {

@@ -1,0 +1,357 @@
+// Search execution in phases (ARCHITECTURE.md, Store). (1) Candidates: FTS5 walks its
+// matches newest first by rowid (message ids sort like dates, so ORDER BY rowid DESC costs
+// no sort and a date range is a rowid range), the message filters joined in, LIMIT applied.
+// A query without words walks messages by id the same way. (2) Snippets for the survivors.
+// The query language and its semantics are in search-query.ts.
+import type Database from 'better-sqlite3';
+import { MaildockError } from '../../../common/errors.js';
+import type { Db } from './db.js';
+import { FLAGGED, SEEN } from './flags.js';
+import { messageIdBase } from './messages.js';
+import {
+  MAILBOX_ROLE_NAMES,
+  isEmptyQuery,
+  parseSearchQuery,
+  type FlagName,
+  type SearchQuery,
+  type TextField,
+  type TextTerm,
+} from './search-query.js';
+
+export interface SearchOptions {
+  limit: number;
+  /** Paging: only messages strictly older than this message id (a previous `nextBefore`). */
+  before?: number;
+}
+
+export interface SearchIndexHit {
+  id: number;
+  /** Plain text; `highlights` are [start, end) offsets into it, in UTF-16 code units. */
+  snippet: string;
+  highlights: [number, number][];
+}
+
+export interface SearchPage {
+  hits: SearchIndexHit[];
+  /** The `before` of the next page when this one is full, else null. */
+  nextBefore: number | null;
+}
+
+export interface StatementPlan {
+  sql: string;
+  plan: string[];
+}
+
+const IDS_PER_MS = messageIdBase(1);
+const SNIPPET_TOKENS = 16;
+// FTS5 wraps matches in these; Unicode noncharacters, so mail text practically never holds them.
+const OPEN = '\uFDD0';
+const CLOSE = '\uFDD1';
+const MARKERS = `char(${OPEN.charCodeAt(0)}), char(${CLOSE.charCodeAt(0)}), '…', ${SNIPPET_TOKENS}`;
+const BODY_COLUMN = 3;
+
+const COLUMNS: Record<TextField, string | null> = {
+  any: null,
+  subject: 'subject',
+  sender: 'sender',
+  recipients: 'recipients',
+};
+
+/** SQL for each flag filter: [when required true, when required false]. */
+const FLAG_SQL: Record<FlagName, [string, string]> = {
+  seen: [`(m.flags & ${SEEN}) != 0`, `(m.flags & ${SEEN}) = 0`],
+  flagged: [`(m.flags & ${FLAGGED}) != 0`, `(m.flags & ${FLAGGED}) = 0`],
+  attachment: ['m.has_attachments != 0', 'm.has_attachments = 0'],
+};
+
+interface Step {
+  sql: string;
+  params: Record<string, string | number | bigint>;
+}
+
+interface Plan {
+  /** Each yields candidates newest first; several (one per folder) are merged. */
+  steps: Step[];
+  /** Words to highlight in snippets (free text only, not from:/to:/subject:); null: none. */
+  snippetMatch: string | null;
+}
+
+interface CandidateRow {
+  id: number;
+  snippet?: string;
+}
+
+/** A term as an FTS5 string: only the tokenizer, never the query syntax, sees the user's text. */
+export function ftsString(text: string): string {
+  let clean = '';
+  // A NUL ends an FTS5 string early ("unterminated string"): control characters become spaces.
+  for (const ch of text) clean += ch < ' ' || ch === '\u007f' ? ' ' : ch;
+  return `"${clean.replaceAll('"', '""')}"`;
+}
+
+function ftsTerm(t: TextTerm): string {
+  const column = COLUMNS[t.field];
+  return column ? `{${column}} : ${ftsString(t.text)}` : ftsString(t.text);
+}
+
+/** Local midnight starting the day `YYYY-MM-DD`, in ms since the epoch. */
+export function localDayStart(day: string): number {
+  const d = new Date(0);
+  d.setFullYear(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/**
+ * FTS5 snippet text with markers → plain text and [start, end) offsets. Runs of whitespace
+ * and control characters become one space, so the offsets are computed on the final text.
+ */
+export function plainSnippet(marked: string): { snippet: string; highlights: [number, number][] } {
+  let out = '';
+  const highlights: [number, number][] = [];
+  let open = -1;
+  let space = false;
+  for (const ch of marked) {
+    if (ch === OPEN) {
+      if (space && out.length > 0) out += ' ';
+      space = false;
+      open = out.length;
+    } else if (ch === CLOSE) {
+      if (open >= 0 && out.length > open) highlights.push([open, out.length]);
+      open = -1;
+    } else if (
+      ch <= ' ' ||
+      ch === '\u007f' ||
+      ch === '\u00a0' ||
+      ch === '\u2028' ||
+      ch === '\u2029'
+    ) {
+      space = true;
+    } else {
+      if (space && out.length > 0) {
+        // A highlight opened just before this space starts after it.
+        if (open === out.length) open++;
+        out += ' ';
+      }
+      space = false;
+      out += ch;
+    }
+  }
+  if (open >= 0 && out.length > open) highlights.push([open, out.length]);
+  return { snippet: out, highlights };
+}
+
+export class SearchIndex {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      mailboxes: db.prepare('SELECT id, path, role FROM mailboxes'),
+      bodySnippet: db
+        .prepare(
+          `SELECT snippet(message_fts, ${BODY_COLUMN}, ${MARKERS}) FROM message_fts
+            WHERE message_fts MATCH @match AND message_fts.rowid = @id`,
+        )
+        .pluck(),
+      bestSnippet: db
+        .prepare(
+          `SELECT snippet(message_fts, -1, ${MARKERS}) FROM message_fts
+            WHERE message_fts MATCH @match AND message_fts.rowid = @id`,
+        )
+        .pluck(),
+      messageSnippet: db.prepare('SELECT snippet FROM messages WHERE id = @id').pluck(),
+    };
+  }
+
+  /** Runs a query of the search language (search-query.ts), newest first. */
+  search(query: string, opts: SearchOptions): SearchPage {
+    checkOptions(opts);
+    const plan = this.plan(parseSearchQuery(query), opts);
+    if (!plan) return { hits: [], nextBefore: null };
+    let rows: CandidateRow[] = [];
+    for (const step of plan.steps)
+      rows.push(...(this.statement(step.sql).all(step.params) as CandidateRow[]));
+    if (plan.steps.length > 1) rows.sort((a, b) => b.id - a.id);
+    rows = rows.slice(0, opts.limit);
+    const hits = rows.map((r) => this.hit(r, plan.snippetMatch));
+    const last = hits.at(-1);
+    return { hits, nextBefore: last && hits.length === opts.limit ? last.id : null };
+  }
+
+  /** EXPLAIN QUERY PLAN of every statement `search` would run for this query. */
+  explain(query: string, opts: SearchOptions): StatementPlan[] {
+    checkOptions(opts);
+    const plan = this.plan(parseSearchQuery(query), opts);
+    if (!plan) return [];
+    const explain = (sql: string, params: Step['params']): StatementPlan => ({
+      sql,
+      plan: (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map(
+        (r) => r.detail,
+      ),
+    });
+    const out = plan.steps.map((s) => explain(s.sql, s.params));
+    if (plan.snippetMatch) {
+      for (const st of [this.s.bodySnippet, this.s.bestSnippet])
+        out.push(explain(st.source, { match: plan.snippetMatch, id: 0n }));
+    } else {
+      out.push(explain(this.s.messageSnippet.source, { id: 0 }));
+    }
+    return out;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  private hit(row: CandidateRow, snippetMatch: string | null): SearchIndexHit {
+    if (snippetMatch !== null) {
+      // The body around the match reads best; a match only in the subject or an address
+      // shows that field instead.
+      for (const st of [this.s.bodySnippet, this.s.bestSnippet]) {
+        const marked = st.get({ match: snippetMatch, id: BigInt(row.id) }) as
+          string | null | undefined;
+        const plain = plainSnippet(marked ?? '');
+        if (plain.highlights.length > 0) return { id: row.id, ...plain };
+      }
+    }
+    const snippet =
+      row.snippet ?? (this.s.messageSnippet.get({ id: row.id }) as string | undefined) ?? '';
+    return { id: row.id, snippet, highlights: [] };
+  }
+
+  /** The statements that find the candidates; null when nothing can match. */
+  private plan(q: SearchQuery, opts: SearchOptions): Plan | null {
+    if (isEmptyQuery(q)) return null;
+    const where: string[] = [];
+    const params: Step['params'] = { limit: opts.limit };
+
+    // Dates bound the id range; m.date keeps the bound exact where an id was clamped.
+    let hi = opts.before ?? Number.MAX_SAFE_INTEGER;
+    let lo = 0;
+    if (q.after !== null) {
+      const ms = localDayStart(q.after);
+      lo = Math.max(lo, messageIdBase(ms));
+      where.push('m.date >= @afterMs');
+      params.afterMs = ms;
+    }
+    if (q.before !== null) {
+      const ms = localDayStart(q.before);
+      const base = messageIdBase(ms);
+      if (base === ms * IDS_PER_MS) hi = Math.min(hi, base);
+      where.push('m.date < @beforeMs');
+      params.beforeMs = ms;
+    }
+    if (lo >= hi) return null;
+    // BigInt binds as INTEGER: better-sqlite3 binds a JS number as REAL, and FTS5 ignores a
+    // rowid bound that is not an INTEGER (a range then walks from the newest match, an
+    // equality matches any row).
+    params.lo = BigInt(lo);
+    params.hi = BigInt(hi);
+
+    const wanted = new Map<FlagName, boolean>();
+    for (const f of q.flags) {
+      if (wanted.has(f.flag) && wanted.get(f.flag) !== f.value) return null;
+      wanted.set(f.flag, f.value);
+    }
+    for (const [flag, value] of wanted) where.push(FLAG_SQL[flag][value ? 0 : 1]);
+
+    const folders = this.folders(q);
+    if (folders.include?.length === 0) return null;
+    if (!folders.include && folders.exclude.length > 0) {
+      where.push('m.mailbox_id NOT IN (SELECT value FROM json_each(@exclude))');
+      params.exclude = JSON.stringify(folders.exclude);
+    }
+
+    const positive = q.terms.filter((t) => !t.negated);
+    const negative = q.terms.filter((t) => t.negated);
+    const free = positive.filter((t) => t.field === 'any');
+    const snippetMatch = free.length > 0 ? free.map(ftsTerm).join(' AND ') : null;
+    const negMatch = negative.length > 0 ? negative.map(ftsTerm).join(' OR ') : null;
+
+    if (positive.length > 0) {
+      const pos = positive.map(ftsTerm).join(' AND ');
+      params.match = negMatch ? `(${pos}) NOT (${negMatch})` : pos;
+      if (folders.include) {
+        where.push('m.mailbox_id IN (SELECT value FROM json_each(@include))');
+        params.include = JSON.stringify(folders.include);
+      }
+      // CROSS JOIN fixes the loop order: the FTS5 walk outside, each match's row looked up
+      // by primary key, so the rowid order is the output order and LIMIT stops the walk.
+      const join = where.length > 0 ? ' CROSS JOIN messages m ON m.id = message_fts.rowid' : '';
+      const sql =
+        `SELECT message_fts.rowid AS id FROM message_fts${join}
+          WHERE message_fts MATCH @match AND message_fts.rowid < @hi AND message_fts.rowid >= @lo` +
+        where.map((w) => ` AND ${w}`).join('') +
+        ' ORDER BY message_fts.rowid DESC LIMIT @limit';
+      return { steps: [{ sql, params }], snippetMatch };
+    }
+
+    if (negMatch) {
+      where.push(
+        'NOT EXISTS (SELECT 1 FROM message_fts WHERE message_fts MATCH @neg AND message_fts.rowid = m.id)',
+      );
+      params.neg = negMatch;
+    }
+    const tail = where.map((w) => ` AND ${w}`).join('') + ' ORDER BY m.id DESC LIMIT @limit';
+    if (!folders.include) {
+      return {
+        steps: [
+          {
+            sql: `SELECT m.id, m.snippet FROM messages m WHERE m.id < @hi AND m.id >= @lo${tail}`,
+            params,
+          },
+        ],
+        snippetMatch: null,
+      };
+    }
+    // One walk of the (mailbox_id, id) index per folder, merged: an IN list there would sort.
+    const sql = `SELECT m.id, m.snippet FROM messages m WHERE m.mailbox_id = @mailbox AND m.id < @hi AND m.id >= @lo${tail}`;
+    return {
+      steps: folders.include.map((mailbox) => ({ sql, params: { ...params, mailbox } })),
+      snippetMatch: null,
+    };
+  }
+
+  /** in: terms as mailbox ids: include is null when no positive in: was given. */
+  private folders(q: SearchQuery): { include: number[] | null; exclude: number[] } {
+    if (q.mailboxes.length === 0) return { include: null, exclude: [] };
+    const all = this.s.mailboxes.all() as { id: number; path: string; role: string | null }[];
+    const roles: readonly string[] = MAILBOX_ROLE_NAMES;
+    const matching = (name: string): Set<number> => {
+      const lower = name.toLowerCase();
+      const byRole = roles.includes(lower);
+      return new Set(
+        all
+          .filter((mb) => mb.path.toLowerCase() === lower || (byRole && mb.role === lower))
+          .map((mb) => mb.id),
+      );
+    };
+    const exclude = new Set<number>();
+    for (const t of q.mailboxes) if (t.negated) for (const id of matching(t.name)) exclude.add(id);
+    const [first, ...rest] = q.mailboxes.filter((t) => !t.negated).map((t) => matching(t.name));
+    if (!first) return { include: null, exclude: [...exclude] };
+    return {
+      include: [...first].filter((id) => rest.every((set) => set.has(id)) && !exclude.has(id)),
+      exclude: [],
+    };
+  }
+}
+
+function checkOptions(opts: SearchOptions): void {
+  if (!Number.isSafeInteger(opts.limit) || opts.limit < 1) {
+    throw new MaildockError('INVALID_INPUT', 'The search limit must be a positive whole number.', {
+      limit: opts.limit,
+    });
+  }
+  if (opts.before !== undefined && (!Number.isSafeInteger(opts.before) || opts.before < 0)) {
+    throw new MaildockError('INVALID_INPUT', 'The search paging id must be a message id.', {
+      before: opts.before,
+    });
+  }
+}

@@ -1,0 +1,208 @@
+// The store on its own: migrations, message ids that sort like dates, idempotent inserts,
+// threads, the external-content index kept exact, and the plans of the hot queries.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate, openDatabase, schemaVersion } from '../../main/core/store/db.js';
+import { migrations } from '../../main/core/store/migrations/index.js';
+import { Store } from '../../main/core/store/index.js';
+import { messageIdBase, type HeaderRecord } from '../../main/core/store/messages.js';
+import { subjectKey } from '../../main/core/store/threads.js';
+import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
+
+function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
+  return {
+    uid,
+    messageId: `<m${uid}@t>`,
+    inReplyTo: null,
+    references: [],
+    subject: `subject ${uid}`,
+    from: [{ name: 'Alice', address: 'alice@example.test' }],
+    to: [{ name: '', address: 'bob@example.test' }],
+    cc: [],
+    date: Date.UTC(2024, 0, 1) + uid * 60_000,
+    flags: [],
+    modseq: null,
+    size: 100,
+    hasAttachments: false,
+    structure: null,
+    ...over,
+  };
+}
+
+function setup() {
+  const store = Store.open(':memory:');
+  const account = store.accounts.add({
+    email: 'me@example.test',
+    imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
+  });
+  const inbox = store.mailboxes.upsert(account.id, { path: 'INBOX', name: 'INBOX', delimiter: '/', role: 'inbox' });
+  return { store, accountId: account.id, inbox };
+}
+
+const ftsCount = (store: Store, q: string) =>
+  store.db.prepare('SELECT count(*) FROM message_fts WHERE message_fts MATCH ?').pluck().get(q) as number;
+
+const integrityCheck = (store: Store) =>
+  store.db.prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)").run();
+
+describe('migrations', () => {
+  it('each migration applies on top of the previous one and records its version', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-mig-'));
+    const file = path.join(dir, 'm.db');
+    for (let i = 1; i <= migrations.length; i++) {
+      const db = openDatabase(file, { migrations: migrations.slice(0, i) });
+      expect(schemaVersion(db)).toBe(migrations[i - 1]!.version);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+    }
+    const db = openDatabase(file);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['accounts', 'mailboxes', 'messages', 'bodies', 'attachments', 'threads', 'message_fts']));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('refuses a store written by a newer Maildock', () => {
+    const db = openDatabase(':memory:');
+    db.pragma('user_version = 999');
+    expect(() => migrate(db, migrations)).toThrow(/newer Maildock/);
+  });
+});
+
+describe('messages', () => {
+  it('gives ids that sort like dates, even for equal dates', () => {
+    const { store, accountId, inbox } = setup();
+    const same = Date.UTC(2024, 5, 1);
+    const ids = store.tx(() =>
+      store.messages.insertHeaders(accountId, inbox, [
+        header(1, { date: same }),
+        header(2, { date: same }),
+        header(3, { date: same - 1 }),
+        header(4, { date: NaN }),
+      ]),
+    );
+    expect(ids[0]).toBe(messageIdBase(same));
+    expect(ids[1]).toBe(messageIdBase(same) + 1);
+    expect(ids[2]!).toBeLessThan(ids[0]!);
+    expect(ids[3]).toBe(0);
+    expect(Number.isSafeInteger(messageIdBase(Date.UTC(9999, 0, 1)))).toBe(true);
+    expect(store.messages.list(inbox, 10).map((m) => m.uid)).toEqual([2, 1, 3, 4]);
+  });
+
+  it('a replayed batch refreshes flags and adds nothing twice, in the table or the index', () => {
+    const { store, accountId, inbox } = setup();
+    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]));
+    const again = store.tx(() =>
+      store.messages.insertHeaders(accountId, inbox, [header(1, { flags: ['\\Seen'] }), header(2)]),
+    );
+    expect(again).toEqual([]);
+    expect(store.messages.counts().messages).toBe(2);
+    expect(ftsCount(store, 'subject')).toBe(2);
+    expect(store.messages.list(inbox, 10).find((m) => m.uid === 1)!.flags).toEqual(['\\Seen']);
+  });
+
+  it('keeps the full-text index exact through body updates and deletes', () => {
+    const { store, accountId, inbox } = setup();
+    const [id] = store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1)]));
+    const body = { html: null, snippet: 's', attachments: [], parseError: null };
+    store.tx(() => store.messages.saveBody(id!, { ...body, text: 'first words' }));
+    store.tx(() => store.messages.saveBody(id!, { ...body, text: 'second words' }));
+    expect(ftsCount(store, 'first')).toBe(0);
+    expect(ftsCount(store, 'second')).toBe(1);
+    store.tx(() => store.messages.deleteUids(inbox, [1]));
+    expect(ftsCount(store, 'second OR alice OR subject')).toBe(0);
+    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(2), header(3)]));
+    // Compares the index with the content it was built from; throws when they differ.
+    expect(() => integrityCheck(store)).not.toThrow();
+    store.db.prepare("UPDATE messages SET subject = 'changed behind the index' WHERE uid = 2").run();
+    expect(() => integrityCheck(store)).toThrow(/malformed/);
+  });
+
+  it('removing an account removes its messages from the index too', () => {
+    const { store, accountId, inbox } = setup();
+    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]));
+    expect(store.accounts.remove(accountId)).toBe(true);
+    expect(store.messages.counts().messages).toBe(0);
+    expect(ftsCount(store, 'alice')).toBe(0);
+    expect(() => integrityCheck(store)).not.toThrow();
+  });
+
+  it('stores a failed parse with its error and the raw fallback', () => {
+    const { store, accountId, inbox } = setup();
+    const [id] = store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1)]));
+    store.messages.saveBody(id!, {
+      text: null,
+      html: null,
+      snippet: '',
+      attachments: [],
+      parseError: 'broken boundary',
+      raw: Buffer.from('raw bytes'),
+    });
+    const d = store.messages.detail(id!)!;
+    expect(d.parseError).toBe('broken boundary');
+    expect(d.message.bodyState).toBe('failed');
+    expect(store.db.prepare('SELECT raw FROM bodies WHERE message_id = ?').pluck().get(id)).toEqual(Buffer.from('raw bytes'));
+  });
+});
+
+describe('threads', () => {
+  it('normalises reply and forward prefixes and list tags', () => {
+    expect(subjectKey('Re: Fwd: [team] RE[2]:  Budget  plan')).toEqual({ key: 'budget plan', isReply: true });
+    expect(subjectKey('Budget plan')).toEqual({ key: 'budget plan', isReply: false });
+  });
+
+  it('joins a parent that arrives after its reply, and merges threads a message links', () => {
+    const { store, accountId, inbox } = setup();
+    store.tx(() =>
+      store.messages.insertHeaders(accountId, inbox, [
+        header(1, { messageId: '<c@t>', subject: 'Re: x', inReplyTo: '<b@t>', references: ['<a@t>', '<b@t>'] }),
+        header(2, { messageId: '<z@t>', subject: 'other' }),
+        header(3, { messageId: '<a@t>', subject: 'x' }),
+        header(4, { messageId: '<y@t>', subject: 'Re: other', references: ['<z@t>'] }),
+      ]),
+    );
+    const t = new Map(store.messages.list(inbox, 10).map((m) => [m.uid, m.threadId]));
+    expect(t.get(1)).toBe(t.get(3));
+    expect(t.get(2)).toBe(t.get(4));
+    expect(t.get(1)).not.toBe(t.get(2));
+  });
+
+  it('does not join unrelated messages that merely share a subject', () => {
+    const { store, accountId, inbox } = setup();
+    store.tx(() =>
+      store.messages.insertHeaders(accountId, inbox, [header(1, { subject: 'Hello' }), header(2, { subject: 'Hello' })]),
+    );
+    const [a, b] = store.messages.list(inbox, 10);
+    expect(a!.threadId).not.toBe(b!.threadId);
+  });
+});
+
+describe('flags', () => {
+  it('round-trips system flags and keywords', () => {
+    const enc = encodeFlags(['\\Seen', '\\Flagged', '$Label1', '\\Recent']);
+    expect(decodeFlags(enc.bits, enc.keywords)).toEqual(['\\Seen', '\\Flagged', '$Label1']);
+  });
+});
+
+describe('query plans of the hot paths', () => {
+  const plan = (store: Store, sql: string, ...args: unknown[]) =>
+    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
+
+  it('the message list and the body queue use their indexes without sorting', () => {
+    const { store } = setup();
+    const list = plan(
+      store,
+      'SELECT m.id FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?',
+      1, 1, 1,
+    );
+    expect(list).toContain('messages_mailbox');
+    expect(list).not.toContain('TEMP B-TREE');
+    const pending = plan(store, 'SELECT m.id FROM messages m WHERE m.account_id = ? AND m.body_state = 0 ORDER BY m.id DESC LIMIT ?', 1, 1);
+    expect(pending).toContain('messages_pending');
+    expect(pending).not.toContain('TEMP B-TREE');
+    const byUid = plan(store, 'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?', 1, 1);
+    expect(byUid).toMatch(/sqlite_autoindex_messages|USING INDEX/);
+  });
+});
