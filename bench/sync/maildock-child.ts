@@ -1,0 +1,72 @@
+// One phase of Maildock's side of the benchmark, in a process of its own so its peak RSS
+// is Maildock's alone. Prints one JSON line with the figures.
+import { MaildockService } from '../../main/core/service.js';
+import { AccountSync } from '../../main/core/sync/account-sync.js';
+import { MimePool } from '../../main/core/mime/pool.js';
+import { ms, summarize } from './stats.js';
+
+interface Job {
+  phase: 'headers' | 'full' | 'resync' | 'search';
+  dataDir: string;
+  secretKey: string;
+  imap?: { host: string; port: number; user: string; password: string };
+  queries?: Record<string, string>;
+  runs?: number;
+}
+
+const job = JSON.parse(process.argv[2]!) as Job;
+const svc = await MaildockService.open({ dataDir: job.dataDir, secretKey: job.secretKey, timeoutMs: 120_000 });
+const out: Record<string, unknown> = { phase: job.phase };
+try {
+  if (job.phase === 'headers' || job.phase === 'full') {
+    const { host, port, user, password } = job.imap!;
+    const r = await svc.invoke('account.add', {
+      email: `${user}@maildock.test`,
+      imap: { host, port, security: 'none', user },
+      password,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    const t0 = process.hrtime.bigint();
+    if (job.phase === 'headers') {
+      // Headers, flags and structure only: the first thing a user sees.
+      const pool = new MimePool();
+      const sync = new AccountSync({ store: svc.store, account: r.value, password, parser: pool, timeoutMs: 120_000 });
+      const errors = await sync.runOnce({ bodies: false });
+      await pool.close();
+      out.errors = errors;
+    } else {
+      const s = await svc.invoke('sync.run', {});
+      if (!s.ok) throw new Error(s.error.message);
+      out.errors = s.value.errors;
+      out.summary = s.value;
+    }
+    out.ms = ms(t0);
+    out.messages = svc.store.messages.counts().messages;
+    out.bodies = svc.store.messages.counts().bodies;
+  } else if (job.phase === 'resync') {
+    const t0 = process.hrtime.bigint();
+    const s = await svc.invoke('sync.run', {});
+    out.ms = ms(t0);
+    if (!s.ok) throw new Error(s.error.message);
+    out.errors = s.value.errors;
+  } else {
+    const results: Record<string, { p50: number; p95: number; hits: number }> = {};
+    for (const [kind, query] of Object.entries(job.queries!)) {
+      const samples: number[] = [];
+      let hits = 0;
+      for (let i = 0; i < (job.runs ?? 50); i++) {
+        const t0 = process.hrtime.bigint();
+        const r = await svc.invoke('message.search', { query, limit: 50 });
+        samples.push(ms(t0));
+        if (!r.ok) throw new Error(`${kind}: ${r.error.message}`);
+        hits = r.value.hits.length;
+      }
+      results[kind] = { ...summarize(samples.slice(5)), hits };
+    }
+    out.search = results;
+  }
+} finally {
+  await svc.close();
+}
+out.maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify(out)}\n`);

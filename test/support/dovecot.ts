@@ -1,0 +1,678 @@
+// A private Dovecot for integration tests and benchmarks: its own config, sockets, state,
+// log and Maildir under one temp folder, listening on a loopback port nobody else uses.
+// Started from the distribution's package (`dovecot -F -c FILE`) as a child process in its
+// own process group, so kill() can take down the master and every login/imap child at once.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+
+export interface DovecotServer {
+  host: '127.0.0.1';
+  port: number;
+  user: string;
+  password: string;
+  /** temp dir holding config, logs, mail */
+  root: string;
+  /** the user's Maildir (INBOX; other folders are sub-directories: LAYOUT=fs) */
+  maildir: string;
+  confPath: string;
+  /** Put raw messages into a folder by writing Maildir files (fast, for thousands), then force-resync. */
+  loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void>;
+  /** Same but through IMAP APPEND (slower, exercises the server like a real client). Resolves to the new UID. */
+  append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number>;
+  /** Runs `doveadm -c confPath ...args` and resolves to its stdout; rejects with its stderr on failure. */
+  doveadm(...args: string[]): Promise<string>;
+  /** Graceful shutdown (clients get BYE). Removes `root` unless keepData or MAILDOCK_KEEP_TEST_DIRS is set. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+  /** SIGKILL the master and its children; the data stays for start(). */
+  kill(): Promise<void>;
+  /** (Re)start on the same port with the same data; resolves once the port greets. */
+  start(): Promise<void>;
+  /** Last lines of the server's log (and early stderr), for failing-test diagnostics. */
+  logTail(lines?: number): string;
+}
+
+export interface MaildirMessage {
+  raw: Buffer;
+  /** IMAP flags: system flags (\Seen, \Answered, \Flagged, \Deleted, \Draft) and up to 26 keywords per folder */
+  flags?: string[];
+  /** defaults to the message's Date header, else now */
+  internalDate?: Date;
+}
+
+export interface StartDovecotOptions {
+  user?: string;
+  password?: string;
+  /** created (and subscribed) at start, besides INBOX and the special-use folders */
+  folders?: string[];
+  port?: number;
+}
+
+/** Owner of all mail; need not exist in /etc/passwd, but must not be root (Dovecot refuses). */
+const MAIL_UID = 5000;
+const MAIL_GID = 5000;
+const SPECIAL_USE = {
+  Drafts: '\\Drafts',
+  Sent: '\\Sent',
+  Trash: '\\Trash',
+  Archive: '\\Archive',
+  Junk: '\\Junk',
+};
+const SYSTEM_FLAG_LETTERS: Record<string, string> = {
+  '\\draft': 'D',
+  '\\flagged': 'F',
+  '\\answered': 'R',
+  '\\seen': 'S',
+  '\\deleted': 'T',
+};
+const KEYWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------
+// Process-exit cleanup: no dovecot may outlive the test process, no temp dir either.
+
+/** Servers whose temp dir still exists, running or not. */
+const live = new Set<Dovecot>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const server of live) server.killSync(!keepDirs());
+  });
+}
+
+/**
+ * The 'exit' hook does not run when the test process is SIGKILLed or dies on a signal, so a
+ * detached shell watches the parent and kills the server's process group if the parent goes.
+ * It leaves on its own as soon as the master exits (stop/kill), without touching the data.
+ */
+function spawnWatchdog(masterPid: number, root: string): void {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null; do',
+    '  kill -0 "$2" 2>/dev/null || exit 0',
+    '  sleep 1',
+    'done',
+    'kill -s KILL -- "-$2" 2>/dev/null',
+    '[ -n "$3" ] && rm -rf -- "$3"',
+    'exit 0',
+  ].join('\n');
+  const args = [
+    '-c',
+    script,
+    'watchdog',
+    String(process.pid),
+    String(masterPid),
+    keepDirs() ? '' : root,
+  ];
+  spawn('/bin/sh', args, { detached: true, stdio: 'ignore' }).unref();
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() =>
+        addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Resolves true once something on the port sends an IMAP `* OK` greeting. */
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let buf = '';
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(2000, () => done(false));
+    sock.once('error', () => done(false));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (buf.includes('\n')) done(buf.startsWith('* OK'));
+    });
+    sock.once('end', () => done(false));
+  });
+}
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: orphaned children are
+ * reaped by PID 1, which in some sandboxes takes over a second, and a zombie holds no port.
+ */
+function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}
+
+function tailOf(file: string, lines: number): string {
+  try {
+    const all = readFileSync(file, 'utf8').split('\n');
+    return all.slice(-lines - 1).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Maildir file names may not hold '/' or ':' (the info separator). */
+const maildirHost = os.hostname().replace(/\//g, '\\057').replace(/:/g, '\\072') || 'localhost';
+let uniqueCounter = 0;
+
+function headerDate(raw: Buffer): Date | undefined {
+  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('latin1');
+  const m = /^date:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head);
+  if (!m?.[1]) return undefined;
+  const d = new Date(m[1].replace(/\r?\n/g, ''));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Size of the message with CRLF line endings, which is what IMAP reports (RFC822.SIZE). */
+function virtualSize(raw: Buffer): number {
+  let bareLf = 0;
+  for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1))
+    if (i === 0 || raw[i - 1] !== 13) bareLf++;
+  return raw.length + bareLf;
+}
+
+// ---------------------------------------------------------------------------------------
+
+function dovecotConf(root: string, port: number): string {
+  const specialUse = Object.entries(SPECIAL_USE)
+    .map(
+      ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
+    )
+    .join('\n');
+  return `# Written by test/support/dovecot.ts: a private instance for one test run.
+base_dir = ${root}/run
+state_dir = ${root}/state
+log_path = ${root}/dovecot.log
+listen = 127.0.0.1
+protocols = imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_verbose = yes
+# Tests try wrong passwords on purpose; the default 2 s penalty would only slow them down.
+auth_failure_delay = 0
+first_valid_uid = ${MAIL_UID}
+last_valid_uid = ${MAIL_UID}
+first_valid_gid = ${MAIL_GID}
+last_valid_gid = ${MAIL_GID}
+# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
+mail_location = maildir:~/Maildir:LAYOUT=fs
+# A test server needs no durability; fsync would only add noise to benchmarks.
+mail_fsync = never
+mail_max_userip_connections = 50
+
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${root}/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${root}/users
+}
+
+namespace inbox {
+  inbox = yes
+  separator = /
+${specialUse}
+}
+
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  # ssl = no does not remove the imaps listener: it would grab 127.0.0.1:993.
+  inet_listener imaps {
+    port = 0
+  }
+}
+
+# Mail processes run as uid ${MAIL_UID} and must reach the stats writer.
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+`;
+}
+
+class Dovecot implements DovecotServer {
+  readonly host = '127.0.0.1' as const;
+  readonly maildir: string;
+  readonly confPath: string;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private removed = false;
+
+  constructor(
+    readonly root: string,
+    public port: number,
+    readonly user: string,
+    readonly password: string,
+    private readonly fixedPort: boolean,
+  ) {
+    this.maildir = path.join(root, 'home', user, 'Maildir');
+    this.confPath = path.join(root, 'dovecot.conf');
+  }
+
+  async prepare(): Promise<void> {
+    const home = path.join(this.root, 'home', this.user);
+    // mkdtemp makes 0700 folders: the auth (dovecot), login (dovenull) and mail (5000) users
+    // must all traverse the root.
+    await chmod(this.root, 0o755);
+    await mkdir(path.join(this.root, 'home'), { mode: 0o755 });
+    for (const dir of [
+      home,
+      this.maildir,
+      ...['cur', 'new', 'tmp'].map((d) => path.join(this.maildir, d)),
+    ]) {
+      await mkdir(dir, { mode: 0o700 });
+      await chown(dir, MAIL_UID, MAIL_GID);
+    }
+    await writeFile(
+      path.join(this.root, 'users'),
+      `${this.user}:{PLAIN}${this.password}:${MAIL_UID}:${MAIL_GID}::${home}::\n`,
+      { mode: 0o644 },
+    );
+    await writeFile(this.confPath, dovecotConf(this.root, this.port), { mode: 0o644 });
+  }
+
+  async start(): Promise<void> {
+    if (this.removed) throw new Error(`Dovecot data in ${this.root} was removed by stop()`);
+    if (this.child) return;
+    await this.launch();
+  }
+
+  /** The first start may pick a new port: another process can take one we chose but did not hold. */
+  async firstStart(): Promise<void> {
+    live.add(this);
+    installExitHook();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch();
+        return;
+      } catch (err) {
+        const portTaken = /address already in use/i.test(this.logTail(5));
+        if (!portTaken || this.fixedPort || attempt >= 3) throw err;
+        this.port = await freePort();
+        await writeFile(this.confPath, dovecotConf(this.root, this.port), { mode: 0o644 });
+      }
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const errFd = openSync(path.join(this.root, 'dovecot.stderr'), 'w');
+    let child: ChildProcess;
+    try {
+      // detached: its own process group, so one kill(-pid) reaches every child it forks.
+      child = spawn('dovecot', ['-F', '-c', this.confPath], {
+        detached: true,
+        stdio: ['ignore', errFd, errFd],
+      });
+    } finally {
+      closeSync(errFd);
+    }
+    let exited = false;
+    let spawnError: Error | undefined;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', () => {
+        exited = true;
+        if (this.child === child) this.child = undefined;
+        resolve();
+      });
+      child.once('error', (err) => {
+        exited = true;
+        spawnError = err;
+        if (this.child === child) this.child = undefined;
+        resolve();
+      });
+    });
+    const pid = child.pid;
+    if (pid === undefined) {
+      await this.exited;
+      throw new Error(
+        `could not run dovecot (is dovecot-imapd installed?): ${spawnError?.message}`,
+      );
+    }
+    // A forgotten server must not hold the test process open; the exit hook kills it.
+    child.unref();
+    this.child = child;
+    spawnWatchdog(pid, this.root);
+
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await greets(this.port))) {
+      if (exited || Date.now() > deadline) {
+        // Not waiting for the port here: it may belong to someone else.
+        child.ref();
+        this.killSync(false);
+        await this.exited;
+        throw new Error(
+          `dovecot did not start on 127.0.0.1:${this.port}${exited ? ' (it exited)' : ''}\n${this.logTail(30)}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  /** Waits until the master is reaped, its group is gone and the port can be bound again. */
+  private async waitDown(pid: number): Promise<void> {
+    await this.exited;
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
+    while (!(await portIsFree(this.port)) && Date.now() < deadline) await sleep(20);
+  }
+
+  async kill(): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    // The child is unref'd so a forgotten server cannot hold the test process open; while we
+    // wait for it to go, it must hold the event loop or a plain script would exit mid-await.
+    this.child?.ref();
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await this.waitDown(pid);
+  }
+
+  /** SIGKILLs the process group without waiting; for the 'exit' hook and failed starts. */
+  killSync(removeData: boolean): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (removeData) rmSync(this.root, { recursive: true, force: true });
+  }
+
+  async stop(opts: { keepData?: boolean } = {}): Promise<void> {
+    const child = this.child;
+    if (child?.pid !== undefined) {
+      const pid = child.pid;
+      child.ref();
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = await Promise.race([
+        this.exited.then(() => true),
+        new Promise<boolean>(
+          (resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS)),
+        ),
+      ]);
+      clearTimeout(timer);
+      // The master kills its children on shutdown; anything left over goes now.
+      if (groupAlive(pid) || !graceful) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await this.waitDown(pid);
+    }
+    if (!opts.keepData && !keepDirs() && !this.removed) {
+      this.removed = true;
+      live.delete(this);
+      await rm(this.root, { recursive: true, force: true });
+    }
+  }
+
+  logTail(lines = 40): string {
+    const log = tailOf(path.join(this.root, 'dovecot.log'), lines);
+    const err = tailOf(path.join(this.root, 'dovecot.stderr'), 10).trim();
+    return err ? `${log}\n[stderr]\n${err}` : log;
+  }
+
+  doveadm(...args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        'doveadm',
+        ['-c', this.confPath, ...args],
+        { maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (err)
+            reject(new Error(`doveadm ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
+          else resolve(stdout);
+        },
+      );
+    });
+  }
+
+  async folderExists(folder: string): Promise<boolean> {
+    const out = await this.doveadm('mailbox', 'list', '-u', this.user);
+    return out.split('\n').some((name) => name === folder);
+  }
+
+  async createFolders(folders: string[]): Promise<void> {
+    const existing = new Set((await this.doveadm('mailbox', 'list', '-u', this.user)).split('\n'));
+    const missing = folders.filter((f) => !existing.has(f) && f.toUpperCase() !== 'INBOX');
+    if (missing.length > 0)
+      await this.doveadm('mailbox', 'create', '-u', this.user, '-s', ...missing);
+  }
+
+  async loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void> {
+    await this.createFolders([folder]);
+    // Dovecot knows where a folder lives (mUTF-7 names, layout): ask rather than guess.
+    const dir = (await this.doveadm('mailbox', 'path', '-u', this.user, folder)).trim();
+    if (!dir) throw new Error(`doveadm gave no path for ${folder}`);
+    await this.ensureMaildir(dir);
+    const keywordLetter = await this.keywordLetters(dir, messages);
+
+    const write = (msg: MaildirMessage): void => {
+      const date = msg.internalDate ?? headerDate(msg.raw) ?? new Date();
+      const letters = new Set<string>();
+      for (const flag of msg.flags ?? []) {
+        const letter = SYSTEM_FLAG_LETTERS[flag.toLowerCase()] ?? keywordLetter.get(flag);
+        if (letter === undefined) throw new Error(`unsupported flag ${flag}`);
+        letters.add(letter);
+      }
+      const info = [...letters].sort().join('');
+      const secs = Math.floor(date.getTime() / 1000);
+      // Dovecot sorts new files by the time in the name, then the number after M: UIDs come
+      // out in date order, and in call order within one second.
+      const name = `${secs}.M${++uniqueCounter}P${process.pid}.${maildirHost},S=${msg.raw.length},W=${virtualSize(msg.raw)}:2,${info}`;
+      const file = path.join(dir, 'cur', name);
+      writeFileSync(file, msg.raw, { mode: 0o600 });
+      chownSync(file, MAIL_UID, MAIL_GID);
+      utimesSync(file, date, date);
+    };
+    // Synchronous writes: for thousands of small files they beat the thread pool's round trips.
+    for (const msg of messages) write(msg);
+    await this.doveadm('force-resync', '-u', this.user, folder);
+  }
+
+  /** Auto-created folders (special-use with `auto`) are listed before they exist on disk. */
+  private async ensureMaildir(dir: string): Promise<void> {
+    const rel = path.relative(this.maildir, dir);
+    if (rel.startsWith('..') || path.isAbsolute(rel))
+      throw new Error(`${dir} is outside ${this.maildir}`);
+    const dirs: string[] = [];
+    let cur = this.maildir;
+    for (const part of rel ? rel.split(path.sep) : []) dirs.push((cur = path.join(cur, part)));
+    dirs.push(...['cur', 'new', 'tmp'].map((d) => path.join(dir, d)));
+    for (const d of dirs) {
+      if (existsSync(d)) continue;
+      await mkdir(d, { mode: 0o700 });
+      await chown(d, MAIL_UID, MAIL_GID);
+    }
+  }
+
+  /** Maps keywords to Maildir letters through the folder's dovecot-keywords file, adding new ones. */
+  private async keywordLetters(
+    dir: string,
+    messages: MaildirMessage[],
+  ): Promise<Map<string, string>> {
+    const wanted = new Set<string>();
+    for (const m of messages) for (const f of m.flags ?? []) if (!f.startsWith('\\')) wanted.add(f);
+    const map = new Map<string, string>();
+    if (wanted.size === 0) return map;
+    const file = path.join(dir, 'dovecot-keywords');
+    const byIndex = new Map<number, string>();
+    try {
+      for (const line of (await readFile(file, 'utf8')).split('\n')) {
+        const m = /^(\d+) (.+)$/.exec(line);
+        if (m?.[1] && m[2]) byIndex.set(Number(m[1]), m[2]);
+      }
+    } catch {
+      // no keywords yet
+    }
+    for (const [i, kw] of byIndex) map.set(kw, KEYWORD_LETTERS[i] ?? '');
+    let changed = false;
+    for (const kw of wanted) {
+      if (map.has(kw)) continue;
+      let i = 0;
+      while (byIndex.has(i)) i++;
+      if (i >= KEYWORD_LETTERS.length) throw new Error(`more than 26 keywords in ${dir}`);
+      byIndex.set(i, kw);
+      map.set(kw, KEYWORD_LETTERS[i] as string);
+      changed = true;
+    }
+    if (changed) {
+      const text = [...byIndex].map(([i, kw]) => `${i} ${kw}\n`).join('');
+      await writeFile(file, text, { mode: 0o600 });
+      await chown(file, MAIL_UID, MAIL_GID);
+    }
+    return map;
+  }
+
+  async append(
+    folder: string,
+    raw: Buffer,
+    flags: string[] = [],
+    internalDate?: Date,
+  ): Promise<number> {
+    const client = new ImapFlow({
+      host: this.host,
+      port: this.port,
+      secure: false,
+      auth: { user: this.user, pass: this.password },
+      logger: false,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const res = await client.append(folder, raw, flags, internalDate);
+      if (!res || res.uid === undefined) throw new Error(`APPEND to ${folder} returned no UID`);
+      return res.uid;
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+}
+
+/**
+ * Streams messages (e.g. from generateCorpus) into their folders with loadMaildir, a batch per
+ * folder at a time, so a corpus of any size never sits in memory. Resolves to counts per folder.
+ */
+export async function loadMessages(
+  server: DovecotServer,
+  messages: Iterable<{ folder: string; raw: Buffer; flags?: string[]; date?: Date }>,
+  batchSize = 2000,
+): Promise<Map<string, number>> {
+  const pending = new Map<string, MaildirMessage[]>();
+  const counts = new Map<string, number>();
+  const flush = async (folder: string): Promise<void> => {
+    const batch = pending.get(folder);
+    if (!batch || batch.length === 0) return;
+    pending.set(folder, []);
+    await server.loadMaildir(folder, batch);
+  };
+  for (const m of messages) {
+    const batch = pending.get(m.folder) ?? [];
+    pending.set(m.folder, batch);
+    batch.push({ raw: m.raw, flags: m.flags ?? [], ...(m.date ? { internalDate: m.date } : {}) });
+    counts.set(m.folder, (counts.get(m.folder) ?? 0) + 1);
+    if (batch.length >= batchSize) await flush(m.folder);
+  }
+  for (const folder of pending.keys()) await flush(folder);
+  return counts;
+}
+
+export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {
+  const user = opts.user ?? 'maildock';
+  const password = opts.password ?? 'maildock-test-password';
+  if (/[:\n]/.test(user) || /[:\n]/.test(password))
+    throw new Error('user and password may not contain ":" or newlines');
+  const root = await mkdtemp(path.join(os.tmpdir(), 'maildock-dovecot-'));
+  const server = new Dovecot(
+    root,
+    opts.port ?? (await freePort()),
+    user,
+    password,
+    opts.port !== undefined,
+  );
+  try {
+    await server.prepare();
+    await server.firstStart();
+    await server.createFolders(opts.folders ?? []);
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw err;
+  }
+  return server;
+}
