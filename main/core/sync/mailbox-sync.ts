@@ -67,6 +67,9 @@ async function fetchHeaders(client: ImapFlow, range: string): Promise<HeaderReco
   return out;
 }
 
+/** Lets a command that was just issued reach the socket before a synchronous write. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function searchUids(client: ImapFlow, range: string): Promise<number[]> {
   const found = await client.search({ uid: range }, { uid: true });
   return (found || []).sort((a, b) => a - b);
@@ -157,15 +160,29 @@ async function syncOlder(
     store.mailboxes.setCursor(mailboxId, { headUid: head, lowUid: head + 1 });
   }
   const total = uids.length;
-  for (let end = uids.length; end > 0; end -= ctx.batchSize) {
-    const chunk = uids.slice(Math.max(0, end - ctx.batchSize), end);
-    const records = await fetchHeaders(client, `${chunk[0]}:${chunk.at(-1)}`);
-    const low = end - ctx.batchSize <= 0 ? 1 : chunk[0]!;
+  const chunks: number[][] = [];
+  for (let end = uids.length; end > 0; end -= ctx.batchSize) chunks.push(uids.slice(Math.max(0, end - ctx.batchSize), end));
+  // The next batch is requested before this one is written, so the server works while we do.
+  const fetchChunk = (c: number[]) => {
+    const p = fetchHeaders(client, `${c[0]}:${c.at(-1)}`);
+    // Awaited on the next turn; until then a failure must not count as unhandled.
+    p.catch(() => undefined);
+    return p;
+  };
+  let next = chunks.length ? fetchChunk(chunks[0]!) : null;
+  let done = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    const records = await next!;
+    next = i + 1 < chunks.length ? fetchChunk(chunks[i + 1]!) : null;
+    if (next) await yieldToIo();
+    const low = i === chunks.length - 1 ? 1 : chunk[0]!;
     store.tx(() => {
       added += store.messages.insertHeaders(ctx.accountId, mailboxId, records).length;
       store.mailboxes.setCursor(mailboxId, { lowUid: low });
     });
-    ctx.progress(total - end + chunk.length, total);
+    done += chunk.length;
+    ctx.progress(done, total);
   }
   if (uids.length === 0) store.mailboxes.setCursor(mailboxId, { lowUid: 1 });
   return added;

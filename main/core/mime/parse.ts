@@ -1,0 +1,338 @@
+// Raw message bytes → what the UI shows (text, HTML, snippet, attachment metadata), within
+// limits. Mail is hostile input: this never throws and never runs unbounded; what it had to
+// cut or could not read is said in parseError, and the caller keeps the raw source.
+import { MailParser } from 'mailparser';
+import type { AttachmentStream, MessageText } from 'mailparser';
+
+export interface MimeLimits {
+  maxBytes: number;
+  maxParts: number;
+  maxTextChars: number;
+  maxHeaderBytes: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_MIME_LIMITS: MimeLimits = Object.freeze({
+  maxBytes: 50 * 1024 * 1024,
+  maxParts: 500,
+  maxTextChars: 1_000_000,
+  maxHeaderBytes: 256 * 1024,
+  timeoutMs: 5000,
+});
+
+export interface ParsedAttachment {
+  partId: string | null;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+}
+
+export interface ParsedBody {
+  text: string | null;
+  html: string | null;
+  snippet: string;
+  attachments: ParsedAttachment[];
+  parseError: string | null;
+}
+
+const SNIPPET_CHARS = 200;
+// mailsplit charges every header line at least this much against its header limit; the
+// same measure here keeps a header this module accepted from failing inside mailparser.
+const HEADER_LINE_MIN_COST = 64;
+const MIME_FIELD = /^(content-|mime-version\s*:)/i;
+
+/** Limits with defaults filled in; values that are not positive finite numbers are ignored. */
+export function resolveLimits(limits: Partial<MimeLimits> = {}): MimeLimits {
+  const out = { ...DEFAULT_MIME_LIMITS };
+  for (const key of Object.keys(out) as (keyof MimeLimits)[]) {
+    const value = limits[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[key] = value;
+  }
+  return out;
+}
+
+export function failedBody(parseError: string): ParsedBody {
+  return { text: null, html: null, snippet: '', attachments: [], parseError };
+}
+
+export async function parseBody(
+  source: Buffer,
+  limits: Partial<MimeLimits> = {},
+): Promise<ParsedBody> {
+  const lim = resolveLimits(limits);
+  const problems: string[] = [];
+  // Also what a Buffer that was already transferred to another thread looks like.
+  if (source.length === 0) return failedBody('empty message');
+  try {
+    let input = source;
+    if (input.length > lim.maxBytes) {
+      problems.push(
+        `message over ${lim.maxBytes} bytes; only the first ${lim.maxBytes} were parsed`,
+      );
+      input = input.subarray(0, lim.maxBytes);
+    }
+    const capped = capHeader(input, lim.maxHeaderBytes);
+    if (capped !== input) {
+      problems.push(
+        `header block over ${lim.maxHeaderBytes} bytes; only its MIME fields were kept`,
+      );
+      input = capped;
+    }
+    const partsEnd = partsCutOffset(input, lim.maxParts);
+    if (partsEnd !== null) {
+      problems.push(`more than ${lim.maxParts} MIME parts; the rest were skipped`);
+      input = input.subarray(0, partsEnd);
+    }
+    const parsed = await runMailParser(input, lim);
+    // NUL is never content, and stores such as Postgres text refuse it.
+    let text = parsed.text?.replace(/\0/g, '') || null;
+    let html = parsed.html?.replace(/\0/g, '') || null;
+    if (text === null && html === null && !parsed.attachments.length && hasBody(input)) {
+      problems.push('no readable part found in the message body');
+    }
+    if (text !== null && text.length > lim.maxTextChars) {
+      problems.push(`text cut to ${lim.maxTextChars} characters`);
+      text = cut(text, lim.maxTextChars);
+    }
+    if (html !== null && html.length > lim.maxTextChars) {
+      problems.push(`HTML cut to ${lim.maxTextChars} characters`);
+      html = cut(html, lim.maxTextChars);
+    }
+    return {
+      text,
+      html,
+      snippet:
+        text !== null
+          ? snippetFromText(text)
+          : html !== null
+            ? snippetFromText(htmlToRoughText(html))
+            : '',
+      attachments: parsed.attachments,
+      parseError: problems.length ? problems.join('; ') : null,
+    };
+  } catch (err) {
+    return failedBody(err instanceof Error ? err.message : String(err));
+  }
+}
+
+interface RawParse {
+  text: string | null;
+  html: string | null;
+  attachments: ParsedAttachment[];
+}
+
+function runMailParser(input: Buffer, lim: MimeLimits): Promise<RawParse> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      checksumAlgo: false,
+      maxHeadSize: lim.maxHeaderBytes,
+      // Backstop only: partsCutOffset already cut the message to maxParts parts.
+      maxChildNodes: lim.maxParts * 2 + 10,
+    });
+    const out: RawParse = { text: null, html: null, attachments: [] };
+    let settled = false;
+    const settle = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        parser.destroy();
+        reject(err);
+      } else resolve(out);
+    };
+    // Inside MimePool the worker is killed first; this keeps a direct caller from waiting on
+    // a parser that stalls rather than spins.
+    const timer = setTimeout(
+      () => settle(new Error(`MIME parsing timed out after ${lim.timeoutMs} ms`)),
+      lim.timeoutMs,
+    );
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        out.text = data.text || null;
+        out.html = data.html || null;
+        return;
+      }
+      let size = 0;
+      data.content.on('data', (chunk: Buffer) => (size += chunk.length));
+      data.content.once('end', () => {
+        if (out.attachments.length < lim.maxParts) out.attachments.push(attachmentMeta(data, size));
+        data.release?.();
+      });
+      data.content.on('error', (err: Error) => settle(err));
+    });
+    // `on`, not `once`: mailparser can emit more than one error, and an unheard one throws.
+    parser.on('error', (err: Error) => settle(err));
+    parser.once('end', () => settle(null));
+    parser.end(input);
+  });
+}
+
+function attachmentMeta(a: AttachmentStream, size: number): ParsedAttachment {
+  return {
+    partId: a.partId ?? null,
+    filename: a.filename ?? null,
+    contentType: a.contentType,
+    size,
+    contentId: a.cid ?? null,
+    inline: a.contentDisposition === 'inline' || a.related === true,
+  };
+}
+
+function hasBody(buf: Buffer): boolean {
+  const end = headerEnd(buf);
+  return end >= 0 && /\S/.test(buf.toString('latin1', end, end + 65536));
+}
+
+/** Offset just past the blank line that ends the top-level header block, or -1 if none. */
+function headerEnd(buf: Buffer): number {
+  if (buf[0] === 0x0a) return 1;
+  if (buf[0] === 0x0d && buf[1] === 0x0a) return 2;
+  const lf = buf.indexOf('\n\n');
+  const crlf = buf.indexOf('\n\r\n');
+  if (lf < 0) return crlf < 0 ? -1 : crlf + 3;
+  return crlf < 0 || lf < crlf ? lf + 2 : crlf + 3;
+}
+
+/**
+ * The message unchanged when its top-level header fits maxHeaderBytes (measured as mailsplit
+ * does), else a copy whose header keeps only the fields that shape the body: ParsedBody carries
+ * no headers, and mailparser would otherwise fail on the whole message.
+ */
+function capHeader(buf: Buffer, maxHeaderBytes: number): Buffer {
+  const end = headerEnd(buf);
+  const head = end < 0 ? buf : buf.subarray(0, end);
+  let cost = 0;
+  for (let pos = 0; pos < head.length && cost <= maxHeaderBytes;) {
+    const next = lineEnd(head, pos);
+    cost += Math.max(next - pos, HEADER_LINE_MIN_COST);
+    pos = next;
+  }
+  if (cost <= maxHeaderBytes) return buf;
+  const kept: Buffer[] = [];
+  let keptCost = 0;
+  let start = 0;
+  let fieldCost = 0;
+  for (let pos = 0; pos < head.length;) {
+    const next = lineEnd(head, pos);
+    fieldCost += Math.max(next - pos, HEADER_LINE_MIN_COST);
+    if (head[next] !== 0x20 && head[next] !== 0x09) {
+      const first = (head[start] ?? 0) | 0x20; // only "content-*" and "mime-version" are kept
+      if ((first === 0x63 || first === 0x6d) && keptCost + fieldCost <= maxHeaderBytes / 2) {
+        const field = head.subarray(start, next);
+        if (MIME_FIELD.test(field.toString('latin1', 0, 32))) {
+          kept.push(field);
+          keptCost += fieldCost;
+        }
+      }
+      start = next;
+      fieldCost = 0;
+    }
+    pos = next;
+  }
+  kept.push(Buffer.from('\r\n'), end < 0 ? Buffer.alloc(0) : buf.subarray(end));
+  return Buffer.concat(kept);
+}
+
+function lineEnd(buf: Buffer, pos: number): number {
+  const nl = buf.indexOf(0x0a, pos);
+  return nl < 0 ? buf.length : nl + 1;
+}
+
+/**
+ * Where the (maxParts + 1)th MIME part starts, or null when there are not that many. The
+ * cheap count of lines starting with "--" rules out almost every message; only then are
+ * delimiter lines matched against the boundaries the message declares.
+ */
+function partsCutOffset(buf: Buffer, maxParts: number): number | null {
+  let dashLines = 0;
+  for (let i = buf.indexOf('\n--'); i >= 0 && dashLines <= maxParts; i = buf.indexOf('\n--', i + 3))
+    dashLines++;
+  if (dashLines <= maxParts) return null;
+  const boundaries = new Set<string>();
+  const str = buf.toString('latin1');
+  for (const m of str.matchAll(/boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))/gi)) {
+    boundaries.add((m[1] ?? m[2] ?? '').trim());
+  }
+  let parts = 0;
+  for (let i = str.indexOf('\n--'); i >= 0; i = str.indexOf('\n--', i + 3)) {
+    const eol = str.indexOf('\n', i + 3);
+    const token = str.slice(i + 3, eol < 0 ? str.length : eol).trimEnd();
+    if (token.endsWith('--') && boundaries.has(token.slice(0, -2))) continue;
+    if (boundaries.has(token) && ++parts > maxParts) return i + 1;
+  }
+  return null;
+}
+
+/** The first `max` UTF-16 units, without leaving half a surrogate pair at the end. */
+function cut(str: string, max: number): string {
+  const code = str.charCodeAt(max - 1);
+  return str.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** About SNIPPET_CHARS of whitespace-collapsed text, quoted lines left out. */
+function snippetFromText(text: string): string {
+  let out = '';
+  for (let pos = 0; pos < text.length && out.length < SNIPPET_CHARS;) {
+    const nl = text.indexOf('\n', pos);
+    const line = text.slice(pos, nl < 0 ? text.length : nl).trim();
+    pos = nl < 0 ? text.length : nl + 1;
+    if (!line || line.startsWith('>')) continue;
+    out += (out ? ' ' : '') + line.replace(/[\s\p{Cc}]+/gu, ' ');
+  }
+  return out.length > SNIPPET_CHARS ? cut(out, SNIPPET_CHARS).trimEnd() : out;
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+// Elements whose content is never part of the snippet: code, metadata, and quoted replies.
+const HIDDEN = /<(\/?)(style|script|head|title|blockquote)\b[^<>]*>/gi;
+
+/** Crude HTML → text for the snippet only; linear time whatever the markup. */
+function htmlToRoughText(html: string): string {
+  let visible = '';
+  let depth = 0;
+  let last = 0;
+  for (const m of html.matchAll(HIDDEN)) {
+    if (depth === 0) visible += html.slice(last, m.index);
+    depth = Math.max(0, depth + (m[1] ? -1 : 1));
+    last = m.index + m[0].length;
+    if (visible.length > SNIPPET_CHARS * 50) break;
+  }
+  if (depth === 0) visible += html.slice(last, last + SNIPPET_CHARS * 50);
+  return dropComments(visible)
+    .replace(/<(br|\/p|\/div|\/tr|\/li|\/h\d)\b[^<>]*>/gi, '\n')
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
+      if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
+      const code =
+        name[1] === 'x' || name[1] === 'X'
+          ? parseInt(name.slice(2), 16)
+          : parseInt(name.slice(1), 10);
+      const valid = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+      return valid ? String.fromCodePoint(code) : ' ';
+    });
+}
+
+function dropComments(html: string): string {
+  let out = '';
+  let pos = 0;
+  for (let open = html.indexOf('<!--'); open >= 0; open = html.indexOf('<!--', pos)) {
+    out += html.slice(pos, open) + ' ';
+    const close = html.indexOf('-->', open + 4);
+    if (close < 0) return out;
+    pos = close + 3;
+  }
+  return out + html.slice(pos);
+}
