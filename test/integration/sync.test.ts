@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
 import { dayAt, makeMail } from '../support/mail.js';
+import { MimePool } from '../../main/core/mime/pool.js';
 
 let server: DovecotServer;
 let t: TestService;
@@ -78,6 +79,40 @@ describe('initial sync', () => {
     ]);
     const first = await t.call('message.get', { id: page.messages[0]!.id });
     expect(first.text).toContain('body of inbox message 29');
+  });
+
+  it('leaves large attachments on the server and still reads the text around them', async () => {
+    const big = Buffer.alloc(300_000, 1);
+    await server.loadMaildir('INBOX', [
+      {
+        raw: makeMail({
+          subject: 'big attachment',
+          text: 'see the attached archive, café',
+          html: '<p>see the <i>attached</i> archive</p>',
+          attachment: { filename: 'data.bin', contentType: 'application/octet-stream', content: big },
+        }),
+      },
+    ]);
+    // Watch what reaches the parser: the attachment's 400 KB must not.
+    const pool = new MimePool({ size: 1 });
+    const seen: number[] = [];
+    await t.close();
+    t = await openService({ parser: { parse: (src) => (seen.push(src.length), pool.parse(src)) } });
+    await addAccount();
+    expect(await t.call('sync.run')).toMatchObject({ messages: 1, bodies: 1, errors: [] });
+    await pool.close();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeLessThan(5_000);
+    const m = (await t.call('message.list', { path: 'INBOX' })).messages[0]!;
+    const d = await t.call('message.get', { id: m.id });
+    expect(d.text).toContain('see the attached archive, café');
+    expect(d.html).toContain('<i>attached</i>');
+    expect(d.parseError).toBeNull();
+    expect(d.attachments).toHaveLength(1);
+    expect(d.attachments[0]).toMatchObject({ filename: 'data.bin', contentType: 'application/octet-stream', partId: '3' });
+    // The size comes from BODYSTRUCTURE (encoded), converted back: close to the real one.
+    expect(Math.abs(d.attachments[0]!.size - big.length)).toBeLessThan(big.length * 0.01);
+    expect((await t.call('message.search', { query: 'cafe archive' })).hits).toHaveLength(1);
   });
 
   it('groups replies into threads by references, and by subject when they are missing', async () => {

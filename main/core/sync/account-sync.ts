@@ -9,7 +9,7 @@ import { getLogger } from '../log.js';
 import { connect } from './connect.js';
 import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
 import { syncMailbox } from './mailbox-sync.js';
-import { fetchBodiesIn, fetchPendingBodies, type BodyParser } from './bodies.js';
+import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
 
 const log = getLogger('sync');
 
@@ -158,7 +158,7 @@ export class AccountSync {
     if (!pending) return;
     const client = await this.connect();
     try {
-      await fetchBodiesIn(client, this.d.store, this.d.parser, pending.path, [pending], this.d.maxFetchBytes);
+      await fetchOneBody(client, this.d.store, this.d.parser, pending, this.d.maxFetchBytes);
     } finally {
       await client.logout().catch(() => client.close());
     }

@@ -1,7 +1,8 @@
 // Text bodies in the background, newest first, parsed in worker threads while the next
-// messages stream in. Huge messages are fetched only up to a cap: their attachments are
-// described by BODYSTRUCTURE and downloaded when the user asks.
-import type { ImapFlow } from 'imapflow';
+// messages stream in. A message whose BODYSTRUCTURE shows large attachments is fetched as
+// its header and text parts only: attachments are described by the structure and
+// downloaded when the user asks, which saves both the wire and the parser's time.
+import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
 import type { Store } from '../store/index.js';
 import type { BodyRecord, PendingBody } from '../store/messages.js';
 import type { MessageStructure } from './envelope.js';
@@ -21,24 +22,71 @@ export interface BodyFetchOptions {
 }
 
 const RAW_FALLBACK_BYTES = 256 * 1024;
+/** Attachments at least this large are left on the server until asked for. */
+const TEXT_ONLY_ABOVE = 32 * 1024;
+const MAX_TEXT_PARTS = 8;
 
-function withStructure(parsed: ParsedBody, structure: MessageStructure | null, truncated: boolean): ParsedBody {
-  if (!truncated || !structure) return parsed;
-  // The parser saw only the start of the message; BODYSTRUCTURE knows every attachment.
-  return {
-    ...parsed,
-    attachments: structure.attachments.map((a) => ({
-      partId: a.part,
-      filename: a.filename,
-      contentType: a.type,
-      size: a.size,
-      contentId: a.contentId,
-      inline: a.inline,
-    })),
-  };
+interface Planned {
+  item: PendingBody;
+  structure: MessageStructure | null;
+  /** Part numbers of the text parts when only those are fetched; null for the whole message. */
+  textParts: string[] | null;
 }
 
-/** Fetches, parses and stores the bodies of the given messages, all from one mailbox. */
+function plan(store: Store, item: PendingBody): Planned {
+  const structure = store.messages.structure(item.id) as MessageStructure | null;
+  const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
+  const textParts =
+    structure && attached >= TEXT_ONLY_ABOVE && structure.textParts.length > 0 && structure.textParts.length <= MAX_TEXT_PARTS
+      ? structure.textParts
+      : null;
+  return { item, structure, textParts };
+}
+
+function attachmentsOf(structure: MessageStructure): ParsedBody['attachments'] {
+  return structure.attachments.map((a) => ({
+    partId: a.part,
+    filename: a.filename,
+    contentType: a.type,
+    size: a.size,
+    contentId: a.contentId,
+    inline: a.inline,
+  }));
+}
+
+const part = (msg: FetchMessageObject, key: string): Buffer | undefined =>
+  msg.bodyParts?.get(key) ?? msg.bodyParts?.get(key.toLowerCase()) ?? msg.bodyParts?.get(key.toUpperCase());
+
+/** The message's own header over a multipart holding just its text parts, as fetched. */
+export function assembleTextParts(header: Buffer, parts: { mime: Buffer; body: Buffer }[]): Buffer {
+  const boundary = `maildock-text-${Math.random().toString(36).slice(2)}`;
+  const lines = header.toString('latin1').replace(/\r?\n\r?\n$/, '').split(/\r?\n/);
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) kept.push(line);
+      continue;
+    }
+    skipping = /^content-(type|transfer-encoding)\s*:/i.test(line);
+    if (!skipping) kept.push(line);
+  }
+  kept.push(`Content-Type: multipart/mixed; boundary="${boundary}"`, '', '');
+  const chunks: Buffer[] = [Buffer.from(kept.join('\r\n'), 'latin1')];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n`), p.mime, p.body, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+type Parsed = { id: number; body: BodyRecord };
+
+/**
+ * Fetches the given messages of one mailbox and hands each to the parser as it arrives.
+ * Resolves when the fetching is done, with a promise of the parsed bodies, so the caller
+ * can fetch the next batch while the workers finish this one.
+ */
 export async function fetchBodiesIn(
   client: ImapFlow,
   store: Store,
@@ -46,39 +94,69 @@ export async function fetchBodiesIn(
   path: string,
   items: readonly PendingBody[],
   maxFetchBytes: number,
-): Promise<number> {
-  if (!items.length) return 0;
-  const byUid = new Map(items.map((p) => [p.uid, p]));
-  const sizes = new Map<number, number>();
-  const jobs: Promise<{ id: number; body: BodyRecord }>[] = [];
+): Promise<Promise<Parsed[]>> {
+  const planned = items.map((i) => plan(store, i));
+  const groups = new Map<string, Planned[]>();
+  for (const p of planned) {
+    const key = p.textParts ? p.textParts.join(',') : '';
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const jobs: Promise<Parsed>[] = [];
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
-    const query = { uid: true, size: true, source: { maxLength: maxFetchBytes } };
-    for await (const msg of client.fetch(uidSet([...byUid.keys()]), query, { uid: true })) {
-      const item = byUid.get(msg.uid);
-      if (!item || !msg.source) continue;
-      sizes.set(msg.uid, msg.size ?? msg.source.length);
-      const source = msg.source;
-      const truncated = (msg.size ?? 0) > source.length;
-      jobs.push(
-        parser.parse(source).then((parsed) => {
-          const structure = store.messages.structure(item.id) as MessageStructure | null;
-          const body: BodyRecord = withStructure(parsed, structure, truncated);
-          if (parsed.parseError && parsed.text === null && parsed.html === null) {
-            body.raw = source.subarray(0, RAW_FALLBACK_BYTES);
+    for (const [key, group] of groups) {
+      const byUid = new Map(group.map((p) => [p.item.uid, p]));
+      const textParts = key ? key.split(',') : null;
+      const query: FetchQueryObject = textParts
+        ? { uid: true, headers: true, bodyParts: textParts.flatMap((n) => [`${n}.MIME`, n]) }
+        : { uid: true, size: true, source: { maxLength: maxFetchBytes } };
+      for await (const msg of client.fetch(uidSet([...byUid.keys()]), query, { uid: true })) {
+        const p = byUid.get(msg.uid);
+        if (!p) continue;
+        let source: Buffer | undefined;
+        let complete = true;
+        if (textParts) {
+          const parts = textParts.map((n) => ({ mime: part(msg, `${n}.MIME`), body: part(msg, n) }));
+          if (msg.headers && parts.every((x) => x.mime && x.body)) {
+            source = assembleTextParts(msg.headers, parts as { mime: Buffer; body: Buffer }[]);
+            complete = false;
           }
-          return { id: item.id, body };
-        }),
-      );
+        } else if (msg.source) {
+          source = msg.source;
+          complete = (msg.size ?? 0) <= source.length;
+        }
+        if (!source) continue;
+        const raw = source;
+        jobs.push(
+          parser.parse(raw).then((parsed) => {
+            // The parser saw only part of the message: the structure knows every attachment.
+            const body: BodyRecord =
+              !complete && p.structure ? { ...parsed, attachments: attachmentsOf(p.structure) } : { ...parsed };
+            if (parsed.parseError && parsed.text === null && parsed.html === null) {
+              body.raw = raw.subarray(0, RAW_FALLBACK_BYTES);
+            }
+            return { id: p.item.id, body };
+          }),
+        );
+      }
     }
   } finally {
     lock.release();
   }
-  const results = await Promise.all(jobs);
+  const all = Promise.all(jobs);
+  all.catch(() => undefined);
+  return all;
+}
+
+function save(store: Store, results: readonly Parsed[]): void {
   store.tx(() => {
     for (const r of results) store.messages.saveBody(r.id, r.body);
   });
-  return results.length;
+}
+
+/** Fetches, parses and stores one message's body now. */
+export async function fetchOneBody(client: ImapFlow, store: Store, parser: BodyParser, item: PendingBody, maxFetchBytes: number): Promise<void> {
+  save(store, await (await fetchBodiesIn(client, store, parser, item.path, [item], maxFetchBytes)));
 }
 
 /** Works through every pending body of the account, newest first. */
@@ -90,30 +168,40 @@ export async function fetchPendingBodies(
   opts: BodyFetchOptions,
 ): Promise<number> {
   let done = 0;
-  // Messages the server no longer has stay pending until the next expunge sync removes
-  // them; remember them so this run does not ask for them forever.
+  // In flight: fetched, not yet stored. Missing: no longer on the server; they stay pending
+  // until the next expunge sync removes them, and this run does not ask for them again.
+  const skip = new Set<number>();
   const missing = new Set<number>();
-  const pendingCount = store.db
-    .prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0')
-    .pluck();
-  const total = () => done + (pendingCount.get(accountId) as number);
+  const pendingCount = store.db.prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0').pluck();
+  let writing: Promise<void> = Promise.resolve();
+  let previous: Promise<void> = Promise.resolve();
+  const report = () => opts.progress?.(done, done + (pendingCount.get(accountId) as number) - missing.size);
+
   for (;;) {
     if (opts.shouldStop?.()) break;
     const pending = store.messages
-      .pendingBodies(accountId, opts.batchSize + missing.size)
-      .filter((p) => !missing.has(p.id))
+      .pendingBodies(accountId, opts.batchSize + skip.size)
+      .filter((p) => !skip.has(p.id))
       .slice(0, opts.batchSize);
     if (!pending.length) break;
     const groups = new Map<string, PendingBody[]>();
     for (const p of pending) groups.set(p.path, [...(groups.get(p.path) ?? []), p]);
     for (const [path, items] of groups) {
-      const stored = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
-      done += stored;
-      if (stored < items.length) {
-        for (const p of items) if (store.messages.pendingBody(p.id)) missing.add(p.id);
-      }
+      for (const p of items) skip.add(p.id);
+      const parsed = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
+      writing = writing.then(async () => {
+        const results = await parsed;
+        save(store, results);
+        done += results.length;
+        const stored = new Set(results.map((r) => r.id));
+        for (const p of items) if (!stored.has(p.id)) missing.add(p.id);
+        report();
+      });
     }
-    opts.progress?.(done, total() - missing.size);
+    // One batch may still be parsing while the next is fetched; never more.
+    await previous;
+    previous = writing;
   }
+  await writing;
   return done;
 }

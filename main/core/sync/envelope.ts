@@ -37,12 +37,13 @@ export function summarizeStructure(root: MessageStructureObject | undefined): Me
   const out: MessageStructure = { textParts: [], attachments: [] };
   const walk = (node: MessageStructureObject, depth: number): void => {
     if (depth > 50) return;
-    if (node.childNodes?.length) {
+    const type = (node.type ?? 'application/octet-stream').toLowerCase();
+    // A forwarded message is an attachment: its own text parts are not this message's text.
+    if (node.childNodes?.length && type !== 'message/rfc822') {
       for (const child of node.childNodes) walk(child, depth + 1);
       return;
     }
     const part = node.part ?? '1';
-    const type = (node.type ?? 'application/octet-stream').toLowerCase();
     const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
     const isAttachment = node.disposition === 'attachment' || (filename !== null && node.disposition !== 'inline');
     if (!isAttachment && (type === 'text/plain' || type === 'text/html')) {
@@ -51,7 +52,8 @@ export function summarizeStructure(root: MessageStructureObject | undefined): Me
       out.attachments.push({
         part,
         type,
-        size: node.size ?? 0,
+        // BODYSTRUCTURE gives the encoded size; base64 takes 4 bytes (plus line breaks) per 3.
+        size: node.encoding?.toLowerCase() === 'base64' ? Math.floor(((node.size ?? 0) * 57) / 78) : (node.size ?? 0),
         filename,
         contentId: node.id ?? null,
         inline: node.disposition === 'inline' || (!!node.id && !isAttachment),
