@@ -1,6 +1,8 @@
-// MIME parsing on worker threads: one job per worker, FIFO queue. A job that runs past its
-// time or kills its worker resolves as a ParsedBody with parseError (bad mail is data, not an
-// exception); the worker is replaced the next time a job needs one.
+// MIME parsing on worker threads, FIFO queue. Each worker holds a few jobs at once and parses
+// them in order, so it never waits for a busy main thread to hand it the next one. A job that
+// runs past its time or kills its worker resolves as a ParsedBody with parseError (bad mail is
+// data, not an exception); the jobs queued behind it go back to the front of the queue, and the
+// worker is replaced the next time a job needs one.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
@@ -29,6 +31,8 @@ const STARTUP_TIMEOUT_MS = 30_000;
 // a worker capped at 24–32 MB that hits its cap can abort the whole process (V8 fatal OOM)
 // instead of failing with ERR_WORKER_OUT_OF_MEMORY.
 const DEFAULT_MAX_OLD_GENERATION_MB = 512;
+// Jobs handed to one worker ahead of time.
+const DEPTH = 8;
 
 interface Job {
   id: number;
@@ -41,7 +45,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job: Job | null;
+  /** In flight, in the order the worker parses them: the first is the one running. */
+  jobs: Job[];
   timer: NodeJS.Timeout | null;
   error: Error | null;
 }
@@ -68,7 +73,8 @@ export class MimePool {
   #closed = false;
 
   constructor(opts: MimePoolOptions = {}) {
-    const size = Math.floor(opts.size ?? os.availableParallelism());
+    // The main thread has its own full-time work (IMAP, SQLite): leave it a core.
+    const size = Math.floor(opts.size ?? os.availableParallelism() - 1);
     this.#slots = new Array<Slot | null>(size >= 1 ? size : 1).fill(null);
     this.#limits = resolveLimits(opts.limits);
     this.#maxOldGenerationSizeMb = opts.maxOldGenerationSizeMb ?? DEFAULT_MAX_OLD_GENERATION_MB;
@@ -107,8 +113,7 @@ export class MimePool {
       if (!slot) return;
       this.#slots[i] = null;
       if (slot.timer) clearTimeout(slot.timer);
-      slot.job?.reject(cancelled());
-      slot.job = null;
+      for (const job of slot.jobs.splice(0)) job.reject(cancelled());
       exits.push(slot.worker.terminate());
     });
     await Promise.all(exits);
@@ -119,8 +124,9 @@ export class MimePool {
     let starting = this.#slots.filter((s) => s && !s.ready).length;
     for (let i = 0; i < this.#slots.length && this.#queue.length > 0; i++) {
       const slot = this.#slots[i];
-      if (slot?.ready && !slot.job) this.#dispatch(slot, this.#queue.shift()!);
-      else if (!slot && starting < this.#queue.length) {
+      if (slot?.ready) {
+        while (slot.jobs.length < DEPTH && this.#queue.length > 0) this.#dispatch(slot, this.#queue.shift()!);
+      } else if (!slot && starting < this.#queue.length) {
         this.#spawn(i);
         starting++;
       }
@@ -129,7 +135,7 @@ export class MimePool {
 
   #spawn(index: number): void {
     const worker = startWorker({ maxOldGenerationSizeMb: this.#maxOldGenerationSizeMb });
-    const slot: Slot = { worker, ready: false, job: null, timer: null, error: null };
+    const slot: Slot = { worker, ready: false, jobs: [], timer: null, error: null };
     this.#slots[index] = slot;
     slot.timer = setTimeout(() => void worker.terminate(), STARTUP_TIMEOUT_MS);
     worker.on('message', (msg: MimeReply) => this.#onMessage(slot, msg));
@@ -160,8 +166,14 @@ export class MimePool {
       queueMicrotask(() => this.#pump());
       return;
     }
-    slot.job = job;
+    slot.jobs.push(job);
     slot.worker.ref();
+    if (slot.jobs.length === 1) this.#arm(slot);
+  }
+
+  /** The clock of the job at the head of the slot, the one the worker is parsing. */
+  #arm(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(
       () => this.#retire(slot, `MIME parsing timed out after ${this.#limits.timeoutMs} ms`),
       this.#limits.timeoutMs,
@@ -172,12 +184,12 @@ export class MimePool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     if ('ready' in msg) slot.ready = true;
-    else if (slot.job?.id === msg.id) {
-      slot.job.resolve(msg.result);
-      slot.job = null;
+    else if (slot.jobs[0]?.id === msg.id) {
+      slot.jobs.shift()!.resolve(msg.result);
+      if (slot.jobs.length) this.#arm(slot);
     }
     // Idle workers must not keep the process alive.
-    if (!slot.job) slot.worker.unref();
+    if (!slot.jobs.length) slot.worker.unref();
     this.#pump();
   }
 
@@ -187,8 +199,10 @@ export class MimePool {
     if (index >= 0) this.#slots[index] = null;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    slot.job?.resolve(failedBody(reason));
-    slot.job = null;
+    const [head, ...behind] = slot.jobs.splice(0);
+    head?.resolve(failedBody(reason));
+    // Not theirs to pay for: parsed again by the next worker.
+    this.#queue.unshift(...behind);
     void slot.worker.terminate();
     this.#pump();
   }
@@ -196,7 +210,7 @@ export class MimePool {
   #onExit(index: number, slot: Slot, code: number): void {
     if (this.#slots[index] !== slot) return;
     const why = slot.error ? `${slot.error.message}${codeOf(slot.error)}` : `exit code ${code}`;
-    if (!slot.ready && !slot.job && this.#queue.length > 0) {
+    if (!slot.ready && !slot.jobs.length && this.#queue.length > 0) {
       // Not the mail's fault: fail one job per attempt so a broken install cannot loop forever.
       this.#queue
         .shift()!

@@ -1,5 +1,6 @@
-// worker_threads entry of MimePool: one request at a time, and parseBody never throws, so
-// every request gets its reply.
+// worker_threads entry of MimePool: requests are parsed one after another, in the order they
+// came (the pool times the one at the head), and parseBody never throws, so every request gets
+// its reply.
 import { parentPort } from 'node:worker_threads';
 import { parseBody } from './parse.js';
 import type { MimeLimits, ParsedBody } from './parse.js';
@@ -15,10 +16,13 @@ export type MimeReply = { id: number; result: ParsedBody } | { ready: true };
 const port = parentPort;
 if (!port) throw new Error('main/core/mime/worker runs only as a worker thread');
 
+let chain: Promise<void> = Promise.resolve();
 port.on('message', (req: MimeRequest) => {
   const source = Buffer.from(req.source.buffer, req.source.byteOffset, req.source.byteLength);
-  void parseBody(source, req.limits).then((result) =>
-    port.postMessage({ id: req.id, result } satisfies MimeReply),
+  chain = chain.then(() =>
+    parseBody(source, req.limits).then((result) =>
+      port.postMessage({ id: req.id, result } satisfies MimeReply),
+    ),
   );
 });
 // The pool starts a job's clock only at `ready`; a first parse loads and compiles code lazily
