@@ -114,7 +114,8 @@ export class MessageStore {
            subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords, modseq, size,
            has_attachments, structure)
          VALUES (@id, @accountId, @mailboxId, @uid, @messageId, @inReplyTo, @refs, @threadId,
-           @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)`,
+           @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)
+         ON CONFLICT DO NOTHING`,
       ),
       setFlags: db.prepare(
         'UPDATE messages SET flags = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE mailbox_id = ? AND uid = ?',
@@ -181,19 +182,15 @@ export class MessageStore {
   insertHeaders(accountId: number, mailboxId: number, records: readonly HeaderRecord[]): number[] {
     const added: number[] = [];
     for (const r of records) {
-      const existing = this.s.byUid.get(mailboxId, r.uid) as number | undefined;
       const { bits, keywords } = encodeFlags(r.flags);
-      if (existing !== undefined) {
-        this.s.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
-        continue;
-      }
       const date = Number.isFinite(r.date) ? Math.trunc(r.date) : 0;
       const sender = addressText(r.from);
       const recipients = addressText([...r.to, ...r.cc]);
-      const id = this.allocateId(date);
+      // Assigning again what is already assigned changes nothing, so this may precede the
+      // check that the message is new, which the insert itself makes.
       const threadId = this.threads.assign(accountId, { ...r, date });
-      this.s.insert.run({
-        id,
+      const row = {
+        id: messageIdBase(date),
         accountId,
         mailboxId,
         uid: r.uid,
@@ -214,9 +211,19 @@ export class MessageStore {
         size: r.size,
         hasAttachments: r.hasAttachments ? 1 : 0,
         structure: r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
-      });
-      this.fts.insert(id, { subject: r.subject, sender, recipients, body: '' });
-      added.push(id);
+      };
+      if (this.s.insert.run(row).changes === 0) {
+        // Either the UID is stored already (a batch replayed after a crash) or another
+        // message took this id: refresh the flags, or take the next free id.
+        if (this.s.byUid.get(mailboxId, r.uid) !== undefined) {
+          this.s.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
+          continue;
+        }
+        row.id = this.allocateId(date);
+        this.s.insert.run(row);
+      }
+      this.fts.insert(row.id, { subject: r.subject, sender, recipients, body: '' });
+      added.push(row.id);
     }
     return added;
   }

@@ -63,9 +63,13 @@ export class ThreadStore {
     if (m.inReplyTo) ids.add(m.inReplyTo);
 
     const found = new Set<number>();
+    const mapped = new Map<string, number>();
     for (const id of ids) {
       const t = this.byRef.get(accountId, id) as number | undefined;
-      if (t !== undefined) found.add(t);
+      if (t !== undefined) {
+        found.add(t);
+        mapped.set(id, t);
+      }
     }
     const { key, isReply } = subjectKey(m.subject);
     if (found.size === 0 && isReply && key) {
@@ -91,7 +95,7 @@ export class ThreadStore {
       }
       this.touch.run(m.date, thread);
     }
-    for (const id of ids) this.mapRef.run(accountId, id, thread);
+    for (const id of ids) if (mapped.get(id) !== thread) this.mapRef.run(accountId, id, thread);
     return thread;
   }
 }
