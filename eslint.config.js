@@ -3,14 +3,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = { group: ['node:*'], message: 'This layer runs in a browser too: no Node built-ins.' };
-const electron = { group: ['electron', 'electron/*'], message: 'Only main/app and preload/ may import electron.' };
+const nodeBuiltins = {
+  group: ['node:*'],
+  message: 'This layer runs in a browser too: no Node built-ins.',
+};
+const electron = {
+  group: ['electron', 'electron/*'],
+  message: 'Only main/app and preload/ may import electron.',
+};
 const layer = (from, ...groups) => ({
   files: [`${from}/**/*.ts`, `${from}/**/*.tsx`],
   rules: { 'no-restricted-imports': ['error', { patterns: groups }] },
 });
 const notInto = (...dirs) =>
-  dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `This layer must not import ${d}/.` }));
+  dirs.map((d) => ({
+    group: [`**/${d}/**`, `**/${d}`],
+    message: `This layer must not import ${d}/.`,
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**'] },
@@ -18,12 +27,18 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
   },
-  { files: ['bin/**/*.js', 'scripts/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   layer('common', nodeBuiltins, electron, ...notInto('main', 'renderer', 'preload')),
   layer('main/core', electron, ...notInto('app', 'server', 'cli', 'renderer', 'preload')),
   layer('main/server', electron, ...notInto('app', 'renderer', 'preload')),

@@ -17,7 +17,10 @@ import { errorDataSchema } from './errors.js';
 const id = z.number().int().positive();
 const limit = z.number().int().min(1).max(1000);
 
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({
+  input,
+  output,
+});
 
 export const methods = {
   'account.add': method(accountInputSchema, accountSchema),
@@ -36,7 +39,10 @@ export const methods = {
       /** Messages older than this message id (ids sort like dates): the next page. */
       before: id.optional(),
     }),
-    z.strictObject({ messages: z.array(messageSummarySchema), nextBefore: z.number().int().nullable() }),
+    z.strictObject({
+      messages: z.array(messageSummarySchema),
+      nextBefore: z.number().int().nullable(),
+    }),
   ),
   'message.get': method(z.strictObject({ id }), messageDetailSchema),
   'message.search': method(
@@ -55,7 +61,11 @@ export const methods = {
 export const events = {
   'sync.progress': syncProgressSchema,
   'sync.error': z.strictObject({ accountId: z.number().int(), error: errorDataSchema }),
-  'mail.new': z.strictObject({ accountId: z.number().int(), mailboxId: z.number().int(), count: z.number().int() }),
+  'mail.new': z.strictObject({
+    accountId: z.number().int(),
+    mailboxId: z.number().int(),
+    count: z.number().int(),
+  }),
 } as const;
 
 export type Methods = typeof methods;
@@ -69,7 +79,8 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 /** What a transport returns: errors are values, never thrown across a boundary. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorDataSchema> };
+export type Result<T> =
+  { ok: true; value: T } | { ok: false; error: z.infer<typeof errorDataSchema> };
 
 /** The service as every transport sees it: one async function per method. */
 export type Api = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> };

@@ -36,7 +36,12 @@ export class MaildockError extends Error {
   readonly code: ErrorCode;
   readonly fields: ErrorFields;
 
-  constructor(code: ErrorCode, message: string, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: ErrorFields = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'MaildockError';
     this.code = code;

@@ -53,7 +53,16 @@ export const accountSchema = z.strictObject({
 });
 export type Account = z.infer<typeof accountSchema>;
 
-export const mailboxRoleSchema = z.enum(['inbox', 'sent', 'drafts', 'trash', 'archive', 'junk', 'all', 'flagged']);
+export const mailboxRoleSchema = z.enum([
+  'inbox',
+  'sent',
+  'drafts',
+  'trash',
+  'archive',
+  'junk',
+  'all',
+  'flagged',
+]);
 export type MailboxRole = z.infer<typeof mailboxRoleSchema>;
 
 export const mailboxSchema = z.strictObject({
@@ -145,7 +154,15 @@ export const syncSummarySchema = z.strictObject({
 });
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 
-export const syncPhaseSchema = z.enum(['connect', 'mailboxes', 'headers', 'flags', 'bodies', 'idle', 'done']);
+export const syncPhaseSchema = z.enum([
+  'connect',
+  'mailboxes',
+  'headers',
+  'flags',
+  'bodies',
+  'idle',
+  'done',
+]);
 export type SyncPhase = z.infer<typeof syncPhaseSchema>;
 
 export const syncProgressSchema = z.strictObject({

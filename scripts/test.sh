@@ -11,6 +11,7 @@ MAILDOCK_SETUP_TESTS=1 bash scripts/setup.sh
 if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot >/dev/null 2>&1 || true; fi
 
 npx eslint .
+npx prettier --check . >/dev/null
 npx tsc -p tsconfig.json --noEmit
 results=$(mktemp)
 status=0

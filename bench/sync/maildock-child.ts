@@ -15,7 +15,11 @@ interface Job {
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
-const svc = await MaildockService.open({ dataDir: job.dataDir, secretKey: job.secretKey, timeoutMs: 120_000 });
+const svc = await MaildockService.open({
+  dataDir: job.dataDir,
+  secretKey: job.secretKey,
+  timeoutMs: 120_000,
+});
 const out: Record<string, unknown> = { phase: job.phase };
 try {
   if (job.phase === 'headers' || job.phase === 'full') {
@@ -30,7 +34,13 @@ try {
     if (job.phase === 'headers') {
       // Headers, flags and structure only: the first thing a user sees.
       const pool = new MimePool();
-      const sync = new AccountSync({ store: svc.store, account: r.value, password, parser: pool, timeoutMs: 120_000 });
+      const sync = new AccountSync({
+        store: svc.store,
+        account: r.value,
+        password,
+        parser: pool,
+        timeoutMs: 120_000,
+      });
       const errors = await sync.runOnce({ bodies: false });
       await pool.close();
       out.errors = errors;

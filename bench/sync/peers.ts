@@ -15,11 +15,17 @@ export function have(cmd: string): boolean {
   }
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; stdout: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ms: number; stdout: string }> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) =>
     execFile(cmd, args, { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd} failed: ${stderr || err.message}`)) : resolve({ ms: ms(t0), stdout }),
+      err
+        ? reject(new Error(`${cmd} failed: ${stderr || err.message}`))
+        : resolve({ ms: ms(t0), stdout }),
     ),
   );
 }

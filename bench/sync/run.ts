@@ -33,7 +33,10 @@ function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
       process.execPath,
       ['--import', 'tsx', path.join(root, 'bench/sync/maildock-child.ts'), JSON.stringify(job)],
       { cwd: root, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!))),
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(stderr || err.message))
+          : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)),
     ),
   );
 }
@@ -58,7 +61,12 @@ try {
   const mb = bytes / 1024 / 1024;
   log(`Loaded ${N} messages, ${mb.toFixed(0)} MB; Dovecot index warmed.`);
 
-  const imap = { host: '127.0.0.1', port: server.port, user: server.user, password: server.password };
+  const imap = {
+    host: '127.0.0.1',
+    port: server.port,
+    user: server.user,
+    password: server.password,
+  };
   const terms = corpusTerms(seed, N);
   const queries = {
     'rare term': terms.rare,
@@ -77,12 +85,23 @@ try {
 
   const key = () => randomBytes(32).toString('base64');
   log('Maildock: headers-only initial sync…');
-  const headers = await child({ phase: 'headers', dataDir: path.join(work, 'md-headers'), secretKey: key(), imap });
+  const headers = await child({
+    phase: 'headers',
+    dataDir: path.join(work, 'md-headers'),
+    secretKey: key(),
+    imap,
+  });
   log('Maildock: full initial sync (every body fetched, parsed, stored, indexed)…');
   const fullKey = key();
   const fullDir = path.join(work, 'md-full');
   const full = await child({ phase: 'full', dataDir: fullDir, secretKey: fullKey, imap });
-  const search = await child({ phase: 'search', dataDir: fullDir, secretKey: fullKey, queries, runs });
+  const search = await child({
+    phase: 'search',
+    dataDir: fullDir,
+    secretKey: fullKey,
+    queries,
+    runs,
+  });
   const noChange = await child({ phase: 'resync', dataDir: fullDir, secretKey: fullKey });
 
   const peers = !args['no-peers'] && have('mbsync') && have('notmuch');
@@ -101,8 +120,21 @@ try {
   }
 
   // 1% of the messages get a flag changed on the server, then both resync.
-  const uids = Array.from({ length: Math.max(1, Math.round(N * 0.01)) }, (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)));
-  await server.doveadm('flags', 'add', '-u', server.user, '\\Flagged', 'mailbox', 'INBOX', 'uid', [...new Set(uids)].join(','));
+  const uids = Array.from(
+    { length: Math.max(1, Math.round(N * 0.01)) },
+    (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)),
+  );
+  await server.doveadm(
+    'flags',
+    'add',
+    '-u',
+    server.user,
+    '\\Flagged',
+    'mailbox',
+    'INBOX',
+    'uid',
+    [...new Set(uids)].join(','),
+  );
   const flagResync = await child({ phase: 'resync', dataDir: fullDir, secretKey: fullKey });
   if (mbsync) peer.mbsyncFlags = await mbsync.sync();
 
@@ -110,7 +142,8 @@ try {
   let floor = 0;
   if (notmuch) {
     floor = (await notmuch.search(terms.absent, Math.min(runs, 20))).p50;
-    for (const [kind, q] of Object.entries(nmQueries)) nm[kind] = await notmuch.search(q, Math.min(runs, 20));
+    for (const [kind, q] of Object.entries(nmQueries))
+      nm[kind] = await notmuch.search(q, Math.min(runs, 20));
   }
 
   // ---- report ----
@@ -122,22 +155,38 @@ try {
   const fMs = full.ms as number;
   const lines: string[] = [];
   const p = (s: string) => lines.push(s);
-  p(`Corpus: ${N} messages, ${f0(mb)} MB, seed ${seed}, folders ${FOLDERS.join('/')}; Dovecot warm (doveadm index), loopback; ${os.cpus().length} cores.`);
+  p(
+    `Corpus: ${N} messages, ${f0(mb)} MB, seed ${seed}, folders ${FOLDERS.join('/')}; Dovecot warm (doveadm index), loopback; ${os.cpus().length} cores.`,
+  );
   p('');
   p('| measure | Maildock | peer | ratio |');
   p('|---|---|---|---|');
-  p(`| headers-only initial sync | ${f0(rate(N, hMs))} msgs/s, ${f1(rate(mb, hMs))} MB/s (${f1(hMs / 1000)} s) | | |`);
+  p(
+    `| headers-only initial sync | ${f0(rate(N, hMs))} msgs/s, ${f1(rate(mb, hMs))} MB/s (${f1(hMs / 1000)} s) | | |`,
+  );
   const mbsRate = peers ? rate(N, peer.mbsyncInitial!) : NaN;
-  p(`| full sync (fetch, parse, store, index every body) | ${f0(rate(N, fMs))} msgs/s, ${f1(rate(mb, fMs))} MB/s (${f1(fMs / 1000)} s) | mbsync ${f0(mbsRate)} msgs/s (${f1(peer.mbsyncInitial! / 1000)} s, FSync on) | ${f2(rate(N, fMs) / mbsRate)}× mbsync |`);
+  p(
+    `| full sync (fetch, parse, store, index every body) | ${f0(rate(N, fMs))} msgs/s, ${f1(rate(mb, fMs))} MB/s (${f1(fMs / 1000)} s) | mbsync ${f0(mbsRate)} msgs/s (${f1(peer.mbsyncInitial! / 1000)} s, FSync on) | ${f2(rate(N, fMs) / mbsRate)}× mbsync |`,
+  );
   if (peers) {
     const e2e = N / ((peer.mbsyncInitial! + peer.notmuchNew!) / 1000);
-    p(`| full sync vs. mbsync + notmuch new | ${f0(rate(N, fMs))} msgs/s | ${f0(e2e)} msgs/s (notmuch new ${f1(peer.notmuchNew! / 1000)} s) | ${f2(rate(N, fMs) / e2e)}× |`);
+    p(
+      `| full sync vs. mbsync + notmuch new | ${f0(rate(N, fMs))} msgs/s | ${f0(e2e)} msgs/s (notmuch new ${f1(peer.notmuchNew! / 1000)} s) | ${f2(rate(N, fMs) / e2e)}× |`,
+    );
   }
-  p(`| no-change resync | ${f0(noChange.ms as number)} ms | mbsync ${f0(peer.mbsyncNoChange ?? NaN)} ms | ${f2((noChange.ms as number) / (peer.mbsyncNoChange ?? NaN))}× the time |`);
-  p(`| resync after 1% flag changes | ${f0(flagResync.ms as number)} ms | mbsync ${f0(peer.mbsyncFlags ?? NaN)} ms | ${f2((flagResync.ms as number) / (peer.mbsyncFlags ?? NaN))}× the time |`);
-  p(`| peak RSS, headers-only / full sync process | ${f0(headers.maxRssMb as number)} MB / ${f0(full.maxRssMb as number)} MB | | |`);
+  p(
+    `| no-change resync | ${f0(noChange.ms as number)} ms | mbsync ${f0(peer.mbsyncNoChange ?? NaN)} ms | ${f2((noChange.ms as number) / (peer.mbsyncNoChange ?? NaN))}× the time |`,
+  );
+  p(
+    `| resync after 1% flag changes | ${f0(flagResync.ms as number)} ms | mbsync ${f0(peer.mbsyncFlags ?? NaN)} ms | ${f2((flagResync.ms as number) / (peer.mbsyncFlags ?? NaN))}× the time |`,
+  );
+  p(
+    `| peak RSS, headers-only / full sync process | ${f0(headers.maxRssMb as number)} MB / ${f0(full.maxRssMb as number)} MB | | |`,
+  );
   p('');
-  p(`Search, ${runs} runs each, Maildock inside the process (p50 / p95 ms); notmuch per process minus its start-up floor (${f1(floor)} ms, a query matching nothing):`);
+  p(
+    `Search, ${runs} runs each, Maildock inside the process (p50 / p95 ms); notmuch per process minus its start-up floor (${f1(floor)} ms, a query matching nothing):`,
+  );
   p('');
   p('| query | Maildock p50 / p95 | hits | notmuch p50 / p95 (net) | hits | p95 ratio |');
   p('|---|---|---|---|---|---|');
@@ -146,7 +195,9 @@ try {
     const a = s[kind]!;
     const b = nm[kind];
     const net = b ? { p50: Math.max(0, b.p50 - floor), p95: Math.max(0.01, b.p95 - floor) } : null;
-    p(`| ${kind} | ${f2(a.p50)} / ${f2(a.p95)} | ${a.hits} | ${net ? `${f2(net.p50)} / ${f2(net.p95)}` : '-'} | ${b?.hits ?? '-'} | ${net ? `${f2(a.p95 / net.p95)}×` : '-'} |`);
+    p(
+      `| ${kind} | ${f2(a.p50)} / ${f2(a.p95)} | ${a.hits} | ${net ? `${f2(net.p50)} / ${f2(net.p95)}` : '-'} | ${b?.hits ?? '-'} | ${net ? `${f2(a.p95 / net.p95)}×` : '-'} |`,
+    );
   }
   const report = lines.join('\n');
   process.stdout.write(`${report}\n`);
@@ -154,7 +205,11 @@ try {
   writeFileSync(path.join(root, '.bench', `sync-${N}.md`), `${report}\n`);
   writeFileSync(
     path.join(root, '.bench', `sync-${N}.json`),
-    JSON.stringify({ N, mb, headers, full, noChange, flagResync, search, peer, notmuch: nm, floor }, null, 2),
+    JSON.stringify(
+      { N, mb, headers, full, noChange, flagResync, search, peer, notmuch: nm, floor },
+      null,
+      2,
+    ),
   );
   for (const r of [headers, full, noChange, flagResync]) {
     if ((r.errors as unknown[] | undefined)?.length) log(`errors: ${JSON.stringify(r.errors)}`);

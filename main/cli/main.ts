@@ -42,14 +42,22 @@ const int = (name: string) => (v: string) => {
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new MaildockError('INVALID_INPUT', 'Pipe the password in, e.g. `printf %s "$PASS" | maildock account add …`.');
+    throw new MaildockError(
+      'INVALID_INPUT',
+      'Pipe the password in, e.g. `printf %s "$PASS" | maildock account add …`.',
+    );
   }
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
-async function withService<T>(cmd: Command, fn: (svc: MaildockService, out: Out) => Promise<T>): Promise<void> {
+async function withService<T>(
+  cmd: Command,
+  fn: (svc: MaildockService, out: Out) => Promise<T>,
+): Promise<void> {
   const g = cmd.optsWithGlobals<Globals>();
   const out = stdio(!!g.json);
   const dataDir = g.dataDir ?? defaultDataDir();
@@ -70,7 +78,11 @@ async function withService<T>(cmd: Command, fn: (svc: MaildockService, out: Out)
   }
 }
 
-async function call<M extends MethodName>(svc: MaildockService, method: M, input: unknown): Promise<MethodOutput<M>> {
+async function call<M extends MethodName>(
+  svc: MaildockService,
+  method: M,
+  input: unknown,
+): Promise<MethodOutput<M>> {
   const r = await svc.invoke(method, input);
   if (!r.ok) throw new CliFailure(r.error);
   return r.value;
@@ -95,24 +107,37 @@ export function buildProgram(): Command {
   const account = program.command('account').description('add, list and remove mail accounts');
   account
     .command('add')
-    .description('add an IMAP account (the connection is tested first); the password comes on stdin')
-    .requiredOption('--email <address>', 'the account\'s email address')
+    .description(
+      'add an IMAP account (the connection is tested first); the password comes on stdin',
+    )
+    .requiredOption('--email <address>', "the account's email address")
     .option('--name <name>', 'your name as others see it')
     .requiredOption('--imap-host <host>', 'IMAP server')
     .requiredOption('--imap-port <port>', 'IMAP port', int('--imap-port'))
-    .addOption(new Option('--imap-security <mode>', 'IMAP security').choices(['none', 'starttls', 'tls']).default('tls'))
+    .addOption(
+      new Option('--imap-security <mode>', 'IMAP security')
+        .choices(['none', 'starttls', 'tls'])
+        .default('tls'),
+    )
     .option('--user <user>', 'login name (default: the email address)')
     .requiredOption('--password-stdin', 'read the password from standard input')
     .option('--smtp-host <host>', 'SMTP server, for sending')
     .option('--smtp-port <port>', 'SMTP port', int('--smtp-port'))
-    .addOption(new Option('--smtp-security <mode>', 'SMTP security').choices(['none', 'starttls', 'tls']))
+    .addOption(
+      new Option('--smtp-security <mode>', 'SMTP security').choices(['none', 'starttls', 'tls']),
+    )
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
         const password = await readStdin();
         const input = {
           email: o.email,
           ...(o.name ? { name: o.name } : {}),
-          imap: { host: o.imapHost, port: o.imapPort, security: o.imapSecurity, user: o.user ?? o.email },
+          imap: {
+            host: o.imapHost,
+            port: o.imapPort,
+            security: o.imapSecurity,
+            user: o.user ?? o.email,
+          },
           ...(o.smtpHost
             ? {
                 smtp: {
@@ -126,7 +151,11 @@ export function buildProgram(): Command {
           password,
         };
         const added = await call(svc, 'account.add', input);
-        show(out, added, (a) => `Added account ${a.id}: ${a.email} (${a.imap.host}:${a.imap.port})\n`);
+        show(
+          out,
+          added,
+          (a) => `Added account ${a.id}: ${a.email} (${a.imap.host}:${a.imap.port})\n`,
+        );
       }),
     );
   account
@@ -136,7 +165,12 @@ export function buildProgram(): Command {
       withService(cmd, async (svc, out) => {
         const list = await call(svc, 'account.list', {});
         show(out, list, (l) =>
-          lines(l, (a) => `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}`, 'No accounts yet: add one with `maildock account add`.'),
+          lines(
+            l,
+            (a) =>
+              `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}`,
+            'No accounts yet: add one with `maildock account add`.',
+          ),
         );
       }),
     );
@@ -175,7 +209,9 @@ export function buildProgram(): Command {
         const summary = await call(svc, 'sync.run', o.account ? { accountId: o.account } : {});
         bar.done();
         show(out, summary, (s) => {
-          const errs = s.errors.map((e) => `  ${e.code}${e.mailbox ? ` in ${e.mailbox}` : ''}: ${e.message}\n`).join('');
+          const errs = s.errors
+            .map((e) => `  ${e.code}${e.mailbox ? ` in ${e.mailbox}` : ''}: ${e.message}\n`)
+            .join('');
           return `${s.accounts} account(s), ${s.mailboxes} folder(s), ${s.messages} message(s), ${s.bodies} with bodies\n${errs}`;
         });
         if (summary.errors.length) process.exitCode = 1;
@@ -190,7 +226,9 @@ export function buildProgram(): Command {
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
         const list = await call(svc, 'mailbox.list', o.account ? { accountId: o.account } : {});
-        show(out, list, (l: Mailbox[]) => lines(l, mailboxLine, 'No folders yet: run `maildock sync`.'));
+        show(out, list, (l: Mailbox[]) =>
+          lines(l, mailboxLine, 'No folders yet: run `maildock sync`.'),
+        );
       }),
     );
 
@@ -210,7 +248,9 @@ export function buildProgram(): Command {
           ...(o.account ? { accountId: o.account } : {}),
           ...(o.before ? { before: o.before } : {}),
         });
-        show(out, page, (p) => lines(p.messages, (m: MessageSummary) => messageLine(m), 'No messages.'));
+        show(out, page, (p) =>
+          lines(p.messages, (m: MessageSummary) => messageLine(m), 'No messages.'),
+        );
       }),
     );
   message
@@ -232,7 +272,11 @@ export function buildProgram(): Command {
     .option('--before <id>', 'the page after this message id', int('--before'))
     .action(async (query: string, o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
-        const r = await call(svc, 'message.search', { query, limit: o.limit, ...(o.before ? { before: o.before } : {}) });
+        const r = await call(svc, 'message.search', {
+          query,
+          limit: o.limit,
+          ...(o.before ? { before: o.before } : {}),
+        });
         if (out.json) {
           printJson(
             out,
@@ -265,7 +309,12 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (
+      code === 'commander.helpDisplayed' ||
+      code === 'commander.version' ||
+      code === 'commander.help'
+    )
+      return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
     const json = argv.includes('--json');
     printError(stdio(json), err instanceof CliFailure ? err.error : toErrorData(err));

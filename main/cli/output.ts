@@ -1,7 +1,13 @@
 // How the CLI speaks: JSON for machines, short aligned text for people, a progress line
 // on a terminal, and errors as a code plus a sentence.
 import { ERROR_TEXT, type ErrorData } from '../../common/errors.js';
-import type { Mailbox, MessageDetail, MessageSummary, SearchHit, SyncProgress } from '../../common/types.js';
+import type {
+  Mailbox,
+  MessageDetail,
+  MessageSummary,
+  SearchHit,
+  SyncProgress,
+} from '../../common/types.js';
 
 export interface Out {
   json: boolean;
@@ -53,7 +59,9 @@ export function hitLine(h: SearchHit, color: boolean): string {
   let snippet = '';
   let at = 0;
   for (const [s, e] of h.highlights) {
-    snippet += h.snippet.slice(at, s) + (color ? `\x1b[1m${h.snippet.slice(s, e)}\x1b[0m` : `[${h.snippet.slice(s, e)}]`);
+    snippet +=
+      h.snippet.slice(at, s) +
+      (color ? `\x1b[1m${h.snippet.slice(s, e)}\x1b[0m` : `[${h.snippet.slice(s, e)}]`);
     at = e;
   }
   snippet += h.snippet.slice(at);
@@ -62,7 +70,8 @@ export function hitLine(h: SearchHit, color: boolean): string {
 
 export function messageText(d: MessageDetail): string {
   const m = d.message;
-  const addr = (l: MessageSummary['from']) => l.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+  const addr = (l: MessageSummary['from']) =>
+    l.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
   const lines = [
     `From:    ${addr(m.from)}`,
     `To:      ${addr(m.to)}`,
@@ -73,11 +82,20 @@ export function messageText(d: MessageDetail): string {
     '',
   ];
   if (d.parseError) lines.push(`[This message could not be read completely: ${d.parseError}]`, '');
-  lines.push(d.text ?? (d.html ? '[HTML only: open it in the app to read it]' : m.bodyState === 'pending' ? '[Body not downloaded yet]' : ''));
+  lines.push(
+    d.text ??
+      (d.html
+        ? '[HTML only: open it in the app to read it]'
+        : m.bodyState === 'pending'
+          ? '[Body not downloaded yet]'
+          : ''),
+  );
   if (d.attachments.length) {
     lines.push('', 'Attachments:');
     for (const a of d.attachments) {
-      lines.push(`  ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${formatBytes(a.size)}${a.inline ? '  inline' : ''}`);
+      lines.push(
+        `  ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${formatBytes(a.size)}${a.inline ? '  inline' : ''}`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -61,7 +61,10 @@ export class MaildockService {
     try {
       const secrets =
         opts.secrets ??
-        (await EncryptedFileSecretStore.open({ dir: opts.dataDir, ...(opts.secretKey ? { key: opts.secretKey } : {}) }));
+        (await EncryptedFileSecretStore.open({
+          dir: opts.dataDir,
+          ...(opts.secretKey ? { key: opts.secretKey } : {}),
+        }));
       return new MaildockService(store, secrets, opts);
     } catch (err) {
       store.close();
@@ -72,14 +75,22 @@ export class MaildockService {
   /** The transport-neutral entry point: validated input in, a Result out, never a throw. */
   async invoke<M extends MethodName>(method: M, input: unknown): Promise<Result<MethodOutput<M>>> {
     const spec = methods[method];
-    if (!spec) return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}.` } };
+    if (!spec)
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}.` },
+      };
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = issue?.path.join('.') || 'input';
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `${path}: ${issue?.message ?? 'invalid'}`, fields: { path } },
+        error: {
+          code: 'INVALID_INPUT',
+          message: `${path}: ${issue?.message ?? 'invalid'}`,
+          fields: { path },
+        },
       };
     }
     try {
@@ -124,12 +135,15 @@ export class MaildockService {
 
   private account(id: number): Account {
     const account = this.store.accounts.get(id);
-    if (!account) throw new MaildockError('NOT_FOUND', `There is no account ${id}.`, { accountId: id });
+    if (!account)
+      throw new MaildockError('NOT_FOUND', `There is no account ${id}.`, { accountId: id });
     return account;
   }
 
   private async testConnection(input: AccountInput): Promise<string[]> {
-    const client = await connect(input.imap, input.password, { timeoutMs: this.opts.timeoutMs ?? 15_000 });
+    const client = await connect(input.imap, input.password, {
+      timeoutMs: this.opts.timeoutMs ?? 15_000,
+    });
     const caps = [...(client.capabilities as Map<string, unknown>).keys()];
     await client.logout().catch(() => client.close());
     return caps;
@@ -176,11 +190,18 @@ export class MaildockService {
         if (id === undefined) {
           if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
           const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
-          const found = accounts.map((a) => this.store.mailboxes.byPath(a.id, path)).filter((m) => m !== null);
+          const found = accounts
+            .map((a) => this.store.mailboxes.byPath(a.id, path))
+            .filter((m) => m !== null);
           if (found.length > 1) {
-            throw new MaildockError('INVALID_INPUT', `Several accounts have ${path}: name the account.`, { path });
+            throw new MaildockError(
+              'INVALID_INPUT',
+              `Several accounts have ${path}: name the account.`,
+              { path },
+            );
           }
-          if (!found[0]) throw new MaildockError('NOT_FOUND', `There is no mailbox ${path}.`, { path });
+          if (!found[0])
+            throw new MaildockError('NOT_FOUND', `There is no mailbox ${path}.`, { path });
           id = found[0].id;
         } else if (!this.store.mailboxes.get(id)) {
           throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
@@ -190,7 +211,8 @@ export class MaildockService {
       },
       'message.get': async ({ id }) => {
         let detail = this.store.messages.detail(id);
-        if (!detail) throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
+        if (!detail)
+          throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
         if (detail.message.bodyState === 'pending') {
           // What the user opens jumps the queue: fetched now on its own connection.
           try {
@@ -204,8 +226,13 @@ export class MaildockService {
         return detail;
       },
       'message.search': async ({ query, limit, before }) => {
-        const found = this.search.search(query, { limit, ...(before !== undefined ? { before } : {}) });
-        const byId = new Map(this.store.messages.summaries(found.hits.map((h) => h.id)).map((m) => [m.id, m]));
+        const found = this.search.search(query, {
+          limit,
+          ...(before !== undefined ? { before } : {}),
+        });
+        const byId = new Map(
+          this.store.messages.summaries(found.hits.map((h) => h.id)).map((m) => [m.id, m]),
+        );
         const hits = found.hits.flatMap((h) => {
           const message = byId.get(h.id);
           return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
@@ -224,7 +251,10 @@ export class MaildockService {
           }
           this.errors.set(account.id, errors);
           for (const e of errors) {
-            this.events.emit('sync.error', { accountId: account.id, error: { code: e.code, message: e.message } });
+            this.events.emit('sync.error', {
+              accountId: account.id,
+              error: { code: e.code, message: e.message },
+            });
           }
         }
         return this.summary();

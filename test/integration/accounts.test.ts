@@ -24,7 +24,9 @@ async function addError(overrides: Record<string, unknown>) {
 }
 
 /** A loopback TCP server that runs `onSocket` for each client; closed by the returned function. */
-async function tcpServer(onSocket: (s: net.Socket) => void): Promise<{ port: number; close(): void }> {
+async function tcpServer(
+  onSocket: (s: net.Socket) => void,
+): Promise<{ port: number; close(): void }> {
   const srv = net.createServer(onSocket);
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   return { port: (srv.address() as net.AddressInfo).port, close: () => srv.close() };
@@ -33,7 +35,10 @@ async function tcpServer(onSocket: (s: net.Socket) => void): Promise<{ port: num
 describe('account.add', () => {
   it('adds an account after a successful test, keeping the password out of the database', async () => {
     const account = await t.call('account.add', accountInput(server));
-    expect(account).toMatchObject({ email: `${server.user}@maildock.test`, imap: { port: server.port } });
+    expect(account).toMatchObject({
+      email: `${server.user}@maildock.test`,
+      imap: { port: server.port },
+    });
     expect(await t.call('account.list')).toHaveLength(1);
     const dump = JSON.stringify(t.svc.store.db.prepare('SELECT * FROM accounts').all());
     expect(dump).not.toContain(server.password);
@@ -50,7 +55,9 @@ describe('account.add', () => {
   it('nothing listening → HOST_UNREACHABLE', async () => {
     const gone = await tcpServer(() => undefined);
     gone.close();
-    const e = await addError({ imap: { host: '127.0.0.1', port: gone.port, security: 'none', user: 'x' } });
+    const e = await addError({
+      imap: { host: '127.0.0.1', port: gone.port, security: 'none', user: 'x' },
+    });
     expect(e?.code).toBe('HOST_UNREACHABLE');
     expect(e?.message).toContain(String(gone.port));
   });
@@ -58,7 +65,9 @@ describe('account.add', () => {
   it('a server that never greets → TIMEOUT', async () => {
     const silent = await tcpServer(() => undefined);
     try {
-      const e = await addError({ imap: { host: '127.0.0.1', port: silent.port, security: 'none', user: 'x' } });
+      const e = await addError({
+        imap: { host: '127.0.0.1', port: silent.port, security: 'none', user: 'x' },
+      });
       expect(e?.code).toBe('TIMEOUT');
     } finally {
       silent.close();
@@ -66,7 +75,9 @@ describe('account.add', () => {
   });
 
   it('TLS to a plaintext IMAP port → TLS_FAILED', async () => {
-    const e = await addError({ imap: { host: '127.0.0.1', port: server.port, security: 'tls', user: server.user } });
+    const e = await addError({
+      imap: { host: '127.0.0.1', port: server.port, security: 'tls', user: server.user },
+    });
     expect(e?.code).toBe('TLS_FAILED');
   });
 
@@ -75,10 +86,28 @@ describe('account.add', () => {
     const { execFileSync } = await import('node:child_process');
     const { mkdtempSync, readFileSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/maildock-tls-');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-keyout', `${dir}/k.pem`, '-out', `${dir}/c.pem`], { stdio: 'ignore' });
-    const srv = tls.createServer({ key: readFileSync(`${dir}/k.pem`), cert: readFileSync(`${dir}/c.pem`) }, (s) =>
-      s.write('* OK IMAP4rev1 ready\r\n'),
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        `${dir}/k.pem`,
+        '-out',
+        `${dir}/c.pem`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const srv = tls.createServer(
+      { key: readFileSync(`${dir}/k.pem`), cert: readFileSync(`${dir}/c.pem`) },
+      (s) => s.write('* OK IMAP4rev1 ready\r\n'),
     );
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     try {
@@ -98,15 +127,19 @@ describe('account.add', () => {
       s.on('data', (d) => {
         for (const line of d.toString().split('\r\n').filter(Boolean)) {
           const [tag, cmd] = line.split(' ');
-          if (/^(LOGIN|AUTHENTICATE)$/i.test(cmd ?? '')) s.write(`${tag} OK [CAPABILITY IMAP4rev2] logged in\r\n`);
-          else if (/^CAPABILITY$/i.test(cmd ?? '')) s.write(`* CAPABILITY IMAP4rev2\r\n${tag} OK done\r\n`);
+          if (/^(LOGIN|AUTHENTICATE)$/i.test(cmd ?? ''))
+            s.write(`${tag} OK [CAPABILITY IMAP4rev2] logged in\r\n`);
+          else if (/^CAPABILITY$/i.test(cmd ?? ''))
+            s.write(`* CAPABILITY IMAP4rev2\r\n${tag} OK done\r\n`);
           else if (/^LOGOUT$/i.test(cmd ?? '')) s.end(`* BYE\r\n${tag} OK bye\r\n`);
           else s.write(`${tag} OK done\r\n`);
         }
       });
     });
     try {
-      const e = await addError({ imap: { host: '127.0.0.1', port: peer.port, security: 'none', user: 'x' } });
+      const e = await addError({
+        imap: { host: '127.0.0.1', port: peer.port, security: 'none', user: 'x' },
+      });
       expect(e?.code).toBe('NOT_IMAP4REV1');
     } finally {
       peer.close();
@@ -114,9 +147,18 @@ describe('account.add', () => {
   });
 
   it('bad input is refused before any connection, naming the field', async () => {
-    const r = await t.svc.invoke('account.add', { ...accountInput(server), email: 'not an address' });
-    expect(r.ok ? null : r.error).toMatchObject({ code: 'INVALID_INPUT', fields: { path: 'email' } });
-    const port = await t.svc.invoke('account.add', accountInput(server, { imap: { host: 'x', port: 70000, security: 'none', user: 'u' } }));
+    const r = await t.svc.invoke('account.add', {
+      ...accountInput(server),
+      email: 'not an address',
+    });
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      fields: { path: 'email' },
+    });
+    const port = await t.svc.invoke(
+      'account.add',
+      accountInput(server, { imap: { host: 'x', port: 70000, security: 'none', user: 'u' } }),
+    );
     expect(port.ok ? null : port.error.fields).toEqual({ path: 'imap.port' });
   });
 });

@@ -25,15 +25,37 @@ afterEach(async () => {
 });
 
 const addArgs = () => [
-  '--json', 'account', 'add', '--email', 'me@maildock.test', '--imap-host', '127.0.0.1',
-  '--imap-port', String(server.port), '--imap-security', 'none', '--user', server.user, '--password-stdin',
+  '--json',
+  'account',
+  'add',
+  '--email',
+  'me@maildock.test',
+  '--imap-host',
+  '127.0.0.1',
+  '--imap-port',
+  String(server.port),
+  '--imap-security',
+  'none',
+  '--user',
+  server.user,
+  '--password-stdin',
 ];
 
 describe('maildock CLI', () => {
   it('adds an account, syncs, lists, shows and searches', async () => {
     await server.loadMaildir('INBOX', [
-      { raw: makeMail({ subject: 'Quarterly numbers', from: 'Carol <carol@example.test>', text: 'The zebrafish budget is attached.', date: dayAt(1) }) },
-      { raw: makeMail({ subject: 'Lunch', text: 'Pizza on Friday?', date: dayAt(2) }), flags: ['\\Seen'] },
+      {
+        raw: makeMail({
+          subject: 'Quarterly numbers',
+          from: 'Carol <carol@example.test>',
+          text: 'The zebrafish budget is attached.',
+          date: dayAt(1),
+        }),
+      },
+      {
+        raw: makeMail({ subject: 'Lunch', text: 'Pizza on Friday?', date: dayAt(2) }),
+        flags: ['\\Seen'],
+      },
     ]);
     const add = await runCli(addArgs(), env, `${server.password}\n`);
     expect(add.code, add.stderr).toBe(0);
@@ -42,17 +64,30 @@ describe('maildock CLI', () => {
 
     const sync = await runCli(['--json', 'sync', '--once'], env);
     expect(sync.code, sync.stderr).toBe(0);
-    expect(JSON.parse(sync.stdout)).toEqual({ accounts: 1, mailboxes: 6, messages: 2, bodies: 2, errors: [] });
+    expect(JSON.parse(sync.stdout)).toEqual({
+      accounts: 1,
+      mailboxes: 6,
+      messages: 2,
+      bodies: 2,
+      errors: [],
+    });
 
-    const list = JSON.parse((await runCli(['--json', 'message', 'list', '--mailbox', 'INBOX'], env)).stdout);
-    expect(list.messages.map((m: { subject: string }) => m.subject)).toEqual(['Lunch', 'Quarterly numbers']);
+    const list = JSON.parse(
+      (await runCli(['--json', 'message', 'list', '--mailbox', 'INBOX'], env)).stdout,
+    );
+    expect(list.messages.map((m: { subject: string }) => m.subject)).toEqual([
+      'Lunch',
+      'Quarterly numbers',
+    ]);
 
     const search = await runCli(['--json', 'search', 'zebrafish from:carol'], env);
     expect(search.code, search.stderr).toBe(0);
     const hits = JSON.parse(search.stdout);
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({ mailbox: 'INBOX', subject: 'Quarterly numbers', flags: [] });
-    expect(Object.keys(hits[0])).toEqual(expect.arrayContaining(['id', 'mailbox', 'subject', 'from', 'date', 'flags', 'snippet']));
+    expect(Object.keys(hits[0])).toEqual(
+      expect.arrayContaining(['id', 'mailbox', 'subject', 'from', 'date', 'flags', 'snippet']),
+    );
     expect(hits[0].snippet).toContain('zebrafish');
 
     const shown = await runCli(['message', 'show', String(hits[0].id)], env);
@@ -77,7 +112,9 @@ describe('maildock CLI', () => {
     const n = 4000;
     await server.loadMaildir(
       'INBOX',
-      Array.from({ length: n }, (_, i) => ({ raw: makeMail({ subject: `kill ${i}`, date: dayAt(i), text: `word${i} `.repeat(40) }) })),
+      Array.from({ length: n }, (_, i) => ({
+        raw: makeMail({ subject: `kill ${i}`, date: dayAt(i), text: `word${i} `.repeat(40) }),
+      })),
     );
     expect((await runCli(addArgs(), env, server.password)).code).toBe(0);
     const dbPath = path.join(dataDir, 'maildock.db');
@@ -110,23 +147,33 @@ describe('maildock CLI', () => {
     expect(count('SELECT count(DISTINCT uid) FROM messages')).toBe(n);
     expect(count('SELECT count(DISTINCT message_id) FROM messages')).toBe(n);
     // The full-text index holds each message once: a word of every message finds exactly it.
-    const search = JSON.parse((await runCli(['--json', 'search', 'word1234', '--limit', '5'], env)).stdout);
+    const search = JSON.parse(
+      (await runCli(['--json', 'search', 'word1234', '--limit', '5'], env)).stdout,
+    );
     expect(search.map((h: { subject: string }) => h.subject)).toEqual(['kill 1234']);
     expect(count(`SELECT count(*) FROM message_fts WHERE message_fts MATCH 'word3999'`)).toBe(1);
   });
 
   it('never writes the password or message bodies to its log', async () => {
     const secretBody = 'confidential-body-words-7f3a';
-    await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'log check', text: secretBody }) }]);
+    await server.loadMaildir('INBOX', [
+      { raw: makeMail({ subject: 'log check', text: secretBody }) },
+    ]);
     const verbose = { ...env, MAILDOCK_LOG_LEVEL: 'trace' };
     expect((await runCli(addArgs(), verbose, server.password)).code).toBe(0);
     expect((await runCli(['sync', '--once'], verbose)).code).toBe(0);
-    const wrong = await runCli([...addArgs().slice(0, 4), 'other@maildock.test', ...addArgs().slice(5)], verbose, 'hunter2-wrong-pass');
+    const wrong = await runCli(
+      [...addArgs().slice(0, 4), 'other@maildock.test', ...addArgs().slice(5)],
+      verbose,
+      'hunter2-wrong-pass',
+    );
     expect(wrong.code).toBe(1);
     const logDir = path.join(dataDir, 'logs');
     const files = await readdir(logDir);
     expect(files.length).toBeGreaterThan(0);
-    const text = (await Promise.all(files.map((f) => readFile(path.join(logDir, f), 'utf8')))).join('\n');
+    const text = (await Promise.all(files.map((f) => readFile(path.join(logDir, f), 'utf8')))).join(
+      '\n',
+    );
     expect(text).toContain('account added');
     expect(text).not.toContain(server.password);
     expect(text).not.toContain('hunter2-wrong-pass');

@@ -78,7 +78,9 @@ describe('hostile MIME', () => {
     expect(summary.messages).toBe(names.length + 2);
     expect(summary.bodies).toBe(names.length + 2);
     const box = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
-    const normal = t.svc.store.messages.list(box.id, 100).find((m) => m.subject === 'normal after hostile')!;
+    const normal = t.svc.store.messages
+      .list(box.id, 100)
+      .find((m) => m.subject === 'normal after hostile')!;
     expect((await t.call('message.get', { id: normal.id })).text).toContain('still readable');
     // Every message is readable in some form: parsed text or HTML, or a recorded error.
     for (const m of t.svc.store.messages.list(box.id, 100)) {

@@ -36,7 +36,11 @@ describe('initial sync', () => {
     await server.loadMaildir(
       'INBOX',
       Array.from({ length: 30 }, (_, i) => ({
-        raw: makeMail({ subject: `inbox ${i}`, date: dayAt(i), text: `body of inbox message ${i}` }),
+        raw: makeMail({
+          subject: `inbox ${i}`,
+          date: dayAt(i),
+          text: `body of inbox message ${i}`,
+        }),
         flags: i % 3 === 0 ? ['\\Seen'] : [],
       })),
     );
@@ -47,7 +51,11 @@ describe('initial sync', () => {
           subject: 'report',
           date: dayAt(2),
           html: '<p>The <b>report</b></p>',
-          attachment: { filename: 'report.pdf', contentType: 'application/pdf', content: Buffer.alloc(5000, 7) },
+          attachment: {
+            filename: 'report.pdf',
+            contentType: 'application/pdf',
+            content: Buffer.alloc(5000, 7),
+          },
         }),
       },
     ]);
@@ -67,7 +75,11 @@ describe('initial sync', () => {
     expect(page.messages.map((m) => m.subject)).toEqual(
       Array.from({ length: 10 }, (_, i) => `inbox ${29 - i}`),
     );
-    const next = await t.call('message.list', { path: 'INBOX', limit: 10, before: page.nextBefore! });
+    const next = await t.call('message.list', {
+      path: 'INBOX',
+      limit: 10,
+      before: page.nextBefore!,
+    });
     expect(next.messages[0]!.subject).toBe('inbox 19');
 
     const report = (await t.call('message.list', { path: 'Projects/2024' })).messages[0]!;
@@ -75,7 +87,11 @@ describe('initial sync', () => {
     const detail = await t.call('message.get', { id: report.id });
     expect(detail.html).toContain('<b>report</b>');
     expect(detail.attachments).toEqual([
-      expect.objectContaining({ filename: 'report.pdf', contentType: 'application/pdf', size: 5000 }),
+      expect.objectContaining({
+        filename: 'report.pdf',
+        contentType: 'application/pdf',
+        size: 5000,
+      }),
     ]);
     const first = await t.call('message.get', { id: page.messages[0]!.id });
     expect(first.text).toContain('body of inbox message 29');
@@ -89,7 +105,11 @@ describe('initial sync', () => {
           subject: 'big attachment',
           text: 'see the attached archive, café',
           html: '<p>see the <i>attached</i> archive</p>',
-          attachment: { filename: 'data.bin', contentType: 'application/octet-stream', content: big },
+          attachment: {
+            filename: 'data.bin',
+            contentType: 'application/octet-stream',
+            content: big,
+          },
         }),
       },
     ]);
@@ -109,7 +129,11 @@ describe('initial sync', () => {
     expect(d.html).toContain('<i>attached</i>');
     expect(d.parseError).toBeNull();
     expect(d.attachments).toHaveLength(1);
-    expect(d.attachments[0]).toMatchObject({ filename: 'data.bin', contentType: 'application/octet-stream', partId: '3' });
+    expect(d.attachments[0]).toMatchObject({
+      filename: 'data.bin',
+      contentType: 'application/octet-stream',
+      partId: '3',
+    });
     // The size comes from BODYSTRUCTURE (encoded), converted back: close to the real one.
     expect(Math.abs(d.attachments[0]!.size - big.length)).toBeLessThan(big.length * 0.01);
     expect((await t.call('message.search', { query: 'cafe archive' })).hits).toHaveLength(1);
@@ -119,18 +143,37 @@ describe('initial sync', () => {
     const root = '<root@maildock.test>';
     await server.loadMaildir('INBOX', [
       { raw: makeMail({ subject: 'Plans', messageId: root, date: dayAt(1) }) },
-      { raw: makeMail({ subject: 'Re: Plans', inReplyTo: root, references: [root], date: dayAt(2), messageId: '<r1@maildock.test>' }) },
+      {
+        raw: makeMail({
+          subject: 'Re: Plans',
+          inReplyTo: root,
+          references: [root],
+          date: dayAt(2),
+          messageId: '<r1@maildock.test>',
+        }),
+      },
       { raw: makeMail({ subject: 'RE: plans', date: dayAt(3) }) },
       { raw: makeMail({ subject: 'Unrelated', date: dayAt(4) }) },
     ]);
     // The parent of this reply is in another folder and is synced after it.
     await server.loadMaildir('Sent', [
-      { raw: makeMail({ subject: 'Re: Plans', inReplyTo: '<r1@maildock.test>', references: [root, '<r1@maildock.test>'], date: dayAt(5) }) },
+      {
+        raw: makeMail({
+          subject: 'Re: Plans',
+          inReplyTo: '<r1@maildock.test>',
+          references: [root, '<r1@maildock.test>'],
+          date: dayAt(5),
+        }),
+      },
     ]);
     await addAccount();
     await t.call('sync.run');
-    const all = [...t.svc.store.messages.list(mailboxByPath('INBOX').id, 100), ...t.svc.store.messages.list(mailboxByPath('Sent').id, 100)];
-    const thread = (s: string) => all.filter((m) => m.subject.toLowerCase().includes(s)).map((m) => m.threadId);
+    const all = [
+      ...t.svc.store.messages.list(mailboxByPath('INBOX').id, 100),
+      ...t.svc.store.messages.list(mailboxByPath('Sent').id, 100),
+    ];
+    const thread = (s: string) =>
+      all.filter((m) => m.subject.toLowerCase().includes(s)).map((m) => m.threadId);
     const plans = thread('plans');
     expect(plans).toHaveLength(4);
     expect(new Set(plans).size).toBe(1);
@@ -142,7 +185,9 @@ describe('incremental sync follows the server', () => {
   it('applies flag changes, expunges, new mail and folder create/rename/delete', async () => {
     await server.loadMaildir(
       'INBOX',
-      Array.from({ length: 20 }, (_, i) => ({ raw: makeMail({ subject: `m${i}`, date: dayAt(i) }) })),
+      Array.from({ length: 20 }, (_, i) => ({
+        raw: makeMail({ subject: `m${i}`, date: dayAt(i) }),
+      })),
     );
     await server.loadMaildir('Projects', [{ raw: makeMail({ subject: 'in projects' }) }]);
     await addAccount();
@@ -150,7 +195,17 @@ describe('incremental sync follows the server', () => {
     const before = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
     const idOf = (s: string) => before.find((m) => m.subject === s)!.id;
 
-    await server.doveadm('flags', 'add', '-u', server.user, '\\Flagged \\Seen', 'mailbox', 'INBOX', 'uid', '1:3');
+    await server.doveadm(
+      'flags',
+      'add',
+      '-u',
+      server.user,
+      '\\Flagged \\Seen',
+      'mailbox',
+      'INBOX',
+      'uid',
+      '1:3',
+    );
     await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '4:5');
     await server.append('INBOX', makeMail({ subject: 'brand new', date: dayAt(100) }));
     await server.doveadm('mailbox', 'create', '-u', server.user, 'Fresh');
@@ -185,21 +240,35 @@ describe('incremental sync follows the server', () => {
     await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'one' }) }]);
     await addAccount();
     await t.call('sync.run');
-    const snapshot = t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all();
+    const snapshot = t.svc.store.db
+      .prepare('SELECT id, flags, uid FROM messages ORDER BY id')
+      .all();
     const again = await t.call('sync.run');
     expect(again).toMatchObject({ messages: 1, errors: [] });
-    expect(t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all()).toEqual(snapshot);
+    expect(t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all()).toEqual(
+      snapshot,
+    );
   });
 
   it('a UIDVALIDITY change discards the cached UIDs and refetches', async () => {
     await server.loadMaildir(
       'INBOX',
-      Array.from({ length: 5 }, (_, i) => ({ raw: makeMail({ subject: `v${i}`, date: dayAt(i) }) })),
+      Array.from({ length: 5 }, (_, i) => ({
+        raw: makeMail({ subject: `v${i}`, date: dayAt(i) }),
+      })),
     );
     await addAccount();
     await t.call('sync.run');
     const oldValidity = mailboxByPath('INBOX').uidValidity;
-    await server.doveadm('mailbox', 'update', '-u', server.user, '--uid-validity', '12345', 'INBOX');
+    await server.doveadm(
+      'mailbox',
+      'update',
+      '-u',
+      server.user,
+      '--uid-validity',
+      '12345',
+      'INBOX',
+    );
     await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '1');
     const summary = await t.call('sync.run');
     expect(summary.errors).toEqual([]);
@@ -215,7 +284,9 @@ describe('failures mid-sync', () => {
     const n = 3000;
     await server.loadMaildir(
       'INBOX',
-      Array.from({ length: n }, (_, i) => ({ raw: makeMail({ subject: `bulk ${i}`, date: dayAt(i), text: `text ${i} `.repeat(50) }) })),
+      Array.from({ length: n }, (_, i) => ({
+        raw: makeMail({ subject: `bulk ${i}`, date: dayAt(i), text: `text ${i} `.repeat(50) }),
+      })),
     );
     await t.close();
     t = await openService({ attempts: 6 });
@@ -231,11 +302,15 @@ describe('failures mid-sync', () => {
     expect(killed).toBe(true);
     expect(summary).toMatchObject({ messages: n, bodies: n, errors: [] });
     const dupes = t.svc.store.db
-      .prepare('SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)')
+      .prepare(
+        'SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)',
+      )
       .pluck()
       .get();
     expect(dupes).toBe(0);
     // The external-content index matches its content exactly (throws when it does not).
-    t.svc.store.db.prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)").run();
+    t.svc.store.db
+      .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
+      .run();
   });
 });

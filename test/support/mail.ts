@@ -35,7 +35,9 @@ export function makeMail(m: TestMail = {}): Buffer {
     body = text;
   } else {
     const b = `b-${counter}-${Math.random().toString(36).slice(2)}`;
-    headers.push(`Content-Type: multipart/${m.attachment ? 'mixed' : 'alternative'}; boundary="${b}"`);
+    headers.push(
+      `Content-Type: multipart/${m.attachment ? 'mixed' : 'alternative'}; boundary="${b}"`,
+    );
     const parts = [`Content-Type: text/plain; charset=utf-8\r\n\r\n${text}`];
     if (m.html) parts.push(`Content-Type: text/html; charset=utf-8\r\n\r\n${m.html}`);
     if (m.attachment) {

@@ -25,7 +25,8 @@ export async function openService(opts: Partial<ServiceOptions> = {}): Promise<T
     secretKey,
     async call(method, input = {}) {
       const r = await svc.invoke(method, input);
-      if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
+      if (!r.ok)
+        throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
       return r.value;
     },
     async close() {

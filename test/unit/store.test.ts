@@ -37,15 +37,25 @@ function setup() {
     email: 'me@example.test',
     imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
   });
-  const inbox = store.mailboxes.upsert(account.id, { path: 'INBOX', name: 'INBOX', delimiter: '/', role: 'inbox' });
+  const inbox = store.mailboxes.upsert(account.id, {
+    path: 'INBOX',
+    name: 'INBOX',
+    delimiter: '/',
+    role: 'inbox',
+  });
   return { store, accountId: account.id, inbox };
 }
 
 const ftsCount = (store: Store, q: string) =>
-  store.db.prepare('SELECT count(*) FROM message_fts WHERE message_fts MATCH ?').pluck().get(q) as number;
+  store.db
+    .prepare('SELECT count(*) FROM message_fts WHERE message_fts MATCH ?')
+    .pluck()
+    .get(q) as number;
 
 const integrityCheck = (store: Store) =>
-  store.db.prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)").run();
+  store.db
+    .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
+    .run();
 
 describe('migrations', () => {
   it('each migration applies on top of the previous one and records its version', () => {
@@ -58,8 +68,21 @@ describe('migrations', () => {
       db.close();
     }
     const db = openDatabase(file);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['accounts', 'mailboxes', 'messages', 'bodies', 'attachments', 'threads', 'message_fts']));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'accounts',
+        'mailboxes',
+        'messages',
+        'bodies',
+        'attachments',
+        'threads',
+        'message_fts',
+      ]),
+    );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
@@ -116,7 +139,9 @@ describe('messages', () => {
     store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(2), header(3)]));
     // Compares the index with the content it was built from; throws when they differ.
     expect(() => integrityCheck(store)).not.toThrow();
-    store.db.prepare("UPDATE messages SET subject = 'changed behind the index' WHERE uid = 2").run();
+    store.db
+      .prepare("UPDATE messages SET subject = 'changed behind the index' WHERE uid = 2")
+      .run();
     expect(() => integrityCheck(store)).toThrow(/malformed/);
   });
 
@@ -143,13 +168,18 @@ describe('messages', () => {
     const d = store.messages.detail(id!)!;
     expect(d.parseError).toBe('broken boundary');
     expect(d.message.bodyState).toBe('failed');
-    expect(store.db.prepare('SELECT raw FROM bodies WHERE message_id = ?').pluck().get(id)).toEqual(Buffer.from('raw bytes'));
+    expect(store.db.prepare('SELECT raw FROM bodies WHERE message_id = ?').pluck().get(id)).toEqual(
+      Buffer.from('raw bytes'),
+    );
   });
 });
 
 describe('threads', () => {
   it('normalises reply and forward prefixes and list tags', () => {
-    expect(subjectKey('Re: Fwd: [team] RE[2]:  Budget  plan')).toEqual({ key: 'budget plan', isReply: true });
+    expect(subjectKey('Re: Fwd: [team] RE[2]:  Budget  plan')).toEqual({
+      key: 'budget plan',
+      isReply: true,
+    });
     expect(subjectKey('Budget plan')).toEqual({ key: 'budget plan', isReply: false });
   });
 
@@ -157,7 +187,12 @@ describe('threads', () => {
     const { store, accountId, inbox } = setup();
     store.tx(() =>
       store.messages.insertHeaders(accountId, inbox, [
-        header(1, { messageId: '<c@t>', subject: 'Re: x', inReplyTo: '<b@t>', references: ['<a@t>', '<b@t>'] }),
+        header(1, {
+          messageId: '<c@t>',
+          subject: 'Re: x',
+          inReplyTo: '<b@t>',
+          references: ['<a@t>', '<b@t>'],
+        }),
         header(2, { messageId: '<z@t>', subject: 'other' }),
         header(3, { messageId: '<a@t>', subject: 'x' }),
         header(4, { messageId: '<y@t>', subject: 'Re: other', references: ['<z@t>'] }),
@@ -172,7 +207,10 @@ describe('threads', () => {
   it('does not join unrelated messages that merely share a subject', () => {
     const { store, accountId, inbox } = setup();
     store.tx(() =>
-      store.messages.insertHeaders(accountId, inbox, [header(1, { subject: 'Hello' }), header(2, { subject: 'Hello' })]),
+      store.messages.insertHeaders(accountId, inbox, [
+        header(1, { subject: 'Hello' }),
+        header(2, { subject: 'Hello' }),
+      ]),
     );
     const [a, b] = store.messages.list(inbox, 10);
     expect(a!.threadId).not.toBe(b!.threadId);
@@ -188,18 +226,27 @@ describe('flags', () => {
 
 describe('query plans of the hot paths', () => {
   const plan = (store: Store, sql: string, ...args: unknown[]) =>
-    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
+    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+      .map((r) => r.detail)
+      .join('\n');
 
   it('the message list and the body queue use their indexes without sorting', () => {
     const { store } = setup();
     const list = plan(
       store,
       'SELECT m.id FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?',
-      1, 1, 1,
+      1,
+      1,
+      1,
     );
     expect(list).toContain('messages_mailbox');
     expect(list).not.toContain('TEMP B-TREE');
-    const pending = plan(store, 'SELECT m.id FROM messages m WHERE m.account_id = ? AND m.body_state = 0 ORDER BY m.id DESC LIMIT ?', 1, 1);
+    const pending = plan(
+      store,
+      'SELECT m.id FROM messages m WHERE m.account_id = ? AND m.body_state = 0 ORDER BY m.id DESC LIMIT ?',
+      1,
+      1,
+    );
     expect(pending).toContain('messages_pending');
     expect(pending).not.toContain('TEMP B-TREE');
     const byUid = plan(store, 'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?', 1, 1);

@@ -125,7 +125,8 @@ export class MimePool {
     for (let i = 0; i < this.#slots.length && this.#queue.length > 0; i++) {
       const slot = this.#slots[i];
       if (slot?.ready) {
-        while (slot.jobs.length < DEPTH && this.#queue.length > 0) this.#dispatch(slot, this.#queue.shift()!);
+        while (slot.jobs.length < DEPTH && this.#queue.length > 0)
+          this.#dispatch(slot, this.#queue.shift()!);
       } else if (!slot && starting < this.#queue.length) {
         this.#spawn(i);
         starting++;

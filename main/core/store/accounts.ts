@@ -70,12 +70,15 @@ export class AccountStore {
   }
 
   get(id: number): Account | null {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as
+      AccountRow | undefined;
     return row ? toAccount(row) : null;
   }
 
   list(): Account[] {
-    return (this.db.prepare('SELECT * FROM accounts ORDER BY id').all() as AccountRow[]).map(toAccount);
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY id').all() as AccountRow[]).map(
+      toAccount,
+    );
   }
 
   /** Removes the account and, through the foreign keys, everything synced for it. */

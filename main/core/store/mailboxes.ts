@@ -109,20 +109,24 @@ export class MailboxStore {
   }
 
   byPath(accountId: number, path: string): Mailbox | null {
-    const row = this.db.prepare(`${SELECT} WHERE account_id = ? AND path = ?`).get(accountId, path) as
-      | MailboxRow
-      | undefined;
+    const row = this.db
+      .prepare(`${SELECT} WHERE account_id = ? AND path = ?`)
+      .get(accountId, path) as MailboxRow | undefined;
     return row ? toMailbox(row) : null;
   }
 
   states(accountId: number): MailboxSyncState[] {
-    return (this.db.prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE account_id = ?').all(accountId) as MailboxRow[]).map(toState);
+    return (
+      this.db
+        .prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE account_id = ?')
+        .all(accountId) as MailboxRow[]
+    ).map(toState);
   }
 
   state(id: number): MailboxSyncState | null {
-    const row = this.db.prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE id = ?').get(id) as
-      | MailboxRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE id = ?')
+      .get(id) as MailboxRow | undefined;
     return row ? toState(row) : null;
   }
 
@@ -150,7 +154,10 @@ export class MailboxStore {
     this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id);
   }
 
-  setServerStatus(id: number, s: { uidValidity?: string; uidNext?: number; highestModseq?: string | null; total?: number }): void {
+  setServerStatus(
+    id: number,
+    s: { uidValidity?: string; uidNext?: number; highestModseq?: string | null; total?: number },
+  ): void {
     this.db
       .prepare(
         `UPDATE mailboxes SET uid_validity = coalesce(?, uid_validity), uid_next = coalesce(?, uid_next),
@@ -159,7 +166,10 @@ export class MailboxStore {
       .run(s.uidValidity ?? null, s.uidNext ?? null, s.highestModseq ?? null, s.total ?? null, id);
   }
 
-  setCursor(id: number, c: { headUid?: number; lowUid?: number | null; syncedModseq?: string | null }): void {
+  setCursor(
+    id: number,
+    c: { headUid?: number; lowUid?: number | null; syncedModseq?: string | null },
+  ): void {
     const sets: string[] = [];
     const args: (number | string | null)[] = [];
     const add = (column: string, value: number | string | null) => {

@@ -120,7 +120,9 @@ export class MessageStore {
       setFlags: db.prepare(
         'UPDATE messages SET flags = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE mailbox_id = ? AND uid = ?',
       ),
-      ftsRow: db.prepare('SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?'),
+      ftsRow: db.prepare(
+        'SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?',
+      ),
       deleteRow: db.prepare('DELETE FROM messages WHERE id = ?'),
       uids: db.prepare('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck(),
       idsInMailbox: db.prepare('SELECT id FROM messages WHERE mailbox_id = ?').pluck(),
@@ -150,7 +152,9 @@ export class MessageStore {
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
           WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
       ),
-      summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ?`),
+      summary: db.prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ?`,
+      ),
       detail: db.prepare(
         `SELECT m.in_reply_to, m.refs, b.text, b.html, b.parse_error FROM messages m
            LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?`,
@@ -210,7 +214,8 @@ export class MessageStore {
         modseq: r.modseq,
         size: r.size,
         hasAttachments: r.hasAttachments ? 1 : 0,
-        structure: r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
+        structure:
+          r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
       };
       if (this.s.insert.run(row).changes === 0) {
         // Either the UID is stored already (a batch replayed after a crash) or another
@@ -229,7 +234,12 @@ export class MessageStore {
   }
 
   /** Returns whether the UID was known locally. */
-  setFlags(mailboxId: number, uid: number, flags: readonly string[], modseq: string | null): boolean {
+  setFlags(
+    mailboxId: number,
+    uid: number,
+    flags: readonly string[],
+    modseq: string | null,
+  ): boolean {
     const { bits, keywords } = encodeFlags(flags);
     return this.s.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
   }
@@ -274,10 +284,23 @@ export class MessageStore {
     this.s.saveBody.run(id, text, body.html, body.parseError, body.raw ?? null);
     this.s.clearAttachments.run(id);
     for (const a of body.attachments) {
-      this.s.addAttachment.run(id, a.partId, a.filename, a.contentType, a.size, a.contentId, a.inline ? 1 : 0);
+      this.s.addAttachment.run(
+        id,
+        a.partId,
+        a.filename,
+        a.contentType,
+        a.size,
+        a.contentId,
+        a.inline ? 1 : 0,
+      );
     }
     const hasAttachments = body.attachments.some((a) => !a.inline) ? 1 : 0;
-    this.s.markBody.run(body.parseError && !text && !body.html ? 2 : 1, body.snippet, hasAttachments, id);
+    this.s.markBody.run(
+      body.parseError && !text && !body.html ? 2 : 1,
+      body.snippet,
+      hasAttachments,
+      id,
+    );
     this.fts.insert(id, { ...cols, body: text ?? '' });
     return true;
   }
@@ -297,7 +320,11 @@ export class MessageStore {
   }
 
   list(mailboxId: number, limit: number, before?: number): MessageSummary[] {
-    const rows = this.s.listMailbox.all(mailboxId, before ?? Number.MAX_SAFE_INTEGER, limit) as SummaryRow[];
+    const rows = this.s.listMailbox.all(
+      mailboxId,
+      before ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ) as SummaryRow[];
     return rows.map(toSummary);
   }
 

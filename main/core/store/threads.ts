@@ -37,14 +37,18 @@ export class ThreadStore {
   private readonly drop;
 
   constructor(private readonly db: Db) {
-    this.byRef = db.prepare('SELECT thread_id FROM thread_refs WHERE account_id = ? AND msgid = ?').pluck();
+    this.byRef = db
+      .prepare('SELECT thread_id FROM thread_refs WHERE account_id = ? AND msgid = ?')
+      .pluck();
     this.bySubject = db
       .prepare(
         `SELECT id FROM threads WHERE account_id = ? AND subject_key = ? AND last_date BETWEEN ? AND ?
          ORDER BY last_date DESC LIMIT 1`,
       )
       .pluck();
-    this.create = db.prepare('INSERT INTO threads (account_id, subject_key, last_date) VALUES (?, ?, ?)');
+    this.create = db.prepare(
+      'INSERT INTO threads (account_id, subject_key, last_date) VALUES (?, ?, ?)',
+    );
     this.touch = db.prepare('UPDATE threads SET last_date = max(last_date, ?) WHERE id = ?');
     this.mapRef = db.prepare(
       `INSERT INTO thread_refs (account_id, msgid, thread_id) VALUES (?, ?, ?)

@@ -32,7 +32,13 @@ export interface AccountSyncDeps {
   /** Connection attempts per run before giving up (with exponential backoff between). */
   attempts?: number;
   backoffMs?: number;
-  onProgress?(p: { accountId: number; phase: SyncPhase; mailbox?: string; done: number; total: number }): void;
+  onProgress?(p: {
+    accountId: number;
+    phase: SyncPhase;
+    mailbox?: string;
+    done: number;
+    total: number;
+  }): void;
   onNew?(p: { accountId: number; mailboxId: number; count: number }): void;
 }
 
@@ -41,14 +47,17 @@ const RETRYABLE = new Set(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
 export function isRetryable(err: unknown): boolean {
   if (err instanceof MaildockError) return RETRYABLE.has(err.code);
   const code = (err as { code?: string })?.code;
-  return code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+  return (
+    code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class AccountSync {
   private readonly vanished = new Set<number>();
-  private readonly d: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> & Pick<AccountSyncDeps, 'onProgress' | 'onNew'>;
+  private readonly d: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> &
+    Pick<AccountSyncDeps, 'onProgress' | 'onNew'>;
   private stopping = false;
 
   constructor(deps: AccountSyncDeps) {
@@ -82,7 +91,13 @@ export class AccountSync {
   }
 
   private progress(phase: SyncPhase, done: number, total: number, mailbox?: string): void {
-    this.d.onProgress?.({ accountId: this.accountId, phase, done, total, ...(mailbox ? { mailbox } : {}) });
+    this.d.onProgress?.({
+      accountId: this.accountId,
+      phase,
+      done,
+      total,
+      ...(mailbox ? { mailbox } : {}),
+    });
   }
 
   /** Headers of the given folders (all when omitted), on an open connection. */
@@ -103,7 +118,8 @@ export class AccountSync {
             batchSize: this.d.headerBatch,
             vanished: this.vanished,
             progress: (done, total) => this.progress('headers', done, total, mb.path),
-            onNew: (count) => this.d.onNew?.({ accountId: this.accountId, mailboxId: mb.id, count }),
+            onNew: (count) =>
+              this.d.onNew?.({ accountId: this.accountId, mailboxId: mb.id, count }),
           },
           mb,
         );
@@ -112,7 +128,12 @@ export class AccountSync {
         if (isRetryable(err) || !client.usable) throw err;
         const e = toErrorData(err);
         log.warn({ mailbox: mb.path, code: e.code, err }, 'mailbox sync failed');
-        errors.push({ code: e.code, message: e.message, accountId: this.accountId, mailbox: mb.path });
+        errors.push({
+          code: e.code,
+          message: e.message,
+          accountId: this.accountId,
+          mailbox: mb.path,
+        });
       }
     }
     return errors;

@@ -37,7 +37,10 @@ function plan(store: Store, item: PendingBody): Planned {
   const structure = store.messages.structure(item.id) as MessageStructure | null;
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
-    structure && attached >= TEXT_ONLY_ABOVE && structure.textParts.length > 0 && structure.textParts.length <= MAX_TEXT_PARTS
+    structure &&
+    attached >= TEXT_ONLY_ABOVE &&
+    structure.textParts.length > 0 &&
+    structure.textParts.length <= MAX_TEXT_PARTS
       ? structure.textParts
       : null;
   return { item, structure, textParts };
@@ -55,12 +58,17 @@ function attachmentsOf(structure: MessageStructure): ParsedBody['attachments'] {
 }
 
 const part = (msg: FetchMessageObject, key: string): Buffer | undefined =>
-  msg.bodyParts?.get(key) ?? msg.bodyParts?.get(key.toLowerCase()) ?? msg.bodyParts?.get(key.toUpperCase());
+  msg.bodyParts?.get(key) ??
+  msg.bodyParts?.get(key.toLowerCase()) ??
+  msg.bodyParts?.get(key.toUpperCase());
 
 /** The message's own header over a multipart holding just its text parts, as fetched. */
 export function assembleTextParts(header: Buffer, parts: { mime: Buffer; body: Buffer }[]): Buffer {
   const boundary = `maildock-text-${Math.random().toString(36).slice(2)}`;
-  const lines = header.toString('latin1').replace(/\r?\n\r?\n$/, '').split(/\r?\n/);
+  const lines = header
+    .toString('latin1')
+    .replace(/\r?\n\r?\n$/, '')
+    .split(/\r?\n/);
   const kept: string[] = [];
   let skipping = false;
   for (const line of lines) {
@@ -116,7 +124,10 @@ export async function fetchBodiesIn(
         let source: Buffer | undefined;
         let complete = true;
         if (textParts) {
-          const parts = textParts.map((n) => ({ mime: part(msg, `${n}.MIME`), body: part(msg, n) }));
+          const parts = textParts.map((n) => ({
+            mime: part(msg, `${n}.MIME`),
+            body: part(msg, n),
+          }));
           if (msg.headers && parts.every((x) => x.mime && x.body)) {
             source = assembleTextParts(msg.headers, parts as { mime: Buffer; body: Buffer }[]);
             complete = false;
@@ -131,7 +142,9 @@ export async function fetchBodiesIn(
           parser.parse(raw).then((parsed) => {
             // The parser saw only part of the message: the structure knows every attachment.
             const body: BodyRecord =
-              !complete && p.structure ? { ...parsed, attachments: attachmentsOf(p.structure) } : { ...parsed };
+              !complete && p.structure
+                ? { ...parsed, attachments: attachmentsOf(p.structure) }
+                : { ...parsed };
             if (parsed.parseError && parsed.text === null && parsed.html === null) {
               body.raw = raw.subarray(0, RAW_FALLBACK_BYTES);
             }
@@ -155,8 +168,14 @@ function save(store: Store, results: readonly Parsed[]): void {
 }
 
 /** Fetches, parses and stores one message's body now. */
-export async function fetchOneBody(client: ImapFlow, store: Store, parser: BodyParser, item: PendingBody, maxFetchBytes: number): Promise<void> {
-  save(store, await (await fetchBodiesIn(client, store, parser, item.path, [item], maxFetchBytes)));
+export async function fetchOneBody(
+  client: ImapFlow,
+  store: Store,
+  parser: BodyParser,
+  item: PendingBody,
+  maxFetchBytes: number,
+): Promise<void> {
+  save(store, await await fetchBodiesIn(client, store, parser, item.path, [item], maxFetchBytes));
 }
 
 /** Works through every pending body of the account, newest first. */
@@ -172,10 +191,13 @@ export async function fetchPendingBodies(
   // until the next expunge sync removes them, and this run does not ask for them again.
   const skip = new Set<number>();
   const missing = new Set<number>();
-  const pendingCount = store.db.prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0').pluck();
+  const pendingCount = store.db
+    .prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0')
+    .pluck();
   let writing: Promise<void> = Promise.resolve();
   let previous: Promise<void> = Promise.resolve();
-  const report = () => opts.progress?.(done, done + (pendingCount.get(accountId) as number) - missing.size);
+  const report = () =>
+    opts.progress?.(done, done + (pendingCount.get(accountId) as number) - missing.size);
 
   for (;;) {
     if (opts.shouldStop?.()) break;

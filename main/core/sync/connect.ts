@@ -22,9 +22,27 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ESOCKETTIMEDOUT']);
-const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'NoConnection', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'GREETING_TIMEOUT',
+  'ESOCKETTIMEDOUT',
+]);
+const LOST_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'NoConnection',
+  'ClosedAfterConnectTLS',
+  'ClosedAfterConnectText',
+]);
 
 interface ErrorLike {
   code?: string;
@@ -34,20 +52,40 @@ interface ErrorLike {
 }
 
 /** Maps a connection or protocol failure to a MaildockError with a specific code. */
-export function classifyImapError(err: unknown, settings: Pick<ImapSettings, 'host' | 'port'>): MaildockError {
+export function classifyImapError(
+  err: unknown,
+  settings: Pick<ImapSettings, 'host' | 'port'>,
+): MaildockError {
   if (err instanceof MaildockError) return err;
   const e = (err ?? {}) as ErrorLike;
   const code = e.code ?? '';
   const where = `${settings.host}:${settings.port}`;
   const fields = { host: settings.host, port: settings.port, cause: code || null };
   if (e.authenticationFailed) {
-    return new MaildockError('AUTH_FAILED', `The server at ${where} refused the user name or password.`, fields);
+    return new MaildockError(
+      'AUTH_FAILED',
+      `The server at ${where} refused the user name or password.`,
+      fields,
+    );
   }
-  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_')) {
-    return new MaildockError('TLS_FAILED', `A secure connection to ${where} failed: ${e.message ?? code}.`, fields);
+  if (
+    TLS_CODES.has(code) ||
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('CERT_')
+  ) {
+    return new MaildockError(
+      'TLS_FAILED',
+      `A secure connection to ${where} failed: ${e.message ?? code}.`,
+      fields,
+    );
   }
   if (UNREACHABLE_CODES.has(code)) {
-    return new MaildockError('HOST_UNREACHABLE', `${where} could not be reached (${code}).`, fields);
+    return new MaildockError(
+      'HOST_UNREACHABLE',
+      `${where} could not be reached (${code}).`,
+      fields,
+    );
   }
   if (TIMEOUT_CODES.has(code)) {
     return new MaildockError('TIMEOUT', `${where} did not answer in time.`, fields);
@@ -57,18 +95,31 @@ export function classifyImapError(err: unknown, settings: Pick<ImapSettings, 'ho
   }
   // An OpenSSL message without a code still means TLS went wrong (e.g. plaintext port with TLS).
   if (/ssl|tls|certificate/i.test(e.message ?? '') && !e.responseText) {
-    return new MaildockError('TLS_FAILED', `A secure connection to ${where} failed: ${e.message}.`, fields);
+    return new MaildockError(
+      'TLS_FAILED',
+      `A secure connection to ${where} failed: ${e.message}.`,
+      fields,
+    );
   }
-  return new MaildockError('PROTOCOL_ERROR', `${where}: ${e.responseText ?? e.message ?? 'unexpected answer'}`, fields);
+  return new MaildockError(
+    'PROTOCOL_ERROR',
+    `${where}: ${e.responseText ?? e.message ?? 'unexpected answer'}`,
+    fields,
+  );
 }
 
-export function createClient(settings: ImapSettings, password: string, opts: ConnectOptions = {}): ImapFlow {
+export function createClient(
+  settings: ImapSettings,
+  password: string,
+  opts: ConnectOptions = {},
+): ImapFlow {
   const timeout = opts.timeoutMs ?? 30_000;
   return new ImapFlow({
     host: settings.host,
     port: settings.port,
     secure: settings.security === 'tls',
-    doSTARTTLS: settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
+    doSTARTTLS:
+      settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
     auth: { user: settings.user, pass: password },
     logger: false,
     qresync: true,
@@ -78,12 +129,21 @@ export function createClient(settings: ImapSettings, password: string, opts: Con
     // Re-issue IDLE every minute: a connection that died silently fails on the DONE.
     maxIdleTime: 60_000,
     disableAutoIdle: true,
-    ...(opts.onExpunge ? { expungeHandler: async (e: { path: string; uid?: number; seq?: number }) => opts.onExpunge?.(e) } : {}),
+    ...(opts.onExpunge
+      ? {
+          expungeHandler: async (e: { path: string; uid?: number; seq?: number }) =>
+            opts.onExpunge?.(e),
+        }
+      : {}),
   });
 }
 
 /** Connects and checks the server is one Maildock can use; the caller closes the client. */
-export async function connect(settings: ImapSettings, password: string, opts: ConnectOptions = {}): Promise<ImapFlow> {
+export async function connect(
+  settings: ImapSettings,
+  password: string,
+  opts: ConnectOptions = {},
+): Promise<ImapFlow> {
   const client = createClient(settings, password, opts);
   // imapflow also emits 'error' for socket failures; without a listener Node would crash.
   client.on('error', () => undefined);

@@ -32,7 +32,9 @@ export function parseReferences(headers: Buffer | undefined): string[] {
   return line?.[1] ? [...new Set(line[1].match(MSGID) ?? [])].slice(-100) : [];
 }
 
-export function summarizeStructure(root: MessageStructureObject | undefined): MessageStructure | null {
+export function summarizeStructure(
+  root: MessageStructureObject | undefined,
+): MessageStructure | null {
   if (!root) return null;
   const out: MessageStructure = { textParts: [], attachments: [] };
   const walk = (node: MessageStructureObject, depth: number): void => {
@@ -45,7 +47,8 @@ export function summarizeStructure(root: MessageStructureObject | undefined): Me
     }
     const part = node.part ?? '1';
     const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
-    const isAttachment = node.disposition === 'attachment' || (filename !== null && node.disposition !== 'inline');
+    const isAttachment =
+      node.disposition === 'attachment' || (filename !== null && node.disposition !== 'inline');
     if (!isAttachment && (type === 'text/plain' || type === 'text/html')) {
       out.textParts.push(part);
     } else {
@@ -53,7 +56,10 @@ export function summarizeStructure(root: MessageStructureObject | undefined): Me
         part,
         type,
         // BODYSTRUCTURE gives the encoded size; base64 takes 4 bytes (plus line breaks) per 3.
-        size: node.encoding?.toLowerCase() === 'base64' ? Math.floor(((node.size ?? 0) * 57) / 78) : (node.size ?? 0),
+        size:
+          node.encoding?.toLowerCase() === 'base64'
+            ? Math.floor(((node.size ?? 0) * 57) / 78)
+            : (node.size ?? 0),
         filename,
         contentId: node.id ?? null,
         inline: node.disposition === 'inline' || (!!node.id && !isAttachment),
@@ -68,7 +74,12 @@ export function toHeaderRecord(msg: FetchMessageObject): HeaderRecord {
   const env = msg.envelope;
   const structure = summarizeStructure(msg.bodyStructure);
   const headerDate = env?.date instanceof Date ? env.date.getTime() : NaN;
-  const internal = msg.internalDate instanceof Date ? msg.internalDate.getTime() : typeof msg.internalDate === 'string' ? Date.parse(msg.internalDate) : NaN;
+  const internal =
+    msg.internalDate instanceof Date
+      ? msg.internalDate.getTime()
+      : typeof msg.internalDate === 'string'
+        ? Date.parse(msg.internalDate)
+        : NaN;
   return {
     uid: msg.uid,
     messageId: env?.messageId ?? null,

@@ -44,12 +44,18 @@ function statusOf(l: ListResponse): ServerStatus {
   };
 }
 
-export async function syncMailboxList(client: ImapFlow, store: Store, accountId: number): Promise<ListedMailbox[]> {
+export async function syncMailboxList(
+  client: ImapFlow,
+  store: Store,
+  accountId: number,
+): Promise<ListedMailbox[]> {
   // A server reports the selected mailbox's status as this session last saw it: leave it
   // first (it was opened read-only, so CLOSE expunges nothing) to get fresh numbers.
   if (client.mailbox) await client.mailboxClose();
   const listed = (
-    await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
+    await client.list({
+      statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true },
+    })
   ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));
 
   return store.tx(() => {
@@ -60,7 +66,9 @@ export async function syncMailboxList(client: ImapFlow, store: Store, accountId:
 
     for (const gone of local.filter((m) => !serverPaths.has(m.path))) {
       const renamed = gone.uidValidity
-        ? arrived.find((l) => statusOf(l).uidValidity === gone.uidValidity && !localPaths.has(l.path))
+        ? arrived.find(
+            (l) => statusOf(l).uidValidity === gone.uidValidity && !localPaths.has(l.path),
+          )
         : undefined;
       if (renamed) {
         store.mailboxes.rename(gone.id, {

@@ -52,7 +52,7 @@ export function unchanged(state: MailboxSyncState, listed: ListedMailbox): boole
 export function uidSet(uids: readonly number[]): string {
   const sorted = [...uids].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`);
@@ -63,7 +63,8 @@ export function uidSet(uids: readonly number[]): string {
 
 async function fetchHeaders(client: ImapFlow, range: string): Promise<HeaderRecord[]> {
   const out: HeaderRecord[] = [];
-  for await (const msg of client.fetch(range, HEADER_QUERY, { uid: true })) out.push(toHeaderRecord(msg));
+  for await (const msg of client.fetch(range, HEADER_QUERY, { uid: true }))
+    out.push(toHeaderRecord(msg));
   return out;
 }
 
@@ -75,7 +76,10 @@ async function searchUids(client: ImapFlow, range: string): Promise<number[]> {
   return (found || []).sort((a, b) => a - b);
 }
 
-export async function syncMailbox(ctx: MailboxSyncContext, listed: ListedMailbox): Promise<MailboxSyncResult> {
+export async function syncMailbox(
+  ctx: MailboxSyncContext,
+  listed: ListedMailbox,
+): Promise<MailboxSyncResult> {
   const { client, store } = ctx;
   const result: MailboxSyncResult = { added: 0, removed: 0, flagsChanged: 0, skipped: false };
   let state = store.mailboxes.state(listed.id)!;
@@ -103,7 +107,9 @@ export async function syncMailbox(ctx: MailboxSyncContext, listed: ListedMailbox
 
     // 1. Mail that arrived above the head.
     if (state.lowUid !== null && box.exists > 0) {
-      const fresh = (await searchUids(client, `${state.headUid + 1}:*`)).filter((u) => u > state.headUid);
+      const fresh = (await searchUids(client, `${state.headUid + 1}:*`)).filter(
+        (u) => u > state.headUid,
+      );
       for (let i = 0; i < fresh.length; i += ctx.batchSize) {
         const chunk = fresh.slice(i, i + ctx.batchSize);
         const records = await fetchHeaders(client, uidSet(chunk));
@@ -161,7 +167,8 @@ async function syncOlder(
   }
   const total = uids.length;
   const chunks: number[][] = [];
-  for (let end = uids.length; end > 0; end -= ctx.batchSize) chunks.push(uids.slice(Math.max(0, end - ctx.batchSize), end));
+  for (let end = uids.length; end > 0; end -= ctx.batchSize)
+    chunks.push(uids.slice(Math.max(0, end - ctx.batchSize), end));
   // The next batch is requested before this one is written, so the server works while we do.
   const fetchChunk = (c: number[]) => {
     const p = fetchHeaders(client, `${c[0]}:${c.at(-1)}`);
@@ -211,7 +218,11 @@ async function syncFlagsAndExpunges(
   )) {
     seen.add(msg.uid);
     if (msg.uid >= lowUid) {
-      updates.push({ uid: msg.uid, flags: [...(msg.flags ?? [])], modseq: msg.modseq?.toString() ?? null });
+      updates.push({
+        uid: msg.uid,
+        flags: [...(msg.flags ?? [])],
+        modseq: msg.modseq?.toString() ?? null,
+      });
     }
   }
 

@@ -71,7 +71,10 @@ export class AccountWatcher {
     if (this.stopped) return;
     try {
       if (!this.worker?.usable) this.worker = await this.sync.connect();
-      const errors = await this.sync.syncHeaders(this.worker, job === 'inbox' ? [this.idlePath] : undefined);
+      const errors = await this.sync.syncHeaders(
+        this.worker,
+        job === 'inbox' ? [this.idlePath] : undefined,
+      );
       for (const e of errors) this.opts.onError?.({ code: e.code, message: e.message });
       await this.sync.syncBodies(this.worker);
     } catch (err) {
