@@ -38,8 +38,6 @@ export const accountInputSchema = z.strictObject({
   imap: imapSettingsSchema,
   smtp: smtpSettingsSchema.optional(),
   password: z.string().min(1).max(4096),
-  /** Extra CA/pinned certificate checks come with the stack issue; until then TLS is verified normally. */
-  allowSelfSigned: z.boolean().optional(),
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 

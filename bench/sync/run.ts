@@ -1,7 +1,7 @@
 // npm run bench:sync -- --messages N [--seed S] [--no-peers] [--runs R]
 // Generates a seeded corpus, loads it into a private Dovecot, and measures Maildock's sync
 // and search beside mbsync and notmuch on the same corpus in the same run.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +39,37 @@ function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
           : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)),
     ),
   );
+}
+
+/** The resync child: warms up, times no-change resyncs, waits for `go`, times one more. */
+function resyncChild(
+  job: Record<string, unknown>,
+  between: () => Promise<void>,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/sync/maildock-child.ts'), JSON.stringify(job)],
+      {
+        cwd: root,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    let ready = false;
+    c.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (!ready && out.includes('READY\n')) {
+        ready = true;
+        between().then(() => c.stdin.write('go\n'), reject);
+      }
+    });
+    c.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
+        : reject(new Error(`resync child exited ${code}`)),
+    );
+  });
 }
 
 const server = await startDovecot({ user: 'bench', password: 'bench-password' });
@@ -102,7 +133,6 @@ try {
     queries,
     runs,
   });
-  const noChange = await child({ phase: 'resync', dataDir: fullDir, secretKey: fullKey });
 
   const peers = !args['no-peers'] && have('mbsync') && have('notmuch');
   let mbsync: Mbsync | null = null;
@@ -120,22 +150,30 @@ try {
   }
 
   // 1% of the messages get a flag changed on the server, then both resync.
-  const uids = Array.from(
-    { length: Math.max(1, Math.round(N * 0.01)) },
-    (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)),
+  const changeFlags = async () => {
+    const uids = Array.from(
+      { length: Math.max(1, Math.round(N * 0.01)) },
+      (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)),
+    );
+    await server.doveadm(
+      'flags',
+      'add',
+      '-u',
+      server.user,
+      '\\Flagged',
+      'mailbox',
+      'INBOX',
+      'uid',
+      [...new Set(uids)].join(','),
+    );
+  };
+  log('Maildock: resyncs (no change, then after 1% flag changes)…');
+  const resync = await resyncChild(
+    { phase: 'resync', dataDir: fullDir, secretKey: fullKey },
+    changeFlags,
   );
-  await server.doveadm(
-    'flags',
-    'add',
-    '-u',
-    server.user,
-    '\\Flagged',
-    'mailbox',
-    'INBOX',
-    'uid',
-    [...new Set(uids)].join(','),
-  );
-  const flagResync = await child({ phase: 'resync', dataDir: fullDir, secretKey: fullKey });
+  const noChange = { ms: resync.noChangeMs as number };
+  const flagResync = { ms: resync.flagsMs as number };
   if (mbsync) peer.mbsyncFlags = await mbsync.sync();
 
   const nm: Record<string, { p50: number; p95: number; hits: number }> = {};
@@ -211,7 +249,7 @@ try {
       2,
     ),
   );
-  for (const r of [headers, full, noChange, flagResync]) {
+  for (const r of [headers, full, resync]) {
     if ((r.errors as unknown[] | undefined)?.length) log(`errors: ${JSON.stringify(r.errors)}`);
   }
 } finally {

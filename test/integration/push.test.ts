@@ -5,6 +5,7 @@ import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
 import { makeMail } from '../support/mail.js';
 import { HOSTILE } from '../support/hostile-mime.js';
+import { startProxy } from '../support/proxy.js';
 
 let server: DovecotServer;
 let t: TestService;
@@ -61,6 +62,36 @@ describe('push', () => {
     await server.start();
     await server.append('INBOX', makeMail({ subject: 'after the outage' }));
     await waitFor(() => (inboxSubjects(t).includes('after the outage') ? true : undefined), 10_000);
+  });
+});
+
+describe('a connection that dies silently', () => {
+  it('is detected and replaced, and mail that arrived meanwhile is picked up', async () => {
+    const proxy = await startProxy(server.port);
+    await t.close();
+    t = await openService({ timeoutMs: 1000 });
+    await t.call(
+      'account.add',
+      accountInput(server, {
+        imap: { host: '127.0.0.1', port: proxy.port, security: 'none', user: server.user },
+      }),
+    );
+    try {
+      await t.svc.watch({ pollMs: 600_000, maxBackoffMs: 500 });
+      await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+      await new Promise((r) => setTimeout(r, 300));
+      // Both the IDLE and the sync connection now carry nothing, in either direction.
+      proxy.freeze();
+      await server.append('INBOX', makeMail({ subject: 'behind a dead connection' }));
+      await waitFor(
+        () => (inboxSubjects(t).includes('behind a dead connection') ? true : undefined),
+        15_000,
+      );
+    } finally {
+      await t.close();
+      t = await openService();
+      await proxy.close();
+    }
   });
 });
 

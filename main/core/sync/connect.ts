@@ -5,7 +5,10 @@ import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
 
 export interface ConnectOptions {
-  /** Milliseconds for TCP connect, greeting and each socket read; tests shorten it. */
+  /**
+   * Milliseconds for TCP connect and greeting. A socket silent for twice as long is probed
+   * with NOOP (also while in IDLE) and closed when the probe goes unanswered as long again.
+   */
   timeoutMs?: number;
   /** Reports VANISHED UIDs (QRESYNC) to the sync engine instead of an event. */
   onExpunge?: (e: { path: string; uid?: number; seq?: number }) => void;
@@ -125,9 +128,9 @@ export function createClient(
     qresync: true,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
-    socketTimeout: Math.max(timeout, 60_000),
-    // Re-issue IDLE every minute: a connection that died silently fails on the DONE.
-    maxIdleTime: 60_000,
+    socketTimeout: timeout * 2,
+    // Servers end an IDLE after 30 minutes; renew it well before.
+    maxIdleTime: 10 * 60_000,
     disableAutoIdle: true,
     ...(opts.onExpunge
       ? {

@@ -48,9 +48,10 @@ export class AccountWatcher {
     this.sync.stop();
     if (this.timer) clearInterval(this.timer);
     this.idler?.close();
+    // A sync in progress ends with its connection; nothing it committed is lost.
+    this.worker?.close();
     await this.queue.catch(() => undefined);
     await this.idleLoop?.catch(() => undefined);
-    await this.worker?.logout().catch(() => this.worker?.close());
     this.worker = null;
   }
 
