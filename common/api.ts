@@ -54,6 +54,19 @@ export const methods = {
     z.strictObject({ hits: z.array(searchHitSchema), nextBefore: z.number().int().nullable() }),
   ),
 
+  /** An attachment's content, downloaded on first use and kept for offline use after. */
+  'attachment.get': method(
+    z.strictObject({ id }),
+    z.strictObject({
+      id: z.number().int(),
+      filename: z.string().nullable(),
+      contentType: z.string(),
+      size: z.number().int(),
+      /** base64 */
+      data: z.string(),
+    }),
+  ),
+
   'sync.run': method(z.strictObject({ accountId: id.optional() }), syncSummarySchema),
   'sync.summary': method(z.strictObject({}), syncSummarySchema),
 } as const;

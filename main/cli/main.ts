@@ -2,6 +2,7 @@
 // `maildock`: the command line over the core service. Every command goes through
 // service.invoke with the contract's schemas; nothing here touches the store or IMAP.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MethodName, MethodOutput } from '../../common/api.js';
@@ -21,6 +22,7 @@ import {
   stdio,
   type Out,
 } from './output.js';
+import { safeFileName } from './files.js';
 
 class CliFailure extends Error {
   constructor(readonly error: ErrorData) {
@@ -260,6 +262,43 @@ export function buildProgram(): Command {
       withService(cmd, async (svc, out) => {
         const d = await call(svc, 'message.get', { id: int('id')(id) });
         show(out, d, messageText);
+      }),
+    );
+
+  program
+    .command('attachment')
+    .description('attachments')
+    .command('save <id>')
+    .description('save an attachment (downloaded on first use, kept for offline use after)')
+    .option('--out <file>', 'where to write it (default: its own file name, in this folder)')
+    .option('--force', 'replace a file that exists')
+    .action(async (id: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const a = await call(svc, 'attachment.get', { id: int('id')(id) });
+        const file = o.out ?? safeFileName(a.filename);
+        try {
+          await writeFile(file, Buffer.from(a.data, 'base64'), {
+            flag: o.force ? 'w' : 'wx',
+            mode: 0o600,
+          });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'EEXIST') {
+            throw new MaildockError(
+              'ALREADY_EXISTS',
+              `${file} exists already: use --force to replace it.`,
+              { file },
+            );
+          }
+          throw err;
+        }
+        const saved = {
+          id: a.id,
+          file,
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.size,
+        };
+        show(out, saved, (v) => `Saved ${v.file} (${v.size} bytes, ${v.contentType}).\n`);
       }),
     );
 

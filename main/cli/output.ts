@@ -91,10 +91,10 @@ export function messageText(d: MessageDetail): string {
           : ''),
   );
   if (d.attachments.length) {
-    lines.push('', 'Attachments:');
+    lines.push('', 'Attachments (save one with `maildock attachment save ID`):');
     for (const a of d.attachments) {
       lines.push(
-        `  ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${formatBytes(a.size)}${a.inline ? '  inline' : ''}`,
+        `  [${a.id}] ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${formatBytes(a.size)}${a.inline ? '  inline' : ''}`,
       );
     }
   }

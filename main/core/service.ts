@@ -1,6 +1,8 @@
 // The one object that implements the contract in common/api.ts on top of the store, the
 // sync engine, the secret store and the MIME pool. Every shell (CLI, desktop IPC, HTTP)
 // goes through `invoke`, which parses input and output with the contract's schemas.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   methods,
@@ -20,12 +22,15 @@ import { EncryptedFileSecretStore } from './secrets/encrypted-file.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
+import type { StoredAttachment } from './store/messages.js';
 import { AccountSync, type SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import { connect } from './sync/connect.js';
 import { AccountWatcher, type WatchOptions } from './sync/watch.js';
 
 const log = getLogger('service');
+/** Attachments travel whole through the contract; larger ones need a streaming path. */
+const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 
 export interface ServiceOptions {
   dataDir: string;
@@ -149,6 +154,32 @@ export class MaildockService {
     return caps;
   }
 
+  /** From the local cache when it was downloaded before, else from the server (then cached). */
+  private async attachmentContent(a: StoredAttachment): Promise<Buffer> {
+    const dir = join(this.opts.dataDir, 'attachments');
+    if (a.contentHash) {
+      try {
+        return await readFile(join(dir, a.contentHash));
+      } catch {
+        // Removed from the cache: download it again below.
+      }
+    }
+    if (!a.partId) {
+      throw new MaildockError('NOT_FOUND', 'The server has no part number for this attachment.', {
+        attachmentId: a.id,
+      });
+    }
+    const sync = await this.accountSync(this.account(a.accountId));
+    const data = await sync.downloadAttachment(a.path, a.uid, a.partId, MAX_ATTACHMENT_BYTES);
+    const hash = createHash('sha256').update(data).digest('hex');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = join(dir, `.${hash}.${process.pid}.tmp`);
+    await writeFile(tmp, data, { mode: 0o600 });
+    await rename(tmp, join(dir, hash));
+    this.store.messages.setAttachmentHash(a.id, hash);
+    return data;
+  }
+
   summary(): SyncSummary {
     const { messages, bodies } = this.store.messages.counts();
     return {
@@ -238,6 +269,21 @@ export class MaildockService {
           return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
         });
         return { hits, nextBefore: found.nextBefore };
+      },
+      'attachment.get': async ({ id }) => {
+        const a = this.store.messages.attachment(id);
+        if (!a)
+          throw new MaildockError('NOT_FOUND', `There is no attachment ${id}.`, {
+            attachmentId: id,
+          });
+        const data = await this.attachmentContent(a);
+        return {
+          id,
+          filename: a.filename,
+          contentType: a.contentType,
+          size: data.length,
+          data: data.toString('base64'),
+        };
       },
       'sync.run': async ({ accountId }) => {
         const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();

@@ -53,7 +53,16 @@ describe('maildock CLI', () => {
         }),
       },
       {
-        raw: makeMail({ subject: 'Lunch', text: 'Pizza on Friday?', date: dayAt(2) }),
+        raw: makeMail({
+          subject: 'Lunch',
+          text: 'Pizza on Friday?',
+          date: dayAt(2),
+          attachment: {
+            filename: '../../menu.txt',
+            contentType: 'text/plain',
+            content: Buffer.from('margherita\n'),
+          },
+        }),
         flags: ['\\Seen'],
       },
     ]);
@@ -93,6 +102,19 @@ describe('maildock CLI', () => {
     const shown = await runCli(['message', 'show', String(hits[0].id)], env);
     expect(shown.stdout).toContain('Subject: Quarterly numbers');
     expect(shown.stdout).toContain('The zebrafish budget is attached.');
+
+    const lunch = JSON.parse(
+      (await runCli(['--json', 'message', 'show', String(list.messages[0].id)], env)).stdout,
+    );
+    expect(lunch.attachments).toEqual([expect.objectContaining({ filename: '../../menu.txt' })]);
+    const out = path.join(dataDir, 'saved-menu.txt');
+    const save = ['--json', 'attachment', 'save', String(lunch.attachments[0].id), '--out', out];
+    const saved = await runCli(save, env);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(await readFile(out, 'utf8')).toBe('margherita\n');
+    const again = await runCli(save, env);
+    expect(JSON.parse(again.stdout).error.code).toBe('ALREADY_EXISTS');
+    expect((await runCli([...save, '--force'], env)).code).toBe(0);
 
     const bad = await runCli(['--json', 'search', 'from:'], env);
     expect(bad.code).toBe(1);

@@ -93,6 +93,18 @@ describe('initial sync', () => {
         size: 5000,
       }),
     ]);
+    // Attachments on demand: fetched from the server once, then kept for offline use.
+    const pdf = await t.call('attachment.get', { id: detail.attachments[0]!.id });
+    expect(Buffer.from(pdf.data, 'base64')).toEqual(Buffer.alloc(5000, 7));
+    expect(pdf).toMatchObject({
+      filename: 'report.pdf',
+      contentType: 'application/pdf',
+      size: 5000,
+    });
+    await server.kill();
+    const offline = await t.call('attachment.get', { id: detail.attachments[0]!.id });
+    expect(offline.data).toBe(pdf.data);
+    await server.start();
     const first = await t.call('message.get', { id: page.messages[0]!.id });
     expect(first.text).toContain('body of inbox message 29');
   });
@@ -137,6 +149,9 @@ describe('initial sync', () => {
     // The size comes from BODYSTRUCTURE (encoded), converted back: close to the real one.
     expect(Math.abs(d.attachments[0]!.size - big.length)).toBeLessThan(big.length * 0.01);
     expect((await t.call('message.search', { query: 'cafe archive' })).hits).toHaveLength(1);
+    const content = await t.call('attachment.get', { id: d.attachments[0]!.id });
+    expect(Buffer.from(content.data, 'base64').equals(big)).toBe(true);
+    expect((await t.svc.invoke('attachment.get', { id: 999_999 })).ok).toBe(false);
   });
 
   it('groups replies into threads by references, and by subject when they are missing', async () => {

@@ -34,6 +34,19 @@ export interface BodyRecord {
   raw?: Buffer | null;
 }
 
+export interface StoredAttachment {
+  id: number;
+  messageId: number;
+  accountId: number;
+  path: string;
+  uid: number;
+  partId: string | null;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentHash: string | null;
+}
+
 export interface PendingBody {
   id: number;
   mailboxId: number;
@@ -164,6 +177,13 @@ export class MessageStore {
           WHERE message_id = ? ORDER BY id`,
       ),
       structure: db.prepare('SELECT structure FROM messages WHERE id = ?').pluck(),
+      attachment: db.prepare(
+        `SELECT a.id, a.message_id AS messageId, m.account_id AS accountId, mb.path, m.uid, a.part_id AS partId,
+                a.filename, a.content_type AS contentType, a.size, a.content_hash AS contentHash
+           FROM attachments a JOIN messages m ON m.id = a.message_id JOIN mailboxes mb ON mb.id = m.mailbox_id
+          WHERE a.id = ?`,
+      ),
+      setAttachmentHash: db.prepare('UPDATE attachments SET content_hash = ? WHERE id = ?'),
       count: db.prepare('SELECT count(*) FROM messages').pluck(),
       countBodies: db.prepare('SELECT count(*) FROM messages WHERE body_state != 0').pluck(),
     };
@@ -317,6 +337,14 @@ export class MessageStore {
   structure(id: number): unknown {
     const s = this.s.structure.get(id) as string | null | undefined;
     return s ? JSON.parse(s) : null;
+  }
+
+  attachment(id: number): StoredAttachment | null {
+    return (this.s.attachment.get(id) as StoredAttachment | undefined) ?? null;
+  }
+
+  setAttachmentHash(id: number, hash: string): void {
+    this.s.setAttachmentHash.run(hash, id);
   }
 
   list(mailboxId: number, limit: number, before?: number): MessageSummary[] {

@@ -10,6 +10,7 @@ import { connect } from './connect.js';
 import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
 import { syncMailbox } from './mailbox-sync.js';
 import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
+import { downloadPart } from './attachments.js';
 
 const log = getLogger('sync');
 
@@ -171,6 +172,21 @@ export class AccountSync {
     }
     const e = toErrorData(lastError);
     return [{ code: e.code, message: e.message, accountId: this.accountId }];
+  }
+
+  /** One attachment's content, fetched now on a connection of its own. */
+  async downloadAttachment(
+    path: string,
+    uid: number,
+    part: string,
+    maxBytes: number,
+  ): Promise<Buffer> {
+    const client = await this.connect();
+    try {
+      return await downloadPart(client, path, uid, part, maxBytes);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
   }
 
   /** Fetches one message's body now, ahead of the background queue. */

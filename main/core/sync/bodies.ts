@@ -57,6 +57,21 @@ function attachmentsOf(structure: MessageStructure): ParsedBody['attachments'] {
   }));
 }
 
+/**
+ * The attachments to store: BODYSTRUCTURE's list when the parser saw only part of the message;
+ * else the parser's (exact decoded sizes) with the server's part numbers, which downloads use.
+ */
+function attachmentsFor(
+  parsed: ParsedBody,
+  structure: MessageStructure | null,
+  complete: boolean,
+): ParsedBody['attachments'] {
+  if (!structure) return parsed.attachments;
+  if (!complete) return attachmentsOf(structure);
+  if (structure.attachments.length !== parsed.attachments.length) return parsed.attachments;
+  return parsed.attachments.map((a, i) => ({ ...a, partId: structure.attachments[i]!.part }));
+}
+
 const part = (msg: FetchMessageObject, key: string): Buffer | undefined =>
   msg.bodyParts?.get(key) ??
   msg.bodyParts?.get(key.toLowerCase()) ??
@@ -141,10 +156,10 @@ export async function fetchBodiesIn(
         jobs.push(
           parser.parse(raw).then((parsed) => {
             // The parser saw only part of the message: the structure knows every attachment.
-            const body: BodyRecord =
-              !complete && p.structure
-                ? { ...parsed, attachments: attachmentsOf(p.structure) }
-                : { ...parsed };
+            const body: BodyRecord = {
+              ...parsed,
+              attachments: attachmentsFor(parsed, p.structure, complete),
+            };
             if (parsed.parseError && parsed.text === null && parsed.html === null) {
               body.raw = raw.subarray(0, RAW_FALLBACK_BYTES);
             }

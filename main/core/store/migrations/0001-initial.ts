@@ -110,7 +110,9 @@ CREATE TABLE attachments (
   content_type TEXT NOT NULL,
   size         INTEGER NOT NULL,
   content_id   TEXT,
-  inline       INTEGER NOT NULL DEFAULT 0
+  inline       INTEGER NOT NULL DEFAULT 0,
+  -- SHA-256 of the content once downloaded: the file is DATA_DIR/attachments/<hash>
+  content_hash TEXT
 );
 CREATE INDEX attachments_message ON attachments (message_id);
 
