@@ -13,7 +13,6 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 import { MaildockError } from '../../common/errors.js';
 
 /**
@@ -116,6 +115,8 @@ export async function initLogging(opts: LoggingOptions = {}): Promise<void> {
     next.push(file);
   }
   if (opts.pretty) {
+    // Loaded only for a terminal that asked for it.
+    const { default: pinoPretty } = await import('pino-pretty');
     const prettify = pinoPretty.prettyFactory({
       colorize: Boolean(process.stderr.isTTY),
       ignore: 'pid',

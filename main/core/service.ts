@@ -23,10 +23,12 @@ import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
 import type { StoredAttachment } from './store/messages.js';
-import { AccountSync, type SyncError } from './sync/account-sync.js';
+import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
-import { connect } from './sync/connect.js';
-import { AccountWatcher, type WatchOptions } from './sync/watch.js';
+import type { WatchOptions } from './sync/watch.js';
+
+// The IMAP side loads on first use: reading and searching the local store starts at once.
+const syncModule = () => import('./sync/account-sync.js');
 
 const log = getLogger('service');
 /** Attachments travel whole through the contract; larger ones need a streaming path. */
@@ -50,7 +52,7 @@ export class MaildockService {
   private readonly search: SearchIndex;
   private pool: MimePool | null = null;
   private readonly errors = new Map<number, SyncError[]>();
-  private watchers: AccountWatcher[] = [];
+  private watchers: { stop(): Promise<void> }[] = [];
 
   private constructor(
     readonly store: Store,
@@ -126,6 +128,7 @@ export class MaildockService {
         accountId: account.id,
       });
     }
+    const { AccountSync } = await syncModule();
     return new AccountSync({
       store: this.store,
       account,
@@ -146,6 +149,7 @@ export class MaildockService {
   }
 
   private async testConnection(input: AccountInput): Promise<string[]> {
+    const { connect } = await import('./sync/connect.js');
     const client = await connect(input.imap, input.password, {
       timeoutMs: this.opts.timeoutMs ?? 15_000,
     });
@@ -311,6 +315,7 @@ export class MaildockService {
 
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */
   async watch(opts: WatchOptions = {}): Promise<void> {
+    const { AccountWatcher } = await import('./sync/watch.js');
     for (const account of this.store.accounts.list()) {
       const sync = await this.accountSync(account);
       const watcher = new AccountWatcher(sync, {

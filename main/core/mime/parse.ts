@@ -3,39 +3,16 @@
 // cut or could not read is said in parseError, and the caller keeps the raw source.
 import { MailParser } from 'mailparser';
 import type { AttachmentStream, MessageText } from 'mailparser';
+import {
+  failedBody,
+  resolveLimits,
+  type MimeLimits,
+  type ParsedAttachment,
+  type ParsedBody,
+} from './limits.js';
 
-export interface MimeLimits {
-  maxBytes: number;
-  maxParts: number;
-  maxTextChars: number;
-  maxHeaderBytes: number;
-  timeoutMs: number;
-}
-
-export const DEFAULT_MIME_LIMITS: MimeLimits = Object.freeze({
-  maxBytes: 50 * 1024 * 1024,
-  maxParts: 500,
-  maxTextChars: 1_000_000,
-  maxHeaderBytes: 256 * 1024,
-  timeoutMs: 5000,
-});
-
-export interface ParsedAttachment {
-  partId: string | null;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  contentId: string | null;
-  inline: boolean;
-}
-
-export interface ParsedBody {
-  text: string | null;
-  html: string | null;
-  snippet: string;
-  attachments: ParsedAttachment[];
-  parseError: string | null;
-}
+export { DEFAULT_MIME_LIMITS, failedBody, resolveLimits } from './limits.js';
+export type { MimeLimits, ParsedAttachment, ParsedBody } from './limits.js';
 
 const SNIPPET_CHARS = 200;
 // mailsplit charges every header line at least this much against its header limit; the
@@ -44,19 +21,6 @@ const HEADER_LINE_MIN_COST = 64;
 const MIME_FIELD = /^(content-|mime-version\s*:)/i;
 
 /** Limits with defaults filled in; values that are not positive finite numbers are ignored. */
-export function resolveLimits(limits: Partial<MimeLimits> = {}): MimeLimits {
-  const out = { ...DEFAULT_MIME_LIMITS };
-  for (const key of Object.keys(out) as (keyof MimeLimits)[]) {
-    const value = limits[key];
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[key] = value;
-  }
-  return out;
-}
-
-export function failedBody(parseError: string): ParsedBody {
-  return { text: null, html: null, snippet: '', attachments: [], parseError };
-}
-
 export async function parseBody(
   source: Buffer,
   limits: Partial<MimeLimits> = {},

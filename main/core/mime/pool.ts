@@ -7,8 +7,8 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 import { MaildockError } from '../../../common/errors.js';
-import { failedBody, resolveLimits } from './parse.js';
-import type { MimeLimits, ParsedBody } from './parse.js';
+import { failedBody, resolveLimits } from './limits.js';
+import type { MimeLimits, ParsedBody } from './limits.js';
 import type { MimeReply, MimeRequest } from './worker.js';
 
 export interface MimePoolOptions {
