@@ -165,6 +165,10 @@ export class MessageStore {
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
           WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
       ),
+      summariesIn: db.prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
+          WHERE m.id IN (SELECT value FROM json_each(?))`,
+      ),
       summary: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ?`,
       ),
@@ -361,8 +365,14 @@ export class MessageStore {
     return row ? toSummary(row) : null;
   }
 
+  /** Summaries of the given ids, in the order given; ids that no longer exist are left out. */
   summaries(ids: readonly number[]): MessageSummary[] {
-    return ids.map((id) => this.summary(id)).filter((m): m is MessageSummary => m !== null);
+    const rows = this.s.summariesIn.all(JSON.stringify(ids)) as SummaryRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toSummary(row)] : [];
+    });
   }
 
   detail(id: number): MessageDetail | null {

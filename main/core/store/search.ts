@@ -8,6 +8,7 @@ import { MaildockError } from '../../../common/errors.js';
 import type { Db } from './db.js';
 import { FLAGGED, SEEN } from './flags.js';
 import { messageIdBase } from './messages.js';
+import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from './snippet.js';
 import {
   MAILBOX_ROLE_NAMES,
   isEmptyQuery,
@@ -74,6 +75,8 @@ interface Plan {
   steps: Step[];
   /** Words to highlight in snippets (free text only, not from:/to:/subject:); null: none. */
   snippetMatch: string | null;
+  /** The same words as folded tokens, for the snippet made from the body's start. */
+  snippetTerms: string[][];
 }
 
 interface CandidateRow {
@@ -161,6 +164,9 @@ export class SearchIndex {
         )
         .pluck(),
       messageSnippet: db.prepare('SELECT snippet FROM messages WHERE id = @id').pluck(),
+      bodyStart: db
+        .prepare(`SELECT substr(text, 1, ${SNIPPET_SOURCE_CHARS}) FROM bodies WHERE message_id = ?`)
+        .pluck(),
     };
   }
 
@@ -174,7 +180,7 @@ export class SearchIndex {
       rows.push(...(this.statement(step.sql).all(step.params) as CandidateRow[]));
     if (plan.steps.length > 1) rows.sort((a, b) => b.id - a.id);
     rows = rows.slice(0, opts.limit);
-    const hits = rows.map((r) => this.hit(r, plan.snippetMatch));
+    const hits = rows.map((r) => this.hit(r, plan));
     const last = hits.at(-1);
     return { hits, nextBefore: last && hits.length === opts.limit ? last.id : null };
   }
@@ -209,10 +215,18 @@ export class SearchIndex {
     return st;
   }
 
-  private hit(row: CandidateRow, snippetMatch: string | null): SearchIndexHit {
+  private hit(row: CandidateRow, plan: Plan): SearchIndexHit {
+    const snippetMatch = plan.snippetMatch;
     if (snippetMatch !== null) {
-      // The body around the match reads best; a match only in the subject or an address
-      // shows that field instead.
+      // The body around the match reads best: first from the start of the body (cheap), then
+      // through FTS5 for a match further in; a match only in the subject or an address shows
+      // that field instead.
+      const start = this.s.bodyStart.get(row.id) as string | null | undefined;
+      const marked = start ? markedSnippet(start, plan.snippetTerms, OPEN, CLOSE) : null;
+      if (marked !== null) {
+        const plain = plainSnippet(marked);
+        if (plain.highlights.length > 0) return { id: row.id, ...plain };
+      }
       for (const st of [this.s.bodySnippet, this.s.bestSnippet]) {
         const marked = st.get({ match: snippetMatch, id: BigInt(row.id) }) as
           string | null | undefined;
@@ -272,6 +286,7 @@ export class SearchIndex {
     const negative = q.terms.filter((t) => t.negated);
     const free = positive.filter((t) => t.field === 'any');
     const snippetMatch = free.length > 0 ? free.map(ftsTerm).join(' AND ') : null;
+    const snippetTerms = free.map((t) => termTokens(t.text));
     const negMatch = negative.length > 0 ? negative.map(ftsTerm).join(' OR ') : null;
 
     if (positive.length > 0) {
@@ -289,7 +304,7 @@ export class SearchIndex {
           WHERE message_fts MATCH @match AND message_fts.rowid < @hi AND message_fts.rowid >= @lo` +
         where.map((w) => ` AND ${w}`).join('') +
         ' ORDER BY message_fts.rowid DESC LIMIT @limit';
-      return { steps: [{ sql, params }], snippetMatch };
+      return { steps: [{ sql, params }], snippetMatch, snippetTerms };
     }
 
     if (negMatch) {
@@ -308,6 +323,7 @@ export class SearchIndex {
           },
         ],
         snippetMatch: null,
+        snippetTerms: [],
       };
     }
     // One walk of the (mailbox_id, id) index per folder, merged: an IN list there would sort.
@@ -315,6 +331,7 @@ export class SearchIndex {
     return {
       steps: folders.include.map((mailbox) => ({ sql, params: { ...params, mailbox } })),
       snippetMatch: null,
+      snippetTerms: [],
     };
   }
 
