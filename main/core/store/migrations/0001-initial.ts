@@ -90,7 +90,6 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_mailbox ON messages (mailbox_id, id);
 CREATE INDEX messages_pending ON messages (account_id, id) WHERE body_state = 0;
-CREATE INDEX messages_msgid ON messages (account_id, message_id);
 CREATE INDEX messages_thread ON messages (thread_id);
 
 -- Bodies stay out of the hot rows: the list never reads them.
