@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
+import { randomInputs } from '../support/fuzz.js';
 import {
   isEmptyQuery,
   parseDay,
@@ -217,11 +218,7 @@ describe('parseSearchQuery errors', () => {
       '{',
       '}',
     ];
-    let seed = 42;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
-    for (let n = 0; n < 3000; n++) {
-      let input = '';
-      for (let k = next() % 12; k > 0; k--) input += alphabet[next() % alphabet.length];
+    for (const input of randomInputs(alphabet, 3000, 12, 42)) {
       try {
         parseSearchQuery(input);
       } catch (err) {

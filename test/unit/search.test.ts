@@ -4,6 +4,7 @@ import type { Address } from '../../common/types.js';
 import { openDatabase, type Db } from '../../main/core/store/db.js';
 import { MessageStore, type HeaderRecord } from '../../main/core/store/messages.js';
 import { SearchIndex, plainSnippet, type SearchPage } from '../../main/core/store/search.js';
+import { randomInputs } from '../support/fuzz.js';
 
 const alice: Address = { name: 'Alice Archer', address: 'alice@example.com' };
 const bob: Address = { name: 'Bob Baker', address: 'bob@example.org' };
@@ -256,11 +257,7 @@ describe('SearchIndex: words and phrases', () => {
       '+',
       'x:y',
     ];
-    let seed = 7;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
-    for (let n = 0; n < 1500; n++) {
-      let q = '';
-      for (let k = next() % 8; k > 0; k--) q += alphabet[next() % alphabet.length];
+    for (const q of randomInputs(alphabet, 1500, 8, 7)) {
       try {
         index.search(q, { limit: 5 });
       } catch (err) {
