@@ -202,36 +202,41 @@ export async function fetchPendingBodies(
   opts: BodyFetchOptions,
 ): Promise<number> {
   let done = 0;
-  // In flight: fetched, not yet stored. Missing: no longer on the server; they stay pending
-  // until the next expunge sync removes them, and this run does not ask for them again.
-  const skip = new Set<number>();
+  // In flight: fetched, not yet stored (a batch is parsed while the next one is fetched).
+  // Missing: no longer on the server; they stay pending until the next expunge sync removes
+  // them, and this run does not ask for them again. Both stay small.
+  const inFlight = new Set<number>();
   const missing = new Set<number>();
-  const pendingCount = store.db
+  const skip = (id: number) => inFlight.has(id) || missing.has(id);
+  const total = store.db
     .prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0')
-    .pluck();
+    .pluck()
+    .get(accountId) as number;
   let writing: Promise<void> = Promise.resolve();
   let previous: Promise<void> = Promise.resolve();
-  const report = () =>
-    opts.progress?.(done, done + (pendingCount.get(accountId) as number) - missing.size);
+  const report = () => opts.progress?.(done, Math.max(done, total - missing.size));
 
   for (;;) {
     if (opts.shouldStop?.()) break;
     const pending = store.messages
-      .pendingBodies(accountId, opts.batchSize + skip.size)
-      .filter((p) => !skip.has(p.id))
+      .pendingBodies(accountId, opts.batchSize + inFlight.size + missing.size)
+      .filter((p) => !skip(p.id))
       .slice(0, opts.batchSize);
     if (!pending.length) break;
     const groups = new Map<string, PendingBody[]>();
     for (const p of pending) groups.set(p.path, [...(groups.get(p.path) ?? []), p]);
     for (const [path, items] of groups) {
-      for (const p of items) skip.add(p.id);
+      for (const p of items) inFlight.add(p.id);
       const parsed = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
       writing = writing.then(async () => {
         const results = await parsed;
         save(store, results);
         done += results.length;
         const stored = new Set(results.map((r) => r.id));
-        for (const p of items) if (!stored.has(p.id)) missing.add(p.id);
+        for (const p of items) {
+          inFlight.delete(p.id);
+          if (!stored.has(p.id)) missing.add(p.id);
+        }
         report();
       });
     }
