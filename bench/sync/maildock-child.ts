@@ -1,9 +1,11 @@
-// One phase of Maildock's side of the benchmark, in a process of its own so its peak RSS
-// is Maildock's alone. Prints one JSON line with the figures.
+// One phase of Maildock's side of the benchmark, in a process of its own so its peak RSS is
+// Maildock's alone; prints one JSON line with the figures. It runs compiled
+// (tsconfig.bench.json), as users run Maildock: no TypeScript loader in the process, plain
+// JavaScript in the MIME workers.
 import { createInterface } from 'node:readline';
-import type * as ServiceModule from '../../main/core/service.js';
-import type * as LogModule from '../../main/core/log.js';
-import type * as SyncModule from '../../main/core/sync/account-sync.js';
+import { MaildockService } from '../../main/core/service.js';
+import { initLogging } from '../../main/core/log.js';
+import { AccountSync } from '../../main/core/sync/account-sync.js';
 import { ms, summarize } from './stats.js';
 
 interface Job {
@@ -14,17 +16,6 @@ interface Job {
   queries?: Record<string, string>;
   runs?: number;
 }
-
-// Measured as users run it: the compiled build (run.ts builds it first), whose MIME workers
-// load plain JavaScript.
-const dist = new URL('../../dist/main/core/', import.meta.url);
-const { MaildockService } = (await import(
-  new URL('service.js', dist).href
-)) as typeof ServiceModule;
-const { initLogging } = (await import(new URL('log.js', dist).href)) as typeof LogModule;
-const { AccountSync } = (await import(
-  new URL('sync/account-sync.js', dist).href
-)) as typeof SyncModule;
 
 const job = JSON.parse(process.argv[2]!) as Job;
 if (process.env.MAILDOCK_BENCH_DEBUG) await initLogging({ level: 'debug', pretty: true });

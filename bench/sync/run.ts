@@ -26,12 +26,13 @@ const FOLDERS = ['INBOX', 'Archive', 'Sent'];
 const root = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const CHILD = path.join(root, 'dist/bench/sync/maildock-child.js');
 
 function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'bench/sync/maildock-child.ts'), JSON.stringify(job)],
+      [CHILD, JSON.stringify(job)],
       { cwd: root, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) =>
         err
@@ -47,14 +48,10 @@ function resyncChild(
   between: () => Promise<void>,
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const c = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'bench/sync/maildock-child.ts'), JSON.stringify(job)],
-      {
-        cwd: root,
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    );
+    const c = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     let ready = false;
     c.stdout.on('data', (d: Buffer) => {
@@ -78,7 +75,7 @@ execFileSync(
   [
     path.join(root, 'node_modules/typescript/bin/tsc'),
     '-p',
-    path.join(root, 'tsconfig.build.json'),
+    path.join(root, 'tsconfig.bench.json'),
   ],
   { stdio: 'inherit' },
 );
