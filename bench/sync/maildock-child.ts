@@ -2,6 +2,7 @@
 // Maildock's alone; prints one JSON line with the figures. It runs compiled
 // (tsconfig.bench.json), as users run Maildock: no TypeScript loader in the process, plain
 // JavaScript in the MIME workers.
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MaildockService } from '../../main/core/service.js';
 import { initLogging } from '../../main/core/log.js';
@@ -93,5 +94,8 @@ try {
 } finally {
   await svc.close();
 }
-out.maxRssMb = process.resourceUsage().maxRSS / 1024;
+// VmHWM, the peak RSS of this process image. getrusage's maxRSS would not do: on Linux it
+// starts from the RSS of the parent that forked this process before exec.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+out.maxRssMb = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify(out)}\n`);
