@@ -65,7 +65,7 @@ export class AccountSync {
     this.d = {
       timeoutMs: 30_000,
       headerBatch: 1000,
-      bodyBatch: 250,
+      bodyBatch: 1000,
       maxFetchBytes: 4 * 1024 * 1024,
       attempts: 4,
       backoffMs: 500,
