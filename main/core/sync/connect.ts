@@ -96,14 +96,6 @@ export function classifyImapError(
   if (LOST_CODES.has(code)) {
     return new MaildockError('CONNECTION_LOST', `The connection to ${where} was lost.`, fields);
   }
-  // An OpenSSL message without a code still means TLS went wrong (e.g. plaintext port with TLS).
-  if (/ssl|tls|certificate/i.test(e.message ?? '') && !e.responseText) {
-    return new MaildockError(
-      'TLS_FAILED',
-      `A secure connection to ${where} failed: ${e.message}.`,
-      fields,
-    );
-  }
   return new MaildockError(
     'PROTOCOL_ERROR',
     `${where}: ${e.responseText ?? e.message ?? 'unexpected answer'}`,

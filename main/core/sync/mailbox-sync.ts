@@ -230,15 +230,15 @@ async function syncFlagsAndExpunges(
   if (incremental && qresync) {
     gone = [...ctx.vanished];
   } else {
-    // Without QRESYNC the only way to learn of expunges is to compare UID lists; skip it
-    // when the counts already agree.
-    const localCount = store.messages.localUids(id).length;
-    const serverInRange = incremental ? null : seen;
-    if (serverInRange) {
-      gone = store.messages.localUids(id).filter((u) => !serverInRange.has(u));
-    } else if (localCount > exists) {
+    // Without QRESYNC the only way to learn of expunges is to compare UID lists: a full
+    // FLAGS scan already listed every UID; after a CHANGEDSINCE fetch, ask the server only
+    // when the counts disagree.
+    const local = store.messages.localUids(id);
+    if (!incremental) {
+      gone = local.filter((u) => !seen.has(u));
+    } else if (local.length > exists) {
       const present = new Set(await searchUids(client, range));
-      gone = store.messages.localUids(id).filter((u) => !present.has(u));
+      gone = local.filter((u) => !present.has(u));
     } else {
       gone = [];
     }
