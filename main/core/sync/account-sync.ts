@@ -2,11 +2,11 @@
 // bodies. Connection failures are retried with backoff; an error in one folder is recorded
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
-import { MaildockError, toErrorData, type ErrorCode } from '../../../common/errors.js';
+import { toErrorData, type ErrorCode } from '../../../common/errors.js';
 import type { Account, SyncPhase } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../log.js';
-import { connect } from './connect.js';
+import { classifyImapError, connect } from './connect.js';
 import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
 import { syncMailbox } from './mailbox-sync.js';
 import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
@@ -45,12 +45,9 @@ export interface AccountSyncDeps {
 
 const RETRYABLE = new Set(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
 
+/** Whether a failure is the connection's (worth another attempt), judged as errors are classified. */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof MaildockError) return RETRYABLE.has(err.code);
-  const code = (err as { code?: string })?.code;
-  return (
-    code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
-  );
+  return RETRYABLE.has(classifyImapError(err, { host: '', port: 0 }).code);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

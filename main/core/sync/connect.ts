@@ -35,6 +35,8 @@ const UNREACHABLE_CODES = new Set([
 ]);
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
+  // imapflow's own socket inactivity timeout
+  'ETIMEOUT',
   'CONNECT_TIMEOUT',
   'GREETING_TIMEOUT',
   'ESOCKETTIMEDOUT',
