@@ -32,7 +32,7 @@ function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      [CHILD, JSON.stringify(job)],
+      ['--expose-gc', CHILD, JSON.stringify(job)],
       { cwd: root, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) =>
         err
@@ -228,6 +228,9 @@ try {
   );
   p(
     `| peak RSS, headers-only / full sync process | ${f0(headers.maxRssMb as number)} MB / ${f0(full.maxRssMb as number)} MB | | |`,
+  );
+  p(
+    `| live JS heap after the sync (forced GC), headers-only / full | ${f1(headers.liveHeapMb as number)} MB / ${f1(full.liveHeapMb as number)} MB | | |`,
   );
   p('');
   p(

@@ -251,6 +251,73 @@ describe('incremental sync follows the server', () => {
     expect((await t.call('message.search', { query: 'subject:new' })).hits).toHaveLength(1);
   });
 
+  it('follows flags, expunges and new mail by a UID/FLAGS scan on a server without CONDSTORE', async () => {
+    await server.stop();
+    // Dovecot's own list, less CONDSTORE and QRESYNC: the server then sends no MODSEQ at all.
+    server = await startDovecot({
+      imapCapability:
+        'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED LIST-STATUS MOVE SPECIAL-USE LITERAL+',
+    });
+    await server.loadMaildir(
+      'INBOX',
+      Array.from({ length: 12 }, (_, i) => ({
+        raw: makeMail({ subject: `scan${i}`, date: dayAt(i) }),
+      })),
+    );
+    await addAccount();
+    expect(await t.call('sync.run')).toMatchObject({ messages: 12, errors: [] });
+    const inbox = () => t.svc.store.mailboxes.state(mailboxByPath('INBOX').id)!;
+    expect(inbox().syncedModseq).toBeNull();
+
+    await server.doveadm(
+      'flags',
+      'add',
+      '-u',
+      server.user,
+      '\\Flagged',
+      'mailbox',
+      'INBOX',
+      'uid',
+      '2',
+    );
+    await server.doveadm(
+      'flags',
+      'remove',
+      '-u',
+      server.user,
+      '\\Seen',
+      'mailbox',
+      'INBOX',
+      'uid',
+      '1:12',
+    );
+    await server.doveadm(
+      'flags',
+      'add',
+      '-u',
+      server.user,
+      '\\Seen',
+      'mailbox',
+      'INBOX',
+      'uid',
+      '3',
+    );
+    await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '5:6');
+    await server.append('INBOX', makeMail({ subject: 'scan new', date: dayAt(50) }));
+
+    expect(await t.call('sync.run')).toMatchObject({ messages: 11, errors: [] });
+    const list = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    const flagsOf = (subject: string) => list.find((m) => m.subject === subject)?.flags;
+    expect(list.map((m) => m.subject)).toEqual([
+      'scan new',
+      ...[11, 10, 9, 8, 7, 6, 3, 2, 1, 0].map((i) => `scan${i}`),
+    ]);
+    expect(flagsOf('scan1')).toEqual(['\\Flagged']);
+    expect(flagsOf('scan2')).toEqual(['\\Seen']);
+    expect(flagsOf('scan0')).toEqual([]);
+    expect(inbox().syncedModseq).toBeNull();
+  });
+
   it('a resync with no change selects nothing and changes nothing', async () => {
     await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'one' }) }]);
     await addAccount();

@@ -60,6 +60,9 @@ export interface StartDovecotOptions {
   /** created (and subscribed) at start, besides INBOX and the special-use folders */
   folders?: string[];
   port?: number;
+  /** Replaces the capabilities Dovecot announces after login (`imap_capability`), e.g. to
+   * play a server without CONDSTORE and QRESYNC. */
+  imapCapability?: string;
 }
 
 /** Owner of all mail; need not exist in /etc/passwd, but must not be root (Dovecot refuses). */
@@ -235,7 +238,7 @@ function virtualSize(raw: Buffer): number {
 
 // ---------------------------------------------------------------------------------------
 
-function dovecotConf(root: string, port: number): string {
+function dovecotConf(root: string, port: number, imapCapability?: string): string {
   const specialUse = Object.entries(SPECIAL_USE)
     .map(
       ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
@@ -262,7 +265,7 @@ mail_location = maildir:~/Maildir:LAYOUT=fs
 # A test server needs no durability; fsync would only add noise to benchmarks.
 mail_fsync = never
 mail_max_userip_connections = 50
-
+${imapCapability ? `imap_capability = ${imapCapability}\n` : ''}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${root}/users
@@ -312,6 +315,7 @@ class Dovecot implements DovecotServer {
     readonly user: string,
     readonly password: string,
     private readonly fixedPort: boolean,
+    private readonly imapCapability?: string,
   ) {
     this.maildir = path.join(root, 'home', user, 'Maildir');
     this.confPath = path.join(root, 'dovecot.conf');
@@ -336,7 +340,9 @@ class Dovecot implements DovecotServer {
       `${this.user}:{PLAIN}${this.password}:${MAIL_UID}:${MAIL_GID}::${home}::\n`,
       { mode: 0o644 },
     );
-    await writeFile(this.confPath, dovecotConf(this.root, this.port), { mode: 0o644 });
+    await writeFile(this.confPath, dovecotConf(this.root, this.port, this.imapCapability), {
+      mode: 0o644,
+    });
   }
 
   async start(): Promise<void> {
@@ -357,7 +363,9 @@ class Dovecot implements DovecotServer {
         const portTaken = /address already in use/i.test(this.logTail(5));
         if (!portTaken || this.fixedPort || attempt >= 3) throw err;
         this.port = await freePort();
-        await writeFile(this.confPath, dovecotConf(this.root, this.port), { mode: 0o644 });
+        await writeFile(this.confPath, dovecotConf(this.root, this.port, this.imapCapability), {
+          mode: 0o644,
+        });
       }
     }
   }
@@ -665,6 +673,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     user,
     password,
     opts.port !== undefined,
+    opts.imapCapability,
   );
   try {
     await server.prepare();

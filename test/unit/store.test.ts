@@ -84,6 +84,8 @@ describe('migrations', () => {
       ]),
     );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(8192);
     db.close();
   });
 
