@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(ca-certificates openssl)
-[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd isync notmuch)
+# Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances.
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch)
 command -v node >/dev/null || want+=(nodejs npm)
 
 missing=()
@@ -14,7 +15,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "Installing Debian packages: ${missing[*]}"
   $sudo apt-get update -qq
+  # Postfix without the questions: no system configuration, the tests bring their own.
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The tests start their own Postfix instances on loopback ports; a system one must not run
+# (nor come back at boot) to hold port 25.
+if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v postfix >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now postfix >/dev/null 2>&1 || true; fi
+  if [ -f /etc/postfix/main.cf ] && $sudo postfix status >/dev/null 2>&1; then $sudo postfix stop >/dev/null 2>&1 || true; fi
 fi
 
 major=$(node -p 'process.versions.node.split(".")[0]')

@@ -20,20 +20,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 
-export interface DovecotServer {
-  host: '127.0.0.1';
-  port: number;
+/** One mail user of the server, with the helpers that put mail into that user's folders. */
+export interface DovecotUser {
   user: string;
   password: string;
-  /** temp dir holding config, logs, mail */
-  root: string;
   /** the user's Maildir (INBOX; other folders are sub-directories: LAYOUT=fs) */
   maildir: string;
-  confPath: string;
   /** Put raw messages into a folder by writing Maildir files (fast, for thousands), then force-resync. */
   loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void>;
   /** Same but through IMAP APPEND (slower, exercises the server like a real client). Resolves to the new UID. */
   append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number>;
+}
+
+/** The server; as a DovecotUser it stands for the main user. */
+export interface DovecotServer extends DovecotUser {
+  host: '127.0.0.1';
+  /** IMAP */
+  port: number;
+  /** LMTP on 127.0.0.1 when started with `lmtp: true`; RCPT TO:<bob@any.domain> delivers to user bob. */
+  lmtpPort: number | undefined;
+  /** Dovecot's SASL service on 127.0.0.1 (Postfix `smtpd_sasl_type = dovecot`), with `lmtp` or `authListener`. */
+  authPort: number | undefined;
+  /** Every mail user, the main one first. */
+  users: readonly { user: string; password: string }[];
+  /** temp dir holding config, logs, mail */
+  root: string;
+  confPath: string;
+  /** The same helpers for another user of this server (one of `users`). */
+  forUser(user: string): DovecotUser;
+  userMaildir(user: string): string;
   /** Runs `doveadm -c confPath ...args` and resolves to its stdout; rejects with its stderr on failure. */
   doveadm(...args: string[]): Promise<string>;
   /** Graceful shutdown (clients get BYE). Removes `root` unless keepData or MAILDOCK_KEEP_TEST_DIRS is set. */
@@ -63,6 +78,12 @@ export interface StartDovecotOptions {
   /** Replaces the capabilities Dovecot announces after login (`imap_capability`), e.g. to
    * play a server without CONDSTORE and QRESYNC. */
   imapCapability?: string;
+  /** More mail users besides the main one, each with its own home and Maildir. */
+  users?: { user: string; password: string }[];
+  /** Also serve LMTP on a free loopback port (`lmtpPort`), and the SASL listener (`authPort`). */
+  lmtp?: boolean;
+  /** Serve Dovecot's SASL service on a free loopback port (`authPort`) even without LMTP. */
+  authListener?: boolean;
 }
 
 /** Owner of all mail; need not exist in /etc/passwd, but must not be root (Dovecot refuses). */
@@ -133,7 +154,9 @@ function spawnWatchdog(masterPid: number, root: string): void {
 // ---------------------------------------------------------------------------------------
 // Small helpers
 
-function freePort(): Promise<number> {
+// freePort, portIsFree and groupAlive are shared with the private Postfix (postfix.ts).
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -147,7 +170,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function portIsFree(port: number): Promise<boolean> {
+export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
@@ -179,7 +202,7 @@ function greets(port: number): Promise<boolean> {
  * Whether any process of the group still runs. Zombies do not count: orphaned children are
  * reaped by PID 1, which in some sandboxes takes over a second, and a zombie holds no port.
  */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -206,7 +229,7 @@ function groupAlive(pgid: number): boolean {
   return false;
 }
 
-function tailOf(file: string, lines: number): string {
+export function tailOf(file: string, lines: number): string {
   try {
     const all = readFileSync(file, 'utf8').split('\n');
     return all.slice(-lines - 1).join('\n');
@@ -238,7 +261,13 @@ function virtualSize(raw: Buffer): number {
 
 // ---------------------------------------------------------------------------------------
 
-function dovecotConf(root: string, port: number, imapCapability?: string): string {
+interface Ports {
+  imap: number;
+  lmtp: number | undefined;
+  auth: number | undefined;
+}
+
+function dovecotConf(root: string, ports: Ports, imapCapability?: string): string {
   const specialUse = Object.entries(SPECIAL_USE)
     .map(
       ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
@@ -249,7 +278,7 @@ base_dir = ${root}/run
 state_dir = ${root}/state
 log_path = ${root}/dovecot.log
 listen = 127.0.0.1
-protocols = imap
+protocols = imap${ports.lmtp !== undefined ? ' lmtp' : ''}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -284,14 +313,14 @@ ${specialUse}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
-    port = ${port}
+    port = ${ports.imap}
   }
   # ssl = no does not remove the imaps listener: it would grab 127.0.0.1:993.
   inet_listener imaps {
     port = 0
   }
 }
-
+${ports.lmtp !== undefined ? lmtpConf(ports.lmtp) : ''}${ports.auth !== undefined ? authConf(ports.auth) : ''}
 # Mail processes run as uid ${MAIL_UID} and must reach the stats writer.
 service stats {
   unix_listener stats-writer {
@@ -301,48 +330,149 @@ service stats {
 `;
 }
 
+function lmtpConf(port: number): string {
+  return `
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = ${port}
+  }
+}
+protocol lmtp {
+  # Mail for bob@maildock.test goes to user bob.
+  auth_username_format = %Ln
+}
+`;
+}
+
+function authConf(port: number): string {
+  // Any listener name but auth-userdb/-master/-login speaks the client (SASL) protocol.
+  return `
+service auth {
+  inet_listener sasl {
+    address = 127.0.0.1
+    port = ${port}
+  }
+}
+`;
+}
+
+/** A user's view of the server: the user's name, password and Maildir, the server's helpers. */
+class DovecotUserView implements DovecotUser {
+  readonly maildir: string;
+
+  constructor(
+    private readonly server: Dovecot,
+    readonly user: string,
+    readonly password: string,
+  ) {
+    this.maildir = server.userMaildir(user);
+  }
+
+  loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void> {
+    return this.server.loadMaildirAs(this.user, folder, messages);
+  }
+
+  append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number> {
+    return this.server.appendAs(this.user, folder, raw, flags, internalDate);
+  }
+}
+
+interface DovecotSetup {
+  root: string;
+  ports: Ports;
+  users: { user: string; password: string }[];
+  fixedPort: boolean;
+  imapCapability: string | undefined;
+}
+
 class Dovecot implements DovecotServer {
   readonly host = '127.0.0.1' as const;
+  readonly root: string;
+  readonly user: string;
+  readonly password: string;
+  readonly users: readonly { user: string; password: string }[];
   readonly maildir: string;
   readonly confPath: string;
+  private readonly ports: Ports;
+  private readonly fixedPort: boolean;
+  private readonly imapCapability: string | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private removed = false;
 
-  constructor(
-    readonly root: string,
-    public port: number,
-    readonly user: string,
-    readonly password: string,
-    private readonly fixedPort: boolean,
-    private readonly imapCapability?: string,
-  ) {
-    this.maildir = path.join(root, 'home', user, 'Maildir');
-    this.confPath = path.join(root, 'dovecot.conf');
+  constructor(setup: DovecotSetup) {
+    const main = setup.users[0];
+    if (!main) throw new Error('no mail user');
+    this.root = setup.root;
+    this.ports = setup.ports;
+    this.users = setup.users;
+    this.user = main.user;
+    this.password = main.password;
+    this.fixedPort = setup.fixedPort;
+    this.imapCapability = setup.imapCapability;
+    this.maildir = this.userMaildir(this.user);
+    this.confPath = path.join(this.root, 'dovecot.conf');
+  }
+
+  get port(): number {
+    return this.ports.imap;
+  }
+
+  get lmtpPort(): number | undefined {
+    return this.ports.lmtp;
+  }
+
+  get authPort(): number | undefined {
+    return this.ports.auth;
+  }
+
+  private home(user: string): string {
+    return path.join(this.root, 'home', user);
+  }
+
+  userMaildir(user: string): string {
+    return path.join(this.home(user), 'Maildir');
+  }
+
+  forUser(user: string): DovecotUser {
+    const entry = this.users.find((u) => u.user === user);
+    if (!entry) throw new Error(`${user} is not a user of this Dovecot`);
+    return new DovecotUserView(this, entry.user, entry.password);
+  }
+
+  private writeConf(): Promise<void> {
+    return writeFile(this.confPath, dovecotConf(this.root, this.ports, this.imapCapability), {
+      mode: 0o644,
+    });
   }
 
   async prepare(): Promise<void> {
-    const home = path.join(this.root, 'home', this.user);
     // mkdtemp makes 0700 folders: the auth (dovecot), login (dovenull) and mail (5000) users
     // must all traverse the root.
     await chmod(this.root, 0o755);
     await mkdir(path.join(this.root, 'home'), { mode: 0o755 });
-    for (const dir of [
-      home,
-      this.maildir,
-      ...['cur', 'new', 'tmp'].map((d) => path.join(this.maildir, d)),
-    ]) {
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, MAIL_UID, MAIL_GID);
+    for (const { user } of this.users) {
+      const maildir = this.userMaildir(user);
+      for (const dir of [
+        this.home(user),
+        maildir,
+        ...['cur', 'new', 'tmp'].map((d) => path.join(maildir, d)),
+      ]) {
+        await mkdir(dir, { mode: 0o700 });
+        await chown(dir, MAIL_UID, MAIL_GID);
+      }
     }
     await writeFile(
       path.join(this.root, 'users'),
-      `${this.user}:{PLAIN}${this.password}:${MAIL_UID}:${MAIL_GID}::${home}::\n`,
+      this.users
+        .map(
+          (u) => `${u.user}:{PLAIN}${u.password}:${MAIL_UID}:${MAIL_GID}::${this.home(u.user)}::\n`,
+        )
+        .join(''),
       { mode: 0o644 },
     );
-    await writeFile(this.confPath, dovecotConf(this.root, this.port, this.imapCapability), {
-      mode: 0o644,
-    });
+    await this.writeConf();
   }
 
   async start(): Promise<void> {
@@ -351,7 +481,7 @@ class Dovecot implements DovecotServer {
     await this.launch();
   }
 
-  /** The first start may pick a new port: another process can take one we chose but did not hold. */
+  /** The first start may pick new ports: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
     live.add(this);
     installExitHook();
@@ -360,12 +490,16 @@ class Dovecot implements DovecotServer {
         await this.launch();
         return;
       } catch (err) {
-        const portTaken = /address already in use/i.test(this.logTail(5));
-        if (!portTaken || this.fixedPort || attempt >= 3) throw err;
-        this.port = await freePort();
-        await writeFile(this.confPath, dovecotConf(this.root, this.port, this.imapCapability), {
-          mode: 0o644,
-        });
+        const log = this.logTail(5);
+        const portTaken = /address already in use/i.test(log);
+        // A port the caller chose cannot be moved.
+        const fixedTaken =
+          this.fixedPort && new RegExp(`\\b${this.ports.imap}\\b.*already in use`, 'i').test(log);
+        if (!portTaken || fixedTaken || attempt >= 3) throw err;
+        if (!this.fixedPort) this.ports.imap = await freePort();
+        if (this.ports.lmtp !== undefined) this.ports.lmtp = await freePort();
+        if (this.ports.auth !== undefined) this.ports.auth = await freePort();
+        await this.writeConf();
       }
     }
   }
@@ -429,7 +563,10 @@ class Dovecot implements DovecotServer {
     await this.exited;
     const deadline = Date.now() + STOP_TIMEOUT_MS;
     while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
-    while (!(await portIsFree(this.port)) && Date.now() < deadline) await sleep(20);
+    for (const port of [this.ports.imap, this.ports.lmtp, this.ports.auth]) {
+      if (port === undefined) continue;
+      while (!(await portIsFree(port)) && Date.now() < deadline) await sleep(20);
+    }
   }
 
   async kill(): Promise<void> {
@@ -516,19 +653,22 @@ class Dovecot implements DovecotServer {
     return out.split('\n').some((name) => name === folder);
   }
 
-  async createFolders(folders: string[]): Promise<void> {
-    const existing = new Set((await this.doveadm('mailbox', 'list', '-u', this.user)).split('\n'));
+  async createFolders(folders: string[], user = this.user): Promise<void> {
+    const existing = new Set((await this.doveadm('mailbox', 'list', '-u', user)).split('\n'));
     const missing = folders.filter((f) => !existing.has(f) && f.toUpperCase() !== 'INBOX');
-    if (missing.length > 0)
-      await this.doveadm('mailbox', 'create', '-u', this.user, '-s', ...missing);
+    if (missing.length > 0) await this.doveadm('mailbox', 'create', '-u', user, '-s', ...missing);
   }
 
-  async loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void> {
-    await this.createFolders([folder]);
+  loadMaildir(folder: string, messages: MaildirMessage[]): Promise<void> {
+    return this.loadMaildirAs(this.user, folder, messages);
+  }
+
+  async loadMaildirAs(user: string, folder: string, messages: MaildirMessage[]): Promise<void> {
+    await this.createFolders([folder], user);
     // Dovecot knows where a folder lives (mUTF-7 names, layout): ask rather than guess.
-    const dir = (await this.doveadm('mailbox', 'path', '-u', this.user, folder)).trim();
+    const dir = (await this.doveadm('mailbox', 'path', '-u', user, folder)).trim();
     if (!dir) throw new Error(`doveadm gave no path for ${folder}`);
-    await this.ensureMaildir(dir);
+    await this.ensureMaildir(this.userMaildir(user), dir);
     const keywordLetter = await this.keywordLetters(dir, messages);
 
     const write = (msg: MaildirMessage): void => {
@@ -551,16 +691,16 @@ class Dovecot implements DovecotServer {
     };
     // Synchronous writes: for thousands of small files they beat the thread pool's round trips.
     for (const msg of messages) write(msg);
-    await this.doveadm('force-resync', '-u', this.user, folder);
+    await this.doveadm('force-resync', '-u', user, folder);
   }
 
   /** Auto-created folders (special-use with `auto`) are listed before they exist on disk. */
-  private async ensureMaildir(dir: string): Promise<void> {
-    const rel = path.relative(this.maildir, dir);
+  private async ensureMaildir(maildir: string, dir: string): Promise<void> {
+    const rel = path.relative(maildir, dir);
     if (rel.startsWith('..') || path.isAbsolute(rel))
-      throw new Error(`${dir} is outside ${this.maildir}`);
+      throw new Error(`${dir} is outside ${maildir}`);
     const dirs: string[] = [];
-    let cur = this.maildir;
+    let cur = maildir;
     for (const part of rel ? rel.split(path.sep) : []) dirs.push((cur = path.join(cur, part)));
     dirs.push(...['cur', 'new', 'tmp'].map((d) => path.join(dir, d)));
     for (const d of dirs) {
@@ -608,17 +748,24 @@ class Dovecot implements DovecotServer {
     return map;
   }
 
-  async append(
+  append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number> {
+    return this.appendAs(this.user, folder, raw, flags, internalDate);
+  }
+
+  async appendAs(
+    user: string,
     folder: string,
     raw: Buffer,
     flags: string[] = [],
     internalDate?: Date,
   ): Promise<number> {
+    const entry = this.users.find((u) => u.user === user);
+    if (!entry) throw new Error(`${user} is not a user of this Dovecot`);
     const client = new ImapFlow({
       host: this.host,
       port: this.port,
       secure: false,
-      auth: { user: this.user, pass: this.password },
+      auth: { user: entry.user, pass: entry.password },
       logger: false,
     });
     client.on('error', () => undefined);
@@ -638,7 +785,7 @@ class Dovecot implements DovecotServer {
  * folder at a time, so a corpus of any size never sits in memory. Resolves to counts per folder.
  */
 export async function loadMessages(
-  server: DovecotServer,
+  server: Pick<DovecotUser, 'loadMaildir'>,
   messages: Iterable<{ folder: string; raw: Buffer; flags?: string[]; date?: Date }>,
   batchSize = 2000,
 ): Promise<Map<string, number>> {
@@ -662,19 +809,35 @@ export async function loadMessages(
 }
 
 export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {
-  const user = opts.user ?? 'maildock';
-  const password = opts.password ?? 'maildock-test-password';
-  if (/[:\n]/.test(user) || /[:\n]/.test(password))
-    throw new Error('user and password may not contain ":" or newlines');
+  const users = [
+    {
+      user: opts.user ?? 'maildock',
+      password: opts.password ?? 'maildock-test-password',
+    },
+    ...(opts.users ?? []),
+  ];
+  for (const { user, password } of users) {
+    if (/[:\n]/.test(user) || /[:\n]/.test(password))
+      throw new Error('user and password may not contain ":" or newlines');
+    // The name is also the home folder's name.
+    if (user.includes('/') || user === '.' || user === '..' || user === '')
+      throw new Error(`${JSON.stringify(user)} cannot be a user name here`);
+  }
+  if (new Set(users.map((u) => u.user)).size !== users.length)
+    throw new Error('user names must be distinct');
+  const withAuth = Boolean(opts.lmtp || opts.authListener);
   const root = await mkdtemp(path.join(os.tmpdir(), 'maildock-dovecot-'));
-  const server = new Dovecot(
+  const server = new Dovecot({
     root,
-    opts.port ?? (await freePort()),
-    user,
-    password,
-    opts.port !== undefined,
-    opts.imapCapability,
-  );
+    ports: {
+      imap: opts.port ?? (await freePort()),
+      lmtp: opts.lmtp ? await freePort() : undefined,
+      auth: withAuth ? await freePort() : undefined,
+    },
+    users,
+    fixedPort: opts.port !== undefined,
+    imapCapability: opts.imapCapability,
+  });
   try {
     await server.prepare();
     await server.firstStart();

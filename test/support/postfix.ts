@@ -1,0 +1,635 @@
+// A private Postfix for integration tests: its own config, queue, data and log under one temp
+// folder, one smtpd on a loopback port, and mail for the test domain delivered by LMTP into a
+// private Dovecot (test/support/dovecot.ts), which also checks SMTP AUTH passwords. Nothing
+// ever leaves the machine: every other domain is refused at RCPT (relaying needs AUTH, and
+// even then the only transport outward is `error:`), and no DNS lookup is made. While its
+// Dovecot is down, Postfix may drop sessions: a new smtpd process cannot start without SASL.
+//
+// Postfix daemonizes (`postfix -c DIR start`): its master is no child of ours, so a watchdog and
+// an exit hook make sure none outlives the test process.
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, groupAlive, portIsFree, tailOf, type DovecotServer } from './dovecot.js';
+
+export interface PostfixServer {
+  host: '127.0.0.1';
+  /** the smtpd: AUTH PLAIN/LOGIN (checked by Dovecot), STARTTLS with `tls` */
+  port: number;
+  /** mail for this domain goes to the Dovecot user named by the local part */
+  domain: string;
+  /** temp folder holding config, queue, data, log (and the TLS certificate) */
+  root: string;
+  configDir: string;
+  /** With `tls`: the self-signed certificate (PEM) a client must trust for STARTTLS. */
+  caFile: string | undefined;
+  /** The name in the certificate and the greeting. */
+  hostname: string;
+  /** Stops Postfix; the queue, config and log stay for startService(). */
+  stopService(): Promise<void>;
+  /** (Re)starts on the same port with the same queue; resolves once the port greets. */
+  startService(): Promise<void>;
+  /** Stops Postfix and removes `root` (unless keepData or MAILDOCK_KEEP_TEST_DIRS is set). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+  /** Starts again on the same port: after stop() with a fresh setup (empty queue), else as startService(). */
+  start(): Promise<void>;
+  /** `postqueue -f`: retry every deferred message now. */
+  flush(): Promise<void>;
+  /** The messages in the queue (`postqueue -j`). */
+  queue(): Promise<QueuedMessage[]>;
+  /** Flushes and waits until the queue is empty; rejects with the queue and the log if not. */
+  waitForEmptyQueue(timeoutMs?: number): Promise<void>;
+  /** Last lines of the maillog (and of the start command's output), for diagnostics. */
+  logTail(lines?: number): string;
+}
+
+export interface QueuedMessage {
+  /** incoming, active, deferred, hold or maildrop */
+  queueName: string;
+  queueId: string;
+  sender: string;
+  recipients: { address: string; delayReason?: string }[];
+}
+
+export interface StartPostfixOptions {
+  /** started with `lmtp: true`; its users are the domain's mailboxes */
+  dovecot: DovecotServer;
+  domain?: string;
+  /** Offer STARTTLS with a self-signed certificate (see `caFile`). */
+  tls?: boolean;
+  port?: number;
+}
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+const COMMAND_TIMEOUT_MS = 30_000;
+const MAIN_CF = '/etc/postfix/main.cf';
+const ROOT_PREFIX = 'maildock-postfix-';
+
+const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------
+// Process-exit cleanup, as for Dovecot.
+
+const live = new Set<Postfix>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const server of live) server.killSync(!keepDirs());
+  });
+}
+
+/**
+ * The 'exit' hook does not run when the test process dies on a signal: a detached shell
+ * watches it and kills the master's process group (the master is a session leader) if it
+ * goes. It leaves on its own as soon as the master exits.
+ */
+function spawnWatchdog(masterPid: number, root: string): void {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null; do',
+    '  kill -0 "$2" 2>/dev/null || exit 0',
+    '  sleep 1',
+    'done',
+    'kill -s KILL -- "-$2" 2>/dev/null',
+    '[ -n "$3" ] && rm -rf -- "$3"',
+    'exit 0',
+  ].join('\n');
+  const args = [
+    '-c',
+    script,
+    'watchdog',
+    String(process.pid),
+    String(masterPid),
+    keepDirs() ? '' : root,
+  ];
+  spawn('/bin/sh', args, { detached: true, stdio: 'ignore' }).unref();
+}
+
+// ---------------------------------------------------------------------------------------
+// /etc/postfix/main.cf: Postfix expects every `-c DIR` but the default to be listed there.
+
+/**
+ * Adds or removes DIR in alternate_config_directories, under a lock because parallel test
+ * files edit the same file. Entries of Maildock test instances whose folder is gone (a test
+ * process that was killed) are dropped on the way, so the list does not grow forever.
+ */
+function registerConfigDir(action: 'add' | 'remove', dir: string): Promise<void> {
+  const script = `set -e
+main=${MAIN_CF}
+if [ ! -e "$main" ]; then
+  mkdir -p "$(dirname "$main")"
+  # The package was installed without a configuration. A system Postfix started from this
+  # file must not take port 25: Maildock's tests run their own instances.
+  printf '%s\\n' '# Written by Maildock test/support/postfix.ts: lists private test instances.' \\
+    'master_service_disable = inet' > "$main"
+fi
+keep=""
+for d in $(postconf -c "$(dirname "$main")" -h alternate_config_directories | tr ',' ' '); do
+  [ "$d" = "$2" ] && continue
+  case "$d" in
+    */${ROOT_PREFIX}*) [ -d "$d" ] || continue ;;
+  esac
+  keep="$keep $d"
+done
+[ "$1" = add ] && keep="$keep $2"
+postconf -c "$(dirname "$main")" -e "alternate_config_directories =$keep"
+`;
+  const lock = path.join(os.tmpdir(), 'maildock-postfix.lock');
+  return run('flock', [lock, 'sh', '-c', script, 'register', action, dir]).then(() => undefined);
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      args,
+      { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(`${cmd} ${args.join(' ')} failed: ${stderr.trim() || stdout || err.message}`),
+          );
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Resolves true once something on the port sends an SMTP 220 greeting. */
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let buf = '';
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(5000, () => done(false));
+    sock.once('error', () => done(false));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (buf.includes('\n')) {
+        // A polite goodbye keeps smtpd from logging a lost connection.
+        if (buf.startsWith('220 ')) sock.end('QUIT\r\n');
+        done(buf.startsWith('220 '));
+      }
+    });
+    sock.once('end', () => done(false));
+  });
+}
+
+function mainCf(p: {
+  root: string;
+  domain: string;
+  hostname: string;
+  lmtpPort: number;
+  authPort: number;
+  tls: boolean;
+}): string {
+  const { root } = p;
+  const nowhere = 'error:Maildock test mail never leaves this machine';
+  return `# Written by test/support/postfix.ts: a private instance for one test run.
+compatibility_level = 3.6
+queue_directory = ${root}/queue
+data_directory = ${root}/data
+# No syslog here: without this file Postfix fails silently.
+maillog_file = ${root}/log/maillog
+maillog_file_prefixes = ${root}/log
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = ${p.hostname}
+mydomain = ${p.domain}
+myorigin = $mydomain
+mydestination =
+# Nobody is trusted by address: relaying needs SMTP AUTH.
+mynetworks =
+relay_domains =
+append_dot_mydomain = no
+biff = no
+readme_directory = no
+# The compiled-in defaults would read /etc/aliases and ask NIS.
+alias_maps =
+alias_database =
+local_recipient_maps =
+local_transport = ${nowhere}
+default_transport = ${nowhere}
+relay_transport = ${nowhere}
+# No DNS: nothing is resolved, nobody outside is asked.
+smtp_dns_support_level = disabled
+lmtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+
+virtual_mailbox_domains = ${p.domain}
+virtual_mailbox_maps = texthash:${root}/etc/mailboxes
+virtual_alias_maps =
+virtual_transport = lmtp:inet:127.0.0.1:${p.lmtpPort}
+
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:${p.authPort}
+smtpd_sasl_security_options = noanonymous
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+# Unknown users of the domain are refused at RCPT (550), not bounced later.
+smtpd_reject_unlisted_recipient = yes
+smtpd_recipient_restrictions =
+
+# While Dovecot is down mail waits, and smtpd cannot start (no SASL server) and is throttled:
+# tests should not wait minutes once it is back.
+service_throttle_time = 1s
+queue_run_delay = 1s
+minimal_backoff_time = 1s
+maximal_backoff_time = 5s
+${
+  p.tls
+    ? `smtpd_tls_security_level = may
+smtpd_tls_cert_file = ${root}/tls/cert.pem
+smtpd_tls_key_file = ${root}/tls/key.pem
+smtpd_tls_loglevel = 1
+`
+    : 'smtpd_tls_security_level = none\n'
+}`;
+}
+
+/** Only the services this instance uses; chroot off (the queue folder has no copy of /etc). */
+function masterCf(port: number, tls: boolean): string {
+  const services = [
+    `127.0.0.1:${port} inet n - n - - smtpd`,
+    'pickup    unix n - n 60 1 pickup',
+    'cleanup   unix n - n - 0 cleanup',
+    'qmgr      unix n - n 300 1 qmgr',
+    'rewrite   unix - - n - - trivial-rewrite',
+    'bounce    unix - - n - 0 bounce',
+    'defer     unix - - n - 0 bounce',
+    'trace     unix - - n - 0 bounce',
+    'verify    unix - - n - 1 verify',
+    'flush     unix n - n 1000? 0 flush',
+    'proxymap  unix - - n - - proxymap',
+    'showq     unix n - n - - showq',
+    'error     unix - - n - - error',
+    'retry     unix - - n - - error',
+    'discard   unix - - n - - discard',
+    'lmtp      unix - - n - - lmtp',
+    'anvil     unix - - n - 1 anvil',
+    'scache    unix - - n - 1 scache',
+    'postlog   unix-dgram n - n - 1 postlogd',
+    ...(tls ? ['tlsmgr    unix - - n 1000? 1 tlsmgr'] : []),
+  ];
+  return `# Written by test/support/postfix.ts.\n${services.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------
+
+interface PostfixSetup {
+  root: string;
+  port: number;
+  fixedPort: boolean;
+  domain: string;
+  tls: boolean;
+  dovecot: DovecotServer;
+}
+
+class Postfix implements PostfixServer {
+  readonly host = '127.0.0.1' as const;
+  readonly root: string;
+  readonly configDir: string;
+  readonly domain: string;
+  readonly hostname: string;
+  readonly caFile: string | undefined;
+  port: number;
+  private readonly fixedPort: boolean;
+  private readonly tls: boolean;
+  private readonly dovecot: DovecotServer;
+  /** The running master's pid (also its process group). */
+  private masterPid: number | undefined;
+  private removed = false;
+
+  constructor(setup: PostfixSetup) {
+    this.root = setup.root;
+    this.port = setup.port;
+    this.fixedPort = setup.fixedPort;
+    this.domain = setup.domain;
+    this.tls = setup.tls;
+    this.dovecot = setup.dovecot;
+    this.configDir = path.join(this.root, 'etc');
+    this.hostname = `localhost.${this.domain}`;
+    this.caFile = this.tls ? path.join(this.root, 'tls', 'cert.pem') : undefined;
+  }
+
+  private get logFile(): string {
+    return path.join(this.root, 'log', 'maillog');
+  }
+
+  private get outFile(): string {
+    return path.join(this.root, 'postfix.out');
+  }
+
+  async prepare(): Promise<void> {
+    const { lmtpPort, authPort } = this.dovecot;
+    if (lmtpPort === undefined || authPort === undefined)
+      throw new Error('startPostfix needs a Dovecot started with { lmtp: true }');
+    await mkdir(this.root, { recursive: true, mode: 0o755 });
+    // mkdtemp makes 0700 folders; the postfix user must reach its data and queue folders.
+    await chmod(this.root, 0o755);
+    for (const dir of ['etc', 'queue', 'data', 'log'])
+      await mkdir(path.join(this.root, dir), { recursive: true, mode: 0o755 });
+    await chown(path.join(this.root, 'data'), postfixUid(), postfixGid());
+    await writeFile(
+      path.join(this.configDir, 'main.cf'),
+      mainCf({
+        root: this.root,
+        domain: this.domain,
+        hostname: this.hostname,
+        lmtpPort,
+        authPort,
+        tls: this.tls,
+      }),
+      { mode: 0o644 },
+    );
+    await this.writeMasterCf();
+    await writeFile(
+      path.join(this.configDir, 'mailboxes'),
+      this.dovecot.users.map((u) => `${u.user}@${this.domain} ${u.user}\n`).join(''),
+      { mode: 0o644 },
+    );
+    if (this.tls) await this.makeCertificate();
+    await registerConfigDir('add', this.configDir);
+    // No `postfix set-permissions`: for a fresh queue folder the `post-install create-missing`
+    // that `postfix start` runs creates the same folders with the same owners, while
+    // set-permissions spends seconds re-owning every file of the package, for each instance.
+    this.removed = false;
+  }
+
+  private writeMasterCf(): Promise<void> {
+    return writeFile(path.join(this.configDir, 'master.cf'), masterCf(this.port, this.tls), {
+      mode: 0o644,
+    });
+  }
+
+  private async makeCertificate(): Promise<void> {
+    const dir = path.join(this.root, 'tls');
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${this.hostname}`,
+      '-addext',
+      `subjectAltName=DNS:${this.hostname},IP:127.0.0.1`,
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ]);
+    await chmod(path.join(dir, 'key.pem'), 0o600);
+    await chmod(path.join(dir, 'cert.pem'), 0o644);
+  }
+
+  /** The first start may pick a new port: another process can take one we chose but did not hold. */
+  async firstStart(): Promise<void> {
+    live.add(this);
+    installExitHook();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch();
+        return;
+      } catch (err) {
+        const portTaken = /address already in use/i.test(this.logTail(10));
+        if (!portTaken || this.fixedPort || attempt >= 3) throw err;
+        this.port = await freePort();
+        await this.writeMasterCf();
+      }
+    }
+  }
+
+  async startService(): Promise<void> {
+    if (this.removed) throw new Error(`Postfix data in ${this.root} was removed by stop()`);
+    if (this.masterPid !== undefined && groupAlive(this.masterPid)) return;
+    await this.launch();
+  }
+
+  async start(): Promise<void> {
+    if (this.removed) {
+      live.add(this);
+      await this.prepare();
+    }
+    await this.startService();
+  }
+
+  private async launch(): Promise<void> {
+    // A pid left by an earlier run may belong to another process by now.
+    rmSync(this.pidFile, { force: true });
+    const outFd = openSync(this.outFile, 'w');
+    let code: number | null;
+    try {
+      // The master detaches from `postfix start` but keeps its output: a pipe would never
+      // close, so the output goes to a file and we wait for the command's exit only.
+      const child = spawn('postfix', ['-c', this.configDir, 'start'], {
+        stdio: ['ignore', outFd, outFd],
+      });
+      code = await new Promise<number | null>((resolve) => {
+        child.once('exit', (c) => resolve(c));
+        child.once('error', () => resolve(-1));
+      });
+    } finally {
+      closeSync(outFd);
+    }
+    const pid = this.readMasterPid();
+    if (code !== 0 || pid === undefined) {
+      if (pid !== undefined) await this.terminate(pid);
+      throw new Error(
+        `postfix did not start on 127.0.0.1:${this.port} (exit ${code}; is postfix installed?)\n${this.logTail(30)}`,
+      );
+    }
+    this.masterPid = pid;
+    spawnWatchdog(pid, this.root);
+
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await greets(this.port))) {
+      if (!groupAlive(pid) || Date.now() > deadline) {
+        await this.terminate(pid);
+        throw new Error(
+          `postfix on 127.0.0.1:${this.port} does not greet (is its Dovecot running? smtpd needs it for SASL)\n${this.logTail(30)}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  private get pidFile(): string {
+    return path.join(this.root, 'queue', 'pid', 'master.pid');
+  }
+
+  private readMasterPid(): number | undefined {
+    try {
+      const pid = Number(readFileSync(this.pidFile, 'latin1'));
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** SIGTERM to the master (it takes its children along), SIGKILL to whatever is left. */
+  private async terminate(pid: number): Promise<void> {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
+    if (groupAlive(pid)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      while (groupAlive(pid) && Date.now() < deadline + STOP_TIMEOUT_MS) await sleep(20);
+    }
+    if (this.masterPid === pid) this.masterPid = undefined;
+    while (!(await portIsFree(this.port)) && Date.now() < deadline + STOP_TIMEOUT_MS)
+      await sleep(20);
+  }
+
+  async stopService(): Promise<void> {
+    if (this.masterPid !== undefined) await this.terminate(this.masterPid);
+  }
+
+  async stop(opts: { keepData?: boolean } = {}): Promise<void> {
+    await this.stopService();
+    if (!opts.keepData && !keepDirs() && !this.removed) {
+      this.removed = true;
+      live.delete(this);
+      await rm(this.root, { recursive: true, force: true });
+      await registerConfigDir('remove', this.configDir).catch(() => undefined);
+    }
+  }
+
+  /** SIGKILLs the master's group without waiting; for the 'exit' hook. */
+  killSync(removeData: boolean): void {
+    if (this.masterPid !== undefined) {
+      try {
+        process.kill(-this.masterPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (removeData) rmSync(this.root, { recursive: true, force: true });
+  }
+
+  async flush(): Promise<void> {
+    await run('postqueue', ['-c', this.configDir, '-f']);
+  }
+
+  async queue(): Promise<QueuedMessage[]> {
+    const out = await run('postqueue', ['-c', this.configDir, '-j']);
+    return out
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const j = JSON.parse(line) as {
+          queue_name: string;
+          queue_id: string;
+          sender: string;
+          recipients?: { address: string; delay_reason?: string }[];
+        };
+        return {
+          queueName: j.queue_name,
+          queueId: j.queue_id,
+          sender: j.sender,
+          recipients: (j.recipients ?? []).map((r) => ({
+            address: r.address,
+            ...(r.delay_reason !== undefined ? { delayReason: r.delay_reason } : {}),
+          })),
+        };
+      });
+  }
+
+  async waitForEmptyQueue(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let flushedAt = 0;
+    for (;;) {
+      const queued = await this.queue();
+      if (queued.length === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`Postfix queue still holds ${JSON.stringify(queued)}\n${this.logTail(20)}`);
+      if (Date.now() - flushedAt > 1000) {
+        flushedAt = Date.now();
+        await this.flush();
+      }
+      await sleep(100);
+    }
+  }
+
+  logTail(lines = 40): string {
+    const log = tailOf(this.logFile, lines);
+    const out = existsSync(this.outFile) ? tailOf(this.outFile, 10).trim() : '';
+    return out ? `${log}\n[postfix start]\n${out}` : log;
+  }
+}
+
+function postfixUid(): number {
+  return idOf('postfix', 2);
+}
+
+function postfixGid(): number {
+  return idOf('postfix', 3);
+}
+
+/** The postfix user's uid or gid from /etc/passwd (the package creates the user). */
+function idOf(user: string, field: 2 | 3): number {
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    // handled below
+  }
+  const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
+  const id = Number(line?.split(':')[field]);
+  if (!line || !Number.isInteger(id))
+    throw new Error(`no ${user} user: is the postfix package installed?`);
+  return id;
+}
+
+/**
+ * Starts a private Postfix for `dovecot` (which must run with `lmtp: true`): mail to
+ * USER@domain for each Dovecot user is delivered into that user's INBOX; clients log in with
+ * the Dovecot users' passwords.
+ */
+export async function startPostfix(opts: StartPostfixOptions): Promise<PostfixServer> {
+  const domain = opts.domain ?? 'maildock.test';
+  if (!/^[a-z0-9.-]+$/i.test(domain)) throw new Error(`unusable domain ${domain}`);
+  const root = await mkdtemp(path.join(os.tmpdir(), ROOT_PREFIX));
+  const server = new Postfix({
+    root,
+    port: opts.port ?? (await freePort()),
+    fixedPort: opts.port !== undefined,
+    domain,
+    tls: Boolean(opts.tls),
+    dovecot: opts.dovecot,
+  });
+  try {
+    await server.prepare();
+    await server.firstStart();
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw err;
+  }
+  return server;
+}
