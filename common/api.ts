@@ -3,7 +3,11 @@
 // adding a method is one entry here plus its implementation in main/core/service.ts.
 import { z } from 'zod';
 import {
+  actionResultSchema,
   accountInputSchema,
+  mailboxRoleSchema,
+  operationSchema,
+  selectionSchema,
   accountSchema,
   mailboxSchema,
   messageDetailSchema,
@@ -12,6 +16,7 @@ import {
   syncProgressSchema,
   syncSummarySchema,
 } from './types.js';
+import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
 import { errorDataSchema } from './errors.js';
 
 const id = z.number().int().positive();
@@ -66,6 +71,81 @@ export const methods = {
       data: z.string(),
     }),
   ),
+
+  /** Local actions: done at once in the store, replayed to the server by the next sync. */
+  'message.mark': method(
+    selectionSchema.extend({ read: z.boolean().optional(), flagged: z.boolean().optional() }),
+    actionResultSchema,
+  ),
+  'message.move': method(
+    selectionSchema.extend({
+      /** The target: a mailbox id, a path in each message's account, or a role there. */
+      mailboxId: id.optional(),
+      path: z.string().min(1).max(1000).optional(),
+      role: mailboxRoleSchema.optional(),
+    }),
+    actionResultSchema,
+  ),
+  /** To the Trash; messages already in the Trash are deleted for good. */
+  'message.delete': method(selectionSchema, actionResultSchema),
+  /** Takes back the last action, where the server still allows it. */
+  'action.undo': method(
+    z.strictObject({}),
+    z.strictObject({
+      undone: z.boolean(),
+      actionId: z.number().int().nullable(),
+      description: z.string(),
+    }),
+  ),
+  'operation.list': method(
+    z.strictObject({ state: z.enum(['pending', 'failed']).optional(), limit: limit.default(100) }),
+    z.array(operationSchema),
+  ),
+
+  // ---- Sending (outbox, drafts) ----
+
+  /** Puts a message in the outbox; it leaves after the undo delay, or at sendAt. */
+  'outbox.send': method(
+    composeInputSchema.extend({
+      /** Send later: an ISO date with its offset. */
+      sendAt: z.iso.datetime({ offset: true }).optional(),
+      /** Undo-send delay; default 5 s. */
+      delaySeconds: z.number().int().min(0).max(3600).optional(),
+      /** The local draft this message was written in: removed once queued. */
+      draftId: id.optional(),
+    }),
+    outboxEntrySchema,
+  ),
+  'outbox.list': method(
+    z.strictObject({
+      accountId: id.optional(),
+      state: outboxStateSchema.optional(),
+      limit: limit.default(100),
+    }),
+    z.array(outboxEntrySchema),
+  ),
+  /** Makes waiting messages (queued later, or waiting to retry) due now. */
+  'outbox.retry': method(
+    z.union([z.strictObject({ id }), z.strictObject({ all: z.literal(true) })]),
+    z.strictObject({ due: z.number().int() }),
+  ),
+  /** Takes a message back before it leaves (undo send), or drops a failed one. */
+  'outbox.cancel': method(z.strictObject({ id }), outboxEntrySchema),
+  /** Sends a failed or "may have been sent" message again, as the user decided. */
+  'outbox.resend': method(z.strictObject({ id }), outboxEntrySchema),
+  'outbox.settings': method(
+    z.strictObject({
+      accountId: id,
+      /** The server files sent mail in Sent itself: Maildock makes no copy. */
+      serverSavesSent: z.boolean().optional(),
+    }),
+    z.strictObject({ accountId: z.number().int(), serverSavesSent: z.boolean() }),
+  ),
+  /** Saves a draft locally (new, or a new version of draft `id`) and on the server when it can. */
+  'draft.save': method(composeInputSchema.extend({ id: id.optional() }), draftSchema),
+  /** Local drafts and the drafts the server's Drafts folder holds from other clients. */
+  'draft.list': method(z.strictObject({ accountId: id.optional() }), z.array(draftSchema)),
+  'draft.delete': method(z.strictObject({ id }), z.strictObject({ deleted: z.boolean() })),
 
   'sync.run': method(z.strictObject({ accountId: id.optional() }), syncSummarySchema),
   'sync.summary': method(z.strictObject({}), syncSummarySchema),

@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'STORE_FAILED',
   'CANCELLED',
   'INTERNAL',
+  'NO_SMTP',
+  'SMTP_REJECTED',
+  'SEND_FAILED',
+  'TOO_LATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -91,4 +95,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   STORE_FAILED: 'The local mail store could not be written.',
   CANCELLED: 'The operation was cancelled.',
   INTERNAL: 'Something went wrong inside Maildock.',
+  NO_SMTP: 'This account has no outgoing (SMTP) server set up.',
+  SMTP_REJECTED: 'The outgoing server refused the message.',
+  SEND_FAILED: 'The message could not be sent.',
+  TOO_LATE: 'The message has already left or is leaving now.',
 };

@@ -149,12 +149,15 @@ export const syncSummarySchema = z.strictObject({
   messages: z.number().int(),
   bodies: z.number().int(),
   errors: z.array(syncErrorSchema),
+  /** Local changes not yet on the server, and those the server refused. */
+  operations: z.strictObject({ pending: z.number().int(), failed: z.number().int() }),
 });
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 
 export const syncPhaseSchema = z.enum([
   'connect',
   'mailboxes',
+  'changes',
   'headers',
   'flags',
   'bodies',
@@ -171,3 +174,144 @@ export const syncProgressSchema = z.strictObject({
   total: z.number().int(),
 });
 export type SyncProgress = z.infer<typeof syncProgressSchema>;
+
+// ---- Local actions ----
+
+/** Messages picked by id, whole threads, or both. */
+export const selectionSchema = z.strictObject({
+  ids: z.array(z.number().int().positive()).max(10_000).optional(),
+  threadIds: z.array(z.number().int().positive()).max(1_000).optional(),
+});
+export type Selection = z.infer<typeof selectionSchema>;
+
+export const actionResultSchema = z.strictObject({
+  /** null when nothing needed to change. */
+  actionId: z.number().int().nullable(),
+  affected: z.number().int(),
+  description: z.string(),
+});
+export type ActionResult = z.infer<typeof actionResultSchema>;
+
+export const operationSchema = z.strictObject({
+  id: z.number().int(),
+  actionId: z.number().int(),
+  accountId: z.number().int(),
+  kind: z.enum(['flags', 'move', 'expunge']),
+  mailbox: z.string(),
+  count: z.number().int(),
+  state: z.enum(['pending', 'done', 'failed', 'cancelled']),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Operation = z.infer<typeof operationSchema>;
+
+// ---- Sending ----
+
+export const outboxStateSchema = z.enum([
+  'queued',
+  'sending',
+  'retrying',
+  'failed',
+  'maybe-sent',
+  'sent',
+  'cancelled',
+]);
+export type OutboxState = z.infer<typeof outboxStateSchema>;
+
+/** "Name <address>" or a bare address; parsed and checked again by the core. */
+const recipientSchema = z.string().trim().min(3).max(998);
+const recipientsSchema = z.array(recipientSchema).max(500);
+
+export const composeAttachmentSchema = z
+  .strictObject({
+    /** A file on this machine, read when the message enters the outbox. */
+    path: z.string().min(1).max(4096).optional(),
+    /** base64 */
+    content: z
+      .string()
+      .max(96 * 1024 * 1024)
+      .regex(/^[A-Za-z0-9+/=\s]*$/, 'content must be base64')
+      .optional(),
+    filename: z.string().min(1).max(255).optional(),
+    contentType: z
+      .string()
+      .max(255)
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must look like type/subtype')
+      .optional(),
+    /** Makes it an inline image: the HTML refers to it as cid:<contentId>. */
+    contentId: z
+      .string()
+      .max(255)
+      .regex(/^[^\s<>]+$/, 'contentId may not hold spaces or angle brackets')
+      .optional(),
+  })
+  .refine((a) => (a.path === undefined) !== (a.content === undefined), {
+    message: 'give either a path or a content',
+  });
+export type ComposeAttachment = z.infer<typeof composeAttachmentSchema>;
+
+export const composeModeSchema = z.enum(['reply', 'reply-all', 'forward', 'forward-attachment']);
+export type ComposeMode = z.infer<typeof composeModeSchema>;
+
+export const composeInputSchema = z.strictObject({
+  /** Optional for a reply or forward: the account the original came to. */
+  accountId: z.number().int().positive().optional(),
+  to: recipientsSchema.default([]),
+  cc: recipientsSchema.default([]),
+  bcc: recipientsSchema.default([]),
+  subject: z.string().max(998).optional(),
+  text: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .optional(),
+  html: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .optional(),
+  attachments: z.array(composeAttachmentSchema).max(100).default([]),
+  /** A stored message (its local id) this one answers or forwards. */
+  reference: z
+    .strictObject({ id: z.number().int().positive(), mode: composeModeSchema })
+    .optional(),
+});
+export type ComposeInput = z.infer<typeof composeInputSchema>;
+
+export const outboxEntrySchema = z.strictObject({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  /** The Message-ID header, fixed when the message entered the outbox. */
+  messageId: z.string(),
+  state: outboxStateSchema,
+  from: z.string(),
+  recipients: z.array(z.string()),
+  subject: z.string(),
+  size: z.number().int(),
+  /** When the message may leave (undo-send delay, send later). */
+  sendAt: z.string(),
+  attempts: z.number().int(),
+  /** When a waiting message is tried again. */
+  nextAttempt: z.string().nullable(),
+  /** The reason of the last failure, with the server's own words where it answered. */
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  /** The copy in the Sent folder: not yet made, made, or left to the server. */
+  sentCopy: z.enum(['pending', 'done', 'server']),
+});
+export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+
+export const draftSchema = z.strictObject({
+  /** The local draft's id; null for a draft found only on the server. */
+  id: z.number().int().nullable(),
+  /** The stored message in the Drafts folder, when the server has a copy. */
+  storedMessageId: z.number().int().nullable(),
+  accountId: z.number().int(),
+  messageId: z.string().nullable(),
+  subject: z.string(),
+  to: z.array(z.string()),
+  updatedAt: z.string(),
+  /** local: only here so far; synced: the server's Drafts has this version; server: made elsewhere. */
+  origin: z.enum(['local', 'synced', 'server']),
+});
+export type Draft = z.infer<typeof draftSchema>;

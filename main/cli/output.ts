@@ -2,9 +2,11 @@
 // on a terminal, and errors as a code plus a sentence.
 import { ERROR_TEXT, type ErrorData } from '../../common/errors.js';
 import type {
+  Draft,
   Mailbox,
   MessageDetail,
   MessageSummary,
+  OutboxEntry,
   SearchHit,
   SyncProgress,
 } from '../../common/types.js';
@@ -128,4 +130,48 @@ export function progressReporter(out: Out): { update(p: SyncProgress): void; don
       if (shown) out.err('\r\x1b[K');
     },
   };
+}
+
+const STATE_TEXT: Record<OutboxEntry['state'], string> = {
+  queued: 'queued',
+  sending: 'sending',
+  retrying: 'waiting to retry',
+  failed: 'failed',
+  'maybe-sent': 'may have been sent',
+  sent: 'sent',
+  cancelled: 'cancelled',
+};
+
+export function outboxLine(e: OutboxEntry): string {
+  const when =
+    e.state === 'sent' && e.sentAt
+      ? `sent ${shortDate(e.sentAt)}`
+      : e.state === 'retrying' && e.nextAttempt
+        ? `next try ${shortDate(e.nextAttempt)}`
+        : e.state === 'queued'
+          ? `leaves ${shortDate(e.sendAt)}`
+          : '';
+  const head = `${String(e.id).padStart(5)}  ${pad(STATE_TEXT[e.state], 18)} ${pad(when, 24)} ${pad(e.recipients.join(', '), 30)}  ${e.subject || '(no subject)'}`;
+  return e.lastError && e.state !== 'sent' ? `${head}\n${' '.repeat(7)}${e.lastError}` : head;
+}
+
+export function outboxEntryText(e: OutboxEntry): string {
+  const lines = [
+    `Outbox ${e.id}: ${STATE_TEXT[e.state]}`,
+    `Message-ID: ${e.messageId}`,
+    `To: ${e.recipients.join(', ')}`,
+    `Subject: ${e.subject}`,
+  ];
+  if (e.state === 'queued') {
+    lines.push(
+      `Leaves at ${e.sendAt} with the next \`maildock sync\` (a running \`sync --watch\` sends it by itself); \`maildock outbox cancel ${e.id}\` takes it back.`,
+    );
+  }
+  if (e.lastError) lines.push(`Last error: ${e.lastError}`);
+  return lines.join('\n') + '\n';
+}
+
+export function draftLine(d: Draft): string {
+  const id = d.id === null ? `msg ${d.storedMessageId}` : String(d.id);
+  return `${id.padStart(9)}  ${pad(d.origin, 7)} ${shortDate(d.updatedAt)}  ${pad(d.to.join(', ') || '(no recipient)', 30)}  ${d.subject || '(no subject)'}`;
 }

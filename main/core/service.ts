@@ -15,9 +15,11 @@ import {
 } from '../../common/api.js';
 import { MaildockError, toErrorData } from '../../common/errors.js';
 import type { Account, AccountInput, SyncSummary } from '../../common/types.js';
+import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
 import { getLogger } from './log.js';
 import { MimePool } from './mime/pool.js';
+import { Sending, type SendingOptions } from './send/sending.js';
 import { EncryptedFileSecretStore } from './secrets/encrypted-file.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
@@ -44,6 +46,8 @@ export interface ServiceOptions {
   timeoutMs?: number;
   /** Connection attempts per sync run. */
   attempts?: number;
+  /** Undo-send delay, SMTP timeouts, retry backoff. */
+  send?: SendingOptions;
 }
 
 export class MaildockService {
@@ -52,7 +56,9 @@ export class MaildockService {
   private readonly search: SearchIndex;
   private pool: MimePool | null = null;
   private readonly errors = new Map<number, SyncError[]>();
-  private watchers: { stop(): Promise<void> }[] = [];
+  private readonly sending: Sending;
+  private watchers: { stop(): Promise<void>; changed?(): void }[] = [];
+  private readonly actions: LocalActions;
 
   private constructor(
     readonly store: Store,
@@ -60,6 +66,14 @@ export class MaildockService {
     private readonly opts: ServiceOptions,
   ) {
     this.search = new SearchIndex(store.db);
+    this.actions = new LocalActions(store);
+    this.sending = new Sending({
+      store,
+      account: (id) => this.account(id),
+      password: (account) => this.password(account),
+      attachmentContent: (a) => this.attachmentContent(a),
+      options: { ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...opts.send },
+    });
     this.api = this.buildApi();
   }
 
@@ -121,13 +135,19 @@ export class MaildockService {
     return this.pool;
   }
 
-  private async accountSync(account: Account): Promise<AccountSync> {
+  /** The account's one password: IMAP and SMTP log in with the same secret. */
+  private async password(account: Account): Promise<string> {
     const password = await this.secrets.get(accountSecretKey(account.id));
     if (password === null) {
       throw new MaildockError('SECRET_UNAVAILABLE', `No password is stored for ${account.email}.`, {
         accountId: account.id,
       });
     }
+    return password;
+  }
+
+  private async accountSync(account: Account): Promise<AccountSync> {
+    const password = await this.password(account);
     const { AccountSync } = await syncModule();
     return new AccountSync({
       store: this.store,
@@ -192,6 +212,7 @@ export class MaildockService {
       messages,
       bodies,
       errors: [...this.errors.values()].flat(),
+      operations: this.store.operations.counts(),
     };
   }
 
@@ -289,6 +310,38 @@ export class MaildockService {
           data: data.toString('base64'),
         };
       },
+      'message.mark': async ({ read, flagged, ...sel }) =>
+        this.changed(
+          this.actions.mark(sel, {
+            ...(read !== undefined ? { read } : {}),
+            ...(flagged !== undefined ? { flagged } : {}),
+          }),
+        ),
+      'message.move': async ({ mailboxId, path, role, ...sel }) =>
+        this.changed(
+          this.actions.move(sel, {
+            ...(mailboxId !== undefined ? { mailboxId } : {}),
+            ...(path !== undefined ? { path } : {}),
+            ...(role !== undefined ? { role } : {}),
+          }),
+        ),
+      'message.delete': async (sel) => this.changed(this.actions.delete(sel)),
+      'action.undo': async () => {
+        const r = this.actions.undo();
+        if (r.undone) this.kick();
+        return r;
+      },
+      'operation.list': async ({ state, limit }) => this.store.operations.list(state, limit),
+      // ---- Sending (outbox, drafts): main/core/send/sending.ts ----
+      'outbox.send': async (input) => this.sending.send(input),
+      'outbox.list': async (input) => this.sending.list(input),
+      'outbox.retry': async (input) => this.sending.retry(input),
+      'outbox.cancel': async ({ id }) => this.sending.cancel(id),
+      'outbox.resend': async ({ id }) => this.sending.resend(id),
+      'outbox.settings': async (input) => this.sending.settings(input),
+      'draft.save': async (input) => this.sending.saveDraft(input),
+      'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
+      'draft.delete': async ({ id }) => this.sending.deleteDraft(id),
       'sync.run': async ({ accountId }) => {
         const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
         for (const account of accounts) {
@@ -299,6 +352,8 @@ export class MaildockService {
             const e = toErrorData(err);
             errors = [{ code: e.code, message: e.message, accountId: account.id }];
           }
+          // After the IMAP sync: what is due leaves, Sent gets its copies, drafts go up.
+          errors = [...errors, ...(await this.sending.runAccount(account))];
           this.errors.set(account.id, errors);
           for (const e of errors) {
             this.events.emit('sync.error', {
@@ -313,9 +368,20 @@ export class MaildockService {
     };
   }
 
+  /** After a local action: a watching service replays it to the server at once. */
+  private changed<T extends { actionId: number | null }>(r: T): T {
+    if (r.actionId !== null) this.kick();
+    return r;
+  }
+
+  private kick(): void {
+    for (const w of this.watchers) w.changed?.();
+  }
+
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */
   async watch(opts: WatchOptions = {}): Promise<void> {
     const { AccountWatcher } = await import('./sync/watch.js');
+    this.sending.startTimer(() => this.store.accounts.list());
     for (const account of this.store.accounts.list()) {
       const sync = await this.accountSync(account);
       const watcher = new AccountWatcher(sync, {
@@ -331,6 +397,7 @@ export class MaildockService {
   }
 
   async close(): Promise<void> {
+    await this.sending.stop();
     await Promise.all(this.watchers.map((w) => w.stop()));
     this.watchers = [];
     await this.pool?.close().catch(() => undefined);

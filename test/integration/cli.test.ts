@@ -79,6 +79,7 @@ describe('maildock CLI', () => {
       messages: 2,
       bodies: 2,
       errors: [],
+      operations: { pending: 0, failed: 0 },
     });
 
     const list = JSON.parse(
@@ -122,6 +123,54 @@ describe('maildock CLI', () => {
 
     const boxes = await runCli(['mailbox', 'list'], env);
     expect(boxes.stdout).toMatch(/INBOX \[inbox\]\s+2 msgs\s+1 unread/);
+  });
+
+  it('marks, moves, deletes and undoes, and the next sync carries it to the server', async () => {
+    await server.loadMaildir('INBOX', [
+      { raw: makeMail({ subject: 'first', date: dayAt(1) }) },
+      { raw: makeMail({ subject: 'second', date: dayAt(2) }) },
+    ]);
+    expect((await runCli(addArgs(), env, server.password)).code).toBe(0);
+    expect((await runCli(['sync', '--once'], env)).code).toBe(0);
+    const list = JSON.parse(
+      (await runCli(['--json', 'message', 'list', '--mailbox', 'INBOX'], env)).stdout,
+    ) as { messages: { id: number; subject: string }[] };
+    const id = (s: string) => String(list.messages.find((m) => m.subject === s)!.id);
+
+    const marked = await runCli(['message', 'mark', id('first'), '--read', '--flag'], env);
+    expect(marked.stdout).toBe('Marked 1 message as read and flagged.\n');
+    const moved = await runCli(
+      ['--json', 'message', 'move', id('second'), '--to-role', 'archive'],
+      env,
+    );
+    expect(JSON.parse(moved.stdout)).toMatchObject({ affected: 1 });
+    const pending = JSON.parse((await runCli(['--json', 'changes'], env)).stdout) as unknown[];
+    expect(pending).toHaveLength(2);
+    expect((await runCli(['undo'], env)).stdout).toBe('Undone: Moved 1 message to Archive.\n');
+    expect((await runCli(['message', 'delete', id('second')], env)).stdout).toBe(
+      'Moved 1 message to the Trash.\n',
+    );
+    const bad = await runCli(['--json', 'message', 'mark', '999999', '--read'], env);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.code).toBe('NOT_FOUND');
+
+    const summary = JSON.parse((await runCli(['--json', 'sync', '--once'], env)).stdout);
+    expect(summary.operations).toEqual({ pending: 0, failed: 0 });
+    const flags = await server.doveadm(
+      'fetch',
+      '-u',
+      server.user,
+      'flags',
+      'mailbox',
+      'INBOX',
+      'all',
+    );
+    expect(flags).toMatch(/\\Seen/);
+    expect(flags).toMatch(/\\Flagged/);
+    const trash = await server.doveadm('search', '-u', server.user, 'mailbox', 'Trash', 'all');
+    expect(trash.trim().split('\n')).toHaveLength(1);
+    const archive = await server.doveadm('search', '-u', server.user, 'mailbox', 'Archive', 'all');
+    expect(archive.trim()).toBe('');
   });
 
   it('reports a wrong password with its code and exit status 1', async () => {

@@ -65,6 +65,33 @@ describe('push', () => {
   });
 });
 
+describe('local changes while watching', () => {
+  it('replays an action at once, and one made by another process within seconds', async () => {
+    await t.svc.watch({ pollMs: 60_000, changesPollMs: 200 });
+    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+    const id = t.svc.store.messages.list(t.svc.store.mailboxes.list()[0]!.id, 1)[0]!.id;
+    const seen = async () =>
+      (await server.doveadm('search', '-u', server.user, 'mailbox', 'INBOX', 'SEEN')).trim() !== '';
+    const flagged = async () =>
+      (await server.doveadm('search', '-u', server.user, 'mailbox', 'INBOX', 'FLAGGED')).trim() !==
+      '';
+
+    await t.call('message.mark', { ids: [id], read: true });
+    for (let i = 0; i < 100 && !(await seen()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await seen()).toBe(true);
+
+    // Another process (the command line) writes to the same store.
+    const other = await openService({ dataDir: t.dataDir, secretKey: t.secretKey });
+    try {
+      await other.call('message.mark', { ids: [id], flagged: true });
+    } finally {
+      await other.svc.close();
+    }
+    for (let i = 0; i < 150 && !(await flagged()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await flagged()).toBe(true);
+  });
+});
+
 describe('a connection that dies silently', () => {
   it('is detected and replaced, and mail that arrived meanwhile is picked up', async () => {
     const proxy = await startProxy(server.port);

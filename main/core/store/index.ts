@@ -5,16 +5,19 @@ import { openDatabase, type Db } from './db.js';
 import { AccountStore } from './accounts.js';
 import { MailboxStore } from './mailboxes.js';
 import { MessageStore } from './messages.js';
+import { OperationStore } from './operations.js';
 
 export class Store {
   readonly accounts: AccountStore;
   readonly mailboxes: MailboxStore;
   readonly messages: MessageStore;
+  readonly operations: OperationStore;
 
   private constructor(readonly db: Db) {
     this.accounts = new AccountStore(db);
     this.mailboxes = new MailboxStore(db);
     this.messages = new MessageStore(db);
+    this.operations = new OperationStore(db);
   }
 
   static open(file: string): Store {

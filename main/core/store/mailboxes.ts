@@ -2,6 +2,14 @@
 import type { Mailbox, MailboxRole } from '../../../common/types.js';
 import type { Db } from './db.js';
 
+export interface MailboxInfo {
+  id: number;
+  accountId: number;
+  path: string;
+  role: MailboxRole | null;
+  uidValidity: string | null;
+}
+
 export interface MailboxSyncState {
   id: number;
   accountId: number;
@@ -106,6 +114,38 @@ export class MailboxStore {
   get(id: number): Mailbox | null {
     const row = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as MailboxRow | undefined;
     return row ? toMailbox(row) : null;
+  }
+
+  /** Where a mailbox is, without counting its messages: for the hot paths of actions. */
+  info(id: number): MailboxInfo | null {
+    return (
+      (this.db
+        .prepare(
+          'SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes WHERE id = ?',
+        )
+        .get(id) as MailboxInfo | undefined) ?? null
+    );
+  }
+
+  byRole(accountId: number, role: MailboxRole): MailboxInfo | null {
+    return (
+      (this.db
+        .prepare(
+          `SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes
+            WHERE account_id = ? AND role = ? ORDER BY id LIMIT 1`,
+        )
+        .get(accountId, role) as MailboxInfo | undefined) ?? null
+    );
+  }
+
+  infoByPath(accountId: number, path: string): MailboxInfo | null {
+    return (
+      (this.db
+        .prepare(
+          'SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes WHERE account_id = ? AND path = ?',
+        )
+        .get(accountId, path) as MailboxInfo | undefined) ?? null
+    );
   }
 
   byPath(accountId: number, path: string): Mailbox | null {

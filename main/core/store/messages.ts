@@ -47,6 +47,16 @@ export interface StoredAttachment {
   contentHash: string | null;
 }
 
+export interface ActionRow {
+  id: number;
+  accountId: number;
+  mailboxId: number;
+  uid: number;
+  msgid: string | null;
+  flags: number;
+  keywords: string | null;
+}
+
 export interface PendingBody {
   id: number;
   mailboxId: number;
@@ -137,7 +147,10 @@ export class MessageStore {
         'SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?',
       ),
       deleteRow: db.prepare('DELETE FROM messages WHERE id = ?'),
-      uids: db.prepare('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck(),
+      // Negative UIDs are messages moved here locally whose server UID is not known yet.
+      uids: db
+        .prepare('SELECT uid FROM messages WHERE mailbox_id = ? AND uid > 0 ORDER BY uid')
+        .pluck(),
       idsInMailbox: db.prepare('SELECT id FROM messages WHERE mailbox_id = ?').pluck(),
       saveBody: db.prepare(
         `INSERT INTO bodies (message_id, text, html, parse_error, raw) VALUES (?, ?, ?, ?, ?)
@@ -155,11 +168,11 @@ export class MessageStore {
       pending: db.prepare(
         `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
            JOIN mailboxes mb ON mb.id = m.mailbox_id
-          WHERE m.account_id = ? AND m.body_state = 0 ORDER BY m.id DESC LIMIT ?`,
+          WHERE m.account_id = ? AND m.body_state = 0 AND m.uid > 0 ORDER BY m.id DESC LIMIT ?`,
       ),
       pendingOne: db.prepare(
         `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
-           JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ? AND m.body_state = 0`,
+           JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ? AND m.body_state = 0 AND m.uid > 0`,
       ),
       listMailbox: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
@@ -188,6 +201,18 @@ export class MessageStore {
           WHERE a.id = ?`,
       ),
       setAttachmentHash: db.prepare('UPDATE attachments SET content_hash = ? WHERE id = ?'),
+      // Two lookups, each by its own index (an OR of the two would scan every message).
+      actionRows: db.prepare(
+        `SELECT m.id, m.account_id AS accountId, m.mailbox_id AS mailboxId, m.uid, m.message_id AS msgid,
+                m.flags, m.keywords
+           FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))
+         UNION
+         SELECT m.id, m.account_id, m.mailbox_id, m.uid, m.message_id, m.flags, m.keywords
+           FROM messages m WHERE m.thread_id IN (SELECT value FROM json_each(?))
+          ORDER BY 3, 4`,
+      ),
+      setLocalFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ? WHERE id = ?'),
+      place: db.prepare('UPDATE messages SET mailbox_id = ?, uid = ? WHERE id = ?'),
       count: db.prepare('SELECT count(*) FROM messages').pluck(),
       countBodies: db.prepare('SELECT count(*) FROM messages WHERE body_state != 0').pluck(),
     };
@@ -293,6 +318,38 @@ export class MessageStore {
   deleteMailboxMessages(mailboxId: number): number {
     let n = 0;
     for (const id of this.s.idsInMailbox.all(mailboxId) as number[]) if (this.deleteById(id)) n++;
+    return n;
+  }
+
+  /** The messages an action picks: by id and by whole thread, in mailbox and UID order. */
+  actionRows(ids: readonly number[], threadIds: readonly number[]): ActionRow[] {
+    return this.s.actionRows.all(JSON.stringify(ids), JSON.stringify(threadIds)) as ActionRow[];
+  }
+
+  setLocalFlags(id: number, bits: number, keywords: string | null): void {
+    this.s.setLocalFlags.run(bits, keywords, id);
+  }
+
+  /**
+   * Puts a message in a mailbox under a UID; a negative UID stands for "moved here, UID not
+   * known yet". When the sync already stored the message under that UID, the local row
+   * gives way to the synced one and false is returned.
+   */
+  place(id: number, mailboxId: number, uid: number): boolean {
+    if (uid > 0) {
+      const existing = this.s.byUid.get(mailboxId, uid) as number | undefined;
+      if (existing !== undefined && existing !== id) {
+        this.deleteById(id);
+        return false;
+      }
+    }
+    this.s.place.run(mailboxId, uid, id);
+    return true;
+  }
+
+  deleteIds(ids: Iterable<number>): number {
+    let n = 0;
+    for (const id of ids) if (this.deleteById(id)) n++;
     return n;
   }
 

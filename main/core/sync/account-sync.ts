@@ -11,6 +11,7 @@ import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
 import { syncMailbox } from './mailbox-sync.js';
 import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
 import { downloadPart } from './attachments.js';
+import { Replayer, type ReplayResult } from './replay.js';
 
 const log = getLogger('sync');
 
@@ -103,6 +104,8 @@ export class AccountSync {
     const errors: SyncError[] = [];
     this.progress('mailboxes', 0, 1);
     const listed = await syncMailboxList(client, this.d.store, this.accountId);
+    // Local changes go out before the server's state comes in.
+    await this.replay(client);
     const ordered = [...listed].sort((a, b) => rank(a) - rank(b));
     const wanted = only ? ordered.filter((m) => only.includes(m.path)) : ordered;
     for (const mb of wanted) {
@@ -135,6 +138,20 @@ export class AccountSync {
       }
     }
     return errors;
+  }
+
+  hasPendingChanges(): boolean {
+    return this.d.store.operations.pending(this.accountId, 1).length > 0;
+  }
+
+  /** Replays the local changes waiting for the server, oldest first. */
+  async replay(client: ImapFlow): Promise<ReplayResult> {
+    if (!this.hasPendingChanges()) return { done: 0, failed: 0 };
+    const r = await new Replayer(client, this.d.store, this.accountId, (done, total) =>
+      this.progress('changes', done, total),
+    ).run();
+    log.info(r, 'local changes replayed');
+    return r;
   }
 
   async syncBodies(client: ImapFlow): Promise<number> {

@@ -247,7 +247,12 @@ async function syncFlagsAndExpunges(
   let flags = 0;
   let removed = 0;
   store.tx(() => {
-    for (const u of updates) if (store.messages.setFlags(id, u.uid, u.flags, u.modseq)) flags++;
+    // A local change not yet replayed wins over the server's older flags; its replay bumps
+    // the message's MODSEQ, so a later sync reads the result back.
+    const local = store.operations.pendingFlagUids(id);
+    for (const u of updates) {
+      if (!local.has(u.uid) && store.messages.setFlags(id, u.uid, u.flags, u.modseq)) flags++;
+    }
     removed = store.messages.deleteUids(id, gone);
     if (selectModseq !== null) store.mailboxes.setCursor(id, { syncedModseq: selectModseq });
   });

@@ -11,6 +11,8 @@ const log = getLogger('watch');
 export interface WatchOptions {
   /** How often every folder is checked, in ms. */
   pollMs?: number;
+  /** How often the store is checked for changes made by another process (the CLI), in ms. */
+  changesPollMs?: number;
   idlePath?: string;
   maxBackoffMs?: number;
   onError?(error: ErrorData): void;
@@ -23,6 +25,7 @@ export class AccountWatcher {
   private queue: Promise<void> = Promise.resolve();
   private pending: 'none' | 'inbox' | 'all' = 'none';
   private timer: NodeJS.Timeout | null = null;
+  private changesTimer: NodeJS.Timeout | null = null;
   private readonly pollMs: number;
   private readonly idlePath: string;
   private readonly maxBackoffMs: number;
@@ -40,6 +43,9 @@ export class AccountWatcher {
   start(): void {
     this.schedule('all');
     this.timer = setInterval(() => this.schedule('all'), this.pollMs);
+    this.changesTimer = setInterval(() => {
+      if (this.pending === 'none' && this.sync.hasPendingChanges()) this.changed();
+    }, this.opts.changesPollMs ?? 2000);
     this.idleLoop = this.runIdle();
   }
 
@@ -47,12 +53,18 @@ export class AccountWatcher {
     this.stopped = true;
     this.sync.stop();
     if (this.timer) clearInterval(this.timer);
+    if (this.changesTimer) clearInterval(this.changesTimer);
     this.idler?.close();
     // A sync in progress ends with its connection; nothing it committed is lost.
     this.worker?.close();
     await this.queue.catch(() => undefined);
     await this.idleLoop?.catch(() => undefined);
     this.worker = null;
+  }
+
+  /** A local change is waiting: replay it now (every sync replays first). */
+  changed(): void {
+    this.schedule('inbox');
   }
 
   /** Coalesces wake-ups: at most one sync runs and one waits. */

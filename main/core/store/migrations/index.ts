@@ -1,4 +1,6 @@
 import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-operations.js';
+import { migration0003 } from './0003-outbox.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];

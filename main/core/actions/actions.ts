@@ -1,0 +1,320 @@
+// What a user does to mail: done in the local store at once, and recorded in the same
+// transaction as operations that the sync engine replays to the server (sync/replay.ts).
+// Undo takes back the last action: an operation not yet replayed is simply cancelled, one
+// already on the server is answered by its inverse, where the server allows it.
+import type { ActionResult, MailboxRole, Selection } from '../../../common/types.js';
+import { MaildockError } from '../../../common/errors.js';
+import { FLAGGED, SEEN } from '../store/flags.js';
+import type { Store } from '../store/index.js';
+import type { ActionRow } from '../store/messages.js';
+import type {
+  FlagArgs,
+  MoveArgs,
+  NewOperation,
+  OperationItem,
+  StoredOperation,
+} from '../store/operations.js';
+
+export interface MarkChange {
+  read?: boolean;
+  flagged?: boolean;
+}
+
+export interface MoveTarget {
+  mailboxId?: number;
+  path?: string;
+  role?: MailboxRole;
+}
+
+const FLAG_BITS: Record<string, number> = { '\\Seen': SEEN, '\\Flagged': FLAGGED };
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+function item(r: ActionRow): OperationItem {
+  return { id: r.id, uid: r.uid, msgid: r.msgid, flags: r.flags, keywords: r.keywords };
+}
+
+/** Rows grouped by their mailbox, each group in UID order. */
+function byMailbox(rows: readonly ActionRow[]): Map<number, ActionRow[]> {
+  const out = new Map<number, ActionRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.mailboxId) ?? [];
+    list.push(r);
+    out.set(r.mailboxId, list);
+  }
+  return out;
+}
+
+export class LocalActions {
+  constructor(private readonly store: Store) {}
+
+  /** The selected messages; asking for an id that does not exist is an error. */
+  private rows(sel: Selection): ActionRow[] {
+    const ids = sel.ids ?? [];
+    const threadIds = sel.threadIds ?? [];
+    if (!ids.length && !threadIds.length)
+      throw new MaildockError('INVALID_INPUT', 'Select at least one message or thread.');
+    const rows = this.store.messages.actionRows(ids, threadIds);
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined)
+      throw new MaildockError('NOT_FOUND', `There is no message ${missing}.`, {
+        messageId: missing,
+      });
+    return rows;
+  }
+
+  private operation(
+    mailboxId: number,
+    kind: NewOperation['kind'],
+    rows: readonly ActionRow[],
+    args: NewOperation['args'],
+  ): NewOperation {
+    const box = this.store.mailboxes.info(mailboxId);
+    if (!box)
+      throw new MaildockError('NOT_FOUND', `There is no mailbox ${mailboxId}.`, { mailboxId });
+    return {
+      accountId: box.accountId,
+      kind,
+      mailboxId,
+      path: box.path,
+      uidValidity: box.uidValidity,
+      items: rows.map(item),
+      args,
+    };
+  }
+
+  mark(sel: Selection, change: MarkChange): ActionResult {
+    const add: string[] = [];
+    const remove: string[] = [];
+    if (change.read !== undefined) (change.read ? add : remove).push('\\Seen');
+    if (change.flagged !== undefined) (change.flagged ? add : remove).push('\\Flagged');
+    if (!add.length && !remove.length)
+      throw new MaildockError(
+        'INVALID_INPUT',
+        'Say what to mark: read, unread, flagged or unflagged.',
+      );
+    const addBits = add.reduce((b, f) => b | FLAG_BITS[f]!, 0);
+    const removeBits = remove.reduce((b, f) => b | FLAG_BITS[f]!, 0);
+    const words = [
+      change.read === true ? 'read' : change.read === false ? 'unread' : null,
+      change.flagged === true ? 'flagged' : change.flagged === false ? 'unflagged' : null,
+    ].filter(Boolean);
+
+    return this.store.tx(() => {
+      const rows = this.rows(sel).filter((r) => ((r.flags | addBits) & ~removeBits) !== r.flags);
+      const description = `Marked ${plural(rows.length, 'message')} as ${words.join(' and ')}`;
+      if (!rows.length) return { actionId: null, affected: 0, description };
+      const actionId = this.store.operations.addAction('flags', description);
+      for (const [mailboxId, list] of byMailbox(rows)) {
+        this.store.operations.add(
+          actionId,
+          this.operation(mailboxId, 'flags', list, { add, remove } satisfies FlagArgs),
+        );
+        for (const r of list)
+          this.store.messages.setLocalFlags(r.id, (r.flags | addBits) & ~removeBits, r.keywords);
+      }
+      return { actionId, affected: rows.length, description };
+    });
+  }
+
+  private target(
+    accountId: number,
+    t: MoveTarget,
+  ): { id: number; path: string; role: MailboxRole | null } {
+    let box;
+    if (t.mailboxId !== undefined) {
+      box = this.store.mailboxes.info(t.mailboxId);
+      if (box && box.accountId !== accountId)
+        throw new MaildockError(
+          'INVALID_INPUT',
+          'Messages move only between folders of their own account.',
+          { mailboxId: t.mailboxId },
+        );
+    } else if (t.path !== undefined) {
+      box = this.store.mailboxes.infoByPath(accountId, t.path);
+    } else if (t.role !== undefined) {
+      box = this.store.mailboxes.byRole(accountId, t.role);
+      if (!box)
+        throw new MaildockError('NOT_FOUND', `This account has no ${t.role} folder.`, {
+          accountId,
+          role: t.role,
+        });
+    } else {
+      throw new MaildockError('INVALID_INPUT', 'Say where to move: a mailbox, a path or a role.');
+    }
+    if (!box)
+      throw new MaildockError('NOT_FOUND', `There is no folder ${t.path ?? t.mailboxId}.`, {
+        ...(t.path !== undefined ? { path: t.path } : { mailboxId: t.mailboxId ?? null }),
+      });
+    return { id: box.id, path: box.path, role: box.role };
+  }
+
+  /** Records the move of rows (one account) into a target; returns how many moved. */
+  private recordMove(
+    actionId: number,
+    rows: readonly ActionRow[],
+    to: { id: number; path: string },
+  ): number {
+    let moved = 0;
+    for (const [mailboxId, list] of byMailbox(rows)) {
+      if (mailboxId === to.id) continue;
+      this.store.operations.add(
+        actionId,
+        this.operation(mailboxId, 'move', list, {
+          toMailboxId: to.id,
+          toPath: to.path,
+        } satisfies MoveArgs),
+      );
+      // The server's UID in the target is known only once the move is replayed.
+      for (const r of list) this.store.messages.place(r.id, to.id, -r.id);
+      moved += list.length;
+    }
+    return moved;
+  }
+
+  move(sel: Selection, t: MoveTarget): ActionResult {
+    return this.store.tx(() => {
+      const rows = this.rows(sel);
+      const accounts = new Set(rows.map((r) => r.accountId));
+      let actionId: number | null = null;
+      let moved = 0;
+      let path = '';
+      for (const accountId of accounts) {
+        const to = this.target(accountId, t);
+        path = to.path;
+        const list = rows.filter((r) => r.accountId === accountId && r.mailboxId !== to.id);
+        if (!list.length) continue;
+        actionId ??= this.store.operations.addAction('move', '');
+        moved += this.recordMove(actionId, list, to);
+      }
+      const description = `Moved ${plural(moved, 'message')} to ${path}`;
+      if (actionId !== null) this.store.operations.describe(actionId, description);
+      return { actionId, affected: moved, description };
+    });
+  }
+
+  /** To the Trash; what is in the Trash already (or has no Trash to go to) goes for good. */
+  delete(sel: Selection): ActionResult {
+    return this.store.tx(() => {
+      const rows = this.rows(sel);
+      let actionId: number | null = null;
+      let trashed = 0;
+      let erased = 0;
+      for (const accountId of new Set(rows.map((r) => r.accountId))) {
+        const trash = this.store.mailboxes.byRole(accountId, 'trash');
+        const mine = rows.filter((r) => r.accountId === accountId);
+        const toTrash = trash ? mine.filter((r) => r.mailboxId !== trash.id) : [];
+        const forGood = trash ? mine.filter((r) => r.mailboxId === trash.id) : mine;
+        actionId ??= this.store.operations.addAction('delete', '');
+        if (trash && toTrash.length) trashed += this.recordMove(actionId, toTrash, trash);
+        for (const [mailboxId, list] of byMailbox(forGood)) {
+          this.store.operations.add(actionId, this.operation(mailboxId, 'expunge', list, {}));
+          erased += this.store.messages.deleteIds(list.map((r) => r.id));
+        }
+      }
+      const parts = [
+        trashed ? `moved ${plural(trashed, 'message')} to the Trash` : '',
+        erased ? `deleted ${plural(erased, 'message')} for good` : '',
+      ].filter(Boolean);
+      const description = parts.length
+        ? parts.join(', ').replace(/^./, (c) => c.toUpperCase())
+        : 'Nothing to delete';
+      if (actionId !== null) this.store.operations.describe(actionId, description);
+      return { actionId, affected: trashed + erased, description };
+    });
+  }
+
+  /** Takes back the last action that is not undone yet. */
+  undo(): { undone: boolean; actionId: number | null; description: string } {
+    return this.store.tx(() => {
+      const last = this.store.operations.lastAction();
+      if (!last) return { undone: false, actionId: null, description: 'Nothing to undo' };
+      const ops = this.store.operations.ofAction(last.id);
+      if (ops.some((o) => o.kind === 'expunge'))
+        return {
+          undone: false,
+          actionId: last.id,
+          description: 'Messages deleted for good cannot be brought back',
+        };
+      const done = ops.filter((o) => o.state === 'done');
+      const lost = done.find((o) => o.kind === 'move' && !o.result?.uidMap?.length);
+      if (lost)
+        return {
+          undone: false,
+          actionId: last.id,
+          description: `The server did not say where it put the messages moved to ${(lost.args as MoveArgs).toPath}`,
+        };
+      let inverseAction: number | null = null;
+      const inverse = () => {
+        if (inverseAction === null) {
+          inverseAction = this.store.operations.addAction(last.kind, `Undo: ${last.description}`);
+          this.store.operations.markUndone(inverseAction);
+        }
+        return inverseAction;
+      };
+      for (const op of ops) {
+        if (op.state === 'pending' && this.store.operations.finish(op.id, 'cancelled')) {
+          this.revertLocally(op);
+        } else if (op.state === 'done' || this.store.operations.get(op.id)?.state === 'done') {
+          this.invert(this.store.operations.get(op.id)!, inverse);
+        }
+      }
+      this.store.operations.markUndone(last.id);
+      return { undone: true, actionId: last.id, description: `Undone: ${last.description}` };
+    });
+  }
+
+  /** An operation that never reached the server: put the messages back as they were. */
+  private revertLocally(op: StoredOperation): void {
+    if (op.kind === 'flags') {
+      for (const it of op.items) this.store.messages.setLocalFlags(it.id, it.flags, it.keywords);
+    } else if (op.kind === 'move' && op.mailboxId !== null) {
+      for (const it of op.items) this.store.messages.place(it.id, op.mailboxId, it.uid);
+    }
+  }
+
+  /** An operation the server has applied: record the operation that reverses it. */
+  private invert(op: StoredOperation, actionId: () => number): void {
+    if (op.kind === 'flags') {
+      const args = op.args as FlagArgs;
+      const groups = new Map<string, { args: FlagArgs; items: OperationItem[] }>();
+      for (const it of op.items) {
+        const had = (f: string) => (it.flags & FLAG_BITS[f]!) !== 0;
+        const back: FlagArgs = {
+          add: args.remove.filter(had),
+          remove: args.add.filter((f) => !had(f)),
+        };
+        if (!back.add.length && !back.remove.length) continue;
+        const key = JSON.stringify(back);
+        const g = groups.get(key) ?? { args: back, items: [] };
+        g.items.push(it);
+        groups.set(key, g);
+        this.store.messages.setLocalFlags(it.id, it.flags, it.keywords);
+      }
+      if (op.mailboxId === null) return;
+      for (const g of groups.values()) {
+        const rows = g.items.map((it) => ({
+          ...it,
+          accountId: op.accountId,
+          mailboxId: op.mailboxId!,
+        }));
+        this.store.operations.add(actionId(), this.operation(op.mailboxId, 'flags', rows, g.args));
+      }
+    } else if (op.kind === 'move' && op.mailboxId !== null) {
+      const args = op.args as MoveArgs;
+      const newUid = new Map(op.result?.uidMap ?? []);
+      const source = this.store.mailboxes.info(op.mailboxId);
+      if (!source) return;
+      const rows: ActionRow[] = op.items
+        .filter((it) => newUid.has(it.uid))
+        .map((it) => ({
+          ...it,
+          uid: newUid.get(it.uid)!,
+          accountId: op.accountId,
+          mailboxId: args.toMailboxId,
+        }));
+      if (rows.length) this.recordMove(actionId(), rows, { id: source.id, path: source.path });
+    }
+  }
+}

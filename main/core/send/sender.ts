@@ -1,0 +1,169 @@
+// Sends what is due in one account's outbox over one SMTP connection, message after message.
+// Each row is claimed before it is touched and settled before the next one starts; the end of
+// DATA is recorded before the final "." can leave, so a crash never turns into a second copy.
+import { randomBytes } from 'node:crypto';
+import type { Account } from '../../../common/types.js';
+import { getLogger } from '../log.js';
+import type { OutboxJob, OutboxStore } from '../store/outbox.js';
+import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';
+import { withDate } from './compose.js';
+import { SmtpSession, toFailure, type SmtpFailure } from './smtp.js';
+
+const log = getLogger('send');
+
+/** This process, as written in the rows it sends: "pid:token". */
+export const PROCESS_OWNER = `${process.pid}:${randomBytes(6).toString('hex')}`;
+/** A message held longer than this (send later, not the undo delay) is dated when it leaves. */
+const SEND_LATER_MS = 5 * 60_000;
+/** A claim older than this is taken back even when its pid is alive (a reused pid). */
+const STALE_CLAIM_MS = 60 * 60_000;
+
+export interface SendReport {
+  sent: number;
+  retrying: number;
+  failed: number;
+  maybeSent: number;
+}
+
+export interface SenderOptions {
+  outbox: OutboxStore;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  owner?: string;
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ESRCH';
+  }
+}
+
+export class OutboxSender {
+  private readonly owner: string;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly o: SenderOptions) {
+    this.owner = o.owner ?? PROCESS_OWNER;
+    this.retry = o.retry ?? DEFAULT_RETRY;
+  }
+
+  /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
+  recover(now = Date.now()): number {
+    return this.o.outbox.recover((owner, claimedAt) => {
+      if (!owner) return true;
+      if (owner === this.owner) return false;
+      if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
+      const pid = Number(owner.split(':')[0]);
+      // Our own pid with another token: an earlier process that had this pid (containers reuse them).
+      if (pid === process.pid) return true;
+      return !Number.isInteger(pid) || pid <= 0 || processGone(pid);
+    });
+  }
+
+  private settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Verdict {
+    const v = judge(f, dataEnded);
+    if (v.kind === 'retry') {
+      this.o.outbox.markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+    } else if (v.kind === 'failed') {
+      this.o.outbox.markFailed(job.id, v.reason);
+    } else {
+      this.o.outbox.markMaybeSent(job.id, v.reason);
+    }
+    log.warn(
+      {
+        outboxId: job.id,
+        verdict: v.kind,
+        code: f.code,
+        responseCode: f.responseCode,
+        command: f.command,
+      },
+      'send attempt failed',
+    );
+    return v;
+  }
+
+  async sendDue(account: Account, password: string): Promise<SendReport> {
+    const report: SendReport = { sent: 0, retrying: 0, failed: 0, maybeSent: 0 };
+    const count = (v: Verdict) => {
+      if (v.kind === 'retry') report.retrying++;
+      else if (v.kind === 'failed') report.failed++;
+      else report.maybeSent++;
+    };
+    const smtp = account.smtp;
+    if (!smtp) return report;
+    this.recover();
+    let session: SmtpSession | null = null;
+    // A transaction that ended in an error leaves state on the server: RSET before the next.
+    // One that ended in 250 needs none, which saves a round trip per message.
+    let dirty = false;
+    try {
+      for (;;) {
+        const ids = this.o.outbox.due(account.id, 50);
+        if (!ids.length) break;
+        let progressed = false;
+        for (let i = 0; i < ids.length; i++) {
+          const job = this.o.outbox.claim(ids[i]!, this.owner);
+          if (!job) continue;
+          progressed = true;
+          if (job.sendAt - job.createdAt > SEND_LATER_MS && job.attempts === 1) {
+            // Sent later: the Date says when it left; Sent gets the same bytes.
+            job.raw = withDate(job.raw, new Date());
+            this.o.outbox.setRaw(job.id, job.raw);
+          }
+          if (session && dirty) {
+            dirty = false;
+            try {
+              await session.reset();
+            } catch {
+              session.close();
+              session = null;
+            }
+          }
+          if (!session || !session.usable) {
+            try {
+              session = await SmtpSession.open(smtp, password, {
+                ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+              });
+            } catch (err) {
+              // The server cannot be reached or refused us: everything due waits with the reason.
+              const f = toFailure(err);
+              count(this.settle(job, f, false));
+              for (const id of ids.slice(i + 1)) {
+                const rest = this.o.outbox.claim(id, this.owner);
+                if (rest) count(this.settle(rest, f, false));
+              }
+              return report;
+            }
+          }
+          let dataEnded = false;
+          try {
+            const r = await session.send({ from: job.from, to: job.recipients }, job.raw, () => {
+              this.o.outbox.markDataSent(job.id);
+              dataEnded = true;
+            });
+            const note = r.rejected.length
+              ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
+              : null;
+            this.o.outbox.markSent(job.id, note);
+            report.sent++;
+            log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
+          } catch (err) {
+            count(this.settle(job, toFailure(err), dataEnded));
+            dirty = true;
+            if (!session.usable) {
+              session.close();
+              session = null;
+            }
+          }
+        }
+        if (!progressed) break;
+      }
+    } finally {
+      session?.close();
+    }
+    return report;
+  }
+}

@@ -1,0 +1,253 @@
+// The durable queue of local changes for the server. Rows are written in the transaction
+// that changes the messages locally, read back in id order by the replay, and closed in
+// the transaction that records the server's answer.
+import type { Operation } from '../../../common/types.js';
+import type { Db } from './db.js';
+
+export type OperationKind = 'flags' | 'move' | 'expunge';
+export type ActionKind = 'flags' | 'move' | 'delete';
+
+/** One message of an operation, with what undo needs to put it back. */
+export interface OperationItem {
+  /** Local message id. */
+  id: number;
+  /** UID in the source mailbox. */
+  uid: number;
+  msgid: string | null;
+  /** Flags and keywords before the action (system flag bits, keywords JSON). */
+  flags: number;
+  keywords: string | null;
+}
+
+export interface FlagArgs {
+  add: string[];
+  remove: string[];
+}
+
+export interface MoveArgs {
+  toMailboxId: number;
+  toPath: string;
+}
+
+export interface StoredOperation {
+  id: number;
+  actionId: number;
+  accountId: number;
+  kind: OperationKind;
+  mailboxId: number | null;
+  path: string;
+  uidValidity: string | null;
+  items: OperationItem[];
+  args: FlagArgs | MoveArgs | Record<string, never>;
+  state: 'pending' | 'done' | 'failed' | 'cancelled';
+  step: string | null;
+  attempts: number;
+  error: string | null;
+  result: { uidMap?: [number, number][] } | null;
+}
+
+interface Row {
+  id: number;
+  action_id: number;
+  account_id: number;
+  kind: OperationKind;
+  mailbox_id: number | null;
+  path: string;
+  uid_validity: string | null;
+  items: string;
+  args: string;
+  state: StoredOperation['state'];
+  step: string | null;
+  attempts: number;
+  error: string | null;
+  result: string | null;
+  created_at: number;
+}
+
+function fromRow(r: Row): StoredOperation {
+  return {
+    id: r.id,
+    actionId: r.action_id,
+    accountId: r.account_id,
+    kind: r.kind,
+    mailboxId: r.mailbox_id,
+    path: r.path,
+    uidValidity: r.uid_validity,
+    items: JSON.parse(r.items) as OperationItem[],
+    args: JSON.parse(r.args) as StoredOperation['args'],
+    state: r.state,
+    step: r.step,
+    attempts: r.attempts,
+    error: r.error,
+    result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
+  };
+}
+
+export interface NewOperation {
+  accountId: number;
+  kind: OperationKind;
+  mailboxId: number;
+  path: string;
+  uidValidity: string | null;
+  items: OperationItem[];
+  args: StoredOperation['args'];
+}
+
+export interface StoredAction {
+  id: number;
+  kind: ActionKind;
+  description: string;
+  undone: boolean;
+}
+
+export class OperationStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      addAction: db.prepare('INSERT INTO actions (kind, description, created_at) VALUES (?, ?, ?)'),
+      add: db.prepare(
+        `INSERT INTO operations (action_id, account_id, kind, mailbox_id, path, uid_validity, items, args, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      pending: db.prepare(
+        `SELECT * FROM operations WHERE account_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
+      ),
+      get: db.prepare('SELECT * FROM operations WHERE id = ?'),
+      ofAction: db.prepare('SELECT * FROM operations WHERE action_id = ? ORDER BY id'),
+      lastAction: db.prepare(
+        'SELECT id, kind, description, undone FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1',
+      ),
+      markUndone: db.prepare('UPDATE actions SET undone = 1 WHERE id = ?'),
+      finish: db.prepare(
+        `UPDATE operations SET state = ?, error = ?, result = ?, done_at = ? WHERE id = ? AND state = 'pending'`,
+      ),
+      setStep: db.prepare('UPDATE operations SET step = ?, result = ? WHERE id = ?'),
+      attempt: db.prepare('UPDATE operations SET attempts = attempts + 1 WHERE id = ?'),
+      pendingUids: db
+        .prepare(
+          `SELECT j.value ->> 'uid' FROM operations o, json_each(o.items) j
+          WHERE o.mailbox_id = ? AND o.state = 'pending' AND o.kind = 'flags'`,
+        )
+        .pluck(),
+      counts: db.prepare(
+        `SELECT sum(state = 'pending') AS pending, sum(state = 'failed') AS failed FROM operations`,
+      ),
+      list: db.prepare(
+        `SELECT * FROM operations WHERE (? IS NULL AND state IN ('pending', 'failed')) OR state = ?
+          ORDER BY id DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  addAction(kind: ActionKind, description: string): number {
+    return Number(this.s.addAction.run(kind, description, Date.now()).lastInsertRowid);
+  }
+
+  add(actionId: number, op: NewOperation): number {
+    return Number(
+      this.s.add.run(
+        actionId,
+        op.accountId,
+        op.kind,
+        op.mailboxId,
+        op.path,
+        op.uidValidity,
+        JSON.stringify(op.items),
+        JSON.stringify(op.args),
+        Date.now(),
+      ).lastInsertRowid,
+    );
+  }
+
+  pending(accountId: number, limit = 500): StoredOperation[] {
+    return (this.s.pending.all(accountId, limit) as Row[]).map(fromRow);
+  }
+
+  get(id: number): StoredOperation | null {
+    const r = this.s.get.get(id) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  ofAction(actionId: number): StoredOperation[] {
+    return (this.s.ofAction.all(actionId) as Row[]).map(fromRow);
+  }
+
+  lastAction(): StoredAction | null {
+    const r = this.s.lastAction.get() as
+      { id: number; kind: ActionKind; description: string; undone: number } | undefined;
+    return r ? { ...r, undone: r.undone === 1 } : null;
+  }
+
+  /**
+   * Forgets finished actions beyond the last `keep` (undo needs only the recent ones); an
+   * action with an operation still pending or failed stays, for the user to see.
+   */
+  prune(keep = 50): number {
+    return this.db
+      .prepare(
+        `DELETE FROM actions WHERE id <= (SELECT id FROM actions ORDER BY id DESC LIMIT 1 OFFSET ?)
+           AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.action_id = actions.id
+                            AND o.state IN ('pending', 'failed'))`,
+      )
+      .run(keep).changes;
+  }
+
+  describe(actionId: number, description: string): void {
+    this.db.prepare('UPDATE actions SET description = ? WHERE id = ?').run(description, actionId);
+  }
+
+  markUndone(actionId: number): void {
+    this.s.markUndone.run(actionId);
+  }
+
+  /** Closes a pending operation; false when it was closed already (cancelled by undo). */
+  finish(
+    id: number,
+    state: 'done' | 'failed' | 'cancelled',
+    opts: { error?: string; result?: StoredOperation['result'] } = {},
+  ): boolean {
+    return (
+      this.s.finish.run(
+        state,
+        opts.error ?? null,
+        opts.result ? JSON.stringify(opts.result) : null,
+        Date.now(),
+        id,
+      ).changes > 0
+    );
+  }
+
+  setStep(id: number, step: string, result: StoredOperation['result']): void {
+    this.s.setStep.run(step, result ? JSON.stringify(result) : null, id);
+  }
+
+  countAttempt(id: number): void {
+    this.s.attempt.run(id);
+  }
+
+  /** UIDs of a mailbox whose flags wait to be replayed: a sync must not overwrite them. */
+  pendingFlagUids(mailboxId: number): Set<number> {
+    return new Set(this.s.pendingUids.all(mailboxId) as number[]);
+  }
+
+  counts(): { pending: number; failed: number } {
+    const r = this.s.counts.get() as { pending: number | null; failed: number | null };
+    return { pending: r.pending ?? 0, failed: r.failed ?? 0 };
+  }
+
+  list(state: 'pending' | 'failed' | undefined, limit: number): Operation[] {
+    return (this.s.list.all(state ?? null, state ?? null, limit) as Row[]).map((r) => ({
+      id: r.id,
+      actionId: r.action_id,
+      accountId: r.account_id,
+      kind: r.kind,
+      mailbox: r.path,
+      count: (JSON.parse(r.items) as unknown[]).length,
+      state: r.state,
+      attempts: r.attempts,
+      error: r.error,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,319 @@
+// Replays local changes (store/operations.ts) to the server, oldest first. Each operation
+// is closed in the transaction that records the server's answer, so after a crash or a
+// lost connection it is replayed again; every step is safe to repeat:
+// - flags: STORE +FLAGS / -FLAGS of a UID set;
+// - move: UID MOVE (the UIDs leave the source, so a second MOVE finds nothing), else COPY,
+//   then STORE \Deleted and UID EXPUNGE, never the delete when the copy failed; a copy
+//   that may have happened before a crash is looked for by Message-ID first;
+// - expunge: STORE \Deleted and UID EXPUNGE.
+// A conflict (folder gone, UIDVALIDITY changed, command refused) fails the operation with
+// its reason and puts the local state back on the path to the server's.
+import type { ImapFlow } from 'imapflow';
+import { MaildockError } from '../../../common/errors.js';
+import type { Store } from '../store/index.js';
+import type { FlagArgs, MoveArgs, OperationItem, StoredOperation } from '../store/operations.js';
+import { getLogger } from '../log.js';
+import { uidSet } from './mailbox-sync.js';
+
+const log = getLogger('replay');
+
+export interface ReplayResult {
+  done: number;
+  failed: number;
+}
+
+/**
+ * A command imapflow reported as failed (it answers false, whatever the cause): a NOOP tells
+ * a lost connection (replay again later) from the server's refusal (the operation fails).
+ */
+async function refused(client: ImapFlow, what: string): Promise<Error> {
+  const lost = () =>
+    Object.assign(new Error(`The connection was lost during ${what}.`), { code: 'NoConnection' });
+  if (!client.usable) return lost();
+  try {
+    await client.noop();
+  } catch {
+    return lost();
+  }
+  if (!client.usable) return lost();
+  return new MaildockError('PROTOCOL_ERROR', `The server refused ${what}.`);
+}
+
+class Conflict extends Error {}
+
+function sameFlagBatch(a: StoredOperation, b: StoredOperation): boolean {
+  return (
+    a.kind === 'flags' &&
+    b.kind === 'flags' &&
+    a.mailboxId === b.mailboxId &&
+    a.uidValidity === b.uidValidity &&
+    JSON.stringify(a.args) === JSON.stringify(b.args)
+  );
+}
+
+export class Replayer {
+  private done = 0;
+  private failed = 0;
+
+  constructor(
+    private readonly client: ImapFlow,
+    private readonly store: Store,
+    private readonly accountId: number,
+    private readonly progress: (done: number, total: number) => void = () => undefined,
+  ) {}
+
+  async run(): Promise<ReplayResult> {
+    const seen = new Set<number>();
+    for (;;) {
+      const ops = this.store.operations
+        .pending(this.accountId, 5000)
+        .filter((o) => !seen.has(o.id));
+      if (!ops.length) break;
+      const total = ops.length;
+      let i = 0;
+      while (i < ops.length) {
+        // Consecutive flag changes of one folder go out as one command over a UID set.
+        let j = i + 1;
+        while (j < ops.length && sameFlagBatch(ops[i]!, ops[j]!)) j++;
+        const group = ops.slice(i, j);
+        for (const op of group) seen.add(op.id);
+        await this.replay(group);
+        i = j;
+        this.progress(i, total);
+      }
+    }
+    this.store.tx(() => this.store.operations.prune());
+    return { done: this.done, failed: this.failed };
+  }
+
+  /** The UID an item has in the operation's mailbox now (a message moved there locally
+   * learns its UID when that move is replayed); null when there is none. */
+  private resolve(op: StoredOperation, it: OperationItem): number | null {
+    if (it.uid > 0) return it.uid;
+    const row = this.store.db
+      .prepare('SELECT uid FROM messages WHERE id = ? AND mailbox_id = ?')
+      .pluck()
+      .get(it.id, op.mailboxId) as number | undefined;
+    if (row !== undefined && row > 0) return row;
+    const moved = this.store.db
+      .prepare(
+        `SELECT o.result ->> '$.uidMap' FROM operations o, json_each(o.items) j
+          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
+            AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(it.id, op.mailboxId) as string | null | undefined;
+    if (!moved) return null;
+    const from = this.store.db
+      .prepare(
+        `SELECT j.value ->> 'uid' FROM operations o, json_each(o.items) j
+          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
+            AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(it.id, op.mailboxId) as number;
+    const hit = (JSON.parse(moved) as [number, number][]).find(([a]) => a === from);
+    return hit ? hit[1] : null;
+  }
+
+  private uids(op: StoredOperation): { uids: number[]; items: Map<number, OperationItem> } {
+    const items = new Map<number, OperationItem>();
+    for (const it of op.items) {
+      const uid = this.resolve(op, it);
+      if (uid !== null) items.set(uid, it);
+    }
+    return { uids: [...items.keys()].sort((a, b) => a - b), items };
+  }
+
+  private finish(op: StoredOperation, result?: StoredOperation['result'], after?: () => void) {
+    this.store.tx(() => {
+      if (this.store.operations.finish(op.id, 'done', result ? { result } : {})) after?.();
+    });
+    this.done++;
+  }
+
+  /** Ends an operation the server cannot take, and steers the local state to the server's. */
+  private fail(op: StoredOperation, reason: string): void {
+    log.warn({ operation: op.id, kind: op.kind, reason }, 'operation failed');
+    this.store.tx(() => {
+      if (!this.store.operations.finish(op.id, 'failed', { error: reason })) return;
+      if (op.kind === 'move' && op.mailboxId !== null) {
+        let missing = false;
+        for (const it of op.items) {
+          const here = this.store.db
+            .prepare('SELECT 1 FROM messages WHERE id = ?')
+            .pluck()
+            .get(it.id);
+          if (here) this.store.messages.place(it.id, op.mailboxId, it.uid);
+          else missing = true;
+        }
+        // Rows lost with a deleted target folder come back from the server.
+        if (missing) this.store.mailboxes.setCursor(op.mailboxId, { lowUid: null });
+      }
+    });
+    this.failed++;
+  }
+
+  private async replay(group: StoredOperation[]): Promise<void> {
+    const first = group[0]!;
+    const mailbox = first.mailboxId !== null ? this.store.mailboxes.info(first.mailboxId) : null;
+    this.store.tx(() => {
+      for (const op of group) this.store.operations.countAttempt(op.id);
+    });
+    if (!mailbox) {
+      for (const op of group) this.fail(op, `The folder ${op.path} no longer exists.`);
+      return;
+    }
+    if (
+      first.kind === 'move' &&
+      first.step !== 'copied' &&
+      first.attempts > 0 &&
+      !this.client.capabilities.has('MOVE')
+    ) {
+      await this.findEarlierCopies(first);
+    }
+    let lock;
+    try {
+      lock = await this.client.getMailboxLock(mailbox.path);
+    } catch (err) {
+      if (!this.client.usable) throw err;
+      for (const op of group)
+        this.fail(op, `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      const validity = this.client.mailbox ? this.client.mailbox.uidValidity.toString() : null;
+      const live: StoredOperation[] = [];
+      for (const op of group) {
+        if (op.uidValidity !== null && validity !== null && op.uidValidity !== validity) {
+          this.fail(
+            op,
+            `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
+          );
+        } else {
+          live.push(op);
+        }
+      }
+      if (!live.length) return;
+      try {
+        if (first.kind === 'flags') await this.flags(live);
+        else if (first.kind === 'move') await this.move(live[0]!);
+        else await this.expunge(live[0]!);
+      } catch (err) {
+        if (err instanceof Conflict || (err instanceof MaildockError && this.client.usable)) {
+          for (const op of live) this.fail(op, err.message);
+        } else {
+          throw err;
+        }
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  private async flags(ops: StoredOperation[]): Promise<void> {
+    const args = ops[0]!.args as FlagArgs;
+    const all = new Set<number>();
+    for (const op of ops) for (const uid of this.uids(op).uids) all.add(uid);
+    if (all.size) {
+      const set = uidSet([...all]);
+      if (args.add.length && !(await this.client.messageFlagsAdd(set, args.add, { uid: true })))
+        throw await refused(this.client, `to set ${args.add.join(' ')}`);
+      if (
+        args.remove.length &&
+        !(await this.client.messageFlagsRemove(set, args.remove, { uid: true }))
+      )
+        throw await refused(this.client, `to clear ${args.remove.join(' ')}`);
+    }
+    for (const op of ops) this.finish(op);
+  }
+
+  private async expunge(op: StoredOperation): Promise<void> {
+    const { uids } = this.uids(op);
+    if (uids.length && !(await this.client.messageDelete(uidSet(uids), { uid: true })))
+      throw await refused(this.client, 'to delete the messages');
+    this.finish(op);
+  }
+
+  /**
+   * Before copying again after an attempt that may have copied already: which messages
+   * the target holds by Message-ID. Recorded as the operation's partial result.
+   */
+  private async findEarlierCopies(op: StoredOperation): Promise<void> {
+    const args = op.args as MoveArgs;
+    const wanted = op.items.filter((it) => it.msgid);
+    if (!wanted.length) return;
+    let lock;
+    try {
+      lock = await this.client.getMailboxLock(args.toPath, { readOnly: true });
+    } catch (err) {
+      if (!this.client.usable) throw err;
+      return; // The copy itself will report the folder's trouble.
+    }
+    const map: [number, number][] = [];
+    try {
+      for (const it of wanted) {
+        const found = await this.client.search(
+          { header: { 'message-id': it.msgid! } },
+          { uid: true },
+        );
+        if (found === false) {
+          const why = await refused(this.client, 'a search');
+          if (!(why instanceof MaildockError)) throw why;
+        }
+        if (found && found.length) map.push([it.uid, Math.max(...found)]);
+      }
+    } finally {
+      lock.release();
+    }
+    if (map.length)
+      this.store.tx(() => this.store.operations.setStep(op.id, 'partial', { uidMap: map }));
+    op.step = 'partial';
+    op.result = { uidMap: map };
+  }
+
+  private async move(op: StoredOperation): Promise<void> {
+    const args = op.args as MoveArgs;
+    const { uids, items } = this.uids(op);
+    let uidMap: [number, number][] = [];
+    if (uids.length && this.client.capabilities.has('MOVE')) {
+      const res = await this.client.messageMove(uidSet(uids), args.toPath, { uid: true });
+      if (!res) {
+        const why = await refused(this.client, `the move to ${args.toPath}`);
+        throw why instanceof MaildockError ? new Conflict(why.message) : why;
+      }
+      uidMap = [...(res.uidMap ?? new Map<number, number>())];
+    } else if (uids.length) {
+      uidMap = op.step === 'copied' || op.step === 'partial' ? [...(op.result?.uidMap ?? [])] : [];
+      if (op.step !== 'copied') {
+        const copied = new Set(uidMap.map(([a]) => a));
+        const rest = uids.filter((u) => !copied.has(u));
+        if (rest.length) {
+          const res = await this.client.messageCopy(uidSet(rest), args.toPath, { uid: true });
+          if (!res) {
+            const why = await refused(this.client, `the copy to ${args.toPath}`);
+            // Nothing was deleted: the messages stay where they are on the server.
+            throw why instanceof MaildockError ? new Conflict(why.message) : why;
+          }
+          uidMap.push(...(res.uidMap ?? new Map<number, number>()));
+        }
+        this.store.tx(() => this.store.operations.setStep(op.id, 'copied', { uidMap }));
+      }
+      if (!(await this.client.messageDelete(uidSet(uids), { uid: true })))
+        throw await refused(this.client, `to remove the moved messages from ${op.path}`);
+    }
+    const newUid = new Map(uidMap);
+    this.finish(op, { uidMap }, () => {
+      const placed = new Set<number>();
+      for (const [uid, it] of items) {
+        const target = newUid.get(uid);
+        if (target === undefined) continue;
+        this.store.messages.place(it.id, args.toMailboxId, target);
+        placed.add(it.id);
+      }
+      // Without COPYUID the new UID is unknown (and a message already gone has none): the
+      // next sync of the target brings what is there.
+      this.store.messages.deleteIds(op.items.filter((it) => !placed.has(it.id)).map((it) => it.id));
+    });
+  }
+}
