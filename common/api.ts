@@ -131,6 +131,18 @@ export const methods = {
   ),
   /** Takes a message back before it leaves (undo send), or drops a failed one. */
   'outbox.cancel': method(z.strictObject({ id }), outboxEntrySchema),
+  /**
+   * Rewrites a message that has not left (failed, waiting to retry, queued, cancelled) and
+   * queues it again; it keeps its Message-ID, since no copy of it went out.
+   */
+  'outbox.edit': method(
+    composeInputSchema.extend({
+      id,
+      sendAt: z.iso.datetime({ offset: true }).optional(),
+      delaySeconds: z.number().int().min(0).max(3600).optional(),
+    }),
+    outboxEntrySchema,
+  ),
   /** Sends a failed or "may have been sent" message again, as the user decided. */
   'outbox.resend': method(z.strictObject({ id }), outboxEntrySchema),
   'outbox.settings': method(

@@ -163,3 +163,19 @@ try {
   await dovecot.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
+
+// The other half of the write path: 1,000 queued flag changes replayed to Dovecot, beside
+// mbsync pushing as many (bench/replay/run.ts, also `npm run bench:replay`).
+log('Replay of 1,000 local flag changes…');
+await new Promise<void>((resolve, reject) =>
+  execFile(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench/replay/run.ts'), '--changes', '1000'],
+    { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+    (err, stdout, stderr) => {
+      if (err) return reject(new Error(stderr || err.message));
+      process.stdout.write(`\n${stdout}`);
+      resolve();
+    },
+  ),
+);

@@ -575,6 +575,26 @@ export function buildProgram(): Command {
         show(out, e, (v) => `Cancelled: ${v.subject || '(no subject)'} will not be sent.\n`);
       }),
     );
+  composeOptions(
+    outbox
+      .command('edit <id>')
+      .description(
+        'rewrite a message that has not left (failed, waiting, queued, cancelled) and queue it again',
+      ),
+  )
+    .option('--send-at <iso>', 'send later, e.g. 2026-12-01T09:00:00+01:00')
+    .option('--delay <seconds>', 'undo-send delay (default 5)', int('--delay'))
+    .action(async (id: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const entry = await call(svc, 'outbox.edit', {
+          ...(await composeInput(o)),
+          id: int('id')(id),
+          ...(o.sendAt ? { sendAt: o.sendAt } : {}),
+          ...(o.delay !== undefined ? { delaySeconds: o.delay } : {}),
+        });
+        show(out, entry, outboxEntryText);
+      }),
+    );
   outbox
     .command('resend <id>')
     .description('send a failed or "may have been sent" message again')

@@ -337,6 +337,7 @@ export class MaildockService {
       'outbox.list': async (input) => this.sending.list(input),
       'outbox.retry': async (input) => this.sending.retry(input),
       'outbox.cancel': async ({ id }) => this.sending.cancel(id),
+      'outbox.edit': async (input) => this.sending.edit(input),
       'outbox.resend': async ({ id }) => this.sending.resend(id),
       'outbox.settings': async (input) => this.sending.settings(input),
       'draft.save': async (input) => this.sending.saveDraft(input),

@@ -285,6 +285,24 @@ describe('sending through Postfix', () => {
     await t.call('sync.run');
     expect((await t.call('outbox.list', {}))[0]).toMatchObject({ state: 'failed', attempts: 1 });
     expect((await t.call('outbox.resend', { id: entry.id })).state).toBe('queued');
+
+    // The user corrects the address: the same message (same Message-ID) goes to bob.
+    const edited = await t.call('outbox.edit', {
+      id: entry.id,
+      to: [bob.email],
+      text: 'anyone? (address fixed)',
+      delaySeconds: 0,
+    });
+    expect(edited).toMatchObject({ state: 'queued', messageId: entry.messageId, lastError: null });
+    await t.call('sync.run');
+    expect((await t.call('outbox.list', {}))[0]).toMatchObject({ id: entry.id, state: 'sent' });
+    await waitForMessages(bob, 1);
+    const [got] = await serverMessages(bob);
+    expect(got!.messageId).toBe(entry.messageId);
+    expect(got!.source.toString()).toContain('address fixed');
+    await expect(t.call('outbox.edit', { id: entry.id, to: [bob.email] })).rejects.toThrow(
+      /has not left/,
+    );
   });
 
   it('undo send: a message cancelled within the delay never leaves', async () => {

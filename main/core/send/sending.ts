@@ -269,6 +269,42 @@ export class Sending {
     return this.outbox.cancel(id);
   }
 
+  async edit(input: MethodParsedInput<'outbox.edit'>): Promise<MethodOutput<'outbox.edit'>> {
+    const { id, sendAt, delaySeconds, ...rest } = input;
+    const before = this.outbox.get(id);
+    if (!before) throw new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });
+    if (rest.accountId !== undefined && rest.accountId !== before.accountId) {
+      throw new MaildockError('INVALID_INPUT', 'A queued message stays with its account.', {
+        path: 'accountId',
+      });
+    }
+    const { composed } = await this.build(
+      { ...rest, accountId: before.accountId },
+      before.messageId,
+    );
+    if (!composed.recipients.length) {
+      throw new MaildockError('INVALID_INPUT', 'to: give at least one recipient.', {
+        path: 'to',
+      });
+    }
+    const at =
+      sendAt !== undefined
+        ? Date.parse(sendAt)
+        : Date.now() + (delaySeconds ?? this.d.options.delaySeconds ?? 5) * 1000;
+    const entry = this.outbox.replace(id, {
+      from: composed.from,
+      recipients: composed.recipients,
+      subject: composed.subject,
+      raw: composed.raw,
+      inReplyTo: composed.inReplyTo,
+      references: composed.references,
+      sendAt: at,
+    });
+    log.info({ outboxId: id, size: entry.size }, 'queued message edited');
+    this.timer?.wake();
+    return entry;
+  }
+
   resend(id: number): MethodOutput<'outbox.resend'> {
     const entry = this.outbox.resend(id);
     this.timer?.wake();

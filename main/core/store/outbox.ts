@@ -325,6 +325,41 @@ export class OutboxStore {
     return entry;
   }
 
+  /**
+   * New content for a message that has not left: queued again with its Message-ID. Refused
+   * for one that is sending, sent or may have been sent.
+   */
+  replace(id: number, r: Omit<NewOutboxRow, 'accountId' | 'messageId' | 'sentCopy'>): OutboxEntry {
+    const changed = this.db.transaction(() => {
+      const n = this.sql(
+        `UPDATE outbox SET env_from = ?, env_to = ?, subject = ?, size = ?, in_reply_to = ?, refs = ?,
+             send_at = ?, state = 'queued', next_attempt = NULL, attempts = 0, data_sent_at = NULL,
+             last_error = NULL
+          WHERE id = ? AND state IN ('queued', 'retrying', 'failed', 'cancelled')`,
+      ).run(
+        r.from,
+        JSON.stringify(r.recipients),
+        r.subject,
+        r.raw.length,
+        r.inReplyTo,
+        r.references.length ? r.references.join(' ') : null,
+        r.sendAt,
+        id,
+      ).changes;
+      if (n) this.sql('UPDATE outbox_raw SET raw = ? WHERE outbox_id = ?').run(r.raw, id);
+      return n;
+    })();
+    const entry = this.mustGet(id);
+    if (!changed) {
+      throw new MaildockError(
+        'INVALID_INPUT',
+        `Only a message that has not left can be edited; this one is ${entry.state}.`,
+        { id, state: entry.state },
+      );
+    }
+    return entry;
+  }
+
   private mustGet(id: number): OutboxEntry {
     const entry = this.get(id);
     if (!entry) throw new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });
