@@ -201,6 +201,22 @@ describe('local actions', () => {
     expect(local('INBOX')).toHaveLength(5);
   });
 
+  it('follows a message through several actions made before any replay', async () => {
+    await setup();
+    const id = idOf('msg1');
+    await t.call('message.move', { ids: [id], path: 'Projects' });
+    await t.call('message.mark', { ids: [id], flagged: true });
+    await t.call('message.delete', { ids: [id] });
+    expect(local('Trash').map((m) => m.subject)).toEqual(['msg1']);
+    expect((await t.call('sync.run')).operations).toEqual({ pending: 0, failed: 0 });
+    expect((await onServer('Trash')).get('msg1')).toEqual(['\\Flagged']);
+    expect((await onServer('Projects')).size).toBe(0);
+    expect((await onServer('INBOX')).has('msg1')).toBe(false);
+    await t.call('sync.run');
+    expect(local('Trash')).toMatchObject([{ id, subject: 'msg1', flags: ['\\Flagged'] }]);
+    expect(local('Projects')).toHaveLength(0);
+  });
+
   it('deletes to the Trash, then for good from the Trash', async () => {
     await setup();
     const id = idOf('msg4');

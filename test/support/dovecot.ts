@@ -107,22 +107,29 @@ const KEYWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** MAILDOCK_KEEP_TEST_DIRS=1 keeps each server's temp folder for a look after the run. */
+export const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------
-// Process-exit cleanup: no dovecot may outlive the test process, no temp dir either.
+// Process-exit cleanup, for every private server here (Dovecot, Postfix): none may outlive
+// the test process, no temp dir either.
 
 /** Servers whose temp dir still exists, running or not. */
-const live = new Set<Dovecot>();
+const live = new Set<{ killSync(removeDir: boolean): void }>();
 let exitHookInstalled = false;
 
-function installExitHook(): void {
+export function trackServer(server: { killSync(removeDir: boolean): void }): void {
+  live.add(server);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const server of live) server.killSync(!keepDirs());
+    for (const s of live) s.killSync(!keepDirs());
   });
+}
+
+export function untrackServer(server: { killSync(removeDir: boolean): void }): void {
+  live.delete(server);
 }
 
 /**
@@ -130,7 +137,7 @@ function installExitHook(): void {
  * detached shell watches the parent and kills the server's process group if the parent goes.
  * It leaves on its own as soon as the master exits (stop/kill), without touching the data.
  */
-function spawnWatchdog(masterPid: number, root: string): void {
+export function spawnWatchdog(masterPid: number, root: string): void {
   const script = [
     'while kill -0 "$1" 2>/dev/null; do',
     '  kill -0 "$2" 2>/dev/null || exit 0',
@@ -483,8 +490,7 @@ class Dovecot implements DovecotServer {
 
   /** The first start may pick new ports: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
-    live.add(this);
-    installExitHook();
+    trackServer(this);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.launch();
@@ -622,7 +628,7 @@ class Dovecot implements DovecotServer {
     }
     if (!opts.keepData && !keepDirs() && !this.removed) {
       this.removed = true;
-      live.delete(this);
+      untrackServer(this);
       await rm(this.root, { recursive: true, force: true });
     }
   }

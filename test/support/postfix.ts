@@ -13,7 +13,18 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, groupAlive, portIsFree, tailOf, type DovecotServer } from './dovecot.js';
+import {
+  freePort,
+  groupAlive,
+  keepDirs,
+  portIsFree,
+  sleep,
+  spawnWatchdog,
+  tailOf,
+  trackServer,
+  untrackServer,
+  type DovecotServer,
+} from './dovecot.js';
 
 export interface PostfixServer {
   host: '127.0.0.1';
@@ -68,49 +79,6 @@ const STOP_TIMEOUT_MS = 10_000;
 const COMMAND_TIMEOUT_MS = 30_000;
 const MAIN_CF = '/etc/postfix/main.cf';
 const ROOT_PREFIX = 'maildock-postfix-';
-
-const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------
-// Process-exit cleanup, as for Dovecot.
-
-const live = new Set<Postfix>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const server of live) server.killSync(!keepDirs());
-  });
-}
-
-/**
- * The 'exit' hook does not run when the test process dies on a signal: a detached shell
- * watches it and kills the master's process group (the master is a session leader) if it
- * goes. It leaves on its own as soon as the master exits.
- */
-function spawnWatchdog(masterPid: number, root: string): void {
-  const script = [
-    'while kill -0 "$1" 2>/dev/null; do',
-    '  kill -0 "$2" 2>/dev/null || exit 0',
-    '  sleep 1',
-    'done',
-    'kill -s KILL -- "-$2" 2>/dev/null',
-    '[ -n "$3" ] && rm -rf -- "$3"',
-    'exit 0',
-  ].join('\n');
-  const args = [
-    '-c',
-    script,
-    'watchdog',
-    String(process.pid),
-    String(masterPid),
-    keepDirs() ? '' : root,
-  ];
-  spawn('/bin/sh', args, { detached: true, stdio: 'ignore' }).unref();
-}
 
 // ---------------------------------------------------------------------------------------
 // /etc/postfix/main.cf: Postfix expects every `-c DIR` but the default to be listed there.
@@ -403,8 +371,7 @@ class Postfix implements PostfixServer {
 
   /** The first start may pick a new port: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
-    live.add(this);
-    installExitHook();
+    trackServer(this);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.launch();
@@ -426,7 +393,7 @@ class Postfix implements PostfixServer {
 
   async start(): Promise<void> {
     if (this.removed) {
-      live.add(this);
+      trackServer(this);
       await this.prepare();
     }
     await this.startService();
@@ -515,7 +482,7 @@ class Postfix implements PostfixServer {
     await this.stopService();
     if (!opts.keepData && !keepDirs() && !this.removed) {
       this.removed = true;
-      live.delete(this);
+      untrackServer(this);
       await rm(this.root, { recursive: true, force: true });
       await registerConfigDir('remove', this.configDir).catch(() => undefined);
     }

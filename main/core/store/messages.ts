@@ -213,6 +213,9 @@ export class MessageStore {
       ),
       setLocalFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ? WHERE id = ?'),
       place: db.prepare('UPDATE messages SET mailbox_id = ?, uid = ? WHERE id = ?'),
+      placeholder: db
+        .prepare('SELECT 1 FROM messages WHERE id = ? AND mailbox_id = ? AND uid < 0')
+        .pluck(),
       count: db.prepare('SELECT count(*) FROM messages').pluck(),
       countBodies: db.prepare('SELECT count(*) FROM messages WHERE body_state != 0').pluck(),
     };
@@ -345,6 +348,11 @@ export class MessageStore {
     }
     this.s.place.run(mailboxId, uid, id);
     return true;
+  }
+
+  /** Whether a message sits in a mailbox under a placeholder UID (moved there locally). */
+  isPlaceholder(id: number, mailboxId: number): boolean {
+    return this.s.placeholder.get(id, mailboxId) !== undefined;
   }
 
   deleteIds(ids: Iterable<number>): number {

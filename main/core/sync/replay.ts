@@ -95,24 +95,17 @@ export class Replayer {
       .pluck()
       .get(it.id, op.mailboxId) as number | undefined;
     if (row !== undefined && row > 0) return row;
+    // Moved here by an earlier operation: its UID here is in that operation's answer.
     const moved = this.store.db
       .prepare(
-        `SELECT o.result ->> '$.uidMap' FROM operations o, json_each(o.items) j
+        `SELECT o.result ->> '$.uidMap' AS map, j.value ->> 'uid' AS uid
+           FROM operations o, json_each(o.items) j
           WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
             AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
       )
-      .pluck()
-      .get(it.id, op.mailboxId) as string | null | undefined;
-    if (!moved) return null;
-    const from = this.store.db
-      .prepare(
-        `SELECT j.value ->> 'uid' FROM operations o, json_each(o.items) j
-          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
-            AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
-      )
-      .pluck()
-      .get(it.id, op.mailboxId) as number;
-    const hit = (JSON.parse(moved) as [number, number][]).find(([a]) => a === from);
+      .get(it.id, op.mailboxId) as { map: string | null; uid: number } | undefined;
+    if (!moved?.map) return null;
+    const hit = (JSON.parse(moved.map) as [number, number][]).find(([a]) => a === moved.uid);
     return hit ? hit[1] : null;
   }
 
@@ -304,16 +297,20 @@ export class Replayer {
     }
     const newUid = new Map(uidMap);
     this.finish(op, { uidMap }, () => {
-      const placed = new Set<number>();
+      const targets = new Map<number, number>();
       for (const [uid, it] of items) {
         const target = newUid.get(uid);
-        if (target === undefined) continue;
-        this.store.messages.place(it.id, args.toMailboxId, target);
-        placed.add(it.id);
+        if (target !== undefined) targets.set(it.id, target);
       }
-      // Without COPYUID the new UID is unknown (and a message already gone has none): the
-      // next sync of the target brings what is there.
-      this.store.messages.deleteIds(op.items.filter((it) => !placed.has(it.id)).map((it) => it.id));
+      for (const it of op.items) {
+        // A message the user moved on since is left to the operation that moves it on.
+        if (!this.store.messages.isPlaceholder(it.id, args.toMailboxId)) continue;
+        const target = targets.get(it.id);
+        if (target !== undefined) this.store.messages.place(it.id, args.toMailboxId, target);
+        // Without COPYUID the new UID is unknown (and a message already gone has none): the
+        // next sync of the target brings what is there.
+        else this.store.messages.deleteIds([it.id]);
+      }
     });
   }
 }
