@@ -360,14 +360,21 @@ describe('replayed once', () => {
     expect([...(await onServer('Projects')).keys()]).toEqual(['msg1']);
   });
 
-  it('replays once after the syncing process is killed with SIGKILL', async () => {
+  it('replays every kind of action once after the syncing process is killed with SIGKILL', async () => {
     const N = 60;
     await setup({ withoutMove: true, count: N });
     const dataDir = t.dataDir;
     const env = { MAILDOCK_SECRET_KEY: t.secretKey };
-    // Single moves, each its own operation: the process dies in the middle of replaying them.
-    for (let i = 0; i < N; i++)
-      await t.call('message.move', { ids: [idOf(`msg${i}`)], path: 'Projects' });
+    // One operation per message, of every kind: the process dies in the middle of them.
+    const kind = (i: number) => (['move', 'flag', 'trash', 'erase'] as const)[i % 4]!;
+    for (let i = 0; i < N; i++) {
+      const ids = [idOf(`msg${i}`)];
+      if (kind(i) === 'move') await t.call('message.move', { ids, path: 'Projects' });
+      else if (kind(i) === 'flag') await t.call('message.mark', { ids, flagged: true });
+      else await t.call('message.delete', { ids });
+    }
+    // Deleted for good: what is in the Trash now, locally, goes again.
+    for (let i = 3; i < N; i += 4) await t.call('message.delete', { ids: [idOf(`msg${i}`)] });
     await t.svc.close();
     const db = new Database(path.join(dataDir, 'maildock.db'), { readonly: true });
     const doneCount = db.prepare("SELECT count(*) FROM operations WHERE state = 'done'").pluck();
@@ -380,10 +387,21 @@ describe('replayed once', () => {
     expect(atKill).toBeLessThan(N);
     const again = await runCli(['--data-dir', dataDir, '--json', 'sync', '--once'], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ operations: { pending: 0, failed: 0 } });
-    expect((await onServer('Projects')).size).toBe(N);
-    expect((await onServer('INBOX')).size).toBe(0);
+    const of = (k: string) =>
+      Array.from({ length: N }, (_, i) => i)
+        .filter((i) => kind(i) === k)
+        .map((i) => `msg${i}`)
+        .sort();
+    const projects = await onServer('Projects');
+    const inbox = await onServer('INBOX');
+    const trash = await onServer('Trash');
+    expect([...projects.keys()].sort()).toEqual(of('move'));
+    expect([...inbox.keys()].sort()).toEqual(of('flag'));
+    for (const flags of inbox.values()) expect(flags).toEqual(['\\Flagged']);
+    expect([...trash.keys()].sort()).toEqual(of('trash'));
     t = await openService({ dataDir, secretKey: t.secretKey });
-    expect(local('Projects')).toHaveLength(N);
-    expect(new Set(local('Projects').map((m) => m.subject)).size).toBe(N);
+    expect(local('Projects')).toHaveLength(N / 4);
+    expect(local('Trash')).toHaveLength(N / 4);
+    expect(local('INBOX')).toHaveLength(N / 4);
   });
 });
