@@ -72,6 +72,9 @@ export class MaildockService {
       account: (id) => this.account(id),
       password: (account) => this.password(account),
       attachmentContent: (a) => this.attachmentContent(a),
+      replied: (accountId, messageId) => {
+        this.changed(this.actions.markAnswered(accountId, messageId));
+      },
       options: { ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...opts.send },
     });
     this.api = this.buildApi();

@@ -235,6 +235,20 @@ describe('sending through Postfix', () => {
     expect(parsed.inReplyTo).toBe(first.messageId);
     expect(parsed.references).toEqual(first.messageId);
     expect(parsed.text).toContain('> Pizza or sushi?');
+    // Alice's original is marked answered here at once, and on her server after the replay.
+    const answered = (await t.call('message.get', { id: inAlice.id })).message.flags;
+    expect(answered).toContain('\\Answered');
+    expect((await t.call('action.undo')).undone).toBe(false);
+    await t.call('sync.run', { accountId: a.id });
+    const onAlice = await dovecot.doveadm(
+      'search',
+      '-u',
+      alice.user,
+      'mailbox',
+      'INBOX',
+      'ANSWERED',
+    );
+    expect(onAlice.trim()).not.toBe('');
 
     // Bob's Maildock files the reply in the thread of the message he sent.
     await t.call('sync.run', { accountId: b.id });

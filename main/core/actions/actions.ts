@@ -4,7 +4,7 @@
 // already on the server is answered by its inverse, where the server allows it.
 import type { ActionResult, MailboxRole, Selection } from '../../../common/types.js';
 import { MaildockError } from '../../../common/errors.js';
-import { FLAGGED, SEEN } from '../store/flags.js';
+import { ANSWERED, FLAGGED, SEEN } from '../store/flags.js';
 import type { Store } from '../store/index.js';
 import type { ActionRow } from '../store/messages.js';
 import type {
@@ -18,6 +18,8 @@ import type {
 export interface MarkChange {
   read?: boolean;
   flagged?: boolean;
+  /** Set by Maildock itself once a reply has left. */
+  answered?: boolean;
 }
 
 export interface MoveTarget {
@@ -26,7 +28,11 @@ export interface MoveTarget {
   role?: MailboxRole;
 }
 
-const FLAG_BITS: Record<string, number> = { '\\Seen': SEEN, '\\Flagged': FLAGGED };
+const FLAG_BITS: Record<string, number> = {
+  '\\Seen': SEEN,
+  '\\Flagged': FLAGGED,
+  '\\Answered': ANSWERED,
+};
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -89,6 +95,7 @@ export class LocalActions {
     const remove: string[] = [];
     if (change.read !== undefined) (change.read ? add : remove).push('\\Seen');
     if (change.flagged !== undefined) (change.flagged ? add : remove).push('\\Flagged');
+    if (change.answered !== undefined) (change.answered ? add : remove).push('\\Answered');
     if (!add.length && !remove.length)
       throw new MaildockError(
         'INVALID_INPUT',
@@ -99,6 +106,7 @@ export class LocalActions {
     const words = [
       change.read === true ? 'read' : change.read === false ? 'unread' : null,
       change.flagged === true ? 'flagged' : change.flagged === false ? 'unflagged' : null,
+      change.answered === true ? 'answered' : change.answered === false ? 'not answered' : null,
     ].filter(Boolean);
 
     return this.store.tx(() => {
@@ -116,6 +124,18 @@ export class LocalActions {
       }
       return { actionId, affected: rows.length, description };
     });
+  }
+
+  /**
+   * A reply has left: its original (by Message-ID, in the account it came to) is marked
+   * \\Answered and replayed like any change. Not the user's own action: undo skips it.
+   */
+  markAnswered(accountId: number, messageId: string): ActionResult {
+    const ids = this.store.messages.idsByMessageId(accountId, messageId);
+    if (!ids.length) return { actionId: null, affected: 0, description: 'No original here' };
+    const r = this.mark({ ids }, { answered: true });
+    if (r.actionId !== null) this.store.operations.markUndone(r.actionId);
+    return r;
   }
 
   private target(

@@ -27,6 +27,8 @@ export interface SendReport {
 
 export interface SenderOptions {
   outbox: OutboxStore;
+  /** Called once the server has accepted a message (its 250 is recorded). */
+  onSent?(job: OutboxJob): void;
   timeoutMs?: number;
   retry?: RetryPolicy;
   owner?: string;
@@ -148,6 +150,7 @@ export class OutboxSender {
               ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
               : null;
             this.o.outbox.markSent(job.id, note);
+            this.o.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {

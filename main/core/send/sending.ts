@@ -43,6 +43,8 @@ export interface SendingDeps {
   account(id: number): Account;
   password(account: Account): Promise<string>;
   attachmentContent(a: StoredAttachment): Promise<Buffer>;
+  /** A reply has left: mark its original answered. */
+  replied?(accountId: number, messageId: string): void;
   options: SendingOptions;
 }
 
@@ -69,6 +71,10 @@ export class Sending {
       ({ OutboxSender }) =>
         new OutboxSender({
           outbox: this.outbox,
+          onSent: (job) => {
+            const inReplyTo = this.outbox.inReplyTo(job.id);
+            if (inReplyTo) this.d.replied?.(job.accountId, inReplyTo);
+          },
           ...(this.d.options.timeoutMs ? { timeoutMs: this.d.options.timeoutMs } : {}),
           ...(this.d.options.retry ? { retry: this.d.options.retry } : {}),
         }),

@@ -9,6 +9,7 @@ const SYSTEM = [
 
 export const SEEN = 1;
 export const FLAGGED = 2;
+export const ANSWERED = 4;
 
 export function encodeFlags(flags: Iterable<string>): { bits: number; keywords: string | null } {
   let bits = 0;

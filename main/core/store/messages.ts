@@ -213,6 +213,12 @@ export class MessageStore {
       ),
       setLocalFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ? WHERE id = ?'),
       place: db.prepare('UPDATE messages SET mailbox_id = ?, uid = ? WHERE id = ?'),
+      byMessageId: db
+        .prepare(
+          `SELECT m.id FROM thread_refs r JOIN messages m ON m.thread_id = r.thread_id
+            WHERE r.account_id = ? AND r.msgid = ? AND m.message_id = r.msgid`,
+        )
+        .pluck(),
       placeholder: db
         .prepare('SELECT 1 FROM messages WHERE id = ? AND mailbox_id = ? AND uid < 0')
         .pluck(),
@@ -348,6 +354,11 @@ export class MessageStore {
     }
     this.s.place.run(mailboxId, uid, id);
     return true;
+  }
+
+  /** The messages of an account with this Message-ID, found through the thread index. */
+  idsByMessageId(accountId: number, messageId: string): number[] {
+    return this.s.byMessageId.all(accountId, messageId) as number[];
   }
 
   /** Whether a message sits in a mailbox under a placeholder UID (moved there locally). */

@@ -360,6 +360,14 @@ export class OutboxStore {
     return entry;
   }
 
+  /** The Message-ID a reply answers, or null. */
+  inReplyTo(id: number): string | null {
+    return (
+      (this.sql('SELECT in_reply_to FROM outbox WHERE id = ?').pluck().get(id) as
+        string | null | undefined) ?? null
+    );
+  }
+
   private mustGet(id: number): OutboxEntry {
     const entry = this.get(id);
     if (!entry) throw new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });
