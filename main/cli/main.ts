@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MethodName, MethodOutput } from '../../common/api.js';
 import { MaildockError, toErrorData, type ErrorData } from '../../common/errors.js';
-import type { Mailbox, MessageSummary, SearchHit } from '../../common/types.js';
+import {
+  outboxStateSchema,
+  type Mailbox,
+  type MessageSummary,
+  type SearchHit,
+} from '../../common/types.js';
 import { closeLogging, initLogging } from '../core/log.js';
 import { defaultDataDir } from '../core/paths.js';
 import { MaildockService } from '../core/service.js';
@@ -533,17 +538,7 @@ export function buildProgram(): Command {
     .command('list')
     .description('the outbox, newest first, with each state and the last error')
     .option('--account <id>', 'only this account', int('--account'))
-    .addOption(
-      new Option('--state <state>', 'only this state').choices([
-        'queued',
-        'sending',
-        'retrying',
-        'failed',
-        'maybe-sent',
-        'sent',
-        'cancelled',
-      ]),
-    )
+    .addOption(new Option('--state <state>', 'only this state').choices(outboxStateSchema.options))
     .option('--limit <n>', 'how many', int('--limit'), 100)
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {

@@ -186,8 +186,15 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** Resolves true once something on the port sends an IMAP `* OK` greeting. */
-function greets(port: number): Promise<boolean> {
+/**
+ * Resolves true once something on the port greets with a line starting with `greeting`
+ * (`* OK` for IMAP, `220 ` for SMTP); `bye` is sent first when it does, for a clean log.
+ */
+export function greets(
+  port: number,
+  greeting = '* OK',
+  opts: { timeoutMs?: number; bye?: string } = {},
+): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     let buf = '';
@@ -195,11 +202,14 @@ function greets(port: number): Promise<boolean> {
       sock.destroy();
       resolve(ok);
     };
-    sock.setTimeout(2000, () => done(false));
+    sock.setTimeout(opts.timeoutMs ?? 2000, () => done(false));
     sock.once('error', () => done(false));
     sock.on('data', (d) => {
       buf += d.toString('latin1');
-      if (buf.includes('\n')) done(buf.startsWith('* OK'));
+      if (!buf.includes('\n')) return;
+      const ok = buf.startsWith(greeting);
+      if (ok && opts.bye) sock.end(opts.bye);
+      done(ok);
     });
     sock.once('end', () => done(false));
   });

@@ -10,11 +10,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
   freePort,
+  greets,
   groupAlive,
   keepDirs,
   portIsFree,
@@ -130,29 +130,6 @@ function run(cmd: string, args: string[]): Promise<string> {
         else resolve(stdout);
       },
     );
-  });
-}
-
-/** Resolves true once something on the port sends an SMTP 220 greeting. */
-function greets(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(5000, () => done(false));
-    sock.once('error', () => done(false));
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (buf.includes('\n')) {
-        // A polite goodbye keeps smtpd from logging a lost connection.
-        if (buf.startsWith('220 ')) sock.end('QUIT\r\n');
-        done(buf.startsWith('220 '));
-      }
-    });
-    sock.once('end', () => done(false));
   });
 }
 
@@ -428,7 +405,8 @@ class Postfix implements PostfixServer {
     spawnWatchdog(pid, this.root);
 
     const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await greets(this.port))) {
+    // A polite goodbye keeps smtpd from logging a lost connection.
+    while (!(await greets(this.port, '220 ', { timeoutMs: 5000, bye: 'QUIT\r\n' }))) {
       if (!groupAlive(pid) || Date.now() > deadline) {
         await this.terminate(pid);
         throw new Error(

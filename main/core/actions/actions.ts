@@ -274,10 +274,12 @@ export class LocalActions {
         return inverseAction;
       };
       for (const op of ops) {
-        if (op.state === 'pending' && this.store.operations.finish(op.id, 'cancelled')) {
+        // One synchronous transaction: the states read above cannot change under it.
+        if (op.state === 'pending') {
+          this.store.operations.finish(op.id, 'cancelled');
           this.revertLocally(op);
-        } else if (op.state === 'done' || this.store.operations.get(op.id)?.state === 'done') {
-          this.invert(this.store.operations.get(op.id)!, inverse);
+        } else if (op.state === 'done') {
+          this.invert(op, inverse);
         }
       }
       this.store.operations.markUndone(last.id);

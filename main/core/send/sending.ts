@@ -330,7 +330,7 @@ export class Sending {
 
   private storedDrafts(accountId?: number): Map<string, { id: number; summary: Draft }> {
     const out = new Map<string, { id: number; summary: Draft }>();
-    const boxes = this.d.store.mailboxes.list(accountId).filter((m) => m.role === 'drafts');
+    const boxes = this.d.store.mailboxes.withRole('drafts', accountId);
     for (const box of boxes) {
       for (const m of this.d.store.messages.list(box.id, 1000)) {
         const key = m.messageId ?? `stored:${m.id}`;
@@ -373,19 +373,24 @@ export class Sending {
       : this.drafts.add({ accountId: account.id, messageId: composed.messageId, ...record });
     // Offline-first: the draft is safe here; the server copy follows now or with the next sync.
     try {
-      const { syncDrafts } = await imapModule();
-      await syncDrafts({
-        store: this.d.store,
-        account,
-        password: await this.d.password(account),
-        drafts: this.drafts,
-        ...this.t(),
-      });
+      await this.pushDrafts(account);
     } catch (err) {
       log.info({ draftId: saved.id, code: toErrorData(err).code }, 'draft kept locally for now');
     }
     const now = this.drafts.get(saved.id) ?? saved;
     return draftOf(now, this.storedDrafts(account.id).get(now.messageId)?.id ?? null);
+  }
+
+  /** The account's drafts to its server's Drafts: new versions up, old copies removed. */
+  private async pushDrafts(account: Account): Promise<void> {
+    const { syncDrafts } = await imapModule();
+    await syncDrafts({
+      store: this.d.store,
+      account,
+      password: await this.d.password(account),
+      drafts: this.drafts,
+      ...this.t(),
+    });
   }
 
   listDrafts(accountId?: number): MethodOutput<'draft.list'> {
@@ -403,14 +408,7 @@ export class Sending {
     const deleted = this.drafts.markDeleted(id);
     try {
       const account = this.d.account(d.accountId);
-      const { syncDrafts } = await imapModule();
-      await syncDrafts({
-        store: this.d.store,
-        account,
-        password: await this.d.password(account),
-        drafts: this.drafts,
-        ...this.t(),
-      });
+      await this.pushDrafts(account);
     } catch (err) {
       log.info({ draftId: id, code: toErrorData(err).code }, 'draft removal waits for a sync');
     }

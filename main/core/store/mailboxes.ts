@@ -138,6 +138,16 @@ export class MailboxStore {
     );
   }
 
+  /** Every mailbox with a role (of one account, or of all), without counting messages. */
+  withRole(role: MailboxRole, accountId?: number): MailboxInfo[] {
+    return this.db
+      .prepare(
+        `SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes
+          WHERE role = ? AND (? IS NULL OR account_id = ?) ORDER BY account_id, id`,
+      )
+      .all(role, accountId ?? null, accountId ?? null) as MailboxInfo[];
+  }
+
   infoByPath(accountId: number, path: string): MailboxInfo | null {
     return (
       (this.db

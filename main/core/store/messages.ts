@@ -213,6 +213,8 @@ export class MessageStore {
       ),
       setLocalFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ? WHERE id = ?'),
       place: db.prepare('UPDATE messages SET mailbox_id = ?, uid = ? WHERE id = ?'),
+      uidOf: db.prepare('SELECT uid FROM messages WHERE id = ?').pluck(),
+      uidOfIn: db.prepare('SELECT uid FROM messages WHERE id = ? AND mailbox_id = ?').pluck(),
       byMessageId: db
         .prepare(
           `SELECT m.id FROM thread_refs r JOIN messages m ON m.thread_id = r.thread_id
@@ -359,6 +361,14 @@ export class MessageStore {
   /** The messages of an account with this Message-ID, found through the thread index. */
   idsByMessageId(accountId: number, messageId: string): number[] {
     return this.s.byMessageId.all(accountId, messageId) as number[];
+  }
+
+  /** A message's UID (in `mailboxId` when given), or null when it is not there. */
+  uidIn(id: number, mailboxId?: number): number | null {
+    const uid = (
+      mailboxId === undefined ? this.s.uidOf.get(id) : this.s.uidOfIn.get(id, mailboxId)
+    ) as number | undefined;
+    return uid ?? null;
   }
 
   /** Whether a message sits in a mailbox under a placeholder UID (moved there locally). */

@@ -130,6 +130,12 @@ export class OperationStore {
           WHERE o.mailbox_id = ? AND o.state = 'pending' AND o.kind = 'flags'`,
         )
         .pluck(),
+      moved: db.prepare(
+        `SELECT o.result ->> '$.uidMap' AS map, j.value ->> 'uid' AS uid
+           FROM operations o, json_each(o.items) j
+          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
+            AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
+      ),
       counts: db.prepare(
         `SELECT sum(state = 'pending') AS pending, sum(state = 'failed') AS failed FROM operations`,
       ),
@@ -229,6 +235,15 @@ export class OperationStore {
   /** UIDs of a mailbox whose flags wait to be replayed: a sync must not overwrite them. */
   pendingFlagUids(mailboxId: number): Set<number> {
     return new Set(this.s.pendingUids.all(mailboxId) as number[]);
+  }
+
+  /** The UID a finished move gave a message in the folder it moved to, or null. */
+  movedUid(messageId: number, toMailboxId: number): number | null {
+    const r = this.s.moved.get(messageId, toMailboxId) as
+      { map: string | null; uid: number } | undefined;
+    if (!r?.map) return null;
+    const hit = (JSON.parse(r.map) as [number, number][]).find(([from]) => from === r.uid);
+    return hit ? hit[1] : null;
   }
 
   counts(): { pending: number; failed: number } {

@@ -90,23 +90,11 @@ export class Replayer {
    * learns its UID when that move is replayed); null when there is none. */
   private resolve(op: StoredOperation, it: OperationItem): number | null {
     if (it.uid > 0) return it.uid;
-    const row = this.store.db
-      .prepare('SELECT uid FROM messages WHERE id = ? AND mailbox_id = ?')
-      .pluck()
-      .get(it.id, op.mailboxId) as number | undefined;
-    if (row !== undefined && row > 0) return row;
+    if (op.mailboxId === null) return null;
+    const row = this.store.messages.uidIn(it.id, op.mailboxId);
+    if (row !== null && row > 0) return row;
     // Moved here by an earlier operation: its UID here is in that operation's answer.
-    const moved = this.store.db
-      .prepare(
-        `SELECT o.result ->> '$.uidMap' AS map, j.value ->> 'uid' AS uid
-           FROM operations o, json_each(o.items) j
-          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
-            AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
-      )
-      .get(it.id, op.mailboxId) as { map: string | null; uid: number } | undefined;
-    if (!moved?.map) return null;
-    const hit = (JSON.parse(moved.map) as [number, number][]).find(([a]) => a === moved.uid);
-    return hit ? hit[1] : null;
+    return this.store.operations.movedUid(it.id, op.mailboxId);
   }
 
   private uids(op: StoredOperation): { uids: number[]; items: Map<number, OperationItem> } {
@@ -133,11 +121,8 @@ export class Replayer {
       if (op.kind === 'move' && op.mailboxId !== null) {
         let missing = false;
         for (const it of op.items) {
-          const here = this.store.db
-            .prepare('SELECT 1 FROM messages WHERE id = ?')
-            .pluck()
-            .get(it.id);
-          if (here) this.store.messages.place(it.id, op.mailboxId, it.uid);
+          if (this.store.messages.uidIn(it.id) !== null)
+            this.store.messages.place(it.id, op.mailboxId, it.uid);
           else missing = true;
         }
         // Rows lost with a deleted target folder come back from the server.
