@@ -12,6 +12,7 @@ import { syncMailbox } from './mailbox-sync.js';
 import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
 import { downloadPart } from './attachments.js';
 import { Replayer, type ReplayResult } from './replay.js';
+import { boundHeapGrowth } from './heap.js';
 
 const log = getLogger('sync');
 
@@ -60,6 +61,7 @@ export class AccountSync {
   private stopping = false;
 
   constructor(deps: AccountSyncDeps) {
+    boundHeapGrowth();
     this.d = {
       timeoutMs: 30_000,
       headerBatch: 1000,
