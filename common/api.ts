@@ -18,6 +18,16 @@ import {
 } from './types.js';
 import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
 import { errorDataSchema } from './errors.js';
+import {
+  logLineSchema,
+  stackHealthSchema,
+  stackProgressSchema,
+  stackServiceSchema,
+  stackSettingsPatchSchema,
+  stackSettingsSchema,
+  stackStatusSchema,
+  stackUserSchema,
+} from './stack.js';
 
 const id = z.number().int().positive();
 const limit = z.number().int().min(1).max(1000);
@@ -161,6 +171,72 @@ export const methods = {
 
   'sync.run': method(z.strictObject({ accountId: id.optional() }), syncSummarySchema),
   'sync.summary': method(z.strictObject({}), syncSummarySchema),
+
+  // ---- The bundled stack: these operations only, never raw Docker ----
+
+  /** The stack's settings; given fields are changed first (they apply at the next up). */
+  'stack.config': method(stackSettingsPatchSchema, stackSettingsSchema),
+  /** Builds what is missing, creates or fixes what differs, starts everything, waits for health. */
+  'stack.up': method(
+    z.strictObject({
+      network: z.enum(['bridge', 'host']).optional(),
+      /** Build the images again without Docker's cache. */
+      rebuild: z.boolean().default(false),
+    }),
+    stackStatusSchema,
+  ),
+  'stack.status': method(z.strictObject({}), stackStatusSchema),
+  'stack.start': method(
+    z.strictObject({ service: stackServiceSchema.optional() }),
+    stackStatusSchema,
+  ),
+  'stack.stop': method(
+    z.strictObject({ service: stackServiceSchema.optional() }),
+    stackStatusSchema,
+  ),
+  'stack.restart': method(z.strictObject({ service: stackServiceSchema }), stackStatusSchema),
+  /** Removes the containers; the volumes (mail, database, queue) only with volumes and confirm. */
+  'stack.down': method(
+    z
+      .strictObject({ volumes: z.boolean().default(false), confirm: z.boolean().default(false) })
+      .refine((v) => !v.volumes || v.confirm, {
+        message: 'Removing the volumes deletes the local mail and the database: confirm it.',
+        path: ['confirm'],
+      }),
+    z.strictObject({ removedContainers: z.number().int(), removedVolumes: z.number().int() }),
+  ),
+  /** A service's last log lines; `since` (a line's time) gives only what came after it. */
+  'stack.logs': method(
+    z.strictObject({
+      service: stackServiceSchema,
+      tail: z.number().int().min(1).max(10_000).default(100),
+      since: z.string().max(40).optional(),
+    }),
+    z.array(logLineSchema),
+  ),
+  /** Probes every service now; `history` adds the monitor's recent rounds. */
+  'stack.health': method(
+    z.strictObject({ history: z.number().int().min(0).max(1000).default(0) }),
+    z.strictObject({ current: stackHealthSchema, history: z.array(stackHealthSchema) }),
+  ),
+  /** A mailbox on the stack's local domain, added to Maildock as an account. */
+  'stack.user.add': method(
+    z.strictObject({
+      name: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore'),
+      /** Else one is generated and kept in Maildock's secret store. */
+      password: z.string().min(8).max(4096).optional(),
+    }),
+    z.strictObject({ address: z.string(), accountId: z.number().int() }),
+  ),
+  'stack.user.list': method(z.strictObject({}), z.array(stackUserSchema)),
+  'stack.user.remove': method(
+    z.strictObject({ name: z.string().trim().toLowerCase().min(1).max(320) }),
+    z.strictObject({ removed: z.boolean(), accountRemoved: z.boolean() }),
+  ),
 } as const;
 
 export const events = {
@@ -171,6 +247,8 @@ export const events = {
     mailboxId: z.number().int(),
     count: z.number().int(),
   }),
+  'stack.progress': stackProgressSchema,
+  'stack.health': stackHealthSchema,
 } as const;
 
 export type Methods = typeof methods;

@@ -25,6 +25,13 @@ export const ERROR_CODES = [
   'SMTP_REJECTED',
   'SEND_FAILED',
   'TOO_LATE',
+  'DOCKER_NOT_INSTALLED',
+  'DOCKER_NOT_RUNNING',
+  'DOCKER_PERMISSION',
+  'PORT_IN_USE',
+  'STACK_BUILD_FAILED',
+  'STACK_UNHEALTHY',
+  'STACK_NOT_RUNNING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -99,4 +106,11 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   SMTP_REJECTED: 'The outgoing server refused the message.',
   SEND_FAILED: 'The message could not be sent.',
   TOO_LATE: 'The message has already left or is leaving now.',
+  DOCKER_NOT_INSTALLED: 'Docker is not installed; the local mail stack needs it.',
+  DOCKER_NOT_RUNNING: 'Docker is installed but not running.',
+  DOCKER_PERMISSION: 'Maildock may not use Docker: no permission on its socket.',
+  PORT_IN_USE: 'A port the local mail stack needs is taken by another program.',
+  STACK_BUILD_FAILED: 'An image of the local mail stack could not be built.',
+  STACK_UNHEALTHY: 'A service of the local mail stack does not start properly.',
+  STACK_NOT_RUNNING: 'The local mail stack is not running.',
 };

@@ -19,6 +19,11 @@ export const imapSettingsSchema = z.strictObject({
   port: portSchema,
   security: securitySchema,
   user: z.string().min(1).max(320),
+  /**
+   * A self-signed certificate (PEM) to trust for this server alone; connections also check
+   * its SHA-256 fingerprint. The bundled stack's mailboxes pin the stack's certificate.
+   */
+  tlsCert: z.string().max(16384).startsWith('-----BEGIN CERTIFICATE-----').optional(),
 });
 export type ImapSettings = z.infer<typeof imapSettingsSchema>;
 
@@ -27,6 +32,11 @@ export const smtpSettingsSchema = z.strictObject({
   port: portSchema,
   security: securitySchema,
   user: z.string().min(1).max(320).optional(),
+  /**
+   * A self-signed certificate (PEM) to trust for this server alone; connections also check
+   * its SHA-256 fingerprint. The bundled stack's mailboxes pin the stack's certificate.
+   */
+  tlsCert: z.string().max(16384).startsWith('-----BEGIN CERTIFICATE-----').optional(),
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 want=(ca-certificates openssl)
 # Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances.
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch)
+# The bundled stack's tests need a Docker engine, compose to check the file, and debootstrap
+# to make the base image where no registry is reachable (scripts/docker.sh).
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap)
 command -v node >/dev/null || want+=(nodejs npm)
 
 missing=()

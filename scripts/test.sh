@@ -10,6 +10,9 @@ MAILDOCK_SETUP_TESTS=1 bash scripts/setup.sh
 # instance is not needed and must not hold ports.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot >/dev/null 2>&1 || true; fi
 
+# The bundled stack's tests need a Docker engine and the stack's base image.
+bash scripts/docker.sh
+
 npx eslint .
 npx prettier --check . >/dev/null
 npx tsc -p tsconfig.json --noEmit

@@ -1,21 +1,17 @@
 #!/usr/bin/env node
 // `maildock`: the command line over the core service. Every command goes through
 // service.invoke with the contract's schemas; nothing here touches the store or IMAP.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { MethodName, MethodOutput } from '../../common/api.js';
-import { MaildockError, toErrorData, type ErrorData } from '../../common/errors.js';
+import { MaildockError, toErrorData } from '../../common/errors.js';
 import {
   outboxStateSchema,
   type Mailbox,
   type MessageSummary,
   type SearchHit,
 } from '../../common/types.js';
-import { closeLogging, initLogging } from '../core/log.js';
-import { defaultDataDir } from '../core/paths.js';
-import { MaildockService } from '../core/service.js';
 import {
   draftLine,
   hitLine,
@@ -31,80 +27,8 @@ import {
   type Out,
 } from './output.js';
 import { safeFileName } from './files.js';
-
-class CliFailure extends Error {
-  constructor(readonly error: ErrorData) {
-    super(error.message);
-  }
-}
-
-interface Globals {
-  dataDir?: string;
-  json?: boolean;
-  verbose?: boolean;
-}
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number.`);
-  return n;
-};
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new MaildockError(
-      'INVALID_INPUT',
-      'Pipe the password in, e.g. `printf %s "$PASS" | maildock account add …`.',
-    );
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
-async function withService<T>(
-  cmd: Command,
-  fn: (svc: MaildockService, out: Out) => Promise<T>,
-): Promise<void> {
-  const g = cmd.optsWithGlobals<Globals>();
-  const out = stdio(!!g.json);
-  const dataDir = g.dataDir ?? defaultDataDir();
-  await initLogging({
-    dir: join(dataDir, 'logs'),
-    level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
-    pretty: !!g.verbose,
-  });
-  const svc = await MaildockService.open({
-    dataDir,
-    ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
-  });
-  try {
-    await fn(svc, out);
-  } finally {
-    await svc.close();
-    await closeLogging();
-  }
-}
-
-async function call<M extends MethodName>(
-  svc: MaildockService,
-  method: M,
-  input: unknown,
-): Promise<MethodOutput<M>> {
-  const r = await svc.invoke(method, input);
-  if (!r.ok) throw new CliFailure(r.error);
-  return r.value;
-}
-
-function show<T>(out: Out, value: T, text: (v: T) => string): void {
-  if (out.json) printJson(out, value);
-  else out.write(text(value));
-}
-
-const lines = <T>(items: T[], line: (t: T) => string, empty: string) =>
-  items.length ? items.map(line).join('\n') + '\n' : `${empty}\n`;
+import { call, CliFailure, int, lines, readStdin, show, withService } from './run.js';
+import { addStackCommands } from './stack.js';
 
 export function buildProgram(): Command {
   const program = new Command('maildock')
@@ -665,6 +589,7 @@ export function buildProgram(): Command {
       }),
     );
 
+  addStackCommands(program);
   return program;
 }
 

@@ -40,6 +40,14 @@ export function printError(out: Out, error: ErrorData): void {
   const hint = ERROR_TEXT[error.code];
   if (hint && hint !== error.message) out.err(`  (${error.code}: ${hint})\n`);
   else out.err(`  (${error.code})\n`);
+  // What a failing build step printed, or a failing service's last log lines.
+  const f = error.fields ?? {};
+  for (const key of ['output', 'lastLog'] as const) {
+    const text = f[key];
+    if (typeof text === 'string' && text.trim())
+      out.err(`${text.replace(/^/gm, '  | ').replace(/\s+$/, '')}\n`);
+  }
+  if (typeof f['hint'] === 'string') out.err(`  ${f['hint']}\n`);
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));

@@ -28,6 +28,7 @@ import type { StoredAttachment } from './store/messages.js';
 import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import type { WatchOptions } from './sync/watch.js';
+import type { StackMethods, StackOptions } from './stack/stack-methods.js';
 
 // The IMAP side loads on first use: reading and searching the local store starts at once.
 const syncModule = () => import('./sync/account-sync.js');
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   attempts?: number;
   /** Undo-send delay, SMTP timeouts, retry backoff. */
   send?: SendingOptions;
+  /** The Docker socket and compose file of the bundled stack. */
+  stack?: StackOptions;
 }
 
 export class MaildockService {
@@ -59,6 +62,7 @@ export class MaildockService {
   private readonly sending: Sending;
   private watchers: { stop(): Promise<void>; changed?(): void }[] = [];
   private readonly actions: LocalActions;
+  private stackMethods: StackMethods | null = null;
 
   private constructor(
     readonly store: Store,
@@ -369,7 +373,45 @@ export class MaildockService {
         return this.summary();
       },
       'sync.summary': async () => this.summary(),
+      // ---- The bundled stack: main/core/stack/stack-methods.ts ----
+      'stack.config': async (patch) => (await this.stack()).config(patch),
+      'stack.up': async (input) => (await this.stack()).up(input),
+      'stack.status': async () => (await this.stack()).controller.status(),
+      'stack.start': async ({ service }) => (await this.stack()).controller.start(service),
+      'stack.stop': async ({ service }) => (await this.stack()).controller.stop(service),
+      'stack.restart': async ({ service }) => (await this.stack()).controller.restart(service),
+      'stack.down': async ({ volumes }) => (await this.stack()).controller.down({ volumes }),
+      'stack.logs': async ({ service, tail, since }) =>
+        (await this.stack()).controller.logs(service, { tail, ...(since ? { since } : {}) }),
+      'stack.health': async (input) => (await this.stack()).health(input),
+      'stack.user.add': async (input) => (await this.stack()).addUser(input),
+      'stack.user.list': async () => (await this.stack()).listUsers(),
+      'stack.user.remove': async (input) => (await this.stack()).removeUser(input),
     };
+  }
+
+  /** The stack's side (dockerode and the probes' clients) loads on first use. */
+  private async stack(): Promise<StackMethods> {
+    if (!this.stackMethods) {
+      const { StackMethods } = await import('./stack/stack-methods.js');
+      this.stackMethods = new StackMethods({
+        dataDir: this.opts.dataDir,
+        store: this.store,
+        ...(this.opts.stack ? { options: this.opts.stack } : {}),
+        onProgress: (p) => this.events.emit('stack.progress', p),
+        onHealth: (h) => this.events.emit('stack.health', h),
+        addAccount: async (input) => this.api['account.add'](input),
+        removeAccount: async (id) => {
+          await this.api['account.remove']({ id });
+        },
+      });
+    }
+    return this.stackMethods;
+  }
+
+  /** Probes the stack every interval until close(), pushing each round as a stack.health event. */
+  async monitorStack(intervalMs?: number): Promise<void> {
+    (await this.stack()).monitor.start(intervalMs);
   }
 
   /** After a local action: a watching service replays it to the server at once. */
@@ -401,6 +443,7 @@ export class MaildockService {
   }
 
   async close(): Promise<void> {
+    this.stackMethods?.stop();
     await this.sending.stop();
     await Promise.all(this.watchers.map((w) => w.stop()));
     this.watchers = [];

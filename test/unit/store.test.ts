@@ -58,6 +58,26 @@ const integrityCheck = (store: Store) =>
     .run();
 
 describe('migrations', () => {
+  it('0004 keeps a pinned certificate per account for IMAP and SMTP, and repins both', () => {
+    const store = Store.open(':memory:');
+    const pem = (n: string) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
+    const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
+    const pinned = store.accounts.add({
+      email: 'a@x.test',
+      imap: { ...server, tlsCert: pem('old') },
+      smtp: { ...server, port: 1587, security: 'starttls', tlsCert: pem('old') },
+    });
+    const plain = store.accounts.add({ email: 'b@x.test', imap: { ...server, user: 'b@x.test' } });
+    expect(pinned.imap.tlsCert).toBe(pem('old'));
+    expect(pinned.smtp?.tlsCert).toBe(pem('old'));
+    expect(plain.imap).not.toHaveProperty('tlsCert');
+    expect(store.accounts.repin(pem('old'), pem('new'))).toBe(2);
+    expect(store.accounts.get(pinned.id)!.imap.tlsCert).toBe(pem('new'));
+    expect(store.accounts.get(pinned.id)!.smtp!.tlsCert).toBe(pem('new'));
+    expect(store.accounts.get(plain.id)!.imap).not.toHaveProperty('tlsCert');
+    store.close();
+  });
+
   it('each migration applies on top of the previous one and records its version', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-mig-'));
     const file = path.join(dir, 'm.db');

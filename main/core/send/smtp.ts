@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../common/types.js';
+import { pinnedTls } from '../pinned-tls.js';
 
 export interface SmtpOptions {
   /** ms for TCP connect and greeting; a silent socket is given up after 4× as long. */
@@ -123,6 +124,7 @@ export class SmtpSession {
       secure: settings.security === 'tls',
       requireTLS: settings.security === 'starttls',
       ignoreTLS: settings.security === 'none',
+      ...(settings.tlsCert ? { tls: pinnedTls(settings.tlsCert) } : {}),
       name: opts.name ?? 'maildock.localhost',
       connectionTimeout: timeout,
       greetingTimeout: timeout,

@@ -16,6 +16,8 @@ interface AccountRow {
   smtp_port: number | null;
   smtp_security: Account['imap']['security'] | null;
   smtp_user: string | null;
+  imap_tls_cert: string | null;
+  smtp_tls_cert: string | null;
   created_at: string;
 }
 
@@ -24,7 +26,13 @@ function toAccount(r: AccountRow): Account {
     id: r.id,
     email: r.email,
     name: r.name,
-    imap: { host: r.imap_host, port: r.imap_port, security: r.imap_security, user: r.imap_user },
+    imap: {
+      host: r.imap_host,
+      port: r.imap_port,
+      security: r.imap_security,
+      user: r.imap_user,
+      ...(r.imap_tls_cert ? { tlsCert: r.imap_tls_cert } : {}),
+    },
     smtp:
       r.smtp_host && r.smtp_port && r.smtp_security
         ? {
@@ -32,6 +40,7 @@ function toAccount(r: AccountRow): Account {
             port: r.smtp_port,
             security: r.smtp_security,
             ...(r.smtp_user ? { user: r.smtp_user } : {}),
+            ...(r.smtp_tls_cert ? { tlsCert: r.smtp_tls_cert } : {}),
           }
         : null,
     createdAt: r.created_at,
@@ -51,8 +60,8 @@ export class AccountStore {
     const info = this.db
       .prepare(
         `INSERT INTO accounts (email, name, imap_host, imap_port, imap_security, imap_user,
-           smtp_host, smtp_port, smtp_security, smtp_user)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           smtp_host, smtp_port, smtp_security, smtp_user, imap_tls_cert, smtp_tls_cert)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         input.email,
@@ -65,6 +74,8 @@ export class AccountStore {
         input.smtp?.port ?? null,
         input.smtp?.security ?? null,
         input.smtp?.user ?? null,
+        input.imap.tlsCert ?? null,
+        input.smtp?.tlsCert ?? null,
       );
     return this.get(Number(info.lastInsertRowid))!;
   }
@@ -79,6 +90,19 @@ export class AccountStore {
     return (this.db.prepare('SELECT * FROM accounts ORDER BY id').all() as AccountRow[]).map(
       toAccount,
     );
+  }
+
+  /** Trusts a new certificate for the account's servers that pinned `before` (the stack made a new one). */
+  repin(before: string, after: string): number {
+    return this.db.transaction(
+      () =>
+        this.db
+          .prepare('UPDATE accounts SET imap_tls_cert = ? WHERE imap_tls_cert = ?')
+          .run(after, before).changes +
+        this.db
+          .prepare('UPDATE accounts SET smtp_tls_cert = ? WHERE smtp_tls_cert = ?')
+          .run(after, before).changes,
+    )();
   }
 
   /** Removes the account and, through the foreign keys, everything synced for it. */

@@ -3,6 +3,7 @@
 import { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
+import { pinnedTls } from '../pinned-tls.js';
 
 export interface ConnectOptions {
   /**
@@ -118,6 +119,7 @@ export function createClient(
     doSTARTTLS:
       settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
     auth: { user: settings.user, pass: password },
+    ...(settings.tlsCert ? { tls: pinnedTls(settings.tlsCert) } : {}),
     logger: false,
     qresync: true,
     connectionTimeout: timeout,

@@ -1,6 +1,7 @@
 import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-operations.js';
 import { migration0003 } from './0003-outbox.js';
+import { migration0004 } from './0004-pinned-certs.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,9 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];

@@ -1,0 +1,200 @@
+// The bundled stack's shapes: its settings, the state of each service, health rounds and
+// progress. The tray and the stack panel show exactly these; no Docker type crosses over.
+import { z } from 'zod';
+
+export const STACK_SERVICES = ['postgres', 'redis', 'dovecot', 'postfix'] as const;
+export const stackServiceSchema = z.enum(STACK_SERVICES);
+export type StackService = z.infer<typeof stackServiceSchema>;
+
+const port = z.number().int().min(1).max(65535);
+
+/** Host ports, by the names users of such stacks know them. lmtp/auth matter only with host networking. */
+export const stackPortsSchema = z.strictObject({
+  postgres: port.default(5433),
+  redis: port.default(6379),
+  smtp: port.default(1025),
+  submission: port.default(1587),
+  imap: port.default(1143),
+  imaps: port.default(1993),
+  pop3: port.default(1110),
+  pop3s: port.default(1995),
+  lmtp: port.default(10024),
+  auth: port.default(10025),
+});
+export type StackPorts = z.infer<typeof stackPortsSchema>;
+export type StackPortName = keyof StackPorts;
+
+const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    'a domain name such as maildock.localhost',
+  );
+
+export const stackSettingsSchema = z.strictObject({
+  /** The compose project name: container, volume and network names start with it. */
+  project: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _')
+    .default('maildock'),
+  /** bridge: a network of the stack's own, ports published on `bind`; host: services bind `bind` directly. */
+  network: z.enum(['bridge', 'host']).default('bridge'),
+  bind: z.ipv4().default('127.0.0.1'),
+  domain: domainSchema.default('maildock.localhost'),
+  ports: stackPortsSchema.default(stackPortsSchema.parse({})),
+  /** Mail for the outside world goes through this host; none: such mail is refused. */
+  relay: z
+    .strictObject({
+      host: z
+        .string()
+        .trim()
+        .min(1)
+        .max(253)
+        .regex(/^[A-Za-z0-9.-]+$/),
+      port: port.default(587),
+      user: z.string().min(1).max(320).optional(),
+    })
+    .nullable()
+    .default(null),
+  /** How often the health monitor probes every service. */
+  healthIntervalMs: z.number().int().min(500).max(600_000).default(5000),
+});
+export type StackSettings = z.infer<typeof stackSettingsSchema>;
+
+/** Settings as given by a caller: every field optional, ports one by one. */
+export const stackSettingsPatchSchema = z.strictObject({
+  project: stackSettingsSchema.shape.project.unwrap().optional(),
+  network: z.enum(['bridge', 'host']).optional(),
+  bind: z.ipv4().optional(),
+  domain: domainSchema.optional(),
+  ports: z
+    .strictObject(
+      Object.fromEntries(
+        Object.keys(stackPortsSchema.shape).map((k) => [k, port.optional()]),
+      ) as Record<StackPortName, z.ZodOptional<typeof port>>,
+    )
+    .optional(),
+  relay: z
+    .strictObject({
+      host: z
+        .string()
+        .trim()
+        .min(1)
+        .max(253)
+        .regex(/^[A-Za-z0-9.-]+$/),
+      port: port.optional(),
+      user: z.string().min(1).max(320).optional(),
+      /** Stored with mode 0600 for Postfix; never returned. */
+      password: z.string().min(1).max(4096).optional(),
+    })
+    .nullable()
+    .optional(),
+  healthIntervalMs: z.number().int().min(500).max(600_000).optional(),
+});
+export type StackSettingsPatch = z.infer<typeof stackSettingsPatchSchema>;
+
+export const containerStateSchema = z.enum([
+  'missing',
+  'created',
+  'running',
+  'restarting',
+  'paused',
+  'exited',
+  'dead',
+  'removing',
+]);
+
+export const stackServiceStatusSchema = z.strictObject({
+  service: stackServiceSchema,
+  state: containerStateSchema,
+  /** Docker's healthcheck: none before the container has one. */
+  health: z.enum(['starting', 'healthy', 'unhealthy', 'none']),
+  ports: z.array(z.strictObject({ name: z.string(), host: z.string(), port: z.number().int() })),
+  startedAt: z.string().nullable(),
+  uptimeSeconds: z.number().nullable(),
+  restartCount: z.number().int(),
+  image: z.string().nullable(),
+  container: z.string().nullable(),
+});
+export type StackServiceStatus = z.infer<typeof stackServiceStatusSchema>;
+
+export const stackStatusSchema = z.strictObject({
+  project: z.string(),
+  network: z.enum(['bridge', 'host']),
+  services: z.array(stackServiceStatusSchema),
+});
+export type StackStatus = z.infer<typeof stackStatusSchema>;
+
+/** healthy: all good. degraded: some services fail. down: none answers. stopped: the user stopped it. */
+export const overallHealthSchema = z.enum(['healthy', 'degraded', 'down', 'stopped']);
+export type OverallHealth = z.infer<typeof overallHealthSchema>;
+
+export const probeResultSchema = z.strictObject({
+  /** What was probed: "SELECT 1", "PING", "IMAP login+NOOP", "SMTP EHLO :1025", … */
+  name: z.string(),
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
+
+export const serviceHealthSchema = z.strictObject({
+  service: stackServiceSchema,
+  state: z.enum(['healthy', 'starting', 'unhealthy', 'stopped']),
+  container: containerStateSchema,
+  dockerHealth: z.enum(['starting', 'healthy', 'unhealthy', 'none']),
+  /** The slowest probe of the round, ms; null when none ran. */
+  latencyMs: z.number().nullable(),
+  probes: z.array(probeResultSchema),
+  /** One sentence naming what is wrong, for the tray and the panel. */
+  problem: z.string().nullable(),
+});
+export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
+
+export const stackHealthSchema = z.strictObject({
+  overall: overallHealthSchema,
+  at: z.string(),
+  /** How long the whole round took, ms. */
+  roundMs: z.number(),
+  services: z.array(serviceHealthSchema),
+  /** A sentence for the tray's tooltip: "dovecot is stopped", "All services healthy". */
+  summary: z.string(),
+});
+export type StackHealth = z.infer<typeof stackHealthSchema>;
+
+export const stackProgressSchema = z.strictObject({
+  step: z.enum([
+    'check',
+    'secrets',
+    'build',
+    'network',
+    'volumes',
+    'container',
+    'health',
+    'tls',
+    'stop',
+    'remove',
+  ]),
+  service: stackServiceSchema.optional(),
+  message: z.string(),
+  current: z.number().int().optional(),
+  total: z.number().int().optional(),
+});
+export type StackProgress = z.infer<typeof stackProgressSchema>;
+
+export const stackUserSchema = z.strictObject({
+  address: z.string(),
+  accountId: z.number().int().nullable(),
+});
+export type StackUser = z.infer<typeof stackUserSchema>;
+
+export const logLineSchema = z.strictObject({
+  /** RFC 3339 with nanoseconds, as Docker gives it. */
+  time: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  text: z.string(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;

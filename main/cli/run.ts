@@ -1,0 +1,85 @@
+// What every command shares: the service opened on the data directory, contract calls whose
+// errors end the command, output as text or JSON, numbers and secrets from the command line.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import type { MethodName, MethodOutput } from '../../common/api.js';
+import { MaildockError, type ErrorData } from '../../common/errors.js';
+import { closeLogging, initLogging } from '../core/log.js';
+import { defaultDataDir } from '../core/paths.js';
+import { MaildockService } from '../core/service.js';
+import { printJson, stdio, type Out } from './output.js';
+
+export class CliFailure extends Error {
+  constructor(readonly error: ErrorData) {
+    super(error.message);
+  }
+}
+
+export interface Globals {
+  dataDir?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+  return n;
+};
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      'Pipe the password in, e.g. `printf %s "$PASS" | maildock account add …`.',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+export async function withService<T>(
+  cmd: Command,
+  fn: (svc: MaildockService, out: Out) => Promise<T>,
+): Promise<void> {
+  const g = cmd.optsWithGlobals<Globals>();
+  const out = stdio(!!g.json);
+  const dataDir = g.dataDir ?? defaultDataDir();
+  await initLogging({
+    dir: join(dataDir, 'logs'),
+    level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
+    pretty: !!g.verbose,
+  });
+  const svc = await MaildockService.open({
+    dataDir,
+    ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
+  });
+  try {
+    await fn(svc, out);
+  } finally {
+    await svc.close();
+    await closeLogging();
+  }
+}
+
+export async function call<M extends MethodName>(
+  svc: MaildockService,
+  method: M,
+  input: unknown,
+): Promise<MethodOutput<M>> {
+  const r = await svc.invoke(method, input);
+  if (!r.ok) throw new CliFailure(r.error);
+  return r.value;
+}
+
+export function show<T>(out: Out, value: T, text: (v: T) => string): void {
+  if (out.json) printJson(out, value);
+  else out.write(text(value));
+}
+
+export const lines = <T>(items: T[], line: (t: T) => string, empty: string) =>
+  items.length ? items.map(line).join('\n') + '\n' : `${empty}\n`;

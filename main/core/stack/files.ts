@@ -1,0 +1,174 @@
+// The stack's files in the data directory: its settings, the secrets each service reads
+// (one folder per service, bind-mounted into that service only), the local mailboxes'
+// password file and the pinned TLS certificate. Secrets are made here, mode 0600, and
+// never printed; an entrypoint makes one only when plain `docker compose up` runs first.
+import { pbkdf2Sync, randomBytes, X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MaildockError } from '../../../common/errors.js';
+import { STACK_SERVICES, stackSettingsSchema, type StackSettings } from '../../../common/stack.js';
+
+export const PROBE_USER = 'maildock-probe';
+/** Dovecot checks a PBKDF2 password in a few ms at this cost; every login and SASL AUTH pays it. */
+const PBKDF2_ROUNDS = 20_000;
+
+function writePrivate(path: string, data: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+/** A password of 32 characters from [A-Za-z0-9]: safe in every config syntax. */
+export function generatePassword(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  while (out.length < 32) {
+    for (const b of randomBytes(64)) if (b < 248 && out.length < 32) out += alphabet[b % 62];
+  }
+  return out;
+}
+
+/** Dovecot's PBKDF2 scheme: {PBKDF2}$1$salt$rounds$hex(PBKDF2-HMAC-SHA1, 20 bytes). */
+export function dovecotPbkdf2(password: string, salt = generatePassword().slice(0, 16)): string {
+  const key = pbkdf2Sync(password, salt, PBKDF2_ROUNDS, 20, 'sha1').toString('hex');
+  return `{PBKDF2}$1$${salt}$${PBKDF2_ROUNDS}$${key}`;
+}
+
+export class StackFiles {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'stack');
+  }
+
+  /** The folder bind-mounted as MAILDOCK_STACK_DIR: one sub-folder per service. */
+  get secretsDir(): string {
+    return join(this.dir, 'services');
+  }
+
+  serviceDir(service: string): string {
+    return join(this.secretsDir, service);
+  }
+
+  settings(): StackSettings {
+    const path = join(this.dir, 'settings.json');
+    if (!existsSync(path)) return stackSettingsSchema.parse({});
+    const parsed = stackSettingsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success)
+      throw new MaildockError(
+        'INVALID_INPUT',
+        `${path} is not valid: ${parsed.error.issues[0]?.message}`,
+      );
+    return parsed.data;
+  }
+
+  saveSettings(settings: StackSettings): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writePrivate(join(this.dir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  }
+
+  /** Every service's folder and secret, made once; existing ones are kept as they are. */
+  ensureSecrets(): void {
+    mkdirSync(this.secretsDir, { recursive: true, mode: 0o700 });
+    for (const s of STACK_SERVICES) mkdirSync(this.serviceDir(s), { recursive: true, mode: 0o700 });
+    for (const [service, file] of [
+      ['postgres', 'password'],
+      ['redis', 'password'],
+      ['dovecot', 'probe_password'],
+    ] as const) {
+      const path = join(this.serviceDir(service), file);
+      if (!existsSync(path)) writePrivate(path, generatePassword());
+    }
+    const users = join(this.serviceDir('dovecot'), 'users');
+    if (!existsSync(users)) writePrivate(users, '');
+  }
+
+  secret(service: 'postgres' | 'redis' | 'dovecot'): string {
+    const file = service === 'dovecot' ? 'probe_password' : 'password';
+    const path = join(this.serviceDir(service), file);
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      throw new MaildockError(
+        'SECRET_UNAVAILABLE',
+        `The ${service} secret of the local stack is missing.`,
+        {
+          hint: 'Run maildock stack up: it makes the stack’s secrets.',
+        },
+      );
+    }
+  }
+
+  setRelayPassword(
+    relay: { host: string; port: number; user: string; password: string } | null,
+  ): void {
+    const path = join(this.serviceDir('postfix'), 'relay_passwd');
+    mkdirSync(this.serviceDir('postfix'), { recursive: true, mode: 0o700 });
+    writePrivate(
+      path,
+      relay ? `[${relay.host}]:${relay.port} ${relay.user}:${relay.password}\n` : '',
+    );
+  }
+
+  // ---- local mailboxes (Dovecot passwd-file) ----
+
+  private usersPath(): string {
+    return join(this.serviceDir('dovecot'), 'users');
+  }
+
+  users(): string[] {
+    if (!existsSync(this.usersPath())) return [];
+    return readFileSync(this.usersPath(), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => l.slice(0, l.indexOf(':')));
+  }
+
+  /** Adds or replaces a mailbox's password; Dovecot sees the new file without a restart. */
+  setUser(address: string, password: string): void {
+    const lines = existsSync(this.usersPath())
+      ? readFileSync(this.usersPath(), 'utf8')
+          .split('\n')
+          .filter((l) => l && !l.startsWith(`${address}:`))
+      : [];
+    lines.push(`${address}:${dovecotPbkdf2(password)}::::::`);
+    writePrivate(this.usersPath(), `${lines.join('\n')}\n`);
+  }
+
+  removeUser(address: string): boolean {
+    const before = existsSync(this.usersPath())
+      ? readFileSync(this.usersPath(), 'utf8').split('\n')
+      : [];
+    const after = before.filter((l) => l && !l.startsWith(`${address}:`));
+    if (after.length === before.filter(Boolean).length) return false;
+    writePrivate(this.usersPath(), after.length ? `${after.join('\n')}\n` : '');
+    return true;
+  }
+
+  // ---- the pinned certificate ----
+
+  pinnedCert(): { pem: string; fingerprint: string } | null {
+    const path = join(this.dir, 'tls-cert.pem');
+    if (!existsSync(path)) return null;
+    const pem = readFileSync(path, 'utf8');
+    return { pem, fingerprint: new X509Certificate(pem).fingerprint256 };
+  }
+
+  pinCert(pem: string): { pem: string; fingerprint: string; changed: boolean } {
+    const cert = new X509Certificate(pem);
+    const before = this.pinnedCert();
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.dir, 'tls-cert.pem'), pem);
+    return {
+      pem,
+      fingerprint: cert.fingerprint256,
+      changed: before?.fingerprint !== cert.fingerprint256,
+    };
+  }
+}
+
+/** sha256 of a PEM certificate's DER, as "AB:CD:…" (what Node's TLS reports as fingerprint256). */
+export function fingerprint(pem: string): string {
+  return new X509Certificate(pem).fingerprint256;
+}

@@ -1,0 +1,187 @@
+// The contract's stack.* methods over the controller, the health monitor and the local
+// mailboxes. The service delegates here, as it does to send/sending.ts for the outbox.
+import { MaildockError } from '../../../common/errors.js';
+import type { MethodName, MethodOutput, MethodParsedInput } from '../../../common/api.js';
+import type { StackHealth, StackProgress, StackSettings } from '../../../common/stack.js';
+import type { Account, AccountInput } from '../../../common/types.js';
+import type { Store } from '../store/index.js';
+import { StackController } from './controller.js';
+import type { DockerOptions } from './docker.js';
+import { generatePassword } from './files.js';
+import { HealthMonitor } from './health.js';
+
+export interface StackOptions {
+  docker?: DockerOptions;
+  composeFile?: string;
+}
+
+export interface StackDeps {
+  dataDir: string;
+  store: Store;
+  options?: StackOptions;
+  onProgress: (p: StackProgress) => void;
+  onHealth: (h: StackHealth) => void;
+  addAccount: (input: AccountInput) => Promise<Account>;
+  removeAccount: (id: number) => Promise<void>;
+}
+
+type StackMethod = Extract<MethodName, `stack.${string}`>;
+type In<M extends StackMethod> = MethodParsedInput<M>;
+type Out<M extends StackMethod> = MethodOutput<M>;
+
+export class StackMethods {
+  readonly controller: StackController;
+  readonly monitor: HealthMonitor;
+
+  constructor(private readonly d: StackDeps) {
+    this.controller = new StackController({
+      dataDir: d.dataDir,
+      ...(d.options?.composeFile ? { composeFile: d.options.composeFile } : {}),
+      ...(d.options?.docker ? { docker: d.options.docker } : {}),
+      onProgress: d.onProgress,
+    });
+    this.monitor = new HealthMonitor(this.controller, d.onHealth);
+  }
+
+  config(patch: In<'stack.config'>): Out<'stack.config'> {
+    const files = this.controller.files;
+    const current = files.settings();
+    const { relay, ports, ...rest } = patch;
+    const next: StackSettings = {
+      ...current,
+      ...rest,
+      ports: {
+        ...current.ports,
+        ...Object.fromEntries(Object.entries(ports ?? {}).filter(([, v]) => v !== undefined)),
+      },
+      ...(relay === undefined
+        ? {}
+        : {
+            relay: relay && {
+              host: relay.host,
+              port: relay.port ?? 587,
+              ...(relay.user ? { user: relay.user } : {}),
+            },
+          }),
+    };
+    const used = new Map<number, string>();
+    for (const [name, port] of Object.entries(next.ports)) {
+      const other = used.get(port);
+      if (other)
+        throw new MaildockError(
+          'INVALID_INPUT',
+          `The ${name} and ${other} ports are both ${port}.`,
+          {
+            port,
+          },
+        );
+      used.set(port, name);
+    }
+    if (relay !== undefined) {
+      if (relay && relay.password && !relay.user)
+        throw new MaildockError('INVALID_INPUT', 'A relay password needs a relay user.');
+      files.ensureSecrets();
+      files.setRelayPassword(
+        relay?.user && relay.password
+          ? {
+              host: relay.host,
+              port: relay.port ?? 587,
+              user: relay.user,
+              password: relay.password,
+            }
+          : null,
+      );
+    }
+    files.saveSettings(next);
+    return next;
+  }
+
+  async up(input: In<'stack.up'>): Promise<Out<'stack.up'>> {
+    if (input.network) this.config({ network: input.network });
+    const before = this.controller.files.pinnedCert();
+    const status = await this.controller.up({ rebuild: input.rebuild });
+    const after = this.controller.files.pinnedCert();
+    // The stack made a new certificate (its TLS volume was removed): the app read it through
+    // Docker, so the local mailboxes' accounts trust the new one instead of the old.
+    if (before && after && before.fingerprint !== after.fingerprint)
+      this.d.store.accounts.repin(before.pem, after.pem);
+    return status;
+  }
+
+  async health(input: In<'stack.health'>): Promise<Out<'stack.health'>> {
+    const current = await this.monitor.round();
+    return { current, history: input.history ? this.monitor.recent(input.history) : [] };
+  }
+
+  private address(name: string): string {
+    return name.includes('@') ? name : `${name}@${this.controller.settings().domain}`;
+  }
+
+  async addUser(input: In<'stack.user.add'>): Promise<Out<'stack.user.add'>> {
+    const settings = this.controller.settings();
+    const address = this.address(input.name);
+    if (this.controller.files.users().includes(address))
+      throw new MaildockError('ALREADY_EXISTS', `${address} exists already.`, { address });
+    const cert = this.controller.files.pinnedCert();
+    if (!cert)
+      throw new MaildockError(
+        'STACK_NOT_RUNNING',
+        'The stack has not been started yet: run maildock stack up first.',
+      );
+    const password = input.password ?? generatePassword();
+    this.controller.files.setUser(address, password);
+    // Dovecot looks at its passwd-file at most once a second: a login in the second of its
+    // last look would not see the new user yet.
+    await new Promise((r) => setTimeout(r, 1100));
+    const host = settings.bind === '0.0.0.0' ? '127.0.0.1' : settings.bind;
+    try {
+      const account = await this.d.addAccount({
+        email: address,
+        name: input.name,
+        imap: {
+          host,
+          port: settings.ports.imaps,
+          security: 'tls',
+          user: address,
+          tlsCert: cert.pem,
+        },
+        smtp: {
+          host,
+          port: settings.ports.submission,
+          security: 'starttls',
+          user: address,
+          tlsCert: cert.pem,
+        },
+        password,
+      });
+      return { address, accountId: account.id };
+    } catch (err) {
+      // The mailbox is of no use without its account: take it back, so a retry starts clean.
+      this.controller.files.removeUser(address);
+      throw err;
+    }
+  }
+
+  listUsers(): Out<'stack.user.list'> {
+    const accounts = this.d.store.accounts.list();
+    return this.controller.files.users().map((address) => ({
+      address,
+      accountId: accounts.find((a) => a.email === address)?.id ?? null,
+    }));
+  }
+
+  /** The login goes, and its account in Maildock; the mail stays in the stack's volume. */
+  async removeUser(input: In<'stack.user.remove'>): Promise<Out<'stack.user.remove'>> {
+    const address = this.address(input.name);
+    const removed = this.controller.files.removeUser(address);
+    const account = this.d.store.accounts.list().find((a) => a.email === address);
+    if (account) await this.d.removeAccount(account.id);
+    if (!removed && !account)
+      throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
+    return { removed, accountRemoved: !!account };
+  }
+
+  stop(): void {
+    this.monitor.stop();
+  }
+}

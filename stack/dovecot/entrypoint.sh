@@ -1,0 +1,196 @@
+#!/bin/bash
+# Runs Dovecot for Maildock: TLS material on the shared volume (made when missing), the
+# probe user's passdb, and one config rendered from the environment; then `dovecot -F`.
+set -euo pipefail
+
+LISTEN=${LISTEN:-0.0.0.0}
+MAIL_DOMAIN=${MAIL_DOMAIN:-maildock.localhost}
+IMAP_PORT=${IMAP_PORT:-143}
+IMAPS_PORT=${IMAPS_PORT:-993}
+POP3_PORT=${POP3_PORT:-110}
+POP3S_PORT=${POP3S_PORT:-995}
+LMTP_PORT=${LMTP_PORT:-24}
+AUTH_PORT=${AUTH_PORT:-12345}
+SECRETS=/run/maildock
+TLS=/etc/maildock/tls
+PROBE_PASSDB=/etc/dovecot/private/probe.passwd
+
+log() { echo "maildock-entrypoint: $*" >&2; }
+
+# Values go into a config file: refuse anything that could break out of its line.
+for name in IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT LMTP_PORT AUTH_PORT; do
+  [[ ${!name} =~ ^[0-9]+$ ]] || { log "$name must be a number"; exit 1; }
+done
+[[ $LISTEN =~ ^[0-9A-Fa-f.:*]+$ ]] || { log "LISTEN must be an IP address"; exit 1; }
+[[ $MAIL_DOMAIN =~ ^[A-Za-z0-9.-]+$ ]] || { log "MAIL_DOMAIN must be a domain name"; exit 1; }
+MAIL_DOMAIN=${MAIL_DOMAIN,,}
+
+# A missing secret is made here so that a plain `docker compose up` works; it is handed to
+# the owner of the folder (the app's user) and never printed.
+ensure_secret() {
+  local file=$1 tmp
+  [[ -s $file ]] && return 0
+  mkdir -p "$(dirname "$file")"
+  tmp=$(mktemp "$file.XXXXXX")
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$tmp"
+  chmod 0600 "$tmp"
+  chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
+  mv -f "$tmp" "$file"
+  log "generated $file"
+}
+
+# The secret is the file's first line, without its line ending.
+read_secret() {
+  local value=''
+  IFS= read -r value <"$1" || true
+  printf '%s' "${value%$'\r'}"
+}
+
+umask 077
+
+# TLS for Dovecot and (read-only) Postfix. Kept across restarts: only made when missing.
+if [[ ! -s $TLS/cert.pem || ! -s $TLS/key.pem ]]; then
+  log "making a self-signed certificate for localhost in $TLS"
+  tmp=$(mktemp -d "$TLS/.new.XXXXXX")
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+  chmod 0600 "$tmp/key.pem"
+  chmod 0644 "$tmp/cert.pem"
+  # Key first, so that a reader that sees the new cert also finds its key.
+  mv -f "$tmp/key.pem" "$TLS/key.pem"
+  mv -f "$tmp/cert.pem" "$TLS/cert.pem"
+  rmdir "$tmp"
+fi
+chmod 0755 "$TLS"
+
+# The probe user lives in a passdb of its own, rebuilt from its secret at every start, so
+# the app-owned users file never holds it. doveadm reads the password from stdin (twice, as
+# it asks to confirm it); setsid keeps it off any terminal.
+ensure_secret "$SECRETS/probe_password"
+probe_password=$(read_secret "$SECRETS/probe_password")
+[[ -n $probe_password ]] || { log "$SECRETS/probe_password is empty"; exit 1; }
+probe_hash=$(printf '%s\n%s\n' "$probe_password" "$probe_password" |
+  setsid -w doveadm -c /dev/null pw -s PBKDF2 2>/dev/null)
+unset probe_password
+[[ $probe_hash == '{PBKDF2}'* ]] || { log "could not hash the probe password"; exit 1; }
+install -d -m 0700 /etc/dovecot/private
+printf 'maildock-probe@%s:%s::::::\n' "$MAIL_DOMAIN" "$probe_hash" >"$PROBE_PASSDB.tmp"
+chmod 0600 "$PROBE_PASSDB.tmp"
+mv -f "$PROBE_PASSDB.tmp" "$PROBE_PASSDB"
+unset probe_hash
+
+# The users file is the app's; an empty one stands for "no users" so that lookups of
+# unknown names fail cleanly instead of logging errors about a missing file.
+if [[ ! -e $SECRETS/users ]]; then
+  : >"$SECRETS/users"
+  chmod 0600 "$SECRETS/users"
+  chown "$(stat -c %u:%g "$SECRETS")" "$SECRETS/users"
+fi
+
+# The mail volume may come fresh from Docker (root-owned).
+chown vmail:vmail /var/mail
+chmod 0770 /var/mail
+
+cat >/etc/dovecot/dovecot.conf.tmp <<CONF
+# Written by maildock-entrypoint at every start from the container's environment.
+protocols = imap pop3 lmtp
+listen = $LISTEN
+log_path = /dev/stderr
+login_greeting = Maildock ready.
+
+ssl = yes
+ssl_cert = <$TLS/cert.pem
+ssl_key = <$TLS/key.pem
+ssl_min_protocol = TLSv1.2
+# Passwords only inside TLS (STARTTLS or the TLS ports). Dovecot treats connections from
+# its own address (e.g. 127.0.0.1 with host networking) as secure too.
+disable_plaintext_auth = yes
+
+auth_mechanisms = plain login
+auth_username_format = %Lu
+# The auth process reads the users file, which the app owns (mode 0600): it runs as root.
+service auth {
+  user = root
+  # Postfix's SASL (smtpd_sasl_type = dovecot) over TCP.
+  inet_listener sasl-client {
+    port = $AUTH_PORT
+  }
+}
+passdb {
+  driver = passwd-file
+  args = $PROBE_PASSDB
+}
+# Written by the app; re-read whenever it changes, so users come and go without a restart.
+passdb {
+  driver = passwd-file
+  args = $SECRETS/users
+}
+# Static, but a user must exist in a passdb (LMTP refuses unknown recipients).
+userdb {
+  driver = static
+  args = uid=vmail gid=vmail home=/var/mail/%d/%n allow_all_users=no
+}
+
+mail_location = maildir:~/Maildir
+mailbox_list_index = yes
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    auto = subscribe
+    special_use = \Drafts
+  }
+  mailbox Sent {
+    auto = subscribe
+    special_use = \Sent
+  }
+  mailbox Trash {
+    auto = subscribe
+    special_use = \Trash
+  }
+  mailbox Junk {
+    auto = subscribe
+    special_use = \Junk
+  }
+  mailbox Archive {
+    auto = subscribe
+    special_use = \Archive
+  }
+}
+
+service imap-login {
+  inet_listener imap {
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    port = $IMAPS_PORT
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = $POP3_PORT
+  }
+  inet_listener pop3s {
+    port = $POP3S_PORT
+    ssl = yes
+  }
+}
+
+# Postfix delivers here (virtual_transport = lmtp:inet:…).
+service lmtp {
+  inet_listener lmtp {
+    port = $LMTP_PORT
+  }
+}
+postmaster_address = postmaster@$MAIL_DOMAIN
+recipient_delimiter = +
+CONF
+mv -f /etc/dovecot/dovecot.conf.tmp /etc/dovecot/dovecot.conf
+
+# A pid file left by a killed server in this container's own /run would stop the start.
+rm -f /run/dovecot/master.pid
+
+log "starting Dovecot on $LISTEN (IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, POP3 $POP3_PORT, POP3S $POP3S_PORT, LMTP $LMTP_PORT, auth $AUTH_PORT) for $MAIL_DOMAIN"
+exec dovecot -F -c /etc/dovecot/dovecot.conf

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Runs Redis for Maildock with a config written at start: the password goes into a 0600
+# file inside the container, never into argv or the logs.
+set -euo pipefail
+
+LISTEN=${LISTEN:-0.0.0.0}
+REDIS_PORT=${REDIS_PORT:-6379}
+SECRETS=/run/maildock
+secret_file=$SECRETS/password
+conf=/etc/redis/maildock.conf
+
+log() { echo "maildock-entrypoint: $*" >&2; }
+
+[[ $REDIS_PORT =~ ^[0-9]+$ ]] || { log "REDIS_PORT must be a number"; exit 1; }
+[[ $LISTEN =~ ^[0-9A-Fa-f.:*]+$ ]] || { log "LISTEN must be an IP address"; exit 1; }
+
+# A missing secret is made here so that a plain `docker compose up` works; it is handed to
+# the owner of the folder (the app's user) and never printed.
+ensure_secret() {
+  local file=$1 tmp
+  [[ -s $file ]] && return 0
+  mkdir -p "$(dirname "$file")"
+  tmp=$(mktemp "$file.XXXXXX")
+  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$tmp"
+  chmod 0600 "$tmp"
+  chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
+  mv -f "$tmp" "$file"
+  log "generated $file"
+}
+
+# The secret is the file's first line, without its line ending.
+read_secret() {
+  local value=''
+  IFS= read -r value <"$1" || true
+  printf '%s' "${value%$'\r'}"
+}
+
+umask 077
+ensure_secret "$secret_file"
+password=$(read_secret "$secret_file")
+[[ -n $password ]] || { log "$secret_file is empty"; exit 1; }
+# Redis config strings: double-quoted, with \ and " escaped.
+password=${password//\\/\\\\}
+password=${password//\"/\\\"}
+
+chown redis:redis /data
+install -d -o redis -g redis -m 0750 /etc/redis
+
+{
+  echo "# Written by maildock-entrypoint at every start."
+  echo "bind $LISTEN"
+  echo "port $REDIS_PORT"
+  echo "daemonize no"
+  echo "supervised no"
+  echo "logfile \"\""
+  echo "dir /data"
+  echo "appendonly yes"
+  echo "appendfsync everysec"
+  echo "requirepass \"$password\""
+} >"$conf.tmp"
+unset password
+chown redis:redis "$conf.tmp"
+chmod 0600 "$conf.tmp"
+mv -f "$conf.tmp" "$conf"
+
+log "starting Redis on $LISTEN:$REDIS_PORT"
+exec setpriv --reuid=redis --regid=redis --init-groups redis-server "$conf"

@@ -1,0 +1,323 @@
+// The bundled stack against a real Docker engine (scripts/docker.sh starts one): the images
+// built from stack/, all four services up and healthy with host networking on loopback
+// ports, mail sent with SASL through the stack's submission port arriving over IMAP and
+// synced by Maildock, health following a stopped Dovecot, `up` converging, `down` keeping
+// the mail, and the errors for a taken port and a missing Docker.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StackHealth } from '../../common/stack.js';
+import { pinnedTls } from '../../main/core/pinned-tls.js';
+import { freePort, sleep } from '../support/dovecot.js';
+import { runCli } from '../support/cli.js';
+import { openService, type TestService } from '../support/service.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const COMPOSE = path.join(ROOT, 'stack/compose.yml');
+const PROJECT = `mdtest${randomBytes(3).toString('hex')}`;
+const HEALTH_MS = 1000;
+
+let t: TestService;
+let ports: Record<string, number>;
+
+async function freePorts(names: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const n of names) {
+    let p = await freePort();
+    while (Object.values(out).includes(p)) p = await freePort();
+    out[n] = p;
+  }
+  return out;
+}
+
+async function failure(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; fields?: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    return (err as { data: { code: string; message: string; fields?: Record<string, unknown> } })
+      .data;
+  }
+  throw new Error('expected a failure');
+}
+
+/** What the server holds for a local mailbox, read over IMAPS with the pinned certificate. */
+async function inboxSubjects(address: string, password: string): Promise<string[]> {
+  const pem = t.svc.store.accounts.list().find((a) => a.email === address)!.imap.tlsCert!;
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: ports.imaps!,
+    secure: true,
+    tls: pinnedTls(pem),
+    auth: { user: address, pass: password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    await client.mailboxOpen('INBOX');
+    const subjects: string[] = [];
+    for await (const m of client.fetch('1:*', { envelope: true }))
+      subjects.push(m.envelope?.subject ?? '');
+    return subjects;
+  } catch (err) {
+    if (String((err as Error).message).includes('Invalid messageset')) return [];
+    throw err;
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+beforeAll(async () => {
+  t = await openService({ timeoutMs: 15_000 });
+  ports = await freePorts([
+    'postgres',
+    'redis',
+    'smtp',
+    'submission',
+    'imap',
+    'imaps',
+    'pop3',
+    'pop3s',
+    'lmtp',
+    'auth',
+  ]);
+  await t.call('stack.config', {
+    project: PROJECT,
+    network: 'host',
+    domain: 'maildock.test',
+    ports,
+    healthIntervalMs: HEALTH_MS,
+  });
+});
+
+afterAll(async () => {
+  if (!t) return;
+  await t.svc.invoke('stack.down', { volumes: true, confirm: true });
+  await t.close();
+});
+
+describe('the bundled stack on a real Docker engine', () => {
+  it('has a compose.yml that docker-compose itself accepts', () => {
+    const out = execFileSync('docker-compose', ['-f', COMPOSE, 'config', '--services'], {
+      env: { ...process.env, MAILDOCK_STACK_DIR: '/tmp/maildock-compose-check' },
+    }).toString();
+    expect(out.split('\n').filter(Boolean).sort()).toEqual([
+      'dovecot',
+      'postfix',
+      'postgres',
+      'redis',
+    ]);
+  });
+
+  it(
+    'goes from nothing to all four services healthy, seen by docker compose too',
+    async () => {
+      const steps: string[] = [];
+      const off = t.svc.on('stack.progress', (p) => steps.push(p.step));
+      const status = await t.call('stack.up', {});
+      off();
+      for (const s of status.services) {
+        expect(s.state, s.service).toBe('running');
+        expect(s.health, s.service).toBe('healthy');
+      }
+      expect(steps).toEqual(
+        expect.arrayContaining(['check', 'secrets', 'volumes', 'container', 'health', 'tls']),
+      );
+      const health = await t.call('stack.health', {});
+      expect(health.current.overall).toBe('healthy');
+      for (const s of health.current.services) {
+        expect(s.probes.length, s.service).toBeGreaterThan(0);
+        expect(
+          s.probes.every((p) => p.ok),
+          JSON.stringify(s.probes),
+        ).toBe(true);
+      }
+      const ps = execFileSync(
+        'docker-compose',
+        ['-p', PROJECT, '-f', COMPOSE, 'ps', '--services'],
+        {
+          env: { ...process.env, MAILDOCK_STACK_DIR: '/tmp/maildock-compose-check' },
+        },
+      ).toString();
+      expect(ps.split('\n').filter(Boolean).sort()).toEqual([
+        'dovecot',
+        'postfix',
+        'postgres',
+        'redis',
+      ]);
+    },
+    20 * 60_000,
+  );
+
+  it('delivers mail sent with SASL through submission to a local mailbox, and Maildock syncs it', async () => {
+    const alice = await t.call('stack.user.add', { name: 'alice', password: 'alice-password-1' });
+    const bob = await t.call('stack.user.add', { name: 'bob', password: 'bob-password-22' });
+    expect(alice.address).toBe('alice@maildock.test');
+    expect((await t.call('stack.user.list', {})).map((u) => u.address).sort()).toEqual([
+      'alice@maildock.test',
+      'bob@maildock.test',
+    ]);
+    // Maildock's own send: SMTP submission with STARTTLS (pinned) and AUTH as alice.
+    await t.call('outbox.send', {
+      accountId: alice.accountId,
+      to: [bob.address],
+      subject: 'Through the local stack',
+      text: 'Hello Bob, from the stack.',
+      delaySeconds: 0,
+    });
+    await t.call('sync.run', { accountId: alice.accountId });
+    expect((await t.call('outbox.list', {}))[0]!.state).toBe('sent');
+    let subjects: string[] = [];
+    for (let i = 0; i < 50 && !subjects.length; i++) {
+      subjects = await inboxSubjects(bob.address, 'bob-password-22');
+      if (!subjects.length) await sleep(200);
+    }
+    expect(subjects).toEqual(['Through the local stack']);
+    await t.call('sync.run', { accountId: bob.accountId });
+    const hits = await t.call('message.search', { query: 'subject:"local stack"' });
+    expect(hits.hits.map((h) => h.message.subject)).toEqual(['Through the local stack']);
+  }, 120_000);
+
+  it('shows Dovecot stopped as degraded, naming dovecot, within one probe interval, then healthy again', async () => {
+    const rounds: StackHealth[] = [];
+    const off = t.svc.on('stack.health', (h) => rounds.push(h));
+    await t.svc.monitorStack(HEALTH_MS);
+    try {
+      await t.call('stack.stop', { service: 'dovecot' });
+      const stoppedAt = Date.now();
+      const seen = () =>
+        rounds.find((r) => Date.parse(r.at) >= stoppedAt && r.overall === 'degraded');
+      while (!seen() && Date.now() - stoppedAt < 10_000) await sleep(50);
+      const degraded = seen();
+      expect(degraded, JSON.stringify(rounds.at(-1))).toBeDefined();
+      // A round starts within one interval of the stop, and reports what it found.
+      expect(Date.parse(degraded!.at) - stoppedAt).toBeLessThanOrEqual(HEALTH_MS + 100);
+      expect(degraded!.summary).toContain('dovecot');
+      expect(degraded!.services.find((s) => s.service === 'dovecot')!.state).toBe('stopped');
+      expect(
+        degraded!.services
+          .filter((s) => s.state === 'healthy')
+          .map((s) => s.service)
+          .sort(),
+      ).toEqual(['postfix', 'postgres', 'redis']);
+
+      await t.call('stack.start', { service: 'dovecot' });
+      const startedAt = Date.now();
+      const healthy = () =>
+        rounds.find((r) => Date.parse(r.at) >= startedAt && r.overall === 'healthy');
+      while (!healthy() && Date.now() - startedAt < 60_000) await sleep(100);
+      expect(healthy(), JSON.stringify(rounds.at(-1))).toBeDefined();
+    } finally {
+      off();
+      t.svc['stackMethods']?.monitor.stop();
+    }
+  }, 120_000);
+
+  it('changes nothing when up runs again', async () => {
+    const ids = () =>
+      execFileSync('docker', [
+        'ps',
+        '-q',
+        '--no-trunc',
+        '--filter',
+        `label=com.docker.compose.project=${PROJECT}`,
+      ])
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .sort();
+    const before = ids();
+    const started = (await t.call('stack.status', {})).services.map((s) => s.startedAt);
+    const steps: string[] = [];
+    const off = t.svc.on('stack.progress', (p) => steps.push(`${p.step}:${p.message}`));
+    await t.call('stack.up', {});
+    off();
+    expect(ids()).toEqual(before);
+    expect(before).toHaveLength(4);
+    expect((await t.call('stack.status', {})).services.map((s) => s.startedAt)).toEqual(started);
+    expect(steps.filter((s) => /^(build|container):/.test(s))).toEqual([]);
+  }, 120_000);
+
+  it('keeps the mail through down and up', async () => {
+    const down = await t.call('stack.down', {});
+    expect(down.removedContainers).toBe(4);
+    expect((await t.call('stack.status', {})).services.every((s) => s.state === 'missing')).toBe(
+      true,
+    );
+    expect((await t.call('stack.health', {})).current.overall).toBe('stopped');
+    await t.call('stack.up', {});
+    expect(await inboxSubjects('bob@maildock.test', 'bob-password-22')).toEqual([
+      'Through the local stack',
+    ]);
+  }, 300_000);
+
+  it('names the port that another program holds', async () => {
+    const other = await openService();
+    const blocker = net.createServer();
+    const taken = await freePort();
+    await new Promise<void>((r) => blocker.listen(taken, '127.0.0.1', r));
+    try {
+      const p = await freePorts([
+        'postgres',
+        'redis',
+        'smtp',
+        'submission',
+        'imap',
+        'imaps',
+        'pop3',
+        'pop3s',
+        'lmtp',
+        'auth',
+      ]);
+      await other.call('stack.config', {
+        project: `${PROJECT}x`,
+        network: 'host',
+        ports: { ...p, imaps: taken },
+      });
+      const err = await failure(other.call('stack.up', {}));
+      expect(err.code).toBe('PORT_IN_USE');
+      expect(err.message).toContain(String(taken));
+      expect(err.fields).toMatchObject({ port: taken, service: 'dovecot', setting: 'imaps' });
+      // Nothing was created for the refused stack.
+      expect(
+        execFileSync('docker', [
+          'ps',
+          '-aq',
+          '--filter',
+          `label=com.docker.compose.project=${PROJECT}x`,
+        ])
+          .toString()
+          .trim(),
+      ).toBe('');
+    } finally {
+      blocker.close();
+      await other.close();
+    }
+  });
+
+  it('says Docker is not running when its socket is missing, in the service and the CLI', async () => {
+    const other = await openService({
+      stack: { docker: { socketPath: '/nonexistent/docker.sock' } },
+    });
+    try {
+      const err = await failure(other.call('stack.status', {}));
+      expect(err.code).toBe('DOCKER_NOT_RUNNING');
+      expect(err.fields).toMatchObject({ socket: '/nonexistent/docker.sock' });
+      expect(String(err.fields?.hint)).toMatch(/start/i);
+      const health = await other.call('stack.health', {});
+      expect(health.current.overall).toBe('down');
+    } finally {
+      await other.close();
+    }
+    const cli = await runCli(['--data-dir', t.dataDir, '--json', 'stack', 'status'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      MAILDOCK_SECRET_KEY: t.secretKey,
+    });
+    expect(cli.code).toBe(1);
+    expect(JSON.parse(cli.stderr || cli.stdout).error.code).toBe('DOCKER_NOT_RUNNING');
+  });
+});

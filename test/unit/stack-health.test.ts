@@ -1,0 +1,160 @@
+// The stack's health model (what the tray will show), its files and Docker's log framing.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STACK_SERVICES, type ServiceHealth } from '../../common/stack.js';
+import { demux } from '../../main/core/stack/exec.js';
+import { dovecotPbkdf2, generatePassword, StackFiles } from '../../main/core/stack/files.js';
+import { overallHealth, serviceHealth } from '../../main/core/stack/health.js';
+
+const ok = { name: 'p', ok: true, latencyMs: 3 };
+const bad = {
+  name: 'IMAPS login + NOOP :1993',
+  ok: false,
+  latencyMs: 2000,
+  error: 'no answer within 2000 ms',
+};
+
+describe('service health', () => {
+  it('is healthy only when the container runs and every probe passes', () => {
+    expect(serviceHealth('redis', 'running', 'healthy', [ok]).state).toBe('healthy');
+    expect(serviceHealth('redis', 'running', 'healthy', [ok]).latencyMs).toBe(3);
+    const failing = serviceHealth('dovecot', 'running', 'healthy', [ok, bad]);
+    expect(failing.state).toBe('unhealthy');
+    expect(failing.problem).toBe(
+      'dovecot: IMAPS login + NOOP :1993 failed: no answer within 2000 ms',
+    );
+    expect(failing.latencyMs).toBe(2000);
+    expect(serviceHealth('dovecot', 'running', 'starting', [bad]).state).toBe('starting');
+    expect(serviceHealth('dovecot', 'exited', 'none', [])).toMatchObject({
+      state: 'stopped',
+      problem: 'dovecot is stopped',
+    });
+    expect(serviceHealth('postfix', 'restarting', 'unhealthy', [])).toMatchObject({
+      state: 'unhealthy',
+      problem: 'postfix keeps restarting',
+    });
+    expect(serviceHealth('postgres', 'missing', 'none', []).state).toBe('stopped');
+  });
+
+  const all = (f: (s: (typeof STACK_SERVICES)[number]) => ServiceHealth) => STACK_SERVICES.map(f);
+  it('makes the stack healthy, degraded naming the service, down or stopped', () => {
+    const healthy = all((s) => serviceHealth(s, 'running', 'healthy', [ok]));
+    expect(overallHealth(healthy)).toEqual({ overall: 'healthy', summary: 'All services healthy' });
+    const oneStopped = all((s) =>
+      s === 'dovecot'
+        ? serviceHealth(s, 'exited', 'none', [])
+        : serviceHealth(s, 'running', 'healthy', [ok]),
+    );
+    expect(overallHealth(oneStopped)).toEqual({
+      overall: 'degraded',
+      summary: 'dovecot is stopped',
+    });
+    const noneWorks = all((s) => serviceHealth(s, 'running', 'unhealthy', [bad]));
+    expect(overallHealth(noneWorks).overall).toBe('down');
+    expect(overallHealth(all((s) => serviceHealth(s, 'exited', 'none', []))).overall).toBe(
+      'stopped',
+    );
+    expect(overallHealth(all((s) => serviceHealth(s, 'missing', 'none', []))).overall).toBe(
+      'stopped',
+    );
+  });
+});
+
+describe('stack files', () => {
+  it('makes every secret once, mode 0600, in folders of 0700, one per service', () => {
+    const files = new StackFiles(mkdtempSync(join(tmpdir(), 'maildock-stackfiles-')));
+    files.ensureSecrets();
+    const first = files.secret('postgres');
+    expect(first).toMatch(/^[A-Za-z0-9]{32}$/);
+    files.ensureSecrets();
+    expect(files.secret('postgres')).toBe(first);
+    expect(files.secret('redis')).not.toBe(first);
+    for (const s of STACK_SERVICES)
+      expect(statSync(files.serviceDir(s)).mode & 0o777, s).toBe(0o700);
+    for (const f of [
+      'postgres/password',
+      'redis/password',
+      'dovecot/probe_password',
+      'dovecot/users',
+    ])
+      expect(statSync(join(files.secretsDir, f)).mode & 0o777, f).toBe(0o600);
+  });
+
+  it('keeps local mailboxes in a Dovecot passwd-file whose hashes Dovecot accepts', () => {
+    const files = new StackFiles(mkdtempSync(join(tmpdir(), 'maildock-stackfiles-')));
+    files.ensureSecrets();
+    files.setUser('ann@maildock.localhost', 'first password');
+    files.setUser('bob@maildock.localhost', 'bob secret');
+    files.setUser('ann@maildock.localhost', 'second password');
+    expect(files.users()).toEqual(['bob@maildock.localhost', 'ann@maildock.localhost']);
+    const text = readFileSync(join(files.serviceDir('dovecot'), 'users'), 'utf8');
+    expect(text).not.toContain('password');
+    const annHash = text
+      .split('\n')
+      .find((l) => l.startsWith('ann@'))!
+      .split(':')[1]!;
+    // The real Dovecot checks the hash: the right password passes, a wrong one does not.
+    expect(
+      execFileSync('doveadm', ['pw', '-t', annHash, '-p', 'second password']).toString(),
+    ).toMatch(/verified/);
+    expect(() =>
+      execFileSync('doveadm', ['pw', '-t', annHash, '-p', 'first password'], { stdio: 'pipe' }),
+    ).toThrow();
+    expect(files.removeUser('ann@maildock.localhost')).toBe(true);
+    expect(files.removeUser('ann@maildock.localhost')).toBe(false);
+    expect(files.users()).toEqual(['bob@maildock.localhost']);
+  });
+
+  it('hashes with a fresh salt each time and generates passwords from a safe alphabet', () => {
+    expect(dovecotPbkdf2('x')).not.toBe(dovecotPbkdf2('x'));
+    expect(dovecotPbkdf2('x', 'fixedsalt')).toBe(dovecotPbkdf2('x', 'fixedsalt'));
+    const many = new Set(Array.from({ length: 50 }, generatePassword));
+    expect(many.size).toBe(50);
+  });
+});
+
+describe("Docker's multiplexed log stream", () => {
+  const frame = (stream: 1 | 2, text: string) => {
+    const body = Buffer.from(text);
+    const head = Buffer.alloc(8);
+    head[0] = stream;
+    head.writeUInt32BE(body.length, 4);
+    return Buffer.concat([head, body]);
+  };
+  it('gives lines with their stream and time, joining lines split across frames', () => {
+    const buf = Buffer.concat([
+      frame(1, '2026-11-28T04:00:00.000000001Z started\n2026-11-28T04:00:00.5Z half'),
+      frame(2, '2026-11-28T04:00:01Z an error\n'),
+      frame(1, ' a line\n'),
+    ]);
+    expect(demux(buf, false)).toEqual([
+      { time: '2026-11-28T04:00:00.000000001Z', stream: 'stdout', text: 'started' },
+      { time: '2026-11-28T04:00:01Z', stream: 'stderr', text: 'an error' },
+      { time: '2026-11-28T04:00:00.5Z', stream: 'stdout', text: 'half a line' },
+    ]);
+  });
+});
+
+describe('Docker errors', () => {
+  const err = (code: string) => Object.assign(new Error(code), { code });
+  it('tells not installed, not running and no permission apart, each with a hint', async () => {
+    const { dockerError } = await import('../../main/core/stack/docker.js');
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = mkdtempSync(join(tmpdir(), 'maildock-nodocker-'));
+      expect(dockerError(err('ENOENT'), '/run/docker.sock').code).toBe('DOCKER_NOT_INSTALLED');
+    } finally {
+      process.env.PATH = path;
+    }
+    const notRunning = dockerError(err('ECONNREFUSED'), '/run/docker.sock');
+    expect(notRunning.code).toBe('DOCKER_NOT_RUNNING');
+    expect(notRunning.fields.hint).toMatch(/start/);
+    const denied = dockerError(err('EACCES'), '/run/docker.sock');
+    expect(denied.code).toBe('DOCKER_PERMISSION');
+    expect(denied.fields).toMatchObject({ socket: '/run/docker.sock' });
+    expect(denied.fields.hint).toMatch(/docker group/);
+  });
+});
