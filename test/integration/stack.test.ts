@@ -5,7 +5,9 @@
 // the mail, and the errors for a taken port and a missing Docker.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -320,4 +322,61 @@ describe('the bundled stack on a real Docker engine', () => {
     expect(cli.code).toBe(1);
     expect(JSON.parse(cli.stderr || cli.stdout).error.code).toBe('DOCKER_NOT_RUNNING');
   });
+});
+
+describe('a stack that cannot start says why', () => {
+  // A compose file of its own beside its images: one that fails to build, one that dies.
+  function brokenStack(dockerfile: string): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-broken-stack-'));
+    mkdirSync(path.join(dir, 'redis'));
+    writeFileSync(path.join(dir, 'redis', 'Dockerfile'), dockerfile);
+    writeFileSync(
+      path.join(dir, 'compose.yml'),
+      [
+        'services:',
+        '  redis:',
+        `    image: maildock-test/broken:\${MAILDOCK_STACK_TAG}`,
+        '    build: ./redis',
+        '    restart: unless-stopped',
+        '',
+      ].join('\n'),
+    );
+    return path.join(dir, 'compose.yml');
+  }
+
+  async function upWith(composeFile: string) {
+    const s = await openService({ stack: { composeFile } });
+    await s.call('stack.config', { project: `${PROJECT}b`, network: 'host' });
+    try {
+      return await failure(s.call('stack.up', {}));
+    } finally {
+      await s.svc.invoke('stack.down', { volumes: true, confirm: true });
+      await s.close();
+      const images = execFileSync('docker', ['images', '-q', 'maildock-test/broken'])
+        .toString()
+        .split('\n')
+        .filter(Boolean);
+      if (images.length) execFileSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore' });
+    }
+  }
+
+  it('names the build step that failed, with its output', async () => {
+    const err = await upWith(
+      brokenStack('FROM debian:bookworm-slim\nRUN echo the-step-said-this && exit 3\n'),
+    );
+    expect(err.code).toBe('STACK_BUILD_FAILED');
+    expect(String(err.fields?.step)).toContain('RUN echo the-step-said-this');
+    expect(String(err.fields?.output)).toContain('the-step-said-this');
+  }, 120_000);
+
+  it('says a container keeps restarting, with its last log lines', async () => {
+    const err = await upWith(
+      brokenStack(
+        'FROM debian:bookworm-slim\nENTRYPOINT ["sh", "-c", "echo cannot-open-my-data >&2; exit 1"]\n',
+      ),
+    );
+    expect(err.code).toBe('STACK_UNHEALTHY');
+    expect(err.message).toMatch(/redis (keeps restarting|exited)/);
+    expect(String(err.fields?.lastLog)).toContain('cannot-open-my-data');
+  }, 120_000);
 });

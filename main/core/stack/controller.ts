@@ -180,6 +180,7 @@ export class StackController {
             total: images.size,
           }),
       });
+      await pruneOlder(docker, image);
     }
 
     if (plan.network) await this.ensureNetwork(plan.network, plan.project);
@@ -306,9 +307,14 @@ export class StackController {
       }
       firstRestarts ??= info.RestartCount;
       const health = info.State.Health?.Status;
+      if (info.State.Running && health === 'healthy') return;
+      // Without a healthcheck, running means up for a while without a restart: a container
+      // that dies at once is running for an instant too.
       if (
         info.State.Running &&
-        (health === 'healthy' || (!info.State.Health && !s.create.Healthcheck))
+        !s.create.Healthcheck &&
+        info.RestartCount === firstRestarts &&
+        Date.now() - Date.parse(info.State.StartedAt) > 3000
       )
         return;
       const restarting = info.State.Restarting || info.RestartCount - firstRestarts >= 2;
@@ -492,6 +498,25 @@ async function stop(c: Docker.Container): Promise<void> {
     await c.stop({ t: 10 });
   } catch (err) {
     if (!isNotModified(err) && !isNotFound(err)) throw err;
+  }
+}
+
+/** Earlier builds of the stack's image (other tags, or untagged by a rebuild) that nothing uses any more. */
+async function pruneOlder(docker: Docker, image: string): Promise<void> {
+  const repo = image.slice(0, image.lastIndexOf(':'));
+  const current = await docker.getImage(image).inspect();
+  const label = [`${LABEL.maildock}=1`];
+  const older = [
+    ...(await docker.listImages({ filters: { reference: [repo], label } })),
+    ...(await docker.listImages({ filters: { dangling: ['true'], label } })),
+  ];
+  for (const old of older) {
+    if (old.Id === current.Id) continue;
+    // In use by a container, or a parent of another image: Docker refuses, and that is right.
+    await docker
+      .getImage(old.Id)
+      .remove()
+      .catch(() => undefined);
   }
 }
 

@@ -64,6 +64,8 @@ export async function buildImage(docker: Docker, opts: BuildOptions): Promise<vo
       dockerfile: opts.dockerfile,
       rm: true,
       forcerm: true,
+      // So that the controller can tell its own older builds from other images.
+      labels: { 'io.maildock.stack': '1' },
       ...(opts.networkMode ? { networkmode: opts.networkMode } : {}),
       ...(opts.noCache ? { nocache: true } : {}),
     },
