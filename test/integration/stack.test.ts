@@ -244,6 +244,55 @@ describe('the bundled stack on a real Docker engine', () => {
     expect(steps.filter((s) => /^(build|container):/.test(s))).toEqual([]);
   }, 120_000);
 
+  it('completes a half-created stack, touching only what is missing', async () => {
+    const ids = () =>
+      Object.fromEntries(
+        execFileSync('docker', [
+          'ps',
+          '-a',
+          '--no-trunc',
+          '--format',
+          '{{.Label "com.docker.compose.service"}} {{.ID}}',
+          '--filter',
+          `label=com.docker.compose.project=${PROJECT}`,
+        ])
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' ')),
+      );
+    const before = ids();
+    execFileSync('docker', ['rm', '-f', before.redis!]);
+    const status = await t.call('stack.up', {});
+    const after = ids();
+    expect(after.redis).toBeDefined();
+    expect(after.redis).not.toBe(before.redis);
+    for (const s of ['postgres', 'dovecot', 'postfix']) expect(after[s], s).toBe(before[s]);
+    expect(status.services.every((s) => s.health === 'healthy')).toBe(true);
+  }, 120_000);
+
+  it('answers on the command line: status, health and logs', async () => {
+    const env = { MAILDOCK_SECRET_KEY: t.secretKey };
+    const status = await runCli(['--data-dir', t.dataDir, '--json', 'stack', 'status'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).services.map((s: { state: string }) => s.state)).toEqual([
+      'running',
+      'running',
+      'running',
+      'running',
+    ]);
+    const health = await runCli(['--data-dir', t.dataDir, 'stack', 'health'], env);
+    expect(health.code, health.stderr).toBe(0);
+    expect(health.stdout).toMatch(/^HEALTHY: All services healthy/);
+    const logs = await runCli(
+      ['--data-dir', t.dataDir, 'stack', 'logs', 'dovecot', '--tail', '50'],
+      env,
+    );
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('dovecot | ');
+    expect(logs.stdout).toMatch(/Dovecot v2\.3/);
+  }, 60_000);
+
   it('keeps the mail through down and up', async () => {
     const down = await t.call('stack.down', {});
     expect(down.removedContainers).toBe(4);
