@@ -138,6 +138,24 @@ describe("Docker's multiplexed log stream", () => {
   });
 });
 
+describe('log times', () => {
+  it('sort as Docker means them, whatever the length of the fraction', async () => {
+    const { timeKey } = await import('../../main/core/stack/controller.js');
+    const times = [
+      '2026-11-28T04:00:00.51Z',
+      '2026-11-28T04:00:00.5Z',
+      '2026-11-28T04:00:01Z',
+      '2026-11-28T04:00:00.000000009Z',
+    ];
+    expect([...times].sort((a, b) => (timeKey(a) < timeKey(b) ? -1 : 1))).toEqual([
+      '2026-11-28T04:00:00.000000009Z',
+      '2026-11-28T04:00:00.5Z',
+      '2026-11-28T04:00:00.51Z',
+      '2026-11-28T04:00:01Z',
+    ]);
+  });
+});
+
 describe('Docker errors', () => {
   const err = (code: string) => Object.assign(new Error(code), { code });
   it('tells not installed, not running and no permission apart, each with a hint', async () => {

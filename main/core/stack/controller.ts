@@ -463,7 +463,9 @@ export class StackController {
       ...(since ? { since: Math.floor(since) } : {}),
     })) as unknown as Buffer;
     const lines = demux(raw, c.Config.Tty);
-    return opts.since ? lines.filter((l) => l.time > opts.since!) : lines;
+    if (!opts.since) return lines;
+    const after = timeKey(opts.since);
+    return lines.filter((l) => timeKey(l.time) > after);
   }
 
   /** Runs a fixed command in a service's container: for the stack's own tools, never a caller's. */
@@ -518,6 +520,12 @@ async function pruneOlder(docker: Docker, image: string): Promise<void> {
       .remove()
       .catch(() => undefined);
   }
+}
+
+/** Docker's RFC 3339 times trim trailing zeros of the fraction: padded, they sort as text. */
+export function timeKey(time: string): string {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(time);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${m[3]}` : time;
 }
 
 /** Null when the port can be bound on host; else the error that says why not. */
