@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'STACK_BUILD_FAILED',
   'STACK_UNHEALTHY',
   'STACK_NOT_RUNNING',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -113,4 +115,6 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   STACK_BUILD_FAILED: 'An image of the local mail stack could not be built.',
   STACK_UNHEALTHY: 'A service of the local mail stack does not start properly.',
   STACK_NOT_RUNNING: 'The local mail stack is not running.',
+  UNAUTHORIZED: 'Sign in first: open the link that `maildock serve` printed.',
+  FORBIDDEN: "That request did not come from Maildock's own page and was refused.",
 };

@@ -28,6 +28,7 @@ import {
 } from './output.js';
 import { safeFileName } from './files.js';
 import { call, CliFailure, int, lines, readStdin, show, withService } from './run.js';
+import { addServeCommand } from './serve.js';
 import { addStackCommands } from './stack.js';
 
 export function buildProgram(): Command {
@@ -590,6 +591,7 @@ export function buildProgram(): Command {
     );
 
   addStackCommands(program);
+  addServeCommand(program);
   return program;
 }
 

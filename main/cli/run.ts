@@ -7,7 +7,7 @@ import type { MethodName, MethodOutput } from '../../common/api.js';
 import { MaildockError, type ErrorData } from '../../common/errors.js';
 import { closeLogging, initLogging } from '../core/log.js';
 import { defaultDataDir } from '../core/paths.js';
-import { MaildockService } from '../core/service.js';
+import { MaildockService, type ServiceOptions } from '../core/service.js';
 import { printJson, stdio, type Out } from './output.js';
 
 export class CliFailure extends Error {
@@ -42,19 +42,24 @@ export async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+export const dataDirOf = (cmd: Command): string =>
+  cmd.optsWithGlobals<Globals>().dataDir ?? defaultDataDir();
+
 export async function withService<T>(
   cmd: Command,
   fn: (svc: MaildockService, out: Out) => Promise<T>,
+  options: Omit<ServiceOptions, 'dataDir'> = {},
 ): Promise<void> {
   const g = cmd.optsWithGlobals<Globals>();
   const out = stdio(!!g.json);
-  const dataDir = g.dataDir ?? defaultDataDir();
+  const dataDir = dataDirOf(cmd);
   await initLogging({
     dir: join(dataDir, 'logs'),
     level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
     pretty: !!g.verbose,
   });
   const svc = await MaildockService.open({
+    ...options,
     dataDir,
     ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
   });

@@ -136,6 +136,15 @@ export class MaildockService {
     return this.events.on(event, fn);
   }
 
+  /** For health checks: whether the store still answers a trivial query. */
+  healthy(): boolean {
+    try {
+      return this.store.db.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   private parser(): BodyParser {
     if (this.opts.parser) return this.opts.parser;
     this.pool ??= new MimePool();

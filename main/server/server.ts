@@ -1,0 +1,219 @@
+// Headless server mode: the contract over HTTP (`POST /api/<method>`), its events over a
+// WebSocket, the renderer as static files and `GET /health`. Built from an open service, so
+// tests run it in-process; `maildock serve` (main/cli/serve.ts) listens and handles signals.
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { isMethodName } from '../../common/api.js';
+import { getLogger } from '../core/log.js';
+import { installDir } from '../core/paths.js';
+import type { MaildockService, ServiceOptions } from '../core/service.js';
+import { isAuthorized, SESSION_COOKIE, sameToken, sessionCookieName } from './auth.js';
+import { registerEvents } from './events.js';
+import { refusal, SECURITY_HEADERS } from './guard.js';
+import { failure, statusFor } from './http-errors.js';
+
+/**
+ * How the service must be opened for the server: a remote caller may not name files on
+ * this machine as attachments (they would be read and mailed out).
+ */
+export const SERVER_SERVICE_OPTIONS = {
+  send: { fileAttachments: false },
+} as const satisfies Partial<ServiceOptions>;
+
+const MiB = 1024 * 1024;
+/**
+ * The contract carries attachments as base64 in the JSON body: a 64 MiB file is 85.3 MiB
+ * of base64, and 100 MiB leaves room for the message's text and the JSON around it.
+ */
+export const API_BODY_LIMIT = 100 * MiB;
+/** Everything else (there is nothing else that takes a body). */
+const OTHER_BODY_LIMIT = 64 * 1024;
+
+export interface ServerOptions {
+  /** The access token (auth.ts: loadOrCreateToken). */
+  token: string;
+  /** The built renderer (dist/renderer); when it has no index.html, / says it is not built. */
+  staticDir?: string | undefined;
+  /** Bound to loopback: answer only to loopback host names (guard.ts). */
+  loopbackOnly: boolean;
+}
+
+const log = getLogger('server');
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Maildock</title></head>
+<body>
+<h1>Maildock</h1>
+<p>The web interface is not built yet. This server answers the API
+(<code>POST /api/&lt;method&gt;</code>) and sends events on <code>/events</code>.</p>
+</body>
+</html>
+`;
+
+let version: string | undefined;
+export function packageVersion(): string {
+  version ??= (
+    JSON.parse(readFileSync(join(installDir(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  return version;
+}
+
+export async function buildServer(
+  service: MaildockService,
+  opts: ServerOptions,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false, // one line per request below, without query strings or bodies
+    bodyLimit: OTHER_BODY_LIMIT,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
+  const cookieName = () => sessionCookieName(port());
+
+  // First: the websocket plugin's own hooks must see refused upgrades too, to close them.
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 4096 }, // clients only listen
+    preClose(done) {
+      // 1001, "going away": the server is stopping; a client may reconnect later.
+      for (const client of this.websocketServer.clients) client.close(1001, 'server stopping');
+      this.websocketServer.close(() => done());
+    },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const why = refusal(req, opts);
+    if (why) return reply.code(statusFor('FORBIDDEN')).send(failure('FORBIDDEN', why));
+  });
+  // While stopping, requests still running answer with "Connection: close", so that their
+  // kept-alive connections do not hold close() open until the client drops them.
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    if (stopping) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    log.debug(
+      {
+        method: req.method,
+        path: req.url.split('?')[0], // a query may hold the token
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    let body;
+    if (status === 413) {
+      body = failure('TOO_LARGE', `The request is larger than ${API_BODY_LIMIT / MiB} MiB.`);
+    } else if (status >= 400 && status < 500) {
+      body = failure('INVALID_INPUT', clientError(err));
+    } else {
+      log.error({ err, path: req.url.split('?')[0] }, 'request failed');
+      body = failure('INTERNAL', 'Something went wrong inside Maildock.');
+    }
+    return reply.code(statusFor(body.error.code)).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const apiByGet = req.url.startsWith('/api/') && req.method !== 'POST';
+    return reply
+      .code(statusFor('NOT_FOUND'))
+      .send(
+        failure(
+          'NOT_FOUND',
+          apiByGet ? 'The API takes POST requests only.' : 'Nothing is served at this address.',
+        ),
+      );
+  });
+
+  // Everything that reads or changes mail: the token first, before any body is read.
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req, reply) => {
+      if (!isAuthorized(req, opts.token, cookieName())) {
+        return reply
+          .code(statusFor('UNAUTHORIZED'))
+          .send(
+            failure(
+              'UNAUTHORIZED',
+              'A valid access token is needed: open the link `maildock serve` printed, or send Authorization: Bearer <token>.',
+            ),
+          );
+      }
+    });
+    scope.post('/api/:method', { bodyLimit: API_BODY_LIMIT }, async (req, reply) => {
+      const { method } = req.params as { method: string };
+      reply.header('cache-control', 'no-store');
+      if (!isMethodName(method)) {
+        return reply
+          .code(statusFor('NOT_FOUND'))
+          .send(failure('NOT_FOUND', `There is no method ${method.slice(0, 100)}.`));
+      }
+      const result = await service.invoke(method, req.body);
+      return reply.code(result.ok ? 200 : statusFor(result.error.code)).send(result);
+    });
+    registerEvents(scope, service);
+  });
+
+  app.get('/health', async (_req, reply) => {
+    const healthy = service.healthy();
+    reply.header('cache-control', 'no-store');
+    return reply.code(healthy ? 200 : 503).send({
+      status: healthy ? 'healthy' : 'unhealthy',
+      service: 'maildock',
+      version: packageVersion(),
+      timestamp: new Date().toISOString(),
+    });
+  });
+
+  const staticDir = opts.staticDir;
+  const built = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
+  if (built) await app.register(fastifyStatic, { root: staticDir, index: false, wildcard: true });
+
+  // The sign-in link: the token becomes the session cookie, and leaves the address bar.
+  app.get('/', async (req, reply) => {
+    const { token } = req.query as { token?: unknown };
+    if (token !== undefined) {
+      if (typeof token !== 'string' || !sameToken(token, opts.token)) {
+        return reply
+          .code(statusFor('UNAUTHORIZED'))
+          .send(failure('UNAUTHORIZED', 'That sign-in link is not valid for this server.'));
+      }
+      reply.setCookie(cookieName(), opts.token, SESSION_COOKIE);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect('/', 303);
+    }
+    if (built) return reply.sendFile('index.html');
+    return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+  });
+
+  return app;
+}
+
+function clientError(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Send the input as JSON (Content-Type: application/json).';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is empty: send {} for a method without input.';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The body is not valid JSON.';
+    default:
+      if (/prototype/.test(err.message))
+        return 'The body may not hold __proto__ or prototype keys.';
+      return err instanceof SyntaxError ? 'The body is not valid JSON.' : err.message;
+  }
+}
