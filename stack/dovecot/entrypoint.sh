@@ -2,6 +2,8 @@
 # Runs Dovecot for Maildock: TLS material on the shared volume (made when missing), the
 # probe user's passdb, and one config rendered from the environment; then `dovecot -F`.
 set -euo pipefail
+# As PID 1, bash ignores signals it has no trap for: let `docker stop` end the setup too.
+trap 'exit 143' TERM INT
 
 LISTEN=${LISTEN:-0.0.0.0}
 MAIL_DOMAIN=${MAIL_DOMAIN:-maildock.localhost}
@@ -28,11 +30,13 @@ MAIL_DOMAIN=${MAIL_DOMAIN,,}
 # A missing secret is made here so that a plain `docker compose up` works; it is handed to
 # the owner of the folder (the app's user) and never printed.
 ensure_secret() {
-  local file=$1 tmp
+  local file=$1 tmp value
   [[ -s $file ]] && return 0
   mkdir -p "$(dirname "$file")"
   tmp=$(mktemp "$file.XXXXXX")
-  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$tmp"
+  value=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+  printf '%s' "${value:0:32}" >"$tmp"
+  unset value
   chmod 0600 "$tmp"
   chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
   mv -f "$tmp" "$file"

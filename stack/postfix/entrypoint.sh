@@ -2,6 +2,8 @@
 # Runs Postfix for Maildock: main.cf from the image plus the environment, master.cf with the
 # listeners on LISTEN, the queue volume made sound, then `postfix start-fg` as PID 1.
 set -euo pipefail
+# As PID 1, bash ignores signals it has no trap for: let `docker stop` end the setup too.
+trap 'exit 143' TERM INT
 
 LISTEN=${LISTEN:-0.0.0.0}
 MAIL_DOMAIN=${MAIL_DOMAIN:-maildock.localhost}
@@ -117,9 +119,21 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 MASTER
 
-# The queue volume may be fresh from Docker or from an older image: own and check it.
-postfix set-permissions >/dev/null 2>&1 || log "postfix set-permissions reported problems; postfix check follows"
-postfix check
+# The queue volume outlives the image: when its owners are not this image's postfix and
+# postdrop (a volume from another image), set them all again. That takes seconds, so only
+# then; `postfix start-fg` checks the queue and makes missing directories on every start.
+queue=/var/spool/postfix
+owners_ok=1
+for dir in active bounce corrupt defer deferred flush hold incoming private saved trace maildrop public; do
+  [[ ! -e $queue/$dir || $(stat -c %U "$queue/$dir") == postfix ]] || owners_ok=0
+done
+for dir in maildrop public; do
+  [[ ! -e $queue/$dir || $(stat -c %G "$queue/$dir") == postdrop ]] || owners_ok=0
+done
+if [[ $owners_ok == 0 ]]; then
+  log "setting the owners and modes of the mail queue"
+  postfix set-permissions >/dev/null
+fi
 
 log "starting Postfix on $LISTEN (SMTP $SMTP_PORT, submission $SUBMISSION_PORT) for $MAIL_DOMAIN; Dovecot at $DOVECOT_HOST (LMTP $LMTP_PORT, auth $AUTH_PORT)"
 exec postfix start-fg

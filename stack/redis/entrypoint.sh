@@ -2,6 +2,8 @@
 # Runs Redis for Maildock with a config written at start: the password goes into a 0600
 # file inside the container, never into argv or the logs.
 set -euo pipefail
+# As PID 1, bash ignores signals it has no trap for: let `docker stop` end the setup too.
+trap 'exit 143' TERM INT
 
 LISTEN=${LISTEN:-0.0.0.0}
 REDIS_PORT=${REDIS_PORT:-6379}
@@ -17,11 +19,13 @@ log() { echo "maildock-entrypoint: $*" >&2; }
 # A missing secret is made here so that a plain `docker compose up` works; it is handed to
 # the owner of the folder (the app's user) and never printed.
 ensure_secret() {
-  local file=$1 tmp
+  local file=$1 tmp value
   [[ -s $file ]] && return 0
   mkdir -p "$(dirname "$file")"
   tmp=$(mktemp "$file.XXXXXX")
-  head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$tmp"
+  value=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+  printf '%s' "${value:0:32}" >"$tmp"
+  unset value
   chmod 0600 "$tmp"
   chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
   mv -f "$tmp" "$file"
