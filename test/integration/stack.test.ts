@@ -13,6 +13,9 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackHealth } from '../../common/stack.js';
 import { pinnedTls } from '../../main/core/pinned-tls.js';
+import { pruneOlder } from '../../main/core/stack/controller.js';
+import { buildImage } from '../../main/core/stack/images.js';
+import Docker from 'dockerode';
 import { freePort, sleep } from '../support/dovecot.js';
 import { runCli } from '../support/cli.js';
 import { openService, type TestService } from '../support/service.js';
@@ -427,5 +430,53 @@ describe('a stack that cannot start says why', () => {
     expect(err.code).toBe('STACK_UNHEALTHY');
     expect(err.message).toMatch(/redis (keeps restarting|exited)/);
     expect(String(err.fields?.lastLog)).toContain('cannot-open-my-data');
+  }, 120_000);
+});
+
+describe("the stack's images", () => {
+  it('are pruned when a newer build replaces them, and only those Maildock built', async () => {
+    const docker = new Docker();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-prune-'));
+    const build = async (tag: string, line: string, ours: boolean) => {
+      mkdirSync(path.join(dir, tag));
+      writeFileSync(
+        path.join(dir, tag, 'Dockerfile'),
+        `FROM debian:bookworm-slim\nRUN echo ${line} > /built\n`,
+      );
+      if (ours)
+        await buildImage(docker, {
+          image: `maildock-test/prune:${tag}`,
+          context: path.join(dir, tag),
+          dockerfile: 'Dockerfile',
+          networkMode: 'host',
+        });
+      else
+        execFileSync('docker', [
+          'build',
+          '-q',
+          '--network',
+          'host',
+          '-t',
+          `maildock-test/prune:${tag}`,
+          path.join(dir, tag),
+        ]);
+    };
+    const tags = async () =>
+      (await docker.listImages({ filters: { reference: ['maildock-test/prune'] } }))
+        .flatMap((i) => i.RepoTags ?? [])
+        .sort();
+    try {
+      await build('old', randomBytes(4).toString('hex'), true);
+      await build('theirs', randomBytes(4).toString('hex'), false);
+      await build('new', randomBytes(4).toString('hex'), true);
+      await pruneOlder(docker, 'maildock-test/prune:new');
+      expect(await tags()).toEqual(['maildock-test/prune:new', 'maildock-test/prune:theirs']);
+    } finally {
+      for (const t of await tags())
+        await docker
+          .getImage(t)
+          .remove({ force: true })
+          .catch(() => undefined);
+    }
   }, 120_000);
 });

@@ -504,7 +504,7 @@ async function stop(c: Docker.Container): Promise<void> {
 }
 
 /** Earlier builds of the stack's image (other tags, or untagged by a rebuild) that nothing uses any more. */
-async function pruneOlder(docker: Docker, image: string): Promise<void> {
+export async function pruneOlder(docker: Docker, image: string): Promise<void> {
   const repo = image.slice(0, image.lastIndexOf(':'));
   const current = await docker.getImage(image).inspect();
   const label = [`${LABEL.maildock}=1`];
