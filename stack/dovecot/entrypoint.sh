@@ -17,7 +17,8 @@ SECRETS=/run/maildock
 TLS=/etc/maildock/tls
 PROBE_PASSDB=/etc/dovecot/private/probe.passwd
 
-log() { echo "maildock-entrypoint: $*" >&2; }
+# log, ensure_secret, read_secret
+. /usr/local/lib/maildock.sh
 
 # Values go into a config file: refuse anything that could break out of its line.
 for name in IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT LMTP_PORT AUTH_PORT; do
@@ -27,28 +28,7 @@ done
 [[ $MAIL_DOMAIN =~ ^[A-Za-z0-9.-]+$ ]] || { log "MAIL_DOMAIN must be a domain name"; exit 1; }
 MAIL_DOMAIN=${MAIL_DOMAIN,,}
 
-# A missing secret is made here so that a plain `docker compose up` works; it is handed to
-# the owner of the folder (the app's user) and never printed.
-ensure_secret() {
-  local file=$1 tmp value
-  [[ -s $file ]] && return 0
-  mkdir -p "$(dirname "$file")"
-  tmp=$(mktemp "$file.XXXXXX")
-  value=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
-  printf '%s' "${value:0:32}" >"$tmp"
-  unset value
-  chmod 0600 "$tmp"
-  chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
-  mv -f "$tmp" "$file"
-  log "generated $file"
-}
 
-# The secret is the file's first line, without its line ending.
-read_secret() {
-  local value=''
-  IFS= read -r value <"$1" || true
-  printf '%s' "${value%$'\r'}"
-}
 
 umask 077
 

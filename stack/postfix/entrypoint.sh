@@ -17,7 +17,8 @@ RELAY_PORT=${RELAY_PORT:-587}
 SECRETS=/run/maildock
 TLS=/etc/maildock/tls
 
-log() { echo "maildock-entrypoint: $*" >&2; }
+# log, ensure_secret, read_secret
+. /usr/local/lib/maildock.sh
 
 # Values go into Postfix's config: refuse anything that could change its meaning.
 for name in SMTP_PORT SUBMISSION_PORT LMTP_PORT AUTH_PORT RELAY_PORT; do

@@ -12,33 +12,13 @@ BIN=/usr/lib/postgresql/15/bin
 SECRETS=/run/maildock
 secret_file=$SECRETS/password
 
-log() { echo "maildock-entrypoint: $*" >&2; }
+# log, ensure_secret, read_secret
+. /usr/local/lib/maildock.sh
 
 [[ $PG_PORT =~ ^[0-9]+$ ]] || { log "PG_PORT must be a number"; exit 1; }
 [[ $LISTEN =~ ^[0-9A-Fa-f.:*]+$ ]] || { log "LISTEN must be an IP address"; exit 1; }
 
-# A missing secret is made here so that a plain `docker compose up` works; it is handed to
-# the owner of the folder (the app's user) and never printed.
-ensure_secret() {
-  local file=$1 tmp value
-  [[ -s $file ]] && return 0
-  mkdir -p "$(dirname "$file")"
-  tmp=$(mktemp "$file.XXXXXX")
-  value=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
-  printf '%s' "${value:0:32}" >"$tmp"
-  unset value
-  chmod 0600 "$tmp"
-  chown "$(stat -c %u:%g "$(dirname "$file")")" "$tmp"
-  mv -f "$tmp" "$file"
-  log "generated $file"
-}
 
-# The secret is the file's first line, without its line ending.
-read_secret() {
-  local value=''
-  IFS= read -r value <"$1" || true
-  printf '%s' "${value%$'\r'}"
-}
 
 umask 077
 ensure_secret "$secret_file"

@@ -1,8 +1,8 @@
 // stack/compose.yml as the controller reads it, and what it asks Docker for. The file under
 // test is the real one: a change to it that the controller would not apply fails here.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackSettingsSchema } from '../../common/stack.js';
 import {
@@ -84,7 +84,10 @@ describe('the stack plan from stack/compose.yml', () => {
       expect(s.create.Healthcheck?.Test?.length, s.service).toBeGreaterThan(0);
       expect(s.create.HostConfig?.RestartPolicy?.Name, s.service).toBe('unless-stopped');
       expect(s.image).toBe(`maildock/${s.service}:abc123`);
-      expect(s.build?.context).toMatch(new RegExp(`stack/${s.service}$`));
+      expect(s.build).toEqual({
+        context: path.dirname(COMPOSE_FILE),
+        dockerfile: `${s.service}/Dockerfile`,
+      });
     }
     expect(plan.volumes.map((v) => v.key).sort()).toEqual([
       'mail',
@@ -168,5 +171,22 @@ describe('the stack plan from stack/compose.yml', () => {
     expect(hash(a, 'dovecot')).toBe(hash(b, 'dovecot'));
     expect(hash(c, 'dovecot')).not.toBe(hash(a, 'dovecot'));
     expect(hash(c, 'postgres')).toBe(hash(a, 'postgres'));
+  });
+});
+
+describe('image tags', () => {
+  it('follow what the images are built from, not the secrets or docs beside it', async () => {
+    const { contextTag } = await import('../../main/core/stack/images.js');
+    const dir = mkdtempSync(join(tmpdir(), 'maildock-context-'));
+    writeFileSync(join(dir, '.dockerignore'), 'local\nREADME.md\n');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+    const first = contextTag([dir, dir]);
+    expect(contextTag([dir])).toBe(first);
+    mkdirSync(join(dir, 'local'));
+    writeFileSync(join(dir, 'local', 'password'), 'secret');
+    writeFileSync(join(dir, 'README.md'), 'docs');
+    expect(contextTag([dir])).toBe(first);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN true\n');
+    expect(contextTag([dir])).not.toBe(first);
   });
 });

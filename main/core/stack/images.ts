@@ -7,18 +7,35 @@ import type Docker from 'dockerode';
 import { MaildockError } from '../../../common/errors.js';
 import { isNotFound } from './docker.js';
 
-function files(dir: string, root = dir): string[] {
+function files(dir: string, root = dir, ignored = dockerignore(root)): string[] {
   return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !(dir === root && ignored.has(e.name)))
     .flatMap((e) =>
-      e.isDirectory() ? files(join(dir, e.name), root) : [relative(root, join(dir, e.name))],
+      e.isDirectory()
+        ? files(join(dir, e.name), root, ignored)
+        : [relative(root, join(dir, e.name))],
     )
     .sort();
+}
+
+/** .dockerignore as exact top-level names (all stack/ needs): kept out of context and tag. */
+function dockerignore(root: string): Set<string> {
+  try {
+    return new Set(
+      readFileSync(join(root, '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    );
+  } catch {
+    return new Set();
+  }
 }
 
 /** One tag for the stack's images: 12 hex digits of every build file's path, mode and bytes. */
 export function contextTag(contexts: string[]): string {
   const h = createHash('sha256');
-  for (const dir of [...contexts].sort())
+  for (const dir of [...new Set(contexts)].sort())
     for (const f of files(dir)) {
       const full = join(dir, f);
       h.update(`${relative(join(dir, '..'), full)}\0${statSync(full).mode & 0o111 ? 'x' : '-'}\0`);
