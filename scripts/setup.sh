@@ -8,8 +8,9 @@ want=(ca-certificates openssl)
 # Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances.
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch)
 # The bundled stack's tests need a Docker engine, compose to check the file, and debootstrap
-# to make the base image where no registry is reachable (scripts/docker.sh).
-[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap)
+# to make the base image where no registry is reachable (scripts/docker.sh); the renderer's
+# end-to-end tests drive Debian's Chromium (no browser download).
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap chromium)
 command -v node >/dev/null || want+=(nodejs npm)
 
 missing=()
@@ -31,9 +32,9 @@ if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v postfix >/dev/null 2>&1; th
   if [ -f /etc/postfix/main.cf ] && $sudo postfix status >/dev/null 2>&1; then $sudo postfix stop >/dev/null 2>&1 || true; fi
 fi
 
-major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$major" -lt 20 ]; then
-  echo "Maildock needs Node.js 20 or newer (found $(node --version))." >&2
+# Vite (the renderer's build) needs 20.19 or 22.12.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "Maildock needs Node.js 20.19 or newer (22.12 or newer on 22; found $(node --version))." >&2
   exit 1
 fi
 

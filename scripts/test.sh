@@ -16,6 +16,7 @@ bash scripts/docker.sh
 npx eslint .
 npx prettier --check . >/dev/null
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p renderer/tsconfig.json --noEmit
 results=$(mktemp)
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?

@@ -48,8 +48,11 @@ export function refusal(req: FastifyRequest, opts: GuardOptions): string | null 
  * header) never pass their preflight.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  // Scripts, connections, frames and fonts: the app's own only. Images and inline styles
+  // wider, for the reader's sandboxed frame, which inherits this policy: its own stricter
+  // policy (renderer/src/mail/frame-doc.ts) blocks remote images until the user asks.
   'content-security-policy':
-    "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; img-src 'self' data: http: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

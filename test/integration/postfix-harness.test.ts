@@ -395,10 +395,14 @@ describe('private Postfix delivering into a private Dovecot', () => {
         raw: m.raw,
       });
       expect(r.data?.code).toBe(250);
-      expect(
-        // qmgr tries LMTP, then defers; on a loaded 2-core machine that took over 10 s once.
-        await waitFor(async () => (await postfix.queue())[0]?.queueName === 'deferred', 30_000),
-      ).toBe(true);
+      // qmgr tries LMTP, then defers; on a loaded 2-core machine that took over 10 s once.
+      const deferred = await waitFor(
+        async () => (await postfix.queue())[0]?.queueName === 'deferred',
+        30_000,
+      );
+      expect(deferred, `${JSON.stringify(await postfix.queue())}\n${postfix.logTail(40)}`).toBe(
+        true,
+      );
       const [queued] = await postfix.queue();
       expect(queued?.recipients[0]?.address).toBe(`bob@${DOMAIN}`);
       expect(queued?.recipients[0]?.delayReason).toMatch(/\b4\d\d\b/);

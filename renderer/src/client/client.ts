@@ -1,0 +1,93 @@
+// The typed client, made mechanically from the contract's tables: one `call` for every
+// method and one `on` for every event, over whichever transport exists. Inputs are parsed
+// before they leave and outputs are checked against the contract's output schemas when
+// they come back, so the UI only ever sees values of the declared types.
+import { z } from 'zod';
+import {
+  events,
+  methods,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../../../common/api.js';
+import { errorDataSchema, type ErrorData } from '../../../common/errors.js';
+import type { Transport, TransportKind } from './transport.js';
+
+/** A failed call: the contract's error data, intact across the transport. */
+export class ClientError extends Error {
+  constructor(readonly data: ErrorData) {
+    super(data.message);
+    this.name = 'ClientError';
+  }
+}
+
+/** Any thrown value as the contract's error data. */
+export function errorDataOf(err: unknown): ErrorData {
+  if (err instanceof ClientError) return err.data;
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+export interface MaildockClient {
+  readonly transport: TransportKind;
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void;
+}
+
+const envelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorDataSchema }),
+]);
+
+const issueText = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+    .join('; ');
+
+export function createClient(transport: Transport): MaildockClient {
+  return {
+    transport: transport.kind,
+
+    async call(method, input) {
+      const schemas = methods[method] as { input: z.ZodType; output: z.ZodType };
+      const parsedInput = schemas.input.safeParse(input);
+      if (!parsedInput.success) {
+        throw new ClientError({
+          code: 'INVALID_INPUT',
+          message: issueText(parsedInput.error),
+          fields: { method },
+        });
+      }
+      const envelope = envelopeSchema.safeParse(await transport.invoke(method, parsedInput.data));
+      if (!envelope.success) {
+        throw new ClientError({
+          code: 'PROTOCOL_ERROR',
+          message: `The answer to ${method} is not a result envelope.`,
+          fields: { method },
+        });
+      }
+      if (!envelope.data.ok) throw new ClientError(envelope.data.error);
+      const output = schemas.output.safeParse(envelope.data.value);
+      if (!output.success) {
+        throw new ClientError({
+          code: 'PROTOCOL_ERROR',
+          message: `The answer to ${method} does not match the contract: ${issueText(output.error)}`,
+          fields: { method },
+        });
+      }
+      return output.data as MethodOutput<typeof method>;
+    },
+
+    on(event, fn) {
+      const schema = events[event] as z.ZodType;
+      return transport.on(event, (payload) => {
+        const parsed = schema.safeParse(payload);
+        // An event that does not fit is dropped: the UI re-reads through the API anyway.
+        if (parsed.success) fn(parsed.data as EventPayload<typeof event>);
+        else console.warn(`maildock: dropped a malformed ${event} event`);
+      });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Accounts and their folders with unread counts, read again when new mail arrives or a
+// sync ends (events are hints: the numbers always come from the API).
+import { useCallback, useEffect, useState } from 'react';
+import type { ErrorData } from '../../../common/errors.js';
+import type { Account, Mailbox } from '../../../common/types.js';
+import { errorDataOf, type MaildockClient } from '../client/client.js';
+
+export interface Folders {
+  accounts: Account[];
+  mailboxes: Mailbox[];
+  loaded: boolean;
+  error: ErrorData | null;
+  reload(): void;
+}
+
+export function useFolders(client: MaildockClient): Folders {
+  const [data, setData] = useState<{ accounts: Account[]; mailboxes: Mailbox[] } | null>(null);
+  const [error, setError] = useState<ErrorData | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([client.call('account.list', {}), client.call('mailbox.list', {})])
+      .then(([accounts, mailboxes]) => {
+        if (!live) return;
+        setData({ accounts, mailboxes });
+        setError(null);
+      })
+      .catch((err: unknown) => live && setError(errorDataOf(err)));
+    return () => {
+      live = false;
+    };
+  }, [client, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  useEffect(() => {
+    const offs = [
+      client.on('mail.new', reload),
+      client.on('sync.progress', (p) => p.phase === 'done' && reload()),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client, reload]);
+
+  return {
+    accounts: data?.accounts ?? [],
+    mailboxes: data?.mailboxes ?? [],
+    loaded: data !== null,
+    error,
+    reload,
+  };
+}

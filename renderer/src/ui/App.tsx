@@ -1,0 +1,138 @@
+// The app: three panes over the contract's client. Which list is shown (a folder, the
+// unified Inbox, a search), what is selected and what the keyboard does live here; the
+// panes only display.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Mailbox } from '../../../common/types.js';
+import { useClient } from '../client/context.js';
+import {
+  emptySelection,
+  select,
+  single,
+  step,
+  type ClickMode,
+  type Selection,
+} from '../state/selection.js';
+import { useFolders } from '../state/use-folders.js';
+import { useKeys } from '../state/use-keys.js';
+import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js';
+import { ListPane } from './ListPane.js';
+import { Panes } from './Panes.js';
+import { Reader } from './Reader.js';
+import { SearchBox } from './SearchBox.js';
+import { Sidebar } from './Sidebar.js';
+import { EmptyState, ErrorState, Loading } from './States.js';
+import { SyncStatus } from './SyncStatus.js';
+import { ThemeSwitch } from './ThemeSwitch.js';
+
+function titleOf(source: ListSource | null, mailboxes: Mailbox[]): string {
+  if (!source) return 'Messages';
+  if (source.kind === 'search') return `Search: ${source.query}`;
+  if (source.kind === 'unified') return 'All inboxes';
+  const m = mailboxes.find((x) => x.id === source.mailboxId);
+  return m ? (m.role === 'inbox' ? 'Inbox' : m.name) : 'Messages';
+}
+
+export function App() {
+  const client = useClient();
+  const folders = useFolders(client);
+  const [folder, setFolder] = useState<ListSource | null>(null);
+  const [query, setQuery] = useState<string | null>(null);
+  const source: ListSource | null = query !== null ? { kind: 'search', query } : folder;
+  const list = useMessageList(client, source);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const reader = useRef<HTMLDivElement>(null);
+
+  // The unified Inbox until the user picks something else.
+  useEffect(() => {
+    if (folder || !folders.loaded) return;
+    const inboxes = folders.mailboxes.filter((m) => m.role === 'inbox').map((m) => m.id);
+    if (inboxes.length) setFolder({ kind: 'unified', mailboxIds: inboxes });
+    else if (folders.mailboxes[0])
+      setFolder({ kind: 'mailbox', mailboxId: folders.mailboxes[0].id });
+  }, [folder, folders.loaded, folders.mailboxes]);
+
+  const key = source ? sourceKey(source) : '';
+  useEffect(() => setSelection(emptySelection), [key]);
+
+  const { reload } = list;
+  useEffect(() => client.on('mail.new', () => query === null && reload()), [client, query, reload]);
+
+  const order = useMemo(() => list.items.map((i) => i.message.id), [list.items]);
+  const onPick = useCallback(
+    (id: number, mode: ClickMode) => setSelection((s) => select(s, id, mode, order)),
+    [order],
+  );
+  const onOpen = useCallback((id: number) => {
+    setSelection((s) => (s.ids.has(id) && s.ids.size === 1 ? s : select(s, id, 'single', [])));
+    reader.current?.focus();
+  }, []);
+
+  useKeys({
+    next: () => setSelection((s) => step(s, 1, order)),
+    previous: () => setSelection((s) => step(s, -1, order)),
+    open: () => {
+      if (selection.cursor !== null) onOpen(selection.cursor);
+    },
+    search: () => searchInput.current?.focus(),
+  });
+
+  let main;
+  if (folders.error) {
+    main = <ErrorState error={folders.error} onRetry={folders.reload} />;
+  } else if (!folders.loaded) {
+    main = <Loading what="Opening your mail…" />;
+  } else if (folders.accounts.length === 0) {
+    main = (
+      <EmptyState title="No accounts yet.">
+        <p>
+          Add one with <code>maildock account add</code>, then sync it.
+        </p>
+      </EmptyState>
+    );
+  } else {
+    main = (
+      <Panes
+        folders={
+          <Sidebar
+            accounts={folders.accounts}
+            mailboxes={folders.mailboxes}
+            source={query === null ? folder : null}
+            onSelect={(s) => {
+              setQuery(null);
+              setFolder(s);
+            }}
+          />
+        }
+        list={
+          <ListPane
+            title={titleOf(source, folders.mailboxes)}
+            source={source}
+            list={list}
+            selection={selection}
+            onPick={onPick}
+            onOpen={onOpen}
+          />
+        }
+        reader={<Reader id={single(selection)} selected={selection.ids.size} readerRef={reader} />}
+      />
+    );
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Maildock</span>
+        <SearchBox
+          inputRef={searchInput}
+          active={query}
+          onSearch={setQuery}
+          onClear={() => setQuery(null)}
+        />
+        <SyncStatus />
+        <ThemeSwitch />
+      </header>
+      <main className="main">{main}</main>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// An HTML message: sanitized, then shown in a sandboxed frame (no scripts, forms, popups or
+// navigation of the app) with its own CSP. Remote content stays out until the user loads
+// it for this message; links open outside the app after the user saw their real target.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Attachment } from '../../../common/types.js';
+import { useClient } from '../client/context.js';
+import { applyCidImages, useCidImages } from '../mail/cid-images.js';
+import { FRAME_BASE_CSS, FRAME_SANDBOX, frameDocument } from '../mail/frame-doc.js';
+import { openExternal } from '../mail/links.js';
+import { createMailSanitizer, type MailSanitizer } from '../mail/sanitize.js';
+
+let sanitizer: MailSanitizer | undefined;
+const sanitize: MailSanitizer = (html, opts) =>
+  (sanitizer ??= createMailSanitizer(window))(html, opts);
+
+type LinkLike = { getAttribute(name: string): string | null };
+type Closest = { closest?(selector: string): LinkLike | null };
+
+/** Wires the frame's document from outside: look, link clicks, and the app's keys. */
+function wire(frame: HTMLIFrameElement): Document | null {
+  const doc = frame.contentDocument;
+  const win = frame.contentWindow as (Window & typeof globalThis) | null;
+  if (!doc || !win) return null;
+  const sheet = new win.CSSStyleSheet();
+  sheet.replaceSync(FRAME_BASE_CSS);
+  doc.adoptedStyleSheets = [sheet];
+  const onLink = (e: MouseEvent) => {
+    const a = (e.target as Closest | null)?.closest?.('a[href], area[href]');
+    if (!a) return;
+    e.preventDefault();
+    openExternal(a.getAttribute('href') ?? '');
+  };
+  doc.addEventListener('click', onLink);
+  doc.addEventListener('auxclick', onLink);
+  // Keys pressed while the message has focus still drive the app (j/k, /).
+  doc.addEventListener('keydown', (e) => {
+    window.dispatchEvent(
+      new KeyboardEvent('keydown', {
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        shiftKey: e.shiftKey,
+      }),
+    );
+  });
+  return doc;
+}
+
+export function HtmlBody(props: { html: string; attachments: readonly Attachment[] }) {
+  const client = useClient();
+  const [allowRemote, setAllowRemote] = useState(false);
+  const mail = useMemo(() => sanitize(props.html, { allowRemote }), [props.html, allowRemote]);
+  const srcDoc = useMemo(() => frameDocument(mail.html, allowRemote), [mail.html, allowRemote]);
+  const images = useCidImages(client, mail.cids, props.attachments);
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [doc, setDoc] = useState<Document | null>(null);
+
+  useEffect(() => {
+    if (doc) applyCidImages(doc, images);
+  }, [doc, images]);
+
+  return (
+    <div className="html-body">
+      {mail.remoteBlocked > 0 && !allowRemote ? (
+        <div className="remote-bar" role="status">
+          <span>
+            Remote content was blocked to protect your privacy ({mail.remoteBlocked}{' '}
+            {mail.remoteBlocked === 1 ? 'item' : 'items'}).
+          </span>
+          <button type="button" onClick={() => setAllowRemote(true)}>
+            Load images
+          </button>
+        </div>
+      ) : null}
+      {mail.trackersRemoved > 0 ? (
+        <p className="tracker-note">
+          {mail.trackersRemoved} tracking {mail.trackersRemoved === 1 ? 'pixel' : 'pixels'} removed.
+        </p>
+      ) : null}
+      <iframe
+        ref={frame}
+        className="mail-frame"
+        title="Message body"
+        sandbox={FRAME_SANDBOX}
+        referrerPolicy="no-referrer"
+        srcDoc={srcDoc}
+        onLoad={() => setDoc(frame.current ? wire(frame.current) : null)}
+      />
+    </div>
+  );
+}

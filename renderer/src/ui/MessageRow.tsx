@@ -1,0 +1,70 @@
+// One row of the message list: sender, date, subject, snippet (or the search snippet with
+// its matches highlighted), and the unread, flag and attachment marks.
+import { memo } from 'react';
+import { senders, shortDate } from '../format.js';
+import type { ListItem } from '../state/pager.js';
+import type { ClickMode } from '../state/selection.js';
+import { clickMode } from '../state/selection.js';
+import { highlightRuns } from './highlight.js';
+
+export const ROW_HEIGHT = 76;
+
+export const MessageRow = memo(function MessageRow(props: {
+  item: ListItem;
+  top: number;
+  selected: boolean;
+  cursor: boolean;
+  onPick(id: number, mode: ClickMode): void;
+  onOpen(id: number): void;
+}) {
+  const { message, hit } = props.item;
+  const unread = !message.flags.includes('\\Seen');
+  const flagged = message.flags.includes('\\Flagged');
+  const classes = [
+    'row',
+    unread && 'unread',
+    props.selected && 'selected',
+    props.cursor && 'cursor',
+  ];
+  return (
+    <div
+      role="option"
+      aria-selected={props.selected}
+      id={`message-${message.id}`}
+      data-id={message.id}
+      className={classes.filter(Boolean).join(' ')}
+      // Positioned through the CSSOM (allowed by the CSP), never a style attribute in markup.
+      style={{ transform: `translateY(${props.top}px)` }}
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault(); // no text selection on Shift-click
+      }}
+      onClick={(e) => props.onPick(message.id, clickMode(e))}
+      onDoubleClick={() => props.onOpen(message.id)}
+    >
+      <div className="row-line">
+        <span className="row-marks">
+          <span
+            className={unread ? 'mark-unread' : 'mark-none'}
+            aria-label={unread ? 'Unread' : undefined}
+          />
+        </span>
+        <span className="row-from">{senders(message.from)}</span>
+        {message.hasAttachments ? (
+          <span className="mark-attachment" aria-label="Has attachments" title="Attachments" />
+        ) : null}
+        {flagged ? <span className="mark-flag" aria-label="Flagged" title="Flagged" /> : null}
+        <time className="row-date" dateTime={message.date}>
+          {shortDate(message.date)}
+        </time>
+      </div>
+      <div className="row-subject">{message.subject || '(no subject)'}</div>
+      <div className="row-snippet">
+        {hit
+          ? highlightRuns(hit.snippet, hit.highlights).map((r, i) =>
+              r.hit ? <mark key={i}>{r.text}</mark> : <span key={i}>{r.text}</span>,
+            )
+          : message.snippet}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,91 @@
+// The reader: the selected message's headers, attachments and body (HTML in the sandboxed
+// frame, else the plain text), or a word on why there is nothing to show.
+import type { Ref } from 'react';
+import type { MessageDetail } from '../../../common/types.js';
+import { useClient } from '../client/context.js';
+import { addressFull, longDate } from '../format.js';
+import { useMessage } from '../state/use-message.js';
+import { Attachments } from './Attachments.js';
+import { HtmlBody } from './HtmlBody.js';
+import { PlainBody } from './PlainBody.js';
+import { EmptyState, ErrorState, Loading } from './States.js';
+
+function Headers(props: { detail: MessageDetail }) {
+  const m = props.detail.message;
+  const rows: [string, string][] = [
+    ['From', m.from.map(addressFull).join(', ')],
+    ['To', m.to.map(addressFull).join(', ')],
+    ...(m.cc.length ? ([['Cc', m.cc.map(addressFull).join(', ')]] as [string, string][]) : []),
+    ['Date', longDate(m.date)],
+  ];
+  return (
+    <header className="reader-head">
+      <h1 className="reader-subject">{m.subject || '(no subject)'}</h1>
+      <dl className="reader-headers">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </header>
+  );
+}
+
+function Body(props: { detail: MessageDetail }) {
+  const { detail } = props;
+  if (detail.html) {
+    return <HtmlBody key={detail.message.id} html={detail.html} attachments={detail.attachments} />;
+  }
+  if (detail.text) return <PlainBody text={detail.text} />;
+  if (detail.message.bodyState === 'pending') {
+    return <EmptyState title="The text of this message has not been downloaded yet." />;
+  }
+  return <EmptyState title="This message has no text." />;
+}
+
+export function Reader(props: {
+  id: number | null;
+  selected: number;
+  readerRef: Ref<HTMLDivElement>;
+}) {
+  const client = useClient();
+  const { detail, error, loading, reload } = useMessage(client, props.id);
+  let content;
+  if (props.id === null) {
+    content =
+      props.selected > 1 ? (
+        <EmptyState title={`${props.selected} messages selected`} />
+      ) : (
+        <EmptyState title="No message selected">
+          <p>
+            <kbd>j</kbd> and <kbd>k</kbd> move through the list, <kbd>Enter</kbd> opens,{' '}
+            <kbd>/</kbd> searches.
+          </p>
+        </EmptyState>
+      );
+  } else if (error) {
+    content = <ErrorState error={error} onRetry={reload} />;
+  } else if (loading || !detail) {
+    content = <Loading what="Opening the message…" />;
+  } else {
+    content = (
+      <article className="reader-message" aria-label={detail.message.subject || 'Message'}>
+        <Headers detail={detail} />
+        {detail.parseError ? (
+          <p className="parse-error" role="status">
+            Part of this message could not be read: {detail.parseError}
+          </p>
+        ) : null}
+        <Attachments attachments={detail.attachments} />
+        <Body detail={detail} />
+      </article>
+    );
+  }
+  return (
+    <div className="reader" ref={props.readerRef} tabIndex={-1}>
+      {content}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+// Empty and error states: every pane says what is going on instead of going blank, and
+// errors read as the sentence of their code (ERROR_TEXT) with the details below it.
+import type { ReactNode } from 'react';
+import { ERROR_TEXT, type ErrorData } from '../../../common/errors.js';
+
+export function EmptyState(props: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty" role="status">
+      <p className="state-title">{props.title}</p>
+      {props.children ? <div className="state-body">{props.children}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorState(props: { error: ErrorData; onRetry?: (() => void) | undefined }) {
+  const { error } = props;
+  return (
+    <div className="state state-error" role="alert">
+      <p className="state-title">{ERROR_TEXT[error.code] ?? ERROR_TEXT.INTERNAL}</p>
+      {error.message && error.message !== ERROR_TEXT[error.code] ? (
+        <p className="state-detail">{error.message}</p>
+      ) : null}
+      {props.onRetry ? (
+        <button type="button" onClick={props.onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Loading(props: { what: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {props.what}
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+// Builds the renderer into dist/renderer, where `maildock serve` (and later the Electron
+// window) loads it from. The output must run under the server's CSP (`default-src 'self'`):
+// no inline scripts or styles, and no assets inlined as data: URLs.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    // Every supported browser and Electron has modulepreload; the polyfill is dead weight.
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+  },
+});

