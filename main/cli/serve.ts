@@ -28,74 +28,96 @@ export function addServeCommand(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', int('--port'), 8600)
     .option('--allow-remote', 'allow listening on an address other machines can reach')
-    .action(async (o: { host: string; port: number; allowRemote?: boolean }, cmd: Command) => {
-      if (o.port < 0 || o.port > 65535) {
-        cmd.error('error: --port must be between 0 and 65535.', {
-          exitCode: 2,
-          code: 'commander.invalidArgument',
-        });
-      }
-      const loopback = isLoopbackHost(o.host);
-      if (!loopback && !o.allowRemote) {
-        cmd.error(
-          `error: ${o.host} is not a loopback address: other machines could reach the server. ` +
-            'Add --allow-remote to do that on purpose, or use --host 127.0.0.1.',
-          { exitCode: 2, code: 'commander.remoteNotAllowed' },
-        );
-      }
-      if (!loopback) {
-        process.stderr.write(
-          `Warning: listening on ${o.host}: anyone who can reach this port can try to sign in, ` +
-            'and plain HTTP carries the token unencrypted. Put a TLS proxy in front of it.\n',
-        );
-      }
-      await withService(
-        cmd,
-        async (svc, out) => {
-          const token = await loadOrCreateToken(dataDirOf(cmd));
-          const app = await buildServer(svc, {
-            token,
-            staticDir: join(installDir(), 'dist', 'renderer'),
-            loopbackOnly: loopback,
-          });
-          try {
-            await app.listen({ host: o.host, port: o.port });
-          } catch (err) {
-            await app.close();
-            const code = (err as { code?: string }).code;
-            if (code === 'EADDRINUSE') {
-              throw new MaildockError(
-                'PORT_IN_USE',
-                `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
-                { port: o.port },
-              );
-            }
-            throw err;
-          }
-          const { port } = app.server.address() as AddressInfo;
-          const url = `http://${urlHost(o.host)}:${port}/`;
-          const signIn = `${url}?token=${token}`;
-          if (out.json) printJson(out, { url, signInUrl: signIn });
-          else
-            out.write(
-              `Maildock is serving on ${url}\n` +
-                `Open this link to sign in (it holds the access token: keep it to yourself):\n` +
-                `  ${signIn}\n`,
-            );
-
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-          if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
-          const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-          try {
-            await app.close(); // no new connections; event sockets closed; waits for requests
-          } finally {
-            clearTimeout(cut);
-          }
+    .option(
+      '--sync',
+      'keep every account in sync while serving (IDLE on the Inbox, the outbox sent)',
+    )
+    .option(
+      '--monitor-stack',
+      "probe the local stack's health on its interval, pushing stack.health",
+    )
+    .action(
+      async (
+        o: {
+          host: string;
+          port: number;
+          allowRemote?: boolean;
+          sync?: boolean;
+          monitorStack?: boolean;
         },
-        SERVER_SERVICE_OPTIONS,
-      );
-    });
+        cmd: Command,
+      ) => {
+        if (o.port < 0 || o.port > 65535) {
+          cmd.error('error: --port must be between 0 and 65535.', {
+            exitCode: 2,
+            code: 'commander.invalidArgument',
+          });
+        }
+        const loopback = isLoopbackHost(o.host);
+        if (!loopback && !o.allowRemote) {
+          cmd.error(
+            `error: ${o.host} is not a loopback address: other machines could reach the server. ` +
+              'Add --allow-remote to do that on purpose, or use --host 127.0.0.1.',
+            { exitCode: 2, code: 'commander.remoteNotAllowed' },
+          );
+        }
+        if (!loopback) {
+          process.stderr.write(
+            `Warning: listening on ${o.host}: anyone who can reach this port can try to sign in, ` +
+              'and plain HTTP carries the token unencrypted. Put a TLS proxy in front of it.\n',
+          );
+        }
+        await withService(
+          cmd,
+          async (svc, out) => {
+            const token = await loadOrCreateToken(dataDirOf(cmd));
+            const app = await buildServer(svc, {
+              token,
+              staticDir: join(installDir(), 'dist', 'renderer'),
+              loopbackOnly: loopback,
+            });
+            try {
+              await app.listen({ host: o.host, port: o.port });
+            } catch (err) {
+              await app.close();
+              const code = (err as { code?: string }).code;
+              if (code === 'EADDRINUSE') {
+                throw new MaildockError(
+                  'PORT_IN_USE',
+                  `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
+                  { port: o.port },
+                );
+              }
+              throw err;
+            }
+            // After listening: a client that connects at once sees the first events.
+            if (o.sync) await svc.watch();
+            if (o.monitorStack) await svc.monitorStack();
+            const { port } = app.server.address() as AddressInfo;
+            const url = `http://${urlHost(o.host)}:${port}/`;
+            const signIn = `${url}?token=${token}`;
+            if (out.json) printJson(out, { url, signInUrl: signIn });
+            else
+              out.write(
+                `Maildock is serving on ${url}\n` +
+                  `Open this link to sign in (it holds the access token: keep it to yourself):\n` +
+                  `  ${signIn}\n`,
+              );
+
+            await new Promise<void>((resolve) => {
+              process.once('SIGINT', resolve);
+              process.once('SIGTERM', resolve);
+            });
+            if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
+            const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+            try {
+              await app.close(); // no new connections; event sockets closed; waits for requests
+            } finally {
+              clearTimeout(cut);
+            }
+          },
+          SERVER_SERVICE_OPTIONS,
+        );
+      },
+    );
 }

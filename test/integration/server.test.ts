@@ -484,8 +484,8 @@ describe('the maildock serve command', () => {
   });
 
   /** Starts `maildock serve` and resolves once it printed its sign-in link. */
-  async function serve(args: string[] = []) {
-    const run = startCli([...args, 'serve', '--port', '0'], env);
+  async function serve(args: string[] = [], serveArgs: string[] = []) {
+    const run = startCli([...args, 'serve', '--port', '0', ...serveArgs], env);
     started.push(run);
     let stdout = '';
     run.child.stdout!.on('data', (d) => (stdout += d));
@@ -595,6 +595,39 @@ describe('the maildock serve command', () => {
     expect(text).toContain('"path":"/api/outbox.send"');
     expect(text).toContain('"path":"/","status":303');
     expect(text).not.toContain(s.token);
+  });
+
+  it('with --sync and --monitor-stack pushes new mail and the stack’s health to clients', async () => {
+    const s = await serve([], ['--sync', '--monitor-stack']);
+    const auth = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' };
+    const list = (await (
+      await fetch(`${s.base}api/account.list`, { method: 'POST', headers: auth, body: '{}' })
+    ).json()) as { value: unknown[] };
+    // The account the earlier test added over HTTP is the one kept in sync here.
+    expect(list.value).toHaveLength(1);
+    const ws = await connect(`${s.base.replace('http', 'ws')}events`, { headers: auth });
+    const seen: { event: string; payload: Record<string, unknown> }[] = [];
+    ws.on('message', (d) => seen.push(JSON.parse(String(d))));
+    try {
+      // The stack monitor's rounds come whether or not a stack was ever started.
+      const health = await waitFor(
+        () => seen.find((e) => e.event === 'stack.health'),
+        'a stack.health round',
+      );
+      expect(['healthy', 'degraded', 'down', 'stopped']).toContain(health.payload.overall);
+      // A message that arrives on the server reaches the client without anyone asking.
+      await dovecot.append('INBOX', makeMail({ subject: 'Pushed while serving' }));
+      const arrived = await waitFor(
+        () => seen.find((e) => e.event === 'mail.new'),
+        'mail.new',
+        30_000,
+      );
+      expect(arrived.payload.count).toBeGreaterThanOrEqual(1);
+    } finally {
+      ws.close();
+      s.child.kill('SIGTERM');
+    }
+    expect((await s.done).code).toBe(0);
   });
 
   it('keeps its token across restarts, and stops on SIGINT too', async () => {
