@@ -35,6 +35,13 @@ const domainSchema = z
     'a domain name such as maildock.localhost',
   );
 
+const relayHostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$/, 'a host name');
+
 export const stackSettingsSchema = z.strictObject({
   /** The compose project name: container, volume and network names start with it. */
   project: z
@@ -49,12 +56,7 @@ export const stackSettingsSchema = z.strictObject({
   /** Mail for the outside world goes through this host; none: such mail is refused. */
   relay: z
     .strictObject({
-      host: z
-        .string()
-        .trim()
-        .min(1)
-        .max(253)
-        .regex(/^[A-Za-z0-9.-]+$/),
+      host: relayHostSchema,
       port: port.default(587),
       user: z.string().min(1).max(320).optional(),
     })
@@ -80,12 +82,7 @@ export const stackSettingsPatchSchema = z.strictObject({
     .optional(),
   relay: z
     .strictObject({
-      host: z
-        .string()
-        .trim()
-        .min(1)
-        .max(253)
-        .regex(/^[A-Za-z0-9.-]+$/),
+      host: relayHostSchema,
       port: port.optional(),
       user: z.string().min(1).max(320).optional(),
       /** Stored with mode 0600 for Postfix; never returned. */

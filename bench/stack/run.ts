@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StackHealth } from '../../common/stack.js';
 import { MaildockService } from '../../main/core/service.js';
-import { freePort } from '../../test/support/dovecot.js';
+import { freeStackPorts } from '../../test/support/stack.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,23 +43,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const median = (xs: number[]) => pct(xs, 50);
 
-const ports: Record<string, number> = {};
-for (const n of [
-  'postgres',
-  'redis',
-  'smtp',
-  'submission',
-  'imap',
-  'imaps',
-  'pop3',
-  'pop3s',
-  'lmtp',
-  'auth',
-]) {
-  let p = await freePort();
-  while (Object.values(ports).includes(p)) p = await freePort();
-  ports[n] = p;
-}
+const ports = await freeStackPorts();
 const interval = Number(args.interval);
 await call('stack.config', {
   project: `mdbench${randomBytes(3).toString('hex')}`,

@@ -18,6 +18,7 @@ import { buildImage } from '../../main/core/stack/images.js';
 import Docker from 'dockerode';
 import { freePort, sleep } from '../support/dovecot.js';
 import { runCli } from '../support/cli.js';
+import { freeStackPorts } from '../support/stack.js';
 import { openService, type TestService } from '../support/service.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -27,16 +28,6 @@ const HEALTH_MS = 1000;
 
 let t: TestService;
 let ports: Record<string, number>;
-
-async function freePorts(names: string[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const n of names) {
-    let p = await freePort();
-    while (Object.values(out).includes(p)) p = await freePort();
-    out[n] = p;
-  }
-  return out;
-}
 
 async function failure(
   p: Promise<unknown>,
@@ -78,18 +69,7 @@ async function inboxSubjects(address: string, password: string): Promise<string[
 
 beforeAll(async () => {
   t = await openService({ timeoutMs: 15_000 });
-  ports = await freePorts([
-    'postgres',
-    'redis',
-    'smtp',
-    'submission',
-    'imap',
-    'imaps',
-    'pop3',
-    'pop3s',
-    'lmtp',
-    'auth',
-  ]);
+  ports = await freeStackPorts();
   await t.call('stack.config', {
     project: PROJECT,
     network: 'host',
@@ -315,18 +295,7 @@ describe('the bundled stack on a real Docker engine', () => {
     const taken = await freePort();
     await new Promise<void>((r) => blocker.listen(taken, '127.0.0.1', r));
     try {
-      const p = await freePorts([
-        'postgres',
-        'redis',
-        'smtp',
-        'submission',
-        'imap',
-        'imaps',
-        'pop3',
-        'pop3s',
-        'lmtp',
-        'auth',
-      ]);
+      const p = await freeStackPorts();
       await other.call('stack.config', {
         project: `${PROJECT}x`,
         network: 'host',

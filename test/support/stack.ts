@@ -1,0 +1,14 @@
+// Free loopback ports for every port setting of the local stack, all different: what a
+// test or benchmark stack with host networking listens on.
+import { stackPortsSchema, type StackPorts } from '../../common/stack.js';
+import { freePort } from './dovecot.js';
+
+export async function freeStackPorts(): Promise<StackPorts> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(stackPortsSchema.shape)) {
+    let p = await freePort();
+    while (Object.values(out).includes(p)) p = await freePort();
+    out[name] = p;
+  }
+  return out as StackPorts;
+}
