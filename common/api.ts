@@ -84,7 +84,12 @@ export const methods = {
 
   /** Local actions: done at once in the store, replayed to the server by the next sync. */
   'message.mark': method(
-    selectionSchema.extend({ read: z.boolean().optional(), flagged: z.boolean().optional() }),
+    selectionSchema.extend({
+      read: z.boolean().optional(),
+      flagged: z.boolean().optional(),
+      /** false: not the user's own change (opening a message marks it read): undo skips it. */
+      undoable: z.boolean().default(true),
+    }),
     actionResultSchema,
   ),
   'message.move': method(

@@ -326,12 +326,16 @@ export class MaildockService {
           data: data.toString('base64'),
         };
       },
-      'message.mark': async ({ read, flagged, ...sel }) =>
+      'message.mark': async ({ read, flagged, undoable, ...sel }) =>
         this.changed(
-          this.actions.mark(sel, {
-            ...(read !== undefined ? { read } : {}),
-            ...(flagged !== undefined ? { flagged } : {}),
-          }),
+          this.actions.mark(
+            sel,
+            {
+              ...(read !== undefined ? { read } : {}),
+              ...(flagged !== undefined ? { flagged } : {}),
+            },
+            { undoable },
+          ),
         ),
       'message.move': async ({ mailboxId, path, role, ...sel }) =>
         this.changed(

@@ -5,25 +5,20 @@
 // search. Screenshots of each view land in test/e2e/artifacts/.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../common/errors.js';
-import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
-import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
-import { accountInput, openService, type TestService } from '../support/service.js';
+import { sleep } from '../support/dovecot.js';
 import { startBrowser, type Browser } from './browser.js';
-import { ensureRendererBuilt, RENDERER_DIST, ROOT } from './build.js';
-import { startImageServer, type ImageServer } from './image-server.js';
-import { inbox } from './inbox.js';
+import { ROOT } from './build.js';
+import type { ImageServer } from './image-server.js';
+import { startServedInbox, type ServedInbox } from './served.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
 
 describe('the web UI in Chromium', () => {
-  let dovecot: DovecotServer;
+  let served: ServedInbox;
   let images: ImageServer;
-  let t: TestService;
-  let app: FastifyInstance;
   let browser: Browser;
   let signIn: string;
   let page: Page;
@@ -32,45 +27,14 @@ describe('the web UI in Chromium', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    [dovecot, images] = await Promise.all([
-      startDovecot(),
-      startImageServer(),
-      ensureRendererBuilt(),
-    ]);
-    await dovecot.loadMaildir(
-      'INBOX',
-      inbox(images).map((raw) => ({ raw })),
-    );
-    t = await openService(SERVER_SERVICE_OPTIONS);
-    const token = 'e2e-token-'.padEnd(43, 'x');
-    app = await buildServer(t.svc, { token, staticDir: RENDERER_DIST, loopbackOnly: true });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    signIn = `${base}/?token=${token}`;
-
-    // The account and its sync go through the API, as any client's would.
-    const api = async (method: string, body: unknown) => {
-      const res = await fetch(`${base}/api/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as { ok: boolean; value: unknown };
-      if (!json.ok) throw new Error(`${method}: ${JSON.stringify(json)}`);
-      return json.value;
-    };
-    await api('account.add', accountInput(dovecot));
-    const summary = (await api('sync.run', {})) as { messages: number; errors: unknown[] };
-    expect(summary.errors).toEqual([]);
+    served = await startServedInbox();
+    ({ images, signIn } = served);
     browser = await startBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await t?.close();
-    await images?.close();
-    await dovecot?.stop();
+    await served?.close();
   });
 
   beforeEach(async () => {

@@ -75,6 +75,23 @@ describe('local actions', () => {
     expect(actions.undo()).toMatchObject({ undone: false, description: 'Nothing to undo' });
   });
 
+  it('passes over a change the user did not make by hand (opening marks read) on undo', () => {
+    const { store, actions, ids, archive, inbox } = setup();
+    actions.move({ ids: [ids[1]!] }, { role: 'archive' });
+    const read = actions.mark({ ids: [ids[2]!] }, { read: true }, { undoable: false });
+    expect(read.affected).toBe(1);
+    // Replayed like any change…
+    expect(store.operations.pendingFlagUids(inbox)).toEqual(new Set([3]));
+    // …but undo takes back the move, and the message stays read.
+    expect(actions.undo()).toMatchObject({
+      undone: true,
+      description: expect.stringMatching(/Moved/),
+    });
+    expect(mailboxOf(store, ids[1]!)).toBe(inbox);
+    expect(mailboxOf(store, ids[1]!)).not.toBe(archive);
+    expect(flagsOf(store, ids[2]!)).toEqual(['\\Seen']);
+  });
+
   it('deletes to the Trash, then for good; deleting for good cannot be undone', () => {
     const { store, actions, ids, trash } = setup();
     expect(actions.delete({ ids: [ids[0]!] }).description).toBe('Moved 1 message to the Trash');

@@ -90,7 +90,8 @@ export class LocalActions {
     };
   }
 
-  mark(sel: Selection, change: MarkChange): ActionResult {
+  /** `undoable: false` for changes the user did not make by hand: undo passes over them. */
+  mark(sel: Selection, change: MarkChange, opts: { undoable?: boolean } = {}): ActionResult {
     const add: string[] = [];
     const remove: string[] = [];
     if (change.read !== undefined) (change.read ? add : remove).push('\\Seen');
@@ -122,6 +123,7 @@ export class LocalActions {
         for (const r of list)
           this.store.messages.setLocalFlags(r.id, (r.flags | addBits) & ~removeBits, r.keywords);
       }
+      if (opts.undoable === false) this.store.operations.markUndone(actionId);
       return { actionId, affected: rows.length, description };
     });
   }
@@ -133,9 +135,7 @@ export class LocalActions {
   markAnswered(accountId: number, messageId: string): ActionResult {
     const ids = this.store.messages.idsByMessageId(accountId, messageId);
     if (!ids.length) return { actionId: null, affected: 0, description: 'No original here' };
-    const r = this.mark({ ids }, { answered: true });
-    if (r.actionId !== null) this.store.operations.markUndone(r.actionId);
-    return r;
+    return this.mark({ ids }, { answered: true }, { undoable: false });
   }
 
   private target(

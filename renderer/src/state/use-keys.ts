@@ -1,5 +1,6 @@
 // The app's keyboard: j/k move through the list, Enter opens the message in the reader,
-// / goes to the search field, Escape leaves it. Keys typed into a field are the field's.
+// / goes to the search field, Escape leaves it; s, u, e and # act on the selection, z (and
+// Ctrl/⌘+Z, outside a field) undoes. Keys typed into a field are the field's.
 import { useEffect, useRef } from 'react';
 
 export interface KeyActions {
@@ -7,6 +8,11 @@ export interface KeyActions {
   previous(): void;
   open(): void;
   search(): void;
+  flag(): void;
+  read(): void;
+  archive(): void;
+  trash(): void;
+  undo(): void;
 }
 
 function within(target: EventTarget | null, selector: string): boolean {
@@ -19,7 +25,13 @@ const typing = (t: EventTarget | null) =>
 const control = (t: EventTarget | null) => within(t, 'button, a[href], summary');
 
 export function handleKey(e: KeyboardEvent, actions: KeyActions): boolean {
-  if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return false;
+  if (typing(e.target)) return false;
+  // Ctrl/⌘+Z is the platform's undo; in a field (above) it stays the field's own.
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z') {
+    actions.undo();
+    return true;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return false;
   switch (e.key) {
     case 'j':
       actions.next();
@@ -33,6 +45,22 @@ export function handleKey(e: KeyboardEvent, actions: KeyActions): boolean {
       return true;
     case '/':
       actions.search();
+      return true;
+    case 's':
+      actions.flag();
+      return true;
+    case 'u':
+      actions.read();
+      return true;
+    case 'e':
+      actions.archive();
+      return true;
+    // '#' is Shift+3 on most layouts: the character counts, not the key.
+    case '#':
+      actions.trash();
+      return true;
+    case 'z':
+      actions.undo();
       return true;
     default:
       return false;

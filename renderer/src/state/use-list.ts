@@ -86,7 +86,9 @@ export function useMessageList(client: MaildockClient, source: ListSource | null
       .next(run.first ? FIRST_PAGE : NEXT_PAGE)
       .then((page) => {
         if (current.current !== run) return;
-        setItems((prev) => (run.replace ? page : prev.concat(page)));
+        // Read now: React may run the updater later, after `run.replace` is reset below.
+        const replace = run.replace;
+        setItems((prev) => (replace ? page : prev.concat(page)));
         run.replace = false;
         run.first = false;
         setDone(run.pager.done);

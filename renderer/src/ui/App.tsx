@@ -12,9 +12,14 @@ import {
   type ClickMode,
   type Selection,
 } from '../state/selection.js';
+import type { MailAction } from '../state/actions.js';
+import { leavesList } from '../state/actions.js';
+import { useActions } from '../state/use-actions.js';
 import { useFolders } from '../state/use-folders.js';
 import { useKeys } from '../state/use-keys.js';
 import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js';
+import { ActionBar } from './ActionBar.js';
+import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
@@ -68,7 +73,43 @@ export function App() {
     reader.current?.focus();
   }, []);
 
+  // After any change the list and the folder counts are read again from the core.
+  const folderReload = folders.reload;
+  const changed = useCallback(() => {
+    reload();
+    folderReload();
+  }, [reload, folderReload]);
+  const actions = useActions(client, changed);
+  const selected = useMemo(
+    () => list.items.map((i) => i.message).filter((m) => selection.ids.has(m.id)),
+    [list.items, selection.ids],
+  );
+  const act = (action: MailAction) => {
+    if (selected.length === 0) return;
+    // Moved messages leave this list; the selection would point at nothing.
+    if (leavesList(action)) setSelection(emptySelection);
+    void actions.run(action, selected);
+  };
+
+  // The message in the reader counts as read once opened (once per opening: a later `u`
+  // that marks it unread again is not undone behind the user's back).
+  const opened = single(selection);
+  const openedMessage = opened === null ? undefined : selected[0];
+  const markedOpen = useRef<number | null>(null);
+  const { markRead } = actions;
+  useEffect(() => {
+    if (opened === null) markedOpen.current = null;
+    if (!openedMessage || markedOpen.current === openedMessage.id) return;
+    markedOpen.current = openedMessage.id;
+    markRead(openedMessage);
+  }, [opened, openedMessage, markRead]);
+
   useKeys({
+    flag: () => act('flag'),
+    read: () => act('read'),
+    archive: () => act('archive'),
+    trash: () => act('trash'),
+    undo: () => void actions.undo(),
     next: () => setSelection((s) => step(s, 1, order)),
     previous: () => setSelection((s) => step(s, -1, order)),
     open: () => {
@@ -112,6 +153,13 @@ export function App() {
             selection={selection}
             onPick={onPick}
             onOpen={onOpen}
+            toolbar={
+              <ActionBar
+                disabled={selected.length === 0}
+                onAction={act}
+                onUndo={() => void actions.undo()}
+              />
+            }
           />
         }
         reader={<Reader id={single(selection)} selected={selection.ids.size} readerRef={reader} />}
@@ -133,6 +181,7 @@ export function App() {
         <ThemeSwitch />
       </header>
       <main className="main">{main}</main>
+      <ActionNotice actions={actions} />
     </div>
   );
 }

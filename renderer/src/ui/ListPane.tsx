@@ -1,5 +1,6 @@
-// The middle pane: a title, then the list, or why there is none (loading, empty, an error,
+// The middle pane: a title and the actions' toolbar, then the list, or why there is none (loading, empty, an error,
 // a search that could not be understood).
+import type { ReactNode } from 'react';
 import type { ListState, ListSource } from '../state/use-list.js';
 import type { ClickMode, Selection } from '../state/selection.js';
 import { MessageList } from './MessageList.js';
@@ -13,6 +14,8 @@ export function ListPane(props: {
   selection: Selection;
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
+  /** The actions' toolbar, under the title. */
+  toolbar?: ReactNode;
 }) {
   const { list, source } = props;
   const search = source?.kind === 'search' ? source.query : null;
@@ -55,6 +58,7 @@ export function ListPane(props: {
           </span>
         ) : null}
       </h2>
+      {props.toolbar}
       {body}
     </div>
   );

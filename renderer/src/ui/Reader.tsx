@@ -63,6 +63,10 @@ export function Reader(props: {
             <kbd>j</kbd> and <kbd>k</kbd> move through the list, <kbd>Enter</kbd> opens,{' '}
             <kbd>/</kbd> searches.
           </p>
+          <p>
+            <kbd>s</kbd> flags, <kbd>u</kbd> marks unread, <kbd>e</kbd> archives, <kbd>#</kbd>{' '}
+            deletes, <kbd>z</kbd> undoes.
+          </p>
         </EmptyState>
       );
   } else if (error) {

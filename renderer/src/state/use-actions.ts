@@ -1,0 +1,84 @@
+// The mail actions over the contract: run one on the selection, undo the last, mark an
+// opened message read. Every change is local in the core first, so the list is simply
+// fetched again after each Result (the core is the truth; no optimistic copy to reconcile).
+// What happened, or what went wrong, is kept for the notice.
+import { useCallback, useState } from 'react';
+import type { ErrorData } from '../../../common/errors.js';
+import type { MessageSummary } from '../../../common/types.js';
+import { errorDataOf, type MaildockClient } from '../client/client.js';
+import { callFor, type MailAction } from './actions.js';
+
+export interface ActionNotice {
+  text: string;
+  /** Whether an Undo button makes sense: only after an action that changed something. */
+  undoable: boolean;
+}
+
+export interface ActionsState {
+  notice: ActionNotice | null;
+  error: ErrorData | null;
+  run(action: MailAction, selected: readonly MessageSummary[]): Promise<void>;
+  undo(): Promise<void>;
+  markRead(message: MessageSummary): void;
+  dismiss(): void;
+}
+
+export function useActions(client: MaildockClient, changed: () => void): ActionsState {
+  const [notice, setNotice] = useState<ActionNotice | null>(null);
+  const [error, setError] = useState<ErrorData | null>(null);
+
+  const run = useCallback(
+    async (action: MailAction, selected: readonly MessageSummary[]) => {
+      if (selected.length === 0) return;
+      const ids = selected.map((m) => m.id);
+      const call = callFor(action, selected);
+      try {
+        const r =
+          call.method === 'message.mark'
+            ? await client.call('message.mark', { ids, ...call.input })
+            : call.method === 'message.move'
+              ? await client.call('message.move', { ids, ...call.input })
+              : await client.call('message.delete', { ids });
+        setError(null);
+        setNotice({ text: r.description, undoable: r.actionId !== null });
+      } catch (err) {
+        setError(errorDataOf(err));
+      } finally {
+        changed();
+      }
+    },
+    [client, changed],
+  );
+
+  const undo = useCallback(async () => {
+    try {
+      const r = await client.call('action.undo', {});
+      setError(null);
+      // The core's description already says what was undone (or why nothing was).
+      setNotice({ text: r.description, undoable: false });
+    } catch (err) {
+      setError(errorDataOf(err));
+    } finally {
+      changed();
+    }
+  }, [client, changed]);
+
+  // Opening is not an action the user asked for, so it leaves the notice alone; a failure
+  // still shows, since the message would stay unread.
+  const markRead = useCallback(
+    (message: MessageSummary) => {
+      if (message.flags.includes('\\Seen')) return;
+      client
+        .call('message.mark', { ids: [message.id], read: true, undoable: false })
+        .then(changed, (err: unknown) => setError(errorDataOf(err)));
+    },
+    [client, changed],
+  );
+
+  const dismiss = useCallback(() => {
+    setNotice(null);
+    setError(null);
+  }, []);
+
+  return { notice, error, run, undo, markRead, dismiss };
+}

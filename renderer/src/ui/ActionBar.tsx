@@ -1,0 +1,36 @@
+// The toolbar over the list: the same actions as the keys, for the pointer and for screen
+// readers (each button is named, with its key in the tooltip). Disabled with no selection.
+import type { MailAction } from '../state/actions.js';
+
+const BUTTONS: { action: MailAction; label: string; text: string; key: string }[] = [
+  { action: 'flag', label: 'Flag or unflag', text: 'Flag', key: 's' },
+  { action: 'read', label: 'Mark read or unread', text: 'Read/unread', key: 'u' },
+  { action: 'archive', label: 'Archive', text: 'Archive', key: 'e' },
+  { action: 'trash', label: 'Delete', text: 'Delete', key: '#' },
+];
+
+export function ActionBar(props: {
+  disabled: boolean;
+  onAction(action: MailAction): void;
+  onUndo(): void;
+}) {
+  return (
+    <div className="action-bar" role="toolbar" aria-label="Message actions">
+      {BUTTONS.map((b) => (
+        <button
+          key={b.action}
+          type="button"
+          aria-label={b.label}
+          title={`${b.label} (${b.key})`}
+          disabled={props.disabled}
+          onClick={() => props.onAction(b.action)}
+        >
+          {b.text}
+        </button>
+      ))}
+      <button type="button" aria-label="Undo" title="Undo (z)" onClick={props.onUndo}>
+        Undo
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// After an action, a quiet line at the bottom says what happened, with Undo; a failure
+// reads as its code's sentence (ERROR_TEXT) and stays until dismissed.
+import { ERROR_TEXT } from '../../../common/errors.js';
+import type { ActionsState } from '../state/use-actions.js';
+
+export function ActionNotice(props: { actions: ActionsState }) {
+  const { notice, error, undo, dismiss } = props.actions;
+  if (!notice && !error) return null;
+  return (
+    <div className="action-notice">
+      {error ? (
+        <p role="alert">
+          {ERROR_TEXT[error.code] ?? ERROR_TEXT.INTERNAL}
+          {error.message && error.message !== ERROR_TEXT[error.code] ? ` ${error.message}` : ''}
+        </p>
+      ) : (
+        <p role="status">{notice?.text}</p>
+      )}
+      {!error && notice?.undoable ? (
+        <button type="button" onClick={() => void undo()}>
+          Undo
+        </button>
+      ) : null}
+      <button type="button" aria-label="Dismiss" onClick={dismiss}>
+        ×
+      </button>
+    </div>
+  );
+}
