@@ -211,6 +211,23 @@ export class Sending {
     return { account, composed };
   }
 
+  /** When a queued message leaves: at sendAt, else after the undo delay. Needs a recipient. */
+  private dueAt(
+    composed: Composed,
+    sendAt: string | undefined,
+    delaySeconds: number | undefined,
+    now: number,
+  ): number {
+    if (!composed.recipients.length) {
+      throw new MaildockError('INVALID_INPUT', 'to: give at least one recipient.', {
+        path: 'to',
+      });
+    }
+    return sendAt !== undefined
+      ? Date.parse(sendAt)
+      : now + (delaySeconds ?? this.d.options.delaySeconds ?? 5) * 1000;
+  }
+
   private t(): { timeoutMs?: number } {
     return this.d.options.timeoutMs ? { timeoutMs: this.d.options.timeoutMs } : {};
   }
@@ -223,16 +240,8 @@ export class Sending {
         accountId: account.id,
       });
     }
-    if (!composed.recipients.length) {
-      throw new MaildockError('INVALID_INPUT', 'to: give at least one recipient.', {
-        path: 'to',
-      });
-    }
     const now = Date.now();
-    const at =
-      sendAt !== undefined
-        ? Date.parse(sendAt)
-        : now + (delaySeconds ?? this.d.options.delaySeconds ?? 5) * 1000;
+    const at = this.dueAt(composed, sendAt, delaySeconds, now);
     const entry = this.d.store.tx(() => {
       const e = this.outbox.add(
         {
@@ -288,15 +297,7 @@ export class Sending {
       { ...rest, accountId: before.accountId },
       before.messageId,
     );
-    if (!composed.recipients.length) {
-      throw new MaildockError('INVALID_INPUT', 'to: give at least one recipient.', {
-        path: 'to',
-      });
-    }
-    const at =
-      sendAt !== undefined
-        ? Date.parse(sendAt)
-        : Date.now() + (delaySeconds ?? this.d.options.delaySeconds ?? 5) * 1000;
+    const at = this.dueAt(composed, sendAt, delaySeconds, Date.now());
     const entry = this.outbox.replace(id, {
       from: composed.from,
       recipients: composed.recipients,

@@ -48,6 +48,8 @@ export class StackController {
   readonly files: StackFiles;
   private readonly composeFile: string;
   private docker: Docker | null = null;
+  /** The images' tag: a hash of what they are built from. */
+  private tag: string | null = null;
 
   constructor(private readonly opts: StackControllerOptions) {
     this.files = new StackFiles(opts.dataDir);
@@ -69,15 +71,13 @@ export class StackController {
   }
 
   plan(settings = this.settings()): StackPlan {
-    const probe = loadCompose(this.composeFile, composeEnv(settings, this.files.secretsDir, 'x'));
-    const contexts = Object.values(planStack(probe, settings).services)
-      .map((s) => s.build?.context)
-      .filter((c): c is string => !!c);
-    const tag = contextTag(contexts);
-    return planStack(
-      loadCompose(this.composeFile, composeEnv(settings, this.files.secretsDir, tag)),
-      settings,
+    const load = (tag: string) =>
+      loadCompose(this.composeFile, composeEnv(settings, this.files.secretsDir, tag));
+    // The build files ship with the app: hashed once per process, not on every status call.
+    this.tag ??= contextTag(
+      planStack(load('x'), settings).services.flatMap((s) => (s.build ? [s.build.context] : [])),
     );
+    return planStack(load(this.tag), settings);
   }
 
   // ---- containers as Docker has them ----
