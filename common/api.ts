@@ -9,6 +9,9 @@ import {
   operationSchema,
   selectionSchema,
   accountSchema,
+  accountSyncStateSchema,
+  contactSchema,
+  listRowSchema,
   mailboxSchema,
   messageDetailSchema,
   messageSummarySchema,
@@ -46,20 +49,45 @@ export const methods = {
   'mailbox.list': method(z.strictObject({ accountId: id.optional() }), z.array(mailboxSchema)),
 
   'message.list': method(
+    z
+      .strictObject({
+        mailboxId: id.optional(),
+        /** Several folders as one list, newest first (the unified Inbox). */
+        mailboxIds: z.array(id).min(1).max(200).optional(),
+        accountId: id.optional(),
+        path: z.string().min(1).max(1000).optional(),
+        limit: limit.default(50),
+        /** Messages older than this message id (ids sort like dates): the next page. */
+        before: id.optional(),
+        /** Rows to skip from the newest: a page anywhere in the list (a scrollbar dragged far). */
+        offset: z.number().int().min(0).max(10_000_000).optional(),
+        /** One row per conversation: its newest message here, with the conversation's size. */
+        threads: z.boolean().default(false),
+        /** Count the whole list (costs a pass over it in conversation view): once per list is enough. */
+        count: z.boolean().default(true),
+      })
+      .refine((v) => v.before === undefined || v.offset === undefined, {
+        message: 'give before or offset, not both',
+        path: ['offset'],
+      }),
     z.strictObject({
-      mailboxId: id.optional(),
-      accountId: id.optional(),
-      path: z.string().min(1).max(1000).optional(),
-      limit: limit.default(50),
-      /** Messages older than this message id (ids sort like dates): the next page. */
-      before: id.optional(),
-    }),
-    z.strictObject({
-      messages: z.array(messageSummarySchema),
+      messages: z.array(listRowSchema),
       nextBefore: z.number().int().nullable(),
+      /** Rows in the whole list (conversations when threads is set); null unless counted. */
+      total: z.number().int().nullable(),
     }),
   ),
   'message.get': method(z.strictObject({ id }), messageDetailSchema),
+  /** Every stored message of this message's conversation, in any folder, oldest first. */
+  'message.thread': method(
+    z.strictObject({ id }),
+    z.strictObject({ messages: z.array(messageSummarySchema) }),
+  ),
+  /** Addresses seen in mail and in what was sent, best first, for completion while composing. */
+  'address.suggest': method(
+    z.strictObject({ query: z.string().trim().max(200), limit: z.number().int().min(1).max(50).default(8) }),
+    z.array(contactSchema),
+  ),
   'message.search': method(
     z.strictObject({
       query: z.string().max(2000),
@@ -173,9 +201,13 @@ export const methods = {
   /** Local drafts and the drafts the server's Drafts folder holds from other clients. */
   'draft.list': method(z.strictObject({ accountId: id.optional() }), z.array(draftSchema)),
   'draft.delete': method(z.strictObject({ id }), z.strictObject({ deleted: z.boolean() })),
+  /** A local draft as compose input again (attachments with their content), to write on. */
+  'draft.get': method(z.strictObject({ id }), composeInputSchema.extend({ id, accountId: id })),
 
   'sync.run': method(z.strictObject({ accountId: id.optional() }), syncSummarySchema),
   'sync.summary': method(z.strictObject({}), syncSummarySchema),
+  /** Each account's sync: running or not, progress, when it last finished, its errors. */
+  'sync.state': method(z.strictObject({}), z.array(accountSyncStateSchema)),
 
   // ---- The bundled stack: these operations only, never raw Docker ----
 
@@ -247,6 +279,8 @@ export const methods = {
 export const events = {
   'sync.progress': syncProgressSchema,
   'sync.error': z.strictObject({ accountId: z.number().int(), error: errorDataSchema }),
+  /** An account's sync state changed (started, progressed a phase, finished, failed). */
+  'sync.state': accountSyncStateSchema,
   'mail.new': z.strictObject({
     accountId: z.number().int(),
     mailboxId: z.number().int(),

@@ -115,6 +115,22 @@ export const messageSummarySchema = z.strictObject({
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 
+/** A row of a message list: the message, and in conversation view the conversation's size here. */
+export const listRowSchema = messageSummarySchema.extend({
+  threadSize: z.number().int().min(1).optional(),
+  threadUnread: z.number().int().min(0).optional(),
+});
+export type ListRow = z.infer<typeof listRowSchema>;
+
+/** An address seen in mail, for completion: how often and how lately. */
+export const contactSchema = z.strictObject({
+  name: z.string(),
+  address: z.string(),
+  count: z.number().int(),
+  lastSeen: z.string(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
 export const attachmentSchema = z.strictObject({
   id: z.number().int(),
   partId: z.string().nullable(),
@@ -184,6 +200,18 @@ export const syncProgressSchema = z.strictObject({
   total: z.number().int(),
 });
 export type SyncProgress = z.infer<typeof syncProgressSchema>;
+
+export const accountSyncStateSchema = z.strictObject({
+  accountId: z.number().int(),
+  running: z.boolean(),
+  /** The phase in progress while running. */
+  progress: syncProgressSchema.nullable(),
+  /** When a sync of this account last finished (with or without errors). */
+  lastSyncAt: z.string().nullable(),
+  /** The errors of the last sync, or of the watcher since. */
+  errors: z.array(syncErrorSchema),
+});
+export type AccountSyncState = z.infer<typeof accountSyncStateSchema>;
 
 // ---- Local actions ----
 

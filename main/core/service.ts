@@ -17,6 +17,8 @@ import { MaildockError, toErrorData } from '../../common/errors.js';
 import type { Account, AccountInput, SyncSummary } from '../../common/types.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
+import { readMethods } from './read-methods.js';
+import { SyncStates } from './sync-state.js';
 import { getLogger } from './log.js';
 import { MimePool } from './mime/pool.js';
 import { Sending, type SendingOptions } from './send/sending.js';
@@ -60,9 +62,12 @@ export class MaildockService {
   private pool: MimePool | null = null;
   private readonly errors = new Map<number, SyncError[]>();
   private readonly sending: Sending;
-  private watchers: { stop(): Promise<void>; changed?(): void }[] = [];
+  private watchers: { accountId: number; stop(): Promise<void>; changed?(): void }[] = [];
   private readonly actions: LocalActions;
   private stackMethods: StackMethods | null = null;
+  private readonly syncStates: SyncStates;
+  /** Set while watch() runs: accounts added meanwhile are watched too. */
+  private watchOpts: WatchOptions | null = null;
 
   private constructor(
     readonly store: Store,
@@ -71,6 +76,7 @@ export class MaildockService {
   ) {
     this.search = new SearchIndex(store.db);
     this.actions = new LocalActions(store);
+    this.syncStates = new SyncStates(store, (state) => this.events.emit('sync.state', state));
     this.sending = new Sending({
       store,
       account: (id) => this.account(id),
@@ -172,7 +178,10 @@ export class MaildockService {
       parser: this.parser(),
       ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
       ...(this.opts.attempts ? { attempts: this.opts.attempts } : {}),
-      onProgress: (p) => this.events.emit('sync.progress', p),
+      onProgress: (p) => {
+        this.events.emit('sync.progress', p);
+        this.syncStates.progress(p);
+      },
       onNew: (p) => this.events.emit('mail.new', p),
     });
   }
@@ -246,41 +255,21 @@ export class MaildockService {
           throw err;
         }
         log.info({ accountId: account.id }, 'account added');
+        if (this.watchOpts) await this.watchAccount(account, this.watchOpts);
         return account;
       },
       'account.list': async () => this.store.accounts.list(),
       'account.remove': async ({ id }) => {
         this.account(id);
+        // Its watcher first: a pass still writing would meet an account that is gone.
+        await this.unwatch(id);
         const removed = this.store.accounts.remove(id);
         await this.secrets.delete(accountSecretKey(id));
         this.errors.delete(id);
+        this.syncStates.forget(id);
         return { removed };
       },
-      'mailbox.list': async ({ accountId }) => this.store.mailboxes.list(accountId),
-      'message.list': async ({ mailboxId, accountId, path, limit, before }) => {
-        let id = mailboxId;
-        if (id === undefined) {
-          if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
-          const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
-          const found = accounts
-            .map((a) => this.store.mailboxes.byPath(a.id, path))
-            .filter((m) => m !== null);
-          if (found.length > 1) {
-            throw new MaildockError(
-              'INVALID_INPUT',
-              `Several accounts have ${path}: name the account.`,
-              { path },
-            );
-          }
-          if (!found[0])
-            throw new MaildockError('NOT_FOUND', `There is no mailbox ${path}.`, { path });
-          id = found[0].id;
-        } else if (!this.store.mailboxes.get(id)) {
-          throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
-        }
-        const messages = this.store.messages.list(id, limit, before);
-        return { messages, nextBefore: messages.length === limit ? messages.at(-1)!.id : null };
-      },
+      ...readMethods(this.store, this.search),
       'message.get': async ({ id }) => {
         let detail = this.store.messages.detail(id);
         if (!detail)
@@ -296,20 +285,6 @@ export class MaildockService {
           }
         }
         return detail;
-      },
-      'message.search': async ({ query, limit, before }) => {
-        const found = this.search.search(query, {
-          limit,
-          ...(before !== undefined ? { before } : {}),
-        });
-        const byId = new Map(
-          this.store.messages.summaries(found.hits.map((h) => h.id)).map((m) => [m.id, m]),
-        );
-        const hits = found.hits.flatMap((h) => {
-          const message = byId.get(h.id);
-          return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
-        });
-        return { hits, nextBefore: found.nextBefore };
       },
       'attachment.get': async ({ id }) => {
         const a = this.store.messages.attachment(id);
@@ -363,6 +338,7 @@ export class MaildockService {
       'draft.save': async (input) => this.sending.saveDraft(input),
       'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
       'draft.delete': async ({ id }) => this.sending.deleteDraft(id),
+      'draft.get': async ({ id }) => this.sending.getDraft(id),
       'sync.run': async ({ accountId }) => {
         const accounts = accountId ? [this.account(accountId)] : this.store.accounts.list();
         for (const account of accounts) {
@@ -376,6 +352,7 @@ export class MaildockService {
           // After the IMAP sync: what is due leaves, Sent gets its copies, drafts go up.
           errors = [...errors, ...(await this.sending.runAccount(account))];
           this.errors.set(account.id, errors);
+          this.syncStates.finished(account.id, errors);
           for (const e of errors) {
             this.events.emit('sync.error', {
               accountId: account.id,
@@ -386,6 +363,7 @@ export class MaildockService {
         return this.summary();
       },
       'sync.summary': async () => this.summary(),
+      'sync.state': async () => this.syncStates.list(this.store.accounts.list().map((a) => a.id)),
       // ---- The bundled stack: main/core/stack/stack-methods.ts ----
       'stack.config': async (patch) => (await this.stack()).config(patch),
       'stack.up': async (input) => (await this.stack()).up(input),
@@ -439,25 +417,40 @@ export class MaildockService {
 
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */
   async watch(opts: WatchOptions = {}): Promise<void> {
-    const { AccountWatcher } = await import('./sync/watch.js');
+    this.watchOpts = opts;
     this.sending.startTimer(() => this.store.accounts.list());
-    for (const account of this.store.accounts.list()) {
-      const sync = await this.accountSync(account);
-      const watcher = new AccountWatcher(sync, {
-        ...opts,
-        onError: (error) => {
-          this.events.emit('sync.error', { accountId: account.id, error });
-          opts.onError?.(error);
-        },
-      });
-      watcher.start();
-      this.watchers.push(watcher);
-    }
+    for (const account of this.store.accounts.list()) await this.watchAccount(account, opts);
+  }
+
+  private async watchAccount(account: Account, opts: WatchOptions): Promise<void> {
+    const { AccountWatcher } = await import('./sync/watch.js');
+    const sync = await this.accountSync(account);
+    const watcher = new AccountWatcher(sync, {
+      ...opts,
+      onError: (error) => {
+        this.events.emit('sync.error', { accountId: account.id, error });
+        this.syncStates.failed(account.id, error);
+        opts.onError?.(error);
+      },
+      onSynced: (errors) => {
+        this.syncStates.finished(account.id, errors);
+        opts.onSynced?.(errors);
+      },
+    });
+    watcher.start();
+    this.watchers.push(Object.assign(watcher, { accountId: account.id }));
+  }
+
+  private async unwatch(accountId: number): Promise<void> {
+    const gone = this.watchers.filter((w) => w.accountId === accountId);
+    this.watchers = this.watchers.filter((w) => w.accountId !== accountId);
+    await Promise.all(gone.map((w) => w.stop()));
   }
 
   async close(): Promise<void> {
     this.stackMethods?.stop();
     await this.sending.stop();
+    this.watchOpts = null;
     await Promise.all(this.watchers.map((w) => w.stop()));
     this.watchers = [];
     await this.pool?.close().catch(() => undefined);

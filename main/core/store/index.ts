@@ -3,21 +3,30 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openDatabase, type Db } from './db.js';
 import { AccountStore } from './accounts.js';
+import { ContactStore } from './contacts.js';
+import { MessageLists } from './message-lists.js';
 import { MailboxStore } from './mailboxes.js';
 import { MessageStore } from './messages.js';
 import { OperationStore } from './operations.js';
+import { SettingsStore } from './settings.js';
 
 export class Store {
   readonly accounts: AccountStore;
   readonly mailboxes: MailboxStore;
   readonly messages: MessageStore;
   readonly operations: OperationStore;
+  readonly contacts: ContactStore;
+  readonly lists: MessageLists;
+  readonly settings: SettingsStore;
 
   private constructor(readonly db: Db) {
     this.accounts = new AccountStore(db);
     this.mailboxes = new MailboxStore(db);
     this.messages = new MessageStore(db);
     this.operations = new OperationStore(db);
+    this.contacts = new ContactStore(db);
+    this.lists = new MessageLists(db);
+    this.settings = new SettingsStore(db);
   }
 
   static open(file: string): Store {

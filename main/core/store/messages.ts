@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { FtsIndex, addressText, type FtsColumns } from './fts.js';
 import { decodeFlags, encodeFlags } from './flags.js';
 import { ThreadStore } from './threads.js';
+import { ContactStore, type SeenAddresses } from './contacts.js';
 
 export interface HeaderRecord {
   uid: number;
@@ -69,11 +70,11 @@ const BODY_STATE = ['pending', 'ready', 'failed'] as const;
 const MAX_DATE = Date.UTC(2200, 0, 1);
 const IDS_PER_MS = 1024;
 
-const SUMMARY_COLUMNS = `m.id, m.account_id, m.mailbox_id, mb.path, m.uid, m.message_id, m.thread_id,
+export const SUMMARY_COLUMNS = `m.id, m.account_id, m.mailbox_id, mb.path, m.uid, m.message_id, m.thread_id,
   m.subject, m.from_json, m.to_json, m.cc_json, m.date, m.flags, m.keywords, m.size, m.snippet,
   m.has_attachments, m.body_state`;
 
-interface SummaryRow {
+export interface SummaryRow {
   id: number;
   account_id: number;
   mailbox_id: number;
@@ -94,7 +95,7 @@ interface SummaryRow {
   body_state: number;
 }
 
-function toSummary(r: SummaryRow): MessageSummary {
+export function toSummary(r: SummaryRow): MessageSummary {
   return {
     id: r.id,
     accountId: r.account_id,
@@ -124,11 +125,13 @@ export function messageIdBase(date: number): number {
 export class MessageStore {
   private readonly fts: FtsIndex;
   private readonly threads: ThreadStore;
+  private readonly contacts: ContactStore;
   private readonly s;
 
   constructor(private readonly db: Db) {
     this.fts = new FtsIndex(db);
     this.threads = new ThreadStore(db);
+    this.contacts = new ContactStore(db);
     this.s = {
       maxIdIn: db.prepare('SELECT max(id) FROM messages WHERE id >= ? AND id < ?').pluck(),
       byUid: db.prepare('SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?').pluck(),
@@ -245,6 +248,7 @@ export class MessageStore {
    */
   insertHeaders(accountId: number, mailboxId: number, records: readonly HeaderRecord[]): number[] {
     const added: number[] = [];
+    const seen: SeenAddresses[] = [];
     for (const r of records) {
       const { bits, keywords } = encodeFlags(r.flags);
       const date = Number.isFinite(r.date) ? Math.trunc(r.date) : 0;
@@ -289,7 +293,9 @@ export class MessageStore {
       }
       this.fts.insert(row.id, { subject: r.subject, sender, recipients, body: '' });
       added.push(row.id);
+      seen.push({ date, addresses: [...r.from, ...r.to, ...r.cc] });
     }
+    this.contacts.record(seen);
     return added;
   }
 

@@ -4,7 +4,7 @@
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorData } from '../../../common/errors.js';
 import { getLogger } from '../log.js';
-import { isRetryable, sleep, type AccountSync } from './account-sync.js';
+import { isRetryable, sleep, type AccountSync, type SyncError } from './account-sync.js';
 
 const log = getLogger('watch');
 
@@ -16,6 +16,8 @@ export interface WatchOptions {
   idlePath?: string;
   maxBackoffMs?: number;
   onError?(error: ErrorData): void;
+  /** A pass (headers, then bodies) ended; with the folders' errors it met. */
+  onSynced?(errors: readonly SyncError[]): void;
 }
 
 export class AccountWatcher {
@@ -90,6 +92,7 @@ export class AccountWatcher {
       );
       for (const e of errors) this.opts.onError?.({ code: e.code, message: e.message });
       await this.sync.syncBodies(this.worker);
+      this.opts.onSynced?.(errors);
     } catch (err) {
       this.worker?.close();
       this.worker = null;

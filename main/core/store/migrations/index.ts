@@ -2,6 +2,7 @@ import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-operations.js';
 import { migration0003 } from './0003-outbox.js';
 import { migration0004 } from './0004-pinned-certs.js';
+import { migration0005 } from './0005-contacts.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];
