@@ -1,37 +1,148 @@
-// The list's logic: pages merged newest first for the unified Inbox, and selection with
-// click, Ctrl-click, Shift-click and j/k.
+// The list's logic: a long list held as pages by offset (its length known at once, a page
+// anywhere in one request, a refresh that keeps the place), where the selection may go by
+// folder, and selection with click, Ctrl-click, Shift-click and j/k.
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../common/types.js';
-import { mergedPager, type FetchPage } from '../../renderer/src/state/pager.js';
+import type { Mailbox, MessageSummary } from '../../common/types.js';
+import { SparseList, type FetchOffset } from '../../renderer/src/state/sparse-list.js';
 import { emptySelection, select, single, step } from '../../renderer/src/state/selection.js';
+import { moveChoices } from '../../renderer/src/ui/MoveDialog.js';
 
-const msg = (id: number) => ({ message: { id } as MessageSummary });
+const msg = (id: number) => ({ message: { id, flags: [] } as unknown as MessageSummary });
+const settle = () => new Promise((r) => setTimeout(r, 0));
 
-/** A mailbox as message.list serves it: ids newest first, `before` as the cursor. */
-function mailbox(ids: number[], log: string[], name: string): FetchPage {
-  const sorted = [...ids].sort((a, b) => b - a);
-  return async (before, limit) => {
-    log.push(`${name}:${before ?? '-'}`);
-    const page = sorted.filter((id) => before === undefined || id < before).slice(0, limit);
-    return { items: page.map(msg), nextBefore: page.length === limit ? page.at(-1)! : null };
+/** A folder as message.list serves it by offset: ids newest first, the count on request. */
+function folder(ids: number[], log: string[]): FetchOffset {
+  return async (offset, limit, count) => {
+    log.push(`${offset}${count ? '+count' : ''}`);
+    const sorted = [...ids].sort((a, b) => b - a);
+    return {
+      items: sorted.slice(offset, offset + limit).map(msg),
+      total: count ? sorted.length : null,
+    };
   };
 }
 
-describe('the unified Inbox', () => {
-  it('merges several inboxes newest first, page by page, without losing or repeating one', async () => {
-    const a = [1, 4, 5, 9, 12, 13, 20];
-    const b = [2, 3, 6, 7, 8, 30];
-    const c: number[] = [];
+describe('a long list held as pages by offset', () => {
+  const ids = Array.from({ length: 100_000 }, (_, i) => i + 1);
+
+  it('knows its length from the first page and fetches a far page in one request', async () => {
     const log: string[] = [];
-    const pager = mergedPager([mailbox(a, log, 'a'), mailbox(b, log, 'b'), mailbox(c, log, 'c')]);
-    const seen: number[] = [];
-    for (let i = 0; i < 10 && !pager.done; i++) {
-      seen.push(...(await pager.next(3)).map((x) => x.message.id));
-    }
-    expect(seen).toEqual([...a, ...b].sort((x, y) => y - x));
-    expect(pager.done).toBe(true);
-    // Each source was asked for its next page only when its buffer ran out.
-    expect(log.filter((l) => l.startsWith('c'))).toEqual(['c:-']);
+    const list = new SparseList(folder(ids, log), 200);
+    list.want(0, 20);
+    await settle();
+    expect(list.total).toBe(100_000);
+    expect(list.itemAt(0)?.message.id).toBe(100_000);
+    expect(log).toEqual(['0+count', '200']);
+    // The scrollbar dragged to the middle: that page and its neighbours, nothing in between.
+    log.length = 0;
+    list.want(50_010, 50_030);
+    expect(list.itemAt(50_010)).toBeUndefined();
+    await settle();
+    expect(log).toEqual(['49800', '50000', '50200']);
+    expect(list.itemAt(50_010)?.message.id).toBe(100_000 - 50_010);
+    expect(list.loaded()).toHaveLength(5 * 200);
+    // What is on hand is not asked for again.
+    list.want(50_010, 50_030);
+    await settle();
+    expect(log).toHaveLength(3);
+  });
+
+  it('a refresh keeps the rows in view until their fresh copy lands and forgets the rest', async () => {
+    const data = ids.slice(0, 1000);
+    const log: string[] = [];
+    const fetch = folder(data, log);
+    let gate: Promise<void> | null = null;
+    let open = () => undefined as void;
+    const list = new SparseList(async (o, l, c) => {
+      if (gate) await gate;
+      return fetch(o, l, c);
+    }, 100);
+    list.want(0, 10);
+    await settle();
+    list.want(500, 510);
+    await settle();
+    expect(list.itemAt(505)?.message.id).toBe(1000 - 505);
+    // New mail on top while the user is at row 500; the answers wait at the gate.
+    data.push(5000);
+    gate = new Promise<void>((r) => (open = r));
+    log.length = 0;
+    list.refresh();
+    await settle();
+    // Meanwhile the old copy is still shown; pages far from the view are gone.
+    expect(list.itemAt(505)?.message.id).toBe(1000 - 505);
+    expect(list.itemAt(5)).toBeUndefined();
+    expect(log).toEqual([]);
+    open();
+    await settle();
+    await settle();
+    expect(log.sort()).toEqual(['400+count', '500', '600']);
+    expect(list.total).toBe(1001);
+    expect(list.itemAt(505)?.message.id).toBe(1000 - 504);
+  });
+
+  it('a list that shrank drops the pages past its end', async () => {
+    const data = ids.slice(0, 450);
+    const list = new SparseList(folder(data, []), 100);
+    list.want(400, 450);
+    await settle();
+    expect(list.itemAt(420)).toBeDefined();
+    data.splice(0, 300);
+    list.refresh();
+    await settle();
+    expect(list.total).toBe(150);
+    expect(list.itemAt(420)).toBeUndefined();
+  });
+
+  it('a failed page is an error to show, and a refresh tries again', async () => {
+    let fail = true;
+    const ok = folder(ids.slice(0, 10), []);
+    const list = new SparseList(async (o, l, c) => {
+      if (fail) throw new Error('offline');
+      return ok(o, l, c);
+    }, 100);
+    list.want(0, 10);
+    await settle();
+    expect(list.error).toBeInstanceOf(Error);
+    expect(list.total).toBeNull();
+    fail = false;
+    list.refresh();
+    await settle();
+    expect(list.error).toBeNull();
+    expect(list.total).toBe(10);
+  });
+});
+
+describe('moving to a folder', () => {
+  const box = (id: number, accountId: number, path: string): Mailbox => ({
+    id,
+    accountId,
+    path,
+    name: path,
+    delimiter: '/',
+    role: path === 'INBOX' ? 'inbox' : null,
+    uidValidity: null,
+    uidNext: null,
+    highestModseq: null,
+    total: 0,
+    unread: 0,
+  });
+  const boxes = [
+    box(1, 1, 'INBOX'),
+    box(2, 1, 'Projects'),
+    box(3, 1, 'Archive'),
+    box(4, 2, 'INBOX'),
+    box(5, 2, 'Archive'),
+  ];
+
+  it("offers one account's other folders by id, and for several accounts the paths they share", () => {
+    expect(moveChoices(boxes, [1, 1], new Set([1]))).toEqual([
+      { label: 'Archive', target: { mailboxId: 3 } },
+      { label: 'Projects', target: { mailboxId: 2 } },
+    ]);
+    expect(moveChoices(boxes, [1, 2], new Set([1, 4])).map((c) => c.target)).toEqual([
+      { path: 'Archive' },
+      { path: 'INBOX' },
+    ]);
   });
 });
 

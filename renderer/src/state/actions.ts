@@ -12,8 +12,14 @@ export type ActionCall =
   | { method: 'message.delete'; input: Record<string, never> };
 
 const has = (m: MessageSummary, flag: string) => m.flags.includes(flag);
+/** A conversation row is read when none of its messages here is unread. */
+const isRead = (m: MessageSummary & { threadUnread?: number | undefined }) =>
+  m.threadUnread !== undefined ? m.threadUnread === 0 : has(m, '\\Seen');
 
-export function callFor(action: MailAction, selected: readonly MessageSummary[]): ActionCall {
+export function callFor(
+  action: MailAction,
+  selected: readonly (MessageSummary & { threadUnread?: number | undefined })[],
+): ActionCall {
   switch (action) {
     case 'flag':
       // Flag unless every one is flagged already: a mixed selection ends all flagged.
@@ -23,7 +29,7 @@ export function callFor(action: MailAction, selected: readonly MessageSummary[])
       };
     case 'read':
       // Mark unread when all are read, else read: `u` on an opened message makes it unread.
-      return { method: 'message.mark', input: { read: !selected.every((m) => has(m, '\\Seen')) } };
+      return { method: 'message.mark', input: { read: !selected.every(isRead) } };
     case 'archive':
       return { method: 'message.move', input: { role: 'archive' } };
     case 'trash':

@@ -8,6 +8,8 @@ import type { MessageSummary } from '../../../common/types.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
 import { callFor, type MailAction } from './actions.js';
 
+export type MoveTarget = { mailboxId: number } | { path: string };
+
 export interface ActionNotice {
   text: string;
   /** Whether an Undo button makes sense: only after an action that changed something. */
@@ -17,9 +19,21 @@ export interface ActionNotice {
 export interface ActionsState {
   notice: ActionNotice | null;
   error: ErrorData | null;
-  run(action: MailAction, selected: readonly MessageSummary[]): Promise<void>;
+  /** `ids`: the messages to change, when they are more than the rows (whole conversations). */
+  run(
+    action: MailAction,
+    selected: readonly MessageSummary[],
+    ids?: readonly number[],
+  ): Promise<void>;
+  /** To a folder picked by the user (by id, or by path in each message's account). */
+  move(
+    target: MoveTarget,
+    selected: readonly MessageSummary[],
+    ids?: readonly number[],
+  ): Promise<void>;
   undo(): Promise<void>;
-  markRead(message: MessageSummary): void;
+  /** Opened messages count as read; not an action the user asked for, so undo skips it. */
+  markRead(messages: readonly MessageSummary[]): void;
   dismiss(): void;
 }
 
@@ -28,9 +42,9 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
   const [error, setError] = useState<ErrorData | null>(null);
 
   const run = useCallback(
-    async (action: MailAction, selected: readonly MessageSummary[]) => {
+    async (action: MailAction, selected: readonly MessageSummary[], only?: readonly number[]) => {
       if (selected.length === 0) return;
-      const ids = selected.map((m) => m.id);
+      const ids = [...(only ?? selected.map((m) => m.id))];
       const call = callFor(action, selected);
       try {
         const r =
@@ -39,6 +53,23 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
             : call.method === 'message.move'
               ? await client.call('message.move', { ids, ...call.input })
               : await client.call('message.delete', { ids });
+        setError(null);
+        setNotice({ text: r.description, undoable: r.actionId !== null });
+      } catch (err) {
+        setError(errorDataOf(err));
+      } finally {
+        changed();
+      }
+    },
+    [client, changed],
+  );
+
+  const move = useCallback(
+    async (target: MoveTarget, selected: readonly MessageSummary[], only?: readonly number[]) => {
+      if (selected.length === 0) return;
+      const ids = [...(only ?? selected.map((m) => m.id))];
+      try {
+        const r = await client.call('message.move', { ids, ...target });
         setError(null);
         setNotice({ text: r.description, undoable: r.actionId !== null });
       } catch (err) {
@@ -66,10 +97,11 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
   // Opening is not an action the user asked for, so it leaves the notice alone; a failure
   // still shows, since the message would stay unread.
   const markRead = useCallback(
-    (message: MessageSummary) => {
-      if (message.flags.includes('\\Seen')) return;
+    (messages: readonly MessageSummary[]) => {
+      const ids = messages.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.id);
+      if (ids.length === 0) return;
       client
-        .call('message.mark', { ids: [message.id], read: true, undoable: false })
+        .call('message.mark', { ids, read: true, undoable: false })
         .then(changed, (err: unknown) => setError(errorDataOf(err)));
     },
     [client, changed],
@@ -80,5 +112,5 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
     setError(null);
   }, []);
 
-  return { notice, error, run, undo, markRead, dismiss };
+  return { notice, error, run, move, undo, markRead, dismiss };
 }

@@ -1,6 +1,7 @@
 // The app's keyboard: j/k move through the list, Enter opens the message in the reader,
 // / goes to the search field, Escape leaves it; s, u, e and # act on the selection, z (and
-// Ctrl/⌘+Z, outside a field) undoes. Keys typed into a field are the field's.
+// Ctrl/⌘+Z, outside a field) undoes; v moves to a folder, ? lists every key. Keys typed
+// into a field are the field's.
 import { useEffect, useRef } from 'react';
 
 export interface KeyActions {
@@ -13,6 +14,8 @@ export interface KeyActions {
   archive(): void;
   trash(): void;
   undo(): void;
+  move(): void;
+  help(): void;
 }
 
 function within(target: EventTarget | null, selector: string): boolean {
@@ -61,6 +64,12 @@ export function handleKey(e: KeyboardEvent, actions: KeyActions): boolean {
       return true;
     case 'z':
       actions.undo();
+      return true;
+    case 'v':
+      actions.move();
+      return true;
+    case '?':
+      actions.help();
       return true;
     default:
       return false;

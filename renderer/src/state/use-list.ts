@@ -1,128 +1,183 @@
-// The message list's data: pages fetched on demand as the user scrolls (the list may hold
-// 100,000 messages), from whichever source is chosen. A newer source or a reload makes
-// answers to older requests void, so a slow page never lands in the wrong list.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The message list's data, from whichever source is chosen. A folder or the unified Inbox
+// is a SparseList: its length is known at once and any page is one request by offset. A
+// search has no cheap count, so its hits are appended page by page as the end nears. A
+// newer source makes answers to older requests void, so a slow page never lands in the
+// wrong list.
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
-import { mergedPager, singlePager, type FetchPage, type ListItem, type Pager } from './pager.js';
+import { singlePager, type ListItem, type Pager } from './pager.js';
+import { SparseList } from './sparse-list.js';
 
 export type ListSource =
   | { kind: 'mailbox'; mailboxId: number }
   | { kind: 'unified'; mailboxIds: number[] }
   | { kind: 'search'; query: string };
 
-/** A small first page shows the list soonest; later pages are as large as the contract allows. */
-export const FIRST_PAGE = 200;
-export const NEXT_PAGE = 1000;
+/** Search pages: a small first one shows results soonest. */
+export const FIRST_PAGE = 100;
+export const NEXT_PAGE = 500;
+/** Start loading the next search page this many rows before the end. */
+const PREFETCH_ROWS = 50;
 
-export function sourceKey(s: ListSource): string {
-  return JSON.stringify(s);
-}
-
-function pagerFor(client: MaildockClient, source: ListSource): Pager {
-  const mailbox =
-    (mailboxId: number): FetchPage =>
-    async (before, limit) => {
-      const r = await client.call('message.list', {
-        mailboxId,
-        limit,
-        ...(before !== undefined ? { before } : {}),
-      });
-      return { items: r.messages.map((message) => ({ message })), nextBefore: r.nextBefore };
-    };
-  switch (source.kind) {
-    case 'mailbox':
-      return singlePager(mailbox(source.mailboxId));
-    case 'unified':
-      return mergedPager(source.mailboxIds.map(mailbox));
-    case 'search':
-      return singlePager(async (before, limit) => {
-        const r = await client.call('message.search', {
-          query: source.query,
-          limit,
-          ...(before !== undefined ? { before } : {}),
-        });
-        return {
-          items: r.hits.map(({ message, snippet, highlights }) => ({
-            message,
-            hit: { snippet, highlights },
-          })),
-          nextBefore: r.nextBefore,
-        };
-      });
-  }
+export function sourceKey(s: ListSource, threads = false): string {
+  return JSON.stringify(s.kind === 'search' ? s : { ...s, threads });
 }
 
 export interface ListState {
+  /** Rows the list stands for: the folder's whole length, or the hits found so far. */
+  count: number;
+  itemAt(index: number): ListItem | undefined;
+  /** The rows on hand, in list order. */
   items: ListItem[];
+  /** The first answer is in (or failed). */
+  ready: boolean;
+  /** `count` is the whole list (a search may have more hits than fetched so far). */
+  complete: boolean;
   loading: boolean;
   error: ErrorData | null;
-  done: boolean;
-  loadMore(): void;
+  /** Rows [start, end) are in view. */
+  want(start: number, end: number): void;
   reload(): void;
 }
 
-export function useMessageList(client: MaildockClient, source: ListSource | null): ListState {
+function sparseFor(client: MaildockClient, source: ListSource, threads: boolean): SparseList {
+  const where =
+    source.kind === 'mailbox'
+      ? { mailboxId: source.mailboxId }
+      : { mailboxIds: source.kind === 'unified' ? source.mailboxIds : [] };
+  return new SparseList(async (offset, limit, count) => {
+    const r = await client.call('message.list', { ...where, offset, limit, threads, count });
+    return { items: r.messages.map((message) => ({ message })), total: r.total };
+  });
+}
+
+function searchPager(client: MaildockClient, query: string): Pager {
+  return singlePager(async (before, limit) => {
+    const r = await client.call('message.search', {
+      query,
+      limit,
+      ...(before !== undefined ? { before } : {}),
+    });
+    return {
+      items: r.hits.map(({ message, snippet, highlights }) => ({
+        message,
+        hit: { snippet, highlights },
+      })),
+      nextBefore: r.nextBefore,
+    };
+  });
+}
+
+const noop = () => () => undefined;
+
+function useSparse(client: MaildockClient, source: ListSource | null, threads: boolean) {
+  const key = source && source.kind !== 'search' ? sourceKey(source, threads) : null;
+  const list = useMemo(
+    () => (key ? sparseFor(client, JSON.parse(key) as ListSource, threads) : null),
+    [client, key, threads],
+  );
+  useSyncExternalStore(list ? (fn) => list.subscribe(fn) : noop, () => list?.version ?? 0);
+  useEffect(() => list?.want(0, 50), [list]);
+  return list;
+}
+
+function useSearch(client: MaildockClient, query: string | null) {
   const [items, setItems] = useState<ListItem[]>([]);
-  const [loading, setLoading] = useState(false);
+  const [state, setState] = useState({ ready: false, loading: false, done: false });
   const [error, setError] = useState<ErrorData | null>(null);
-  const [done, setDone] = useState(false);
   const [generation, setGeneration] = useState(0);
-  const current = useRef<{
-    pager: Pager;
-    busy: boolean;
-    replace: boolean;
-    first: boolean;
-  } | null>(null);
-  const shownKey = useRef<string | null>(null);
-  const key = source ? sourceKey(source) : null;
+  const run = useRef<{ pager: Pager; busy: boolean; first: boolean } | null>(null);
 
   const loadMore = useCallback(() => {
-    const run = current.current;
-    if (!run || run.busy || run.pager.done) return;
-    run.busy = true;
-    setLoading(true);
-    run.pager
-      .next(run.first ? FIRST_PAGE : NEXT_PAGE)
+    const r = run.current;
+    if (!r || r.busy || r.pager.done) return;
+    r.busy = true;
+    setState((s) => ({ ...s, loading: true }));
+    r.pager
+      .next(r.first ? FIRST_PAGE : NEXT_PAGE)
       .then((page) => {
-        if (current.current !== run) return;
-        // Read now: React may run the updater later, after `run.replace` is reset below.
-        const replace = run.replace;
-        setItems((prev) => (replace ? page : prev.concat(page)));
-        run.replace = false;
-        run.first = false;
-        setDone(run.pager.done);
+        if (run.current !== r) return;
+        const first = r.first;
+        r.first = false;
+        setItems((prev) => (first ? page : prev.concat(page)));
+        setError(null);
       })
-      .catch((err: unknown) => {
-        if (current.current === run) setError(errorDataOf(err));
-      })
+      .catch((err: unknown) => run.current === r && setError(errorDataOf(err)))
       .finally(() => {
-        run.busy = false;
-        if (current.current === run) setLoading(false);
+        r.busy = false;
+        if (run.current === r) setState({ ready: true, loading: false, done: r.pager.done });
       });
   }, []);
 
   useEffect(() => {
-    // A reload of the same list keeps the rows on screen until the fresh first page lands.
-    const sameList = shownKey.current === key;
-    shownKey.current = key;
-    if (!sameList) setItems([]);
     setError(null);
-    setDone(false);
-    if (!key) {
-      current.current = null;
-      setLoading(false);
+    if (query === null) {
+      run.current = null;
+      setItems([]);
       return;
     }
-    current.current = {
-      pager: pagerFor(client, JSON.parse(key) as ListSource),
-      busy: false,
-      replace: sameList,
-      first: true,
-    };
+    // A new query starts blank; a reload of the same one keeps its rows until the answer.
+    run.current = { pager: searchPager(client, query), busy: false, first: true };
+    setState({ ready: false, loading: false, done: false });
     loadMore();
-  }, [client, key, generation, loadMore]);
+  }, [client, query, generation, loadMore]);
+  useEffect(() => setItems([]), [query]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { items, loading, error, done, loadMore, reload };
+  return { items, ...state, error, loadMore, reload };
+}
+
+export function useMessageList(
+  client: MaildockClient,
+  source: ListSource | null,
+  opts: { threads?: boolean } = {},
+): ListState {
+  const threads = opts.threads ?? false;
+  const sparse = useSparse(client, source, threads);
+  const search = useSearch(client, source?.kind === 'search' ? source.query : null);
+  const version = sparse?.version ?? -1;
+
+  // `version` stands for the list's content: a new one means new rows.
+  const sparseItems = useMemo(
+    () => (version >= 0 ? (sparse?.loaded() ?? []) : []),
+    [sparse, version],
+  );
+  const itemAt = useCallback((i: number) => sparse?.itemAt(i), [sparse]);
+  const want = useCallback((start: number, end: number) => sparse?.want(start, end), [sparse]);
+  const refresh = useCallback(() => sparse?.refresh(), [sparse]);
+  const { loadMore } = search;
+  const searchLength = search.items.length;
+  const searchDone = search.done;
+  const wantSearch = useCallback(
+    (_start: number, end: number) => {
+      if (!searchDone && end >= searchLength - PREFETCH_ROWS) loadMore();
+    },
+    [searchDone, searchLength, loadMore],
+  );
+
+  if (sparse) {
+    return {
+      count: sparse.total ?? 0,
+      itemAt,
+      items: sparseItems,
+      ready: sparse.total !== null || sparse.error !== null,
+      complete: sparse.total !== null,
+      loading: sparse.loading,
+      error: sparse.error === null ? null : errorDataOf(sparse.error),
+      want,
+      reload: refresh,
+    };
+  }
+  return {
+    count: search.items.length,
+    itemAt: (i) => search.items[i],
+    items: search.items,
+    ready: search.ready || search.error !== null,
+    complete: search.done,
+    loading: search.loading,
+    error: search.error,
+    want: wantSearch,
+    reload: search.reload,
+  };
 }

@@ -12,6 +12,7 @@ const BUTTONS: { action: MailAction; label: string; text: string; key: string }[
 export function ActionBar(props: {
   disabled: boolean;
   onAction(action: MailAction): void;
+  onMove(): void;
   onUndo(): void;
 }) {
   return (
@@ -28,6 +29,15 @@ export function ActionBar(props: {
           {b.text}
         </button>
       ))}
+      <button
+        type="button"
+        aria-label="Move to a folder"
+        title="Move to a folder (v)"
+        disabled={props.disabled}
+        onClick={props.onMove}
+      >
+        Move…
+      </button>
       <button type="button" aria-label="Undo" title="Undo (z)" onClick={props.onUndo}>
         Undo
       </button>

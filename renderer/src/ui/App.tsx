@@ -15,12 +15,17 @@ import {
 import type { MailAction } from '../state/actions.js';
 import { leavesList } from '../state/actions.js';
 import { useActions } from '../state/use-actions.js';
+import { messagesOfRows } from '../state/conversations.js';
+import { notifyNewMail } from '../state/notify.js';
+import { useThreadsSetting } from '../state/settings.js';
 import { useFolders } from '../state/use-folders.js';
 import { useKeys } from '../state/use-keys.js';
 import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js';
 import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
+import { moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
 import { SearchBox } from './SearchBox.js';
@@ -43,7 +48,10 @@ export function App() {
   const [folder, setFolder] = useState<ListSource | null>(null);
   const [query, setQuery] = useState<string | null>(null);
   const source: ListSource | null = query !== null ? { kind: 'search', query } : folder;
-  const list = useMessageList(client, source);
+  const [threads, setThreads] = useThreadsSetting();
+  const list = useMessageList(client, source, { threads: threads && source?.kind !== 'search' });
+  const [dialog, setDialog] = useState<'move' | 'help' | null>(null);
+  const [listVersion, setListVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const searchInput = useRef<HTMLInputElement>(null);
   const reader = useRef<HTMLDivElement>(null);
@@ -57,11 +65,26 @@ export function App() {
       setFolder({ kind: 'mailbox', mailboxId: folders.mailboxes[0].id });
   }, [folder, folders.loaded, folders.mailboxes]);
 
-  const key = source ? sourceKey(source) : '';
+  const key = source ? sourceKey(source, threads) : '';
   useEffect(() => setSelection(emptySelection), [key]);
 
   const { reload } = list;
-  useEffect(() => client.on('mail.new', () => query === null && reload()), [client, query, reload]);
+  const mailboxes = folders.mailboxes;
+  useEffect(
+    () =>
+      client.on('mail.new', (e) => {
+        if (query === null) reload();
+        notifyNewMail(
+          e.count,
+          mailboxes.find((m) => m.id === e.mailboxId),
+          () => {
+            setQuery(null);
+            setFolder({ kind: 'mailbox', mailboxId: e.mailboxId });
+          },
+        );
+      }),
+    [client, query, reload, mailboxes],
+  );
 
   const order = useMemo(() => list.items.map((i) => i.message.id), [list.items]);
   const onPick = useCallback(
@@ -78,17 +101,54 @@ export function App() {
   const changed = useCallback(() => {
     reload();
     folderReload();
+    setListVersion((v) => v + 1);
   }, [reload, folderReload]);
   const actions = useActions(client, changed);
   const selected = useMemo(
     () => list.items.map((i) => i.message).filter((m) => selection.ids.has(m.id)),
     [list.items, selection.ids],
   );
+  // The folders of the list: what a conversation row's action changes.
+  const listFolders = useMemo(
+    () =>
+      query !== null
+        ? null
+        : folder?.kind === 'mailbox'
+          ? [folder.mailboxId]
+          : folder?.kind === 'unified'
+            ? folder.mailboxIds
+            : null,
+    [folder, query],
+  );
+  const targets = () =>
+    threads && listFolders
+      ? messagesOfRows(client, selected, listFolders)
+      : Promise.resolve(undefined);
   const act = (action: MailAction) => {
     if (selected.length === 0) return;
     // Moved messages leave this list; the selection would point at nothing.
     if (leavesList(action)) setSelection(emptySelection);
-    void actions.run(action, selected);
+    const rows = selected;
+    void targets().then((ms) =>
+      actions.run(
+        action,
+        rows,
+        ms?.map((m) => m.id),
+      ),
+    );
+  };
+  const moveTo = (target: MoveTarget) => {
+    setDialog(null);
+    const rows = selected;
+    if (rows.length === 0) return;
+    setSelection(emptySelection);
+    void targets().then((ms) =>
+      actions.move(
+        target,
+        rows,
+        ms?.map((m) => m.id),
+      ),
+    );
   };
 
   // The message in the reader counts as read once opened (once per opening: a later `u`
@@ -101,8 +161,11 @@ export function App() {
     if (opened === null) markedOpen.current = null;
     if (!openedMessage || markedOpen.current === openedMessage.id) return;
     markedOpen.current = openedMessage.id;
-    markRead(openedMessage);
-  }, [opened, openedMessage, markRead]);
+    // A conversation row opens the whole conversation: all of it here counts as read.
+    if (threads && listFolders && (openedMessage.threadUnread ?? 0) > 0) {
+      void messagesOfRows(client, [openedMessage], listFolders).then(markRead);
+    } else markRead([openedMessage]);
+  }, [opened, openedMessage, markRead, threads, listFolders, client]);
 
   useKeys({
     flag: () => act('flag'),
@@ -116,6 +179,8 @@ export function App() {
       if (selection.cursor !== null) onOpen(selection.cursor);
     },
     search: () => searchInput.current?.focus(),
+    move: () => selected.length > 0 && setDialog('move'),
+    help: () => setDialog('help'),
   });
 
   let main;
@@ -157,12 +222,32 @@ export function App() {
               <ActionBar
                 disabled={selected.length === 0}
                 onAction={act}
+                onMove={() => setDialog('move')}
                 onUndo={() => void actions.undo()}
               />
             }
+            options={
+              source?.kind !== 'search' ? (
+                <label className="threads-switch" title="One row per conversation">
+                  <input
+                    type="checkbox"
+                    checked={threads}
+                    onChange={(e) => setThreads(e.target.checked)}
+                  />
+                  Conversations
+                </label>
+              ) : null
+            }
           />
         }
-        reader={<Reader id={single(selection)} selected={selection.ids.size} readerRef={reader} />}
+        reader={
+          <Reader
+            id={single(selection)}
+            selected={selection.ids.size}
+            readerRef={reader}
+            version={listVersion}
+          />
+        }
       />
     );
   }
@@ -182,6 +267,19 @@ export function App() {
       </header>
       <main className="main">{main}</main>
       <ActionNotice actions={actions} />
+      {dialog === 'move' && selected.length > 0 ? (
+        <MoveDialog
+          count={selected.length}
+          choices={moveChoices(
+            folders.mailboxes,
+            selected.map((m) => m.accountId),
+            new Set(selected.map((m) => m.mailboxId)),
+          )}
+          onMove={moveTo}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

@@ -47,6 +47,19 @@ function wire(frame: HTMLIFrameElement): Document | null {
   return doc;
 }
 
+/**
+ * The frame's content height, as a custom property: a conversation stacks several messages
+ * and each frame must be as tall as its message (a lone message fills the reader instead).
+ */
+function fitHeight(frame: HTMLIFrameElement, doc: Document): void {
+  const win = frame.contentWindow as (Window & typeof globalThis) | null;
+  if (!win) return;
+  const set = () =>
+    frame.style.setProperty('--content-height', `${doc.documentElement.scrollHeight}px`);
+  set();
+  new win.ResizeObserver(set).observe(doc.documentElement);
+}
+
 export function HtmlBody(props: { html: string; attachments: readonly Attachment[] }) {
   const client = useClient();
   const [allowRemote, setAllowRemote] = useState(false);
@@ -85,7 +98,12 @@ export function HtmlBody(props: { html: string; attachments: readonly Attachment
         sandbox={FRAME_SANDBOX}
         referrerPolicy="no-referrer"
         srcDoc={srcDoc}
-        onLoad={() => setDoc(frame.current ? wire(frame.current) : null)}
+        onLoad={() => {
+          const f = frame.current;
+          const d = f ? wire(f) : null;
+          if (f && d) fitHeight(f, d);
+          setDoc(d);
+        }}
       />
     </div>
   );

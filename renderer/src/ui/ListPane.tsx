@@ -1,5 +1,5 @@
-// The middle pane: a title and the actions' toolbar, then the list, or why there is none (loading, empty, an error,
-// a search that could not be understood).
+// The middle pane: a title with the list's size and the actions' toolbar, then the list, or
+// why there is none (loading, empty, an error, a search that could not be understood).
 import type { ReactNode } from 'react';
 import type { ListState, ListSource } from '../state/use-list.js';
 import type { ClickMode, Selection } from '../state/selection.js';
@@ -16,17 +16,19 @@ export function ListPane(props: {
   onOpen(id: number): void;
   /** The actions' toolbar, under the title. */
   toolbar?: ReactNode;
+  /** Controls beside the title (the conversation-view switch). */
+  options?: ReactNode;
 }) {
   const { list, source } = props;
   const search = source?.kind === 'search' ? source.query : null;
   let body;
   if (list.error && search !== null && list.error.code === 'SEARCH_SYNTAX') {
     body = <SearchError query={search} error={list.error} />;
-  } else if (list.error) {
+  } else if (list.error && list.count === 0) {
     body = <ErrorState error={list.error} onRetry={list.reload} />;
-  } else if (list.items.length === 0 && !list.done) {
+  } else if (list.count === 0 && !list.ready) {
     body = <Loading what={search !== null ? 'Searching…' : 'Loading messages…'} />;
-  } else if (list.items.length === 0) {
+  } else if (list.count === 0) {
     body =
       search !== null ? (
         <EmptyState title="No messages match this search." />
@@ -36,29 +38,42 @@ export function ListPane(props: {
   } else {
     body = (
       <MessageList
+        count={list.count}
+        itemAt={list.itemAt}
         items={list.items}
         loading={list.loading}
-        done={list.done}
         selection={props.selection}
         label={props.title}
         onPick={props.onPick}
         onOpen={props.onOpen}
-        loadMore={list.loadMore}
+        want={list.want}
       />
     );
   }
+  const more = list.complete ? '' : '+';
   return (
     <div className="list-pane">
-      <h2 className="pane-title">
-        {props.title}
-        {list.items.length > 0 ? (
-          <span className="pane-count">
-            {list.items.length}
-            {list.done ? '' : '+'}
-          </span>
-        ) : null}
-      </h2>
+      <div className="pane-head">
+        <h2 className="pane-title">
+          {props.title}
+          {list.count > 0 ? (
+            <span className="pane-count">
+              {list.count.toLocaleString()}
+              {more}
+            </span>
+          ) : null}
+        </h2>
+        {props.options}
+      </div>
       {props.toolbar}
+      {list.error && list.count > 0 ? (
+        <p className="list-error" role="alert">
+          Part of the list could not be loaded.{' '}
+          <button type="button" onClick={list.reload}>
+            Try again
+          </button>
+        </p>
+      ) : null}
       {body}
     </div>
   );

@@ -1,41 +1,52 @@
 // The message list, virtualized: only the rows in view (plus a few) exist in the DOM, all
-// of one fixed height, so 100,000 messages scroll like 100. Pages load as the end nears.
+// of one fixed height, so 100,000 messages scroll like 100. The scrollbar stands for the
+// whole list; rows not fetched yet show as placeholders until their page lands.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import type { ListItem } from '../state/pager.js';
 import type { ClickMode, Selection } from '../state/selection.js';
-import { MessageRow, ROW_HEIGHT } from './MessageRow.js';
-
-/** Start loading the next page this many rows before the end. */
-const PREFETCH_ROWS = 50;
+import { MessageRow, PlaceholderRow, ROW_HEIGHT } from './MessageRow.js';
 
 export function MessageList(props: {
+  count: number;
+  itemAt(index: number): ListItem | undefined;
   items: ListItem[];
   loading: boolean;
-  done: boolean;
   selection: Selection;
   label: string;
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
-  loadMore(): void;
+  want(start: number, end: number): void;
 }) {
-  const { items, selection } = props;
+  const { count, itemAt, items, selection } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
-    count: items.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
   });
   const rows = virtual.getVirtualItems();
+  const firstIndex = rows[0]?.index ?? 0;
   const lastIndex = rows.at(-1)?.index ?? -1;
 
-  const { done, loading, loadMore } = props;
+  const { want } = props;
   useEffect(() => {
-    if (!done && !loading && lastIndex >= items.length - PREFETCH_ROWS) loadMore();
-  }, [lastIndex, items.length, done, loading, loadMore]);
+    if (lastIndex >= 0) want(firstIndex, lastIndex + 1);
+  }, [firstIndex, lastIndex, want]);
 
-  const indexOf = useMemo(() => new Map(items.map((it, i) => [it.message.id, i])), [items]);
+  // The cursor's row is kept in view; its index is found among the rows on hand.
+  const indexOf = useMemo(() => {
+    const m = new Map<number, number>();
+    for (let i = 0, n = 0; i < count && n < items.length; i++) {
+      const it = itemAt(i);
+      if (it) {
+        m.set(it.message.id, i);
+        n++;
+      }
+    }
+    return m;
+  }, [count, items, itemAt]);
   const cursorIndex = selection.cursor === null ? -1 : (indexOf.get(selection.cursor) ?? -1);
   useEffect(() => {
     if (cursorIndex >= 0) virtual.scrollToIndex(cursorIndex, { align: 'auto' });
@@ -48,12 +59,14 @@ export function MessageList(props: {
       role="listbox"
       aria-label={props.label}
       aria-multiselectable="true"
+      aria-busy={props.loading}
       aria-activedescendant={selection.cursor !== null ? `message-${selection.cursor}` : undefined}
       tabIndex={0}
     >
       <div className="list-inner" style={{ height: `${virtual.getTotalSize()}px` }}>
         {rows.map((row) => {
-          const item = items[row.index]!;
+          const item = itemAt(row.index);
+          if (!item) return <PlaceholderRow key={`p${row.index}`} top={row.start} />;
           const id = item.message.id;
           return (
             <MessageRow
@@ -68,7 +81,6 @@ export function MessageList(props: {
           );
         })}
       </div>
-      {loading ? <div className="list-more">Loading…</div> : null}
     </div>
   );
 }

@@ -18,7 +18,11 @@ export const MessageRow = memo(function MessageRow(props: {
   onOpen(id: number): void;
 }) {
   const { message, hit } = props.item;
-  const unread = !message.flags.includes('\\Seen');
+  // A conversation counts as unread while any of its messages here is.
+  const unread =
+    message.threadUnread !== undefined
+      ? message.threadUnread > 0
+      : !message.flags.includes('\\Seen');
   const flagged = message.flags.includes('\\Flagged');
   const classes = [
     'row',
@@ -49,6 +53,14 @@ export const MessageRow = memo(function MessageRow(props: {
           />
         </span>
         <span className="row-from">{senders(message.from)}</span>
+        {message.threadSize && message.threadSize > 1 ? (
+          <span
+            className="row-thread"
+            aria-label={`${message.threadSize} messages in this conversation`}
+          >
+            {message.threadSize}
+          </span>
+        ) : null}
         {message.hasAttachments ? (
           <span className="mark-attachment" aria-label="Has attachments" title="Attachments" />
         ) : null}
@@ -68,3 +80,17 @@ export const MessageRow = memo(function MessageRow(props: {
     </div>
   );
 });
+
+/** A row whose page has not arrived yet: the list keeps its length and place meanwhile. */
+export function PlaceholderRow(props: { top: number }) {
+  return (
+    <div
+      className="row row-placeholder"
+      aria-hidden="true"
+      style={{ transform: `translateY(${props.top}px)` }}
+    >
+      <div className="placeholder-bar placeholder-wide" />
+      <div className="placeholder-bar" />
+    </div>
+  );
+}

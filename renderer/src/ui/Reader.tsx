@@ -1,10 +1,13 @@
 // The reader: the selected message's headers, attachments and body (HTML in the sandboxed
-// frame, else the plain text), or a word on why there is nothing to show.
-import type { Ref } from 'react';
+// frame, else the plain text), its whole conversation when it has one, or a word on why
+// there is nothing to show.
+import type { ReactNode, Ref } from 'react';
 import type { MessageDetail } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { addressFull, longDate } from '../format.js';
 import { useMessage } from '../state/use-message.js';
+import { useThread } from '../state/use-thread.js';
+import { Conversation } from './Conversation.js';
 import { Attachments } from './Attachments.js';
 import { HtmlBody } from './HtmlBody.js';
 import { PlainBody } from './PlainBody.js';
@@ -45,13 +48,40 @@ function Body(props: { detail: MessageDetail }) {
   return <EmptyState title="This message has no text." />;
 }
 
+/** One message whole: headers, attachments, body; `actions` go beside its headers. */
+export function MessageView(props: {
+  id: number;
+  actions?: ((detail: MessageDetail) => ReactNode) | undefined;
+}) {
+  const client = useClient();
+  const { detail, error, loading, reload } = useMessage(client, props.id);
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (loading || !detail) return <Loading what="Opening the message…" />;
+  return (
+    <article className="reader-message" aria-label={detail.message.subject || 'Message'}>
+      <Headers detail={detail} />
+      {props.actions ? props.actions(detail) : null}
+      {detail.parseError ? (
+        <p className="parse-error" role="status">
+          Part of this message could not be read: {detail.parseError}
+        </p>
+      ) : null}
+      <Attachments attachments={detail.attachments} />
+      <Body detail={detail} />
+    </article>
+  );
+}
+
 export function Reader(props: {
   id: number | null;
   selected: number;
   readerRef: Ref<HTMLDivElement>;
+  /** Bumped when the list changed, so the conversation's flags are read again. */
+  version?: number;
+  actions?: (detail: MessageDetail) => ReactNode;
 }) {
   const client = useClient();
-  const { detail, error, loading, reload } = useMessage(client, props.id);
+  const thread = useThread(client, props.id, props.version);
   let content;
   if (props.id === null) {
     content =
@@ -65,27 +95,16 @@ export function Reader(props: {
           </p>
           <p>
             <kbd>s</kbd> flags, <kbd>u</kbd> marks unread, <kbd>e</kbd> archives, <kbd>#</kbd>{' '}
-            deletes, <kbd>z</kbd> undoes.
+            deletes, <kbd>z</kbd> undoes. <kbd>?</kbd> lists every shortcut.
           </p>
         </EmptyState>
       );
-  } else if (error) {
-    content = <ErrorState error={error} onRetry={reload} />;
-  } else if (loading || !detail) {
-    content = <Loading what="Opening the message…" />;
-  } else {
+  } else if (thread && thread.length > 1) {
     content = (
-      <article className="reader-message" aria-label={detail.message.subject || 'Message'}>
-        <Headers detail={detail} />
-        {detail.parseError ? (
-          <p className="parse-error" role="status">
-            Part of this message could not be read: {detail.parseError}
-          </p>
-        ) : null}
-        <Attachments attachments={detail.attachments} />
-        <Body detail={detail} />
-      </article>
+      <Conversation key={props.id} messages={thread} openedId={props.id} actions={props.actions} />
     );
+  } else {
+    content = <MessageView id={props.id} actions={props.actions} />;
   }
   return (
     <div className="reader" ref={props.readerRef} tabIndex={-1}>

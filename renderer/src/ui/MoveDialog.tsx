@@ -1,0 +1,105 @@
+// "Move to…": the folders the selection can go to, filtered as one types; arrows and Enter
+// pick one. Messages of several accounts can go only to a folder every one of them has,
+// named by its path.
+import { useMemo, useState } from 'react';
+import type { Mailbox } from '../../../common/types.js';
+import { Dialog } from './Dialog.js';
+
+import type { MoveTarget } from '../state/use-actions.js';
+
+export type { MoveTarget };
+
+export interface MoveChoice {
+  label: string;
+  target: MoveTarget;
+}
+
+/** What the selection may be moved to: its account's folders, or the paths all its accounts share. */
+export function moveChoices(
+  mailboxes: readonly Mailbox[],
+  accountIds: readonly number[],
+  from: ReadonlySet<number>,
+): MoveChoice[] {
+  const accounts = [...new Set(accountIds)];
+  if (accounts.length === 1) {
+    return mailboxes
+      .filter((m) => m.accountId === accounts[0] && !from.has(m.id))
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((m) => ({ label: m.role === 'inbox' ? 'Inbox' : m.path, target: { mailboxId: m.id } }));
+  }
+  const paths = accounts.map(
+    (id) => new Set(mailboxes.filter((m) => m.accountId === id).map((m) => m.path)),
+  );
+  const shared = [...(paths[0] ?? [])].filter((p) => paths.every((s) => s.has(p)));
+  return shared.sort().map((path) => ({ label: path, target: { path } }));
+}
+
+export function MoveDialog(props: {
+  choices: MoveChoice[];
+  count: number;
+  onMove(target: MoveTarget): void;
+  onClose(): void;
+}) {
+  const [filter, setFilter] = useState('');
+  const [at, setAt] = useState(0);
+  const shown = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    return f ? props.choices.filter((c) => c.label.toLowerCase().includes(f)) : props.choices;
+  }, [filter, props.choices]);
+  const active = Math.min(at, Math.max(0, shown.length - 1));
+  const pick = (c: MoveChoice | undefined) => c && props.onMove(c.target);
+  return (
+    <Dialog
+      title={`Move ${props.count === 1 ? 'the message' : `${props.count} messages`} to…`}
+      onClose={props.onClose}
+      className="move-dialog"
+    >
+      <input
+        type="search"
+        className="move-filter"
+        aria-label="Folder name"
+        placeholder="Folder name"
+        value={filter}
+        autoFocus
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="move-choices"
+        aria-activedescendant={shown[active] ? `move-choice-${active}` : undefined}
+        onChange={(e) => {
+          setFilter(e.target.value);
+          setAt(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') setAt(Math.min(shown.length - 1, active + 1));
+          else if (e.key === 'ArrowUp') setAt(Math.max(0, active - 1));
+          else if (e.key === 'Enter') pick(shown[active]);
+          else return;
+          e.preventDefault();
+        }}
+      />
+      {shown.length === 0 ? (
+        <p className="move-none" role="status">
+          {props.choices.length === 0
+            ? 'These messages come from several accounts that share no folder.'
+            : 'No folder has that name.'}
+        </p>
+      ) : (
+        <ul id="move-choices" className="move-choices" role="listbox" aria-label="Folders">
+          {shown.map((c, i) => (
+            <li
+              key={c.label}
+              id={`move-choice-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              onMouseEnter={() => setAt(i)}
+              onClick={() => pick(c)}
+            >
+              {c.label}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
