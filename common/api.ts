@@ -11,6 +11,7 @@ import {
   accountSchema,
   accountSyncStateSchema,
   contactSchema,
+  emailSchema,
   listRowSchema,
   mailboxSchema,
   messageDetailSchema,
@@ -83,9 +84,17 @@ export const methods = {
     z.strictObject({ id }),
     z.strictObject({ messages: z.array(messageSummarySchema) }),
   ),
+  /** Remote content in mail from this sender: always loaded (allow) or blocked again. */
+  'sender.remoteContent': method(
+    z.strictObject({ address: emailSchema, allow: z.boolean() }),
+    z.strictObject({ address: z.string(), allow: z.boolean() }),
+  ),
   /** Addresses seen in mail and in what was sent, best first, for completion while composing. */
   'address.suggest': method(
-    z.strictObject({ query: z.string().trim().max(200), limit: z.number().int().min(1).max(50).default(8) }),
+    z.strictObject({
+      query: z.string().trim().max(200),
+      limit: z.number().int().min(1).max(50).default(8),
+    }),
     z.array(contactSchema),
   ),
   'message.search': method(

@@ -151,6 +151,8 @@ export const messageDetailSchema = z.strictObject({
   html: z.string().nullable(),
   attachments: z.array(attachmentSchema),
   parseError: z.string().nullable(),
+  /** The user allows remote content (images, styles, fonts) in mail from this sender. */
+  remoteContentAllowed: z.boolean(),
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 

@@ -7,8 +7,21 @@ import type { SearchIndex } from './store/search.js';
 
 type ReadMethods = Pick<
   Api,
-  'mailbox.list' | 'message.list' | 'message.thread' | 'message.search' | 'address.suggest'
+  | 'mailbox.list'
+  | 'message.list'
+  | 'message.thread'
+  | 'message.search'
+  | 'address.suggest'
+  | 'sender.remoteContent'
 >;
+
+const remoteKey = (address: string) => `remote.allow.${address.trim().toLowerCase()}`;
+
+/** Whether the user allows remote content in mail from this sender. */
+export function remoteContentAllowed(store: Store, from: readonly { address: string }[]): boolean {
+  const sender = from[0]?.address;
+  return !!sender && store.settings.get(remoteKey(sender)) === '1';
+}
 
 export function readMethods(store: Store, search: SearchIndex): ReadMethods {
   /** The folders a list input names: ids, one id, or a path (in one account or the only one). */
@@ -74,5 +87,11 @@ export function readMethods(store: Store, search: SearchIndex): ReadMethods {
       return { hits, nextBefore: found.nextBefore };
     },
     'address.suggest': async ({ query, limit }) => store.contacts.suggest(query, limit),
+    'sender.remoteContent': async ({ address, allow }) => {
+      const key = remoteKey(address);
+      if (allow) store.settings.set(key, '1');
+      else store.settings.remove(key);
+      return { address: address.toLowerCase(), allow };
+    },
   };
 }

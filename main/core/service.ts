@@ -17,7 +17,7 @@ import { MaildockError, toErrorData } from '../../common/errors.js';
 import type { Account, AccountInput, SyncSummary } from '../../common/types.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
-import { readMethods } from './read-methods.js';
+import { readMethods, remoteContentAllowed } from './read-methods.js';
 import { SyncStates } from './sync-state.js';
 import { getLogger } from './log.js';
 import { MimePool } from './mime/pool.js';
@@ -284,7 +284,10 @@ export class MaildockService {
             log.warn({ messageId: id, code: toErrorData(err).code }, 'body fetch on open failed');
           }
         }
-        return detail;
+        return {
+          ...detail,
+          remoteContentAllowed: remoteContentAllowed(this.store, detail.message.from),
+        };
       },
       'attachment.get': async ({ id }) => {
         const a = this.store.messages.attachment(id);

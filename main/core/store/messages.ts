@@ -467,7 +467,7 @@ export class MessageStore {
     });
   }
 
-  detail(id: number): MessageDetail | null {
+  detail(id: number): Omit<MessageDetail, 'remoteContentAllowed'> | null {
     const message = this.summary(id);
     if (!message) return null;
     const d = this.s.detail.get(id) as {

@@ -3,6 +3,7 @@
 // it for this message; links open outside the app after the user saw their real target.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
+import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { applyCidImages, useCidImages } from '../mail/cid-images.js';
 import { FRAME_BASE_CSS, FRAME_SANDBOX, frameDocument } from '../mail/frame-doc.js';
@@ -60,9 +61,31 @@ function fitHeight(frame: HTMLIFrameElement, doc: Document): void {
   new win.ResizeObserver(set).observe(doc.documentElement);
 }
 
-export function HtmlBody(props: { html: string; attachments: readonly Attachment[] }) {
+export function HtmlBody(props: {
+  html: string;
+  attachments: readonly Attachment[];
+  /** The sender's address, for "always load from this sender". */
+  sender: string | null;
+  /** The user allows remote content from this sender already. */
+  senderAllowed: boolean;
+}) {
   const client = useClient();
-  const [allowRemote, setAllowRemote] = useState(false);
+  const [senderAllowed, setSenderAllowed] = useState(props.senderAllowed);
+  const [forMessage, setForMessage] = useState(false);
+  const [trustError, setTrustError] = useState<string | null>(null);
+  const allowRemote = forMessage || senderAllowed;
+  const { sender } = props;
+  const trust = (allow: boolean) => {
+    if (!sender) return;
+    client.call('sender.remoteContent', { address: sender, allow }).then(
+      () => {
+        setTrustError(null);
+        setSenderAllowed(allow);
+        if (!allow) setForMessage(false);
+      },
+      (err: unknown) => setTrustError(errorDataOf(err).message),
+    );
+  };
   const mail = useMemo(() => sanitize(props.html, { allowRemote }), [props.html, allowRemote]);
   const srcDoc = useMemo(() => frameDocument(mail.html, allowRemote), [mail.html, allowRemote]);
   const images = useCidImages(client, mail.cids, props.attachments);
@@ -81,10 +104,30 @@ export function HtmlBody(props: { html: string; attachments: readonly Attachment
             Remote content was blocked to protect your privacy ({mail.remoteBlocked}{' '}
             {mail.remoteBlocked === 1 ? 'item' : 'items'}).
           </span>
-          <button type="button" onClick={() => setAllowRemote(true)}>
-            Load images
-          </button>
+          <span className="remote-actions">
+            <button type="button" onClick={() => setForMessage(true)}>
+              Load images
+            </button>
+            {sender ? (
+              <button type="button" onClick={() => trust(true)}>
+                Always from {sender}
+              </button>
+            ) : null}
+          </span>
         </div>
+      ) : null}
+      {senderAllowed && sender ? (
+        <p className="remote-note" role="status">
+          Remote content is shown in mail from {sender}.{' '}
+          <button type="button" className="link-button" onClick={() => trust(false)}>
+            Block it again
+          </button>
+        </p>
+      ) : null}
+      {trustError ? (
+        <p className="remote-note" role="alert">
+          {trustError}
+        </p>
       ) : null}
       {mail.trackersRemoved > 0 ? (
         <p className="tracker-note">

@@ -39,7 +39,15 @@ function Headers(props: { detail: MessageDetail }) {
 function Body(props: { detail: MessageDetail }) {
   const { detail } = props;
   if (detail.html) {
-    return <HtmlBody key={detail.message.id} html={detail.html} attachments={detail.attachments} />;
+    return (
+      <HtmlBody
+        key={detail.message.id}
+        html={detail.html}
+        attachments={detail.attachments}
+        sender={detail.message.from[0]?.address ?? null}
+        senderAllowed={detail.remoteContentAllowed}
+      />
+    );
   }
   if (detail.text) return <PlainBody text={detail.text} />;
   if (detail.message.bodyState === 'pending') {

@@ -1,0 +1,222 @@
+// Reading in the web UI, end to end against a private Dovecot: conversation view (one row
+// per conversation, the whole conversation in the reader, its messages from Sent as well),
+// "always load remote content from this sender" and taking that back, moving to a folder
+// with `v` (the server has it there after a sync), and the shortcuts list with `?`.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sleep } from '../support/dovecot.js';
+import { makeMail } from '../support/mail.js';
+import { startBrowser, type Browser } from './browser.js';
+import { ROOT } from './build.js';
+import { startServedInbox, type ServedInbox } from './served.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
+const day = (d: number, h = 10) => new Date(Date.UTC(2024, 2, d, h));
+
+describe('reading in the web UI', () => {
+  let served: ServedInbox;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    served = await startServedInbox();
+    const { dovecot, images } = served;
+    const carol = 'Carol Hill <carol@example.test>';
+    await dovecot.loadMaildir('INBOX', [
+      {
+        raw: makeMail({
+          messageId: '<trip-1@example.test>',
+          from: carol,
+          subject: 'Trip plans',
+          date: day(5),
+          text: 'Shall we go in May?',
+        }),
+        flags: ['\\Seen'],
+      },
+      {
+        raw: makeMail({
+          messageId: '<trip-3@example.test>',
+          from: carol,
+          subject: 'Re: Trip plans',
+          inReplyTo: '<trip-2@example.test>',
+          references: ['<trip-1@example.test>', '<trip-2@example.test>'],
+          date: day(7),
+          text: 'Booked the train.',
+        }),
+      },
+      {
+        raw: makeMail({
+          from: 'Shop News <news@shop.example.test>',
+          subject: 'Another newsletter',
+          date: day(4, 12),
+          text: 'Text version.',
+          html: `<h1>Second issue</h1><img src="${images.base}/second.png" width="80" height="20" alt="Banner">`,
+        }),
+        flags: ['\\Seen'],
+      },
+    ]);
+    await dovecot.loadMaildir('Sent', [
+      {
+        raw: makeMail({
+          messageId: '<trip-2@example.test>',
+          to: carol,
+          subject: 'Re: Trip plans',
+          inReplyTo: '<trip-1@example.test>',
+          references: ['<trip-1@example.test>'],
+          date: day(6),
+          text: 'May works for me.',
+        }),
+        flags: ['\\Seen'],
+      },
+    ]);
+    await dovecot.loadMaildir('Projects', [{ raw: makeMail({ subject: 'Project kickoff' }) }]);
+    await served.api('sync.run', {});
+    browser = await startBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  beforeEach(async () => {
+    for (const p of browser.context.pages()) await p.close();
+    page = await browser.context.newPage();
+    await page.goto(served.signIn);
+    // Each test starts from the flat list, whatever the one before left in the settings.
+    await page.evaluate(() => localStorage.removeItem('maildock.threads'));
+    await page.reload();
+    await expect.poll(() => page.locator('.row').count()).toBe(7);
+  });
+
+  const frame = () => page.frameLocator('iframe.mail-frame');
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+  const open = async (subject: string) => {
+    await page.locator('.row', { has: page.locator('.row-subject', { hasText: subject }) }).click();
+  };
+
+  it('shows a conversation as one row and whole in the reader, and opening it marks it read', async () => {
+    await page.getByLabel('Conversations').check();
+    await expect
+      .poll(() => page.locator('.row-subject').allTextContents())
+      .toEqual([
+        'Re: Trip plans',
+        'Another newsletter',
+        'Report draft attached',
+        'Weekly newsletter',
+        'Lunch on Friday?',
+        'Quarterly report',
+      ]);
+    const row = page.locator('.row').first();
+    expect(await row.locator('.row-thread').textContent()).toBe('2');
+    expect(await row.getAttribute('class')).toContain('unread');
+    await row.click();
+    const reader = page.locator('.conversation');
+    await expect.poll(() => reader.locator('.conversation-count').textContent()).toBe('3 messages');
+    // The read ones are a line each (the reply from Sent among them); the newest is open.
+    await expect.poll(() => reader.locator('.conversation-item').count()).toBe(3);
+    expect(await reader.locator('.conversation-line').count()).toBe(2);
+    expect(await reader.locator('.conversation-folder').allTextContents()).toEqual(['Sent']);
+    await expect.poll(() => reader.locator('.plain-body').count()).toBe(1);
+    expect(await reader.locator('.plain-body').textContent()).toContain('Booked the train.');
+    await reader.locator('.conversation-line', { hasText: 'May works' }).click();
+    await expect.poll(() => reader.locator('.plain-body').count()).toBe(2);
+    expect(await reader.locator('.plain-body').allTextContents()).toEqual([
+      expect.stringContaining('May works for me.'),
+      expect.stringContaining('Booked the train.'),
+    ]);
+    await shot('9-conversation');
+    await expect.poll(async () => await row.getAttribute('class')).not.toContain('unread');
+    await served.api('sync.run', {});
+    const unseen = await served.dovecot.doveadm(
+      'search',
+      '-u',
+      served.dovecot.user,
+      'mailbox',
+      'INBOX',
+      'UNSEEN',
+      'HEADER',
+      'Subject',
+      'Trip',
+    );
+    expect(unseen.trim()).toBe('');
+    // The setting is remembered.
+    await page.reload();
+    await expect.poll(() => page.locator('.row').count()).toBe(6);
+    await page.getByLabel('Conversations').uncheck();
+    await expect.poll(() => page.locator('.row').count()).toBe(7);
+  });
+
+  it('loads remote content always from a sender once asked, and blocks it again', async () => {
+    const { images } = served;
+    await open('Another newsletter');
+    await expect.poll(() => frame().locator('h1').textContent()).toBe('Second issue');
+    await sleep(300);
+    expect(images.hits('/second.png')).toBe(0);
+    await page.getByRole('button', { name: 'Always from news@shop.example.test' }).click();
+    await expect.poll(() => images.hits('/second.png'), { timeout: 10_000 }).toBe(1);
+    // Another message of the same sender shows its images without asking.
+    const logo = images.hits('/logo.png');
+    await open('Weekly newsletter');
+    await expect.poll(() => images.hits('/logo.png'), { timeout: 10_000 }).toBe(logo + 1);
+    // Tracking pixels stay out even so.
+    expect(images.hits('/track/open')).toBe(0);
+    expect(await page.getByRole('button', { name: 'Load images' }).count()).toBe(0);
+    await shot('10-remote-allowed-for-sender');
+    await page.getByRole('button', { name: 'Block it again' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Load images' }).count()).toBe(1);
+    await open('Another newsletter');
+    await expect.poll(() => frame().locator('h1').textContent()).toBe('Second issue');
+    await sleep(300);
+    expect(images.hits('/second.png')).toBe(1);
+  });
+
+  it('moves a message to a folder with v, and the server has it there after a sync', async () => {
+    await open('Lunch on Friday?');
+    await page.locator('.list-scroll').focus();
+    await page.keyboard.press('v');
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.getByLabel('Folder name').fill('proj');
+    await expect.poll(() => dialog.getByRole('option').allTextContents()).toEqual(['Projects']);
+    await shot('11-move-dialog');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect
+      .poll(() => page.locator('.row-subject').allTextContents())
+      .not.toContain('Lunch on Friday?');
+    await served.api('sync.run', {});
+    const moved = await served.dovecot.doveadm(
+      'search',
+      '-u',
+      served.dovecot.user,
+      'mailbox',
+      'Projects',
+      'HEADER',
+      'Subject',
+      'Lunch',
+    );
+    expect(moved.trim()).not.toBe('');
+    // Undo brings it back here (and to the server's Inbox with the next sync).
+    await page.keyboard.press('z');
+    await expect
+      .poll(() => page.locator('.row-subject').allTextContents())
+      .toContain('Lunch on Friday?');
+  });
+
+  it('lists every shortcut with ?, and Escape closes the list', async () => {
+    await page.locator('.list-scroll').focus();
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const keys = await dialog.locator('kbd').allTextContents();
+    for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#', 'v', '?']) expect(keys).toContain(k);
+    await shot('12-shortcuts');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+});
