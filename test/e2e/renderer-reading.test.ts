@@ -19,6 +19,7 @@ describe('reading in the web UI', () => {
   let served: ServedInbox;
   let browser: Browser;
   let page: Page;
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -78,13 +79,16 @@ describe('reading in the web UI', () => {
   });
 
   afterAll(async () => {
+    expect(pageErrors).toEqual([]);
     await browser?.close();
     await served?.close();
   });
 
   beforeEach(async () => {
+    expect(pageErrors).toEqual([]);
     for (const p of browser.context.pages()) await p.close();
     page = await browser.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(served.signIn);
     // Each test starts from the flat list, whatever the one before left in the settings.
     await page.evaluate(() => localStorage.removeItem('maildock.threads'));
@@ -146,6 +150,20 @@ describe('reading in the web UI', () => {
     expect(unseen.trim()).toBe('');
     // The setting is remembered.
     await page.reload();
+    await expect.poll(() => page.locator('.row').count()).toBe(6);
+    // Archiving a conversation row archives its messages here; its reply in Sent stays.
+    await page.locator('.row').first().click();
+    await page.keyboard.press('e');
+    await expect.poll(() => page.locator('.row').count()).toBe(5);
+    await served.api('sync.run', {});
+    const search = (box: string) =>
+      served.dovecot
+        .doveadm('search', '-u', served.dovecot.user, 'mailbox', box, 'HEADER', 'Subject', 'Trip')
+        .then((out) => out.trim().split('\n').filter(Boolean).length);
+    expect([await search('INBOX'), await search('Archive'), await search('Sent')]).toEqual([
+      0, 2, 1,
+    ]);
+    await page.keyboard.press('z');
     await expect.poll(() => page.locator('.row').count()).toBe(6);
     await page.getByLabel('Conversations').uncheck();
     await expect.poll(() => page.locator('.row').count()).toBe(7);

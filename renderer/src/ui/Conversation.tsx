@@ -23,7 +23,10 @@ export function Conversation(props: {
   // The reader keys this by the opened message, so a new one starts from its own open set.
   const [open, setOpen] = useState(() => initiallyOpen(messages, openedId));
   const opened = useRef<HTMLElement>(null);
-  useEffect(() => opened.current?.scrollIntoView({ block: 'nearest' }), [openedId]);
+  // Braces: Chromium's scrollIntoView returns a promise, which React would take for a clean-up.
+  useEffect(() => {
+    void opened.current?.scrollIntoView({ block: 'nearest' });
+  }, [openedId]);
   const subject = messages.at(-1)?.subject ?? messages[0]?.subject ?? '';
   return (
     <div className="conversation">
