@@ -237,4 +237,49 @@ describe('reading in the web UI', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
   });
+
+  // Last: it starts the service's watcher (push), which the tests above do not expect.
+  it('asks before notifying, then tells of new mail while the app is in the background', async () => {
+    const origin = new URL(served.signIn).origin;
+    // Chromium asks the person; here the test answers yes for them.
+    await browser.context.grantPermissions(['notifications'], { origin });
+    await page.reload();
+    await expect.poll(() => page.locator('.row').count()).toBe(7);
+    // Every notification the app makes, as the browser makes it (the real one, recorded),
+    // and the app in the background: the window has lost the focus.
+    await page.evaluate(() => {
+      const w = window as unknown as { __notes: Notification[] };
+      w.__notes = [];
+      const Real = window.Notification;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          w.__notes.push(this);
+        }
+      } as typeof Notification;
+      document.hasFocus = () => false;
+    });
+    const before = (await served.api('sync.state', {})) as { lastSyncAt: string | null }[];
+    await served.t.svc.watch({ pollMs: 60_000 });
+    // The watcher's first pass brings what the tests above moved back by undo: let it end.
+    await expect
+      .poll(async () => {
+        const now = (await served.api('sync.state', {})) as { lastSyncAt: string | null }[];
+        return now[0]!.lastSyncAt !== before[0]!.lastSyncAt;
+      })
+      .toBe(true);
+    await sleep(500);
+    await page.evaluate('window.__notes.length = 0');
+    await served.dovecot.append(
+      'INBOX',
+      makeMail({ subject: 'Fresh news', from: 'Zed <z@example.test>' }),
+    );
+    await expect
+      .poll(() => page.evaluate('window.__notes.map((n) => n.body)'), { timeout: 10_000 })
+      .toEqual(['A new message in your Inbox']);
+    await expect.poll(() => page.locator('.row-subject').allTextContents()).toContain('Fresh news');
+    // Clicking it opens that folder.
+    await page.evaluate('window.__notes[0].onclick()');
+    await expect.poll(() => page.locator('.pane-title').textContent()).toContain('Inbox');
+  });
 });
