@@ -91,7 +91,7 @@ describe('reading in the web UI', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(served.signIn);
     // Each test starts from the flat list, whatever the one before left in the settings.
-    await page.evaluate(() => localStorage.removeItem('maildock.threads'));
+    await page.evaluate("localStorage.removeItem('maildock.threads')");
     await page.reload();
     await expect.poll(() => page.locator('.row').count()).toBe(7);
   });
@@ -247,18 +247,17 @@ describe('reading in the web UI', () => {
     await expect.poll(() => page.locator('.row').count()).toBe(7);
     // Every notification the app makes, as the browser makes it (the real one, recorded),
     // and the app in the background: the window has lost the focus.
-    await page.evaluate(() => {
-      const w = window as unknown as { __notes: Notification[] };
-      w.__notes = [];
+    await page.evaluate(`(() => {
+      window.__notes = [];
       const Real = window.Notification;
       window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
+        constructor(title, options) {
           super(title, options);
-          w.__notes.push(this);
+          window.__notes.push(this);
         }
-      } as typeof Notification;
+      };
       document.hasFocus = () => false;
-    });
+    })()`);
     const before = (await served.api('sync.state', {})) as { lastSyncAt: string | null }[];
     await served.t.svc.watch({ pollMs: 60_000 });
     // The watcher's first pass brings what the tests above moved back by undo: let it end.
