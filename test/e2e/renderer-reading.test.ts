@@ -19,7 +19,7 @@ describe('reading in the web UI', () => {
   let served: ServedInbox;
   let browser: Browser;
   let page: Page;
-  let pageErrors: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });

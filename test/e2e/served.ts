@@ -1,7 +1,9 @@
 // What the web UI's end-to-end tests stand on: a private Dovecot with the test Inbox, the
 // image server that counts requests, the real service behind the real HTTP server, and an
-// account added and synced through the API, as any client's would be.
+// account added and synced through the API, as any client's would be (or none, for the
+// tests that add it through the UI).
 import type { FastifyInstance } from 'fastify';
+import type { ServiceOptions } from '../../main/core/service.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
@@ -21,7 +23,14 @@ export interface ServedInbox {
   close(): Promise<void>;
 }
 
-export async function startServedInbox(): Promise<ServedInbox> {
+export interface ServedOptions {
+  /** Add and sync the account through the API first (default); false: start with none. */
+  account?: boolean;
+  /** The service's stack options (a Docker socket that is not there, say). */
+  stack?: ServiceOptions['stack'];
+}
+
+export async function startServedInbox(opts: ServedOptions = {}): Promise<ServedInbox> {
   const [dovecot, images] = await Promise.all([
     startDovecot(),
     startImageServer(),
@@ -31,7 +40,10 @@ export async function startServedInbox(): Promise<ServedInbox> {
     'INBOX',
     inbox(images).map((raw) => ({ raw })),
   );
-  const t = await openService(SERVER_SERVICE_OPTIONS);
+  const t = await openService({
+    ...SERVER_SERVICE_OPTIONS,
+    ...(opts.stack ? { stack: opts.stack } : {}),
+  });
   const token = 'e2e-token-'.padEnd(43, 'x');
   const app = await buildServer(t.svc, { token, staticDir: RENDERER_DIST, loopbackOnly: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -46,9 +58,11 @@ export async function startServedInbox(): Promise<ServedInbox> {
     if (!json.ok) throw new Error(`${method}: ${JSON.stringify(json)}`);
     return json.value;
   };
-  await api('account.add', accountInput(dovecot));
-  const summary = (await api('sync.run', {})) as { errors: unknown[] };
-  if (summary.errors.length) throw new Error(`sync: ${JSON.stringify(summary.errors)}`);
+  if (opts.account ?? true) {
+    await api('account.add', accountInput(dovecot));
+    const summary = (await api('sync.run', {})) as { errors: unknown[] };
+    if (summary.errors.length) throw new Error(`sync: ${JSON.stringify(summary.errors)}`);
+  }
   return {
     dovecot,
     images,

@@ -77,8 +77,8 @@ describe('the actions notice', () => {
 
   it('marks an unread message read when opened, and leaves a read one alone', async () => {
     const t = setup(() => ({ actionId: 3, affected: 1, description: 'Marked read' }));
-    await act(async () => t.state.actions!.markRead(msg(4, ['\\Seen'])));
-    await act(async () => t.state.actions!.markRead(msg(5)));
+    await act(async () => t.state.actions!.markRead([msg(4, ['\\Seen'])]));
+    await act(async () => t.state.actions!.markRead([msg(5)]));
     expect(t.calls).toEqual([['message.mark', { ids: [5], read: true, undoable: false }]]);
     // Opening is no action of the user's: no notice.
     expect(t.el.textContent).toBe('');

@@ -39,9 +39,21 @@ describe('the action keys', () => {
   function press(init: Partial<KeyboardEvent> & { key: string }, target?: unknown) {
     const log: string[] = [];
     const actions = Object.fromEntries(
-      ['next', 'previous', 'open', 'search', 'flag', 'read', 'archive', 'trash', 'undo'].map(
-        (n) => [n, () => log.push(n)],
-      ),
+      [
+        'next',
+        'previous',
+        'open',
+        'search',
+        'flag',
+        'read',
+        'archive',
+        'trash',
+        'undo',
+        'reply',
+        'replyAll',
+        'forward',
+        'compose',
+      ].map((n) => [n, () => log.push(n)]),
     ) as unknown as KeyActions;
     const e = {
       ctrlKey: false,
@@ -60,6 +72,18 @@ describe('the action keys', () => {
     expect(press({ key: 'e' }).log).toEqual(['archive']);
     expect(press({ key: '#', shiftKey: true }).log).toEqual(['trash']);
     expect(press({ key: 'z' }).log).toEqual(['undo']);
+  });
+
+  it('maps r, a, f, c to reply, reply all, forward and compose, not in a field', () => {
+    expect(['r', 'a', 'f', 'c'].map((key) => press({ key }).log[0])).toEqual([
+      'reply',
+      'replyAll',
+      'forward',
+      'compose',
+    ]);
+    const field = { closest: (sel: string) => (sel.includes('contenteditable') ? {} : null) };
+    expect(press({ key: 'r' }, field)).toEqual({ handled: false, log: [] });
+    expect(press({ key: 'c', ctrlKey: true })).toEqual({ handled: false, log: [] });
   });
 
   it('takes Ctrl+Z and ⌘+Z as undo, but no other modified letter', () => {

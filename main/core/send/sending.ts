@@ -403,6 +403,14 @@ export class Sending {
     return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
+  /** A local draft to write on: what was typed, with its attachments' content. */
+  async getDraft(id: number): Promise<MethodOutput<'draft.get'>> {
+    const d = this.drafts.get(id);
+    if (!d || d.deleted) throw new MaildockError('NOT_FOUND', `There is no draft ${id}.`, { id });
+    const { draftInput } = await import('./draft-input.js');
+    return draftInput(d);
+  }
+
   async deleteDraft(id: number): Promise<MethodOutput<'draft.delete'>> {
     const d = this.drafts.get(id);
     if (!d) throw new MaildockError('NOT_FOUND', `There is no draft ${id}.`, { id });

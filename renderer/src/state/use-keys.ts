@@ -1,7 +1,8 @@
 // The app's keyboard: j/k move through the list, Enter opens the message in the reader,
 // / goes to the search field, Escape leaves it; s, u, e and # act on the selection, z (and
-// Ctrl/⌘+Z, outside a field) undoes; v moves to a folder, ? lists every key. Keys typed
-// into a field are the field's.
+// Ctrl/⌘+Z, outside a field) undoes; v moves to a folder, ? lists every key; r, a and f
+// answer the open message (reply, reply all, forward), c writes a new one. Keys typed into
+// a field are the field's.
 import { useEffect, useRef } from 'react';
 
 export interface KeyActions {
@@ -16,6 +17,10 @@ export interface KeyActions {
   undo(): void;
   move(): void;
   help(): void;
+  reply(): void;
+  replyAll(): void;
+  forward(): void;
+  compose(): void;
 }
 
 function within(target: EventTarget | null, selector: string): boolean {
@@ -70,6 +75,18 @@ export function handleKey(e: KeyboardEvent, actions: KeyActions): boolean {
       return true;
     case '?':
       actions.help();
+      return true;
+    case 'r':
+      actions.reply();
+      return true;
+    case 'a':
+      actions.replyAll();
+      return true;
+    case 'f':
+      actions.forward();
+      return true;
+    case 'c':
+      actions.compose();
       return true;
     default:
       return false;

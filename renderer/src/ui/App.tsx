@@ -25,6 +25,7 @@ import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
 import { moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
+import { NotifyButton } from './NotifyButton.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
@@ -33,6 +34,13 @@ import { Sidebar } from './Sidebar.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
 import { SyncStatus } from './SyncStatus.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
+import { SettingsButton } from '../settings/SettingsButton.js';
+import { SettingsDialog, type SettingsTab } from '../settings/SettingsDialog.js';
+import { ComposeButton, ComposeLayer } from '../compose/ComposeLayer.js';
+import { ReplyBar } from '../compose/ReplyBar.js';
+import { SendingNav, type SendingViewName } from '../compose/SendingNav.js';
+import { SendingPane } from '../compose/SendingPane.js';
+import { useComposer } from '../compose/use-composer.js';
 
 function titleOf(source: ListSource | null, mailboxes: Mailbox[]): string {
   if (!source) return 'Messages';
@@ -51,15 +59,30 @@ export function App() {
   const [threads, setThreads] = useThreadsSetting();
   const list = useMessageList(client, source, { threads: threads && source?.kind !== 'search' });
   const [dialog, setDialog] = useState<'move' | 'help' | null>(null);
+  const [settings, setSettings] = useState<SettingsTab | null>(null);
+  const closeSettings = useCallback(() => setSettings(null), []);
   const [listVersion, setListVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const searchInput = useRef<HTMLInputElement>(null);
   const reader = useRef<HTMLDivElement>(null);
+  const composer = useComposer(client, folders.accounts);
+  // The Outbox or Drafts in the list pane, in place of a folder.
+  const [sendingView, setSendingView] = useState<SendingViewName | null>(null);
 
-  // The unified Inbox until the user picks something else.
+  // The unified Inbox until the user picks something else. When accounts come or go, the
+  // unified Inbox follows, and a folder that went with its account gives way to it.
   useEffect(() => {
-    if (folder || !folders.loaded) return;
+    if (!folders.loaded) return;
     const inboxes = folders.mailboxes.filter((m) => m.role === 'inbox').map((m) => m.id);
+    if (folder?.kind === 'unified' && inboxes.join() !== folder.mailboxIds.join()) {
+      setFolder(inboxes.length ? { kind: 'unified', mailboxIds: inboxes } : null);
+      return;
+    }
+    if (folder?.kind === 'mailbox' && !folders.mailboxes.some((m) => m.id === folder.mailboxId)) {
+      setFolder(null);
+      return;
+    }
+    if (folder) return;
     if (inboxes.length) setFolder({ kind: 'unified', mailboxIds: inboxes });
     else if (folders.mailboxes[0])
       setFolder({ kind: 'mailbox', mailboxId: folders.mailboxes[0].id });
@@ -181,6 +204,10 @@ export function App() {
     search: () => searchInput.current?.focus(),
     move: () => selected.length > 0 && setDialog('move'),
     help: () => setDialog('help'),
+    reply: () => opened !== null && composer.answer(opened, 'reply'),
+    replyAll: () => opened !== null && composer.answer(opened, 'reply-all'),
+    forward: () => opened !== null && composer.answer(opened, 'forward'),
+    compose: composer.compose,
   });
 
   let main;
@@ -191,9 +218,9 @@ export function App() {
   } else if (folders.accounts.length === 0) {
     main = (
       <EmptyState title="No accounts yet.">
-        <p>
-          Add one with <code>maildock account add</code>, then sync it.
-        </p>
+        <button type="button" onClick={() => setSettings('add-account')}>
+          Add an account
+        </button>
       </EmptyState>
     );
   } else {
@@ -203,42 +230,54 @@ export function App() {
           <Sidebar
             accounts={folders.accounts}
             mailboxes={folders.mailboxes}
-            source={query === null ? folder : null}
+            source={query === null && sendingView === null ? folder : null}
             onSelect={(s) => {
               setQuery(null);
+              setSendingView(null);
               setFolder(s);
             }}
+            top={
+              <SendingNav
+                waiting={composer.outbox.waiting}
+                view={sendingView}
+                onOpen={setSendingView}
+              />
+            }
           />
         }
         list={
-          <ListPane
-            title={titleOf(source, folders.mailboxes)}
-            source={source}
-            list={list}
-            selection={selection}
-            onPick={onPick}
-            onOpen={onOpen}
-            toolbar={
-              <ActionBar
-                disabled={selected.length === 0}
-                onAction={act}
-                onMove={() => setDialog('move')}
-                onUndo={() => void actions.undo()}
-              />
-            }
-            options={
-              source?.kind !== 'search' ? (
-                <label className="threads-switch" title="One row per conversation">
-                  <input
-                    type="checkbox"
-                    checked={threads}
-                    onChange={(e) => setThreads(e.target.checked)}
-                  />
-                  Conversations
-                </label>
-              ) : null
-            }
-          />
+          sendingView ? (
+            <SendingPane view={sendingView} composer={composer} />
+          ) : (
+            <ListPane
+              title={titleOf(source, folders.mailboxes)}
+              source={source}
+              list={list}
+              selection={selection}
+              onPick={onPick}
+              onOpen={onOpen}
+              toolbar={
+                <ActionBar
+                  disabled={selected.length === 0}
+                  onAction={act}
+                  onMove={() => setDialog('move')}
+                  onUndo={() => void actions.undo()}
+                />
+              }
+              options={
+                source?.kind !== 'search' ? (
+                  <label className="threads-switch" title="One row per conversation">
+                    <input
+                      type="checkbox"
+                      checked={threads}
+                      onChange={(e) => setThreads(e.target.checked)}
+                    />
+                    Conversations
+                  </label>
+                ) : null
+              }
+            />
+          )
         }
         reader={
           <Reader
@@ -246,6 +285,7 @@ export function App() {
             selected={selection.ids.size}
             readerRef={reader}
             version={listVersion}
+            actions={(d) => <ReplyBar message={d.message} composer={composer} />}
           />
         }
       />
@@ -256,17 +296,21 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="brand">Maildock</span>
+        <ComposeButton composer={composer} />
         <SearchBox
           inputRef={searchInput}
           active={query}
           onSearch={setQuery}
           onClear={() => setQuery(null)}
         />
-        <SyncStatus />
+        <SyncStatus accounts={folders.accounts} onOpen={() => setSettings('sync')} />
+        <NotifyButton />
         <ThemeSwitch />
+        <SettingsButton onOpen={() => setSettings('accounts')} />
       </header>
       <main className="main">{main}</main>
       <ActionNotice actions={actions} />
+      <ComposeLayer composer={composer} />
       {dialog === 'move' && selected.length > 0 ? (
         <MoveDialog
           count={selected.length}
@@ -280,6 +324,14 @@ export function App() {
         />
       ) : null}
       {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}
+      {settings ? (
+        <SettingsDialog
+          open={settings}
+          accounts={folders.accounts}
+          onAccountsChanged={folders.reload}
+          onClose={closeSettings}
+        />
+      ) : null}
     </div>
   );
 }

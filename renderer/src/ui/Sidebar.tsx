@@ -1,4 +1,5 @@
 // Accounts and their folders, with unread counts, and the unified Inbox on top.
+import type { ReactNode } from 'react';
 import type { Account, Mailbox, MailboxRole } from '../../../common/types.js';
 import type { ListSource } from '../state/use-list.js';
 
@@ -51,11 +52,14 @@ export function Sidebar(props: {
   mailboxes: Mailbox[];
   source: ListSource | null;
   onSelect(source: ListSource): void;
+  /** Entries above the folders (the Outbox and Drafts). */
+  top?: ReactNode;
 }) {
   const inboxes = props.mailboxes.filter((m) => m.role === 'inbox');
   const unified = props.source?.kind === 'unified';
   return (
     <div className="sidebar">
+      {props.top}
       {inboxes.length > 0 ? (
         <ul className="folders">
           <Item

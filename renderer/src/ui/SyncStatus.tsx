@@ -1,35 +1,30 @@
-// What sync is doing, from its progress and error events; quiet when it is idle.
-import { useEffect, useState } from 'react';
-import { ERROR_TEXT } from '../../../common/errors.js';
-import type { SyncProgress } from '../../../common/types.js';
+// What sync is doing, in the top bar: syncing (which account, which phase, how far),
+// synced how long ago, or how many errors. A click opens the sync panel in settings.
+import type { Account } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
+import { syncStatusWords } from '../settings/sync-words.js';
+import { useNow, useSyncStates } from '../settings/use-sync-states.js';
+import '../settings/settings.css';
 
-export function SyncStatus() {
+export function SyncStatus(props: { accounts: readonly Account[]; onOpen(): void }) {
   const client = useClient();
-  const [progress, setProgress] = useState<SyncProgress | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    const offs = [
-      client.on('sync.progress', (p) => {
-        setProgress(p.phase === 'done' || p.phase === 'idle' ? null : p);
-        if (p.phase === 'done') setProblem(null);
-      }),
-      client.on('sync.error', (e) => setProblem(ERROR_TEXT[e.error.code])),
-    ];
-    return () => offs.forEach((off) => off());
-  }, [client]);
-  if (problem) {
-    return (
-      <span className="sync-status sync-problem" role="status">
-        {problem}
-      </span>
-    );
-  }
-  if (!progress) return <span className="sync-status" role="status" />;
-  const count = progress.total > 0 ? ` ${progress.done}/${progress.total}` : '';
+  const { states } = useSyncStates(client, props.accounts.map((a) => a.id).join(','));
+  const now = useNow();
+  const words = syncStatusWords(states, props.accounts, now);
   return (
     <span className="sync-status" role="status">
-      Syncing {progress.mailbox ?? ''} ({progress.phase}){count}
+      {words.kind === 'none' ? null : (
+        <button
+          type="button"
+          className={`sync-button sync-${words.kind}`}
+          title="Sync details"
+          onClick={props.onOpen}
+        >
+          {words.kind === 'syncing' ? <span className="spinner" aria-hidden="true" /> : null}
+          {words.kind === 'error' ? <span className="sync-error-icon" aria-hidden="true" /> : null}
+          <span className="sync-text">{words.text}</span>
+        </button>
+      )}
     </span>
   );
 }

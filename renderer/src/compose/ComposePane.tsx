@@ -1,0 +1,378 @@
+// The compose pane: a modal dialog with From, To, Cc, Bcc, Subject, the editor and the
+// files; Send, Send later, Discard. Focus moves into it when it opens and back where it
+// was when it closes; Escape asks before a message with content is thrown away. For a
+// reply or forward it shows what the core will add (recipients, the quote, the files).
+import type { Editor as TipTap } from '@tiptap/react';
+import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import type { Account } from '../../../common/types.js';
+import { useClient } from '../client/context.js';
+import { AddressField } from './AddressField.js';
+import { AttachmentList, type IncludedFile } from './AttachmentList.js';
+import { Editor } from './Editor.js';
+import { errorText } from './error-text.js';
+import { readAttachment, refusal } from './files.js';
+import { invalidRecipients, recipientsOf, type RecipientField } from './form.js';
+import { selfOf } from './load.js';
+import { appendedText, forwardedFileName, isReply, replyRecipients } from './reply.js';
+import { SendLater } from './SendLater.js';
+import type { ComposeSession } from './session.js';
+import type { Composer } from './use-composer.js';
+import './compose.css';
+
+const TITLES = {
+  reply: 'Reply',
+  'reply-all': 'Reply all',
+  forward: 'Forward',
+  'forward-attachment': 'Forward',
+} as const;
+
+const accountLabel = (a: Account) => (a.name ? `${a.name} <${a.email}>` : a.email);
+const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
+
+function SaveState(props: { session: ComposeSession }) {
+  const s = props.session;
+  let text = '';
+  if (s.saveState === 'saving') text = 'Saving…';
+  else if (s.saveState === 'saved') text = s.dirty ? 'Edited' : 'Saved';
+  else if (s.saveState === 'failed' && s.saveError) text = `Not saved: ${errorText(s.saveError)}`;
+  return (
+    <span className={`save-state save-${s.saveState}`} role="status" aria-live="polite">
+      {text}
+    </span>
+  );
+}
+
+function Confirm(props: { onDiscard(): void; onSave(): void; onStay(): void }) {
+  const stay = useRef<HTMLButtonElement>(null);
+  useEffect(() => stay.current?.focus(), []);
+  return (
+    <div
+      className="compose-confirm"
+      role="alertdialog"
+      aria-labelledby="compose-confirm-title"
+      aria-modal="true"
+    >
+      <p id="compose-confirm-title">Discard this message?</p>
+      <div className="compose-confirm-actions">
+        <button type="button" className="danger" onClick={props.onDiscard}>
+          Discard
+        </button>
+        <button type="button" onClick={props.onSave}>
+          Keep as draft
+        </button>
+        <button type="button" ref={stay} onClick={props.onStay}>
+          Keep writing
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function ComposePane(props: { composer: Composer; session: ComposeSession }) {
+  const { composer, session } = props;
+  const client = useClient();
+  useSyncExternalStore(session.subscribe, () => session.version);
+  const form = session.form;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const toInput = useRef<HTMLInputElement>(null);
+  const editor = useRef<TipTap | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [reading, setReading] = useState(0);
+  const [dragging, setDragging] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const ref = form.reference;
+  const original = session.original;
+  const answering = ref !== null;
+  const self = selfOf(composer.accounts, form.accountId ?? original?.message.accountId ?? null);
+  const core =
+    ref && original ? replyRecipients(original.message, self, ref.mode) : { to: [], cc: [] };
+  const locked = (f: RecipientField) =>
+    f === 'bcc' ? [] : core[f].map((a) => ({ ...a, valid: true }));
+  const title = session.outboxId !== null ? 'Edit message' : ref ? TITLES[ref.mode] : 'New message';
+
+  // Open as a modal; focus where writing starts; back to where it was when closed.
+  const writeFirst = answering || form.to.length > 0;
+  const focusEditor = useRef(false);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    const d = dialog.current;
+    if (d && !d.open) d.showModal?.();
+    // After showModal, which focuses the first control (the close button) by itself.
+    if (!writeFirst) toInput.current?.focus();
+    else if (editor.current && !editor.current.isDestroyed) editor.current.commands.focus('start');
+    else focusEditor.current = true;
+    return () => {
+      if (before?.isConnected) before.focus();
+    };
+    // Once per opening: the pane is keyed by its session.
+  }, []);
+
+  // A problem named at Send is gone once the writer changes something.
+  useEffect(() => setProblem(null), [form]);
+
+  const addFiles = (files: File[]) => {
+    let total = session.form.attachments.reduce((n, a) => n + a.size, 0);
+    const refused: string[] = [];
+    for (const file of files) {
+      const why = refusal(file, total);
+      if (why) {
+        refused.push(why);
+        continue;
+      }
+      total += file.size;
+      setReading((n) => n + 1);
+      readAttachment(file)
+        .then(
+          (a) => session.update({ attachments: [...session.form.attachments, a] }),
+          () => setProblems((p) => [...p, `${file.name} could not be read.`]),
+        )
+        .finally(() => setReading((n) => n - 1));
+    }
+    setProblems(refused);
+  };
+
+  const send = (sendAt?: string) => {
+    const bad = invalidRecipients(form);
+    const count =
+      (['to', 'cc', 'bcc'] as const).reduce((n, f) => n + recipientsOf(form, f).length, 0) +
+      core.to.length +
+      core.cc.length;
+    let why: string | null = null;
+    if (bad.length) why = `Not a valid address: ${bad.join(', ')}. Correct or remove it.`;
+    else if (count === 0) why = 'Add at least one recipient.';
+    else if (reading > 0) why = 'Wait until the files are read.';
+    else if (answering && session.loading) why = 'Wait until the original message is read.';
+    setProblem(why);
+    if (!why) void composer.send(sendAt);
+  };
+
+  const escape = () => {
+    if (confirming) setConfirming(false);
+    else if (session.empty) composer.discard();
+    else setConfirming(true);
+  };
+
+  const included: IncludedFile[] =
+    ref?.mode === 'forward' && original
+      ? original.attachments.map((a) => ({ name: a.filename ?? 'attachment', size: a.size }))
+      : ref?.mode === 'forward-attachment' && original
+        ? [{ name: forwardedFileName(original.message.subject), size: original.message.size }]
+        : [];
+  const appended = ref && original ? appendedText(original, ref.mode) : null;
+  const fromAccount = composer.accounts.find((a) => a.id === form.accountId);
+  const failure = problem ?? (composer.error ? errorText(composer.error) : null);
+
+  return (
+    <dialog
+      ref={dialog}
+      className={`compose${dragging ? ' compose-dragging' : ''}`}
+      aria-labelledby="compose-title"
+      onKeyDown={(e) => {
+        // The app's own keys (j, k, r, …) stay out while writing.
+        e.stopPropagation();
+        // ProseMirror takes Escape in the editor (so no cancel comes): the pane takes the key
+        // itself, wherever its focus is. Fields with their own Escape stop it before here.
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          escape();
+        }
+      }}
+      onCancel={(e) => {
+        e.preventDefault();
+        escape();
+      }}
+      onDragEnter={(e) => hasFiles(e) && setDragging(true)}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDropCapture={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        // Files are attachments, not something for the editor to paste.
+        e.preventDefault();
+        e.stopPropagation();
+        setDragging(false);
+        addFiles([...e.dataTransfer.files]);
+      }}
+    >
+      <form
+        className="compose-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      >
+        <header className="compose-head">
+          <h2 id="compose-title">{title}</h2>
+          <SaveState session={session} />
+          <button
+            type="button"
+            className="compose-close"
+            aria-label="Close and keep as draft"
+            onClick={composer.close}
+          >
+            ×
+          </button>
+        </header>
+
+        <div className="compose-from">
+          <label className="compose-label" htmlFor="compose-from">
+            From
+          </label>
+          {composer.accounts.length > 1 && !answering ? (
+            <select
+              id="compose-from"
+              value={form.accountId ?? ''}
+              onChange={(e) => session.update({ accountId: Number(e.target.value) })}
+            >
+              {composer.accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {accountLabel(a)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <output id="compose-from" className="compose-from-value">
+              {fromAccount
+                ? accountLabel(fromAccount)
+                : answering
+                  ? 'The account the original came to'
+                  : ''}
+            </output>
+          )}
+        </div>
+
+        {(['to', 'cc', 'bcc'] as const).map((f) => (
+          <AddressField
+            key={f}
+            label={f === 'to' ? 'To' : f === 'cc' ? 'Cc' : 'Bcc'}
+            recipients={form[f]}
+            text={form.typing[f]}
+            locked={locked(f)}
+            lockedNote="from the message you answer; Maildock adds it"
+            inputRef={f === 'to' ? toInput : undefined}
+            onChange={(recipients, text) =>
+              session.update({ [f]: recipients, typing: { ...session.form.typing, [f]: text } })
+            }
+            suggest={(query) => client.call('address.suggest', { query, limit: 8 })}
+          />
+        ))}
+
+        <div className="compose-subject">
+          <label className="compose-label" htmlFor="compose-subject">
+            Subject
+          </label>
+          <input
+            id="compose-subject"
+            type="text"
+            value={form.subject}
+            onChange={(e) => session.update({ subject: e.target.value })}
+          />
+        </div>
+
+        <Editor
+          key={session.key}
+          initialHtml={form.html}
+          onChange={(html) => session.update({ html })}
+          onReady={(e) => {
+            editor.current = e;
+            if (focusEditor.current) e.commands.focus('start');
+          }}
+        />
+
+        {ref && (ref.mode === 'forward' || ref.mode === 'forward-attachment') ? (
+          <label className="compose-check">
+            <input
+              type="checkbox"
+              checked={ref.mode === 'forward-attachment'}
+              onChange={(e) =>
+                session.update({
+                  reference: {
+                    id: ref.id,
+                    mode: e.target.checked ? 'forward-attachment' : 'forward',
+                  },
+                })
+              }
+            />
+            Forward as an attachment (the original message whole, as a file)
+          </label>
+        ) : null}
+
+        {ref ? (
+          <details className="compose-original">
+            <summary>
+              {session.loading
+                ? 'Reading the original message…'
+                : appended === null
+                  ? 'The original message goes along as an attachment.'
+                  : isReply(ref.mode)
+                    ? 'Maildock quotes the original under your text'
+                    : 'Maildock adds the original message under your text'}
+            </summary>
+            {appended ? <pre className="compose-appended">{appended}</pre> : null}
+          </details>
+        ) : null}
+
+        <AttachmentList
+          attachments={form.attachments}
+          included={included}
+          includedNote="from the original; Maildock attaches it"
+          reading={reading}
+          problems={problems}
+          onPick={addFiles}
+          onRemove={(key) =>
+            session.update({ attachments: session.form.attachments.filter((a) => a.key !== key) })
+          }
+        />
+        {dragging ? (
+          <div className="compose-drop" aria-hidden="true">
+            Drop to attach
+          </div>
+        ) : null}
+
+        {failure ? (
+          <p className="compose-problem compose-failure" role="alert">
+            {failure}
+          </p>
+        ) : null}
+
+        <footer className="compose-foot">
+          <button type="submit" className="primary" disabled={composer.sending}>
+            {composer.sending ? 'Sending…' : 'Send'}
+          </button>
+          <SendLater disabled={composer.sending} onSchedule={(at) => send(at)} />
+          <span className="compose-hint">Ctrl+Enter sends</span>
+          <button
+            type="button"
+            className="compose-discard"
+            onClick={() => (session.empty ? composer.discard() : setConfirming(true))}
+          >
+            Discard
+          </button>
+        </footer>
+      </form>
+      {confirming ? (
+        <Confirm
+          onDiscard={composer.discard}
+          onSave={composer.close}
+          onStay={() => {
+            setConfirming(false);
+            if (editor.current && !editor.current.isDestroyed) editor.current.commands.focus();
+          }}
+        />
+      ) : null}
+    </dialog>
+  );
+}

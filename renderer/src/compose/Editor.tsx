@@ -1,0 +1,182 @@
+// The message's text: TipTap with what mail needs and no more (paragraphs, bold, italic,
+// links, lists, quotes), and a small toolbar whose buttons say whether they are on. The HTML
+// it gives is cleaned (html-text.ts) before it leaves.
+import { EditorContent, useEditor, useEditorState, type Editor as TipTap } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { useState, type FormEvent } from 'react';
+
+/** What a typed link becomes: web and mail addresses only; a bare domain is taken as https. */
+export function linkTarget(input: string): string | null {
+  const s = input.trim();
+  if (!s) return null;
+  if (/^(https?:\/\/|mailto:)\S+$/i.test(s)) return s;
+  if (/^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(s)) return `mailto:${s}`;
+  if (/^[\w-]+(\.[\w-]+)+(\/\S*)?$/.test(s)) return `https://${s}`;
+  return null;
+}
+
+interface Marks {
+  bold: boolean;
+  italic: boolean;
+  link: boolean;
+  bulletList: boolean;
+  orderedList: boolean;
+  blockquote: boolean;
+}
+
+function Toolbar(props: { editor: TipTap; onLink(): void }) {
+  const { editor } = props;
+  const on = useEditorState({
+    editor,
+    selector: ({ editor: e }): Marks => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      link: e.isActive('link'),
+      bulletList: e.isActive('bulletList'),
+      orderedList: e.isActive('orderedList'),
+      blockquote: e.isActive('blockquote'),
+    }),
+  });
+  const chain = () => editor.chain().focus();
+  const buttons: [keyof Marks, string, string, () => void][] = [
+    ['bold', 'Bold', 'B', () => chain().toggleBold().run()],
+    ['italic', 'Italic', 'I', () => chain().toggleItalic().run()],
+    ['link', 'Link', 'Link', props.onLink],
+    ['bulletList', 'Bulleted list', '• List', () => chain().toggleBulletList().run()],
+    ['orderedList', 'Numbered list', 'Numbered', () => chain().toggleOrderedList().run()],
+    ['blockquote', 'Quote', '❝ Quote', () => chain().toggleBlockquote().run()],
+  ];
+  return (
+    <div className="editor-toolbar" role="toolbar" aria-label="Formatting">
+      {buttons.map(([mark, label, text, run]) => (
+        <button
+          key={mark}
+          type="button"
+          className={`format-${mark}`}
+          aria-label={label}
+          aria-pressed={on[mark]}
+          title={label}
+          // The editor keeps the focus and the selection: the key typed next goes to it.
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={run}
+        >
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function LinkForm(props: { editor: TipTap; onDone(): void }) {
+  const { editor } = props;
+  const [value, setValue] = useState<string>(
+    () => (editor.getAttributes('link') as { href?: string }).href ?? '',
+  );
+  const [problem, setProblem] = useState<string | null>(null);
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    const href = linkTarget(value);
+    if (!href) {
+      setProblem('Give a web address (https://…) or an email address.');
+      return;
+    }
+    const c = editor.chain().focus();
+    if (editor.state.selection.empty && !editor.isActive('link')) {
+      c.insertContent({
+        type: 'text',
+        text: value.trim(),
+        marks: [{ type: 'link', attrs: { href } }],
+      }).run();
+    } else {
+      c.extendMarkRange('link').setLink({ href }).run();
+    }
+    props.onDone();
+  };
+  return (
+    <form className="link-form" onSubmit={apply}>
+      <label htmlFor="compose-link">Link address</label>
+      <input
+        id="compose-link"
+        type="text"
+        autoFocus
+        value={value}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? 'compose-link-problem' : undefined}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            props.onDone();
+            editor.commands.focus();
+          }
+        }}
+      />
+      <button type="submit">Apply</button>
+      {editor.isActive('link') ? (
+        <button
+          type="button"
+          onClick={() => {
+            editor.chain().focus().extendMarkRange('link').unsetLink().run();
+            props.onDone();
+          }}
+        >
+          Remove link
+        </button>
+      ) : null}
+      {problem ? (
+        <span id="compose-link-problem" className="compose-problem" role="alert">
+          {problem}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+export function Editor(props: {
+  initialHtml: string;
+  onChange(html: string): void;
+  /** Handed the editor once it exists, to focus it. */
+  onReady?(editor: TipTap): void;
+}) {
+  const [linking, setLinking] = useState(false);
+  const editor = useEditor({
+    extensions: [
+      StarterKit.configure({
+        heading: false,
+        code: false,
+        codeBlock: false,
+        horizontalRule: false,
+        strike: false,
+        underline: false,
+        link: {
+          openOnClick: false,
+          autolink: true,
+          defaultProtocol: 'https',
+          protocols: ['mailto'],
+          HTMLAttributes: { target: null, rel: null },
+        },
+      }),
+    ],
+    content: props.initialHtml,
+    // The page's CSP allows no inline style elements it did not ship: styles are in compose.css.
+    injectCSS: false,
+    editorProps: {
+      attributes: {
+        class: 'editor-content',
+        'aria-label': 'Message text',
+        'aria-multiline': 'true',
+        role: 'textbox',
+      },
+    },
+    onCreate: ({ editor: e }) => props.onReady?.(e),
+    onUpdate: ({ editor: e }) => props.onChange(e.getHTML()),
+  });
+  return (
+    <div className="editor">
+      <Toolbar editor={editor} onLink={() => setLinking((v) => !v)} />
+      {linking ? <LinkForm editor={editor} onDone={() => setLinking(false)} /> : null}
+      <EditorContent editor={editor} className="editor-body" />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+// The outbox: every message on its way out, newest first, its state in words (with the
+// server's own where it answered) and what can still be done: cancel, send now, edit,
+// send again. Read again every 2 s while shown.
+import { useEffect, useState } from 'react';
+import type { ErrorData } from '../../../common/errors.js';
+import type { OutboxEntry } from '../../../common/types.js';
+import { errorDataOf } from '../client/client.js';
+import { useClient } from '../client/context.js';
+import { errorText } from './error-text.js';
+import { actionsFor, stateWords } from './outbox-words.js';
+import type { Composer } from './use-composer.js';
+import './compose.css';
+
+function Entry(props: {
+  entry: OutboxEntry;
+  composer: Composer;
+  onError(e: ErrorData | null): void;
+}) {
+  const { entry, composer } = props;
+  const client = useClient();
+  const can = actionsFor(entry);
+  const run = (call: () => Promise<unknown>) =>
+    call()
+      .then(
+        () => props.onError(null),
+        (err: unknown) => props.onError(errorDataOf(err)),
+      )
+      .finally(composer.outbox.reload);
+  const subject = entry.subject || '(no subject)';
+  return (
+    <li className={`outbox-entry outbox-${entry.state}`}>
+      <div className="outbox-line">
+        <span className="outbox-subject">{subject}</span>
+        <span className="outbox-to">to {entry.recipients.join(', ')}</span>
+      </div>
+      <p className="outbox-state">{stateWords(entry)}</p>
+      <div className="outbox-actions" role="group" aria-label={`Actions for ${subject}`}>
+        {can.sendNow ? (
+          <button
+            type="button"
+            onClick={() => void run(() => client.call('outbox.retry', { id: entry.id }))}
+          >
+            Send now
+          </button>
+        ) : null}
+        {can.editable && composer.canEdit(entry) ? (
+          <button type="button" onClick={() => composer.edit(entry)}>
+            Edit
+          </button>
+        ) : null}
+        {can.resend ? (
+          <button
+            type="button"
+            onClick={() => void run(() => client.call('outbox.resend', { id: entry.id }))}
+          >
+            Send again
+          </button>
+        ) : null}
+        {can.cancel ? (
+          <button
+            type="button"
+            onClick={() => void run(() => client.call('outbox.cancel', { id: entry.id }))}
+          >
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+export function OutboxView(props: { composer: Composer }) {
+  const { composer } = props;
+  const { watchOutbox, outbox } = composer;
+  const { reload } = outbox;
+  const [error, setError] = useState<ErrorData | null>(null);
+  useEffect(() => {
+    watchOutbox(true);
+    reload();
+    return () => watchOutbox(false);
+  }, [watchOutbox, reload]);
+  // Taken back by undo or cancel: not on its way anywhere.
+  const shown = outbox.entries.filter((e) => e.state !== 'cancelled');
+  return (
+    <div className="sending-view">
+      <h2 className="pane-title">
+        <span>Outbox</span>
+        <span className="pane-count">
+          {outbox.waiting ? `${outbox.waiting} not sent yet` : 'all sent'}
+        </span>
+      </h2>
+      {outbox.error || error ? (
+        <p className="compose-problem" role="alert">
+          {errorText((error ?? outbox.error)!)}
+        </p>
+      ) : null}
+      {shown.length === 0 ? (
+        <p className="sending-empty">Nothing has been sent from here yet.</p>
+      ) : (
+        <ul className="outbox-list" aria-label="Outbox">
+          {shown.map((e) => (
+            <Entry key={e.id} entry={e} composer={composer} onError={setError} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// "Send later": in an hour, tomorrow at 8:00, or a date and time the writer picks; the
+// message waits in the outbox until then (outbox.send's sendAt).
+import { useState, type FormEvent } from 'react';
+import {
+  fromLocalInput,
+  inOneHour,
+  isoWithOffset,
+  laterLabel,
+  toLocalInput,
+  tomorrowAtEight,
+} from './send-later.js';
+
+export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string): void }) {
+  const [open, setOpen] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const now = new Date();
+  const choices: [string, Date][] = [
+    [`In 1 hour (${laterLabel(inOneHour(now), now)})`, inOneHour(now)],
+    ['Tomorrow at 8:00', tomorrowAtEight(now)],
+  ];
+  const schedule = (d: Date) => {
+    setOpen(false);
+    setPicking(false);
+    props.onSchedule(isoWithOffset(d));
+  };
+  const pick = (e: FormEvent) => {
+    e.preventDefault();
+    const d = fromLocalInput(value);
+    if (!d) return setProblem('Pick a date and a time.');
+    if (d.getTime() <= Date.now()) return setProblem('Pick a time in the future.');
+    schedule(d);
+  };
+  return (
+    <div className="send-later">
+      <button
+        type="button"
+        aria-expanded={open}
+        disabled={props.disabled}
+        onClick={() => {
+          setOpen((v) => !v);
+          setPicking(false);
+          setProblem(null);
+        }}
+      >
+        Send later…
+      </button>
+      {open ? (
+        <div
+          className="send-later-menu"
+          role="group"
+          aria-label="Send later"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              e.stopPropagation();
+              setOpen(false);
+            }
+          }}
+        >
+          {choices.map(([label, d]) => (
+            <button key={label} type="button" onClick={() => schedule(d)}>
+              {label}
+            </button>
+          ))}
+          {picking ? (
+            <form onSubmit={pick} className="send-later-pick">
+              <label htmlFor="send-later-at">Send at</label>
+              <input
+                id="send-later-at"
+                type="datetime-local"
+                autoFocus
+                min={toLocalInput(now)}
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+              />
+              <button type="submit">Schedule</button>
+              {problem ? (
+                <span className="compose-problem" role="alert">
+                  {problem}
+                </span>
+              ) : null}
+            </form>
+          ) : (
+            <button
+              type="button"
+              onClick={() => {
+                setPicking(true);
+                setValue(toLocalInput(tomorrowAtEight(new Date())));
+              }}
+            >
+              Pick a date and time…
+            </button>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}

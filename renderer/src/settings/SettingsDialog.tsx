@@ -1,0 +1,87 @@
+// Settings in one dialog with three tabs: accounts (and adding one), sync, and the bundled
+// mail stack. Opened from the gear in the top bar, the sync status, or the empty state.
+import { useState, type KeyboardEvent } from 'react';
+import type { Account } from '../../../common/types.js';
+import { Dialog } from '../ui/Dialog.js';
+import { AccountSetup } from './AccountSetup.js';
+import { AccountsList } from './AccountsList.js';
+import { StackPanel } from './StackPanel.js';
+import { SyncPanel } from './SyncPanel.js';
+import './settings.css';
+
+export type SettingsTab = 'accounts' | 'add-account' | 'sync' | 'stack';
+type Tab = Exclude<SettingsTab, 'add-account'>;
+
+const TABS: { tab: Tab; label: string }[] = [
+  { tab: 'accounts', label: 'Accounts' },
+  { tab: 'sync', label: 'Sync' },
+  { tab: 'stack', label: 'Local mail stack' },
+];
+
+export function SettingsDialog(props: {
+  open: SettingsTab;
+  accounts: readonly Account[];
+  /** Accounts were added or removed, or a first sync brought folders: read them again. */
+  onAccountsChanged(): void;
+  onClose(): void;
+}) {
+  const [tab, setTab] = useState<Tab>(props.open === 'add-account' ? 'accounts' : props.open);
+  const [adding, setAdding] = useState(props.open === 'add-account');
+  const index = TABS.findIndex((t) => t.tab === tab);
+  // Arrow keys move between tabs, as a tab list's keyboard pattern has it.
+  const onKey = (e: KeyboardEvent) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = TABS[(index + step + TABS.length) % TABS.length]!;
+    setTab(next.tab);
+    document.getElementById(`settings-tab-${next.tab}`)?.focus();
+  };
+  return (
+    <Dialog title="Settings" onClose={props.onClose} className="settings-dialog">
+      <div className="settings-tabs" role="tablist" aria-label="Settings" onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.tab}
+            id={`settings-tab-${t.tab}`}
+            type="button"
+            role="tab"
+            aria-selected={t.tab === tab}
+            aria-controls="settings-panel"
+            tabIndex={t.tab === tab ? 0 : -1}
+            onClick={() => setTab(t.tab)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div
+        id="settings-panel"
+        className="settings-panel"
+        role="tabpanel"
+        aria-labelledby={`settings-tab-${tab}`}
+      >
+        {tab === 'accounts' && adding ? (
+          <AccountSetup
+            onAdded={props.onAccountsChanged}
+            onSynced={props.onAccountsChanged}
+            onShowSync={() => {
+              setAdding(false);
+              setTab('sync');
+            }}
+            onCancel={() => setAdding(false)}
+          />
+        ) : null}
+        {tab === 'accounts' && !adding ? (
+          <AccountsList
+            accounts={props.accounts}
+            onAdd={() => setAdding(true)}
+            onChanged={props.onAccountsChanged}
+          />
+        ) : null}
+        {tab === 'sync' ? <SyncPanel accounts={props.accounts} /> : null}
+        {tab === 'stack' ? <StackPanel /> : null}
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,81 @@
+// One block per account: how far its sync is (a bar during the initial sync), when it last
+// finished, and the errors of its last pass as sentences, with Retry running it again.
+import { useState } from 'react';
+import type { ErrorData } from '../../../common/errors.js';
+import type { Account, AccountSyncState } from '../../../common/types.js';
+import { errorDataOf } from '../client/client.js';
+import { useClient } from '../client/context.js';
+import { ErrorLine } from './ErrorLine.js';
+import { lastSyncWords, progressFraction } from './sync-words.js';
+import { useNow, useSyncStates } from './use-sync-states.js';
+
+function AccountSync(props: { account: Account; state: AccountSyncState | undefined; now: Date }) {
+  const client = useClient();
+  const { account, state, now } = props;
+  const [retrying, setRetrying] = useState(false);
+  const [failure, setFailure] = useState<ErrorData | null>(null);
+  const retry = () => {
+    setRetrying(true);
+    setFailure(null);
+    client
+      .call('sync.run', { accountId: account.id })
+      .catch((err: unknown) => setFailure(errorDataOf(err)))
+      .finally(() => setRetrying(false));
+  };
+  const fraction = state ? progressFraction(state) : null;
+  const running = (state?.running ?? false) || retrying;
+  return (
+    <section className="sync-account" aria-label={`Sync of ${account.email}`}>
+      <header className="sync-account-head">
+        <h3>{account.name ? `${account.name} <${account.email}>` : account.email}</h3>
+        <button type="button" disabled={running} onClick={retry}>
+          {running ? 'Syncing…' : state?.errors.length ? 'Retry' : 'Sync now'}
+        </button>
+      </header>
+      <p className="sync-account-line">
+        {state ? lastSyncWords(state, now) : 'Never synced'}
+        {state?.running && state.progress?.mailbox ? ` (${state.progress.mailbox})` : ''}
+      </p>
+      {state?.running ? (
+        <progress
+          className="sync-progress"
+          aria-label={`Sync progress of ${account.email}`}
+          {...(fraction === null ? {} : { value: fraction, max: 1 })}
+        />
+      ) : null}
+      {failure ? <ErrorLine error={failure} /> : null}
+      {state && state.errors.length > 0 ? (
+        <ul className="sync-errors">
+          {state.errors.map((e, i) => (
+            <li key={i}>
+              {e.mailbox ? <span className="sync-error-mailbox">{e.mailbox}: </span> : null}
+              <ErrorLine error={e} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export function SyncPanel(props: { accounts: readonly Account[] }) {
+  const client = useClient();
+  const { states, error } = useSyncStates(client, props.accounts.map((a) => a.id).join(','));
+  const now = useNow();
+  if (props.accounts.length === 0) {
+    return <p className="settings-empty">No accounts to sync yet.</p>;
+  }
+  return (
+    <div className="sync-panel">
+      {error ? <ErrorLine error={error} /> : null}
+      {props.accounts.map((a) => (
+        <AccountSync
+          key={a.id}
+          account={a}
+          state={states.find((s) => s.accountId === a.id)}
+          now={now}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+// The account setup form as data: what is typed, which fields the user set by hand, and the
+// defaults the rest take from the address and the chosen security. Validation is the
+// contract's own accountInputSchema, so the form cannot accept what the core would refuse.
+import { accountInputSchema, type AccountInput, type Security } from '../../../common/types.js';
+
+export interface ServerFields {
+  host: string;
+  /** As typed: checked as a number by the schema. */
+  port: string;
+  security: Security;
+  user: string;
+}
+
+export interface AccountForm {
+  email: string;
+  name: string;
+  password: string;
+  imap: ServerFields;
+  /** The outgoing server is optional: without it the account only reads mail. */
+  smtpEnabled: boolean;
+  smtp: ServerFields;
+  /** Fields the user typed in: they keep their value when the address or security changes. */
+  edited: ReadonlySet<DerivedField>;
+}
+
+export type DerivedField =
+  'imap.host' | 'imap.port' | 'imap.user' | 'smtp.host' | 'smtp.port' | 'smtp.user';
+
+export type FieldPath =
+  'email' | 'name' | 'password' | 'smtpEnabled' | DerivedField | 'imap.security' | 'smtp.security';
+
+export const imapPort = (security: Security) => (security === 'tls' ? 993 : 143);
+export const smtpPort = (security: Security) => (security === 'tls' ? 465 : 587);
+
+/** The part after the @, when there is one worth guessing from. */
+export function domainOf(email: string): string | null {
+  const at = email.trim().lastIndexOf('@');
+  const domain =
+    at >= 0
+      ? email
+          .trim()
+          .slice(at + 1)
+          .toLowerCase()
+      : '';
+  return domain.includes('.') && !domain.endsWith('.') ? domain : null;
+}
+
+const DERIVED: DerivedField[] = [
+  'imap.host',
+  'imap.port',
+  'imap.user',
+  'smtp.host',
+  'smtp.port',
+  'smtp.user',
+];
+
+function derived(form: AccountForm, field: DerivedField): string {
+  const domain = domainOf(form.email);
+  const email = form.email.trim();
+  switch (field) {
+    case 'imap.host':
+      return domain ? `imap.${domain}` : '';
+    case 'smtp.host':
+      return domain ? `smtp.${domain}` : '';
+    case 'imap.port':
+      return String(imapPort(form.imap.security));
+    case 'smtp.port':
+      return String(smtpPort(form.smtp.security));
+    case 'imap.user':
+    case 'smtp.user':
+      return email;
+  }
+}
+
+/** Every field the user has not set by hand, filled from the address and the security. */
+export function withDefaults(form: AccountForm): AccountForm {
+  const next = { ...form, imap: { ...form.imap }, smtp: { ...form.smtp } };
+  for (const field of DERIVED) {
+    if (form.edited.has(field)) continue;
+    const [server, key] = field.split('.') as ['imap' | 'smtp', 'host' | 'port' | 'user'];
+    next[server][key] = derived(form, field);
+  }
+  return next;
+}
+
+export function emptyAccountForm(): AccountForm {
+  const server = (security: Security): ServerFields => ({ host: '', port: '', security, user: '' });
+  return withDefaults({
+    email: '',
+    name: '',
+    password: '',
+    imap: server('tls'),
+    smtpEnabled: true,
+    smtp: server('starttls'),
+    edited: new Set(),
+  });
+}
+
+/** One field changed by the user; the fields that follow it are filled again. */
+export function editField(
+  form: AccountForm,
+  path: FieldPath,
+  value: string | boolean,
+): AccountForm {
+  let next: AccountForm;
+  if (path === 'smtpEnabled') next = { ...form, smtpEnabled: Boolean(value) };
+  else if (path === 'email' || path === 'name' || path === 'password')
+    next = { ...form, [path]: String(value) };
+  else {
+    const [server, key] = path.split('.') as ['imap' | 'smtp', keyof ServerFields];
+    next = { ...form, [server]: { ...form[server], [key]: String(value) } };
+    if (key !== 'security') {
+      const edited = new Set(form.edited);
+      // A field emptied by hand goes back to following the defaults.
+      if (String(value) === '') edited.delete(path as DerivedField);
+      else edited.add(path as DerivedField);
+      next.edited = edited;
+    }
+  }
+  return withDefaults(next);
+}
+
+function portNumber(port: string): number {
+  return /^\s*\d+\s*$/.test(port) ? Number(port) : Number.NaN;
+}
+
+/** The form as the contract's input, before validation: empty optional fields left out. */
+export function toAccountInput(form: AccountForm): unknown {
+  const name = form.name.trim();
+  return {
+    email: form.email,
+    ...(name ? { name } : {}),
+    imap: {
+      host: form.imap.host,
+      port: portNumber(form.imap.port),
+      security: form.imap.security,
+      user: form.imap.user.trim(),
+    },
+    ...(form.smtpEnabled
+      ? {
+          smtp: {
+            host: form.smtp.host,
+            port: portNumber(form.smtp.port),
+            security: form.smtp.security,
+            ...(form.smtp.user.trim() ? { user: form.smtp.user.trim() } : {}),
+          },
+        }
+      : {}),
+    password: form.password,
+  };
+}
+
+export type FieldErrors = Partial<Record<FieldPath, string>>;
+
+// The schema's words are for developers; these say what to type.
+const FRIENDLY: Partial<Record<string, string>> = {
+  email: 'Enter an email address such as alice@example.com.',
+  password: 'Enter the password.',
+  'imap.port': 'A port is a number from 1 to 65535.',
+  'smtp.port': 'A port is a number from 1 to 65535.',
+  'imap.user': 'Enter the user name (often the email address).',
+};
+
+export type Validated = { ok: true; input: AccountInput } | { ok: false; errors: FieldErrors };
+
+export function validateAccountForm(form: AccountForm): Validated {
+  const parsed = accountInputSchema.safeParse(toAccountInput(form));
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.join('.') as FieldPath;
+    errors[path] ??= FRIENDLY[path] ?? sentence(issue.message);
+  }
+  return { ok: false, errors };
+}
+
+const sentence = (s: string) => {
+  const t = s.charAt(0).toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+};

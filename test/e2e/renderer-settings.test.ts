@@ -1,0 +1,176 @@
+// Settings in the web UI end to end: the real service behind the real HTTP server with no
+// account yet, a private Dovecot with the test Inbox, and Chromium. What a user does: add
+// the account through the form, first with a wrong password (AUTH_FAILED's sentence, no
+// account), then the right one (the test succeeds, the account is added, the initial sync
+// runs and the Inbox shows its mail, the sync status says "Synced …"); open the stack panel
+// with no Docker engine at its socket (DOCKER_NOT_RUNNING's sentence, not a raw error); and
+// remove the account again. Screenshots land in test/e2e/artifacts/.
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_TEXT } from '../../common/errors.js';
+import type { DovecotServer } from '../support/dovecot.js';
+import { startBrowser, type Browser } from './browser.js';
+import { ROOT } from './build.js';
+import { startServedInbox, type ServedInbox } from './served.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
+/** A socket path with nothing behind it: the stack's Docker engine "is not running". */
+const NO_DOCKER = path.join(os.tmpdir(), `maildock-no-docker-${process.pid}`, 'docker.sock');
+
+describe('settings in the web UI', () => {
+  let served: ServedInbox;
+  let dovecot: DovecotServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    served = await startServedInbox({
+      account: false,
+      stack: { docker: { socketPath: NO_DOCKER } },
+    });
+    dovecot = served.dovecot;
+    browser = await startBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The settings' styles and icons must live under the server's CSP like the rest.
+    await page.addInitScript({
+      content:
+        'window.__csp = []; document.addEventListener("securitypolicyviolation", ' +
+        '(e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI), true);',
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+  const dialog = () => page.getByRole('dialog', { name: 'Settings' });
+  const field = (label: string) => dialog().getByLabel(label, { exact: true });
+  const accounts = async () => (await served.api('account.list', {})) as { email: string }[];
+
+  it('adds an account through the form, syncs it and shows its Inbox', async () => {
+    await page.goto(served.signIn);
+    await expect.poll(() => page.getByText('No accounts yet.').count()).toBe(1);
+    await shot('settings-1-no-accounts');
+
+    await page.getByRole('button', { name: 'Add an account' }).click();
+    await expect.poll(() => dialog().getByRole('form', { name: 'Add an account' }).count()).toBe(1);
+    const email = `${dovecot.user}@maildock.test`;
+    await field('Email address').fill(email);
+    // The defaults follow the address and the security.
+    expect(await field('IMAP host').inputValue()).toBe('imap.maildock.test');
+    expect(await field('IMAP port').inputValue()).toBe('993');
+    expect(await field('IMAP user name').inputValue()).toBe(email);
+    await field('IMAP security').selectOption('none');
+    expect(await field('IMAP port').inputValue()).toBe('143');
+    await field('IMAP host').fill(dovecot.host);
+    await field('IMAP port').fill(String(dovecot.port));
+    await field('IMAP user name').fill(dovecot.user);
+    await dialog().getByLabel('Outgoing mail (SMTP)').uncheck();
+    await field('Password').fill('not-the-password');
+    expect(await field('Password').getAttribute('type')).toBe('password');
+    await shot('settings-2-account-form');
+
+    await dialog().getByRole('button', { name: 'Add account' }).click();
+    const alert = dialog().getByRole('alert');
+    await expect
+      .poll(() => alert.textContent(), { timeout: 15_000 })
+      .toContain(ERROR_TEXT.AUTH_FAILED);
+    expect(await alert.textContent()).toContain(`${dovecot.host}:${dovecot.port}`);
+    expect(await accounts()).toEqual([]);
+    // The password is in the field only, never in the page's markup.
+    expect(await page.content()).not.toContain('not-the-password');
+    await shot('settings-3-auth-failed');
+
+    await field('Password').fill(dovecot.password);
+    await dialog().getByRole('button', { name: 'Test connection' }).click();
+    const tested = dialog().locator('.account-tested');
+    await expect
+      .poll(() => tested.textContent(), { timeout: 15_000 })
+      .toContain('Connection works');
+    expect(await tested.textContent()).toContain('IMAP4rev1');
+    expect(await accounts()).toEqual([]);
+    await shot('settings-4-connection-works');
+
+    await dialog().getByRole('button', { name: 'Add account' }).click();
+    await expect
+      .poll(() => dialog().locator('.account-added').textContent(), { timeout: 15_000 })
+      .toContain(`Added ${email}.`);
+    expect((await accounts()).map((a) => a.email)).toEqual([email]);
+    await expect
+      .poll(() => dialog().locator('.account-added').textContent(), { timeout: 30_000 })
+      .toContain('The initial sync has finished.');
+    expect(await page.content()).not.toContain(dovecot.password);
+    await shot('settings-5-account-added');
+    await dialog().getByRole('button', { name: 'Done' }).click();
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+
+    // The account is in the sidebar, its Inbox in the list, and the top bar says it synced.
+    await expect.poll(() => page.locator('.account-name').allTextContents()).toEqual([email]);
+    await expect
+      .poll(() => page.locator('.row-subject').allTextContents(), { timeout: 15_000 })
+      .toEqual([
+        'Report draft attached',
+        'Weekly newsletter',
+        'Lunch on Friday?',
+        'Quarterly report',
+      ]);
+    await expect
+      .poll(() => page.locator('.sync-status').textContent())
+      .toMatch(/^Synced (just now|1 min ago)$/);
+    await shot('settings-6-inbox-after-setup');
+
+    // The sync status opens the sync panel: the account's last sync, no errors.
+    await page.locator('.sync-status button').click();
+    const syncAccount = dialog().getByRole('region', { name: `Sync of ${email}` });
+    await expect.poll(() => syncAccount.textContent()).toContain('Last synced just now');
+    expect(await syncAccount.locator('.sync-errors').count()).toBe(0);
+    await shot('settings-7-sync-panel');
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    expect(pageErrors).toEqual([]);
+    expect(await page.evaluate('window.__csp')).toEqual([]);
+  });
+
+  it('says Docker is not running in the stack panel, as a sentence with a hint', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await dialog().getByRole('tab', { name: 'Local mail stack' }).click();
+    const alert = dialog().getByRole('alert');
+    await expect
+      .poll(() => alert.locator('.stack-state-sentence').textContent(), { timeout: 15_000 })
+      .toBe(ERROR_TEXT.DOCKER_NOT_RUNNING);
+    expect(await alert.textContent()).toContain(NO_DOCKER);
+    expect(await alert.textContent()).toContain('Start it');
+    // Nothing to press but "Check again": no services, no start button over a missing engine.
+    expect(await dialog().getByRole('button', { name: 'Check again' }).count()).toBe(1);
+    expect(await dialog().getByRole('button', { name: 'Start stack' }).count()).toBe(0);
+    await shot('settings-8-stack-no-docker');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('removes the account after asking', async () => {
+    await dialog().getByRole('tab', { name: 'Accounts' }).click();
+    const email = `${dovecot.user}@maildock.test`;
+    await dialog()
+      .getByRole('button', { name: `Remove ${email}` })
+      .click();
+    const confirm = dialog().getByRole('group', { name: `Remove ${email}?` });
+    await shot('settings-9-remove-confirm');
+    // Asked, not yet done.
+    expect(await accounts()).toHaveLength(1);
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => dialog().getByText('No accounts yet.').count()).toBe(1);
+    expect(await accounts()).toEqual([]);
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Add an account' }).count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+});
