@@ -133,7 +133,7 @@ describe('reading in the web UI', () => {
       expect.stringContaining('May works for me.'),
       expect.stringContaining('Booked the train.'),
     ]);
-    await shot('9-conversation');
+    await shot('reading-1-conversation');
     await expect.poll(async () => await row.getAttribute('class')).not.toContain('unread');
     await served.api('sync.run', {});
     const unseen = await served.dovecot.doveadm(
@@ -184,7 +184,7 @@ describe('reading in the web UI', () => {
     // Tracking pixels stay out even so.
     expect(images.hits('/track/open')).toBe(0);
     expect(await page.getByRole('button', { name: 'Load images' }).count()).toBe(0);
-    await shot('10-remote-allowed-for-sender');
+    await shot('reading-2-remote-allowed-for-sender');
     await page.getByRole('button', { name: 'Block it again' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Load images' }).count()).toBe(1);
     await open('Another newsletter');
@@ -201,7 +201,7 @@ describe('reading in the web UI', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await page.getByLabel('Folder name').fill('proj');
     await expect.poll(() => dialog.getByRole('option').allTextContents()).toEqual(['Projects']);
-    await shot('11-move-dialog');
+    await shot('reading-3-move-dialog');
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog.count()).toBe(0);
     await expect
@@ -233,7 +233,7 @@ describe('reading in the web UI', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const keys = await dialog.locator('kbd').allTextContents();
     for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#', 'v', '?']) expect(keys).toContain(k);
-    await shot('12-shortcuts');
+    await shot('reading-4-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
   });

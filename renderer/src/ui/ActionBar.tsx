@@ -4,7 +4,7 @@ import type { MailAction } from '../state/actions.js';
 
 const BUTTONS: { action: MailAction; label: string; text: string; key: string }[] = [
   { action: 'flag', label: 'Flag or unflag', text: 'Flag', key: 's' },
-  { action: 'read', label: 'Mark read or unread', text: 'Read/unread', key: 'u' },
+  { action: 'read', label: 'Mark read or unread', text: 'Read or unread', key: 'u' },
   { action: 'archive', label: 'Archive', text: 'Archive', key: 'e' },
   { action: 'trash', label: 'Delete', text: 'Delete', key: '#' },
 ];
