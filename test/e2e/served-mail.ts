@@ -4,12 +4,13 @@
 // account with its SMTP settings, added and synced through the API like any client's.
 import type { FastifyInstance } from 'fastify';
 import { ImapFlow } from 'imapflow';
-import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
+import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { makeMail } from '../support/mail.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { openService, type TestService } from '../support/service.js';
-import { ensureRendererBuilt, RENDERER_DIST } from './build.js';
+import { ensureRendererBuilt } from './build.js';
+import { serve } from './served.js';
 
 export const DOMAIN = 'maildock.test';
 export const BOB = { user: 'bob', password: 'bob-secret', email: `bob@${DOMAIN}` };
@@ -49,24 +50,7 @@ export async function startServedMail(opts: { delaySeconds: number }): Promise<S
     ...SERVER_SERVICE_OPTIONS,
     send: { ...SERVER_SERVICE_OPTIONS.send, delaySeconds: opts.delaySeconds, timeoutMs: 5000 },
   });
-  const token = 'e2e-token-'.padEnd(43, 'x');
-  const app = await buildServer(t.svc, {
-    token,
-    staticDir: RENDERER_DIST,
-    loopbackOnly: true,
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const api = async (method: string, body: unknown) => {
-    const res = await fetch(`${base}/api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as { ok: boolean; value: unknown };
-    if (!json.ok) throw new Error(`${method}: ${JSON.stringify(json)}`);
-    return json.value;
-  };
+  const { app, signIn, api } = await serve(t);
   await api('account.add', {
     email: alice,
     name: 'Alice Sender',
@@ -111,7 +95,7 @@ export async function startServedMail(opts: { delaySeconds: number }): Promise<S
     t,
     app,
     alice,
-    signIn: `${base}/?token=${token}`,
+    signIn,
     api,
     folder,
     async close() {

@@ -44,6 +44,30 @@ export async function startServedInbox(opts: ServedOptions = {}): Promise<Served
     ...SERVER_SERVICE_OPTIONS,
     ...(opts.stack ? { stack: opts.stack } : {}),
   });
+  const { app, signIn, api } = await serve(t);
+  if (opts.account ?? true) {
+    await api('account.add', accountInput(dovecot));
+    const summary = (await api('sync.run', {})) as { errors: unknown[] };
+    if (summary.errors.length) throw new Error(`sync: ${JSON.stringify(summary.errors)}`);
+  }
+  return {
+    dovecot,
+    images,
+    t,
+    app,
+    signIn,
+    api,
+    async close() {
+      await app.close();
+      await t.close();
+      await images.close();
+      await dovecot.stop();
+    },
+  };
+}
+
+/** The real HTTP server over a test service, with the built renderer, on a free port. */
+export async function serve(t: TestService): Promise<Pick<ServedInbox, 'app' | 'signIn' | 'api'>> {
   const token = 'e2e-token-'.padEnd(43, 'x');
   const app = await buildServer(t.svc, { token, staticDir: RENDERER_DIST, loopbackOnly: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -58,23 +82,5 @@ export async function startServedInbox(opts: ServedOptions = {}): Promise<Served
     if (!json.ok) throw new Error(`${method}: ${JSON.stringify(json)}`);
     return json.value;
   };
-  if (opts.account ?? true) {
-    await api('account.add', accountInput(dovecot));
-    const summary = (await api('sync.run', {})) as { errors: unknown[] };
-    if (summary.errors.length) throw new Error(`sync: ${JSON.stringify(summary.errors)}`);
-  }
-  return {
-    dovecot,
-    images,
-    t,
-    app,
-    signIn: `${base}/?token=${token}`,
-    api,
-    async close() {
-      await app.close();
-      await t.close();
-      await images.close();
-      await dovecot.stop();
-    },
-  };
+  return { app, signIn: `${base}/?token=${token}`, api };
 }

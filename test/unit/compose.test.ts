@@ -2,14 +2,8 @@
 // retry policy, and the outbox store's state machine, without a server.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import {
-  compose,
-  forwardSubject,
-  quoteText,
-  replySubject,
-  withDate,
-  type Original,
-} from '../../main/core/send/compose.js';
+import { forwardSubject, replySubject } from '../../common/subjects.js';
+import { compose, quoteText, withDate, type Original } from '../../main/core/send/compose.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt } from '../../main/core/send/policy.js';
 import { Store } from '../../main/core/store/index.js';
 import { OutboxStore } from '../../main/core/store/outbox.js';

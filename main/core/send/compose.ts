@@ -6,6 +6,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { MaildockError } from '../../../common/errors.js';
 import type { Address, ComposeMode } from '../../../common/types.js';
+import { forwardSubject, replySubject } from '../../../common/subjects.js';
 
 export interface Identity {
   name: string | null;
@@ -68,20 +69,8 @@ export interface Composed {
 
 /** References kept from the original: the first and the newest, as RFC 5322 suggests. */
 const MAX_REFERENCES = 20;
-const REPLY_PREFIX = /^\s*(re|aw|sv|antw|vs|ref)\s*(\[\d+\])?\s*:/i;
-const FORWARD_PREFIX = /^\s*(fwd?|wg|tr|rv|enc)\s*(\[\d+\])?\s*:/i;
 // Simple and strict: one @, no spaces, no angle brackets; the server judges the rest.
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
-
-export function replySubject(subject: string): string {
-  const s = subject.trim();
-  return REPLY_PREFIX.test(s) ? s : `Re: ${s}`;
-}
-
-export function forwardSubject(subject: string): string {
-  const s = subject.trim();
-  return FORWARD_PREFIX.test(s) ? s : `Fwd: ${s}`;
-}
 
 export function newMessageId(email: string): string {
   const domain = email.split('@')[1]?.replace(/[^A-Za-z0-9.-]/g, '') || 'maildock.invalid';

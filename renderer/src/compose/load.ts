@@ -6,7 +6,8 @@ import type { MaildockClient } from '../client/client.js';
 import { attachmentKey } from './files.js';
 import { emptyForm, formFromDraft, type ComposeForm } from './form.js';
 import { textToHtml } from './html-text.js';
-import { forwardSubject, isReply, replySubject } from './reply.js';
+import { forwardSubject, replySubject } from '../../../common/subjects.js';
+import { isReply } from './reply.js';
 
 export async function loadDraft(client: MaildockClient, draft: Draft): Promise<ComposeForm> {
   if (draft.id !== null) return formFromDraft(await client.call('draft.get', { id: draft.id }));

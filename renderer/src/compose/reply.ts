@@ -5,19 +5,6 @@
 import type { Address, ComposeMode, MessageDetail } from '../../../common/types.js';
 import { htmlToText, quoteLines } from './html-text.js';
 
-const REPLY_PREFIX = /^\s*(re|aw|sv|antw|vs|ref)\s*(\[\d+\])?\s*:/i;
-const FORWARD_PREFIX = /^\s*(fwd?|wg|tr|rv|enc)\s*(\[\d+\])?\s*:/i;
-
-export function replySubject(subject: string): string {
-  const s = subject.trim();
-  return REPLY_PREFIX.test(s) ? s : `Re: ${s}`;
-}
-
-export function forwardSubject(subject: string): string {
-  const s = subject.trim();
-  return FORWARD_PREFIX.test(s) ? s : `Fwd: ${s}`;
-}
-
 export const isReply = (mode: ComposeMode) => mode === 'reply' || mode === 'reply-all';
 
 const key = (a: Address) => a.address.toLowerCase();

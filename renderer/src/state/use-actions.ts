@@ -41,18 +41,11 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
   const [notice, setNotice] = useState<ActionNotice | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
 
-  const run = useCallback(
-    async (action: MailAction, selected: readonly MessageSummary[], only?: readonly number[]) => {
-      if (selected.length === 0) return;
-      const ids = [...(only ?? selected.map((m) => m.id))];
-      const call = callFor(action, selected);
+  /** One change through the core: what it did goes to the notice, a failure to the error. */
+  const apply = useCallback(
+    async (call: () => Promise<{ description: string; actionId: number | null }>) => {
       try {
-        const r =
-          call.method === 'message.mark'
-            ? await client.call('message.mark', { ids, ...call.input })
-            : call.method === 'message.move'
-              ? await client.call('message.move', { ids, ...call.input })
-              : await client.call('message.delete', { ids });
+        const r = await call();
         setError(null);
         setNotice({ text: r.description, undoable: r.actionId !== null });
       } catch (err) {
@@ -61,24 +54,32 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
         changed();
       }
     },
-    [client, changed],
+    [changed],
+  );
+
+  const run = useCallback(
+    async (action: MailAction, selected: readonly MessageSummary[], only?: readonly number[]) => {
+      if (selected.length === 0) return;
+      const ids = [...(only ?? selected.map((m) => m.id))];
+      const call = callFor(action, selected);
+      await apply(() =>
+        call.method === 'message.mark'
+          ? client.call('message.mark', { ids, ...call.input })
+          : call.method === 'message.move'
+            ? client.call('message.move', { ids, ...call.input })
+            : client.call('message.delete', { ids }),
+      );
+    },
+    [client, apply],
   );
 
   const move = useCallback(
     async (target: MoveTarget, selected: readonly MessageSummary[], only?: readonly number[]) => {
       if (selected.length === 0) return;
       const ids = [...(only ?? selected.map((m) => m.id))];
-      try {
-        const r = await client.call('message.move', { ids, ...target });
-        setError(null);
-        setNotice({ text: r.description, undoable: r.actionId !== null });
-      } catch (err) {
-        setError(errorDataOf(err));
-      } finally {
-        changed();
-      }
+      await apply(() => client.call('message.move', { ids, ...target }));
     },
-    [client, changed],
+    [client, apply],
   );
 
   const undo = useCallback(async () => {
