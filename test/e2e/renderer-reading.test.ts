@@ -2,7 +2,7 @@
 // per conversation, the whole conversation in the reader, its messages from Sent as well),
 // "always load remote content from this sender" and taking that back, moving to a folder
 // with `v` (the server has it there after a sync), and the shortcuts list with `?`.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -224,6 +224,23 @@ describe('reading in the web UI', () => {
     await expect
       .poll(() => page.locator('.row-subject').allTextContents())
       .toContain('Lunch on Friday?');
+  });
+
+  it('saves an attachment byte for byte, and opens a PDF in a tab of its own', async () => {
+    await open('Report draft attached');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('draft.pdf');
+    const saved = await readFile((await file.path())!);
+    expect(saved.equals(Buffer.from('%PDF-1.4\n'.repeat(300)))).toBe(true);
+    const tab = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: 'Open' }).click();
+    const opened = await tab;
+    await expect.poll(() => opened.url()).toMatch(/^blob:/);
+    // The tab cannot reach back into the app.
+    expect(await opened.evaluate('window.opener')).toBeNull();
+    await opened.close();
   });
 
   it('lists every shortcut with ?, and Escape closes the list', async () => {

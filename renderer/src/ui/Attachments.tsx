@@ -1,5 +1,7 @@
 // A message's attachments with name, type and size; saving one fetches it through the
 // contract (downloaded by the core on first use) and hands it to the browser as a file.
+// Opening is offered only for types the browser shows inertly (pictures, PDF, plain text):
+// never HTML or SVG, which would run in the app's own origin.
 import { useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
@@ -14,6 +16,9 @@ function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+const OPENABLE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/plain)$/i;
+export const canOpen = (contentType: string) => OPENABLE.test(contentType.trim());
+
 export function Attachments(props: { attachments: readonly Attachment[] }) {
   const client = useClient();
   const [problem, setProblem] = useState<string | null>(null);
@@ -21,19 +26,28 @@ export function Attachments(props: { attachments: readonly Attachment[] }) {
   const files = props.attachments.filter((a) => !a.inline || a.filename);
   if (files.length === 0) return null;
 
-  const save = async (a: Attachment) => {
+  const fetchAs = async (a: Attachment, how: 'save' | 'open') => {
     setProblem(null);
+    // The tab must exist before the await, or the browser takes it for a popup.
+    const tab = how === 'open' ? window.open('', '_blank') : null;
     try {
       const got = await client.call('attachment.get', { id: a.id });
-      // Saved as opaque bytes: the browser must not render what it downloads.
-      const blob = new Blob([base64ToBytes(got.data)], { type: 'application/octet-stream' });
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = got.filename ?? 'attachment';
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      // Saved as opaque bytes; opened only as one of the inert types above.
+      const type =
+        how === 'open' && canOpen(got.contentType) ? got.contentType : 'application/octet-stream';
+      const url = URL.createObjectURL(new Blob([base64ToBytes(got.data)], { type }));
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = url;
+      } else {
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = got.filename ?? 'attachment';
+        link.click();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
+      tab?.close();
       const e = errorDataOf(err);
       setProblem(`${ERROR_TEXT[e.code]} ${e.message}`);
     }
@@ -48,7 +62,12 @@ export function Attachments(props: { attachments: readonly Attachment[] }) {
             <span className="attachment-meta">
               {a.contentType} · {fileSize(a.size)}
             </span>
-            <button type="button" onClick={() => void save(a)}>
+            {canOpen(a.contentType) ? (
+              <button type="button" onClick={() => void fetchAs(a, 'open')}>
+                Open
+              </button>
+            ) : null}
+            <button type="button" onClick={() => void fetchAs(a, 'save')}>
               Save
             </button>
           </li>
