@@ -34,7 +34,8 @@ export function readMethods(store: Store, search: SearchIndex): ReadMethods {
     const ids = input.mailboxIds ?? (input.mailboxId !== undefined ? [input.mailboxId] : null);
     if (ids) {
       for (const id of ids) {
-        if (!store.mailboxes.get(id))
+        // info(), not get(): get() counts the folder's messages, which a page does not need.
+        if (!store.mailboxes.info(id))
           throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
       }
       return [...new Set(ids)];

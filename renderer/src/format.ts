@@ -3,15 +3,21 @@ import type { Address } from '../../common/types.js';
 
 const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 
+// A list of 100,000 rows formats dates as it scrolls: one formatter per format, made once.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const DATE = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+});
+
 export function shortDate(iso: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  if (sameDay(d, now))
-    return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (d.getFullYear() === now.getFullYear()) {
-    return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  }
-  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (sameDay(d, now)) return TIME.format(d);
+  if (d.getFullYear() === now.getFullYear()) return DAY.format(d);
+  return DATE.format(d);
 }
 
 export function longDate(iso: string): string {

@@ -138,6 +138,13 @@ describe('message list pages', () => {
       expect(many).not.toContain('TEMP B-TREE');
       if (threads) expect(one).toContain('messages_thread (thread_id=? AND rowid>?)');
     }
+    // The folder list's unread count reads the partial index, not the folder's rows.
+    const unread = store.db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT count(*) FROM messages m WHERE m.mailbox_id = ? AND (m.flags & 1) = 0',
+      )
+      .all(1) as { detail: string }[];
+    expect(unread.map((r) => r.detail).join()).toContain('COVERING INDEX messages_unread');
     const count = store.db
       .prepare(`EXPLAIN QUERY PLAN ${totalSql(false, false)}`)
       .all({ mailbox: 1 }) as { detail: string }[];

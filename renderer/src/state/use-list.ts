@@ -84,10 +84,17 @@ function useSparse(client: MaildockClient, source: ListSource | null, threads: b
 
 function useSearch(client: MaildockClient, query: string | null) {
   const [items, setItems] = useState<ListItem[]>([]);
-  const [state, setState] = useState({ ready: false, loading: false, done: false });
+  // Tagged with its query: until the new query's first answer, the last one's "ready" must
+  // not make an empty list read as "no results".
+  const [state, setState] = useState({
+    query: null as string | null,
+    ready: false,
+    loading: false,
+    done: false,
+  });
   const [error, setError] = useState<ErrorData | null>(null);
   const [generation, setGeneration] = useState(0);
-  const run = useRef<{ pager: Pager; busy: boolean; first: boolean } | null>(null);
+  const run = useRef<{ query: string; pager: Pager; busy: boolean; first: boolean } | null>(null);
 
   const loadMore = useCallback(() => {
     const r = run.current;
@@ -106,7 +113,8 @@ function useSearch(client: MaildockClient, query: string | null) {
       .catch((err: unknown) => run.current === r && setError(errorDataOf(err)))
       .finally(() => {
         r.busy = false;
-        if (run.current === r) setState({ ready: true, loading: false, done: r.pager.done });
+        if (run.current === r)
+          setState({ query: r.query, ready: true, loading: false, done: r.pager.done });
       });
   }, []);
 
@@ -118,14 +126,23 @@ function useSearch(client: MaildockClient, query: string | null) {
       return;
     }
     // A new query starts blank; a reload of the same one keeps its rows until the answer.
-    run.current = { pager: searchPager(client, query), busy: false, first: true };
-    setState({ ready: false, loading: false, done: false });
+    run.current = { query, pager: searchPager(client, query), busy: false, first: true };
+    setState({ query, ready: false, loading: false, done: false });
     loadMore();
   }, [client, query, generation, loadMore]);
   useEffect(() => setItems([]), [query]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { items, ...state, error, loadMore, reload };
+  const current = state.query === query;
+  return {
+    items,
+    ready: current && state.ready,
+    loading: state.loading,
+    done: current && state.done,
+    error,
+    loadMore,
+    reload,
+  };
 }
 
 export function useMessageList(

@@ -1,0 +1,113 @@
+// The figures taken in Chromium: first rows after a page load, frames while scrolling the
+// list, and search from Enter to results; with `profile`, a CPU profile of the page during
+// the scroll and the searches and a trace of its long tasks (Chrome DevTools Protocol,
+// through playwright's CDP session).
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  armSearch,
+  FIRST_ROWS_INIT,
+  FIRST_ROWS_RESULT,
+  ROW,
+  scrollScript,
+  type FirstRows,
+  type ScrollResult,
+  type SearchResult,
+} from './probes.js';
+import type { CpuProfile } from './profile.js';
+import { longTaskPhases, startTrace } from './trace.js';
+
+/** A new page per run, each loading the app from its address, as a user opening it. */
+export async function firstRows(
+  context: BrowserContext,
+  base: string,
+  runs: number,
+): Promise<FirstRows[]> {
+  const out: FirstRows[] = [];
+  for (let i = 0; i < runs; i++) {
+    const page = await context.newPage();
+    await page.addInitScript({ content: FIRST_ROWS_INIT });
+    await page.goto(base);
+    out.push((await page.evaluate(FIRST_ROWS_RESULT)) as FirstRows);
+    await page.close();
+  }
+  return out;
+}
+
+/** A page with the app open and its first rows in. */
+export async function openApp(context: BrowserContext, base: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.addInitScript({ content: FIRST_ROWS_INIT });
+  await page.goto(base);
+  await page.evaluate(FIRST_ROWS_RESULT);
+  return page;
+}
+
+async function profiled<T>(
+  page: Page,
+  profile: boolean,
+  run: () => Promise<T>,
+): Promise<{ result: T; profile: CpuProfile | null; trace: string | null }> {
+  if (!profile) return { result: await run(), profile: null, trace: null };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const stopTrace = await startTrace(cdp);
+  const result = await run();
+  const trace = longTaskPhases(await stopTrace());
+  const { profile: p } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  return { result, profile: p as unknown as CpuProfile, trace };
+}
+
+export function scroll(
+  page: Page,
+  rows: number,
+  perFrame: number,
+  profile: boolean,
+): Promise<{ result: ScrollResult; profile: CpuProfile | null; trace: string | null }> {
+  return profiled(page, profile, async () => {
+    await page.evaluate(`document.querySelector('.list-scroll').scrollTop = 0`);
+    return (await page.evaluate(scrollScript(rows, perFrame, 180_000))) as ScrollResult;
+  });
+}
+
+/** Back to the folder: Escape in the field, then the folder's rows, all of them in. */
+async function leaveSearch(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  // Polled in the page: waitForFunction would need eval, which the app's CSP refuses.
+  await page.evaluate(`(async () => {
+    const back = () => !document.querySelector('.pane-title').textContent.startsWith('Search:') &&
+      document.querySelector(${JSON.stringify(ROW)}) !== null &&
+      document.querySelector('.row-placeholder') === null;
+    while (!back()) await new Promise((r) => setTimeout(r, 10));
+  })()`);
+}
+
+/** Each query `runs` times: `/`, the query typed, Enter; timed from the Enter key. */
+export function search(
+  page: Page,
+  queries: Record<string, string>,
+  runs: number,
+  profile: boolean,
+): Promise<{
+  result: Record<string, SearchResult[]>;
+  profile: CpuProfile | null;
+  trace: string | null;
+}> {
+  return profiled(page, profile, async () => {
+    const out: Record<string, SearchResult[]> = {};
+    for (const [kind, query] of Object.entries(queries)) {
+      out[kind] = [];
+      for (let i = 0; i < runs; i++) {
+        await page.evaluate(armSearch(query));
+        await page.keyboard.press('/');
+        await page.keyboard.type(query);
+        await page.keyboard.press('Enter');
+        out[kind].push((await page.evaluate('window.__bench.search')) as SearchResult);
+        await leaveSearch(page);
+      }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,189 @@
+// The UI benchmark's table, each figure beside its target, and its JSON line.
+import { summarize } from '../sync/stats.js';
+import type { Sample } from './api-load.js';
+import { API_METHODS } from './api-load.js';
+import type { FirstRows, ScrollResult, SearchResult } from './probes.js';
+import type { EventLoopDelay } from './setup.js';
+
+export interface Stat {
+  p50: number;
+  p95: number;
+  max: number;
+  n: number;
+}
+
+export function stat(samples: readonly number[]): Stat {
+  const { p50, p95 } = summarize(samples);
+  return { p50, p95, max: samples.length ? Math.max(...samples) : NaN, n: samples.length };
+}
+
+export interface Figures {
+  messages: number;
+  inboxMessages: number;
+  syncMessages: number;
+  firstRows: FirstRows[];
+  scroll: ScrollResult;
+  search: Record<string, SearchResult[]>;
+  apiIdle: Sample[];
+  apiSync: Sample[];
+  /** The second account's sync phases (epoch ms) and its end. */
+  syncPhases: { phase: string; at: number }[];
+  syncMs: number;
+  syncEnd: number;
+  loopDelaySync: EventLoopDelay;
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const trio = (s: Stat) => `${f(s.p50)} / ${f(s.p95)} / ${f(s.max)} ms`;
+const yes = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function byMethod(samples: Sample[], method: string): Stat {
+  return stat(samples.filter((s) => s.method === method).map((s) => s.ms));
+}
+
+/** Samples by the sync phase running when they started. */
+function byPhase(fig: Figures): [string, Stat][] {
+  const out = new Map<string, number[]>();
+  for (const s of fig.apiSync) {
+    const phase = fig.syncPhases.filter((p) => p.at <= s.at).at(-1)?.phase ?? 'start';
+    out.set(phase, [...(out.get(phase) ?? []), s.ms]);
+  }
+  return [...out].map(([phase, ms]) => [phase, stat(ms)]);
+}
+
+export function summary(fig: Figures) {
+  const painted = stat(fig.firstRows.map((r) => r.painted));
+  const work = stat(fig.scroll.work);
+  const interval = stat(fig.scroll.intervals);
+  const long = fig.scroll.longTasks;
+  const searches = Object.values(fig.search).flat();
+  const searchAll = stat(searches.map((s) => s.ms));
+  const api = Object.fromEntries(API_METHODS.map((m) => [m, byMethod(fig.apiSync, m)]));
+  const idle = Object.fromEntries(API_METHODS.map((m) => [m, byMethod(fig.apiIdle, m)]));
+  return { painted, work, interval, long, searchAll, api, idle };
+}
+
+export function table(fig: Figures): string {
+  const s = summary(fig);
+  const searches = Object.values(fig.search).flat();
+  const first = fig.firstRows[0];
+  const lines: string[] = [];
+  const p = (...cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  p('measure', 'result', 'target', '');
+  p('---', '---', '---', '---');
+  p(
+    `first rows painted after a page load, p50 / p95 / max of ${s.painted.n} (new page each)`,
+    trio(s.painted),
+    '< 500 ms',
+    yes(s.painted.p95 < 500),
+  );
+  if (first) {
+    const list = first.api.find((a) => a.path === '/api/message.list');
+    p(
+      '… first load: DOMContentLoaded, first message.list sent → answered, rows in the DOM → painted',
+      `${f(first.domContentLoaded, 0)}; ${list ? `${f(list.start, 0)} → ${f(list.end, 0)}` : '-'}; ${f(first.inDom, 0)} → ${f(first.painted, 0)} ms`,
+      '',
+      '',
+    );
+  }
+  p(
+    `scrolling ${fig.scroll.rowsScrolled} rows: main-thread work per frame, p50 / p95 / max of ${s.work.n}`,
+    trio(s.work),
+    'p95 < 16 ms',
+    yes(s.work.p95 < 16),
+  );
+  p('… frame interval (rAF to rAF; 60 Hz display)', trio(s.interval), '', '');
+  p(
+    '… long tasks over 50 ms (count, longest)',
+    `${s.long.length}${s.long.length ? `, ${f(Math.max(...s.long), 0)} ms` : ''}`,
+    'none',
+    yes(s.long.length === 0),
+  );
+  p(
+    '… frames where the list had reached its loaded end (waiting for a page)',
+    `${fig.scroll.stalled} of ${s.work.n}`,
+    '',
+    '',
+  );
+  p(
+    '… frames painted with a placeholder row in view (its page not arrived yet)',
+    `${fig.scroll.placeholderFrames ?? '-'} of ${s.work.n}`,
+    '',
+    '',
+  );
+  p(
+    `search, Enter → results painted, p50 / p95 / max of ${s.searchAll.n}`,
+    trio(s.searchAll),
+    '< 150 ms',
+    yes(s.searchAll.p95 < 150),
+  );
+  const early = searches.filter((r) => r.earlyState).length;
+  p(
+    '… searches that painted an empty or error state before their answer came',
+    `${early} of ${searches.length}`,
+    'none',
+    yes(early === 0),
+  );
+  for (const [kind, runs] of Object.entries(fig.search)) {
+    const all = stat(runs.map((r) => r.ms));
+    const req = stat(runs.flatMap((r) => (r.requestMs === null ? [] : [r.requestMs])));
+    p(
+      `… ${kind} (${runs[0]?.state ?? `${runs[0]?.rows ?? 0} rows shown`}): p50 / p95, its request p50`,
+      `${f(all.p50)} / ${f(all.p95)} ms, ${f(req.p50)} ms`,
+      '',
+      '',
+    );
+  }
+  for (const m of API_METHODS) {
+    const a = s.api[m]!;
+    p(
+      `${m} over HTTP during a ${fig.syncMessages.toLocaleString('en')}-message initial sync, p50 / p95 / max of ${a.n}`,
+      trio(a),
+      'p95 < 50 ms',
+      yes(a.p95 < 50),
+    );
+  }
+  for (const m of API_METHODS) p(`… ${m} with no sync running`, trio(s.idle[m]!), '', '');
+  for (const [phase, st] of byPhase(fig))
+    p(`… all three during the sync's "${phase}" phase (${st.n} calls)`, trio(st), '', '');
+  const d = fig.loopDelaySync;
+  p(
+    "… server's event-loop delay during the sync, p50 / p99 / max",
+    `${f(d.p50)} / ${f(d.p99)} / ${f(d.max)} ms`,
+    '',
+    '',
+  );
+  p(
+    '… the sync itself',
+    `${f(fig.syncMs / 1000)} s (${f(fig.syncMessages / (fig.syncMs / 1000), 0)} msgs/s)`,
+    '',
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function jsonLine(fig: Figures): string {
+  const s = summary(fig);
+  const search = Object.fromEntries(
+    Object.entries(fig.search).map(([k, runs]) => [k, stat(runs.map((r) => r.ms))]),
+  );
+  return JSON.stringify({
+    messages: fig.messages,
+    inboxMessages: fig.inboxMessages,
+    syncMessages: fig.syncMessages,
+    firstRows: s.painted,
+    scroll: {
+      rows: fig.scroll.rowsScrolled,
+      work: s.work,
+      interval: s.interval,
+      longTasks: { count: s.long.length, longest: s.long.length ? Math.max(...s.long) : 0 },
+      stalled: fig.scroll.stalled,
+      placeholderFrames: fig.scroll.placeholderFrames,
+    },
+    search: { all: s.searchAll, ...search },
+    apiDuringSync: s.api,
+    apiIdle: s.idle,
+    syncMs: fig.syncMs,
+    loopDelaySync: fig.loopDelaySync,
+  });
+}

@@ -1,0 +1,198 @@
+// npm run bench:ui -- [--messages N] [--sync-messages M] [--runs R] [--search-runs S]
+//   [--scroll-rows K] [--rows-per-frame F] [--seed S] [--json] [--profile]
+// The web UI on a large mailbox: a private Dovecot, a Maildock data directory synced once,
+// Maildock's web server (its own process, compiled) and Debian's Chromium. Times the first
+// rows after a page load, frames while scrolling the list, search from Enter to results,
+// and the API's latency while a second account's initial sync runs in the same server.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBrowser, type Browser } from '../../test/e2e/browser.js';
+import { ensureRendererBuilt, RENDERER_DIST } from '../../test/e2e/build.js';
+import { corpusTerms } from '../corpus.js';
+import { apiClient, apiLoad, folderIds } from './api-load.js';
+import { firstRows, openApp, scroll, search } from './measures.js';
+import { profileText, type CpuProfile } from './profile.js';
+import { jsonLine, table, type Figures } from './report.js';
+import {
+  fullSync,
+  imapOf,
+  ROOT,
+  SECOND_USER,
+  startMailServer,
+  startServer,
+  type ServerChild,
+} from './setup.js';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    'sync-messages': { type: 'string', default: '50000' },
+    runs: { type: 'string', default: '10' },
+    'search-runs': { type: 'string', default: '5' },
+    'scroll-rows': { type: 'string', default: '10000' },
+    'rows-per-frame': { type: 'string', default: '10' },
+    seed: { type: 'string', default: '20240601' },
+    json: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.messages);
+const M = Number(args['sync-messages']);
+const seed = Number(args.seed);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-ui-'));
+// Also when a build below fails, before the try that removes it.
+process.once('exit', () => rmSync(work, { recursive: true, force: true }));
+const outDir = path.join(ROOT, '.bench');
+mkdirSync(outDir, { recursive: true });
+
+function showProfile(name: string, profile: CpuProfile | null, trace: string | null = null): void {
+  if (trace) log(trace);
+  if (!profile) return;
+  const file = path.join(outDir, `ui-${N}-${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  log(`${profileText(name, profile)}\n  (${path.relative(ROOT, file)})`);
+}
+
+log('Building Maildock (tsc) and the renderer…');
+execFileSync(
+  process.execPath,
+  [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bench.json'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+await ensureRendererBuilt();
+let staticDir = RENDERER_DIST;
+if (args.profile) {
+  // Unminified, so that the profile names the renderer's functions.
+  staticDir = path.join(work, 'renderer');
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'warn',
+      '--minify',
+      'false',
+      '--outDir',
+      staticDir,
+    ],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+  );
+}
+
+log(`Generating and loading ${N} + ${M} messages (seed ${seed})…`);
+const dovecot = await startMailServer(N, M, seed);
+let server: ServerChild | undefined;
+let browser: Browser | undefined;
+try {
+  const dataDir = path.join(work, 'data');
+  const secretKey = randomBytes(32).toString('base64');
+  log('Maildock: full sync of the mailbox (headers and bodies)…');
+  const synced = await fullSync(dataDir, secretKey, imapOf(dovecot, dovecot));
+  log(`  ${synced.messages} messages in ${((synced.ms as number) / 1000).toFixed(1)} s`);
+  if ((synced.errors as unknown[]).length) log(`  errors: ${JSON.stringify(synced.errors)}`);
+
+  const token = randomBytes(32).toString('base64url');
+  server = await startServer({ dataDir, secretKey, token, staticDir });
+  const call = apiClient(server.base, token);
+  const mailboxes = (await call('mailbox.list', {})) as {
+    id: number;
+    role: string | null;
+    total: number;
+  }[];
+  const inbox = mailboxes.find((m) => m.role === 'inbox')!;
+
+  browser = await startBrowser();
+  const signIn = await browser.context.newPage();
+  await signIn.goto(`${server.base}/?token=${token}`);
+  await signIn.close();
+
+  const runs = Number(args.runs);
+  log(`Chromium: first rows after a page load, ${runs} runs…`);
+  const first = await firstRows(browser.context, server.base, runs);
+  const page = await openApp(browser.context, server.base);
+  const scrollRows = Math.min(Number(args['scroll-rows']), inbox.total - 20);
+  log(`Chromium: scrolling ${scrollRows} rows, ${args['rows-per-frame']} a frame…`);
+  const scrolled = await scroll(page, scrollRows, Number(args['rows-per-frame']), args.profile);
+  showProfile('scroll', scrolled.profile, scrolled.trace);
+
+  const terms = corpusTerms(seed, N);
+  const queries = {
+    'rare term': terms.rare,
+    'common term': terms.common,
+    phrase: `"${terms.phrase}"`,
+    'from: + subject:': `from:${terms.sender} subject:${terms.subjectWord}`,
+    'date range + term': `after:2023-01-01 before:2023-07-01 ${terms.common}`,
+  };
+  log('Chromium: searches…');
+  const searched = await search(page, queries, Number(args['search-runs']), args.profile);
+  showProfile('search', searched.profile, searched.trace);
+  await page.close();
+
+  log('API: calls with no sync running…');
+  const ids = await folderIds(call, inbox.id);
+  const load = { call, mailboxId: inbox.id, ids, queries: Object.values(queries) };
+  const apiIdle = await apiLoad({ ...load, perMethod: 100, pauseMs: 10 });
+
+  log(`API: calls during the second account's initial sync (${M} messages)…`);
+  const account = (await call('account.add', {
+    email: `${SECOND_USER.user}@maildock.test`,
+    imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: SECOND_USER.user },
+    password: SECOND_USER.password,
+  })) as { id: number };
+  await server.stats(); // from here on
+  if (args.profile) server.profileStart();
+  let syncing = true;
+  const syncStart = Date.now();
+  let syncEnd = 0;
+  const sync = call('sync.run', { accountId: account.id }).finally(() => {
+    syncing = false;
+    syncEnd = Date.now();
+  });
+  const apiSync = await apiLoad({ ...load, perMethod: 100_000, pauseMs: 10, going: () => syncing });
+  const syncSummary = (await sync) as { errors: unknown[] };
+  if (syncSummary.errors.length) log(`  sync errors: ${JSON.stringify(syncSummary.errors)}`);
+  const loopDelaySync = await server.stats();
+  if (args.profile) {
+    const file = path.join(outDir, `ui-${N}-server-during-sync.cpuprofile`);
+    await server.profileStop(file);
+    showProfile('server-during-sync', JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+  }
+
+  const fig: Figures = {
+    messages: N,
+    inboxMessages: inbox.total,
+    syncMessages: M,
+    firstRows: first,
+    scroll: scrolled.result,
+    search: searched.result,
+    apiIdle,
+    apiSync,
+    syncPhases: server.phases.filter((p) => p.accountId === account.id),
+    syncMs: syncEnd - syncStart,
+    syncEnd,
+    loopDelaySync,
+  };
+  const header =
+    `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; a second account of ${M} ` +
+    `messages synced during the API figures; Chromium ${browser.context.browser()?.version() ?? ''} headless, ` +
+    `${os.cpus().length} cores. First rows and search: from navigation start / the Enter key's event ` +
+    'time to the first task after the frame holding them (requestAnimationFrame, then a posted message).';
+  const report = `${header}\n\n${table(fig)}`;
+  process.stdout.write(`${report}\n`);
+  writeFileSync(path.join(outDir, `ui-${N}.md`), `${report}\n`);
+  writeFileSync(path.join(outDir, `ui-${N}.json`), JSON.stringify(fig, null, 2));
+  if (args.json) process.stdout.write(`${jsonLine(fig)}\n`);
+} finally {
+  await browser?.close();
+  await server?.stop();
+  await dovecot.stop();
+  rmSync(work, { recursive: true, force: true });
+}
