@@ -123,6 +123,8 @@ function useSearch(client: MaildockClient, query: string | null) {
     if (query === null) {
       run.current = null;
       setItems([]);
+      // Forgotten, so the same query asked again is not "ready" before its answer.
+      setState({ query: null, ready: false, loading: false, done: false });
       return;
     }
     // A new query starts blank; a reload of the same one keeps its rows until the answer.
