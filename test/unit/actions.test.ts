@@ -3,26 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../main/core/store/index.js';
 import { LocalActions } from '../../main/core/actions/actions.js';
-import type { HeaderRecord } from '../../main/core/store/messages.js';
+import { headerRecord } from '../support/headers.js';
 
-function header(uid: number): HeaderRecord {
-  return {
-    uid,
-    messageId: `<m${uid}@t>`,
-    inReplyTo: null,
-    references: [],
-    subject: `subject ${uid}`,
-    from: [{ name: 'Alice', address: 'alice@example.test' }],
-    to: [],
-    cc: [],
-    date: Date.UTC(2024, 0, 1) + uid * 60_000,
-    flags: uid === 1 ? ['\\Seen'] : [],
-    modseq: null,
-    size: 100,
-    hasAttachments: false,
-    structure: null,
-  };
-}
+const header = (uid: number) => headerRecord(uid, { to: [], flags: uid === 1 ? ['\\Seen'] : [] });
 
 function setup() {
   const store = Store.open(':memory:');

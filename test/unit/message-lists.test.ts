@@ -10,28 +10,15 @@ import { Store } from '../../main/core/store/index.js';
 import { pageSql, totalSql } from '../../main/core/store/message-lists.js';
 import type { HeaderRecord } from '../../main/core/store/messages.js';
 import { migrations } from '../../main/core/store/migrations/index.js';
-
-const minute = 60_000;
-const t0 = Date.UTC(2024, 0, 1);
+import { headerRecord } from '../support/headers.js';
 
 function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
-  return {
-    uid,
-    messageId: `<m${uid}@t>`,
-    inReplyTo: null,
-    references: [],
-    subject: `subject ${uid}`,
+  return headerRecord(uid, {
     from: [{ name: 'Alice Liddell', address: 'alice@example.test' }],
     to: [{ name: '', address: 'me@example.test' }],
-    cc: [],
-    date: t0 + uid * minute,
     flags: ['\\Seen'],
-    modseq: null,
-    size: 100,
-    hasAttachments: false,
-    structure: null,
     ...over,
-  };
+  });
 }
 
 function setup(file = ':memory:') {

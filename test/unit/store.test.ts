@@ -7,29 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase, schemaVersion } from '../../main/core/store/db.js';
 import { migrations } from '../../main/core/store/migrations/index.js';
 import { Store } from '../../main/core/store/index.js';
-import { messageIdBase, type HeaderRecord } from '../../main/core/store/messages.js';
+import { messageIdBase } from '../../main/core/store/messages.js';
 import { subjectKey } from '../../main/core/store/threads.js';
 import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
+import { headerRecord } from '../support/headers.js';
 
-function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
-  return {
-    uid,
-    messageId: `<m${uid}@t>`,
-    inReplyTo: null,
-    references: [],
-    subject: `subject ${uid}`,
-    from: [{ name: 'Alice', address: 'alice@example.test' }],
-    to: [{ name: '', address: 'bob@example.test' }],
-    cc: [],
-    date: Date.UTC(2024, 0, 1) + uid * 60_000,
-    flags: [],
-    modseq: null,
-    size: 100,
-    hasAttachments: false,
-    structure: null,
-    ...over,
-  };
-}
+const header = headerRecord;
 
 function setup() {
   const store = Store.open(':memory:');
