@@ -3,9 +3,9 @@
 // service behind the real HTTP server, watching (so the outbox leaves when due), and alice's
 // account with its SMTP settings, added and synced through the API like any client's.
 import type { FastifyInstance } from 'fastify';
-import { ImapFlow } from 'imapflow';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { folderSources } from '../support/imap-read.js';
 import { makeMail } from '../support/mail.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { openService, type TestService } from '../support/service.js';
@@ -63,31 +63,8 @@ export async function startServedMail(opts: { delaySeconds: number }): Promise<S
   // As `maildock serve --sync`: due messages leave on the service's own timer.
   await t.svc.watch();
 
-  const folder = async (who: { user: string; password: string }, path: string) => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.port,
-      secure: false,
-      auth: { user: who.user, pass: who.password },
-      logger: false,
-    });
-    client.on('error', () => undefined);
-    await client.connect();
-    const out: Buffer[] = [];
-    try {
-      const lock = await client.getMailboxLock(path);
-      try {
-        if ((client.mailbox as { exists: number }).exists > 0) {
-          for await (const m of client.fetch('1:*', { source: true })) out.push(m.source!);
-        }
-      } finally {
-        lock.release();
-      }
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
-    return out;
-  };
+  const folder = (who: { user: string; password: string }, path: string) =>
+    folderSources(dovecot.port, who, path);
 
   return {
     dovecot,

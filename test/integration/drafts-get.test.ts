@@ -3,10 +3,10 @@
 // stored input keeps no content), the newest version only, a forward's own attachments
 // without those of the original; and what comes back sends as it is.
 import { randomBytes } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { folderSources } from '../support/imap-read.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { openService, type TestService } from '../support/service.js';
 
@@ -46,27 +46,7 @@ async function addAlice() {
 async function bobsInbox(n: number): Promise<Buffer[]> {
   const until = Date.now() + 30_000;
   for (;;) {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.port,
-      secure: false,
-      auth: { user: 'bob', pass: 'bob-secret' },
-      logger: false,
-    });
-    await client.connect();
-    const out: Buffer[] = [];
-    try {
-      const lock = await client.getMailboxLock('INBOX');
-      try {
-        if ((client.mailbox as { exists: number }).exists > 0) {
-          for await (const m of client.fetch('1:*', { source: true })) out.push(m.source!);
-        }
-      } finally {
-        lock.release();
-      }
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
+    const out = await folderSources(dovecot.port, { user: 'bob', password: 'bob-secret' }, 'INBOX');
     if (out.length >= n || Date.now() > until) return out;
     await sleep(200);
   }
