@@ -92,6 +92,9 @@ export class MaildockService {
 
   static async open(opts: ServiceOptions): Promise<MaildockService> {
     const store = Store.open(join(opts.dataDir, 'maildock.db'));
+    store.checkpointInBackground({
+      onError: (message) => log.warn({ message }, 'background checkpoint failed'),
+    });
     try {
       const secrets =
         opts.secrets ??

@@ -5,6 +5,11 @@ import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
 import { dayAt, makeMail } from '../support/mail.js';
 import { MimePool } from '../../main/core/mime/pool.js';
+import { connect } from '../../main/core/sync/connect.js';
+import { syncMailboxList } from '../../main/core/sync/mailbox-list.js';
+import { syncMailbox } from '../../main/core/sync/mailbox-sync.js';
+import { SliceWriter } from '../../main/core/sync/slices.js';
+import type { Store } from '../../main/core/store/index.js';
 
 let server: DovecotServer;
 let t: TestService;
@@ -394,5 +399,89 @@ describe('failures mid-sync', () => {
     t.svc.store.db
       .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
       .run();
+  });
+});
+
+/** Slices of exactly 100, the n-th of which throws inside its transaction, as a kill would. */
+class DyingWriter extends SliceWriter {
+  private slices = 0;
+  constructor(
+    store: Store,
+    private readonly dieAt: number,
+  ) {
+    super(store, { first: 100, min: 100, max: 100 });
+  }
+  override write<T>(
+    items: readonly T[],
+    write: (slice: readonly T[], last: boolean) => void,
+  ): Promise<void> {
+    return super.write(items, (slice, last) => {
+      if (++this.slices === this.dieAt) throw new Error('killed mid-batch');
+      write(slice, last);
+    });
+  }
+}
+
+describe('a batch stored in slices', () => {
+  async function syncInbox(writer: (store: Store) => SliceWriter) {
+    const account = t.svc.store.accounts.list()[0]!;
+    const client = await connect(account.imap, server.password, { timeoutMs: 5000 });
+    try {
+      const listed = await syncMailboxList(client, t.svc.store, account.id);
+      const inbox = listed.find((m) => m.path === 'INBOX')!;
+      return await syncMailbox(
+        {
+          client,
+          store: t.svc.store,
+          accountId: account.id,
+          batchSize: 300,
+          writer: writer(t.svc.store),
+          vanished: new Set(),
+          progress: () => undefined,
+          onNew: () => undefined,
+        },
+        inbox,
+      );
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+  const stored = () =>
+    t.svc.store.db
+      .prepare(
+        "SELECT uid FROM messages WHERE mailbox_id = (SELECT id FROM mailboxes WHERE path = 'INBOX') ORDER BY uid",
+      )
+      .pluck()
+      .all() as number[];
+  const cursors = () => t.svc.store.mailboxes.state(mailboxByPath('INBOX').id)!;
+  const mails = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      raw: makeMail({ subject: `slice ${from + i}`, date: dayAt(from + i) }),
+    }));
+
+  it('dies with its cursors at the last committed slice, and the next pass stores the rest once', async () => {
+    await server.loadMaildir('INBOX', mails(0, 900));
+    await addAccount();
+
+    // Downwards, in chunks of 300 (UIDs 601–900, then 301–600, …) and slices of 100: the
+    // fifth slice (UIDs 401–500) dies, so 501–900 are stored and low_uid is 501.
+    await expect(syncInbox((s) => new DyingWriter(s, 5))).rejects.toThrow('killed mid-batch');
+    expect(cursors()).toMatchObject({ headUid: 900, lowUid: 501 });
+    expect(stored()).toEqual(Array.from({ length: 400 }, (_, i) => 501 + i));
+
+    await syncInbox((s) => new SliceWriter(s));
+    expect(cursors()).toMatchObject({ headUid: 900, lowUid: 1 });
+    expect(stored()).toEqual(Array.from({ length: 900 }, (_, i) => 1 + i));
+
+    // Upwards, for new mail: UIDs 901–1000 are stored, 1001–1100 die, head_uid is 1000.
+    await server.loadMaildir('INBOX', mails(900, 250));
+    await expect(syncInbox((s) => new DyingWriter(s, 2))).rejects.toThrow('killed mid-batch');
+    expect(cursors()).toMatchObject({ headUid: 1000, lowUid: 1 });
+    expect(stored()).toHaveLength(1000);
+
+    const r = await syncInbox((s) => new SliceWriter(s));
+    expect(r.added).toBe(150);
+    expect(cursors()).toMatchObject({ headUid: 1150, lowUid: 1 });
+    expect(stored()).toEqual(Array.from({ length: 1150 }, (_, i) => 1 + i));
   });
 });

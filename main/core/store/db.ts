@@ -6,6 +6,9 @@ import { migrations as allMigrations, type Migration } from './migrations/index.
 
 export type Db = Database.Database;
 
+/** The writer's own checkpoints (when no Checkpointer runs them in the background). */
+export const AUTOCHECKPOINT_PAGES = 8192;
+
 export interface OpenOptions {
   /** Defaults to every migration; tests pass a prefix to check one step at a time. */
   migrations?: readonly Migration[];
@@ -23,7 +26,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     // Checkpoint every 32 MiB of WAL instead of SQLite's 4 MiB: a sync writes in batches of a
     // thousand messages, and each checkpoint syncs both files to disk; fewer of them make the
     // store's side of a header sync about 15% cheaper (measured with 40,000 real headers).
-    db.pragma('wal_autocheckpoint = 8192');
+    // The long-running service moves them to a thread of their own (checkpoint.ts).
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
     migrate(db, opts.migrations ?? allMigrations);

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openDatabase, type Db } from './db.js';
+import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
 import { AccountStore } from './accounts.js';
 import { ContactStore } from './contacts.js';
 import { MessageLists } from './message-lists.js';
@@ -39,7 +40,20 @@ export class Store {
     return this.db.transaction(fn)();
   }
 
+  private checkpointer: Checkpointer | null = null;
+
+  /**
+   * Moves WAL checkpoints to a background thread, so no commit of this process waits on one
+   * (for the long-running app and server; a short command keeps SQLite's own).
+   */
+  checkpointInBackground(opts: CheckpointerOptions = {}): Checkpointer {
+    this.checkpointer ??= new Checkpointer(this.db, opts);
+    return this.checkpointer;
+  }
+
   close(): void {
+    this.checkpointer?.stop();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
 }

@@ -13,6 +13,7 @@ import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
 import { downloadPart } from './attachments.js';
 import { Replayer, type ReplayResult } from './replay.js';
 import { boundHeapGrowth } from './heap.js';
+import { SliceWriter } from './slices.js';
 
 const log = getLogger('sync');
 
@@ -59,6 +60,9 @@ export class AccountSync {
   private readonly d: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> &
     Pick<AccountSyncDeps, 'onProgress' | 'onNew'>;
   private stopping = false;
+  // One per kind of write: each learns how many of its items fit in a short transaction.
+  private readonly headerWriter: SliceWriter;
+  private readonly bodyWriter: SliceWriter;
 
   constructor(deps: AccountSyncDeps) {
     boundHeapGrowth();
@@ -71,6 +75,8 @@ export class AccountSync {
       backoffMs: 500,
       ...deps,
     };
+    this.headerWriter = new SliceWriter(deps.store);
+    this.bodyWriter = new SliceWriter(deps.store);
   }
 
   get accountId(): number {
@@ -119,6 +125,7 @@ export class AccountSync {
             store: this.d.store,
             accountId: this.accountId,
             batchSize: this.d.headerBatch,
+            writer: this.headerWriter,
             vanished: this.vanished,
             progress: (done, total) => this.progress('headers', done, total, mb.path),
             onNew: (count) =>
@@ -160,6 +167,7 @@ export class AccountSync {
     return fetchPendingBodies(client, this.d.store, this.d.parser, this.accountId, {
       batchSize: this.d.bodyBatch,
       maxFetchBytes: this.d.maxFetchBytes,
+      writer: this.bodyWriter,
       progress: (done, total) => this.progress('bodies', done, total),
       shouldStop: () => this.stopping,
     });

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import type { BodyRecord, PendingBody } from '../store/messages.js';
 import type { MessageStructure } from './envelope.js';
 import { uidSet } from './mailbox-sync.js';
+import { pacer, SliceWriter } from './slices.js';
 
 export type ParsedBody = Omit<BodyRecord, 'raw'>;
 export interface BodyParser {
@@ -17,6 +18,8 @@ export interface BodyFetchOptions {
   batchSize: number;
   /** Messages larger than this are fetched partially (text parts come first in practice). */
   maxFetchBytes: number;
+  /** Stores the parsed bodies in short transactions; one of its own when omitted. */
+  writer?: SliceWriter;
   progress?(done: number, total: number): void;
   shouldStop?(): boolean;
 }
@@ -133,7 +136,9 @@ export async function fetchBodiesIn(
       const query: FetchQueryObject = textParts
         ? { uid: true, headers: true, bodyParts: textParts.flatMap((n) => [`${n}.MIME`, n]) }
         : { uid: true, size: true, source: { maxLength: maxFetchBytes } };
+      const pace = pacer();
       for await (const msg of client.fetch(uidSet([...byUid.keys()]), query, { uid: true })) {
+        await pace();
         const p = byUid.get(msg.uid);
         if (!p) continue;
         let source: Buffer | undefined;
@@ -176,10 +181,8 @@ export async function fetchBodiesIn(
   return all;
 }
 
-function save(store: Store, results: readonly Parsed[]): void {
-  store.tx(() => {
-    for (const r of results) store.messages.saveBody(r.id, r.body);
-  });
+function saveAll(store: Store, results: readonly Parsed[]): void {
+  for (const r of results) store.messages.saveBody(r.id, r.body);
 }
 
 /** Fetches, parses and stores one message's body now. */
@@ -190,7 +193,15 @@ export async function fetchOneBody(
   item: PendingBody,
   maxFetchBytes: number,
 ): Promise<void> {
-  save(store, await await fetchBodiesIn(client, store, parser, item.path, [item], maxFetchBytes));
+  const results = await await fetchBodiesIn(
+    client,
+    store,
+    parser,
+    item.path,
+    [item],
+    maxFetchBytes,
+  );
+  store.tx(() => saveAll(store, results));
 }
 
 /** Works through every pending body of the account, newest first. */
@@ -202,6 +213,7 @@ export async function fetchPendingBodies(
   opts: BodyFetchOptions,
 ): Promise<number> {
   let done = 0;
+  const writer = opts.writer ?? new SliceWriter(store);
   // In flight: fetched, not yet stored (a batch is parsed while the next one is fetched).
   // Missing: no longer on the server; they stay pending until the next expunge sync removes
   // them, and this run does not ask for them again. Both stay small.
@@ -230,7 +242,7 @@ export async function fetchPendingBodies(
       const parsed = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
       writing = writing.then(async () => {
         const results = await parsed;
-        save(store, results);
+        await writer.write(results, (slice) => saveAll(store, slice));
         done += results.length;
         const stored = new Set(results.map((r) => r.id));
         for (const p of items) {

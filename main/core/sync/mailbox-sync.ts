@@ -1,12 +1,15 @@
 // Headers, flags and expunges of one mailbox. The cursors head_uid/low_uid move only in
 // the transaction that stores the messages they pass, so a crash at any point resumes
-// from the last committed batch and a UID cursor never passes an unfetched UID.
+// from the last committed slice and a UID cursor never passes an unfetched UID. A batch
+// fetched in one command is stored in short transactions (slices.ts) so the app stays
+// responsive while it is written.
 import type { FetchQueryObject, ImapFlow } from 'imapflow';
 import type { Store } from '../store/index.js';
 import type { MailboxSyncState } from '../store/mailboxes.js';
 import type { ListedMailbox } from './mailbox-list.js';
 import { toHeaderRecord } from './envelope.js';
 import type { HeaderRecord } from '../store/messages.js';
+import { pacer, yieldToLoop, type SliceWriter } from './slices.js';
 
 export const HEADER_QUERY: FetchQueryObject = {
   uid: true,
@@ -23,6 +26,8 @@ export interface MailboxSyncContext {
   store: Store;
   accountId: number;
   batchSize: number;
+  /** Stores each fetched batch in short transactions. */
+  writer: SliceWriter;
   /** UIDs reported VANISHED while this mailbox is selected. */
   vanished: Set<number>;
   progress(done: number, total: number): void;
@@ -63,13 +68,13 @@ export function uidSet(uids: readonly number[]): string {
 
 async function fetchHeaders(client: ImapFlow, range: string): Promise<HeaderRecord[]> {
   const out: HeaderRecord[] = [];
-  for await (const msg of client.fetch(range, HEADER_QUERY, { uid: true }))
+  const pace = pacer();
+  for await (const msg of client.fetch(range, HEADER_QUERY, { uid: true })) {
     out.push(toHeaderRecord(msg));
+    await pace();
+  }
   return out;
 }
-
-/** Lets a command that was just issued reach the socket before a synchronous write. */
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function searchUids(client: ImapFlow, range: string): Promise<number[]> {
   const found = await client.search({ uid: range }, { uid: true });
@@ -112,10 +117,11 @@ export async function syncMailbox(
       );
       for (let i = 0; i < fresh.length; i += ctx.batchSize) {
         const chunk = fresh.slice(i, i + ctx.batchSize);
-        const records = await fetchHeaders(client, uidSet(chunk));
-        const head = chunk.at(-1)!;
-        store.tx(() => {
-          result.added += store.messages.insertHeaders(ctx.accountId, listed.id, records).length;
+        // Upwards: after each slice the head is the highest UID stored.
+        const records = (await fetchHeaders(client, uidSet(chunk))).sort((a, b) => a.uid - b.uid);
+        await ctx.writer.write(records, (slice, last) => {
+          result.added += store.messages.insertHeaders(ctx.accountId, listed.id, slice).length;
+          const head = last ? chunk.at(-1)! : slice.at(-1)!.uid;
           store.mailboxes.setCursor(listed.id, { headUid: head });
         });
         ctx.progress(i + chunk.length, fresh.length);
@@ -180,13 +186,16 @@ async function syncOlder(
   let done = 0;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i]!;
-    const records = await next!;
+    // Downwards: after each slice the low cursor is the lowest UID stored; UIDs between
+    // the fetched ones were expunged meanwhile. The last slice takes it to the chunk's start.
+    const records = (await next!).sort((a, b) => b.uid - a.uid);
     next = i + 1 < chunks.length ? fetchChunk(chunks[i + 1]!) : null;
-    if (next) await yieldToIo();
-    const low = i === chunks.length - 1 ? 1 : chunk[0]!;
-    store.tx(() => {
-      added += store.messages.insertHeaders(ctx.accountId, mailboxId, records).length;
-      store.mailboxes.setCursor(mailboxId, { lowUid: low });
+    // Lets the command just issued reach the socket before the writes.
+    if (next) await yieldToLoop();
+    const chunkLow = i === chunks.length - 1 ? 1 : chunk[0]!;
+    await ctx.writer.write(records, (slice, last) => {
+      added += store.messages.insertHeaders(ctx.accountId, mailboxId, slice).length;
+      store.mailboxes.setCursor(mailboxId, { lowUid: last ? chunkLow : slice.at(-1)!.uid });
     });
     done += chunk.length;
     ctx.progress(done, total);
@@ -211,6 +220,7 @@ async function syncFlagsAndExpunges(
   const updates: { uid: number; flags: string[]; modseq: string | null }[] = [];
   const lowUid = state.lowUid ?? state.headUid + 1;
   const seen = new Set<number>();
+  const pace = pacer();
   for await (const msg of client.fetch(
     range,
     { uid: true, flags: true },
@@ -224,6 +234,7 @@ async function syncFlagsAndExpunges(
         modseq: msg.modseq?.toString() ?? null,
       });
     }
+    await pace();
   }
 
   let gone: number[];
@@ -246,13 +257,15 @@ async function syncFlagsAndExpunges(
 
   let flags = 0;
   let removed = 0;
-  store.tx(() => {
+  // The modseq is recorded with the last slice only: a crash before it repeats the scan.
+  await ctx.writer.write(updates, (slice, last) => {
     // A local change not yet replayed wins over the server's older flags; its replay bumps
     // the message's MODSEQ, so a later sync reads the result back.
     const local = store.operations.pendingFlagUids(id);
-    for (const u of updates) {
+    for (const u of slice) {
       if (!local.has(u.uid) && store.messages.setFlags(id, u.uid, u.flags, u.modseq)) flags++;
     }
+    if (!last) return;
     removed = store.messages.deleteUids(id, gone);
     if (selectModseq !== null) store.mailboxes.setCursor(id, { syncedModseq: selectModseq });
   });

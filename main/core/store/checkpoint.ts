@@ -1,0 +1,118 @@
+// WAL checkpoints in a thread of their own. SQLite checkpoints at commit time on the
+// connection that crosses wal_autocheckpoint, and copying 32 MiB of WAL into the database
+// with its fsyncs holds that commit 60–150 ms: in the process that answers the UI, every
+// call waits behind it. Here the writer's automatic checkpoints are turned off and a worker
+// thread with a connection of its own runs PASSIVE checkpoints, which never block the
+// writer or the readers. If the worker fails, automatic checkpoints come back.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { AUTOCHECKPOINT_PAGES, type Db } from './db.js';
+
+// Plain CommonJS evaluated in the worker: no build step and no file to locate in a package.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+let closed = false;
+const round = () => {
+  if (closed) return;
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ type: 'checkpoint', log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ type: 'error', message: String(err && err.message || err) });
+  }
+};
+const timer = setInterval(round, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m === 'now') round();
+  if (m === 'close') {
+    closed = true;
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  }
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+export interface CheckpointRound {
+  /** Frames in the WAL, and how many of them are now in the database (-1 when busy). */
+  log: number;
+  checkpointed: number;
+}
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  onRound?(r: CheckpointRound): void;
+  onError?(message: string): void;
+}
+
+export class Checkpointer {
+  private readonly worker: Worker | null = null;
+  private stopped = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly db: Db,
+    opts: CheckpointerOptions = {},
+  ) {
+    if (db.memory) {
+      // Nothing to checkpoint, and no file a second connection could open.
+      this.stopped = true;
+      this.ready = Promise.resolve();
+      return;
+    }
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        file: db.name,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        intervalMs: opts.intervalMs ?? 250,
+      },
+    });
+    worker.unref();
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.on('message', (m: { type: string; message?: string } & CheckpointRound) => {
+        if (m.type === 'ready') {
+          // Only now: until the worker runs, the writer goes on checkpointing itself.
+          if (!this.stopped) db.pragma('wal_autocheckpoint = 0');
+          resolve();
+        } else if (m.type === 'checkpoint') {
+          opts.onRound?.({ log: m.log, checkpointed: m.checkpointed });
+        } else if (m.type === 'error') {
+          opts.onError?.(m.message ?? 'checkpoint failed');
+        }
+      });
+      worker.once('error', (err) => {
+        this.fallBack();
+        opts.onError?.(err.message);
+        reject(err);
+      });
+      worker.once('exit', () => {
+        this.fallBack();
+        resolve();
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Asks for a round now (tests, and before a backup reads the files). */
+  now(): void {
+    if (!this.stopped) this.worker?.postMessage('now');
+  }
+
+  /** The writer checkpoints itself again; the worker closes its connection and ends. */
+  stop(): void {
+    if (this.stopped) return;
+    this.fallBack();
+    this.worker?.postMessage('close');
+  }
+
+  private fallBack(): void {
+    this.stopped = true;
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+  }
+}
