@@ -199,7 +199,13 @@ describe('reading in the web UI', () => {
     await page.keyboard.press('v');
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
-    await page.getByLabel('Folder name').fill('proj');
+    // The focus is in the folder's name at once, and stays there while a sync renders the
+    // app anew (the dialog is neither reopened nor remounted).
+    await page.evaluate(`document.querySelector('.move-filter').dataset.probe = 'kept'`);
+    await served.api('sync.run', {});
+    await sleep(300);
+    expect(await page.evaluate(`document.activeElement?.dataset.probe ?? null`)).toBe('kept');
+    await page.keyboard.type('proj');
     await expect.poll(() => dialog.getByRole('option').allTextContents()).toEqual(['Projects']);
     await shot('reading-3-move-dialog');
     await page.keyboard.press('Enter');

@@ -58,7 +58,7 @@ export function App() {
   const source: ListSource | null = query !== null ? { kind: 'search', query } : folder;
   const [threads, setThreads] = useThreadsSetting();
   const list = useMessageList(client, source, { threads: threads && source?.kind !== 'search' });
-  const [dialog, setDialog] = useState<'move' | 'help' | null>(null);
+  const [dialog, setDialog] = useState<'help' | null>(null);
   const [settings, setSettings] = useState<SettingsTab | null>(null);
   const closeSettings = useCallback(() => setSettings(null), []);
   const [listVersion, setListVersion] = useState(0);
@@ -131,6 +131,13 @@ export function App() {
     () => list.items.map((i) => i.message).filter((m) => selection.ids.has(m.id)),
     [list.items, selection.ids],
   );
+  // "Move to…" keeps the rows it was opened for: a reload of the list meanwhile (a change,
+  // new mail) must neither close the dialog nor change what it moves.
+  const [moving, setMoving] = useState<typeof selected | null>(null);
+  const openMove = () => {
+    if (selected.length > 0) setMoving(selected);
+  };
+  const closeMove = useCallback(() => setMoving(null), []);
   // The folders of the list: what a conversation row's action changes.
   const listFolders = useMemo(
     () =>
@@ -143,10 +150,8 @@ export function App() {
             : null,
     [folder, query],
   );
-  const targets = () =>
-    threads && listFolders
-      ? messagesOfRows(client, selected, listFolders)
-      : Promise.resolve(undefined);
+  const targets = (rows = selected) =>
+    threads && listFolders ? messagesOfRows(client, rows, listFolders) : Promise.resolve(undefined);
   const act = (action: MailAction) => {
     if (selected.length === 0) return;
     // Moved messages leave this list; the selection would point at nothing.
@@ -161,11 +166,11 @@ export function App() {
     );
   };
   const moveTo = (target: MoveTarget) => {
-    setDialog(null);
-    const rows = selected;
+    const rows = moving ?? [];
+    setMoving(null);
     if (rows.length === 0) return;
     setSelection(emptySelection);
-    void targets().then((ms) =>
+    void targets(rows).then((ms) =>
       actions.move(
         target,
         rows,
@@ -202,7 +207,7 @@ export function App() {
       if (selection.cursor !== null) onOpen(selection.cursor);
     },
     search: () => searchInput.current?.focus(),
-    move: () => selected.length > 0 && setDialog('move'),
+    move: openMove,
     help: () => setDialog('help'),
     reply: () => opened !== null && composer.answer(opened, 'reply'),
     replyAll: () => opened !== null && composer.answer(opened, 'reply-all'),
@@ -260,7 +265,7 @@ export function App() {
                 <ActionBar
                   disabled={selected.length === 0}
                   onAction={act}
-                  onMove={() => setDialog('move')}
+                  onMove={openMove}
                   onUndo={() => void actions.undo()}
                 />
               }
@@ -311,16 +316,16 @@ export function App() {
       <main className="main">{main}</main>
       <ActionNotice actions={actions} />
       <ComposeLayer composer={composer} />
-      {dialog === 'move' && selected.length > 0 ? (
+      {moving ? (
         <MoveDialog
-          count={selected.length}
+          count={moving.length}
           choices={moveChoices(
             folders.mailboxes,
-            selected.map((m) => m.accountId),
-            new Set(selected.map((m) => m.mailboxId)),
+            moving.map((m) => m.accountId),
+            new Set(moving.map((m) => m.mailboxId)),
           )}
           onMove={moveTo}
-          onClose={() => setDialog(null)}
+          onClose={closeMove}
         />
       ) : null}
       {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}

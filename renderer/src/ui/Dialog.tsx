@@ -1,5 +1,6 @@
 // A modal dialog on the platform's own <dialog>: it traps focus, closes on Escape, and gives
-// the focus back to where it was when it closes.
+// the focus back to where it was when it closes. It opens with the focus on the element
+// marked data-autofocus, if any.
 import { useEffect, useRef, type ReactNode } from 'react';
 
 export function Dialog(props: {
@@ -9,20 +10,26 @@ export function Dialog(props: {
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const { onClose } = props;
+  // The latest onClose, without reopening the dialog when the parent renders a new one: a
+  // reopened dialog would hand the focus back to the page in the middle of typing.
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     const back = document.activeElement as HTMLElement | null;
     if (!d.open) d.showModal();
-    const closed = () => onClose();
+    // showModal focuses the first control (the close button); a field marked data-autofocus
+    // is where typing should go. (React's autoFocus fires while the dialog is still closed.)
+    d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    const closed = () => onClose.current();
     d.addEventListener('close', closed);
     return () => {
       d.removeEventListener('close', closed);
       if (d.open) d.close();
       back?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <dialog
       ref={ref}
@@ -33,7 +40,12 @@ export function Dialog(props: {
     >
       <header className="dialog-head">
         <h2>{props.title}</h2>
-        <button type="button" className="dialog-close" aria-label="Close" onClick={onClose}>
+        <button
+          type="button"
+          className="dialog-close"
+          aria-label="Close"
+          onClick={() => onClose.current()}
+        >
           ×
         </button>
       </header>

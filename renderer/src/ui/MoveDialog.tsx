@@ -60,7 +60,7 @@ export function MoveDialog(props: {
         aria-label="Folder name"
         placeholder="Folder name"
         value={filter}
-        autoFocus
+        data-autofocus
         role="combobox"
         aria-expanded="true"
         aria-controls="move-choices"
