@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    files: ['bin/**/*.js', 'scripts/**/*.js', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   layer('common', nodeBuiltins, electron, ...notInto('main', 'renderer', 'preload')),
@@ -57,5 +57,8 @@ export default tseslint.config(
   layer('main/cli', electron, ...notInto('app', 'server', ...shellNever)),
   // `maildock serve` is the one command that starts the server, so it alone may import it.
   layer('main/cli/serve.ts', electron, ...notInto('app', ...shellNever)),
+  layer('main/app', ...notInto('server', 'cli', ...shellNever)),
+  // The preload runs sandboxed in the page: the contract's names, electron, nothing else.
+  layer('preload', nodeBuiltins, ...notInto('main', 'renderer')),
   layer('renderer', nodeBuiltins, electron, ...notInto('main', 'preload')),
 );

@@ -19,6 +19,9 @@ import {
   searchHitSchema,
   syncProgressSchema,
   syncSummarySchema,
+  appInfoSchema,
+  appSettingsSchema,
+  uiCommandSchema,
 } from './types.js';
 import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
 import { errorDataSchema } from './errors.js';
@@ -279,6 +282,9 @@ export const methods = {
     z.strictObject({ address: z.string(), accountId: z.number().int() }),
   ),
   'stack.user.list': method(z.strictObject({}), z.array(stackUserSchema)),
+  /** The desktop app's settings; given fields are changed first. */
+  'app.settings': method(appSettingsSchema.partial().strict(), appSettingsSchema),
+  'app.info': method(z.strictObject({}), appInfoSchema),
   'stack.user.remove': method(
     z.strictObject({ name: z.string().trim().toLowerCase().min(1).max(320) }),
     z.strictObject({ removed: z.boolean(), accountRemoved: z.boolean() }),
@@ -297,6 +303,8 @@ export const events = {
   }),
   'stack.progress': stackProgressSchema,
   'stack.health': stackHealthSchema,
+  /** Sent by the desktop shell only (menu, mailto: links); the core never emits it. */
+  'ui.command': uiCommandSchema,
 } as const;
 
 export type Methods = typeof methods;

@@ -355,3 +355,58 @@ export const draftSchema = z.strictObject({
   origin: z.enum(['local', 'synced', 'server']),
 });
 export type Draft = z.infer<typeof draftSchema>;
+
+/** The desktop app's own settings (the served UI keeps none of these). */
+export const appSettingsSchema = z.strictObject({
+  /** Closing the window keeps Maildock running in the tray (new mail still notified). */
+  closeToTray: z.boolean(),
+  /** Quitting Maildock also stops the bundled mail stack. */
+  stopStackOnQuit: z.boolean(),
+});
+export type AppSettings = z.infer<typeof appSettingsSchema>;
+export const APP_SETTINGS_DEFAULTS: AppSettings = { closeToTray: true, stopStackOnQuit: false };
+
+/** What runs here, for the UI's About and `maildock doctor`. */
+export const appInfoSchema = z.strictObject({
+  version: z.string(),
+  /** Where account passwords are kept: the OS keychain, or the encrypted file. */
+  secrets: z.enum(['keychain', 'encrypted-file']),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** The things a key does in the mailbox, which the desktop menu can ask for too. */
+export const UI_ACTIONS = [
+  'next',
+  'previous',
+  'open',
+  'search',
+  'flag',
+  'read',
+  'archive',
+  'trash',
+  'undo',
+  'move',
+  'help',
+  'reply',
+  'replyAll',
+  'forward',
+  'compose',
+] as const;
+export type UiAction = (typeof UI_ACTIONS)[number];
+
+const addressList = z.array(z.string().max(320)).max(100);
+
+/** From the desktop shell to its page: a menu item was chosen, or a mailto: link came in. */
+export const uiCommandSchema = z.discriminatedUnion('command', [
+  z.strictObject({ command: z.literal('action'), action: z.enum(UI_ACTIONS) }),
+  z.strictObject({
+    command: z.literal('compose'),
+    to: addressList,
+    cc: addressList,
+    bcc: addressList,
+    subject: z.string().max(998),
+    body: z.string().max(64 * 1024),
+  }),
+  z.strictObject({ command: z.literal('settings') }),
+]);
+export type UiCommand = z.infer<typeof uiCommandSchema>;

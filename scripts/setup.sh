@@ -4,13 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(ca-certificates openssl)
+# libsecret: keytar (the OS keychain) builds against it at `npm ci`.
+want=(ca-certificates openssl libsecret-1-dev python3 make g++)
 # Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances.
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch)
 # The bundled stack's tests need a Docker engine, compose to check the file, and debootstrap
 # to make the base image where no registry is reachable (scripts/docker.sh); the renderer's
 # end-to-end tests drive Debian's Chromium (no browser download).
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap chromium)
+# The keychain's tests run GNOME Keyring's Secret Service on a private D-Bus session bus.
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(gnome-keyring dbus-daemon dbus-bin)
 command -v node >/dev/null || want+=(nodejs npm)
 
 missing=()

@@ -27,7 +27,8 @@ import {
   type Out,
 } from './output.js';
 import { safeFileName } from './files.js';
-import { call, CliFailure, int, lines, readStdin, show, withService } from './run.js';
+import { call, CliFailure, dataDirOf, int, lines, readStdin, show, withService } from './run.js';
+import { diagnose, doctorText } from '../core/doctor.js';
 import { addServeCommand } from './serve.js';
 import { addStackCommands } from './stack.js';
 
@@ -589,6 +590,16 @@ export function buildProgram(): Command {
         show(out, r, () => `Draft ${id} deleted.\n`);
       }),
     );
+
+  program
+    .command('doctor')
+    .description('what this machine has for Maildock: Electron, Docker, a keychain, free ports')
+    .action(async (_o, cmd: Command) => {
+      const out = stdio(!!cmd.optsWithGlobals<{ json?: boolean }>().json);
+      const report = await diagnose({ dataDir: dataDirOf(cmd) });
+      if (out.json) printJson(out, report);
+      else out.write(doctorText(report));
+    });
 
   addStackCommands(program);
   addServeCommand(program);

@@ -62,6 +62,7 @@ export async function withService<T>(
     ...options,
     dataDir,
     ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
+    ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
   try {
     await fn(svc, out);

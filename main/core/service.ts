@@ -14,7 +14,15 @@ import {
   type Result,
 } from '../../common/api.js';
 import { MaildockError, toErrorData } from '../../common/errors.js';
-import type { Account, AccountInput, SyncSummary } from '../../common/types.js';
+import {
+  APP_SETTINGS_DEFAULTS,
+  appSettingsSchema,
+  type Account,
+  type AccountInput,
+  type AppSettings,
+  type SyncSummary,
+} from '../../common/types.js';
+import { appVersion } from './paths.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
 import { readMethods, remoteContentAllowed } from './read-methods.js';
@@ -22,7 +30,7 @@ import { SyncStates } from './sync-state.js';
 import { getLogger } from './log.js';
 import { MimePool } from './mime/pool.js';
 import { Sending, type SendingOptions } from './send/sending.js';
-import { EncryptedFileSecretStore } from './secrets/encrypted-file.js';
+import { chooseSecretStore, parseBackend, type SecretsBackend } from './secrets/choose.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
@@ -38,12 +46,18 @@ const syncModule = () => import('./sync/account-sync.js');
 const log = getLogger('service');
 /** Attachments travel whole through the contract; larger ones need a streaming path. */
 const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
+const APP_SETTINGS_KEY = 'app.settings';
 
 export interface ServiceOptions {
   dataDir: string;
   /** base64 key for the encrypted secret file (MAILDOCK_SECRET_KEY); else a key file. */
   secretKey?: string;
+  /** A store of the caller's own; else one is chosen (main/core/secrets/choose.ts). */
   secrets?: SecretStore;
+  /** The explicit choice of the secret store: MAILDOCK_SECRETS's "keychain" or "file". */
+  secretsBackend?: string;
+  /** Without an explicit choice: the desktop app's is the keychain; the CLI's what was recorded. */
+  secretsDefault?: SecretsBackend | 'recorded';
   parser?: BodyParser;
   /** IMAP timeouts in ms. */
   timeoutMs?: number;
@@ -96,12 +110,18 @@ export class MaildockService {
       onError: (message) => log.warn({ message }, 'background checkpoint failed'),
     });
     try {
-      const secrets =
-        opts.secrets ??
-        (await EncryptedFileSecretStore.open({
-          dir: opts.dataDir,
-          ...(opts.secretKey ? { key: opts.secretKey } : {}),
-        }));
+      let secrets = opts.secrets;
+      if (!secrets) {
+        const chosen = await chooseSecretStore({
+          dataDir: opts.dataDir,
+          backend: parseBackend(opts.secretsBackend),
+          fallback: opts.secretsDefault ?? 'recorded',
+          ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+        });
+        secrets = chosen.store;
+        const { backend, reason, migrated } = chosen;
+        log.info({ backend, reason, migrated }, 'secret store chosen');
+      }
       return new MaildockService(store, secrets, opts);
     } catch (err) {
       store.close();
@@ -244,6 +264,22 @@ export class MaildockService {
     };
   }
 
+  /** The desktop app's settings, with the given fields changed first. */
+  appSettings(patch: Partial<AppSettings> = {}): AppSettings {
+    let saved: unknown = {};
+    try {
+      saved = JSON.parse(this.store.settings.get(APP_SETTINGS_KEY) ?? '{}');
+    } catch {
+      // Unreadable: the defaults, until the next change writes it anew.
+    }
+    const stored = appSettingsSchema.partial().safeParse(saved);
+    const next = { ...APP_SETTINGS_DEFAULTS, ...(stored.success ? stored.data : {}), ...patch };
+    if (Object.keys(patch).length > 0) {
+      this.store.settings.set(APP_SETTINGS_KEY, JSON.stringify(next));
+    }
+    return next;
+  }
+
   private buildApi(): Api {
     return {
       'account.test': async (input) => ({ capabilities: await this.testConnection(input) }),
@@ -341,6 +377,8 @@ export class MaildockService {
       'outbox.edit': async (input) => this.sending.edit(input),
       'outbox.resend': async ({ id }) => this.sending.resend(id),
       'outbox.settings': async (input) => this.sending.settings(input),
+      'app.settings': async (patch) => this.appSettings(patch),
+      'app.info': async () => ({ version: appVersion(), secrets: this.secrets.kind }),
       'draft.save': async (input) => this.sending.saveDraft(input),
       'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
       'draft.delete': async ({ id }) => this.sending.deleteDraft(id),

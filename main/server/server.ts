@@ -1,7 +1,7 @@
 // Headless server mode: the contract over HTTP (`POST /api/<method>`), its events over a
 // WebSocket, the renderer as static files and `GET /health`. Built from an open service, so
 // tests run it in-process; `maildock serve` (main/cli/serve.ts) listens and handles signals.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -10,7 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { isMethodName } from '../../common/api.js';
 import { getLogger } from '../core/log.js';
-import { installDir } from '../core/paths.js';
+import { appVersion } from '../core/paths.js';
 import type { MaildockService, ServiceOptions } from '../core/service.js';
 import { isAuthorized, SESSION_COOKIE, sameToken, sessionCookieName } from './auth.js';
 import { registerEvents } from './events.js';
@@ -55,14 +55,6 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body>
 </html>
 `;
-
-let version: string | undefined;
-export function packageVersion(): string {
-  version ??= (
-    JSON.parse(readFileSync(join(installDir(), 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  return version;
-}
 
 export async function buildServer(
   service: MaildockService,
@@ -174,7 +166,7 @@ export async function buildServer(
     return reply.code(healthy ? 200 : 503).send({
       status: healthy ? 'healthy' : 'unhealthy',
       service: 'maildock',
-      version: packageVersion(),
+      version: appVersion(),
       timestamp: new Date().toISOString(),
     });
   });

@@ -156,6 +156,21 @@ describe('settings in the web UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('says where the passwords are kept, and keeps the desktop app’s settings to the desktop app', async () => {
+    await dialog().getByRole('tab', { name: 'This app' }).click();
+    const panel = dialog().getByRole('region', { name: 'This app' });
+    await expect
+      .poll(() => panel.locator('.app-secrets').textContent())
+      .toBe(
+        'Account passwords are kept in an encrypted file in Maildock’s data folder (no system keychain is used here).',
+      );
+    expect(await panel.getByRole('heading').textContent()).toMatch(/^Maildock \d+\.\d+\.\d+$/);
+    // Served to a browser: closing a tab or quitting is not Maildock's to decide.
+    expect(await panel.getByRole('checkbox').count()).toBe(0);
+    await shot('settings-9-this-app');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('removes the account after asking', async () => {
     await dialog().getByRole('tab', { name: 'Accounts' }).click();
     const email = `${dovecot.user}@maildock.test`;

@@ -3,6 +3,7 @@
 // real `maildock serve` process for what only a process shows (exit status, signals, logs).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -14,12 +15,7 @@ import { events, methods } from '../../common/api.js';
 import { ERROR_CODES } from '../../common/errors.js';
 import { loadOrCreateToken, TOKEN_FILE } from '../../main/server/auth.js';
 import { HTTP_STATUS } from '../../main/server/http-errors.js';
-import {
-  API_BODY_LIMIT,
-  buildServer,
-  packageVersion,
-  SERVER_SERVICE_OPTIONS,
-} from '../../main/server/server.js';
+import { API_BODY_LIMIT, buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { startCli } from '../support/cli.js';
 import { portIsFree, startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { makeMail } from '../support/mail.js';
@@ -259,7 +255,11 @@ describe('the server, in-process', () => {
     expect(body).toEqual({
       status: 'healthy',
       service: 'maildock',
-      version: packageVersion(),
+      version: (
+        JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+          version: string;
+        }
+      ).version,
       timestamp: expect.any(String),
     });
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };

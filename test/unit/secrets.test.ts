@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
-import { accountSecretKey } from '../../main/core/secrets/secret-store.js';
+import { accountSecretKey, type SecretStore } from '../../main/core/secrets/secret-store.js';
+import { migrateSecrets, parseBackend } from '../../main/core/secrets/choose.js';
+import { keychainReason } from '../../main/core/secrets/keychain.js';
 
 const PASSWORD = 'hunter2-correct-horse-battery';
 const TOKEN = 'ya29.a0AfH6SMBx-refresh-me';
@@ -241,5 +243,77 @@ describe('EncryptedFileSecretStore', () => {
     const store = await EncryptedFileSecretStore.open({ dir });
     await expect(store.set('', 'x')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(store.get('x'.repeat(513))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('moving secrets into the keychain (migrateSecrets, between two real encrypted files)', () => {
+  let base: string;
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), 'maildock-migrate-'));
+  });
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it('writes each secret, reads it back, compares, then removes it from the source; once', async () => {
+    const from = await EncryptedFileSecretStore.open({ dir: join(base, 'from') });
+    const to = await EncryptedFileSecretStore.open({ dir: join(base, 'to') });
+    await from.set(accountSecretKey(1), 'one');
+    await from.set(accountSecretKey(2), 'two');
+    expect(await migrateSecrets(from, to)).toBe(2);
+    expect(await from.list()).toEqual([]);
+    expect(await to.get(accountSecretKey(1))).toBe('one');
+    expect(await to.get(accountSecretKey(2))).toBe('two');
+    expect(await migrateSecrets(from, to)).toBe(0);
+  });
+
+  it('stops and keeps the secret where it was when it does not come back intact', async () => {
+    const from = await EncryptedFileSecretStore.open({ dir: join(base, 'from') });
+    const real = await EncryptedFileSecretStore.open({ dir: join(base, 'to') });
+    await from.set(accountSecretKey(1), 'one');
+    // Stands in for a keychain that mangles what it is given.
+    const mangling: SecretStore = {
+      kind: 'keychain',
+      get: async (k) => `${await real.get(k)}!`,
+      set: (k, v) => real.set(k, v),
+      delete: (k) => real.delete(k),
+      list: () => real.list(),
+    };
+    await expect(migrateSecrets(from, mangling)).rejects.toMatchObject({
+      code: 'SECRET_UNAVAILABLE',
+      message: expect.stringContaining('stays in the encrypted file'),
+    });
+    expect(await from.get(accountSecretKey(1))).toBe('one');
+  });
+
+  it('reads MAILDOCK_SECRETS as keychain or file, and refuses anything else clearly', () => {
+    expect(parseBackend(undefined)).toBeUndefined();
+    expect(parseBackend('')).toBeUndefined();
+    expect(parseBackend('keychain')).toBe('keychain');
+    expect(parseBackend('file')).toBe('file');
+    expect(() => parseBackend('Keychain')).toThrow(/"keychain" or "file", not "Keychain"/);
+  });
+});
+
+describe('the keychain’s errors, as sentences', () => {
+  it('names a locked keychain, a missing one, a missing default keyring and a silent prompt', () => {
+    expect(keychainReason(new Error('Cannot create an item in a locked collection'))).toMatch(
+      /^it is locked\./,
+    );
+    expect(keychainReason(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'))).toMatch(
+      /^no Secret Service answers.*MAILDOCK_SECRETS=file/,
+    );
+    expect(
+      keychainReason(
+        new Error('The name org.freedesktop.secrets was not provided by any .service files'),
+      ),
+    ).toMatch(/^no Secret Service answers/);
+    expect(
+      keychainReason(
+        new Error('Object does not exist at path “/org/freedesktop/secrets/collection/login”'),
+      ),
+    ).toMatch(/^it has no default keyring/);
+    expect(keychainReason(new Error('timed out'))).toMatch(/did not answer in time/);
+    expect(keychainReason(new Error('Something else'))).toBe('Something else');
   });
 });

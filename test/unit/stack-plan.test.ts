@@ -13,7 +13,7 @@ import {
   startOrder,
   durationNs,
 } from '../../main/core/stack/compose.js';
-import { COMPOSE_FILE } from '../../main/core/stack/controller.js';
+import { composeFile } from '../../main/core/stack/controller.js';
 import { composeEnv, LABEL, planStack } from '../../main/core/stack/plan.js';
 
 const settings = (over: Record<string, unknown> = {}) => stackSettingsSchema.parse(over);
@@ -70,7 +70,7 @@ describe('compose interpolation', () => {
 
 describe('the stack plan from stack/compose.yml', () => {
   const load = (s = settings()) =>
-    loadCompose(COMPOSE_FILE, composeEnv(s, '/data/stack/services', 'abc123'));
+    loadCompose(composeFile(), composeEnv(s, '/data/stack/services', 'abc123'));
 
   it('has the four services, Dovecot before Postfix, every one with a healthcheck and a restart policy', () => {
     const plan = planStack(load(), settings());
@@ -85,7 +85,7 @@ describe('the stack plan from stack/compose.yml', () => {
       expect(s.create.HostConfig?.RestartPolicy?.Name, s.service).toBe('unless-stopped');
       expect(s.image).toBe(`maildock/${s.service}:abc123`);
       expect(s.build).toEqual({
-        context: path.dirname(COMPOSE_FILE),
+        context: path.dirname(composeFile()),
         dockerfile: `${s.service}/Dockerfile`,
       });
     }

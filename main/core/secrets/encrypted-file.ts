@@ -12,7 +12,7 @@ import type { SecretStore } from './secret-store.js';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const SECRETS_FILE = 'secrets.json';
+export const SECRETS_FILE = 'secrets.json';
 const KEY_FILE = 'secret.key';
 
 interface Sealed {

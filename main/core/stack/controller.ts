@@ -16,7 +16,7 @@ import type {
 } from '../../../common/stack.js';
 import { STACK_SERVICES } from '../../../common/stack.js';
 import { getLogger } from '../log.js';
-import { installDir } from '../paths.js';
+import { stackDir } from '../paths.js';
 import { loadCompose } from './compose.js';
 import { connectDocker, isNotFound, isNotModified, type DockerOptions } from './docker.js';
 import { buildImage, contextTag, imageExists } from './images.js';
@@ -26,7 +26,8 @@ import { composeEnv, LABEL, planStack, type ServicePlan, type StackPlan } from '
 
 const log = getLogger('stack');
 
-export const COMPOSE_FILE = join(installDir(), 'stack', 'compose.yml');
+/** The stack's compose file (read when a controller is made: the desktop app sets its place first). */
+export const composeFile = () => join(stackDir(), 'compose.yml');
 
 export interface StackControllerOptions {
   dataDir: string;
@@ -53,7 +54,7 @@ export class StackController {
 
   constructor(private readonly opts: StackControllerOptions) {
     this.files = new StackFiles(opts.dataDir);
-    this.composeFile = opts.composeFile ?? COMPOSE_FILE;
+    this.composeFile = opts.composeFile ?? composeFile();
   }
 
   private progress(p: StackProgress): void {

@@ -3,6 +3,7 @@
 // `{ok, value | error}` envelope; client.ts checks it against the contract, so nothing here
 // is trusted.
 import type { ErrorCode } from '../../../common/errors.js';
+import type { MaildockBridge } from '../../../common/ipc.js';
 import { EventSocket, type SocketFactory } from './event-socket.js';
 
 export type TransportKind = 'ipc' | 'http';
@@ -14,11 +15,7 @@ export interface Transport {
   on(event: string, fn: (payload: unknown) => void): () => void;
 }
 
-/** What the preload exposes (preload/ arrives with the desktop shell). */
-export interface MaildockBridge {
-  invoke(method: string, input: unknown): Promise<unknown>;
-  on(event: string, fn: (payload: unknown) => void): () => void;
-}
+export type { MaildockBridge };
 
 declare global {
   interface Window {

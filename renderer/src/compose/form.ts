@@ -41,6 +41,21 @@ export function emptyForm(accountId: number | null): ComposeForm {
   };
 }
 
+/** A new message with its fields given (a mailto: link): addresses parsed, the body as text. */
+export function prefilledForm(
+  accountId: number | null,
+  fields: { to: string[]; cc: string[]; bcc: string[]; subject: string; body: string },
+): ComposeForm {
+  return {
+    ...emptyForm(accountId),
+    to: fields.to.flatMap(parseList),
+    cc: fields.cc.flatMap(parseList),
+    bcc: fields.bcc.flatMap(parseList),
+    subject: fields.subject,
+    html: fields.body ? textToHtml(fields.body) : '',
+  };
+}
+
 /** Every recipient of a field: its chips and what is still typed. */
 export const recipientsOf = (form: ComposeForm, field: RecipientField): Recipient[] => [
   ...form[field],

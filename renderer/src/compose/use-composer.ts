@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account, ComposeMode, Draft, OutboxEntry } from '../../../common/types.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
-import { emptyForm, type ComposeForm } from './form.js';
+import { emptyForm, prefilledForm, type ComposeForm } from './form.js';
 import { answerForm, loadDraft } from './load.js';
 import { recall, remember } from './sent-memory.js';
 import { ComposeSession, type SessionInit } from './session.js';
@@ -28,6 +28,8 @@ export interface Composer {
   accounts: Account[];
   outbox: OutboxState;
   compose(): void;
+  /** A new message with its fields filled in (a mailto: link the system passed on). */
+  composeWith(fields: Parameters<typeof prefilledForm>[1]): void;
   answer(messageId: number, mode: ComposeMode): void;
   openDraft(draft: Draft): void;
   /** Whether this page still knows what the entry says (see sent-memory.ts). */
@@ -92,6 +94,12 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
 
   const compose = useCallback(
     () => void open({ form: emptyForm(firstAccount) }),
+    [open, firstAccount],
+  );
+
+  const composeWith = useCallback(
+    (fields: Parameters<typeof prefilledForm>[1]) =>
+      void open({ form: prefilledForm(firstAccount, fields), dirty: true }),
     [open, firstAccount],
   );
 
@@ -200,6 +208,7 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
     accounts,
     outbox,
     compose,
+    composeWith,
     answer,
     openDraft,
     canEdit,

@@ -4,24 +4,10 @@
 // answer the open message (reply, reply all, forward), c writes a new one. Keys typed into
 // a field are the field's.
 import { useEffect, useRef } from 'react';
+import type { UiAction } from '../../../common/types.js';
 
-export interface KeyActions {
-  next(): void;
-  previous(): void;
-  open(): void;
-  search(): void;
-  flag(): void;
-  read(): void;
-  archive(): void;
-  trash(): void;
-  undo(): void;
-  move(): void;
-  help(): void;
-  reply(): void;
-  replyAll(): void;
-  forward(): void;
-  compose(): void;
-}
+/** One function per action of the contract's list (the desktop menu asks for them too). */
+export type KeyActions = Record<UiAction, () => void>;
 
 function within(target: EventTarget | null, selector: string): boolean {
   const el = target as HTMLElement | null;

@@ -19,7 +19,8 @@ import { messagesOfRows } from '../state/conversations.js';
 import { notifyNewMail } from '../state/notify.js';
 import { useThreadsSetting } from '../state/settings.js';
 import { useFolders } from '../state/use-folders.js';
-import { useKeys } from '../state/use-keys.js';
+import { useKeys, type KeyActions } from '../state/use-keys.js';
+import { useUiCommands } from '../state/use-ui-commands.js';
 import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js';
 import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
@@ -195,7 +196,7 @@ export function App() {
     } else markRead([openedMessage]);
   }, [opened, openedMessage, markRead, threads, listFolders, client]);
 
-  useKeys({
+  const keyActions: KeyActions = {
     flag: () => act('flag'),
     read: () => act('read'),
     archive: () => act('archive'),
@@ -213,6 +214,13 @@ export function App() {
     replyAll: () => opened !== null && composer.answer(opened, 'reply-all'),
     forward: () => opened !== null && composer.answer(opened, 'forward'),
     compose: composer.compose,
+  };
+  useKeys(keyActions);
+  // The desktop menu's items and mailto: links (the served UI never gets these).
+  useUiCommands(client, {
+    actions: keyActions,
+    compose: composer.composeWith,
+    settings: () => setSettings('accounts'),
   });
 
   let main;
