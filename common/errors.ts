@@ -98,7 +98,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   PROTOCOL_ERROR: 'The server answered in a way Maildock did not expect.',
   MAILBOX_GONE: 'The folder no longer exists on the server.',
   SEARCH_SYNTAX: 'The search could not be understood.',
-  SECRET_UNAVAILABLE: 'The stored password could not be read.',
+  SECRET_UNAVAILABLE:
+    'Where passwords are kept (the system keychain, or the encrypted file) could not be used.',
   PARSE_FAILED: 'The message could not be read completely.',
   TOO_LARGE: 'That is larger than Maildock handles in one piece.',
   STORE_FAILED: 'The local mail store could not be written.',

@@ -408,5 +408,7 @@ export const uiCommandSchema = z.discriminatedUnion('command', [
     body: z.string().max(64 * 1024),
   }),
   z.strictObject({ command: z.literal('settings') }),
+  /** A new-mail notification was clicked: show that folder. */
+  z.strictObject({ command: z.literal('open-mailbox'), mailboxId: z.number().int().positive() }),
 ]);
 export type UiCommand = z.infer<typeof uiCommandSchema>;

@@ -13,6 +13,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  Notification,
   protocol,
   screen,
   session,
@@ -24,6 +25,7 @@ import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
 import { eventChannel } from '../../common/ipc.js';
+import { newMailText } from '../../common/mail-words.js';
 import { getLogger, initLogging } from '../core/log.js';
 import { defaultDataDir, installDir } from '../core/paths.js';
 import { MaildockService } from '../core/service.js';
@@ -271,6 +273,22 @@ async function refreshUnread(): Promise<void> {
   renderTray();
 }
 
+// ---- notifications ----
+
+/** New mail while Maildock is not in front; a click brings the window back on that folder. */
+async function notifyNewMail(mailboxId: number, count: number): Promise<void> {
+  if (!service || !Notification.isSupported() || count <= 0) return;
+  if (window?.isVisible() && window.isFocused()) return;
+  const boxes = await service.invoke('mailbox.list', {});
+  const mailbox = boxes.ok ? boxes.value.find((m) => m.id === mailboxId) : undefined;
+  const note = new Notification({ title: 'Maildock', body: newMailText(count, mailbox) });
+  note.on('click', () => {
+    showWindow();
+    sendCommand({ command: 'open-mailbox', mailboxId });
+  });
+  note.show();
+}
+
 // ---- the menu ----
 
 function runMenuCommand(command: MenuCommand): void {
@@ -331,7 +349,6 @@ async function start(): Promise<void> {
   // reason (shown below); secrets left in the encrypted file move into it.
   service = await MaildockService.open({
     dataDir,
-    secretsDefault: 'keychain',
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
   for (const [channel, handler] of ipcHandlers(service)) ipcMain.handle(channel, handler);
@@ -342,7 +359,10 @@ async function start(): Promise<void> {
     trayState.health = h;
     renderTray();
   });
-  service.on('mail.new', () => void refreshUnread());
+  service.on('mail.new', (e) => {
+    void refreshUnread();
+    void notifyNewMail(e.mailboxId, e.count);
+  });
   service.on('sync.progress', (p) => {
     if (p.phase === 'done') void refreshUnread();
   });
@@ -390,8 +410,10 @@ if (!app.requestSingleInstanceLock()) {
     else pendingMailto = url;
   });
   app.on('activate', showWindow);
+  // With "keep in the tray" the window only hides; so every window gone means quit (but on
+  // macOS, where an app without windows stays in the Dock).
   app.on('window-all-closed', () => {
-    if (platform !== 'darwin' && !tray) app.quit();
+    if (platform !== 'darwin') app.quit();
   });
   app.on('before-quit', (e) => {
     if (!service) return;

@@ -31,6 +31,14 @@ const action = (label: string, a: UiAction, key: string): MenuModelItem => ({
   registerAccelerator: false,
 });
 
+const SETTINGS: MenuModelItem = {
+  type: 'command',
+  label: 'Settings…',
+  command: { command: 'settings' },
+  accelerator: 'CmdOrCtrl+,',
+  registerAccelerator: true,
+};
+
 export function menuModel(platform: TrayPlatform): MenuModelSection[] {
   const mac = platform === 'darwin';
   const sections: MenuModelSection[] = [];
@@ -40,13 +48,7 @@ export function menuModel(platform: TrayPlatform): MenuModelSection[] {
       items: [
         { type: 'role', role: 'about' },
         { type: 'separator' },
-        {
-          type: 'command',
-          label: 'Settings…',
-          command: { command: 'settings' },
-          accelerator: 'CmdOrCtrl+,',
-          registerAccelerator: true,
-        },
+        SETTINGS,
         { type: 'separator' },
         { type: 'role', role: 'hide' },
         { type: 'role', role: 'hideOthers' },
@@ -71,13 +73,7 @@ export function menuModel(platform: TrayPlatform): MenuModelSection[] {
           ? []
           : ([
               { type: 'separator' },
-              {
-                type: 'command',
-                label: 'Settings…',
-                command: { command: 'settings' },
-                accelerator: 'CmdOrCtrl+,',
-                registerAccelerator: true,
-              },
+              SETTINGS,
               { type: 'separator' },
               {
                 type: 'command',

@@ -10,6 +10,7 @@ import { toErrorData } from '../../common/errors.js';
 import { stackPortsSchema } from '../../common/stack.js';
 import { appVersion } from './paths.js';
 import { recordedBackend } from './secrets/choose.js';
+import { heldSecrets } from './secrets/encrypted-file.js';
 import { KeychainSecretStore } from './secrets/keychain.js';
 import { connectDocker } from './stack/docker.js';
 
@@ -97,18 +98,33 @@ async function keychainCheck(service: string | undefined, timeoutMs: number): Pr
   }
 }
 
-async function secretsCheck(dataDir: string): Promise<Check> {
+/** Where account passwords go, by the rules of secrets/choose.ts, without opening anything. */
+async function secretsCheck(dataDir: string, keychain: Check): Promise<Check> {
+  const check = (ok: boolean, detail: string): Check => ({ name: 'secrets', ok, detail });
+  const keychainWords = 'account passwords in the system keychain';
+  const fileWords = 'account passwords in the encrypted file of the data folder';
   const env = process.env.MAILDOCK_SECRETS;
-  const recorded = await recordedBackend(dataDir);
-  const backend = env || recorded || 'file';
-  const why = env
-    ? 'MAILDOCK_SECRETS'
-    : recorded
-      ? 'as the desktop app last chose'
-      : 'the default of the command line';
-  const where =
-    backend === 'keychain' ? 'the system keychain' : 'the encrypted file in the data folder';
-  return { name: 'secrets', ok: true, detail: `account passwords in ${where} (${why})` };
+  if (env === 'keychain' || env === 'file')
+    return check(true, `${env === 'keychain' ? keychainWords : fileWords} (MAILDOCK_SECRETS)`);
+  if (env) return check(false, `MAILDOCK_SECRETS is "keychain" or "file", not "${env}"`);
+  if (process.env.MAILDOCK_SECRET_KEY) return check(true, `${fileWords} (MAILDOCK_SECRET_KEY)`);
+  let held = 0;
+  try {
+    held = await heldSecrets(dataDir);
+  } catch (err) {
+    return check(false, toErrorData(err).message);
+  }
+  if (keychain.ok) {
+    const moving = held ? `; the ${held} in the encrypted file move into it at the next start` : '';
+    return check(true, `${keychainWords} (it answers)${moving}`);
+  }
+  if ((await recordedBackend(dataDir)) === 'keychain')
+    return check(false, 'the system keychain holds the passwords, and it does not answer');
+  if (held) return check(true, `${fileWords} (no keychain answers yet)`);
+  return check(
+    false,
+    'no keychain answers: set MAILDOCK_SECRETS=file to keep passwords in an encrypted file',
+  );
 }
 
 /** Whether nothing listens on 127.0.0.1:port (a listen of our own succeeds). */
@@ -124,11 +140,11 @@ export function portFree(port: number): Promise<boolean> {
 
 export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const [docker, keychain, secrets] = await Promise.all([
+  const [docker, keychain] = await Promise.all([
     dockerCheck(opts.dockerSocket),
     keychainCheck(opts.keychainService, timeoutMs),
-    secretsCheck(opts.dataDir),
   ]);
+  const secrets = await secretsCheck(opts.dataDir, keychain);
   const wanted = [
     { name: 'serve', port: opts.servePort ?? 8600 },
     ...Object.entries(stackPortsSchema.parse({})).map(([name, port]) => ({

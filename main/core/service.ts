@@ -30,7 +30,7 @@ import { SyncStates } from './sync-state.js';
 import { getLogger } from './log.js';
 import { MimePool } from './mime/pool.js';
 import { Sending, type SendingOptions } from './send/sending.js';
-import { chooseSecretStore, parseBackend, type SecretsBackend } from './secrets/choose.js';
+import { chooseSecretStore, parseBackend } from './secrets/choose.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
@@ -56,8 +56,6 @@ export interface ServiceOptions {
   secrets?: SecretStore;
   /** The explicit choice of the secret store: MAILDOCK_SECRETS's "keychain" or "file". */
   secretsBackend?: string;
-  /** Without an explicit choice: the desktop app's is the keychain; the CLI's what was recorded. */
-  secretsDefault?: SecretsBackend | 'recorded';
   parser?: BodyParser;
   /** IMAP timeouts in ms. */
   timeoutMs?: number;
@@ -115,7 +113,6 @@ export class MaildockService {
         const chosen = await chooseSecretStore({
           dataDir: opts.dataDir,
           backend: parseBackend(opts.secretsBackend),
-          fallback: opts.secretsDefault ?? 'recorded',
           ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
         });
         secrets = chosen.store;

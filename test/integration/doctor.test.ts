@@ -48,7 +48,9 @@ describe('maildock doctor', () => {
       detail: expect.stringMatching(/^engine /),
     });
     expect(check(report, 'keychain')).toMatchObject({ ok: true });
-    expect(check(report, 'secrets').detail).toMatch(/encrypted file/);
+    expect(check(report, 'secrets').detail).toBe(
+      'account passwords in the system keychain (it answers)',
+    );
     expect(report.ports.map((p) => p.port)).toEqual(
       expect.arrayContaining([8600, 5433, 6379, 1025, 1587, 1143, 1993]),
     );

@@ -30,6 +30,13 @@ it('no Secret Service is an error that says so, and nothing is written', async (
   await expect(
     chooseSecretStore({ dataDir: dir, backend: 'keychain', keychain: { timeoutMs: 5000 } }),
   ).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
+  // Nothing chosen and nothing held: still an error, naming the way to choose the file.
+  await expect(
+    chooseSecretStore({ dataDir: dir, keychain: { timeoutMs: 5000 } }),
+  ).rejects.toMatchObject({
+    code: 'SECRET_UNAVAILABLE',
+    message: expect.stringContaining('MAILDOCK_SECRETS=file'),
+  });
   // No fallback: no encrypted file, no key, no record of a choice.
   expect(await readdir(dir)).toEqual([]);
 });

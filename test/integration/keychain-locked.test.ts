@@ -33,11 +33,17 @@ it('a locked keyring is an error that says it is locked, and the file keeps its 
   const file = await EncryptedFileSecretStore.open({ dir });
   await file.set('account:1:password', 'stays here');
   const before = await readFile(path.join(dir, 'secrets.json'));
+  // Told to use the keychain: the lock is the answer, and the file is not touched.
   await expect(
-    chooseSecretStore({ dataDir: dir, fallback: 'keychain', keychain: { timeoutMs: 5000 } }),
-  ).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
+    chooseSecretStore({ dataDir: dir, backend: 'keychain', keychain: { timeoutMs: 5000 } }),
+  ).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', message: expect.stringMatching(/locked/) });
   expect((await readFile(path.join(dir, 'secrets.json'))).equals(before)).toBe(true);
   expect(await (await EncryptedFileSecretStore.open({ dir })).get('account:1:password')).toBe(
     'stays here',
   );
+  // Not told, and the file holds this machine's passwords: they stay in use there (and
+  // move once the keychain answers).
+  const chosen = await chooseSecretStore({ dataDir: dir, keychain: { timeoutMs: 5000 } });
+  expect(chosen).toMatchObject({ backend: 'file', reason: 'file-holds-secrets', migrated: 0 });
+  expect(await chosen.store.get('account:1:password')).toBe('stays here');
 });

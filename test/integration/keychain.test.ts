@@ -6,12 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseSecretStore, recordedBackend } from '../../main/core/secrets/choose.js';
-import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
-import { KeychainSecretStore } from '../../main/core/secrets/keychain.js';
+import type { MethodName } from '../../common/api.js';
+import type { Account, SyncSummary } from '../../common/types.js';
+import { EncryptedFileSecretStore, heldSecrets } from '../../main/core/secrets/encrypted-file.js';
+import { KEYCHAIN_SERVICE, KeychainSecretStore } from '../../main/core/secrets/keychain.js';
+import { MaildockService } from '../../main/core/service.js';
 import { accountSecretKey } from '../../main/core/secrets/secret-store.js';
 import { startSessionBus, type SessionBus } from '../support/keyring.js';
 import { startDovecot } from '../support/dovecot.js';
-import { accountInput, openService } from '../support/service.js';
+import { accountInput } from '../support/service.js';
 import { makeMail } from '../support/mail.js';
 
 let bus: SessionBus;
@@ -60,12 +63,9 @@ describe('the keychain (GNOME Keyring over the Secret Service)', () => {
     await file.set(accountSecretKey(7), 'seven');
     const service = 'Maildock-test-migrate';
 
-    const first = await chooseSecretStore({
-      dataDir: dir,
-      fallback: 'keychain',
-      keychain: { service },
-    });
-    expect(first).toMatchObject({ backend: 'keychain', reason: 'default', migrated: 2 });
+    // No choice made: the keychain answers, so it is used, and the file's secrets move.
+    const first = await chooseSecretStore({ dataDir: dir, keychain: { service } });
+    expect(first).toMatchObject({ backend: 'keychain', reason: 'keychain-answers', migrated: 2 });
     expect(await first.store.get(accountSecretKey(1))).toBe('one');
     expect(await first.store.get(accountSecretKey(7))).toBe('seven');
     expect(await (await EncryptedFileSecretStore.open({ dir })).list()).toEqual([]);
@@ -73,48 +73,44 @@ describe('the keychain (GNOME Keyring over the Secret Service)', () => {
     expect(await readFile(path.join(dir, 'secrets.json'), 'utf8')).not.toMatch(/one|seven/);
     expect(await recordedBackend(dir)).toBe('keychain');
 
-    const second = await chooseSecretStore({
-      dataDir: dir,
-      fallback: 'keychain',
-      keychain: { service },
-    });
+    const second = await chooseSecretStore({ dataDir: dir, keychain: { service } });
     expect(second.migrated).toBe(0);
     expect(await second.store.list()).toEqual([accountSecretKey(1), accountSecretKey(7)]);
-    // The command line, with no choice of its own, follows what the app recorded.
-    const cli = await chooseSecretStore({
-      dataDir: dir,
-      fallback: 'recorded',
-      keychain: { service },
-    });
-    expect(cli).toMatchObject({ backend: 'keychain', reason: 'recorded' });
-    // An explicit choice wins.
+    // An explicit choice, or a key for the file, wins.
     const explicit = await chooseSecretStore({ dataDir: dir, backend: 'file' });
     expect(explicit).toMatchObject({ backend: 'file', reason: 'explicit' });
+    const keyed = await dataDir();
+    const withKey = await chooseSecretStore({
+      dataDir: keyed,
+      secretKey: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(withKey).toMatchObject({ backend: 'file', reason: 'secret-key' });
   });
 
   it('keeps a new account’s password in the keychain, and syncs with it', async () => {
     const server = await startDovecot();
     const dir = await dataDir();
-    const service = 'Maildock-test-service';
-    const chosen = await chooseSecretStore({
-      dataDir: dir,
-      fallback: 'keychain',
-      keychain: { service },
-    });
-    const t = await openService({ dataDir: dir, secrets: chosen.store });
+    // The service chooses for itself, as the desktop app's does: no key, no MAILDOCK_SECRETS.
+    const svc = await MaildockService.open({ dataDir: dir, timeoutMs: 5000 });
+    const call = async (method: MethodName, input: unknown = {}) => {
+      const r = await svc.invoke(method, input);
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return r.value as never;
+    };
+    const keychain = await KeychainSecretStore.open({ service: KEYCHAIN_SERVICE });
     try {
       await server.append('INBOX', makeMail({ subject: 'kept in the keychain' }));
-      const account = await t.call('account.add', accountInput(server));
-      expect(await chosen.store.get(accountSecretKey(account.id))).toBe(server.password);
-      expect(await (await EncryptedFileSecretStore.open({ dir })).list()).toEqual([]);
-      expect(await t.call('app.info')).toMatchObject({ secrets: 'keychain' });
-      const summary = await t.call('sync.run');
+      const account: Account = await call('account.add', accountInput(server));
+      expect(await keychain.get(accountSecretKey(account.id))).toBe(server.password);
+      expect(await heldSecrets(dir)).toBe(0);
+      expect(await call('app.info')).toMatchObject({ secrets: 'keychain' });
+      const summary: SyncSummary = await call('sync.run');
       expect(summary.errors).toEqual([]);
       expect(summary.messages).toBe(1);
-      await t.call('account.remove', { id: account.id });
-      expect(await chosen.store.get(accountSecretKey(account.id))).toBeNull();
+      await call('account.remove', { id: account.id });
+      expect(await keychain.get(accountSecretKey(account.id))).toBeNull();
     } finally {
-      await t.close();
+      await svc.close();
       await server.stop();
     }
   });

@@ -1,7 +1,7 @@
 // The mail actions' logic: which call a key or button becomes for a selection (toggles
 // decided over the whole selection), and which keys reach which action.
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../common/types.js';
+import { UI_ACTIONS, type MessageSummary } from '../../common/types.js';
 import { callFor, leavesList } from '../../renderer/src/state/actions.js';
 import { handleKey, type KeyActions } from '../../renderer/src/state/use-keys.js';
 
@@ -38,23 +38,7 @@ describe('callFor', () => {
 describe('the action keys', () => {
   function press(init: Partial<KeyboardEvent> & { key: string }, target?: unknown) {
     const log: string[] = [];
-    const actions = Object.fromEntries(
-      [
-        'next',
-        'previous',
-        'open',
-        'search',
-        'flag',
-        'read',
-        'archive',
-        'trash',
-        'undo',
-        'reply',
-        'replyAll',
-        'forward',
-        'compose',
-      ].map((n) => [n, () => log.push(n)]),
-    ) as unknown as KeyActions;
+    const actions = Object.fromEntries(UI_ACTIONS.map((n) => [n, () => log.push(n)])) as KeyActions;
     const e = {
       ctrlKey: false,
       metaKey: false,

@@ -19,16 +19,18 @@ function recording() {
     actions,
     compose: (f) => composed.push(f),
     settings: () => calls.push('settings'),
+    openMailbox: (id) => calls.push(`mailbox ${id}`),
   };
   return { calls, composed, h };
 }
 
 describe('ui.command', () => {
-  it('runs each action of the contract’s list, the settings, and compose with its fields', () => {
+  it('runs each action of the contract’s list, the settings, a folder, and compose with its fields', () => {
     const r = recording();
     for (const action of UI_ACTIONS) runUiCommand({ command: 'action', action }, r.h);
     runUiCommand({ command: 'settings' }, r.h);
-    expect(r.calls).toEqual([...UI_ACTIONS, 'settings']);
+    runUiCommand({ command: 'open-mailbox', mailboxId: 4 }, r.h);
+    expect(r.calls).toEqual([...UI_ACTIONS, 'settings', 'mailbox 4']);
     const fields = { to: ['a@example.test'], cc: [], bcc: [], subject: 'Hi', body: 'Text' };
     runUiCommand({ command: 'compose', ...fields }, r.h);
     expect(r.composed).toEqual([fields]);

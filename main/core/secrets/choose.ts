@@ -1,18 +1,17 @@
 // Which SecretStore a process uses, and moving secrets into the keychain once there is one.
 //
-// - "keychain": the OS keychain, required: locked or absent is an error that says so.
-// - "file": the encrypted file (secrets.json), for headless servers, chosen explicitly.
-//
-// The choice comes from MAILDOCK_SECRETS (or --secrets), else the program's default: the
-// desktop app's is the keychain, the command line's is what the desktop app last used on
-// this data directory (recorded in `secrets-backend`), else the file. When the keychain is
-// in use and the file still holds secrets, each is written to the keychain, read back and
-// compared before it leaves the file; a second run finds nothing to move.
-import { existsSync } from 'node:fs';
+// The OS keychain is used whenever one answers. The encrypted file (secrets.json), for
+// headless servers, is used only when chosen: MAILDOCK_SECRETS=file, or a key given for it
+// (MAILDOCK_SECRET_KEY); or while it still holds the passwords of a machine where no
+// keychain has answered yet. Otherwise a keychain that is absent or locked is an error that
+// says so and how to choose the file; nothing falls back behind the user's back. Once the
+// keychain was used for a data folder (recorded in `secrets-backend`), it stays required.
+// When the keychain is in use and the file still holds secrets, each is written to the
+// keychain, read back and compared before it leaves the file; a second run moves nothing.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
-import { EncryptedFileSecretStore, SECRETS_FILE } from './encrypted-file.js';
+import { EncryptedFileSecretStore, heldSecrets } from './encrypted-file.js';
 import { KeychainSecretStore, type KeychainOptions } from './keychain.js';
 import type { SecretStore } from './secret-store.js';
 
@@ -21,20 +20,27 @@ export const BACKEND_FILE = 'secrets-backend';
 
 export interface ChooseOptions {
   dataDir: string;
-  /** An explicit choice (MAILDOCK_SECRETS, --secrets); wins over everything. */
+  /** An explicit choice (MAILDOCK_SECRETS); wins over everything. */
   backend?: SecretsBackend;
-  /** Without an explicit choice: the desktop app says keychain; the CLI uses the record, else file. */
-  fallback?: SecretsBackend | 'recorded';
-  /** The encrypted file's key (MAILDOCK_SECRET_KEY), when not in <dataDir>/secret.key. */
+  /** The encrypted file's key (MAILDOCK_SECRET_KEY): giving one chooses the file. */
   secretKey?: string;
   keychain?: KeychainOptions;
 }
 
+export type ChoiceReason =
+  /** MAILDOCK_SECRETS said so. */
+  | 'explicit'
+  /** A key for the encrypted file was given. */
+  | 'secret-key'
+  /** The keychain answered (the first time, or as recorded). */
+  | 'keychain-answers'
+  /** No keychain answers, and the file holds this machine's passwords: they stay there. */
+  | 'file-holds-secrets';
+
 export interface ChosenSecrets {
   store: SecretStore;
   backend: SecretsBackend;
-  /** How it was chosen: for `maildock doctor` and the logs. */
-  reason: 'explicit' | 'recorded' | 'default';
+  reason: ChoiceReason;
   /** Secrets moved from the file into the keychain by this call. */
   migrated: number;
 }
@@ -59,10 +65,10 @@ export async function recordedBackend(dataDir: string): Promise<SecretsBackend |
   }
 }
 
-async function record(dataDir: string, backend: SecretsBackend): Promise<void> {
-  if ((await recordedBackend(dataDir)) === backend) return;
+async function recordKeychain(dataDir: string): Promise<void> {
+  if ((await recordedBackend(dataDir)) === 'keychain') return;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await writeFile(join(dataDir, BACKEND_FILE), `${backend}\n`, { mode: 0o600 });
+  await writeFile(join(dataDir, BACKEND_FILE), 'keychain\n', { mode: 0o600 });
 }
 
 /**
@@ -89,37 +95,36 @@ export async function migrateSecrets(from: SecretStore, to: SecretStore): Promis
   return moved;
 }
 
+const HINT =
+  'To keep account passwords in an encrypted file instead (on a server without a desktop), set MAILDOCK_SECRETS=file.';
+
 export async function chooseSecretStore(opts: ChooseOptions): Promise<ChosenSecrets> {
-  const recorded = await recordedBackend(opts.dataDir);
-  let backend: SecretsBackend;
-  let reason: ChosenSecrets['reason'];
-  if (opts.backend) {
-    backend = opts.backend;
-    reason = 'explicit';
-  } else if ((opts.fallback ?? 'recorded') === 'recorded') {
-    backend = recorded ?? 'file';
-    reason = recorded ? 'recorded' : 'default';
-  } else {
-    backend = opts.fallback as SecretsBackend;
-    reason = 'default';
+  const fileOptions = { dir: opts.dataDir, ...(opts.secretKey ? { key: opts.secretKey } : {}) };
+  const file = () => EncryptedFileSecretStore.open(fileOptions);
+  if (opts.backend === 'file' || (!opts.backend && opts.secretKey)) {
+    const reason = opts.backend ? 'explicit' : 'secret-key';
+    return { store: await file(), backend: 'file', reason, migrated: 0 };
   }
-  const fileOptions = {
-    dir: opts.dataDir,
-    ...(opts.secretKey ? { key: opts.secretKey } : {}),
+  const held = await heldSecrets(opts.dataDir);
+  let keychain: KeychainSecretStore;
+  try {
+    keychain = await KeychainSecretStore.open(opts.keychain);
+  } catch (err) {
+    const required =
+      opts.backend === 'keychain' || (await recordedBackend(opts.dataDir)) === 'keychain';
+    if (!required && held > 0) {
+      return { store: await file(), backend: 'file', reason: 'file-holds-secrets', migrated: 0 };
+    }
+    if (required || !(err instanceof MaildockError) || err.message.includes('MAILDOCK_SECRETS'))
+      throw err;
+    throw new MaildockError('SECRET_UNAVAILABLE', `${err.message} ${HINT}`, err.fields);
+  }
+  const migrated = held > 0 ? await migrateSecrets(await file(), keychain) : 0;
+  await recordKeychain(opts.dataDir);
+  return {
+    store: keychain,
+    backend: 'keychain',
+    reason: opts.backend ? 'explicit' : 'keychain-answers',
+    migrated,
   };
-
-  if (backend === 'file') {
-    const store = await EncryptedFileSecretStore.open(fileOptions);
-    if (reason === 'explicit') await record(opts.dataDir, 'file');
-    return { store, backend, reason, migrated: 0 };
-  }
-
-  const store = await KeychainSecretStore.open(opts.keychain);
-  let migrated = 0;
-  if (existsSync(join(opts.dataDir, SECRETS_FILE))) {
-    const file = await EncryptedFileSecretStore.open(fileOptions);
-    migrated = await migrateSecrets(file, store);
-  }
-  await record(opts.dataDir, 'keychain');
-  return { store, backend, reason, migrated };
 }

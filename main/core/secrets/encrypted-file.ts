@@ -197,6 +197,11 @@ async function readKeyFile(path: string): Promise<Buffer | null> {
   });
 }
 
+/** How many secrets the file in `dir` holds (0 when there is none), without its key. */
+export async function heldSecrets(dir: string): Promise<number> {
+  return (await readEntries(join(dir, SECRETS_FILE))).size;
+}
+
 async function readEntries(file: string): Promise<Map<string, Sealed>> {
   const text = await io(file, () =>
     readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {

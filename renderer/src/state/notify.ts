@@ -1,5 +1,7 @@
-// Desktop notifications of new mail, through the browser's Notification API (Electron
-// serves the same one). Only while the app is not in front, and only once the user said yes.
+// Notifications of new mail in the served UI, through the browser's Notification API: only
+// while the page is not in front, and only once the user said yes. The desktop app makes
+// its own from the main process (a click there must also bring the window back).
+import { newMailText } from '../../../common/mail-words.js';
 import type { Mailbox } from '../../../common/types.js';
 
 export type NotifyPermission = 'granted' | 'denied' | 'default' | 'unsupported';
@@ -14,10 +16,7 @@ export async function askToNotify(): Promise<NotifyPermission> {
   return Notification.requestPermission();
 }
 
-export function newMailText(count: number, mailbox: Mailbox | undefined): string {
-  const where = mailbox ? (mailbox.role === 'inbox' ? 'your Inbox' : mailbox.name) : 'your mail';
-  return count === 1 ? `A new message in ${where}` : `${count} new messages in ${where}`;
-}
+export { newMailText };
 
 export function notifyNewMail(
   count: number,

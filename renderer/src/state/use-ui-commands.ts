@@ -1,5 +1,5 @@
 // What the desktop shell asks of the page (the `ui.command` event): a menu item's action,
-// a new message from a mailto: link, the settings. The served UI never receives one.
+// a new message from a mailto: link, the settings, the folder of a clicked notification. The served UI never receives one.
 import { useEffect, useRef } from 'react';
 import type { UiCommand } from '../../../common/types.js';
 import type { MaildockClient } from '../client/client.js';
@@ -9,6 +9,7 @@ export interface UiCommandHandlers {
   actions: KeyActions;
   compose(fields: Omit<Extract<UiCommand, { command: 'compose' }>, 'command'>): void;
   settings(): void;
+  openMailbox(mailboxId: number): void;
 }
 
 export function runUiCommand(command: UiCommand, h: UiCommandHandlers): void {
@@ -23,6 +24,9 @@ export function runUiCommand(command: UiCommand, h: UiCommandHandlers): void {
     }
     case 'settings':
       h.settings();
+      return;
+    case 'open-mailbox':
+      h.openMailbox(command.mailboxId);
       return;
   }
 }

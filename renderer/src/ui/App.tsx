@@ -98,6 +98,8 @@ export function App() {
     () =>
       client.on('mail.new', (e) => {
         if (query === null) reload();
+        // The desktop app notifies from its main process.
+        if (client.transport === 'ipc') return;
         notifyNewMail(
           e.count,
           mailboxes.find((m) => m.id === e.mailboxId),
@@ -221,6 +223,10 @@ export function App() {
     actions: keyActions,
     compose: composer.composeWith,
     settings: () => setSettings('accounts'),
+    openMailbox: (mailboxId) => {
+      setQuery(null);
+      setFolder({ kind: 'mailbox', mailboxId });
+    },
   });
 
   let main;
