@@ -82,13 +82,15 @@ export class Checkpointer {
           resolve();
         } else if (m.type === 'checkpoint') {
           opts.onRound?.({ log: m.log, checkpointed: m.checkpointed });
-        } else if (m.type === 'error') {
+        } else if (m.type === 'error' && !this.stopped) {
           opts.onError?.(m.message ?? 'checkpoint failed');
         }
       });
       worker.once('error', (err) => {
+        // After stop() the store may be gone already (a short-lived service): nothing to say.
+        const stopping = this.stopped;
         this.fallBack();
-        opts.onError?.(err.message);
+        if (!stopping) opts.onError?.(err.message);
         reject(err);
       });
       worker.once('exit', () => {
