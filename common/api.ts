@@ -21,6 +21,9 @@ import {
   syncSummarySchema,
   appInfoSchema,
   appSettingsSchema,
+  backupProgressSchema,
+  backupReportSchema,
+  backupResultSchema,
   uiCommandSchema,
 } from './types.js';
 import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
@@ -285,6 +288,22 @@ export const methods = {
   /** The desktop app's settings; given fields are changed first. */
   'app.settings': method(appSettingsSchema.partial().strict(), appSettingsSchema),
   'app.info': method(z.strictObject({}), appInfoSchema),
+  /** A verified archive of the store, the attachment cache and the stack's files. */
+  'backup.create': method(
+    z.strictObject({
+      /** Where to write it; by default DATA_DIR/backups/maildock-<time>.maildock-backup. */
+      to: z.string().min(1).max(4096).optional(),
+    }),
+    backupResultSchema,
+  ),
+  /** Every checksum and the store's integrity; changes nothing. */
+  'backup.verify': method(
+    z.strictObject({ file: z.string().min(1).max(4096) }),
+    backupReportSchema,
+  ),
+  'backup.list': method(z.strictObject({}), z.array(backupResultSchema)),
+  /** Stops the backup being made; it leaves nothing behind. */
+  'backup.cancel': method(z.strictObject({}), z.strictObject({ cancelled: z.boolean() })),
   'stack.user.remove': method(
     z.strictObject({ name: z.string().trim().toLowerCase().min(1).max(320) }),
     z.strictObject({ removed: z.boolean(), accountRemoved: z.boolean() }),
@@ -303,6 +322,7 @@ export const events = {
   }),
   'stack.progress': stackProgressSchema,
   'stack.health': stackHealthSchema,
+  'backup.progress': backupProgressSchema,
   /** Sent by the desktop shell only (menu, mailto: links); the core never emits it. */
   'ui.command': uiCommandSchema,
 } as const;

@@ -412,3 +412,35 @@ export const uiCommandSchema = z.discriminatedUnion('command', [
   z.strictObject({ command: z.literal('open-mailbox'), mailboxId: z.number().int().positive() }),
 ]);
 export type UiCommand = z.infer<typeof uiCommandSchema>;
+
+export const backupProgressSchema = z.strictObject({
+  phase: z.enum(['snapshot', 'archive', 'verify', 'restore', 'done']),
+  bytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  /** Bytes a second so far in this phase. */
+  rate: z.number().nonnegative(),
+  /** Seconds left at that rate; null until there is one. */
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type BackupProgressEvent = z.infer<typeof backupProgressSchema>;
+
+export const backupResultSchema = z.strictObject({
+  file: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** Files in the archive; null in a listing (the manifest is read by backup.verify). */
+  files: z.number().int().nonnegative().nullable(),
+  createdAt: z.string(),
+});
+export type BackupResult = z.infer<typeof backupResultSchema>;
+
+export const backupReportSchema = z.strictObject({
+  file: z.string(),
+  ok: z.boolean(),
+  /** Each thing wrong, as a sentence. */
+  problems: z.array(z.string()),
+  format: z.number().int().nullable(),
+  app: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  files: z.number().int().nonnegative(),
+});
+export type BackupReport = z.infer<typeof backupReportSchema>;

@@ -29,6 +29,7 @@ import {
 import { safeFileName } from './files.js';
 import { call, CliFailure, dataDirOf, int, lines, readStdin, show, withService } from './run.js';
 import { diagnose, doctorText } from '../core/doctor.js';
+import { addBackupCommands } from './backup.js';
 import { addServeCommand } from './serve.js';
 import { addStackCommands } from './stack.js';
 
@@ -602,6 +603,7 @@ export function buildProgram(): Command {
     });
 
   addStackCommands(program);
+  addBackupCommands(program);
   addServeCommand(program);
   return program;
 }

@@ -23,6 +23,7 @@ import {
   type SyncSummary,
 } from '../../common/types.js';
 import { appVersion } from './paths.js';
+import { Backups } from './backup/backups.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
 import { readMethods, remoteContentAllowed } from './read-methods.js';
@@ -65,6 +66,8 @@ export interface ServiceOptions {
   send?: SendingOptions;
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
+  /** anyPath false: backups are named by file name in DATA_DIR/backups only (HTTP). */
+  backups?: { anyPath?: boolean };
 }
 
 export class MaildockService {
@@ -261,6 +264,18 @@ export class MaildockService {
     };
   }
 
+  private backupsPart: Backups | null = null;
+  private get backups(): Backups {
+    this.backupsPart ??= new Backups({
+      dataDir: this.opts.dataDir,
+      db: this.store.db,
+      app: appVersion(),
+      anyPath: this.opts.backups?.anyPath ?? true,
+      onProgress: (p) => this.events.emit('backup.progress', p),
+    });
+    return this.backupsPart;
+  }
+
   /** The desktop app's settings, with the given fields changed first. */
   appSettings(patch: Partial<AppSettings> = {}): AppSettings {
     let saved: unknown = {};
@@ -376,6 +391,11 @@ export class MaildockService {
       'outbox.settings': async (input) => this.sending.settings(input),
       'app.settings': async (patch) => this.appSettings(patch),
       'app.info': async () => ({ version: appVersion(), secrets: this.secrets.kind }),
+      // ---- Backups: main/core/backup/ ----
+      'backup.create': async (input) => this.backups.create(input),
+      'backup.verify': async (input) => this.backups.verify(input),
+      'backup.list': async () => this.backups.list(),
+      'backup.cancel': async () => this.backups.cancel(),
       'draft.save': async (input) => this.sending.saveDraft(input),
       'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
       'draft.delete': async ({ id }) => this.sending.deleteDraft(id),

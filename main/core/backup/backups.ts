@@ -1,0 +1,137 @@
+// The backup methods of the contract: where archives go (DATA_DIR/backups by default), one
+// backup at a time, progress pushed as `backup.progress`. Served over HTTP, paths are kept
+// to the backups folder: a browser must not name files on the server's disk.
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { MaildockError } from '../../../common/errors.js';
+import type { BackupProgressEvent, BackupReport, BackupResult } from '../../../common/types.js';
+import type { Db } from '../store/db.js';
+import { createBackup, verifyBackup } from './archive.js';
+
+export const BACKUP_EXTENSION = '.maildock-backup';
+
+export interface BackupsOptions {
+  dataDir: string;
+  db: Db;
+  app: string;
+  /** false: only bare file names inside the backups folder (the HTTP server). */
+  anyPath: boolean;
+  onProgress(p: BackupProgressEvent): void;
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+
+export class Backups {
+  private running: AbortController | null = null;
+
+  constructor(private readonly o: BackupsOptions) {}
+
+  get dir(): string {
+    return join(this.o.dataDir, 'backups');
+  }
+
+  /** The file a request names, checked against what this transport may reach. */
+  private resolvePath(p: string): string {
+    if (!this.o.anyPath) {
+      if (p !== basename(p) || p.startsWith('.') || p.includes('\0')) {
+        throw new MaildockError(
+          'FORBIDDEN',
+          'Over HTTP a backup is named by its file name in Maildock’s backups folder, not by a path.',
+          { file: p },
+        );
+      }
+      return join(this.dir, p);
+    }
+    return isAbsolute(p) ? p : resolve(p);
+  }
+
+  async create(input: { to?: string | undefined }): Promise<BackupResult> {
+    if (this.running) {
+      throw new MaildockError(
+        'ALREADY_EXISTS',
+        'A backup is already being made; wait for it to end.',
+      );
+    }
+    const abort = new AbortController();
+    this.running = abort;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await this.removeLeftovers();
+      const to = input.to
+        ? this.resolvePath(input.to)
+        : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
+      const made = await createBackup({
+        dataDir: this.o.dataDir,
+        db: this.o.db,
+        to,
+        app: this.o.app,
+        onProgress: this.o.onProgress,
+        signal: abort.signal,
+      });
+      return {
+        file: made.file,
+        bytes: made.bytes,
+        files: made.manifest.files.length,
+        createdAt: made.manifest.createdAt,
+      };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Stops the backup being made (it then fails with CANCELLED and leaves nothing). */
+  cancel(): { cancelled: boolean } {
+    if (!this.running) return { cancelled: false };
+    this.running.abort();
+    return { cancelled: true };
+  }
+
+  /** What a process killed in the middle of a backup left in the backups folder. */
+  private async removeLeftovers(): Promise<void> {
+    for (const name of await readdir(this.dir)) {
+      if (/^\..+\.partial-[A-Za-z0-9]{6}$/.test(name)) {
+        await rm(join(this.dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  async verify(input: { file: string }): Promise<BackupReport> {
+    const file = this.resolvePath(input.file);
+    try {
+      await stat(file);
+    } catch {
+      throw new MaildockError('NOT_FOUND', `There is no backup at ${file}.`, { file });
+    }
+    const r = await verifyBackup(file, { onProgress: this.o.onProgress });
+    return {
+      file,
+      ok: r.ok,
+      problems: r.problems,
+      format: r.manifest?.format ?? null,
+      app: r.manifest?.app ?? null,
+      createdAt: r.manifest?.createdAt ?? null,
+      files: r.manifest?.files.length ?? 0,
+    };
+  }
+
+  /** The archives in the backups folder, newest first (by when they were written). */
+  async list(): Promise<BackupResult[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const out: BackupResult[] = [];
+    for (const name of names.filter((n) => n.endsWith(BACKUP_EXTENSION))) {
+      const s = await stat(join(this.dir, name));
+      out.push({
+        file: join(this.dir, name),
+        bytes: s.size,
+        files: null,
+        createdAt: s.mtime.toISOString(),
+      });
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
