@@ -2,9 +2,11 @@
 // progress (bytes, rate, time left) on a terminal. Ctrl-C cancels a backup being made; it
 // leaves no half-written archive.
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { MaildockService } from '../core/service.js';
 import type { BackupProgressEvent, BackupReport, BackupResult } from '../../common/types.js';
-import type { Out } from './output.js';
-import { call, lines, show, withService } from './run.js';
+import { stdio, type Out } from './output.js';
+import { call, dataDirOf, lines, show, withService, type Globals } from './run.js';
 
 const MB = 1024 * 1024;
 
@@ -86,6 +88,30 @@ export function addBackupCommands(program: Command): void {
         if (!r.ok) process.exitCode = 1;
       }),
     );
+
+  backup
+    .command('restore')
+    .description(
+      'replace the store, attachments and stack files with a backup’s: verified first, swapped in at once (stop Maildock first)',
+    )
+    .argument('<file>')
+    .action(async (file: string, _o, cmd: Command) => {
+      const out = stdio(!!cmd.optsWithGlobals<Globals>().json);
+      const dataDir = dataDirOf(cmd);
+      let shown = false;
+      const r = await MaildockService.restoreBackup(dataDir, resolve(file), (p) => {
+        if (out.json || !out.isTTY || p.phase === 'done') return;
+        out.err(`\r\x1b[K${progressText(p)}`);
+        shown = true;
+      });
+      if (shown) out.err('\r\x1b[K');
+      show(
+        out,
+        { ...r, dataDir },
+        (v) =>
+          `Restored ${v.files} files from the backup of ${v.createdAt} (Maildock ${v.app}) into ${v.dataDir}.\n`,
+      );
+    });
 
   backup
     .command('list')

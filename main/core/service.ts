@@ -20,10 +20,12 @@ import {
   type Account,
   type AccountInput,
   type AppSettings,
+  type BackupProgressEvent,
   type SyncSummary,
 } from '../../common/types.js';
 import { appVersion } from './paths.js';
 import { Backups } from './backup/backups.js';
+import { recoverRestore, restoreBackup } from './backup/restore.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
 import { readMethods, remoteContentAllowed } from './read-methods.js';
@@ -106,6 +108,9 @@ export class MaildockService {
   }
 
   static async open(opts: ServiceOptions): Promise<MaildockService> {
+    // A restore a crash interrupted is finished or rolled back before the store is opened.
+    const recovered = await recoverRestore(opts.dataDir);
+    if (recovered !== 'none') log.warn({ recovered }, 'an interrupted restore was completed');
     const store = Store.open(join(opts.dataDir, 'maildock.db'));
     store.checkpointInBackground({
       onError: (message) => log.warn({ message }, 'background checkpoint failed'),
@@ -127,6 +132,24 @@ export class MaildockService {
       store.close();
       throw err;
     }
+  }
+
+  /**
+   * Restores a backup into a data folder that no service has open (`maildock backup restore`;
+   * the app closes its own first): verified, staged, swapped in at once, never half.
+   */
+  static async restoreBackup(
+    dataDir: string,
+    file: string,
+    onProgress?: (p: BackupProgressEvent) => void,
+  ): Promise<{ files: number; createdAt: string; app: string }> {
+    const { manifest } = await restoreBackup({
+      dataDir,
+      file,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
+    return { files: manifest.files.length, createdAt: manifest.createdAt, app: manifest.app };
   }
 
   /** The transport-neutral entry point: validated input in, a Result out, never a throw. */

@@ -1,0 +1,259 @@
+// Restoring a backup into a data folder, all or nothing. The archive is verified first (a
+// bad one touches nothing), unpacked into a staging folder beside the data and checked
+// again as it lands, then swapped in name by name under a journal:
+//
+//   restore.json {state: "swapping", items}  → old names moved to .restore-old/, new ones in
+//   restore.json {state: "swapped"}          → the commit point: the new data is the data
+//
+// A crash or SIGKILL anywhere leaves the old data or the new: the next start (every
+// MaildockService.open, and every restore) rolls a "swapping" journal back and finishes a
+// "swapped" one. Renames within one folder are atomic; files are synced before the commit.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import { MaildockError } from '../../../common/errors.js';
+import type { BackupProgressEvent } from '../../../common/types.js';
+import { STORE_ENTRY, verifyBackup } from './archive.js';
+import { MANIFEST_NAME, type Manifest } from './manifest.js';
+
+export const RESTORE_JOURNAL = 'restore.json';
+const STAGING = '.restore-new';
+const OLD = '.restore-old';
+/** What a restore replaces in the data folder; the store's WAL and shared memory go with it. */
+const NAMES = ['maildock.db', 'maildock.db-wal', 'maildock.db-shm', 'attachments', 'stack'];
+
+/** The points a restore passes, in order (progress for people, and for the crash tests). */
+export type RestoreStep =
+  | 'verified'
+  | 'staged'
+  | 'journal'
+  | `moved-out:${string}`
+  | `moved-in:${string}`
+  | 'swapped'
+  | 'done';
+
+interface JournalItem {
+  name: string;
+  old: boolean;
+  new: boolean;
+}
+interface Journal {
+  state: 'swapping' | 'swapped';
+  items: JournalItem[];
+}
+
+export interface RestoreOptions {
+  dataDir: string;
+  file: string;
+  onProgress?(p: BackupProgressEvent): void;
+  onStep?(step: RestoreStep): void;
+}
+
+async function syncFile(file: string): Promise<void> {
+  const h = await open(file, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+async function writeJournal(dataDir: string, journal: Journal): Promise<void> {
+  const file = join(dataDir, RESTORE_JOURNAL);
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, JSON.stringify(journal), { mode: 0o600 });
+  await syncFile(tmp);
+  await rename(tmp, file);
+  await syncFile(dataDir);
+}
+
+async function readJournal(dataDir: string): Promise<Journal | null> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, RESTORE_JOURNAL), 'utf8')) as Journal;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // A journal cut short was never renamed into place: the tmp name holds it. A damaged
+    // one under the real name cannot come from this code; say so rather than guess.
+    throw new MaildockError(
+      'STORE_FAILED',
+      `The restore journal ${join(dataDir, RESTORE_JOURNAL)} cannot be read; move it away to start.`,
+    );
+  }
+}
+
+/** Finishes or rolls back a restore a crash interrupted; returns what it did. */
+export async function recoverRestore(
+  dataDir: string,
+): Promise<'none' | 'rolled-back' | 'finished'> {
+  const journal = await readJournal(dataDir);
+  let outcome: 'none' | 'rolled-back' | 'finished' = 'none';
+  if (journal?.state === 'swapping') {
+    // Back to the old data: whatever was moved out goes back; whatever new came in goes.
+    for (const item of [...journal.items].reverse()) {
+      const here = join(dataDir, item.name);
+      const old = join(dataDir, OLD, item.name);
+      if (item.old) {
+        if (existsSync(old)) {
+          await rm(here, { recursive: true, force: true });
+          await rename(old, here);
+        }
+      } else if (item.new && !existsSync(join(dataDir, STAGING, item.name))) {
+        await rm(here, { recursive: true, force: true });
+      }
+    }
+    outcome = 'rolled-back';
+  } else if (journal?.state === 'swapped') {
+    outcome = 'finished';
+  }
+  await rm(join(dataDir, OLD), { recursive: true, force: true });
+  await rm(join(dataDir, STAGING), { recursive: true, force: true });
+  await rm(join(dataDir, `${RESTORE_JOURNAL}.tmp`), { force: true });
+  if (journal) {
+    await rm(join(dataDir, RESTORE_JOURNAL), { force: true });
+    await syncFile(dataDir);
+  }
+  return outcome;
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+  }
+  return hash.digest('hex');
+}
+
+/** Where an archive entry lands in the staging folder. */
+function stagedName(entry: string): string | null {
+  if (entry === STORE_ENTRY) return 'maildock.db';
+  if (entry.startsWith('data/')) return entry.slice('data/'.length);
+  return null;
+}
+
+/** Unpacks the archive's files into `staging`, hashing each again against the manifest. */
+async function unpack(file: string, staging: string, manifest: Manifest): Promise<void> {
+  const expected = new Map(manifest.files.map((f) => [f.path, f]));
+  const problems: string[] = [];
+  const writes: Promise<void>[] = [];
+  const parser = new Parser({ strict: false });
+  parser.on('entry', (entry: ReadEntry) => {
+    const want = expected.get(entry.path);
+    const name = stagedName(entry.path);
+    if (entry.path === MANIFEST_NAME || !want || !name) {
+      if (entry.path !== MANIFEST_NAME) problems.push(`${entry.path} is not in the manifest.`);
+      entry.resume();
+      return;
+    }
+    const target = join(staging, ...name.split('/'));
+    // Everything attached now, in this turn: an entry's data starts flowing at once.
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    const hash = createHash('sha256');
+    const out = createWriteStream(target, { mode: 0o600 });
+    entry.on('data', (c: Buffer) => {
+      hash.update(c);
+      out.write(c);
+    });
+    writes.push(
+      new Promise<void>((resolve, reject) => {
+        out.on('error', reject);
+        entry.on('end', () => {
+          out.end(() => {
+            if (hash.digest('hex') !== want.sha256) {
+              problems.push(`${entry.path} changed since it was verified.`);
+            }
+            expected.delete(entry.path);
+            // Read back from the disk: what the swap will put in place is what was verified.
+            syncFile(target)
+              .then(() => fileSha256(target))
+              .then((onDisk) => {
+                if (onDisk !== want.sha256) problems.push(`${entry.path} was not written intact.`);
+                resolve();
+              }, reject);
+          });
+        });
+      }),
+    );
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', reject);
+  });
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
+    if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
+  }
+  parser.end();
+  await ended;
+  await Promise.all(writes);
+  for (const p of expected.keys()) problems.push(`${p} is missing from the archive.`);
+  if (problems.length) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `The backup cannot be restored: ${problems.join(' ')}`,
+    );
+  }
+}
+
+/**
+ * Restores `file` into `dataDir`. Nothing may have the data folder's store open meanwhile
+ * (the caller stops sync and the service first).
+ */
+export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: Manifest }> {
+  const { dataDir } = opts;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await recoverRestore(dataDir);
+  const report = await verifyBackup(opts.file, {
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  if (!report.ok || !report.manifest) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `The backup cannot be restored, and nothing was changed: ${report.problems.join(' ')}`,
+      { file: opts.file },
+    );
+  }
+  opts.onStep?.('verified');
+
+  const staging = join(dataDir, STAGING);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o700 });
+  try {
+    await unpack(opts.file, staging, report.manifest);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  await syncFile(staging);
+  opts.onStep?.('staged');
+
+  const items: JournalItem[] = NAMES.map((name) => ({
+    name,
+    old: existsSync(join(dataDir, name)),
+    new: existsSync(join(staging, name)),
+  })).filter((i) => i.old || i.new);
+  await writeJournal(dataDir, { state: 'swapping', items });
+  opts.onStep?.('journal');
+
+  await mkdir(join(dataDir, OLD), { mode: 0o700 });
+  for (const item of items) {
+    if (item.old) {
+      await rename(join(dataDir, item.name), join(dataDir, OLD, item.name));
+      opts.onStep?.(`moved-out:${item.name}`);
+    }
+    if (item.new) {
+      await rename(join(staging, item.name), join(dataDir, item.name));
+      opts.onStep?.(`moved-in:${item.name}`);
+    }
+  }
+  await syncFile(dataDir);
+  await writeJournal(dataDir, { state: 'swapped', items });
+  opts.onStep?.('swapped');
+  await recoverRestore(dataDir);
+  opts.onStep?.('done');
+  return { manifest: report.manifest };
+}

@@ -1,0 +1,236 @@
+// Restoring a backup into a data folder: the same store, attachments and stack files come
+// back byte for byte; a damaged or newer archive changes nothing; and a restore SIGKILLed at
+// each of its steps leaves, after the next start, exactly the old data or exactly the new.
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackup } from '../../main/core/backup/archive.js';
+import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/backup/restore.js';
+import { MaildockService } from '../../main/core/service.js';
+import { Store } from '../../main/core/store/index.js';
+import { headerRecord } from '../support/headers.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let dir: string;
+let backup: string;
+let oldDir: string;
+let newTree: Record<string, string>;
+let oldTree: Record<string, string>;
+
+/** The files a restore owns in a data folder, each with its SHA-256. */
+async function tree(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(root, path.join(e.parentPath, e.name));
+    if (!/^(maildock\.db|attachments|stack)(\/|$)/.test(rel)) continue;
+    out[rel] = createHash('sha256')
+      .update(await readFile(path.join(root, rel)))
+      .digest('hex');
+  }
+  return out;
+}
+
+async function makeData(
+  at: string,
+  opts: { messages: number; project: string; attachment: string },
+) {
+  const store = Store.open(path.join(at, 'maildock.db'));
+  const account = store.accounts.add({
+    email: 'me@example.test',
+    imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'me' },
+  });
+  const inbox = store.mailboxes.upsert(account.id, {
+    path: 'INBOX',
+    name: 'INBOX',
+    delimiter: '/',
+    role: 'inbox',
+  });
+  store.tx(() =>
+    store.messages.insertHeaders(
+      account.id,
+      inbox,
+      Array.from({ length: opts.messages }, (_, i) =>
+        headerRecord(i + 1, { flags: i % 3 === 0 ? ['\\Seen', '\\Flagged'] : [] }),
+      ),
+    ),
+  );
+  store.settings.set('app.settings', JSON.stringify({ closeToTray: opts.messages > 100 }));
+  store.close();
+  await mkdir(path.join(at, 'attachments'), { recursive: true });
+  await writeFile(
+    path.join(at, 'attachments', opts.attachment),
+    Buffer.alloc(50_000, opts.messages % 251),
+  );
+  await mkdir(path.join(at, 'stack', 'services', 'dovecot'), { recursive: true });
+  await writeFile(
+    path.join(at, 'stack', 'settings.json'),
+    JSON.stringify({ project: opts.project }),
+  );
+  await writeFile(path.join(at, 'stack', 'services', 'dovecot', 'users'), `${opts.project}:x\n`);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-restore-'));
+  const source = path.join(dir, 'source');
+  await makeData(source, { messages: 3000, project: 'new', attachment: 'n'.repeat(64) });
+  const store = Store.open(path.join(source, 'maildock.db'));
+  backup = path.join(dir, 'the.maildock-backup');
+  await createBackup({ dataDir: source, db: store.db, to: backup, app: '0.1.0' });
+  store.close();
+  const fresh = path.join(dir, 'fresh');
+  await restoreBackup({ dataDir: fresh, file: backup });
+  newTree = await tree(fresh);
+  oldDir = path.join(dir, 'old');
+  await makeData(oldDir, { messages: 10, project: 'old', attachment: 'o'.repeat(64) });
+  oldTree = await tree(oldDir);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const copyOld = async (name: string) => {
+  const to = path.join(dir, name);
+  await cp(oldDir, to, { recursive: true });
+  return to;
+};
+
+describe('restore', () => {
+  it('brings back the same messages, flags, folders, settings, attachments and stack files', async () => {
+    const target = await copyOld('round-trip');
+    // Wiped first, as after a lost disk: only the backup is left.
+    await rm(target, { recursive: true, force: true });
+    const restored = await MaildockService.restoreBackup(target, backup);
+    expect(restored).toMatchObject({ files: 4, app: '0.1.0' });
+    expect(await tree(target)).toEqual(newTree);
+    const source = Store.open(path.join(dir, 'source', 'maildock.db'));
+    const back = Store.open(path.join(target, 'maildock.db'));
+    const rows = (s: Store) =>
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            s.db.prepare('SELECT uid, subject, flags, message_id FROM messages ORDER BY uid').all(),
+            s.db.prepare('SELECT path, role FROM mailboxes ORDER BY path').all(),
+            s.db.prepare('SELECT key, value FROM settings ORDER BY key').all(),
+            s.db.prepare('SELECT email FROM accounts').all(),
+          ]),
+        )
+        .digest('hex');
+    expect(rows(back)).toBe(rows(source));
+    const inbox = back.mailboxes.list().find((m) => m.path === 'INBOX')!;
+    const flagged = back.messages
+      .list(inbox.id, 10_000)
+      .filter((m) => m.flags.includes('\\Flagged'));
+    expect(flagged).toHaveLength(1000);
+    back.close();
+    source.close();
+    // A service opens it as its own: the search index came along too.
+    const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
+    try {
+      const hits = await svc.invoke('message.search', { query: 'subject:"subject 2999"' });
+      expect(hits).toMatchObject({
+        ok: true,
+        value: {
+          hits: [
+            expect.objectContaining({
+              message: expect.objectContaining({ subject: 'subject 2999' }),
+            }),
+          ],
+        },
+      });
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('touches nothing when the archive is damaged or from a newer Maildock', async () => {
+    const target = await copyOld('refused');
+    const bytes = await readFile(backup);
+    const damaged = Buffer.from(bytes);
+    damaged[3000] = damaged[3000]! ^ 0xff;
+    const bad = path.join(dir, 'damaged.maildock-backup');
+    await writeFile(bad, damaged);
+    await expect(restoreBackup({ dataDir: target, file: bad })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(
+        /cannot be restored, and nothing was changed: .*does not match its checksum/,
+      ),
+    });
+    expect(await tree(target)).toEqual(oldTree);
+    expect((await readdir(target)).sort()).toEqual((await readdir(oldDir)).sort());
+  });
+
+  const steps = [
+    'verified',
+    'staged',
+    'journal',
+    'moved-out:maildock.db',
+    'moved-in:maildock.db',
+    'moved-out:attachments',
+    'moved-in:attachments',
+    'moved-in:stack',
+    'swapped',
+  ];
+
+  it(`leaves the old data or the new, never a mix, when SIGKILLed at any of ${steps.length} steps`, async () => {
+    for (const step of steps) {
+      const target = await copyOld(`killed-${step.replace(/[^a-z]/g, '-')}`);
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'test/support/restore-child.ts'), target, backup, step],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+        child.on('exit', (c, s) => r([c, s])),
+      );
+      expect(signal, `${step}: ${stderr}`).toBe('SIGKILL');
+      expect(code).toBeNull();
+      // The next start: the service finishes or rolls back what the kill interrupted.
+      const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
+      await svc.close();
+      const now = await tree(target);
+      expect(now, step).toEqual(step === 'swapped' ? newTree : oldTree);
+      const left = await readdir(target);
+      expect(
+        left.filter((n) => n.startsWith('.restore') || n.startsWith(RESTORE_JOURNAL)),
+        step,
+      ).toEqual([]);
+    }
+  });
+
+  it('finishes a committed restore, and a second recovery does nothing', async () => {
+    const target = await copyOld('recover-twice');
+    expect(await recoverRestore(target)).toBe('none');
+    await restoreBackup({ dataDir: target, file: backup });
+    expect(await tree(target)).toEqual(newTree);
+    expect(await recoverRestore(target)).toBe('none');
+  });
+
+  it('restores from the command line', async () => {
+    const target = await copyOld('cli');
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'main/cli/main.ts'),
+        '--data-dir',
+        target,
+        'backup',
+        'restore',
+        backup,
+      ],
+      { cwd: ROOT, env: { ...process.env, MAILDOCK_SECRETS: 'file' } },
+    );
+    expect(stdout).toMatch(/^Restored 4 files from the backup of .* \(Maildock 0\.1\.0\) into /);
+    expect(await tree(target)).toEqual(newTree);
+  });
+});
