@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { Header, Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
@@ -23,7 +22,7 @@ import {
 
 export const STORE_ENTRY = 'store/maildock.db';
 const BLOCK = 512;
-const CHUNK = 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
 
 export interface BackupProgress {
   phase: 'snapshot' | 'archive' | 'verify' | 'done';
@@ -148,24 +147,37 @@ export async function createBackup(
     const files: BackupFile[] = [];
     const createdAt = new Date();
     let written = 0;
-    async function* entries(): AsyncGenerator<Buffer> {
+    const archive = join(work, 'archive.tar');
+    // Plain reads and writes of large chunks through file handles: a stream pipeline of
+    // the same chunks took twice as long (bench:backup).
+    const out = await open(archive, 'w', 0o600);
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      const put = async (b: Buffer) => {
+        for (let off = 0; off < b.length;) off += (await out.write(b, off)).bytesWritten;
+      };
       for (const s of sources) {
-        yield header(s.path, s.size, createdAt);
+        await put(header(s.path, s.size, createdAt));
         const hash = createHash('sha256');
+        const input = await open(s.file, 'r');
         let size = 0;
-        for await (const chunk of createReadStream(s.file, {
-          highWaterMark: CHUNK,
-        }) as AsyncIterable<Buffer>) {
-          if (opts.signal?.aborted) throw cancelled();
+        try {
           // A file that grew since it was listed is cut at its listed size (the tar header
           // holds it); one that shrank fails below.
-          const part = size + chunk.length > s.size ? chunk.subarray(0, s.size - size) : chunk;
-          hash.update(part);
-          size += part.length;
-          written += part.length;
-          tick(written);
-          yield part;
-          if (size === s.size) break;
+          while (size < s.size) {
+            if (opts.signal?.aborted) throw cancelled();
+            const want = Math.min(CHUNK, s.size - size);
+            const { bytesRead } = await input.read(buffer, 0, want, size);
+            if (bytesRead === 0) break;
+            const part = buffer.subarray(0, bytesRead);
+            hash.update(part);
+            await put(part);
+            size += bytesRead;
+            written += bytesRead;
+            tick(written);
+          }
+        } finally {
+          await input.close();
         }
         if (size !== s.size) {
           throw new MaildockError(
@@ -176,7 +188,7 @@ export async function createBackup(
             },
           );
         }
-        yield padding(s.size);
+        await put(padding(s.size));
         files.push({ path: s.path, size: s.size, sha256: hash.digest('hex') });
       }
       const manifest: Manifest = {
@@ -186,18 +198,13 @@ export async function createBackup(
         files,
       };
       const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-      yield header(MANIFEST_NAME, text.length, createdAt);
-      yield text;
-      yield padding(text.length);
-      yield Buffer.alloc(BLOCK * 2);
-    }
-    const archive = join(work, 'archive.tar');
-    await pipeline(entries(), createWriteStream(archive, { mode: 0o600 }));
-    const handle = await open(archive, 'r+');
-    try {
-      await handle.sync();
+      await put(header(MANIFEST_NAME, text.length, createdAt));
+      await put(text);
+      await put(padding(text.length));
+      await put(Buffer.alloc(BLOCK * 2));
+      await out.sync();
     } finally {
-      await handle.close();
+      await out.close();
     }
     tick(written, true);
     await rename(archive, opts.to);
