@@ -293,12 +293,18 @@ export const methods = {
     z.strictObject({
       /** Where to write it; by default DATA_DIR/backups/maildock-<time>.maildock-backup. */
       to: z.string().min(1).max(4096).optional(),
+      /** Account passwords too, sealed with `passphrase` (scrypt + AES-256-GCM). */
+      includeSecrets: z.boolean().default(false),
+      passphrase: z.string().max(1024).optional(),
     }),
     backupResultSchema,
   ),
-  /** Every checksum and the store's integrity; changes nothing. */
+  /** Every checksum and the store's integrity (and the passphrase, when given); changes nothing. */
   'backup.verify': method(
-    z.strictObject({ file: z.string().min(1).max(4096) }),
+    z.strictObject({
+      file: z.string().min(1).max(4096),
+      passphrase: z.string().max(1024).optional(),
+    }),
     backupReportSchema,
   ),
   'backup.list': method(z.strictObject({}), z.array(backupResultSchema)),

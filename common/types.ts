@@ -442,5 +442,7 @@ export const backupReportSchema = z.strictObject({
   app: z.string().nullable(),
   createdAt: z.string().nullable(),
   files: z.number().int().nonnegative(),
+  /** The archive holds account passwords (sealed with a passphrase). */
+  secrets: z.boolean(),
 });
 export type BackupReport = z.infer<typeof backupReportSchema>;

@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { MaildockService } from '../core/service.js';
 import type { BackupProgressEvent, BackupReport, BackupResult } from '../../common/types.js';
 import { stdio, type Out } from './output.js';
-import { call, dataDirOf, lines, show, withService, type Globals } from './run.js';
+import { call, dataDirOf, lines, readStdin, show, withService, type Globals } from './run.js';
+
+const readPassphrase = async () => (await readStdin()).replace(/\r?\n$/, '');
 
 const MB = 1024 * 1024;
 
@@ -41,7 +43,8 @@ export const resultLine = (b: BackupResult) =>
 
 export function reportText(r: BackupReport): string {
   if (r.ok) {
-    return `${r.file}: verified. ${r.files} files, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).\n`;
+    const secrets = r.secrets ? ' It holds account passwords, sealed with a passphrase.' : '';
+    return `${r.file}: verified. ${r.files} files, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${secrets}\n`;
   }
   return `${r.file}: NOT usable.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`;
 }
@@ -57,32 +60,48 @@ export function addBackupCommands(program: Command): void {
       'make a verified archive (default: DATA_DIR/backups/maildock-<time>.maildock-backup)',
     )
     .option('--to <file>', 'where to write the archive')
-    .action(async (o: { to?: string }, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const done = reportProgress(svc, out);
-        const cancel = () => void svc.invoke('backup.cancel', {});
-        process.once('SIGINT', cancel);
-        process.once('SIGTERM', cancel);
-        try {
-          const made = await call(svc, 'backup.create', o.to ? { to: o.to } : {});
-          done();
-          show(out, made, (b) => `Backup written: ${resultLine(b)}\n`);
-        } finally {
-          done();
-          process.off('SIGINT', cancel);
-          process.off('SIGTERM', cancel);
-        }
-      }),
+    .option('--include-secrets', 'account passwords too, sealed with a passphrase')
+    .option('--passphrase-stdin', 'read that passphrase from stdin')
+    .action(
+      async (
+        o: { to?: string; includeSecrets?: boolean; passphraseStdin?: boolean },
+        cmd: Command,
+      ) =>
+        withService(cmd, async (svc, out) => {
+          const passphrase = o.passphraseStdin ? await readPassphrase() : undefined;
+          const done = reportProgress(svc, out);
+          const cancel = () => void svc.invoke('backup.cancel', {});
+          process.once('SIGINT', cancel);
+          process.once('SIGTERM', cancel);
+          try {
+            const made = await call(svc, 'backup.create', {
+              ...(o.to ? { to: o.to } : {}),
+              includeSecrets: !!o.includeSecrets,
+              ...(passphrase !== undefined ? { passphrase } : {}),
+            });
+            done();
+            show(out, made, (b) => `Backup written: ${resultLine(b)}\n`);
+          } finally {
+            done();
+            process.off('SIGINT', cancel);
+            process.off('SIGTERM', cancel);
+          }
+        }),
     );
 
   backup
     .command('verify')
     .description('check every checksum and the store’s integrity; changes nothing')
     .argument('<file>')
-    .action(async (file: string, _o, cmd: Command) =>
+    .option('--passphrase-stdin', 'also check that this passphrase opens its passwords')
+    .action(async (file: string, o: { passphraseStdin?: boolean }, cmd: Command) =>
       withService(cmd, async (svc, out) => {
+        const passphrase = o.passphraseStdin ? await readPassphrase() : undefined;
         const done = reportProgress(svc, out);
-        const r = await call(svc, 'backup.verify', { file });
+        const r = await call(svc, 'backup.verify', {
+          file,
+          ...(passphrase !== undefined ? { passphrase } : {}),
+        });
         done();
         show(out, r, reportText);
         if (!r.ok) process.exitCode = 1;
@@ -95,21 +114,29 @@ export function addBackupCommands(program: Command): void {
       'replace the store, attachments and stack files with a backup’s: verified first, swapped in at once (stop Maildock first)',
     )
     .argument('<file>')
-    .action(async (file: string, _o, cmd: Command) => {
+    .option('--passphrase-stdin', 'the passphrase of the passwords in it, from stdin')
+    .action(async (file: string, o: { passphraseStdin?: boolean }, cmd: Command) => {
       const out = stdio(!!cmd.optsWithGlobals<Globals>().json);
       const dataDir = dataDirOf(cmd);
+      const passphrase = o.passphraseStdin ? await readPassphrase() : undefined;
       let shown = false;
-      const r = await MaildockService.restoreBackup(dataDir, resolve(file), (p) => {
-        if (out.json || !out.isTTY || p.phase === 'done') return;
-        out.err(`\r\x1b[K${progressText(p)}`);
-        shown = true;
+      const r = await MaildockService.restoreBackup(dataDir, resolve(file), {
+        onProgress: (p) => {
+          if (out.json || !out.isTTY || p.phase === 'done') return;
+          out.err(`\r\x1b[K${progressText(p)}`);
+          shown = true;
+        },
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
+        ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
       });
       if (shown) out.err('\r\x1b[K');
       show(
         out,
         { ...r, dataDir },
         (v) =>
-          `Restored ${v.files} files from the backup of ${v.createdAt} (Maildock ${v.app}) into ${v.dataDir}.\n`,
+          `Restored ${v.files} files from the backup of ${v.createdAt} (Maildock ${v.app}) into ${v.dataDir}` +
+          (v.secrets === null ? '.\n' : `, with ${v.secrets} passwords.\n`),
       );
     });
 

@@ -141,15 +141,35 @@ export class MaildockService {
   static async restoreBackup(
     dataDir: string,
     file: string,
-    onProgress?: (p: BackupProgressEvent) => void,
-  ): Promise<{ files: number; createdAt: string; app: string }> {
-    const { manifest } = await restoreBackup({
+    opts: {
+      onProgress?: (p: BackupProgressEvent) => void;
+      /** Opens the backup's passwords, which then go to this data folder's secret store. */
+      passphrase?: string;
+      secretsBackend?: string;
+      secretKey?: string;
+    } = {},
+  ): Promise<{ files: number; createdAt: string; app: string; secrets: number | null }> {
+    const { manifest, secrets } = await restoreBackup({
       dataDir,
       file,
-      ...(onProgress ? { onProgress } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
     });
+    if (secrets) {
+      const chosen = await chooseSecretStore({
+        dataDir,
+        backend: parseBackend(opts.secretsBackend),
+        ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+      });
+      for (const [key, value] of Object.entries(secrets)) await chosen.store.set(key, value);
+    }
     log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
-    return { files: manifest.files.length, createdAt: manifest.createdAt, app: manifest.app };
+    return {
+      files: manifest.files.length,
+      createdAt: manifest.createdAt,
+      app: manifest.app,
+      secrets: secrets ? Object.keys(secrets).length : null,
+    };
   }
 
   /** The transport-neutral entry point: validated input in, a Result out, never a throw. */
@@ -293,6 +313,7 @@ export class MaildockService {
       dataDir: this.opts.dataDir,
       db: this.store.db,
       app: appVersion(),
+      secrets: this.secrets,
       anyPath: this.opts.backups?.anyPath ?? true,
       onProgress: (p) => this.events.emit('backup.progress', p),
     });

@@ -10,9 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
 import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/backup/restore.js';
+import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
 import { headerRecord } from '../support/headers.js';
+import { openService } from '../support/service.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -232,5 +234,80 @@ describe('restore', () => {
     );
     expect(stdout).toMatch(/^Restored 4 files from the backup of .* \(Maildock 0\.1\.0\) into /);
     expect(await tree(target)).toEqual(newTree);
+  });
+});
+
+describe('passwords in a backup, sealed with a passphrase', () => {
+  it('go in only when asked, under a passphrase, and come back only with it', async () => {
+    const dataDir = path.join(dir, 'with-secrets');
+    await makeData(dataDir, { messages: 20, project: 'sealed', attachment: 's'.repeat(64) });
+    const key = Buffer.alloc(32, 9).toString('base64');
+    const secrets = await EncryptedFileSecretStore.open({ dir: dataDir, key });
+    await secrets.set('account:1:password', 'hunter2-imap');
+    await secrets.set('account:2:password', 'second-secret');
+    const t = await openService({ dataDir, secretKey: key });
+    const file = path.join(dir, 'sealed.maildock-backup');
+    try {
+      expect(await t.svc.invoke('backup.create', { to: file, includeSecrets: true })).toMatchObject(
+        {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: expect.stringContaining('passphrase of at least 8'),
+          },
+        },
+      );
+      expect(
+        await t.svc.invoke('backup.create', { to: file, passphrase: 'no secrets asked' }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT' },
+      });
+      await t.call('backup.create', {
+        to: file,
+        includeSecrets: true,
+        passphrase: 'correct horse battery',
+      });
+      expect(await t.call('backup.verify', { file })).toMatchObject({ ok: true, secrets: true });
+      expect(
+        await t.call('backup.verify', { file, passphrase: 'correct horse battery' }),
+      ).toMatchObject({ ok: true });
+      expect(
+        await t.call('backup.verify', { file, passphrase: 'wrong horse battery' }),
+      ).toMatchObject({
+        ok: false,
+        problems: ['The passphrase does not open the passwords in this backup.'],
+      });
+    } finally {
+      await t.svc.close();
+    }
+    // Never in clear anywhere in the archive.
+    const bytes = await readFile(file);
+    expect(bytes.includes('hunter2-imap')).toBe(false);
+    expect(bytes.includes('second-secret')).toBe(false);
+
+    // A wrong passphrase refuses the restore before anything changes.
+    const target = await copyOld('sealed-target');
+    await expect(
+      MaildockService.restoreBackup(target, file, {
+        passphrase: 'wrong horse battery',
+        secretKey: key,
+      }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('does not open the passwords') });
+    expect(await tree(target)).toEqual(oldTree);
+
+    const restored = await MaildockService.restoreBackup(target, file, {
+      passphrase: 'correct horse battery',
+      secretKey: key,
+    });
+    expect(restored.secrets).toBe(2);
+    const back = await EncryptedFileSecretStore.open({ dir: target, key });
+    expect(await back.get('account:1:password')).toBe('hunter2-imap');
+    expect(await back.get('account:2:password')).toBe('second-secret');
+    // Without the passphrase the data comes back, the passwords do not.
+    const plain = await copyOld('sealed-no-passphrase');
+    expect(
+      (await MaildockService.restoreBackup(plain, file, { secretKey: key })).secrets,
+    ).toBeNull();
   });
 });

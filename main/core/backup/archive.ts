@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { Header, Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import type { Db } from '../store/db.js';
+import { SECRETS_ENTRY, unseal } from './sealed.js';
 import {
   BACKUP_FORMAT,
   MANIFEST_NAME,
@@ -41,6 +42,8 @@ export interface CreateOptions {
   /** The archive to write; its folder must exist. */
   to: string;
   app: string;
+  /** Entries made in memory (the sealed passwords), written after the files. */
+  extra?: { path: string; data: Buffer }[];
   onProgress?(p: BackupProgress): void;
   signal?: AbortSignal;
 }
@@ -191,6 +194,16 @@ export async function createBackup(
         await put(padding(s.size));
         files.push({ path: s.path, size: s.size, sha256: hash.digest('hex') });
       }
+      for (const e of opts.extra ?? []) {
+        await put(header(e.path, e.data.length, createdAt));
+        await put(e.data);
+        await put(padding(e.data.length));
+        files.push({
+          path: e.path,
+          size: e.data.length,
+          sha256: createHash('sha256').update(e.data).digest('hex'),
+        });
+      }
       const manifest: Manifest = {
         format: BACKUP_FORMAT,
         app: opts.app,
@@ -233,11 +246,12 @@ export interface VerifyReport {
 /** Checks a backup without changing anything: every checksum, nothing missing or extra, the store's integrity. */
 export async function verifyBackup(
   file: string,
-  opts: { onProgress?(p: BackupProgress): void; tmpDir?: string } = {},
-): Promise<VerifyReport> {
+  opts: { onProgress?(p: BackupProgress): void; tmpDir?: string; passphrase?: string } = {},
+): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
   const seen = new Map<string, { size: number; sha256: string }>();
   let manifestText: string | null = null;
+  let sealedBytes: Buffer | null = null;
   const total = (await stat(file)).size;
   const tick = meter('verify', total, opts.onProgress);
   const work = await mkdtemp(join(opts.tmpDir ?? dirname(file), '.maildock-verify-'));
@@ -264,7 +278,7 @@ export async function verifyBackup(
       entry.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         size += chunk.length;
-        if (path === MANIFEST_NAME) chunks.push(chunk);
+        if (path === MANIFEST_NAME || path === SECRETS_ENTRY) chunks.push(chunk);
         copy?.write(chunk);
       });
       pending.push(
@@ -272,6 +286,7 @@ export async function verifyBackup(
           entry.on('end', () => {
             if (path === MANIFEST_NAME) manifestText = Buffer.concat(chunks).toString('utf8');
             else seen.set(path, { size, sha256: hash.digest('hex') });
+            if (path === SECRETS_ENTRY) sealedBytes = Buffer.concat(chunks);
             if (copy) copy.end(() => resolve());
             else resolve();
           });
@@ -328,8 +343,20 @@ export async function verifyBackup(
         if (check) problems.push(check);
       }
     }
+    // The passwords, when asked for and the rest is sound: a wrong passphrase is a problem.
+    let secrets: Record<string, string> | null = null;
+    if (opts.passphrase !== undefined && problems.length === 0) {
+      if (!sealedBytes) problems.push('This backup holds no passwords.');
+      else {
+        try {
+          secrets = await unseal(sealedBytes, opts.passphrase);
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }
+    }
     opts.onProgress?.({ phase: 'done', bytes: read, totalBytes: total, rate: 0, etaSeconds: 0 });
-    return { ok: problems.length === 0, problems, manifest };
+    return { ok: problems.length === 0, problems, manifest, secrets };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -6,7 +6,9 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent, BackupReport, BackupResult } from '../../../common/types.js';
 import type { Db } from '../store/db.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { createBackup, verifyBackup } from './archive.js';
+import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 
 export const BACKUP_EXTENSION = '.maildock-backup';
 
@@ -14,6 +16,8 @@ export interface BackupsOptions {
   dataDir: string;
   db: Db;
   app: string;
+  /** Where account passwords are: read only for a backup that includes them. */
+  secrets: SecretStore;
   /** false: only bare file names inside the backups folder (the HTTP server). */
   anyPath: boolean;
   onProgress(p: BackupProgressEvent): void;
@@ -45,7 +49,11 @@ export class Backups {
     return isAbsolute(p) ? p : resolve(p);
   }
 
-  async create(input: { to?: string | undefined }): Promise<BackupResult> {
+  async create(input: {
+    to?: string | undefined;
+    includeSecrets?: boolean | undefined;
+    passphrase?: string | undefined;
+  }): Promise<BackupResult> {
     if (this.running) {
       throw new MaildockError(
         'ALREADY_EXISTS',
@@ -60,11 +68,27 @@ export class Backups {
       const to = input.to
         ? this.resolvePath(input.to)
         : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
+      const extra = [];
+      if (input.includeSecrets) {
+        const passphrase = checkPassphrase(input.passphrase);
+        const secrets: Record<string, string> = {};
+        for (const key of await this.o.secrets.list()) {
+          const value = await this.o.secrets.get(key);
+          if (value !== null) secrets[key] = value;
+        }
+        extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase) });
+      } else if (input.passphrase) {
+        throw new MaildockError(
+          'INVALID_INPUT',
+          'A passphrase seals the passwords: ask for them with includeSecrets too.',
+        );
+      }
       const made = await createBackup({
         dataDir: this.o.dataDir,
         db: this.o.db,
         to,
         app: this.o.app,
+        extra,
         onProgress: this.o.onProgress,
         signal: abort.signal,
       });
@@ -95,14 +119,17 @@ export class Backups {
     }
   }
 
-  async verify(input: { file: string }): Promise<BackupReport> {
+  async verify(input: { file: string; passphrase?: string | undefined }): Promise<BackupReport> {
     const file = this.resolvePath(input.file);
     try {
       await stat(file);
     } catch {
       throw new MaildockError('NOT_FOUND', `There is no backup at ${file}.`, { file });
     }
-    const r = await verifyBackup(file, { onProgress: this.o.onProgress });
+    const r = await verifyBackup(file, {
+      onProgress: this.o.onProgress,
+      ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
+    });
     return {
       file,
       ok: r.ok,
@@ -111,6 +138,7 @@ export class Backups {
       app: r.manifest?.app ?? null,
       createdAt: r.manifest?.createdAt ?? null,
       files: r.manifest?.files.length ?? 0,
+      secrets: r.manifest?.files.some((f) => f.path === SECRETS_ENTRY) ?? false,
     };
   }
 

@@ -17,6 +17,7 @@ import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { STORE_ENTRY, verifyBackup } from './archive.js';
 import { MANIFEST_NAME, type Manifest } from './manifest.js';
+import { SECRETS_ENTRY } from './sealed.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
 const STAGING = '.restore-new';
@@ -47,6 +48,8 @@ interface Journal {
 export interface RestoreOptions {
   dataDir: string;
   file: string;
+  /** Opens the backup's passwords; a wrong one refuses the restore before anything changes. */
+  passphrase?: string;
   onProgress?(p: BackupProgressEvent): void;
   onStep?(step: RestoreStep): void;
 }
@@ -143,8 +146,9 @@ async function unpack(file: string, staging: string, manifest: Manifest): Promis
   parser.on('entry', (entry: ReadEntry) => {
     const want = expected.get(entry.path);
     const name = stagedName(entry.path);
-    if (entry.path === MANIFEST_NAME || !want || !name) {
-      if (entry.path !== MANIFEST_NAME) problems.push(`${entry.path} is not in the manifest.`);
+    if (entry.path === MANIFEST_NAME || entry.path === SECRETS_ENTRY || !want || !name) {
+      if (entry.path === SECRETS_ENTRY) expected.delete(entry.path);
+      else if (entry.path !== MANIFEST_NAME) problems.push(`${entry.path} is not in the manifest.`);
       entry.resume();
       return;
     }
@@ -203,12 +207,15 @@ async function unpack(file: string, staging: string, manifest: Manifest): Promis
  * Restores `file` into `dataDir`. Nothing may have the data folder's store open meanwhile
  * (the caller stops sync and the service first).
  */
-export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: Manifest }> {
+export async function restoreBackup(
+  opts: RestoreOptions,
+): Promise<{ manifest: Manifest; secrets: Record<string, string> | null }> {
   const { dataDir } = opts;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await recoverRestore(dataDir);
   const report = await verifyBackup(opts.file, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
   });
   if (!report.ok || !report.manifest) {
     throw new MaildockError(
@@ -255,5 +262,5 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
   opts.onStep?.('swapped');
   await recoverRestore(dataDir);
   opts.onStep?.('done');
-  return { manifest: report.manifest };
+  return { manifest: report.manifest, secrets: report.secrets };
 }
