@@ -24,6 +24,7 @@ import {
   backupProgressSchema,
   backupReportSchema,
   backupResultSchema,
+  backupScheduleSchema,
   uiCommandSchema,
 } from './types.js';
 import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
@@ -308,6 +309,8 @@ export const methods = {
     backupReportSchema,
   ),
   'backup.list': method(z.strictObject({}), z.array(backupResultSchema)),
+  /** Backups on a schedule, with retention; given fields are changed first. */
+  'backup.schedule': method(backupScheduleSchema.partial().strict(), backupScheduleSchema),
   /** Stops the backup being made; it leaves nothing behind. */
   'backup.cancel': method(z.strictObject({}), z.strictObject({ cancelled: z.boolean() })),
   'stack.user.remove': method(

@@ -446,3 +446,18 @@ export const backupReportSchema = z.strictObject({
   secrets: z.boolean(),
 });
 export type BackupReport = z.infer<typeof backupReportSchema>;
+
+/** Backups made on their own; off until the user turns them on. */
+export const backupScheduleSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** One backup every this many hours (24: daily). */
+  everyHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
+  /** How many of the scheduled backups are kept; older ones are deleted. */
+  keep: z.number().int().min(1).max(365),
+});
+export type BackupSchedule = z.infer<typeof backupScheduleSchema>;
+export const BACKUP_SCHEDULE_DEFAULTS: BackupSchedule = { enabled: false, everyHours: 24, keep: 7 };

@@ -82,7 +82,7 @@ const trayState: TrayInput = {
   stackConfigured: false,
   unread: 0,
   syncing: false,
-  backupAvailable: false,
+  backupAvailable: true,
   stackBusy: false,
 };
 
@@ -220,6 +220,12 @@ function runTrayCommand(command: TrayCommand): void {
       });
       return;
     case 'backup':
+      void svc.invoke('backup.create', {}).then((r) => {
+        const body = r.ok
+          ? `Backup written: ${path.basename(r.value.file)}`
+          : `The backup failed: ${r.error.message}`;
+        if (Notification.isSupported()) new Notification({ title: 'Maildock', body }).show();
+      });
       return;
     case 'stack.start':
       void stack('stack.up');

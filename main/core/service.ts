@@ -69,7 +69,7 @@ export interface ServiceOptions {
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
   /** anyPath false: backups are named by file name in DATA_DIR/backups only (HTTP). */
-  backups?: { anyPath?: boolean };
+  backups?: { anyPath?: boolean; clock?: { checkMs?: number; hourMs?: number } };
 }
 
 export class MaildockService {
@@ -315,7 +315,10 @@ export class MaildockService {
       app: appVersion(),
       secrets: this.secrets,
       anyPath: this.opts.backups?.anyPath ?? true,
+      settings: this.store.settings,
       onProgress: (p) => this.events.emit('backup.progress', p),
+      onError: (err) => log.warn({ err }, 'scheduled backup failed'),
+      ...(this.opts.backups?.clock ? { clock: this.opts.backups.clock } : {}),
     });
     return this.backupsPart;
   }
@@ -440,6 +443,7 @@ export class MaildockService {
       'backup.verify': async (input) => this.backups.verify(input),
       'backup.list': async () => this.backups.list(),
       'backup.cancel': async () => this.backups.cancel(),
+      'backup.schedule': async (patch) => this.backups.schedule(patch),
       'draft.save': async (input) => this.sending.saveDraft(input),
       'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
       'draft.delete': async ({ id }) => this.sending.deleteDraft(id),
@@ -524,6 +528,8 @@ export class MaildockService {
   async watch(opts: WatchOptions = {}): Promise<void> {
     this.watchOpts = opts;
     this.sending.startTimer(() => this.store.accounts.list());
+    // Scheduled backups run in the long-running modes (off until the user turns them on).
+    this.backups.startSchedule();
     for (const account of this.store.accounts.list()) await this.watchAccount(account, opts);
   }
 
@@ -553,6 +559,7 @@ export class MaildockService {
   }
 
   async close(): Promise<void> {
+    await this.backupsPart?.stopSchedule();
     this.stackMethods?.stop();
     await this.sending.stop();
     this.watchOpts = null;

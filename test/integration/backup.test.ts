@@ -12,6 +12,7 @@ import { Header, Parser, type ReadEntry } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, STORE_ENTRY, verifyBackup } from '../../main/core/backup/archive.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
+import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
 import { Store } from '../../main/core/store/index.js';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { runCli } from '../support/cli.js';
@@ -437,6 +438,70 @@ describe('maildock backup, and the backup methods over HTTP', () => {
         ok: true,
       });
       expect(await t.call('backup.cancel', {})).toEqual({ cancelled: false });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('scheduled backups', () => {
+  it('are due by the hours since the last, and keep only the newest of their own', () => {
+    const on = { enabled: true, everyHours: 24, keep: 2 };
+    const now = new Date('2026-12-04T12:00:00Z');
+    expect(backupDue(on, null, now)).toBe(true);
+    expect(backupDue(on, new Date('2026-12-03T13:00:00Z'), now)).toBe(false);
+    expect(backupDue(on, new Date('2026-12-03T12:00:00Z'), now)).toBe(true);
+    expect(backupDue({ ...on, enabled: false }, null, now)).toBe(false);
+    const names = [
+      'maildock-auto-2026-12-01_00-00-00-000.maildock-backup',
+      'mine.maildock-backup',
+      'maildock-auto-2026-12-03_00-00-00-000.maildock-backup',
+      'maildock-auto-2026-12-02_00-00-00-000.maildock-backup',
+      'maildock-2026-11-01_00-00-00-000.maildock-backup',
+    ];
+    expect(backupsToPrune(names, 2)).toEqual([
+      'maildock-auto-2026-12-01_00-00-00-000.maildock-backup',
+    ]);
+    expect(backupsToPrune(names, 5)).toEqual([]);
+  });
+
+  it('run while Maildock runs, off until turned on, pruned to `keep`, and never touch the user’s own', async () => {
+    const t = await openService({ backups: { clock: { checkMs: 20, hourMs: 60 } } });
+    try {
+      let made = 0;
+      t.svc.on('backup.progress', (p) => {
+        if (p.phase === 'done' && p.rate === 0 && p.totalBytes > 0) made++;
+      });
+      expect(await t.call('backup.schedule', {})).toEqual({
+        enabled: false,
+        everyHours: 24,
+        keep: 7,
+      });
+      await mkdir(path.join(t.dataDir, 'backups'), { recursive: true });
+      await t.call('backup.create', {
+        to: path.join(t.dataDir, 'backups', 'mine.maildock-backup'),
+      });
+      await t.svc.watch({ pollMs: 60_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      const names = async () => (await readdir(path.join(t.dataDir, 'backups'))).sort();
+      expect(await names()).toEqual(['mine.maildock-backup']);
+
+      expect(await t.call('backup.schedule', { enabled: true, everyHours: 1, keep: 2 })).toEqual({
+        enabled: true,
+        everyHours: 1,
+        keep: 2,
+      });
+      const before = made;
+      await expect.poll(() => made - before, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+      await t.call('backup.schedule', { enabled: false });
+      await new Promise((r) => setTimeout(r, 200));
+      const left = await names();
+      expect(left.filter((n) => n.startsWith('maildock-auto-'))).toHaveLength(2);
+      expect(left).toContain('mine.maildock-backup');
+      for (const n of left)
+        expect(
+          (await t.call('backup.verify', { file: path.join(t.dataDir, 'backups', n) })).ok,
+        ).toBe(true);
     } finally {
       await t.close();
     }

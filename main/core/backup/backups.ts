@@ -4,11 +4,19 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
-import type { BackupProgressEvent, BackupReport, BackupResult } from '../../../common/types.js';
+import {
+  BACKUP_SCHEDULE_DEFAULTS,
+  backupScheduleSchema,
+  type BackupProgressEvent,
+  type BackupReport,
+  type BackupResult,
+  type BackupSchedule,
+} from '../../../common/types.js';
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { createBackup, verifyBackup } from './archive.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
+import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
 
 export const BACKUP_EXTENSION = '.maildock-backup';
 
@@ -20,15 +28,85 @@ export interface BackupsOptions {
   secrets: SecretStore;
   /** false: only bare file names inside the backups folder (the HTTP server). */
   anyPath: boolean;
+  /** Where the schedule is kept (the store's settings). */
+  settings: { get(key: string): string | null; set(key: string, value: string): void };
   onProgress(p: BackupProgressEvent): void;
+  onError(err: unknown): void;
+  /** Tests shorten the scheduler's clock. */
+  clock?: { checkMs?: number; hourMs?: number };
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+const SCHEDULE_KEY = 'backup.schedule';
+
+const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 23);
 
 export class Backups {
   private running: AbortController | null = null;
+  private readonly scheduler: BackupScheduler;
+  private scheduling = false;
 
-  constructor(private readonly o: BackupsOptions) {}
+  constructor(private readonly o: BackupsOptions) {
+    this.scheduler = new BackupScheduler({
+      schedule: () => this.schedule(),
+      last: () => this.lastScheduled(),
+      run: () => this.createScheduled(),
+      onError: o.onError,
+      ...o.clock,
+    });
+  }
+
+  /** The schedule, with the given fields changed first; a change applies at once. */
+  schedule(patch: Partial<BackupSchedule> = {}): BackupSchedule {
+    let saved: unknown = {};
+    try {
+      saved = JSON.parse(this.o.settings.get(SCHEDULE_KEY) ?? '{}');
+    } catch {
+      // Unreadable: the defaults, until the next change writes it anew.
+    }
+    const stored = backupScheduleSchema.partial().safeParse(saved);
+    const next = { ...BACKUP_SCHEDULE_DEFAULTS, ...(stored.success ? stored.data : {}), ...patch };
+    if (Object.keys(patch).length > 0) {
+      this.o.settings.set(SCHEDULE_KEY, JSON.stringify(next));
+      if (this.scheduling) void this.scheduler.tick();
+    }
+    return next;
+  }
+
+  /** Runs the schedule while this process lives (long-running modes call this). */
+  startSchedule(): void {
+    this.scheduling = true;
+    this.scheduler.start();
+  }
+
+  async stopSchedule(): Promise<void> {
+    this.scheduling = false;
+    await this.scheduler.stop();
+  }
+
+  private async lastScheduled(): Promise<Date | null> {
+    const auto = (await this.names()).filter((n) => n.startsWith(AUTO_PREFIX)).sort();
+    const newest = auto.at(-1);
+    return newest ? (await stat(join(this.dir, newest))).mtime : null;
+  }
+
+  private async names(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).filter((n) => n.endsWith(BACKUP_EXTENSION));
+    } catch {
+      return [];
+    }
+  }
+
+  /** One scheduled backup, then the oldest scheduled ones beyond `keep` deleted. */
+  private async createScheduled(): Promise<void> {
+    await this.create({
+      to: `${AUTO_PREFIX}${stamp(new Date())}${BACKUP_EXTENSION}`,
+      scheduled: true,
+    });
+    for (const name of backupsToPrune(await this.names(), this.schedule().keep)) {
+      await rm(join(this.dir, name), { force: true });
+    }
+  }
 
   get dir(): string {
     return join(this.o.dataDir, 'backups');
@@ -53,6 +131,8 @@ export class Backups {
     to?: string | undefined;
     includeSecrets?: boolean | undefined;
     passphrase?: string | undefined;
+    /** The scheduler's own: its name is inside the backups folder whatever the transport. */
+    scheduled?: boolean;
   }): Promise<BackupResult> {
     if (this.running) {
       throw new MaildockError(
@@ -65,9 +145,12 @@ export class Backups {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await this.removeLeftovers();
-      const to = input.to
-        ? this.resolvePath(input.to)
-        : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
+      const to =
+        input.scheduled && input.to
+          ? join(this.dir, input.to)
+          : input.to
+            ? this.resolvePath(input.to)
+            : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
       const extra = [];
       if (input.includeSecrets) {
         const passphrase = checkPassphrase(input.passphrase);
@@ -144,14 +227,8 @@ export class Backups {
 
   /** The archives in the backups folder, newest first (by when they were written). */
   async list(): Promise<BackupResult[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
     const out: BackupResult[] = [];
-    for (const name of names.filter((n) => n.endsWith(BACKUP_EXTENSION))) {
+    for (const name of await this.names()) {
       const s = await stat(join(this.dir, name));
       out.push({
         file: join(this.dir, name),

@@ -1,0 +1,73 @@
+// Backups on a schedule, off by default: every N hours while Maildock runs (the desktop app,
+// `maildock serve --sync`), a backup named maildock-auto-<time> in the backups folder; after
+// each, only the newest `keep` of those stay. Backups the user made are never pruned.
+import type { BackupSchedule } from '../../../common/types.js';
+
+export const AUTO_PREFIX = 'maildock-auto-';
+
+/** Whether a scheduled backup is due, given when the last one was made. */
+export function backupDue(
+  schedule: BackupSchedule,
+  last: Date | null,
+  now: Date,
+  hourMs = 3_600_000,
+): boolean {
+  if (!schedule.enabled) return false;
+  return last === null || now.getTime() - last.getTime() >= schedule.everyHours * hourMs;
+}
+
+/** The scheduled backups to delete: all but the newest `keep` (names sort by their time). */
+export function backupsToPrune(names: readonly string[], keep: number): string[] {
+  const auto = names.filter((n) => n.startsWith(AUTO_PREFIX)).sort();
+  return auto.slice(0, Math.max(0, auto.length - keep));
+}
+
+export interface SchedulerDeps {
+  schedule(): BackupSchedule;
+  /** When the newest scheduled backup was made, or null. */
+  last(): Promise<Date | null>;
+  run(): Promise<void>;
+  onError(err: unknown): void;
+  /** How often to look; and the length of an "hour" (tests shorten both). */
+  checkMs?: number;
+  hourMs?: number;
+}
+
+export class BackupScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly d: SchedulerDeps) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.d.checkMs ?? 60_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Looks now: makes the backup if one is due (one at a time). */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = (async () => {
+      try {
+        if (backupDue(this.d.schedule(), await this.d.last(), new Date(), this.d.hourMs)) {
+          await this.d.run();
+        }
+      } catch (err) {
+        this.d.onError(err);
+      }
+    })();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
