@@ -4,26 +4,12 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { MaildockService } from '../core/service.js';
-import type { BackupProgressEvent, BackupReport, BackupResult } from '../../common/types.js';
+import { progressText, sizeText } from '../../common/backup-words.js';
+import type { BackupReport, BackupResult } from '../../common/types.js';
 import { stdio, type Out } from './output.js';
 import { call, dataDirOf, lines, readStdin, show, withService, type Globals } from './run.js';
 
 const readPassphrase = async () => (await readStdin()).replace(/\r?\n$/, '');
-
-const MB = 1024 * 1024;
-
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 * MB) return `${(bytes / MB).toFixed(1)} MB`;
-  return `${(bytes / 1024 / MB).toFixed(2)} GB`;
-}
-
-export function progressText(p: BackupProgressEvent): string {
-  const done = p.totalBytes > 0 ? Math.min(100, Math.round((100 * p.bytes) / p.totalBytes)) : 0;
-  const left = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
-  return `${p.phase.padEnd(8)} ${String(done).padStart(3)}%  ${sizeText(p.bytes)} of ${sizeText(p.totalBytes)} at ${sizeText(p.rate)}/s${left}`;
-}
 
 function reportProgress(svc: Parameters<Parameters<typeof withService>[1]>[0], out: Out) {
   let shown = false;

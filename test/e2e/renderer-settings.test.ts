@@ -171,6 +171,29 @@ describe('settings in the web UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('backs up now with its progress, lists the archive, verifies it, and keeps a schedule off until asked', async () => {
+    await dialog().getByRole('tab', { name: 'Backups' }).click();
+    const panel = dialog().getByRole('region', { name: 'Backups' });
+    await expect.poll(() => panel.locator('.backup-empty').count()).toBe(1);
+    await panel.getByRole('button', { name: 'Back up now' }).click();
+    await expect
+      .poll(() => panel.locator('.backup-made').textContent(), { timeout: 15_000 })
+      .toMatch(/^Backup written: maildock-.*\.maildock-backup \(.* files\)\.$/);
+    const name = await panel.locator('.backup-name').first().textContent();
+    await panel.getByRole('button', { name: `Verify ${name}` }).click();
+    await expect
+      .poll(() => panel.locator('.backup-ok').textContent(), { timeout: 15_000 })
+      .toBe(' Verified: every file matches.');
+    const schedule = panel.getByRole('checkbox', { name: /Back up on its own/ });
+    expect(await schedule.isChecked()).toBe(false);
+    await schedule.check();
+    await expect.poll(() => served.api('backup.schedule', {})).toMatchObject({ enabled: true });
+    await schedule.uncheck();
+    await expect.poll(() => served.api('backup.schedule', {})).toMatchObject({ enabled: false });
+    await shot('settings-10-backups');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('removes the account after asking', async () => {
     await dialog().getByRole('tab', { name: 'Accounts' }).click();
     const email = `${dovecot.user}@maildock.test`;

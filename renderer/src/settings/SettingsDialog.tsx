@@ -1,22 +1,24 @@
-// Settings in one dialog with four tabs: accounts (and adding one), sync, the bundled mail
-// stack, and the app itself. Opened from the gear in the top bar, the sync status, or the empty state.
+// Settings in one dialog: accounts (and adding one), sync, the bundled mail stack, backups,
+// and the app itself. Opened from the gear in the top bar, the sync status, or the empty state.
 import { useState, type KeyboardEvent } from 'react';
 import type { Account } from '../../../common/types.js';
 import { Dialog } from '../ui/Dialog.js';
 import { AccountSetup } from './AccountSetup.js';
 import { AccountsList } from './AccountsList.js';
 import { AppPanel } from './AppPanel.js';
+import { BackupPanel } from './BackupPanel.js';
 import { StackPanel } from './StackPanel.js';
 import { SyncPanel } from './SyncPanel.js';
 import './settings.css';
 
-export type SettingsTab = 'accounts' | 'add-account' | 'sync' | 'stack' | 'app';
+export type SettingsTab = 'accounts' | 'add-account' | 'sync' | 'stack' | 'backups' | 'app';
 type Tab = Exclude<SettingsTab, 'add-account'>;
 
 const TABS: { tab: Tab; label: string }[] = [
   { tab: 'accounts', label: 'Accounts' },
   { tab: 'sync', label: 'Sync' },
   { tab: 'stack', label: 'Local mail stack' },
+  { tab: 'backups', label: 'Backups' },
   { tab: 'app', label: 'This app' },
 ];
 
@@ -83,6 +85,7 @@ export function SettingsDialog(props: {
         ) : null}
         {tab === 'sync' ? <SyncPanel accounts={props.accounts} /> : null}
         {tab === 'stack' ? <StackPanel /> : null}
+        {tab === 'backups' ? <BackupPanel /> : null}
         {tab === 'app' ? <AppPanel /> : null}
       </div>
     </Dialog>

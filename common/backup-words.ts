@@ -1,0 +1,28 @@
+// Backup progress and sizes as people read them, the same in the terminal and in the app.
+import type { BackupProgressEvent } from './types.js';
+
+const MB = 1024 * 1024;
+
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 * MB) return `${(bytes / MB).toFixed(1)} MB`;
+  return `${(bytes / 1024 / MB).toFixed(2)} GB`;
+}
+
+const PHASE: Record<BackupProgressEvent['phase'], string> = {
+  snapshot: 'Copying the store',
+  archive: 'Writing the archive',
+  verify: 'Verifying',
+  restore: 'Restoring',
+  done: 'Done',
+};
+
+export const progressFraction = (p: BackupProgressEvent) =>
+  p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 0;
+
+export function progressText(p: BackupProgressEvent): string {
+  const done = Math.round(progressFraction(p) * 100);
+  const left = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
+  return `${PHASE[p.phase]}: ${done}%, ${sizeText(p.bytes)} of ${sizeText(p.totalBytes)} at ${sizeText(p.rate)}/s${left}`;
+}
