@@ -325,18 +325,12 @@ export class MaildockService {
 
   /** The desktop app's settings, with the given fields changed first. */
   appSettings(patch: Partial<AppSettings> = {}): AppSettings {
-    let saved: unknown = {};
-    try {
-      saved = JSON.parse(this.store.settings.get(APP_SETTINGS_KEY) ?? '{}');
-    } catch {
-      // Unreadable: the defaults, until the next change writes it anew.
-    }
-    const stored = appSettingsSchema.partial().safeParse(saved);
-    const next = { ...APP_SETTINGS_DEFAULTS, ...(stored.success ? stored.data : {}), ...patch };
-    if (Object.keys(patch).length > 0) {
-      this.store.settings.set(APP_SETTINGS_KEY, JSON.stringify(next));
-    }
-    return next;
+    return this.store.settings.patchJson(
+      APP_SETTINGS_KEY,
+      appSettingsSchema.partial(),
+      APP_SETTINGS_DEFAULTS,
+      patch,
+    );
   }
 
   private buildApi(): Api {

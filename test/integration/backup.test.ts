@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, STORE_ENTRY, verifyBackup } from '../../main/core/backup/archive.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
 import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
-import { Store } from '../../main/core/store/index.js';
+import type { Store } from '../../main/core/store/index.js';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { runCli } from '../support/cli.js';
 import { headerRecord } from '../support/headers.js';
+import { storeWithInbox } from '../support/store.js';
 import { openService } from '../support/service.js';
 
 const run = promisify(execFile);
@@ -42,21 +43,10 @@ async function tree(root: string): Promise<Record<string, string>> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-backup-'));
   dataDir = path.join(dir, 'data');
-  store = Store.open(path.join(dataDir, 'maildock.db'));
-  const account = store.accounts.add({
-    email: 'me@example.test',
-    imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'me' },
-  });
-  accountId = account.id;
-  mailboxId = store.mailboxes.upsert(account.id, {
-    path: 'INBOX',
-    name: 'INBOX',
-    delimiter: '/',
-    role: 'inbox',
-  });
+  ({ store, accountId, inbox: mailboxId } = storeWithInbox(path.join(dataDir, 'maildock.db')));
   store.tx(() =>
     store.messages.insertHeaders(
-      account.id,
+      accountId,
       mailboxId,
       Array.from({ length: 3000 }, (_, i) => headerRecord(i + 1)),
     ),

@@ -14,6 +14,7 @@ import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
 import { headerRecord } from '../support/headers.js';
+import { storeWithInbox } from '../support/store.js';
 import { openService } from '../support/service.js';
 
 const run = promisify(execFile);
@@ -42,20 +43,10 @@ async function makeData(
   at: string,
   opts: { messages: number; project: string; attachment: string },
 ) {
-  const store = Store.open(path.join(at, 'maildock.db'));
-  const account = store.accounts.add({
-    email: 'me@example.test',
-    imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'me' },
-  });
-  const inbox = store.mailboxes.upsert(account.id, {
-    path: 'INBOX',
-    name: 'INBOX',
-    delimiter: '/',
-    role: 'inbox',
-  });
+  const { store, accountId, inbox } = storeWithInbox(path.join(at, 'maildock.db'));
   store.tx(() =>
     store.messages.insertHeaders(
-      account.id,
+      accountId,
       inbox,
       Array.from({ length: opts.messages }, (_, i) =>
         headerRecord(i + 1, { flags: i % 3 === 0 ? ['\\Seen', '\\Flagged'] : [] }),

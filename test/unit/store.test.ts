@@ -11,23 +11,11 @@ import { messageIdBase } from '../../main/core/store/messages.js';
 import { subjectKey } from '../../main/core/store/threads.js';
 import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
 import { headerRecord } from '../support/headers.js';
+import { storeWithInbox } from '../support/store.js';
 
 const header = headerRecord;
 
-function setup() {
-  const store = Store.open(':memory:');
-  const account = store.accounts.add({
-    email: 'me@example.test',
-    imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
-  });
-  const inbox = store.mailboxes.upsert(account.id, {
-    path: 'INBOX',
-    name: 'INBOX',
-    delimiter: '/',
-    role: 'inbox',
-  });
-  return { store, accountId: account.id, inbox };
-}
+const setup = () => storeWithInbox();
 
 const ftsCount = (store: Store, q: string) =>
   store.db

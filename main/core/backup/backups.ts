@@ -14,6 +14,7 @@ import {
 } from '../../../common/types.js';
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { SettingsStore } from '../store/settings.js';
 import { createBackup, verifyBackup } from './archive.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
@@ -29,7 +30,7 @@ export interface BackupsOptions {
   /** false: only bare file names inside the backups folder (the HTTP server). */
   anyPath: boolean;
   /** Where the schedule is kept (the store's settings). */
-  settings: { get(key: string): string | null; set(key: string, value: string): void };
+  settings: SettingsStore;
   onProgress(p: BackupProgressEvent): void;
   onError(err: unknown): void;
   /** Tests shorten the scheduler's clock. */
@@ -57,18 +58,13 @@ export class Backups {
 
   /** The schedule, with the given fields changed first; a change applies at once. */
   schedule(patch: Partial<BackupSchedule> = {}): BackupSchedule {
-    let saved: unknown = {};
-    try {
-      saved = JSON.parse(this.o.settings.get(SCHEDULE_KEY) ?? '{}');
-    } catch {
-      // Unreadable: the defaults, until the next change writes it anew.
-    }
-    const stored = backupScheduleSchema.partial().safeParse(saved);
-    const next = { ...BACKUP_SCHEDULE_DEFAULTS, ...(stored.success ? stored.data : {}), ...patch };
-    if (Object.keys(patch).length > 0) {
-      this.o.settings.set(SCHEDULE_KEY, JSON.stringify(next));
-      if (this.scheduling) void this.scheduler.tick();
-    }
+    const next = this.o.settings.patchJson(
+      SCHEDULE_KEY,
+      backupScheduleSchema.partial(),
+      BACKUP_SCHEDULE_DEFAULTS,
+      patch,
+    );
+    if (Object.keys(patch).length > 0 && this.scheduling) void this.scheduler.tick();
     return next;
   }
 
