@@ -53,6 +53,9 @@ export function parseMailto(raw: string): MailtoDraft | null {
       else if (name === 'body') draft.body = value;
     }
   }
+  // Within what a compose command carries (common/types.ts uiCommandSchema).
+  for (const f of ['to', 'cc', 'bcc'] as const) draft[f] = draft[f].slice(0, MAX_ADDRESSES);
+  draft.subject = draft.subject.slice(0, 998);
   return draft;
 }
 

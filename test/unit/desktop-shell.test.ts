@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { events, methods } from '../../common/api.js';
 import { eventChannel, methodChannel } from '../../common/ipc.js';
 import type { StackHealth } from '../../common/stack.js';
-import { UI_ACTIONS } from '../../common/types.js';
+import { UI_ACTIONS, uiCommandSchema } from '../../common/types.js';
 import { forwardEvents, ipcHandlers } from '../../main/app/ipc.js';
 import { mailtoFromArgv, parseMailto } from '../../main/app/mailto.js';
 import { menuModel } from '../../main/app/menu-model.js';
@@ -589,6 +589,12 @@ describe('mailto: links', () => {
       expect(parseMailto(raw), raw).toBeNull();
     }
     expect(parseMailto(`mailto:${'a'.repeat(70_000)}`)).toBeNull();
+    // What it gives always fits the compose command of the contract.
+    const many = parseMailto(
+      `mailto:?${Array.from({ length: 150 }, (_, i) => `to=u${i}@example.test`).join('&')}&subject=${'s'.repeat(2000)}`,
+    )!;
+    expect(uiCommandSchema.safeParse({ command: 'compose', ...many }).success).toBe(true);
+    expect(many.to).toHaveLength(100);
   });
 
   it('are found among a launch’s arguments', () => {

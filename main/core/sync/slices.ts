@@ -12,6 +12,8 @@ export interface SliceOptions {
   first?: number;
   min?: number;
   max?: number;
+  /** The clock slices are timed with (tests give one of their own). */
+  now?: () => number;
 }
 
 /** Lets the event loop take what is waiting (I/O, timers) before going on. */
@@ -42,6 +44,7 @@ export class SliceWriter {
   private readonly budgetMs: number;
   private readonly min: number;
   private readonly max: number;
+  private readonly now: () => number;
   private size: number;
 
   constructor(
@@ -49,6 +52,7 @@ export class SliceWriter {
     opts: SliceOptions = {},
   ) {
     this.budgetMs = opts.budgetMs ?? 12;
+    this.now = opts.now ?? (() => performance.now());
     this.min = opts.min ?? 8;
     this.max = opts.max ?? 1000;
     this.size = Math.min(this.max, Math.max(this.min, opts.first ?? 64));
@@ -77,9 +81,9 @@ export class SliceWriter {
       const slice = items.slice(i, i + this.size);
       i += slice.length;
       const last = i >= items.length;
-      const started = performance.now();
+      const started = this.now();
       this.store.tx(() => write(slice, last));
-      this.resize(slice.length, performance.now() - started);
+      this.resize(slice.length, this.now() - started);
       if (!last) await yieldToLoop();
     }
   }
