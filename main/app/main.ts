@@ -355,6 +355,7 @@ async function start(): Promise<void> {
   // reason (shown below); secrets left in the encrypted file move into it.
   service = await MaildockService.open({
     dataDir,
+    backgroundCheckpoints: true,
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
   for (const [channel, handler] of ipcHandlers(service)) ipcMain.handle(channel, handler);

@@ -51,6 +51,19 @@ const log = getLogger('service');
 const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 const APP_SETTINGS_KEY = 'app.settings';
 
+/** The data folder's secret store, by MAILDOCK_SECRETS / MAILDOCK_SECRET_KEY (secrets/choose.ts). */
+const chooseSecrets = (dataDir: string, o: { secretsBackend?: string; secretKey?: string }) =>
+  chooseSecretStore({
+    dataDir,
+    backend: parseBackend(o.secretsBackend),
+    ...(o.secretKey ? { secretKey: o.secretKey } : {}),
+  });
+
+const checkpointInBackground = (store: Store) =>
+  store.checkpointInBackground({
+    onError: (message) => log.warn({ message }, 'background checkpoint failed'),
+  });
+
 export interface ServiceOptions {
   dataDir: string;
   /** base64 key for the encrypted secret file (MAILDOCK_SECRET_KEY); else a key file. */
@@ -68,6 +81,12 @@ export interface ServiceOptions {
   send?: SendingOptions;
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
+  /**
+   * WAL checkpoints in a thread of their own (store/checkpoint.ts), for the processes that
+   * answer while they sync: the server and the desktop app. watch() turns them on too; a
+   * short command keeps SQLite's own and starts no thread.
+   */
+  backgroundCheckpoints?: boolean;
   /** anyPath false: backups are named by file name in DATA_DIR/backups only (HTTP). */
   backups?: { anyPath?: boolean; clock?: { checkMs?: number; hourMs?: number } };
 }
@@ -112,17 +131,11 @@ export class MaildockService {
     const recovered = await recoverRestore(opts.dataDir);
     if (recovered !== 'none') log.warn({ recovered }, 'an interrupted restore was completed');
     const store = Store.open(join(opts.dataDir, 'maildock.db'));
-    store.checkpointInBackground({
-      onError: (message) => log.warn({ message }, 'background checkpoint failed'),
-    });
+    if (opts.backgroundCheckpoints) checkpointInBackground(store);
     try {
       let secrets = opts.secrets;
       if (!secrets) {
-        const chosen = await chooseSecretStore({
-          dataDir: opts.dataDir,
-          backend: parseBackend(opts.secretsBackend),
-          ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
-        });
+        const chosen = await chooseSecrets(opts.dataDir, opts);
         secrets = chosen.store;
         const { backend, reason, migrated } = chosen;
         log.info({ backend, reason, migrated }, 'secret store chosen');
@@ -156,11 +169,7 @@ export class MaildockService {
       ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
     });
     if (secrets) {
-      const chosen = await chooseSecretStore({
-        dataDir,
-        backend: parseBackend(opts.secretsBackend),
-        ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
-      });
+      const chosen = await chooseSecrets(dataDir, opts);
       for (const [key, value] of Object.entries(secrets)) await chosen.store.set(key, value);
     }
     log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
@@ -521,6 +530,7 @@ export class MaildockService {
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */
   async watch(opts: WatchOptions = {}): Promise<void> {
     this.watchOpts = opts;
+    checkpointInBackground(this.store);
     this.sending.startTimer(() => this.store.accounts.list());
     // Scheduled backups run in the long-running modes (off until the user turns them on).
     this.backups.startSchedule();

@@ -24,6 +24,7 @@ import { failure, statusFor } from './http-errors.js';
 export const SERVER_SERVICE_OPTIONS = {
   send: { fileAttachments: false },
   backups: { anyPath: false },
+  backgroundCheckpoints: true,
 } as const satisfies Partial<ServiceOptions>;
 
 const MiB = 1024 * 1024;

@@ -10,7 +10,12 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { Header, Parser, type ReadEntry } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackup, STORE_ENTRY, verifyBackup } from '../../main/core/backup/archive.js';
+import {
+  createBackup,
+  extractedName,
+  STORE_ENTRY,
+  verifyBackup,
+} from '../../main/core/backup/archive.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
 import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
 import type { Store } from '../../main/core/store/index.js';
@@ -132,6 +137,22 @@ describe('a backup', () => {
     snap.close();
     expect(count).toBeGreaterThanOrEqual(3000);
     expect((count - 3000) % 50).toBe(0);
+  });
+
+  it('unpacks only below the data folder', () => {
+    expect(extractedName(STORE_ENTRY)).toBe('maildock.db');
+    expect(extractedName('data/stack/settings.json')).toBe('stack/settings.json');
+    for (const p of [
+      'data/../x',
+      'data/a/../../x',
+      'data//x',
+      'data/a\\b',
+      'manifest.json',
+      'secrets.sealed.json',
+      'etc/passwd',
+    ]) {
+      expect(extractedName(p), p).toBeNull();
+    }
   });
 
   it('leaves nothing behind when cancelled', async () => {

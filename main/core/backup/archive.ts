@@ -5,7 +5,7 @@
 // Verifying streams the archive once: every entry's size and SHA-256 against the manifest,
 // nothing missing, nothing extra, and the store's snapshot through `integrity_check`.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
@@ -246,7 +246,13 @@ export interface VerifyReport {
 /** Checks a backup without changing anything: every checksum, nothing missing or extra, the store's integrity. */
 export async function verifyBackup(
   file: string,
-  opts: { onProgress?(p: BackupProgress): void; tmpDir?: string; passphrase?: string } = {},
+  opts: {
+    onProgress?(p: BackupProgress): void;
+    tmpDir?: string;
+    passphrase?: string;
+    /** Also write the data entries into this folder as they stream by (restore's staging). */
+    extractTo?: string;
+  } = {},
 ): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
   const seen = new Map<string, { size: number; sha256: string }>();
@@ -254,8 +260,12 @@ export async function verifyBackup(
   let sealedBytes: Buffer | null = null;
   const total = (await stat(file)).size;
   const tick = meter('verify', total, opts.onProgress);
-  const work = await mkdtemp(join(opts.tmpDir ?? dirname(file), '.maildock-verify-'));
-  const storeCopy = join(work, 'maildock.db');
+  const { extractTo } = opts;
+  // The store is copied out for its integrity check: into the staging folder when extracting.
+  const work = extractTo
+    ? null
+    : await mkdtemp(join(opts.tmpDir ?? dirname(file), '.maildock-verify-'));
+  const storeCopy = join(extractTo ?? work!, 'maildock.db');
   let read = 0;
   try {
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
@@ -274,7 +284,15 @@ export async function verifyBackup(
       const hash = createHash('sha256');
       let size = 0;
       const chunks: Buffer[] = [];
-      const copy = path === STORE_ENTRY ? createWriteStream(storeCopy) : null;
+      const name = extractTo ? extractedName(path) : null;
+      const target = name
+        ? join(extractTo!, ...name.split('/'))
+        : path === STORE_ENTRY
+          ? storeCopy
+          : null;
+      if (name) mkdirSync(dirname(target!), { recursive: true, mode: 0o700 });
+      const copy = target ? createWriteStream(target, { mode: 0o600 }) : null;
+      copy?.on('error', (err) => problems.push(`${path} could not be written: ${err.message}.`));
       entry.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         size += chunk.length;
@@ -358,8 +376,24 @@ export async function verifyBackup(
     opts.onProgress?.({ phase: 'done', bytes: read, totalBytes: total, rate: 0, etaSeconds: 0 });
     return { ok: problems.length === 0, problems, manifest, secrets };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (work) await rm(work, { recursive: true, force: true });
   }
+}
+
+const safeSegments = (rel: string) =>
+  rel.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
+  !rel.includes('\\') &&
+  !rel.includes('\0');
+
+/**
+ * Where an archive entry goes in a data folder: the store as maildock.db, data/… below the
+ * folder; null for the manifest, the sealed passwords, and any path that would climb out.
+ */
+export function extractedName(entry: string): string | null {
+  if (entry === STORE_ENTRY) return 'maildock.db';
+  if (!entry.startsWith('data/')) return null;
+  const rel = entry.slice('data/'.length);
+  return safeSegments(rel) ? rel : null;
 }
 
 /** SQLite's own check of the snapshot; a sentence when it fails. */

@@ -1,6 +1,7 @@
-// Restoring a backup into a data folder, all or nothing. The archive is verified first (a
-// bad one touches nothing), unpacked into a staging folder beside the data and checked
-// again as it lands, then swapped in name by name under a journal:
+// Restoring a backup into a data folder, all or nothing. One pass over the archive verifies
+// it and unpacks it into a staging folder beside the data (a bad one changes nothing but
+// that folder, which goes); each staged file is read back from disk against the manifest,
+// then swapped in name by name under a journal:
 //
 //   restore.json {state: "swapping", items}  → old names moved to .restore-old/, new ones in
 //   restore.json {state: "swapped"}          → the commit point: the new data is the data
@@ -9,15 +10,13 @@
 // MaildockService.open, and every restore) rolls a "swapping" journal back and finishes a
 // "swapped" one. Renames within one folder are atomic; files are synced before the commit.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Parser, type ReadEntry } from 'tar';
+import { join } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
-import { STORE_ENTRY, verifyBackup } from './archive.js';
-import { MANIFEST_NAME, type Manifest } from './manifest.js';
-import { SECRETS_ENTRY } from './sealed.js';
+import { extractedName, verifyBackup } from './archive.js';
+import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
 const STAGING = '.restore-new';
@@ -130,79 +129,6 @@ async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Where an archive entry lands in the staging folder. */
-function stagedName(entry: string): string | null {
-  if (entry === STORE_ENTRY) return 'maildock.db';
-  if (entry.startsWith('data/')) return entry.slice('data/'.length);
-  return null;
-}
-
-/** Unpacks the archive's files into `staging`, hashing each again against the manifest. */
-async function unpack(file: string, staging: string, manifest: Manifest): Promise<void> {
-  const expected = new Map(manifest.files.map((f) => [f.path, f]));
-  const problems: string[] = [];
-  const writes: Promise<void>[] = [];
-  const parser = new Parser({ strict: false });
-  parser.on('entry', (entry: ReadEntry) => {
-    const want = expected.get(entry.path);
-    const name = stagedName(entry.path);
-    if (entry.path === MANIFEST_NAME || entry.path === SECRETS_ENTRY || !want || !name) {
-      if (entry.path === SECRETS_ENTRY) expected.delete(entry.path);
-      else if (entry.path !== MANIFEST_NAME) problems.push(`${entry.path} is not in the manifest.`);
-      entry.resume();
-      return;
-    }
-    const target = join(staging, ...name.split('/'));
-    // Everything attached now, in this turn: an entry's data starts flowing at once.
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-    const hash = createHash('sha256');
-    const out = createWriteStream(target, { mode: 0o600 });
-    entry.on('data', (c: Buffer) => {
-      hash.update(c);
-      out.write(c);
-    });
-    writes.push(
-      new Promise<void>((resolve, reject) => {
-        out.on('error', reject);
-        entry.on('end', () => {
-          out.end(() => {
-            if (hash.digest('hex') !== want.sha256) {
-              problems.push(`${entry.path} changed since it was verified.`);
-            }
-            expected.delete(entry.path);
-            // Read back from the disk: what the swap will put in place is what was verified.
-            syncFile(target)
-              .then(() => fileSha256(target))
-              .then((onDisk) => {
-                if (onDisk !== want.sha256) problems.push(`${entry.path} was not written intact.`);
-                resolve();
-              }, reject);
-          });
-        });
-      }),
-    );
-  });
-  const ended = new Promise<void>((resolve, reject) => {
-    parser.on('end', resolve);
-    parser.on('error', reject);
-  });
-  for await (const chunk of createReadStream(file, {
-    highWaterMark: 1024 * 1024,
-  }) as AsyncIterable<Buffer>) {
-    if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
-  }
-  parser.end();
-  await ended;
-  await Promise.all(writes);
-  for (const p of expected.keys()) problems.push(`${p} is missing from the archive.`);
-  if (problems.length) {
-    throw new MaildockError(
-      'INVALID_INPUT',
-      `The backup cannot be restored: ${problems.join(' ')}`,
-    );
-  }
-}
-
 /**
  * Restores `file` into `dataDir`. Nothing may have the data folder's store open meanwhile
  * (the caller stops sync and the service first).
@@ -213,24 +139,41 @@ export async function restoreBackup(
   const { dataDir } = opts;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await recoverRestore(dataDir);
-  const report = await verifyBackup(opts.file, {
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
-  });
-  if (!report.ok || !report.manifest) {
-    throw new MaildockError(
-      'INVALID_INPUT',
-      `The backup cannot be restored, and nothing was changed: ${report.problems.join(' ')}`,
-      { file: opts.file },
-    );
-  }
-  opts.onStep?.('verified');
-
+  // One pass over the archive verifies it and unpacks it into the staging folder beside the
+  // data; then every staged file is synced and read back from disk against the manifest.
   const staging = join(dataDir, STAGING);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { mode: 0o700 });
+  let manifest: Manifest;
+  let secrets: Record<string, string> | null;
   try {
-    await unpack(opts.file, staging, report.manifest);
+    const report = await verifyBackup(opts.file, {
+      extractTo: staging,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+    });
+    if (!report.ok || !report.manifest) {
+      throw new MaildockError(
+        'INVALID_INPUT',
+        `The backup cannot be restored, and nothing was changed: ${report.problems.join(' ')}`,
+        { file: opts.file },
+      );
+    }
+    opts.onStep?.('verified');
+    manifest = report.manifest;
+    secrets = report.secrets;
+    for (const f of manifest.files) {
+      const name = extractedName(f.path);
+      if (!name) continue;
+      const target = join(staging, ...name.split('/'));
+      await syncFile(target);
+      if ((await fileSha256(target)) !== f.sha256) {
+        throw new MaildockError(
+          'STORE_FAILED',
+          `The backup cannot be restored, and nothing was changed: ${f.path} was not written intact.`,
+        );
+      }
+    }
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
@@ -262,5 +205,5 @@ export async function restoreBackup(
   opts.onStep?.('swapped');
   await recoverRestore(dataDir);
   opts.onStep?.('done');
-  return { manifest: report.manifest, secrets: report.secrets };
+  return { manifest, secrets };
 }
