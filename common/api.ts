@@ -297,10 +297,15 @@ export const methods = {
       /** Account passwords too, sealed with `passphrase` (scrypt + AES-256-GCM). */
       includeSecrets: z.boolean().default(false),
       passphrase: z.string().max(1024).optional(),
+      /** The bundled stack's data too (its database, cache, mail, queue, TLS), when it exists. */
+      stack: z.boolean().default(true),
     }),
     backupResultSchema,
   ),
-  /** Every checksum and the store's integrity (and the passphrase, when given); changes nothing. */
+  /**
+   * Every checksum, the store's integrity, the stack's Postgres dump listed by pg_restore
+   * (and the passphrase, when given); changes nothing.
+   */
   'backup.verify': method(
     z.strictObject({
       file: z.string().min(1).max(4096),

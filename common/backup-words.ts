@@ -12,6 +12,7 @@ export function sizeText(bytes: number): string {
 
 const PHASE: Record<BackupProgressEvent['phase'], string> = {
   snapshot: 'Copying the store',
+  stack: 'Saving the local mail server’s data',
   archive: 'Writing the archive',
   verify: 'Verifying',
   restore: 'Restoring',
@@ -22,6 +23,8 @@ export const progressFraction = (p: BackupProgressEvent) =>
   p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 0;
 
 export function progressText(p: BackupProgressEvent): string {
+  // A part whose size is known only once it is written (the stack's dumps).
+  if (p.totalBytes === 0 && p.phase !== 'done') return `${PHASE[p.phase]}: ${sizeText(p.bytes)}`;
   const done = Math.round(progressFraction(p) * 100);
   const left = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
   return `${PHASE[p.phase]}: ${done}%, ${sizeText(p.bytes)} of ${sizeText(p.totalBytes)} at ${sizeText(p.rate)}/s${left}`;

@@ -174,6 +174,8 @@ export const stackProgressSchema = z.strictObject({
     'tls',
     'stop',
     'remove',
+    'backup',
+    'restore',
   ]),
   service: stackServiceSchema.optional(),
   message: z.string(),

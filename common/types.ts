@@ -414,7 +414,7 @@ export const uiCommandSchema = z.discriminatedUnion('command', [
 export type UiCommand = z.infer<typeof uiCommandSchema>;
 
 export const backupProgressSchema = z.strictObject({
-  phase: z.enum(['snapshot', 'archive', 'verify', 'restore', 'done']),
+  phase: z.enum(['snapshot', 'stack', 'archive', 'verify', 'restore', 'done']),
   bytes: z.number().nonnegative(),
   totalBytes: z.number().nonnegative(),
   /** Bytes a second so far in this phase. */
@@ -444,8 +444,29 @@ export const backupReportSchema = z.strictObject({
   files: z.number().int().nonnegative(),
   /** The archive holds account passwords (sealed with a passphrase). */
   secrets: z.boolean(),
+  /** The archive holds the bundled stack's data (database, mail, queue, TLS). */
+  stack: z.boolean(),
+  /** What could not be checked here, and why (not a fault of the archive). */
+  notes: z.array(z.string()),
 });
 export type BackupReport = z.infer<typeof backupReportSchema>;
+
+export const restoreResultSchema = z.strictObject({
+  files: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  app: z.string(),
+  /** Passwords put back into the secret store; null when none were asked for. */
+  secrets: z.number().int().nonnegative().nullable(),
+  /**
+   * The bundled stack: none (no stack here or in the backup), restored (its data put back,
+   * running), restarted (it ran before, runs again), pending (its data goes back at its
+   * next start: Docker was away), stopped (it ran before and did not start again).
+   */
+  stack: z.enum(['none', 'restored', 'restarted', 'pending', 'stopped']),
+  /** Why the stack is pending or stopped. */
+  stackProblem: z.string().nullable(),
+});
+export type RestoreResult = z.infer<typeof restoreResultSchema>;
 
 /** Backups made on their own; off until the user turns them on. */
 export const backupScheduleSchema = z.strictObject({

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { MaildockService } from '../core/service.js';
 import { progressText, sizeText } from '../../common/backup-words.js';
-import type { BackupReport, BackupResult } from '../../common/types.js';
+import type { BackupReport, BackupResult, RestoreResult } from '../../common/types.js';
 import { stdio, type Out } from './output.js';
 import { call, dataDirOf, lines, readStdin, show, withService, type Globals } from './run.js';
 
@@ -28,11 +28,32 @@ export const resultLine = (b: BackupResult) =>
   `${b.file}  ${sizeText(b.bytes)}  ${b.createdAt}${b.files === null ? '' : `  ${b.files} files`}`;
 
 export function reportText(r: BackupReport): string {
+  const notes = r.notes.map((n) => `  note: ${n}\n`).join('');
   if (r.ok) {
     const secrets = r.secrets ? ' It holds account passwords, sealed with a passphrase.' : '';
-    return `${r.file}: verified. ${r.files} files, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${secrets}\n`;
+    const stack = r.stack
+      ? ' It holds the local mail server’s data (database, cache, mail, queue, TLS).'
+      : '';
+    return `${r.file}: verified. ${r.files} files, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${stack}${secrets}\n${notes}`;
   }
-  return `${r.file}: NOT usable.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  return `${r.file}: NOT usable.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n${notes}`;
+}
+
+const STACK_AFTER: Record<RestoreResult['stack'], string> = {
+  none: '',
+  restored: 'The local mail server’s data is back and it is running.\n',
+  restarted: 'The local mail server is running again.\n',
+  pending: 'The local mail server’s data goes back at its next start (maildock stack up)',
+  stopped: 'The local mail server did not start again',
+};
+
+export function restoreText(r: RestoreResult & { dataDir: string }): string {
+  const head =
+    `Restored ${r.files} files from the backup of ${r.createdAt} (Maildock ${r.app}) into ${r.dataDir}` +
+    (r.secrets === null ? '.\n' : `, with ${r.secrets} passwords.\n`);
+  const after = STACK_AFTER[r.stack];
+  if (after.endsWith('\n') || !after) return head + after;
+  return `${head}${after}${r.stackProblem ? `: ${r.stackProblem}` : '.'}\n`;
 }
 
 export function addBackupCommands(program: Command): void {
@@ -48,9 +69,10 @@ export function addBackupCommands(program: Command): void {
     .option('--to <file>', 'where to write the archive')
     .option('--include-secrets', 'account passwords too, sealed with a passphrase')
     .option('--passphrase-stdin', 'read that passphrase from stdin')
+    .option('--no-stack', 'leave the local mail server’s data (database, mail, queue) out')
     .action(
       async (
-        o: { to?: string; includeSecrets?: boolean; passphraseStdin?: boolean },
+        o: { to?: string; includeSecrets?: boolean; passphraseStdin?: boolean; stack: boolean },
         cmd: Command,
       ) =>
         withService(cmd, async (svc, out) => {
@@ -64,6 +86,7 @@ export function addBackupCommands(program: Command): void {
               ...(o.to ? { to: o.to } : {}),
               includeSecrets: !!o.includeSecrets,
               ...(passphrase !== undefined ? { passphrase } : {}),
+              stack: o.stack,
             });
             done();
             show(out, made, (b) => `Backup written: ${resultLine(b)}\n`);
@@ -117,13 +140,7 @@ export function addBackupCommands(program: Command): void {
         ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
       });
       if (shown) out.err('\r\x1b[K');
-      show(
-        out,
-        { ...r, dataDir },
-        (v) =>
-          `Restored ${v.files} files from the backup of ${v.createdAt} (Maildock ${v.app}) into ${v.dataDir}` +
-          (v.secrets === null ? '.\n' : `, with ${v.secrets} passwords.\n`),
-      );
+      show(out, { ...r, dataDir }, restoreText);
     });
 
   backup

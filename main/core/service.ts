@@ -3,6 +3,7 @@
 // goes through `invoke`, which parses input and output with the contract's schemas.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   methods,
@@ -21,8 +22,10 @@ import {
   type AccountInput,
   type AppSettings,
   type BackupProgressEvent,
+  type RestoreResult,
   type SyncSummary,
 } from '../../common/types.js';
+import type { StackProgress } from '../../common/stack.js';
 import { appVersion } from './paths.js';
 import { Backups } from './backup/backups.js';
 import { recoverRestore, restoreBackup } from './backup/restore.js';
@@ -42,6 +45,9 @@ import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import type { WatchOptions } from './sync/watch.js';
 import type { StackMethods, StackOptions } from './stack/stack-methods.js';
+import type { StackController } from './stack/controller.js';
+import { STACK_PENDING } from './stack/data.js';
+import { StackFiles } from './stack/files.js';
 
 // The IMAP side loads on first use: reading and searching the local store starts at once.
 const syncModule = () => import('./sync/account-sync.js');
@@ -160,24 +166,71 @@ export class MaildockService {
       passphrase?: string;
       secretsBackend?: string;
       secretKey?: string;
+      stack?: StackOptions;
+      onStackProgress?: (p: StackProgress) => void;
     } = {},
-  ): Promise<{ files: number; createdAt: string; app: string; secrets: number | null }> {
+  ): Promise<RestoreResult> {
+    // The stack is driven by the data folder's own files: one controller before and after.
+    const stackFiles = new StackFiles(dataDir);
+    let controller: StackController | null = null;
+    const stack = async () => {
+      if (!controller) {
+        const { StackController } = await import('./stack/controller.js');
+        controller = new StackController({
+          dataDir,
+          ...(opts.stack?.composeFile ? { composeFile: opts.stack.composeFile } : {}),
+          ...(opts.stack?.docker ? { docker: opts.stack.docker } : {}),
+          ...(opts.onStackProgress ? { onProgress: opts.onStackProgress } : {}),
+        });
+      }
+      return controller;
+    };
+    let stackWasRunning = false;
     const { manifest, secrets } = await restoreBackup({
       dataDir,
       file,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+      checkDump: async (dump) => (await stack()).listDump(dump),
+      // The stack's services read the data folder's files: nothing runs while they change.
+      beforeSwap: async () => {
+        if (!existsSync(stackFiles.secretsDir)) return;
+        try {
+          const before = await (await stack()).status();
+          stackWasRunning = before.services.some((s) => s.state === 'running');
+          if (stackWasRunning) await (await stack()).stop();
+        } catch (err) {
+          // No Docker: nothing of the stack runs.
+          if (!(err instanceof MaildockError && err.code.startsWith('DOCKER_'))) throw err;
+        }
+      },
     });
     if (secrets) {
       const chosen = await chooseSecrets(dataDir, opts);
       for (const [key, value] of Object.entries(secrets)) await chosen.store.set(key, value);
     }
     log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
+    // The stack's data goes back into it now, or at its next start when Docker is away.
+    let stackState: RestoreResult['stack'] = 'none';
+    let stackProblem: string | null = null;
+    const pending = existsSync(join(dataDir, STACK_PENDING));
+    if (pending || (stackWasRunning && existsSync(stackFiles.secretsDir))) {
+      try {
+        await (await stack()).up();
+        stackState = pending ? 'restored' : 'restarted';
+      } catch (err) {
+        stackState = pending ? 'pending' : 'stopped';
+        stackProblem = toErrorData(err).message;
+        log.warn({ error: toErrorData(err) }, 'the stack did not start after the restore');
+      }
+    }
     return {
       files: manifest.files.length,
       createdAt: manifest.createdAt,
       app: manifest.app,
       secrets: secrets ? Object.keys(secrets).length : null,
+      stack: stackState,
+      stackProblem,
     };
   }
 
@@ -325,6 +378,12 @@ export class MaildockService {
       secrets: this.secrets,
       anyPath: this.opts.backups?.anyPath ?? true,
       settings: this.store.settings,
+      // A stack that was never started has no data; one that was needs Docker for its data.
+      stack: async () =>
+        existsSync(new StackFiles(this.opts.dataDir).secretsDir)
+          ? (await this.stack()).controller
+          : null,
+      dumpLister: async () => (await this.stack()).controller,
       onProgress: (p) => this.events.emit('backup.progress', p),
       onError: (err) => log.warn({ err }, 'scheduled backup failed'),
       ...(this.opts.backups?.clock ? { clock: this.opts.backups.clock } : {}),

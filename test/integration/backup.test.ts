@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { Header, Parser, type ReadEntry } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBackup,
@@ -20,6 +19,7 @@ import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js
 import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
 import type { Store } from '../../main/core/store/index.js';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
+import { entriesOf, flip, sha, tarOf, withManifest, type Entry } from '../support/archive.js';
 import { runCli } from '../support/cli.js';
 import { headerRecord } from '../support/headers.js';
 import { storeWithInbox } from '../support/store.js';
@@ -168,69 +168,6 @@ describe('a backup', () => {
 
 // ---- damage ----
 
-interface Entry {
-  path: string;
-  data: Buffer;
-}
-
-async function entriesOf(file: string): Promise<Entry[]> {
-  const entries: Entry[] = [];
-  const parser = new Parser();
-  parser.on('entry', (e: ReadEntry) => {
-    const chunks: Buffer[] = [];
-    e.on('data', (c: Buffer) => chunks.push(c));
-    e.on('end', () => entries.push({ path: e.path, data: Buffer.concat(chunks) }));
-  });
-  await new Promise<void>((resolve, reject) => {
-    parser.on('end', resolve);
-    parser.on('error', reject);
-    readFile(file).then((b) => parser.end(b), reject);
-  });
-  return entries;
-}
-
-function tarOf(entries: Entry[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const h = Buffer.alloc(512);
-    new Header({
-      path: e.path,
-      size: e.data.length,
-      mode: 0o600,
-      mtime: new Date(0),
-      type: 'File',
-    }).encode(h, 0);
-    parts.push(h, e.data, Buffer.alloc((512 - (e.data.length % 512)) % 512));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
-
-const flip = (b: Buffer, at: number) => {
-  const c = Buffer.from(b);
-  c[at] = c[at]! ^ 0xff;
-  return c;
-};
-
-function manifestOf(entries: Entry[]) {
-  return JSON.parse(entries.find((e) => e.path === MANIFEST_NAME)!.data.toString()) as {
-    format: number;
-    files: { path: string; size: number; sha256: string }[];
-  };
-}
-
-function withManifest(
-  entries: Entry[],
-  change: (m: ReturnType<typeof manifestOf>) => unknown,
-): Entry[] {
-  const m = manifestOf(entries);
-  const changed = change(m) ?? m;
-  return entries.map((e) =>
-    e.path === MANIFEST_NAME ? { ...e, data: Buffer.from(JSON.stringify(changed)) } : e,
-  );
-}
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('a damaged backup is refused, with what is wrong, and the live data untouched', () => {
   const damages: [string, (archive: Buffer, entries: Entry[]) => Buffer, RegExp][] = [

@@ -11,6 +11,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { Header, Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
+import { PG_DUMP, STACK_PENDING } from '../stack/data.js';
 import type { Db } from '../store/db.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import {
@@ -22,11 +23,14 @@ import {
 } from './manifest.js';
 
 export const STORE_ENTRY = 'store/maildock.db';
+/** The bundled stack's data (main/core/stack/data.ts names the files below it). */
+export const STACK_PREFIX = 'stack/';
+export const PG_ENTRY = `${STACK_PREFIX}${PG_DUMP}`;
 const BLOCK = 512;
 const CHUNK = 4 * 1024 * 1024;
 
 export interface BackupProgress {
-  phase: 'snapshot' | 'archive' | 'verify' | 'done';
+  phase: 'snapshot' | 'stack' | 'archive' | 'verify' | 'done';
   bytes: number;
   totalBytes: number;
   /** Bytes per second so far in this phase. */
@@ -44,6 +48,8 @@ export interface CreateOptions {
   app: string;
   /** Entries made in memory (the sealed passwords), written after the files. */
   extra?: { path: string; data: Buffer }[];
+  /** Writes the bundled stack's data into a folder; the file names written. */
+  stackData?: (dir: string) => Promise<string[]>;
   onProgress?(p: BackupProgress): void;
   signal?: AbortSignal;
 }
@@ -140,10 +146,23 @@ export async function createBackup(
     });
     if (opts.signal?.aborted) throw cancelled();
 
-    // 2. One tar, manifest last.
+    // 2. The bundled stack's database, cache, mail, queue and TLS, when there is a stack.
+    const stackDir = join(work, 'stack');
+    const stackFiles: Source[] = [];
+    if (opts.stackData) {
+      opts.onProgress?.({ phase: 'stack', bytes: 0, totalBytes: 0, rate: 0, etaSeconds: null });
+      for (const name of await opts.stackData(stackDir)) {
+        const file = join(stackDir, ...name.split('/'));
+        stackFiles.push({ path: `${STACK_PREFIX}${name}`, file, size: (await stat(file)).size });
+      }
+      if (opts.signal?.aborted) throw cancelled();
+    }
+
+    // 3. One tar, manifest last.
     const sources: Source[] = [
       { path: STORE_ENTRY, file: snapshot, size: (await stat(snapshot)).size },
       ...(await dataSources(opts.dataDir)),
+      ...stackFiles,
     ];
     const totalBytes = sources.reduce((n, s) => n + s.size, 0);
     const tick = meter('archive', totalBytes, opts.onProgress);
@@ -240,6 +259,8 @@ export interface VerifyReport {
   ok: boolean;
   /** Each thing wrong, as a sentence; empty when ok. */
   problems: string[];
+  /** What could not be checked here, and why. */
+  notes: string[];
   manifest: Manifest | null;
 }
 
@@ -252,9 +273,12 @@ export async function verifyBackup(
     passphrase?: string;
     /** Also write the data entries into this folder as they stream by (restore's staging). */
     extractTo?: string;
+    /** Lists the stack's Postgres dump: null when it lists, else what is wrong. */
+    checkDump?: (file: string) => Promise<string | null>;
   } = {},
 ): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
+  const notes: string[] = [];
   const seen = new Map<string, { size: number; sha256: string }>();
   let manifestText: string | null = null;
   let sealedBytes: Buffer | null = null;
@@ -266,6 +290,9 @@ export async function verifyBackup(
     ? null
     : await mkdtemp(join(opts.tmpDir ?? dirname(file), '.maildock-verify-'));
   const storeCopy = join(extractTo ?? work!, 'maildock.db');
+  const dumpCopy = extractTo
+    ? join(extractTo, ...extractedName(PG_ENTRY)!.split('/'))
+    : join(work!, 'postgres.dump');
   let read = 0;
   try {
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
@@ -289,8 +316,10 @@ export async function verifyBackup(
         ? join(extractTo!, ...name.split('/'))
         : path === STORE_ENTRY
           ? storeCopy
-          : null;
-      if (name) mkdirSync(dirname(target!), { recursive: true, mode: 0o700 });
+          : path === PG_ENTRY
+            ? dumpCopy
+            : null;
+      if (target) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       const copy = target ? createWriteStream(target, { mode: 0o600 }) : null;
       copy?.on('error', (err) => problems.push(`${path} could not be written: ${err.message}.`));
       entry.on('data', (chunk: Buffer) => {
@@ -360,6 +389,20 @@ export async function verifyBackup(
         const check = integrity(storeCopy);
         if (check) problems.push(check);
       }
+      if (listed.has(PG_ENTRY) && problems.length === 0) {
+        if (!opts.checkDump)
+          notes.push('The Postgres dump was checked by its checksum only (no Docker here).');
+        else {
+          try {
+            const check = await opts.checkDump(dumpCopy);
+            if (check) problems.push(check);
+          } catch (err) {
+            notes.push(
+              `The Postgres dump was checked by its checksum only: pg_restore could not run (${(err as Error).message}).`,
+            );
+          }
+        }
+      }
     }
     // The passwords, when asked for and the rest is sound: a wrong passphrase is a problem.
     let secrets: Record<string, string> | null = null;
@@ -374,7 +417,7 @@ export async function verifyBackup(
       }
     }
     opts.onProgress?.({ phase: 'done', bytes: read, totalBytes: total, rate: 0, etaSeconds: 0 });
-    return { ok: problems.length === 0, problems, manifest, secrets };
+    return { ok: problems.length === 0, problems, notes, manifest, secrets };
   } finally {
     if (work) await rm(work, { recursive: true, force: true });
   }
@@ -387,10 +430,15 @@ const safeSegments = (rel: string) =>
 
 /**
  * Where an archive entry goes in a data folder: the store as maildock.db, data/… below the
- * folder; null for the manifest, the sealed passwords, and any path that would climb out.
+ * folder, the stack's data below stack-restore/ (until it is put back into the stack); null
+ * for the manifest, the sealed passwords, and any path that would climb out.
  */
 export function extractedName(entry: string): string | null {
   if (entry === STORE_ENTRY) return 'maildock.db';
+  if (entry.startsWith(STACK_PREFIX)) {
+    const rel = entry.slice(STACK_PREFIX.length);
+    return safeSegments(rel) ? `${STACK_PENDING}/${rel}` : null;
+  }
   if (!entry.startsWith('data/')) return null;
   const rel = entry.slice('data/'.length);
   return safeSegments(rel) ? rel : null;

@@ -15,11 +15,17 @@ import {
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';
-import { createBackup, verifyBackup } from './archive.js';
+import { createBackup, STACK_PREFIX, verifyBackup } from './archive.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
 
 export const BACKUP_EXTENSION = '.maildock-backup';
+
+/** The bundled stack's side of a backup (the StackController). */
+export interface StackData {
+  backupData(dir: string): Promise<string[]>;
+  listDump(file: string): Promise<string | null>;
+}
 
 export interface BackupsOptions {
   dataDir: string;
@@ -31,6 +37,10 @@ export interface BackupsOptions {
   anyPath: boolean;
   /** Where the schedule is kept (the store's settings). */
   settings: SettingsStore;
+  /** The stack, when this data folder has one that was ever started. */
+  stack(): Promise<StackData | null>;
+  /** The stack's controller whether or not it exists here (verify lists dumps with its image). */
+  dumpLister(): Promise<StackData>;
   onProgress(p: BackupProgressEvent): void;
   onError(err: unknown): void;
   /** Tests shorten the scheduler's clock. */
@@ -127,6 +137,8 @@ export class Backups {
     to?: string | undefined;
     includeSecrets?: boolean | undefined;
     passphrase?: string | undefined;
+    /** false: the bundled stack's data left out. */
+    stack?: boolean | undefined;
     /** The scheduler's own: its name is inside the backups folder whatever the transport. */
     scheduled?: boolean;
   }): Promise<BackupResult> {
@@ -162,12 +174,14 @@ export class Backups {
           'A passphrase seals the passwords: ask for them with includeSecrets too.',
         );
       }
+      const stack = input.stack === false ? null : await this.o.stack();
       const made = await createBackup({
         dataDir: this.o.dataDir,
         db: this.o.db,
         to,
         app: this.o.app,
         extra,
+        ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
         onProgress: this.o.onProgress,
         signal: abort.signal,
       });
@@ -205,8 +219,10 @@ export class Backups {
     } catch {
       throw new MaildockError('NOT_FOUND', `There is no backup at ${file}.`, { file });
     }
+    const lister = await this.o.dumpLister();
     const r = await verifyBackup(file, {
       onProgress: this.o.onProgress,
+      checkDump: (f) => lister.listDump(f),
       ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
     });
     return {
@@ -218,6 +234,8 @@ export class Backups {
       createdAt: r.manifest?.createdAt ?? null,
       files: r.manifest?.files.length ?? 0,
       secrets: r.manifest?.files.some((f) => f.path === SECRETS_ENTRY) ?? false,
+      stack: r.manifest?.files.some((f) => f.path.startsWith(STACK_PREFIX)) ?? false,
+      notes: r.notes,
     };
   }
 
@@ -234,5 +252,24 @@ export class Backups {
       });
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
+
+/** The stack's data for a backup; Docker being away is said in the backup's own words. */
+async function stackData(stack: StackData, dir: string): Promise<string[]> {
+  try {
+    return await stack.backupData(dir);
+  } catch (err) {
+    if (err instanceof MaildockError && err.code.startsWith('DOCKER_')) {
+      throw new MaildockError(
+        err.code,
+        `The local mail server’s data cannot be backed up: ${err.message}`,
+        {
+          ...err.fields,
+          hint: 'Start Docker, or make the backup without the stack (maildock backup create --no-stack).',
+        },
+      );
+    }
+    throw err;
   }
 }

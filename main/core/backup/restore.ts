@@ -16,13 +16,21 @@ import { join } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './archive.js';
+import { STACK_PENDING } from '../stack/data.js';
 import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
 const STAGING = '.restore-new';
 const OLD = '.restore-old';
 /** What a restore replaces in the data folder; the store's WAL and shared memory go with it. */
-const NAMES = ['maildock.db', 'maildock.db-wal', 'maildock.db-shm', 'attachments', 'stack'];
+const NAMES = [
+  'maildock.db',
+  'maildock.db-wal',
+  'maildock.db-shm',
+  'attachments',
+  'stack',
+  STACK_PENDING,
+];
 
 /** The points a restore passes, in order (progress for people, and for the crash tests). */
 export type RestoreStep =
@@ -51,6 +59,10 @@ export interface RestoreOptions {
   passphrase?: string;
   onProgress?(p: BackupProgressEvent): void;
   onStep?(step: RestoreStep): void;
+  /** Lists the stack's Postgres dump while verifying (see verifyBackup). */
+  checkDump?: (file: string) => Promise<string | null>;
+  /** Runs once the backup is verified and staged, just before the swap (stops the stack). */
+  beforeSwap?: () => Promise<void>;
 }
 
 async function syncFile(file: string): Promise<void> {
@@ -151,6 +163,7 @@ export async function restoreBackup(
       extractTo: staging,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+      ...(opts.checkDump ? { checkDump: opts.checkDump } : {}),
     });
     if (!report.ok || !report.manifest) {
       throw new MaildockError(
@@ -180,6 +193,12 @@ export async function restoreBackup(
   }
   await syncFile(staging);
   opts.onStep?.('staged');
+  try {
+    await opts.beforeSwap?.();
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
 
   const items: JournalItem[] = NAMES.map((name) => ({
     name,

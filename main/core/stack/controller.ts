@@ -1,6 +1,8 @@
 // The stack's controller: applies stack/compose.yml through dockerode under compose's
 // project labels. `up` converges whatever it finds (nothing, half-created, running, changed)
 // to the plan; it never duplicates. Only these operations reach callers: no raw Docker.
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -20,6 +22,20 @@ import { stackDir } from '../paths.js';
 import { loadCompose } from './compose.js';
 import { connectDocker, isNotFound, isNotModified, type DockerOptions } from './docker.js';
 import { buildImage, contextTag, imageExists } from './images.js';
+import {
+  archiveVolume,
+  dumpPostgres,
+  dumpRedis,
+  DUMPED_VOLUMES,
+  listPostgresDump,
+  PG_DUMP,
+  REDIS_RDB,
+  restorePostgres,
+  restoreRedis,
+  restoreVolume,
+  STACK_PENDING,
+  volumeFile,
+} from './data.js';
 import { demux, execCapture } from './exec.js';
 import { StackFiles } from './files.js';
 import { composeEnv, LABEL, planStack, type ServicePlan, type StackPlan } from './plan.js';
@@ -138,9 +154,16 @@ export class StackController {
 
   // ---- up ----
 
+  /** The stack as planned, running and healthy; data a restore left for it is put back first. */
   async up(opts: UpOptions = {}): Promise<StackStatus> {
+    if (existsSync(this.pendingDir)) await this.restoreData(opts);
+    else await this.converged(opts);
+    return this.status();
+  }
+
+  private async converged(opts: UpOptions): Promise<void> {
     this.progress({ step: 'check', message: 'Checking Docker' });
-    const docker = await this.engine();
+    await this.engine();
     const settings = this.settings();
     this.files.ensureSecrets();
     this.progress({ step: 'secrets', message: 'Secrets ready' });
@@ -154,6 +177,31 @@ export class StackController {
     };
     for (const s of plan.services) if (!current(s)) await this.checkPorts(s, found.get(s.service));
 
+    await this.images(plan, opts);
+    await this.storage(plan);
+
+    const timeoutMs = opts.healthTimeoutMs ?? 180_000;
+    // What waits for nothing starts at once; a service that needs another healthy waits for it.
+    const waits = (s: ServicePlan) => Object.values(s.dependsOn).includes('service_healthy');
+    for (const s of plan.services.filter((p) => !waits(p)))
+      await this.converge(s, found.get(s.service));
+    for (const s of plan.services.filter(waits)) {
+      for (const [dep, cond] of Object.entries(s.dependsOn))
+        if (cond === 'service_healthy')
+          await this.waitHealthy(
+            plan.services.find((p) => p.service === dep)!,
+            timeoutMs,
+          );
+      await this.converge(s, found.get(s.service));
+    }
+    for (const s of plan.services) await this.waitHealthy(s, timeoutMs);
+    await this.pinCert(plan);
+  }
+
+  /** Every image of the plan present: built from stack/ when missing (or when asked to). */
+  private async images(plan: StackPlan, opts: UpOptions): Promise<void> {
+    const docker = await this.engine();
+    const settings = this.settings();
     const images = new Map(plan.services.filter((s) => s.build).map((s) => [s.image, s]));
     let i = 0;
     for (const [image, s] of images) {
@@ -183,31 +231,15 @@ export class StackController {
       });
       await pruneOlder(docker, image);
     }
+  }
 
+  private async storage(plan: StackPlan): Promise<void> {
     if (plan.network) await this.ensureNetwork(plan.network, plan.project);
     this.progress({
       step: 'volumes',
       message: `Volumes: ${plan.volumes.map((v) => v.key).join(', ')}`,
     });
     for (const v of plan.volumes) await this.ensureVolume(v.name, v.key, plan.project);
-
-    const timeoutMs = opts.healthTimeoutMs ?? 180_000;
-    // What waits for nothing starts at once; a service that needs another healthy waits for it.
-    const waits = (s: ServicePlan) => Object.values(s.dependsOn).includes('service_healthy');
-    for (const s of plan.services.filter((p) => !waits(p)))
-      await this.converge(s, found.get(s.service));
-    for (const s of plan.services.filter(waits)) {
-      for (const [dep, cond] of Object.entries(s.dependsOn))
-        if (cond === 'service_healthy')
-          await this.waitHealthy(
-            plan.services.find((p) => p.service === dep)!,
-            timeoutMs,
-          );
-      await this.converge(s, found.get(s.service));
-    }
-    for (const s of plan.services) await this.waitHealthy(s, timeoutMs);
-    await this.pinCert(plan);
-    return this.status();
   }
 
   private async checkPorts(
@@ -445,6 +477,99 @@ export class StackController {
     return { removedContainers, removedVolumes };
   }
 
+  // ---- the stack's data in backups (main/core/stack/data.ts) ----
+
+  /** Where a restore leaves the stack's data until it is put back into the stack. */
+  get pendingDir(): string {
+    return join(this.opts.dataDir, STACK_PENDING);
+  }
+
+  /**
+   * The stack's data written into `dir` for a backup; the names written (as data.ts has
+   * them), none when the stack has no containers. A stopped Postgres or Redis is started
+   * for its dump and stopped again.
+   */
+  async backupData(dir: string): Promise<string[]> {
+    const plan = this.plan();
+    const found = await this.containers(plan.project);
+    if (!found.size) return [];
+    const docker = await this.engine();
+    const written: string[] = [];
+    await mkdir(join(dir, 'volumes'), { recursive: true, mode: 0o700 });
+    for (const v of plan.volumes) {
+      const m = mountOf(plan, v.key);
+      const info = m && found.get(m.service.service);
+      if (!m || !info) continue;
+      const container = docker.getContainer(info.Id);
+      const service = m.service.service as StackService;
+      const dumped = DUMPED_VOLUMES[v.key];
+      this.progress({ step: 'backup', service, message: `Backing up ${v.key} from ${service}` });
+      if (!dumped) {
+        await archiveVolume(container, m.target, join(dir, volumeFile(v.key)));
+        written.push(volumeFile(v.key));
+        continue;
+      }
+      const wasRunning = info.State.Running;
+      if (!wasRunning) {
+        await start(container);
+        await this.waitHealthy(m.service, 120_000);
+      }
+      try {
+        if (dumped === PG_DUMP) await dumpPostgres(container, join(dir, PG_DUMP));
+        else await dumpRedis(container, join(dir, REDIS_RDB));
+        written.push(dumped);
+      } finally {
+        if (!wasRunning) await stop(container);
+      }
+    }
+    return written;
+  }
+
+  /** null when the Postgres dump lists with the stack's own pg_restore, else what is wrong. */
+  async listDump(file: string): Promise<string | null> {
+    const plan = this.plan();
+    const pg = plan.services.find((s) => s.service === 'postgres')!;
+    const docker = await this.engine();
+    if (!(await imageExists(docker, pg.image))) await this.images({ ...plan, services: [pg] }, {});
+    return listPostgresDump(docker, pg.image, plan.project, file);
+  }
+
+  /**
+   * Puts the data a restore left in pendingDir back into the stack: everything stopped,
+   * each volume emptied and filled from the backup, the stack up, the database made anew
+   * from its dump; then the folder goes. Run again after a crash, it does the same again.
+   */
+  private async restoreData(opts: UpOptions): Promise<void> {
+    const dir = this.pendingDir;
+    this.progress({ step: 'restore', message: 'Putting the backup’s data back into the stack' });
+    const docker = await this.engine();
+    this.files.ensureSecrets();
+    const plan = this.plan();
+    for (const [, c] of (await this.existing()).reverse()) await stop(docker.getContainer(c.Id));
+    await this.images(plan, opts);
+    await this.storage(plan);
+    for (const v of plan.volumes) {
+      const m = mountOf(plan, v.key);
+      const dumped = DUMPED_VOLUMES[v.key];
+      const file = join(dir, dumped ?? volumeFile(v.key));
+      if (!m || dumped === PG_DUMP || !existsSync(file)) continue;
+      const service = m.service.service as StackService;
+      this.progress({ step: 'restore', service, message: `Restoring ${v.key} for ${service}` });
+      const where = { image: m.service.image, project: plan.project, volume: v.name };
+      if (dumped === REDIS_RDB) await restoreRedis(docker, { ...where, rdb: file });
+      else await restoreVolume(docker, { ...where, path: m.target, archive: file });
+    }
+    await this.converged(opts);
+    const dump = join(dir, PG_DUMP);
+    if (existsSync(dump)) {
+      this.progress({ step: 'restore', service: 'postgres', message: 'Restoring the database' });
+      const pg = plan.services.find((s) => s.service === 'postgres')!;
+      await restorePostgres(docker.getContainer(pg.container), dump);
+    }
+    await rm(dir, { recursive: true, force: true });
+    this.progress({ step: 'restore', message: 'The stack’s data is restored' });
+  }
+
   // ---- logs ----
 
   async logs(
@@ -486,6 +611,18 @@ export class StackController {
   async inspectAll(): Promise<Map<string, ContainerInspectInfo>> {
     return this.containers(this.settings().project);
   }
+}
+
+/** The service that mounts a volume to write it, and where. */
+function mountOf(plan: StackPlan, key: string): { service: ServicePlan; target: string } | null {
+  const name = `${plan.project}_${key}`;
+  for (const service of plan.services) {
+    const m = service.create.HostConfig?.Mounts?.find(
+      (x) => x.Type === 'volume' && x.Source === name && !x.ReadOnly,
+    );
+    if (m) return { service, target: m.Target };
+  }
+  return null;
 }
 
 async function start(c: Docker.Container): Promise<void> {
