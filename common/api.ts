@@ -23,6 +23,7 @@ import {
   appSettingsSchema,
   backupProgressSchema,
   backupReportSchema,
+  restoreResultSchema,
   backupResultSchema,
   backupScheduleSchema,
   uiCommandSchema,
@@ -312,6 +313,18 @@ export const methods = {
       passphrase: z.string().max(1024).optional(),
     }),
     backupReportSchema,
+  ),
+  /**
+   * Replaces the data Maildock runs on with a backup's: verified and staged first (nothing
+   * changes if it is damaged), then sync and the stack stop, the data is swapped in at once
+   * and everything starts again on it.
+   */
+  'backup.restore': method(
+    z.strictObject({
+      file: z.string().min(1).max(4096),
+      passphrase: z.string().max(1024).optional(),
+    }),
+    restoreResultSchema,
   ),
   'backup.list': method(z.strictObject({}), z.array(backupResultSchema)),
   /** Backups on a schedule, with retention; given fields are changed first. */

@@ -1,7 +1,10 @@
 // Backup progress and sizes as people read them, the same in the terminal and in the app.
-import type { BackupProgressEvent } from './types.js';
+import type { BackupProgressEvent, RestoreResult } from './types.js';
 
 const MB = 1024 * 1024;
+
+/** "1 file", "3 files", "1 password". */
+export const counted = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 export function sizeText(bytes: number): string {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
@@ -28,4 +31,23 @@ export function progressText(p: BackupProgressEvent): string {
   const done = Math.round(progressFraction(p) * 100);
   const left = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
   return `${PHASE[p.phase]}: ${done}%, ${sizeText(p.bytes)} of ${sizeText(p.totalBytes)} at ${sizeText(p.rate)}/s${left}`;
+}
+
+const STACK_AFTER: Record<RestoreResult['stack'], string> = {
+  none: '',
+  restored: ' The local mail server’s data is back and it is running.',
+  restarted: ' The local mail server is running again.',
+  pending: ' The local mail server’s data goes back at its next start',
+  stopped: ' The local mail server did not start again',
+};
+
+/** What a restore did, in one paragraph; `where` names the data folder (the command line). */
+export function restoredText(r: RestoreResult, where?: string): string {
+  const head =
+    `Restored ${counted(r.files, 'file')} from the backup of ${r.createdAt} (Maildock ${r.app})` +
+    (where ? ` into ${where}` : '') +
+    (r.secrets === null ? '.' : `, with ${counted(r.secrets, 'password')}.`);
+  const after = STACK_AFTER[r.stack];
+  if (!after || after.endsWith('.')) return head + after;
+  return `${head}${after}${r.stackProblem ? `: ${r.stackProblem}` : '.'}`;
 }

@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { MaildockService } from '../core/service.js';
-import { progressText, sizeText } from '../../common/backup-words.js';
-import type { BackupReport, BackupResult, RestoreResult } from '../../common/types.js';
+import { counted, progressText, restoredText, sizeText } from '../../common/backup-words.js';
+import type { BackupReport, BackupResult } from '../../common/types.js';
 import { stdio, type Out } from './output.js';
 import { call, dataDirOf, lines, readStdin, show, withService, type Globals } from './run.js';
 
@@ -25,7 +25,7 @@ function reportProgress(svc: Parameters<Parameters<typeof withService>[1]>[0], o
 }
 
 export const resultLine = (b: BackupResult) =>
-  `${b.file}  ${sizeText(b.bytes)}  ${b.createdAt}${b.files === null ? '' : `  ${b.files} files`}`;
+  `${b.file}  ${sizeText(b.bytes)}  ${b.createdAt}${b.files === null ? '' : `  ${counted(b.files, 'file')}`}`;
 
 export function reportText(r: BackupReport): string {
   const notes = r.notes.map((n) => `  note: ${n}\n`).join('');
@@ -34,32 +34,15 @@ export function reportText(r: BackupReport): string {
     const stack = r.stack
       ? ' It holds the local mail server’s data (database, cache, mail, queue, TLS).'
       : '';
-    return `${r.file}: verified. ${r.files} files, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${stack}${secrets}\n${notes}`;
+    return `${r.file}: verified. ${counted(r.files, 'file')}, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${stack}${secrets}\n${notes}`;
   }
   return `${r.file}: NOT usable.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n${notes}`;
-}
-
-const STACK_AFTER: Record<RestoreResult['stack'], string> = {
-  none: '',
-  restored: 'The local mail server’s data is back and it is running.\n',
-  restarted: 'The local mail server is running again.\n',
-  pending: 'The local mail server’s data goes back at its next start (maildock stack up)',
-  stopped: 'The local mail server did not start again',
-};
-
-export function restoreText(r: RestoreResult & { dataDir: string }): string {
-  const head =
-    `Restored ${r.files} files from the backup of ${r.createdAt} (Maildock ${r.app}) into ${r.dataDir}` +
-    (r.secrets === null ? '.\n' : `, with ${r.secrets} passwords.\n`);
-  const after = STACK_AFTER[r.stack];
-  if (after.endsWith('\n') || !after) return head + after;
-  return `${head}${after}${r.stackProblem ? `: ${r.stackProblem}` : '.'}\n`;
 }
 
 export function addBackupCommands(program: Command): void {
   const backup = program
     .command('backup')
-    .description('archives of the store, the attachment cache and the local stack’s files');
+    .description('archives of the store, the attachment cache and the local mail server’s data');
 
   backup
     .command('create')
@@ -120,7 +103,7 @@ export function addBackupCommands(program: Command): void {
   backup
     .command('restore')
     .description(
-      'replace the store, attachments and stack files with a backup’s: verified first, swapped in at once (stop Maildock first)',
+      'replace the store, attachments and the local mail server’s data with a backup’s: verified first, swapped in at once (refused while Maildock runs on this data: restore from its Settings → Backups then)',
     )
     .argument('<file>')
     .option('--passphrase-stdin', 'the passphrase of the passwords in it, from stdin')
@@ -140,7 +123,7 @@ export function addBackupCommands(program: Command): void {
         ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
       });
       if (shown) out.err('\r\x1b[K');
-      show(out, { ...r, dataDir }, restoreText);
+      show(out, { ...r, dataDir }, (v) => `${restoredText(v, v.dataDir)}\n`);
     });
 
   backup

@@ -21,14 +21,13 @@ import {
   type Account,
   type AccountInput,
   type AppSettings,
-  type BackupProgressEvent,
   type RestoreResult,
   type SyncSummary,
 } from '../../common/types.js';
-import type { StackProgress } from '../../common/stack.js';
 import { appVersion } from './paths.js';
 import { Backups } from './backup/backups.js';
-import { recoverRestore, restoreBackup } from './backup/restore.js';
+import { recoverRestore } from './backup/restore.js';
+import { restoreAll, type RestoreAllOptions } from './backup/restore-all.js';
 import { LocalActions } from './actions/actions.js';
 import { CoreEvents } from './events.js';
 import { readMethods, remoteContentAllowed } from './read-methods.js';
@@ -45,8 +44,6 @@ import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import type { WatchOptions } from './sync/watch.js';
 import type { StackMethods, StackOptions } from './stack/stack-methods.js';
-import type { StackController } from './stack/controller.js';
-import { STACK_PENDING } from './stack/data.js';
 import { StackFiles } from './stack/files.js';
 
 // The IMAP side loads on first use: reading and searching the local store starts at once.
@@ -98,24 +95,32 @@ export interface ServiceOptions {
 }
 
 export class MaildockService {
-  readonly api: Api;
+  api!: Api;
   private readonly events = new CoreEvents();
-  private readonly search: SearchIndex;
+  private search!: SearchIndex;
   private pool: MimePool | null = null;
   private readonly errors = new Map<number, SyncError[]>();
-  private readonly sending: Sending;
+  private sending!: Sending;
   private watchers: { accountId: number; stop(): Promise<void>; changed?(): void }[] = [];
-  private readonly actions: LocalActions;
+  private actions!: LocalActions;
   private stackMethods: StackMethods | null = null;
-  private readonly syncStates: SyncStates;
+  private syncStates!: SyncStates;
   /** Set while watch() runs: accounts added meanwhile are watched too. */
   private watchOpts: WatchOptions | null = null;
+  /** While a restore swaps the data folder: calls wait for it, then meet the restored data. */
+  private swapping: Promise<void> | null = null;
 
   private constructor(
-    readonly store: Store,
+    public store: Store,
     private readonly secrets: SecretStore,
     private readonly opts: ServiceOptions,
   ) {
+    this.attach(store);
+  }
+
+  /** Every part that works on the store, made for this one (again after a restore). */
+  private attach(store: Store): void {
+    this.store = store;
     this.search = new SearchIndex(store.db);
     this.actions = new LocalActions(store);
     this.syncStates = new SyncStates(store, (state) => this.events.emit('sync.state', state));
@@ -127,8 +132,13 @@ export class MaildockService {
       replied: (accountId, messageId) => {
         this.changed(this.actions.markAnswered(accountId, messageId));
       },
-      options: { ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...opts.send },
+      options: {
+        ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+        ...this.opts.send,
+      },
     });
+    this.backupsPart = null;
+    this.errors.clear();
     this.api = this.buildApi();
   }
 
@@ -155,83 +165,87 @@ export class MaildockService {
 
   /**
    * Restores a backup into a data folder that no service has open (`maildock backup restore`;
-   * the app closes its own first): verified, staged, swapped in at once, never half.
+   * a running app restores through backup.restore): verified, staged, swapped in at once,
+   * never half; the stack's data put back and the stack restarted.
    */
   static async restoreBackup(
     dataDir: string,
     file: string,
-    opts: {
-      onProgress?: (p: BackupProgressEvent) => void;
-      /** Opens the backup's passwords, which then go to this data folder's secret store. */
-      passphrase?: string;
+    opts: Omit<RestoreAllOptions, 'secretStore'> & {
       secretsBackend?: string;
       secretKey?: string;
-      stack?: StackOptions;
-      onStackProgress?: (p: StackProgress) => void;
     } = {},
   ): Promise<RestoreResult> {
-    // The stack is driven by the data folder's own files: one controller before and after.
-    const stackFiles = new StackFiles(dataDir);
-    let controller: StackController | null = null;
-    const stack = async () => {
-      if (!controller) {
-        const { StackController } = await import('./stack/controller.js');
-        controller = new StackController({
-          dataDir,
-          ...(opts.stack?.composeFile ? { composeFile: opts.stack.composeFile } : {}),
-          ...(opts.stack?.docker ? { docker: opts.stack.docker } : {}),
-          ...(opts.onStackProgress ? { onProgress: opts.onStackProgress } : {}),
-        });
-      }
-      return controller;
-    };
-    let stackWasRunning = false;
-    const { manifest, secrets } = await restoreBackup({
-      dataDir,
-      file,
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
-      checkDump: async (dump) => (await stack()).listDump(dump),
-      // The stack's services read the data folder's files: nothing runs while they change.
-      beforeSwap: async () => {
-        if (!existsSync(stackFiles.secretsDir)) return;
-        try {
-          const before = await (await stack()).status();
-          stackWasRunning = before.services.some((s) => s.state === 'running');
-          if (stackWasRunning) await (await stack()).stop();
-        } catch (err) {
-          // No Docker: nothing of the stack runs.
-          if (!(err instanceof MaildockError && err.code.startsWith('DOCKER_'))) throw err;
-        }
-      },
+    return restoreAll(dataDir, file, {
+      ...opts,
+      secretStore: async () => (await chooseSecrets(dataDir, opts)).store,
     });
-    if (secrets) {
-      const chosen = await chooseSecrets(dataDir, opts);
-      for (const [key, value] of Object.entries(secrets)) await chosen.store.set(key, value);
-    }
-    log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
-    // The stack's data goes back into it now, or at its next start when Docker is away.
-    let stackState: RestoreResult['stack'] = 'none';
-    let stackProblem: string | null = null;
-    const pending = existsSync(join(dataDir, STACK_PENDING));
-    if (pending || (stackWasRunning && existsSync(stackFiles.secretsDir))) {
-      try {
-        await (await stack()).up();
-        stackState = pending ? 'restored' : 'restarted';
-      } catch (err) {
-        stackState = pending ? 'pending' : 'stopped';
-        stackProblem = toErrorData(err).message;
-        log.warn({ error: toErrorData(err) }, 'the stack did not start after the restore');
-      }
-    }
-    return {
-      files: manifest.files.length,
-      createdAt: manifest.createdAt,
-      app: manifest.app,
-      secrets: secrets ? Object.keys(secrets).length : null,
-      stack: stackState,
-      stackProblem,
+  }
+
+  /**
+   * backup.restore from inside a running app or server: verified and staged while everything
+   * goes on; then sync, sending, the schedule and the stack stop, the store closes, the data
+   * is swapped, and all of it starts again on the restored data. Calls made during the swap
+   * wait for it.
+   */
+  private async restoreHere(input: {
+    file: string;
+    passphrase?: string | undefined;
+  }): Promise<RestoreResult> {
+    if (this.restoring)
+      throw new MaildockError('ALREADY_EXISTS', 'A restore is already running; wait for it.');
+    const file = await this.backups.existing(input.file);
+    this.restoring = true;
+    const watching = this.watchOpts;
+    const monitoring = this.stackMethods?.monitor.active ?? false;
+    let release = () => {};
+    let suspended = false;
+    const resume = async () => {
+      if (!suspended) return;
+      suspended = false;
+      const store = Store.open(join(this.opts.dataDir, 'maildock.db'));
+      if (this.opts.backgroundCheckpoints) checkpointInBackground(store);
+      this.attach(store);
+      this.swapping = null;
+      release();
+      if (watching) await this.watch(watching);
     };
+    try {
+      const result = await restoreAll(this.opts.dataDir, file, {
+        ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
+        ...(this.opts.stack ? { stack: this.opts.stack } : {}),
+        onProgress: (p) => this.events.emit('backup.progress', p),
+        onStackProgress: (p) => this.events.emit('stack.progress', p),
+        secretStore: async () => this.secrets,
+        beforeSwap: async () => {
+          this.swapping = new Promise((r) => (release = r));
+          suspended = true;
+          await this.suspend();
+        },
+        afterSwap: resume,
+      });
+      if (monitoring) await this.monitorStack();
+      log.info({ files: result.files, stack: result.stack }, 'backup restored in place');
+      return result;
+    } finally {
+      // A restore refused after the store closed (another process holds it) opens it again.
+      await resume();
+      this.restoring = false;
+    }
+  }
+
+  private restoring = false;
+
+  /** Everything that works on the store stopped and the store closed (a restore's swap). */
+  private async suspend(): Promise<void> {
+    await this.backupsPart?.stopSchedule();
+    this.stackMethods?.stop();
+    this.stackMethods = null;
+    await this.sending.stop();
+    this.watchOpts = null;
+    await Promise.all(this.watchers.map((w) => w.stop()));
+    this.watchers = [];
+    this.store.close();
   }
 
   /** The transport-neutral entry point: validated input in, a Result out, never a throw. */
@@ -256,6 +270,7 @@ export class MaildockService {
       };
     }
     try {
+      while (this.swapping) await this.swapping;
       const fn = this.api[method] as (i: unknown) => Promise<unknown>;
       const value = spec.output.parse(await fn(parsed.data)) as MethodOutput<M>;
       return { ok: true, value };
@@ -506,6 +521,7 @@ export class MaildockService {
       'backup.list': async () => this.backups.list(),
       'backup.cancel': async () => this.backups.cancel(),
       'backup.schedule': async (patch) => this.backups.schedule(patch),
+      'backup.restore': async (input) => this.restoreHere(input),
       'draft.save': async (input) => this.sending.saveDraft(input),
       'draft.list': async ({ accountId }) => this.sending.listDrafts(accountId),
       'draft.delete': async ({ id }) => this.sending.deleteDraft(id),
@@ -622,14 +638,8 @@ export class MaildockService {
   }
 
   async close(): Promise<void> {
-    await this.backupsPart?.stopSchedule();
-    this.stackMethods?.stop();
-    await this.sending.stop();
-    this.watchOpts = null;
-    await Promise.all(this.watchers.map((w) => w.stop()));
-    this.watchers = [];
+    await this.suspend();
     await this.pool?.close().catch(() => undefined);
     this.pool = null;
-    this.store.close();
   }
 }

@@ -11,6 +11,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   TOO_LATE: 409,
+  IN_USE: 409,
   CANCELLED: 409,
   PORT_IN_USE: 409,
   STACK_NOT_RUNNING: 409,

@@ -168,7 +168,6 @@ describe('a backup', () => {
 
 // ---- damage ----
 
-
 describe('a damaged backup is refused, with what is wrong, and the live data untouched', () => {
   const damages: [string, (archive: Buffer, entries: Entry[]) => Buffer, RegExp][] = [
     [
@@ -356,7 +355,7 @@ describe('maildock backup, and the backup methods over HTTP', () => {
     expect(listed.stdout).toContain(result.file);
     const ok = await runCli(['backup', 'verify', result.file], env);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/verified\. 1 files, every checksum matches/);
+    expect(ok.stdout).toMatch(/verified\. 1 file, every checksum matches/);
     const bytes = await readFile(result.file);
     const damaged = path.join(dir, 'cli-damaged.maildock-backup');
     await writeFile(damaged, flip(bytes, 2000));

@@ -228,6 +228,80 @@ describe('restore', () => {
   });
 });
 
+describe('restore inside a running Maildock', () => {
+  const messagesIn = (r: Awaited<ReturnType<MaildockService['invoke']>>) => {
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    return (r.value as { total: number }[]).reduce((n, m) => n + m.total, 0);
+  };
+
+  it('swaps the data under a running service, whose calls meanwhile wait and then see it', async () => {
+    const target = await copyOld('in-place');
+    const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
+    try {
+      expect(messagesIn(await svc.invoke('mailbox.list', {}))).toBe(10);
+      const phases = new Set<string>();
+      const off = svc.on('backup.progress', (p) => phases.add(p.phase));
+      const restoring = svc.invoke('backup.restore', { file: backup });
+      // Calls made during the restore answer, from the old data or the new, never half.
+      const during: ReturnType<MaildockService['invoke']>[] = [];
+      for (let i = 0; i < 40; i++) {
+        during.push(svc.invoke('mailbox.list', {}));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const r = await restoring;
+      off();
+      expect(r).toMatchObject({ ok: true, value: { files: 4, stack: 'none', secrets: null } });
+      const seen = (await Promise.all(during)).map(messagesIn);
+      expect(seen.every((n) => n === 10 || n === 3000)).toBe(true);
+      expect(phases.has('verify')).toBe(true);
+      // The restored store is the service's own now: read, searched and written.
+      expect(messagesIn(await svc.invoke('mailbox.list', {}))).toBe(3000);
+      const hits = await svc.invoke('message.search', { query: 'subject:"subject 2999"' });
+      expect(hits.ok && hits.value.hits).toHaveLength(1);
+      const inbox = svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
+      const first = svc.store.messages.list(inbox.id, 1)[0]!;
+      const marked = await svc.invoke('message.mark', { ids: [first.id], flagged: true });
+      expect(marked.ok).toBe(true);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('is refused by the command line while a Maildock has the data open, changing nothing', async () => {
+    const target = await copyOld('busy');
+    const before = await tree(target);
+    const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
+    let failed: { code?: number; stderr?: string } = {};
+    try {
+      await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(ROOT, 'main/cli/main.ts'),
+          '--data-dir',
+          target,
+          'backup',
+          'restore',
+          backup,
+        ],
+        { cwd: ROOT, env: { ...process.env, MAILDOCK_SECRETS: 'file' } },
+      );
+    } catch (err) {
+      failed = err as typeof failed;
+    }
+    try {
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/Maildock is running with .*; nothing was changed/);
+      expect(messagesIn(await svc.invoke('mailbox.list', {}))).toBe(10);
+    } finally {
+      await svc.close();
+    }
+    expect(await tree(target)).toEqual(before);
+    expect((await readdir(target)).filter((n) => n.startsWith('.restore'))).toEqual([]);
+  });
+});
+
 describe('passwords in a backup, sealed with a passphrase', () => {
   it('go in only when asked, under a passphrase, and come back only with it', async () => {
     const dataDir = path.join(dir, 'with-secrets');

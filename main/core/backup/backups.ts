@@ -212,13 +212,19 @@ export class Backups {
     }
   }
 
-  async verify(input: { file: string; passphrase?: string | undefined }): Promise<BackupReport> {
-    const file = this.resolvePath(input.file);
+  /** The archive a request names, checked against this transport and found on disk. */
+  async existing(name: string): Promise<string> {
+    const file = this.resolvePath(name);
     try {
       await stat(file);
     } catch {
       throw new MaildockError('NOT_FOUND', `There is no backup at ${file}.`, { file });
     }
+    return file;
+  }
+
+  async verify(input: { file: string; passphrase?: string | undefined }): Promise<BackupReport> {
+    const file = await this.existing(input.file);
     const lister = await this.o.dumpLister();
     const r = await verifyBackup(file, {
       onProgress: this.o.onProgress,

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './archive.js';
@@ -131,6 +132,36 @@ export async function recoverRestore(
   return outcome;
 }
 
+/**
+ * Refuses while another connection has the data folder's store open (a running Maildock):
+ * in WAL mode every open connection holds a shared lock on the file, so an exclusive lock
+ * is had only by the last one. Waits a little for connections that are closing.
+ */
+export function storeNotInUse(dataDir: string, waitMs = 3000): void {
+  const file = join(dataDir, 'maildock.db');
+  if (!existsSync(file)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, timeout: waitMs });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new MaildockError(
+        'IN_USE',
+        `Maildock is running with ${dataDir}; nothing was changed.`,
+        {
+          dataDir,
+          hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
+        },
+      );
+    }
+    throw err;
+  } finally {
+    db?.close();
+  }
+}
+
 async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, {
@@ -195,6 +226,7 @@ export async function restoreBackup(
   opts.onStep?.('staged');
   try {
     await opts.beforeSwap?.();
+    storeNotInUse(dataDir);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

@@ -1,15 +1,21 @@
 // Backups in the settings: "Back up now" with its progress (bytes, rate, time left) and a
-// Cancel, the archives made so far each with a Verify, and the schedule (off by default).
-// Restoring replaces the data the app runs on, so it is done with Maildock stopped, from
-// the command line; the panel says how.
+// Cancel, the archives made so far each with a Verify and a Restore (asked twice: it
+// replaces everything the app holds), and the schedule (off by default).
 import { useCallback, useEffect, useState } from 'react';
-import { progressFraction, progressText, sizeText } from '../../../common/backup-words.js';
+import {
+  counted,
+  progressFraction,
+  progressText,
+  restoredText,
+  sizeText,
+} from '../../../common/backup-words.js';
 import type { ErrorData } from '../../../common/errors.js';
 import type {
   BackupProgressEvent,
   BackupReport,
   BackupResult,
   BackupSchedule,
+  RestoreResult,
 } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
@@ -26,7 +32,13 @@ export function BackupPanel() {
   const [made, setMade] = useState<BackupResult | null>(null);
   const [reports, setReports] = useState<Record<string, BackupReport | 'checking'>>({});
   const [error, setError] = useState<ErrorData | null>(null);
+  /** The archive whose Restore was pressed, waiting for the second yes. */
+  const [asking, setAsking] = useState<string | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [restoring, setRestoring] = useState(false);
+  const [restored, setRestored] = useState<RestoreResult | null>(null);
   const fail = (err: unknown) => setError(errorDataOf(err));
+  const named = (file: string) => (client.transport === 'http' ? baseName(file) : file);
 
   const reload = useCallback(() => {
     client.call('backup.list', {}).then(setList, fail);
@@ -51,20 +63,38 @@ export function BackupPanel() {
         reload();
       });
   };
+  const restore = (file: string) => {
+    setAsking(null);
+    setRestoring(true);
+    setError(null);
+    setRestored(null);
+    setProgress(null);
+    client
+      .call('backup.restore', { file: named(file), ...(passphrase ? { passphrase } : {}) })
+      .then((r) => {
+        setRestored(r);
+        // The restored store has its own schedule and sits beside the same backups.
+        reload();
+        client.call('backup.schedule', {}).then(setSchedule, fail);
+      }, fail)
+      .finally(() => {
+        setRestoring(false);
+        setProgress(null);
+        setPassphrase('');
+      });
+  };
   const verify = (file: string) => {
     setReports((r) => ({ ...r, [file]: 'checking' }));
-    client
-      .call('backup.verify', { file: client.transport === 'http' ? baseName(file) : file })
-      .then(
-        (report) => setReports((r) => ({ ...r, [file]: report })),
-        (err: unknown) => {
-          setReports((r) => {
-            const { [file]: _, ...rest } = r;
-            return rest;
-          });
-          fail(err);
-        },
-      );
+    client.call('backup.verify', { file: named(file) }).then(
+      (report) => setReports((r) => ({ ...r, [file]: report })),
+      (err: unknown) => {
+        setReports((r) => {
+          const { [file]: _, ...rest } = r;
+          return rest;
+        });
+        fail(err);
+      },
+    );
   };
   // Shown at once, then as the core has it (the old one back when it refuses).
   const changeSchedule = (patch: Partial<BackupSchedule>) => {
@@ -80,11 +110,11 @@ export function BackupPanel() {
     <section className="backup-panel" aria-label="Backups">
       <p>
         A backup holds the whole local store (every message, flag, folder, draft and the outbox),
-        the attachments already downloaded and the local mail stack’s settings, in one archive whose
-        every file is checked.
+        the attachments already downloaded and, when the local mail server runs, its database,
+        mailboxes, queue and certificates, in one archive whose every file is checked.
       </p>
       <div className="backup-now">
-        <button type="button" onClick={backUp} disabled={running}>
+        <button type="button" onClick={backUp} disabled={running || restoring}>
           {running ? 'Backing up…' : 'Back up now'}
         </button>
         {running ? (
@@ -93,7 +123,7 @@ export function BackupPanel() {
           </button>
         ) : null}
       </div>
-      {running && progress ? (
+      {(running || restoring) && progress ? (
         <div className="backup-progress">
           <progress aria-label="Backup progress" value={progressFraction(progress)} max={1} />
           <span role="status">{progressText(progress)}</span>
@@ -101,7 +131,16 @@ export function BackupPanel() {
       ) : null}
       {made ? (
         <p role="status" className="backup-made">
-          Backup written: {baseName(made.file)} ({sizeText(made.bytes)}, {made.files} files).
+          Backup written: {baseName(made.file)} ({sizeText(made.bytes)},{' '}
+          {counted(made.files ?? 0, 'file')}).
+        </p>
+      ) : null}
+      {restored ? (
+        <p role="status" className="backup-restored">
+          {restoredText(restored)}{' '}
+          <button type="button" onClick={() => window.location.reload()}>
+            Show the restored mail
+          </button>
         </p>
       ) : null}
       {error ? <ErrorLine error={error} /> : null}
@@ -124,7 +163,43 @@ export function BackupPanel() {
                   aria-label={`Verify ${baseName(b.file)}`}
                 >
                   {report === 'checking' ? 'Verifying…' : 'Verify'}
+                </button>{' '}
+                <button
+                  type="button"
+                  disabled={restoring || running}
+                  onClick={() => setAsking(b.file)}
+                  aria-label={`Restore ${baseName(b.file)}`}
+                >
+                  Restore…
                 </button>
+                {asking === b.file ? (
+                  <div
+                    className="backup-confirm"
+                    role="group"
+                    aria-label={`Restore ${baseName(b.file)}?`}
+                  >
+                    <p>
+                      Everything Maildock holds now (messages, folders, drafts, the outbox,
+                      settings, downloaded attachments and the local mail server’s data) is replaced
+                      by this backup’s. It is checked first: if it is damaged, nothing changes.
+                    </p>
+                    <label>
+                      Passphrase of the passwords in it (if it holds them){' '}
+                      <input
+                        type="password"
+                        autoComplete="off"
+                        value={passphrase}
+                        onChange={(e) => setPassphrase(e.target.value)}
+                      />
+                    </label>{' '}
+                    <button type="button" data-autofocus onClick={() => restore(b.file)}>
+                      Replace my data with this backup
+                    </button>{' '}
+                    <button type="button" onClick={() => setAsking(null)}>
+                      Keep my data
+                    </button>
+                  </div>
+                ) : null}
                 {report && report !== 'checking' ? (
                   report.ok ? (
                     <span className="backup-ok"> Verified: every file matches.</span>
@@ -186,8 +261,8 @@ export function BackupPanel() {
         </fieldset>
       ) : null}
       <p className="backup-restore-hint">
-        To restore one, quit Maildock and run <code>maildock backup restore FILE</code>: it checks
-        the archive first and changes nothing if it is damaged.
+        A backup from elsewhere restores from the command line too:{' '}
+        <code>maildock backup restore FILE</code> (with Maildock quit).
       </p>
     </section>
   );
