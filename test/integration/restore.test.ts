@@ -7,12 +7,14 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
 import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/backup/restore.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
+import { migrations } from '../../main/core/store/migrations/index.js';
 import { headerRecord } from '../support/headers.js';
 import { storeWithInbox } from '../support/store.js';
 import { openService } from '../support/service.js';
@@ -205,6 +207,43 @@ describe('restore', () => {
     await restoreBackup({ dataDir: target, file: backup });
     expect(await tree(target)).toEqual(newTree);
     expect(await recoverRestore(target)).toBe('none');
+  });
+
+  it('migrates the store of a backup from an older Maildock, and refuses a newer one unchanged', async () => {
+    const latest = migrations.at(-1)!.version;
+    const backupOf = async (name: string, schema: number, undo: string) => {
+      const at = path.join(dir, name);
+      await makeData(at, { messages: 50, project: name, attachment: 'a'.repeat(64) });
+      const db = new Database(path.join(at, 'maildock.db'));
+      db.exec(undo);
+      db.pragma(`user_version = ${schema}`);
+      const file = path.join(dir, `${name}.maildock-backup`);
+      await createBackup({ dataDir: at, db, to: file, app: '0.0.9' });
+      db.close();
+      return file;
+    };
+    // As a Maildock before the contacts and the unread index wrote it (schema 4).
+    const older = await backupOf('older', 4, 'DROP TABLE contacts; DROP INDEX messages_unread');
+    const target = await copyOld('from-older');
+    await restoreBackup({ dataDir: target, file: older });
+    const back = new Database(path.join(target, 'maildock.db'), { readonly: true });
+    try {
+      expect(back.pragma('user_version', { simple: true })).toBe(latest);
+      expect(back.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 50 });
+      // Migration 5 fills the contacts from the restored mail.
+      const contacts = back.prepare('SELECT count(*) AS n FROM contacts').get() as { n: number };
+      expect(contacts.n).toBeGreaterThan(0);
+    } finally {
+      back.close();
+    }
+
+    const newer = await backupOf('newer', latest + 1, 'SELECT 1');
+    const untouched = await copyOld('from-newer');
+    await expect(restoreBackup({ dataDir: untouched, file: newer })).rejects.toThrow(
+      /nothing was changed: The mail store was written by a newer Maildock/,
+    );
+    expect(await tree(untouched)).toEqual(oldTree);
+    expect((await readdir(untouched)).filter((n) => n.startsWith('.restore'))).toEqual([]);
   });
 
   it('restores from the command line', async () => {

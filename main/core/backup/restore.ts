@@ -18,6 +18,7 @@ import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './archive.js';
 import { STACK_PENDING } from '../stack/data.js';
+import { openDatabase } from '../store/db.js';
 import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
@@ -133,6 +134,29 @@ export async function recoverRestore(
 }
 
 /**
+ * A store from an older Maildock brought to this one's schema before it goes in (its
+ * migrations run on the staged copy); one from a newer Maildock is refused, nothing changed.
+ */
+function migrateStaged(file: string): void {
+  if (!existsSync(file)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = openDatabase(file);
+  } catch (err) {
+    if (err instanceof MaildockError) {
+      throw new MaildockError(
+        err.code,
+        `The backup cannot be restored, and nothing was changed: ${err.message}`,
+        err.fields,
+      );
+    }
+    throw err;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
  * Refuses while another connection has the data folder's store open (a running Maildock):
  * in WAL mode every open connection holds a shared lock on the file, so an exclusive lock
  * is had only by the last one. Waits a little for connections that are closing.
@@ -218,6 +242,12 @@ export async function restoreBackup(
         );
       }
     }
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    migrateStaged(join(staging, 'maildock.db'));
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
