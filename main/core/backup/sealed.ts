@@ -15,7 +15,8 @@ const scrypt = promisify(scryptCb) as (
 
 export const SECRETS_ENTRY = 'secrets.sealed.json';
 /** scrypt's cost: 2^17 × 8 × 128 bytes = 128 MiB and about half a second, once per backup. */
-const COST = { N: 2 ** 17, r: 8, p: 1 };
+export const COST = { N: 2 ** 17, r: 8, p: 1 };
+export type Cost = typeof COST;
 const MIN_PASSPHRASE = 8;
 
 const sealedSchema = z.strictObject({
@@ -29,7 +30,8 @@ const sealedSchema = z.strictObject({
   data: z.string(),
 });
 
-async function keyOf(passphrase: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
+/** The AES-256 key of a passphrase (here and in the envelope of an encrypted backup). */
+export async function keyOf(passphrase: string, salt: Buffer, cost: Cost): Promise<Buffer> {
   return scrypt(passphrase, salt, 32, { ...cost, maxmem: 256 * 1024 * 1024 });
 }
 
