@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_ENTRY } from '../../main/core/backup/archive.js';
 import { pinnedTls } from '../../main/core/pinned-tls.js';
 import { MaildockService } from '../../main/core/service.js';
-import { entriesOf, sha, tarOf, withManifest } from '../support/archive.js';
+import { entriesOf, flip, sha, tarOf, withManifest } from '../support/archive.js';
 import { openService, type TestService } from '../support/service.js';
 import { freeStackPorts } from '../support/stack.js';
 
@@ -250,6 +250,36 @@ describe('a backup with the bundled stack', () => {
     expect(report.problems.join(' ')).toMatch(/Postgres dump does not list with pg_restore/);
     await rm(bad);
   }, 120_000);
+
+  it('refuses a flipped byte in each of the stack’s parts, naming the part', async () => {
+    const entries = await entriesOf(archive);
+    const parts = entries.filter((e) => e.path.startsWith('stack/')).map((e) => e.path);
+    expect(parts).toHaveLength(5);
+    const bad = path.join(path.dirname(archive), 'flipped.maildock-backup');
+    for (const part of parts) {
+      await writeFile(
+        bad,
+        tarOf(entries.map((e) => (e.path === part ? { ...e, data: flip(e.data, 100) } : e))),
+      );
+      const report = await t.call('backup.verify', { file: bad });
+      expect(report.ok, part).toBe(false);
+      expect(report.problems, part).toEqual([`${part} does not match its checksum.`]);
+    }
+    await rm(bad);
+  }, 120_000);
+
+  it('starts a stopped Postgres and Redis for their dumps, and stops them again', async () => {
+    await t.call('stack.stop', {});
+    const made = await t.call('backup.create', { to: path.join(dataDir, 'stopped.tar') });
+    const paths = (await entriesOf(made.file)).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['stack/postgres.dump', 'stack/redis.rdb']));
+    const status = await t.call('stack.status', {});
+    expect(status.services.map((s) => [s.service, s.state])).toEqual(
+      status.services.map((s) => [s.service, 'exited']),
+    );
+    await rm(made.file);
+    await t.call('stack.up', {});
+  }, 300_000);
 
   it('comes back whole on a wiped machine: mail over IMAP, rows, keys, the store and passwords', async () => {
     // Wipe: the stack's containers and volumes, then the whole data folder.
