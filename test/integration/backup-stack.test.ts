@@ -4,6 +4,7 @@
 // (the stack's containers and volumes, the whole data folder) and restored: the same
 // messages byte for byte with their flags and folders over IMAP, the same rows and keys,
 // and Maildock syncing on without a change.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -295,6 +296,16 @@ describe('a backup with the bundled stack', () => {
     });
     expect(restored).toMatchObject({ stack: 'restored', stackProblem: null, secrets: 1 });
     expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
+    // The helper containers that filled the volumes are gone.
+    const helpers = execFileSync('docker', [
+      'ps',
+      '-aq',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--filter',
+      'label=dev.maildock.helper',
+    ]);
+    expect(helpers.toString().trim()).toBe('');
 
     t = await openService({ dataDir, secretKey, timeoutMs: 15_000 });
     const status = await t.call('stack.status', {});

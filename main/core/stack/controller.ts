@@ -30,6 +30,7 @@ import {
   listPostgresDump,
   PG_DUMP,
   REDIS_RDB,
+  removeHelpers,
   restorePostgres,
   restoreRedis,
   restoreVolume,
@@ -449,7 +450,7 @@ export class StackController {
     const docker = await this.engine();
     const settings = this.settings();
     const plan = this.plan(settings);
-    let removedContainers = 0;
+    let removedContainers = await removeHelpers(docker, settings.project);
     for (const [s, c] of (await this.existing()).reverse()) {
       this.progress({ step: 'remove', service: s as StackService, message: `Removing ${s}` });
       await stop(docker.getContainer(c.Id));
@@ -545,6 +546,7 @@ export class StackController {
     const docker = await this.engine();
     this.files.ensureSecrets();
     const plan = this.plan();
+    await removeHelpers(docker, plan.project);
     for (const [, c] of (await this.existing()).reverse()) await stop(docker.getContainer(c.Id));
     await this.images(plan, opts);
     await this.storage(plan);

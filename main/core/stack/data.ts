@@ -169,7 +169,7 @@ async function helper(
     Entrypoint: ['sleep', 'infinity'],
     Cmd: [],
     User: 'root',
-    Labels: { [LABEL.project]: project, [LABEL.maildock]: '1', 'dev.maildock.helper': 'backup' },
+    Labels: { [LABEL.project]: project, [LABEL.maildock]: '1', [HELPER_LABEL]: 'backup' },
     HostConfig: {
       NetworkMode: 'none',
       Mounts: mounts.map((m) => ({ Type: 'volume' as const, ...m })),
@@ -177,6 +177,18 @@ async function helper(
   });
   await c.start();
   return c;
+}
+
+const HELPER_LABEL = 'dev.maildock.helper';
+
+/** Helper containers a killed backup or restore left behind (they would hold their volumes). */
+export async function removeHelpers(docker: Docker, project: string): Promise<number> {
+  const left = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL.project}=${project}`, `${HELPER_LABEL}=backup`] },
+  });
+  for (const c of left) await removeHelper(docker.getContainer(c.Id));
+  return left.length;
 }
 
 async function removeHelper(c: Docker.Container): Promise<void> {
