@@ -18,7 +18,7 @@ import { pinnedTls } from '../../main/core/pinned-tls.js';
 import { MaildockService } from '../../main/core/service.js';
 import { entriesOf, flip, sha, tarOf, withManifest } from '../support/archive.js';
 import { openService, type TestService } from '../support/service.js';
-import { freeStackPorts } from '../support/stack.js';
+import { configureTestStack } from '../support/stack.js';
 
 const PROJECT = `mdbak${randomBytes(3).toString('hex')}`;
 const PASSWORD = 'alice-password-1';
@@ -157,14 +157,7 @@ function message(i: number): string {
 beforeAll(async () => {
   t = await openService({ timeoutMs: 15_000 });
   ({ dataDir, secretKey } = t);
-  ports = await freeStackPorts();
-  await t.call('stack.config', {
-    project: PROJECT,
-    network: 'host',
-    domain: 'maildock.test',
-    ports,
-    healthIntervalMs: 1000,
-  });
+  ports = await configureTestStack(t, PROJECT, 1000);
   await t.call('stack.up', {});
   const alice = await t.call('stack.user.add', { name: 'alice', password: PASSWORD });
   accountId = alice.accountId;

@@ -1,12 +1,11 @@
 // Restoring a backup into a data folder: the same store, attachments and stack files come
 // back byte for byte; a damaged or newer archive changes nothing; and a restore SIGKILLed at
 // each of its steps leaves, after the next start, exactly the old data or exactly the new.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
@@ -15,11 +14,11 @@ import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
 import { migrations } from '../../main/core/store/migrations/index.js';
+import { runCli } from '../support/cli.js';
 import { headerRecord } from '../support/headers.js';
 import { storeWithInbox } from '../support/store.js';
 import { openService } from '../support/service.js';
 
-const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 let backup: string;
@@ -248,20 +247,9 @@ describe('restore', () => {
 
   it('restores from the command line', async () => {
     const target = await copyOld('cli');
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(ROOT, 'main/cli/main.ts'),
-        '--data-dir',
-        target,
-        'backup',
-        'restore',
-        backup,
-      ],
-      { cwd: ROOT, env: { ...process.env, MAILDOCK_SECRETS: 'file' } },
-    );
+    const { stdout } = await runCli(['--data-dir', target, 'backup', 'restore', backup], {
+      MAILDOCK_SECRETS: 'file',
+    });
     expect(stdout).toMatch(/^Restored 4 files from the backup of .* \(Maildock 0\.1\.0\) into /);
     expect(await tree(target)).toEqual(newTree);
   });
@@ -310,25 +298,9 @@ describe('restore inside a running Maildock', () => {
     const target = await copyOld('busy');
     const before = await tree(target);
     const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
-    let failed: { code?: number; stderr?: string } = {};
-    try {
-      await run(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          path.join(ROOT, 'main/cli/main.ts'),
-          '--data-dir',
-          target,
-          'backup',
-          'restore',
-          backup,
-        ],
-        { cwd: ROOT, env: { ...process.env, MAILDOCK_SECRETS: 'file' } },
-      );
-    } catch (err) {
-      failed = err as typeof failed;
-    }
+    const failed = await runCli(['--data-dir', target, 'backup', 'restore', backup], {
+      MAILDOCK_SECRETS: 'file',
+    });
     try {
       expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/Maildock is running with .*; nothing was changed/);

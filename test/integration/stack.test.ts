@@ -18,7 +18,7 @@ import { buildImage } from '../../main/core/stack/images.js';
 import Docker from 'dockerode';
 import { freePort, sleep } from '../support/dovecot.js';
 import { runCli } from '../support/cli.js';
-import { freeStackPorts } from '../support/stack.js';
+import { configureTestStack, freeStackPorts } from '../support/stack.js';
 import { openService, type TestService } from '../support/service.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -69,14 +69,7 @@ async function inboxSubjects(address: string, password: string): Promise<string[
 
 beforeAll(async () => {
   t = await openService({ timeoutMs: 15_000 });
-  ports = await freeStackPorts();
-  await t.call('stack.config', {
-    project: PROJECT,
-    network: 'host',
-    domain: 'maildock.test',
-    ports,
-    healthIntervalMs: HEALTH_MS,
-  });
+  ports = await configureTestStack(t, PROJECT, HEALTH_MS);
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // test or benchmark stack with host networking listens on.
 import { stackPortsSchema, type StackPorts } from '../../common/stack.js';
 import { freePort } from './dovecot.js';
+import type { TestService } from './service.js';
 
 export async function freeStackPorts(): Promise<StackPorts> {
   const out: Record<string, number> = {};
@@ -11,4 +12,21 @@ export async function freeStackPorts(): Promise<StackPorts> {
     out[name] = p;
   }
   return out as StackPorts;
+}
+
+/** A test stack for a service: its own project, host networking on free loopback ports. */
+export async function configureTestStack(
+  t: TestService,
+  project: string,
+  healthIntervalMs: number,
+): Promise<StackPorts> {
+  const ports = await freeStackPorts();
+  await t.call('stack.config', {
+    project,
+    network: 'host',
+    domain: 'maildock.test',
+    ports,
+    healthIntervalMs,
+  });
+  return ports;
 }
