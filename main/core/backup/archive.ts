@@ -4,15 +4,17 @@
 // the target and renamed at the end: a failed or cancelled backup leaves nothing behind.
 // Verifying streams the archive once: every entry's size and SHA-256 against the manifest,
 // nothing missing, nothing extra, and the store's snapshot through `integrity_check`.
-import { createHash } from 'node:crypto';
+// A worker (store-worker.ts) takes the second core: it tars the data folder's files while
+// the snapshot is taken, and runs integrity_check while the rest is written or read.
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import Database from 'better-sqlite3';
 import { Header, Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { PG_DUMP, STACK_PENDING } from '../stack/data.js';
 import type { Db } from '../store/db.js';
+import { startStoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import {
   BACKUP_FORMAT,
@@ -52,6 +54,18 @@ export interface CreateOptions {
   stackData?: (dir: string) => Promise<string[]>;
   onProgress?(p: BackupProgress): void;
   signal?: AbortSignal;
+  /**
+   * Also run SQLite's integrity_check of the snapshot, in a worker while the archive is
+   * written; the result comes back as `storeCheck`, for verifyBackup.
+   */
+  check?: boolean;
+}
+
+/** SQLite's integrity_check of a store: the SHA-256 of the bytes checked, and what is wrong. */
+export interface StoreCheck {
+  sha256: string;
+  /** Null when the store is sound, else the sentence verifyBackup reports. */
+  problem: string | null;
 }
 
 interface Source {
@@ -127,24 +141,131 @@ function header(path: string, size: number, mtime: Date): Buffer {
 
 const padding = (size: number) => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
 
-export async function createBackup(
-  opts: CreateOptions,
-): Promise<{ file: string; manifest: Manifest; bytes: number }> {
+const changed = (path: string) =>
+  new MaildockError('STORE_FAILED', `${path} changed while it was backed up; try again.`, {
+    path,
+  });
+
+/** Writes tar entries to a file, one write in flight while the next chunk is read and hashed. */
+async function tarFile(
+  file: string,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+) {
+  const out = await open(file, 'w', 0o600);
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let turn = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (b: Buffer) => {
+    for (let off = 0; off < b.length;) off += (await out.write(b, off)).bytesWritten;
+  };
+  const put = async (b: Buffer) => {
+    await writing;
+    writing = write(b);
+    // Handled when awaited; until then it must not count as an unhandled rejection.
+    writing.catch(() => undefined);
+  };
+  // The buffer not being written: put() waits for the write before the one it starts.
+  const nextBuffer = () => buffers[(turn = 1 - turn)]!;
+  /** Copies up to `size` bytes of `from` in, into `hash` too; how many there were. */
+  const copy = async (from: string, size: number, hash: Hash | null, counted = true) => {
+    const input = await open(from, 'r');
+    let done = 0;
+    try {
+      while (done < size) {
+        if (signal?.aborted) throw cancelled();
+        const buffer = nextBuffer();
+        const { bytesRead } = await input.read(buffer, 0, Math.min(CHUNK, size - done), done);
+        if (bytesRead === 0) break;
+        const part = buffer.subarray(0, bytesRead);
+        hash?.update(part);
+        await put(part);
+        done += bytesRead;
+        if (counted) onBytes(bytesRead);
+      }
+    } finally {
+      await input.close();
+    }
+    return done;
+  };
+  return {
+    put,
+    copy,
+    /** One file as an entry: what the manifest says of it. */
+    async entry(s: Source, mtime: Date): Promise<BackupFile> {
+      await put(header(s.path, s.size, mtime));
+      const hash = createHash('sha256');
+      // A file that grew since it was listed is cut at its listed size (the tar header holds
+      // it); one that shrank fails.
+      if ((await copy(s.file, s.size, hash)) !== s.size) throw changed(s.path);
+      await put(padding(s.size));
+      return { path: s.path, size: s.size, sha256: hash.digest('hex') };
+    },
+    async end(sync: boolean) {
+      await writing;
+      if (sync) await out.sync();
+    },
+    async close() {
+      // A write that failed has thrown already, unless something else (a cancel) did first.
+      await writing.catch(() => undefined);
+      await out.close();
+    },
+  };
+}
+
+export async function createBackup(opts: CreateOptions): Promise<{
+  file: string;
+  manifest: Manifest;
+  bytes: number;
+  /** With `check`: the snapshot's integrity_check. */
+  storeCheck?: StoreCheck;
+}> {
   const work = await mkdtemp(join(dirname(opts.to), `.${basename(opts.to)}.partial-`));
+  const worker = startStoreWorker();
+  let checked: Promise<string | null> | null = null;
+  const writers: { close(): Promise<void> }[] = [];
   try {
     if (opts.signal?.aborted) throw cancelled();
-    // 1. The store, page by page while the app goes on writing.
+    const createdAt = new Date();
+    const data = await dataSources(opts.dataDir);
+
+    // 1. The store, page by page while the app goes on writing; meanwhile the worker writes
+    // the data folder's files into a tar of their own, appended after the store below.
+    const tailFile = join(work, 'data.tar');
+    const tailed = worker.tar(
+      tailFile,
+      data.map((s) => ({ ...s, header: header(s.path, s.size, createdAt) })),
+    );
     const snapshot = join(work, 'maildock.db');
     const dbSize = (await stat(opts.db.name)).size;
     const snapMeter = meter('snapshot', dbSize, opts.onProgress);
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
-        if (opts.signal?.aborted) return 0;
+        // A throw ends the backup (better-sqlite3 closes it); returning 0 pages would not,
+        // it would ask for empty steps forever.
+        if (opts.signal?.aborted) throw cancelled();
         snapMeter(Math.round(dbSize * (1 - remainingPages / Math.max(totalPages, 1))));
         return 1024;
       },
     });
     if (opts.signal?.aborted) throw cancelled();
+    // On the second core while the archive is written.
+    if (opts.check) checked = worker.check(snapshot);
+    const files: BackupFile[] = [];
+    const tar = await tailed;
+    if (tar && 'changed' in tar) throw changed(tar.changed);
+    if (tar) {
+      tar.hashes.forEach((sha256, i) => {
+        const { path, size } = data[i]!;
+        files.push({ path, size, sha256 });
+      });
+    } else {
+      // Without the worker, this thread writes them.
+      const own = await tarFile(tailFile, opts.signal, () => undefined);
+      writers.push(own);
+      for (const s of data) files.push(await own.entry(s, createdAt));
+      await own.end(false);
+    }
 
     // 2. The bundled stack's database, cache, mail, queue and TLS, when there is a stack.
     const stackDir = join(work, 'stack');
@@ -158,99 +279,61 @@ export async function createBackup(
       if (opts.signal?.aborted) throw cancelled();
     }
 
-    // 3. One tar, manifest last.
-    const sources: Source[] = [
-      { path: STORE_ENTRY, file: snapshot, size: (await stat(snapshot)).size },
-      ...(await dataSources(opts.dataDir)),
-      ...stackFiles,
-    ];
-    const totalBytes = sources.reduce((n, s) => n + s.size, 0);
+    // 3. One tar: the store, the data folder's files, the stack's, the extra entries, and
+    // manifest.json last.
+    const store: Source = { path: STORE_ENTRY, file: snapshot, size: (await stat(snapshot)).size };
+    const totalBytes = [store, ...data, ...stackFiles].reduce((n, s) => n + s.size, 0);
     const tick = meter('archive', totalBytes, opts.onProgress);
-    const files: BackupFile[] = [];
-    const createdAt = new Date();
     let written = 0;
+    const count = (n: number) => tick((written += n));
     const archive = join(work, 'archive.tar');
-    // Plain reads and writes of large chunks through file handles: a stream pipeline of
-    // the same chunks took twice as long (bench:backup).
-    const out = await open(archive, 'w', 0o600);
-    try {
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      const put = async (b: Buffer) => {
-        for (let off = 0; off < b.length;) off += (await out.write(b, off)).bytesWritten;
-      };
-      for (const s of sources) {
-        await put(header(s.path, s.size, createdAt));
-        const hash = createHash('sha256');
-        const input = await open(s.file, 'r');
-        let size = 0;
-        try {
-          // A file that grew since it was listed is cut at its listed size (the tar header
-          // holds it); one that shrank fails below.
-          while (size < s.size) {
-            if (opts.signal?.aborted) throw cancelled();
-            const want = Math.min(CHUNK, s.size - size);
-            const { bytesRead } = await input.read(buffer, 0, want, size);
-            if (bytesRead === 0) break;
-            const part = buffer.subarray(0, bytesRead);
-            hash.update(part);
-            await put(part);
-            size += bytesRead;
-            written += bytesRead;
-            tick(written);
-          }
-        } finally {
-          await input.close();
-        }
-        if (size !== s.size) {
-          throw new MaildockError(
-            'STORE_FAILED',
-            `${s.path} changed while it was backed up; try again.`,
-            {
-              path: s.path,
-            },
-          );
-        }
-        await put(padding(s.size));
-        files.push({ path: s.path, size: s.size, sha256: hash.digest('hex') });
-      }
-      for (const e of opts.extra ?? []) {
-        await put(header(e.path, e.data.length, createdAt));
-        await put(e.data);
-        await put(padding(e.data.length));
-        files.push({
-          path: e.path,
-          size: e.data.length,
-          sha256: createHash('sha256').update(e.data).digest('hex'),
-        });
-      }
-      const manifest: Manifest = {
-        format: BACKUP_FORMAT,
-        app: opts.app,
-        createdAt: createdAt.toISOString(),
-        files,
-      };
-      const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-      await put(header(MANIFEST_NAME, text.length, createdAt));
-      await put(text);
-      await put(padding(text.length));
-      await put(Buffer.alloc(BLOCK * 2));
-      await out.sync();
-    } finally {
-      await out.close();
+    const out = await tarFile(archive, opts.signal, count);
+    writers.push(out);
+    files.unshift(await out.entry(store, createdAt));
+    // The data folder's entries as they are, headers and padding too: hashed already.
+    await out.copy(tailFile, (await stat(tailFile)).size, null, false);
+    count(data.reduce((n, s) => n + s.size, 0));
+    // Freeing its pages takes a while: meanwhile the rest is written.
+    const tailGone = rm(tailFile, { force: true });
+    tailGone.catch(() => undefined);
+    for (const s of stackFiles) files.push(await out.entry(s, createdAt));
+    for (const e of opts.extra ?? []) {
+      await out.put(header(e.path, e.data.length, createdAt));
+      await out.put(e.data);
+      await out.put(padding(e.data.length));
+      files.push({
+        path: e.path,
+        size: e.data.length,
+        sha256: createHash('sha256').update(e.data).digest('hex'),
+      });
     }
+    const manifest: Manifest = {
+      format: BACKUP_FORMAT,
+      app: opts.app,
+      createdAt: createdAt.toISOString(),
+      files,
+    };
+    const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    await out.put(header(MANIFEST_NAME, text.length, createdAt));
+    await out.put(text);
+    await out.put(padding(text.length));
+    await out.put(Buffer.alloc(BLOCK * 2));
+    await out.end(true);
     tick(written, true);
+    const problem = checked ? await checked : undefined;
+    await tailGone;
     await rename(archive, opts.to);
-    const manifest = parseManifest(
-      JSON.stringify({
-        format: BACKUP_FORMAT,
-        app: opts.app,
-        createdAt: createdAt.toISOString(),
-        files,
-      }),
-    );
     opts.onProgress?.({ phase: 'done', bytes: written, totalBytes, rate: 0, etaSeconds: 0 });
-    return { file: opts.to, manifest, bytes: (await stat(opts.to)).size };
+    return {
+      file: opts.to,
+      manifest: parseManifest(JSON.stringify(manifest)),
+      bytes: (await stat(opts.to)).size,
+      ...(problem !== undefined ? { storeCheck: { sha256: files[0]!.sha256, problem } } : {}),
+    };
   } finally {
+    for (const w of writers) await w.close();
+    // Before the folder goes: the worker may have files in it open (a cancelled backup).
+    await worker.close();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -273,8 +356,16 @@ export async function verifyBackup(
     passphrase?: string;
     /** Also write the data entries into this folder as they stream by (restore's staging). */
     extractTo?: string;
+    /** With extractTo: each file written there, once it is whole (restore reads it back). */
+    onExtracted?: (file: string) => void;
     /** Lists the stack's Postgres dump: null when it lists, else what is wrong. */
     checkDump?: (file: string) => Promise<string | null>;
+    /**
+     * createBackup's integrity_check of the snapshot: it stands for the store's check when
+     * the archive's store entry, read back here, has the same SHA-256 (else that is a
+     * problem). Without it the store is copied out and checked, in a worker meanwhile.
+     */
+    storeCheck?: StoreCheck;
   } = {},
 ): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
@@ -284,7 +375,9 @@ export async function verifyBackup(
   let sealedBytes: Buffer | null = null;
   const total = (await stat(file)).size;
   const tick = meter('verify', total, opts.onProgress);
-  const { extractTo } = opts;
+  const { extractTo, storeCheck } = opts;
+  const checker = storeCheck ? null : startStoreWorker();
+  let storeChecked: Promise<string | null> | null = null;
   // The store is copied out for its integrity check: into the staging folder when extracting.
   const work = extractTo
     ? null
@@ -315,7 +408,9 @@ export async function verifyBackup(
       const target = name
         ? join(extractTo!, ...name.split('/'))
         : path === STORE_ENTRY
-          ? storeCopy
+          ? storeCheck
+            ? null
+            : storeCopy
           : path === PG_ENTRY
             ? dumpCopy
             : null;
@@ -334,8 +429,14 @@ export async function verifyBackup(
             if (path === MANIFEST_NAME) manifestText = Buffer.concat(chunks).toString('utf8');
             else seen.set(path, { size, sha256: hash.digest('hex') });
             if (path === SECRETS_ENTRY) sealedBytes = Buffer.concat(chunks);
-            if (copy) copy.end(() => resolve());
-            else resolve();
+            if (!copy) return resolve();
+            copy.end(() => {
+              // The store's check runs while the rest of the archive is read.
+              if (path === STORE_ENTRY && checker && !storeChecked)
+                storeChecked = checker.check(storeCopy);
+              if (name) opts.onExtracted?.(target!);
+              resolve();
+            });
           });
         }),
       );
@@ -386,7 +487,11 @@ export async function verifyBackup(
         if (!listed.has(p)) problems.push(`${p} is in the archive but not in its manifest.`);
       if (!listed.has(STORE_ENTRY)) problems.push('The archive holds no store.');
       else if (seen.has(STORE_ENTRY) && problems.length === 0) {
-        const check = integrity(storeCopy);
+        const check = storeCheck
+          ? seen.get(STORE_ENTRY)!.sha256 === storeCheck.sha256
+            ? storeCheck.problem
+            : 'The store in the archive is not the snapshot that was checked when it was made.'
+          : await (storeChecked ?? checker!.check(storeCopy));
         if (check) problems.push(check);
       }
       if (listed.has(PG_ENTRY) && problems.length === 0) {
@@ -419,6 +524,7 @@ export async function verifyBackup(
     opts.onProgress?.({ phase: 'done', bytes: read, totalBytes: total, rate: 0, etaSeconds: 0 });
     return { ok: problems.length === 0, problems, notes, manifest, secrets };
   } finally {
+    await checker?.close();
     if (work) await rm(work, { recursive: true, force: true });
   }
 }
@@ -442,20 +548,4 @@ export function extractedName(entry: string): string | null {
   if (!entry.startsWith('data/')) return null;
   const rel = entry.slice('data/'.length);
   return safeSegments(rel) ? rel : null;
-}
-
-/** SQLite's own check of the snapshot; a sentence when it fails. */
-function integrity(file: string): string | null {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const result = db.pragma('integrity_check', { simple: true });
-    return result === 'ok'
-      ? null
-      : `The store in the archive fails SQLite's integrity check (${String(result)}).`;
-  } catch (err) {
-    return `The store in the archive cannot be opened: ${(err as Error).message}.`;
-  } finally {
-    db?.close();
-  }
 }

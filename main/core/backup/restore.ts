@@ -1,7 +1,8 @@
 // Restoring a backup into a data folder, all or nothing. One pass over the archive verifies
 // it and unpacks it into a staging folder beside the data (a bad one changes nothing but
 // that folder, which goes); each staged file is read back from disk against the manifest,
-// then swapped in name by name under a journal:
+// then swapped in name by name under a journal. The read-back of each file starts as soon as
+// it is whole, while the rest of the archive is still being read and checked:
 //
 //   restore.json {state: "swapping", items}  → old names moved to .restore-old/, new ones in
 //   restore.json {state: "swapped"}          → the commit point: the new data is the data
@@ -10,7 +11,7 @@
 // MaildockService.open, and every restore) rolls a "swapping" journal back and finishes a
 // "swapped" one. Renames within one folder are atomic; files are synced before the commit.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -186,14 +187,44 @@ export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   }
 }
 
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, {
-    highWaterMark: 1024 * 1024,
-  }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
+const READ_CHUNK = 4 * 1024 * 1024;
+/** Files synced and read back at once: their fsyncs overlap, and the hashing with them. */
+const READ_BACK_AT_ONCE = 4;
+
+/** The file synced to disk, then read back: its SHA-256. */
+async function syncedSha256(file: string): Promise<string> {
+  const h = await open(file, 'r');
+  try {
+    await h.sync();
+    const hash = createHash('sha256');
+    const { size } = await h.stat();
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, READ_CHUNK)));
+    for (let at = 0; ;) {
+      const { bytesRead } = await h.read(buffer, 0, buffer.length, at);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+    return hash.digest('hex');
+  } finally {
+    await h.close();
   }
-  return hash.digest('hex');
+}
+
+/** Runs at most `n` of the tasks given to it at once. */
+function limiter(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /**
@@ -213,9 +244,20 @@ export async function restoreBackup(
   await mkdir(staging, { mode: 0o700 });
   let manifest: Manifest;
   let secrets: Record<string, string> | null;
+  // Each staged file's SHA-256 as read back after its fsync, begun as soon as it is written.
+  const readBack = new Map<string, Promise<string>>();
+  const started: Promise<string>[] = [];
+  const limit = limiter(READ_BACK_AT_ONCE);
+  const readBackOf = (file: string) => {
+    const p = limit(() => syncedSha256(file));
+    p.catch(() => undefined); // awaited below, or settled before the staging goes
+    started.push(p);
+    return p;
+  };
   try {
     const report = await verifyBackup(opts.file, {
       extractTo: staging,
+      onExtracted: (file) => readBack.set(file, readBackOf(file)),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
       ...(opts.checkDump ? { checkDump: opts.checkDump } : {}),
@@ -234,8 +276,7 @@ export async function restoreBackup(
       const name = extractedName(f.path);
       if (!name) continue;
       const target = join(staging, ...name.split('/'));
-      await syncFile(target);
-      if ((await fileSha256(target)) !== f.sha256) {
+      if ((await (readBack.get(target) ?? readBackOf(target))) !== f.sha256) {
         throw new MaildockError(
           'STORE_FAILED',
           `The backup cannot be restored, and nothing was changed: ${f.path} was not written intact.`,
@@ -243,6 +284,8 @@ export async function restoreBackup(
       }
     }
   } catch (err) {
+    // No read-back may still be going when the staging goes.
+    await Promise.allSettled(started);
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
