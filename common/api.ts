@@ -300,6 +300,8 @@ export const methods = {
       passphrase: z.string().max(1024).optional(),
       /** The bundled stack's data too (its database, cache, mail, queue, TLS), when it exists. */
       stack: z.boolean().default(true),
+      /** The whole archive encrypted under `passphrase` (AES-256-GCM, scrypt key). */
+      encrypt: z.boolean().default(false),
     }),
     backupResultSchema,
   ),

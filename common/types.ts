@@ -430,6 +430,8 @@ export const backupResultSchema = z.strictObject({
   /** Files in the archive; null in a listing (the manifest is read by backup.verify). */
   files: z.number().int().nonnegative().nullable(),
   createdAt: z.string(),
+  /** The whole archive is under a passphrase. */
+  encrypted: z.boolean(),
 });
 export type BackupResult = z.infer<typeof backupResultSchema>;
 
@@ -446,6 +448,8 @@ export const backupReportSchema = z.strictObject({
   secrets: z.boolean(),
   /** The archive holds the bundled stack's data (database, mail, queue, TLS). */
   stack: z.boolean(),
+  /** The whole archive is under a passphrase. */
+  encrypted: z.boolean(),
   /** What could not be checked here, and why (not a fault of the archive). */
   notes: z.array(z.string()),
 });

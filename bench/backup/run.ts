@@ -13,7 +13,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackup, verifyBackup } from '../../main/core/backup/archive.js';
+import { createBackup } from '../../main/core/backup/archive.js';
+import { verifyBackup } from '../../main/core/backup/verify.js';
 import { restoreBackup } from '../../main/core/backup/restore.js';
 import { Store } from '../../main/core/store/index.js';
 import { fullSync, imapOf, ROOT, startMailServer } from '../ui/setup.js';

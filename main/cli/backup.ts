@@ -25,16 +25,17 @@ function reportProgress(svc: Parameters<Parameters<typeof withService>[1]>[0], o
 }
 
 export const resultLine = (b: BackupResult) =>
-  `${b.file}  ${sizeText(b.bytes)}  ${b.createdAt}${b.files === null ? '' : `  ${counted(b.files, 'file')}`}`;
+  `${b.file}  ${sizeText(b.bytes)}  ${b.createdAt}${b.files === null ? '' : `  ${counted(b.files, 'file')}`}${b.encrypted ? '  encrypted' : ''}`;
 
 export function reportText(r: BackupReport): string {
   const notes = r.notes.map((n) => `  note: ${n}\n`).join('');
   if (r.ok) {
     const secrets = r.secrets ? ' It holds account passwords, sealed with a passphrase.' : '';
+    const encrypted = r.encrypted ? ' It is encrypted under a passphrase.' : '';
     const stack = r.stack
       ? ' It holds the local mail server’s data (database, cache, mail, queue, TLS).'
       : '';
-    return `${r.file}: verified. ${counted(r.files, 'file')}, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${stack}${secrets}\n${notes}`;
+    return `${r.file}: verified. ${counted(r.files, 'file')}, every checksum matches, the store passes its integrity check (made by Maildock ${r.app} on ${r.createdAt}).${encrypted}${stack}${secrets}\n${notes}`;
   }
   return `${r.file}: NOT usable.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n${notes}`;
 }
@@ -51,11 +52,18 @@ export function addBackupCommands(program: Command): void {
     )
     .option('--to <file>', 'where to write the archive')
     .option('--include-secrets', 'account passwords too, sealed with a passphrase')
+    .option('--encrypt', 'the whole archive encrypted under a passphrase')
     .option('--passphrase-stdin', 'read that passphrase from stdin')
     .option('--no-stack', 'leave the local mail server’s data (database, mail, queue) out')
     .action(
       async (
-        o: { to?: string; includeSecrets?: boolean; passphraseStdin?: boolean; stack: boolean },
+        o: {
+          to?: string;
+          includeSecrets?: boolean;
+          encrypt?: boolean;
+          passphraseStdin?: boolean;
+          stack: boolean;
+        },
         cmd: Command,
       ) =>
         withService(cmd, async (svc, out) => {
@@ -68,6 +76,7 @@ export function addBackupCommands(program: Command): void {
             const made = await call(svc, 'backup.create', {
               ...(o.to ? { to: o.to } : {}),
               includeSecrets: !!o.includeSecrets,
+              encrypt: !!o.encrypt,
               ...(passphrase !== undefined ? { passphrase } : {}),
               stack: o.stack,
             });

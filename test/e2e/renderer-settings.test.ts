@@ -223,6 +223,31 @@ describe('settings in the web UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('makes an encrypted backup under a passphrase, which it then needs to verify', async () => {
+    await dialog().getByRole('tab', { name: 'Backups' }).click();
+    const panel = dialog().getByRole('region', { name: 'Backups' });
+    const now = panel.getByRole('button', { name: 'Back up now' });
+    await panel.getByRole('checkbox', { name: /Encrypt it under a passphrase/ }).check();
+    expect(await now.isDisabled()).toBe(true);
+    await panel.getByLabel('Passphrase, 8 characters or more').fill('the family photo album');
+    await now.click();
+    const item = panel.locator('.backup-list > li').filter({ hasText: 'encrypted' });
+    await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+    const name = await item.locator('.backup-name').textContent();
+    await item.getByRole('button', { name: `Verify ${name}` }).click();
+
+    await expect
+      .poll(() => item.locator('.backup-problems').textContent(), { timeout: 15_000 })
+      .toBe('This backup is encrypted: give its passphrase to read it.');
+    await item.getByLabel(`Passphrase of ${name}`).fill('the family photo album');
+    await item.getByRole('button', { name: `Verify ${name}` }).click();
+    await expect
+      .poll(() => item.locator('.backup-ok').textContent(), { timeout: 15_000 })
+      .toBe(' Verified: every file matches.');
+    await shot('settings-13-encrypted-backup');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('removes the account after asking', async () => {
     await dialog().getByRole('tab', { name: 'Accounts' }).click();
     const email = `${dovecot.user}@maildock.test`;

@@ -9,12 +9,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBackup,
-  extractedName,
-  STORE_ENTRY,
-  verifyBackup,
-} from '../../main/core/backup/archive.js';
+import { createBackup, STORE_ENTRY } from '../../main/core/backup/archive.js';
+import { restoreBackup } from '../../main/core/backup/restore.js';
+import { extractedName, verifyBackup } from '../../main/core/backup/verify.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
 import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
 import type { Store } from '../../main/core/store/index.js';
@@ -388,6 +385,78 @@ describe('maildock backup, and the backup methods over HTTP', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('an encrypted backup', () => {
+  const PASS = 'a long enough passphrase';
+
+  it('hides everything, opens only with its passphrase, refuses tampering, and restores', async () => {
+    const file = path.join(dir, 'sealed.maildock-backup');
+    await createBackup({ dataDir, db: store.db, to: file, app: '0.1.0', encryptWith: PASS });
+    const bytes = await readFile(file);
+    // Not a tar, and none of the store's text in the clear.
+    await expect(run('tar', ['-tf', file])).rejects.toThrow();
+    expect(bytes.includes(Buffer.from('subject 1'))).toBe(false);
+    expect(bytes.includes(Buffer.from('SQLite format 3'))).toBe(false);
+
+    const opened = await verifyBackup(file, { passphrase: PASS });
+    expect(opened).toMatchObject({ ok: true, encrypted: true, problems: [], secrets: null });
+    expect(opened.manifest?.files.map((f) => f.path)).toContain(STORE_ENTRY);
+    expect((await verifyBackup(file)).problems).toEqual([
+      'This backup is encrypted: give its passphrase to read it.',
+    ]);
+    expect((await verifyBackup(file, { passphrase: 'not the passphrase' })).problems).toEqual([
+      'The passphrase does not open this backup.',
+    ]);
+    for (const [what, damaged] of [
+      ['a flipped byte', flip(bytes, Math.floor(bytes.length / 2))],
+      ['its end cut off', bytes.subarray(0, bytes.length - 100)],
+    ] as const) {
+      const at = path.join(dir, 'sealed-damaged.maildock-backup');
+      await writeFile(at, damaged);
+      const r = await verifyBackup(at, { passphrase: PASS });
+      expect(r.ok, what).toBe(false);
+      expect(r.problems[0], what).toMatch(/^The encrypted backup is damaged: /);
+    }
+
+    const target = path.join(dir, 'sealed-restored');
+    await expect(restoreBackup({ dataDir: target, file })).rejects.toThrow(
+      /nothing was changed: This backup is encrypted/,
+    );
+    await restoreBackup({ dataDir: target, file, passphrase: PASS });
+    const back = new Database(path.join(target, 'maildock.db'), { readonly: true });
+    const count = 'SELECT count(*) AS n FROM messages';
+    expect(back.prepare(count).get()).toEqual(store.db.prepare(count).get());
+    back.close();
+  });
+
+  it('is made and verified from the command line with --encrypt, and listed as encrypted', async () => {
+    const data = path.join(dir, 'cli-sealed');
+    const env = { MAILDOCK_DATA_DIR: data, MAILDOCK_SECRETS: 'file' };
+    const made = await runCli(
+      ['backup', 'create', '--encrypt', '--passphrase-stdin', '--json'],
+      env,
+      `${PASS}\n`,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const result = JSON.parse(made.stdout) as { file: string; encrypted: boolean };
+    expect(result.encrypted).toBe(true);
+    const listed = await runCli(['backup', 'list', '--json'], env);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ file: result.file, encrypted: true }]);
+    const locked = await runCli(['backup', 'verify', result.file], env);
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toContain('give its passphrase');
+    const ok = await runCli(['backup', 'verify', result.file, '--passphrase-stdin'], env, PASS);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('It is encrypted under a passphrase.');
+    const short = await runCli(
+      ['backup', 'create', '--encrypt', '--passphrase-stdin'],
+      env,
+      'short',
+    );
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/passphrase of at least 8 characters/);
   });
 });
 

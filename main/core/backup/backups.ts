@@ -1,7 +1,7 @@
 // The backup methods of the contract: where archives go (DATA_DIR/backups by default), one
 // backup at a time, progress pushed as `backup.progress`. Served over HTTP, paths are kept
 // to the backups folder: a browser must not name files on the server's disk.
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
 import {
@@ -15,7 +15,9 @@ import {
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';
-import { createBackup, STACK_PREFIX, verifyBackup } from './archive.js';
+import { createBackup, STACK_PREFIX } from './archive.js';
+import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
+import { verifyBackup } from './verify.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
 
@@ -139,6 +141,8 @@ export class Backups {
     passphrase?: string | undefined;
     /** false: the bundled stack's data left out. */
     stack?: boolean | undefined;
+    /** The whole archive encrypted under `passphrase`. */
+    encrypt?: boolean | undefined;
     /** The scheduler's own: its name is inside the backups folder whatever the transport. */
     scheduled?: boolean;
   }): Promise<BackupResult> {
@@ -159,20 +163,22 @@ export class Backups {
           : input.to
             ? this.resolvePath(input.to)
             : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
+      const passphrase =
+        input.includeSecrets || input.encrypt ? checkPassphrase(input.passphrase) : undefined;
+      if (input.passphrase && passphrase === undefined) {
+        throw new MaildockError(
+          'INVALID_INPUT',
+          'A passphrase seals the passwords or the whole archive: ask for includeSecrets or encrypt too.',
+        );
+      }
       const extra = [];
       if (input.includeSecrets) {
-        const passphrase = checkPassphrase(input.passphrase);
         const secrets: Record<string, string> = {};
         for (const key of await this.o.secrets.list()) {
           const value = await this.o.secrets.get(key);
           if (value !== null) secrets[key] = value;
         }
-        extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase) });
-      } else if (input.passphrase) {
-        throw new MaildockError(
-          'INVALID_INPUT',
-          'A passphrase seals the passwords: ask for them with includeSecrets too.',
-        );
+        extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
       }
       const stack = input.stack === false ? null : await this.o.stack();
       const made = await createBackup({
@@ -182,14 +188,33 @@ export class Backups {
         app: this.o.app,
         extra,
         ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
+        ...(input.encrypt ? { encryptWith: passphrase! } : {}),
         onProgress: this.o.onProgress,
         signal: abort.signal,
+        check: true,
       });
+      // A backup is verified as it lies on disk before it is called made: read back whole,
+      // every checksum, the snapshot's integrity check (run while it was written), the dump.
+      const report = await verifyBackup(made.file, {
+        onProgress: this.o.onProgress,
+        ...(made.storeCheck ? { storeCheck: made.storeCheck } : {}),
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),
+      });
+      if (!report.ok) {
+        await rm(made.file, { force: true });
+        throw new MaildockError(
+          'STORE_FAILED',
+          `The backup was written but did not verify, so it was removed: ${report.problems.join(' ')}`,
+          { file: made.file },
+        );
+      }
       return {
         file: made.file,
         bytes: made.bytes,
         files: made.manifest.files.length,
         createdAt: made.manifest.createdAt,
+        encrypted: report.encrypted,
       };
     } finally {
       this.running = null;
@@ -241,6 +266,7 @@ export class Backups {
       files: r.manifest?.files.length ?? 0,
       secrets: r.manifest?.files.some((f) => f.path === SECRETS_ENTRY) ?? false,
       stack: r.manifest?.files.some((f) => f.path.startsWith(STACK_PREFIX)) ?? false,
+      encrypted: r.encrypted,
       notes: r.notes,
     };
   }
@@ -249,15 +275,29 @@ export class Backups {
   async list(): Promise<BackupResult[]> {
     const out: BackupResult[] = [];
     for (const name of await this.names()) {
-      const s = await stat(join(this.dir, name));
+      const file = join(this.dir, name);
+      const s = await stat(file);
       out.push({
-        file: join(this.dir, name),
+        file,
         bytes: s.size,
         files: null,
         createdAt: s.mtime.toISOString(),
+        encrypted: await startsEnveloped(file),
       });
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
+
+/** Whether an archive is encrypted, from its first bytes. */
+async function startsEnveloped(file: string): Promise<boolean> {
+  const h = await open(file, 'r');
+  try {
+    const start = Buffer.alloc(ENVELOPE_MAGIC.length);
+    const { bytesRead } = await h.read(start, 0, start.length, 0);
+    return isEnveloped(start.subarray(0, bytesRead));
+  } finally {
+    await h.close();
   }
 }
 

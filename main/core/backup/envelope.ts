@@ -101,7 +101,8 @@ export class EnvelopeWriter {
 
   /** The sealed segments that `bytes` completes (a segment is sealed once the next byte comes). */
   push(bytes: Buffer): Buffer[] {
-    this.pending.push(bytes);
+    // A copy: the caller may fill its buffer again once this returns.
+    this.pending.push(Buffer.from(bytes));
     this.pendingBytes += bytes.length;
     const out: Buffer[] = [];
     // Strictly more than a segment: the last segment must be known to be the last.

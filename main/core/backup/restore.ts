@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
-import { extractedName, verifyBackup } from './archive.js';
+import { extractedName, verifyBackup } from './verify.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { openDatabase } from '../store/db.js';
 import type { Manifest } from './manifest.js';

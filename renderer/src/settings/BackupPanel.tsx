@@ -34,7 +34,13 @@ export function BackupPanel() {
   const [error, setError] = useState<ErrorData | null>(null);
   /** The archive whose Restore was pressed, waiting for the second yes. */
   const [asking, setAsking] = useState<string | null>(null);
-  const [passphrase, setPassphrase] = useState('');
+  /** Each archive's passphrase as typed (an encrypted one's, or its sealed passwords'). */
+  const [keys, setKeys] = useState<Record<string, string>>({});
+  const keyOf = (file: string) => keys[file] ?? '';
+  const setKey = (file: string, value: string) => setKeys((k) => ({ ...k, [file]: value }));
+  /** "Back up now" under a passphrase: the whole archive encrypted, the passwords in it. */
+  const [sealed, setSealed] = useState(false);
+  const [newKey, setNewKey] = useState('');
   const [restoring, setRestoring] = useState(false);
   const [restored, setRestored] = useState<RestoreResult | null>(null);
   const fail = (err: unknown) => setError(errorDataOf(err));
@@ -55,8 +61,14 @@ export function BackupPanel() {
     setMade(null);
     setProgress(null);
     client
-      .call('backup.create', {})
-      .then(setMade, fail)
+      .call(
+        'backup.create',
+        sealed ? { encrypt: true, includeSecrets: true, passphrase: newKey } : {},
+      )
+      .then((made) => {
+        setMade(made);
+        setNewKey('');
+      }, fail)
       .finally(() => {
         setRunning(false);
         setProgress(null);
@@ -70,7 +82,10 @@ export function BackupPanel() {
     setRestored(null);
     setProgress(null);
     client
-      .call('backup.restore', { file: named(file), ...(passphrase ? { passphrase } : {}) })
+      .call('backup.restore', {
+        file: named(file),
+        ...(keyOf(file) ? { passphrase: keyOf(file) } : {}),
+      })
       .then((r) => {
         setRestored(r);
         // The restored store has its own schedule and sits beside the same backups.
@@ -80,12 +95,13 @@ export function BackupPanel() {
       .finally(() => {
         setRestoring(false);
         setProgress(null);
-        setPassphrase('');
+        setKey(file, '');
       });
   };
   const verify = (file: string) => {
     setReports((r) => ({ ...r, [file]: 'checking' }));
-    client.call('backup.verify', { file: named(file) }).then(
+    const passphrase = keyOf(file);
+    client.call('backup.verify', { file: named(file), ...(passphrase ? { passphrase } : {}) }).then(
       (report) => setReports((r) => ({ ...r, [file]: report })),
       (err: unknown) => {
         setReports((r) => {
@@ -114,13 +130,35 @@ export function BackupPanel() {
         mailboxes, queue and certificates, in one archive whose every file is checked.
       </p>
       <div className="backup-now">
-        <button type="button" onClick={backUp} disabled={running || restoring}>
+        <button
+          type="button"
+          onClick={backUp}
+          disabled={running || restoring || (sealed && newKey.length < 8)}
+        >
           {running ? 'Backing up…' : 'Back up now'}
         </button>
         {running ? (
           <button type="button" onClick={() => void client.call('backup.cancel', {})}>
             Cancel
           </button>
+        ) : null}
+      </div>
+      <div className="backup-sealed">
+        <label>
+          <input type="checkbox" checked={sealed} onChange={(e) => setSealed(e.target.checked)} />{' '}
+          Encrypt it under a passphrase (account passwords go in too)
+        </label>
+        {sealed ? (
+          <label>
+            {' '}
+            Passphrase, 8 characters or more{' '}
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={newKey}
+              onChange={(e) => setNewKey(e.target.value)}
+            />
+          </label>
         ) : null}
       </div>
       {(running || restoring) && progress ? (
@@ -156,6 +194,19 @@ export function BackupPanel() {
               <li key={b.file}>
                 <span className="backup-name">{baseName(b.file)}</span>{' '}
                 <span className="backup-size">{sizeText(b.bytes)}</span>{' '}
+                {b.encrypted ? (
+                  <>
+                    <span className="backup-encrypted">encrypted</span>{' '}
+                    <input
+                      type="password"
+                      autoComplete="off"
+                      aria-label={`Passphrase of ${baseName(b.file)}`}
+                      placeholder="Passphrase"
+                      value={keyOf(b.file)}
+                      onChange={(e) => setKey(b.file, e.target.value)}
+                    />{' '}
+                  </>
+                ) : null}
                 <button
                   type="button"
                   disabled={report === 'checking'}
@@ -183,15 +234,17 @@ export function BackupPanel() {
                       settings, downloaded attachments and the local mail server’s data) is replaced
                       by this backup’s. It is checked first: if it is damaged, nothing changes.
                     </p>
-                    <label>
-                      Passphrase of the passwords in it (if it holds them){' '}
-                      <input
-                        type="password"
-                        autoComplete="off"
-                        value={passphrase}
-                        onChange={(e) => setPassphrase(e.target.value)}
-                      />
-                    </label>{' '}
+                    {b.encrypted ? null : (
+                      <label>
+                        Passphrase of the passwords in it (if it holds them){' '}
+                        <input
+                          type="password"
+                          autoComplete="off"
+                          value={keyOf(b.file)}
+                          onChange={(e) => setKey(b.file, e.target.value)}
+                        />
+                      </label>
+                    )}{' '}
                     <button type="button" data-autofocus onClick={() => restore(b.file)}>
                       Replace my data with this backup
                     </button>{' '}
