@@ -4,7 +4,8 @@
 // (the stack's containers and volumes, the whole data folder) and restored: the same
 // messages byte for byte with their flags and folders over IMAP, the same rows and keys,
 // and Maildock syncing on without a change.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { entriesOf, flip, sha, tarOf, withManifest } from '../support/archive.js
 import { openService, type TestService } from '../support/service.js';
 import { configureTestStack } from '../support/stack.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CHILD = path.join(ROOT, 'test/support/stack-restore-child.ts');
 const PROJECT = `mdbak${randomBytes(3).toString('hex')}`;
 const PASSWORD = 'alice-password-1';
 const PASSPHRASE = 'correct horse battery';
@@ -140,6 +143,19 @@ async function withRedis<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
     r.disconnect();
   }
 }
+
+/** The helper containers of this test's stack still there, as Docker lists them. */
+const helpersLeft = () =>
+  execFileSync('docker', [
+    'ps',
+    '-aq',
+    '--filter',
+    `label=com.docker.compose.project=${PROJECT}`,
+    '--filter',
+    'label=dev.maildock.helper',
+  ])
+    .toString()
+    .trim();
 
 function message(i: number): string {
   return [
@@ -290,15 +306,7 @@ describe('a backup with the bundled stack', () => {
     expect(restored).toMatchObject({ stack: 'restored', stackProblem: null, secrets: 1 });
     expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
     // The helper containers that filled the volumes are gone.
-    const helpers = execFileSync('docker', [
-      'ps',
-      '-aq',
-      '--filter',
-      `label=com.docker.compose.project=${PROJECT}`,
-      '--filter',
-      'label=dev.maildock.helper',
-    ]);
-    expect(helpers.toString().trim()).toBe('');
+    expect(helpersLeft()).toBe('');
 
     t = await openService({ dataDir, secretKey, timeoutMs: 15_000 });
     const status = await t.call('stack.status', {});
@@ -345,6 +353,30 @@ describe('a backup with the bundled stack', () => {
     off();
     expect(steps).toContain('restore: The stack’s data is restored');
     expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
+    expect(await withRedis((r) => r.get('maildock:kept'))).toBe('a value in Redis');
+    expect(
+      await withPostgres(async (c) => (await c.query('SELECT count(*)::int AS n FROM kept')).rows),
+    ).toEqual([{ n: 500 }]);
+    expect(await mailboxes()).toEqual(before);
+  }, 600_000);
+
+  it('finishes putting the stack’s data back at the next stack up after a SIGKILL in the middle', async () => {
+    await withRedis((r) => r.set('maildock:kept', 'changed once more'));
+    await t.close();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, dataDir, kept, secretKey, 'Restoring mail for dovecot'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect([code, signal]).toEqual([null, 'SIGKILL']);
+    // Past the commit point: the data folder is the backup's; the stack's part waits.
+    expect(existsSync(path.join(dataDir, 'stack-restore', 'postgres.dump'))).toBe(true);
+
+    t = await openService({ dataDir, secretKey, timeoutMs: 15_000 });
+    await t.call('stack.up', {});
+    expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
+    expect(helpersLeft()).toBe('');
     expect(await withRedis((r) => r.get('maildock:kept'))).toBe('a value in Redis');
     expect(
       await withPostgres(async (c) => (await c.query('SELECT count(*)::int AS n FROM kept')).rows),
