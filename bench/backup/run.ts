@@ -5,7 +5,8 @@
 // checksum, and the store's integrity_check, which createBackup runs in its worker while it
 // writes) beside `tar -cf` of the same files followed by an fsync, `backup verify` of the
 // archive on its own, and Maildock's restore (verify, unpack, read back, swap) beside
-// `tar -xf` into an empty folder and a sync. Prints MB/s of the data's size for each, the
+// `tar -xf` into an empty folder and a sync, and an encrypted backup (--encrypt, verified)
+// beside `tar -cf - | gpg --symmetric` (AES-256, no compression) and an fsync. Prints MB/s of the data's size for each, the
 // ratios, and the archive's size against the data's; each run's timings go to stderr.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,6 +36,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-backup-'));
 const MB = 1024 * 1024;
 const OWNED = ['maildock.db', 'attachments', 'stack'];
+const PASSPHRASE = 'a passphrase for the bench';
 
 function sizeOf(p: string): number {
   const s = statSync(p);
@@ -95,7 +97,11 @@ try {
     tarCreate: [] as number[],
     restore: [] as number[],
     tarExtract: [] as number[],
+    sealed: [] as number[],
+    gpg: [] as number[],
   };
+  const gnupg = path.join(work, 'gnupg');
+  mkdirSync(gnupg, { mode: 0o700 });
   let archiveBytes = 0;
   let tarBytes = 0;
   for (let r = 0; r < R; r++) {
@@ -132,7 +138,41 @@ try {
       const report = await verifyBackup(archive);
       if (!report.ok) throw new Error(report.problems.join(' '));
     });
+    // The whole archive under a passphrase: two scrypt keys (writing, verifying) included.
+    const sealedFile = path.join(work, `run-${r}-sealed.maildock-backup`);
+    const sealedMs = await timed(async () => {
+      const made = await createBackup({
+        dataDir,
+        db: store.db,
+        to: sealedFile,
+        app: 'bench',
+        check: true,
+        encryptWith: PASSPHRASE,
+      });
+      const report = await verifyBackup(sealedFile, {
+        storeCheck: made.storeCheck!,
+        passphrase: PASSPHRASE,
+      });
+      if (!report.ok) throw new Error(report.problems.join(' '));
+    });
     store.close();
+    const gpgFile = path.join(work, `run-${r}.tar.gpg`);
+    const gpgMs = await timed(() => {
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          'd=$1; p=$2; o=$3; shift 3; tar -cf - -C "$d" "$@" | gpg --batch --yes --quiet --pinentry-mode loopback --passphrase "$p" --symmetric --cipher-algo AES256 --compress-algo none -o "$o"',
+          'sh',
+          dataDir,
+          PASSPHRASE,
+          gpgFile,
+          ...OWNED,
+        ],
+        { env: { ...process.env, GNUPGHOME: gnupg } },
+      );
+      fsyncFile(gpgFile);
+    });
     archiveBytes = statSync(archive).size;
     const tarFile = path.join(work, `run-${r}.tar`);
     const tarMs = await timed(() => {
@@ -155,10 +195,13 @@ try {
     results.tarCreate.push(tarMs);
     results.restore.push(restoreMs);
     results.tarExtract.push(untarMs);
+    results.sealed.push(sealedMs);
+    results.gpg.push(gpgMs);
     log(
-      `  backup ${backupMs.toFixed(0)} ms (${phases.join(', ')}; verify ${verifyMs.toFixed(0)}), verify alone ${aloneMs.toFixed(0)}, tar ${tarMs.toFixed(0)}; restore ${restoreMs.toFixed(0)}, untar ${untarMs.toFixed(0)}`,
+      `  backup ${backupMs.toFixed(0)} ms (${phases.join(', ')}; verify ${verifyMs.toFixed(0)}), verify alone ${aloneMs.toFixed(0)}, tar ${tarMs.toFixed(0)}; restore ${restoreMs.toFixed(0)}, untar ${untarMs.toFixed(0)}; encrypted ${sealedMs.toFixed(0)}, gpg ${gpgMs.toFixed(0)}`,
     );
-    for (const p of [archive, tarFile, into, untar]) rmSync(p, { recursive: true, force: true });
+    for (const p of [archive, tarFile, into, untar, sealedFile, gpgFile])
+      rmSync(p, { recursive: true, force: true });
   }
   const rate = (ms: number) => dataBytes / MB / (ms / 1000);
   const b = median(results.backup);
@@ -178,6 +221,9 @@ try {
     restoreMBs: rate(rs),
     tarExtractMBs: rate(tx),
     restoreVsTar: tx / rs,
+    sealedMBs: rate(median(results.sealed)),
+    gpgMBs: rate(median(results.gpg)),
+    sealedVsGpg: median(results.gpg) / median(results.sealed),
     archiveVsData: archiveBytes / dataBytes,
     tarVsData: tarBytes / dataBytes,
   };
@@ -205,6 +251,12 @@ try {
       `${figures.restoreMBs.toFixed(1)} MB/s (${(rs / 1000).toFixed(2)} s)`,
       `${figures.tarExtractMBs.toFixed(1)} MB/s (${(tx / 1000).toFixed(2)} s)`,
       `${(figures.restoreVsTar * 100).toFixed(0)}% of tar's throughput`,
+    ),
+    row(
+      'encrypted backup (with verification) vs `tar -cf - \\| gpg --symmetric` + fsync',
+      `${figures.sealedMBs.toFixed(1)} MB/s (${(median(results.sealed) / 1000).toFixed(2)} s)`,
+      `${figures.gpgMBs.toFixed(1)} MB/s (${(median(results.gpg) / 1000).toFixed(2)} s)`,
+      `${(figures.sealedVsGpg * 100).toFixed(0)}% of gpg's throughput`,
     ),
     row(
       'archive size / data size',
