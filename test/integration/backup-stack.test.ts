@@ -157,6 +157,17 @@ const helpersLeft = () =>
     .toString()
     .trim();
 
+/** The stack holds what the backup holds again: nothing pending, no helper, keys, rows, mail. */
+async function expectStackAsBackedUp(): Promise<void> {
+  expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
+  expect(helpersLeft()).toBe('');
+  expect(await withRedis((r) => r.get('maildock:kept'))).toBe('a value in Redis');
+  expect(
+    await withPostgres(async (c) => (await c.query('SELECT count(*)::int AS n FROM kept')).rows),
+  ).toEqual([{ n: 500 }]);
+  expect(await mailboxes()).toEqual(before);
+}
+
 function message(i: number): string {
   return [
     `From: Bob <bob@maildock.test>`,
@@ -352,12 +363,7 @@ describe('a backup with the bundled stack', () => {
     await t.call('stack.up', {});
     off();
     expect(steps).toContain('restore: The stack’s data is restored');
-    expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
-    expect(await withRedis((r) => r.get('maildock:kept'))).toBe('a value in Redis');
-    expect(
-      await withPostgres(async (c) => (await c.query('SELECT count(*)::int AS n FROM kept')).rows),
-    ).toEqual([{ n: 500 }]);
-    expect(await mailboxes()).toEqual(before);
+    await expectStackAsBackedUp();
   }, 600_000);
 
   it('finishes putting the stack’s data back at the next stack up after a SIGKILL in the middle', async () => {
@@ -375,12 +381,6 @@ describe('a backup with the bundled stack', () => {
 
     t = await openService({ dataDir, secretKey, timeoutMs: 15_000 });
     await t.call('stack.up', {});
-    expect(existsSync(path.join(dataDir, 'stack-restore'))).toBe(false);
-    expect(helpersLeft()).toBe('');
-    expect(await withRedis((r) => r.get('maildock:kept'))).toBe('a value in Redis');
-    expect(
-      await withPostgres(async (c) => (await c.query('SELECT count(*)::int AS n FROM kept')).rows),
-    ).toEqual([{ n: 500 }]);
-    expect(await mailboxes()).toEqual(before);
+    await expectStackAsBackedUp();
   }, 600_000);
 });
