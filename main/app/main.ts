@@ -373,6 +373,12 @@ async function start(): Promise<void> {
   service.on('sync.progress', (p) => {
     if (p.phase === 'done') void refreshUnread();
   });
+  // After a restore (or a backup) the store and the stack may be other ones: the tray follows.
+  service.on('backup.progress', (p) => {
+    if (p.phase !== 'done') return;
+    void refreshUnread();
+    void refreshStack();
+  });
 
   Menu.setApplicationMenu(buildMenu());
   if (!app.isDefaultProtocolClient('mailto')) app.setAsDefaultProtocolClient('mailto');

@@ -223,7 +223,7 @@ describe('settings in the web UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('makes an encrypted backup under a passphrase, which it then needs to verify', async () => {
+  it('makes an encrypted backup under a passphrase, which it then needs to verify and restore', async () => {
     await dialog().getByRole('tab', { name: 'Backups' }).click();
     const panel = dialog().getByRole('region', { name: 'Backups' });
     const now = panel.getByRole('button', { name: 'Back up now' });
@@ -245,6 +245,17 @@ describe('settings in the web UI', () => {
       .poll(() => item.locator('.backup-ok').textContent(), { timeout: 15_000 })
       .toBe(' Verified: every file matches.');
     await shot('settings-13-encrypted-backup');
+    // And it restores with that passphrase, the account's password with it.
+    await item.getByRole('button', { name: `Restore ${name}` }).click();
+    await item
+      .getByRole('group', { name: `Restore ${name}?` })
+      .getByRole('button', { name: 'Replace my data with this backup' })
+      .click();
+    await expect
+      .poll(() => panel.locator('.backup-restored').textContent(), { timeout: 30_000 })
+      .toMatch(
+        /^Restored \d+ files from the backup of .*, with 1 password\. Show the restored mail$/,
+      );
     expect(pageErrors).toEqual([]);
   });
 
