@@ -264,8 +264,8 @@ function renderTray(): void {
 async function refreshStack(): Promise<void> {
   if (!service) return;
   const status = await service.invoke('stack.status', {});
-  trayState.stackConfigured =
-    status.ok && status.value.services.some((s) => s.container !== 'missing');
+  // A service's state is "missing" when it has no container (its `container` is the name).
+  trayState.stackConfigured = status.ok && status.value.services.some((s) => s.state !== 'missing');
   renderTray();
 }
 
@@ -364,6 +364,8 @@ async function start(): Promise<void> {
   });
   service.on('stack.health', (h: StackHealth) => {
     trayState.health = h;
+    // A restore may bring a stack in or take it away: each round says which.
+    trayState.stackConfigured = h.services.some((s) => s.container !== 'missing');
     renderTray();
   });
   service.on('mail.new', (e) => {
@@ -372,12 +374,6 @@ async function start(): Promise<void> {
   });
   service.on('sync.progress', (p) => {
     if (p.phase === 'done') void refreshUnread();
-  });
-  // After a restore (or a backup) the store and the stack may be other ones: the tray follows.
-  service.on('backup.progress', (p) => {
-    if (p.phase !== 'done') return;
-    void refreshUnread();
-    void refreshStack();
   });
 
   Menu.setApplicationMenu(buildMenu());
