@@ -3,7 +3,6 @@
 // goes through `invoke`, which parses input and output with the contract's schemas.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   methods,
@@ -44,7 +43,6 @@ import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import type { WatchOptions } from './sync/watch.js';
 import type { StackMethods, StackOptions } from './stack/stack-methods.js';
-import { StackFiles } from './stack/files.js';
 
 // The IMAP side loads on first use: reading and searching the local store starts at once.
 const syncModule = () => import('./sync/account-sync.js');
@@ -107,6 +105,7 @@ export class MaildockService {
   private syncStates!: SyncStates;
   /** Set while watch() runs: accounts added meanwhile are watched too. */
   private watchOpts: WatchOptions | null = null;
+  private restoring = false;
   /** While a restore swaps the data folder: calls wait for it, then meet the restored data. */
   private swapping: Promise<void> | null = null;
 
@@ -217,7 +216,7 @@ export class MaildockService {
         onProgress: (p) => this.events.emit('backup.progress', p),
         onStackProgress: (p) => this.events.emit('stack.progress', p),
         secretStore: async () => this.secrets,
-        beforeSwap: async () => {
+        release: async () => {
           this.swapping = new Promise((r) => (release = r));
           suspended = true;
           await this.suspend();
@@ -233,8 +232,6 @@ export class MaildockService {
       this.restoring = false;
     }
   }
-
-  private restoring = false;
 
   /** Everything that works on the store stopped and the store closed (a restore's swap). */
   private async suspend(): Promise<void> {
@@ -393,12 +390,7 @@ export class MaildockService {
       secrets: this.secrets,
       anyPath: this.opts.backups?.anyPath ?? true,
       settings: this.store.settings,
-      // A stack that was never started has no data; one that was needs Docker for its data.
-      stack: async () =>
-        existsSync(new StackFiles(this.opts.dataDir).secretsDir)
-          ? (await this.stack()).controller
-          : null,
-      dumpLister: async () => (await this.stack()).controller,
+      stack: async () => (await this.stack()).controller,
       onProgress: (p) => this.events.emit('backup.progress', p),
       onError: (err) => log.warn({ err }, 'scheduled backup failed'),
       ...(this.opts.backups?.clock ? { clock: this.opts.backups.clock } : {}),

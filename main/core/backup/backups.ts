@@ -12,6 +12,7 @@ import {
   type BackupResult,
   type BackupSchedule,
 } from '../../../common/types.js';
+import { StackFiles } from '../stack/files.js';
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';
@@ -39,10 +40,8 @@ export interface BackupsOptions {
   anyPath: boolean;
   /** Where the schedule is kept (the store's settings). */
   settings: SettingsStore;
-  /** The stack, when this data folder has one that was ever started. */
-  stack(): Promise<StackData | null>;
-  /** The stack's controller whether or not it exists here (verify lists dumps with its image). */
-  dumpLister(): Promise<StackData>;
+  /** The stack's controller (loaded on first use); verify lists dumps with its image. */
+  stack(): Promise<StackData>;
   onProgress(p: BackupProgressEvent): void;
   onError(err: unknown): void;
   /** Tests shorten the scheduler's clock. */
@@ -180,7 +179,11 @@ export class Backups {
         }
         extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
       }
-      const stack = input.stack === false ? null : await this.o.stack();
+      // A stack never started here has no data; one that was needs Docker for its data.
+      const stack =
+        input.stack !== false && new StackFiles(this.o.dataDir).started()
+          ? await this.o.stack()
+          : null;
       const made = await createBackup({
         dataDir: this.o.dataDir,
         db: this.o.db,
@@ -250,10 +253,9 @@ export class Backups {
 
   async verify(input: { file: string; passphrase?: string | undefined }): Promise<BackupReport> {
     const file = await this.existing(input.file);
-    const lister = await this.o.dumpLister();
     const r = await verifyBackup(file, {
       onProgress: this.o.onProgress,
-      checkDump: (f) => lister.listDump(f),
+      checkDump: async (f) => (await this.o.stack()).listDump(f),
       ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
     });
     return {

@@ -60,8 +60,9 @@ function tooMany(): never {
 
 /** Encrypts a tar as it is written: push() its bytes, end() once; each returns what to write. */
 export class EnvelopeWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** The segment being filled; sealed once full and one more byte comes. */
+  private readonly buffer: Buffer;
+  private filled = 0;
   private n = 0;
 
   private constructor(
@@ -69,7 +70,9 @@ export class EnvelopeWriter {
     private readonly key: Buffer,
     private readonly prefix: Buffer,
     private readonly segment: number,
-  ) {}
+  ) {
+    this.buffer = Buffer.allocUnsafe(segment);
+  }
 
   static async open(
     passphrase: string,
@@ -99,28 +102,24 @@ export class EnvelopeWriter {
     return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   }
 
-  /** The sealed segments that `bytes` completes (a segment is sealed once the next byte comes). */
+  /** The sealed segments that `bytes` completes (copied in: the caller may reuse its buffer). */
   push(bytes: Buffer): Buffer[] {
-    // A copy: the caller may fill its buffer again once this returns.
-    this.pending.push(Buffer.from(bytes));
-    this.pendingBytes += bytes.length;
     const out: Buffer[] = [];
-    // Strictly more than a segment: the last segment must be known to be the last.
-    while (this.pendingBytes > this.segment) {
-      const all = Buffer.concat(this.pending);
-      out.push(this.seal(all.subarray(0, this.segment), false));
-      const rest = all.subarray(this.segment);
-      this.pending = [rest];
-      this.pendingBytes = rest.length;
+    for (let at = 0; at < bytes.length;) {
+      // A full segment followed by more is not the last one.
+      if (this.filled === this.segment) {
+        out.push(this.seal(this.buffer, false));
+        this.filled = 0;
+      }
+      const n = bytes.copy(this.buffer, this.filled, at, at + this.segment - this.filled);
+      this.filled += n;
+      at += n;
     }
     return out;
   }
 
   end(): Buffer {
-    const last = this.seal(Buffer.concat(this.pending), true);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return last;
+    return this.seal(this.buffer.subarray(0, this.filled), true);
   }
 }
 

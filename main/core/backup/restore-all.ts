@@ -1,8 +1,8 @@
 // A whole restore: the data folder swapped in (restore.ts), the passwords put back into the
 // secret store, the bundled stack stopped before the swap and its data put back after it
 // (or at its next start, when Docker is away). One path for `maildock backup restore` and
-// for backup.restore in a running app, which closes its store in beforeSwap and opens the
-// restored one in afterSwap.
+// for backup.restore in a running app, which closes its store in `release` and opens the
+// restored one in `afterSwap`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MaildockError, toErrorData } from '../../../common/errors.js';
@@ -25,8 +25,8 @@ export interface RestoreAllOptions {
   passphrase?: string;
   secretStore: () => Promise<SecretStore>;
   stack?: StackOptions;
-  /** After verifying and staging, before the swap: whatever has the store open closes it. */
-  beforeSwap?: () => Promise<void>;
+  /** After verifying and staging, before the swap: this process closes its store. */
+  release?: () => Promise<void>;
   /** Right after the swap, before the stack starts again. */
   afterSwap?: () => Promise<void>;
 }
@@ -58,19 +58,19 @@ export async function restoreAll(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
     checkDump: async (dump) => (await stack()).listDump(dump),
+    ...(opts.release ? { release: opts.release } : {}),
     // The stack's services read the data folder's files: nothing runs while they change.
+    // (Only once the store is known to be free: a refused restore leaves the stack alone.)
     beforeSwap: async () => {
-      if (existsSync(stackFiles.secretsDir)) {
-        try {
-          const before = await (await stack()).status();
-          stackWasRunning = before.services.some((s) => s.state === 'running');
-          if (stackWasRunning) await (await stack()).stop();
-        } catch (err) {
-          // No Docker: nothing of the stack runs.
-          if (!(err instanceof MaildockError && err.code.startsWith('DOCKER_'))) throw err;
-        }
+      if (!stackFiles.started()) return;
+      try {
+        const before = await (await stack()).status();
+        stackWasRunning = before.services.some((s) => s.state === 'running');
+        if (stackWasRunning) await (await stack()).stop();
+      } catch (err) {
+        // No Docker: nothing of the stack runs.
+        if (!(err instanceof MaildockError && err.code.startsWith('DOCKER_'))) throw err;
       }
-      await opts.beforeSwap?.();
     },
   });
   await opts.afterSwap?.();
@@ -84,7 +84,7 @@ export async function restoreAll(
   let state: RestoreResult['stack'] = 'none';
   let stackProblem: string | null = null;
   const pending = existsSync(join(dataDir, STACK_PENDING));
-  if (pending || (stackWasRunning && existsSync(stackFiles.secretsDir))) {
+  if (pending || (stackWasRunning && stackFiles.started())) {
     try {
       await (await stack()).up();
       state = pending ? 'restored' : 'restarted';

@@ -64,7 +64,12 @@ export interface RestoreOptions {
   onStep?(step: RestoreStep): void;
   /** Lists the stack's Postgres dump while verifying (see verifyBackup). */
   checkDump?: (file: string) => Promise<string | null>;
-  /** Runs once the backup is verified and staged, just before the swap (stops the stack). */
+  /**
+   * Once the backup is verified and staged: this process closes its own store (a restore
+   * inside the running app). Then nothing else may have it open, or the restore is refused.
+   */
+  release?: () => Promise<void>;
+  /** After that check, just before the swap (stops the stack). */
   beforeSwap?: () => Promise<void>;
 }
 
@@ -283,24 +288,15 @@ export async function restoreBackup(
         );
       }
     }
+    migrateStaged(join(staging, 'maildock.db'));
+    await syncFile(staging);
+    opts.onStep?.('staged');
+    await opts.release?.();
+    storeNotInUse(dataDir);
+    await opts.beforeSwap?.();
   } catch (err) {
     // No read-back may still be going when the staging goes.
     await Promise.allSettled(started);
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
-  try {
-    migrateStaged(join(staging, 'maildock.db'));
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
-  await syncFile(staging);
-  opts.onStep?.('staged');
-  try {
-    await opts.beforeSwap?.();
-    storeNotInUse(dataDir);
-  } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
   }

@@ -67,6 +67,10 @@ export async function verifyBackup(
   const dumpCopy = extractTo
     ? join(extractTo, ...extractedName(PG_ENTRY)!.split('/'))
     : join(work!, 'postgres.dump');
+  // Without extracting, what is copied out to be checked: the store (unless createBackup
+  // checked these very bytes) and the Postgres dump.
+  const checkedCopy = (path: string) =>
+    path === STORE_ENTRY && !storeCheck ? storeCopy : path === PG_ENTRY ? dumpCopy : null;
   let read = 0;
   try {
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
@@ -86,15 +90,7 @@ export async function verifyBackup(
       let size = 0;
       const chunks: Buffer[] = [];
       const name = extractTo ? extractedName(path) : null;
-      const target = name
-        ? join(extractTo!, ...name.split('/'))
-        : path === STORE_ENTRY
-          ? storeCheck
-            ? null
-            : storeCopy
-          : path === PG_ENTRY
-            ? dumpCopy
-            : null;
+      const target = name ? join(extractTo!, ...name.split('/')) : checkedCopy(path);
       if (target) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       const copy = target ? createWriteStream(target, { mode: 0o600 }) : null;
       copy?.on('error', (err) => problems.push(`${path} could not be written: ${err.message}.`));

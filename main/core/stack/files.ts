@@ -47,6 +47,11 @@ export class StackFiles {
     return join(this.dir, 'services');
   }
 
+  /** The stack was started here at least once (its services' folders exist): it has data. */
+  started(): boolean {
+    return existsSync(this.secretsDir);
+  }
+
   serviceDir(service: string): string {
     return join(this.secretsDir, service);
   }
