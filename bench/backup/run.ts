@@ -4,7 +4,7 @@
 // Maildock's backup (snapshot, archive, fsync, then verify: the archive read back, every
 // checksum, and the store's integrity_check, which createBackup runs in its worker while it
 // writes) beside `tar -cf` of the same files followed by an fsync, `backup verify` of the
-// archive on its own, and Maildock's restore (verify, unpack, read back, swap) beside
+// archive on its own, and Maildock's restore (verify, unpack, sync, swap) beside
 // `tar -xf` into an empty folder and a sync, and an encrypted backup (--encrypt, verified)
 // beside `tar -cf - | gpg --symmetric` (AES-256, no compression) and an fsync. Prints MB/s of the data's size for each, the
 // ratios, and the archive's size against the data's; each run's timings go to stderr.
@@ -247,7 +247,7 @@ try {
       '',
     ),
     row(
-      'restore (verify, unpack, read back, swap) vs `tar -xf` + sync',
+      'restore (verify, unpack, sync, swap) vs `tar -xf` + sync',
       `${figures.restoreMBs.toFixed(1)} MB/s (${(rs / 1000).toFixed(2)} s)`,
       `${figures.tarExtractMBs.toFixed(1)} MB/s (${(tx / 1000).toFixed(2)} s)`,
       `${(figures.restoreVsTar * 100).toFixed(0)}% of tar's throughput`,

@@ -1,8 +1,9 @@
 // Restoring a backup into a data folder, all or nothing. One pass over the archive verifies
 // it and unpacks it into a staging folder beside the data (a bad one changes nothing but
-// that folder, which goes); each staged file is read back from disk against the manifest,
-// then swapped in name by name under a journal. The read-back of each file starts as soon as
-// it is whole, while the rest of the archive is still being read and checked:
+// that folder, which goes): every entry is hashed as it is written, from the very bytes
+// written, and each staged file is synced to disk as soon as it is whole, while the rest of
+// the archive is still being read and checked; then it is swapped in name by name under a
+// journal:
 //
 //   restore.json {state: "swapping", items}  → old names moved to .restore-old/, new ones in
 //   restore.json {state: "swapped"}          → the commit point: the new data is the data
@@ -10,7 +11,6 @@
 // A crash or SIGKILL anywhere leaves the old data or the new: the next start (every
 // MaildockService.open, and every restore) rolls a "swapping" journal back and finishes a
 // "swapped" one. Renames within one folder are atomic; files are synced before the commit.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './verify.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { openDatabase } from '../store/db.js';
+import { migrations } from '../store/migrations/index.js';
 import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
@@ -139,12 +140,26 @@ export async function recoverRestore(
   return outcome;
 }
 
+/** The schema version SQLite keeps in a database file's header (its user_version). */
+async function headerVersion(file: string): Promise<number> {
+  const h = await open(file, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    await h.read(header, 0, 100, 0);
+    return header.readUInt32BE(60);
+  } finally {
+    await h.close();
+  }
+}
+
 /**
  * A store from an older Maildock brought to this one's schema before it goes in (its
  * migrations run on the staged copy); one from a newer Maildock is refused, nothing changed.
+ * A store at this schema is left as it is.
  */
-function migrateStaged(file: string): void {
+async function migrateStaged(file: string): Promise<void> {
   if (!existsSync(file)) return;
+  if ((await headerVersion(file)) === migrations.at(-1)!.version) return;
   let db: Database.Database | undefined;
   try {
     db = openDatabase(file);
@@ -192,25 +207,15 @@ export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   }
 }
 
-const READ_CHUNK = 4 * 1024 * 1024;
-/** Files synced and read back at once: their fsyncs overlap, and the hashing with them. */
-const READ_BACK_AT_ONCE = 4;
+/** Staged files synced at once: their fsyncs overlap. */
+const SYNCS_AT_ONCE = 4;
 
-/** The file synced to disk, then read back: its SHA-256. */
-async function syncedSha256(file: string): Promise<string> {
+/** The file synced to disk: its size there. */
+async function syncedSize(file: string): Promise<number> {
   const h = await open(file, 'r');
   try {
     await h.sync();
-    const hash = createHash('sha256');
-    const { size } = await h.stat();
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, READ_CHUNK)));
-    for (let at = 0; ;) {
-      const { bytesRead } = await h.read(buffer, 0, buffer.length, at);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      at += bytesRead;
-    }
-    return hash.digest('hex');
+    return (await h.stat()).size;
   } finally {
     await h.close();
   }
@@ -243,18 +248,18 @@ export async function restoreBackup(
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await recoverRestore(dataDir);
   // One pass over the archive verifies it and unpacks it into the staging folder beside the
-  // data; then every staged file is synced and read back from disk against the manifest.
+  // data; every staged file is synced to disk meanwhile, and its size there checked.
   const staging = join(dataDir, STAGING);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { mode: 0o700 });
   let manifest: Manifest;
   let secrets: Record<string, string> | null;
-  // Each staged file's SHA-256 as read back after its fsync, begun as soon as it is written.
-  const readBack = new Map<string, Promise<string>>();
-  const started: Promise<string>[] = [];
-  const limit = limiter(READ_BACK_AT_ONCE);
-  const readBackOf = (file: string) => {
-    const p = limit(() => syncedSha256(file));
+  // Each staged file's size on disk after its fsync, begun as soon as it is written.
+  const synced = new Map<string, Promise<number>>();
+  const started: Promise<number>[] = [];
+  const limit = limiter(SYNCS_AT_ONCE);
+  const syncOf = (file: string) => {
+    const p = limit(() => syncedSize(file));
     p.catch(() => undefined); // awaited below, or settled before the staging goes
     started.push(p);
     return p;
@@ -262,7 +267,7 @@ export async function restoreBackup(
   try {
     const report = await verifyBackup(opts.file, {
       extractTo: staging,
-      onExtracted: (file) => readBack.set(file, readBackOf(file)),
+      onExtracted: (file) => synced.set(file, syncOf(file)),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
       ...(opts.checkDump ? { checkDump: opts.checkDump } : {}),
@@ -281,21 +286,21 @@ export async function restoreBackup(
       const name = extractedName(f.path);
       if (!name) continue;
       const target = join(staging, ...name.split('/'));
-      if ((await (readBack.get(target) ?? readBackOf(target))) !== f.sha256) {
+      if ((await (synced.get(target) ?? syncOf(target))) !== f.size) {
         throw new MaildockError(
           'STORE_FAILED',
           `The backup cannot be restored, and nothing was changed: ${f.path} was not written intact.`,
         );
       }
     }
-    migrateStaged(join(staging, 'maildock.db'));
+    await migrateStaged(join(staging, 'maildock.db'));
     await syncFile(staging);
     opts.onStep?.('staged');
     await opts.release?.();
     storeNotInUse(dataDir);
     await opts.beforeSwap?.();
   } catch (err) {
-    // No read-back may still be going when the staging goes.
+    // No fsync may still be going when the staging goes.
     await Promise.allSettled(started);
     await rm(staging, { recursive: true, force: true });
     throw err;
