@@ -1,15 +1,16 @@
 // Backup archives of a real store on disk: made while the store is written, read back by
 // the system's own tar, verified, cancelled without a trace, and refused for each kind of
 // damage with a sentence that names it, never touching the live data.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackup, STORE_ENTRY } from '../../main/core/backup/archive.js';
+import { createBackup, snapshotFolder, STORE_ENTRY } from '../../main/core/backup/archive.js';
 import { restoreBackup } from '../../main/core/backup/restore.js';
 import { extractedName, verifyBackup } from '../../main/core/backup/verify.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
@@ -160,6 +161,52 @@ describe('a backup', () => {
       createBackup({ dataDir, db: store.db, to, app: '0.1.0', signal: abort.signal }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect((await readdir(dir)).filter((n) => n.includes('cancelled'))).toEqual([]);
+  });
+
+  it('takes its snapshot in RAM when there is room, and leaves none there, done or cancelled', async () => {
+    const ours = async () =>
+      (await readdir('/dev/shm')).filter((n) => n.startsWith(`maildock-snapshot-${process.pid}-`));
+    // What a Maildock killed in the middle of a backup left.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const left = path.join('/dev/shm', `maildock-snapshot-${dead}-Ab12Cd`);
+    await mkdir(left);
+    await writeFile(path.join(left, 'maildock.db'), 'pages');
+    const seen: string[][] = [];
+    const to = path.join(dir, 'in-ram.maildock-backup');
+    await createBackup({
+      dataDir,
+      db: store.db,
+      to,
+      app: '0.1.0',
+      onProgress: (p) => {
+        if (p.phase === 'archive' && seen.length === 0) seen.push(readdirSync('/dev/shm'));
+      },
+    });
+    expect(seen[0]!.filter((n) => n.startsWith(`maildock-snapshot-${process.pid}-`))).toHaveLength(
+      1,
+    );
+    expect(seen[0]).not.toContain(path.basename(left));
+    expect(await ours()).toEqual([]);
+    expect((await verifyBackup(to)).problems).toEqual([]);
+
+    const abort = new AbortController();
+    await expect(
+      createBackup({
+        dataDir,
+        db: store.db,
+        to: path.join(dir, 'cancelled-in-ram.maildock-backup'),
+        app: '0.1.0',
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.phase === 'archive') abort.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await ours()).toEqual([]);
+    expect((await readdir(dir)).filter((n) => n.includes('cancelled-in-ram'))).toEqual([]);
+
+    // A store with no room in RAM is snapshotted beside the archive.
+    expect(await snapshotFolder(dir, os.totalmem())).toBe(dir);
   });
 });
 

@@ -5,8 +5,10 @@
 // Verifying is verify.ts; the tar's writing is tar-writer.ts.
 // A worker (store-worker.ts) takes the second core: it tars the data folder's files while
 // the snapshot is taken, and runs integrity_check while the rest is written or read.
+// The snapshot lives in RAM when the machine has room for it (snapshotFolder).
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PG_DUMP } from '../stack/data.js';
 import type { Db } from '../store/db.js';
@@ -98,6 +100,51 @@ async function dataSources(dataDir: string): Promise<Source[]> {
   );
 }
 
+/** RAM-backed (tmpfs) on Linux; elsewhere absent, and the snapshot stays on disk. */
+const RAM_FOLDER = '/dev/shm';
+/** statfs's type of a tmpfs (linux/magic.h). */
+const TMPFS_MAGIC = 0x01021994;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Snapshot folders of Maildock processes killed in the middle of a backup. */
+async function removeDeadSnapshots(ram: string): Promise<void> {
+  for (const name of await readdir(ram)) {
+    const pid = /^maildock-snapshot-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    // Another user's is not ours to remove (the folder is sticky): it stays.
+    await rm(join(ram, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The folder for the store's snapshot, made for it. The snapshot never outlives the backup,
+ * yet SQLite syncs it to disk when the online backup ends (better-sqlite3 opens the
+ * destination itself, with synchronous = FULL): on a slow disk the biggest cost of a backup.
+ * So it goes to RAM when there is a RAM folder with room for twice the store (it grows while
+ * sync writes) and memory free for four times it; otherwise into `work`, beside the archive.
+ */
+export async function snapshotFolder(work: string, storeBytes: number): Promise<string> {
+  let room: number;
+  try {
+    const fs = await statfs(RAM_FOLDER);
+    if (fs.type !== TMPFS_MAGIC) return work;
+    room = fs.bavail * fs.bsize;
+  } catch {
+    return work; // no RAM folder here
+  }
+  if (storeBytes * 2 > room || storeBytes * 4 > os.freemem()) return work;
+  await removeDeadSnapshots(RAM_FOLDER);
+  return mkdtemp(join(RAM_FOLDER, `maildock-snapshot-${process.pid}-`));
+}
+
 export async function createBackup(opts: CreateOptions): Promise<{
   file: string;
   manifest: Manifest;
@@ -107,6 +154,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
 }> {
   const work = await mkdtemp(join(dirname(opts.to), `.${basename(opts.to)}.partial-`));
   const worker = startStoreWorker();
+  let snapshotDir = work;
   let checked: Promise<string | null> | null = null;
   const writers: { close(): Promise<void> }[] = [];
   try {
@@ -125,8 +173,9 @@ export async function createBackup(opts: CreateOptions): Promise<{
       tailFile,
       data.map((s) => ({ ...s, header: header(s.path, s.size, createdAt) })),
     );
-    const snapshot = join(work, 'maildock.db');
     const dbSize = (await stat(opts.db.name)).size;
+    snapshotDir = await snapshotFolder(work, dbSize);
+    const snapshot = join(snapshotDir, 'maildock.db');
     const snapMeter = meter('snapshot', dbSize, opts.onProgress);
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
@@ -224,5 +273,6 @@ export async function createBackup(opts: CreateOptions): Promise<{
     // Before the folder goes: the worker may have files in it open (a cancelled backup).
     await worker.close();
     await rm(work, { recursive: true, force: true });
+    if (snapshotDir !== work) await rm(snapshotDir, { recursive: true, force: true });
   }
 }
