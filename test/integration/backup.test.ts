@@ -3,8 +3,8 @@
 // damage with a sentence that names it, never touching the live data.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -207,6 +207,45 @@ describe('a backup', () => {
 
     // A store with no room in RAM is snapshotted beside the archive.
     expect(await snapshotFolder(dir, os.totalmem())).toBe(dir);
+  });
+
+  it('is verified before it has its name, and one that fails is not kept', async () => {
+    const to = path.join(dir, 'unverified.maildock-backup');
+    const seen: { named: boolean; store: boolean }[] = [];
+    const made = await createBackup({
+      dataDir,
+      db: store.db,
+      to,
+      app: '0.1.0',
+      check: true,
+      verify: async (file, storeCheck) => {
+        seen.push({ named: existsSync(to), store: (await storeCheck)?.problem === null });
+        expect((await verifyBackup(file, { storeCheck: storeCheck! })).problems).toEqual([]);
+      },
+    });
+    expect(seen).toEqual([{ named: false, store: true }]);
+    expect(made.storeCheck?.problem).toBeNull();
+    expect(existsSync(to)).toBe(true);
+
+    // A byte of the written archive changed before it is read back: refused, nothing left.
+    const bad = path.join(dir, 'damaged-on-disk.maildock-backup');
+    await expect(
+      createBackup({
+        dataDir,
+        db: store.db,
+        to: bad,
+        app: '0.1.0',
+        check: true,
+        verify: async (file, storeCheck) => {
+          const h = await open(file, 'r+');
+          await h.write(Buffer.from([0xff]), 0, 1, 4096);
+          await h.close();
+          const report = await verifyBackup(file, { storeCheck: storeCheck! });
+          if (!report.ok) throw new Error(report.problems.join(' '));
+        },
+      }),
+    ).rejects.toThrow(/store\/maildock\.db/);
+    expect((await readdir(dir)).filter((n) => n.includes('damaged-on-disk'))).toEqual([]);
   });
 });
 

@@ -58,6 +58,13 @@ export interface CreateOptions {
   check?: boolean;
   /** The whole archive encrypted under this passphrase (envelope.ts). */
   encryptWith?: string;
+  /**
+   * Verifies the archive once every byte is written, under its temporary name and while it
+   * is synced to disk; given the snapshot's integrity_check (with `check`), which may still
+   * be running. A throw fails the backup, which leaves nothing: no archive has its name
+   * before it has passed.
+   */
+  verify?: (file: string, storeCheck: Promise<StoreCheck> | undefined) => Promise<void>;
 }
 
 /** SQLite's integrity_check of a store: the SHA-256 of the bytes checked, and what is wrong. */
@@ -256,17 +263,26 @@ export async function createBackup(opts: CreateOptions): Promise<{
     await out.put(text);
     await out.put(padding(text.length));
     await out.put(Buffer.alloc(BLOCK * 2));
-    await out.end(true);
+    await out.end(false);
     tick(written, true);
-    const problem = checked ? await checked : undefined;
-    await tailGone;
+    const storeCheck = checked?.then((problem) => ({ sha256: files[0]!.sha256, problem }));
+    // The fsync, the verification and the store's check at once: what verification reads
+    // back is what the system holds of the file, the same bytes while the sync goes on as
+    // after it.
+    const settled = await Promise.allSettled([
+      out.sync(),
+      opts.verify?.(archive, storeCheck),
+      storeCheck,
+      tailGone,
+    ]);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
     await rename(archive, opts.to);
     opts.onProgress?.({ phase: 'done', bytes: written, totalBytes, rate: 0, etaSeconds: 0 });
     return {
       file: opts.to,
       manifest: parseManifest(JSON.stringify(manifest)),
       bytes: (await stat(opts.to)).size,
-      ...(problem !== undefined ? { storeCheck: { sha256: files[0]!.sha256, problem } } : {}),
+      ...(storeCheck ? { storeCheck: await storeCheck } : {}),
     };
   } finally {
     for (const w of writers) await w.close();

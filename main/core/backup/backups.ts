@@ -18,7 +18,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';
 import { createBackup, STACK_PREFIX } from './archive.js';
 import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
-import { verifyBackup } from './verify.js';
+import { verifyBackup, type VerifyReport } from './verify.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
 
@@ -184,6 +184,10 @@ export class Backups {
         input.stack !== false && new StackFiles(this.o.dataDir).started()
           ? await this.o.stack()
           : null;
+      // A backup is verified before it is called made, and before it has its name: read back
+      // whole, every checksum, the snapshot's integrity check (run while it was written), the
+      // dump. One that fails is not kept.
+      let report: VerifyReport | undefined;
       const made = await createBackup({
         dataDir: this.o.dataDir,
         db: this.o.db,
@@ -195,29 +199,28 @@ export class Backups {
         onProgress: this.o.onProgress,
         signal: abort.signal,
         check: true,
+        verify: async (file, storeCheck) => {
+          report = await verifyBackup(file, {
+            onProgress: this.o.onProgress,
+            ...(storeCheck ? { storeCheck } : {}),
+            ...(passphrase !== undefined ? { passphrase } : {}),
+            ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),
+          });
+          if (!report.ok) {
+            throw new MaildockError(
+              'STORE_FAILED',
+              `The backup was written but did not verify, so it was not kept: ${report.problems.join(' ')}`,
+              { file: to },
+            );
+          }
+        },
       });
-      // A backup is verified as it lies on disk before it is called made: read back whole,
-      // every checksum, the snapshot's integrity check (run while it was written), the dump.
-      const report = await verifyBackup(made.file, {
-        onProgress: this.o.onProgress,
-        ...(made.storeCheck ? { storeCheck: made.storeCheck } : {}),
-        ...(passphrase !== undefined ? { passphrase } : {}),
-        ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),
-      });
-      if (!report.ok) {
-        await rm(made.file, { force: true });
-        throw new MaildockError(
-          'STORE_FAILED',
-          `The backup was written but did not verify, so it was removed: ${report.problems.join(' ')}`,
-          { file: made.file },
-        );
-      }
       return {
         file: made.file,
         bytes: made.bytes,
         files: made.manifest.files.length,
         createdAt: made.manifest.createdAt,
-        encrypted: report.encrypted,
+        encrypted: report!.encrypted,
       };
     } finally {
       this.running = null;

@@ -128,11 +128,14 @@ export async function tarFile(
       await put(padding(s.size));
       return { path: s.path, size: s.size, sha256: hash.digest('hex') };
     },
+    /** Everything written (an envelope's last segment too); `sync` also syncs it to disk. */
     async end(sync: boolean) {
       await writing;
       if (envelope) await write([envelope.end()]);
       if (sync) await out.sync();
     },
+    /** The file synced to disk (after end). */
+    sync: () => out.sync(),
     async close() {
       // A write that failed has thrown already, unless something else (a cancel) did first.
       await writing.catch(() => undefined);

@@ -44,9 +44,10 @@ export async function verifyBackup(
     /**
      * createBackup's integrity_check of the snapshot: it stands for the store's check when
      * the archive's store entry, read back here, has the same SHA-256 (else that is a
-     * problem). Without it the store is copied out and checked, in a worker meanwhile.
+     * problem); awaited only once the archive is read. Without it the store is copied out
+     * and checked, in a worker meanwhile.
      */
-    storeCheck?: StoreCheck;
+    storeCheck?: StoreCheck | Promise<StoreCheck>;
   } = {},
 ): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
@@ -189,9 +190,10 @@ export async function verifyBackup(
         if (!listed.has(p)) problems.push(`${p} is in the archive but not in its manifest.`);
       if (!listed.has(STORE_ENTRY)) problems.push('The archive holds no store.');
       else if (seen.has(STORE_ENTRY) && problems.length === 0) {
-        const check = storeCheck
-          ? seen.get(STORE_ENTRY)!.sha256 === storeCheck.sha256
-            ? storeCheck.problem
+        const made = await storeCheck;
+        const check = made
+          ? seen.get(STORE_ENTRY)!.sha256 === made.sha256
+            ? made.problem
             : 'The store in the archive is not the snapshot that was checked when it was made.'
           : await (storeChecked ?? checker!.check(storeCopy));
         if (check) problems.push(check);
