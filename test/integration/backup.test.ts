@@ -247,6 +247,38 @@ describe('a backup', () => {
     ).rejects.toThrow(/store\/maildock\.db/);
     expect((await readdir(dir)).filter((n) => n.includes('damaged-on-disk'))).toEqual([]);
   });
+
+  it('is cancelled while it is verified, keeping nothing, and is done only once it has its name', async () => {
+    const t = await openService();
+    try {
+      const folder = path.join(t.dataDir, 'backups');
+      await mkdir(folder, { recursive: true });
+      const to = path.join(folder, 'mine.maildock-backup');
+      let cancelIn: string | null = 'verify';
+      const done: boolean[] = [];
+      t.svc.on('backup.progress', (p) => {
+        if (p.phase === cancelIn) void t.svc.invoke('backup.cancel', {});
+        if (p.phase === 'done') done.push(existsSync(to));
+      });
+      expect(await t.svc.invoke('backup.create', { to })).toMatchObject({
+        ok: false,
+        error: { code: 'CANCELLED' },
+      });
+      expect(await readdir(folder)).toEqual([]);
+      expect(done).toEqual([]);
+
+      cancelIn = null;
+      await t.call('backup.create', { to });
+      expect(done).toEqual([true]);
+    } finally {
+      await t.close();
+    }
+    const abort = new AbortController();
+    abort.abort();
+    await expect(verifyBackup(good, { signal: abort.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+  });
 });
 
 // ---- damage ----

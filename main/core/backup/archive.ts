@@ -276,6 +276,8 @@ export async function createBackup(opts: CreateOptions): Promise<{
       tailGone,
     ]);
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    // Cancelled while it was synced or checked: it does not get its name.
+    if (opts.signal?.aborted) throw cancelled();
     await rename(archive, opts.to);
     opts.onProgress?.({ phase: 'done', bytes: written, totalBytes, rate: 0, etaSeconds: 0 });
     return {

@@ -201,7 +201,9 @@ export class Backups {
         check: true,
         verify: async (file, storeCheck) => {
           report = await verifyBackup(file, {
-            onProgress: this.o.onProgress,
+            // 'done' is the backup's, once it has its name.
+            onProgress: (p) => p.phase !== 'done' && this.o.onProgress(p),
+            signal: abort.signal,
             ...(storeCheck ? { storeCheck } : {}),
             ...(passphrase !== undefined ? { passphrase } : {}),
             ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),

@@ -4,7 +4,7 @@
 // stack's Postgres dump through pg_restore, and an encrypted archive opened on the way.
 // Restore uses the same pass to unpack into its staging folder.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
@@ -15,7 +15,7 @@ import { PG_ENTRY, STACK_PREFIX, STORE_ENTRY, type StoreCheck } from './archive.
 import { startStoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
-import { CHUNK, meter, type BackupProgress } from './tar-writer.js';
+import { cancelled, CHUNK, meter, type BackupProgress } from './tar-writer.js';
 
 export interface VerifyReport {
   /** The whole archive is under a passphrase. */
@@ -48,6 +48,8 @@ export async function verifyBackup(
      * and checked, in a worker meanwhile.
      */
     storeCheck?: StoreCheck | Promise<StoreCheck>;
+    /** Stops the reading: verifyBackup then throws CANCELLED (the backup being made is). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<VerifyReport & { secrets: Record<string, string> | null }> {
   const problems: string[] = [];
@@ -77,6 +79,8 @@ export async function verifyBackup(
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
     const parser = new Parser({ strict: false });
     const pending: Promise<void>[] = [];
+    // Entries being copied out: a cancel closes them.
+    const copying = new Set<WriteStream>();
     parser.on('entry', (entry: ReadEntry) => {
       const path = entry.path;
       if (entry.type !== 'File') {
@@ -94,6 +98,7 @@ export async function verifyBackup(
       const target = name ? join(extractTo!, ...name.split('/')) : checkedCopy(path);
       if (target) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       const copy = target ? createWriteStream(target, { mode: 0o600 }) : null;
+      if (copy) copying.add(copy);
       copy?.on('error', (err) => problems.push(`${path} could not be written: ${err.message}.`));
       entry.on('data', (chunk: Buffer) => {
         hash.update(chunk);
@@ -108,6 +113,7 @@ export async function verifyBackup(
             else seen.set(path, { size, sha256: hash.digest('hex') });
             if (path === SECRETS_ENTRY) sealedBytes = Buffer.concat(chunks);
             if (!copy) return resolve();
+            copying.delete(copy);
             copy.end(() => {
               // The store's check runs while the rest of the archive is read.
               if (path === STORE_ENTRY && checker && !storeChecked)
@@ -136,6 +142,7 @@ export async function verifyBackup(
       for await (const chunk of createReadStream(file, {
         highWaterMark: CHUNK,
       }) as AsyncIterable<Buffer>) {
+        if (opts.signal?.aborted) throw cancelled();
         if (read === 0 && isEnveloped(chunk)) envelope = new EnvelopeReader(opts.passphrase);
         read += chunk.length;
         tick(read);
@@ -146,6 +153,10 @@ export async function verifyBackup(
       parser.end();
       await parsed;
     } catch (err) {
+      if (err instanceof MaildockError && err.code === 'CANCELLED') {
+        for (const c of copying) c.destroy();
+        throw err;
+      }
       if (err instanceof MaildockError) {
         // A wrong or missing passphrase says all there is to say.
         locked = err.code === 'AUTH_FAILED';
