@@ -47,7 +47,13 @@ export function restoredText(r: RestoreResult, where?: string): string {
     `Restored ${counted(r.files, 'file')} from the backup of ${r.createdAt} (Maildock ${r.app})` +
     (where ? ` into ${where}` : '') +
     (r.secrets === null ? '.' : `, with ${counted(r.secrets, 'password')}.`);
-  const after = STACK_AFTER[r.stack];
-  if (!after || after.endsWith('.')) return head + after;
-  return `${head}${after}${r.stackProblem ? `: ${r.stackProblem}` : '.'}`;
+  const stack = STACK_AFTER[r.stack];
+  const after =
+    !stack || stack.endsWith('.')
+      ? head + stack
+      : `${head}${stack}${r.stackProblem ? `: ${r.stackProblem}` : '.'}`;
+  if (r.withoutPassword === 0) return after;
+  return r.withoutPassword === 1
+    ? `${after} One account needs its password again (the backup held none for it).`
+    : `${after} ${r.withoutPassword} accounts need their passwords again (the backup held none for them).`;
 }

@@ -469,6 +469,11 @@ export const restoreResultSchema = z.strictObject({
   stack: z.enum(['none', 'restored', 'restarted', 'pending', 'stopped']),
   /** Why the stack is pending or stopped. */
   stackProblem: z.string().nullable(),
+  /**
+   * Restored accounts left without a password: the backup held none for them, and the one
+   * here belonged to another account (or to none), so it was not kept.
+   */
+  withoutPassword: z.number().int().nonnegative(),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 

@@ -202,11 +202,15 @@ export class MaildockService {
     const resume = async () => {
       if (!suspended) return;
       suspended = false;
-      const store = Store.open(join(this.opts.dataDir, 'maildock.db'));
-      if (this.opts.backgroundCheckpoints) checkpointInBackground(store);
-      this.attach(store);
-      this.swapping = null;
-      release();
+      try {
+        const store = Store.open(join(this.opts.dataDir, 'maildock.db'));
+        if (this.opts.backgroundCheckpoints) checkpointInBackground(store);
+        this.attach(store);
+      } finally {
+        // Calls waiting for the swap go on even if the store did not open (they then fail).
+        this.swapping = null;
+        release();
+      }
       if (watching) await this.watch(watching);
     };
     try {
@@ -508,7 +512,14 @@ export class MaildockService {
       'app.settings': async (patch) => this.appSettings(patch),
       'app.info': async () => ({ version: appVersion(), secrets: this.secrets.kind }),
       // ---- Backups: main/core/backup/ ----
-      'backup.create': async (input) => this.backups.create(input),
+      'backup.create': async (input) => {
+        if (this.restoring)
+          throw new MaildockError(
+            'ALREADY_EXISTS',
+            'A backup is being restored; back up once it has finished.',
+          );
+        return this.backups.create(input);
+      },
       'backup.verify': async (input) => this.backups.verify(input),
       'backup.list': async () => this.backups.list(),
       'backup.cancel': async () => this.backups.cancel(),

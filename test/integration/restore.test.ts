@@ -3,6 +3,7 @@
 // each of its steps leaves, after the next start, exactly the old data or exactly the new.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
 import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/backup/restore.js';
+import { restoreAll } from '../../main/core/backup/restore-all.js';
+import { seal, SECRETS_ENTRY } from '../../main/core/backup/sealed.js';
+import { restoredText } from '../../common/backup-words.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
@@ -157,7 +161,10 @@ describe('restore', () => {
       ),
     });
     expect(await tree(target)).toEqual(oldTree);
-    expect((await readdir(target)).sort()).toEqual((await readdir(oldDir)).sort());
+    // Nothing left but the restore lock (an empty file that stays, as a lock file does).
+    expect((await readdir(target)).sort()).toEqual(
+      [...(await readdir(oldDir)), 'restore.lock'].sort(),
+    );
   });
 
   const steps = [
@@ -198,6 +205,52 @@ describe('restore', () => {
         step,
       ).toEqual([]);
     }
+  });
+
+  it('holds the data folder while it runs: another start is refused and its staging stays', async () => {
+    const target = await copyOld('locked');
+    const during: string[] = [];
+    await restoreBackup({
+      dataDir: target,
+      file: backup,
+      beforeSwap: async () => {
+        // Here, and from a process of its own (the command line opens the data folder).
+        await expect(recoverRestore(target)).rejects.toMatchObject({ code: 'IN_USE' });
+        const other = await runCli(['--data-dir', target, 'backup', 'list'], {
+          MAILDOCK_SECRETS: 'file',
+        });
+        during.push(`${other.code} ${other.stderr}`);
+        await expect(restoreBackup({ dataDir: target, file: backup })).rejects.toMatchObject({
+          code: 'IN_USE',
+        });
+        expect(existsSync(path.join(target, '.restore-new', 'maildock.db'))).toBe(true);
+      },
+    });
+    expect(during).toEqual([expect.stringMatching(/^1 .*A backup is being restored into/)]);
+    expect(await tree(target)).toEqual(newTree);
+    // Done, the folder is free again.
+    expect(await recoverRestore(target)).toBe('none');
+  });
+
+  it('puts the old data back when the swap fails midway', async () => {
+    const target = await copyOld('swap-fails');
+    await expect(
+      restoreBackup({
+        dataDir: target,
+        file: backup,
+        onStep: (step) => {
+          // Something in the way of the new store: its rename fails.
+          if (step === 'moved-out:maildock.db')
+            mkdirSync(path.join(target, 'maildock.db', 'in-the-way'), { recursive: true });
+        },
+      }),
+    ).rejects.toThrow(/failed while the data was being swapped .*; the old data was put back/);
+    expect(await tree(target)).toEqual(oldTree);
+    expect(
+      (await readdir(target)).filter(
+        (n) => n.startsWith('.restore') || n.startsWith(RESTORE_JOURNAL),
+      ),
+    ).toEqual([]);
   });
 
   it('finishes a committed restore, and a second recovery does nothing', async () => {
@@ -385,5 +438,61 @@ describe('passwords in a backup, sealed with a passphrase', () => {
     expect(
       (await MaildockService.restoreBackup(plain, file, { secretKey: key })).secrets,
     ).toBeNull();
+  });
+
+  it('belong to accounts, not ids: kept for the same account, dropped for another, in before anything starts', async () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const secretsOf = (at: string) => EncryptedFileSecretStore.open({ dir: at, key });
+    // A backup whose account 1 is someone else than the account 1 here.
+    const source = path.join(dir, 'other-account');
+    await makeData(source, { messages: 5, project: 'other', attachment: 'x'.repeat(64) });
+    const db = new Database(path.join(source, 'maildock.db'));
+    db.prepare(
+      "UPDATE accounts SET email = 'other@example.test', imap_host = 'mail.other.test', imap_user = 'other' WHERE id = 1",
+    ).run();
+    const other = path.join(dir, 'other-account.maildock-backup');
+    await createBackup({ dataDir: source, db, to: other, app: '0.1.0' });
+    const PASS = 'a passphrase for it';
+    const sealed = path.join(dir, 'other-account-sealed.maildock-backup');
+    await createBackup({
+      dataDir: source,
+      db,
+      to: sealed,
+      app: '0.1.0',
+      extra: [
+        {
+          path: SECRETS_ENTRY,
+          data: await seal({ 'account:1:password': 'the other one’s' }, PASS),
+        },
+      ],
+    });
+    db.close();
+
+    const target = await copyOld('passwords-follow');
+    await (await secretsOf(target)).set('account:1:password', 'me@example.test’s');
+    // The same account (a backup of this data's kind): its password stays.
+    const same = await MaildockService.restoreBackup(target, backup, { secretKey: key });
+    expect(same.withoutPassword).toBe(0);
+    expect(await (await secretsOf(target)).get('account:1:password')).toBe('me@example.test’s');
+
+    // Another account under the same id: the password here would go to its server.
+    const moved = await MaildockService.restoreBackup(target, other, { secretKey: key });
+    expect(moved.withoutPassword).toBe(1);
+    expect(restoredText(moved)).toMatch(/ One account needs its password again/);
+    expect(await (await secretsOf(target)).get('account:1:password')).toBeNull();
+
+    // The backup's own, in before the restored data is used.
+    const target2 = await copyOld('passwords-sealed');
+    await (await secretsOf(target2)).set('account:1:password', 'me@example.test’s');
+    let seen: string | null = null;
+    const r = await restoreAll(target2, sealed, {
+      passphrase: PASS,
+      secretStore: () => secretsOf(target2),
+      afterSwap: async () => {
+        seen = await (await secretsOf(target2)).get('account:1:password');
+      },
+    });
+    expect(seen).toBe('the other one’s');
+    expect(r).toMatchObject({ secrets: 1, withoutPassword: 0 });
   });
 });

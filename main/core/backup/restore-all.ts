@@ -5,18 +5,58 @@
 // restored one in `afterSwap`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { StackProgress } from '../../../common/stack.js';
 import type { BackupProgressEvent, RestoreResult } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { StackFiles } from '../stack/files.js';
 import type { StackOptions } from '../stack/stack-methods.js';
-import { restoreBackup } from './restore.js';
+import { restoreBackup, stagedStore } from './restore.js';
 
 const log = getLogger('backup');
+
+/**
+ * Each account of a store file and whom it logs in as, where: an account's password belongs
+ * to that, not to its id. None when there is no store or it cannot be read.
+ */
+function accountsOf(store: string): Map<number, string> {
+  if (!existsSync(store)) return new Map();
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(store, { readonly: true, fileMustExist: true });
+    const rows = db
+      .prepare(
+        'SELECT id, email, imap_host, imap_port, imap_user, smtp_host, smtp_port, smtp_user FROM accounts',
+      )
+      .all() as ({ id: number } & Record<string, unknown>)[];
+    return new Map(rows.map(({ id, ...who }) => [id, JSON.stringify(who)]));
+  } catch {
+    return new Map();
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The accounts whose password the secret store must not keep: removed by the restore, or
+ * made someone else's under the same id (their password would go to the restored account's
+ * server), unless the backup brings theirs. The same account keeps the password it has.
+ */
+function stalePasswords(
+  before: Map<number, string>,
+  after: Map<number, string>,
+  secrets: Record<string, string> | null,
+): number[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter(
+    (id) =>
+      secrets?.[accountSecretKey(id)] === undefined &&
+      !(after.has(id) && after.get(id) === before.get(id)),
+  );
+}
 
 export interface RestoreAllOptions {
   onProgress?: (p: BackupProgressEvent) => void;
@@ -52,6 +92,9 @@ export async function restoreAll(
     return controller;
   };
   let stackWasRunning = false;
+  let accountsBefore = new Map<number, string>();
+  let accountsAfter = new Map<number, string>();
+  let secretStore: SecretStore | null = null;
   const { manifest, secrets } = await restoreBackup({
     dataDir,
     file,
@@ -62,6 +105,18 @@ export async function restoreAll(
     // The stack's services read the data folder's files: nothing runs while they change.
     // (Only once the store is known to be free: a refused restore leaves the stack alone.)
     beforeSwap: async () => {
+      // The secret store, if the passwords are to change. When the backup's passwords are to
+      // go in, one that cannot open refuses the restore now, with nothing changed; when only
+      // stale ones are to go, it does not (there is then nothing here that could read them).
+      accountsBefore = accountsOf(join(dataDir, 'maildock.db'));
+      accountsAfter = accountsOf(stagedStore(dataDir));
+      if (opts.passphrase !== undefined) secretStore = await opts.secretStore();
+      else if (stalePasswords(accountsBefore, accountsAfter, null).length > 0) {
+        secretStore = await opts.secretStore().catch((err: unknown) => {
+          log.warn({ error: toErrorData(err) }, 'no secret store: stale passwords not removed');
+          return null;
+        });
+      }
       if (!stackFiles.started()) return;
       try {
         const before = await (await stack()).status();
@@ -73,12 +128,22 @@ export async function restoreAll(
       }
     },
   });
-  await opts.afterSwap?.();
-  if (secrets) {
-    const store = await opts.secretStore();
-    for (const [key, value] of Object.entries(secrets)) await store.set(key, value);
+  // Before anything starts on the restored data: sync reads the passwords as it starts.
+  const stale = stalePasswords(accountsBefore, accountsAfter, secrets);
+  try {
+    const store = secretStore as SecretStore | null;
+    if (store) {
+      for (const id of stale) await store.delete(accountSecretKey(id));
+      for (const [key, value] of Object.entries(secrets ?? {})) await store.set(key, value);
+    }
+  } finally {
+    await opts.afterSwap?.();
   }
-  log.info({ files: manifest.files.length, createdAt: manifest.createdAt }, 'backup restored');
+  const withoutPassword = stale.filter((id) => accountsAfter.has(id)).length;
+  log.info(
+    { files: manifest.files.length, createdAt: manifest.createdAt, withoutPassword },
+    'backup restored',
+  );
 
   // The stack's data goes back into it now, or at its next start when Docker is away.
   let state: RestoreResult['stack'] = 'none';
@@ -101,5 +166,6 @@ export async function restoreAll(
     secrets: secrets ? Object.keys(secrets).length : null,
     stack: state,
     stackProblem,
+    withoutPassword,
   };
 }

@@ -10,9 +10,11 @@
 //
 // A crash or SIGKILL anywhere leaves the old data or the new: the next start (every
 // MaildockService.open, and every restore) rolls a "swapping" journal back and finishes a
-// "swapped" one. Renames within one folder are atomic; files are synced before the commit.
+// "swapped" one. Renames within one folder are atomic; files and folders are synced before
+// the commit. A restore holds the data folder's restore lock from its start to its end, and
+// recovery takes it too: no other process touches the staging or the swap meanwhile.
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MaildockError } from '../../../common/errors.js';
@@ -24,6 +26,8 @@ import { migrations } from '../store/migrations/index.js';
 import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
+/** An SQLite file whose exclusive lock a restore holds: the system drops it if the process dies. */
+const RESTORE_LOCK = 'restore.lock';
 const STAGING = '.restore-new';
 const OLD = '.restore-old';
 /** What a restore replaces in the data folder; the store's WAL and shared memory go with it. */
@@ -35,6 +39,9 @@ const NAMES = [
   'stack',
   STACK_PENDING,
 ];
+
+/** Where a restore stages the store it swaps in (for its `beforeSwap`). */
+export const stagedStore = (dataDir: string) => join(dataDir, STAGING, 'maildock.db');
 
 /** The points a restore passes, in order (progress for people, and for the crash tests). */
 export type RestoreStep =
@@ -74,8 +81,10 @@ export interface RestoreOptions {
   beforeSwap?: () => Promise<void>;
 }
 
-async function syncFile(file: string): Promise<void> {
-  const h = await open(file, 'r');
+/** A file or folder synced to disk (Windows can neither open a folder nor sync it read-only). */
+async function syncFile(file: string, folder = false): Promise<void> {
+  if (folder && process.platform === 'win32') return;
+  const h = await open(file, folder ? 'r' : 'r+');
   try {
     await h.sync();
   } finally {
@@ -89,7 +98,7 @@ async function writeJournal(dataDir: string, journal: Journal): Promise<void> {
   await writeFile(tmp, JSON.stringify(journal), { mode: 0o600 });
   await syncFile(tmp);
   await rename(tmp, file);
-  await syncFile(dataDir);
+  await syncFile(dataDir, true);
 }
 
 async function readJournal(dataDir: string): Promise<Journal | null> {
@@ -106,10 +115,46 @@ async function readJournal(dataDir: string): Promise<Journal | null> {
   }
 }
 
-/** Finishes or rolls back a restore a crash interrupted; returns what it did. */
+/**
+ * The data folder's restore lock, held until `release`; IN_USE while another process (or
+ * another restore here) has it. Through SQLite's own file lock, which ends with its process.
+ */
+function lockRestore(dataDir: string): { release(): void } {
+  const db = new Database(join(dataDir, RESTORE_LOCK), { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new MaildockError(
+        'IN_USE',
+        `A backup is being restored into ${dataDir}; try again once it has finished.`,
+        { dataDir },
+      );
+    }
+    throw err;
+  }
+  return { release: () => db.close() };
+}
+
+/**
+ * Finishes or rolls back a restore a crash interrupted; returns what it did. Refused (IN_USE)
+ * while a restore is running on the folder: its staging and its swap are its own.
+ */
 export async function recoverRestore(
   dataDir: string,
 ): Promise<'none' | 'rolled-back' | 'finished'> {
+  if (!existsSync(dataDir)) return 'none';
+  const lock = lockRestore(dataDir);
+  try {
+    return await recover(dataDir);
+  } finally {
+    lock.release();
+  }
+}
+
+async function recover(dataDir: string): Promise<'none' | 'rolled-back' | 'finished'> {
   const journal = await readJournal(dataDir);
   let outcome: 'none' | 'rolled-back' | 'finished' = 'none';
   if (journal?.state === 'swapping') {
@@ -135,7 +180,7 @@ export async function recoverRestore(
   await rm(join(dataDir, `${RESTORE_JOURNAL}.tmp`), { force: true });
   if (journal) {
     await rm(join(dataDir, RESTORE_JOURNAL), { force: true });
-    await syncFile(dataDir);
+    await syncFile(dataDir, true);
   }
   return outcome;
 }
@@ -212,7 +257,7 @@ const SYNCS_AT_ONCE = 4;
 
 /** The file synced to disk: its size there. */
 async function syncedSize(file: string): Promise<number> {
-  const h = await open(file, 'r');
+  const h = await open(file, 'r+');
   try {
     await h.sync();
     return (await h.stat()).size;
@@ -246,7 +291,28 @@ export async function restoreBackup(
 ): Promise<{ manifest: Manifest; secrets: Record<string, string> | null }> {
   const { dataDir } = opts;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await recoverRestore(dataDir);
+  const lock = lockRestore(dataDir);
+  try {
+    return await restoreLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Every folder under `dir`, deepest first, then `dir`. */
+async function foldersUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }))
+    if (e.isDirectory()) out.push(...(await foldersUnder(join(dir, e.name))));
+  out.push(dir);
+  return out;
+}
+
+async function restoreLocked(
+  opts: RestoreOptions,
+): Promise<{ manifest: Manifest; secrets: Record<string, string> | null }> {
+  const { dataDir } = opts;
+  await recover(dataDir);
   // One pass over the archive verifies it and unpacks it into the staging folder beside the
   // data; every staged file is synced to disk meanwhile, and its size there checked.
   const staging = join(dataDir, STAGING);
@@ -294,7 +360,8 @@ export async function restoreBackup(
       }
     }
     await migrateStaged(join(staging, 'maildock.db'));
-    await syncFile(staging);
+    // Each file's name is in its folder on disk too, before anything is swapped.
+    for (const folder of await foldersUnder(staging)) await syncFile(folder, true);
     opts.onStep?.('staged');
     await opts.release?.();
     storeNotInUse(dataDir);
@@ -314,21 +381,39 @@ export async function restoreBackup(
   await writeJournal(dataDir, { state: 'swapping', items });
   opts.onStep?.('journal');
 
-  await mkdir(join(dataDir, OLD), { mode: 0o700 });
-  for (const item of items) {
-    if (item.old) {
-      await rename(join(dataDir, item.name), join(dataDir, OLD, item.name));
-      opts.onStep?.(`moved-out:${item.name}`);
+  try {
+    await mkdir(join(dataDir, OLD), { mode: 0o700 });
+    for (const item of items) {
+      if (item.old) {
+        await rename(join(dataDir, item.name), join(dataDir, OLD, item.name));
+        opts.onStep?.(`moved-out:${item.name}`);
+      }
+      if (item.new) {
+        await rename(join(staging, item.name), join(dataDir, item.name));
+        opts.onStep?.(`moved-in:${item.name}`);
+      }
     }
-    if (item.new) {
-      await rename(join(staging, item.name), join(dataDir, item.name));
-      opts.onStep?.(`moved-in:${item.name}`);
+    await syncFile(dataDir, true);
+    await writeJournal(dataDir, { state: 'swapped', items });
+  } catch (err) {
+    // Before the commit: the old data goes back now (else at the next start).
+    const detail = (err as Error).message;
+    try {
+      await recover(dataDir);
+    } catch {
+      throw new MaildockError(
+        'STORE_FAILED',
+        `The restore failed while the data was being swapped (${detail}); the old data is put back at Maildock's next start.`,
+      );
     }
+    throw new MaildockError(
+      'STORE_FAILED',
+      `The restore failed while the data was being swapped (${detail}); the old data was put back.`,
+    );
   }
-  await syncFile(dataDir);
-  await writeJournal(dataDir, { state: 'swapped', items });
   opts.onStep?.('swapped');
-  await recoverRestore(dataDir);
+  // The new data is the data: what is left to tidy, the next start tidies if this cannot.
+  await recover(dataDir).catch(() => undefined);
   opts.onStep?.('done');
   return { manifest, secrets };
 }

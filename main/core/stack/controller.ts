@@ -411,6 +411,8 @@ export class StackController {
   }
 
   async start(service?: StackService): Promise<StackStatus> {
+    // Data a restore left for the stack goes back before anything runs on the old.
+    if (existsSync(this.pendingDir)) return this.up();
     const docker = await this.engine();
     const list = await this.existing(service);
     if (!list.length)
@@ -435,6 +437,7 @@ export class StackController {
   }
 
   async restart(service: StackService): Promise<StackStatus> {
+    if (existsSync(this.pendingDir)) return this.up();
     const docker = await this.engine();
     for (const [s, c] of await this.existing(service)) {
       this.progress({ step: 'container', service: s as StackService, message: `Restarting ${s}` });
