@@ -50,7 +50,10 @@ export function addBackupCommands(program: Command): void {
     .description(
       'make a verified archive (default: DATA_DIR/backups/maildock-<time>.maildock-backup)',
     )
-    .option('--to <file>', 'where to write the archive')
+    .option(
+      '--to <file>',
+      'where to write the archive: in a folder that exists, outside the data folder (or in its backups folder); an existing file only if it is a Maildock backup',
+    )
     .option('--include-secrets', 'account passwords too, sealed with a passphrase')
     .option('--encrypt', 'the whole archive encrypted under a passphrase')
     .option('--passphrase-stdin', 'read that passphrase from stdin')

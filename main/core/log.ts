@@ -32,6 +32,8 @@ const SECRET_KEYS = [
   'accessToken',
   'refreshToken',
   'authorization',
+  // A backup's passphrase opens its sealed passwords or the whole archive.
+  'passphrase',
   'body',
   'text',
   'html',

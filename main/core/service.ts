@@ -239,7 +239,7 @@ export class MaildockService {
 
   /** Everything that works on the store stopped and the store closed (a restore's swap). */
   private async suspend(): Promise<void> {
-    await this.backupsPart?.stopSchedule();
+    await this.backupsPart?.stop();
     this.stackMethods?.stop();
     this.stackMethods = null;
     await this.sending.stop();

@@ -5,7 +5,7 @@
 // in verifyBackup only for the very bytes it checked.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,9 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, STORE_ENTRY } from '../../main/core/backup/archive.js';
 import { verifyBackup } from '../../main/core/backup/verify.js';
 import { MANIFEST_NAME } from '../../main/core/backup/manifest.js';
+import type { BackupProgress } from '../../main/core/backup/tar-writer.js';
 import type { Store } from '../../main/core/store/index.js';
 import { sha } from '../support/archive.js';
 import { storeWithInbox } from '../support/store.js';
+import { openService } from '../support/service.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -104,5 +106,118 @@ describe('a backup made with a worker', () => {
     ]);
     // Without one, the store is copied out and checked (in the worker) as before.
     expect(await verifyBackup(to)).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe('a backup of a big attachment cache', () => {
+  let bigDir: string;
+  let bigStore: Store;
+  const leftIn = async (folder: string, part: string) =>
+    (await readdir(folder)).filter((n) => n.includes(part));
+
+  beforeAll(async () => {
+    bigDir = path.join(dir, 'big');
+    ({ store: bigStore } = storeWithInbox(path.join(bigDir, 'maildock.db')));
+    await mkdir(path.join(bigDir, 'attachments'), { recursive: true });
+    for (let i = 0; i < 40; i++) {
+      const data = randomBytes(8 * 1024 * 1024);
+      await writeFile(path.join(bigDir, 'attachments', sha(data)), data);
+    }
+  });
+
+  afterAll(() => bigStore?.close());
+
+  it('shows the worker’s bytes as it tars them, and the archive’s as it copies them', async () => {
+    const seen: BackupProgress[] = [];
+    const to = path.join(dir, 'big.maildock-backup');
+    await createBackup({
+      dataDir: bigDir,
+      db: bigStore.db,
+      to,
+      app: '0.1.0',
+      onProgress: (p) => seen.push(p),
+    });
+    await rm(to);
+    const steps = (phase: BackupProgress['phase'], above = 0) => {
+      const of = seen.filter((p) => p.phase === phase);
+      const total = of[0]!.totalBytes;
+      // No event has fewer bytes than the one before it, and the phase ends with all of them.
+      of.forEach(
+        (p, i) => i > 0 && expect(p.bytes, phase).toBeGreaterThanOrEqual(of[i - 1]!.bytes),
+      );
+      expect(of.at(-1)!.bytes, phase).toBe(total);
+      return new Set(of.filter((p) => p.bytes > above && p.bytes < total).map((p) => p.bytes)).size;
+    };
+    const attachmentBytes = 40 * 8 * 1024 * 1024;
+    expect(seen.find((p) => p.phase === 'snapshot')!.totalBytes).toBeGreaterThan(attachmentBytes);
+    expect(seen.find((p) => p.phase === 'archive')!.totalBytes).toBeGreaterThan(attachmentBytes);
+    // Bytes go up in steps while the attachments are tarred (past the store's own bytes) and
+    // while they are copied.
+    expect(steps('snapshot', (await stat(bigStore.db.name)).size)).toBeGreaterThanOrEqual(2);
+    expect(steps('archive')).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)!.phase).toBe('done');
+  });
+
+  it('is cancelled while the worker tars the attachments, within a chunk, and leaves nothing', async () => {
+    const to = path.join(dir, 'big-cancelled.maildock-backup');
+    let started = performance.now();
+    await createBackup({ dataDir: bigDir, db: bigStore.db, to, app: '0.1.0' });
+    const whole = performance.now() - started;
+    await rm(to);
+
+    const abort = new AbortController();
+    const dbSize = (await stat(bigStore.db.name)).size;
+    let cancelledAt = 0;
+    started = performance.now();
+    await expect(
+      createBackup({
+        dataDir: bigDir,
+        db: bigStore.db,
+        to,
+        app: '0.1.0',
+        signal: abort.signal,
+        onProgress: (p) => {
+          // The worker's first chunk: the snapshot is taken, the attachments are being tarred.
+          if (p.phase === 'snapshot' && p.bytes > dbSize && !abort.signal.aborted) {
+            cancelledAt = performance.now();
+            abort.abort();
+          }
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    const ended = performance.now();
+    expect(cancelledAt).toBeGreaterThan(0);
+    expect(ended - cancelledAt).toBeLessThan(whole / 6);
+    expect(await leftIn(dir, 'big-cancelled')).toEqual([]);
+    expect(await leftIn('/dev/shm', `maildock-snapshot-${process.pid}-`)).toEqual([]);
+  });
+
+  it('is cancelled when the app closes, which does not wait for it to end', async () => {
+    // A data folder of the service's own, with the same attachments (hard links).
+    const svcDir = path.join(dir, 'service');
+    await mkdir(path.join(svcDir, 'attachments'), { recursive: true });
+    for (const name of await readdir(path.join(bigDir, 'attachments')))
+      await link(path.join(bigDir, 'attachments', name), path.join(svcDir, 'attachments', name));
+    const folder = path.join(svcDir, 'backups');
+    let t = await openService({ dataDir: svcDir });
+    let started = performance.now();
+    await t.call('backup.create', { to: path.join(folder, 'whole.maildock-backup') });
+    const whole = performance.now() - started;
+    await rm(path.join(folder, 'whole.maildock-backup'));
+    await t.close();
+
+    t = await openService({ dataDir: svcDir });
+    const making = new Promise<void>((resolve) => {
+      t.svc.on('backup.progress', () => resolve());
+    });
+    started = performance.now();
+    const made = t.svc.invoke('backup.create', { to: path.join(folder, 'cut.maildock-backup') });
+    await making;
+    const closing = performance.now();
+    await t.close();
+    expect(performance.now() - closing).toBeLessThan(whole / 4);
+    expect(await made).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await readdir(folder)).toEqual([]);
+    expect(await leftIn('/dev/shm', `maildock-snapshot-${process.pid}-`)).toEqual([]);
   });
 });

@@ -291,7 +291,9 @@ describe('a backup with the bundled stack', () => {
 
   it('starts a stopped Postgres and Redis for their dumps, and stops them again', async () => {
     await t.call('stack.stop', {});
-    const made = await t.call('backup.create', { to: path.join(dataDir, 'stopped.tar') });
+    const made = await t.call('backup.create', {
+      to: path.join(dataDir, 'backups', 'stopped.tar'),
+    });
     const paths = (await entriesOf(made.file)).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['stack/postgres.dump', 'stack/redis.rdb']));
     const status = await t.call('stack.status', {});

@@ -1,19 +1,33 @@
 // Backup archives of a real store on disk: made while the store is written, read back by
 // the system's own tar, verified, cancelled without a trace, and refused for each kind of
 // damage with a sentence that names it, never touching the live data.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { Header } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, snapshotFolder, STORE_ENTRY } from '../../main/core/backup/archive.js';
 import { restoreBackup } from '../../main/core/backup/restore.js';
 import { extractedName, verifyBackup } from '../../main/core/backup/verify.js';
 import { BACKUP_FORMAT, MANIFEST_NAME } from '../../main/core/backup/manifest.js';
+import { header } from '../../main/core/backup/tar-writer.js';
 import { backupDue, backupsToPrune } from '../../main/core/backup/schedule.js';
 import type { Store } from '../../main/core/store/index.js';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
@@ -30,6 +44,20 @@ let store: Store;
 let mailboxId: number;
 let accountId: number;
 let good: string;
+
+/**
+ * Runs `fn` as nobody when the tests run as root, whom a folder's mode does not stop (the
+ * effective uid only: root's comes back after).
+ */
+async function unprivileged<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.geteuid?.() !== 0) return fn();
+  process.seteuid!(65534);
+  try {
+    return await fn();
+  } finally {
+    process.seteuid!(0);
+  }
+}
 
 async function tree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -140,6 +168,9 @@ describe('a backup', () => {
   it('unpacks only below the data folder', () => {
     expect(extractedName(STORE_ENTRY)).toBe('maildock.db');
     expect(extractedName('data/stack/settings.json')).toBe('stack/settings.json');
+    expect(extractedName(`data/attachments/${'a'.repeat(64)}`)).toBe(
+      `attachments/${'a'.repeat(64)}`,
+    );
     for (const p of [
       'data/../x',
       'data/a/../../x',
@@ -148,8 +179,35 @@ describe('a backup', () => {
       'manifest.json',
       'secrets.sealed.json',
       'etc/passwd',
+      // Beside the store's staging file, or over it: the store comes from its checked entry.
+      'data/maildock.db',
+      'data/maildock.db-wal',
+      'data/stack-restore/postgres.dump',
+      'data/extra.bin',
+      'data/attachments/',
     ]) {
       expect(extractedName(p), p).toBeNull();
+    }
+  });
+
+  it('refuses an entry name a tar header cannot hold, instead of cutting it short', () => {
+    const at = new Date(0);
+    const parsed = (b: Buffer) => new Header(b);
+    // A folder and a name that fit ustar's two fields, and a size past 8 GiB: as they are.
+    const long = `data/stack/${'d'.repeat(120)}/${'f'.repeat(99)}`;
+    expect(parsed(header(long, 10, at)).path).toBe(long);
+    expect(parsed(header('data/attachments/x', 9 * 2 ** 30, at)).size).toBe(9 * 2 ** 30);
+    for (const name of [
+      `data/attachments/${'a'.repeat(101)}`,
+      `data/stack/${'d'.repeat(160)}/f`,
+      `data/attachments/${'é'.repeat(60)}`,
+    ]) {
+      expect(() => header(name, 10, at), name).toThrow(
+        expect.objectContaining({
+          code: 'STORE_FAILED',
+          message: `${name} cannot go into a backup: its name is longer than a tar header holds.`,
+        }),
+      );
     }
   });
 
@@ -248,6 +306,32 @@ describe('a backup', () => {
     expect((await readdir(dir)).filter((n) => n.includes('damaged-on-disk'))).toEqual([]);
   });
 
+  it('is verified on read-only media through the system’s temp folder, and no worker thread is left', async () => {
+    // Each thread of this process, worker threads too.
+    const threads = () => readdirSync('/proc/self/task').length;
+    expect((await verifyBackup(good)).problems).toEqual([]);
+    const before = threads();
+    const readOnly = await mkdtemp(path.join(os.tmpdir(), 'maildock-read-only-'));
+    const file = path.join(readOnly, 'good.maildock-backup');
+    await copyFile(good, file);
+    await chmod(file, 0o644);
+    await chmod(readOnly, 0o555);
+    try {
+      expect((await unprivileged(() => verifyBackup(file))).problems).toEqual([]);
+      expect(await readdir(readOnly)).toEqual(['good.maildock-backup']);
+      await expect(
+        verifyBackup(good, { tmpDir: path.join(dir, 'no-such-folder') }),
+      ).rejects.toMatchObject({
+        code: 'STORE_FAILED',
+        message: expect.stringMatching(/no folder to copy its store into .*no-such-folder/),
+      });
+      await expect.poll(threads).toBe(before);
+    } finally {
+      await chmod(readOnly, 0o700);
+      await rm(readOnly, { recursive: true, force: true });
+    }
+  });
+
   it('is cancelled while it is verified, keeping nothing, and is done only once it has its name', async () => {
     const t = await openService();
     try {
@@ -284,6 +368,27 @@ describe('a backup', () => {
 // ---- damage ----
 
 describe('a damaged backup is refused, with what is wrong, and the live data untouched', () => {
+  /** The archive with one more entry before its manifest, and a manifest that lists it. */
+  const withExtra = (es: Entry[], name: string, data: Buffer) =>
+    tarOf(
+      withManifest([...es.slice(0, -1), { path: name, data }, es.at(-1)!], (m) => ({
+        ...m,
+        files: [...m.files, { path: name, size: data.length, sha256: sha(data) }],
+      })),
+    );
+  /** The archive with another store in it, and a manifest that matches. */
+  const withStore = (es: Entry[], data: Buffer) =>
+    tarOf(
+      withManifest(
+        es.map((e) => (e.path === STORE_ENTRY ? { ...e, data } : e)),
+        (m) => ({
+          ...m,
+          files: m.files.map((f) =>
+            f.path === STORE_ENTRY ? { ...f, size: data.length, sha256: sha(data) } : f,
+          ),
+        }),
+      ),
+    );
   const damages: [string, (archive: Buffer, entries: Entry[]) => Buffer, RegExp][] = [
     [
       'a flipped byte in the store',
@@ -412,7 +517,17 @@ describe('a damaged backup is refused, with what is wrong, and the live data unt
           })),
         );
       },
-      /store in the archive (cannot be opened|fails SQLite's integrity check)/,
+      /store in the archive is not an SQLite database/,
+    ],
+    [
+      'an empty store, with a manifest to match',
+      (_a, es) => withStore(es, Buffer.alloc(0)),
+      /store in the archive is not an SQLite database/,
+    ],
+    [
+      'a store cut short inside its header, with a manifest to match',
+      (_a, es) => withStore(es, es.find((e) => e.path === STORE_ENTRY)!.data.subarray(0, 60)),
+      /store in the archive is not an SQLite database/,
     ],
     [
       'a store with damaged pages, with a manifest to match',
@@ -430,6 +545,26 @@ describe('a damaged backup is refused, with what is wrong, and the live data unt
         );
       },
       /store in the archive (cannot be opened|fails SQLite's integrity check)/,
+    ],
+    [
+      'a file beside the store’s, with a manifest to match',
+      (_a, es) => withExtra(es, 'data/maildock.db-wal', Buffer.from('pages of another store')),
+      /data\/maildock\.db-wal is not something a Maildock backup holds/,
+    ],
+    [
+      'a file for the stack’s staging folder, with a manifest to match',
+      (_a, es) => withExtra(es, 'data/stack-restore/postgres.dump', Buffer.from('a dump')),
+      /data\/stack-restore\/postgres\.dump is not something a Maildock backup holds/,
+    ],
+    [
+      'two names that differ only in case, with a manifest to match',
+      (_a, es) =>
+        withExtra(
+          es,
+          es[1]!.path.toUpperCase().replace('DATA/ATTACHMENTS', 'data/attachments'),
+          Buffer.from('x'),
+        ),
+      /data\/attachments\/a+ and data\/attachments\/A+, names that differ only in case/,
     ],
     ['an empty file', () => Buffer.alloc(0), /no manifest/],
     [
@@ -485,6 +620,63 @@ describe('maildock backup, and the backup methods over HTTP', () => {
     expect(missing.stderr).toContain('There is no backup at');
   });
 
+  it('refuses, before any work, to write over a folder, into none, into the live data, or over a file that is not a backup', async () => {
+    const t = await openService();
+    try {
+      const refused = async (to: string) => {
+        const r = await t.svc.invoke('backup.create', { to });
+        return r.ok ? r : { code: r.error.code, message: r.error.message };
+      };
+      const before = await tree(t.dataDir);
+      expect(await refused(dir)).toEqual({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining(`${dir} is a folder`),
+      });
+      const nowhere = path.join(dir, 'no-such-folder', 'x.maildock-backup');
+      expect(await refused(nowhere)).toEqual({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining(`There is no folder ${path.dirname(nowhere)}`),
+      });
+      for (const live of [
+        path.join(t.dataDir, 'maildock.db'),
+        path.join(t.dataDir, 'attachments', 'x.maildock-backup'),
+        // The same folder through a symbolic link.
+        path.join(dir, 'data-link', 'maildock.db'),
+      ]) {
+        await mkdir(path.join(t.dataDir, 'attachments'), { recursive: true });
+        await symlink(t.dataDir, path.join(dir, 'data-link')).catch(() => undefined);
+        expect(await refused(live), live).toEqual({
+          code: 'INVALID_INPUT',
+          message: expect.stringContaining(`${live} is inside Maildock’s data folder`),
+        });
+      }
+      const notes = path.join(dir, 'notes.txt');
+      await writeFile(notes, 'my notes, not a backup\n');
+      expect(await refused(notes)).toEqual({
+        code: 'ALREADY_EXISTS',
+        message: expect.stringContaining(`${notes} exists and is not a Maildock backup`),
+      });
+      expect(await readFile(notes, 'utf8')).toBe('my notes, not a backup\n');
+      // Nothing was made meanwhile: no backups folder, no partial archive.
+      await rm(path.join(t.dataDir, 'attachments'), { recursive: true });
+      expect(await tree(t.dataDir)).toEqual(before);
+      expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/partial/));
+
+      // A backup, plain or encrypted, is replaced.
+      for (const [name, start] of [
+        ['again.maildock-backup', await readFile(good)],
+        ['sealed-again.maildock-backup', Buffer.from('MAILDOCK-ENCRYPTED-BACKUP 1\nscrypt …\n')],
+      ] as const) {
+        const again = path.join(dir, name);
+        await writeFile(again, start);
+        expect((await t.call('backup.create', { to: again })).file).toBe(again);
+        expect((await verifyBackup(again)).problems).toEqual([]);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('over HTTP, names backups by file name in the backups folder only', async () => {
     const t = await openService(SERVER_SERVICE_OPTIONS);
     try {
@@ -501,6 +693,46 @@ describe('maildock backup, and the backup methods over HTTP', () => {
       });
       expect(await t.call('backup.cancel', {})).toEqual({ cancelled: false });
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('the backups folder', () => {
+  it('loses what killed processes left there, never what a live one is writing, and lists what can be read', async () => {
+    const t = await openService();
+    // A Maildock writing a backup now, in another process.
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const folder = path.join(t.dataDir, 'backups');
+      await mkdir(folder, { recursive: true });
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const left = {
+        live: `.mine.maildock-backup.partial-${live.pid}-Ab12Cd`,
+        dead: `.mine.maildock-backup.partial-${dead}-Ab12Cd`,
+        // This pid, in a folder this process is not using: a container restarted.
+        ours: `.mine.maildock-backup.partial-${process.pid}-Ab12Cd`,
+        // Earlier versions named them without a pid: only a day-old one is surely dead.
+        recent: '.mine.maildock-backup.partial-Xy34Zw',
+        old: '.mine.maildock-backup.partial-Qr56St',
+      };
+      for (const name of Object.values(left)) {
+        await mkdir(path.join(folder, name));
+        await writeFile(path.join(folder, name, 'archive.tar'), 'half an archive');
+      }
+      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+      await utimes(path.join(folder, left.old), twoDaysAgo, twoDaysAgo);
+      const made = await t.call('backup.create', {});
+      expect((await readdir(folder)).sort()).toEqual(
+        [left.live, left.recent, path.basename(made.file)].sort(),
+      );
+
+      // A name that cannot be read (a link to nothing) is left out of the list, not a failure.
+      await symlink(path.join(dir, 'gone'), path.join(folder, 'dangling.maildock-backup'));
+      await mkdir(path.join(folder, 'a-folder.maildock-backup'));
+      expect((await t.call('backup.list', {})).map((b) => b.file)).toEqual([made.file]);
+    } finally {
+      live.kill();
       await t.close();
     }
   });
@@ -586,6 +818,13 @@ describe('scheduled backups', () => {
     expect(backupDue(on, new Date('2026-12-03T13:00:00Z'), now)).toBe(false);
     expect(backupDue(on, new Date('2026-12-03T12:00:00Z'), now)).toBe(true);
     expect(backupDue({ ...on, enabled: false }, null, now)).toBe(false);
+    // One that failed is tried again an hour later, not at every look.
+    const failedAt = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    expect(backupDue(on, null, now, undefined, failedAt(59))).toBe(false);
+    expect(backupDue(on, null, now, undefined, failedAt(60))).toBe(true);
+    expect(backupDue(on, new Date('2026-12-03T13:00:00Z'), now, undefined, failedAt(90))).toBe(
+      false,
+    );
     const names = [
       'maildock-auto-2026-12-01_00-00-00-000.maildock-backup',
       'mine.maildock-backup',
@@ -636,6 +875,41 @@ describe('scheduled backups', () => {
         expect(
           (await t.call('backup.verify', { file: path.join(t.dataDir, 'backups', n) })).ok,
         ).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('that fail are tried again an hour later, not at every look', async () => {
+    // A stack was started here, and Docker cannot be reached: each backup fails for want of
+    // the stack's data.
+    const hourMs = 200;
+    const t = await openService({
+      backups: { clock: { checkMs: 10, hourMs } },
+      stack: { docker: { socketPath: '/nonexistent/docker.sock' } },
+    });
+    try {
+      await mkdir(path.join(t.dataDir, 'stack', 'services'), { recursive: true });
+      const attempts: number[] = [];
+      const started = performance.now();
+      t.svc.on('backup.progress', (p) => {
+        if (p.phase === 'stack') attempts.push(performance.now() - started);
+      });
+      expect(
+        await t.svc.invoke('backup.create', {}).then((r) => (r.ok ? null : r.error.code)),
+      ).toBe('DOCKER_NOT_RUNNING');
+      attempts.length = 0;
+      await t.call('backup.schedule', { enabled: true, everyHours: 1, keep: 2 });
+      await t.svc.watch({ pollMs: 60_000 });
+      await new Promise((r) => setTimeout(r, hourMs * 5.5));
+      await t.call('backup.schedule', { enabled: false });
+      // At 0, 1, 2, 3, 4 and 5 "hours", give or take a look.
+      expect(attempts.length).toBeGreaterThanOrEqual(3);
+      expect(attempts.length).toBeLessThanOrEqual(6);
+      attempts.forEach(
+        (at, i) => i > 0 && expect(at - attempts[i - 1]!).toBeGreaterThanOrEqual(hourMs),
+      );
+      expect(await readdir(path.join(t.dataDir, 'backups'))).toEqual([]);
     } finally {
       await t.close();
     }

@@ -25,6 +25,7 @@ const SECRETS = {
   body: 'raw body 8a8a',
   bytes: 'bytes body 7c7c',
   early: 'pw-early-1a1a',
+  passphrase: 'backup-passphrase-5e5e',
 };
 
 let dir: string;
@@ -83,6 +84,7 @@ describe('log', () => {
     log.info({ a: { b: { c: { password: SECRETS.deep } } } }, 'deep');
     log.info({ accounts: [{ id: 1, password: SECRETS.arrayPass }] }, 'in an array');
     log.info({ headers: { Authorization: SECRETS.header } }, 'http');
+    log.warn({ input: { to: 'x.maildock-backup', passphrase: SECRETS.passphrase } }, 'backup');
     log.info({ message, chunk: Buffer.from(SECRETS.bytes) }, 'message stored');
     log.child({ cid: 'c1', password: SECRETS.binding }).info('bound');
     log.error({ err }, 'sync failed');
@@ -113,6 +115,9 @@ describe('log', () => {
       auth: { user: 'alice@example.com', pass: '[redacted]' },
     });
     expect(byMsg('deep')).toMatchObject({ a: { b: { c: { password: '[redacted]' } } } });
+    expect(byMsg('backup')).toMatchObject({
+      input: { to: 'x.maildock-backup', passphrase: '[redacted]' },
+    });
     expect(byMsg('message stored')).toMatchObject({
       message: { subject: 'Lunch', text: '[redacted]' },
     });

@@ -112,6 +112,9 @@ const RAM_FOLDER = '/dev/shm';
 /** statfs's type of a tmpfs (linux/magic.h). */
 const TMPFS_MAGIC = 0x01021994;
 
+/** Folders this process is using for a backup now: the leftovers' sweep leaves them alone. */
+const inUse = new Set<string>();
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -121,14 +124,55 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Snapshot folders of Maildock processes killed in the middle of a backup. */
-async function removeDeadSnapshots(ram: string): Promise<void> {
-  for (const name of await readdir(ram)) {
-    const pid = /^maildock-snapshot-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
-    // Another user's is not ours to remove (the folder is sticky): it stays.
-    await rm(join(ram, name), { recursive: true, force: true }).catch(() => undefined);
+/**
+ * Removes what Maildock processes killed in the middle of a backup left in `folder`: each
+ * entry `owner` gives the pid of a process that has ended. This process's own pid counts as
+ * ended for a folder it is not using (a container restarted gets the pid it had). `owner`
+ * gives null for a name that is not a leftover, and undefined for one without a pid (written
+ * by an earlier version): that goes once it is older than `unownedMs`.
+ */
+export async function removeLeftovers(
+  folder: string,
+  owner: (name: string) => number | null | undefined,
+  unownedMs = Infinity,
+): Promise<void> {
+  for (const name of await readdir(folder)) {
+    const pid = owner(name);
+    if (pid === null) continue;
+    const full = join(folder, name);
+    if (pid === undefined) {
+      const old = await stat(full).then(
+        (s) => Date.now() - s.mtimeMs > unownedMs,
+        () => false,
+      );
+      if (!old) continue;
+    } else if (pid === process.pid ? inUse.has(full) : alive(pid)) continue;
+    // Another user's is not ours to remove (a sticky folder): it stays.
+    await rm(full, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** The pid in a snapshot folder's name; null for anything else. */
+const snapshotOwner = (name: string) => {
+  const pid = /^maildock-snapshot-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+  return pid === undefined ? null : Number(pid);
+};
+
+/**
+ * The pid in the name of the folder createBackup writes beside its target; undefined for one
+ * of an earlier version (no pid); null for anything else.
+ */
+export function partialOwner(name: string): number | null | undefined {
+  const pid = /^\..+\.partial-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+  if (pid !== undefined) return Number(pid);
+  return /^\..+\.partial-[A-Za-z0-9]{6}$/.test(name) ? undefined : null;
+}
+
+/** A folder for one backup, named with this process's pid, that the sweep leaves until it ends. */
+async function ownFolder(prefix: string): Promise<string> {
+  const made = await mkdtemp(`${prefix}${process.pid}-`);
+  inUse.add(made);
+  return made;
 }
 
 /**
@@ -148,8 +192,8 @@ export async function snapshotFolder(work: string, storeBytes: number): Promise<
     return work; // no RAM folder here
   }
   if (storeBytes * 2 > room || storeBytes * 4 > os.freemem()) return work;
-  await removeDeadSnapshots(RAM_FOLDER);
-  return mkdtemp(join(RAM_FOLDER, `maildock-snapshot-${process.pid}-`));
+  await removeLeftovers(RAM_FOLDER, snapshotOwner);
+  return ownFolder(join(RAM_FOLDER, 'maildock-snapshot-'));
 }
 
 export async function createBackup(opts: CreateOptions): Promise<{
@@ -159,7 +203,8 @@ export async function createBackup(opts: CreateOptions): Promise<{
   /** With `check`: the snapshot's integrity_check. */
   storeCheck?: StoreCheck;
 }> {
-  const work = await mkdtemp(join(dirname(opts.to), `.${basename(opts.to)}.partial-`));
+  // Named with the pid: another process's sweep (removeLeftovers) leaves it while this lives.
+  const work = await ownFolder(join(dirname(opts.to), `.${basename(opts.to)}.partial-`));
   const worker = startStoreWorker();
   let snapshotDir = work;
   let checked: Promise<string | null> | null = null;
@@ -174,30 +219,39 @@ export async function createBackup(opts: CreateOptions): Promise<{
     const data = await dataSources(opts.dataDir);
 
     // 1. The store, page by page while the app goes on writing; meanwhile the worker writes
-    // the data folder's files into a tar of their own, appended after the store below.
+    // the data folder's files into a tar of their own, appended after the store below. The
+    // step's progress is both: the store's pages and the files' bytes.
+    const dbSize = (await stat(opts.db.name)).size;
+    const dataBytes = data.reduce((n, s) => n + s.size, 0);
+    const snapMeter = meter('snapshot', dbSize + dataBytes, opts.onProgress);
+    let snapped = 0;
+    let tarred = 0;
     const tailFile = join(work, 'data.tar');
     const tailed = worker.tar(
       tailFile,
       data.map((s) => ({ ...s, header: header(s.path, s.size, createdAt) })),
+      { signal: opts.signal, onBytes: (n) => snapMeter(snapped + (tarred = n)) },
     );
-    const dbSize = (await stat(opts.db.name)).size;
     snapshotDir = await snapshotFolder(work, dbSize);
     const snapshot = join(snapshotDir, 'maildock.db');
-    const snapMeter = meter('snapshot', dbSize, opts.onProgress);
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
         // A throw ends the backup (better-sqlite3 closes it); returning 0 pages would not,
         // it would ask for empty steps forever.
         if (opts.signal?.aborted) throw cancelled();
-        snapMeter(Math.round(dbSize * (1 - remainingPages / Math.max(totalPages, 1))));
+        snapped = Math.round(dbSize * (1 - remainingPages / Math.max(totalPages, 1)));
+        snapMeter(snapped + tarred);
         return 1024;
       },
     });
+    snapped = dbSize;
     if (opts.signal?.aborted) throw cancelled();
     // On the second core while the archive is written.
     if (opts.check) checked = worker.check(snapshot);
     const files: BackupFile[] = [];
     const tar = await tailed;
+    // The signal stopped the worker within a chunk.
+    if (opts.signal?.aborted) throw cancelled();
     if (tar && 'changed' in tar) throw changed(tar.changed);
     if (tar) {
       tar.hashes.forEach((sha256, i) => {
@@ -206,11 +260,13 @@ export async function createBackup(opts: CreateOptions): Promise<{
       });
     } else {
       // Without the worker, this thread writes them.
-      const own = await tarFile(tailFile, opts.signal, () => undefined);
+      tarred = 0;
+      const own = await tarFile(tailFile, opts.signal, (n) => snapMeter(snapped + (tarred += n)));
       writers.push(own);
       for (const s of data) files.push(await own.entry(s, createdAt));
       await own.end(false);
     }
+    snapMeter(dbSize + dataBytes, true);
 
     // 2. The bundled stack's database, cache, mail, queue and TLS, when there is a stack.
     const stackDir = join(work, 'stack');
@@ -227,7 +283,9 @@ export async function createBackup(opts: CreateOptions): Promise<{
     // 3. One tar: the store, the data folder's files, the stack's, the extra entries, and
     // manifest.json last.
     const store: Source = { path: STORE_ENTRY, file: snapshot, size: (await stat(snapshot)).size };
-    const totalBytes = [store, ...data, ...stackFiles].reduce((n, s) => n + s.size, 0);
+    // The data folder's part as its tar is, headers and padding too: it is copied as it is.
+    const tailSize = (await stat(tailFile)).size;
+    const totalBytes = [store, ...stackFiles].reduce((n, s) => n + s.size, tailSize);
     const tick = meter('archive', totalBytes, opts.onProgress);
     let written = 0;
     const count = (n: number) => tick((written += n));
@@ -236,8 +294,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     writers.push(out);
     files.unshift(await out.entry(store, createdAt));
     // The data folder's entries as they are, headers and padding too: hashed already.
-    await out.copy(tailFile, (await stat(tailFile)).size, null, false);
-    count(data.reduce((n, s) => n + s.size, 0));
+    await out.copy(tailFile, tailSize, null);
     // Freeing its pages takes a while: meanwhile the rest is written.
     const tailGone = rm(tailFile, { force: true });
     tailGone.catch(() => undefined);
@@ -292,5 +349,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     await worker.close();
     await rm(work, { recursive: true, force: true });
     if (snapshotDir !== work) await rm(snapshotDir, { recursive: true, force: true });
+    inUse.delete(work);
+    inUse.delete(snapshotDir);
   }
 }

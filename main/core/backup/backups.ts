@@ -1,7 +1,7 @@
 // The backup methods of the contract: where archives go (DATA_DIR/backups by default), one
 // backup at a time, progress pushed as `backup.progress`. Served over HTTP, paths are kept
 // to the backups folder: a browser must not name files on the server's disk.
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
 import {
@@ -16,8 +16,8 @@ import { StackFiles } from '../stack/files.js';
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';
-import { createBackup, STACK_PREFIX } from './archive.js';
-import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
+import { createBackup, partialOwner, removeLeftovers, STACK_PREFIX } from './archive.js';
+import { checkTarget, startsEnveloped } from './target.js';
 import { verifyBackup, type VerifyReport } from './verify.js';
 import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
@@ -48,12 +48,26 @@ export interface BackupsOptions {
   clock?: { checkMs?: number; hourMs?: number };
 }
 
+export interface CreateInput {
+  to?: string | undefined;
+  includeSecrets?: boolean | undefined;
+  passphrase?: string | undefined;
+  /** false: the bundled stack's data left out. */
+  stack?: boolean | undefined;
+  /** The whole archive encrypted under `passphrase`. */
+  encrypt?: boolean | undefined;
+  /** The scheduler's own: its name is inside the backups folder whatever the transport. */
+  scheduled?: boolean;
+}
+
 const SCHEDULE_KEY = 'backup.schedule';
+const UNOWNED_LEFTOVER_MS = 24 * 3_600_000;
 
 const stamp = (d: Date) => d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 23);
 
 export class Backups {
-  private running: AbortController | null = null;
+  /** The backup being made: its cancel, and its end (whatever the outcome). */
+  private running: { abort: AbortController; ended: Promise<unknown> } | null = null;
   private readonly scheduler: BackupScheduler;
   private scheduling = false;
 
@@ -85,15 +99,26 @@ export class Backups {
     this.scheduler.start();
   }
 
-  async stopSchedule(): Promise<void> {
+  /**
+   * Stops the schedule, and the backup being made, scheduled or asked for (it fails with
+   * CANCELLED and leaves nothing); resolves once it has ended. Closing the app and a
+   * restore's swap do not wait for a whole backup.
+   */
+  async stop(): Promise<void> {
     this.scheduling = false;
-    await this.scheduler.stop();
+    const running = this.running;
+    running?.abort.abort();
+    await Promise.all([this.scheduler.stop(), running?.ended]);
   }
 
   private async lastScheduled(): Promise<Date | null> {
     const auto = (await this.names()).filter((n) => n.startsWith(AUTO_PREFIX)).sort();
-    const newest = auto.at(-1);
-    return newest ? (await stat(join(this.dir, newest))).mtime : null;
+    // The newest that is there still (one may be deleted meanwhile).
+    for (const name of auto.reverse()) {
+      const s = await stat(join(this.dir, name)).catch(() => null);
+      if (s) return s.mtime;
+    }
+    return null;
   }
 
   private async names(): Promise<string[]> {
@@ -134,17 +159,7 @@ export class Backups {
     return isAbsolute(p) ? p : resolve(p);
   }
 
-  async create(input: {
-    to?: string | undefined;
-    includeSecrets?: boolean | undefined;
-    passphrase?: string | undefined;
-    /** false: the bundled stack's data left out. */
-    stack?: boolean | undefined;
-    /** The whole archive encrypted under `passphrase`. */
-    encrypt?: boolean | undefined;
-    /** The scheduler's own: its name is inside the backups folder whatever the transport. */
-    scheduled?: boolean;
-  }): Promise<BackupResult> {
+  async create(input: CreateInput): Promise<BackupResult> {
     if (this.running) {
       throw new MaildockError(
         'ALREADY_EXISTS',
@@ -152,97 +167,103 @@ export class Backups {
       );
     }
     const abort = new AbortController();
-    this.running = abort;
+    const making = this.make(input, abort.signal);
+    this.running = { abort, ended: making.catch(() => undefined) };
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await this.removeLeftovers();
-      const to =
-        input.scheduled && input.to
-          ? join(this.dir, input.to)
-          : input.to
-            ? this.resolvePath(input.to)
-            : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
-      const passphrase =
-        input.includeSecrets || input.encrypt ? checkPassphrase(input.passphrase) : undefined;
-      if (input.passphrase && passphrase === undefined) {
-        throw new MaildockError(
-          'INVALID_INPUT',
-          'A passphrase seals the passwords or the whole archive: ask for includeSecrets or encrypt too.',
-        );
-      }
-      const extra = [];
-      if (input.includeSecrets) {
-        const secrets: Record<string, string> = {};
-        for (const key of await this.o.secrets.list()) {
-          const value = await this.o.secrets.get(key);
-          if (value !== null) secrets[key] = value;
-        }
-        extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
-      }
-      // A stack never started here has no data; one that was needs Docker for its data.
-      const stack =
-        input.stack !== false && new StackFiles(this.o.dataDir).started()
-          ? await this.o.stack()
-          : null;
-      // A backup is verified before it is called made, and before it has its name: read back
-      // whole, every checksum, the snapshot's integrity check (run while it was written), the
-      // dump. One that fails is not kept.
-      let report: VerifyReport | undefined;
-      const made = await createBackup({
-        dataDir: this.o.dataDir,
-        db: this.o.db,
-        to,
-        app: this.o.app,
-        extra,
-        ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
-        ...(input.encrypt ? { encryptWith: passphrase! } : {}),
-        onProgress: this.o.onProgress,
-        signal: abort.signal,
-        check: true,
-        verify: async (file, storeCheck) => {
-          report = await verifyBackup(file, {
-            // 'done' is the backup's, once it has its name.
-            onProgress: (p) => p.phase !== 'done' && this.o.onProgress(p),
-            signal: abort.signal,
-            ...(storeCheck ? { storeCheck } : {}),
-            ...(passphrase !== undefined ? { passphrase } : {}),
-            ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),
-          });
-          if (!report.ok) {
-            throw new MaildockError(
-              'STORE_FAILED',
-              `The backup was written but did not verify, so it was not kept: ${report.problems.join(' ')}`,
-              { file: to },
-            );
-          }
-        },
-      });
-      return {
-        file: made.file,
-        bytes: made.bytes,
-        files: made.manifest.files.length,
-        createdAt: made.manifest.createdAt,
-        encrypted: report!.encrypted,
-      };
+      return await making;
     } finally {
       this.running = null;
     }
   }
 
+  private async make(input: CreateInput, signal: AbortSignal): Promise<BackupResult> {
+    const to =
+      input.scheduled && input.to
+        ? join(this.dir, input.to)
+        : input.to
+          ? this.resolvePath(input.to)
+          : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
+    await checkTarget(to, { dataDir: this.o.dataDir, backupsDir: this.dir });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await this.removeLeftovers();
+    const passphrase =
+      input.includeSecrets || input.encrypt ? checkPassphrase(input.passphrase) : undefined;
+    if (input.passphrase && passphrase === undefined) {
+      throw new MaildockError(
+        'INVALID_INPUT',
+        'A passphrase seals the passwords or the whole archive: ask for includeSecrets or encrypt too.',
+      );
+    }
+    const extra = [];
+    if (input.includeSecrets) {
+      const secrets: Record<string, string> = {};
+      for (const key of await this.o.secrets.list()) {
+        const value = await this.o.secrets.get(key);
+        if (value !== null) secrets[key] = value;
+      }
+      extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
+    }
+    // A stack never started here has no data; one that was needs Docker for its data.
+    const stack =
+      input.stack !== false && new StackFiles(this.o.dataDir).started()
+        ? await this.o.stack()
+        : null;
+    // A backup is verified before it is called made, and before it has its name: read back
+    // whole, every checksum, the snapshot's integrity check (run while it was written), the
+    // dump. One that fails is not kept.
+    let report: VerifyReport | undefined;
+    const made = await createBackup({
+      dataDir: this.o.dataDir,
+      db: this.o.db,
+      to,
+      app: this.o.app,
+      extra,
+      ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
+      ...(input.encrypt ? { encryptWith: passphrase! } : {}),
+      onProgress: this.o.onProgress,
+      signal,
+      check: true,
+      verify: async (file, storeCheck) => {
+        report = await verifyBackup(file, {
+          // 'done' is the backup's, once it has its name.
+          onProgress: (p) => p.phase !== 'done' && this.o.onProgress(p),
+          signal,
+          ...(storeCheck ? { storeCheck } : {}),
+          ...(passphrase !== undefined ? { passphrase } : {}),
+          ...(stack ? { checkDump: (f: string) => stack.listDump(f) } : {}),
+        });
+        if (!report.ok) {
+          throw new MaildockError(
+            'STORE_FAILED',
+            `The backup was written but did not verify, so it was not kept: ${report.problems.join(' ')}`,
+            { file: to },
+          );
+        }
+      },
+    });
+    return {
+      file: made.file,
+      bytes: made.bytes,
+      files: made.manifest.files.length,
+      createdAt: made.manifest.createdAt,
+      encrypted: report!.encrypted,
+    };
+  }
+
   /** Stops the backup being made (it then fails with CANCELLED and leaves nothing). */
   cancel(): { cancelled: boolean } {
     if (!this.running) return { cancelled: false };
-    this.running.abort();
+    this.running.abort.abort();
     return { cancelled: true };
   }
 
-  /** What a process killed in the middle of a backup left in the backups folder. */
+  /**
+   * What processes killed in the middle of a backup left in the backups folder; not what
+   * another Maildock running now is writing. Folders of earlier versions, without a pid in
+   * their name, go once they are a day old.
+   */
   private async removeLeftovers(): Promise<void> {
-    for (const name of await readdir(this.dir)) {
-      if (/^\..+\.partial-[A-Za-z0-9]{6}$/.test(name)) {
-        await rm(join(this.dir, name), { recursive: true, force: true });
-      }
-    }
+    await removeLeftovers(this.dir, partialOwner, UNOWNED_LEFTOVER_MS);
   }
 
   /** The archive a request names, checked against this transport and found on disk. */
@@ -283,28 +304,23 @@ export class Backups {
     const out: BackupResult[] = [];
     for (const name of await this.names()) {
       const file = join(this.dir, name);
-      const s = await stat(file);
-      out.push({
-        file,
-        bytes: s.size,
-        files: null,
-        createdAt: s.mtime.toISOString(),
-        encrypted: await startsEnveloped(file),
-      });
+      // One deleted since the folder was read, or that cannot be read (a dangling link), is
+      // not listed; the others are.
+      try {
+        const s = await stat(file);
+        if (!s.isFile()) continue;
+        out.push({
+          file,
+          bytes: s.size,
+          files: null,
+          createdAt: s.mtime.toISOString(),
+          encrypted: await startsEnveloped(file),
+        });
+      } catch {
+        continue;
+      }
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  }
-}
-
-/** Whether an archive is encrypted, from its first bytes. */
-async function startsEnveloped(file: string): Promise<boolean> {
-  const h = await open(file, 'r');
-  try {
-    const start = Buffer.alloc(ENVELOPE_MAGIC.length);
-    const { bytesRead } = await h.read(start, 0, start.length, 0);
-    return isEnveloped(start.subarray(0, bytesRead));
-  } finally {
-    await h.close();
   }
 }
 

@@ -5,15 +5,22 @@ import type { BackupSchedule } from '../../../common/types.js';
 
 export const AUTO_PREFIX = 'maildock-auto-';
 
-/** Whether a scheduled backup is due, given when the last one was made. */
+/**
+ * Whether a scheduled backup is due, given when the last one was made and when the last
+ * attempt failed since: a failed one is tried again only after an hour (or after `everyHours`
+ * when that is shorter), not at every look.
+ */
 export function backupDue(
   schedule: BackupSchedule,
   last: Date | null,
   now: Date,
   hourMs = 3_600_000,
+  failed: Date | null = null,
 ): boolean {
   if (!schedule.enabled) return false;
-  return last === null || now.getTime() - last.getTime() >= schedule.everyHours * hourMs;
+  const since = (d: Date) => now.getTime() - d.getTime();
+  if (failed && since(failed) < Math.min(schedule.everyHours, 1) * hourMs) return false;
+  return last === null || since(last) >= schedule.everyHours * hourMs;
 }
 
 /** The scheduled backups to delete: all but the newest `keep` (names sort by their time). */
@@ -36,6 +43,8 @@ export interface SchedulerDeps {
 export class BackupScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** When the last attempt failed, while no backup has been made since (this process only). */
+  private failed: Date | null = null;
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -51,8 +60,15 @@ export class BackupScheduler {
     if (this.running) return;
     this.running = (async () => {
       try {
-        if (backupDue(this.d.schedule(), await this.d.last(), new Date(), this.d.hourMs)) {
-          await this.d.run();
+        const { hourMs } = this.d;
+        if (backupDue(this.d.schedule(), await this.d.last(), new Date(), hourMs, this.failed)) {
+          try {
+            await this.d.run();
+            this.failed = null;
+          } catch (err) {
+            this.failed = new Date();
+            throw err;
+          }
         }
       } catch (err) {
         this.d.onError(err);

@@ -25,10 +25,12 @@ const writeAll = (fd, b) => {
   for (let off = 0; off < b.length; ) off += fs.writeSync(fd, b, off, b.length - off);
 };
 // Each entry: its header block, its bytes (cut at the listed size), padding; the SHA-256s.
+// The bytes of the files written so far are posted after every chunk.
 function tar(to, entries) {
   const out = fs.openSync(to, 'w', 0o600);
   const buffer = Buffer.allocUnsafe(workerData.chunk);
   const hashes = [];
+  let written = 0;
   try {
     for (const e of entries) {
       writeAll(out, Buffer.from(e.header));
@@ -43,6 +45,8 @@ function tar(to, entries) {
           hash.update(buffer.subarray(0, n));
           writeAll(out, buffer.subarray(0, n));
           done += n;
+          written += n;
+          parentPort.postMessage({ progress: written });
         }
       } finally {
         fs.closeSync(input);
@@ -75,6 +79,8 @@ parentPort.on('message', (m) => {
 `;
 
 type Reply = { hashes: string[] } | { changed: string } | { result: string } | { error: string };
+/** What the worker posts along the way: the bytes of files tarred so far. */
+type Progress = { progress: number };
 
 /** integrity_check's outcome as the verification reports it: null when sound, else a sentence. */
 function sentence(o: Reply): string | null {
@@ -102,12 +108,15 @@ export function checkStore(file: string): string | null {
 export interface StoreWorker {
   /**
    * Writes the files to `to` as tar entries, each after its header; their SHA-256s, or the
-   * path of one that was shorter than listed, or null when the worker could not (whatever
-   * it left at `to` is to be thrown away; the caller writes them itself).
+   * path of one that was shorter than listed, or null when the worker could not or was
+   * stopped by `signal` (whatever it left at `to` is to be thrown away; the caller writes
+   * them itself, or gives up when cancelled). `onBytes` hears the bytes of the files written
+   * so far, after every chunk.
    */
   tar(
     to: string,
     entries: { path: string; file: string; size: number; header: Buffer }[],
+    opts?: { signal?: AbortSignal | undefined; onBytes?: (done: number) => void },
   ): Promise<{ hashes: string[] } | { changed: string } | null>;
   /** Checks `file`: null when SQLite finds it sound, else what is wrong, as a sentence. */
   check(file: string): Promise<string | null>;
@@ -117,8 +126,8 @@ export interface StoreWorker {
 
 export function startStoreWorker(): StoreWorker {
   let worker: Worker | null = null;
-  // Set when closing: the tar stops at its next chunk and closes its files (a terminated
-  // thread would leave them open).
+  // Set when closing or cancelled: the tar stops at its next chunk and closes its files (a
+  // terminated thread would leave them open).
   const stop = new Int32Array(new SharedArrayBuffer(4));
   let tarring: Promise<unknown> | null = null;
   let failed = false;
@@ -144,20 +153,24 @@ export function startStoreWorker(): StoreWorker {
   }
   // One request at a time; a worker that dies without an answer gets null.
   let queue: Promise<unknown> = Promise.resolve();
-  const ask = (m: object): Promise<Reply | null> => {
+  const ask = (m: object, onProgress?: (done: number) => void): Promise<Reply | null> => {
     const asked = queue.then(
       () =>
         new Promise<Reply | null>((resolve) => {
           const w = worker;
           if (!w || failed) return resolve(null);
-          const gone = () => resolve(null);
-          w.once('error', gone);
-          w.once('exit', gone);
-          w.once('message', (reply: Reply) => {
+          const done = (reply: Reply | null) => {
+            w.off('message', heard);
             w.off('error', gone);
             w.off('exit', gone);
             resolve(reply);
-          });
+          };
+          const gone = () => done(null);
+          const heard = (message: Reply | Progress) =>
+            'progress' in message ? onProgress?.(message.progress) : done(message);
+          w.once('error', gone);
+          w.once('exit', gone);
+          w.on('message', heard);
           try {
             w.postMessage(m);
           } catch {
@@ -169,13 +182,20 @@ export function startStoreWorker(): StoreWorker {
     return asked;
   };
   return {
-    async tar(to, entries) {
-      const asked = ask({ type: 'tar', to, entries });
-      tarring = asked;
-      const reply = await asked;
-      if (reply && 'hashes' in reply && reply.hashes.length === entries.length) return reply;
-      if (reply && 'changed' in reply) return reply;
-      return null;
+    async tar(to, entries, { signal, onBytes } = {}) {
+      const halt = () => Atomics.store(stop, 0, 1);
+      if (signal?.aborted) halt();
+      signal?.addEventListener('abort', halt);
+      try {
+        const asked = ask({ type: 'tar', to, entries }, onBytes);
+        tarring = asked;
+        const reply = await asked;
+        if (reply && 'hashes' in reply && reply.hashes.length === entries.length) return reply;
+        if (reply && 'changed' in reply) return reply;
+        return null;
+      } finally {
+        signal?.removeEventListener('abort', halt);
+      }
     },
     async check(file) {
       const reply = await ask({ type: 'check', file });

@@ -54,9 +54,21 @@ export function meter(
   };
 }
 
+/**
+ * An entry's ustar header. A name it cannot hold (over 100 bytes, or a folder over 155 and a
+ * name over 100) would be cut short, and the archive broken without a word: that throws. A
+ * size past 8 GiB is written in base-256, as GNU tar does, which tar readers read.
+ */
 export function header(path: string, size: number, mtime: Date): Buffer {
   const block = Buffer.alloc(BLOCK);
   new Header({ path, size, mode: 0o600, mtime, type: 'File', uid: 0, gid: 0 }).encode(block, 0);
+  if (new Header(block).path !== path) {
+    throw new MaildockError(
+      'STORE_FAILED',
+      `${path} cannot go into a backup: its name is longer than a tar header holds.`,
+      { path },
+    );
+  }
   return block;
 }
 
@@ -95,7 +107,7 @@ export async function tarFile(
   const nextBuffer = () => buffers[(turn = 1 - turn)]!;
   if (envelope) await write([envelope.header]);
   /** Copies up to `size` bytes of `from` in, into `hash` too; how many there were. */
-  const copy = async (from: string, size: number, hash: Hash | null, counted = true) => {
+  const copy = async (from: string, size: number, hash: Hash | null) => {
     const input = await open(from, 'r');
     let done = 0;
     try {
@@ -108,7 +120,7 @@ export async function tarFile(
         hash?.update(part);
         await put(part);
         done += bytesRead;
-        if (counted) onBytes(bytesRead);
+        onBytes(bytesRead);
       }
     } finally {
       await input.close();

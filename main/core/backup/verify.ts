@@ -6,16 +6,23 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped } from './envelope.js';
 import { PG_ENTRY, STACK_PREFIX, STORE_ENTRY, type StoreCheck } from './archive.js';
-import { startStoreWorker } from './store-worker.js';
+import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
 import { cancelled, CHUNK, meter, type BackupProgress } from './tar-writer.js';
+
+/** Every SQLite database starts with a 100-byte header, and the header with these bytes. */
+const SQLITE_HEADER_BYTES = 100;
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const sqliteHeader = (head: Buffer) =>
+  head.length >= SQLITE_HEADER_BYTES && head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC);
 
 export interface VerifyReport {
   /** The whole archive is under a passphrase. */
@@ -55,27 +62,31 @@ export async function verifyBackup(
   const problems: string[] = [];
   const notes: string[] = [];
   const seen = new Map<string, { size: number; sha256: string }>();
+  // Each name in lower case: two that differ only in case are one file on macOS and Windows.
+  const folded = new Map<string, string>();
   let manifestText: string | null = null;
   let sealedBytes: Buffer | null = null;
+  // The store entry's first bytes: SQLite takes an empty file for an empty database.
+  let storeHead = Buffer.alloc(0);
   const total = (await stat(file)).size;
   const tick = meter('verify', total, opts.onProgress);
   const { extractTo, storeCheck } = opts;
-  const checker = storeCheck ? null : startStoreWorker();
+  let checker: StoreWorker | null = null;
   let storeChecked: Promise<string | null> | null = null;
-  // The store is copied out for its integrity check: into the staging folder when extracting.
-  const work = extractTo
-    ? null
-    : await mkdtemp(join(opts.tmpDir ?? dirname(file), '.maildock-verify-'));
-  const storeCopy = join(extractTo ?? work!, 'maildock.db');
-  const dumpCopy = extractTo
-    ? join(extractTo, ...extractedName(PG_ENTRY)!.split('/'))
-    : join(work!, 'postgres.dump');
-  // Without extracting, what is copied out to be checked: the store (unless createBackup
-  // checked these very bytes) and the Postgres dump.
-  const checkedCopy = (path: string) =>
-    path === STORE_ENTRY && !storeCheck ? storeCopy : path === PG_ENTRY ? dumpCopy : null;
+  let work: string | null = null;
   let read = 0;
   try {
+    // The store is copied out for its integrity check: into the staging folder when extracting.
+    work = extractTo ? null : await scratchFolder(opts.tmpDir ?? dirname(file));
+    checker = storeCheck ? null : startStoreWorker();
+    const storeCopy = join(extractTo ?? work!, 'maildock.db');
+    const dumpCopy = extractTo
+      ? join(extractTo, ...extractedName(PG_ENTRY)!.split('/'))
+      : join(work!, 'postgres.dump');
+    // Without extracting, what is copied out to be checked: the store (unless createBackup
+    // checked these very bytes) and the Postgres dump.
+    const checkedCopy = (path: string) =>
+      path === STORE_ENTRY && !storeCheck ? storeCopy : path === PG_ENTRY ? dumpCopy : null;
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
     const parser = new Parser({ strict: false });
     const pending: Promise<void>[] = [];
@@ -91,6 +102,13 @@ export async function verifyBackup(
       if (seen.has(path) || (path === MANIFEST_NAME && manifestText !== null)) {
         problems.push(`The archive holds ${path} twice.`);
       }
+      const other = folded.get(path.toLowerCase());
+      if (other !== undefined && other !== path) {
+        problems.push(
+          `The archive holds ${other} and ${path}, names that differ only in case (one file on macOS and Windows).`,
+        );
+      }
+      folded.set(path.toLowerCase(), path);
       const hash = createHash('sha256');
       let size = 0;
       const chunks: Buffer[] = [];
@@ -104,6 +122,8 @@ export async function verifyBackup(
         hash.update(chunk);
         size += chunk.length;
         if (path === MANIFEST_NAME || path === SECRETS_ENTRY) chunks.push(chunk);
+        if (path === STORE_ENTRY && storeHead.length < SQLITE_HEADER_BYTES)
+          storeHead = Buffer.concat([storeHead, chunk.subarray(0, SQLITE_HEADER_BYTES)]);
         copy?.write(chunk);
       });
       pending.push(
@@ -199,14 +219,18 @@ export async function verifyBackup(
       }
       for (const p of seen.keys())
         if (!listed.has(p)) problems.push(`${p} is in the archive but not in its manifest.`);
+      for (const p of listed)
+        if (!heldByBackups(p)) problems.push(`${p} is not something a Maildock backup holds.`);
       if (!listed.has(STORE_ENTRY)) problems.push('The archive holds no store.');
       else if (seen.has(STORE_ENTRY) && problems.length === 0) {
         const made = await storeCheck;
-        const check = made
-          ? seen.get(STORE_ENTRY)!.sha256 === made.sha256
-            ? made.problem
-            : 'The store in the archive is not the snapshot that was checked when it was made.'
-          : await (storeChecked ?? checker!.check(storeCopy));
+        const check = !sqliteHeader(storeHead)
+          ? 'The store in the archive is not an SQLite database.'
+          : made
+            ? seen.get(STORE_ENTRY)!.sha256 === made.sha256
+              ? made.problem
+              : 'The store in the archive is not the snapshot that was checked when it was made.'
+            : await (storeChecked ?? checker!.check(storeCopy));
         if (check) problems.push(check);
       }
       if (listed.has(PG_ENTRY) && problems.length === 0) {
@@ -253,15 +277,44 @@ export async function verifyBackup(
   }
 }
 
+/**
+ * A folder for the copies checked: in `near` (beside the archive), or in the system's temp
+ * folder when `near` cannot be written (an archive on read-only media).
+ */
+async function scratchFolder(near: string): Promise<string> {
+  let folder = near;
+  try {
+    try {
+      return await mkdtemp(join(near, '.maildock-verify-'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
+      folder = os.tmpdir();
+      return await mkdtemp(join(folder, 'maildock-verify-'));
+    }
+  } catch (err) {
+    throw new MaildockError(
+      'STORE_FAILED',
+      `The backup cannot be verified: there is no folder to copy its store into for the check (${folder}: ${(err as Error).message}).`,
+      { folder },
+    );
+  }
+}
+
 const safeSegments = (rel: string) =>
   rel.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
   !rel.includes('\\') &&
   !rel.includes('\0');
 
+/** The data folder's parts a backup holds, below data/ in the archive. */
+const DATA_FOLDERS = ['attachments/', 'stack/'];
+
 /**
- * Where an archive entry goes in a data folder: the store as maildock.db, data/… below the
- * folder, the stack's data below stack-restore/ (until it is put back into the stack); null
- * for the manifest, the sealed passwords, and any path that would climb out.
+ * Where an archive entry goes in a data folder: the store as maildock.db, the attachment
+ * cache and the stack's files (data/attachments/…, data/stack/…) below the folder, the
+ * stack's data below stack-restore/ (until it is put back into the stack); null for the
+ * manifest, the sealed passwords, any other data/ name (the store's own files must come only
+ * from its checked entry) and any path that would climb out.
  */
 export function extractedName(entry: string): string | null {
   if (entry === STORE_ENTRY) return 'maildock.db';
@@ -271,5 +324,10 @@ export function extractedName(entry: string): string | null {
   }
   if (!entry.startsWith('data/')) return null;
   const rel = entry.slice('data/'.length);
-  return safeSegments(rel) ? rel : null;
+  const folder = DATA_FOLDERS.find((f) => rel.startsWith(f));
+  return folder && rel.length > folder.length && safeSegments(rel) ? rel : null;
 }
+
+/** Whether an entry is one a Maildock backup has: what restore unpacks, the manifest, the passwords. */
+const heldByBackups = (entry: string) =>
+  entry === MANIFEST_NAME || entry === SECRETS_ENTRY || extractedName(entry) !== null;

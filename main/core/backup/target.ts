@@ -1,0 +1,91 @@
+// Where a backup may be written, checked before any work: not over a folder, not into a
+// folder that does not exist, not into the live data, and over an existing file only when
+// it is a Maildock backup; and what a file is, from its first bytes.
+import { open, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { Header } from 'tar';
+import { MaildockError } from '../../../common/errors.js';
+import { STORE_ENTRY } from './archive.js';
+import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
+
+/**
+ * Refuses, before any work, a file a backup must not be written to: a folder, a file in a
+ * folder that does not exist, a file in the data folder outside its backups folder (the
+ * live store and what goes with it), or an existing file that is not a Maildock backup.
+ */
+export async function checkTarget(
+  to: string,
+  where: { dataDir: string; backupsDir: string },
+): Promise<void> {
+  const existing = await stat(to).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `${to} is a folder: name the archive file to write in it.`,
+      { file: to },
+    );
+  }
+  const folder = dirname(to);
+  // Through symbolic links: the data folder reached by another path is the data folder.
+  const real = async (p: string) => realpath(p).catch(() => resolve(p));
+  const target = join(await real(folder), basename(to));
+  const inside = async (base: string) => {
+    const rel = relative(await real(base), target);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  if ((await inside(where.dataDir)) && !(await inside(where.backupsDir))) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `${to} is inside Maildock’s data folder, where a backup could overwrite the live data: write it into ${where.backupsDir} or outside ${where.dataDir}.`,
+      { file: to },
+    );
+  }
+  const isFolder = (p: string) =>
+    stat(p).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+  // The backups folder is made when it is not there yet.
+  if (folder !== where.backupsDir && !(await isFolder(folder))) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `There is no folder ${folder} to write ${basename(to)} into: make it first, or name another.`,
+      { file: to },
+    );
+  }
+  if (existing && (!existing.isFile() || !(await isBackupFile(to)))) {
+    throw new MaildockError(
+      'ALREADY_EXISTS',
+      `${to} exists and is not a Maildock backup, so it is not replaced: name another file, or move it away first.`,
+      { file: to },
+    );
+  }
+}
+
+/** A file's first `n` bytes (fewer when it is shorter). */
+async function startOf(file: string, n: number): Promise<Buffer> {
+  const h = await open(file, 'r');
+  try {
+    const start = Buffer.alloc(n);
+    const { bytesRead } = await h.read(start, 0, n, 0);
+    return start.subarray(0, bytesRead);
+  } finally {
+    await h.close();
+  }
+}
+
+/** Whether an archive is encrypted, from its first bytes. */
+export const startsEnveloped = async (file: string) =>
+  isEnveloped(await startOf(file, ENVELOPE_MAGIC.length));
+
+/**
+ * Whether a file is a Maildock backup, from its first bytes: an encrypted one, or a tar whose
+ * first entry is the store.
+ */
+async function isBackupFile(file: string): Promise<boolean> {
+  const start = await startOf(file, 512);
+  if (isEnveloped(start)) return true;
+  if (start.length < 512) return false;
+  const h = new Header(start);
+  return h.cksumValid && h.path === STORE_ENTRY;
+}
