@@ -52,8 +52,14 @@ export function restoredText(r: RestoreResult, where?: string): string {
     !stack || stack.endsWith('.')
       ? head + stack
       : `${head}${stack}${r.stackProblem ? `: ${r.stackProblem}` : '.'}`;
-  if (r.withoutPassword === 0) return after;
-  return r.withoutPassword === 1
-    ? `${after} One account needs its password again (the backup held none for it).`
-    : `${after} ${r.withoutPassword} accounts need their passwords again (the backup held none for them).`;
+  const accounts =
+    r.withoutPassword === 0
+      ? ''
+      : r.withoutPassword === 1
+        ? ' One account needs its password again (the backup held none for it).'
+        : ` ${r.withoutPassword} accounts need their passwords again (the backup held none for them).`;
+  const relay = r.relayWithoutPassword
+    ? ' The local mail server’s relay needs its password again (maildock stack config --relay-password-stdin).'
+    : '';
+  return after + accounts + relay;
 }

@@ -474,6 +474,8 @@ export const restoreResultSchema = z.strictObject({
    * here belonged to another account (or to none), so it was not kept.
    */
   withoutPassword: z.number().int().nonnegative(),
+  /** The stack's relay logs in, and its password was not in the backup (it goes only sealed). */
+  relayWithoutPassword: z.boolean(),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 

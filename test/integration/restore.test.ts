@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,8 @@ import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/
 import { restoreAll } from '../../main/core/backup/restore-all.js';
 import { seal, SECRETS_ENTRY } from '../../main/core/backup/sealed.js';
 import { restoredText } from '../../common/backup-words.js';
+import { StackFiles } from '../../main/core/stack/files.js';
+import { entriesOf } from '../support/archive.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';
 import { Store } from '../../main/core/store/index.js';
@@ -438,6 +440,59 @@ describe('passwords in a backup, sealed with a passphrase', () => {
     expect(
       (await MaildockService.restoreBackup(plain, file, { secretKey: key })).secrets,
     ).toBeNull();
+  });
+
+  it('hold the stack relay’s password only sealed, and put it back where Postfix reads it', async () => {
+    const dataDir = path.join(dir, 'with-relay');
+    await makeData(dataDir, { messages: 5, project: 'relay', attachment: 'r'.repeat(64) });
+    const relay = { host: 'smtp.example.test', port: 587, user: 'me@example.test' };
+    await writeFile(
+      path.join(dataDir, 'stack', 'settings.json'),
+      JSON.stringify({ project: 'relay', relay }),
+    );
+    new StackFiles(dataDir).setRelayPassword({ ...relay, password: 'the relay secret' });
+    const line = '[smtp.example.test]:587 me@example.test:the relay secret\n';
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const PASS = 'a passphrase for the relay';
+    const plain = path.join(dir, 'relay-plain.maildock-backup');
+    const sealed = path.join(dir, 'relay-sealed.maildock-backup');
+    const t = await openService({ dataDir, secretKey: key });
+    try {
+      await t.call('backup.create', { to: plain, stack: false });
+      await t.call('backup.create', {
+        to: sealed,
+        stack: false,
+        includeSecrets: true,
+        passphrase: PASS,
+      });
+    } finally {
+      await t.close();
+    }
+    for (const file of [plain, sealed]) {
+      expect((await readFile(file)).includes('the relay secret'), file).toBe(false);
+      expect((await entriesOf(file)).map((e) => e.path)).not.toContain(
+        'data/stack/services/postfix/relay_passwd',
+      );
+    }
+
+    const without = await copyOld('relay-without');
+    const r1 = await MaildockService.restoreBackup(without, plain, { secretKey: key });
+    expect(r1.relayWithoutPassword).toBe(true);
+    expect(restoredText(r1)).toMatch(/relay needs its password again/);
+    expect(new StackFiles(without).relayPasswordFile()).toBeNull();
+
+    const back = await copyOld('relay-back');
+    const r2 = await MaildockService.restoreBackup(back, sealed, {
+      secretKey: key,
+      passphrase: PASS,
+    });
+    expect(r2.relayWithoutPassword).toBe(false);
+    expect(new StackFiles(back).relayPasswordFile()).toBe(line);
+    const file = path.join(back, 'stack', 'services', 'postfix', 'relay_passwd');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    // Not an account's: it is not in the secret store.
+    const kept = await EncryptedFileSecretStore.open({ dir: back, key });
+    expect((await kept.list()).filter((k) => k.startsWith('stack:'))).toEqual([]);
   });
 
   it('belong to accounts, not ids: kept for the same account, dropped for another, in before anything starts', async () => {

@@ -11,6 +11,7 @@ import { mkdtemp, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PG_DUMP } from '../stack/data.js';
+import { RELAY_PASSWORD_FILE } from '../stack/files.js';
 import type { Db } from '../store/db.js';
 import { EnvelopeWriter } from './envelope.js';
 import { startStoreWorker } from './store-worker.js';
@@ -97,7 +98,10 @@ async function filesUnder(base: string, dir: string): Promise<string[]> {
 async function dataSources(dataDir: string): Promise<Source[]> {
   const rel = [
     ...(await filesUnder(dataDir, join(dataDir, 'attachments'))),
-    ...(await filesUnder(dataDir, join(dataDir, 'stack'))),
+    // The relay's password is the user's: it goes only sealed, with the passwords.
+    ...(await filesUnder(dataDir, join(dataDir, 'stack'))).filter(
+      (p) => p !== `stack/${RELAY_PASSWORD_FILE}`,
+    ),
   ];
   return Promise.all(
     rel.map(async (p) => {

@@ -19,7 +19,7 @@ import type { SettingsStore } from '../store/settings.js';
 import { createBackup, partialOwner, removeLeftovers, STACK_PREFIX } from './archive.js';
 import { checkTarget, startsEnveloped } from './target.js';
 import { verifyBackup, type VerifyReport } from './verify.js';
-import { checkPassphrase, seal, SECRETS_ENTRY } from './sealed.js';
+import { checkPassphrase, RELAY_SECRET, seal, SECRETS_ENTRY } from './sealed.js';
 import { AUTO_PREFIX, BackupScheduler, backupsToPrune } from './schedule.js';
 
 export const BACKUP_EXTENSION = '.maildock-backup';
@@ -201,6 +201,8 @@ export class Backups {
         const value = await this.o.secrets.get(key);
         if (value !== null) secrets[key] = value;
       }
+      const relay = new StackFiles(this.o.dataDir).relayPasswordFile();
+      if (relay !== null) secrets[RELAY_SECRET] = relay;
       extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
     }
     // A stack never started here has no data; one that was needs Docker for its data.

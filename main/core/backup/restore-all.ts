@@ -16,6 +16,7 @@ import { STACK_PENDING } from '../stack/data.js';
 import { StackFiles } from '../stack/files.js';
 import type { StackOptions } from '../stack/stack-methods.js';
 import { restoreBackup, stagedStore } from './restore.js';
+import { RELAY_SECRET } from './sealed.js';
 
 const log = getLogger('backup');
 
@@ -134,12 +135,24 @@ export async function restoreAll(
     const store = secretStore as SecretStore | null;
     if (store) {
       for (const id of stale) await store.delete(accountSecretKey(id));
-      for (const [key, value] of Object.entries(secrets ?? {})) await store.set(key, value);
+      for (const [key, value] of Object.entries(secrets ?? {}))
+        if (key !== RELAY_SECRET) await store.set(key, value);
     }
+    // The relay's password goes back where Postfix reads it.
+    const relay = secrets?.[RELAY_SECRET];
+    if (relay !== undefined) stackFiles.setRelayPasswordFile(relay);
   } finally {
     await opts.afterSwap?.();
   }
   const withoutPassword = stale.filter((id) => accountsAfter.has(id)).length;
+  // A relay that logs in, whose password the backup did not hold (it goes only sealed).
+  let relayWithoutPassword = false;
+  try {
+    relayWithoutPassword =
+      stackFiles.settings().relay?.user !== undefined && stackFiles.relayPasswordFile() === null;
+  } catch {
+    // Settings that do not parse: the stack says so when it starts.
+  }
   log.info(
     { files: manifest.files.length, createdAt: manifest.createdAt, withoutPassword },
     'backup restored',
@@ -167,5 +180,6 @@ export async function restoreAll(
     stack: state,
     stackProblem,
     withoutPassword,
+    relayWithoutPassword,
   };
 }

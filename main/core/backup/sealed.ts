@@ -14,6 +14,8 @@ const scrypt = promisify(scryptCb) as (
 ) => Promise<Buffer>;
 
 export const SECRETS_ENTRY = 'secrets.sealed.json';
+/** Among the sealed passwords, the stack's relay password file (not a secret store key). */
+export const RELAY_SECRET = 'stack:relay-password-file';
 /** scrypt's cost: 2^17 × 8 × 128 bytes = 128 MiB and about half a second, once per backup. */
 export const COST = { N: 2 ** 17, r: 8, p: 1 };
 export type Cost = typeof COST;

@@ -9,6 +9,11 @@ import { MaildockError } from '../../../common/errors.js';
 import { STACK_SERVICES, stackSettingsSchema, type StackSettings } from '../../../common/stack.js';
 
 export const PROBE_USER = 'maildock-probe';
+/**
+ * The relay's password file below the stack's folder: the user's own credential for the
+ * relay, not one the stack made, so a backup holds it only sealed, with the passwords.
+ */
+export const RELAY_PASSWORD_FILE = 'services/postfix/relay_passwd';
 /** Dovecot checks a PBKDF2 password in a few ms at this cost; every login and SASL AUTH pays it. */
 const PBKDF2_ROUNDS = 20_000;
 
@@ -108,12 +113,22 @@ export class StackFiles {
   setRelayPassword(
     relay: { host: string; port: number; user: string; password: string } | null,
   ): void {
-    const path = join(this.serviceDir('postfix'), 'relay_passwd');
-    mkdirSync(this.serviceDir('postfix'), { recursive: true, mode: 0o700 });
-    writePrivate(
-      path,
+    this.setRelayPasswordFile(
       relay ? `[${relay.host}]:${relay.port} ${relay.user}:${relay.password}\n` : '',
     );
+  }
+
+  /** The relay password file as it is (for a backup's sealed passwords); null when empty or none. */
+  relayPasswordFile(): string | null {
+    const path = join(this.dir, ...RELAY_PASSWORD_FILE.split('/'));
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    return text === '' ? null : text;
+  }
+
+  /** Writes the relay password file (from a backup's sealed passwords). */
+  setRelayPasswordFile(text: string): void {
+    mkdirSync(this.serviceDir('postfix'), { recursive: true, mode: 0o700 });
+    writePrivate(join(this.dir, ...RELAY_PASSWORD_FILE.split('/')), text);
   }
 
   // ---- local mailboxes (Dovecot passwd-file) ----
