@@ -781,6 +781,38 @@ describe('an encrypted backup', () => {
     back.close();
   });
 
+  it('writes nothing in clear beside the archive on its way, only in the data folder', async () => {
+    const t = await openService();
+    try {
+      await mkdir(path.join(t.dataDir, 'attachments'), { recursive: true });
+      await writeFile(path.join(t.dataDir, 'attachments', 'c'.repeat(64)), 'an attachment');
+      // Elsewhere, as on a stick.
+      const away = await mkdtemp(path.join(os.tmpdir(), 'maildock-stick-'));
+      const seen: { phase: string; beside: string[]; scratch: string[] }[] = [];
+      t.svc.on('backup.progress', (p) => {
+        const partial = readdirSync(away).filter((n) => n.includes('.partial-'));
+        seen.push({
+          phase: p.phase,
+          beside: partial.flatMap((n) =>
+            readdirSync(path.join(away, n), { recursive: true }).map(String),
+          ),
+          scratch: readdirSync(t.dataDir).filter((n) => n.startsWith('.backup-scratch-')),
+        });
+      });
+      const to = path.join(away, 'sealed.maildock-backup');
+      await t.call('backup.create', { to, encrypt: true, passphrase: PASS });
+      const during = seen.filter((s) => s.phase === 'archive' || s.phase === 'verify');
+      expect(during.length).toBeGreaterThan(0);
+      for (const s of during) expect(s.beside, s.phase).toEqual(['archive.tar']);
+      expect(seen.find((s) => s.phase === 'archive')!.scratch).toHaveLength(1);
+      expect(readdirSync(away)).toEqual(['sealed.maildock-backup']);
+      expect(readdirSync(t.dataDir).filter((n) => n.startsWith('.'))).toEqual([]);
+      await rm(away, { recursive: true, force: true });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('is made and verified from the command line with --encrypt, and listed as encrypted', async () => {
     const data = path.join(dir, 'cli-sealed');
     const env = { MAILDOCK_DATA_DIR: data, MAILDOCK_SECRETS: 'file' };

@@ -172,6 +172,18 @@ export function partialOwner(name: string): number | null | undefined {
   return /^\..+\.partial-[A-Za-z0-9]{6}$/.test(name) ? undefined : null;
 }
 
+/** The pid in the name of an encrypted backup's scratch folder; null for anything else. */
+const scratchOwner = (name: string) => {
+  const pid = /^\.backup-scratch-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+  return pid === undefined ? null : Number(pid);
+};
+
+/** An encrypted backup's folder for what it writes in clear, in the data folder. */
+async function clearScratch(dataDir: string): Promise<string> {
+  await removeLeftovers(dataDir, scratchOwner);
+  return ownFolder(join(dataDir, '.backup-scratch-'));
+}
+
 /** A folder for one backup, named with this process's pid, that the sweep leaves until it ends. */
 async function ownFolder(prefix: string): Promise<string> {
   const made = await mkdtemp(`${prefix}${process.pid}-`);
@@ -184,7 +196,8 @@ async function ownFolder(prefix: string): Promise<string> {
  * yet SQLite syncs it to disk when the online backup ends (better-sqlite3 opens the
  * destination itself, with synchronous = FULL): on a slow disk the biggest cost of a backup.
  * So it goes to RAM when there is a RAM folder with room for twice the store (it grows while
- * sync writes) and memory free for four times it; otherwise into `work`, beside the archive.
+ * sync writes) and memory free for four times it; otherwise into `work` (beside the archive,
+ * or an encrypted archive's scratch folder in the data folder).
  */
 export async function snapshotFolder(work: string, storeBytes: number): Promise<string> {
   let room: number;
@@ -210,10 +223,15 @@ export async function createBackup(opts: CreateOptions): Promise<{
   // Named with the pid: another process's sweep (removeLeftovers) leaves it while this lives.
   const work = await ownFolder(join(dirname(opts.to), `.${basename(opts.to)}.partial-`));
   const worker = startStoreWorker();
+  // What is written in clear on the way (the data folder's tar, the stack's dumps, a snapshot
+  // not in RAM): beside the archive, unless the archive is encrypted; then on the data
+  // folder's own disk, not beside an archive on a stick where deleted bytes can be read.
+  let scratch = work;
   let snapshotDir = work;
   let checked: Promise<string | null> | null = null;
   const writers: { close(): Promise<void> }[] = [];
   try {
+    if (opts.encryptWith !== undefined) scratch = await clearScratch(opts.dataDir);
     if (opts.signal?.aborted) throw cancelled();
     // The key of an encrypted archive (scrypt, half a second) is made meanwhile.
     const sealing =
@@ -230,13 +248,13 @@ export async function createBackup(opts: CreateOptions): Promise<{
     const snapMeter = meter('snapshot', dbSize + dataBytes, opts.onProgress);
     let snapped = 0;
     let tarred = 0;
-    const tailFile = join(work, 'data.tar');
+    const tailFile = join(scratch, 'data.tar');
     const tailed = worker.tar(
       tailFile,
       data.map((s) => ({ ...s, header: header(s.path, s.size, createdAt) })),
       { signal: opts.signal, onBytes: (n) => snapMeter(snapped + (tarred = n)) },
     );
-    snapshotDir = await snapshotFolder(work, dbSize);
+    snapshotDir = await snapshotFolder(scratch, dbSize);
     const snapshot = join(snapshotDir, 'maildock.db');
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
@@ -273,7 +291,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     snapMeter(dbSize + dataBytes, true);
 
     // 2. The bundled stack's database, cache, mail, queue and TLS, when there is a stack.
-    const stackDir = join(work, 'stack');
+    const stackDir = join(scratch, 'stack');
     const stackFiles: Source[] = [];
     if (opts.stackData) {
       opts.onProgress?.({ phase: 'stack', bytes: 0, totalBytes: 0, rate: 0, etaSeconds: null });
@@ -351,9 +369,9 @@ export async function createBackup(opts: CreateOptions): Promise<{
     for (const w of writers) await w.close();
     // Before the folder goes: the worker may have files in it open (a cancelled backup).
     await worker.close();
-    await rm(work, { recursive: true, force: true });
-    if (snapshotDir !== work) await rm(snapshotDir, { recursive: true, force: true });
-    inUse.delete(work);
-    inUse.delete(snapshotDir);
+    for (const folder of new Set([work, scratch, snapshotDir])) {
+      await rm(folder, { recursive: true, force: true });
+      inUse.delete(folder);
+    }
   }
 }

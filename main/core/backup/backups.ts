@@ -227,6 +227,7 @@ export class Backups {
       check: true,
       verify: async (file, storeCheck) => {
         report = await verifyBackup(file, {
+          tmpDir: this.o.dataDir,
           // 'done' is the backup's, once it has its name.
           onProgress: (p) => p.phase !== 'done' && this.o.onProgress(p),
           signal,
@@ -282,6 +283,9 @@ export class Backups {
   async verify(input: { file: string; passphrase?: string | undefined }): Promise<BackupReport> {
     const file = await this.existing(input.file);
     const r = await verifyBackup(file, {
+      // What is copied out to be checked (the store, the dump; in clear, even from an
+      // encrypted archive) goes on the data folder's disk, not beside the archive.
+      tmpDir: this.o.dataDir,
       onProgress: this.o.onProgress,
       checkDump: async (f) => (await this.o.stack()).listDump(f),
       ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
