@@ -461,6 +461,11 @@ describe('a damaged backup is refused, with what is wrong, and the live data unt
       /made by a newer Maildock \(archive format 2; this one reads up to 1\)/,
     ],
     [
+      'an archive encrypted by a newer Maildock',
+      (a) => Buffer.concat([Buffer.from('MAILDOCK-ENCRYPTED-BACKUP 2\n{}\n'), a]),
+      /encrypted by a newer Maildock \(envelope version 2; this one reads 1\)/,
+    ],
+    [
       'a manifest that is not Maildock’s',
       (_a, es) => tarOf(withManifest(es, () => ({ hello: 'world' }))),
       /not one Maildock wrote/,

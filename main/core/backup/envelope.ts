@@ -127,6 +127,13 @@ export const isEnveloped = (start: Buffer) =>
   start.length >= ENVELOPE_MAGIC.length &&
   start.subarray(0, ENVELOPE_MAGIC.length).equals(ENVELOPE_MAGIC);
 
+/** The envelope version of an archive encrypted by a newer Maildock; null for any other start. */
+export function newerEnvelope(start: Buffer): string | null {
+  const line = start.subarray(0, 64).toString('latin1');
+  const version = /^MAILDOCK-ENCRYPTED-BACKUP (\S+)\n/.exec(line)?.[1];
+  return version !== undefined && !isEnveloped(start) ? version : null;
+}
+
 const damaged = (what: string) =>
   new MaildockError('INVALID_INPUT', `The encrypted backup is damaged: ${what}.`);
 

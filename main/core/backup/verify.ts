@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { EnvelopeReader, isEnveloped } from './envelope.js';
+import { EnvelopeReader, isEnveloped, newerEnvelope } from './envelope.js';
 import { PG_ENTRY, STACK_PREFIX, STORE_ENTRY, type StoreCheck } from './archive.js';
 import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
@@ -163,6 +163,14 @@ export async function verifyBackup(
         highWaterMark: CHUNK,
       }) as AsyncIterable<Buffer>) {
         if (opts.signal?.aborted) throw cancelled();
+        const newer = read === 0 ? newerEnvelope(chunk) : null;
+        if (newer !== null) {
+          locked = true;
+          throw new MaildockError(
+            'INVALID_INPUT',
+            `This backup was encrypted by a newer Maildock (envelope version ${newer}; this one reads 1). Update Maildock to open it.`,
+          );
+        }
         if (read === 0 && isEnveloped(chunk)) envelope = new EnvelopeReader(opts.passphrase);
         read += chunk.length;
         tick(read);
@@ -178,8 +186,8 @@ export async function verifyBackup(
         throw err;
       }
       if (err instanceof MaildockError) {
-        // A wrong or missing passphrase says all there is to say.
-        locked = err.code === 'AUTH_FAILED';
+        // A wrong or missing passphrase (or a newer envelope) says all there is to say.
+        locked ||= err.code === 'AUTH_FAILED';
         problems.push(err.message);
         // The entry being read when the envelope failed ends here, cut short (a locked
         // archive gave the parser nothing).
