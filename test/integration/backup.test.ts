@@ -267,6 +267,26 @@ describe('a backup', () => {
     expect(await snapshotFolder(dir, os.totalmem())).toBe(dir);
   });
 
+  it('is verified without keeping what killed verifications left beside it, or touching a live one’s', async () => {
+    const beside = path.join(dir, 'verify-leftovers');
+    await mkdir(beside);
+    const file = path.join(beside, 'copy.maildock-backup');
+    await writeFile(file, await readFile(good));
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const left = path.join(beside, `.maildock-verify-${dead}-Ab12Cd`);
+    // Pid 1 lives as long as the machine: a verification of another process, running.
+    const running = path.join(beside, '.maildock-verify-1-Ef34Gh');
+    for (const f of [left, running]) {
+      await mkdir(f);
+      await writeFile(path.join(f, 'maildock.db'), 'a store copied out');
+    }
+    expect((await verifyBackup(file)).problems).toEqual([]);
+    expect((await readdir(beside)).sort()).toEqual([
+      path.basename(running),
+      'copy.maildock-backup',
+    ]);
+  });
+
   it('is verified before it has its name, and one that fails is not kept', async () => {
     const to = path.join(dir, 'unverified.maildock-backup');
     const seen: { named: boolean; store: boolean }[] = [];

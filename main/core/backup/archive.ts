@@ -185,10 +185,16 @@ async function clearScratch(dataDir: string): Promise<string> {
 }
 
 /** A folder for one backup, named with this process's pid, that the sweep leaves until it ends. */
-async function ownFolder(prefix: string): Promise<string> {
+export async function ownFolder(prefix: string): Promise<string> {
   const made = await mkdtemp(`${prefix}${process.pid}-`);
   inUse.add(made);
   return made;
+}
+
+/** An ownFolder removed, with all in it. */
+export async function dropFolder(folder: string): Promise<void> {
+  await rm(folder, { recursive: true, force: true });
+  inUse.delete(folder);
 }
 
 /**
@@ -369,9 +375,6 @@ export async function createBackup(opts: CreateOptions): Promise<{
     for (const w of writers) await w.close();
     // Before the folder goes: the worker may have files in it open (a cancelled backup).
     await worker.close();
-    for (const folder of new Set([work, scratch, snapshotDir])) {
-      await rm(folder, { recursive: true, force: true });
-      inUse.delete(folder);
-    }
+    for (const folder of new Set([work, scratch, snapshotDir])) await dropFolder(folder);
   }
 }

@@ -5,14 +5,22 @@
 // Restore uses the same pass to unpack into its staging folder.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped, newerEnvelope } from './envelope.js';
-import { PG_ENTRY, STACK_PREFIX, STORE_ENTRY, type StoreCheck } from './archive.js';
+import {
+  dropFolder,
+  ownFolder,
+  PG_ENTRY,
+  removeLeftovers,
+  STACK_PREFIX,
+  STORE_ENTRY,
+  type StoreCheck,
+} from './archive.js';
 import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
@@ -281,24 +289,40 @@ export async function verifyBackup(
     };
   } finally {
     await checker?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    if (work) await dropFolder(work);
   }
 }
 
 /**
+ * The pid in the name of a verification's folder; undefined for one without (an earlier
+ * version's); null for anything else.
+ */
+function verifyOwner(name: string): number | null | undefined {
+  const pid = /^\.?maildock-verify-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+  if (pid !== undefined) return Number(pid);
+  return /^\.maildock-verify-[A-Za-z0-9]{6}$/.test(name) ? undefined : null;
+}
+
+/** A pid-less verification folder is an earlier version's leftover once it is a day old. */
+const UNOWNED_MS = 24 * 3_600_000;
+
+/**
  * A folder for the copies checked: in `near` (beside the archive), or in the system's temp
- * folder when `near` cannot be written (an archive on read-only media).
+ * folder when `near` cannot be written (an archive on read-only media). What verifications
+ * killed midway left there (a store copied out can be big) goes first.
  */
 async function scratchFolder(near: string): Promise<string> {
   let folder = near;
   try {
     try {
-      return await mkdtemp(join(near, '.maildock-verify-'));
+      await removeLeftovers(near, verifyOwner, UNOWNED_MS);
+      return await ownFolder(join(near, '.maildock-verify-'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
       folder = os.tmpdir();
-      return await mkdtemp(join(folder, 'maildock-verify-'));
+      await removeLeftovers(folder, verifyOwner);
+      return await ownFolder(join(folder, 'maildock-verify-'));
     }
   } catch (err) {
     throw new MaildockError(
