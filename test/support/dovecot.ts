@@ -163,7 +163,23 @@ export function spawnWatchdog(masterPid: number, root: string): void {
 
 // freePort, portIsFree and groupAlive are shared with the private Postfix (postfix.ts).
 
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel may give a closed one back at once. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port free now and not handed out before in this process: two listeners of one
+ * server (IMAP and LMTP, say) never get the same one.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
