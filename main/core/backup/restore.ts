@@ -116,24 +116,38 @@ async function readJournal(dataDir: string): Promise<Journal | null> {
 }
 
 /**
- * The data folder's restore lock, held until `release`; IN_USE while another process (or
- * another restore here) has it. Through SQLite's own file lock, which ends with its process.
+ * SQLite's exclusive lock on `file`, held by the connection returned until it closes (the
+ * system drops it if the process dies); null when another connection holds a lock on it
+ * and lets it go within `waitMs`.
  */
-function lockRestore(dataDir: string): { release(): void } {
-  const db = new Database(join(dataDir, RESTORE_LOCK), { timeout: 0 });
+function exclusiveLock(
+  file: string,
+  opts: { waitMs: number; fileMustExist?: boolean },
+): Database.Database | null {
+  const db = new Database(file, { timeout: opts.waitMs, fileMustExist: !!opts.fileMustExist });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE; COMMIT');
+    return db;
   } catch (err) {
     db.close();
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new MaildockError(
-        'IN_USE',
-        `A backup is being restored into ${dataDir}; try again once it has finished.`,
-        { dataDir },
-      );
-    }
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return null;
     throw err;
+  }
+}
+
+/**
+ * The data folder's restore lock, held until `release`; IN_USE while another process (or
+ * another restore here) has it.
+ */
+function lockRestore(dataDir: string): { release(): void } {
+  const db = exclusiveLock(join(dataDir, RESTORE_LOCK), { waitMs: 0 });
+  if (!db) {
+    throw new MaildockError(
+      'IN_USE',
+      `A backup is being restored into ${dataDir}; try again once it has finished.`,
+      { dataDir },
+    );
   }
   return { release: () => db.close() };
 }
@@ -230,26 +244,14 @@ async function migrateStaged(file: string): Promise<void> {
 export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   const file = join(dataDir, 'maildock.db');
   if (!existsSync(file)) return;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { fileMustExist: true, timeout: waitMs });
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new MaildockError(
-        'IN_USE',
-        `Maildock is running with ${dataDir}; nothing was changed.`,
-        {
-          dataDir,
-          hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
-        },
-      );
-    }
-    throw err;
-  } finally {
-    db?.close();
+  const db = exclusiveLock(file, { waitMs, fileMustExist: true });
+  if (!db) {
+    throw new MaildockError('IN_USE', `Maildock is running with ${dataDir}; nothing was changed.`, {
+      dataDir,
+      hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
+    });
   }
+  db.close();
 }
 
 /** Staged files synced at once: their fsyncs overlap. */

@@ -118,9 +118,13 @@ export class StackFiles {
     );
   }
 
+  private get relayPasswordPath(): string {
+    return join(this.dir, ...RELAY_PASSWORD_FILE.split('/'));
+  }
+
   /** The relay password file as it is (for a backup's sealed passwords); null when empty or none. */
   relayPasswordFile(): string | null {
-    const path = join(this.dir, ...RELAY_PASSWORD_FILE.split('/'));
+    const path = this.relayPasswordPath;
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
     return text === '' ? null : text;
   }
@@ -128,7 +132,7 @@ export class StackFiles {
   /** Writes the relay password file (from a backup's sealed passwords). */
   setRelayPasswordFile(text: string): void {
     mkdirSync(this.serviceDir('postfix'), { recursive: true, mode: 0o700 });
-    writePrivate(join(this.dir, ...RELAY_PASSWORD_FILE.split('/')), text);
+    writePrivate(this.relayPasswordPath, text);
   }
 
   // ---- local mailboxes (Dovecot passwd-file) ----
