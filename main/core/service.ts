@@ -495,8 +495,8 @@ export class MaildockService {
           }),
         ),
       'message.delete': async (sel) => this.changed(this.actions.delete(sel)),
-      'action.undo': async () => {
-        const r = this.actions.undo();
+      'action.undo': async ({ actionId }) => {
+        const r = this.actions.undo(actionId);
         if (r.undone) this.kick();
         return r;
       },
