@@ -24,13 +24,15 @@ import {
 import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
-import { eventChannel } from '../../common/ipc.js';
+import { eventChannel, methodChannel } from '../../common/ipc.js';
 import { newMailText } from '../../common/mail-words.js';
 import { getLogger, initLogging } from '../core/log.js';
 import { defaultDataDir, installDir } from '../core/paths.js';
 import { MaildockService } from '../core/service.js';
+import { followExternal } from './external.js';
 import { forwardEvents, ipcHandlers } from './ipc.js';
 import { mailtoFromArgv, parseMailto } from './mailto.js';
+import { MAILTO_PROMPT, mailtoAnswer, mailtoHandlerStep } from './mailto-handler.js';
 import { menuModel, type MenuCommand, type MenuModelItem } from './menu-model.js';
 import {
   allowNavigation,
@@ -40,7 +42,6 @@ import {
   APP_SCHEME,
   appFile,
   decideWindowOpen,
-  externalTarget,
   windowPreferences,
 } from './security.js';
 import { trayModel, type TrayCommand, type TrayInput, type TrayPlatform } from './tray-model.js';
@@ -98,6 +99,50 @@ function openMailto(raw: string): void {
   else sendCommand({ command: 'compose', ...draft });
 }
 
+/** A link leaving the app: mail to our compose, the web to the browser once confirmed. */
+function leave(url: string): void {
+  void followExternal(url, {
+    ask: async (prompt) => {
+      const options = { type: 'question' as const, ...prompt };
+      const r = window
+        ? await dialog.showMessageBox(window, options)
+        : await dialog.showMessageBox(options);
+      return r.response === 0;
+    },
+    open: (target) => shell.openExternal(target),
+    compose: (draft) => {
+      showWindow();
+      sendCommand({ command: 'compose', ...draft });
+    },
+  }).catch((err: unknown) => log.warn({ err }, 'link not opened'));
+}
+
+/**
+ * Makes Maildock the mailto: handler, or stops being it, as the person chose; asks once at
+ * start while there is no answer (a change to "ask" in Settings waits for the next start).
+ */
+async function applyMailtoHandler(opts: { ask: boolean } = { ask: true }): Promise<void> {
+  if (!service) return;
+  const step = mailtoHandlerStep(
+    service.appSettings().mailtoHandler,
+    app.isDefaultProtocolClient('mailto'),
+  );
+  if (step === 'set') app.setAsDefaultProtocolClient('mailto');
+  else if (step === 'unset') app.removeAsDefaultProtocolClient('mailto');
+  else if (step === 'ask' && opts.ask) {
+    const options = {
+      type: 'question' as const,
+      ...MAILTO_PROMPT,
+      buttons: [...MAILTO_PROMPT.buttons],
+    };
+    const r = window
+      ? await dialog.showMessageBox(window, options)
+      : await dialog.showMessageBox(options);
+    service?.appSettings({ mailtoHandler: mailtoAnswer(r.response) });
+    await applyMailtoHandler();
+  }
+}
+
 function showWindow(): void {
   if (!window) {
     createWindow();
@@ -144,8 +189,7 @@ function createWindow(): void {
   win.webContents.on('will-navigate', (e, url) => {
     if (!allowNavigation(url)) {
       e.preventDefault();
-      const external = externalTarget(url);
-      if (external) void shell.openExternal(external);
+      leave(url);
     }
   });
   win.webContents.on('will-redirect', (e, url) => {
@@ -153,7 +197,7 @@ function createWindow(): void {
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
     const decision = decideWindowOpen(url);
-    if (decision.external) void shell.openExternal(decision.external);
+    if (decision.external) leave(decision.external);
     return { action: 'deny' };
   });
   win.webContents.on('did-finish-load', () => {
@@ -358,7 +402,20 @@ async function start(): Promise<void> {
     backgroundCheckpoints: true,
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
-  for (const [channel, handler] of ipcHandlers(service)) ipcMain.handle(channel, handler);
+  const settingsChannel = methodChannel('app.settings');
+  for (const [channel, handler] of ipcHandlers(service)) {
+    // A changed mailto: answer in Settings → App takes effect at once.
+    ipcMain.handle(
+      channel,
+      channel === settingsChannel
+        ? async (event, input) => {
+            const r = await handler(event, input);
+            if (r.ok) await applyMailtoHandler({ ask: false });
+            return r;
+          }
+        : handler,
+    );
+  }
   forwardEvents(service, (channel, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   });
@@ -377,9 +434,9 @@ async function start(): Promise<void> {
   });
 
   Menu.setApplicationMenu(buildMenu());
-  if (!app.isDefaultProtocolClient('mailto')) app.setAsDefaultProtocolClient('mailto');
   savedPlace = await loadPlace();
   createWindow();
+  void applyMailtoHandler().catch((err: unknown) => log.warn({ err }, 'mailto handler not set'));
   tray = new Tray(trayImage(trayModel(trayState, platform).icon));
   tray.on('click', showWindow);
   renderTray();
