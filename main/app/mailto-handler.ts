@@ -1,5 +1,5 @@
 // Whether Maildock is the system's program for mailto: links is the person's choice: it
-// asks once (Settings → App changes the answer), and only a "yes" makes it the handler.
+// asks once (Settings → This app changes the answer), and only a "yes" makes it the handler.
 import type { AppSettings } from '../../common/types.js';
 
 export type MailtoHandlerStep = 'set' | 'unset' | 'ask' | 'none';
@@ -20,7 +20,7 @@ export function mailtoHandlerStep(
 export const MAILTO_PROMPT = {
   message: 'Open email links with Maildock?',
   detail:
-    'Links that start a new message (mailto:) in your browser and other programs would open here. You can change this in Settings → App.',
+    'Links that start a new message (mailto:) in your browser and other programs would open here. You can change this in Settings → This app.',
   buttons: ['Use Maildock', 'Not now'],
   defaultId: 0,
   cancelId: 1,
