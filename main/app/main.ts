@@ -17,7 +17,6 @@ import {
   protocol,
   screen,
   session,
-  shell,
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
@@ -29,10 +28,9 @@ import { newMailText } from '../../common/mail-words.js';
 import { getLogger, initLogging } from '../core/log.js';
 import { defaultDataDir, installDir } from '../core/paths.js';
 import { MaildockService } from '../core/service.js';
-import { followExternal } from './external.js';
 import { forwardEvents, ipcHandlers } from './ipc.js';
+import { applyMailtoHandler, leave, type LinkHost } from './links.js';
 import { mailtoFromArgv, parseMailto } from './mailto.js';
-import { MAILTO_PROMPT, mailtoAnswer, mailtoHandlerStep } from './mailto-handler.js';
 import { menuModel, type MenuCommand, type MenuModelItem } from './menu-model.js';
 import {
   allowNavigation,
@@ -99,49 +97,14 @@ function openMailto(raw: string): void {
   else sendCommand({ command: 'compose', ...draft });
 }
 
-/** A link leaving the app: mail to our compose, the web to the browser once confirmed. */
-function leave(url: string): void {
-  void followExternal(url, {
-    ask: async (prompt) => {
-      const options = { type: 'question' as const, ...prompt };
-      const r = window
-        ? await dialog.showMessageBox(window, options)
-        : await dialog.showMessageBox(options);
-      return r.response === 0;
-    },
-    open: (target) => shell.openExternal(target),
-    compose: (draft) => {
-      showWindow();
-      sendCommand({ command: 'compose', ...draft });
-    },
-  }).catch((err: unknown) => log.warn({ err }, 'link not opened'));
-}
-
-/**
- * Makes Maildock the mailto: handler, or stops being it, as the person chose; asks once at
- * start while there is no answer (a change to "ask" in Settings waits for the next start).
- */
-async function applyMailtoHandler(opts: { ask: boolean } = { ask: true }): Promise<void> {
-  if (!service) return;
-  const step = mailtoHandlerStep(
-    service.appSettings().mailtoHandler,
-    app.isDefaultProtocolClient('mailto'),
-  );
-  if (step === 'set') app.setAsDefaultProtocolClient('mailto');
-  else if (step === 'unset') app.removeAsDefaultProtocolClient('mailto');
-  else if (step === 'ask' && opts.ask) {
-    const options = {
-      type: 'question' as const,
-      ...MAILTO_PROMPT,
-      buttons: [...MAILTO_PROMPT.buttons],
-    };
-    const r = window
-      ? await dialog.showMessageBox(window, options)
-      : await dialog.showMessageBox(options);
-    service?.appSettings({ mailtoHandler: mailtoAnswer(r.response) });
-    await applyMailtoHandler();
-  }
-}
+const links: LinkHost = {
+  window: () => window,
+  settings: (patch) => service?.appSettings(patch) ?? null,
+  compose: (draft) => {
+    showWindow();
+    sendCommand({ command: 'compose', ...draft });
+  },
+};
 
 function showWindow(): void {
   if (!window) {
@@ -189,7 +152,7 @@ function createWindow(): void {
   win.webContents.on('will-navigate', (e, url) => {
     if (!allowNavigation(url)) {
       e.preventDefault();
-      leave(url);
+      leave(links, url);
     }
   });
   win.webContents.on('will-redirect', (e, url) => {
@@ -197,7 +160,7 @@ function createWindow(): void {
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
     const decision = decideWindowOpen(url);
-    if (decision.external) leave(decision.external);
+    if (decision.external) leave(links, decision.external);
     return { action: 'deny' };
   });
   win.webContents.on('did-finish-load', () => {
@@ -404,13 +367,13 @@ async function start(): Promise<void> {
   });
   const settingsChannel = methodChannel('app.settings');
   for (const [channel, handler] of ipcHandlers(service)) {
-    // A changed mailto: answer in Settings → App takes effect at once.
+    // A changed mailto: answer in Settings → This app takes effect at once.
     ipcMain.handle(
       channel,
       channel === settingsChannel
         ? async (event, input) => {
             const r = await handler(event, input);
-            if (r.ok) await applyMailtoHandler({ ask: false });
+            if (r.ok) await applyMailtoHandler(links, { ask: false });
             return r;
           }
         : handler,
@@ -436,7 +399,9 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   savedPlace = await loadPlace();
   createWindow();
-  void applyMailtoHandler().catch((err: unknown) => log.warn({ err }, 'mailto handler not set'));
+  void applyMailtoHandler(links).catch((err: unknown) =>
+    log.warn({ err }, 'mailto handler not set'),
+  );
   tray = new Tray(trayImage(trayModel(trayState, platform).icon));
   tray.on('click', showWindow);
   renderTray();
