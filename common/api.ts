@@ -148,9 +148,12 @@ export const methods = {
   ),
   /** To the Trash; messages already in the Trash are deleted for good. */
   'message.delete': method(selectionSchema, actionResultSchema),
-  /** Takes back the last action, where the server still allows it. */
+  /**
+   * Takes back an action, where the server still allows it: the one named (a window
+   * undoes only its own), or without a name the last one (the command line's own).
+   */
   'action.undo': method(
-    z.strictObject({}),
+    z.strictObject({ actionId: id.optional() }),
     z.strictObject({
       undone: z.boolean(),
       actionId: z.number().int().nullable(),

@@ -362,9 +362,15 @@ export const appSettingsSchema = z.strictObject({
   closeToTray: z.boolean(),
   /** Quitting Maildock also stops the bundled mail stack. */
   stopStackOnQuit: z.boolean(),
+  /** Maildock opens the system's mailto: links: asked once, never taken without a yes. */
+  mailtoHandler: z.enum(['ask', 'yes', 'no']),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
-export const APP_SETTINGS_DEFAULTS: AppSettings = { closeToTray: true, stopStackOnQuit: false };
+export const APP_SETTINGS_DEFAULTS: AppSettings = {
+  closeToTray: true,
+  stopStackOnQuit: false,
+  mailtoHandler: 'ask',
+};
 
 /** What runs here, for the UI's About and `maildock doctor`. */
 export const appInfoSchema = z.strictObject({

@@ -17,19 +17,19 @@ import {
   protocol,
   screen,
   session,
-  shell,
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
 import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
-import { eventChannel } from '../../common/ipc.js';
+import { eventChannel, methodChannel } from '../../common/ipc.js';
 import { newMailText } from '../../common/mail-words.js';
 import { getLogger, initLogging } from '../core/log.js';
 import { defaultDataDir, installDir } from '../core/paths.js';
 import { MaildockService } from '../core/service.js';
 import { forwardEvents, ipcHandlers } from './ipc.js';
+import { applyMailtoHandler, leave, type LinkHost } from './links.js';
 import { mailtoFromArgv, parseMailto } from './mailto.js';
 import { menuModel, type MenuCommand, type MenuModelItem } from './menu-model.js';
 import {
@@ -40,7 +40,6 @@ import {
   APP_SCHEME,
   appFile,
   decideWindowOpen,
-  externalTarget,
   windowPreferences,
 } from './security.js';
 import { trayModel, type TrayCommand, type TrayInput, type TrayPlatform } from './tray-model.js';
@@ -98,6 +97,15 @@ function openMailto(raw: string): void {
   else sendCommand({ command: 'compose', ...draft });
 }
 
+const links: LinkHost = {
+  window: () => window,
+  settings: (patch) => service?.appSettings(patch) ?? null,
+  compose: (draft) => {
+    showWindow();
+    sendCommand({ command: 'compose', ...draft });
+  },
+};
+
 function showWindow(): void {
   if (!window) {
     createWindow();
@@ -144,8 +152,7 @@ function createWindow(): void {
   win.webContents.on('will-navigate', (e, url) => {
     if (!allowNavigation(url)) {
       e.preventDefault();
-      const external = externalTarget(url);
-      if (external) void shell.openExternal(external);
+      leave(links, url);
     }
   });
   win.webContents.on('will-redirect', (e, url) => {
@@ -153,7 +160,7 @@ function createWindow(): void {
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
     const decision = decideWindowOpen(url);
-    if (decision.external) void shell.openExternal(decision.external);
+    if (decision.external) leave(links, decision.external);
     return { action: 'deny' };
   });
   win.webContents.on('did-finish-load', () => {
@@ -358,7 +365,20 @@ async function start(): Promise<void> {
     backgroundCheckpoints: true,
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
-  for (const [channel, handler] of ipcHandlers(service)) ipcMain.handle(channel, handler);
+  const settingsChannel = methodChannel('app.settings');
+  for (const [channel, handler] of ipcHandlers(service)) {
+    // A changed mailto: answer in Settings → This app takes effect at once.
+    ipcMain.handle(
+      channel,
+      channel === settingsChannel
+        ? async (event, input) => {
+            const r = await handler(event, input);
+            if (r.ok) await applyMailtoHandler(links, { ask: false });
+            return r;
+          }
+        : handler,
+    );
+  }
   forwardEvents(service, (channel, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   });
@@ -377,9 +397,11 @@ async function start(): Promise<void> {
   });
 
   Menu.setApplicationMenu(buildMenu());
-  if (!app.isDefaultProtocolClient('mailto')) app.setAsDefaultProtocolClient('mailto');
   savedPlace = await loadPlace();
   createWindow();
+  void applyMailtoHandler(links).catch((err: unknown) =>
+    log.warn({ err }, 'mailto handler not set'),
+  );
   tray = new Tray(trayImage(trayModel(trayState, platform).icon));
   tray.on('click', showWindow);
   renderTray();

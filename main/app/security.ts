@@ -4,6 +4,7 @@
 // or asked for a permission, and links leave the app only for the system's browser or mail
 // handler, after their target was checked.
 import path from 'node:path';
+import { cleanMailto } from './mailto.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'maildock';
@@ -61,14 +62,14 @@ export function isAppUrl(raw: string): boolean {
 }
 
 /**
- * The address to hand to the system (shell.openExternal), or null to refuse: http, https
- * and mailto only; no credentials in the URL (they are how `https://bank.test@evil.test`
- * looks like a bank), no empty host.
+ * The address a link may leave the app for, or null to refuse: http, https and mailto only;
+ * no credentials in the URL (they are how `https://bank.test@evil.test` looks like a bank),
+ * no empty host; a mailto: rebuilt from RFC 6068's fields alone (no `attach=`).
  */
 export function externalTarget(raw: string): string | null {
   const url = parse(raw.trim());
   if (!url) return null;
-  if (url.protocol === 'mailto:') return url.pathname || url.search ? url.href : null;
+  if (url.protocol === 'mailto:') return cleanMailto(raw.trim());
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.username || url.password || !url.hostname) return null;
   return url.href;

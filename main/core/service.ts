@@ -2,7 +2,7 @@
 // sync engine, the secret store and the MIME pool. Every shell (CLI, desktop IPC, HTTP)
 // goes through `invoke`, which parses input and output with the contract's schemas.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   methods,
@@ -347,6 +347,18 @@ export class MaildockService {
     return caps;
   }
 
+  /** Deletes cached attachment files no message refers to any more (a removed account's). */
+  private async forgetCachedAttachments(hashes: readonly string[]): Promise<void> {
+    const dir = join(this.opts.dataDir, 'attachments');
+    for (const hash of hashes) {
+      // Names come from the store: only a SHA-256 in hex ever names a file here.
+      if (!/^[0-9a-f]{64}$/.test(hash)) continue;
+      await rm(join(dir, hash), { force: true }).catch((err: unknown) =>
+        log.warn({ err }, 'cached attachment not deleted'),
+      );
+    }
+  }
+
   /** From the local cache when it was downloaded before, else from the server (then cached). */
   private async attachmentContent(a: StoredAttachment): Promise<Buffer> {
     const dir = join(this.opts.dataDir, 'attachments');
@@ -434,7 +446,8 @@ export class MaildockService {
         this.account(id);
         // Its watcher first: a pass still writing would meet an account that is gone.
         await this.unwatch(id);
-        const removed = this.store.accounts.remove(id);
+        const { removed, cachedAttachments } = this.store.accounts.remove(id);
+        await this.forgetCachedAttachments(cachedAttachments);
         await this.secrets.delete(accountSecretKey(id));
         this.errors.delete(id);
         this.syncStates.forget(id);
@@ -495,8 +508,8 @@ export class MaildockService {
           }),
         ),
       'message.delete': async (sel) => this.changed(this.actions.delete(sel)),
-      'action.undo': async () => {
-        const r = this.actions.undo();
+      'action.undo': async ({ actionId }) => {
+        const r = this.actions.undo(actionId);
         if (r.undone) this.kick();
         return r;
       },

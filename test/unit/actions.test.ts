@@ -84,6 +84,28 @@ describe('local actions', () => {
     expect(actions.undo()).toMatchObject({ undone: false });
   });
 
+  it('undoes the action named, not a later one made elsewhere, and refuses what it cannot', () => {
+    const { store, actions, ids, inbox } = setup();
+    const mine = actions.move({ ids: [ids[1]!] }, { role: 'archive' }).actionId!;
+    const theirs = actions.mark({ ids: [ids[2]!] }, { flagged: true }).actionId!;
+    expect(actions.undo(mine)).toMatchObject({ undone: true, actionId: mine });
+    expect(mailboxOf(store, ids[1]!)).toBe(inbox);
+    expect(flagsOf(store, ids[2]!)).toEqual(['\\Flagged']);
+    expect(actions.undo(mine)).toMatchObject({ undone: false, actionId: mine });
+    expect(actions.undo(theirs + 100)).toMatchObject({ undone: false });
+    // A later move of the same message stands in the way until it is undone itself.
+    const first = actions.move({ ids: [ids[3]!] }, { role: 'archive' }).actionId!;
+    const second = actions.delete({ ids: [ids[3]!] }).actionId!;
+    expect(actions.undo(first)).toMatchObject({
+      undone: false,
+      description: expect.stringMatching(/later change/),
+    });
+    expect(actions.undo(second)).toMatchObject({ undone: true });
+    expect(actions.undo(first)).toMatchObject({ undone: true });
+    expect(mailboxOf(store, ids[3]!)).toBe(inbox);
+    expect(store.operations.counts()).toEqual({ pending: 1, failed: 0 });
+  });
+
   it('refuses unknown messages and empty selections with clear errors', () => {
     const { actions } = setup();
     expect(() => actions.mark({ ids: [999] }, { read: true })).toThrow(/no message 999/);

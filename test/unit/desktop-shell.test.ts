@@ -277,7 +277,7 @@ describe('the preload’s bridge (stand-in for Electron’s ipcRenderer)', () =>
       const bridge = buildBridge(f.ipc);
       expect(await bridge.invoke('app.settings', { closeToTray: false })).toEqual({
         ok: true,
-        value: { closeToTray: false, stopStackOnQuit: false },
+        value: { closeToTray: false, stopStackOnQuit: false, mailtoHandler: 'ask' },
       });
       expect(t.svc.appSettings().closeToTray).toBe(false);
       expect(await bridge.invoke('message.get', { id: -1 })).toMatchObject({
@@ -698,10 +698,12 @@ describe('the desktop app’s settings and facts (app.settings, app.info)', () =
       expect(await first.call('app.settings', {})).toEqual({
         closeToTray: true,
         stopStackOnQuit: false,
+        mailtoHandler: 'ask',
       });
       expect(await first.call('app.settings', { stopStackOnQuit: true })).toEqual({
         closeToTray: true,
         stopStackOnQuit: true,
+        mailtoHandler: 'ask',
       });
       for (const bad of [{ closeToTray: 'yes' }, { quitOnClose: true }]) {
         expect(await first.svc.invoke('app.settings', bad)).toMatchObject({

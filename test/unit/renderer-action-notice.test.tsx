@@ -55,13 +55,43 @@ describe('the actions notice', () => {
 
     const undo = [...t.el.querySelectorAll('button')].find((b) => b.textContent === 'Undo')!;
     await act(async () => undo.click());
-    expect(t.calls.at(-1)).toEqual(['action.undo', {}]);
+    expect(t.calls.at(-1)).toEqual(['action.undo', { actionId: 7 }]);
     expect(t.el.querySelector('[role=status]')?.textContent).toBe(
       'Undone: Moved 2 messages to Archive',
     );
     // Nothing left to undo from the notice itself.
     expect([...t.el.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['×']);
     expect(t.reloads()).toBe(2);
+  });
+
+  it('undoes only this window’s own actions, latest first, and nothing when it has none', async () => {
+    let next = 10;
+    const t = setup((method, input) =>
+      method === 'action.undo'
+        ? {
+            undone: true,
+            actionId: (input as { actionId: number }).actionId,
+            description: 'Undone',
+          }
+        : { actionId: next++, affected: 1, description: `Moved ${method}` },
+    );
+    await act(() => t.state.actions!.undo());
+    expect(t.calls).toEqual([]);
+    expect(t.state.actions!.undoable).toBeNull();
+    await act(() => t.state.actions!.run('archive', [msg(1)]));
+    await act(() => t.state.actions!.run('trash', [msg(2)]));
+    expect(t.state.actions!.undoable).toEqual({
+      actionId: 11,
+      description: 'Moved message.delete',
+    });
+    await act(() => t.state.actions!.undo());
+    await act(() => t.state.actions!.undo());
+    await act(() => t.state.actions!.undo());
+    expect(t.calls.filter(([m]) => m === 'action.undo')).toEqual([
+      ['action.undo', { actionId: 11 }],
+      ['action.undo', { actionId: 10 }],
+    ]);
+    expect(t.state.actions!.undoable).toBeNull();
   });
 
   it('shows a failure in ERROR_TEXT’s words, and still reloads', async () => {

@@ -20,7 +20,7 @@ afterEach(() => {
 
 function client(transport: 'ipc' | 'http', secrets: 'keychain' | 'encrypted-file') {
   const calls: [string, unknown][] = [];
-  let settings: AppSettings = { closeToTray: true, stopStackOnQuit: false };
+  let settings: AppSettings = { closeToTray: true, stopStackOnQuit: false, mailtoHandler: 'ask' };
   const c = {
     transport,
     call: async (method: string, input: Partial<AppSettings>) => {
@@ -70,6 +70,20 @@ describe('the “This app” panel', () => {
     expect(
       [...el.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].map((b) => b.checked),
     ).toEqual([true, true]);
+  });
+
+  it('in the desktop app, lets the person say whether Maildock opens email links', async () => {
+    const { c, calls } = client('ipc', 'keychain');
+    const el = await render(c);
+    const select = el.querySelector<HTMLSelectElement>('select')!;
+    expect(select.closest('label')!.textContent).toMatch(/email links \(mailto:\)/);
+    expect(select.value).toBe('ask');
+    await act(async () => {
+      select.value = 'no';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(calls.at(-1)).toEqual(['app.settings', { mailtoHandler: 'no' }]);
+    expect(el.querySelector<HTMLSelectElement>('select')!.value).toBe('no');
   });
 
   it('served to a browser, shows no desktop settings and never asks for them', async () => {

@@ -141,7 +141,7 @@ describe('messages', () => {
   it('removing an account removes its messages from the index too', () => {
     const { store, accountId, inbox } = setup();
     store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]));
-    expect(store.accounts.remove(accountId)).toBe(true);
+    expect(store.accounts.remove(accountId)).toMatchObject({ removed: true });
     expect(store.messages.counts().messages).toBe(0);
     expect(ftsCount(store, 'alice')).toBe(0);
     expect(() => integrityCheck(store)).not.toThrow();

@@ -51,6 +51,12 @@ function byMailbox(rows: readonly ActionRow[]): Map<number, ActionRow[]> {
   return out;
 }
 
+export interface UndoResult {
+  undone: boolean;
+  actionId: number | null;
+  description: string;
+}
+
 export class LocalActions {
   constructor(private readonly store: Store) {}
 
@@ -245,11 +251,29 @@ export class LocalActions {
     });
   }
 
-  /** Takes back the last action that is not undone yet. */
-  undo(): { undone: boolean; actionId: number | null; description: string } {
+  /**
+   * Takes back one action: the one named (a window undoes only what it did itself), or
+   * without a name the last one not undone yet (the command line's `maildock undo`).
+   */
+  undo(actionId?: number): UndoResult {
     return this.store.tx(() => {
-      const last = this.store.operations.lastAction();
-      if (!last) return { undone: false, actionId: null, description: 'Nothing to undo' };
+      const last =
+        actionId === undefined
+          ? this.store.operations.lastAction()
+          : this.store.operations.action(actionId);
+      if (!last) {
+        const description =
+          actionId === undefined ? 'Nothing to undo' : 'That change is too old to undo';
+        return { undone: false, actionId: actionId ?? null, description };
+      }
+      if (last.undone)
+        return { undone: false, actionId: last.id, description: 'That change is undone already' };
+      if (this.store.operations.laterOnSameMessages(last.id) !== null)
+        return {
+          undone: false,
+          actionId: last.id,
+          description: `A later change to the same messages stands in the way of undoing: ${last.description}`,
+        };
       const ops = this.store.operations.ofAction(last.id);
       if (ops.some((o) => o.kind === 'expunge'))
         return {

@@ -2,7 +2,17 @@
 // the SecretStore under the account's id.
 import { MaildockError } from '../../../common/errors.js';
 import type { Account, AccountInput } from '../../../common/types.js';
+import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
+
+export interface RemovedAccount {
+  removed: boolean;
+  /**
+   * Content hashes of the downloaded attachments (files in the attachment cache) that no
+   * other account's message uses: the caller deletes the files once this has committed.
+   */
+  cachedAttachments: string[];
+}
 
 interface AccountRow {
   id: number;
@@ -48,7 +58,11 @@ function toAccount(r: AccountRow): Account {
 }
 
 export class AccountStore {
-  constructor(private readonly db: Db) {}
+  private readonly contacts: ContactStore;
+
+  constructor(private readonly db: Db) {
+    this.contacts = new ContactStore(db);
+  }
 
   add(input: Omit<AccountInput, 'password'>): Account {
     const exists = this.db.prepare('SELECT 1 FROM accounts WHERE email = ?').get(input.email);
@@ -105,9 +119,22 @@ export class AccountStore {
     )();
   }
 
-  /** Removes the account and, through the foreign keys, everything synced for it. */
-  remove(id: number): boolean {
+  /**
+   * Removes the account and, through the foreign keys, everything synced for it; with it the
+   * addresses only its mail named. Its cached attachment files are named for the caller.
+   */
+  remove(id: number): RemovedAccount {
     return this.db.transaction(() => {
+      const cachedAttachments = this.db
+        .prepare(
+          `SELECT DISTINCT a.content_hash FROM attachments a JOIN messages m ON m.id = a.message_id
+            WHERE m.account_id = @id AND a.content_hash IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM attachments b JOIN messages n ON n.id = b.message_id
+                               WHERE b.content_hash = a.content_hash AND n.account_id != @id)`,
+        )
+        .pluck()
+        .all({ id }) as string[];
+      this.contacts.forgetAccount(id);
       // The FTS index has external content: its rows must go before the messages do.
       this.db
         .prepare(
@@ -117,7 +144,8 @@ export class AccountStore {
         )
         .run(id);
       this.db.prepare('DELETE FROM thread_refs WHERE account_id = ?').run(id);
-      return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+      const removed = this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+      return { removed, cachedAttachments };
     })();
   }
 }

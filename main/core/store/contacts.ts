@@ -1,6 +1,7 @@
 // Addresses seen in mail (migration 0005), for completion while composing. The writer folds
 // a whole batch into one upsert per distinct address, so a sync of a thousand messages from
-// a handful of people costs a handful of rows.
+// a handful of people costs a handful of rows. Each address is linked to the accounts whose
+// mail named it (0008): removing an account takes the addresses only it saw.
 import type { Address, Contact } from '../../../common/types.js';
 import type { Db } from './db.js';
 
@@ -32,6 +33,16 @@ export class ContactStore {
                        THEN excluded.name ELSE name END,
            last_seen = max(last_seen, excluded.last_seen)`,
       ),
+      link: db.prepare(
+        'INSERT OR IGNORE INTO contact_accounts (address, account_id) VALUES (?, ?)',
+      ),
+      // Before the account goes: its links go with it (ON DELETE CASCADE), and these with them.
+      forget: db.prepare(
+        `DELETE FROM contacts WHERE address IN (
+           SELECT address FROM contact_accounts mine WHERE mine.account_id = @accountId
+              AND NOT EXISTS (SELECT 1 FROM contact_accounts other
+                               WHERE other.address = mine.address AND other.account_id != @accountId))`,
+      ),
       // Address prefix, or the prefix of any word of the name; the most seen first.
       suggest: db.prepare(
         `SELECT address, name, seen, last_seen FROM contacts
@@ -42,8 +53,8 @@ export class ContactStore {
     };
   }
 
-  /** Counts every address of these messages once per message. */
-  record(messages: Iterable<SeenAddresses>): void {
+  /** Counts every address of these messages (of one account) once per message. */
+  record(accountId: number, messages: Iterable<SeenAddresses>): void {
     const batch = new Map<
       string,
       { address: string; name: string; seen: number; lastSeen: number }
@@ -64,7 +75,15 @@ export class ContactStore {
         }
       }
     }
-    for (const e of batch.values()) this.s.upsert.run(e);
+    for (const e of batch.values()) {
+      this.s.upsert.run(e);
+      this.s.link.run(e.address, accountId);
+    }
+  }
+
+  /** Removes the addresses only this account's mail named; returns how many. */
+  forgetAccount(accountId: number): number {
+    return this.s.forget.run({ accountId }).changes;
   }
 
   suggest(query: string, limit: number): Contact[] {

@@ -295,7 +295,7 @@ export class MessageStore {
       added.push(row.id);
       seen.push({ date, addresses: [...r.from, ...r.to, ...r.cc] });
     }
-    this.contacts.record(seen);
+    this.contacts.record(accountId, seen);
     return added;
   }
 

@@ -100,6 +100,16 @@ export interface StoredAction {
   undone: boolean;
 }
 
+interface ActionRow {
+  id: number;
+  kind: ActionKind;
+  description: string;
+  undone: number;
+}
+
+const toAction = (r: ActionRow | undefined): StoredAction | null =>
+  r ? { ...r, undone: r.undone === 1 } : null;
+
 export class OperationStore {
   private readonly s;
 
@@ -118,6 +128,15 @@ export class OperationStore {
       lastAction: db.prepare(
         'SELECT id, kind, description, undone FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1',
       ),
+      action: db.prepare('SELECT id, kind, description, undone FROM actions WHERE id = ?'),
+      laterOnSame: db
+        .prepare(
+          `SELECT later.action_id FROM operations mine, json_each(mine.items) m,
+                  operations later JOIN actions a ON a.id = later.action_id, json_each(later.items) l
+            WHERE mine.action_id = ? AND later.action_id > mine.action_id AND a.undone = 0
+              AND l.value ->> 'id' = m.value ->> 'id' LIMIT 1`,
+        )
+        .pluck(),
       markUndone: db.prepare('UPDATE actions SET undone = 1 WHERE id = ?'),
       finish: db.prepare(
         `UPDATE operations SET state = ?, error = ?, result = ?, done_at = ? WHERE id = ? AND state = 'pending'`,
@@ -180,9 +199,19 @@ export class OperationStore {
   }
 
   lastAction(): StoredAction | null {
-    const r = this.s.lastAction.get() as
-      { id: number; kind: ActionKind; description: string; undone: number } | undefined;
-    return r ? { ...r, undone: r.undone === 1 } : null;
+    return toAction(this.s.lastAction.get() as ActionRow | undefined);
+  }
+
+  action(id: number): StoredAction | null {
+    return toAction(this.s.action.get(id) as ActionRow | undefined);
+  }
+
+  /**
+   * A later action, not undone, that changed one of this action's messages: undoing this
+   * one under it would put the messages back where that one does not expect them.
+   */
+  laterOnSameMessages(actionId: number): number | null {
+    return (this.s.laterOnSame.get(actionId) as number | undefined) ?? null;
   }
 
   /**

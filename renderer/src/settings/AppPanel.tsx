@@ -1,6 +1,6 @@
 // "This app": Maildock's version, where account passwords are kept (the system keychain or
 // the encrypted file, as `maildock doctor` says too), and in the desktop app what closing
-// the window and quitting do.
+// the window and quitting do, and whether Maildock opens the system's email links.
 import { useEffect, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { AppInfo, AppSettings } from '../../../common/types.js';
@@ -56,6 +56,19 @@ export function AppPanel() {
               onChange={(e) => change({ stopStackOnQuit: e.target.checked })}
             />{' '}
             Quitting Maildock also stops the local mail stack
+          </label>
+          <label>
+            Open email links (mailto:) from other programs with Maildock{' '}
+            <select
+              value={settings.mailtoHandler}
+              onChange={(e) =>
+                change({ mailtoHandler: e.target.value as AppSettings['mailtoHandler'] })
+              }
+            >
+              <option value="ask">Ask me at the next start</option>
+              <option value="yes">Yes</option>
+              <option value="no">No</option>
+            </select>
           </label>
         </fieldset>
       ) : null}

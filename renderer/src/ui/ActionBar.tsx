@@ -1,6 +1,8 @@
 // The toolbar over the list: the same actions as the keys, for the pointer and for screen
-// readers (each button is named, with its key in the tooltip). Disabled with no selection.
+// readers (each button is named, with its key in the tooltip). Disabled with no selection;
+// Undo names what it would take back, and is disabled when this window has done nothing.
 import type { MailAction } from '../state/actions.js';
+import { undoLabel, type OwnAction } from '../state/use-actions.js';
 
 const BUTTONS: { action: MailAction; label: string; text: string; key: string }[] = [
   { action: 'flag', label: 'Flag or unflag', text: 'Flag', key: 's' },
@@ -14,7 +16,9 @@ export function ActionBar(props: {
   onAction(action: MailAction): void;
   onMove(): void;
   onUndo(): void;
+  undo: OwnAction | null;
 }) {
+  const undo = props.undo ? undoLabel(props.undo) : 'Nothing to undo';
   return (
     <div className="action-bar" role="toolbar" aria-label="Message actions">
       {BUTTONS.map((b) => (
@@ -38,7 +42,13 @@ export function ActionBar(props: {
       >
         Move…
       </button>
-      <button type="button" aria-label="Undo" title="Undo (z)" onClick={props.onUndo}>
+      <button
+        type="button"
+        aria-label={undo}
+        title={`${undo} (z)`}
+        disabled={props.undo === null}
+        onClick={props.onUndo}
+      >
         Undo
       </button>
     </div>

@@ -1,10 +1,10 @@
 // After an action, a quiet line at the bottom says what happened, with Undo; a failure
 // reads as its code's sentence (ERROR_TEXT) and stays until dismissed.
 import { ERROR_TEXT } from '../../../common/errors.js';
-import type { ActionsState } from '../state/use-actions.js';
+import { undoLabel, type ActionsState } from '../state/use-actions.js';
 
 export function ActionNotice(props: { actions: ActionsState }) {
-  const { notice, error, undo, dismiss } = props.actions;
+  const { notice, error, undo, undoable, dismiss } = props.actions;
   if (!notice && !error) return null;
   return (
     <div className="action-notice">
@@ -16,8 +16,8 @@ export function ActionNotice(props: { actions: ActionsState }) {
       ) : (
         <p role="status">{notice?.text}</p>
       )}
-      {!error && notice?.undoable ? (
-        <button type="button" onClick={() => void undo()}>
+      {!error && notice?.undoable && undoable ? (
+        <button type="button" title={undoLabel(undoable)} onClick={() => void undo()}>
           Undo
         </button>
       ) : null}

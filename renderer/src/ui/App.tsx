@@ -281,6 +281,7 @@ export function App() {
                   onAction={act}
                   onMove={openMove}
                   onUndo={() => void actions.undo()}
+                  undo={actions.undoable}
                 />
               }
               options={

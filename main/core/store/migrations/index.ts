@@ -4,6 +4,7 @@ import { migration0003 } from './0003-outbox.js';
 import { migration0004 } from './0004-pinned-certs.js';
 import { migration0005 } from './0005-contacts.js';
 import { migration0006 } from './0006-unread-index.js';
+import { migration0008 } from './0008-contact-accounts.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0008,
 ];
