@@ -29,6 +29,7 @@ const state = (accountId: number, patch: Partial<AccountSyncState> = {}): Accoun
   running: false,
   progress: null,
   lastSyncAt: '2025-03-10T11:58:00Z',
+  offline: null,
   errors: [],
   ...patch,
 });
