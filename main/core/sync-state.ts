@@ -44,7 +44,9 @@ export class SyncStates {
   progress(p: SyncProgress): void {
     // The end of a pass is recorded by finished(), with its errors.
     if (p.phase === 'done') return;
-    this.update(p.accountId, { running: true, progress: p });
+    // Any phase after connecting means the server answers again.
+    const offline = p.phase === 'connect' ? this.state(p.accountId).offline : null;
+    this.update(p.accountId, { running: true, progress: p, offline });
   }
 
   finished(accountId: number, errors: readonly SyncError[]): void {
