@@ -13,7 +13,7 @@ export interface ErrorWords {
 type ShownError = Pick<ErrorData, 'code' | 'message' | 'fields'>;
 
 // JSON, a validator's issue list, a stack: text for a bug report, not for a person.
-const looksRaw = (text: string) => /[{}]|"\w+"\s*:|\n|\bat \S+:\d+/.test(text);
+const looksRaw = (text: string) => /[{}]|"\w+"\s*:|\n|\bat \S+:\d+:\d+/.test(text);
 
 function detailOf(e: ShownError, sentence: string): string | null {
   if (!e.message || e.message === sentence) return null;
