@@ -1,7 +1,7 @@
 // Domain shapes shared by the core, every transport and the UI. Schemas first; the types
 // are inferred from them so the two cannot drift.
 import { z } from 'zod';
-import { ERROR_CODES } from './errors.js';
+import { errorDataSchema } from './errors.js';
 
 export const securitySchema = z.enum(['none', 'starttls', 'tls']);
 export type Security = z.infer<typeof securitySchema>;
@@ -164,12 +164,13 @@ export const searchHitSchema = z.strictObject({
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
+/** An error a sync met: the error's data as the core made it, and where it happened. */
 export const syncErrorSchema = z.strictObject({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
+  ...errorDataSchema.shape,
   accountId: z.number().int().optional(),
   mailbox: z.string().optional(),
 });
+export type SyncError = z.infer<typeof syncErrorSchema>;
 
 export const syncSummarySchema = z.strictObject({
   accounts: z.number().int(),
@@ -203,6 +204,17 @@ export const syncProgressSchema = z.strictObject({
 });
 export type SyncProgress = z.infer<typeof syncProgressSchema>;
 
+/** The account's server cannot be reached now: why, since when, and when it is tried again. */
+export const syncOfflineSchema = z.strictObject({
+  error: syncErrorSchema,
+  /** The server's host name, as the account names it. */
+  host: z.string(),
+  since: z.string(),
+  /** The watcher's next attempt; null when nothing will try again by itself. */
+  retryAt: z.string().nullable(),
+});
+export type SyncOffline = z.infer<typeof syncOfflineSchema>;
+
 export const accountSyncStateSchema = z.strictObject({
   accountId: z.number().int(),
   running: z.boolean(),
@@ -212,6 +224,8 @@ export const accountSyncStateSchema = z.strictObject({
   lastSyncAt: z.string().nullable(),
   /** The errors of the last sync, or of the watcher since. */
   errors: z.array(syncErrorSchema),
+  /** Set while the server cannot be reached; cleared by the next pass that gets through. */
+  offline: syncOfflineSchema.nullable(),
 });
 export type AccountSyncState = z.infer<typeof accountSyncStateSchema>;
 

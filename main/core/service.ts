@@ -549,8 +549,7 @@ export class MaildockService {
           try {
             errors = await (await this.accountSync(account)).runOnce();
           } catch (err) {
-            const e = toErrorData(err);
-            errors = [{ code: e.code, message: e.message, accountId: account.id }];
+            errors = [{ ...toErrorData(err), accountId: account.id }];
           }
           // After the IMAP sync: what is due leaves, Sent gets its copies, drafts go up.
           errors = [...errors, ...(await this.sending.runAccount(account))];
@@ -559,7 +558,11 @@ export class MaildockService {
           for (const e of errors) {
             this.events.emit('sync.error', {
               accountId: account.id,
-              error: { code: e.code, message: e.message },
+              error: {
+                code: e.code,
+                message: e.message,
+                ...(e.fields ? { fields: e.fields } : {}),
+              },
             });
           }
         }
@@ -637,6 +640,11 @@ export class MaildockService {
         this.events.emit('sync.error', { accountId: account.id, error });
         this.syncStates.failed(account.id, error);
         opts.onError?.(error);
+      },
+      onOffline: (error, retryAt) => {
+        this.events.emit('sync.error', { accountId: account.id, error });
+        this.syncStates.offline(account.id, error, account.imap.host, retryAt);
+        opts.onOffline?.(error, retryAt);
       },
       onSynced: (errors) => {
         this.syncStates.finished(account.id, errors);

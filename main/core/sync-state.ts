@@ -1,11 +1,14 @@
 // Each account's sync as the UI shows it: running or not, the phase in progress, when it last
-// finished (kept across restarts) and the errors of the last pass. Fed by the sync's progress
-// and by every pass's end, whether `sync.run` or a watcher ran it; each change is pushed.
-import type { AccountSyncState, SyncProgress } from '../../common/types.js';
-import type { SyncError } from './sync/account-sync.js';
+// finished (kept across restarts), the errors of the last pass, and whether the server is
+// out of reach. Fed by the sync's progress, by every pass's end, whether `sync.run` or a
+// watcher ran it, and by the watcher's failed attempts; each change is pushed.
+import type { ErrorData } from '../../common/errors.js';
+import type { AccountSyncState, SyncError, SyncProgress } from '../../common/types.js';
 import type { Store } from './store/index.js';
 
 const MAX_ERRORS = 20;
+/** The codes of a server out of reach, as the watcher retries them. */
+const OUTAGE = new Set<string>(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
 const key = (accountId: number) => `sync.lastAt.${accountId}`;
 
 export class SyncStates {
@@ -25,6 +28,7 @@ export class SyncStates {
         progress: null,
         lastSyncAt: this.store.settings.get(key(accountId)),
         errors: [],
+        offline: null,
       };
       this.states.set(accountId, s);
     }
@@ -40,7 +44,9 @@ export class SyncStates {
   progress(p: SyncProgress): void {
     // The end of a pass is recorded by finished(), with its errors.
     if (p.phase === 'done') return;
-    this.update(p.accountId, { running: true, progress: p });
+    // Any phase after connecting means the server answers again.
+    const offline = p.phase === 'connect' ? this.state(p.accountId).offline : null;
+    this.update(p.accountId, { running: true, progress: p, offline });
   }
 
   finished(accountId: number, errors: readonly SyncError[]): void {
@@ -50,15 +56,34 @@ export class SyncStates {
       running: false,
       progress: null,
       lastSyncAt: at,
-      errors: errors.slice(0, MAX_ERRORS).map((e) => ({ ...e, accountId })),
+      errors: errors.slice(0, MAX_ERRORS).map((e) => syncError(e, accountId)),
+      // A pass that ended got through to the server, unless the connection itself failed.
+      offline: errors.some((e) => e.mailbox === undefined && OUTAGE.has(e.code))
+        ? this.state(accountId).offline
+        : null,
     });
   }
 
   /** A failure between passes (a watcher's connection): kept until the next pass ends. */
-  failed(accountId: number, error: { code: SyncError['code']; message: string }): void {
+  failed(accountId: number, error: SyncError): void {
     const s = this.state(accountId);
     this.update(accountId, {
-      errors: [...s.errors, { ...error, accountId }].slice(-MAX_ERRORS),
+      errors: [...s.errors, syncError(error, accountId)].slice(-MAX_ERRORS),
+    });
+  }
+
+  /** The server could not be reached: offline since the first failure, until a pass ends. */
+  offline(accountId: number, error: ErrorData, host: string, retryAt: Date): void {
+    const s = this.state(accountId);
+    this.update(accountId, {
+      running: false,
+      progress: null,
+      offline: {
+        error: syncError(error, accountId),
+        host,
+        since: s.offline?.since ?? new Date().toISOString(),
+        retryAt: retryAt.toISOString(),
+      },
     });
   }
 
@@ -70,4 +95,15 @@ export class SyncStates {
   list(accountIds: readonly number[]): AccountSyncState[] {
     return accountIds.map((id) => this.state(id));
   }
+}
+
+// The contract's sync error is strict: only what it declares is passed on.
+function syncError(e: SyncError, accountId: number): SyncError {
+  return {
+    code: e.code,
+    message: e.message,
+    ...(e.fields ? { fields: e.fields } : {}),
+    accountId,
+    ...(e.mailbox !== undefined ? { mailbox: e.mailbox } : {}),
+  };
 }

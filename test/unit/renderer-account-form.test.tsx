@@ -193,7 +193,8 @@ describe('the account setup form', () => {
     const alert = t.el.querySelector('.settings-error')!;
     expect(alert.textContent).toBe(
       ERROR_TEXT.AUTH_FAILED +
-        'The server at imap.example.org:993 refused the user name or password.',
+        'The server at imap.example.org:993 refused the user name or password.' +
+        'Copy details',
     );
     expect(t.el.textContent).not.toContain('hunter2-secret');
     expect(t.el.innerHTML).not.toContain('hunter2-secret');

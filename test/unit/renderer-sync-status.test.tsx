@@ -10,7 +10,9 @@ import type { MaildockClient } from '../../renderer/src/client/client.js';
 import { ClientProvider } from '../../renderer/src/client/context.js';
 import {
   ago,
+  clockTime,
   lastSyncWords,
+  offlineReason,
   phaseWords,
   progressFraction,
   syncStatusWords,
@@ -29,6 +31,7 @@ const state = (accountId: number, patch: Partial<AccountSyncState> = {}): Accoun
   running: false,
   progress: null,
   lastSyncAt: '2025-03-10T11:58:00Z',
+  offline: null,
   errors: [],
   ...patch,
 });
@@ -102,6 +105,31 @@ describe('the sync status words', () => {
     expect(syncStatusWords([], [], NOW)).toEqual({ kind: 'none', text: '', errors: 0 });
   });
 
+  it('says an account is offline, and until when, before anything else', () => {
+    const offline = {
+      error: { code: 'HOST_UNREACHABLE' as const, message: 'refused', accountId: 2 },
+      host: 'imap.example.net',
+      since: '2025-03-10T11:59:00Z',
+      retryAt: '2025-03-10T12:00:20Z',
+    };
+    const down = state(2, { offline });
+    expect(syncStatusWords([state(1), down], accounts, NOW)).toEqual({
+      kind: 'offline',
+      text: `Offline: bob@example.net — retrying at ${clockTime(offline.retryAt)}`,
+      errors: 0,
+    });
+    expect(lastSyncWords(down, NOW)).toBe(
+      `Offline since ${clockTime(offline.since)} — retrying at ${clockTime(offline.retryAt)}; last synced 2 min ago`,
+    );
+    expect(clockTime(offline.retryAt)).toMatch(/^\d\d:\d\d:20$/);
+    expect(offlineReason(offline)).toBe(
+      'The server could not be reached: check the host name and port. (imap.example.net)',
+    );
+    expect(
+      lastSyncWords(state(2, { offline: { ...offline, retryAt: '2025-03-10T11:00:00Z' } }), NOW),
+    ).toContain('retrying now');
+  });
+
   it('gives the panel its line and its bar', () => {
     const running = state(1, { running: true, progress: headers(1, 250, 1000) });
     expect(lastSyncWords(running, NOW)).toBe('Syncing — headers 250 of 1,000');
@@ -162,5 +190,35 @@ describe('the sync status in the top bar', () => {
     expect(container.querySelector('.sync-error-icon')).not.toBeNull();
     act(() => container!.querySelector('button')!.click());
     expect(opened).toBe(1);
+  });
+
+  it('reads the states again when an event does not fit the contract', async () => {
+    let calls = 0;
+    let malformed: (() => void) | undefined;
+    const client = {
+      transport: 'http',
+      call: async () => {
+        calls++;
+        return [state(1, calls > 1 ? { lastSyncAt: new Date().toISOString() } : {})];
+      },
+      on: (_event: string, _fn: unknown, onMalformed?: () => void) => {
+        malformed = onMalformed;
+        return () => undefined;
+      },
+    } as unknown as MaildockClient;
+    container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    await act(async () =>
+      root.render(
+        <ClientProvider client={client}>
+          <SyncStatus accounts={[accounts[0]!] as never} onOpen={() => undefined} />
+        </ClientProvider>,
+      ),
+    );
+    expect(calls).toBe(1);
+    await act(async () => malformed!());
+    expect(calls).toBe(2);
+    expect(container.querySelector('[role=status]')!.textContent).toBe('Synced just now');
   });
 });

@@ -2,8 +2,8 @@
 // bodies. Connection failures are retried with backoff; an error in one folder is recorded
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
-import { toErrorData, type ErrorCode } from '../../../common/errors.js';
-import type { Account, SyncPhase } from '../../../common/types.js';
+import { toErrorData } from '../../../common/errors.js';
+import type { Account, SyncError, SyncPhase } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../log.js';
 import { classifyImapError, connect } from './connect.js';
@@ -17,12 +17,7 @@ import { SliceWriter } from './slices.js';
 
 const log = getLogger('sync');
 
-export interface SyncError {
-  code: ErrorCode;
-  message: string;
-  accountId?: number;
-  mailbox?: string;
-}
+export type { SyncError };
 
 export interface AccountSyncDeps {
   store: Store;
@@ -138,12 +133,7 @@ export class AccountSync {
         if (isRetryable(err) || !client.usable) throw err;
         const e = toErrorData(err);
         log.warn({ mailbox: mb.path, code: e.code, err }, 'mailbox sync failed');
-        errors.push({
-          code: e.code,
-          message: e.message,
-          accountId: this.accountId,
-          mailbox: mb.path,
-        });
+        errors.push({ ...e, accountId: this.accountId, mailbox: mb.path });
       }
     }
     return errors;
@@ -194,8 +184,7 @@ export class AccountSync {
         log.info({ attempt, code: (err as { code?: string }).code }, 'connection lost, retrying');
       }
     }
-    const e = toErrorData(lastError);
-    return [{ code: e.code, message: e.message, accountId: this.accountId }];
+    return [{ ...toErrorData(lastError), accountId: this.accountId }];
   }
 
   /** One attachment's content, fetched now on a connection of its own. */

@@ -1,6 +1,7 @@
 // Push: one connection sits in IDLE on the Inbox and wakes a second one that does the
 // syncing (imapflow runs one command at a time per connection). Other folders are checked
-// on a timer. Either connection is replaced with backoff when it drops or goes silent.
+// on a timer. Either connection is replaced with backoff when it drops or goes silent; while
+// the server cannot be reached the account is reported offline, with the next attempt's time.
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorData } from '../../../common/errors.js';
 import { getLogger } from '../log.js';
@@ -14,8 +15,11 @@ export interface WatchOptions {
   /** How often the store is checked for changes made by another process (the CLI), in ms. */
   changesPollMs?: number;
   idlePath?: string;
+  /** The longest wait between attempts to reach a server that is down, in ms. */
   maxBackoffMs?: number;
   onError?(error: ErrorData): void;
+  /** The server could not be reached; the next attempt is at `retryAt`. */
+  onOffline?(error: ErrorData, retryAt: Date): void;
   /** A pass (headers, then bodies) ended; with the folders' errors it met. */
   onSynced?(errors: readonly SyncError[]): void;
 }
@@ -39,7 +43,8 @@ export class AccountWatcher {
   ) {
     this.pollMs = opts.pollMs ?? 5 * 60_000;
     this.idlePath = opts.idlePath ?? 'INBOX';
-    this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
+    // Capped so that a server back from an outage is found again within about half a minute.
+    this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
   }
 
   start(): void {
@@ -90,17 +95,26 @@ export class AccountWatcher {
         this.worker,
         job === 'inbox' ? [this.idlePath] : undefined,
       );
-      for (const e of errors) this.opts.onError?.({ code: e.code, message: e.message });
+      for (const e of errors) this.opts.onError?.(e);
       await this.sync.syncBodies(this.worker);
       this.opts.onSynced?.(errors);
     } catch (err) {
       this.worker?.close();
       this.worker = null;
-      this.opts.onError?.(toErrorData(err));
-      if (!isRetryable(err) || this.stopped) return;
-      await sleep(this.backoff(attempt));
+      if (this.stopped) return;
+      if (!isRetryable(err)) {
+        this.opts.onError?.(toErrorData(err));
+        return;
+      }
+      await this.waitOffline(err, attempt);
       return this.runSync(job, attempt + 1);
     }
+  }
+
+  private async waitOffline(err: unknown, attempt: number): Promise<void> {
+    const wait = this.backoff(attempt);
+    this.opts.onOffline?.(toErrorData(err), new Date(Date.now() + wait));
+    await sleep(wait);
   }
 
   private backoff(attempt: number): number {
@@ -111,6 +125,7 @@ export class AccountWatcher {
   private async runIdle(): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
+      let failure: unknown = null;
       try {
         const client = await this.sync.connect();
         this.idler = client;
@@ -128,13 +143,17 @@ export class AccountWatcher {
           await Promise.race([client.idle(), closed]);
         }
       } catch (err) {
+        failure = err;
         if (!this.stopped) log.info({ code: toErrorData(err).code }, 'idle connection failed');
       } finally {
         this.idler?.close();
         this.idler = null;
       }
       if (this.stopped) break;
-      await sleep(this.backoff(attempt++));
+      // The IDLE connection is the first to notice an outage: it says so at once, without
+      // waiting for the next timed sync.
+      if (failure !== null && isRetryable(failure)) await this.waitOffline(failure, attempt++);
+      else await sleep(this.backoff(attempt++));
     }
   }
 }

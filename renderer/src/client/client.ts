@@ -32,7 +32,15 @@ export function errorDataOf(err: unknown): ErrorData {
 export interface MaildockClient {
   readonly transport: TransportKind;
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
-  on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * `onMalformed`: an event came that does not fit the contract. It is logged and dropped;
+   * the listener should read the state again rather than go on showing what it had.
+   */
+  on<E extends EventName>(
+    event: E,
+    fn: (payload: EventPayload<E>) => void,
+    onMalformed?: () => void,
+  ): () => void;
 }
 
 const envelopeSchema = z.union([
@@ -73,20 +81,24 @@ export function createClient(transport: Transport): MaildockClient {
       if (!output.success) {
         throw new ClientError({
           code: 'PROTOCOL_ERROR',
-          message: `The answer to ${method} does not match the contract: ${issueText(output.error)}`,
-          fields: { method },
+          message: `Maildock's server answered ${method} in a form this page does not understand.`,
+          // The validator's words are for the copied details, never for the screen.
+          fields: { method, issues: issueText(output.error) },
         });
       }
       return output.data as MethodOutput<typeof method>;
     },
 
-    on(event, fn) {
+    on(event, fn, onMalformed) {
       const schema = events[event] as z.ZodType;
       return transport.on(event, (payload) => {
         const parsed = schema.safeParse(payload);
-        // An event that does not fit is dropped: the UI re-reads through the API anyway.
-        if (parsed.success) fn(parsed.data as EventPayload<typeof event>);
-        else console.warn(`maildock: dropped a malformed ${event} event`);
+        if (parsed.success) {
+          fn(parsed.data as EventPayload<typeof event>);
+          return;
+        }
+        console.warn(`maildock: dropped a malformed ${event} event: ${issueText(parsed.error)}`);
+        onMalformed?.();
       });
     },
   };

@@ -1,14 +1,15 @@
-// An error as the UI shows it everywhere in settings: the sentence, then the detail.
+// An error as settings shows it: the sentence, the detail, the hint, "Copy details".
 import type { ErrorData } from '../../../common/errors.js';
-import { errorWords } from './error-words.js';
+import { ErrorDetails } from '../ui/ErrorDetails.js';
 
 export function ErrorLine(props: { error: Pick<ErrorData, 'code' | 'message' | 'fields'> }) {
-  const w = errorWords(props.error);
   return (
-    <div className="settings-error" role="alert">
-      <p className="settings-error-sentence">{w.sentence}</p>
-      {w.detail ? <p className="settings-error-detail">{w.detail}</p> : null}
-      {w.hint ? <p className="settings-error-hint">{w.hint}</p> : null}
-    </div>
+    <ErrorDetails
+      error={props.error}
+      className="settings-error"
+      sentenceClass="settings-error-sentence"
+      detailClass="settings-error-detail"
+      hintClass="settings-error-hint"
+    />
   );
 }

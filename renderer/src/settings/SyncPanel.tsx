@@ -1,15 +1,22 @@
-// One block per account: how far its sync is (a bar during the initial sync), when it last
-// finished, and the errors of its last pass as sentences, with Retry running it again.
+// One block per account: offline or not (why, which server, when it is tried again), how far
+// its sync is (a bar during the initial sync), when it last finished, and the errors of its
+// last pass as sentences, with Retry running it again.
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account, AccountSyncState } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { ErrorLine } from './ErrorLine.js';
-import { lastSyncWords, progressFraction } from './sync-words.js';
+import { lastSyncWords, offlineReason, progressFraction } from './sync-words.js';
 import { useNow, useSyncStates } from './use-sync-states.js';
 
-function AccountSync(props: { account: Account; state: AccountSyncState | undefined; now: Date }) {
+function AccountSync(props: {
+  account: Account;
+  state: AccountSyncState | undefined;
+  /** Whether the states were read: an account without one then has never synced. */
+  loaded: boolean;
+  now: Date;
+}) {
   const client = useClient();
   const { account, state, now } = props;
   const [retrying, setRetrying] = useState(false);
@@ -33,9 +40,14 @@ function AccountSync(props: { account: Account; state: AccountSyncState | undefi
         </button>
       </header>
       <p className="sync-account-line">
-        {state ? lastSyncWords(state, now) : 'Never synced'}
+        {state ? lastSyncWords(state, now) : props.loaded ? 'Never synced' : 'Sync state unknown'}
         {state?.running && state.progress?.mailbox ? ` (${state.progress.mailbox})` : ''}
       </p>
+      {state?.offline ? (
+        <p className="sync-offline" role="status">
+          {offlineReason(state.offline)}
+        </p>
+      ) : null}
       {state?.running ? (
         <progress
           className="sync-progress"
@@ -60,8 +72,11 @@ function AccountSync(props: { account: Account; state: AccountSyncState | undefi
 
 export function SyncPanel(props: { accounts: readonly Account[] }) {
   const client = useClient();
-  const { states, error } = useSyncStates(client, props.accounts.map((a) => a.id).join(','));
-  const now = useNow();
+  const { states, error, loaded } = useSyncStates(
+    client,
+    props.accounts.map((a) => a.id).join(','),
+  );
+  const now = useNow(5000);
   if (props.accounts.length === 0) {
     return <p className="settings-empty">No accounts to sync yet.</p>;
   }
@@ -73,6 +88,7 @@ export function SyncPanel(props: { accounts: readonly Account[] }) {
           key={a.id}
           account={a}
           state={states.find((s) => s.accountId === a.id)}
+          loaded={loaded}
           now={now}
         />
       ))}

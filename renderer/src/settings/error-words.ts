@@ -1,5 +1,7 @@
-// A failure in words: its code's sentence (ERROR_TEXT), then the core's own detail and
-// the hint it gave (what to do), each shown only when it adds something.
+// A failure in words, the one way the UI says any error: its code's sentence (ERROR_TEXT),
+// then the core's own detail and the hint it gave (what to do), each shown only when it
+// adds something. What went wrong inside, and anything that reads like a dump rather than
+// a sentence, stays off the screen: it goes to the copied details only.
 import { ERROR_TEXT, type ErrorData } from '../../../common/errors.js';
 
 export interface ErrorWords {
@@ -8,12 +10,38 @@ export interface ErrorWords {
   hint: string | null;
 }
 
-export function errorWords(e: Pick<ErrorData, 'code' | 'message' | 'fields'>): ErrorWords {
+type ShownError = Pick<ErrorData, 'code' | 'message' | 'fields'>;
+
+// JSON, a validator's issue list, a stack: text for a bug report, not for a person.
+const looksRaw = (text: string) => /[{}]|"\w+"\s*:|\n|\bat \S+:\d+:\d+/.test(text);
+
+function detailOf(e: ShownError, sentence: string): string | null {
+  if (!e.message || e.message === sentence) return null;
+  if (e.code === 'INTERNAL' || e.message.length > 300 || looksRaw(e.message)) return null;
+  return e.message;
+}
+
+export function errorWords(e: ShownError): ErrorWords {
   const sentence = ERROR_TEXT[e.code] ?? ERROR_TEXT.INTERNAL;
   const hint = e.fields?.['hint'];
   return {
     sentence,
-    detail: e.message && e.message !== sentence ? e.message : null,
-    hint: typeof hint === 'string' && hint ? hint : null,
+    detail: detailOf(e, sentence),
+    hint: typeof hint === 'string' && hint && !looksRaw(hint) ? hint : null,
   };
+}
+
+/** The same in one line, for places that have room for text only (a status, a notice). */
+export function errorText(e: ShownError): string {
+  const w = errorWords(e);
+  return w.detail ? `${w.sentence} ${w.detail}` : w.sentence;
+}
+
+/** What "Copy details" puts on the clipboard: everything the error carries, for a report. */
+export function errorDetailsText(e: ShownError): string {
+  return JSON.stringify(
+    { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) },
+    null,
+    2,
+  );
 }

@@ -1,6 +1,13 @@
 // What the sync status in the top bar and the sync panel say, from the accounts' sync
-// states: syncing (which account, which phase, how far), synced how long ago, or errors.
-import type { Account, AccountSyncState, SyncProgress } from '../../../common/types.js';
+// states: offline (why, and when it is tried again), syncing (which account, which phase,
+// how far), synced how long ago, or errors.
+import { ERROR_TEXT } from '../../../common/errors.js';
+import type {
+  Account,
+  AccountSyncState,
+  SyncOffline,
+  SyncProgress,
+} from '../../../common/types.js';
 
 const count = new Intl.NumberFormat('en');
 const n = (v: number) => count.format(v);
@@ -41,7 +48,32 @@ export function ago(iso: string, now: Date): string {
   return `on ${new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}`;
 }
 
-export type SyncStatusKind = 'none' | 'syncing' | 'synced' | 'never' | 'error';
+/** A time of day, 24 h with seconds: a retry a few seconds away must read as different. */
+export function clockTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'an unknown time';
+  return new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(t);
+}
+
+/** "retrying at 14:02:31", or "retrying soon" once that time has passed. */
+export function retryWords(offline: SyncOffline, now: Date): string {
+  if (!offline.retryAt) return 'not retrying by itself';
+  const at = Date.parse(offline.retryAt);
+  return at > now.getTime() ? `retrying at ${clockTime(offline.retryAt)}` : 'retrying now';
+}
+
+/** Why the account is offline: its code's sentence, and the server it could not reach. */
+export function offlineReason(offline: SyncOffline): string {
+  const sentence = ERROR_TEXT[offline.error.code] ?? ERROR_TEXT.INTERNAL;
+  return `${sentence} (${offline.host})`;
+}
+
+export type SyncStatusKind = 'none' | 'offline' | 'syncing' | 'synced' | 'never' | 'error';
 
 export interface SyncStatusWords {
   kind: SyncStatusKind;
@@ -60,6 +92,17 @@ export function syncStatusWords(
   const errors = states.reduce((k, s) => k + s.errors.length, 0);
   if (states.length === 0) return { kind: 'none', text: '', errors };
   const email = (id: number) => accounts.find((a) => a.id === id)?.email ?? `account ${id}`;
+  // Offline first: "Synced 5 min ago" must not stand while the server is out of reach.
+  const offline = states.filter((s) => s.offline !== null);
+  if (offline.length > 0) {
+    const first = offline[0]!;
+    const more = offline.length > 1 ? ` (+${offline.length - 1} more)` : '';
+    return {
+      kind: 'offline',
+      text: `Offline: ${email(first.accountId)} — ${retryWords(first.offline!, now)}${more}`,
+      errors,
+    };
+  }
   const running = states.filter((s) => s.running);
   if (running.length > 0) {
     const first = running[0]!;
@@ -80,6 +123,10 @@ export function syncStatusWords(
 
 /** The account's line in the sync panel. */
 export function lastSyncWords(state: AccountSyncState, now: Date): string {
+  if (state.offline) {
+    const last = state.lastSyncAt ? `; last synced ${ago(state.lastSyncAt, now)}` : '';
+    return `Offline since ${clockTime(state.offline.since)} — ${retryWords(state.offline, now)}${last}`;
+  }
   if (state.running) return `Syncing — ${phaseWords(state.progress)}`;
   return state.lastSyncAt ? `Last synced ${ago(state.lastSyncAt, now)}` : 'Never synced';
 }

@@ -1,5 +1,6 @@
 // Every account's sync state: read through `sync.state`, then kept current by the pushed
-// `sync.state` event (one account at a time). Read again when the accounts change.
+// `sync.state` event (one account at a time). Read again when the accounts change, and when
+// an event does not fit the contract: what is shown must not stay behind what happened.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { AccountSyncState } from '../../../common/types.js';
@@ -32,13 +33,19 @@ export function useSyncStates(client: MaildockClient, accountsKey: string): Sync
   // Events that came while a read was on its way are newer than what it brings back.
   const pushed = useRef(new Map<number, AccountSyncState>());
 
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+
   useEffect(
     () =>
-      client.on('sync.state', (s) => {
-        pushed.current.set(s.accountId, s);
-        setStates((all) => mergeState(all, s));
-      }),
-    [client],
+      client.on(
+        'sync.state',
+        (s) => {
+          pushed.current.set(s.accountId, s);
+          setStates((all) => mergeState(all, s));
+        },
+        reload,
+      ),
+    [client, reload],
   );
 
   useEffect(() => {
@@ -58,7 +65,6 @@ export function useSyncStates(client: MaildockClient, accountsKey: string): Sync
     };
   }, [client, accountsKey, tick]);
 
-  const reload = useCallback(() => setTick((t) => t + 1), []);
   return { states, loaded, error, reload };
 }
 

@@ -1,6 +1,6 @@
 // After an action, a quiet line at the bottom says what happened, with Undo; a failure
 // reads as its code's sentence (ERROR_TEXT) and stays until dismissed.
-import { ERROR_TEXT } from '../../../common/errors.js';
+import { errorText } from '../settings/error-words.js';
 import { undoLabel, type ActionsState } from '../state/use-actions.js';
 
 export function ActionNotice(props: { actions: ActionsState }) {
@@ -8,14 +8,7 @@ export function ActionNotice(props: { actions: ActionsState }) {
   if (!notice && !error) return null;
   return (
     <div className="action-notice">
-      {error ? (
-        <p role="alert">
-          {ERROR_TEXT[error.code] ?? ERROR_TEXT.INTERNAL}
-          {error.message && error.message !== ERROR_TEXT[error.code] ? ` ${error.message}` : ''}
-        </p>
-      ) : (
-        <p role="status">{notice?.text}</p>
-      )}
+      {error ? <p role="alert">{errorText(error)}</p> : <p role="status">{notice?.text}</p>}
       {!error && notice?.undoable && undoable ? (
         <button type="button" title={undoLabel(undoable)} onClick={() => void undo()}>
           Undo

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { ERROR_TEXT } from '../../../common/errors.js';
+import { errorText } from '../settings/error-words.js';
 import { fileSize } from '../format.js';
 
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
@@ -49,7 +49,7 @@ export function Attachments(props: { attachments: readonly Attachment[] }) {
     } catch (err) {
       tab?.close();
       const e = errorDataOf(err);
-      setProblem(`${ERROR_TEXT[e.code]} ${e.message}`);
+      setProblem(errorText(e));
     }
   };
 

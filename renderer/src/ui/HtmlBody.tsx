@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
+import { errorText } from '../settings/error-words.js';
 import { applyCidImages, useCidImages } from '../mail/cid-images.js';
 import { FRAME_BASE_CSS, FRAME_SANDBOX, frameDocument } from '../mail/frame-doc.js';
 import { openExternal } from '../mail/links.js';
@@ -83,7 +84,7 @@ export function HtmlBody(props: {
         setSenderAllowed(allow);
         if (!allow) setForMessage(false);
       },
-      (err: unknown) => setTrustError(errorDataOf(err).message),
+      (err: unknown) => setTrustError(errorText(errorDataOf(err))),
     );
   };
   const mail = useMemo(() => sanitize(props.html, { allowRemote }), [props.html, allowRemote]);

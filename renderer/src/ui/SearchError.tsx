@@ -1,4 +1,5 @@
 import { ERROR_TEXT, type ErrorData } from '../../../common/errors.js';
+import { errorWords } from '../settings/error-words.js';
 import { SEARCH_HELP, syntaxMarker } from './search-error.js';
 
 /** A search the server could not understand, with the spot marked in the query. */
@@ -7,7 +8,9 @@ export function SearchError(props: { query: string; error: ErrorData }) {
   return (
     <div className="state state-error search-error" role="alert">
       <p className="state-title">{ERROR_TEXT.SEARCH_SYNTAX}</p>
-      <p className="state-detail">{props.error.message}</p>
+      {errorWords(props.error).detail ? (
+        <p className="state-detail">{errorWords(props.error).detail}</p>
+      ) : null}
       {marker ? (
         <p className="search-error-query" aria-label={`Problem at column ${marker.column}`}>
           <code>

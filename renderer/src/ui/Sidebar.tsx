@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Account, Mailbox, MailboxRole } from '../../../common/types.js';
 import type { ListSource } from '../state/use-list.js';
+import { AccountOffline } from './AccountOffline.js';
 
 const ROLE_ORDER: Partial<Record<MailboxRole, number>> = {
   inbox: 0,
@@ -77,6 +78,7 @@ export function Sidebar(props: {
           <h2 className="account-name" title={account.email}>
             {account.name || account.email}
           </h2>
+          <AccountOffline accountId={account.id} />
           <ul className="folders">
             {ordered(props.mailboxes.filter((m) => m.accountId === account.id)).map((m) => (
               <Item

@@ -1,7 +1,8 @@
 // Empty and error states: every pane says what is going on instead of going blank, and
 // errors read as the sentence of their code (ERROR_TEXT) with the details below it.
 import type { ReactNode } from 'react';
-import { ERROR_TEXT, type ErrorData } from '../../../common/errors.js';
+import type { ErrorData } from '../../../common/errors.js';
+import { ErrorDetails } from './ErrorDetails.js';
 
 export function EmptyState(props: { title: string; children?: ReactNode }) {
   return (
@@ -15,11 +16,13 @@ export function EmptyState(props: { title: string; children?: ReactNode }) {
 export function ErrorState(props: { error: ErrorData; onRetry?: (() => void) | undefined }) {
   const { error } = props;
   return (
-    <div className="state state-error" role="alert">
-      <p className="state-title">{ERROR_TEXT[error.code] ?? ERROR_TEXT.INTERNAL}</p>
-      {error.message && error.message !== ERROR_TEXT[error.code] ? (
-        <p className="state-detail">{error.message}</p>
-      ) : null}
+    <div className="state state-error">
+      <ErrorDetails
+        error={error}
+        sentenceClass="state-title"
+        detailClass="state-detail"
+        hintClass="state-hint"
+      />
       {props.onRetry ? (
         <button type="button" onClick={props.onRetry}>
           Try again

@@ -1,0 +1,60 @@
+// An error as every pane shows it: one sentence (with the detail and hint when they help)
+// and "Copy details", which puts its code, message and fields on the clipboard, so what
+// went wrong inside can be reported without ever being dumped on the screen.
+import { useState } from 'react';
+import type { ErrorData } from '../../../common/errors.js';
+import { errorDetailsText, errorWords } from '../settings/error-words.js';
+
+type ShownError = Pick<ErrorData, 'code' | 'message' | 'fields'>;
+
+async function copy(text: string): Promise<void> {
+  if (navigator.clipboard?.writeText) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  // Without the async clipboard (an insecure origin): the old way, off screen.
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.left = '-9999px';
+  document.body.append(area);
+  area.select();
+  const done = document.execCommand('copy');
+  area.remove();
+  if (!done) throw new Error('copy refused');
+}
+
+export function CopyDetails(props: { error: ShownError }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const onClick = () => {
+    copy(errorDetailsText(props.error)).then(
+      () => setState('copied'),
+      () => setState('failed'),
+    );
+  };
+  return (
+    <button type="button" className="error-copy" onClick={onClick}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : 'Copy details'}
+    </button>
+  );
+}
+
+export function ErrorDetails(props: {
+  error: ShownError;
+  /** The class names of the pane it stands in, so it looks like the rest of that pane. */
+  className?: string;
+  sentenceClass?: string;
+  detailClass?: string;
+  hintClass?: string;
+}) {
+  const w = errorWords(props.error);
+  return (
+    <div className={props.className ?? 'error-details'} role="alert">
+      <p className={props.sentenceClass}>{w.sentence}</p>
+      {w.detail ? <p className={props.detailClass}>{w.detail}</p> : null}
+      {w.hint ? <p className={props.hintClass}>{w.hint}</p> : null}
+      <CopyDetails error={props.error} />
+    </div>
+  );
+}
