@@ -24,7 +24,10 @@ export interface SessionInit {
 
 let sessions = 0;
 
-/** What the writer can change, to tell whether they changed anything. */
+/**
+ * What the writer can change, to tell whether they changed anything. The editor adds an
+ * empty paragraph after a closing quote by itself (to write under it): that is no change.
+ */
 const contentOf = (f: ComposeForm) =>
   JSON.stringify([
     f.accountId,
@@ -33,7 +36,7 @@ const contentOf = (f: ComposeForm) =>
     f.bcc,
     f.typing,
     f.subject,
-    f.html,
+    f.html.replace(/(?:<p><\/p>)+$/, ''),
     f.attachments.map((a) => a.key),
     f.reference,
   ]);
