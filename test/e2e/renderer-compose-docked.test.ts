@@ -3,12 +3,17 @@
 // and the draft goes on saving; Escape closes the topmost thing only; Discard asks once; an
 // untouched reply closes without a word and leaves no draft; the quote of a reply is edited
 // in the editor and arrives as edited, in the HTML and in the text part.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeMail } from '../support/mail.js';
 import { startBrowser, type Browser } from './browser.js';
+import { ROOT } from './build.js';
 import { BOB, startServedMail, waitForFolder, type ServedMail } from './served-mail.js';
+
+const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
 
 describe('the docked compose pane', () => {
   let served: ServedMail;
@@ -17,6 +22,7 @@ describe('the docked compose pane', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
     served = await startServedMail({ delaySeconds: 1 });
     await served.dovecot.append(
       'INBOX',
@@ -46,6 +52,8 @@ describe('the docked compose pane', () => {
     await expect.poll(() => page.locator('.row').count()).toBe(2);
   });
 
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
   const pane = () => page.getByRole('dialog');
   const prompt = () => page.getByRole('alertdialog');
   const editor = () => pane().getByRole('textbox', { name: 'Message text' });
@@ -93,6 +101,7 @@ describe('the docked compose pane', () => {
     await expect
       .poll(() => page.locator('.reader').textContent())
       .toContain('Shall we meet at noon?');
+    await shot('compose-docked-1-reading');
     // Meanwhile the draft saved itself.
     await expect
       .poll(() => pane().locator('.save-state').textContent(), { timeout: 15_000 })
@@ -103,7 +112,16 @@ describe('the docked compose pane', () => {
     await pane().getByRole('button', { name: 'Minimize' }).click();
     expect(await editor().isVisible()).toBe(false);
     expect(await pane().getByRole('heading', { name: 'New message' }).isVisible()).toBe(true);
+    await shot('compose-docked-2-minimized');
+    // Its bar opens it again, as the Restore button does.
+    await pane().getByRole('heading', { name: 'New message' }).click();
+    await editor().waitFor();
+    await pane().getByRole('button', { name: 'Minimize' }).click();
     await pane().getByRole('button', { name: 'Restore' }).click();
+    await pane().getByRole('button', { name: 'Enlarge', exact: true }).click();
+    expect((await pane().boundingBox())!.width).toBeGreaterThan(1300);
+    await shot('compose-docked-3-large');
+    await pane().getByRole('button', { name: 'Dock', exact: true }).click();
     await editor().click();
     await page.keyboard.press('End');
     await page.keyboard.type(' Second line.');
@@ -207,6 +225,28 @@ describe('the docked compose pane', () => {
       /<blockquote>\s*<p>Shall we meet at one\?<br>Bob<\/p>\s*<\/blockquote>/,
     );
     expect(got.html).not.toContain('noon');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('takes the whole width of a narrow window, still minimized to a bar over the list', async () => {
+    await page.setViewportSize({ width: 600, height: 800 });
+    try {
+      await newMessage('Narrow', 'Small screen.');
+      const box = (await pane().boundingBox())!;
+      expect(box.x).toBe(0);
+      expect(box.width).toBe(600);
+      await shot('compose-docked-4-narrow');
+      await pane().getByRole('button', { name: 'Minimize' }).click();
+      const bar = (await pane().boundingBox())!;
+      expect(bar.height).toBeLessThan(80);
+      expect(bar.y + bar.height).toBe(800);
+      await shot('compose-docked-5-narrow-minimized');
+      await pane().getByRole('button', { name: 'Close and keep as draft' }).click();
+      await pane().waitFor({ state: 'detached' });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
+    await expect.poll(drafts).toContain('Narrow');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import type { Account } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { AddressField } from './AddressField.js';
 import { AttachmentList, type IncludedFile } from './AttachmentList.js';
+import { ComposeHead, DiscardPrompt, type PaneSize } from './ComposeHead.js';
 import { Editor } from './Editor.js';
 import { errorText } from './error-text.js';
 import { readAttachment, refusal } from './files.js';
@@ -32,46 +33,6 @@ const TITLES = {
 const accountLabel = (a: Account) => (a.name ? `${a.name} <${a.email}>` : a.email);
 const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
 
-function SaveState(props: { session: ComposeSession }) {
-  const s = props.session;
-  let text = '';
-  if (s.saveState === 'saving') text = 'Saving…';
-  else if (s.saveState === 'saved') text = s.dirty ? 'Edited' : 'Saved';
-  else if (s.saveState === 'failed' && s.saveError) text = `Not saved: ${errorText(s.saveError)}`;
-  return (
-    <span className={`save-state save-${s.saveState}`} role="status" aria-live="polite">
-      {text}
-    </span>
-  );
-}
-
-function Confirm(props: { onDiscard(): void; onSave(): void; onStay(): void }) {
-  const stay = useRef<HTMLButtonElement>(null);
-  useEffect(() => stay.current?.focus(), []);
-  useEscape(props.onStay);
-  return (
-    <div
-      className="compose-confirm"
-      role="alertdialog"
-      aria-labelledby="compose-confirm-title"
-      aria-modal="true"
-    >
-      <p id="compose-confirm-title">Discard this message?</p>
-      <div className="compose-confirm-actions">
-        <button type="button" className="danger" onClick={props.onDiscard}>
-          Discard
-        </button>
-        <button type="button" onClick={props.onSave}>
-          Keep as draft
-        </button>
-        <button type="button" ref={stay} onClick={props.onStay}>
-          Keep writing
-        </button>
-      </div>
-    </div>
-  );
-}
-
 export function ComposePane(props: { composer: Composer; session: ComposeSession }) {
   const { composer, session } = props;
   const client = useClient();
@@ -85,7 +46,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
   const [reading, setReading] = useState(0);
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const [size, setSize] = useState<'docked' | 'minimized' | 'large'>('docked');
+  const [size, setSize] = useState<PaneSize>('docked');
 
   const ref = form.reference;
   const original = session.original;
@@ -209,37 +170,13 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           }
         }}
       >
-        <header className="compose-head">
-          <h2 id="compose-title">{title}</h2>
-          <SaveState session={session} />
-          <span className="compose-window">
-            <button
-              type="button"
-              aria-label={size === 'minimized' ? 'Restore' : 'Minimize'}
-              title={size === 'minimized' ? 'Restore' : 'Minimize'}
-              onClick={() => setSize(size === 'minimized' ? 'docked' : 'minimized')}
-            >
-              {size === 'minimized' ? '▴' : '▁'}
-            </button>
-            <button
-              type="button"
-              aria-label={size === 'large' ? 'Dock' : 'Enlarge'}
-              title={size === 'large' ? 'Dock' : 'Enlarge'}
-              onClick={() => setSize(size === 'large' ? 'docked' : 'large')}
-            >
-              {size === 'large' ? '⤡' : '⤢'}
-            </button>
-            <button
-              type="button"
-              className="compose-close"
-              aria-label="Close and keep as draft"
-              title="Close and keep as draft"
-              onClick={composer.close}
-            >
-              ×
-            </button>
-          </span>
-        </header>
+        <ComposeHead
+          title={title}
+          session={session}
+          size={size}
+          onSize={setSize}
+          onClose={composer.close}
+        />
         <div className="compose-body" hidden={size === 'minimized'}>
           <div className="compose-from">
             <label className="compose-label" htmlFor="compose-from">
@@ -382,7 +319,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
         </div>
       </form>
       {confirming ? (
-        <Confirm
+        <DiscardPrompt
           onDiscard={composer.discard}
           onSave={composer.close}
           onStay={() => {
