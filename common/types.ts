@@ -326,7 +326,12 @@ export const composeInputSchema = z.strictObject({
   attachments: z.array(composeAttachmentSchema).max(100).default([]),
   /** A stored message (its local id) this one answers or forwards. */
   reference: z
-    .strictObject({ id: z.number().int().positive(), mode: composeModeSchema })
+    .strictObject({
+      id: z.number().int().positive(),
+      mode: composeModeSchema,
+      /** A reply whose text quotes the original already, as the writer edited it: no second quote. */
+      quoted: z.boolean().optional(),
+    })
     .optional(),
 });
 export type ComposeInput = z.infer<typeof composeInputSchema>;

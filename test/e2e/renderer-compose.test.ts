@@ -3,7 +3,7 @@
 // message with a file from the picker and one dropped on the pane reaches the recipient's
 // Inbox byte for byte with a copy in Sent; Undo within the delay brings the pane back and
 // nothing arrives until it is sent again; a draft saves itself and opens again from the
-// Drafts list; a reply shows who it goes to and what it quotes before it leaves.
+// Drafts list; a reply shows who it goes to, and its quote is in the editor before it leaves.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -353,7 +353,7 @@ describe('compose in the web UI', () => {
     expect(got.find((m) => m.subject === 'Later two')?.messageId).toBe(before.messageId);
   });
 
-  it('a reply shows its recipient and the quote before it leaves, and threads', async () => {
+  it('a reply shows its recipient and has the quote in its editor, and threads', async () => {
     const inboxBefore = (await served.folder(BOB, 'INBOX')).length;
     await page.locator('.row', { hasText: 'Plans for Friday' }).click();
     await page
@@ -369,10 +369,12 @@ describe('compose in the web UI', () => {
     // The editor took the focus: typing goes into the reply.
     expect(await focused()).toBe('div:Message text');
     await page.keyboard.type('Noon is fine.');
-    await pane().locator('.compose-original summary').click();
-    expect(await pane().locator('.compose-appended').textContent()).toContain(
-      'Bob Receiver <bob@maildock.test> wrote:\n> Shall we meet at noon?\n> Bob',
-    );
+    const text = pane().getByRole('textbox', { name: 'Message text' });
+    expect(await text.locator('p').first().textContent()).toBe('Noon is fine.');
+    expect(await text.textContent()).toContain('Bob Receiver <bob@maildock.test> wrote:');
+    expect(await text.locator('blockquote').innerText()).toBe('Shall we meet at noon?\nBob');
+    // The core quotes nothing more: the quote is the editor's.
+    expect(await pane().locator('.compose-original').count()).toBe(0);
     await shot('compose-7-reply');
     await page.keyboard.press('Control+Enter');
     await expect

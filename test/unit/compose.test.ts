@@ -112,6 +112,28 @@ describe('compose', () => {
     expect(again.subject).toBe('RE: Budget for 2025');
   });
 
+  it('adds no quote to a reply whose text quotes the original already, as edited', async () => {
+    const c = await compose({
+      identity: me,
+      to: [],
+      cc: [],
+      bcc: [],
+      text: 'Thanks!\n\n> Here are the edited numbers.',
+      html: '<p>Thanks!</p><blockquote><p>Here are the edited numbers.</p></blockquote>',
+      attachments: [],
+      mode: 'reply',
+      original: original(),
+      quoted: true,
+    });
+    expect(c.inReplyTo).toBe('<orig-2@example.test>');
+    expect(c.recipients).toEqual(['alice@example.test']);
+    const m = await parse(c.raw);
+    expect(m.text?.trim()).toBe('Thanks!\n\n> Here are the edited numbers.');
+    expect(m.html).toBe(
+      '<p>Thanks!</p><blockquote><p>Here are the edited numbers.</p></blockquote>',
+    );
+  });
+
   it('replies to all without writing to itself, and quotes HTML in a blockquote', async () => {
     const c = await compose({
       identity: me,

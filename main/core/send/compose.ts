@@ -49,6 +49,8 @@ export interface ComposeRequest {
   attachments: readonly ResolvedAttachment[];
   mode?: ComposeMode | undefined;
   original?: Original | undefined;
+  /** The text holds the reply's quote already (the writer may have edited it). */
+  quoted?: boolean | undefined;
   /** Kept when given (a draft keeps its Message-ID from version to version). */
   messageId?: string | undefined;
   date?: Date | undefined;
@@ -226,7 +228,7 @@ export async function compose(req: ComposeRequest): Promise<Composed> {
         contentType: 'message/rfc822',
         filename: `${(o.subject || 'message').replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, 100)}.eml`,
       });
-    } else {
+    } else if (!(req.quoted && (mode === 'reply' || mode === 'reply-all'))) {
       bodies = withOriginal(req, o, mode);
       if (mode === 'forward') attachments.push(...(o.attachments ?? []));
     }

@@ -206,6 +206,7 @@ export class Sending {
       attachments: await this.resolveAttachments(input.attachments),
       mode: ref?.mode,
       original,
+      quoted: ref?.quoted,
       messageId,
     });
     return { account, composed };

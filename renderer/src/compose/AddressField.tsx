@@ -12,6 +12,7 @@ import {
   type Ref,
 } from 'react';
 import type { Contact } from '../../../common/types.js';
+import { useEscape } from '../ui/escape.js';
 import { formatRecipient, parseList, sameAddress, splitList, type Recipient } from './addresses.js';
 
 const SUGGEST_DELAY_MS = 120;
@@ -70,6 +71,8 @@ export function AddressField(props: AddressFieldProps) {
   const [active, setActive] = useState(-1);
   const [open, setOpen] = useState(false);
   const asked = useRef('');
+  // The suggestions close first; the pane's own Escape waits for the next press.
+  useEscape(() => setOpen(false), { active: open && suggestions.length > 0 });
 
   const taken = (a: { address: string }) =>
     recipients.some((r) => sameAddress(r, a)) ||
@@ -154,14 +157,6 @@ export function AddressField(props: AddressFieldProps) {
         }
         return;
       }
-      case 'Escape':
-        // The suggestions close first; the pane's own Escape waits for the next press.
-        if (open) {
-          e.preventDefault();
-          e.stopPropagation();
-          setOpen(false);
-        }
-        return;
     }
   };
 

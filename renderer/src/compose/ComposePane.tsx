@@ -1,13 +1,17 @@
-// The compose pane: a modal dialog with From, To, Cc, Bcc, Subject, the editor and the
-// files; Send, Send later, Discard. Focus moves into it when it opens and back where it
-// was when it closes; Escape asks before a message with content is thrown away. For a
-// reply or forward it shows what the core will add (recipients, the quote, the files).
+// The compose pane: docked at the bottom right, not modal (the mailbox stays usable behind
+// it), minimized to its title bar or made large; From, To, Cc, Bcc, Subject, the editor and
+// the files; Send, Send later, Discard. Focus moves into it when it opens; Escape typed in
+// it asks before something written is thrown away, and closes a message left as it was
+// opened without asking. For a reply or forward it shows what the core will add
+// (recipients, the forwarded original, the files); a reply's quote is in the editor.
 import type { Editor as TipTap } from '@tiptap/react';
 import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import { useEscape } from '../ui/escape.js';
 import type { Account } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { AddressField } from './AddressField.js';
 import { AttachmentList, type IncludedFile } from './AttachmentList.js';
+import { ComposeHead, DiscardPrompt, type PaneSize } from './ComposeHead.js';
 import { Editor } from './Editor.js';
 import { errorText } from './error-text.js';
 import { readAttachment, refusal } from './files.js';
@@ -29,45 +33,6 @@ const TITLES = {
 const accountLabel = (a: Account) => (a.name ? `${a.name} <${a.email}>` : a.email);
 const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
 
-function SaveState(props: { session: ComposeSession }) {
-  const s = props.session;
-  let text = '';
-  if (s.saveState === 'saving') text = 'Saving…';
-  else if (s.saveState === 'saved') text = s.dirty ? 'Edited' : 'Saved';
-  else if (s.saveState === 'failed' && s.saveError) text = `Not saved: ${errorText(s.saveError)}`;
-  return (
-    <span className={`save-state save-${s.saveState}`} role="status" aria-live="polite">
-      {text}
-    </span>
-  );
-}
-
-function Confirm(props: { onDiscard(): void; onSave(): void; onStay(): void }) {
-  const stay = useRef<HTMLButtonElement>(null);
-  useEffect(() => stay.current?.focus(), []);
-  return (
-    <div
-      className="compose-confirm"
-      role="alertdialog"
-      aria-labelledby="compose-confirm-title"
-      aria-modal="true"
-    >
-      <p id="compose-confirm-title">Discard this message?</p>
-      <div className="compose-confirm-actions">
-        <button type="button" className="danger" onClick={props.onDiscard}>
-          Discard
-        </button>
-        <button type="button" onClick={props.onSave}>
-          Keep as draft
-        </button>
-        <button type="button" ref={stay} onClick={props.onStay}>
-          Keep writing
-        </button>
-      </div>
-    </div>
-  );
-}
-
 export function ComposePane(props: { composer: Composer; session: ComposeSession }) {
   const { composer, session } = props;
   const client = useClient();
@@ -81,6 +46,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
   const [reading, setReading] = useState(0);
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [size, setSize] = useState<PaneSize>('docked');
 
   const ref = form.reference;
   const original = session.original;
@@ -92,19 +58,21 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
     f === 'bcc' ? [] : core[f].map((a) => ({ ...a, valid: true }));
   const title = session.outboxId !== null ? 'Edit message' : ref ? TITLES[ref.mode] : 'New message';
 
-  // Open as a modal; focus where writing starts; back to where it was when closed.
+  // Open beside the mailbox, not over it; focus where writing starts. Closed, the focus
+  // goes back to where it was, unless the writer has moved on to the mailbox meanwhile.
   const writeFirst = answering || form.to.length > 0;
   const focusEditor = useRef(false);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const d = dialog.current;
-    if (d && !d.open) d.showModal?.();
-    // After showModal, which focuses the first control (the close button) by itself.
+    if (d && !d.open) d.show?.();
     if (!writeFirst) toInput.current?.focus();
     else if (editor.current && !editor.current.isDestroyed) editor.current.commands.focus('start');
     else focusEditor.current = true;
     return () => {
-      if (before?.isConnected) before.focus();
+      const now = document.activeElement;
+      const lost = !now || now === document.body || !!d?.contains(now);
+      if (lost && before?.isConnected) before.focus();
     };
     // Once per opening: the pane is keyed by its session.
   }, []);
@@ -148,11 +116,9 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
     if (!why) void composer.send(sendAt);
   };
 
-  const escape = () => {
-    if (confirming) setConfirming(false);
-    else if (session.empty) composer.discard();
-    else setConfirming(true);
-  };
+  // Nothing the writer put in is lost without asking; nothing else is asked about.
+  const leave = () => (session.worthAsking ? setConfirming(true) : composer.discard());
+  useEscape(leave, { active: !confirming, within: dialog });
 
   const included: IncludedFile[] =
     ref?.mode === 'forward' && original
@@ -167,22 +133,12 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
   return (
     <dialog
       ref={dialog}
-      className={`compose${dragging ? ' compose-dragging' : ''}`}
+      className={`compose compose-${size}${dragging ? ' compose-dragging' : ''}`}
       aria-labelledby="compose-title"
-      onKeyDown={(e) => {
-        // The app's own keys (j, k, r, …) stay out while writing.
-        e.stopPropagation();
-        // ProseMirror takes Escape in the editor (so no cancel comes): the pane takes the key
-        // itself, wherever its focus is. Fields with their own Escape stop it before here.
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          escape();
-        }
-      }}
-      onCancel={(e) => {
-        e.preventDefault();
-        escape();
-      }}
+      // The app's own keys (j, k, r, …) stay out while writing.
+      onKeyDown={(e) => e.stopPropagation()}
+      // Escape is the Escape stack's; the platform must not close the pane behind React's back.
+      onCancel={(e) => e.preventDefault()}
       onDragEnter={(e) => hasFiles(e) && setDragging(true)}
       onDragOver={(e) => {
         if (!hasFiles(e)) return;
@@ -214,157 +170,156 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           }
         }}
       >
-        <header className="compose-head">
-          <h2 id="compose-title">{title}</h2>
-          <SaveState session={session} />
-          <button
-            type="button"
-            className="compose-close"
-            aria-label="Close and keep as draft"
-            onClick={composer.close}
-          >
-            ×
-          </button>
-        </header>
-
-        <div className="compose-from">
-          <label className="compose-label" htmlFor="compose-from">
-            From
-          </label>
-          {composer.accounts.length > 1 && !answering ? (
-            <select
-              id="compose-from"
-              value={form.accountId ?? ''}
-              onChange={(e) => session.update({ accountId: Number(e.target.value) })}
-            >
-              {composer.accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {accountLabel(a)}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <output id="compose-from" className="compose-from-value">
-              {fromAccount
-                ? accountLabel(fromAccount)
-                : answering
-                  ? 'The account the original came to'
-                  : ''}
-            </output>
-          )}
-        </div>
-
-        {(['to', 'cc', 'bcc'] as const).map((f) => (
-          <AddressField
-            key={f}
-            label={f === 'to' ? 'To' : f === 'cc' ? 'Cc' : 'Bcc'}
-            recipients={form[f]}
-            text={form.typing[f]}
-            locked={locked(f)}
-            lockedNote="from the message you answer; Maildock adds it"
-            inputRef={f === 'to' ? toInput : undefined}
-            onChange={(recipients, text) =>
-              session.update({ [f]: recipients, typing: { ...session.form.typing, [f]: text } })
-            }
-            suggest={(query) => client.call('address.suggest', { query, limit: 8 })}
-          />
-        ))}
-
-        <div className="compose-subject">
-          <label className="compose-label" htmlFor="compose-subject">
-            Subject
-          </label>
-          <input
-            id="compose-subject"
-            type="text"
-            value={form.subject}
-            onChange={(e) => session.update({ subject: e.target.value })}
-          />
-        </div>
-
-        <Editor
-          key={session.key}
-          initialHtml={form.html}
-          onChange={(html) => session.update({ html })}
-          onReady={(e) => {
-            editor.current = e;
-            if (focusEditor.current) e.commands.focus('start');
-          }}
+        <ComposeHead
+          title={title}
+          session={session}
+          size={size}
+          onSize={setSize}
+          onClose={composer.close}
         />
-
-        {ref && (ref.mode === 'forward' || ref.mode === 'forward-attachment') ? (
-          <label className="compose-check">
-            <input
-              type="checkbox"
-              checked={ref.mode === 'forward-attachment'}
-              onChange={(e) =>
-                session.update({
-                  reference: {
-                    id: ref.id,
-                    mode: e.target.checked ? 'forward-attachment' : 'forward',
-                  },
-                })
-              }
-            />
-            Forward as an attachment (the original message whole, as a file)
-          </label>
-        ) : null}
-
-        {ref ? (
-          <details className="compose-original">
-            <summary>
-              {session.loading
-                ? 'Reading the original message…'
-                : appended === null
-                  ? 'The original message goes along as an attachment.'
-                  : isReply(ref.mode)
-                    ? 'Maildock quotes the original under your text'
-                    : 'Maildock adds the original message under your text'}
-            </summary>
-            {appended ? <pre className="compose-appended">{appended}</pre> : null}
-          </details>
-        ) : null}
-
-        <AttachmentList
-          attachments={form.attachments}
-          included={included}
-          includedNote="from the original; Maildock attaches it"
-          reading={reading}
-          problems={problems}
-          onPick={addFiles}
-          onRemove={(key) =>
-            session.update({ attachments: session.form.attachments.filter((a) => a.key !== key) })
-          }
-        />
-        {dragging ? (
-          <div className="compose-drop" aria-hidden="true">
-            Drop to attach
+        <div className="compose-body" hidden={size === 'minimized'}>
+          <div className="compose-from">
+            <label className="compose-label" htmlFor="compose-from">
+              From
+            </label>
+            {composer.accounts.length > 1 && !answering ? (
+              <select
+                id="compose-from"
+                value={form.accountId ?? ''}
+                onChange={(e) => session.update({ accountId: Number(e.target.value) })}
+              >
+                {composer.accounts.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {accountLabel(a)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <output id="compose-from" className="compose-from-value">
+                {fromAccount
+                  ? accountLabel(fromAccount)
+                  : answering
+                    ? 'The account the original came to'
+                    : ''}
+              </output>
+            )}
           </div>
-        ) : null}
 
-        {failure ? (
-          <p className="compose-problem compose-failure" role="alert">
-            {failure}
-          </p>
-        ) : null}
+          {(['to', 'cc', 'bcc'] as const).map((f) => (
+            <AddressField
+              key={f}
+              label={f === 'to' ? 'To' : f === 'cc' ? 'Cc' : 'Bcc'}
+              recipients={form[f]}
+              text={form.typing[f]}
+              locked={locked(f)}
+              lockedNote="from the message you answer; Maildock adds it"
+              inputRef={f === 'to' ? toInput : undefined}
+              onChange={(recipients, text) =>
+                session.update({ [f]: recipients, typing: { ...session.form.typing, [f]: text } })
+              }
+              suggest={(query) => client.call('address.suggest', { query, limit: 8 })}
+            />
+          ))}
 
-        <footer className="compose-foot">
-          <button type="submit" className="primary" disabled={composer.sending}>
-            {composer.sending ? 'Sending…' : 'Send'}
-          </button>
-          <SendLater disabled={composer.sending} onSchedule={(at) => send(at)} />
-          <span className="compose-hint">Ctrl+Enter sends</span>
-          <button
-            type="button"
-            className="compose-discard"
-            onClick={() => (session.empty ? composer.discard() : setConfirming(true))}
-          >
-            Discard
-          </button>
-        </footer>
+          <div className="compose-subject">
+            <label className="compose-label" htmlFor="compose-subject">
+              Subject
+            </label>
+            <input
+              id="compose-subject"
+              type="text"
+              value={form.subject}
+              onChange={(e) => session.update({ subject: e.target.value })}
+            />
+          </div>
+
+          {answering && session.loading ? (
+            <p className="compose-reading">Reading the original message…</p>
+          ) : (
+            // Mounted once the original is read: a reply's quote is part of its first content.
+            <Editor
+              key={session.key}
+              initialHtml={form.html}
+              onChange={(html) => session.update({ html })}
+              onReady={(e) => {
+                editor.current = e;
+                // The editor's own form of the same HTML is no change by the writer.
+                if (session.untouched) session.prefill({ html: e.getHTML() });
+                if (focusEditor.current) e.commands.focus('start');
+              }}
+            />
+          )}
+
+          {ref && (ref.mode === 'forward' || ref.mode === 'forward-attachment') ? (
+            <label className="compose-check">
+              <input
+                type="checkbox"
+                checked={ref.mode === 'forward-attachment'}
+                onChange={(e) =>
+                  session.update({
+                    reference: {
+                      id: ref.id,
+                      mode: e.target.checked ? 'forward-attachment' : 'forward',
+                    },
+                  })
+                }
+              />
+              Forward as an attachment (the original message whole, as a file)
+            </label>
+          ) : null}
+
+          {ref && !(isReply(ref.mode) && ref.quoted) ? (
+            <details className="compose-original">
+              <summary>
+                {session.loading
+                  ? 'Reading the original message…'
+                  : appended === null
+                    ? 'The original message goes along as an attachment.'
+                    : isReply(ref.mode)
+                      ? 'Maildock quotes the original under your text'
+                      : 'Maildock adds the original message under your text'}
+              </summary>
+              {appended ? <pre className="compose-appended">{appended}</pre> : null}
+            </details>
+          ) : null}
+
+          <AttachmentList
+            attachments={form.attachments}
+            included={included}
+            includedNote="from the original; Maildock attaches it"
+            reading={reading}
+            problems={problems}
+            onPick={addFiles}
+            onRemove={(key) =>
+              session.update({ attachments: session.form.attachments.filter((a) => a.key !== key) })
+            }
+          />
+          {dragging ? (
+            <div className="compose-drop" aria-hidden="true">
+              Drop to attach
+            </div>
+          ) : null}
+
+          {failure ? (
+            <p className="compose-problem compose-failure" role="alert">
+              {failure}
+            </p>
+          ) : null}
+
+          <footer className="compose-foot">
+            <button type="submit" className="primary" disabled={composer.sending}>
+              {composer.sending ? 'Sending…' : 'Send'}
+            </button>
+            <SendLater disabled={composer.sending} onSchedule={(at) => send(at)} />
+            <span className="compose-hint">Ctrl+Enter sends</span>
+            <button type="button" className="compose-discard" onClick={leave}>
+              Discard
+            </button>
+          </footer>
+        </div>
       </form>
       {confirming ? (
-        <Confirm
+        <DiscardPrompt
           onDiscard={composer.discard}
           onSave={composer.close}
           onStay={() => {

@@ -2,8 +2,10 @@
 // links, lists, quotes), and a small toolbar whose buttons say whether they are on. The HTML
 // it gives is cleaned (html-text.ts) before it leaves.
 import { EditorContent, useEditor, useEditorState, type Editor as TipTap } from '@tiptap/react';
+import { Extension } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useState, type FormEvent } from 'react';
+import { useEscape } from '../ui/escape.js';
 
 /** What a typed link becomes: web and mail addresses only; a bare domain is taken as https. */
 export function linkTarget(input: string): string | null {
@@ -14,6 +16,16 @@ export function linkTarget(input: string): string | null {
   if (/^[\w-]+(\.[\w-]+)+(\/\S*)?$/.test(s)) return `https://${s}`;
   return null;
 }
+
+/**
+ * Ctrl/⌘+Enter sends (the pane's form listens for it); without this the editor's own keymap
+ * would first put a line break where the cursor is, into the message being sent.
+ */
+const SendKey = Extension.create({
+  name: 'sendKey',
+  priority: 1000,
+  addKeyboardShortcuts: () => ({ 'Mod-Enter': () => true }),
+});
 
 interface Marks {
   bold: boolean;
@@ -73,6 +85,10 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
     () => (editor.getAttributes('link') as { href?: string }).href ?? '',
   );
   const [problem, setProblem] = useState<string | null>(null);
+  useEscape(() => {
+    props.onDone();
+    editor.commands.focus();
+  });
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const href = linkTarget(value);
@@ -103,14 +119,6 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
         aria-invalid={problem ? true : undefined}
         aria-describedby={problem ? 'compose-link-problem' : undefined}
         onChange={(e) => setValue(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            props.onDone();
-            editor.commands.focus();
-          }
-        }}
       />
       <button type="submit">Apply</button>
       {editor.isActive('link') ? (
@@ -157,6 +165,7 @@ export function Editor(props: {
           HTMLAttributes: { target: null, rel: null },
         },
       }),
+      SendKey,
     ],
     content: props.initialHtml,
     // The page's CSP allows no inline style elements it did not ship: styles are in compose.css.

@@ -1,6 +1,7 @@
 // "Send later": in an hour, tomorrow at 8:00, or a date and time the writer picks; the
 // message waits in the outbox until then (outbox.send's sendAt).
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useEscape } from '../ui/escape.js';
 import {
   fromLocalInput,
   inOneHour,
@@ -15,6 +16,15 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
   const [picking, setPicking] = useState(false);
   const [value, setValue] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  // Escape closes this menu and nothing else, wherever the focus is (often on the toggle).
+  useEscape(
+    () => {
+      setOpen(false);
+      toggle.current?.focus();
+    },
+    { active: open },
+  );
   const now = new Date();
   const choices: [string, Date][] = [
     [`In 1 hour (${laterLabel(inOneHour(now), now)})`, inOneHour(now)],
@@ -35,6 +45,7 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
   return (
     <div className="send-later">
       <button
+        ref={toggle}
         type="button"
         aria-expanded={open}
         disabled={props.disabled}
@@ -47,18 +58,7 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
         Send later…
       </button>
       {open ? (
-        <div
-          className="send-later-menu"
-          role="group"
-          aria-label="Send later"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              e.stopPropagation();
-              setOpen(false);
-            }
-          }}
-        >
+        <div className="send-later-menu" role="group" aria-label="Send later">
           {choices.map(([label, d]) => (
             <button key={label} type="button" onClick={() => schedule(d)}>
               {label}

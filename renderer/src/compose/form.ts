@@ -1,7 +1,8 @@
 // The compose form's content, and how it becomes the contract's compose input: recipients
 // as "Name <address>" strings (the typed rest of a field counts too), the editor's HTML
 // cleaned with its text alternative, attachments as base64. A reply or forward sends only
-// the writer's part with its reference: the core adds the original's recipients and quote.
+// the writer's part with its reference: the core adds the original's recipients, and the
+// forwarded original; a reply's quote is in the writer's text, to edit (reference.quoted).
 import type { MethodInput, MethodOutput } from '../../../common/api.js';
 import type { ComposeMode } from '../../../common/types.js';
 import { formatRecipient, parseList, type Recipient } from './addresses.js';
@@ -22,7 +23,7 @@ export interface ComposeForm {
   /** The editor's HTML, as it gives it. */
   html: string;
   attachments: PendingAttachment[];
-  reference: { id: number; mode: ComposeMode } | null;
+  reference: { id: number; mode: ComposeMode; quoted?: boolean } | null;
 }
 
 export type ComposeInput = Omit<MethodInput<'outbox.send'>, 'sendAt' | 'delaySeconds' | 'draftId'>;

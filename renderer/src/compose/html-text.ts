@@ -154,7 +154,7 @@ export function outgoingBodies(editorHtml: string): { html: string; text: string
   return { html, text: htmlToText(html) };
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

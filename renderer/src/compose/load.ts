@@ -7,7 +7,7 @@ import { attachmentKey } from './files.js';
 import { emptyForm, formFromDraft, type ComposeForm } from './form.js';
 import { textToHtml } from './html-text.js';
 import { forwardSubject, replySubject } from '../../../common/subjects.js';
-import { isReply } from './reply.js';
+import { isReply, quoteHtml } from './reply.js';
 
 export async function loadDraft(client: MaildockClient, draft: Draft): Promise<ComposeForm> {
   if (draft.id !== null) return formFromDraft(await client.call('draft.get', { id: draft.id }));
@@ -33,12 +33,22 @@ export async function loadDraft(client: MaildockClient, draft: Draft): Promise<C
   };
 }
 
-/** A new reply or forward: the account the original came to, the subject the core would give. */
-export function answerForm(original: MessageDetail, mode: ComposeMode): Partial<ComposeForm> {
+/**
+ * A new reply or forward: the account the original came to, the subject the core would give;
+ * a reply's quote in the editor, where the writer may edit it.
+ */
+export function answerForm(
+  original: MessageDetail,
+  reference: { id: number; mode: ComposeMode },
+): Partial<ComposeForm> {
   const subject = original.message.subject;
+  const base = { accountId: original.message.accountId };
+  if (!isReply(reference.mode)) return { ...base, subject: forwardSubject(subject) };
   return {
-    accountId: original.message.accountId,
-    subject: isReply(mode) ? replySubject(subject) : forwardSubject(subject),
+    ...base,
+    subject: replySubject(subject),
+    html: quoteHtml(original),
+    reference: { ...reference, quoted: true },
   };
 }
 

@@ -2,8 +2,9 @@
 // same way so the compose pane shows it before it is sent: the recipients a reply goes to
 // whatever the writer adds, the subject prefix, the attribution and the quoted original.
 // The core fills these in itself; the pane only shows them and sends the writer's part.
+// A reply's quote is the exception: it is put in the editor, for the writer to edit.
 import type { Address, ComposeMode, MessageDetail } from '../../../common/types.js';
-import { htmlToText, quoteLines } from './html-text.js';
+import { escapeHtml, htmlToText, quoteLines, textToHtml } from './html-text.js';
 
 export const isReply = (mode: ComposeMode) => mode === 'reply' || mode === 'reply-all';
 
@@ -65,6 +66,12 @@ export function appendedText(d: MessageDetail, mode: ComposeMode): string | null
   if (isReply(mode)) return `${attribution(d.message)}\n${quoteLines(originalText(d))}`;
   if (mode === 'forward') return `${forwardHead(d.message).join('\n')}\n\n${originalText(d)}`;
   return null;
+}
+
+/** A reply's quote as the editor's HTML: a line to write on, the attribution, the quote. */
+export function quoteHtml(d: MessageDetail): string {
+  const quoted = textToHtml(originalText(d)) || '<p></p>';
+  return `<p></p><p>${escapeHtml(attribution(d.message))}</p><blockquote>${quoted}</blockquote>`;
 }
 
 /** The file a forward as attachment carries, named as the core names it. */

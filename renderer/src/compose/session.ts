@@ -1,5 +1,6 @@
 // One message being written: its form, the draft it is saved as (autosaved about 2 s after
-// the last change, and on close), and the outbox entry it came back from after an undo.
+// the last change, and on close), and the outbox entry it came back from after an undo. A
+// new message, reply or forward closed as it was opened is thrown away, draft and all.
 // Saves run one after another, and a send waits for the save under way, so a draft never
 // outlives the message sent from it. A plain object that tells its subscribers (the pane,
 // through useSyncExternalStore) of each change, so typing renders the pane alone.
@@ -23,6 +24,23 @@ export interface SessionInit {
 
 let sessions = 0;
 
+/**
+ * What the writer can change, to tell whether they changed anything. The editor adds an
+ * empty paragraph after a closing quote by itself (to write under it): that is no change.
+ */
+const contentOf = (f: ComposeForm) =>
+  JSON.stringify([
+    f.accountId,
+    f.to,
+    f.cc,
+    f.bcc,
+    f.typing,
+    f.subject,
+    f.html.replace(/(?:<p><\/p>)+$/, ''),
+    f.attachments.map((a) => a.key),
+    f.reference,
+  ]);
+
 export class ComposeSession {
   readonly key = ++sessions;
   form: ComposeForm;
@@ -39,6 +57,8 @@ export class ComposeSession {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly listeners = new Set<() => void>();
+  /** The form as opened: a draft, an outbox entry or a mailto: link is never "untouched". */
+  private baseline: string | null;
   /** Counts changes: the snapshot useSyncExternalStore compares. */
   version = 0;
 
@@ -49,6 +69,8 @@ export class ComposeSession {
     this.form = init.form;
     this.draftId = init.draftId ?? null;
     this.outboxId = init.outboxId ?? null;
+    const kept = init.draftId != null || init.outboxId != null || init.dirty;
+    this.baseline = kept ? null : contentOf(init.form);
     if (init.dirty) {
       this.revision = 1;
       this.schedule();
@@ -73,9 +95,14 @@ export class ComposeSession {
     this.changed();
   }
 
-  /** Filled in by the pane itself (a reply's subject and account): not a change to save. */
+  /**
+   * Filled in by the pane itself (a reply's subject, account and quote; the editor's own
+   * form of the HTML): not a change to save, nor a change that makes closing ask.
+   */
   prefill(patch: Partial<ComposeForm>): void {
+    const untouched = this.untouched;
     this.form = { ...this.form, ...patch };
+    if (untouched) this.baseline = contentOf(this.form);
     this.changed();
   }
 
@@ -91,6 +118,16 @@ export class ComposeSession {
 
   get empty(): boolean {
     return isEmpty(this.form);
+  }
+
+  /** As it was opened: closing it throws it away without asking. */
+  get untouched(): boolean {
+    return this.baseline !== null && contentOf(this.form) === this.baseline;
+  }
+
+  /** Closing would lose something the writer put in: ask first. */
+  get worthAsking(): boolean {
+    return !this.empty && !this.untouched;
   }
 
   private schedule(): void {
@@ -110,7 +147,7 @@ export class ComposeSession {
     const run = async () => {
       if (!this.dirty) return;
       // Nothing written and no draft yet: nothing to keep.
-      if (this.draftId === null && this.empty) return;
+      if (this.draftId === null && (this.empty || this.untouched)) return;
       const revision = this.revision;
       this.saveState = 'saving';
       this.changed();
@@ -133,8 +170,9 @@ export class ComposeSession {
     return this.chain;
   }
 
-  /** Closing keeps what was written as a draft. */
+  /** Closing keeps what was written as a draft; a message left as it was opened goes. */
   async close(): Promise<void> {
+    if (this.untouched) return this.discard();
     this.closed = true;
     await this.save();
   }

@@ -71,8 +71,7 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
         client.call('message.get', { id: ref.id }).then(
           (d) => {
             // A new answer gets the account and subject the core would give it.
-            if (!init.form.subject && init.form.accountId === null)
-              s.prefill(answerForm(d, ref.mode));
+            if (!init.form.subject && init.form.accountId === null) s.prefill(answerForm(d, ref));
             s.setOriginal(d, false);
           },
           (err: unknown) => {

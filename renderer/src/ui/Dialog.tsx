@@ -1,7 +1,9 @@
-// A modal dialog on the platform's own <dialog>: it traps focus, closes on Escape, and gives
-// the focus back to where it was when it closes. It opens with the focus on the element
-// marked data-autofocus, if any.
+// A modal dialog on the platform's own <dialog>: it traps focus, closes on Escape (through
+// the page's one Escape stack, so a menu opened inside it closes first), and gives the focus
+// back to where it was when it closes. It opens with the focus on the element marked
+// data-autofocus, if any.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useEscape } from './escape.js';
 
 export function Dialog(props: {
   title: string;
@@ -14,6 +16,7 @@ export function Dialog(props: {
   // reopened dialog would hand the focus back to the page in the middle of typing.
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
+  useEscape(() => onClose.current());
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
