@@ -144,4 +144,52 @@ describe('the reader', () => {
     expect(await colour('#hero')).toBe('rgb(0, 0, 255)');
     await shot('reader-3-newsletter-loaded');
   });
+
+  /** Where the conversation's messages are, relative to the top of the reader's view. */
+  interface Placed {
+    top: number;
+    bottom: number;
+    open: boolean;
+    /** The "Step …" its open body starts with; null while it is a line or loading. */
+    body: string | null;
+  }
+  const layout = () =>
+    page.evaluate<Placed[]>(`(() => {
+      const reader = document.querySelector('.reader').getBoundingClientRect();
+      return [...document.querySelectorAll('.conversation-item')].map((item) => {
+        const r = item.getBoundingClientRect();
+        const text = item.querySelector('.plain-body')?.textContent ?? '';
+        return {
+          top: Math.round(r.top - reader.top),
+          bottom: Math.round(r.bottom - reader.top),
+          open: item.classList.contains('open'),
+          body: /Step \\w+/.exec(text)?.[0] ?? null,
+        };
+      });
+    })()`);
+
+  it('opens a conversation at the clicked message, expanded and at the top', async () => {
+    await folder('Thread', 7);
+    await page.locator('.row', { hasText: 'Step six' }).click();
+    await expect.poll(() => page.locator('.conversation-count').textContent()).toBe('7 messages');
+    // The clicked (6th), the unread (3rd) and the last are open, each with its text.
+    await expect
+      .poll(async () => (await layout()).map((m) => m.body))
+      .toEqual([null, null, 'Step three', null, null, 'Step six', 'Step seven']);
+    // Give late layout (the messages above growing as they load) the chance to move it.
+    await sleep(500);
+    const items = await layout();
+    const sixth = items[5]!;
+    expect(sixth.open).toBe(true);
+    expect(Math.abs(sixth.top)).toBeLessThanOrEqual(12);
+    expect(sixth.bottom).toBeGreaterThan(sixth.top + 200);
+    // The first message is out of view above, not at the top.
+    expect(items[0]!.bottom).toBeLessThanOrEqual(0);
+    await shot('reader-4-conversation-at-clicked');
+    // The user's own scrolling is not fought.
+    await page.locator('.reader').hover();
+    await page.mouse.wheel(0, -20_000);
+    await sleep(300);
+    expect((await layout())[0]!.top).toBeGreaterThan(0);
+  });
 });
