@@ -79,6 +79,25 @@ describe('the reader', () => {
         flags: i === 2 ? [] : ['\\Seen'],
       })),
     );
+    // Templates that size themselves by the window: in a conversation each frame is as tall
+    // as its message, and must not chase its own height.
+    const tall = ['<tall-1@example.test>', '<tall-2@example.test>'];
+    await dovecot.loadMaildir(
+      'Tall',
+      [
+        '<style>html, body { height: 100% }</style><p>Sized by percent</p>',
+        '<style>body { min-height: 100vh }</style><p>Sized by viewport</p>',
+      ].map((html, i) => ({
+        raw: makeMail({
+          messageId: tall[i]!,
+          subject: i ? 'Re: Tall' : 'Tall',
+          date: day(20 + i),
+          ...(i ? { inReplyTo: tall[0]!, references: [tall[0]!] } : {}),
+          text: 'Tall',
+          html,
+        }),
+      })),
+    );
     await served.api('sync.run', {});
     browser = await startBrowser();
     page = await browser.context.newPage();
@@ -145,6 +164,19 @@ describe('the reader', () => {
     await shot('reader-3-newsletter-loaded');
   });
 
+  it('fits each frame of a conversation to its message, even one sized by the window', async () => {
+    await folder('Tall', 2);
+    await page.locator('.row', { hasText: 'Re: Tall' }).click();
+    const frames = page.locator('iframe.mail-frame');
+    await expect.poll(() => frames.count()).toBe(2);
+    await expect.poll(() => frame().first().locator('p').textContent()).toBe('Sized by percent');
+    await sleep(1000);
+    for (const f of await frames.all()) {
+      expect((await f.boundingBox())!.height).toBeLessThan(400);
+    }
+    await shot('reader-4-window-sized');
+  });
+
   /** Where the conversation's messages are, relative to the top of the reader's view. */
   interface Placed {
     top: number;
@@ -185,7 +217,7 @@ describe('the reader', () => {
     expect(sixth.bottom).toBeGreaterThan(sixth.top + 200);
     // The first message is out of view above, not at the top.
     expect(items[0]!.bottom).toBeLessThanOrEqual(0);
-    await shot('reader-4-conversation-at-clicked');
+    await shot('reader-5-conversation-at-clicked');
     // The user's own scrolling is not fought.
     await page.locator('.reader').hover();
     await page.mouse.wheel(0, -20_000);
