@@ -15,6 +15,15 @@ const sanitize = createMailSanitizer(window);
 const blocked = (html: string) => sanitize(html, { allowRemote: false });
 const allowed = (html: string) => sanitize(html, { allowRemote: true });
 
+/** A CSP as directive → sources. */
+const directives = (csp: string) =>
+  Object.fromEntries(
+    csp.split(';').map((d) => {
+      const [name, ...sources] = d.trim().split(/\s+/);
+      return [name!, sources];
+    }),
+  );
+
 /** Parses the output again, as the frame would. */
 const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 
@@ -158,6 +167,46 @@ describe('the HTML mail sanitizer', () => {
     expect(allowed(html).html).toContain('https://evil.test/bg.png');
   });
 
+  it("keeps the message's own styles in blocked mode, taking out only what reaches out", () => {
+    const html =
+      '<html><head><style><!--\n.total { color: green } @font-face { font-family: F; src: url(https://evil.test/f.woff2) format("woff2") }\n--></style></head>' +
+      '<body><p class="total" style="color: red; background: -webkit-image-set(url(https://evil.test/w.png) 1x); padding: 4px">x</p></body></html>';
+    const b = blocked(html);
+    expect(b.html).not.toContain('evil.test');
+    expect(b.remoteBlocked).toBe(2);
+    const doc = parse(b.html);
+    // A stylesheet in <head>, and one wrapped in an HTML comment, both stay.
+    expect(doc.querySelector('style')?.textContent).toContain('.total { color: green }');
+    expect(doc.querySelector('style')?.textContent).toContain('font-family: F');
+    const style = doc.querySelector('p')?.getAttribute('style') ?? '';
+    expect(style).toContain('color: red');
+    expect(style).toContain('padding: 4px');
+  });
+
+  it('takes out what ran script in old browsers, in both modes', () => {
+    const html =
+      '<style>p { width: expression(alert(1)); color: red } b { behavior: url(x.htc) } i { -moz-binding: url(x.xml#a) }</style>' +
+      '<p style="height: expression(alert(2)); scroll-behavior: smooth; color: blue">x</p>';
+    for (const out of [blocked(html).html, allowed(html).html]) {
+      expect(out).not.toMatch(/expression|[^-]behavior|binding/);
+      expect(out).toContain('color: red');
+      expect(out).toContain('scroll-behavior: smooth');
+      expect(out).toContain('color: blue');
+    }
+  });
+
+  it('leaves a blocked image its size, from attributes or from its style', () => {
+    const b = blocked(
+      '<img src="https://cdn.test/a.png" width="300" height="100" alt="A">' +
+        '<img src="https://cdn.test/b.png" style="width: 200px; height: 50px; border: 0" alt="B">',
+    );
+    const [a, sized] = [...parse(b.html).querySelectorAll('img')];
+    expect(a?.getAttribute('width')).toBe('300');
+    expect(a?.getAttribute('height')).toBe('100');
+    expect(sized?.getAttribute('style')).toBe('width: 200px; height: 50px; border: 0');
+    for (const img of [a, sized]) expect(img?.hasAttribute('src')).toBe(false);
+  });
+
   it('sees remote CSS hidden behind escapes and comments', () => {
     for (const css of [
       'background: \\75 rl(https://evil.test/a.png)',
@@ -217,7 +266,14 @@ describe('the HTML mail sanitizer', () => {
     const doc = parse(frameDocument('<p>x</p>', false));
     const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]');
     expect(csp?.getAttribute('content')).toBe(FRAME_CSP_BLOCKED);
-    expect(FRAME_CSP_BLOCKED).toBe("default-src 'none'; img-src data: cid:");
+    // Blocked: the message's own styles apply, and nothing at all is fetched (every other
+    // kind of request falls back to default-src 'none'; 'unsafe-inline' admits no @import).
+    expect(directives(FRAME_CSP_BLOCKED)).toEqual({
+      'default-src': ["'none'"],
+      'img-src': ['data:', 'cid:'],
+      'style-src': ["'unsafe-inline'"],
+    });
+    expect(directives(FRAME_CSP_REMOTE)['style-src']).toEqual(["'unsafe-inline'"]);
     expect(
       parse(frameDocument('', true)).querySelector('meta[http-equiv]')?.getAttribute('content'),
     ).toBe(FRAME_CSP_REMOTE);

@@ -1,12 +1,15 @@
-// Remote references in CSS (style attributes and <style> elements of HTML mail): url(),
-// image-set() and @import. While remote content is blocked they are taken out, so that a
-// message cannot call home through its stylesheet; the frame's CSP blocks them as well, this
-// is the second lock and what lets the reader count what it held back.
+// The CSS of HTML mail (style attributes and <style> elements), kept so that the message
+// looks as its sender made it, minus two things. What ran script in old browsers
+// (expression(), behavior, -moz-binding) goes always. Remote references (url(), image-set(),
+// @import, a font's src) go while remote content is blocked, so that a message cannot call
+// home through its stylesheet; the frame's CSP blocks them as well, this is the second lock
+// and what lets the reader count what it held back.
 
 /** data: and cid: stay: they load nothing from the network. */
 const LOCAL_URL = /^\s*['"]?\s*(?:data:|cid:)/i;
 const URL_FN = /url\(\s*(['"]?)([^'")]*)\1\s*\)/gi;
 const IMAGE_SET = /(?:-webkit-)?image-set\(/i;
+const IMAGE_SET_FN = /(?:-webkit-)?image-set\((?:[^()]|\([^()]*\))*\)/gi;
 const IMPORT = /@import\b[^;]*;?/gi;
 
 /** CSS escapes (`\75 rl(`) decoded, to look for what a plain pattern would miss. */
@@ -31,6 +34,20 @@ export interface CssResult {
   removed: number;
 }
 
+/**
+ * Templates still wrap their stylesheet in an HTML comment, for mail clients long gone. CSS
+ * skips the markers, but DOMPurify drops a <style> whose text looks like markup.
+ */
+const HTML_COMMENT_MARKERS = /<!--|-->/g;
+const SCRIPTED_DECLARATION =
+  /(?<![\w-])(?:behavior|-moz-binding)\s*:[^;{}]*;?|(?<![\w-])[\w-]+\s*:[^;{}]*\bexpression\s*\([^;{}]*;?/gi;
+
+/** The message's CSS as the frame may apply it. */
+export function cleanCss(css: string, allowRemote: boolean): CssResult {
+  const inert = css.replace(HTML_COMMENT_MARKERS, ' ').replace(SCRIPTED_DECLARATION, '');
+  return allowRemote ? { css: inert, removed: 0 } : blockRemoteCss(inert);
+}
+
 /** The CSS without remote references; dropped whole when escapes hide one. */
 export function blockRemoteCss(css: string): CssResult {
   let removed = 0;
@@ -38,15 +55,16 @@ export function blockRemoteCss(css: string): CssResult {
     removed++;
     return '';
   });
+  // Whole, with the url()s inside it, so that one image-set counts once.
+  out = out.replace(IMAGE_SET_FN, () => {
+    removed++;
+    return 'none';
+  });
   out = out.replace(URL_FN, (whole, _q: string, url: string) => {
     if (LOCAL_URL.test(url)) return whole;
     removed++;
     return 'none';
   });
-  if (IMAGE_SET.test(out)) {
-    removed++;
-    out = out.replace(/(?:-webkit-)?image-set\([^)]*\)/gi, 'none');
-  }
   // What survives plain matching but reads as a remote reference once unescaped (or through
   // comments) is not worth repairing: none of it is kept.
   if (hasRemote(unescapeCss(out))) return { css: '', removed: removed + 1 };

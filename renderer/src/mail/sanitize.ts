@@ -1,10 +1,10 @@
 // HTML mail made harmless before it reaches the reader's frame: DOMPurify with the HTML
 // profile only (no SVG or MathML), no forms, frames, media or document-level tags, links
 // limited to absolute http(s) and mailto addresses, and remote content (images, CSS, backgrounds) taken out
-// unless the user allowed it for this message. Tracking pixels go either way. The frame's
+// unless the user allowed it for this message. The message's own styles stay (css.ts). Tracking pixels go either way. The frame's
 // own sandbox and CSP (frame-doc.ts) hold even if something slipped through here.
 import DOMPurify, { type Config, type DOMPurify as Purifier } from 'dompurify';
-import { blockRemoteCss } from './css.js';
+import { cleanCss } from './css.js';
 import { isTrackingPixel } from './trackers.js';
 
 export interface SanitizeOptions {
@@ -78,12 +78,11 @@ export function createMailSanitizer(win: Window & typeof globalThis): MailSaniti
   let state: State | null = null;
 
   purify.addHook('uponSanitizeElement', (node, data) => {
-    if (data.tagName !== 'style' || !state || state.allowRemote) return;
-    const { css, removed } = blockRemoteCss(node.textContent ?? '');
-    if (removed > 0) {
-      node.textContent = css;
-      state.remoteBlocked += removed;
-    }
+    if (data.tagName !== 'style' || !state) return;
+    const text = node.textContent ?? '';
+    const { css, removed } = cleanCss(text, state.allowRemote);
+    if (css !== text) node.textContent = css;
+    state.remoteBlocked += removed;
   });
 
   purify.addHook('afterSanitizeAttributes', (node) => {
@@ -97,13 +96,11 @@ export function createMailSanitizer(win: Window & typeof globalThis): MailSaniti
       el.removeAttribute('background');
     }
     const style = el.getAttribute('style');
-    if (style !== null && !state.allowRemote) {
-      const { css, removed } = blockRemoteCss(style);
-      if (removed > 0) {
-        state.remoteBlocked += removed;
-        if (css.trim()) el.setAttribute('style', css);
-        else el.removeAttribute('style');
-      }
+    if (style !== null) {
+      const { css, removed } = cleanCss(style, state.allowRemote);
+      state.remoteBlocked += removed;
+      if (!css.trim()) el.removeAttribute('style');
+      else if (css !== style) el.setAttribute('style', css);
     }
   });
 

@@ -1,9 +1,11 @@
 // A conversation in the reader: every message of the thread, oldest first, in any folder.
 // The opened message, the unread ones and the last are open; the others are one line each
-// (sender, date, the start of the text) and open on click or Enter.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+// (sender, date, the start of the text) and open on click or Enter. The reader opens at the
+// message the user chose, at the top, whichever place it has in the conversation.
+import { useRef, useState, type ReactNode } from 'react';
 import type { MessageDetail, MessageSummary } from '../../../common/types.js';
 import { senders, shortDate } from '../format.js';
+import { usePinToTop } from './pin-to-top.js';
 import { MessageView } from './Reader.js';
 
 function initiallyOpen(messages: MessageSummary[], openedId: number): Set<number> {
@@ -23,10 +25,7 @@ export function Conversation(props: {
   // The reader keys this by the opened message, so a new one starts from its own open set.
   const [open, setOpen] = useState(() => initiallyOpen(messages, openedId));
   const opened = useRef<HTMLElement>(null);
-  // Braces: Chromium's scrollIntoView returns a promise, which React would take for a clean-up.
-  useEffect(() => {
-    void opened.current?.scrollIntoView({ block: 'nearest' });
-  }, [openedId]);
+  usePinToTop(opened, messages[0]?.id === openedId);
   const subject = messages.at(-1)?.subject ?? messages[0]?.subject ?? '';
   return (
     <div className="conversation">

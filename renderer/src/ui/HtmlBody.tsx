@@ -52,12 +52,21 @@ function wire(frame: HTMLIFrameElement): Document | null {
 /**
  * The frame's content height, as a custom property: a conversation stacks several messages
  * and each frame must be as tall as its message (a lone message fills the reader instead).
+ * A message sized by its frame (`html, body { height: 100% }`, `100vh`) outgrows any height
+ * it is given by the same overflow each time: the second such step is not taken, or the
+ * frame would grow to its cap.
  */
 function fitHeight(frame: HTMLIFrameElement, doc: Document): void {
   const win = frame.contentWindow as (Window & typeof globalThis) | null;
   if (!win) return;
-  const set = () =>
-    frame.style.setProperty('--content-height', `${doc.documentElement.scrollHeight}px`);
+  let lastOverflow = -1;
+  const set = () => {
+    const root = doc.documentElement;
+    const overflow = root.scrollHeight - root.clientHeight;
+    if (overflow > 0 && overflow === lastOverflow) return;
+    lastOverflow = overflow;
+    frame.style.setProperty('--content-height', `${root.scrollHeight}px`);
+  };
   set();
   new win.ResizeObserver(set).observe(doc.documentElement);
 }
