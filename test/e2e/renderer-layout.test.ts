@@ -85,7 +85,9 @@ describe('the web UI in narrow and wide windows', () => {
 
       // A message: beside the list, or in its place with a way back.
       await page.locator('.row', { hasText: 'Quarterly report' }).click();
-      await expect.poll(() => page.locator('.reader-subject').textContent()).toBe('Quarterly report');
+      await expect
+        .poll(() => page.locator('.reader-subject').textContent())
+        .toBe('Quarterly report');
       expect(await overflow()).toEqual([]);
       await shot(`layout-${width}-reader`);
       if (narrow) {
@@ -140,7 +142,9 @@ describe('the web UI in narrow and wide windows', () => {
       expect(await page.evaluate(`document.activeElement.textContent`)).toContain('All inboxes');
       expect(await overflow()).toEqual([]);
       await shot(`layout-${width}-drawer`);
-      await drawer().getByRole('button', { name: /^Archive/ }).click();
+      await drawer()
+        .getByRole('button', { name: /^Archive/ })
+        .click();
       await drawer().waitFor({ state: 'hidden' });
       await expect.poll(() => title()).toBe('Archive');
       // ... and back to the button that opened it.
@@ -225,7 +229,9 @@ describe('the web UI in narrow and wide windows', () => {
     await keys('j');
     expect(await page.locator('.pane-reader').isVisible()).toBe(false);
     await keys('Enter');
-    await expect.poll(() => page.locator('.reader-subject').textContent()).toBe('Weekly newsletter');
+    await expect
+      .poll(() => page.locator('.reader-subject').textContent())
+      .toBe('Weekly newsletter');
     await keys('Backspace');
     await expect.poll(() => page.getByRole('listbox').isVisible()).toBe(true);
     // The keyboard is back in the list, on the message that was open.

@@ -78,7 +78,11 @@ describe('the keys for getting around', () => {
     const t = typist();
     for (const key of ['[', ']', 't', 'Escape', 'Backspace']) t.press(key, 0);
     expect(t.log).toEqual(['previousFolder', 'nextFolder', 'threads', 'back', 'back']);
-    const altGr = { ctrlKey: true, altKey: true, getModifierState: (k: string) => k === 'AltGraph' };
+    const altGr = {
+      ctrlKey: true,
+      altKey: true,
+      getModifierState: (k: string) => k === 'AltGraph',
+    };
     expect(t.press(']', 0, altGr)).toBe(true);
     expect(t.press(']', 0, { ctrlKey: true })).toBe(false);
     const field = { closest: (sel: string) => (sel.startsWith('input') ? {} : null) };

@@ -26,16 +26,20 @@ export function orderedMailboxes(mailboxes: readonly Mailbox[]): Mailbox[] {
 }
 
 /** Every entry of the sidebar, top to bottom. */
-export function sidebarPlaces(accounts: readonly Account[], mailboxes: readonly Mailbox[]): Place[] {
+export function sidebarPlaces(
+  accounts: readonly Account[],
+  mailboxes: readonly Mailbox[],
+): Place[] {
   const inboxes = mailboxes.filter((m) => m.role === 'inbox').map((m) => m.id);
   return [
     { kind: 'sending', view: 'outbox' },
     { kind: 'sending', view: 'drafts' },
     ...(inboxes.length ? [{ kind: 'unified', mailboxIds: inboxes } as const] : []),
     ...accounts.flatMap((a) =>
-      orderedMailboxes(mailboxes.filter((m) => m.accountId === a.id)).map(
-        (m): Place => ({ kind: 'mailbox', mailboxId: m.id }),
-      ),
+      orderedMailboxes(mailboxes.filter((m) => m.accountId === a.id)).map((m): Place => ({
+        kind: 'mailbox',
+        mailboxId: m.id,
+      })),
     ),
   ];
 }

@@ -72,6 +72,10 @@ export function App() {
   // Narrow: the reader has the list's place from a click (or Enter) until Back.
   const [reading, setReading] = useState(false);
   const focusReader = useRef(false);
+  // A drawer left open while the window widened would pop up again when it narrows.
+  useEffect(() => {
+    if (layout === 'wide') setDrawerOpen(false);
+  }, [layout]);
 
   const key = source ? sourceKey(source, threads) : '';
   useEffect(() => {

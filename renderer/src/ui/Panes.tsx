@@ -110,7 +110,9 @@ export function Panes(props: {
           </nav>
         </Drawer>
       ) : null}
-      <section className="pane pane-list" aria-label="Messages" hidden={reading}>
+      {/* Covered rather than removed while the reader has its place, so the list keeps
+          where it was scrolled to. */}
+      <section className={`pane pane-list${reading ? ' pane-covered' : ''}`} aria-label="Messages">
         {props.list}
       </section>
       {layout === 'narrow' ? null : divider('list', 'Resize the message list')}
