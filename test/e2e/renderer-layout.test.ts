@@ -5,7 +5,9 @@
 // the list's place, go back; open settings from the gear and from the sync status; open
 // compose and close it; open the folder drawer (or, wide, use the folder pane) and switch
 // folders. Then the keys for folders and conversations. Screenshots land in test/e2e/artifacts/.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,10 @@ import { ROOT } from './build.js';
 import { startServedInbox, type ServedInbox } from './served.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 /** What of each element can be seen (cut by every ancestor that clips) past the edges. */
 const OVERFLOW = `(() => {
@@ -100,6 +106,13 @@ describe('the web UI in narrow and wide windows', () => {
         const reader = await page.locator('.pane-reader').boundingBox();
         expect(reader!.width).toBeGreaterThanOrEqual(360);
         expect(await page.getByRole('button', { name: /^Back to/ }).count()).toBe(0);
+        // The list's divider goes no further than leaves the reader its minimum.
+        await page.getByRole('separator', { name: 'Resize the message list' }).focus();
+        for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowRight');
+        const squeezed = await page.locator('.pane-reader').boundingBox();
+        expect(squeezed!.width).toBeGreaterThanOrEqual(360);
+        expect(await overflow()).toEqual([]);
+        await page.evaluate(`localStorage.removeItem('maildock.panes')`);
       }
 
       // Settings, from the gear and from the sync status.
@@ -150,10 +163,13 @@ describe('the web UI in narrow and wide windows', () => {
       // ... and back to the button that opened it.
       await expect.poll(() => focusIn('.folders-button')).toBe(true);
 
-      // Escape closes it, and so does a click beside it.
+      // Escape closes it, and so do a click beside it and its Close button.
       await foldersButton().click();
       await drawer().waitFor();
       await page.keyboard.press('Escape');
+      await drawer().waitFor({ state: 'hidden' });
+      await foldersButton().click();
+      await drawer().getByRole('button', { name: 'Close' }).click();
       await drawer().waitFor({ state: 'hidden' });
       await foldersButton().click();
       await drawer().waitFor();
@@ -216,6 +232,32 @@ describe('the web UI in narrow and wide windows', () => {
       expect(await help.getByRole('rowheader', { name: listed, exact: true }).count()).toBe(1);
     }
     await help.getByRole('button', { name: 'Close' }).click();
+  });
+
+  /** axe's serious and critical violations on the page (the mail's own frame left out). */
+  async function audit(view: string): Promise<string[]> {
+    if ((await page.evaluate('typeof window.axe')) === 'undefined') await page.evaluate(AXE_SOURCE);
+    const found = (await page.evaluate(
+      `axe.run(document, { iframes: false, resultTypes: ['violations'] }).then((r) => r.violations)`,
+    )) as { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+    return found
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${view}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+
+  it('in a narrow window the reader in the list’s place and the drawer pass axe', async () => {
+    await open(500);
+    const found = await audit('list');
+    await page.locator('.row', { hasText: 'Weekly newsletter' }).click();
+    await expect
+      .poll(() => page.locator('.reader-subject').textContent())
+      .toBe('Weekly newsletter');
+    found.push(...(await audit('reader')));
+    await foldersButton().click();
+    await drawer().waitFor();
+    found.push(...(await audit('drawer')));
+    await page.keyboard.press('Escape');
+    expect(found).toEqual([]);
   });
 
   it('in a narrow window opens a message in the list’s place and goes back with Escape or Backspace', async () => {

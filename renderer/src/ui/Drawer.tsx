@@ -37,6 +37,17 @@ export function Drawer(props: { label: string; onClose(): void; children: ReactN
         if (e.target === e.currentTarget) onClose.current();
       }}
     >
+      <header className="drawer-head">
+        <h2>{props.label}</h2>
+        <button
+          type="button"
+          className="dialog-close"
+          aria-label="Close"
+          onClick={() => onClose.current()}
+        >
+          ×
+        </button>
+      </header>
       <div className="drawer-body">{props.children}</div>
     </dialog>
   );
