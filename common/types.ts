@@ -416,6 +416,16 @@ export const UI_ACTIONS = [
   'replyAll',
   'forward',
   'compose',
+  'back',
+  'nextFolder',
+  'previousFolder',
+  'goInbox',
+  'goSent',
+  'goDrafts',
+  'goArchive',
+  'goFlagged',
+  'goTrash',
+  'threads',
 ] as const;
 export type UiAction = (typeof UI_ACTIONS)[number];
 

@@ -31,6 +31,14 @@ const action = (label: string, a: UiAction, key: string): MenuModelItem => ({
   registerAccelerator: false,
 });
 
+/** A key sequence (g then a letter) has no accelerator: the label says it. */
+const goTo = (label: string, a: UiAction, key: string): MenuModelItem => ({
+  type: 'command',
+  label: `${label} (g then ${key})`,
+  command: { command: 'action', action: a },
+  registerAccelerator: false,
+});
+
 const SETTINGS: MenuModelItem = {
   type: 'command',
   label: 'Settings…',
@@ -121,11 +129,28 @@ export function menuModel(platform: TrayPlatform): MenuModelSection[] {
     {
       label: mac ? 'View' : '&View',
       items: [
+        action('Conversations', 'threads', 'T'),
+        action('Back to List', 'back', 'Escape'),
+        { type: 'separator' },
         { type: 'role', role: 'resetZoom' },
         { type: 'role', role: 'zoomIn' },
         { type: 'role', role: 'zoomOut' },
         { type: 'separator' },
         { type: 'role', role: 'togglefullscreen' },
+      ],
+    },
+    {
+      label: mac ? 'Go' : '&Go',
+      items: [
+        goTo('Inbox', 'goInbox', 'i'),
+        goTo('Sent', 'goSent', 't'),
+        goTo('Drafts', 'goDrafts', 'd'),
+        goTo('Archive', 'goArchive', 'a'),
+        goTo('Starred', 'goFlagged', 's'),
+        goTo('Trash', 'goTrash', '#'),
+        { type: 'separator' },
+        action('Next Folder', 'nextFolder', ']'),
+        action('Previous Folder', 'previousFolder', '['),
       ],
     },
     {

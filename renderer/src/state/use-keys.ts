@@ -1,13 +1,58 @@
 // The app's keyboard: j/k move through the list, Enter opens the message in the reader,
-// / goes to the search field, Escape leaves it; s, u, e and # act on the selection, z (and
-// Ctrl/⌘+Z, outside a field) undoes; v moves to a folder, ? lists every key; r, a and f
-// answer the open message (reply, reply all, forward), c writes a new one. Keys typed into
-// a field are the field's.
+// Escape or Backspace goes back to the list where the reader took its place, / goes to the
+// search field; s, u, e and # act on the selection, z (and Ctrl/⌘+Z, outside a field)
+// undoes; v moves to a folder, ? lists every key; r, a and f answer the open message
+// (reply, reply all, forward), c writes a new one. [ and ] step through the sidebar's
+// folders, g then a letter goes to a folder (Gmail's letters), t switches conversations.
+// Keys typed into a field are the field's.
 import { useEffect, useRef } from 'react';
 import type { UiAction } from '../../../common/types.js';
 
 /** One function per action of the contract's list (the desktop menu asks for them too). */
 export type KeyActions = Record<UiAction, () => void>;
+
+/** What `g` then a key does: Gmail's letters, and # for the Trash as the key that trashes. */
+export const GO_KEYS: Record<string, UiAction> = {
+  i: 'goInbox',
+  t: 'goSent',
+  d: 'goDrafts',
+  a: 'goArchive',
+  s: 'goFlagged',
+  '#': 'goTrash',
+};
+
+export const SINGLE_KEYS: Record<string, UiAction> = {
+  j: 'next',
+  k: 'previous',
+  '/': 'search',
+  s: 'flag',
+  u: 'read',
+  e: 'archive',
+  // '#' is Shift+3 on most layouts: the character counts, not the key.
+  '#': 'trash',
+  z: 'undo',
+  v: 'move',
+  '?': 'help',
+  r: 'reply',
+  a: 'replyAll',
+  f: 'forward',
+  c: 'compose',
+  '[': 'previousFolder',
+  ']': 'nextFolder',
+  t: 'threads',
+  Escape: 'back',
+  Backspace: 'back',
+};
+
+/** How long `g` waits for its second key. */
+export const PREFIX_MS = 1500;
+
+/** What a key sequence has typed so far: a `g` waiting for its letter, and when. */
+export interface KeyState {
+  prefix: 'g' | null;
+  at: number;
+}
+export const freshKeys = (): KeyState => ({ prefix: null, at: 0 });
 
 function within(target: EventTarget | null, selector: string): boolean {
   const el = target as HTMLElement | null;
@@ -17,74 +62,57 @@ const typing = (t: EventTarget | null) =>
   within(t, 'input, textarea, select, [contenteditable="true"]');
 /** Enter on a button or link is that control's own. */
 const control = (t: EventTarget | null) => within(t, 'button, a[href], summary');
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock']);
 
-export function handleKey(e: KeyboardEvent, actions: KeyActions): boolean {
+export function handleKey(
+  e: KeyboardEvent,
+  actions: KeyActions,
+  state: KeyState = freshKeys(),
+  now = Date.now(),
+): boolean {
   if (typing(e.target)) return false;
   // Ctrl/⌘+Z is the platform's undo; in a field (above) it stays the field's own.
   if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z') {
     actions.undo();
     return true;
   }
-  if (e.ctrlKey || e.metaKey || e.altKey) return false;
-  switch (e.key) {
-    case 'j':
-      actions.next();
+  // AltGr (Ctrl+Alt on Windows) types [ ] # on many layouts: the character is what counts.
+  const altGraph = typeof e.getModifierState === 'function' && e.getModifierState('AltGraph');
+  if ((e.ctrlKey || e.metaKey || e.altKey) && !altGraph) return false;
+  if (MODIFIERS.has(e.key)) return false;
+
+  const waiting = state.prefix === 'g' && now - state.at < PREFIX_MS;
+  state.prefix = null;
+  if (waiting) {
+    const go = GO_KEYS[e.key];
+    if (go) {
+      actions[go]();
       return true;
-    case 'k':
-      actions.previous();
-      return true;
-    case 'Enter':
-      if (control(e.target)) return false;
-      actions.open();
-      return true;
-    case '/':
-      actions.search();
-      return true;
-    case 's':
-      actions.flag();
-      return true;
-    case 'u':
-      actions.read();
-      return true;
-    case 'e':
-      actions.archive();
-      return true;
-    // '#' is Shift+3 on most layouts: the character counts, not the key.
-    case '#':
-      actions.trash();
-      return true;
-    case 'z':
-      actions.undo();
-      return true;
-    case 'v':
-      actions.move();
-      return true;
-    case '?':
-      actions.help();
-      return true;
-    case 'r':
-      actions.reply();
-      return true;
-    case 'a':
-      actions.replyAll();
-      return true;
-    case 'f':
-      actions.forward();
-      return true;
-    case 'c':
-      actions.compose();
-      return true;
-    default:
-      return false;
+    }
   }
+  if (e.key === 'g') {
+    state.prefix = 'g';
+    state.at = now;
+    return true;
+  }
+  if (e.key === 'Enter') {
+    if (control(e.target)) return false;
+    actions.open();
+    return true;
+  }
+  const action = SINGLE_KEYS[e.key];
+  if (!action) return false;
+  actions[action]();
+  return true;
 }
 
 export function useKeys(actions: KeyActions): void {
   const latest = useRef(actions);
   latest.current = actions;
   useEffect(() => {
+    const state = freshKeys();
     const onKey = (e: KeyboardEvent) => {
-      if (handleKey(e, latest.current)) e.preventDefault();
+      if (handleKey(e, latest.current, state)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -1,6 +1,6 @@
 // The app: three panes over the contract's client. Which list is shown (a folder, the
-// unified Inbox, a search), what is selected and what the keyboard does live here; the
-// panes only display.
+// unified Inbox, a search), what is selected, which pane a narrow window shows and what the
+// keyboard does live here; the panes only display.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Mailbox } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
@@ -18,30 +18,30 @@ import { useActions } from '../state/use-actions.js';
 import { messagesOfRows } from '../state/conversations.js';
 import { notifyNewMail } from '../state/notify.js';
 import { useThreadsSetting } from '../state/settings.js';
+import { goActions, goPlace, sidebarPlaces, stepPlace } from '../state/folder-order.js';
+import { usePaneLayout } from '../state/layout.js';
 import { useFolders } from '../state/use-folders.js';
 import { useKeys, type KeyActions } from '../state/use-keys.js';
+import { usePlace, type Destination } from '../state/use-place.js';
 import { useUiCommands } from '../state/use-ui-commands.js';
 import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js';
 import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
 import { moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
-import { NotifyButton } from './NotifyButton.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
-import { SearchBox } from './SearchBox.js';
 import { Sidebar } from './Sidebar.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
-import { SyncStatus } from './SyncStatus.js';
-import { ThemeSwitch } from './ThemeSwitch.js';
-import { SettingsButton } from '../settings/SettingsButton.js';
+import { TopBar } from './TopBar.js';
 import { SettingsDialog, type SettingsTab } from '../settings/SettingsDialog.js';
-import { ComposeButton, ComposeLayer } from '../compose/ComposeLayer.js';
+import { ComposeLayer } from '../compose/ComposeLayer.js';
 import { ReplyBar } from '../compose/ReplyBar.js';
-import { SendingNav, type SendingViewName } from '../compose/SendingNav.js';
+import { SendingNav } from '../compose/SendingNav.js';
 import { SendingPane } from '../compose/SendingPane.js';
 import { useComposer } from '../compose/use-composer.js';
+import './layout.css';
 
 function titleOf(source: ListSource | null, mailboxes: Mailbox[]): string {
   if (!source) return 'Messages';
@@ -54,9 +54,8 @@ function titleOf(source: ListSource | null, mailboxes: Mailbox[]): string {
 export function App() {
   const client = useClient();
   const folders = useFolders(client);
-  const [folder, setFolder] = useState<ListSource | null>(null);
-  const [query, setQuery] = useState<string | null>(null);
-  const source: ListSource | null = query !== null ? { kind: 'search', query } : folder;
+  const here = usePlace(folders);
+  const { folder, query, sendingView, source, setQuery } = here;
   const [threads, setThreads] = useThreadsSetting();
   const list = useMessageList(client, source, { threads: threads && source?.kind !== 'search' });
   const [dialog, setDialog] = useState<'help' | null>(null);
@@ -67,30 +66,30 @@ export function App() {
   const searchInput = useRef<HTMLInputElement>(null);
   const reader = useRef<HTMLDivElement>(null);
   const composer = useComposer(client, folders.accounts);
-  // The Outbox or Drafts in the list pane, in place of a folder.
-  const [sendingView, setSendingView] = useState<SendingViewName | null>(null);
-
-  // The unified Inbox until the user picks something else. When accounts come or go, the
-  // unified Inbox follows, and a folder that went with its account gives way to it.
+  const mainRef = useRef<HTMLElement>(null);
+  const { layout, width } = usePaneLayout(mainRef);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  // Narrow: the reader has the list's place from a click (or Enter) until Back.
+  const [reading, setReading] = useState(false);
+  const focusReader = useRef(false);
+  // A drawer left open while the window widened would pop up again when it narrows.
   useEffect(() => {
-    if (!folders.loaded) return;
-    const inboxes = folders.mailboxes.filter((m) => m.role === 'inbox').map((m) => m.id);
-    if (folder?.kind === 'unified' && inboxes.join() !== folder.mailboxIds.join()) {
-      setFolder(inboxes.length ? { kind: 'unified', mailboxIds: inboxes } : null);
-      return;
-    }
-    if (folder?.kind === 'mailbox' && !folders.mailboxes.some((m) => m.id === folder.mailboxId)) {
-      setFolder(null);
-      return;
-    }
-    if (folder) return;
-    if (inboxes.length) setFolder({ kind: 'unified', mailboxIds: inboxes });
-    else if (folders.mailboxes[0])
-      setFolder({ kind: 'mailbox', mailboxId: folders.mailboxes[0].id });
-  }, [folder, folders.loaded, folders.mailboxes]);
+    if (layout === 'wide') setDrawerOpen(false);
+  }, [layout]);
 
   const key = source ? sourceKey(source, threads) : '';
-  useEffect(() => setSelection(emptySelection), [key]);
+  useEffect(() => {
+    setSelection(emptySelection);
+    setReading(false);
+  }, [key]);
+  const { goTo } = here;
+  const go = useCallback(
+    (d: Destination | null) => {
+      if (d) goTo(d);
+      setDrawerOpen(false);
+    },
+    [goTo],
+  );
 
   const { reload } = list;
   const mailboxes = folders.mailboxes;
@@ -103,24 +102,40 @@ export function App() {
         notifyNewMail(
           e.count,
           mailboxes.find((m) => m.id === e.mailboxId),
-          () => {
-            setQuery(null);
-            setFolder({ kind: 'mailbox', mailboxId: e.mailboxId });
-          },
+          () => go({ kind: 'mailbox', mailboxId: e.mailboxId }),
         );
       }),
-    [client, query, reload, mailboxes],
+    [client, query, reload, mailboxes, go],
   );
 
   const order = useMemo(() => list.items.map((i) => i.message.id), [list.items]);
   const onPick = useCallback(
-    (id: number, mode: ClickMode) => setSelection((s) => select(s, id, mode, order)),
+    (id: number, mode: ClickMode) => {
+      setSelection((s) => select(s, id, mode, order));
+      if (mode === 'single') setReading(true);
+    },
     [order],
   );
   const onOpen = useCallback((id: number) => {
     setSelection((s) => (s.ids.has(id) && s.ids.size === 1 ? s : select(s, id, 'single', [])));
-    reader.current?.focus();
+    setReading(true);
+    // The reader may only now come into view (narrow): it takes the focus once shown.
+    focusReader.current = true;
   }, []);
+  const narrowList = layout === 'narrow' && !reading;
+  useEffect(() => {
+    if (!focusReader.current || narrowList) return;
+    focusReader.current = false;
+    reader.current?.focus();
+  });
+  const back = () => {
+    if (layout !== 'narrow' || !reading) return;
+    setReading(false);
+    // The list comes back with the keyboard in it, on the message that was open.
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLElement>('.pane-list [role="listbox"]')?.focus(),
+    );
+  };
 
   // After any change the list and the folder counts are read again from the core.
   const folderReload = folders.reload;
@@ -183,8 +198,9 @@ export function App() {
   };
 
   // The message in the reader counts as read once opened (once per opening: a later `u`
-  // that marks it unread again is not undone behind the user's back).
-  const opened = single(selection);
+  // that marks it unread again is not undone behind the user's back). A narrow window's
+  // list hides the reader: moving through it opens nothing.
+  const opened = narrowList ? null : single(selection);
   const openedMessage = opened === null ? undefined : selected[0];
   const markedOpen = useRef<number | null>(null);
   const { markRead } = actions;
@@ -198,6 +214,17 @@ export function App() {
     } else markRead([openedMessage]);
   }, [opened, openedMessage, markRead, threads, listFolders, client]);
 
+  const places = sidebarPlaces(folders.accounts, folders.mailboxes);
+  const goKeys = goActions((target) =>
+    go(
+      goPlace(target, {
+        accounts: folders.accounts,
+        mailboxes: folders.mailboxes,
+        current: here.place,
+        openAccountId: openedMessage?.accountId ?? null,
+      }),
+    ),
+  );
   const keyActions: KeyActions = {
     flag: () => act('flag'),
     read: () => act('read'),
@@ -216,6 +243,11 @@ export function App() {
     replyAll: () => opened !== null && composer.answer(opened, 'reply-all'),
     forward: () => opened !== null && composer.answer(opened, 'forward'),
     compose: composer.compose,
+    back,
+    nextFolder: () => go(stepPlace(places, here.place, 1)),
+    previousFolder: () => go(stepPlace(places, here.place, -1)),
+    threads: () => source?.kind !== 'search' && setThreads(!threads),
+    ...goKeys,
   };
   useKeys(keyActions);
   // The desktop menu's items and mailto: links (the served UI never gets these).
@@ -223,13 +255,11 @@ export function App() {
     actions: keyActions,
     compose: composer.composeWith,
     settings: () => setSettings('accounts'),
-    openMailbox: (mailboxId) => {
-      setQuery(null);
-      setFolder({ kind: 'mailbox', mailboxId });
-    },
+    openMailbox: (mailboxId) => go({ kind: 'mailbox', mailboxId }),
   });
 
   let main;
+  const panes = !folders.error && folders.loaded && folders.accounts.length > 0;
   if (folders.error) {
     main = <ErrorState error={folders.error} onRetry={folders.reload} />;
   } else if (!folders.loaded) {
@@ -245,21 +275,24 @@ export function App() {
   } else {
     main = (
       <Panes
+        layout={layout}
+        width={width}
+        reading={reading && opened !== null}
+        backLabel={`Back to ${sendingView ? 'the list' : titleOf(source, folders.mailboxes)}`}
+        onBack={back}
+        drawerOpen={drawerOpen}
+        onDrawerClose={() => setDrawerOpen(false)}
         folders={
           <Sidebar
             accounts={folders.accounts}
             mailboxes={folders.mailboxes}
             source={query === null && sendingView === null ? folder : null}
-            onSelect={(s) => {
-              setQuery(null);
-              setSendingView(null);
-              setFolder(s);
-            }}
+            onSelect={go}
             top={
               <SendingNav
                 waiting={composer.outbox.waiting}
                 view={sendingView}
-                onOpen={setSendingView}
+                onOpen={(view) => go({ kind: 'sending', view })}
               />
             }
           />
@@ -301,7 +334,7 @@ export function App() {
         }
         reader={
           <Reader
-            id={single(selection)}
+            id={opened}
             selected={selection.ids.size}
             readerRef={reader}
             version={listVersion}
@@ -313,22 +346,22 @@ export function App() {
   }
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">Maildock</span>
-        <ComposeButton composer={composer} />
-        <SearchBox
-          inputRef={searchInput}
-          active={query}
-          onSearch={setQuery}
-          onClear={() => setQuery(null)}
-        />
-        <SyncStatus accounts={folders.accounts} onOpen={() => setSettings('sync')} />
-        <NotifyButton />
-        <ThemeSwitch />
-        <SettingsButton onOpen={() => setSettings('accounts')} />
-      </header>
-      <main className="main">{main}</main>
+    <div className="app" data-layout={layout}>
+      <TopBar
+        onFolders={layout !== 'wide' && panes ? () => setDrawerOpen(true) : null}
+        foldersOpen={drawerOpen}
+        composer={composer}
+        searchRef={searchInput}
+        query={query}
+        onSearch={setQuery}
+        onClearSearch={() => setQuery(null)}
+        accounts={folders.accounts}
+        onSync={() => setSettings('sync')}
+        onSettings={() => setSettings('accounts')}
+      />
+      <main className="main" ref={mainRef}>
+        {main}
+      </main>
       <ActionNotice actions={actions} />
       <ComposeLayer composer={composer} />
       {moving ? (

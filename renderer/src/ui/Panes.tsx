@@ -1,7 +1,12 @@
-// The three panes (folders, list, reader), the first two resizable by dragging or with the
-// arrow keys on their dividers; widths are remembered. Widths travel as CSS custom
-// properties set through the CSSOM, which the page's CSP allows (style attributes it does not).
+// The three panes (folders, list, reader) laid out for the width there is (state/layout.ts):
+// side by side when wide, the folders in a drawer when not, and one pane at a time when
+// narrow, with a Back button over the reader. The folder and list panes are resizable by
+// dragging or with the arrow keys on their dividers, never so far that the reader gets less
+// than its minimum; widths are remembered. Widths travel as CSS custom properties set
+// through the CSSOM, which the page's CSP allows (style attributes it does not).
 import { useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { FOLDERS_MIN, LIST_MIN, paneMax, type PaneLayout } from '../state/layout.js';
+import { Drawer } from './Drawer.js';
 import { safeGet, safeSet } from './theme.js';
 
 interface Widths {
@@ -12,7 +17,10 @@ type Pane = keyof Widths;
 
 const KEY = 'maildock.panes';
 const DEFAULTS: Widths = { folders: 220, list: 420 };
-const LIMITS: Record<Pane, [number, number]> = { folders: [140, 480], list: [260, 1000] };
+const LIMITS: Record<Pane, [number, number]> = {
+  folders: [FOLDERS_MIN, 480],
+  list: [LIST_MIN, 1000],
+};
 
 const clamp = (pane: Pane, v: number) => Math.min(LIMITS[pane][1], Math.max(LIMITS[pane][0], v));
 
@@ -28,20 +36,38 @@ function load(): Widths {
   }
 }
 
-export function Panes(props: { folders: ReactNode; list: ReactNode; reader: ReactNode }) {
+export function Panes(props: {
+  layout: PaneLayout;
+  /** The width the panes have, which bounds how far a divider goes. */
+  width: number;
+  /** Narrow only: the reader has the list's place. */
+  reading: boolean;
+  /** Narrow only: what the Back button over the reader goes back to. */
+  backLabel: string;
+  onBack(): void;
+  drawerOpen: boolean;
+  onDrawerClose(): void;
+  folders: ReactNode;
+  list: ReactNode;
+  reader: ReactNode;
+}) {
   const [widths, setWidths] = useState(load);
   const drag = useRef<{ pane: Pane; x: number; start: number } | null>(null);
+  const { layout } = props;
+  const inline = layout === 'wide';
 
   const set = (pane: Pane, v: number) =>
     setWidths((w) => {
-      const next = { ...w, [pane]: clamp(pane, v) };
+      const others = pane === 'list' ? (inline ? w.folders + 5 : 0) : w.list + 5;
+      const max = paneMax(props.width, others, LIMITS[pane][1]);
+      const next = { ...w, [pane]: Math.max(LIMITS[pane][0], Math.min(max, v)) };
       safeSet(KEY, JSON.stringify(next));
       return next;
     });
 
   const divider = (pane: Pane, label: string) => (
     <div
-      className="divider"
+      className={`divider divider-${pane}`}
       role="separator"
       aria-orientation="vertical"
       aria-label={label}
@@ -67,17 +93,41 @@ export function Panes(props: { folders: ReactNode; list: ReactNode; reader: Reac
     '--pane-folders': `${widths.folders}px`,
     '--pane-list': `${widths.list}px`,
   } as CSSProperties;
+  const reading = layout === 'narrow' && props.reading;
   return (
-    <div className="panes" style={style}>
-      <nav className="pane pane-folders" aria-label="Folders">
-        {props.folders}
-      </nav>
-      {divider('folders', 'Resize the folder pane')}
-      <section className="pane pane-list" aria-label="Messages">
+    <div className={`panes panes-${layout}${reading ? ' panes-reading' : ''}`} style={style}>
+      {inline ? (
+        <>
+          <nav className="pane pane-folders" aria-label="Folders">
+            {props.folders}
+          </nav>
+          {divider('folders', 'Resize the folder pane')}
+        </>
+      ) : props.drawerOpen ? (
+        <Drawer label="Folders" onClose={props.onDrawerClose}>
+          <nav className="pane-folders" aria-label="Folders">
+            {props.folders}
+          </nav>
+        </Drawer>
+      ) : null}
+      {/* Covered rather than removed while the reader has its place, so the list keeps
+          where it was scrolled to. */}
+      <section className={`pane pane-list${reading ? ' pane-covered' : ''}`} aria-label="Messages">
         {props.list}
       </section>
-      {divider('list', 'Resize the message list')}
-      <section className="pane pane-reader" aria-label="Reader">
+      {layout === 'narrow' ? null : divider('list', 'Resize the message list')}
+      <section
+        className="pane pane-reader"
+        aria-label="Reader"
+        hidden={layout === 'narrow' && !reading}
+      >
+        {reading ? (
+          <div className="reader-nav">
+            <button type="button" className="back-button" onClick={props.onBack}>
+              <span aria-hidden="true">←</span> {props.backLabel}
+            </button>
+          </div>
+        ) : null}
         {props.reader}
       </section>
     </div>

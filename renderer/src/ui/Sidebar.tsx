@@ -1,23 +1,20 @@
-// Accounts and their folders, with unread counts, and the unified Inbox on top.
-import type { ReactNode } from 'react';
-import type { Account, Mailbox, MailboxRole } from '../../../common/types.js';
+// Accounts and their folders, with unread counts, and the unified Inbox on top. The arrow
+// keys move between the folders; the order is state/folder-order.ts's, which [ and ] walk.
+import type { KeyboardEvent, ReactNode } from 'react';
+import type { Account, Mailbox } from '../../../common/types.js';
+import { orderedMailboxes as ordered } from '../state/folder-order.js';
 import type { ListSource } from '../state/use-list.js';
 import { AccountOffline } from './AccountOffline.js';
 
-const ROLE_ORDER: Partial<Record<MailboxRole, number>> = {
-  inbox: 0,
-  drafts: 1,
-  sent: 2,
-  archive: 3,
-  flagged: 4,
-  all: 5,
-  junk: 6,
-  trash: 7,
-};
-
-function ordered(mailboxes: Mailbox[]): Mailbox[] {
-  const rank = (m: Mailbox) => (m.role ? (ROLE_ORDER[m.role] ?? 8) : 9);
-  return [...mailboxes].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+function arrows(e: KeyboardEvent<HTMLElement>) {
+  const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+  if (!step) return;
+  const all = [...e.currentTarget.querySelectorAll<HTMLElement>('button.folder')];
+  const at = all.indexOf(document.activeElement as HTMLElement);
+  const next = all[at < 0 ? 0 : Math.min(all.length - 1, Math.max(0, at + step))];
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
 }
 
 const depth = (m: Mailbox) => (m.delimiter ? m.path.split(m.delimiter).length - 1 : 0);
@@ -52,14 +49,15 @@ export function Sidebar(props: {
   accounts: Account[];
   mailboxes: Mailbox[];
   source: ListSource | null;
-  onSelect(source: ListSource): void;
+  onSelect(source: Exclude<ListSource, { kind: 'search' }>): void;
   /** Entries above the folders (the Outbox and Drafts). */
   top?: ReactNode;
 }) {
   const inboxes = props.mailboxes.filter((m) => m.role === 'inbox');
   const unified = props.source?.kind === 'unified';
   return (
-    <div className="sidebar">
+    // The folders' buttons are reachable by Tab; the arrows only add a quicker way.
+    <div className="sidebar" onKeyDown={arrows}>
       {props.top}
       {inboxes.length > 0 ? (
         <ul className="folders">

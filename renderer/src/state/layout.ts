@@ -1,0 +1,51 @@
+// How the panes share the width the mailbox has (the window's, less a docked compose):
+// wide, the folders beside the list and the reader; medium, the folders in a drawer;
+// narrow, one pane at a time, the reader in the list's place while a message is open.
+import { useEffect, useState, type RefObject } from 'react';
+
+export type PaneLayout = 'wide' | 'medium' | 'narrow';
+
+/** The reader never gets less than this beside the list: below it, one pane at a time. */
+export const READER_MIN = 360;
+export const LIST_MIN = 260;
+export const FOLDERS_MIN = 140;
+export const DIVIDER = 5;
+/** Under this width one pane shows at a time. */
+export const NARROW_BELOW = 760;
+/** From this width the folders stay beside the list. */
+export const WIDE_FROM = 1100;
+
+export function layoutFor(width: number): PaneLayout {
+  if (width < NARROW_BELOW) return 'narrow';
+  return width < WIDE_FROM ? 'medium' : 'wide';
+}
+
+/**
+ * The largest a pane may be dragged to in this width, so the reader keeps READER_MIN:
+ * `others` is what the other resizable pane takes (0 when it is in the drawer).
+ */
+export function paneMax(width: number, others: number, limit: number): number {
+  return Math.max(0, Math.min(limit, width - others - READER_MIN - 2 * DIVIDER));
+}
+
+/** The layout for the element's width, followed as it changes. */
+export function usePaneLayout(ref: RefObject<HTMLElement | null>): {
+  layout: PaneLayout;
+  width: number;
+} {
+  const [width, setWidth] = useState(() =>
+    typeof window === 'undefined' ? WIDE_FROM : window.innerWidth,
+  );
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1];
+      if (box) setWidth(Math.round(box.contentRect.width));
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return { layout: layoutFor(width), width };
+}
