@@ -42,24 +42,22 @@ it('takes the account’s cached attachments and its own addresses, and leaves t
       }),
     },
   ]);
-  await server
-    .forUser(OTHER.user)
-    .loadMaildir('INBOX', [
-      {
-        raw: makeMail({
-          from: 'Only B <only-b@example.test>',
-          attachment: pdf('theirs'),
-          date: dayAt(3),
-        }),
-      },
-      {
-        raw: makeMail({
-          from: 'Both <both@example.test>',
-          attachment: pdf('shared'),
-          date: dayAt(4),
-        }),
-      },
-    ]);
+  await server.forUser(OTHER.user).loadMaildir('INBOX', [
+    {
+      raw: makeMail({
+        from: 'Only B <only-b@example.test>',
+        attachment: pdf('theirs'),
+        date: dayAt(3),
+      }),
+    },
+    {
+      raw: makeMail({
+        from: 'Both <both@example.test>',
+        attachment: pdf('shared'),
+        date: dayAt(4),
+      }),
+    },
+  ]);
   t = await openService();
   const mine = (await t.call('account.add', accountInput(server))) as { id: number };
   const theirs = (await t.call(
