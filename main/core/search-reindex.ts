@@ -18,6 +18,7 @@ export interface SearchReindexOptions {
   /** An account's messages are all done. */
   onAccountDone?(accountId: number): void;
   sliceMs?: number;
+  reportEveryMs?: number;
 }
 
 export class SearchReindex {
@@ -66,7 +67,8 @@ export class SearchReindex {
         let here = 0;
         let reported = 0;
         const report = (force: boolean) => {
-          if (!force && Date.now() - reported < REPORT_EVERY_MS) return;
+          if (!force && Date.now() - reported < (this.opts.reportEveryMs ?? REPORT_EVERY_MS))
+            return;
           reported = Date.now();
           this.opts.onProgress?.({ accountId, phase: 'index', done: here, total: count });
         };

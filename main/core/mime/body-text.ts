@@ -6,7 +6,8 @@ import { htmlToText } from './html-text.js';
 const SNIPPET_CHARS = 200;
 /**
  * A text part shorter than this may be only a stub of the HTML ("View this email in your
- * browser"): then the HTML's text is indexed too. Real plain-text versions are longer.
+ * browser"): then the HTML's text is indexed too when it has other words. Longer text parts
+ * are real plain-text versions.
  */
 export const STUB_TEXT_CHARS = 1024;
 
@@ -17,22 +18,29 @@ export interface BodyText {
 }
 
 /**
- * The searchable text: the text part; the HTML's text when there is no text part, or when
- * the text part is a stub beside an HTML part with much more to say. Capped at maxChars.
+ * The searchable text: the text part; the HTML's text when there is no text part; both when
+ * the text part is short and the HTML has words it lacks (a stub, or a text part that left
+ * things out: indexing a short text twice costs little). Capped at maxChars.
  */
 export function bodyText(text: string | null, html: string | null, maxChars: number): BodyText {
   const plain = text !== null && /\S/.test(text) ? text : null;
   let searchText: string | null = null;
   if (html !== null) {
-    const short = plain === null ? 0 : plain.trim().length;
-    // The HTML is never shorter than its text, so a short HTML cannot hide more words.
     if (plain === null) searchText = htmlToText(html, maxChars);
-    else if (short < STUB_TEXT_CHARS && html.length > 2 * short) {
+    else if (plain.length < STUB_TEXT_CHARS) {
       const fromHtml = htmlToText(html, maxChars);
-      if (fromHtml.length > 2 * short) searchText = cut(`${fromHtml}\n\n${plain}`, maxChars);
+      if (hasWordsBeyond(fromHtml, plain)) searchText = cut(`${fromHtml}\n\n${plain}`, maxChars);
     }
   }
   return { searchText, snippet: snippetFromText(searchText ?? plain ?? '') };
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function hasWordsBeyond(text: string, known: string): boolean {
+  const words = new Set(Array.from(known.matchAll(WORD), (m) => m[0].toLowerCase()));
+  for (const m of text.matchAll(WORD)) if (!words.has(m[0].toLowerCase())) return true;
+  return false;
 }
 
 /** About SNIPPET_CHARS of whitespace-collapsed text, quoted lines left out. */
@@ -45,7 +53,11 @@ export function snippetFromText(text: string): string {
     if (!line || line.startsWith('>')) continue;
     out += (out ? ' ' : '') + line.replace(/[\s\p{Cc}]+/gu, ' ');
   }
-  return out.length > SNIPPET_CHARS ? cut(out, SNIPPET_CHARS).trimEnd() : out;
+  if (out.length <= SNIPPET_CHARS) return out;
+  // Whole words only: a word cut in two is one search would not find.
+  const head = cut(out, SNIPPET_CHARS + 1);
+  const space = head.lastIndexOf(' ');
+  return (space > SNIPPET_CHARS / 2 ? head.slice(0, space) : cut(head, SNIPPET_CHARS)).trimEnd();
 }
 
 /** The first `max` UTF-16 units, without leaving half a surrogate pair at the end. */
