@@ -55,12 +55,12 @@ const HEAD_CONTENT = new Set(['base', 'link', 'meta', 'noscript', 'script', 'sty
 // Characters that only shape the text: mail pads its preview line with them (&zwnj;&nbsp;…),
 // and a soft hyphen splits a word that must still be found whole.
 const INVISIBLE = /\u00ad|\u034f|\u200c|\u200d|\u2060|\u180e/g;
-const SPACES = /[\s\p{Cc}\u200b]+/gu;
+const SPACES = /[\s\u200b]+/g;
 const LINE = /\r\n?|\n/;
 
 /** Text written with collapsed spaces, at most two line breaks in a row, up to a cap. */
 class TextSink {
-  private readonly parts: string[] = [];
+  private text = '';
   private length = 0;
   private breaks = 0;
   private space = false;
@@ -108,19 +108,19 @@ class TextSink {
     if (this.full) return;
     const room = this.max - this.length;
     if (str.length < room) {
-      this.parts.push(str);
+      this.text += str;
       this.length += str.length;
       return;
     }
     const code = str.charCodeAt(room - 1);
     // Never half a surrogate pair at the end.
-    this.parts.push(str.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room));
+    this.text += str.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
     this.length = this.max;
     this.full = true;
   }
 
   toString(): string {
-    return this.parts.join('');
+    return this.text;
   }
 }
 
