@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SyncProgress } from '../../common/types.js';
+import type { AccountSyncState, SyncProgress } from '../../common/types.js';
 import { SearchReindex } from '../../main/core/search-reindex.js';
 import { openDatabase, schemaVersion } from '../../main/core/store/db.js';
 import { Store } from '../../main/core/store/index.js';
@@ -242,12 +242,22 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       { id: 1, account: 1, subject: 's', text: null, html: NEWSLETTER('potoroo') },
     ]);
     t = await openService({ dataDir: dir });
+    const states: AccountSyncState[] = [];
+    t.svc.on('sync.state', (s) => states.push(s));
     await vi.waitFor(
       async () =>
         expect((await t!.call('message.search', { query: 'potoroo' })).hits).toHaveLength(1),
       { timeout: 10_000 },
     );
+    // Shown as a phase of the account's sync while it runs (the top bar's "indexing for
+    // search 0 of 1"), and not running once done.
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ running: false, progress: null }));
+    expect(states[0]).toMatchObject({
+      accountId: 1,
+      running: true,
+      progress: { phase: 'index', done: 0, total: 1 },
+    });
     const [state] = await t.call('sync.state');
-    expect(state).toMatchObject({ accountId: 1, running: false, progress: null });
+    expect(state).toMatchObject({ accountId: 1, running: false, progress: null, lastSyncAt: null });
   });
 });
