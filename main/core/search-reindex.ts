@@ -63,7 +63,8 @@ export class SearchReindex {
     const sliceMs = this.opts.sliceMs ?? SLICE_MS;
     let done = 0;
     try {
-      for (const { accountId, count } of pending) {
+      for (const { accountId, count: queued } of pending) {
+        let count = queued;
         let here = 0;
         let reported = 0;
         const report = (force: boolean) => {
@@ -91,6 +92,8 @@ export class SearchReindex {
         }
         done += here;
         if (this.stopped) break;
+        // Messages deleted meanwhile left the queue without being done.
+        count = here;
         report(true);
         this.opts.onAccountDone?.(accountId);
       }

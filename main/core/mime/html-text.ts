@@ -126,8 +126,8 @@ class TextSink {
 
 /** The visible text of an HTML document, at most `maxChars` UTF-16 units of it. */
 export function htmlToText(html: string, maxChars: number): string {
-  const out = new TextSink(Math.max(0, Math.floor(maxChars)));
-  if (out.full || maxChars < 1) return '';
+  if (!(maxChars >= 1)) return '';
+  const out = new TextSink(Math.floor(maxChars));
   let hidden: string | null = null;
   let inHead = false;
   let quote = 0;
