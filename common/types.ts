@@ -190,6 +190,8 @@ export const syncPhaseSchema = z.enum([
   'headers',
   'flags',
   'bodies',
+  // Not the server's: stored mail being indexed for search after an upgrade.
+  'index',
   'idle',
   'done',
 ]);

@@ -38,6 +38,7 @@ import { chooseSecretStore, parseBackend } from './secrets/choose.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
+import { SearchReindex } from './search-reindex.js';
 import type { StoredAttachment } from './store/messages.js';
 import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
@@ -96,6 +97,7 @@ export class MaildockService {
   api!: Api;
   private readonly events = new CoreEvents();
   private search!: SearchIndex;
+  private reindex: SearchReindex | null = null;
   private pool: MimePool | null = null;
   private readonly errors = new Map<number, SyncError[]>();
   private sending!: Sending;
@@ -139,6 +141,14 @@ export class MaildockService {
     this.backupsPart = null;
     this.errors.clear();
     this.api = this.buildApi();
+    this.reindex = new SearchReindex(store, {
+      onProgress: (p) => {
+        this.events.emit('sync.progress', p);
+        this.syncStates.progress(p);
+      },
+      onAccountDone: (accountId) => this.syncStates.phaseEnded(accountId, 'index'),
+    });
+    void this.reindex.start();
   }
 
   static async open(opts: ServiceOptions): Promise<MaildockService> {
@@ -239,6 +249,7 @@ export class MaildockService {
 
   /** Everything that works on the store stopped and the store closed (a restore's swap). */
   private async suspend(): Promise<void> {
+    await this.reindex?.stop();
     await this.backupsPart?.stop();
     this.stackMethods?.stop();
     this.stackMethods = null;

@@ -49,6 +49,13 @@ export class SyncStates {
     this.update(p.accountId, { running: true, progress: p, offline });
   }
 
+  /** Local work shown as a phase ended (the search index caught up); a sync's own phase stays. */
+  phaseEnded(accountId: number, phase: SyncProgress['phase']): void {
+    if (this.state(accountId).progress?.phase === phase) {
+      this.update(accountId, { running: false, progress: null });
+    }
+  }
+
   finished(accountId: number, errors: readonly SyncError[]): void {
     const at = new Date().toISOString();
     this.store.settings.set(key(accountId), at);

@@ -269,15 +269,27 @@ describe('restore', () => {
       const at = path.join(dir, name);
       await makeData(at, { messages: 50, project: name, attachment: 'a'.repeat(64) });
       const db = new Database(path.join(at, 'maildock.db'));
+      // Undoing 0007 redefines the index's content view, a name FTS5 reserves.
+      db.unsafeMode(true);
       db.exec(undo);
+      db.unsafeMode(false);
       db.pragma(`user_version = ${schema}`);
       const file = path.join(dir, `${name}.maildock-backup`);
       await createBackup({ dataDir: at, db, to: file, app: '0.0.9' });
       db.close();
       return file;
     };
-    // As a Maildock before the contacts and the unread index wrote it (schema 4).
-    const older = await backupOf('older', 4, 'DROP TABLE contacts; DROP INDEX messages_unread');
+    // As a Maildock before the contacts, the unread index and the HTML's text wrote it (schema 4).
+    const older = await backupOf(
+      'older',
+      4,
+      `DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;
+       DROP VIEW message_fts_content; ALTER TABLE bodies DROP COLUMN search_text;
+       CREATE VIEW message_fts_content AS
+         SELECT m.id AS id, m.subject AS subject, m.sender AS sender, m.recipients AS recipients,
+                coalesce(b.text, '') AS body
+           FROM messages m LEFT JOIN bodies b ON b.message_id = m.id;`,
+    );
     const target = await copyOld('from-older');
     await restoreBackup({ dataDir: target, file: older });
     const back = new Database(path.join(target, 'maildock.db'), { readonly: true });

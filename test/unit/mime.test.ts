@@ -224,6 +224,7 @@ describe('parseBody', () => {
     expect(body).toEqual({
       text: null,
       html: null,
+      searchText: null,
       snippet: '',
       attachments: [],
       parseError: expect.stringMatching(/header size/i),
@@ -336,6 +337,7 @@ describe('MimePool failures', () => {
       expect(timedOut).toEqual({
         text: null,
         html: null,
+        searchText: null,
         snippet: '',
         attachments: [],
         parseError: 'MIME parsing timed out after 150 ms',

@@ -138,6 +138,9 @@ describe('the sync status words', () => {
     expect(lastSyncWords(state(1, { lastSyncAt: null }), NOW)).toBe('Never synced');
     expect(progressFraction(state(1))).toBeNull();
     expect(phaseWords({ accountId: 1, phase: 'mailboxes', done: 0, total: 1 })).toBe('folders');
+    expect(phaseWords({ accountId: 1, phase: 'index', done: 1200, total: 5000 })).toBe(
+      'indexing for search 1,200 of 5,000',
+    );
   });
 });
 

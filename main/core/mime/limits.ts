@@ -29,6 +29,8 @@ export interface ParsedAttachment {
 export interface ParsedBody {
   text: string | null;
   html: string | null;
+  /** What search indexes when it is not `text` (HTML-only mail, a stub text part); see body-text.ts. */
+  searchText: string | null;
   snippet: string;
   attachments: ParsedAttachment[];
   parseError: string | null;
@@ -44,5 +46,5 @@ export function resolveLimits(limits: Partial<MimeLimits> = {}): MimeLimits {
 }
 
 export function failedBody(parseError: string): ParsedBody {
-  return { text: null, html: null, snippet: '', attachments: [], parseError };
+  return { text: null, html: null, searchText: null, snippet: '', attachments: [], parseError };
 }

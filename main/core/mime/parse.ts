@@ -10,11 +10,11 @@ import {
   type ParsedAttachment,
   type ParsedBody,
 } from './limits.js';
+import { bodyText, cut } from './body-text.js';
 
 export { DEFAULT_MIME_LIMITS, failedBody, resolveLimits } from './limits.js';
 export type { MimeLimits, ParsedAttachment, ParsedBody } from './limits.js';
 
-const SNIPPET_CHARS = 200;
 // mailsplit charges every header line at least this much against its header limit; the
 // same measure here keeps a header this module accepted from failing inside mailparser.
 const HEADER_LINE_MIN_COST = 64;
@@ -67,12 +67,7 @@ export async function parseBody(
     return {
       text,
       html,
-      snippet:
-        text !== null
-          ? snippetFromText(text)
-          : html !== null
-            ? snippetFromText(htmlToRoughText(html))
-            : '',
+      ...bodyText(text, html, lim.maxTextChars),
       attachments: parsed.attachments,
       parseError: problems.length ? problems.join('; ') : null,
     };
@@ -231,72 +226,4 @@ function partsCutOffset(buf: Buffer, maxParts: number): number | null {
     if (boundaries.has(token) && ++parts > maxParts) return i + 1;
   }
   return null;
-}
-
-/** The first `max` UTF-16 units, without leaving half a surrogate pair at the end. */
-function cut(str: string, max: number): string {
-  const code = str.charCodeAt(max - 1);
-  return str.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-
-/** About SNIPPET_CHARS of whitespace-collapsed text, quoted lines left out. */
-function snippetFromText(text: string): string {
-  let out = '';
-  for (let pos = 0; pos < text.length && out.length < SNIPPET_CHARS;) {
-    const nl = text.indexOf('\n', pos);
-    const line = text.slice(pos, nl < 0 ? text.length : nl).trim();
-    pos = nl < 0 ? text.length : nl + 1;
-    if (!line || line.startsWith('>')) continue;
-    out += (out ? ' ' : '') + line.replace(/[\s\p{Cc}]+/gu, ' ');
-  }
-  return out.length > SNIPPET_CHARS ? cut(out, SNIPPET_CHARS).trimEnd() : out;
-}
-
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
-// Elements whose content is never part of the snippet: code, metadata, and quoted replies.
-const HIDDEN = /<(\/?)(style|script|head|title|blockquote)\b[^<>]*>/gi;
-
-/** Crude HTML → text for the snippet only; linear time whatever the markup. */
-function htmlToRoughText(html: string): string {
-  let visible = '';
-  let depth = 0;
-  let last = 0;
-  for (const m of html.matchAll(HIDDEN)) {
-    if (depth === 0) visible += html.slice(last, m.index);
-    depth = Math.max(0, depth + (m[1] ? -1 : 1));
-    last = m.index + m[0].length;
-    if (visible.length > SNIPPET_CHARS * 50) break;
-  }
-  if (depth === 0) visible += html.slice(last, last + SNIPPET_CHARS * 50);
-  return dropComments(visible)
-    .replace(/<(br|\/p|\/div|\/tr|\/li|\/h\d)\b[^<>]*>/gi, '\n')
-    .replace(/<[^<>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
-      if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
-      const code =
-        name[1] === 'x' || name[1] === 'X'
-          ? parseInt(name.slice(2), 16)
-          : parseInt(name.slice(1), 10);
-      const valid = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
-      return valid ? String.fromCodePoint(code) : ' ';
-    });
-}
-
-function dropComments(html: string): string {
-  let out = '';
-  let pos = 0;
-  for (let open = html.indexOf('<!--'); open >= 0; open = html.indexOf('<!--', pos)) {
-    out += html.slice(pos, open) + ' ';
-    const close = html.indexOf('-->', open + 4);
-    if (close < 0) return out;
-    pos = close + 3;
-  }
-  return out + html.slice(pos);
 }

@@ -51,9 +51,14 @@ export function migrate(db: Db, list: readonly Migration[]): void {
   }
   for (const m of list) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.up);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    if (m.unsafe) db.unsafeMode(true);
+    try {
+      db.transaction(() => {
+        db.exec(m.up);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.unsafe) db.unsafeMode(false);
+    }
   }
 }

@@ -18,8 +18,12 @@ export function addressText(list: readonly Address[]): string {
 export class FtsIndex {
   private readonly insertStmt;
   private readonly deleteStmt;
+  private readonly indexedStmt;
 
   constructor(db: Db) {
+    this.indexedStmt = db.prepare(
+      'SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?',
+    );
     this.insertStmt = db.prepare(
       'INSERT INTO message_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)',
     );
@@ -27,6 +31,11 @@ export class FtsIndex {
       `INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body)
        VALUES ('delete', ?, ?, ?, ?, ?)`,
     );
+  }
+
+  /** Exactly what the index holds for a message, as the 'delete' command needs it. */
+  indexed(id: number): FtsColumns | null {
+    return (this.indexedStmt.get(id) as FtsColumns | undefined) ?? null;
   }
 
   insert(id: number, c: FtsColumns): void {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { openDatabase, type Db } from './db.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
 import { AccountStore } from './accounts.js';
+import { BodyReindexQueue } from './body-reindex.js';
 import { ContactStore } from './contacts.js';
 import { MessageLists } from './message-lists.js';
 import { MailboxStore } from './mailboxes.js';
@@ -19,6 +20,7 @@ export class Store {
   readonly contacts: ContactStore;
   readonly lists: MessageLists;
   readonly settings: SettingsStore;
+  readonly bodyReindex: BodyReindexQueue;
 
   private constructor(readonly db: Db) {
     this.accounts = new AccountStore(db);
@@ -28,6 +30,7 @@ export class Store {
     this.contacts = new ContactStore(db);
     this.lists = new MessageLists(db);
     this.settings = new SettingsStore(db);
+    this.bodyReindex = new BodyReindexQueue(db);
   }
 
   static open(file: string): Store {

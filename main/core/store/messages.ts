@@ -28,6 +28,8 @@ export interface HeaderRecord {
 export interface BodyRecord {
   text: string | null;
   html: string | null;
+  /** What search indexes when it is not `text` (the HTML's text); null or absent when it is. */
+  searchText?: string | null;
   snippet: string;
   attachments: Omit<Attachment, 'id'>[];
   parseError: string | null;
@@ -146,9 +148,6 @@ export class MessageStore {
       setFlags: db.prepare(
         'UPDATE messages SET flags = ?, keywords = ?, modseq = coalesce(?, modseq) WHERE mailbox_id = ? AND uid = ?',
       ),
-      ftsRow: db.prepare(
-        'SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?',
-      ),
       deleteRow: db.prepare('DELETE FROM messages WHERE id = ?'),
       // Negative UIDs are messages moved here locally whose server UID is not known yet.
       uids: db
@@ -156,10 +155,12 @@ export class MessageStore {
         .pluck(),
       idsInMailbox: db.prepare('SELECT id FROM messages WHERE mailbox_id = ?').pluck(),
       saveBody: db.prepare(
-        `INSERT INTO bodies (message_id, text, html, parse_error, raw) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO bodies (message_id, text, html, search_text, parse_error, raw) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, html = excluded.html,
-           parse_error = excluded.parse_error, raw = excluded.raw`,
+           search_text = excluded.search_text, parse_error = excluded.parse_error, raw = excluded.raw`,
       ),
+      // Made from this body now: no longer waiting to be derived again from the stored one.
+      unqueue: db.prepare('DELETE FROM body_reindex WHERE message_id = ?'),
       clearAttachments: db.prepare('DELETE FROM attachments WHERE message_id = ?'),
       addAttachment: db.prepare(
         `INSERT INTO attachments (message_id, part_id, filename, content_type, size, content_id, inline)
@@ -310,9 +311,8 @@ export class MessageStore {
     return this.s.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
   }
 
-  /** Exactly what the index holds for a message, as the 'delete' command needs it. */
   private ftsColumns(id: number): FtsColumns | null {
-    return (this.s.ftsRow.get(id) as FtsColumns | undefined) ?? null;
+    return this.fts.indexed(id);
   }
 
   private deleteById(id: number): boolean {
@@ -397,7 +397,9 @@ export class MessageStore {
     if (!cols) return false;
     this.fts.delete(id, cols);
     const text = body.text ?? null;
-    this.s.saveBody.run(id, text, body.html, body.parseError, body.raw ?? null);
+    const searchText = body.searchText ?? null;
+    this.s.saveBody.run(id, text, body.html, searchText, body.parseError, body.raw ?? null);
+    this.s.unqueue.run(id);
     this.s.clearAttachments.run(id);
     for (const a of body.attachments) {
       this.s.addAttachment.run(
@@ -417,7 +419,7 @@ export class MessageStore {
       hasAttachments,
       id,
     );
-    this.fts.insert(id, { ...cols, body: text ?? '' });
+    this.fts.insert(id, { ...cols, body: searchText ?? text ?? '' });
     return true;
   }
 

@@ -165,7 +165,10 @@ export class SearchIndex {
         .pluck(),
       messageSnippet: db.prepare('SELECT snippet FROM messages WHERE id = @id').pluck(),
       bodyStart: db
-        .prepare(`SELECT substr(text, 1, ${SNIPPET_SOURCE_CHARS}) FROM bodies WHERE message_id = ?`)
+        // The text the index holds (message_fts_content), so the snippet shows what matched.
+        .prepare(
+          `SELECT substr(coalesce(search_text, text), 1, ${SNIPPET_SOURCE_CHARS}) FROM bodies WHERE message_id = ?`,
+        )
         .pluck(),
     };
   }

@@ -19,12 +19,13 @@ const PHASE: Record<SyncProgress['phase'], string> = {
   headers: 'headers',
   flags: 'flags',
   bodies: 'message bodies',
+  index: 'indexing for search',
   idle: 'waiting for mail',
   done: 'finishing',
 };
 
 // The other phases report 0 of 1 and then 1 of 1: nothing a person would count.
-const COUNTED = new Set<SyncProgress['phase']>(['changes', 'headers', 'flags', 'bodies']);
+const COUNTED = new Set<SyncProgress['phase']>(['changes', 'headers', 'flags', 'bodies', 'index']);
 
 /** "headers 1,200 of 5,000", or the phase alone where there is nothing to count. */
 export function phaseWords(p: SyncProgress | null): string {

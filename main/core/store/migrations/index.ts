@@ -4,6 +4,7 @@ import { migration0003 } from './0003-outbox.js';
 import { migration0004 } from './0004-pinned-certs.js';
 import { migration0005 } from './0005-contacts.js';
 import { migration0006 } from './0006-unread-index.js';
+import { migration0007 } from './0007-html-search.js';
 import { migration0008 } from './0008-contact-accounts.js';
 
 export interface Migration {
@@ -11,6 +12,8 @@ export interface Migration {
   name: string;
   /** SQL run inside one transaction together with the version bump. */
   up: string;
+  /** Runs with SQLite's defensive mode off: to redefine the view FTS5 reads, a name it reserves. */
+  unsafe?: boolean;
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
@@ -21,5 +24,6 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
   migration0008,
 ];
