@@ -279,11 +279,13 @@ describe('restore', () => {
       db.close();
       return file;
     };
-    // As a Maildock before the contacts, the unread index and the HTML's text wrote it (schema 4).
+    // As a Maildock before the contacts (and their accounts), the unread index and the HTML's
+    // text wrote it (schema 4).
     const older = await backupOf(
       'older',
       4,
-      `DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;
+      `DROP TABLE contact_accounts; DROP INDEX attachments_content;
+       DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;
        DROP VIEW message_fts_content; ALTER TABLE bodies DROP COLUMN search_text;
        CREATE VIEW message_fts_content AS
          SELECT m.id AS id, m.subject AS subject, m.sender AS sender, m.recipients AS recipients,
