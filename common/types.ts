@@ -40,11 +40,32 @@ export const smtpSettingsSchema = z.strictObject({
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
-export const emailSchema = z.string().trim().max(320).email();
+/**
+ * C0 control characters (but tab) and DEL. In a header a CR or LF starts a new line: a
+ * recipient `a@b.test\r\nBcc: x@y.test` would send to someone else, a subject or a name
+ * would carry a header of the caller's choosing.
+ */
+export function hasNoControlCharacters(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
+}
+const NO_CONTROLS = { message: 'may not hold line breaks or other control characters' };
+/** A string that ends up in a mail header. */
+const headerText = () => z.string().refine(hasNoControlCharacters, NO_CONTROLS);
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .email()
+  .refine(hasNoControlCharacters, NO_CONTROLS);
 
 export const accountInputSchema = z.strictObject({
   email: emailSchema,
-  name: z.string().max(200).optional(),
+  name: headerText().max(200).optional(),
   imap: imapSettingsSchema,
   smtp: smtpSettingsSchema.optional(),
   password: z.string().min(1).max(4096),
@@ -260,7 +281,12 @@ export const outboxStateSchema = z.enum([
 export type OutboxState = z.infer<typeof outboxStateSchema>;
 
 /** "Name <address>" or a bare address; parsed and checked again by the core. */
-const recipientSchema = z.string().trim().min(3).max(998);
+const recipientSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(998)
+  .refine(hasNoControlCharacters, NO_CONTROLS);
 const recipientsSchema = z.array(recipientSchema).max(500);
 
 export const composeAttachmentSchema = z
@@ -273,7 +299,7 @@ export const composeAttachmentSchema = z
       .max(96 * 1024 * 1024)
       .regex(/^[A-Za-z0-9+/=\s]*$/, 'content must be base64')
       .optional(),
-    filename: z.string().min(1).max(255).optional(),
+    filename: headerText().min(1).max(255).optional(),
     contentType: z
       .string()
       .max(255)
@@ -300,7 +326,7 @@ export const composeInputSchema = z.strictObject({
   to: recipientsSchema.default([]),
   cc: recipientsSchema.default([]),
   bcc: recipientsSchema.default([]),
-  subject: z.string().max(998).optional(),
+  subject: headerText().max(998).optional(),
   text: z
     .string()
     .max(16 * 1024 * 1024)
@@ -394,7 +420,7 @@ export const UI_ACTIONS = [
 ] as const;
 export type UiAction = (typeof UI_ACTIONS)[number];
 
-const addressList = z.array(z.string().max(320)).max(100);
+const addressList = z.array(headerText().max(320)).max(100);
 
 /** From the desktop shell to its page: a menu item was chosen, or a mailto: link came in. */
 export const uiCommandSchema = z.discriminatedUnion('command', [
@@ -404,7 +430,7 @@ export const uiCommandSchema = z.discriminatedUnion('command', [
     to: addressList,
     cc: addressList,
     bcc: addressList,
-    subject: z.string().max(998),
+    subject: headerText().max(998),
     body: z.string().max(64 * 1024),
   }),
   z.strictObject({ command: z.literal('settings') }),
