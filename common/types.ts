@@ -2,6 +2,7 @@
 // are inferred from them so the two cannot drift.
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
+import { hasNoControlCharacters, NO_CONTROL_CHARACTERS } from './text.js';
 
 export const securitySchema = z.enum(['none', 'starttls', 'tls']);
 export type Security = z.infer<typeof securitySchema>;
@@ -40,28 +41,15 @@ export const smtpSettingsSchema = z.strictObject({
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
-/**
- * C0 control characters (but tab) and DEL. In a header a CR or LF starts a new line: a
- * recipient `a@b.test\r\nBcc: x@y.test` would send to someone else, a subject or a name
- * would carry a header of the caller's choosing.
- */
-export function hasNoControlCharacters(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
-  }
-  return true;
-}
-const NO_CONTROLS = { message: 'may not hold line breaks or other control characters' };
 /** A string that ends up in a mail header. */
-const headerText = () => z.string().refine(hasNoControlCharacters, NO_CONTROLS);
+const headerText = () => z.string().refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
 export const emailSchema = z
   .string()
   .trim()
   .max(320)
   .email()
-  .refine(hasNoControlCharacters, NO_CONTROLS);
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
 export const accountInputSchema = z.strictObject({
   email: emailSchema,
@@ -286,7 +274,7 @@ const recipientSchema = z
   .trim()
   .min(3)
   .max(998)
-  .refine(hasNoControlCharacters, NO_CONTROLS);
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 const recipientsSchema = z.array(recipientSchema).max(500);
 
 export const composeAttachmentSchema = z
