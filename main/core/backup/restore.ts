@@ -145,8 +145,7 @@ function lockRestore(dataDir: string): { release(): void } {
   if (!db) {
     throw new MaildockError(
       'IN_USE',
-      `A backup is being restored into ${dataDir}; try again once it has finished.`,
-      { dataDir },
+      'A backup is being restored into this data folder; try again once it has finished.',
     );
   }
   return { release: () => db.close() };
@@ -246,10 +245,13 @@ export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   if (!existsSync(file)) return;
   const db = exclusiveLock(file, { waitMs, fileMustExist: true });
   if (!db) {
-    throw new MaildockError('IN_USE', `Maildock is running with ${dataDir}; nothing was changed.`, {
-      dataDir,
-      hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
-    });
+    throw new MaildockError(
+      'IN_USE',
+      'Maildock is running with this data folder; nothing was changed.',
+      {
+        hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
+      },
+    );
   }
   db.close();
 }
