@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../paths.js';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './verify.js';
@@ -124,6 +125,8 @@ function exclusiveLock(
   file: string,
   opts: { waitMs: number; fileMustExist?: boolean },
 ): Database.Database | null {
+  // Made 0600 here: SQLite would make it 0644, beside the store in the data folder.
+  if (!opts.fileMustExist) createPrivateFile(file);
   const db = new Database(file, { timeout: opts.waitMs, fileMustExist: !!opts.fileMustExist });
   try {
     db.pragma('locking_mode = EXCLUSIVE');

@@ -1,6 +1,4 @@
 // The local store: one SQLite database, one writer, repositories over it.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { openDatabase, type Db } from './db.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
 import { AccountStore } from './accounts.js';
@@ -30,8 +28,8 @@ export class Store {
     this.settings = new SettingsStore(db);
   }
 
+  /** The folder is made (or tightened) private by openDatabase. */
   static open(file: string): Store {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return new Store(openDatabase(file));
   }
 
