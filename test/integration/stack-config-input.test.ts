@@ -1,7 +1,7 @@
 // What `stack.config` writes into the bundled Postfix's files: a relay user or password with
 // a line break would add a line of the caller's choosing to the relay password map (another
 // relay host, with credentials the caller picked). Refused at the contract; files unchanged.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RELAY_PASSWORD_FILE } from '../../main/core/stack/files.js';
@@ -53,5 +53,13 @@ describe('stack.config and the relay password map', () => {
     const password = 'a b\tc:d#e"f\'g\\h ü';
     await t.call('stack.config', { relay: { host: 'smtp.example.test', user: 'me', password } });
     expect(mapLines()).toEqual([`[smtp.example.test]:587 me:${password}`]);
+  });
+
+  it('says a damaged settings file is not valid without naming the server’s paths', async () => {
+    mkdirSync(path.join(t.dataDir, 'stack'), { recursive: true });
+    writeFileSync(path.join(t.dataDir, 'stack', 'settings.json'), '{"network": "carrier-pigeon"}');
+    const result = await t.svc.invoke('stack.config', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(JSON.stringify(result)).not.toContain(t.dataDir);
   });
 });

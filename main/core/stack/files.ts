@@ -69,7 +69,7 @@ export class StackFiles {
     if (!parsed.success)
       throw new MaildockError(
         'INVALID_INPUT',
-        `${path} is not valid: ${parsed.error.issues[0]?.message}`,
+        `The local stack’s settings (settings.json in the data folder) are not valid: ${parsed.error.issues[0]?.message}`,
       );
     return parsed.data;
   }
