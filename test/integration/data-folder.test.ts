@@ -7,7 +7,9 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBackup } from '../../main/core/backup/archive.js';
 import { closeLogging, initLogging } from '../../main/core/log.js';
+import { Store } from '../../main/core/store/index.js';
 import { openService } from '../support/service.js';
 
 let root: string;
@@ -114,5 +116,37 @@ describe('the data folder’s modes', () => {
     await chmod(path.join(dataDir, 'maildock.db'), 0o644);
     await useFolder(dataDir);
     expect(await modeOf(path.join(dataDir, 'maildock.db'))).toBe(0o600);
+  });
+
+  it('keeps a backup’s snapshot of the store 0600 while it exists', async () => {
+    const dataDir = path.join(root, 'backed-up');
+    const store = Store.open(path.join(dataDir, 'maildock.db'));
+    const modes: number[] = [];
+    /** Every maildock.db under a folder whose name says it is this process's snapshot. */
+    const snapshots = async (base: string, prefix: string) => {
+      const found: string[] = [];
+      for (const name of await readdir(base).catch(() => [] as string[]))
+        if (name.startsWith(`${prefix}${process.pid}-`))
+          found.push(path.join(base, name, 'maildock.db'));
+      return found;
+    };
+    try {
+      await createBackup({
+        dataDir,
+        db: store.db,
+        to: path.join(root, 'backed-up.maildock-backup'),
+        app: '0.1.0',
+        verify: async () => {
+          const files = [
+            ...(await snapshots('/dev/shm', 'maildock-snapshot-')),
+            ...(await snapshots(dataDir, '.backup-scratch-')),
+          ];
+          for (const file of files) modes.push(await modeOf(file).catch(() => -1));
+        },
+      });
+    } finally {
+      store.close();
+    }
+    expect(modes.filter((m) => m !== -1)).toEqual([0o600]);
   });
 });

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { createPrivateFile } from '../paths.js';
 import { PG_DUMP } from '../stack/data.js';
 import { RELAY_PASSWORD_FILE } from '../stack/files.js';
 import type { Db } from '../store/db.js';
@@ -265,6 +266,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     );
     snapshotDir = await snapshotFolder(scratch, dbSize);
     const snapshot = join(snapshotDir, 'maildock.db');
+    createPrivateFile(snapshot); // SQLite would make it 0644: all the mail, in clear
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
         // A throw ends the backup (better-sqlite3 closes it); returning 0 pages would not,
