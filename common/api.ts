@@ -305,6 +305,8 @@ export const methods = {
       stack: z.boolean().default(true),
       /** The whole archive encrypted under `passphrase` (AES-256-GCM, scrypt key). */
       encrypt: z.boolean().default(false),
+      /** Replace an earlier backup of that name; without it, the name must be free. */
+      overwrite: z.boolean().default(false),
     }),
     backupResultSchema,
   ),

@@ -1,6 +1,7 @@
 // The bundled stack's shapes: its settings, the state of each service, health rounds and
 // progress. The tray and the stack panel show exactly these; no Docker type crosses over.
 import { z } from 'zod';
+import { hasNoControlCharacters, NO_CONTROL_CHARACTERS } from './text.js';
 
 export const STACK_SERVICES = ['postgres', 'redis', 'dovecot', 'postfix'] as const;
 export const stackServiceSchema = z.enum(STACK_SERVICES);
@@ -35,6 +36,10 @@ const domainSchema = z
     'a domain name such as maildock.localhost',
   );
 
+/** A value written into Postfix's relay password map, one line per relay. */
+const relayCredential = (max: number) =>
+  z.string().min(1).max(max).refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
+
 const relayHostSchema = z
   .string()
   .trim()
@@ -58,7 +63,7 @@ export const stackSettingsSchema = z.strictObject({
     .strictObject({
       host: relayHostSchema,
       port: port.default(587),
-      user: z.string().min(1).max(320).optional(),
+      user: relayCredential(320).optional(),
     })
     .nullable()
     .default(null),
@@ -84,9 +89,9 @@ export const stackSettingsPatchSchema = z.strictObject({
     .strictObject({
       host: relayHostSchema,
       port: port.optional(),
-      user: z.string().min(1).max(320).optional(),
+      user: relayCredential(320).optional(),
       /** Stored with mode 0600 for Postfix; never returned. */
-      password: z.string().min(1).max(4096).optional(),
+      password: relayCredential(4096).optional(),
     })
     .nullable()
     .optional(),

@@ -2,6 +2,7 @@
 // are inferred from them so the two cannot drift.
 import { z } from 'zod';
 import { errorDataSchema } from './errors.js';
+import { hasNoControlCharacters, NO_CONTROL_CHARACTERS } from './text.js';
 
 export const securitySchema = z.enum(['none', 'starttls', 'tls']);
 export type Security = z.infer<typeof securitySchema>;
@@ -40,11 +41,19 @@ export const smtpSettingsSchema = z.strictObject({
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
-export const emailSchema = z.string().trim().max(320).email();
+/** A string that ends up in a mail header. */
+const headerText = () => z.string().refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .email()
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
 export const accountInputSchema = z.strictObject({
   email: emailSchema,
-  name: z.string().max(200).optional(),
+  name: headerText().max(200).optional(),
   imap: imapSettingsSchema,
   smtp: smtpSettingsSchema.optional(),
   password: z.string().min(1).max(4096),
@@ -276,7 +285,12 @@ export const outboxStateSchema = z.enum([
 export type OutboxState = z.infer<typeof outboxStateSchema>;
 
 /** "Name <address>" or a bare address; parsed and checked again by the core. */
-const recipientSchema = z.string().trim().min(3).max(998);
+const recipientSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(998)
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 const recipientsSchema = z.array(recipientSchema).max(500);
 
 export const composeAttachmentSchema = z
@@ -289,7 +303,7 @@ export const composeAttachmentSchema = z
       .max(96 * 1024 * 1024)
       .regex(/^[A-Za-z0-9+/=\s]*$/, 'content must be base64')
       .optional(),
-    filename: z.string().min(1).max(255).optional(),
+    filename: headerText().min(1).max(255).optional(),
     contentType: z
       .string()
       .max(255)
@@ -316,7 +330,7 @@ export const composeInputSchema = z.strictObject({
   to: recipientsSchema.default([]),
   cc: recipientsSchema.default([]),
   bcc: recipientsSchema.default([]),
-  subject: z.string().max(998).optional(),
+  subject: headerText().max(998).optional(),
   text: z
     .string()
     .max(16 * 1024 * 1024)
@@ -431,7 +445,7 @@ export const UI_ACTIONS = [
 ] as const;
 export type UiAction = (typeof UI_ACTIONS)[number];
 
-const addressList = z.array(z.string().max(320)).max(100);
+const addressList = z.array(headerText().max(320)).max(100);
 
 /** From the desktop shell to its page: a menu item was chosen, or a mailto: link came in. */
 export const uiCommandSchema = z.discriminatedUnion('command', [
@@ -441,7 +455,7 @@ export const uiCommandSchema = z.discriminatedUnion('command', [
     to: addressList,
     cc: addressList,
     bcc: addressList,
-    subject: z.string().max(998),
+    subject: headerText().max(998),
     body: z.string().max(64 * 1024),
   }),
   z.strictObject({ command: z.literal('settings') }),

@@ -52,8 +52,9 @@ export function addBackupCommands(program: Command): void {
     )
     .option(
       '--to <file>',
-      'where to write the archive: in a folder that exists, outside the data folder (or in its backups folder); an existing file only if it is a Maildock backup',
+      'where to write the archive: in a folder that exists, outside the data folder (or in its backups folder)',
     )
+    .option('--overwrite', 'replace an earlier Maildock backup of that name (never another file)')
     .option('--include-secrets', 'account passwords too, sealed with a passphrase')
     .option('--encrypt', 'the whole archive encrypted under a passphrase')
     .option('--passphrase-stdin', 'read that passphrase from stdin')
@@ -66,6 +67,7 @@ export function addBackupCommands(program: Command): void {
           encrypt?: boolean;
           passphraseStdin?: boolean;
           stack: boolean;
+          overwrite?: boolean;
         },
         cmd: Command,
       ) =>
@@ -82,6 +84,7 @@ export function addBackupCommands(program: Command): void {
               encrypt: !!o.encrypt,
               ...(passphrase !== undefined ? { passphrase } : {}),
               stack: o.stack,
+              overwrite: !!o.overwrite,
             });
             done();
             show(out, made, (b) => `Backup written: ${resultLine(b)}\n`);

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { isMethodName } from '../../common/api.js';
+import { publicResult } from '../../common/public-error.js';
 import { getLogger } from '../core/log.js';
 import { appVersion } from '../core/paths.js';
 import type { MaildockService, ServiceOptions } from '../core/service.js';
 import { isAuthorized, SESSION_COOKIE, sameToken, sessionCookieName } from './auth.js';
 import { registerEvents } from './events.js';
+import { clientErrorHandler, clientErrorText, frameworkErrors } from './framework-errors.js';
 import { refusal, SECURITY_HEADERS } from './guard.js';
 import { failure, statusFor } from './http-errors.js';
 
@@ -67,6 +69,8 @@ export async function buildServer(
     bodyLimit: OTHER_BODY_LIMIT,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: frameworkErrors(opts),
+    clientErrorHandler,
   });
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
   const cookieName = () => sessionCookieName(port());
@@ -113,9 +117,10 @@ export async function buildServer(
     const status = err.statusCode ?? 500;
     let body;
     if (status === 413) {
-      body = failure('TOO_LARGE', `The request is larger than ${API_BODY_LIMIT / MiB} MiB.`);
+      body = failure('TOO_LARGE', `The request is larger than ${sizeText(bodyLimitOf(req))}.`);
     } else if (status >= 400 && status < 500) {
-      body = failure('INVALID_INPUT', clientError(err));
+      const { code, message } = clientErrorText(err);
+      body = failure(code, message);
     } else {
       log.error({ err, path: req.url.split('?')[0] }, 'request failed');
       body = failure('INTERNAL', 'Something went wrong inside Maildock.');
@@ -154,9 +159,9 @@ export async function buildServer(
       if (!isMethodName(method)) {
         return reply
           .code(statusFor('NOT_FOUND'))
-          .send(failure('NOT_FOUND', `There is no method ${method.slice(0, 100)}.`));
+          .send(failure('NOT_FOUND', 'There is no method of that name.'));
       }
-      const result = await service.invoke(method, req.body);
+      const result = publicResult(await service.invoke(method, req.body));
       return reply.code(result.ok ? 200 : statusFor(result.error.code)).send(result);
     });
     registerEvents(scope, service);
@@ -197,17 +202,11 @@ export async function buildServer(
   return app;
 }
 
-function clientError(err: FastifyError): string {
-  switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Send the input as JSON (Content-Type: application/json).';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The body is empty: send {} for a method without input.';
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'The body is not valid JSON.';
-    default:
-      if (/prototype/.test(err.message))
-        return 'The body may not hold __proto__ or prototype keys.';
-      return err instanceof SyntaxError ? 'The body is not valid JSON.' : err.message;
-  }
+/** The limit of the route that refused the body (the API's, or the 64 KiB of the rest). */
+function bodyLimitOf(req: FastifyRequest): number {
+  return req.routeOptions.bodyLimit ?? OTHER_BODY_LIMIT;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }

@@ -7,13 +7,15 @@
 // the snapshot is taken, and runs integrity_check while the rest is written or read.
 // The snapshot lives in RAM when the machine has room for it (snapshotFolder).
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { createPrivateFile } from '../paths.js';
 import { PG_DUMP } from '../stack/data.js';
 import { RELAY_PASSWORD_FILE } from '../stack/files.js';
 import type { Db } from '../store/db.js';
 import { EnvelopeWriter } from './envelope.js';
+import { giveName } from './final-name.js';
 import { startStoreWorker } from './store-worker.js';
 import {
   BACKUP_FORMAT,
@@ -45,6 +47,8 @@ export interface CreateOptions {
   db: Db;
   /** The archive to write; its folder must exist. */
   to: string;
+  /** Replace a file already at `to`; without it, one that appeared meanwhile stays. */
+  overwrite?: boolean;
   app: string;
   /** Entries made in memory (the sealed passwords), written after the files. */
   extra?: { path: string; data: Buffer }[];
@@ -262,6 +266,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     );
     snapshotDir = await snapshotFolder(scratch, dbSize);
     const snapshot = join(snapshotDir, 'maildock.db');
+    createPrivateFile(snapshot); // SQLite would make it 0644: all the mail, in clear
     await opts.db.backup(snapshot, {
       progress: ({ totalPages, remainingPages }) => {
         // A throw ends the backup (better-sqlite3 closes it); returning 0 pages would not,
@@ -363,7 +368,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
     // Cancelled while it was synced or checked: it does not get its name.
     if (opts.signal?.aborted) throw cancelled();
-    await rename(archive, opts.to);
+    await giveName(archive, opts.to, opts.overwrite === true);
     opts.onProgress?.({ phase: 'done', bytes: written, totalBytes, rate: 0, etaSeconds: 0 });
     return {
       file: opts.to,

@@ -56,6 +56,8 @@ export interface CreateInput {
   stack?: boolean | undefined;
   /** The whole archive encrypted under `passphrase`. */
   encrypt?: boolean | undefined;
+  /** An earlier backup of that name is replaced; without it, the name must be free. */
+  overwrite?: boolean | undefined;
   /** The scheduler's own: its name is inside the backups folder whatever the transport. */
   scheduled?: boolean;
 }
@@ -183,7 +185,9 @@ export class Backups {
         : input.to
           ? this.resolvePath(input.to)
           : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
-    await checkTarget(to, { dataDir: this.o.dataDir, backupsDir: this.dir });
+    const overwrite = input.overwrite === true;
+    const shown = input.to ?? basename(to);
+    await checkTarget(to, { dataDir: this.o.dataDir, backupsDir: this.dir, overwrite, shown });
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await this.removeLeftovers();
     const passphrase =
@@ -218,6 +222,7 @@ export class Backups {
       dataDir: this.o.dataDir,
       db: this.o.db,
       to,
+      overwrite,
       app: this.o.app,
       extra,
       ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
@@ -239,7 +244,7 @@ export class Backups {
           throw new MaildockError(
             'STORE_FAILED',
             `The backup was written but did not verify, so it was not kept: ${report.problems.join(' ')}`,
-            { file: to },
+            { file: shown },
           );
         }
       },
@@ -275,7 +280,8 @@ export class Backups {
     try {
       await stat(file);
     } catch {
-      throw new MaildockError('NOT_FOUND', `There is no backup at ${file}.`, { file });
+      // Named as the caller gave it: over HTTP, a name in the backups folder, not a path here.
+      throw new MaildockError('NOT_FOUND', `There is no backup at ${name}.`, { file: name });
     }
     return file;
   }

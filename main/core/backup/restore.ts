@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../paths.js';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './verify.js';
@@ -124,6 +125,8 @@ function exclusiveLock(
   file: string,
   opts: { waitMs: number; fileMustExist?: boolean },
 ): Database.Database | null {
+  // Made 0600 here: SQLite would make it 0644, beside the store in the data folder.
+  if (!opts.fileMustExist) createPrivateFile(file);
   const db = new Database(file, { timeout: opts.waitMs, fileMustExist: !!opts.fileMustExist });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
@@ -145,8 +148,7 @@ function lockRestore(dataDir: string): { release(): void } {
   if (!db) {
     throw new MaildockError(
       'IN_USE',
-      `A backup is being restored into ${dataDir}; try again once it has finished.`,
-      { dataDir },
+      'A backup is being restored into this data folder; try again once it has finished.',
     );
   }
   return { release: () => db.close() };
@@ -246,10 +248,13 @@ export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   if (!existsSync(file)) return;
   const db = exclusiveLock(file, { waitMs, fileMustExist: true });
   if (!db) {
-    throw new MaildockError('IN_USE', `Maildock is running with ${dataDir}; nothing was changed.`, {
-      dataDir,
-      hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
-    });
+    throw new MaildockError(
+      'IN_USE',
+      'Maildock is running with this data folder; nothing was changed.',
+      {
+        hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
+      },
+    );
   }
   db.close();
 }

@@ -11,18 +11,21 @@ import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
 /**
  * Refuses, before any work, a file a backup must not be written to: a folder, a file in a
  * folder that does not exist, a file in the data folder outside its backups folder (the
- * live store and what goes with it), or an existing file that is not a Maildock backup.
+ * live store and what goes with it), an existing file that is not a Maildock backup, or an
+ * earlier backup unless `overwrite`. Messages name the file as the caller gave it (`shown`):
+ * a server's client named a file in the backups folder, not a path on the server.
  */
 export async function checkTarget(
   to: string,
-  where: { dataDir: string; backupsDir: string },
+  where: { dataDir: string; backupsDir: string; overwrite: boolean; shown: string },
 ): Promise<void> {
+  const shown = where.shown;
   const existing = await stat(to).catch(() => null);
   if (existing?.isDirectory()) {
     throw new MaildockError(
       'INVALID_INPUT',
-      `${to} is a folder: name the archive file to write in it.`,
-      { file: to },
+      `${shown} is a folder: name the archive file to write in it.`,
+      { file: shown },
     );
   }
   const folder = dirname(to);
@@ -36,8 +39,8 @@ export async function checkTarget(
   if ((await inside(where.dataDir)) && !(await inside(where.backupsDir))) {
     throw new MaildockError(
       'INVALID_INPUT',
-      `${to} is inside Maildock’s data folder, where a backup could overwrite the live data: write it into ${where.backupsDir} or outside ${where.dataDir}.`,
-      { file: to },
+      `${shown} is inside Maildock’s data folder, where a backup could overwrite the live data: write it into ${where.backupsDir} or outside ${where.dataDir}.`,
+      { file: shown },
     );
   }
   const isFolder = (p: string) =>
@@ -49,15 +52,22 @@ export async function checkTarget(
   if (folder !== where.backupsDir && !(await isFolder(folder))) {
     throw new MaildockError(
       'INVALID_INPUT',
-      `There is no folder ${folder} to write ${basename(to)} into: make it first, or name another.`,
-      { file: to },
+      `There is no folder ${dirname(shown)} to write ${basename(to)} into: make it first, or name another.`,
+      { file: shown },
     );
   }
   if (existing && (!existing.isFile() || !(await isBackupFile(to)))) {
     throw new MaildockError(
       'ALREADY_EXISTS',
-      `${to} exists and is not a Maildock backup, so it is not replaced: name another file, or move it away first.`,
-      { file: to },
+      `${shown} exists and is not a Maildock backup, so it is not replaced: name another file, or move it away first.`,
+      { file: shown },
+    );
+  }
+  if (existing && !where.overwrite) {
+    throw new MaildockError(
+      'ALREADY_EXISTS',
+      `${shown} is an earlier backup: ask to overwrite it (maildock backup create --overwrite), or name another file.`,
+      { file: shown },
     );
   }
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
+import { getLogger } from '../log.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped, newerEnvelope } from './envelope.js';
 import {
@@ -25,6 +26,8 @@ import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
 import { cancelled, CHUNK, meter, type BackupProgress } from './tar-writer.js';
+
+const log = getLogger('backup');
 
 /** Every SQLite database starts with a 100-byte header, and the header with these bytes. */
 const SQLITE_HEADER_BYTES = 100;
@@ -325,10 +328,10 @@ async function scratchFolder(near: string): Promise<string> {
       return await ownFolder(join(folder, 'maildock-verify-'));
     }
   } catch (err) {
+    log.error({ folder, err }, 'no folder to verify a backup in');
     throw new MaildockError(
       'STORE_FAILED',
-      `The backup cannot be verified: there is no folder to copy its store into for the check (${folder}: ${(err as Error).message}).`,
-      { folder },
+      `The backup cannot be verified: there is no folder to copy its store into for the check (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
     );
   }
 }

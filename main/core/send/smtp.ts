@@ -4,7 +4,11 @@
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../common/types.js';
+import { getLogger } from '../log.js';
 import { pinnedTls } from '../pinned-tls.js';
+import { isTlsCode, tlsReason } from '../tls-failure.js';
+
+const log = getLogger('send');
 
 export interface SmtpOptions {
   /** ms for TCP connect and greeting; a silent socket is given up after 4× as long. */
@@ -37,12 +41,15 @@ interface NodemailerErrorLike {
 export function toFailure(err: unknown): SmtpFailure {
   const e = (err ?? {}) as NodemailerErrorLike;
   const response = typeof e.response === 'string' ? e.response.trim() : '';
-  return {
-    responseCode: typeof e.responseCode === 'number' ? e.responseCode : null,
-    reason: (response || e.message || String(err)).slice(0, 1000),
-    code: e.originalCode ?? e.code ?? null,
-    command: e.command ?? null,
-  };
+  const code = e.originalCode ?? e.code ?? null;
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
+  let reason = (response || e.message || String(err)).slice(0, 1000);
+  if (responseCode === null && isTlsCode(code)) {
+    // OpenSSL's text (with paths of its build) is for the log; the outbox keeps a sentence.
+    log.warn({ code, detail: e.message }, 'TLS failed');
+    reason = `A secure connection to the outgoing server failed: ${tlsReason(code)}.`;
+  }
+  return { responseCode, reason, code, command: e.command ?? null };
 }
 
 /** The message as a stream that calls `beforeEnd` just before it ends: SMTPConnection

@@ -2,7 +2,7 @@
 // from an environment, then the subset of the Compose format the stack uses, checked. A key
 // the controller would not apply is an error here, so the file and the app cannot drift.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { MaildockError } from '../../../common/errors.js';
@@ -202,16 +202,18 @@ export function loadCompose(path: string, env: Env): ComposeFile {
   try {
     raw = parse(readFileSync(path, 'utf8'));
   } catch (err) {
+    // The parser's text names the file by its full path on this machine: only its name here.
+    const code = (err as NodeJS.ErrnoException).code;
     throw new MaildockError(
       'INVALID_INPUT',
-      `${path} could not be read: ${(err as Error).message}`,
+      `The stack definition ${basename(path)} could not be read${code ? ` (${code})` : `: ${(err as Error).message}`}.`,
     );
   }
   const parsed = fileSchema.safeParse(interpolateDeep(raw, env));
   if (!parsed.success)
     throw new MaildockError(
       'INVALID_INPUT',
-      `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `${basename(path)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   const dir = dirname(path);
   for (const [name, s] of Object.entries(parsed.data.services)) {
@@ -219,7 +221,7 @@ export function loadCompose(path: string, env: Env): ComposeFile {
       if (!parsed.data.services[dep])
         throw new MaildockError(
           'INVALID_INPUT',
-          `${path}: ${name} depends on unknown service ${dep}`,
+          `${basename(path)}: ${name} depends on unknown service ${dep}`,
         );
     s.ports.forEach(parsePort);
     s.volumes.forEach((v) => {
@@ -227,7 +229,7 @@ export function loadCompose(path: string, env: Env): ComposeFile {
       if (m.type === 'volume' && !(m.source in parsed.data.volumes))
         throw new MaildockError(
           'INVALID_INPUT',
-          `${path}: ${name} mounts undeclared volume ${m.source}`,
+          `${basename(path)}: ${name} mounts undeclared volume ${m.source}`,
         );
     });
   }

@@ -68,7 +68,8 @@ async function extractOne(archive: NodeJS.ReadableStream, to: string): Promise<v
     wrote = pipeline(entry, createWriteStream(to, { mode: 0o600 }));
   });
   await pipeline(archive, parser);
-  if (!wrote) throw new MaildockError('STACK_UNHEALTHY', `Docker sent no file for ${to}.`);
+  if (!wrote)
+    throw new MaildockError('STACK_UNHEALTHY', `Docker sent no file for ${basename(to)}.`);
   await wrote;
 }
 

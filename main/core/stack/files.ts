@@ -5,6 +5,7 @@
 import { pbkdf2Sync, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasNoControlCharacters } from '../../../common/text.js';
 import { MaildockError } from '../../../common/errors.js';
 import { STACK_SERVICES, stackSettingsSchema, type StackSettings } from '../../../common/stack.js';
 
@@ -68,7 +69,7 @@ export class StackFiles {
     if (!parsed.success)
       throw new MaildockError(
         'INVALID_INPUT',
-        `${path} is not valid: ${parsed.error.issues[0]?.message}`,
+        `The local stack’s settings (settings.json in the data folder) are not valid: ${parsed.error.issues[0]?.message}`,
       );
     return parsed.data;
   }
@@ -113,6 +114,9 @@ export class StackFiles {
   setRelayPassword(
     relay: { host: string; port: number; user: string; password: string } | null,
   ): void {
+    // The contract refuses these already; a line break here would be a second map entry.
+    if (relay && ![relay.host, relay.user, relay.password].every(hasNoControlCharacters))
+      throw new MaildockError('INVALID_INPUT', 'The relay settings may not hold line breaks.');
     this.setRelayPasswordFile(
       relay ? `[${relay.host}]:${relay.port} ${relay.user}:${relay.password}\n` : '',
     );

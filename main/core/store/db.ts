@@ -1,7 +1,9 @@
 // Opening the store: pragmas, then every pending migration, each in its own transaction
 // with the version bump, so a crash leaves the schema at one version or the next.
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MaildockError } from '../../../common/errors.js';
+import { createPrivateFile, makePrivateFolder, tightenFile } from '../paths.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -16,6 +18,13 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const onDisk = file !== ':memory:' && !opts.readonly;
+  if (onDisk) {
+    // SQLite makes the -wal and -shm files with the mode of the database file, and a new
+    // database file with 0644: made here first with 0600, none of them is readable by others.
+    makePrivateFolder(dirname(file));
+    createPrivateFile(file);
+  }
   const db = new Database(file, { readonly: opts.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (!opts.readonly) {
@@ -32,6 +41,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     migrate(db, opts.migrations ?? allMigrations);
   }
+  // Left open to others by an earlier version: new ones take the database file's mode.
+  if (onDisk) for (const suffix of ['-wal', '-shm']) tightenFile(`${file}${suffix}`);
   return db;
 }
 

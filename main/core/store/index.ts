@@ -1,6 +1,4 @@
 // The local store: one SQLite database, one writer, repositories over it.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { openDatabase, type Db } from './db.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
 import { AccountStore } from './accounts.js';
@@ -33,8 +31,8 @@ export class Store {
     this.bodyReindex = new BodyReindexQueue(db);
   }
 
+  /** The folder is made (or tightened) private by openDatabase. */
   static open(file: string): Store {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return new Store(openDatabase(file));
   }
 

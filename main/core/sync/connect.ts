@@ -3,7 +3,11 @@
 import { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
+import { getLogger } from '../log.js';
 import { pinnedTls } from '../pinned-tls.js';
+import { isTlsCode, tlsReason } from '../tls-failure.js';
+
+const log = getLogger('sync');
 
 export interface ConnectOptions {
   /**
@@ -74,15 +78,11 @@ export function classifyImapError(
       fields,
     );
   }
-  if (
-    TLS_CODES.has(code) ||
-    code.startsWith('ERR_TLS') ||
-    code.startsWith('ERR_SSL') ||
-    code.startsWith('CERT_')
-  ) {
+  if (TLS_CODES.has(code) || isTlsCode(code)) {
+    // OpenSSL's own text says little to a person; the caller's log keeps it (connect below).
     return new MaildockError(
       'TLS_FAILED',
-      `A secure connection to ${where} failed: ${e.message ?? code}.`,
+      `A secure connection to ${where} failed: ${tlsReason(code)}.`,
       fields,
     );
   }
@@ -150,7 +150,15 @@ export async function connect(
     await client.connect();
   } catch (err) {
     client.close();
-    throw classifyImapError(err, settings);
+    const failure = classifyImapError(err, settings);
+    if (failure.code === 'TLS_FAILED') {
+      const { host, port } = settings;
+      log.warn(
+        { host, port, code: failure.fields.cause, detail: (err as Error).message },
+        'TLS failed',
+      );
+    }
+    throw failure;
   }
   const caps = client.capabilities as Map<string, unknown>;
   if (!caps.has('IMAP4rev1') && !caps.has('IMAP4REV1')) {
