@@ -1,6 +1,8 @@
 // What a transport hands to its client of an error. An INTERNAL error's message is whatever
 // broke inside (a path on the server, a library's own text): it stays in the log, where the
 // service wrote it, and the client gets the sentence. The CLI, the local user's own, keeps it.
+// Errors also travel inside values and events (a sync state's errors, an account's offline
+// reason), so those are walked too.
 import { ERROR_TEXT, type ErrorData } from './errors.js';
 import type { Result } from './api.js';
 
@@ -9,6 +11,39 @@ export function publicError(error: ErrorData): ErrorData {
   return { code: 'INTERNAL', message: ERROR_TEXT.INTERNAL };
 }
 
+const isInternal = (v: Record<string, unknown>): boolean =>
+  v.code === 'INTERNAL' && typeof v.message === 'string';
+
+/**
+ * A value or event payload with every INTERNAL error in it (at any depth) reduced to the
+ * sentence; what an error sits beside (its account, its folder) is kept, its fields are not.
+ * Returns the value itself when it holds none, so the common case copies nothing.
+ */
+export function publicValue<T>(value: T): T {
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((item, i) => {
+      const next = publicValue(item);
+      if (next !== item) (out ??= value.slice())[i] = next;
+    });
+    return (out ?? value) as T;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (isInternal(record)) {
+    const { fields: _fields, ...rest } = record;
+    return { ...rest, message: ERROR_TEXT.INTERNAL } as T;
+  }
+  let out: Record<string, unknown> | null = null;
+  for (const [key, item] of Object.entries(record)) {
+    const next = publicValue(item);
+    if (next !== item) (out ??= { ...record })[key] = next;
+  }
+  return (out ?? value) as T;
+}
+
 export function publicResult<T>(result: Result<T>): Result<T> {
-  return result.ok ? result : { ok: false, error: publicError(result.error) };
+  if (!result.ok) return { ok: false, error: publicError(result.error) };
+  const value = publicValue(result.value);
+  return value === result.value ? result : { ok: true, value };
 }

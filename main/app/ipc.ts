@@ -3,7 +3,7 @@
 // every event of the contract forwarded to the windows. No other channel exists.
 import { events, methods, type EventName, type MethodName, type Result } from '../../common/api.js';
 import { eventChannel, methodChannel } from '../../common/ipc.js';
-import { publicResult } from '../../common/public-error.js';
+import { publicResult, publicValue } from '../../common/public-error.js';
 import { trustedSender, type SenderFrame } from './security.js';
 
 /** What the handlers need of the service (MaildockService has both). */
@@ -43,7 +43,7 @@ export function forwardEvents(
   send: (channel: string, payload: unknown) => void,
 ): () => void {
   const offs = eventNames.map((event) =>
-    core.on(event, (payload) => send(eventChannel(event), payload)),
+    core.on(event, (payload) => send(eventChannel(event), publicValue(payload))),
   );
   return () => {
     for (const off of offs) off();
