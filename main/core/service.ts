@@ -38,7 +38,7 @@ import { chooseSecretStore, parseBackend } from './secrets/choose.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
-import { SearchReindex } from './search-reindex.js';
+import { SearchReindex } from './sync/search-reindex.js';
 import type { StoredAttachment } from './store/messages.js';
 import type { AccountSync, SyncError } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';

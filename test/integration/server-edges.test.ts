@@ -1,14 +1,17 @@
 // What the server answers when a request never reaches a route: a URL that does not decode,
 // a parameter over the router's limit, a request Node cannot parse, a body over a route's
-// limit, and an error inside the core. Real HTTP on a loopback port, raw bytes on a socket
-// where a client library would fix the request first.
+// limit, and an error inside the core, in an answer or an event. Real HTTP and WebSocket on a
+// loopback port, raw bytes on a socket where a client library would fix the request first.
 import net, { type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ERROR_TEXT } from '../../common/errors.js';
+import type { CoreEvents } from '../../main/core/events.js';
 import { loadOrCreateToken } from '../../main/server/auth.js';
 import { SECURITY_HEADERS } from '../../main/server/guard.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
+import { INSIDE, syncStateWithInternal } from '../support/internal-error.js';
 import { openService, type TestService } from '../support/service.js';
 
 interface RawAnswer {
@@ -174,5 +177,34 @@ describe('the server’s answers before any route', () => {
       await server.close();
       await own.close().catch(() => undefined);
     }
+  });
+
+  it('sends a browser an error inside the core as the sentence in events too', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const got: { event: string; payload: unknown }[] = [];
+    const two = new Promise<void>((resolve) =>
+      ws.on('message', (data: Buffer) => {
+        got.push(JSON.parse(data.toString()));
+        if (got.length === 2) resolve();
+      }),
+    );
+    // The service's own event bus, as its sync uses it.
+    const bus = (t.svc as unknown as { events: CoreEvents }).events;
+    bus.emit('sync.state', syncStateWithInternal());
+    bus.emit('sync.error', { accountId: 1, error: { code: 'INTERNAL', message: INSIDE } });
+    await two;
+    ws.close();
+    expect(JSON.stringify(got)).not.toContain('/srv');
+    expect(got[0]).toMatchObject({
+      event: 'sync.state',
+      payload: { errors: [{ code: 'INTERNAL', message: ERROR_TEXT.INTERNAL }, {}] },
+    });
+    expect(got[1]).toEqual({
+      event: 'sync.error',
+      payload: { accountId: 1, error: { code: 'INTERNAL', message: ERROR_TEXT.INTERNAL } },
+    });
   });
 });

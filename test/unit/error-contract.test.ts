@@ -56,7 +56,12 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     address: 'a@example.test',
     part: '2',
   },
-  ALREADY_EXISTS: { file: 'mail.tar', address: 'a@example.test', email: 'a@example.test' },
+  ALREADY_EXISTS: {
+    file: 'mail.tar',
+    address: 'a@example.test',
+    email: 'a@example.test',
+    name: 'maildock-2026-12-06.maildock-backup',
+  },
   AUTH_FAILED: { field: 'password', ...imap },
   TLS_FAILED: imap,
   HOST_UNREACHABLE: imap,

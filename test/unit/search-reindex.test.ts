@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountSyncState, SyncProgress } from '../../common/types.js';
-import { SearchReindex } from '../../main/core/search-reindex.js';
+import { SearchReindex } from '../../main/core/sync/search-reindex.js';
 import { openDatabase, schemaVersion } from '../../main/core/store/db.js';
 import { Store } from '../../main/core/store/index.js';
 import { migrations } from '../../main/core/store/migrations/index.js';

@@ -1,30 +1,19 @@
 // The folders when the window is too narrow to keep them beside the list: a modal <dialog>
-// from the left edge, so the platform keeps the focus inside and Escape closes it. A click
-// beside it closes it too. It opens with the focus on the folder being shown and gives the
-// focus back to where it was (the top bar's button) when it closes.
-import { useEffect, useRef, type ReactNode } from 'react';
+// from the left edge that behaves as a Dialog (the focus kept inside, Escape through the
+// page's one stack) and closes on a click beside it too. It opens with the focus on the
+// folder being shown and gives it back to the top bar's button when it closes.
+import { useRef, type ReactNode } from 'react';
+import { useModalDialog } from './Dialog.js';
 
 export function Drawer(props: { label: string; onClose(): void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const onClose = useRef(props.onClose);
-  onClose.current = props.onClose;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    const back = document.activeElement as HTMLElement | null;
-    if (!d.open) d.showModal();
-    (
+  const onClose = useModalDialog(
+    ref,
+    props.onClose,
+    (d) =>
       d.querySelector<HTMLElement>('[aria-current="true"]') ??
-      d.querySelector<HTMLElement>('.folder')
-    )?.focus();
-    const closed = () => onClose.current();
-    d.addEventListener('close', closed);
-    return () => {
-      d.removeEventListener('close', closed);
-      if (d.open) d.close();
-      back?.focus?.();
-    };
-  }, []);
+      d.querySelector<HTMLElement>('.folder'),
+  );
   return (
     <dialog
       ref={ref}
