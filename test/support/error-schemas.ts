@@ -40,8 +40,12 @@ function isErrorShaped(shape: Record<string, z.ZodType>): boolean {
   );
 }
 
-export function findErrorPlaces(root: z.ZodType, at: string): ErrorPlace[] {
-  const places: ErrorPlace[] = [];
+/** Calls `onObject` for every object schema under `root`, with the path that leads to it. */
+function walkObjects(
+  root: z.ZodType,
+  at: string,
+  onObject: (shape: Record<string, z.ZodType>, path: string, schema: z.ZodType) => void,
+): void {
   // Only the schemas on the way down: one schema used in two places is walked in both.
   const inWalk = new Set<z.ZodType>();
   const walk = (schema: z.ZodType | undefined | null, path: string): void => {
@@ -54,7 +58,7 @@ export function findErrorPlaces(root: z.ZodType, at: string): ErrorPlace[] {
     const def = defOf(schema);
     switch (def.type) {
       case 'object':
-        if (isErrorShaped(def.shape!)) places.push({ path, schema: schema as z.ZodObject });
+        onObject(def.shape!, path, schema);
         for (const [key, value] of Object.entries(def.shape!)) walk(value, `${path}.${key}`);
         return;
       case 'array':
@@ -79,32 +83,22 @@ export function findErrorPlaces(root: z.ZodType, at: string): ErrorPlace[] {
     }
   };
   walk(root, at);
+}
+
+export function findErrorPlaces(root: z.ZodType, at: string): ErrorPlace[] {
+  const places: ErrorPlace[] = [];
+  walkObjects(root, at, (shape, path, schema) => {
+    if (isErrorShaped(shape)) places.push({ path, schema: schema as z.ZodObject });
+  });
   return places;
 }
 
 /** Keys under which the contract names an error but keeps it as plain text, not as data. */
 export function findTextErrors(root: z.ZodType, at: string): string[] {
   const found: string[] = [];
-  const inWalk = new Set<z.ZodType>();
-  const walk = (schema: z.ZodType | undefined | null, path: string): void => {
-    if (!schema || inWalk.has(schema)) return;
-    inWalk.add(schema);
-    visit(schema, path);
-    inWalk.delete(schema);
-  };
-  const visit = (schema: z.ZodType, path: string): void => {
-    const def = defOf(schema);
-    if (def.type === 'object') {
-      for (const [key, value] of Object.entries(def.shape!)) {
-        if (/error/i.test(key) && value.safeParse('text').success) found.push(`${path}.${key}`);
-        walk(value, `${path}.${key}`);
-      }
-      return;
-    }
-    if (def.type === 'array') return walk(def.element, `${path}[]`);
-    if (def.type === 'union') return def.options!.forEach((o) => walk(o, path));
-    if (def.innerType) walk(def.innerType, path);
-  };
-  walk(root, at);
+  walkObjects(root, at, (shape, path) => {
+    for (const [key, value] of Object.entries(shape))
+      if (/error/i.test(key) && value.safeParse('text').success) found.push(`${path}.${key}`);
+  });
   return found;
 }

@@ -58,18 +58,20 @@ export function Dialog(props: {
       // The app's own keys stay out while a dialog is open.
       onKeyDown={(e) => e.stopPropagation()}
     >
-      <header className="dialog-head">
-        <h2>{props.title}</h2>
-        <button
-          type="button"
-          className="dialog-close"
-          aria-label="Close"
-          onClick={() => onClose.current()}
-        >
-          ×
-        </button>
-      </header>
+      <DialogHead className="dialog-head" title={props.title} onClose={() => onClose.current()} />
       {props.children}
     </dialog>
+  );
+}
+
+/** A modal's title and its Close button. */
+export function DialogHead(props: { className: string; title: string; onClose(): void }) {
+  return (
+    <header className={props.className}>
+      <h2>{props.title}</h2>
+      <button type="button" className="dialog-close" aria-label="Close" onClick={props.onClose}>
+        ×
+      </button>
+    </header>
   );
 }

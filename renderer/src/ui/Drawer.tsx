@@ -3,7 +3,7 @@
 // page's one stack) and closes on a click beside it too. It opens with the focus on the
 // folder being shown and gives it back to the top bar's button when it closes.
 import { useRef, type ReactNode } from 'react';
-import { useModalDialog } from './Dialog.js';
+import { DialogHead, useModalDialog } from './Dialog.js';
 
 export function Drawer(props: { label: string; onClose(): void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -26,17 +26,7 @@ export function Drawer(props: { label: string; onClose(): void; children: ReactN
         if (e.target === e.currentTarget) onClose.current();
       }}
     >
-      <header className="drawer-head">
-        <h2>{props.label}</h2>
-        <button
-          type="button"
-          className="dialog-close"
-          aria-label="Close"
-          onClick={() => onClose.current()}
-        >
-          ×
-        </button>
-      </header>
+      <DialogHead className="drawer-head" title={props.label} onClose={() => onClose.current()} />
       <div className="drawer-body">{props.children}</div>
     </dialog>
   );
