@@ -2,7 +2,7 @@
 // broke inside (a path on the server, a library's own text): it stays in the log, where the
 // service wrote it, and the client gets the sentence. The CLI, the local user's own, keeps it.
 // Errors also travel inside values and events (a sync state's errors, an account's offline
-// reason), so those are walked too.
+// reason), so those that can hold one are walked too.
 import { ERROR_TEXT, type ErrorData } from './errors.js';
 import type { Result } from './api.js';
 
@@ -42,8 +42,26 @@ export function publicValue<T>(value: T): T {
   return (out ?? value) as T;
 }
 
-export function publicResult<T>(result: Result<T>): Result<T> {
+/**
+ * The methods and events whose values can hold an error (a sync's errors, an account's
+ * offline reason). Only these are walked, so a list of 1,000 rows costs nothing; the
+ * contract's own test finds every error in the schemas and fails when one is missing here.
+ */
+export const ERRORS_INSIDE: ReadonlySet<string> = new Set([
+  'sync.run',
+  'sync.summary',
+  'sync.state',
+  'sync.error',
+]);
+
+/** A method's value or an event's payload as a client may see it. */
+export function publicPayload<T>(name: string, value: T): T {
+  return ERRORS_INSIDE.has(name) ? publicValue(value) : value;
+}
+
+/** A method's answer as a client may see it. */
+export function publicResult<T>(method: string, result: Result<T>): Result<T> {
   if (!result.ok) return { ok: false, error: publicError(result.error) };
-  const value = publicValue(result.value);
+  const value = publicPayload(method, result.value);
   return value === result.value ? result : { ok: true, value };
 }

@@ -3,7 +3,7 @@
 // every event of the contract forwarded to the windows. No other channel exists.
 import { events, methods, type EventName, type MethodName, type Result } from '../../common/api.js';
 import { eventChannel, methodChannel } from '../../common/ipc.js';
-import { publicResult, publicValue } from '../../common/public-error.js';
+import { publicPayload, publicResult } from '../../common/public-error.js';
 import { trustedSender, type SenderFrame } from './security.js';
 
 /** What the handlers need of the service (MaildockService has both). */
@@ -31,7 +31,9 @@ export function ipcHandlers(core: IpcCore): Map<string, IpcHandler> {
   const table = new Map<string, IpcHandler>();
   for (const method of methodNames) {
     table.set(methodChannel(method), async (event, input) =>
-      trustedSender(event.senderFrame) ? publicResult(await core.invoke(method, input)) : FOREIGN,
+      trustedSender(event.senderFrame)
+        ? publicResult(method, await core.invoke(method, input))
+        : FOREIGN,
     );
   }
   return table;
@@ -43,7 +45,7 @@ export function forwardEvents(
   send: (channel: string, payload: unknown) => void,
 ): () => void {
   const offs = eventNames.map((event) =>
-    core.on(event, (payload) => send(eventChannel(event), publicValue(payload))),
+    core.on(event, (payload) => send(eventChannel(event), publicPayload(event, payload))),
   );
   return () => {
     for (const off of offs) off();

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { events, type EventName } from '../../common/api.js';
-import { publicValue } from '../../common/public-error.js';
+import { publicPayload } from '../../common/public-error.js';
 import type { MaildockService } from '../core/service.js';
 import { getLogger } from '../core/log.js';
 
@@ -26,7 +26,7 @@ export function registerEvents(app: FastifyInstance, service: MaildockService): 
           socket.close(TOO_SLOW, 'too far behind');
           return;
         }
-        socket.send(JSON.stringify({ event, payload: publicValue(payload) }));
+        socket.send(JSON.stringify({ event, payload: publicPayload(event, payload) }));
       }),
     );
     log.debug({ clients: app.websocketServer.clients.size }, 'event client connected');

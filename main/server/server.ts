@@ -161,7 +161,7 @@ export async function buildServer(
           .code(statusFor('NOT_FOUND'))
           .send(failure('NOT_FOUND', 'There is no method of that name.'));
       }
-      const result = publicResult(await service.invoke(method, req.body));
+      const result = publicResult(method, await service.invoke(method, req.body));
       return reply.code(result.ok ? 200 : statusFor(result.error.code)).send(result);
     });
     registerEvents(scope, service);

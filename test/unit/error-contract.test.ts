@@ -14,6 +14,7 @@ import {
 } from '../../common/errors.js';
 import { SyncStates } from '../../main/core/sync-state.js';
 import type { AccountSyncState } from '../../common/types.js';
+import { ERRORS_INSIDE } from '../../common/public-error.js';
 import { findErrorPlaces, findTextErrors } from '../support/error-schemas.js';
 import { findErrorSites } from '../support/error-sites.js';
 import { storeWithInbox } from '../support/store.js';
@@ -178,6 +179,16 @@ describe('the errors of the core and the contract', () => {
     ]) {
       expect(paths).toContain(expected);
     }
+  });
+
+  it('has the transports look inside every method and event whose value can hold an error', () => {
+    const holding = (named: Record<string, z.ZodType>) =>
+      Object.entries(named)
+        .filter(([name, schema]) => findErrorPlaces(schema, name).length > 0)
+        .map(([name]) => name);
+    const outputs = Object.fromEntries(Object.entries(methods).map(([n, m]) => [n, m.output]));
+    for (const name of [...holding(outputs), ...holding(events)])
+      expect(ERRORS_INSIDE.has(name), `${name} holds errors: add it to ERRORS_INSIDE`).toBe(true);
   });
 
   it('lets every error, with its real fields, through every place it can travel', () => {

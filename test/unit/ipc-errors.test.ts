@@ -42,7 +42,9 @@ describe('errors over IPC', () => {
     });
     expect(shown.errors[1]).toBe(state.errors[1]);
     expect(state.errors[0]!.message).toBe(INSIDE); // the core's own copy is untouched
-    expect(JSON.stringify(publicResult({ ok: true, value: [state] }))).not.toContain('/srv');
+    expect(JSON.stringify(publicResult('sync.state', { ok: true, value: [state] }))).not.toContain(
+      '/srv',
+    );
   });
 
   it('gives the window the sentence in every event (Electron stood in for by its send)', () => {
