@@ -5,10 +5,9 @@
 import type { ErrorData } from '../../common/errors.js';
 import type { AccountSyncState, SyncError, SyncProgress } from '../../common/types.js';
 import type { Store } from './store/index.js';
+import { OUT_OF_REACH } from './sync/account-sync.js';
 
 const MAX_ERRORS = 20;
-/** The codes of a server out of reach, as the watcher retries them. */
-const OUTAGE = new Set<string>(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
 const key = (accountId: number) => `sync.lastAt.${accountId}`;
 
 export class SyncStates {
@@ -44,8 +43,10 @@ export class SyncStates {
   progress(p: SyncProgress): void {
     // The end of a pass is recorded by finished(), with its errors.
     if (p.phase === 'done') return;
-    // Any phase after connecting means the server answers again.
-    const offline = p.phase === 'connect' ? this.state(p.accountId).offline : null;
+    // A phase after connecting means the server answers again; the local reindex says nothing
+    // of the server.
+    const answers = p.phase !== 'connect' && p.phase !== 'index';
+    const offline = answers ? null : this.state(p.accountId).offline;
     this.update(p.accountId, { running: true, progress: p, offline });
   }
 
@@ -65,7 +66,7 @@ export class SyncStates {
       lastSyncAt: at,
       errors: errors.slice(0, MAX_ERRORS).map((e) => syncError(e, accountId)),
       // A pass that ended got through to the server, unless the connection itself failed.
-      offline: errors.some((e) => e.mailbox === undefined && OUTAGE.has(e.code))
+      offline: errors.some((e) => e.mailbox === undefined && OUT_OF_REACH.has(e.code))
         ? this.state(accountId).offline
         : null,
     });

@@ -2,7 +2,7 @@
 // bodies. Connection failures are retried with backoff; an error in one folder is recorded
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
-import { toErrorData } from '../../../common/errors.js';
+import { toErrorData, type ErrorCode } from '../../../common/errors.js';
 import type { Account, SyncError, SyncPhase } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../log.js';
@@ -41,11 +41,16 @@ export interface AccountSyncDeps {
   onNew?(p: { accountId: number; mailboxId: number; count: number }): void;
 }
 
-const RETRYABLE = new Set(['CONNECTION_LOST', 'HOST_UNREACHABLE', 'TIMEOUT']);
+/** The codes of a server out of reach: worth another attempt, and the account is offline. */
+export const OUT_OF_REACH: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CONNECTION_LOST',
+  'HOST_UNREACHABLE',
+  'TIMEOUT',
+]);
 
 /** Whether a failure is the connection's (worth another attempt), judged as errors are classified. */
 export function isRetryable(err: unknown): boolean {
-  return RETRYABLE.has(classifyImapError(err, { host: '', port: 0 }).code);
+  return OUT_OF_REACH.has(classifyImapError(err, { host: '', port: 0 }).code);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
