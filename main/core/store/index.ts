@@ -1,60 +1,31 @@
-// The local store: one SQLite database, one writer, repositories over it.
-import { openDatabase, type Db } from './db.js';
-import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
-import { AccountStore } from './accounts.js';
-import { BodyReindexQueue } from './body-reindex.js';
-import { ContactStore } from './contacts.js';
-import { MessageLists } from './message-lists.js';
-import { MailboxStore } from './mailboxes.js';
-import { MessageStore } from './messages.js';
-import { OperationStore } from './operations.js';
-import { SettingsStore } from './settings.js';
+// The store: typed repositories over one of two engines. SQLite in the data folder is the
+// embedded default (the desktop, one-person `serve`); a postgres:// URL selects Postgres.
+import { join } from 'node:path';
+import type { Store } from './repositories.js';
+import { SqliteStore } from './sqlite/engine.js';
 
-export class Store {
-  readonly accounts: AccountStore;
-  readonly mailboxes: MailboxStore;
-  readonly messages: MessageStore;
-  readonly operations: OperationStore;
-  readonly contacts: ContactStore;
-  readonly lists: MessageLists;
-  readonly settings: SettingsStore;
-  readonly bodyReindex: BodyReindexQueue;
+export type * from './repositories.js';
+export type * from './types.js';
+export { patchJson } from './settings.js';
 
-  private constructor(readonly db: Db) {
-    this.accounts = new AccountStore(db);
-    this.mailboxes = new MailboxStore(db);
-    this.messages = new MessageStore(db);
-    this.operations = new OperationStore(db);
-    this.contacts = new ContactStore(db);
-    this.lists = new MessageLists(db);
-    this.settings = new SettingsStore(db);
-    this.bodyReindex = new BodyReindexQueue(db);
+export interface StoreOptions {
+  /** The data folder: SQLite keeps `maildock.db` there. */
+  dataDir: string;
+  /** A postgres:// URL (`--database`, MAILDOCK_DATABASE_URL); else SQLite. */
+  database?: string | undefined;
+  /** What the engine's background upkeep says when it fails. */
+  onUpkeepError?(message: string): void;
+}
+
+/** The SQLite file of a data folder. */
+export const storeFile = (dataDir: string) => join(dataDir, 'maildock.db');
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  if (opts.database) {
+    const { openPostgresStore } = await import('./postgres/engine.js');
+    return openPostgresStore(opts.database);
   }
-
-  /** The folder is made (or tightened) private by openDatabase. */
-  static open(file: string): Store {
-    return new Store(openDatabase(file));
-  }
-
-  /** Runs fn in one transaction: all of it is committed, or none of it. */
-  tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  private checkpointer: Checkpointer | null = null;
-
-  /**
-   * Moves WAL checkpoints to a background thread, so no commit of this process waits on one
-   * (for the long-running app and server; a short command keeps SQLite's own).
-   */
-  checkpointInBackground(opts: CheckpointerOptions = {}): Checkpointer {
-    this.checkpointer ??= new Checkpointer(this.db, opts);
-    return this.checkpointer;
-  }
-
-  close(): void {
-    this.checkpointer?.stop();
-    this.checkpointer = null;
-    if (this.db.open) this.db.close();
-  }
+  return SqliteStore.open(storeFile(opts.dataDir), {
+    ...(opts.onUpkeepError ? { onError: opts.onUpkeepError } : {}),
+  });
 }

@@ -1,6 +1,6 @@
 // The full-text index has external content: FTS5 keeps only its index, so removing a row
 // needs the exact values that were indexed. Every write to message_fts goes through here.
-import type { Address } from '../../../common/types.js';
+import type { Address } from '../../../../common/types.js';
 import type { Db } from './db.js';
 
 export interface FtsColumns {

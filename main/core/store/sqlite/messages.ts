@@ -1,71 +1,25 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
-import type { Address, Attachment, MessageDetail, MessageSummary } from '../../../common/types.js';
+import type {
+  Address,
+  Attachment,
+  MessageDetail,
+  MessageSummary,
+} from '../../../../common/types.js';
 import type { Db } from './db.js';
+import type {
+  HeaderRecord,
+  BodyRecord,
+  StoredAttachment,
+  ActionRow,
+  PendingBody,
+  SummaryRow,
+  SeenAddresses,
+} from '../types.js';
 import { FtsIndex, addressText, type FtsColumns } from './fts.js';
-import { decodeFlags, encodeFlags } from './flags.js';
+import { decodeFlags, encodeFlags } from '../flags.js';
 import { ThreadStore } from './threads.js';
-import { ContactStore, type SeenAddresses } from './contacts.js';
-
-export interface HeaderRecord {
-  uid: number;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  subject: string;
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  /** ms since the epoch */
-  date: number;
-  flags: string[];
-  modseq: string | null;
-  size: number;
-  hasAttachments: boolean;
-  structure: unknown;
-}
-
-export interface BodyRecord {
-  text: string | null;
-  html: string | null;
-  /** What search indexes when it is not `text` (the HTML's text); null or absent when it is. */
-  searchText?: string | null;
-  snippet: string;
-  attachments: Omit<Attachment, 'id'>[];
-  parseError: string | null;
-  /** Kept only when parsing failed, so the user can still read something. */
-  raw?: Buffer | null;
-}
-
-export interface StoredAttachment {
-  id: number;
-  messageId: number;
-  accountId: number;
-  path: string;
-  uid: number;
-  partId: string | null;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  contentHash: string | null;
-}
-
-export interface ActionRow {
-  id: number;
-  accountId: number;
-  mailboxId: number;
-  uid: number;
-  msgid: string | null;
-  flags: number;
-  keywords: string | null;
-}
-
-export interface PendingBody {
-  id: number;
-  mailboxId: number;
-  path: string;
-  uid: number;
-}
+import { ContactStore } from './contacts.js';
 
 const BODY_STATE = ['pending', 'ready', 'failed'] as const;
 // Far-future dates from broken clients are clamped so the id stays a safe integer.
@@ -75,27 +29,6 @@ const IDS_PER_MS = 1024;
 export const SUMMARY_COLUMNS = `m.id, m.account_id, m.mailbox_id, mb.path, m.uid, m.message_id, m.thread_id,
   m.subject, m.from_json, m.to_json, m.cc_json, m.date, m.flags, m.keywords, m.size, m.snippet,
   m.has_attachments, m.body_state`;
-
-export interface SummaryRow {
-  id: number;
-  account_id: number;
-  mailbox_id: number;
-  path: string;
-  uid: number;
-  message_id: string | null;
-  thread_id: number | null;
-  subject: string;
-  from_json: string;
-  to_json: string;
-  cc_json: string;
-  date: number;
-  flags: number;
-  keywords: string | null;
-  size: number;
-  snippet: string;
-  has_attachments: number;
-  body_state: number;
-}
 
 export function toSummary(r: SummaryRow): MessageSummary {
   return {
@@ -229,6 +162,9 @@ export class MessageStore {
         .prepare('SELECT 1 FROM messages WHERE id = ? AND mailbox_id = ? AND uid < 0')
         .pluck(),
       count: db.prepare('SELECT count(*) FROM messages').pluck(),
+      pendingCount: db
+        .prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0')
+        .pluck(),
       countBodies: db.prepare('SELECT count(*) FROM messages WHERE body_state != 0').pluck(),
     };
   }
@@ -426,6 +362,10 @@ export class MessageStore {
   /** Messages still waiting for their body, newest first. */
   pendingBodies(accountId: number, limit: number): PendingBody[] {
     return this.s.pending.all(accountId, limit) as PendingBody[];
+  }
+
+  pendingCount(accountId: number): number {
+    return this.s.pendingCount.get(accountId) as number;
   }
 
   pendingBody(id: number): PendingBody | null {

@@ -1,38 +1,10 @@
 // The outbox: messages on their way out, each row a small state machine whose every step is
 // committed before the next one can happen on the wire. Only this file writes its SQL.
-import { MaildockError } from '../../../common/errors.js';
-import type { OutboxEntry, OutboxState } from '../../../common/types.js';
+import { MaildockError } from '../../../../common/errors.js';
+import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
-
-export interface NewOutboxRow {
-  accountId: number;
-  messageId: string;
-  from: string;
-  recipients: string[];
-  subject: string;
-  raw: Buffer;
-  inReplyTo: string | null;
-  references: string[];
-  sendAt: number;
-  /** 2 when the server files sent mail itself. */
-  sentCopy: 0 | 2;
-}
-
-/** What the sender needs of a row. */
-export interface OutboxJob {
-  id: number;
-  accountId: number;
-  messageId: string;
-  from: string;
-  recipients: string[];
-  raw: Buffer;
-  attempts: number;
-  sentCopy: number;
-  sentAt: number | null;
-  sendAt: number;
-  createdAt: number;
-}
+import type { NewOutboxRow, OutboxJob } from '../types.js';
 
 interface Row {
   id: number;

@@ -1,18 +1,10 @@
 // Accounts as the user configured them. Passwords never enter this table: they live in
 // the SecretStore under the account's id.
-import { MaildockError } from '../../../common/errors.js';
-import type { Account, AccountInput } from '../../../common/types.js';
+import { MaildockError } from '../../../../common/errors.js';
+import type { Account, AccountInput } from '../../../../common/types.js';
 import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
-
-export interface RemovedAccount {
-  removed: boolean;
-  /**
-   * Content hashes of the downloaded attachments (files in the attachment cache) that no
-   * other account's message uses: the caller deletes the files once this has committed.
-   */
-  cachedAttachments: string[];
-}
+import type { RemovedAccount } from '../types.js';
 
 interface AccountRow {
   id: number;

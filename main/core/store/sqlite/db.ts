@@ -2,8 +2,8 @@
 // with the version bump, so a crash leaves the schema at one version or the next.
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { MaildockError } from '../../../common/errors.js';
-import { createPrivateFile, makePrivateFolder, tightenFile } from '../paths.js';
+import { MaildockError } from '../../../../common/errors.js';
+import { createPrivateFile, makePrivateFolder, tightenFile } from '../../paths.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;

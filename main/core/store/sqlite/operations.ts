@@ -1,50 +1,16 @@
 // The durable queue of local changes for the server. Rows are written in the transaction
 // that changes the messages locally, read back in id order by the replay, and closed in
 // the transaction that records the server's answer.
-import type { Operation } from '../../../common/types.js';
+import type { Operation } from '../../../../common/types.js';
 import type { Db } from './db.js';
-
-export type OperationKind = 'flags' | 'move' | 'expunge';
-export type ActionKind = 'flags' | 'move' | 'delete';
-
-/** One message of an operation, with what undo needs to put it back. */
-export interface OperationItem {
-  /** Local message id. */
-  id: number;
-  /** UID in the source mailbox. */
-  uid: number;
-  msgid: string | null;
-  /** Flags and keywords before the action (system flag bits, keywords JSON). */
-  flags: number;
-  keywords: string | null;
-}
-
-export interface FlagArgs {
-  add: string[];
-  remove: string[];
-}
-
-export interface MoveArgs {
-  toMailboxId: number;
-  toPath: string;
-}
-
-export interface StoredOperation {
-  id: number;
-  actionId: number;
-  accountId: number;
-  kind: OperationKind;
-  mailboxId: number | null;
-  path: string;
-  uidValidity: string | null;
-  items: OperationItem[];
-  args: FlagArgs | MoveArgs | Record<string, never>;
-  state: 'pending' | 'done' | 'failed' | 'cancelled';
-  step: string | null;
-  attempts: number;
-  error: string | null;
-  result: { uidMap?: [number, number][] } | null;
-}
+import type {
+  OperationKind,
+  ActionKind,
+  OperationItem,
+  StoredOperation,
+  NewOperation,
+  StoredAction,
+} from '../types.js';
 
 interface Row {
   id: number;
@@ -83,31 +49,14 @@ function fromRow(r: Row): StoredOperation {
   };
 }
 
-export interface NewOperation {
-  accountId: number;
-  kind: OperationKind;
-  mailboxId: number;
-  path: string;
-  uidValidity: string | null;
-  items: OperationItem[];
-  args: StoredOperation['args'];
-}
-
-export interface StoredAction {
-  id: number;
-  kind: ActionKind;
-  description: string;
-  undone: boolean;
-}
-
-interface ActionRow {
+interface ActionTableRow {
   id: number;
   kind: ActionKind;
   description: string;
   undone: number;
 }
 
-const toAction = (r: ActionRow | undefined): StoredAction | null =>
+const toAction = (r: ActionTableRow | undefined): StoredAction | null =>
   r ? { ...r, undone: r.undone === 1 } : null;
 
 export class OperationStore {
@@ -199,11 +148,11 @@ export class OperationStore {
   }
 
   lastAction(): StoredAction | null {
-    return toAction(this.s.lastAction.get() as ActionRow | undefined);
+    return toAction(this.s.lastAction.get() as ActionTableRow | undefined);
   }
 
   action(id: number): StoredAction | null {
-    return toAction(this.s.action.get(id) as ActionRow | undefined);
+    return toAction(this.s.action.get(id) as ActionTableRow | undefined);
   }
 
   /**

@@ -1,33 +1,7 @@
 // Mailboxes of each account with the sync state the engine resumes from.
-import type { Mailbox, MailboxRole } from '../../../common/types.js';
+import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { Db } from './db.js';
-
-export interface MailboxInfo {
-  id: number;
-  accountId: number;
-  path: string;
-  role: MailboxRole | null;
-  uidValidity: string | null;
-}
-
-export interface MailboxSyncState {
-  id: number;
-  accountId: number;
-  path: string;
-  uidValidity: string | null;
-  uidNext: number | null;
-  highestModseq: string | null;
-  headUid: number;
-  lowUid: number | null;
-  syncedModseq: string | null;
-}
-
-export interface ServerMailbox {
-  path: string;
-  name: string;
-  delimiter: string | null;
-  role: MailboxRole | null;
-}
+import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
 
 interface MailboxRow {
   id: number;

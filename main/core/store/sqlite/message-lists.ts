@@ -1,18 +1,11 @@
 // Pages of a message list: one folder or several as one (the unified Inbox), by cursor or by
 // offset (a page anywhere, for a scrollbar dragged far), one row per message or one per
 // conversation. Ids sort like dates, so "newest first" is the primary key's own order.
-import type { ListRow, MessageSummary } from '../../../common/types.js';
+import type { ListRow, MessageSummary } from '../../../../common/types.js';
 import type { Db } from './db.js';
-import { SEEN } from './flags.js';
-import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './messages.js';
-
-export interface ListQuery {
-  mailboxIds: readonly number[];
-  limit: number;
-  before?: number | undefined;
-  offset?: number | undefined;
-  threads: boolean;
-}
+import type { SummaryRow, ListQuery } from '../types.js';
+import { SEEN } from '../flags.js';
+import { SUMMARY_COLUMNS, toSummary } from './messages.js';
 
 type Statement = ReturnType<Db['prepare']>;
 

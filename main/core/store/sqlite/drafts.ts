@@ -1,23 +1,8 @@
 // Local drafts: saved here first, so typing never waits on the network; the sync carries the
 // newest version to the server's Drafts and removes the copy it replaces.
-import type { Draft } from '../../../common/types.js';
+import type { Draft } from '../../../../common/types.js';
 import type { Db } from './db.js';
-
-export interface DraftRecord {
-  id: number;
-  accountId: number;
-  messageId: string;
-  compose: unknown;
-  subject: string;
-  to: string[];
-  raw: Buffer;
-  version: number;
-  syncedVersion: number;
-  serverPath: string | null;
-  serverUid: number | null;
-  deleted: boolean;
-  updatedAt: number;
-}
+import type { DraftRecord } from '../types.js';
 
 interface Row {
   id: number;

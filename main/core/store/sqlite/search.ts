@@ -4,11 +4,12 @@
 // A query without words walks messages by id the same way. (2) Snippets for the survivors.
 // The query language and its semantics are in search-query.ts.
 import type Database from 'better-sqlite3';
-import { MaildockError } from '../../../common/errors.js';
+import { MaildockError } from '../../../../common/errors.js';
 import type { Db } from './db.js';
-import { FLAGGED, SEEN } from './flags.js';
+import type { SearchOptions, SearchIndexHit, SearchPage, StatementPlan } from '../types.js';
+import { FLAGGED, SEEN } from '../flags.js';
 import { messageIdBase } from './messages.js';
-import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from './snippet.js';
+import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import {
   MAILBOX_ROLE_NAMES,
   isEmptyQuery,
@@ -17,31 +18,7 @@ import {
   type SearchQuery,
   type TextField,
   type TextTerm,
-} from './search-query.js';
-
-export interface SearchOptions {
-  limit: number;
-  /** Paging: only messages strictly older than this message id (a previous `nextBefore`). */
-  before?: number;
-}
-
-export interface SearchIndexHit {
-  id: number;
-  /** Plain text; `highlights` are [start, end) offsets into it, in UTF-16 code units. */
-  snippet: string;
-  highlights: [number, number][];
-}
-
-export interface SearchPage {
-  hits: SearchIndexHit[];
-  /** The `before` of the next page when this one is full, else null. */
-  nextBefore: number | null;
-}
-
-export interface StatementPlan {
-  sql: string;
-  plan: string[];
-}
+} from '../search-query.js';
 
 const IDS_PER_MS = messageIdBase(1);
 const SNIPPET_TOKENS = 16;

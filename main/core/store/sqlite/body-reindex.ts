@@ -2,14 +2,8 @@
 // so nothing is fetched. The caller derives the text (main/core/mime/body-text.ts) and groups
 // the calls in short transactions.
 import type { Db } from './db.js';
+import type { Derive } from '../types.js';
 import { FtsIndex } from './fts.js';
-
-export interface DerivedText {
-  searchText: string | null;
-  snippet: string;
-}
-
-export type Derive = (text: string | null, html: string | null) => DerivedText;
 
 export class BodyReindexQueue {
   private readonly fts: FtsIndex;

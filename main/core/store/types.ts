@@ -1,0 +1,269 @@
+// The shapes the store takes and gives, the same for every engine. Repositories
+// (repositories.ts) speak in these; rows of the contract (common/types.ts) pass through.
+import type { Address, Attachment, MailboxRole } from '../../../common/types.js';
+
+export interface SearchOptions {
+  limit: number;
+  /** Paging: only messages strictly older than this message id (a previous `nextBefore`). */
+  before?: number;
+}
+
+export interface SearchIndexHit {
+  id: number;
+  /** Plain text; `highlights` are [start, end) offsets into it, in UTF-16 code units. */
+  snippet: string;
+  highlights: [number, number][];
+}
+
+export interface SearchPage {
+  hits: SearchIndexHit[];
+  /** The `before` of the next page when this one is full, else null. */
+  nextBefore: number | null;
+}
+
+export interface StatementPlan {
+  sql: string;
+  plan: string[];
+}
+
+export interface NewOutboxRow {
+  accountId: number;
+  messageId: string;
+  from: string;
+  recipients: string[];
+  subject: string;
+  raw: Buffer;
+  inReplyTo: string | null;
+  references: string[];
+  sendAt: number;
+  /** 2 when the server files sent mail itself. */
+  sentCopy: 0 | 2;
+}
+
+/** What the sender needs of a row. */
+export interface OutboxJob {
+  id: number;
+  accountId: number;
+  messageId: string;
+  from: string;
+  recipients: string[];
+  raw: Buffer;
+  attempts: number;
+  sentCopy: number;
+  sentAt: number | null;
+  sendAt: number;
+  createdAt: number;
+}
+
+export type OperationKind = 'flags' | 'move' | 'expunge';
+
+export type ActionKind = 'flags' | 'move' | 'delete';
+
+/** One message of an operation, with what undo needs to put it back. */
+export interface OperationItem {
+  /** Local message id. */
+  id: number;
+  /** UID in the source mailbox. */
+  uid: number;
+  msgid: string | null;
+  /** Flags and keywords before the action (system flag bits, keywords JSON). */
+  flags: number;
+  keywords: string | null;
+}
+
+export interface FlagArgs {
+  add: string[];
+  remove: string[];
+}
+
+export interface MoveArgs {
+  toMailboxId: number;
+  toPath: string;
+}
+
+export interface StoredOperation {
+  id: number;
+  actionId: number;
+  accountId: number;
+  kind: OperationKind;
+  mailboxId: number | null;
+  path: string;
+  uidValidity: string | null;
+  items: OperationItem[];
+  args: FlagArgs | MoveArgs | Record<string, never>;
+  state: 'pending' | 'done' | 'failed' | 'cancelled';
+  step: string | null;
+  attempts: number;
+  error: string | null;
+  result: { uidMap?: [number, number][] } | null;
+}
+
+export interface NewOperation {
+  accountId: number;
+  kind: OperationKind;
+  mailboxId: number;
+  path: string;
+  uidValidity: string | null;
+  items: OperationItem[];
+  args: StoredOperation['args'];
+}
+
+export interface StoredAction {
+  id: number;
+  kind: ActionKind;
+  description: string;
+  undone: boolean;
+}
+
+export interface HeaderRecord {
+  uid: number;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  /** ms since the epoch */
+  date: number;
+  flags: string[];
+  modseq: string | null;
+  size: number;
+  hasAttachments: boolean;
+  structure: unknown;
+}
+
+export interface BodyRecord {
+  text: string | null;
+  html: string | null;
+  /** What search indexes when it is not `text` (the HTML's text); null or absent when it is. */
+  searchText?: string | null;
+  snippet: string;
+  attachments: Omit<Attachment, 'id'>[];
+  parseError: string | null;
+  /** Kept only when parsing failed, so the user can still read something. */
+  raw?: Buffer | null;
+}
+
+export interface StoredAttachment {
+  id: number;
+  messageId: number;
+  accountId: number;
+  path: string;
+  uid: number;
+  partId: string | null;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentHash: string | null;
+}
+
+export interface ActionRow {
+  id: number;
+  accountId: number;
+  mailboxId: number;
+  uid: number;
+  msgid: string | null;
+  flags: number;
+  keywords: string | null;
+}
+
+export interface PendingBody {
+  id: number;
+  mailboxId: number;
+  path: string;
+  uid: number;
+}
+
+export interface SummaryRow {
+  id: number;
+  account_id: number;
+  mailbox_id: number;
+  path: string;
+  uid: number;
+  message_id: string | null;
+  thread_id: number | null;
+  subject: string;
+  from_json: string;
+  to_json: string;
+  cc_json: string;
+  date: number;
+  flags: number;
+  keywords: string | null;
+  size: number;
+  snippet: string;
+  has_attachments: number;
+  body_state: number;
+}
+
+export interface ListQuery {
+  mailboxIds: readonly number[];
+  limit: number;
+  before?: number | undefined;
+  offset?: number | undefined;
+  threads: boolean;
+}
+
+export interface MailboxInfo {
+  id: number;
+  accountId: number;
+  path: string;
+  role: MailboxRole | null;
+  uidValidity: string | null;
+}
+
+export interface MailboxSyncState {
+  id: number;
+  accountId: number;
+  path: string;
+  uidValidity: string | null;
+  uidNext: number | null;
+  highestModseq: string | null;
+  headUid: number;
+  lowUid: number | null;
+  syncedModseq: string | null;
+}
+
+export interface ServerMailbox {
+  path: string;
+  name: string;
+  delimiter: string | null;
+  role: MailboxRole | null;
+}
+
+export interface DraftRecord {
+  id: number;
+  accountId: number;
+  messageId: string;
+  compose: unknown;
+  subject: string;
+  to: string[];
+  raw: Buffer;
+  version: number;
+  syncedVersion: number;
+  serverPath: string | null;
+  serverUid: number | null;
+  deleted: boolean;
+  updatedAt: number;
+}
+
+export interface SeenAddresses {
+  date: number;
+  addresses: readonly Address[];
+}
+
+export interface DerivedText {
+  searchText: string | null;
+  snippet: string;
+}
+
+export type Derive = (text: string | null, html: string | null) => DerivedText;
+
+export interface RemovedAccount {
+  removed: boolean;
+  /**
+   * Content hashes of the downloaded attachments (files in the attachment cache) that no
+   * other account's message uses: the caller deletes the files once this has committed.
+   */
+  cachedAttachments: string[];
+}
