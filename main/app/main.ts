@@ -99,7 +99,7 @@ function openMailto(raw: string): void {
 
 const links: LinkHost = {
   window: () => window,
-  settings: (patch) => service?.appSettings(patch) ?? null,
+  settings: async (patch) => (service ? service.appSettings(patch) : null),
   compose: (draft) => {
     showWindow();
     sendCommand({ command: 'compose', ...draft });
@@ -178,7 +178,7 @@ function createWindow(): void {
   };
   win.on('close', (e) => {
     remember();
-    if (!quitting && service?.appSettings().closeToTray && tray) {
+    if (!quitting && service?.currentAppSettings.closeToTray && tray) {
       e.preventDefault();
       win.hide();
     }
@@ -418,7 +418,7 @@ async function shutDown(): Promise<void> {
   service = null;
   if (!svc) return;
   try {
-    if (svc.appSettings().stopStackOnQuit && trayState.stackConfigured) {
+    if (svc.currentAppSettings.stopStackOnQuit && trayState.stackConfigured) {
       await svc.invoke('stack.stop', {});
     }
   } finally {

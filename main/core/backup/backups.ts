@@ -13,9 +13,8 @@ import {
   type BackupSchedule,
 } from '../../../common/types.js';
 import { StackFiles } from '../stack/files.js';
-import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { SettingsStore } from '../store/settings.js';
+import { patchJson, type Store } from '../store/index.js';
 import { createBackup, partialOwner, removeLeftovers, STACK_PREFIX } from './archive.js';
 import { checkTarget, startsEnveloped } from './target.js';
 import { verifyBackup, type VerifyReport } from './verify.js';
@@ -32,14 +31,13 @@ export interface StackData {
 
 export interface BackupsOptions {
   dataDir: string;
-  db: Db;
+  /** The store now (a restore gives the service another). */
+  store: () => Store;
   app: string;
   /** Where account passwords are: read only for a backup that includes them. */
   secrets: SecretStore;
   /** false: only bare file names inside the backups folder (the HTTP server). */
   anyPath: boolean;
-  /** Where the schedule is kept (the store's settings). */
-  settings: SettingsStore;
   /** The stack's controller (loaded on first use); verify lists dumps with its image. */
   stack(): Promise<StackData>;
   onProgress(p: BackupProgressEvent): void;
@@ -84,8 +82,9 @@ export class Backups {
   }
 
   /** The schedule, with the given fields changed first; a change applies at once. */
-  schedule(patch: Partial<BackupSchedule> = {}): BackupSchedule {
-    const next = this.o.settings.patchJson(
+  async schedule(patch: Partial<BackupSchedule> = {}): Promise<BackupSchedule> {
+    const next = await patchJson(
+      this.o.store().settings,
       SCHEDULE_KEY,
       backupScheduleSchema.partial(),
       BACKUP_SCHEDULE_DEFAULTS,
@@ -137,7 +136,7 @@ export class Backups {
       to: `${AUTO_PREFIX}${stamp(new Date())}${BACKUP_EXTENSION}`,
       scheduled: true,
     });
-    for (const name of backupsToPrune(await this.names(), this.schedule().keep)) {
+    for (const name of backupsToPrune(await this.names(), (await this.schedule()).keep)) {
       await rm(join(this.dir, name), { force: true });
     }
   }
@@ -220,7 +219,7 @@ export class Backups {
     let report: VerifyReport | undefined;
     const made = await createBackup({
       dataDir: this.o.dataDir,
-      db: this.o.db,
+      store: this.o.store(),
       to,
       overwrite,
       app: this.o.app,

@@ -30,7 +30,7 @@ export function backupsToPrune(names: readonly string[], keep: number): string[]
 }
 
 export interface SchedulerDeps {
-  schedule(): BackupSchedule;
+  schedule(): Promise<BackupSchedule>;
   /** When the newest scheduled backup was made, or null. */
   last(): Promise<Date | null>;
   run(): Promise<void>;
@@ -61,7 +61,9 @@ export class BackupScheduler {
     this.running = (async () => {
       try {
         const { hourMs } = this.d;
-        if (backupDue(this.d.schedule(), await this.d.last(), new Date(), hourMs, this.failed)) {
+        if (
+          backupDue(await this.d.schedule(), await this.d.last(), new Date(), hourMs, this.failed)
+        ) {
           try {
             await this.d.run();
             this.failed = null;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import type { OutboxJob, OutboxStore } from '../store/outbox.js';
+import type { OutboxJob, OutboxRepository } from '../store/index.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';
 import { withDate } from './compose.js';
 import { SmtpSession, toFailure, type SmtpFailure } from './smtp.js';
@@ -26,9 +26,10 @@ export interface SendReport {
 }
 
 export interface SenderOptions {
-  outbox: OutboxStore;
+  /** The store's outbox now (a restore gives the service another store). */
+  outbox: () => OutboxRepository;
   /** Called once the server has accepted a message (its 250 is recorded). */
-  onSent?(job: OutboxJob): void;
+  onSent?(job: OutboxJob): Promise<void>;
   timeoutMs?: number;
   retry?: RetryPolicy;
   owner?: string;
@@ -53,8 +54,8 @@ export class OutboxSender {
   }
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
-  recover(now = Date.now()): number {
-    return this.o.outbox.recover((owner, claimedAt) => {
+  recover(now = Date.now()): Promise<number> {
+    return this.o.outbox().recover((owner, claimedAt) => {
       if (!owner) return true;
       if (owner === this.owner) return false;
       if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
@@ -65,14 +66,14 @@ export class OutboxSender {
     });
   }
 
-  private settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Verdict {
+  private async settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Promise<Verdict> {
     const v = judge(f, dataEnded);
     if (v.kind === 'retry') {
-      this.o.outbox.markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+      await this.o.outbox().markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
     } else if (v.kind === 'failed') {
-      this.o.outbox.markFailed(job.id, v.reason);
+      await this.o.outbox().markFailed(job.id, v.reason);
     } else {
-      this.o.outbox.markMaybeSent(job.id, v.reason);
+      await this.o.outbox().markMaybeSent(job.id, v.reason);
     }
     log.warn(
       {
@@ -96,24 +97,24 @@ export class OutboxSender {
     };
     const smtp = account.smtp;
     if (!smtp) return report;
-    this.recover();
+    await this.recover();
     let session: SmtpSession | null = null;
     // A transaction that ended in an error leaves state on the server: RSET before the next.
     // One that ended in 250 needs none, which saves a round trip per message.
     let dirty = false;
     try {
       for (;;) {
-        const ids = this.o.outbox.due(account.id, 50);
+        const ids = await this.o.outbox().due(account.id, 50);
         if (!ids.length) break;
         let progressed = false;
         for (let i = 0; i < ids.length; i++) {
-          const job = this.o.outbox.claim(ids[i]!, this.owner);
+          const job = await this.o.outbox().claim(ids[i]!, this.owner);
           if (!job) continue;
           progressed = true;
           if (job.sendAt - job.createdAt > SEND_LATER_MS && job.attempts === 1) {
             // Sent later: the Date says when it left; Sent gets the same bytes.
             job.raw = withDate(job.raw, new Date());
-            this.o.outbox.setRaw(job.id, job.raw);
+            await this.o.outbox().setRaw(job.id, job.raw);
           }
           if (session && dirty) {
             dirty = false;
@@ -132,29 +133,33 @@ export class OutboxSender {
             } catch (err) {
               // The server cannot be reached or refused us: everything due waits with the reason.
               const f = toFailure(err);
-              count(this.settle(job, f, false));
+              count(await this.settle(job, f, false));
               for (const id of ids.slice(i + 1)) {
-                const rest = this.o.outbox.claim(id, this.owner);
-                if (rest) count(this.settle(rest, f, false));
+                const rest = await this.o.outbox().claim(id, this.owner);
+                if (rest) count(await this.settle(rest, f, false));
               }
               return report;
             }
           }
           let dataEnded = false;
           try {
-            const r = await session.send({ from: job.from, to: job.recipients }, job.raw, () => {
-              this.o.outbox.markDataSent(job.id);
-              dataEnded = true;
-            });
+            const r = await session.send(
+              { from: job.from, to: job.recipients },
+              job.raw,
+              async () => {
+                await this.o.outbox().markDataSent(job.id);
+                dataEnded = true;
+              },
+            );
             const note = r.rejected.length
               ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
               : null;
-            this.o.outbox.markSent(job.id, note);
-            this.o.onSent?.(job);
+            await this.o.outbox().markSent(job.id, note);
+            await this.o.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {
-            count(this.settle(job, toFailure(err), dataEnded));
+            count(await this.settle(job, toFailure(err), dataEnded));
             dirty = true;
             if (!session.usable) {
               session.close();

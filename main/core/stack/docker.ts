@@ -10,6 +10,12 @@ export interface DockerOptions {
   socketPath?: string;
 }
 
+/** Where the app finds the Docker engine and the stack's compose file. */
+export interface StackOptions {
+  docker?: DockerOptions;
+  composeFile?: string;
+}
+
 function onPath(cmd: string): boolean {
   return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
     try {

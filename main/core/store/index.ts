@@ -29,3 +29,6 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     ...(opts.onUpkeepError ? { onError: opts.onUpkeepError } : {}),
   });
 }
+
+/** An SQLite store as a file, for a restore's staging and swap (no store open on it). */
+export { accountLoginsIn, lockFile, migrateFile } from './sqlite/files.js';

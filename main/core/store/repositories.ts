@@ -295,6 +295,11 @@ export type Transaction = Repositories;
 
 export type EngineName = 'sqlite' | 'postgres';
 
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+}
+
 export interface Store extends Repositories {
   readonly engine: EngineName;
   /** Where the data is, for people: a file path, or a URL without its password. */
@@ -304,6 +309,13 @@ export interface Store extends Repositories {
    * use only `tx`; fn must not wait on anything but the store (the writer waits for it).
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Bytes a snapshot is about to copy, for progress. */
+  size(): Promise<number>;
+  /**
+   * A consistent copy of the whole store in `file`, made while others go on writing: the
+   * first step of a backup (SQLite's online backup; Postgres's `pg_dump -Fc`).
+   */
+  snapshot(file: string, opts?: SnapshotOptions): Promise<void>;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Starts the engine's own upkeep for a long-running process (SQLite: WAL checkpoints). */

@@ -144,13 +144,13 @@ export class AccountSync {
     return errors;
   }
 
-  hasPendingChanges(): boolean {
-    return this.d.store.operations.pending(this.accountId, 1).length > 0;
+  async hasPendingChanges(): Promise<boolean> {
+    return (await this.d.store.operations.pending(this.accountId, 1)).length > 0;
   }
 
   /** Replays the local changes waiting for the server, oldest first. */
   async replay(client: ImapFlow): Promise<ReplayResult> {
-    if (!this.hasPendingChanges()) return { done: 0, failed: 0 };
+    if (!(await this.hasPendingChanges())) return { done: 0, failed: 0 };
     const r = await new Replayer(client, this.d.store, this.accountId, (done, total) =>
       this.progress('changes', done, total),
     ).run();
@@ -209,7 +209,7 @@ export class AccountSync {
 
   /** Fetches one message's body now, ahead of the background queue. */
   async fetchBodyNow(messageId: number): Promise<void> {
-    const pending = this.d.store.messages.pendingBody(messageId);
+    const pending = await this.d.store.bodies.pendingOne(messageId);
     if (!pending) return;
     const client = await this.connect();
     try {

@@ -3,7 +3,7 @@
 // part by part later without asking the server again.
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address } from '../../../common/types.js';
-import type { HeaderRecord } from '../store/messages.js';
+import type { HeaderRecord } from '../store/index.js';
 
 export interface StructureAttachment {
   part: string;

@@ -51,7 +51,14 @@ export class AccountWatcher {
     this.schedule('all');
     this.timer = setInterval(() => this.schedule('all'), this.pollMs);
     this.changesTimer = setInterval(() => {
-      if (this.pending === 'none' && this.sync.hasPendingChanges()) this.changed();
+      if (this.pending !== 'none') return;
+      // A store gone meanwhile (the service is stopping) has nothing left to replay.
+      this.sync.hasPendingChanges().then(
+        (pending) => {
+          if (pending && this.pending === 'none' && !this.stopped) this.changed();
+        },
+        () => undefined,
+      );
     }, this.opts.changesPollMs ?? 2000);
     this.idleLoop = this.runIdle();
   }

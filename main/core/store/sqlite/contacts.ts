@@ -2,7 +2,7 @@
 // a whole batch into one upsert per distinct address, so a sync of a thousand messages from
 // a handful of people costs a handful of rows. Each address is linked to the accounts whose
 // mail named it (0008): removing an account takes the addresses only it saw.
-import type { Address, Contact } from '../../../../common/types.js';
+import type { Contact } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { SeenAddresses } from '../types.js';
 

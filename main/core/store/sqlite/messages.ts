@@ -1,11 +1,6 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
-import type {
-  Address,
-  Attachment,
-  MessageDetail,
-  MessageSummary,
-} from '../../../../common/types.js';
+import type { Address, MessageDetail, MessageSummary } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type {
   HeaderRecord,
