@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACK_SERVICES, type ServiceHealth } from '../../common/stack.js';
 import { demux } from '../../main/core/stack/exec.js';
-import { dovecotPbkdf2, generatePassword, StackFiles } from '../../main/core/stack/files.js';
+import { dovecotPbkdf2, generatePassword, StackFiles } from '../../main/core/stack/stack-files.js';
 import { overallHealth, serviceHealth } from '../../main/core/stack/health.js';
 
 const ok = { name: 'p', ok: true, latencyMs: 3 };

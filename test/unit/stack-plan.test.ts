@@ -12,7 +12,7 @@ import {
   parsePort,
   startOrder,
   durationNs,
-} from '../../main/core/stack/compose.js';
+} from '../../main/core/stack/compose-file.js';
 import { composeFile } from '../../main/core/stack/controller.js';
 import { composeEnv, LABEL, planStack } from '../../main/core/stack/plan.js';
 

@@ -12,9 +12,9 @@ import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { createPrivateFile } from '../paths.js';
 import { PG_DUMP } from '../stack/data.js';
-import { RELAY_PASSWORD_FILE } from '../stack/files.js';
+import { RELAY_PASSWORD_FILE } from '../stack/stack-files.js';
 import type { Db } from '../store/db.js';
-import { EnvelopeWriter } from './envelope.js';
+import { EnvelopeWriter } from './encrypted-envelope.js';
 import { giveName } from './final-name.js';
 import { startStoreWorker } from './store-worker.js';
 import {
@@ -61,7 +61,7 @@ export interface CreateOptions {
    * written; the result comes back as `storeCheck`, for verifyBackup.
    */
   check?: boolean;
-  /** The whole archive encrypted under this passphrase (envelope.ts). */
+  /** The whole archive encrypted under this passphrase (encrypted-envelope.ts). */
   encryptWith?: string;
   /**
    * Verifies the archive once every byte is written, under its temporary name and while it

@@ -12,7 +12,7 @@ import {
   type BackupResult,
   type BackupSchedule,
 } from '../../../common/types.js';
-import { StackFiles } from '../stack/files.js';
+import { StackFiles } from '../stack/stack-files.js';
 import type { Db } from '../store/db.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../store/settings.js';

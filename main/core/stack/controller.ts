@@ -19,7 +19,7 @@ import type {
 import { STACK_SERVICES } from '../../../common/stack.js';
 import { getLogger } from '../log.js';
 import { stackDir } from '../paths.js';
-import { loadCompose } from './compose.js';
+import { loadCompose } from './compose-file.js';
 import { connectDocker, isNotFound, isNotModified, type DockerOptions } from './docker.js';
 import { buildImage, contextTag, imageExists } from './images.js';
 import {
@@ -38,7 +38,7 @@ import {
   volumeFile,
 } from './data.js';
 import { demux, execCapture } from './exec.js';
-import { StackFiles } from './files.js';
+import { StackFiles } from './stack-files.js';
 import { composeEnv, LABEL, planStack, type ServicePlan, type StackPlan } from './plan.js';
 
 const log = getLogger('stack');

@@ -7,7 +7,7 @@ import type { Account, AccountInput } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { StackController } from './controller.js';
 import type { DockerOptions } from './docker.js';
-import { generatePassword } from './files.js';
+import { generatePassword } from './stack-files.js';
 import { HealthMonitor } from './health.js';
 
 export interface StackOptions {
