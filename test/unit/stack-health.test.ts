@@ -140,7 +140,7 @@ describe("Docker's multiplexed log stream", () => {
 
 describe('log times', () => {
   it('sort as Docker means them, whatever the length of the fraction', async () => {
-    const { timeKey } = await import('../../main/core/stack/controller.js');
+    const { timeKey } = await import('../../main/core/stack/logs.js');
     const times = [
       '2026-11-28T04:00:00.51Z',
       '2026-11-28T04:00:00.5Z',
