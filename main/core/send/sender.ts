@@ -47,14 +47,14 @@ export class OutboxSender {
   private readonly owner: string;
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly o: SenderOptions) {
-    this.owner = o.owner ?? PROCESS_OWNER;
-    this.retry = o.retry ?? DEFAULT_RETRY;
+  constructor(private readonly options: SenderOptions) {
+    this.owner = options.owner ?? PROCESS_OWNER;
+    this.retry = options.retry ?? DEFAULT_RETRY;
   }
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
   recover(now = Date.now()): number {
-    return this.o.outbox.recover((owner, claimedAt) => {
+    return this.options.outbox.recover((owner, claimedAt) => {
       if (!owner) return true;
       if (owner === this.owner) return false;
       if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
@@ -68,11 +68,11 @@ export class OutboxSender {
   private settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Verdict {
     const v = judge(f, dataEnded);
     if (v.kind === 'retry') {
-      this.o.outbox.markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+      this.options.outbox.markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
     } else if (v.kind === 'failed') {
-      this.o.outbox.markFailed(job.id, v.reason);
+      this.options.outbox.markFailed(job.id, v.reason);
     } else {
-      this.o.outbox.markMaybeSent(job.id, v.reason);
+      this.options.outbox.markMaybeSent(job.id, v.reason);
     }
     log.warn(
       {
@@ -103,17 +103,17 @@ export class OutboxSender {
     let dirty = false;
     try {
       for (;;) {
-        const ids = this.o.outbox.due(account.id, 50);
+        const ids = this.options.outbox.due(account.id, 50);
         if (!ids.length) break;
         let progressed = false;
         for (let i = 0; i < ids.length; i++) {
-          const job = this.o.outbox.claim(ids[i]!, this.owner);
+          const job = this.options.outbox.claim(ids[i]!, this.owner);
           if (!job) continue;
           progressed = true;
           if (job.sendAt - job.createdAt > SEND_LATER_MS && job.attempts === 1) {
             // Sent later: the Date says when it left; Sent gets the same bytes.
             job.raw = withDate(job.raw, new Date());
-            this.o.outbox.setRaw(job.id, job.raw);
+            this.options.outbox.setRaw(job.id, job.raw);
           }
           if (session && dirty) {
             dirty = false;
@@ -127,14 +127,14 @@ export class OutboxSender {
           if (!session || !session.usable) {
             try {
               session = await SmtpSession.open(smtp, password, {
-                ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+                ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
               });
             } catch (err) {
               // The server cannot be reached or refused us: everything due waits with the reason.
               const f = toFailure(err);
               count(this.settle(job, f, false));
               for (const id of ids.slice(i + 1)) {
-                const rest = this.o.outbox.claim(id, this.owner);
+                const rest = this.options.outbox.claim(id, this.owner);
                 if (rest) count(this.settle(rest, f, false));
               }
               return report;
@@ -143,14 +143,14 @@ export class OutboxSender {
           let dataEnded = false;
           try {
             const r = await session.send({ from: job.from, to: job.recipients }, job.raw, () => {
-              this.o.outbox.markDataSent(job.id);
+              this.options.outbox.markDataSent(job.id);
               dataEnded = true;
             });
             const note = r.rejected.length
               ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
               : null;
-            this.o.outbox.markSent(job.id, note);
-            this.o.onSent?.(job);
+            this.options.outbox.markSent(job.id, note);
+            this.options.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {

@@ -33,14 +33,14 @@ export class StackMethods {
   readonly controller: StackController;
   readonly monitor: HealthMonitor;
 
-  constructor(private readonly d: StackDeps) {
+  constructor(private readonly deps: StackDeps) {
     this.controller = new StackController({
-      dataDir: d.dataDir,
-      ...(d.options?.composeFile ? { composeFile: d.options.composeFile } : {}),
-      ...(d.options?.docker ? { docker: d.options.docker } : {}),
-      onProgress: d.onProgress,
+      dataDir: deps.dataDir,
+      ...(deps.options?.composeFile ? { composeFile: deps.options.composeFile } : {}),
+      ...(deps.options?.docker ? { docker: deps.options.docker } : {}),
+      onProgress: deps.onProgress,
     });
-    this.monitor = new HealthMonitor(this.controller, d.onHealth);
+    this.monitor = new HealthMonitor(this.controller, deps.onHealth);
   }
 
   config(patch: In<'stack.config'>): Out<'stack.config'> {
@@ -104,7 +104,7 @@ export class StackMethods {
     // The stack made a new certificate (its TLS volume was removed): the app read it through
     // Docker, so the local mailboxes' accounts trust the new one instead of the old.
     if (before && after && before.fingerprint !== after.fingerprint)
-      this.d.store.accounts.repin(before.pem, after.pem);
+      this.deps.store.accounts.repin(before.pem, after.pem);
     return status;
   }
 
@@ -135,7 +135,7 @@ export class StackMethods {
     await new Promise((r) => setTimeout(r, 1100));
     const host = settings.bind === '0.0.0.0' ? '127.0.0.1' : settings.bind;
     try {
-      const account = await this.d.addAccount({
+      const account = await this.deps.addAccount({
         email: address,
         name: input.name,
         imap: {
@@ -163,7 +163,7 @@ export class StackMethods {
   }
 
   listUsers(): Out<'stack.user.list'> {
-    const accounts = this.d.store.accounts.list();
+    const accounts = this.deps.store.accounts.list();
     return this.controller.files.users().map((address) => ({
       address,
       accountId: accounts.find((a) => a.email === address)?.id ?? null,
@@ -174,8 +174,8 @@ export class StackMethods {
   async removeUser(input: In<'stack.user.remove'>): Promise<Out<'stack.user.remove'>> {
     const address = this.address(input.name);
     const removed = this.controller.files.removeUser(address);
-    const account = this.d.store.accounts.list().find((a) => a.email === address);
-    if (account) await this.d.removeAccount(account.id);
+    const account = this.deps.store.accounts.list().find((a) => a.email === address);
+    if (account) await this.deps.removeAccount(account.id);
     if (!removed && !account)
       throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
     return { removed, accountRemoved: !!account };
