@@ -11,9 +11,9 @@ import { mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PG_DUMP } from '../stack/data.js';
-import { RELAY_PASSWORD_FILE } from '../stack/files.js';
+import { RELAY_PASSWORD_FILE } from '../stack/stack-files.js';
 import type { Store } from '../store/index.js';
-import { EnvelopeWriter } from './envelope.js';
+import { EnvelopeWriter } from './encrypted-envelope.js';
 import { giveName } from './final-name.js';
 import { startStoreWorker } from './store-worker.js';
 import {

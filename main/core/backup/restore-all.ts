@@ -13,7 +13,7 @@ import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { accountLoginsIn } from '../store/index.js';
-import { StackFiles } from '../stack/files.js';
+import { StackFiles } from '../stack/stack-files.js';
 import type { StackOptions } from '../stack/docker.js';
 import { restoreBackup, stagedStore } from './restore.js';
 import { RELAY_SECRET } from './sealed.js';

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { MethodsOf } from './context.js';
 import { StackController } from '../stack/controller.js';
 import type { StackOptions } from '../stack/docker.js';
-import { generatePassword } from '../stack/files.js';
+import { generatePassword } from '../stack/stack-files.js';
 import { HealthMonitor } from '../stack/health.js';
 
 export interface StackDeps {
@@ -29,14 +29,14 @@ export class StackMethods {
   readonly controller: StackController;
   readonly monitor: HealthMonitor;
 
-  constructor(private readonly d: StackDeps) {
+  constructor(private readonly deps: StackDeps) {
     this.controller = new StackController({
-      dataDir: d.dataDir,
-      ...(d.options?.composeFile ? { composeFile: d.options.composeFile } : {}),
-      ...(d.options?.docker ? { docker: d.options.docker } : {}),
-      onProgress: d.onProgress,
+      dataDir: deps.dataDir,
+      ...(deps.options?.composeFile ? { composeFile: deps.options.composeFile } : {}),
+      ...(deps.options?.docker ? { docker: deps.options.docker } : {}),
+      onProgress: deps.onProgress,
     });
-    this.monitor = new HealthMonitor(this.controller, d.onHealth);
+    this.monitor = new HealthMonitor(this.controller, deps.onHealth);
   }
 
   config(patch: In<'stack.config'>): Out<'stack.config'> {
@@ -100,7 +100,7 @@ export class StackMethods {
     // The stack made a new certificate (its TLS volume was removed): the app read it through
     // Docker, so the local mailboxes' accounts trust the new one instead of the old.
     if (before && after && before.fingerprint !== after.fingerprint)
-      await this.d.store.accounts.repin(before.pem, after.pem);
+      await this.deps.store.accounts.repin(before.pem, after.pem);
     return status;
   }
 
@@ -131,7 +131,7 @@ export class StackMethods {
     await new Promise((r) => setTimeout(r, 1100));
     const host = settings.bind === '0.0.0.0' ? '127.0.0.1' : settings.bind;
     try {
-      const account = await this.d.addAccount({
+      const account = await this.deps.addAccount({
         email: address,
         name: input.name,
         imap: {
@@ -159,7 +159,7 @@ export class StackMethods {
   }
 
   async listUsers(): Promise<Out<'stack.user.list'>> {
-    const accounts = await this.d.store.accounts.list();
+    const accounts = await this.deps.store.accounts.list();
     return this.controller.files.users().map((address) => ({
       address,
       accountId: accounts.find((a) => a.email === address)?.id ?? null,
@@ -170,8 +170,8 @@ export class StackMethods {
   async removeUser(input: In<'stack.user.remove'>): Promise<Out<'stack.user.remove'>> {
     const address = this.address(input.name);
     const removed = this.controller.files.removeUser(address);
-    const account = (await this.d.store.accounts.list()).find((a) => a.email === address);
-    if (account) await this.d.removeAccount(account.id);
+    const account = (await this.deps.store.accounts.list()).find((a) => a.email === address);
+    if (account) await this.deps.removeAccount(account.id);
     if (!removed && !account)
       throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
     return { removed, accountRemoved: !!account };

@@ -48,14 +48,14 @@ export class OutboxSender {
   private readonly owner: string;
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly o: SenderOptions) {
-    this.owner = o.owner ?? PROCESS_OWNER;
-    this.retry = o.retry ?? DEFAULT_RETRY;
+  constructor(private readonly options: SenderOptions) {
+    this.owner = options.owner ?? PROCESS_OWNER;
+    this.retry = options.retry ?? DEFAULT_RETRY;
   }
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
   recover(now = Date.now()): Promise<number> {
-    return this.o.outbox().recover((owner, claimedAt) => {
+    return this.options.outbox().recover((owner, claimedAt) => {
       if (!owner) return true;
       if (owner === this.owner) return false;
       if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
@@ -69,11 +69,13 @@ export class OutboxSender {
   private async settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Promise<Verdict> {
     const v = judge(f, dataEnded);
     if (v.kind === 'retry') {
-      await this.o.outbox().markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+      await this.options
+        .outbox()
+        .markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
     } else if (v.kind === 'failed') {
-      await this.o.outbox().markFailed(job.id, v.reason);
+      await this.options.outbox().markFailed(job.id, v.reason);
     } else {
-      await this.o.outbox().markMaybeSent(job.id, v.reason);
+      await this.options.outbox().markMaybeSent(job.id, v.reason);
     }
     log.warn(
       {
@@ -104,17 +106,17 @@ export class OutboxSender {
     let dirty = false;
     try {
       for (;;) {
-        const ids = await this.o.outbox().due(account.id, 50);
+        const ids = await this.options.outbox().due(account.id, 50);
         if (!ids.length) break;
         let progressed = false;
         for (let i = 0; i < ids.length; i++) {
-          const job = await this.o.outbox().claim(ids[i]!, this.owner);
+          const job = await this.options.outbox().claim(ids[i]!, this.owner);
           if (!job) continue;
           progressed = true;
           if (job.sendAt - job.createdAt > SEND_LATER_MS && job.attempts === 1) {
             // Sent later: the Date says when it left; Sent gets the same bytes.
             job.raw = withDate(job.raw, new Date());
-            await this.o.outbox().setRaw(job.id, job.raw);
+            await this.options.outbox().setRaw(job.id, job.raw);
           }
           if (session && dirty) {
             dirty = false;
@@ -128,14 +130,14 @@ export class OutboxSender {
           if (!session || !session.usable) {
             try {
               session = await SmtpSession.open(smtp, password, {
-                ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+                ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
               });
             } catch (err) {
               // The server cannot be reached or refused us: everything due waits with the reason.
               const f = toFailure(err);
               count(await this.settle(job, f, false));
               for (const id of ids.slice(i + 1)) {
-                const rest = await this.o.outbox().claim(id, this.owner);
+                const rest = await this.options.outbox().claim(id, this.owner);
                 if (rest) count(await this.settle(rest, f, false));
               }
               return report;
@@ -147,15 +149,15 @@ export class OutboxSender {
               { from: job.from, to: job.recipients },
               job.raw,
               async () => {
-                await this.o.outbox().markDataSent(job.id);
+                await this.options.outbox().markDataSent(job.id);
                 dataEnded = true;
               },
             );
             const note = r.rejected.length
               ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
               : null;
-            await this.o.outbox().markSent(job.id, note);
-            await this.o.onSent?.(job);
+            await this.options.outbox().markSent(job.id, note);
+            await this.options.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {

@@ -117,3 +117,21 @@ export function isNotFound(err: unknown): boolean {
 export function isNotModified(err: unknown): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === 304;
 }
+
+/** Starts a container; one already running is no error. */
+export async function startContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.start();
+  } catch (err) {
+    if (!isNotModified(err)) throw err;
+  }
+}
+
+/** Stops a container; one already stopped, or gone, is no error. */
+export async function stopContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.stop({ t: 10 });
+  } catch (err) {
+    if (!isNotModified(err) && !isNotFound(err)) throw err;
+  }
+}
