@@ -20,6 +20,7 @@ import {
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
+import { errorText } from '../../common/error-words.js';
 import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
@@ -230,7 +231,7 @@ function runTrayCommand(command: TrayCommand): void {
       void svc.invoke('backup.create', {}).then((r) => {
         const body = r.ok
           ? `Backup written: ${path.basename(r.value.file)}`
-          : `The backup failed: ${r.error.message}`;
+          : `The backup failed: ${errorText(r.error)}`;
         if (Notification.isSupported()) new Notification({ title: 'Maildock', body }).show();
       });
       return;

@@ -43,7 +43,12 @@ async function timed(
     ]);
     return { name, ok: true, latencyMs: round(performance.now() - started) };
   } catch (err) {
-    return { name, ok: false, latencyMs: round(performance.now() - started), error: describe(err) };
+    return {
+      name,
+      ok: false,
+      latencyMs: round(performance.now() - started),
+      error: libraryErrorLine(err),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -51,7 +56,10 @@ async function timed(
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-function describe(err: unknown): string {
+// A client library's own error (pg, ioredis, nodemailer's SMTP answer), before it is any
+// of Maildock's codes: the probe row shows what the server said. Errors that are data
+// ({code, message, fields}) are put in words by common/error-words.ts instead.
+function libraryErrorLine(err: unknown): string {
   const e = err as { code?: string; message?: string; responseText?: string };
   return (
     e.responseText ??

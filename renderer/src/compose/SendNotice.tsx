@@ -1,7 +1,7 @@
 // After Send: "Sending… Undo" while the undo delay runs, then what became of the message
 // (sent, waiting to retry, failed), read from the outbox. A scheduled message names its time.
 import { useEffect, useState } from 'react';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import { laterLabel } from './send-later.js';
 import type { Composer } from './use-composer.js';
 
