@@ -92,7 +92,7 @@ export function addActionCommands(program: Command, message: Command): void {
           lines(
             l,
             (op) =>
-              `${op.id}\t${op.state}\t${op.kind} ${op.count} in ${op.mailbox}${op.error ? `\t${op.error}` : ''}`,
+              `${op.id}\t${op.state}\t${op.kind} ${op.count} in ${op.mailbox}${op.error ? `\t${op.error.message}` : ''}`,
             'No changes waiting.',
           ),
         );

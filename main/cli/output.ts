@@ -163,7 +163,9 @@ export function outboxLine(e: OutboxEntry): string {
           ? `leaves ${shortDate(e.sendAt)}`
           : '';
   const head = `${String(e.id).padStart(5)}  ${pad(STATE_TEXT[e.state], 18)} ${pad(when, 24)} ${pad(e.recipients.join(', '), 30)}  ${e.subject || '(no subject)'}`;
-  return e.lastError && e.state !== 'sent' ? `${head}\n${' '.repeat(7)}${e.lastError}` : head;
+  return e.lastError && e.state !== 'sent'
+    ? `${head}\n${' '.repeat(7)}${e.lastError.message}`
+    : head;
 }
 
 export function outboxEntryText(e: OutboxEntry): string {
@@ -178,7 +180,7 @@ export function outboxEntryText(e: OutboxEntry): string {
       `Leaves at ${e.sendAt} with the next \`maildock sync\` (a running \`sync --watch\` sends it by itself); \`maildock outbox cancel ${e.id}\` takes it back.`,
     );
   }
-  if (e.lastError) lines.push(`Last error: ${e.lastError}`);
+  if (e.lastError) lines.push(`Last error: ${e.lastError.message} (${e.lastError.code})`);
   return lines.join('\n') + '\n';
 }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../log.js';
+import type { ErrorData } from '../../../common/errors.js';
 import type { OutboxJob, OutboxRepository } from '../store/index.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';
 import { withDate } from './compose.js';
@@ -69,13 +70,12 @@ export class OutboxSender {
   private async settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Promise<Verdict> {
     const v = judge(f, dataEnded);
     if (v.kind === 'retry') {
-      await this.options
-        .outbox()
-        .markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+      const next = nextAttemptAt(job.attempts, this.retry);
+      await this.options.outbox().markRetry(job.id, v.error, next);
     } else if (v.kind === 'failed') {
-      await this.options.outbox().markFailed(job.id, v.reason);
+      await this.options.outbox().markFailed(job.id, v.error);
     } else {
-      await this.options.outbox().markMaybeSent(job.id, v.reason);
+      await this.options.outbox().markMaybeSent(job.id, v.error);
     }
     log.warn(
       {
@@ -153,10 +153,14 @@ export class OutboxSender {
                 dataEnded = true;
               },
             );
-            const note = r.rejected.length
-              ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
+            const refused: ErrorData | null = r.rejected.length
+              ? {
+                  code: 'SMTP_REJECTED',
+                  message: `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`,
+                  fields: { refused: r.rejected.join(', ') },
+                }
               : null;
-            await this.options.outbox().markSent(job.id, note);
+            await this.options.outbox().markSent(job.id, refused);
             await this.options.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');

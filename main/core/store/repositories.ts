@@ -1,6 +1,7 @@
 // The store as the rest of the core sees it: typed repositories with async methods, the same
 // for every engine (SQLite in sqlite/, Postgres in postgres/). Nothing outside store/ sees a
 // database handle or SQL. Work that must happen together runs in `store.transaction`.
+import type { ErrorData } from '../../../common/errors.js';
 import type {
   Account,
   AccountInput,
@@ -187,10 +188,11 @@ export interface OutboxRepository {
   setRaw(id: number, raw: Buffer): Promise<void>;
   /** Committed before the final "." of DATA may leave: awaited, it is durable. */
   markDataSent(id: number, now?: number): Promise<void>;
-  markSent(id: number, note: string | null, now?: number): Promise<void>;
-  markRetry(id: number, reason: string, nextAttempt: number): Promise<void>;
-  markFailed(id: number, reason: string): Promise<void>;
-  markMaybeSent(id: number, reason: string): Promise<void>;
+  /** `refused`: the recipients the server did not take, when it took others. */
+  markSent(id: number, refused: ErrorData | null, now?: number): Promise<void>;
+  markRetry(id: number, error: ErrorData, nextAttempt: number): Promise<void>;
+  markFailed(id: number, error: ErrorData): Promise<void>;
+  markMaybeSent(id: number, error: ErrorData): Promise<void>;
   /** Waiting messages (or one of them) become due now; returns how many. */
   makeDue(id: number | null, now?: number): Promise<number>;
   cancel(id: number): Promise<OutboxEntry>;
@@ -257,7 +259,7 @@ export interface OperationRepository {
   finish(
     id: number,
     state: 'done' | 'failed' | 'cancelled',
-    opts?: { error?: string; result?: StoredOperation['result'] },
+    opts?: { error?: ErrorData; result?: StoredOperation['result'] },
   ): Promise<boolean>;
   setStep(id: number, step: string, result: StoredOperation['result']): Promise<void>;
   countAttempt(id: number): Promise<void>;

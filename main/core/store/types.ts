@@ -1,5 +1,6 @@
 // The shapes the store takes and gives, the same for every engine. Repositories
 // (repositories.ts) speak in these; rows of the contract (common/types.ts) pass through.
+import type { ErrorData } from '../../../common/errors.js';
 import type { Address, Attachment, MailboxRole } from '../../../common/types.js';
 
 export interface SearchOptions {
@@ -94,7 +95,7 @@ export interface StoredOperation {
   state: 'pending' | 'done' | 'failed' | 'cancelled';
   step: string | null;
   attempts: number;
-  error: string | null;
+  error: ErrorData | null;
   result: { uidMap?: [number, number][] } | null;
 }
 

@@ -9,7 +9,7 @@
 // A conflict (folder gone, UIDVALIDITY changed, command refused) fails the operation with
 // its reason and puts the local state back on the path to the server's.
 import type { ImapFlow } from 'imapflow';
-import { MaildockError } from '../../../common/errors.js';
+import { MaildockError, toErrorData, type ErrorData } from '../../../common/errors.js';
 import type {
   FlagArgs,
   MoveArgs,
@@ -45,7 +45,8 @@ async function refused(client: ImapFlow, what: string): Promise<Error> {
   return new MaildockError('PROTOCOL_ERROR', `The server refused ${what}.`);
 }
 
-class Conflict extends Error {}
+/** The server refused this operation (not the connection): it fails, and the rest go on. */
+class Conflict extends MaildockError {}
 
 function sameFlagBatch(a: StoredOperation, b: StoredOperation): boolean {
   return (
@@ -126,10 +127,10 @@ export class Replayer {
   }
 
   /** Ends an operation the server cannot take, and steers the local state to the server's. */
-  private async fail(op: StoredOperation, reason: string): Promise<void> {
-    log.warn({ operation: op.id, kind: op.kind, reason }, 'operation failed');
+  private async fail(op: StoredOperation, error: ErrorData): Promise<void> {
+    log.warn({ operation: op.id, kind: op.kind, code: error.code }, 'operation failed');
     await this.store.transaction(async (tx) => {
-      if (!(await tx.operations.finish(op.id, 'failed', { error: reason }))) return;
+      if (!(await tx.operations.finish(op.id, 'failed', { error }))) return;
       if (op.kind === 'move' && op.mailboxId !== null) {
         let missing = false;
         for (const it of op.items) {
@@ -152,7 +153,12 @@ export class Replayer {
       for (const op of group) await tx.operations.countAttempt(op.id);
     });
     if (!mailbox) {
-      for (const op of group) await this.fail(op, `The folder ${op.path} no longer exists.`);
+      for (const op of group)
+        await this.fail(op, {
+          code: 'MAILBOX_GONE',
+          message: `The folder ${op.path} no longer exists.`,
+          fields: { path: op.path },
+        });
       return;
     }
     if (
@@ -169,10 +175,11 @@ export class Replayer {
     } catch (err) {
       if (!this.client.usable) throw err;
       for (const op of group)
-        await this.fail(
-          op,
-          `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`,
-        );
+        await this.fail(op, {
+          code: 'MAILBOX_GONE',
+          message: `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`,
+          fields: { path: mailbox.path },
+        });
       return;
     }
     try {
@@ -180,10 +187,11 @@ export class Replayer {
       const live: StoredOperation[] = [];
       for (const op of group) {
         if (op.uidValidity !== null && validity !== null && op.uidValidity !== validity) {
-          await this.fail(
-            op,
-            `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
-          );
+          await this.fail(op, {
+            code: 'MAILBOX_GONE',
+            message: `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
+            fields: { path: mailbox.path, uidValidity: validity },
+          });
         } else {
           live.push(op);
         }
@@ -195,7 +203,7 @@ export class Replayer {
         else await this.expunge(live[0]!);
       } catch (err) {
         if (err instanceof Conflict || (err instanceof MaildockError && this.client.usable)) {
-          for (const op of live) await this.fail(op, err.message);
+          for (const op of live) await this.fail(op, toErrorData(err));
         } else {
           throw err;
         }
@@ -273,7 +281,7 @@ export class Replayer {
       const res = await this.client.messageMove(uidSet(uids), args.toPath, { uid: true });
       if (!res) {
         const why = await refused(this.client, `the move to ${args.toPath}`);
-        throw why instanceof MaildockError ? new Conflict(why.message) : why;
+        throw why instanceof MaildockError ? new Conflict(why.code, why.message, why.fields) : why;
       }
       uidMap = [...(res.uidMap ?? new Map<number, number>())];
     } else if (uids.length) {
@@ -286,7 +294,9 @@ export class Replayer {
           if (!res) {
             const why = await refused(this.client, `the copy to ${args.toPath}`);
             // Nothing was deleted: the messages stay where they are on the server.
-            throw why instanceof MaildockError ? new Conflict(why.message) : why;
+            throw why instanceof MaildockError
+              ? new Conflict(why.code, why.message, why.fields)
+              : why;
           }
           uidMap.push(...(res.uidMap ?? new Map<number, number>()));
         }

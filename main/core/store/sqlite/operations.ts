@@ -1,7 +1,9 @@
 // The durable queue of local changes for the server. Rows are written in the transaction
 // that changes the messages locally, read back in id order by the replay, and closed in
 // the transaction that records the server's answer.
+import type { ErrorData } from '../../../../common/errors.js';
 import type { Operation } from '../../../../common/types.js';
+import { errorFromText, errorToText } from '../stored-error.js';
 import type { Db } from './db.js';
 import type {
   OperationKind,
@@ -44,7 +46,7 @@ function fromRow(r: Row): StoredOperation {
     state: r.state,
     step: r.step,
     attempts: r.attempts,
-    error: r.error,
+    error: errorFromText(r.error, 'PROTOCOL_ERROR'),
     result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
   };
 }
@@ -189,12 +191,12 @@ export class OperationStore {
   finish(
     id: number,
     state: 'done' | 'failed' | 'cancelled',
-    opts: { error?: string; result?: StoredOperation['result'] } = {},
+    opts: { error?: ErrorData; result?: StoredOperation['result'] } = {},
   ): boolean {
     return (
       this.s.finish.run(
         state,
-        opts.error ?? null,
+        errorToText(opts.error),
         opts.result ? JSON.stringify(opts.result) : null,
         Date.now(),
         id,
@@ -239,7 +241,7 @@ export class OperationStore {
       count: (JSON.parse(r.items) as unknown[]).length,
       state: r.state,
       attempts: r.attempts,
-      error: r.error,
+      error: errorFromText(r.error, 'PROTOCOL_ERROR'),
       createdAt: new Date(r.created_at).toISOString(),
     }));
   }

@@ -6,6 +6,7 @@ import { migration0005 } from './0005-contacts.js';
 import { migration0006 } from './0006-unread-index.js';
 import { migration0007 } from './0007-html-search.js';
 import { migration0008 } from './0008-contact-accounts.js';
+import { migration0009 } from './0009-errors-as-data.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
