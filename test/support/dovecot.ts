@@ -2,23 +2,29 @@
 // log and Maildir under one temp folder, listening on a loopback port nobody else uses.
 // Started from the distribution's package (`dovecot -F -c FILE`) as a child process in its
 // own process group, so kill() can take down the master and every login/imap child at once.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import {
-  chownSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { dovecotConf, type DovecotPorts } from './dovecot-conf.js';
+import { ensureMaildir, MAIL_GID, MAIL_UID, writeMaildir, type MaildirMessage } from './maildir.js';
+import {
+  freePort,
+  greets,
+  groupAlive,
+  keepDirs,
+  killGroupSync,
+  run,
+  signalGroup,
+  sleep,
+  spawnWatchdog,
+  tailOf,
+  tempRoot,
+  trackServer,
+  untrackServer,
+  waitDown,
+} from './processes.js';
 
 /** One mail user of the server, with the helpers that put mail into that user's folders. */
 export interface DovecotUser {
@@ -61,14 +67,6 @@ export interface DovecotServer extends DovecotUser {
   logTail(lines?: number): string;
 }
 
-export interface MaildirMessage {
-  raw: Buffer;
-  /** IMAP flags: system flags (\Seen, \Answered, \Flagged, \Deleted, \Draft) and up to 26 keywords per folder */
-  flags?: string[];
-  /** defaults to the message's Date header, else now */
-  internalDate?: Date;
-}
-
 export interface StartDovecotOptions {
   user?: string;
   password?: string;
@@ -86,309 +84,8 @@ export interface StartDovecotOptions {
   authListener?: boolean;
 }
 
-/** Owner of all mail; need not exist in /etc/passwd, but must not be root (Dovecot refuses). */
-const MAIL_UID = 5000;
-const MAIL_GID = 5000;
-const SPECIAL_USE = {
-  Drafts: '\\Drafts',
-  Sent: '\\Sent',
-  Trash: '\\Trash',
-  Archive: '\\Archive',
-  Junk: '\\Junk',
-};
-const SYSTEM_FLAG_LETTERS: Record<string, string> = {
-  '\\draft': 'D',
-  '\\flagged': 'F',
-  '\\answered': 'R',
-  '\\seen': 'S',
-  '\\deleted': 'T',
-};
-const KEYWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
-
-/** MAILDOCK_KEEP_TEST_DIRS=1 keeps each server's temp folder for a look after the run. */
-export const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------
-// Process-exit cleanup, for every private server here (Dovecot, Postfix): none may outlive
-// the test process, no temp dir either.
-
-/** Servers whose temp dir still exists, running or not. */
-const live = new Set<{ killSync(removeDir: boolean): void }>();
-let exitHookInstalled = false;
-
-export function trackServer(server: { killSync(removeDir: boolean): void }): void {
-  live.add(server);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const s of live) s.killSync(!keepDirs());
-  });
-}
-
-export function untrackServer(server: { killSync(removeDir: boolean): void }): void {
-  live.delete(server);
-}
-
-/**
- * The 'exit' hook does not run when the test process is SIGKILLed or dies on a signal, so a
- * detached shell watches the parent and kills the server's process group if the parent goes.
- * It leaves on its own as soon as the master exits (stop/kill), without touching the data.
- */
-export function spawnWatchdog(masterPid: number, root: string): void {
-  const script = [
-    'while kill -0 "$1" 2>/dev/null; do',
-    '  kill -0 "$2" 2>/dev/null || exit 0',
-    '  sleep 1',
-    'done',
-    'kill -s KILL -- "-$2" 2>/dev/null',
-    '[ -n "$3" ] && rm -rf -- "$3"',
-    'exit 0',
-  ].join('\n');
-  const args = [
-    '-c',
-    script,
-    'watchdog',
-    String(process.pid),
-    String(masterPid),
-    keepDirs() ? '' : root,
-  ];
-  spawn('/bin/sh', args, { detached: true, stdio: 'ignore' }).unref();
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-
-// freePort, portIsFree and groupAlive are shared with the private Postfix (postfix.ts).
-
-/** Ports this process has handed out: the kernel may give a closed one back at once. */
-const handedOut = new Set<number>();
-
-/**
- * A loopback port free now and not handed out before in this process: two listeners of one
- * server (IMAP and LMTP, say) never get the same one.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await anyFreePort();
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    return port;
-  }
-}
-
-function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/**
- * Resolves true once something on the port greets with a line starting with `greeting`
- * (`* OK` for IMAP, `220 ` for SMTP); `bye` is sent first when it does, for a clean log.
- */
-export function greets(
-  port: number,
-  greeting = '* OK',
-  opts: { timeoutMs?: number; bye?: string } = {},
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(opts.timeoutMs ?? 2000, () => done(false));
-    sock.once('error', () => done(false));
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (!buf.includes('\n')) return;
-      const ok = buf.startsWith(greeting);
-      if (ok && opts.bye) sock.end(opts.bye);
-      done(ok);
-    });
-    sock.once('end', () => done(false));
-  });
-}
-
-/**
- * Whether any process of the group still runs. Zombies do not count: orphaned children are
- * reaped by PID 1, which in some sandboxes takes over a second, and a zombie holds no port.
- */
-export function groupAlive(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-    } catch {
-      continue;
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
-}
-
-export function tailOf(file: string, lines: number): string {
-  try {
-    const all = readFileSync(file, 'utf8').split('\n');
-    return all.slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-/** Maildir file names may not hold '/' or ':' (the info separator). */
-const maildirHost = os.hostname().replace(/\//g, '\\057').replace(/:/g, '\\072') || 'localhost';
-let uniqueCounter = 0;
-
-function headerDate(raw: Buffer): Date | undefined {
-  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('latin1');
-  const m = /^date:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head);
-  if (!m?.[1]) return undefined;
-  const d = new Date(m[1].replace(/\r?\n/g, ''));
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-/** Size of the message with CRLF line endings, which is what IMAP reports (RFC822.SIZE). */
-function virtualSize(raw: Buffer): number {
-  let bareLf = 0;
-  for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1))
-    if (i === 0 || raw[i - 1] !== 13) bareLf++;
-  return raw.length + bareLf;
-}
-
-// ---------------------------------------------------------------------------------------
-
-interface Ports {
-  imap: number;
-  lmtp: number | undefined;
-  auth: number | undefined;
-}
-
-function dovecotConf(root: string, ports: Ports, imapCapability?: string): string {
-  const specialUse = Object.entries(SPECIAL_USE)
-    .map(
-      ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
-    )
-    .join('\n');
-  return `# Written by test/support/dovecot.ts: a private instance for one test run.
-base_dir = ${root}/run
-state_dir = ${root}/state
-log_path = ${root}/dovecot.log
-listen = 127.0.0.1
-protocols = imap${ports.lmtp !== undefined ? ' lmtp' : ''}
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_verbose = yes
-# Tests try wrong passwords on purpose; the default 2 s penalty would only slow them down.
-auth_failure_delay = 0
-first_valid_uid = ${MAIL_UID}
-last_valid_uid = ${MAIL_UID}
-first_valid_gid = ${MAIL_GID}
-last_valid_gid = ${MAIL_GID}
-# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
-mail_location = maildir:~/Maildir:LAYOUT=fs
-# A test server needs no durability; fsync would only add noise to benchmarks.
-mail_fsync = never
-mail_max_userip_connections = 50
-${imapCapability ? `imap_capability = ${imapCapability}\n` : ''}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${root}/users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u ${root}/users
-}
-
-namespace inbox {
-  inbox = yes
-  separator = /
-${specialUse}
-}
-
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${ports.imap}
-  }
-  # ssl = no does not remove the imaps listener: it would grab 127.0.0.1:993.
-  inet_listener imaps {
-    port = 0
-  }
-}
-${ports.lmtp !== undefined ? lmtpConf(ports.lmtp) : ''}${ports.auth !== undefined ? authConf(ports.auth) : ''}
-# Mail processes run as uid ${MAIL_UID} and must reach the stats writer.
-service stats {
-  unix_listener stats-writer {
-    mode = 0666
-  }
-}
-`;
-}
-
-function lmtpConf(port: number): string {
-  return `
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = ${port}
-  }
-}
-protocol lmtp {
-  # Mail for bob@maildock.test goes to user bob.
-  auth_username_format = %Ln
-}
-`;
-}
-
-function authConf(port: number): string {
-  // Any listener name but auth-userdb/-master/-login speaks the client (SASL) protocol.
-  return `
-service auth {
-  inet_listener sasl {
-    address = 127.0.0.1
-    port = ${port}
-  }
-}
-`;
-}
 
 /** A user's view of the server: the user's name, password and Maildir, the server's helpers. */
 class DovecotUserView implements DovecotUser {
@@ -413,7 +110,7 @@ class DovecotUserView implements DovecotUser {
 
 interface DovecotSetup {
   root: string;
-  ports: Ports;
+  ports: DovecotPorts;
   users: { user: string; password: string }[];
   fixedPort: boolean;
   imapCapability: string | undefined;
@@ -427,7 +124,7 @@ class Dovecot implements DovecotServer {
   readonly users: readonly { user: string; password: string }[];
   readonly maildir: string;
   readonly confPath: string;
-  private readonly ports: Ports;
+  private readonly ports: DovecotPorts;
   private readonly fixedPort: boolean;
   private readonly imapCapability: string | undefined;
   private child: ChildProcess | undefined;
@@ -481,9 +178,6 @@ class Dovecot implements DovecotServer {
   }
 
   async prepare(): Promise<void> {
-    // mkdtemp makes 0700 folders: the auth (dovecot), login (dovenull) and mail (5000) users
-    // must all traverse the root.
-    await chmod(this.root, 0o755);
     await mkdir(path.join(this.root, 'home'), { mode: 0o755 });
     for (const { user } of this.users) {
       const maildir = this.userMaildir(user);
@@ -593,12 +287,7 @@ class Dovecot implements DovecotServer {
   /** Waits until the master is reaped, its group is gone and the port can be bound again. */
   private async waitDown(pid: number): Promise<void> {
     await this.exited;
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
-    for (const port of [this.ports.imap, this.ports.lmtp, this.ports.auth]) {
-      if (port === undefined) continue;
-      while (!(await portIsFree(port)) && Date.now() < deadline) await sleep(20);
-    }
+    await waitDown(pid, [this.ports.imap, this.ports.lmtp, this.ports.auth], STOP_TIMEOUT_MS);
   }
 
   async kill(): Promise<void> {
@@ -607,25 +296,13 @@ class Dovecot implements DovecotServer {
     // The child is unref'd so a forgotten server cannot hold the test process open; while we
     // wait for it to go, it must hold the event loop or a plain script would exit mid-await.
     this.child?.ref();
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    signalGroup(pid, 'SIGKILL');
     await this.waitDown(pid);
   }
 
   /** SIGKILLs the process group without waiting; for the 'exit' hook and failed starts. */
   killSync(removeData: boolean): void {
-    const pid = this.child?.pid;
-    if (pid !== undefined) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    if (removeData) rmSync(this.root, { recursive: true, force: true });
+    killGroupSync(this.child?.pid, this.root, removeData);
   }
 
   async stop(opts: { keepData?: boolean } = {}): Promise<void> {
@@ -643,13 +320,7 @@ class Dovecot implements DovecotServer {
       ]);
       clearTimeout(timer);
       // The master kills its children on shutdown; anything left over goes now.
-      if (groupAlive(pid) || !graceful) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      if (groupAlive(pid) || !graceful) signalGroup(pid, 'SIGKILL');
       await this.waitDown(pid);
     }
     if (!opts.keepData && !keepDirs() && !this.removed) {
@@ -666,17 +337,10 @@ class Dovecot implements DovecotServer {
   }
 
   doveadm(...args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        'doveadm',
-        ['-c', this.confPath, ...args],
-        { maxBuffer: 256 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          if (err)
-            reject(new Error(`doveadm ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
-          else resolve(stdout);
-        },
-      );
+    // No time limit: a force-resync after loading a large corpus may take a while.
+    return run('doveadm', ['-c', this.confPath, ...args], {
+      timeoutMs: 0,
+      maxBuffer: 256 * 1024 * 1024,
     });
   }
 
@@ -700,84 +364,9 @@ class Dovecot implements DovecotServer {
     // Dovecot knows where a folder lives (mUTF-7 names, layout): ask rather than guess.
     const dir = (await this.doveadm('mailbox', 'path', '-u', user, folder)).trim();
     if (!dir) throw new Error(`doveadm gave no path for ${folder}`);
-    await this.ensureMaildir(this.userMaildir(user), dir);
-    const keywordLetter = await this.keywordLetters(dir, messages);
-
-    const write = (msg: MaildirMessage): void => {
-      const date = msg.internalDate ?? headerDate(msg.raw) ?? new Date();
-      const letters = new Set<string>();
-      for (const flag of msg.flags ?? []) {
-        const letter = SYSTEM_FLAG_LETTERS[flag.toLowerCase()] ?? keywordLetter.get(flag);
-        if (letter === undefined) throw new Error(`unsupported flag ${flag}`);
-        letters.add(letter);
-      }
-      const info = [...letters].sort().join('');
-      const secs = Math.floor(date.getTime() / 1000);
-      // Dovecot sorts new files by the time in the name, then the number after M: UIDs come
-      // out in date order, and in call order within one second.
-      const name = `${secs}.M${++uniqueCounter}P${process.pid}.${maildirHost},S=${msg.raw.length},W=${virtualSize(msg.raw)}:2,${info}`;
-      const file = path.join(dir, 'cur', name);
-      writeFileSync(file, msg.raw, { mode: 0o600 });
-      chownSync(file, MAIL_UID, MAIL_GID);
-      utimesSync(file, date, date);
-    };
-    // Synchronous writes: for thousands of small files they beat the thread pool's round trips.
-    for (const msg of messages) write(msg);
+    await ensureMaildir(this.userMaildir(user), dir);
+    await writeMaildir(dir, messages);
     await this.doveadm('force-resync', '-u', user, folder);
-  }
-
-  /** Auto-created folders (special-use with `auto`) are listed before they exist on disk. */
-  private async ensureMaildir(maildir: string, dir: string): Promise<void> {
-    const rel = path.relative(maildir, dir);
-    if (rel.startsWith('..') || path.isAbsolute(rel))
-      throw new Error(`${dir} is outside ${maildir}`);
-    const dirs: string[] = [];
-    let cur = maildir;
-    for (const part of rel ? rel.split(path.sep) : []) dirs.push((cur = path.join(cur, part)));
-    dirs.push(...['cur', 'new', 'tmp'].map((d) => path.join(dir, d)));
-    for (const d of dirs) {
-      if (existsSync(d)) continue;
-      await mkdir(d, { mode: 0o700 });
-      await chown(d, MAIL_UID, MAIL_GID);
-    }
-  }
-
-  /** Maps keywords to Maildir letters through the folder's dovecot-keywords file, adding new ones. */
-  private async keywordLetters(
-    dir: string,
-    messages: MaildirMessage[],
-  ): Promise<Map<string, string>> {
-    const wanted = new Set<string>();
-    for (const m of messages) for (const f of m.flags ?? []) if (!f.startsWith('\\')) wanted.add(f);
-    const map = new Map<string, string>();
-    if (wanted.size === 0) return map;
-    const file = path.join(dir, 'dovecot-keywords');
-    const byIndex = new Map<number, string>();
-    try {
-      for (const line of (await readFile(file, 'utf8')).split('\n')) {
-        const m = /^(\d+) (.+)$/.exec(line);
-        if (m?.[1] && m[2]) byIndex.set(Number(m[1]), m[2]);
-      }
-    } catch {
-      // no keywords yet
-    }
-    for (const [i, kw] of byIndex) map.set(kw, KEYWORD_LETTERS[i] ?? '');
-    let changed = false;
-    for (const kw of wanted) {
-      if (map.has(kw)) continue;
-      let i = 0;
-      while (byIndex.has(i)) i++;
-      if (i >= KEYWORD_LETTERS.length) throw new Error(`more than 26 keywords in ${dir}`);
-      byIndex.set(i, kw);
-      map.set(kw, KEYWORD_LETTERS[i] as string);
-      changed = true;
-    }
-    if (changed) {
-      const text = [...byIndex].map(([i, kw]) => `${i} ${kw}\n`).join('');
-      await writeFile(file, text, { mode: 0o600 });
-      await chown(file, MAIL_UID, MAIL_GID);
-    }
-    return map;
   }
 
   append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number> {
@@ -812,34 +401,6 @@ class Dovecot implements DovecotServer {
   }
 }
 
-/**
- * Streams messages (e.g. from generateCorpus) into their folders with loadMaildir, a batch per
- * folder at a time, so a corpus of any size never sits in memory. Resolves to counts per folder.
- */
-export async function loadMessages(
-  server: Pick<DovecotUser, 'loadMaildir'>,
-  messages: Iterable<{ folder: string; raw: Buffer; flags?: string[]; date?: Date }>,
-  batchSize = 2000,
-): Promise<Map<string, number>> {
-  const pending = new Map<string, MaildirMessage[]>();
-  const counts = new Map<string, number>();
-  const flush = async (folder: string): Promise<void> => {
-    const batch = pending.get(folder);
-    if (!batch || batch.length === 0) return;
-    pending.set(folder, []);
-    await server.loadMaildir(folder, batch);
-  };
-  for (const m of messages) {
-    const batch = pending.get(m.folder) ?? [];
-    pending.set(m.folder, batch);
-    batch.push({ raw: m.raw, flags: m.flags ?? [], ...(m.date ? { internalDate: m.date } : {}) });
-    counts.set(m.folder, (counts.get(m.folder) ?? 0) + 1);
-    if (batch.length >= batchSize) await flush(m.folder);
-  }
-  for (const folder of pending.keys()) await flush(folder);
-  return counts;
-}
-
 export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {
   const users = [
     {
@@ -858,7 +419,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
   if (new Set(users.map((u) => u.user)).size !== users.length)
     throw new Error('user names must be distinct');
   const withAuth = Boolean(opts.lmtp || opts.authListener);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'maildock-dovecot-'));
+  const root = await tempRoot('maildock-dovecot-');
   const server = new Dovecot({
     root,
     ports: {

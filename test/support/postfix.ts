@@ -7,24 +7,29 @@
 //
 // Postfix daemonizes (`postfix -c DIR start`): its master is no child of ours, so a watchdog and
 // an exit hook make sure none outlives the test process.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { DovecotServer } from './dovecot.js';
+import { mainCf, masterCf, registerConfigDir, ROOT_PREFIX } from './postfix-conf.js';
 import {
   freePort,
   greets,
   groupAlive,
   keepDirs,
-  portIsFree,
+  killGroupSync,
+  run,
+  signalGroup,
   sleep,
   spawnWatchdog,
+  systemUser,
   tailOf,
+  tempRoot,
   trackServer,
   untrackServer,
-  type DovecotServer,
-} from './dovecot.js';
+  waitDown,
+} from './processes.js';
 
 export interface PostfixServer {
   host: '127.0.0.1';
@@ -76,163 +81,6 @@ export interface StartPostfixOptions {
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
-const COMMAND_TIMEOUT_MS = 30_000;
-const MAIN_CF = '/etc/postfix/main.cf';
-const ROOT_PREFIX = 'maildock-postfix-';
-
-// ---------------------------------------------------------------------------------------
-// /etc/postfix/main.cf: Postfix expects every `-c DIR` but the default to be listed there.
-
-/**
- * Adds or removes DIR in alternate_config_directories, under a lock because parallel test
- * files edit the same file. Entries of Maildock test instances whose folder is gone (a test
- * process that was killed) are dropped on the way, so the list does not grow forever.
- */
-function registerConfigDir(action: 'add' | 'remove', dir: string): Promise<void> {
-  const script = `set -e
-main=${MAIN_CF}
-if [ ! -e "$main" ]; then
-  mkdir -p "$(dirname "$main")"
-  # The package was installed without a configuration. A system Postfix started from this
-  # file must not take port 25: Maildock's tests run their own instances.
-  printf '%s\\n' '# Written by Maildock test/support/postfix.ts: lists private test instances.' \\
-    'master_service_disable = inet' > "$main"
-fi
-keep=""
-for d in $(postconf -c "$(dirname "$main")" -h alternate_config_directories | tr ',' ' '); do
-  [ "$d" = "$2" ] && continue
-  case "$d" in
-    */${ROOT_PREFIX}*) [ -d "$d" ] || continue ;;
-  esac
-  keep="$keep $d"
-done
-[ "$1" = add ] && keep="$keep $2"
-postconf -c "$(dirname "$main")" -e "alternate_config_directories =$keep"
-`;
-  const lock = path.join(os.tmpdir(), 'maildock-postfix.lock');
-  return run('flock', [lock, 'sh', '-c', script, 'register', action, dir]).then(() => undefined);
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err)
-          reject(
-            new Error(`${cmd} ${args.join(' ')} failed: ${stderr.trim() || stdout || err.message}`),
-          );
-        else resolve(stdout);
-      },
-    );
-  });
-}
-
-function mainCf(p: {
-  root: string;
-  domain: string;
-  hostname: string;
-  lmtpPort: number;
-  authPort: number;
-  tls: boolean;
-}): string {
-  const { root } = p;
-  const nowhere = 'error:Maildock test mail never leaves this machine';
-  return `# Written by test/support/postfix.ts: a private instance for one test run.
-compatibility_level = 3.6
-queue_directory = ${root}/queue
-data_directory = ${root}/data
-# No syslog here: without this file Postfix fails silently.
-maillog_file = ${root}/log/maillog
-maillog_file_prefixes = ${root}/log
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = ${p.hostname}
-mydomain = ${p.domain}
-myorigin = $mydomain
-mydestination =
-# Nobody is trusted by address: relaying needs SMTP AUTH.
-mynetworks =
-relay_domains =
-append_dot_mydomain = no
-biff = no
-readme_directory = no
-# The compiled-in defaults would read /etc/aliases and ask NIS.
-alias_maps =
-alias_database =
-local_recipient_maps =
-local_transport = ${nowhere}
-default_transport = ${nowhere}
-relay_transport = ${nowhere}
-# No DNS: nothing is resolved, nobody outside is asked.
-smtp_dns_support_level = disabled
-lmtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-
-virtual_mailbox_domains = ${p.domain}
-virtual_mailbox_maps = texthash:${root}/etc/mailboxes
-virtual_alias_maps =
-virtual_transport = lmtp:inet:127.0.0.1:${p.lmtpPort}
-
-smtpd_sasl_auth_enable = yes
-smtpd_sasl_type = dovecot
-smtpd_sasl_path = inet:127.0.0.1:${p.authPort}
-smtpd_sasl_security_options = noanonymous
-smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-# Unknown users of the domain are refused at RCPT (550), not bounced later.
-smtpd_reject_unlisted_recipient = yes
-smtpd_recipient_restrictions =
-
-# While Dovecot is down mail waits, and smtpd cannot start (no SASL server) and is throttled:
-# tests should not wait minutes once it is back.
-service_throttle_time = 1s
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 5s
-${
-  p.tls
-    ? `smtpd_tls_security_level = may
-smtpd_tls_cert_file = ${root}/tls/cert.pem
-smtpd_tls_key_file = ${root}/tls/key.pem
-smtpd_tls_loglevel = 1
-`
-    : 'smtpd_tls_security_level = none\n'
-}`;
-}
-
-/** Only the services this instance uses; chroot off (the queue folder has no copy of /etc). */
-function masterCf(port: number, tls: boolean): string {
-  const services = [
-    `127.0.0.1:${port} inet n - n - - smtpd`,
-    'pickup    unix n - n 60 1 pickup',
-    'cleanup   unix n - n - 0 cleanup',
-    'qmgr      unix n - n 300 1 qmgr',
-    'rewrite   unix - - n - - trivial-rewrite',
-    'bounce    unix - - n - 0 bounce',
-    'defer     unix - - n - 0 bounce',
-    'trace     unix - - n - 0 bounce',
-    'verify    unix - - n - 1 verify',
-    'flush     unix n - n 1000? 0 flush',
-    'proxymap  unix - - n - - proxymap',
-    'showq     unix n - n - - showq',
-    'error     unix - - n - - error',
-    'retry     unix - - n - - error',
-    'discard   unix - - n - - discard',
-    'lmtp      unix - - n - - lmtp',
-    'anvil     unix - - n - 1 anvil',
-    'scache    unix - - n - 1 scache',
-    'postlog   unix-dgram n - n - 1 postlogd',
-    ...(tls ? ['tlsmgr    unix - - n 1000? 1 tlsmgr'] : []),
-  ];
-  return `# Written by test/support/postfix.ts.\n${services.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------
 
 interface PostfixSetup {
   root: string;
@@ -283,11 +131,13 @@ class Postfix implements PostfixServer {
     if (lmtpPort === undefined || authPort === undefined)
       throw new Error('startPostfix needs a Dovecot started with { lmtp: true }');
     await mkdir(this.root, { recursive: true, mode: 0o755 });
-    // mkdtemp makes 0700 folders; the postfix user must reach its data and queue folders.
+    // The folder is made again after stop(); the postfix user must reach its data and queue
+    // folders whatever the umask.
     await chmod(this.root, 0o755);
     for (const dir of ['etc', 'queue', 'data', 'log'])
       await mkdir(path.join(this.root, dir), { recursive: true, mode: 0o755 });
-    await chown(path.join(this.root, 'data'), postfixUid(), postfixGid());
+    const postfix = systemUser('postfix', 'postfix');
+    await chown(path.join(this.root, 'data'), postfix.uid, postfix.gid);
     await writeFile(
       path.join(this.configDir, 'main.cf'),
       mainCf({
@@ -437,19 +287,10 @@ class Postfix implements PostfixServer {
     } catch {
       // already gone
     }
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
-    if (groupAlive(pid)) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      while (groupAlive(pid) && Date.now() < deadline + STOP_TIMEOUT_MS) await sleep(20);
-    }
+    await waitDown(pid, [], STOP_TIMEOUT_MS);
+    if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
     if (this.masterPid === pid) this.masterPid = undefined;
-    while (!(await portIsFree(this.port)) && Date.now() < deadline + STOP_TIMEOUT_MS)
-      await sleep(20);
+    await waitDown(pid, [this.port], STOP_TIMEOUT_MS);
   }
 
   async stopService(): Promise<void> {
@@ -468,14 +309,7 @@ class Postfix implements PostfixServer {
 
   /** SIGKILLs the master's group without waiting; for the 'exit' hook. */
   killSync(removeData: boolean): void {
-    if (this.masterPid !== undefined) {
-      try {
-        process.kill(-this.masterPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    if (removeData) rmSync(this.root, { recursive: true, force: true });
+    killGroupSync(this.masterPid, this.root, removeData);
   }
 
   async flush(): Promise<void> {
@@ -529,29 +363,6 @@ class Postfix implements PostfixServer {
   }
 }
 
-function postfixUid(): number {
-  return idOf('postfix', 2);
-}
-
-function postfixGid(): number {
-  return idOf('postfix', 3);
-}
-
-/** The postfix user's uid or gid from /etc/passwd (the package creates the user). */
-function idOf(user: string, field: 2 | 3): number {
-  let passwd = '';
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    // handled below
-  }
-  const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
-  const id = Number(line?.split(':')[field]);
-  if (!line || !Number.isInteger(id))
-    throw new Error(`no ${user} user: is the postfix package installed?`);
-  return id;
-}
-
 /**
  * Starts a private Postfix for `dovecot` (which must run with `lmtp: true`): mail to
  * USER@domain for each Dovecot user is delivered into that user's INBOX; clients log in with
@@ -560,7 +371,7 @@ function idOf(user: string, field: 2 | 3): number {
 export async function startPostfix(opts: StartPostfixOptions): Promise<PostfixServer> {
   const domain = opts.domain ?? 'maildock.test';
   if (!/^[a-z0-9.-]+$/i.test(domain)) throw new Error(`unusable domain ${domain}`);
-  const root = await mkdtemp(path.join(os.tmpdir(), ROOT_PREFIX));
+  const root = await tempRoot(ROOT_PREFIX);
   const server = new Postfix({
     root,
     port: opts.port ?? (await freePort()),
