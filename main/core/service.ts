@@ -21,6 +21,7 @@ import {
   type AccountInput,
   type AppSettings,
   type RestoreResult,
+  type SyncError,
   type SyncSummary,
 } from '../../common/types.js';
 import { appVersion } from './paths.js';
@@ -40,7 +41,7 @@ import { Store } from './store/index.js';
 import { SearchIndex } from './store/search.js';
 import { SearchReindex } from './sync/search-reindex.js';
 import type { StoredAttachment } from './store/messages.js';
-import type { AccountSync, SyncError } from './sync/account-sync.js';
+import type { AccountSync } from './sync/account-sync.js';
 import type { BodyParser } from './sync/bodies.js';
 import type { WatchOptions } from './sync/watch.js';
 import type { StackMethods, StackOptions } from './stack/stack-methods.js';

@@ -1,15 +1,11 @@
 // Stored bodies whose searchable text is derived again (migration 0007): their HTML is kept,
 // so nothing is fetched. The caller derives the text (main/core/mime/body-text.ts) and groups
 // the calls in short transactions.
+import type { BodyText } from '../mime/body-text.js';
 import type { Db } from './db.js';
 import { FtsIndex } from './fts.js';
 
-export interface DerivedText {
-  searchText: string | null;
-  snippet: string;
-}
-
-export type Derive = (text: string | null, html: string | null) => DerivedText;
+export type Derive = (text: string | null, html: string | null) => BodyText;
 
 export class BodyReindexQueue {
   private readonly fts: FtsIndex;

@@ -1,6 +1,8 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
-import type { Address, Attachment, MessageDetail, MessageSummary } from '../../../common/types.js';
+import type { Address, MessageDetail, MessageSummary } from '../../../common/types.js';
+import type { ParsedBody } from '../mime/limits.js';
+import type { MessageStructure } from '../mime/structure.js';
 import type { Db } from './db.js';
 import { FtsIndex, addressText, type FtsColumns } from './fts.js';
 import { decodeFlags, encodeFlags } from './flags.js';
@@ -22,20 +24,15 @@ export interface HeaderRecord {
   modseq: string | null;
   size: number;
   hasAttachments: boolean;
-  structure: unknown;
+  structure: MessageStructure | null;
 }
 
-export interface BodyRecord {
-  text: string | null;
-  html: string | null;
-  /** What search indexes when it is not `text` (the HTML's text); null or absent when it is. */
+/** A parsed body as saved: `searchText` may be left out when it is the text. */
+export type BodyRecord = Omit<ParsedBody, 'searchText'> & {
   searchText?: string | null;
-  snippet: string;
-  attachments: Omit<Attachment, 'id'>[];
-  parseError: string | null;
   /** Kept only when parsing failed, so the user can still read something. */
   raw?: Buffer | null;
-}
+};
 
 export interface StoredAttachment {
   id: number;
@@ -432,7 +429,7 @@ export class MessageStore {
     return (this.s.pendingOne.get(id) as PendingBody | undefined) ?? null;
   }
 
-  structure(id: number): unknown {
+  structure(id: number): MessageStructure | null {
     const s = this.s.structure.get(id) as string | null | undefined;
     return s ? JSON.parse(s) : null;
   }

@@ -4,12 +4,12 @@
 // downloaded when the user asks, which saves both the wire and the parser's time.
 import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
 import type { Store } from '../store/index.js';
+import type { ParsedBody } from '../mime/limits.js';
+import type { MessageStructure } from '../mime/structure.js';
 import type { BodyRecord, PendingBody } from '../store/messages.js';
-import type { MessageStructure } from './envelope.js';
 import { uidSet } from './mailbox-sync.js';
 import { pacer, SliceWriter } from './slices.js';
 
-export type ParsedBody = Omit<BodyRecord, 'raw'>;
 export interface BodyParser {
   parse(source: Buffer): Promise<ParsedBody>;
 }
@@ -37,7 +37,7 @@ interface Planned {
 }
 
 function plan(store: Store, item: PendingBody): Planned {
-  const structure = store.messages.structure(item.id) as MessageStructure | null;
+  const structure = store.messages.structure(item.id);
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
     structure &&
