@@ -38,6 +38,7 @@ import type {
   StoredAttachment,
   StoredOperation,
 } from './types.js';
+import type { MessageStructure } from '../mime/structure.js';
 
 export interface AccountRepository {
   add(input: Omit<AccountInput, 'password'>): Promise<Account>;
@@ -140,7 +141,7 @@ export interface BodyRepository {
   pendingCount(accountId: number): Promise<number>;
   pendingOne(id: number): Promise<PendingBody | null>;
   /** The MIME structure stored with the headers (imapflow's BODYSTRUCTURE), or null. */
-  structure(id: number): Promise<unknown>;
+  structure(id: number): Promise<MessageStructure | null>;
   attachment(id: number): Promise<StoredAttachment | null>;
   setAttachmentHash(id: number, hash: string): Promise<void>;
   /** How many stored bodies of each account wait for their text to be derived again. */

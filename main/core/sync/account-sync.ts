@@ -3,7 +3,7 @@
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorCode } from '../../../common/errors.js';
-import type { Account, SyncError, SyncPhase } from '../../../common/types.js';
+import type { Account, SyncError, SyncPhase, SyncProgress } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../log.js';
 import { classifyImapError, connect } from './connect.js';
@@ -17,8 +17,6 @@ import { SliceWriter } from './slices.js';
 
 const log = getLogger('sync');
 
-export type { SyncError };
-
 export interface AccountSyncDeps {
   store: Store;
   account: Account;
@@ -31,13 +29,7 @@ export interface AccountSyncDeps {
   /** Connection attempts per run before giving up (with exponential backoff between). */
   attempts?: number;
   backoffMs?: number;
-  onProgress?(p: {
-    accountId: number;
-    phase: SyncPhase;
-    mailbox?: string;
-    done: number;
-    total: number;
-  }): void;
+  onProgress?(p: SyncProgress): void;
   onNew?(p: { accountId: number; mailboxId: number; count: number }): void;
 }
 

@@ -3,12 +3,12 @@
 // its header and text parts only: attachments are described by the structure and
 // downloaded when the user asks, which saves both the wire and the parser's time.
 import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
+import type { ParsedBody } from '../mime/limits.js';
+import type { MessageStructure } from '../mime/structure.js';
 import type { BodyRecord, PendingBody, Store, Transaction } from '../store/index.js';
-import type { MessageStructure } from './envelope.js';
 import { uidSet } from './mailbox-sync.js';
 import { pacer, SliceWriter } from './slices.js';
 
-export type ParsedBody = Omit<BodyRecord, 'raw'>;
 export interface BodyParser {
   parse(source: Buffer): Promise<ParsedBody>;
 }
@@ -36,7 +36,7 @@ interface Planned {
 }
 
 async function plan(store: Store, item: PendingBody): Promise<Planned> {
-  const structure = (await store.bodies.structure(item.id)) as MessageStructure | null;
+  const structure = await store.bodies.structure(item.id);
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
     structure &&

@@ -4,8 +4,9 @@
 // the server cannot be reached the account is reported offline, with the next attempt's time.
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorData } from '../../../common/errors.js';
+import type { SyncError } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import { isRetryable, sleep, type AccountSync, type SyncError } from './account-sync.js';
+import { isRetryable, sleep, type AccountSync } from './account-sync.js';
 
 const log = getLogger('watch');
 

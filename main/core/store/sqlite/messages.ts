@@ -1,6 +1,7 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
 import type { Address, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import type { MessageStructure } from '../../mime/structure.js';
 import type { Db } from './db.js';
 import type {
   HeaderRecord,
@@ -367,9 +368,9 @@ export class MessageStore {
     return (this.s.pendingOne.get(id) as PendingBody | undefined) ?? null;
   }
 
-  structure(id: number): unknown {
+  structure(id: number): MessageStructure | null {
     const s = this.s.structure.get(id) as string | null | undefined;
-    return s ? JSON.parse(s) : null;
+    return s ? (JSON.parse(s) as MessageStructure) : null;
   }
 
   attachment(id: number): StoredAttachment | null {

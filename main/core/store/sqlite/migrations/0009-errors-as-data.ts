@@ -1,7 +1,7 @@
 // Errors of failed operations and of messages that did not leave are kept as data
 // ({code, message, fields} in JSON) instead of prose; the prose stored so far becomes the
 // message of the code its state implies.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const notData = (column: string) =>
   `${column} IS NOT NULL AND CASE WHEN json_valid(${column}) THEN json_type(${column}) != 'object' ELSE 1 END`;
