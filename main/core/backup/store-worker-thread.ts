@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { integrityCheck } from './integrity.js';
+import { checkFile } from '../store/index.js';
 
 export interface StoreWorkerData {
   /** The tar block every entry's bytes are padded to. */
@@ -86,7 +86,7 @@ port.on('message', (request: StoreWorkerRequest) => {
     post(
       request.type === 'tar'
         ? tar(request.to, request.entries)
-        : { result: integrityCheck(request.file) },
+        : { result: checkFile(request.file) },
     );
   } catch (err) {
     post({ error: err instanceof Error ? err.message : String(err) });

@@ -7,7 +7,7 @@
 // its own thread, with the same result.
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start.js';
-import { integrityCheck } from './integrity.js';
+import { checkFile } from '../store/index.js';
 import type {
   StoreWorkerData,
   StoreWorkerProgress,
@@ -31,7 +31,7 @@ function sentence(o: StoreWorkerReply): string | null {
 /** integrity_check on this thread. */
 export function checkStore(file: string): string | null {
   try {
-    return sentence({ result: integrityCheck(file) });
+    return sentence({ result: checkFile(file) });
   } catch (err) {
     return sentence({ error: (err as Error).message });
   }

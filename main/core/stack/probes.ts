@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { StackService, StackSettings } from '../../../common/stack.js';
 import { pinnedTls } from '../pinned-tls.js';
+import { probePostgres } from '../store/index.js';
 
 export interface ProbeResult {
   name: string;
@@ -68,29 +69,8 @@ function libraryErrorLine(err: unknown): string {
   );
 }
 
-async function postgres(
-  host: string,
-  port: number,
-  password: string,
-  signal: AbortSignal,
-): Promise<void> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({
-    host,
-    port,
-    user: 'maildock',
-    database: 'maildock',
-    password,
-    connectionTimeoutMillis: 2000,
-  });
-  signal.addEventListener('abort', () => void client.end().catch(() => {}));
-  try {
-    await client.connect();
-    const r = await client.query('SELECT 1 AS one');
-    if (r.rows[0]?.one !== 1) throw new Error('SELECT 1 did not answer 1');
-  } finally {
-    await client.end().catch(() => {});
-  }
+function postgres(host: string, port: number, password: string, signal: AbortSignal) {
+  return probePostgres({ host, port, user: 'maildock', database: 'maildock', password, signal });
 }
 
 async function redis(

@@ -32,3 +32,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 
 /** An SQLite store as a file, for a restore's staging and swap (no store open on it). */
 export { accountLoginsIn, lockFile, migrateFile } from './sqlite/files.js';
+export { checkFile } from './sqlite/integrity.js';
+
+/** The bundled stack's health probe of its Postgres. */
+export { probePostgres } from './postgres/probe.js';

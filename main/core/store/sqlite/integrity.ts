@@ -1,4 +1,4 @@
-// SQLite's integrity_check of a store file, as the backup's worker thread and its fallback on
+// SQLite's integrity_check of a store file, as a backup's worker thread and its fallback on
 // the calling thread both run it.
 import Database from 'better-sqlite3';
 
@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 const MMAP_BYTES = 2 ** 31 - 2 ** 16;
 
 /** What integrity_check answers ('ok' when sound); throws when the file cannot be opened. */
-export function integrityCheck(file: string): string {
+export function checkFile(file: string): string {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma(`mmap_size = ${MMAP_BYTES}`);
