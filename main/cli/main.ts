@@ -22,6 +22,10 @@ export function buildProgram(): Command {
   const program = new Command('maildock')
     .description('Maildock: your mail, offline, searchable, with its own local mail stack.')
     .option('--data-dir <dir>', 'where Maildock keeps its data (env MAILDOCK_DATA_DIR)')
+    .option(
+      '--database <url>',
+      'keep the mail store in Postgres: postgres://user@host:port/db (env MAILDOCK_DATABASE_URL); else SQLite in the data folder',
+    )
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show logs on the terminal')
     .showHelpAfterError();
