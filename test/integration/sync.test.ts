@@ -341,6 +341,7 @@ describe('incremental sync follows the server', () => {
     const rows = async () =>
       (await allMessages()).map(({ id, flags, uid }) => ({ id, flags, uid }));
     const snapshot = await rows();
+    expect(snapshot).toHaveLength(1);
     const again = await t.call('sync.run');
     expect(again).toMatchObject({ messages: 1, errors: [] });
     expect(await rows()).toEqual(snapshot);
@@ -398,6 +399,7 @@ describe('failures mid-sync', () => {
     expect(killed).toBe(true);
     expect(summary).toMatchObject({ messages: n, bodies: n, errors: [] });
     const ids = (await allMessages()).map((m) => m.messageId);
+    expect(ids).toHaveLength(n);
     const dupes = new Set(ids.filter((id, i) => ids.indexOf(id) !== i)).size;
     expect(dupes).toBe(0);
     // The external-content index matches its content exactly (throws when it does not). No
