@@ -71,11 +71,11 @@ it('takes the account’s cached attachments and its own addresses, and leaves t
   expect((await t.call('sync.run')).errors).toEqual([]);
 
   // Open every attachment: each is downloaded into the cache.
-  const attachments = t.svc.store.db
-    .prepare(
-      `SELECT a.id, m.account_id AS accountId FROM attachments a JOIN messages m ON m.id = a.message_id`,
-    )
-    .all() as { id: number; accountId: number }[];
+  const attachments: { id: number; accountId: number }[] = [];
+  for (const box of await t.svc.store.mailboxes.list())
+    for (const m of await t.svc.store.messages.list(box.id, 100))
+      for (const a of (await t.svc.store.messages.detail(m.id))!.attachments)
+        attachments.push({ id: a.id, accountId: m.accountId });
   expect(attachments).toHaveLength(4);
   for (const a of attachments) await t.call('attachment.get', { id: a.id });
   const cacheDir = path.join(t.dataDir, 'attachments');

@@ -1,9 +1,11 @@
 // Adding an account tests the connection first and names what went wrong.
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
+import { storeFile } from '../../main/core/store/index.js';
 
 let server: DovecotServer;
 let t: TestService;
@@ -40,7 +42,12 @@ describe('account.add', () => {
       imap: { port: server.port },
     });
     expect(await t.call('account.list')).toHaveLength(1);
-    const dump = JSON.stringify(t.svc.store.db.prepare('SELECT * FROM accounts').all());
+    // The whole database, its write-ahead log included, not only the accounts.
+    const file = storeFile(t.dataDir);
+    const dump = Buffer.concat([
+      await readFile(file),
+      await readFile(`${file}-wal`).catch(() => Buffer.alloc(0)),
+    ]).toString('latin1');
     expect(dump).not.toContain(server.password);
     const again = await t.svc.invoke('account.add', accountInput(server));
     expect(again.ok ? null : again.error.code).toBe('ALREADY_EXISTS');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
 import { closeLogging, initLogging } from '../../main/core/log.js';
-import { Store } from '../../main/core/store/index.js';
+import { openStore } from '../../main/core/store/index.js';
 import { openService } from '../support/service.js';
 
 let root: string;
@@ -120,7 +120,7 @@ describe('the data folder’s modes', () => {
 
   it('keeps a backup’s snapshot of the store 0600 while it exists', async () => {
     const dataDir = path.join(root, 'backed-up');
-    const store = Store.open(path.join(dataDir, 'maildock.db'));
+    const store = await openStore({ dataDir });
     const modes: number[] = [];
     /** Every maildock.db under a folder whose name says it is this process's snapshot. */
     const snapshots = async (base: string, prefix: string) => {
@@ -133,7 +133,7 @@ describe('the data folder’s modes', () => {
     try {
       await createBackup({
         dataDir,
-        db: store.db,
+        store,
         to: path.join(root, 'backed-up.maildock-backup'),
         app: '0.1.0',
         verify: async () => {
@@ -145,7 +145,7 @@ describe('the data folder’s modes', () => {
         },
       });
     } finally {
-      store.close();
+      await store.close();
     }
     expect(modes.filter((m) => m !== -1)).toEqual([0o600]);
   });

@@ -164,9 +164,7 @@ describe('draft.get', () => {
       ],
     });
     // The draft's MIME holds both files and the quoted original.
-    const mime = await simpleParser(
-      t.svc.store.db.prepare('SELECT raw FROM drafts').pluck().get() as Buffer,
-    );
+    const mime = await simpleParser((await t.svc.store.drafts.get(draft.id!))!.raw);
     expect(mime.attachments.map((x) => x.filename).sort()).toEqual(['notes.pdf', 'plans.pdf']);
 
     const got = await t.call('draft.get', { id: draft.id! });

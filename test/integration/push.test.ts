@@ -21,55 +21,68 @@ afterEach(async () => {
   await server?.stop();
 });
 
-function waitFor<T>(fn: () => T | undefined, ms: number): Promise<T> {
+async function waitFor<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
   const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const v = fn();
-      if (v !== undefined) return resolve(v);
-      if (Date.now() - start > ms) return reject(new Error(`not within ${ms} ms`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
-const inboxSubjects = (t: TestService) => {
-  const box = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX');
-  return box ? t.svc.store.messages.list(box.id, 100).map((m) => m.subject) : [];
+const inboxSubjects = async (t: TestService) => {
+  const box = (await t.svc.store.mailboxes.list()).find((m) => m.path === 'INBOX');
+  return box ? (await t.svc.store.messages.list(box.id, 100)).map((m) => m.subject) : [];
 };
 
 describe('push', () => {
   it('IDLE delivers a message appended on the server within 2 s', async () => {
     await t.svc.watch({ pollMs: 60_000 });
-    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+    await waitFor(
+      async () => ((await inboxSubjects(t)).includes('already here') ? true : undefined),
+      10_000,
+    );
     // Let the IDLE connection settle into IDLE before the new mail lands.
     await new Promise((r) => setTimeout(r, 500));
     const events: number[] = [];
     t.svc.on('mail.new', (e) => events.push(e.count));
     const appended = Date.now();
     await server.append('INBOX', makeMail({ subject: 'pushed to you' }));
-    await waitFor(() => (inboxSubjects(t).includes('pushed to you') ? true : undefined), 2000);
+    await waitFor(
+      async () => ((await inboxSubjects(t)).includes('pushed to you') ? true : undefined),
+      2000,
+    );
     expect(Date.now() - appended).toBeLessThan(2000);
     expect(events).toEqual([1]);
   });
 
   it('reconnects after the server was down and picks up what arrived meanwhile', async () => {
     await t.svc.watch({ pollMs: 60_000, maxBackoffMs: 500 });
-    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+    await waitFor(
+      async () => ((await inboxSubjects(t)).includes('already here') ? true : undefined),
+      10_000,
+    );
     await server.kill();
     await new Promise((r) => setTimeout(r, 300));
     await server.start();
     await server.append('INBOX', makeMail({ subject: 'after the outage' }));
-    await waitFor(() => (inboxSubjects(t).includes('after the outage') ? true : undefined), 10_000);
+    await waitFor(
+      async () => ((await inboxSubjects(t)).includes('after the outage') ? true : undefined),
+      10_000,
+    );
   });
 });
 
 describe('local changes while watching', () => {
   it('replays an action at once, and one made by another process within seconds', async () => {
     await t.svc.watch({ pollMs: 60_000, changesPollMs: 200 });
-    await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
-    const id = t.svc.store.messages.list(t.svc.store.mailboxes.list()[0]!.id, 1)[0]!.id;
+    await waitFor(
+      async () => ((await inboxSubjects(t)).includes('already here') ? true : undefined),
+      10_000,
+    );
+    const first = (await t.svc.store.mailboxes.list())[0]!;
+    const id = (await t.svc.store.messages.list(first.id, 1))[0]!.id;
     const seen = async () =>
       (await server.doveadm('search', '-u', server.user, 'mailbox', 'INBOX', 'SEEN')).trim() !== '';
     const flagged = async () =>
@@ -105,13 +118,17 @@ describe('a connection that dies silently', () => {
     );
     try {
       await t.svc.watch({ pollMs: 600_000, maxBackoffMs: 500 });
-      await waitFor(() => (inboxSubjects(t).includes('already here') ? true : undefined), 10_000);
+      await waitFor(
+        async () => ((await inboxSubjects(t)).includes('already here') ? true : undefined),
+        10_000,
+      );
       await new Promise((r) => setTimeout(r, 300));
       // Both the IDLE and the sync connection now carry nothing, in either direction.
       proxy.freeze();
       await server.append('INBOX', makeMail({ subject: 'behind a dead connection' }));
       await waitFor(
-        () => (inboxSubjects(t).includes('behind a dead connection') ? true : undefined),
+        async () =>
+          (await inboxSubjects(t)).includes('behind a dead connection') ? true : undefined,
         15_000,
       );
     } finally {
@@ -135,13 +152,13 @@ describe('hostile MIME', () => {
     expect(summary.errors).toEqual([]);
     expect(summary.messages).toBe(names.length + 2);
     expect(summary.bodies).toBe(names.length + 2);
-    const box = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
-    const normal = t.svc.store.messages
-      .list(box.id, 100)
-      .find((m) => m.subject === 'normal after hostile')!;
+    const box = (await t.svc.store.mailboxes.list()).find((m) => m.path === 'INBOX')!;
+    const normal = (await t.svc.store.messages.list(box.id, 100)).find(
+      (m) => m.subject === 'normal after hostile',
+    )!;
     expect((await t.call('message.get', { id: normal.id })).text).toContain('still readable');
     // Every message is readable in some form: parsed text or HTML, or a recorded error.
-    for (const m of t.svc.store.messages.list(box.id, 100)) {
+    for (const m of await t.svc.store.messages.list(box.id, 100)) {
       const d = await t.call('message.get', { id: m.id });
       expect(d.text !== null || d.html !== null || d.parseError !== null, m.subject).toBe(true);
     }

@@ -156,7 +156,13 @@ describe('sending through Postfix', () => {
 
     // A crash between the APPEND and recording it leaves the row "under way": the next pass
     // finds the copy by its Message-ID and does not append a second one.
-    t.svc.store.db.prepare('UPDATE outbox SET sent_copy = 3 WHERE id = ?').run(entry.id);
+    // No repository undoes a finished copy: the crash is staged on a connection of its own.
+    const db = new Database(path.join(t.dataDir, 'maildock.db'));
+    try {
+      db.prepare('UPDATE outbox SET sent_copy = 3 WHERE id = ?').run(entry.id);
+    } finally {
+      db.close();
+    }
     await t.call('sync.run');
     expect((await t.call('outbox.list', {}))[0]?.sentCopy).toBe('done');
     expect(countOf(await serverMessages(alice, 'Sent'), entry.messageId)).toBe(1);

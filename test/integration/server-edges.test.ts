@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ERROR_TEXT } from '../../common/errors.js';
-import type { CoreEvents } from '../../main/core/events.js';
+import type { CoreEvents } from '../../main/core/methods/events.js';
 import { loadOrCreateToken } from '../../main/server/auth.js';
 import { SECURITY_HEADERS } from '../../main/server/guard.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';

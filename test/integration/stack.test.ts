@@ -43,7 +43,7 @@ async function failure(
 
 /** What the server holds for a local mailbox, read over IMAPS with the pinned certificate. */
 async function inboxSubjects(address: string, password: string): Promise<string[]> {
-  const pem = t.svc.store.accounts.list().find((a) => a.email === address)!.imap.tlsCert!;
+  const pem = (await t.svc.store.accounts.list()).find((a) => a.email === address)!.imap.tlsCert!;
   const client = new ImapFlow({
     host: '127.0.0.1',
     port: ports.imaps!,
@@ -191,7 +191,7 @@ describe('the bundled stack on a real Docker engine', () => {
       expect(healthy(), JSON.stringify(rounds.at(-1))).toBeDefined();
     } finally {
       off();
-      t.svc['stackMethods']?.monitor.stop();
+      (await t.svc.stack()).monitor.stop();
     }
   }, 120_000);
 

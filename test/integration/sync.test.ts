@@ -9,7 +9,8 @@ import { connect } from '../../main/core/sync/connect.js';
 import { syncMailboxList } from '../../main/core/sync/mailbox-list.js';
 import { syncMailbox } from '../../main/core/sync/mailbox-sync.js';
 import { SliceWriter } from '../../main/core/sync/slices.js';
-import type { Store } from '../../main/core/store/index.js';
+import { storeFile, type Store, type Transaction } from '../../main/core/store/index.js';
+import Database from 'better-sqlite3';
 
 let server: DovecotServer;
 let t: TestService;
@@ -28,12 +29,24 @@ async function addAccount() {
   return t.call('account.add', accountInput(server));
 }
 
-function mailboxByPath(path: string) {
-  return t.svc.store.mailboxes.list().find((m) => m.path === path)!;
+async function mailboxByPath(path: string) {
+  return (await t.svc.store.mailboxes.list()).find((m) => m.path === path)!;
 }
 
-function subjects(path: string): string[] {
-  return t.svc.store.messages.list(mailboxByPath(path).id, 10_000).map((m) => m.subject);
+async function messagesIn(path: string, limit = 10_000) {
+  return t.svc.store.messages.list((await mailboxByPath(path)).id, limit);
+}
+
+async function subjects(path: string): Promise<string[]> {
+  return (await messagesIn(path)).map((m) => m.subject);
+}
+
+/** Every stored message of every folder, by id. */
+async function allMessages() {
+  const all = [];
+  for (const box of await t.svc.store.mailboxes.list())
+    all.push(...(await t.svc.store.messages.list(box.id, 100_000)));
+  return all.sort((a, b) => a.id - b.id);
 }
 
 describe('initial sync', () => {
@@ -188,10 +201,7 @@ describe('initial sync', () => {
     ]);
     await addAccount();
     await t.call('sync.run');
-    const all = [
-      ...t.svc.store.messages.list(mailboxByPath('INBOX').id, 100),
-      ...t.svc.store.messages.list(mailboxByPath('Sent').id, 100),
-    ];
+    const all = [...(await messagesIn('INBOX', 100)), ...(await messagesIn('Sent', 100))];
     const thread = (s: string) =>
       all.filter((m) => m.subject.toLowerCase().includes(s)).map((m) => m.threadId);
     const plans = thread('plans');
@@ -212,7 +222,7 @@ describe('incremental sync follows the server', () => {
     await server.loadMaildir('Projects', [{ raw: makeMail({ subject: 'in projects' }) }]);
     await addAccount();
     await t.call('sync.run');
-    const before = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    const before = await messagesIn('INBOX', 100);
     const idOf = (s: string) => before.find((m) => m.subject === s)!.id;
 
     await server.doveadm(
@@ -234,7 +244,7 @@ describe('incremental sync follows the server', () => {
 
     const summary = await t.call('sync.run');
     expect(summary.errors).toEqual([]);
-    const after = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    const after = await messagesIn('INBOX', 100);
     expect(after).toHaveLength(19);
     expect(after.map((m) => m.subject)).not.toContain('m3');
     expect(after.map((m) => m.subject)).not.toContain('m4');
@@ -250,7 +260,7 @@ describe('incremental sync follows the server', () => {
     expect(paths).not.toContain('Projects');
     expect(paths).not.toContain('Projects/2024');
     expect(paths).not.toContain('Renamed/2024');
-    expect(subjects('Renamed')).toEqual(['in projects']);
+    expect(await subjects('Renamed')).toEqual(['in projects']);
     // Removed messages are gone from search too.
     expect((await t.call('message.search', { query: 'subject:m3' })).hits).toEqual([]);
     expect((await t.call('message.search', { query: 'subject:new' })).hits).toHaveLength(1);
@@ -271,8 +281,9 @@ describe('incremental sync follows the server', () => {
     );
     await addAccount();
     expect(await t.call('sync.run')).toMatchObject({ messages: 12, errors: [] });
-    const inbox = () => t.svc.store.mailboxes.state(mailboxByPath('INBOX').id)!;
-    expect(inbox().syncedModseq).toBeNull();
+    const inbox = async () =>
+      (await t.svc.store.mailboxes.state((await mailboxByPath('INBOX')).id))!;
+    expect((await inbox()).syncedModseq).toBeNull();
 
     await server.doveadm(
       'flags',
@@ -311,7 +322,7 @@ describe('incremental sync follows the server', () => {
     await server.append('INBOX', makeMail({ subject: 'scan new', date: dayAt(50) }));
 
     expect(await t.call('sync.run')).toMatchObject({ messages: 11, errors: [] });
-    const list = t.svc.store.messages.list(mailboxByPath('INBOX').id, 100);
+    const list = await messagesIn('INBOX', 100);
     const flagsOf = (subject: string) => list.find((m) => m.subject === subject)?.flags;
     expect(list.map((m) => m.subject)).toEqual([
       'scan new',
@@ -320,21 +331,20 @@ describe('incremental sync follows the server', () => {
     expect(flagsOf('scan1')).toEqual(['\\Flagged']);
     expect(flagsOf('scan2')).toEqual(['\\Seen']);
     expect(flagsOf('scan0')).toEqual([]);
-    expect(inbox().syncedModseq).toBeNull();
+    expect((await inbox()).syncedModseq).toBeNull();
   });
 
   it('a resync with no change selects nothing and changes nothing', async () => {
     await server.loadMaildir('INBOX', [{ raw: makeMail({ subject: 'one' }) }]);
     await addAccount();
     await t.call('sync.run');
-    const snapshot = t.svc.store.db
-      .prepare('SELECT id, flags, uid FROM messages ORDER BY id')
-      .all();
+    const rows = async () =>
+      (await allMessages()).map(({ id, flags, uid }) => ({ id, flags, uid }));
+    const snapshot = await rows();
+    expect(snapshot).toHaveLength(1);
     const again = await t.call('sync.run');
     expect(again).toMatchObject({ messages: 1, errors: [] });
-    expect(t.svc.store.db.prepare('SELECT id, flags, uid FROM messages ORDER BY id').all()).toEqual(
-      snapshot,
-    );
+    expect(await rows()).toEqual(snapshot);
   });
 
   it('a UIDVALIDITY change discards the cached UIDs and refetches', async () => {
@@ -346,7 +356,7 @@ describe('incremental sync follows the server', () => {
     );
     await addAccount();
     await t.call('sync.run');
-    const oldValidity = mailboxByPath('INBOX').uidValidity;
+    const oldValidity = (await mailboxByPath('INBOX')).uidValidity;
     await server.doveadm(
       'mailbox',
       'update',
@@ -359,10 +369,10 @@ describe('incremental sync follows the server', () => {
     await server.doveadm('expunge', '-u', server.user, 'mailbox', 'INBOX', 'uid', '1');
     const summary = await t.call('sync.run');
     expect(summary.errors).toEqual([]);
-    const box = mailboxByPath('INBOX');
+    const box = await mailboxByPath('INBOX');
     expect(box.uidValidity).toBe('12345');
     expect(box.uidValidity).not.toBe(oldValidity);
-    expect(subjects('INBOX').sort()).toEqual(['v1', 'v2', 'v3', 'v4']);
+    expect((await subjects('INBOX')).sort()).toEqual(['v1', 'v2', 'v3', 'v4']);
   });
 });
 
@@ -388,17 +398,18 @@ describe('failures mid-sync', () => {
     const summary = await t.call('sync.run');
     expect(killed).toBe(true);
     expect(summary).toMatchObject({ messages: n, bodies: n, errors: [] });
-    const dupes = t.svc.store.db
-      .prepare(
-        'SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)',
-      )
-      .pluck()
-      .get();
+    const ids = (await allMessages()).map((m) => m.messageId);
+    expect(ids).toHaveLength(n);
+    const dupes = new Set(ids.filter((id, i) => ids.indexOf(id) !== i)).size;
     expect(dupes).toBe(0);
-    // The external-content index matches its content exactly (throws when it does not).
-    t.svc.store.db
-      .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
-      .run();
+    // The external-content index matches its content exactly (throws when it does not). No
+    // repository says so: SQLite's own check, on a connection of the test's own.
+    const db = new Database(storeFile(t.dataDir));
+    try {
+      db.prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)").run();
+    } finally {
+      db.close();
+    }
   });
 });
 
@@ -413,18 +424,18 @@ class DyingWriter extends SliceWriter {
   }
   override write<T>(
     items: readonly T[],
-    write: (slice: readonly T[], last: boolean) => void,
+    write: (tx: Transaction, slice: readonly T[], last: boolean) => Promise<void>,
   ): Promise<void> {
-    return super.write(items, (slice, last) => {
+    return super.write(items, async (tx, slice, last) => {
       if (++this.slices === this.dieAt) throw new Error('killed mid-batch');
-      write(slice, last);
+      await write(tx, slice, last);
     });
   }
 }
 
 describe('a batch stored in slices', () => {
   async function syncInbox(writer: (store: Store) => SliceWriter) {
-    const account = t.svc.store.accounts.list()[0]!;
+    const account = (await t.svc.store.accounts.list())[0]!;
     const client = await connect(account.imap, server.password, { timeoutMs: 5000 });
     try {
       const listed = await syncMailboxList(client, t.svc.store, account.id);
@@ -446,14 +457,9 @@ describe('a batch stored in slices', () => {
       await client.logout().catch(() => client.close());
     }
   }
-  const stored = () =>
-    t.svc.store.db
-      .prepare(
-        "SELECT uid FROM messages WHERE mailbox_id = (SELECT id FROM mailboxes WHERE path = 'INBOX') ORDER BY uid",
-      )
-      .pluck()
-      .all() as number[];
-  const cursors = () => t.svc.store.mailboxes.state(mailboxByPath('INBOX').id)!;
+  const stored = async () => (await messagesIn('INBOX')).map((m) => m.uid).sort((a, b) => a - b);
+  const cursors = async () =>
+    (await t.svc.store.mailboxes.state((await mailboxByPath('INBOX')).id))!;
   const mails = (from: number, count: number) =>
     Array.from({ length: count }, (_, i) => ({
       raw: makeMail({ subject: `slice ${from + i}`, date: dayAt(from + i) }),
@@ -466,22 +472,22 @@ describe('a batch stored in slices', () => {
     // Downwards, in chunks of 300 (UIDs 601–900, then 301–600, …) and slices of 100: the
     // fifth slice (UIDs 401–500) dies, so 501–900 are stored and low_uid is 501.
     await expect(syncInbox((s) => new DyingWriter(s, 5))).rejects.toThrow('killed mid-batch');
-    expect(cursors()).toMatchObject({ headUid: 900, lowUid: 501 });
-    expect(stored()).toEqual(Array.from({ length: 400 }, (_, i) => 501 + i));
+    expect(await cursors()).toMatchObject({ headUid: 900, lowUid: 501 });
+    expect(await stored()).toEqual(Array.from({ length: 400 }, (_, i) => 501 + i));
 
     await syncInbox((s) => new SliceWriter(s));
-    expect(cursors()).toMatchObject({ headUid: 900, lowUid: 1 });
-    expect(stored()).toEqual(Array.from({ length: 900 }, (_, i) => 1 + i));
+    expect(await cursors()).toMatchObject({ headUid: 900, lowUid: 1 });
+    expect(await stored()).toEqual(Array.from({ length: 900 }, (_, i) => 1 + i));
 
     // Upwards, for new mail: UIDs 901–1000 are stored, 1001–1100 die, head_uid is 1000.
     await server.loadMaildir('INBOX', mails(900, 250));
     await expect(syncInbox((s) => new DyingWriter(s, 2))).rejects.toThrow('killed mid-batch');
-    expect(cursors()).toMatchObject({ headUid: 1000, lowUid: 1 });
-    expect(stored()).toHaveLength(1000);
+    expect(await cursors()).toMatchObject({ headUid: 1000, lowUid: 1 });
+    expect(await stored()).toHaveLength(1000);
 
     const r = await syncInbox((s) => new SliceWriter(s));
     expect(r.added).toBe(150);
-    expect(cursors()).toMatchObject({ headUid: 1150, lowUid: 1 });
-    expect(stored()).toEqual(Array.from({ length: 1150 }, (_, i) => 1 + i));
+    expect(await cursors()).toMatchObject({ headUid: 1150, lowUid: 1 });
+    expect(await stored()).toEqual(Array.from({ length: 1150 }, (_, i) => 1 + i));
   });
 });

@@ -28,8 +28,8 @@ it('undoes the named action, not the later one of another window, and says why i
   t = await openService({ attempts: 3 });
   await t.call('account.add', accountInput(server));
   expect((await t.call('sync.run')).errors).toEqual([]);
-  const inbox = t.svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
-  const [first, second] = t.svc.store.messages.list(inbox.id, 10).map((m) => m.id);
+  const inbox = (await t.svc.store.mailboxes.list()).find((m) => m.path === 'INBOX')!;
+  const [first, second] = (await t.svc.store.messages.list(inbox.id, 10)).map((m) => m.id);
 
   const mine = await t.call('message.move', { ids: [first], role: 'archive' });
   const theirs = await t.call('message.mark', { ids: [second], flagged: true });
@@ -45,7 +45,7 @@ it('undoes the named action, not the later one of another window, and says why i
   await t.call('sync.run');
   expect(await onServer('Archive')).not.toMatch(/msg/);
   // The other window's flag is still there, locally and on the server.
-  expect(t.svc.store.messages.summaries([second!])[0]!.flags).toContain('\\Flagged');
+  expect((await t.svc.store.messages.summaries([second!]))[0]!.flags).toContain('\\Flagged');
   expect(await onServer('INBOX')).toMatch(/\\Flagged/);
 
   expect(await t.call('action.undo', { actionId: mine.actionId })).toMatchObject({
