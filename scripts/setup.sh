@@ -3,6 +3,7 @@
 # the compiled CLI. Safe to run again. Needs root (or sudo) for the Debian packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 # libsecret: keytar (the OS keychain) builds against it at `npm ci`.
 want=(ca-certificates openssl libsecret-1-dev python3 make g++)
@@ -14,12 +15,22 @@ want=(ca-certificates openssl libsecret-1-dev python3 make g++)
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap chromium)
 # The keychain's tests run GNOME Keyring's Secret Service on a private D-Bus session bus.
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(gnome-keyring dbus-daemon dbus-bin)
+# The store's tests run private Postgres instances (initdb and pg_ctl on loopback ports).
+if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ]; then
+  want+=(postgresql)
+  # Installed afresh, Debian's package would make a cluster of its own on port 5432 and
+  # start it: the tests need neither.
+  if ! dpkg -s postgresql-common >/dev/null 2>&1; then
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" |
+      $sudo tee /etc/postgresql-common/createcluster.d/maildock-tests.conf >/dev/null
+  fi
+fi
 command -v node >/dev/null || want+=(nodejs npm)
 
 missing=()
 for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "Installing Debian packages: ${missing[*]}"
   $sudo apt-get update -qq
   # Postfix without the questions: no system configuration, the tests bring their own.
@@ -30,9 +41,17 @@ fi
 # The tests start their own Postfix instances on loopback ports; a system one must not run
 # (nor come back at boot) to hold port 25.
 if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v postfix >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now postfix >/dev/null 2>&1 || true; fi
   if [ -f /etc/postfix/main.cf ] && $sudo postfix status >/dev/null 2>&1; then $sudo postfix stop >/dev/null 2>&1 || true; fi
+fi
+# Nor a system Postgres, on 5432: a cluster made before (by an earlier install) is stopped.
+if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v pg_lsclusters >/dev/null 2>&1; then
+  if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
+  pg_lsclusters --no-header 2>/dev/null | while read -r version cluster _port status _rest; do
+    case "$status" in
+      online*) $sudo pg_ctlcluster "$version" "$cluster" stop </dev/null >/dev/null 2>&1 || true ;;
+    esac
+  done || true
 fi
 
 # Vite (the renderer's build) needs 20.19 or 22.12.

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sleep } from '../support/dovecot.js';
+import { sleep } from '../support/processes.js';
 import { startBrowser, type Browser } from './browser.js';
 import { ROOT } from './build.js';
 import { BOB, startServedMail, waitForFolder, type ServedMail } from './served-mail.js';

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../support/dovecot.js';
+import { sleep } from '../support/processes.js';
 import { makeMail } from '../support/mail.js';
 import { startBrowser, type Browser } from './browser.js';
 import { ROOT } from './build.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../common/errors.js';
-import { sleep } from '../support/dovecot.js';
+import { sleep } from '../support/processes.js';
 import { startBrowser, type Browser } from './browser.js';
 import { ROOT } from './build.js';
 import type { ImageServer } from './image-server.js';

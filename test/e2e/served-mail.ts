@@ -4,7 +4,8 @@
 // account with its SMTP settings, added and synced through the API like any client's.
 import type { FastifyInstance } from 'fastify';
 import { SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
-import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { sleep } from '../support/processes.js';
 import { folderSources } from '../support/imap-read.js';
 import { makeMail } from '../support/mail.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';

@@ -1,5 +1,5 @@
 // The private-Dovecot harness and the corpus generator, proven against the real server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -9,6 +9,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusTerms, generateCorpus, type CorpusMessage } from '../../bench/corpus.js';
 import { loadMessages, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { nodeChild, portAnswers, waitFor } from '../support/processes.js';
 
 function client(
   server: DovecotServer,
@@ -278,26 +279,8 @@ async function rawSession(
   return { loggedIn, transcript };
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}
-
-const portAnswers = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port }, () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.on('error', () => resolve(false));
-  });
-
 /** Starts a server in a separate Node process, which prints its port and root. */
-function startInChild(
+async function startInChild(
   linger: boolean,
 ): Promise<{ child: ChildProcess; port: number; root: string }> {
   const harness = fileURLToPath(new URL('../support/dovecot.ts', import.meta.url));
@@ -305,25 +288,11 @@ function startInChild(
 const s = await startDovecot();
 console.log(JSON.stringify({ port: s.port, root: s.root }));
 if (process.argv.includes('--linger')) setInterval(() => undefined, 1000);`;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', code, '--', ...(linger ? ['--linger'] : [])],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, MAILDOCK_KEEP_TEST_DIRS: '' },
-    },
+  const { child, printed } = await nodeChild<{ port: number; root: string }>(
+    code,
+    linger ? ['--linger'] : [],
   );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-      const line = /^\{.*\}$/m.exec(out);
-      if (line) resolve({ child, ...(JSON.parse(line[0]) as { port: number; root: string }) });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`child exited (${code}) before starting Dovecot: ${out}`)),
-    );
-  });
+  return { child, ...printed };
 }
 
 describe('private Dovecot lifecycle', () => {

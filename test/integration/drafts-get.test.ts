@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sleep, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { sleep } from '../support/processes.js';
 import { folderSources } from '../support/imap-read.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { openService, type TestService } from '../support/service.js';

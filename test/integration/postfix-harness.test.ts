@@ -2,7 +2,7 @@
 // (AUTH checked by Dovecot, STARTTLS with its own certificate) and delivers it by LMTP into
 // the private Dovecot's users; unknown users and outside domains are refused; stopping and
 // starting keeps the queue. A raw SMTP dialogue over node:net shows every reply code.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import net from 'node:net';
@@ -12,11 +12,11 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
+import { nodeChild, sleep, waitFor } from '../support/processes.js';
 
 const DOMAIN = 'maildock.test';
 const ALICE = { user: 'alice', password: 'alice-secret' };
 const BOB = { user: 'bob', password: 'bob-secret' };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Reply {
   code: number;
@@ -242,15 +242,6 @@ const connectError = (port: number): Promise<string | undefined> =>
     sock.on('error', (err: NodeJS.ErrnoException) => resolve(err.code));
   });
 
-async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return check();
-}
-
 describe('private Postfix delivering into a private Dovecot', () => {
   let dovecot: DovecotServer;
   let postfix: PostfixServer;
@@ -399,6 +390,7 @@ describe('private Postfix delivering into a private Dovecot', () => {
       const deferred = await waitFor(
         async () => (await postfix.queue())[0]?.queueName === 'deferred',
         30_000,
+        100,
       );
       expect(deferred, `${JSON.stringify(await postfix.queue())}\n${postfix.logTail(40)}`).toBe(
         true,
@@ -510,7 +502,7 @@ describe('private Postfix with STARTTLS', () => {
 });
 
 /** Starts Dovecot and Postfix in a separate Node process, which prints their ports and roots. */
-function startInChild(): Promise<{
+async function startInChild(): Promise<{
   child: ChildProcess;
   smtp: number;
   imap: number;
@@ -524,25 +516,8 @@ const d = await startDovecot({ lmtp: true });
 const p = await startPostfix({ dovecot: d });
 console.log(JSON.stringify({ smtp: p.port, imap: d.port, roots: [d.root, p.root] }));
 setInterval(() => undefined, 1000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MAILDOCK_KEEP_TEST_DIRS: '' },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-      const line = /^\{.*\}$/m.exec(out);
-      if (line)
-        resolve({
-          child,
-          ...(JSON.parse(line[0]) as { smtp: number; imap: number; roots: string[] }),
-        });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`child exited (${code}) before starting the servers: ${out}`)),
-    );
-  });
+  const { child, printed } = await nodeChild<{ smtp: number; imap: number; roots: string[] }>(code);
+  return { child, ...printed };
 }
 
 const configDirs = (): string =>
@@ -622,6 +597,7 @@ describe('private Postfix lifecycle', () => {
           (await connectError(imap)) === 'ECONNREFUSED' &&
           roots.every((r) => !existsSync(r)),
         8000,
+        100,
       ),
     ).toBe(true);
   });

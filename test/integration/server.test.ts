@@ -17,7 +17,8 @@ import { loadOrCreateToken, TOKEN_FILE } from '../../main/server/auth.js';
 import { HTTP_STATUS } from '../../main/server/http-errors.js';
 import { API_BODY_LIMIT, buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { startCli } from '../support/cli.js';
-import { portIsFree, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { portIsFree } from '../support/processes.js';
 import { makeMail } from '../support/mail.js';
 import { accountInput, openService, type TestService } from '../support/service.js';
 

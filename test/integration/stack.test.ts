@@ -16,7 +16,7 @@ import { pinnedTls } from '../../main/core/pinned-tls.js';
 import { pruneOlder } from '../../main/core/stack/controller.js';
 import { buildImage } from '../../main/core/stack/images.js';
 import Docker from 'dockerode';
-import { freePort, sleep } from '../support/dovecot.js';
+import { freePort, sleep } from '../support/processes.js';
 import { runCli } from '../support/cli.js';
 import { configureTestStack, freeStackPorts } from '../support/stack.js';
 import { openService, type TestService } from '../support/service.js';

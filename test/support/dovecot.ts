@@ -2,23 +2,28 @@
 // log and Maildir under one temp folder, listening on a loopback port nobody else uses.
 // Started from the distribution's package (`dovecot -F -c FILE`) as a child process in its
 // own process group, so kill() can take down the master and every login/imap child at once.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import {
-  chownSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, closeSync, existsSync, openSync, utimesSync, writeFileSync } from 'node:fs';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import {
+  freePort,
+  greets,
+  groupAlive,
+  keepDirs,
+  killGroupSync,
+  run,
+  signalGroup,
+  sleep,
+  spawnWatchdog,
+  tailOf,
+  tempRoot,
+  trackServer,
+  untrackServer,
+  waitDown,
+} from './processes.js';
 
 /** One mail user of the server, with the helpers that put mail into that user's folders. */
 export interface DovecotUser {
@@ -107,170 +112,6 @@ const KEYWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-/** MAILDOCK_KEEP_TEST_DIRS=1 keeps each server's temp folder for a look after the run. */
-export const keepDirs = (): boolean => Boolean(process.env.MAILDOCK_KEEP_TEST_DIRS);
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------
-// Process-exit cleanup, for every private server here (Dovecot, Postfix): none may outlive
-// the test process, no temp dir either.
-
-/** Servers whose temp dir still exists, running or not. */
-const live = new Set<{ killSync(removeDir: boolean): void }>();
-let exitHookInstalled = false;
-
-export function trackServer(server: { killSync(removeDir: boolean): void }): void {
-  live.add(server);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const s of live) s.killSync(!keepDirs());
-  });
-}
-
-export function untrackServer(server: { killSync(removeDir: boolean): void }): void {
-  live.delete(server);
-}
-
-/**
- * The 'exit' hook does not run when the test process is SIGKILLed or dies on a signal, so a
- * detached shell watches the parent and kills the server's process group if the parent goes.
- * It leaves on its own as soon as the master exits (stop/kill), without touching the data.
- */
-export function spawnWatchdog(masterPid: number, root: string): void {
-  const script = [
-    'while kill -0 "$1" 2>/dev/null; do',
-    '  kill -0 "$2" 2>/dev/null || exit 0',
-    '  sleep 1',
-    'done',
-    'kill -s KILL -- "-$2" 2>/dev/null',
-    '[ -n "$3" ] && rm -rf -- "$3"',
-    'exit 0',
-  ].join('\n');
-  const args = [
-    '-c',
-    script,
-    'watchdog',
-    String(process.pid),
-    String(masterPid),
-    keepDirs() ? '' : root,
-  ];
-  spawn('/bin/sh', args, { detached: true, stdio: 'ignore' }).unref();
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-
-// freePort, portIsFree and groupAlive are shared with the private Postfix (postfix.ts).
-
-/** Ports this process has handed out: the kernel may give a closed one back at once. */
-const handedOut = new Set<number>();
-
-/**
- * A loopback port free now and not handed out before in this process: two listeners of one
- * server (IMAP and LMTP, say) never get the same one.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await anyFreePort();
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    return port;
-  }
-}
-
-function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/**
- * Resolves true once something on the port greets with a line starting with `greeting`
- * (`* OK` for IMAP, `220 ` for SMTP); `bye` is sent first when it does, for a clean log.
- */
-export function greets(
-  port: number,
-  greeting = '* OK',
-  opts: { timeoutMs?: number; bye?: string } = {},
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(opts.timeoutMs ?? 2000, () => done(false));
-    sock.once('error', () => done(false));
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (!buf.includes('\n')) return;
-      const ok = buf.startsWith(greeting);
-      if (ok && opts.bye) sock.end(opts.bye);
-      done(ok);
-    });
-    sock.once('end', () => done(false));
-  });
-}
-
-/**
- * Whether any process of the group still runs. Zombies do not count: orphaned children are
- * reaped by PID 1, which in some sandboxes takes over a second, and a zombie holds no port.
- */
-export function groupAlive(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-    } catch {
-      continue;
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
-}
-
-export function tailOf(file: string, lines: number): string {
-  try {
-    const all = readFileSync(file, 'utf8').split('\n');
-    return all.slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 /** Maildir file names may not hold '/' or ':' (the info separator). */
 const maildirHost = os.hostname().replace(/\//g, '\\057').replace(/:/g, '\\072') || 'localhost';
 let uniqueCounter = 0;
@@ -291,8 +132,6 @@ function virtualSize(raw: Buffer): number {
     if (i === 0 || raw[i - 1] !== 13) bareLf++;
   return raw.length + bareLf;
 }
-
-// ---------------------------------------------------------------------------------------
 
 interface Ports {
   imap: number;
@@ -481,9 +320,6 @@ class Dovecot implements DovecotServer {
   }
 
   async prepare(): Promise<void> {
-    // mkdtemp makes 0700 folders: the auth (dovecot), login (dovenull) and mail (5000) users
-    // must all traverse the root.
-    await chmod(this.root, 0o755);
     await mkdir(path.join(this.root, 'home'), { mode: 0o755 });
     for (const { user } of this.users) {
       const maildir = this.userMaildir(user);
@@ -593,12 +429,7 @@ class Dovecot implements DovecotServer {
   /** Waits until the master is reaped, its group is gone and the port can be bound again. */
   private async waitDown(pid: number): Promise<void> {
     await this.exited;
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
-    for (const port of [this.ports.imap, this.ports.lmtp, this.ports.auth]) {
-      if (port === undefined) continue;
-      while (!(await portIsFree(port)) && Date.now() < deadline) await sleep(20);
-    }
+    await waitDown(pid, [this.ports.imap, this.ports.lmtp, this.ports.auth], STOP_TIMEOUT_MS);
   }
 
   async kill(): Promise<void> {
@@ -607,25 +438,13 @@ class Dovecot implements DovecotServer {
     // The child is unref'd so a forgotten server cannot hold the test process open; while we
     // wait for it to go, it must hold the event loop or a plain script would exit mid-await.
     this.child?.ref();
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    signalGroup(pid, 'SIGKILL');
     await this.waitDown(pid);
   }
 
   /** SIGKILLs the process group without waiting; for the 'exit' hook and failed starts. */
   killSync(removeData: boolean): void {
-    const pid = this.child?.pid;
-    if (pid !== undefined) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    if (removeData) rmSync(this.root, { recursive: true, force: true });
+    killGroupSync(this.child?.pid, this.root, removeData);
   }
 
   async stop(opts: { keepData?: boolean } = {}): Promise<void> {
@@ -643,13 +462,7 @@ class Dovecot implements DovecotServer {
       ]);
       clearTimeout(timer);
       // The master kills its children on shutdown; anything left over goes now.
-      if (groupAlive(pid) || !graceful) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      if (groupAlive(pid) || !graceful) signalGroup(pid, 'SIGKILL');
       await this.waitDown(pid);
     }
     if (!opts.keepData && !keepDirs() && !this.removed) {
@@ -666,17 +479,10 @@ class Dovecot implements DovecotServer {
   }
 
   doveadm(...args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        'doveadm',
-        ['-c', this.confPath, ...args],
-        { maxBuffer: 256 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          if (err)
-            reject(new Error(`doveadm ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
-          else resolve(stdout);
-        },
-      );
+    // No time limit: a force-resync after loading a large corpus may take a while.
+    return run('doveadm', ['-c', this.confPath, ...args], {
+      timeoutMs: 0,
+      maxBuffer: 256 * 1024 * 1024,
     });
   }
 
@@ -858,7 +664,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
   if (new Set(users.map((u) => u.user)).size !== users.length)
     throw new Error('user names must be distinct');
   const withAuth = Boolean(opts.lmtp || opts.authListener);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'maildock-dovecot-'));
+  const root = await tempRoot('maildock-dovecot-');
   const server = new Dovecot({
     root,
     ports: {

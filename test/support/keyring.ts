@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { sleep } from './processes.js';
 
 export interface SessionBus {
   address: string;
@@ -35,7 +36,6 @@ function firstLine(child: ChildProcess, what: string): Promise<string> {
 }
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function nameOwned(address: string, name: string): Promise<boolean> {
   const { stdout } = await run(

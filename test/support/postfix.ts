@@ -7,24 +7,29 @@
 //
 // Postfix daemonizes (`postfix -c DIR start`): its master is no child of ours, so a watchdog and
 // an exit hook make sure none outlives the test process.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DovecotServer } from './dovecot.js';
 import {
   freePort,
   greets,
   groupAlive,
   keepDirs,
-  portIsFree,
+  killGroupSync,
+  run,
+  signalGroup,
   sleep,
   spawnWatchdog,
+  systemUser,
   tailOf,
+  tempRoot,
   trackServer,
   untrackServer,
-  type DovecotServer,
-} from './dovecot.js';
+  waitDown,
+} from './processes.js';
 
 export interface PostfixServer {
   host: '127.0.0.1';
@@ -76,14 +81,11 @@ export interface StartPostfixOptions {
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
-const COMMAND_TIMEOUT_MS = 30_000;
 const MAIN_CF = '/etc/postfix/main.cf';
 const ROOT_PREFIX = 'maildock-postfix-';
 
-// ---------------------------------------------------------------------------------------
-// /etc/postfix/main.cf: Postfix expects every `-c DIR` but the default to be listed there.
-
 /**
+ * Postfix expects every `-c DIR` but the default to be listed in /etc/postfix/main.cf.
  * Adds or removes DIR in alternate_config_directories, under a lock because parallel test
  * files edit the same file. Entries of Maildock test instances whose folder is gone (a test
  * process that was killed) are dropped on the way, so the list does not grow forever.
@@ -111,26 +113,6 @@ postconf -c "$(dirname "$main")" -e "alternate_config_directories =$keep"
 `;
   const lock = path.join(os.tmpdir(), 'maildock-postfix.lock');
   return run('flock', [lock, 'sh', '-c', script, 'register', action, dir]).then(() => undefined);
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err)
-          reject(
-            new Error(`${cmd} ${args.join(' ')} failed: ${stderr.trim() || stdout || err.message}`),
-          );
-        else resolve(stdout);
-      },
-    );
-  });
 }
 
 function mainCf(p: {
@@ -232,8 +214,6 @@ function masterCf(port: number, tls: boolean): string {
   return `# Written by test/support/postfix.ts.\n${services.join('\n')}\n`;
 }
 
-// ---------------------------------------------------------------------------------------
-
 interface PostfixSetup {
   root: string;
   port: number;
@@ -283,11 +263,13 @@ class Postfix implements PostfixServer {
     if (lmtpPort === undefined || authPort === undefined)
       throw new Error('startPostfix needs a Dovecot started with { lmtp: true }');
     await mkdir(this.root, { recursive: true, mode: 0o755 });
-    // mkdtemp makes 0700 folders; the postfix user must reach its data and queue folders.
+    // The folder is made again after stop(); the postfix user must reach its data and queue
+    // folders whatever the umask.
     await chmod(this.root, 0o755);
     for (const dir of ['etc', 'queue', 'data', 'log'])
       await mkdir(path.join(this.root, dir), { recursive: true, mode: 0o755 });
-    await chown(path.join(this.root, 'data'), postfixUid(), postfixGid());
+    const postfix = systemUser('postfix', 'postfix');
+    await chown(path.join(this.root, 'data'), postfix.uid, postfix.gid);
     await writeFile(
       path.join(this.configDir, 'main.cf'),
       mainCf({
@@ -437,19 +419,10 @@ class Postfix implements PostfixServer {
     } catch {
       // already gone
     }
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
-    if (groupAlive(pid)) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      while (groupAlive(pid) && Date.now() < deadline + STOP_TIMEOUT_MS) await sleep(20);
-    }
+    await waitDown(pid, [], STOP_TIMEOUT_MS);
+    if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
     if (this.masterPid === pid) this.masterPid = undefined;
-    while (!(await portIsFree(this.port)) && Date.now() < deadline + STOP_TIMEOUT_MS)
-      await sleep(20);
+    await waitDown(pid, [this.port], STOP_TIMEOUT_MS);
   }
 
   async stopService(): Promise<void> {
@@ -468,14 +441,7 @@ class Postfix implements PostfixServer {
 
   /** SIGKILLs the master's group without waiting; for the 'exit' hook. */
   killSync(removeData: boolean): void {
-    if (this.masterPid !== undefined) {
-      try {
-        process.kill(-this.masterPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    if (removeData) rmSync(this.root, { recursive: true, force: true });
+    killGroupSync(this.masterPid, this.root, removeData);
   }
 
   async flush(): Promise<void> {
@@ -529,29 +495,6 @@ class Postfix implements PostfixServer {
   }
 }
 
-function postfixUid(): number {
-  return idOf('postfix', 2);
-}
-
-function postfixGid(): number {
-  return idOf('postfix', 3);
-}
-
-/** The postfix user's uid or gid from /etc/passwd (the package creates the user). */
-function idOf(user: string, field: 2 | 3): number {
-  let passwd = '';
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    // handled below
-  }
-  const line = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
-  const id = Number(line?.split(':')[field]);
-  if (!line || !Number.isInteger(id))
-    throw new Error(`no ${user} user: is the postfix package installed?`);
-  return id;
-}
-
 /**
  * Starts a private Postfix for `dovecot` (which must run with `lmtp: true`): mail to
  * USER@domain for each Dovecot user is delivered into that user's INBOX; clients log in with
@@ -560,7 +503,7 @@ function idOf(user: string, field: 2 | 3): number {
 export async function startPostfix(opts: StartPostfixOptions): Promise<PostfixServer> {
   const domain = opts.domain ?? 'maildock.test';
   if (!/^[a-z0-9.-]+$/i.test(domain)) throw new Error(`unusable domain ${domain}`);
-  const root = await mkdtemp(path.join(os.tmpdir(), ROOT_PREFIX));
+  const root = await tempRoot(ROOT_PREFIX);
   const server = new Postfix({
     root,
     port: opts.port ?? (await freePort()),
