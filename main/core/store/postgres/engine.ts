@@ -2,31 +2,22 @@
 // take any client of it, a transaction holds one client from BEGIN to COMMIT and every
 // repository of `tx` speaks through that client.
 import type pg from 'pg';
-import { MaildockError } from '../../../../common/errors.js';
 import type { Repositories, Store, Transaction } from '../repositories.js';
 import { AccountRepo } from './accounts.js';
 import { BodyRepo } from './bodies.js';
 import { CONNECT_TIMEOUT_MS, createPool, firstClient, openError, parseTarget } from './connect.js';
 import { ContactRepo } from './contacts.js';
 import { Db, withTransaction } from './db.js';
+import { DraftRepo } from './drafts.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageLists } from './message-lists.js';
 import { MessageRepo } from './messages.js';
 import { migrate } from './migrate.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { OperationRepo } from './operations.js';
+import { OutboxRepo } from './outbox.js';
+import { SearchRepo } from './search.js';
 import { SettingsRepo } from './settings.js';
-
-/** Until its repository lands, every method of an area rejects with INTERNAL. */
-function notYet<T extends object>(area: string): T {
-  return new Proxy({} as T, {
-    get: (_, method) => () =>
-      Promise.reject(
-        new MaildockError('INTERNAL', `The Postgres ${area} repository is not there yet.`, {
-          method: String(method),
-        }),
-      ),
-  });
-}
 
 /** Every repository over one way to the database (the pool, or a transaction's client). */
 function repositories(db: Db): Repositories {
@@ -38,10 +29,10 @@ function repositories(db: Db): Repositories {
     bodies: new BodyRepo(db),
     threads: { messages: (id) => lists.thread(id) },
     contacts: new ContactRepo(db),
-    search: notYet('search'),
-    outbox: notYet('outbox'),
-    drafts: notYet('drafts'),
-    operations: notYet('operations'),
+    search: new SearchRepo(db),
+    outbox: new OutboxRepo(db),
+    drafts: new DraftRepo(db),
+    operations: new OperationRepo(db),
     settings: new SettingsRepo(db),
   };
 }

@@ -13,16 +13,14 @@ import type {
   StoredAction,
   StoredOperation,
 } from '../types.js';
-import type { Queryable } from './queryable.js';
-
-type Big = string | number;
+import { text, textOrNull, type Db } from './db.js';
 
 interface Row {
-  id: Big;
-  action_id: Big;
-  account_id: Big;
+  id: number;
+  action_id: number;
+  account_id: number;
   kind: OperationKind;
-  mailbox_id: Big | null;
+  mailbox_id: number | null;
   path: string;
   uid_validity: string | null;
   items: string;
@@ -32,16 +30,16 @@ interface Row {
   attempts: number;
   error: string | null;
   result: string | null;
-  created_at: Big;
+  created_at: number;
 }
 
 function fromRow(r: Row): StoredOperation {
   return {
-    id: Number(r.id),
-    actionId: Number(r.action_id),
-    accountId: Number(r.account_id),
+    id: r.id,
+    actionId: r.action_id,
+    accountId: r.account_id,
     kind: r.kind,
-    mailboxId: r.mailbox_id === null ? null : Number(r.mailbox_id),
+    mailboxId: r.mailbox_id === null ? null : r.mailbox_id,
     path: r.path,
     uidValidity: r.uid_validity,
     items: JSON.parse(r.items) as OperationItem[],
@@ -55,28 +53,28 @@ function fromRow(r: Row): StoredOperation {
 }
 
 interface ActionRow {
-  id: Big;
+  id: number;
   kind: ActionKind;
   description: string;
   undone: number;
 }
 
 const toAction = (r: ActionRow | undefined): StoredAction | null =>
-  r ? { id: Number(r.id), kind: r.kind, description: r.description, undone: r.undone === 1 } : null;
+  r ? { id: r.id, kind: r.kind, description: r.description, undone: r.undone === 1 } : null;
 
-export class PostgresOperations implements OperationRepository {
-  constructor(private readonly db: Queryable) {}
+export class OperationRepo implements OperationRepository {
+  constructor(private readonly db: Db) {}
 
   async addAction(kind: ActionKind, description: string): Promise<number> {
-    const { rows } = await this.db.query<{ id: Big }>(
+    const rows = await this.db.rows<{ id: number }>(
       'INSERT INTO actions (kind, description, created_at) VALUES ($1, $2, $3) RETURNING id',
-      [kind, description, Date.now()],
+      [kind, text(description), Date.now()],
     );
-    return Number(rows[0]!.id);
+    return rows[0]!.id;
   }
 
   async add(actionId: number, op: NewOperation): Promise<number> {
-    const { rows } = await this.db.query<{ id: Big }>(
+    const rows = await this.db.rows<{ id: number }>(
       `INSERT INTO operations (action_id, account_id, kind, mailbox_id, path, uid_validity, items,
          args, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -85,18 +83,18 @@ export class PostgresOperations implements OperationRepository {
         op.accountId,
         op.kind,
         op.mailboxId,
-        op.path,
+        text(op.path),
         op.uidValidity,
         JSON.stringify(op.items),
         JSON.stringify(op.args),
         Date.now(),
       ],
     );
-    return Number(rows[0]!.id);
+    return rows[0]!.id;
   }
 
   async pending(accountId: number, limit = 500): Promise<StoredOperation[]> {
-    const { rows } = await this.db.query<Row>(
+    const rows = await this.db.rows<Row>(
       `SELECT * FROM operations WHERE account_id = $1 AND state = 'pending' ORDER BY id LIMIT $2`,
       [accountId, limit],
     );
@@ -104,12 +102,12 @@ export class PostgresOperations implements OperationRepository {
   }
 
   async get(id: number): Promise<StoredOperation | null> {
-    const { rows } = await this.db.query<Row>('SELECT * FROM operations WHERE id = $1', [id]);
+    const rows = await this.db.rows<Row>('SELECT * FROM operations WHERE id = $1', [id]);
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async ofAction(actionId: number): Promise<StoredOperation[]> {
-    const { rows } = await this.db.query<Row>(
+    const rows = await this.db.rows<Row>(
       'SELECT * FROM operations WHERE action_id = $1 ORDER BY id',
       [actionId],
     );
@@ -117,14 +115,14 @@ export class PostgresOperations implements OperationRepository {
   }
 
   async lastAction(): Promise<StoredAction | null> {
-    const { rows } = await this.db.query<ActionRow>(
+    const rows = await this.db.rows<ActionRow>(
       'SELECT id, kind, description, undone FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1',
     );
     return toAction(rows[0]);
   }
 
   async action(id: number): Promise<StoredAction | null> {
-    const { rows } = await this.db.query<ActionRow>(
+    const rows = await this.db.rows<ActionRow>(
       'SELECT id, kind, description, undone FROM actions WHERE id = $1',
       [id],
     );
@@ -136,7 +134,7 @@ export class PostgresOperations implements OperationRepository {
    * one under it would put the messages back where that one does not expect them.
    */
   async laterOnSameMessages(actionId: number): Promise<number | null> {
-    const { rows } = await this.db.query<{ id: Big }>(
+    const rows = await this.db.rows<{ id: number }>(
       `SELECT later.action_id AS id
          FROM operations mine CROSS JOIN LATERAL jsonb_array_elements(mine.items::jsonb) m,
               operations later JOIN actions a ON a.id = later.action_id
@@ -146,7 +144,7 @@ export class PostgresOperations implements OperationRepository {
         ORDER BY later.id LIMIT 1`,
       [actionId],
     );
-    return rows[0] ? Number(rows[0].id) : null;
+    return rows[0] ? rows[0].id : null;
   }
 
   /**
@@ -154,25 +152,22 @@ export class PostgresOperations implements OperationRepository {
    * action with an operation still pending or failed stays, for the user to see.
    */
   async prune(keep = 50): Promise<number> {
-    const result = await this.db.query(
+    const changed = await this.db.run(
       `DELETE FROM actions
         WHERE id <= (SELECT id FROM actions ORDER BY id DESC LIMIT 1 OFFSET $1)
           AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.action_id = actions.id
                            AND o.state IN ('pending', 'failed'))`,
       [keep],
     );
-    return result.rowCount ?? 0;
+    return changed;
   }
 
   async describe(actionId: number, description: string): Promise<void> {
-    await this.db.query('UPDATE actions SET description = $1 WHERE id = $2', [
-      description,
-      actionId,
-    ]);
+    await this.db.run('UPDATE actions SET description = $1 WHERE id = $2', [description, actionId]);
   }
 
   async markUndone(actionId: number): Promise<void> {
-    await this.db.query('UPDATE actions SET undone = 1 WHERE id = $1', [actionId]);
+    await this.db.run('UPDATE actions SET undone = 1 WHERE id = $1', [actionId]);
   }
 
   async finish(
@@ -180,16 +175,16 @@ export class PostgresOperations implements OperationRepository {
     state: 'done' | 'failed' | 'cancelled',
     opts: { error?: string; result?: StoredOperation['result'] } = {},
   ): Promise<boolean> {
-    const result = await this.db.query(
+    const changed = await this.db.run(
       `UPDATE operations SET state = $1, error = $2, result = $3, done_at = $4
         WHERE id = $5 AND state = 'pending'`,
       [state, opts.error ?? null, opts.result ? JSON.stringify(opts.result) : null, Date.now(), id],
     );
-    return (result.rowCount ?? 0) > 0;
+    return changed > 0;
   }
 
   async setStep(id: number, step: string, result: StoredOperation['result']): Promise<void> {
-    await this.db.query('UPDATE operations SET step = $1, result = $2 WHERE id = $3', [
+    await this.db.run('UPDATE operations SET step = $1, result = $2 WHERE id = $3', [
       step,
       result ? JSON.stringify(result) : null,
       id,
@@ -197,22 +192,22 @@ export class PostgresOperations implements OperationRepository {
   }
 
   async countAttempt(id: number): Promise<void> {
-    await this.db.query('UPDATE operations SET attempts = attempts + 1 WHERE id = $1', [id]);
+    await this.db.run('UPDATE operations SET attempts = attempts + 1 WHERE id = $1', [id]);
   }
 
   async pendingFlagUids(mailboxId: number): Promise<Set<number>> {
-    const { rows } = await this.db.query<{ uid: string }>(
-      `SELECT j ->> 'uid' AS uid FROM operations o CROSS JOIN LATERAL jsonb_array_elements(o.items::jsonb) j
+    const rows = await this.db.rows<{ uid: number }>(
+      `SELECT (j ->> 'uid')::bigint AS uid FROM operations o CROSS JOIN LATERAL jsonb_array_elements(o.items::jsonb) j
         WHERE o.mailbox_id = $1 AND o.state = 'pending' AND o.kind = 'flags'`,
       [mailboxId],
     );
-    return new Set(rows.map((r) => Number(r.uid)));
+    return new Set(rows.map((r) => r.uid));
   }
 
   async movedUid(messageId: number, toMailboxId: number): Promise<number | null> {
     // ->> gives JSON numbers as text, so the ids are compared as their text.
-    const { rows } = await this.db.query<{ map: [number, number][] | null; uid: string }>(
-      `SELECT o.result::jsonb -> 'uidMap' AS map, j ->> 'uid' AS uid
+    const rows = await this.db.rows<{ map: [number, number][] | null; uid: number }>(
+      `SELECT o.result::jsonb -> 'uidMap' AS map, (j ->> 'uid')::bigint AS uid
          FROM operations o CROSS JOIN LATERAL jsonb_array_elements(o.items::jsonb) j
         WHERE o.kind = 'move' AND o.state = 'done' AND j ->> 'id' = $1
           AND o.args::jsonb ->> 'toMailboxId' = $2
@@ -221,36 +216,36 @@ export class PostgresOperations implements OperationRepository {
     );
     const r = rows[0];
     if (!r?.map) return null;
-    const hit = r.map.find(([from]) => from === Number(r.uid));
+    const hit = r.map.find(([from]) => from === r.uid);
     return hit ? hit[1] : null;
   }
 
   async counts(): Promise<{ pending: number; failed: number }> {
-    const { rows } = await this.db.query<{ pending: Big; failed: Big }>(
+    const rows = await this.db.rows<{ pending: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
               count(*) FILTER (WHERE state = 'failed') AS failed FROM operations`,
     );
-    return { pending: Number(rows[0]?.pending ?? 0), failed: Number(rows[0]?.failed ?? 0) };
+    return { pending: rows[0]?.pending ?? 0, failed: rows[0]?.failed ?? 0 };
   }
 
   async list(state: 'pending' | 'failed' | undefined, limit: number): Promise<Operation[]> {
-    const { rows } = await this.db.query<Row>(
+    const rows = await this.db.rows<Row>(
       `SELECT * FROM operations
         WHERE ($1::text IS NULL AND state IN ('pending', 'failed')) OR state = $1
         ORDER BY id DESC LIMIT $2`,
       [state ?? null, limit],
     );
     return rows.map((r) => ({
-      id: Number(r.id),
-      actionId: Number(r.action_id),
-      accountId: Number(r.account_id),
+      id: r.id,
+      actionId: r.action_id,
+      accountId: r.account_id,
       kind: r.kind,
       mailbox: r.path,
       count: (JSON.parse(r.items) as unknown[]).length,
       state: r.state,
       attempts: r.attempts,
       error: r.error,
-      createdAt: new Date(Number(r.created_at)).toISOString(),
+      createdAt: new Date(r.created_at).toISOString(),
     }));
   }
 }

@@ -28,7 +28,7 @@ import {
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import { messageIdBase } from '../sqlite/messages.js';
 import type { SearchIndexHit, SearchOptions, SearchPage, StatementPlan } from '../types.js';
-import type { Queryable } from './queryable.js';
+import type { Db } from './db.js';
 import { FIELD_LABELS } from './search-vector.js';
 
 const IDS_PER_MS = messageIdBase(1);
@@ -59,9 +59,12 @@ const SQL = {
     FROM messages m LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ANY($1::bigint[])`,
 };
 
+/** What a statement's parameters hold here. */
+type Value = string | number | readonly number[];
+
 interface Step {
   sql: string;
-  params: unknown[];
+  params: Value[];
 }
 
 interface Plan {
@@ -72,12 +75,12 @@ interface Plan {
 }
 
 interface CandidateRow {
-  id: string;
+  id: number;
   snippet: string;
 }
 
 interface FieldsRow {
-  id: string;
+  id: number;
   subject: string;
   sender: string;
   recipients: string;
@@ -112,15 +115,15 @@ function fieldSnippet(row: FieldsRow, terms: string[][]): SearchIndexHit | null 
     const count = new Set(plain.highlights.map(([s, e]) => plain.snippet.slice(s, e).toLowerCase()))
       .size;
     if (count > bestCount) {
-      best = { id: Number(row.id), ...plain };
+      best = { id: row.id, ...plain };
       bestCount = count;
     }
   }
   return best;
 }
 
-export class PostgresSearch {
-  constructor(private readonly db: Queryable) {}
+export class SearchRepo {
+  constructor(private readonly db: Db) {}
 
   async search(query: string, opts: SearchOptions): Promise<SearchPage> {
     checkOptions(opts);
@@ -128,15 +131,15 @@ export class PostgresSearch {
     if (!plan) return { hits: [], nextBefore: null };
     let rows: CandidateRow[] = [];
     for (const step of plan.steps)
-      rows.push(...(await this.db.query<CandidateRow>(step.sql, step.params)).rows);
-    if (plan.steps.length > 1) rows.sort((a, b) => Number(b.id) - Number(a.id));
+      rows.push(...(await this.db.rows<CandidateRow>(step.sql, step.params)));
+    if (plan.steps.length > 1) rows.sort((a, b) => b.id - a.id);
     rows = rows.slice(0, opts.limit);
     const hits = plan.snippetTerms.length
       ? await this.highlighted(
-          rows.map((r) => Number(r.id)),
+          rows.map((r) => r.id),
           plan.snippetTerms,
         )
-      : rows.map((r) => ({ id: Number(r.id), snippet: r.snippet, highlights: [] }));
+      : rows.map((r) => ({ id: r.id, snippet: r.snippet, highlights: [] }));
     const last = hits.at(-1);
     return { hits, nextBefore: last && hits.length === opts.limit ? last.id : null };
   }
@@ -146,11 +149,9 @@ export class PostgresSearch {
     checkOptions(opts);
     const plan = await this.plan(parseSearchQuery(query), opts);
     if (!plan) return [];
-    const explain = async (sql: string, params: unknown[]): Promise<StatementPlan> => ({
+    const explain = async (sql: string, params: readonly Value[]): Promise<StatementPlan> => ({
       sql,
-      plan: (await this.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows.map(
-        (r) => r['QUERY PLAN'],
-      ),
+      plan: await this.db.column<string>(`EXPLAIN ${sql}`, params),
     });
     const out: StatementPlan[] = [];
     for (const s of plan.steps) out.push(await explain(s.sql, s.params));
@@ -170,18 +171,17 @@ export class PostgresSearch {
   private async highlighted(ids: number[], terms: string[][]): Promise<SearchIndexHit[]> {
     if (!ids.length) return [];
     const found = new Map<number, SearchIndexHit>();
-    const starts = await this.db.query<{ id: string; text: string | null }>(SQL.bodyStart, [ids]);
-    for (const r of starts.rows) {
+    const starts = await this.db.rows<{ id: number; text: string | null }>(SQL.bodyStart, [ids]);
+    for (const r of starts) {
       const marked = r.text ? markedSnippet(r.text, terms, OPEN, CLOSE) : null;
       if (marked === null) continue;
       const plain = plainSnippet(marked);
-      if (plain.highlights.length > 0) found.set(Number(r.id), { id: Number(r.id), ...plain });
+      if (plain.highlights.length > 0) found.set(r.id, { id: r.id, ...plain });
     }
     const rest = ids.filter((id) => !found.has(id));
     if (rest.length) {
-      const rows = await this.db.query<FieldsRow>(SQL.fields, [rest]);
-      for (const r of rows.rows) {
-        const id = Number(r.id);
+      for (const r of await this.db.rows<FieldsRow>(SQL.fields, [rest])) {
+        const id = r.id;
         const deep =
           r.body && r.body.length > SNIPPET_SOURCE_CHARS
             ? markedSnippet(r.body, terms, OPEN, CLOSE)
@@ -201,8 +201,8 @@ export class PostgresSearch {
   /** The statements that find the candidates; null when nothing can match. */
   private async plan(q: SearchQuery, opts: SearchOptions): Promise<Plan | null> {
     if (isEmptyQuery(q)) return null;
-    const params: unknown[] = [];
-    const param = (value: unknown): string => `$${params.push(value)}`;
+    const params: Value[] = [];
+    const param = (value: Value): string => `$${params.push(value)}`;
     const where: string[] = [];
 
     let hi = opts.before ?? Number.MAX_SAFE_INTEGER;
@@ -270,13 +270,13 @@ export class PostgresSearch {
   /** Candidates newest first, with their stored snippet (shown when no word is highlighted). */
   private walk(
     where: readonly string[],
-    base: readonly unknown[],
+    base: readonly Value[],
     hi: number,
     lo: number,
     limit: number,
   ): Step {
     const params = [...base];
-    const at = (value: unknown) => `$${params.push(value)}`;
+    const at = (value: Value) => `$${params.push(value)}`;
     const conditions = [...where, `m.id < ${at(hi)}`, `m.id >= ${at(lo)}`];
     return {
       sql: `SELECT m.id, m.snippet FROM messages m WHERE ${conditions.join(' AND ')} ORDER BY m.id DESC LIMIT ${at(limit)}`,
@@ -286,14 +286,6 @@ export class PostgresSearch {
 
   private async folders(q: SearchQuery): Promise<{ include: number[] | null; exclude: number[] }> {
     if (q.mailboxes.length === 0) return { include: null, exclude: [] };
-    const rows = await this.db.query<{ id: string; path: string; role: string | null }>(
-      SQL.mailboxes,
-    );
-    const all: FolderRow[] = rows.rows.map((r) => ({
-      id: Number(r.id),
-      path: r.path,
-      role: r.role,
-    }));
-    return folderFilter(q, all);
+    return folderFilter(q, await this.db.rows<FolderRow>(SQL.mailboxes));
   }
 }
