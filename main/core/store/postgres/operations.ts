@@ -178,7 +178,13 @@ export class OperationRepo implements OperationRepository {
     const changed = await this.db.run(
       `UPDATE operations SET state = $1, error = $2, result = $3, done_at = $4
         WHERE id = $5 AND state = 'pending'`,
-      [state, opts.error ?? null, opts.result ? JSON.stringify(opts.result) : null, Date.now(), id],
+      [
+        state,
+        textOrNull(opts.error),
+        opts.result ? JSON.stringify(opts.result) : null,
+        Date.now(),
+        id,
+      ],
     );
     return changed > 0;
   }
