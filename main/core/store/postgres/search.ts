@@ -236,19 +236,19 @@ export class SearchRepo {
       if (term === null && !t.negated) return null;
       if (term !== null) (t.negated ? negative : positive).push(term);
     }
-    const negation = negative.length ? `!(${negative.join(' | ')})` : null;
+    const excluded = negative.length ? negative.join(' | ') : null;
     const snippetTerms = q.terms
       .filter((t) => !t.negated && t.field === 'any')
       .map((t) => termTokens(t.text));
 
     if (positive.length > 0) {
-      const match = [...positive, ...(negation ? [negation] : [])].join(' & ');
+      const match = [...positive, ...(excluded ? [`!(${excluded})`] : [])].join(' & ');
       where.unshift(`m.search @@ ${param(match)}::tsquery`);
       if (folders.include) where.push(`m.mailbox_id = ANY(${param(folders.include)}::bigint[])`);
       return { steps: [this.walk(where, params, hi, lo, opts.limit)], snippetTerms };
     }
 
-    if (negation) where.push(`NOT (m.search @@ ${param(negation)}::tsquery)`);
+    if (excluded) where.push(`NOT (m.search @@ ${param(excluded)}::tsquery)`);
     if (!folders.include)
       return { steps: [this.walk(where, params, hi, lo, opts.limit)], snippetTerms };
     // One walk of the (mailbox_id, id) index per folder, merged: ANY over it would sort.
