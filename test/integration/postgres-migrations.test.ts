@@ -191,3 +191,25 @@ describe('opening errors name what is wrong', () => {
     await store.close();
   });
 });
+
+describe('a server that goes away under an open store', () => {
+  it('calls fail as STORE_FAILED, ping says false, and the store works again once it is back', async () => {
+    const store = await openPostgresStore(await freshDatabase(server));
+    await store.settings.set('k', 'v');
+    await server.kill();
+    const err = await store.settings.get('k').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MaildockError);
+    expect((err as MaildockError).code).toBe('STORE_FAILED');
+    await expect(store.transaction((tx) => tx.settings.set('k', 'w'))).rejects.toMatchObject({
+      code: 'STORE_FAILED',
+    });
+    expect(await store.ping()).toBe(false);
+    await server.start();
+    expect(await waitFor(() => store.ping(), 10_000)).toBe(true);
+    expect(await store.settings.get('k')).toBe('v');
+    await store.close();
+  });
+});
