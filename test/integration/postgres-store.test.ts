@@ -257,6 +257,32 @@ describe('threads', () => {
   });
 });
 
+describe('two writers at once', () => {
+  it('take turns on an account: a reply and its parent written together share a thread and a date', async () => {
+    const { store, accountId, inbox, sent } = await setup();
+    const date = Date.UTC(2024, 2, 1);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
+    const [[parent], [reply]] = await Promise.all([
+      store.transaction(async (tx) => {
+        const ids = await tx.messages.insertHeaders(accountId, inbox, [
+          header(1, { messageId: '<p@t>', subject: 'plan', date }),
+        ]);
+        // Still open while the other writer starts.
+        await pause();
+        return ids;
+      }),
+      store.transaction((tx) =>
+        tx.messages.insertHeaders(accountId, sent, [
+          header(2, { messageId: '<q@t>', subject: 'Re: plan', inReplyTo: '<p@t>', date }),
+        ]),
+      ),
+    ]);
+    const [a, b] = await store.messages.summaries([parent!, reply!]);
+    expect(a!.threadId).toBe(b!.threadId);
+    expect([parent, reply].sort()).toEqual([messageIdBase(date), messageIdBase(date) + 1]);
+  });
+});
+
 describe('message list pages', () => {
   const seen = (uid: number, over: Partial<HeaderRecord> = {}) =>
     header(uid, { flags: ['\\Seen'], to: [{ name: '', address: 'me@example.test' }], ...over });

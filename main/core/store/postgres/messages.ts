@@ -14,6 +14,9 @@ import { headerVector } from './search-vector.js';
 import { assignThreads } from './threads.js';
 
 const IDS_PER_MS = 1024;
+// With the account's id, the key of the lock that makes header writes of one account take
+// turns, as SQLite's one writer does: threads are worked out from what is stored.
+const HEADER_WRITER_LOCK = 0x6d61696d;
 
 interface Row {
   record: HeaderRecord;
@@ -292,6 +295,10 @@ async function insertBatch(
   mailboxId: number,
   records: readonly HeaderRecord[],
 ): Promise<number[]> {
+  await db.run('SELECT pg_advisory_xact_lock($1::integer, $2::integer)', [
+    HEADER_WRITER_LOCK,
+    accountId,
+  ]);
   const stored = new Set(
     await db.column<number>(
       'SELECT uid FROM messages WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
