@@ -81,7 +81,7 @@ export class ContactRepo {
     const rows = await this.db.rows<Row>(
       `SELECT address, name, seen, last_seen FROM contacts
         WHERE address LIKE $1 OR name ILIKE $1 OR name ILIKE $2
-        ORDER BY seen DESC, last_seen DESC LIMIT $3`,
+        ORDER BY seen DESC, last_seen DESC, address LIMIT $3`,
       [`${q}%`, `% ${q}%`, limit],
     );
     return rows.map((r) => ({

@@ -1,6 +1,7 @@
 // One way to the database for every repository: the pool outside a transaction, the
 // transaction's own client inside one. Values always travel as parameters ($1, $2 …).
 import pg from 'pg';
+import { MaildockError } from '../../../../common/errors.js';
 
 type Param = string | number | boolean | Buffer | null | readonly unknown[];
 
@@ -17,6 +18,29 @@ export const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+// SQLSTATE classes and socket codes that mean the server is gone, not that a statement failed.
+const LOST = /^(08|57P0)/;
+const SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+/** A database that stopped answering is error data; a failed statement stays as it is. */
+export function lostConnection(e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !(LOST.test(code) || SOCKET.has(code))) return e;
+  return new MaildockError(
+    'STORE_FAILED',
+    `The Postgres database stopped answering (${code}).`,
+    { sqlstate: code },
+    { cause: e },
+  );
+}
+
 export class Db {
   private constructor(
     private readonly target: pg.Pool | pg.PoolClient,
@@ -32,8 +56,16 @@ export class Db {
     return new Db(client, true);
   }
 
+  private async query(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<pg.QueryResult> {
+    try {
+      return await this.target.query(config);
+    } catch (e) {
+      throw lostConnection(e);
+    }
+  }
+
   async rows<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    const result = await this.target.query(sql, params as unknown[]);
+    const result = await this.query({ text: sql, values: params as unknown[] });
     return result.rows as T[];
   }
 
@@ -43,7 +75,7 @@ export class Db {
 
   /** The first column of the first row, or null. */
   async value<T>(sql: string, params: readonly Param[] = []): Promise<T | null> {
-    const result = await this.target.query({
+    const result = await this.query({
       text: sql,
       values: params as unknown[],
       rowMode: 'array',
@@ -54,7 +86,7 @@ export class Db {
 
   /** The first column of every row. */
   async column<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    const result = await this.target.query({
+    const result = await this.query({
       text: sql,
       values: params as unknown[],
       rowMode: 'array',
@@ -64,7 +96,7 @@ export class Db {
 
   /** Runs a statement; returns how many rows it changed. */
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return (await this.target.query(sql, params as unknown[])).rowCount ?? 0;
+    return (await this.query({ text: sql, values: params as unknown[] })).rowCount ?? 0;
   }
 
   /**
@@ -82,7 +114,9 @@ export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((e: unknown) => {
+    throw lostConnection(e);
+  });
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -97,6 +131,8 @@ export async function withTransaction<T>(
       });
       throw e;
     }
+  } catch (e) {
+    throw lostConnection(e);
   } finally {
     client.release(broken);
   }

@@ -20,6 +20,19 @@ const newest = (inner: string) =>
   `(m.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages t
       WHERE t.thread_id = m.thread_id AND t.id > m.id AND ${inner}))`;
 
+/** A page: $1 the folder(s), $2 before this id, $3 the limit, $4 the offset. */
+export function pageSql(many: boolean, threads: boolean): string {
+  const { scope, inner } = scopeOf(many);
+  return `SELECT ${SUMMARY_COLUMNS} ${FROM}
+           WHERE ${scope} AND m.id < $2 ${threads ? `AND ${newest(inner)}` : ''}
+           ORDER BY m.id DESC LIMIT $3 OFFSET $4`;
+}
+
+export function totalSql(many: boolean, threads: boolean): string {
+  const { scope, inner } = scopeOf(many);
+  return `SELECT count(*) FROM messages m WHERE ${scope} ${threads ? `AND ${newest(inner)}` : ''}`;
+}
+
 const scopeParam = (q: Pick<ListQuery, 'mailboxIds'>) =>
   q.mailboxIds.length === 1 ? q.mailboxIds[0]! : [...q.mailboxIds];
 
@@ -55,24 +68,20 @@ export class MessageLists {
   }
 
   async page(q: ListQuery): Promise<ListRow[]> {
-    const many = q.mailboxIds.length > 1;
-    const { scope, inner } = scopeOf(many);
-    const rows = await this.db.rows<SummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} ${FROM}
-        WHERE ${scope} AND m.id < $2 ${q.threads ? `AND ${newest(inner)}` : ''}
-        ORDER BY m.id DESC LIMIT $3 OFFSET $4`,
-      [scopeParam(q), q.before ?? Number.MAX_SAFE_INTEGER, q.limit, q.offset ?? 0],
-    );
+    const rows = await this.db.rows<SummaryRow>(pageSql(q.mailboxIds.length > 1, q.threads), [
+      scopeParam(q),
+      q.before ?? Number.MAX_SAFE_INTEGER,
+      q.limit,
+      q.offset ?? 0,
+    ]);
     const messages = rows.map(toSummary);
     return q.threads ? this.withThreadSizes(q, messages) : messages;
   }
 
   async total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number> {
-    const { scope, inner } = scopeOf(q.mailboxIds.length > 1);
-    return (await this.db.value<number>(
-      `SELECT count(*) FROM messages m WHERE ${scope} ${q.threads ? `AND ${newest(inner)}` : ''}`,
-      [scopeParam(q)],
-    ))!;
+    return (await this.db.value<number>(totalSql(q.mailboxIds.length > 1, q.threads), [
+      scopeParam(q),
+    ]))!;
   }
 
   private async withThreadSizes(q: ListQuery, messages: MessageSummary[]): Promise<ListRow[]> {

@@ -14,6 +14,9 @@ import { headerVector } from './search-vector.js';
 import { assignThreads } from './threads.js';
 
 const IDS_PER_MS = 1024;
+// With the account's id, the key of the lock that makes header writes of one account take
+// turns, as SQLite's one writer does: threads are worked out from what is stored.
+const HEADER_WRITER_LOCK = 0x6d61696d;
 
 interface Row {
   record: HeaderRecord;
@@ -31,6 +34,11 @@ interface Bucket {
   max: number | null;
 }
 
+// One probe of the (mailbox_id, uid) index per UID. With `uid = ANY($2)` the planner, whose
+// statistics lag behind during a first sync, walked every message of the mailbox instead.
+const STORED_UIDS = `SELECT u.uid FROM unnest($2::bigint[]) AS u(uid)
+  CROSS JOIN LATERAL (SELECT 1 FROM messages m WHERE m.mailbox_id = $1 AND m.uid = u.uid LIMIT 1) AS hit`;
+
 const INSERT = `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs,
     thread_id, subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords,
     modseq, size, has_attachments, structure, search)
@@ -46,15 +54,20 @@ const INSERT = `INSERT INTO messages (id, account_id, mailbox_id, uid, message_i
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-/** The message ids in use around these dates: whether each date's own id is, and the last. */
+/**
+ * The message ids in use around these dates: whether each date's own id is (the first of
+ * its millisecond's ids), and the last. Two index probes each: an EXISTS here would be
+ * planned as a hash of every message id.
+ */
 async function buckets(db: Db, bases: readonly number[]): Promise<Map<number, Bucket>> {
-  const rows = await db.rows<{ base: number; taken: boolean; max: number | null }>(
-    `SELECT b AS base, EXISTS (SELECT 1 FROM messages WHERE id = b) AS taken,
+  const rows = await db.rows<{ base: number; min: number | null; max: number | null }>(
+    `SELECT b AS base,
+            (SELECT min(id) FROM messages WHERE id >= b AND id < b + ${IDS_PER_MS}) AS min,
             (SELECT max(id) FROM messages WHERE id >= b AND id < b + ${IDS_PER_MS}) AS max
        FROM unnest($1::bigint[]) AS b`,
     [[...new Set(bases)]],
   );
-  return new Map(rows.map((r) => [r.base, { taken: r.taken, max: r.max }]));
+  return new Map(rows.map((r) => [r.base, { taken: r.min === r.base, max: r.max }]));
 }
 
 /**
@@ -292,11 +305,12 @@ async function insertBatch(
   mailboxId: number,
   records: readonly HeaderRecord[],
 ): Promise<number[]> {
+  await db.run('SELECT pg_advisory_xact_lock($1::integer, $2::integer)', [
+    HEADER_WRITER_LOCK,
+    accountId,
+  ]);
   const stored = new Set(
-    await db.column<number>(
-      'SELECT uid FROM messages WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
-      [mailboxId, records.map((r) => r.uid)],
-    ),
+    await db.column<number>(STORED_UIDS, [mailboxId, records.map((r) => r.uid)]),
   );
   // A UID stored already (or twice in the batch) only has its flags refreshed, the last wins.
   const refresh = new Map<number, HeaderRecord>();
@@ -330,10 +344,7 @@ async function insertBatch(
     const missed = fresh.filter((r) => !r.inserted);
     if (!missed.length || attempt > 5) break;
     const taken = new Set(
-      await db.column<number>(
-        'SELECT uid FROM messages WHERE mailbox_id = $1 AND uid = ANY($2::bigint[])',
-        [mailboxId, missed.map((r) => r.record.uid)],
-      ),
+      await db.column<number>(STORED_UIDS, [mailboxId, missed.map((r) => r.record.uid)]),
     );
     for (const r of missed) if (taken.has(r.record.uid)) refresh.set(r.record.uid, r.record);
     fresh = missed.filter((r) => !taken.has(r.record.uid));

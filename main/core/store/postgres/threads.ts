@@ -130,13 +130,18 @@ export async function assignThreads(
     if (isReply && key) keys.add(key);
   }
   const refs = await db.rows<{ msgid: string; thread_id: number }>(
-    'SELECT msgid, thread_id FROM thread_refs WHERE account_id = $1 AND msgid = ANY($2::text[])',
+    // A probe of the primary key per id (as messages.ts looks up UIDs, for the same reason).
+    `SELECT v.msgid, r.thread_id FROM unnest($2::text[]) AS v(msgid)
+       CROSS JOIN LATERAL (SELECT thread_id FROM thread_refs
+                            WHERE account_id = $1 AND msgid = v.msgid LIMIT 1) AS r`,
     [accountId, [...msgids]],
   );
   for (const r of refs) state.refs.set(r.msgid, r.thread_id);
   if (keys.size) {
     const threads = await db.rows<{ id: number; subject_key: string; last_date: number }>(
-      'SELECT id, subject_key, last_date FROM threads WHERE account_id = $1 AND subject_key = ANY($2::text[])',
+      `SELECT t.id, t.subject_key, t.last_date FROM unnest($2::text[]) AS k(subject_key)
+         JOIN LATERAL (SELECT id, subject_key, last_date FROM threads
+                        WHERE account_id = $1 AND subject_key = k.subject_key) AS t ON true`,
       [accountId, [...keys]],
     );
     for (const t of threads) {
