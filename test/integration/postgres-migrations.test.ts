@@ -11,6 +11,7 @@ import { freshDatabase, query } from '../support/postgres-store.js';
 import { freePort, waitFor } from '../support/processes.js';
 
 let server: PostgresServer;
+const latest = migrations.at(-1)!.version;
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -45,7 +46,7 @@ async function openError(url: string, opts = {}): Promise<MaildockError> {
 describe('migrations', () => {
   it('0001 makes every table of the store, its indexes, and records version 1', async () => {
     const url = await freshDatabase(server);
-    const store = await openPostgresStore(url);
+    const store = await openPostgresStore(url, { migrations: migrations.slice(0, 1) });
     await store.close();
     expect(await version(url)).toBe(1);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, n) => n + 1));
@@ -89,19 +90,19 @@ describe('migrations', () => {
     const again = await openPostgresStore(url);
     expect(await again.settings.get('k')).toBe('v');
     await again.close();
-    expect(await query(url, 'SELECT * FROM schema_version')).toEqual([{ version: 1 }]);
+    expect(await query(url, 'SELECT * FROM schema_version')).toEqual([{ version: latest }]);
   });
 
   it('a migration that fails leaves the version before it, and none of its own changes', async () => {
     const url = await freshDatabase(server);
     const broken = {
-      version: 2,
+      version: latest + 1,
       name: 'broken',
       up: 'CREATE TABLE half_done (id integer); SELECT no_such_function();',
     };
     const err = await openError(url, { migrations: [...migrations, broken] });
     expect(err.code).toBe('STORE_FAILED');
-    expect(await version(url)).toBe(1);
+    expect(await version(url)).toBe(latest);
     expect(await tables(url)).not.toContain('half_done');
     expect(await tables(url)).toContain('messages');
   });
@@ -122,7 +123,32 @@ describe('migrations', () => {
     const url = await freshDatabase(server);
     const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
     for (const store of stores) await store.close();
-    expect(await query(url, 'SELECT * FROM schema_version')).toEqual([{ version: 1 }]);
+    expect(await query(url, 'SELECT * FROM schema_version')).toEqual([{ version: latest }]);
+  });
+
+  it('0002 gives the planner a big sample of words and statistics on the flag bits', async () => {
+    const url = await freshDatabase(server);
+    const before = await openPostgresStore(url, { migrations: migrations.slice(0, 1) });
+    await before.settings.set('k', 'v');
+    await before.close();
+    const after = await openPostgresStore(url, { migrations: migrations.slice(0, 2) });
+    expect(await after.settings.get('k')).toBe('v');
+    await after.close();
+    expect(await version(url)).toBe(2);
+    const [search] = await query<{ attstattarget: number }>(
+      url,
+      "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'messages'::regclass AND attname = 'search'",
+    );
+    expect(search?.attstattarget).toBe(1000);
+    const stats = await query<{ name: string; exprs: string }>(
+      url,
+      `SELECT stxname AS name, pg_get_statisticsobjdef_expressions(oid)::text AS exprs
+         FROM pg_statistic_ext WHERE stxrelid = 'messages'::regclass ORDER BY 1`,
+    );
+    expect(stats).toEqual([
+      { name: 'messages_flagged', exprs: '{"(flags & 2)"}' },
+      { name: 'messages_seen', exprs: '{"(flags & 1)"}' },
+    ]);
   });
 });
 
