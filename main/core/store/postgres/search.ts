@@ -27,6 +27,7 @@ import {
 } from '../search-query.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import { messageIdBase } from '../sqlite/messages.js';
+import type { SearchRepository } from '../repositories.js';
 import type { SearchIndexHit, SearchOptions, SearchPage, StatementPlan } from '../types.js';
 import type { Db } from './db.js';
 import { FIELD_LABELS } from './search-vector.js';
@@ -55,7 +56,10 @@ const SQL = {
   mailboxes: 'SELECT id, path, role FROM mailboxes',
   bodyStart: `SELECT message_id AS id, left(coalesce(search_text, text), ${SNIPPET_SOURCE_CHARS}) AS text
     FROM bodies WHERE message_id = ANY($1::bigint[])`,
-  fields: `SELECT m.id, m.subject, m.sender, m.recipients, m.snippet, coalesce(b.search_text, b.text) AS body
+  // The whole body only when it is longer than its start (octet_length reads no text).
+  fields: `SELECT m.id, m.subject, m.sender, m.recipients,
+      CASE WHEN octet_length(coalesce(b.search_text, b.text)) > ${SNIPPET_SOURCE_CHARS}
+           THEN coalesce(b.search_text, b.text) END AS body
     FROM messages m LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ANY($1::bigint[])`,
 };
 
@@ -84,7 +88,6 @@ interface FieldsRow {
   subject: string;
   sender: string;
   recipients: string;
-  snippet: string;
   body: string | null;
 }
 
@@ -122,7 +125,7 @@ function fieldSnippet(row: FieldsRow, terms: string[][]): SearchIndexHit | null 
   return best;
 }
 
-export class SearchRepo {
+export class SearchRepo implements SearchRepository {
   constructor(private readonly db: Db) {}
 
   async search(query: string, opts: SearchOptions): Promise<SearchPage> {
@@ -135,10 +138,7 @@ export class SearchRepo {
     if (plan.steps.length > 1) rows.sort((a, b) => b.id - a.id);
     rows = rows.slice(0, opts.limit);
     const hits = plan.snippetTerms.length
-      ? await this.highlighted(
-          rows.map((r) => r.id),
-          plan.snippetTerms,
-        )
+      ? await this.highlighted(rows, plan.snippetTerms)
       : rows.map((r) => ({ id: r.id, snippet: r.snippet, highlights: [] }));
     const last = hits.at(-1);
     return { hits, nextBefore: last && hits.length === opts.limit ? last.id : null };
@@ -168,8 +168,12 @@ export class SearchRepo {
    * statement for the whole page), then the rest of the body, then the best other field; the
    * stored snippet when the words are only in what is not shown (a name in an address).
    */
-  private async highlighted(ids: number[], terms: string[][]): Promise<SearchIndexHit[]> {
-    if (!ids.length) return [];
+  private async highlighted(
+    rows: readonly CandidateRow[],
+    terms: string[][],
+  ): Promise<SearchIndexHit[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
     const found = new Map<number, SearchIndexHit>();
     const starts = await this.db.rows<{ id: number; text: string | null }>(SQL.bodyStart, [ids]);
     for (const r of starts) {
@@ -187,15 +191,11 @@ export class SearchRepo {
             ? markedSnippet(r.body, terms, OPEN, CLOSE)
             : null;
         const plain = deep === null ? null : plainSnippet(deep);
-        found.set(
-          id,
-          plain?.highlights.length
-            ? { id, ...plain }
-            : (fieldSnippet(r, terms) ?? { id, snippet: r.snippet, highlights: [] }),
-        );
+        const shown = plain?.highlights.length ? { id, ...plain } : fieldSnippet(r, terms);
+        if (shown) found.set(id, shown);
       }
     }
-    return ids.map((id) => found.get(id) ?? { id, snippet: '', highlights: [] });
+    return rows.map((r) => found.get(r.id) ?? { id: r.id, snippet: r.snippet, highlights: [] });
   }
 
   /** The statements that find the candidates; null when nothing can match. */
