@@ -4,14 +4,22 @@
 // A query without words walks messages by id the same way. (2) Snippets for the survivors.
 // The query language and its semantics are in search-query.ts.
 import type Database from 'better-sqlite3';
-import { MaildockError } from '../../../../common/errors.js';
 import type { Db } from './db.js';
 import type { SearchOptions, SearchIndexHit, SearchPage, StatementPlan } from '../types.js';
 import { FLAGGED, SEEN } from '../flags.js';
 import { messageIdBase } from './messages.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import {
-  MAILBOX_ROLE_NAMES,
+  CLOSE,
+  OPEN,
+  checkOptions,
+  folderFilter,
+  localDayStart,
+  plainSnippet,
+  wantedFlags,
+  type FolderRow,
+} from '../search-common.js';
+import {
   isEmptyQuery,
   parseSearchQuery,
   type FlagName,
@@ -22,9 +30,6 @@ import {
 
 const IDS_PER_MS = messageIdBase(1);
 const SNIPPET_TOKENS = 16;
-// FTS5 wraps matches in these; Unicode noncharacters, so mail text practically never holds them.
-const OPEN = '\uFDD0';
-const CLOSE = '\uFDD1';
 const MARKERS = `char(${OPEN.charCodeAt(0)}), char(${CLOSE.charCodeAt(0)}), '…', ${SNIPPET_TOKENS}`;
 const BODY_COLUMN = 3;
 
@@ -74,52 +79,7 @@ function ftsTerm(t: TextTerm): string {
   return column ? `{${column}} : ${ftsString(t.text)}` : ftsString(t.text);
 }
 
-/** Local midnight starting the day `YYYY-MM-DD`, in ms since the epoch. */
-export function localDayStart(day: string): number {
-  const d = new Date(0);
-  d.setFullYear(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
-/**
- * FTS5 snippet text with markers → plain text and [start, end) offsets. Runs of whitespace
- * and control characters become one space, so the offsets are computed on the final text.
- */
-export function plainSnippet(marked: string): { snippet: string; highlights: [number, number][] } {
-  let out = '';
-  const highlights: [number, number][] = [];
-  let open = -1;
-  let space = false;
-  for (const ch of marked) {
-    if (ch === OPEN) {
-      if (space && out.length > 0) out += ' ';
-      space = false;
-      open = out.length;
-    } else if (ch === CLOSE) {
-      if (open >= 0 && out.length > open) highlights.push([open, out.length]);
-      open = -1;
-    } else if (
-      ch <= ' ' ||
-      ch === '\u007f' ||
-      ch === '\u00a0' ||
-      ch === '\u2028' ||
-      ch === '\u2029'
-    ) {
-      space = true;
-    } else {
-      if (space && out.length > 0) {
-        // A highlight opened just before this space starts after it.
-        if (open === out.length) open++;
-        out += ' ';
-      }
-      space = false;
-      out += ch;
-    }
-  }
-  if (open >= 0 && out.length > open) highlights.push([open, out.length]);
-  return { snippet: out, highlights };
-}
+export { localDayStart, plainSnippet };
 
 export class SearchIndex {
   private readonly planned = new Map<string, Database.Statement>();
@@ -250,11 +210,8 @@ export class SearchIndex {
     params.lo = BigInt(lo);
     params.hi = BigInt(hi);
 
-    const wanted = new Map<FlagName, boolean>();
-    for (const f of q.flags) {
-      if (wanted.has(f.flag) && wanted.get(f.flag) !== f.value) return null;
-      wanted.set(f.flag, f.value);
-    }
+    const wanted = wantedFlags(q);
+    if (!wanted) return null;
     for (const [flag, value] of wanted) where.push(FLAG_SQL[flag][value ? 0 : 1]);
 
     const folders = this.folders(q);
@@ -320,41 +277,6 @@ export class SearchIndex {
   /** in: terms as mailbox ids: include is null when no positive in: was given. */
   private folders(q: SearchQuery): { include: number[] | null; exclude: number[] } {
     if (q.mailboxes.length === 0) return { include: null, exclude: [] };
-    const all = this.statements.mailboxes.all() as {
-      id: number;
-      path: string;
-      role: string | null;
-    }[];
-    const roles: readonly string[] = MAILBOX_ROLE_NAMES;
-    const matching = (name: string): Set<number> => {
-      const lower = name.toLowerCase();
-      const byRole = roles.includes(lower);
-      return new Set(
-        all
-          .filter((mb) => mb.path.toLowerCase() === lower || (byRole && mb.role === lower))
-          .map((mb) => mb.id),
-      );
-    };
-    const exclude = new Set<number>();
-    for (const t of q.mailboxes) if (t.negated) for (const id of matching(t.name)) exclude.add(id);
-    const [first, ...rest] = q.mailboxes.filter((t) => !t.negated).map((t) => matching(t.name));
-    if (!first) return { include: null, exclude: [...exclude] };
-    return {
-      include: [...first].filter((id) => rest.every((set) => set.has(id)) && !exclude.has(id)),
-      exclude: [],
-    };
-  }
-}
-
-function checkOptions(opts: SearchOptions): void {
-  if (!Number.isSafeInteger(opts.limit) || opts.limit < 1) {
-    throw new MaildockError('INVALID_INPUT', 'The search limit must be a positive whole number.', {
-      limit: opts.limit,
-    });
-  }
-  if (opts.before !== undefined && (!Number.isSafeInteger(opts.before) || opts.before < 0)) {
-    throw new MaildockError('INVALID_INPUT', 'The search paging id must be a message id.', {
-      before: opts.before,
-    });
+    return folderFilter(q, this.statements.mailboxes.all() as FolderRow[]);
   }
 }

@@ -1,0 +1,130 @@
+// Accounts as the user configured them. Passwords never enter this table: they live in
+// the SecretStore under the account's id.
+import { MaildockError } from '../../../../common/errors.js';
+import type { Account, AccountInput } from '../../../../common/types.js';
+import type { AccountRepository } from '../repositories.js';
+import type { RemovedAccount } from '../types.js';
+import { ContactRepo } from './contacts.js';
+import type { Db } from './db.js';
+
+interface AccountRow {
+  id: number;
+  email: string;
+  name: string | null;
+  imap_host: string;
+  imap_port: number;
+  imap_security: Account['imap']['security'];
+  imap_user: string;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: Account['imap']['security'] | null;
+  smtp_user: string | null;
+  imap_tls_cert: string | null;
+  smtp_tls_cert: string | null;
+  created_at: string;
+}
+
+function toAccount(r: AccountRow): Account {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    imap: {
+      host: r.imap_host,
+      port: r.imap_port,
+      security: r.imap_security,
+      user: r.imap_user,
+      ...(r.imap_tls_cert ? { tlsCert: r.imap_tls_cert } : {}),
+    },
+    smtp:
+      r.smtp_host && r.smtp_port && r.smtp_security
+        ? {
+            host: r.smtp_host,
+            port: r.smtp_port,
+            security: r.smtp_security,
+            ...(r.smtp_user ? { user: r.smtp_user } : {}),
+            ...(r.smtp_tls_cert ? { tlsCert: r.smtp_tls_cert } : {}),
+          }
+        : null,
+    createdAt: r.created_at,
+  };
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+const alreadyExists = (email: string) =>
+  new MaildockError('ALREADY_EXISTS', `An account for ${email} exists already.`, { email });
+
+export class AccountRepo implements AccountRepository {
+  constructor(private readonly db: Db) {}
+
+  async add(input: Omit<AccountInput, 'password'>): Promise<Account> {
+    const exists = await this.db.value('SELECT 1 FROM accounts WHERE email = $1', [input.email]);
+    if (exists !== null) throw alreadyExists(input.email);
+    try {
+      const row = await this.db.one<AccountRow>(
+        `INSERT INTO accounts (email, name, imap_host, imap_port, imap_security, imap_user,
+           smtp_host, smtp_port, smtp_security, smtp_user, imap_tls_cert, smtp_tls_cert)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+        [
+          input.email,
+          input.name ?? null,
+          input.imap.host,
+          input.imap.port,
+          input.imap.security,
+          input.imap.user,
+          input.smtp?.host ?? null,
+          input.smtp?.port ?? null,
+          input.smtp?.security ?? null,
+          input.smtp?.user ?? null,
+          input.imap.tlsCert ?? null,
+          input.smtp?.tlsCert ?? null,
+        ],
+      );
+      return toAccount(row!);
+    } catch (e) {
+      // Another process added the same address between the check and the insert.
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw alreadyExists(input.email);
+      throw e;
+    }
+  }
+
+  async get(id: number): Promise<Account | null> {
+    const row = await this.db.one<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
+    return row ? toAccount(row) : null;
+  }
+
+  async list(): Promise<Account[]> {
+    return (await this.db.rows<AccountRow>('SELECT * FROM accounts ORDER BY id')).map(toAccount);
+  }
+
+  repin(before: string, after: string): Promise<number> {
+    return this.db.atomic(
+      async (db) =>
+        (await db.run('UPDATE accounts SET imap_tls_cert = $1 WHERE imap_tls_cert = $2', [
+          after,
+          before,
+        ])) +
+        (await db.run('UPDATE accounts SET smtp_tls_cert = $1 WHERE smtp_tls_cert = $2', [
+          after,
+          before,
+        ])),
+    );
+  }
+
+  /** Everything synced for the account goes through the foreign keys. */
+  remove(id: number): Promise<RemovedAccount> {
+    return this.db.atomic(async (db) => {
+      const cachedAttachments = await db.column<string>(
+        `SELECT DISTINCT a.content_hash FROM attachments a JOIN messages m ON m.id = a.message_id
+          WHERE m.account_id = $1 AND a.content_hash IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM attachments b JOIN messages n ON n.id = b.message_id
+                             WHERE b.content_hash = a.content_hash AND n.account_id <> $1)`,
+        [id],
+      );
+      await new ContactRepo(db).forgetAccount(id);
+      const removed = (await db.run('DELETE FROM accounts WHERE id = $1', [id])) > 0;
+      return { removed, cachedAttachments };
+    });
+  }
+}

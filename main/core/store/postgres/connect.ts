@@ -1,0 +1,152 @@
+// Opening a Postgres store from a URL, and saying clearly what went wrong when it cannot:
+// a URL that is not one, a server out of reach, credentials refused, a database missing.
+import pg from 'pg';
+import { MaildockError } from '../../../../common/errors.js';
+import { types } from './db.js';
+
+export interface Target {
+  url: string;
+  /** The URL without its password: what people (and logs) see. */
+  location: string;
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A first connection that did not complete in time (pg's own timeout has no code). */
+class ConnectTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/** The URL's password (and anything after ?) left out. */
+function redact(url: URL): string {
+  const shown = new URL(url.href);
+  shown.password = '';
+  shown.search = '';
+  return shown.href;
+}
+
+export function parseTarget(raw: string): Target {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      'The database is not a postgres:// URL (postgres://user@host:port/database).',
+      { database: url ? redact(url) : null },
+    );
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return {
+    url: url.href,
+    location: redact(url),
+    host: url.hostname || 'localhost',
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username) || process.env.PGUSER || process.env.USER || '',
+    database: database || decodeURIComponent(url.username),
+  };
+}
+
+export function createPool(target: Target, timeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    // A little after firstClient's own timer, which is the one that names a timeout.
+    connectionTimeoutMillis: timeoutMs + 1_000,
+    types,
+  });
+  // An idle client whose server went away: the next query reports it, the process lives on.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** A first client of the pool, or a ConnectTimeout after `ms`. */
+export function firstClient(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new ConnectTimeout(ms));
+    }, ms);
+    pool.connect().then(
+      (client) => {
+        clearTimeout(timer);
+        if (late) client.release(true);
+        else resolve(client);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        if (!late) reject(e);
+      },
+    );
+  });
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** What a failed first connection means, as error data that names which. */
+export function openError(e: unknown, target: Target): MaildockError {
+  if (e instanceof MaildockError) return e;
+  const err = e as { code?: string; message?: string };
+  const where = `${target.host}:${target.port}`;
+  const fields = {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+  };
+  const cause = { cause: e };
+  if (err.code === '28P01' || err.code === '28000') {
+    return new MaildockError(
+      'AUTH_FAILED',
+      `The Postgres server at ${where} refused the credentials of ${target.user}.`,
+      fields,
+      cause,
+    );
+  }
+  if (err.code === '3D000') {
+    return new MaildockError(
+      'NOT_FOUND',
+      `The Postgres server at ${where} has no database ${target.database}.`,
+      fields,
+      cause,
+    );
+  }
+  if (err.code && UNREACHABLE.has(err.code)) {
+    return new MaildockError(
+      'HOST_UNREACHABLE',
+      `No Postgres server could be reached at ${where} (${err.code}).`,
+      fields,
+      cause,
+    );
+  }
+  if (e instanceof ConnectTimeout || err.code === 'ETIMEDOUT') {
+    const seconds = e instanceof ConnectTimeout ? e.ms / 1000 : CONNECT_TIMEOUT_MS / 1000;
+    return new MaildockError(
+      'TIMEOUT',
+      `The Postgres server at ${where} did not answer within ${seconds} s.`,
+      fields,
+      cause,
+    );
+  }
+  return new MaildockError(
+    'STORE_FAILED',
+    `The Postgres database at ${where} could not be opened: ${err.message ?? String(e)}`,
+    fields,
+    cause,
+  );
+}

@@ -1,0 +1,144 @@
+// One way to the database for every repository: the pool outside a transaction, the
+// transaction's own client inside one. Values always travel as parameters ($1, $2 …).
+import pg from 'pg';
+import { MaildockError } from '../../../../common/errors.js';
+
+type Param = string | number | boolean | Buffer | null | readonly unknown[];
+
+const INT8 = 20;
+
+/**
+ * bigint columns (ids, dates in ms, counts) come back as numbers: every value the store
+ * keeps there (message ids are date × 1024, below 2^53) is a safe integer.
+ */
+export const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+// SQLSTATE classes and socket codes that mean the server is gone, not that a statement failed.
+const LOST = /^(08|57P0)/;
+const SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+/** A database that stopped answering is error data; a failed statement stays as it is. */
+export function lostConnection(e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !(LOST.test(code) || SOCKET.has(code))) return e;
+  return new MaildockError(
+    'STORE_FAILED',
+    `The Postgres database stopped answering (${code}).`,
+    { sqlstate: code },
+    { cause: e },
+  );
+}
+
+export class Db {
+  private constructor(
+    private readonly target: pg.Pool | pg.PoolClient,
+    /** The client is in a transaction: atomic work joins it. */
+    private readonly inTransaction: boolean,
+  ) {}
+
+  static overPool(pool: pg.Pool): Db {
+    return new Db(pool, false);
+  }
+
+  static inTransaction(client: pg.PoolClient): Db {
+    return new Db(client, true);
+  }
+
+  private async query(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<pg.QueryResult> {
+    try {
+      return await this.target.query(config);
+    } catch (e) {
+      throw lostConnection(e);
+    }
+  }
+
+  async rows<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    const result = await this.query({ text: sql, values: params as unknown[] });
+    return result.rows as T[];
+  }
+
+  async one<T>(sql: string, params: readonly Param[] = []): Promise<T | null> {
+    return ((await this.rows<T>(sql, params))[0] as T | undefined) ?? null;
+  }
+
+  /** The first column of the first row, or null. */
+  async value<T>(sql: string, params: readonly Param[] = []): Promise<T | null> {
+    const result = await this.query({
+      text: sql,
+      values: params as unknown[],
+      rowMode: 'array',
+    });
+    const row = result.rows[0] as unknown[] | undefined;
+    return row ? ((row[0] ?? null) as T | null) : null;
+  }
+
+  /** The first column of every row. */
+  async column<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    const result = await this.query({
+      text: sql,
+      values: params as unknown[],
+      rowMode: 'array',
+    });
+    return (result.rows as unknown[][]).map((r) => r[0] as T);
+  }
+
+  /** Runs a statement; returns how many rows it changed. */
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return (await this.query({ text: sql, values: params as unknown[] })).rowCount ?? 0;
+  }
+
+  /**
+   * Runs several statements as one unit: inside a transaction they are part of it; outside,
+   * in a transaction of their own on a client of the pool.
+   */
+  async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return withTransaction(this.target as pg.Pool, (client) => fn(Db.inTransaction(client)));
+  }
+}
+
+/** BEGIN, fn, COMMIT; ROLLBACK when fn throws. The client goes back to the pool either way. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect().catch((e: unknown) => {
+    throw lostConnection(e);
+  });
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {
+        // A client that cannot roll back is not given to anyone else.
+        broken = true;
+      });
+      throw e;
+    }
+  } catch (e) {
+    throw lostConnection(e);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Postgres text cannot hold NUL, which broken mail does: it is dropped. */
+export const text = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s);
+export const textOrNull = (s: string | null | undefined): string | null =>
+  s === null || s === undefined ? null : text(s);

@@ -1,0 +1,205 @@
+// Mailboxes of each account with the sync state the engine resumes from.
+import type { Mailbox, MailboxRole } from '../../../../common/types.js';
+import type { MailboxRepository } from '../repositories.js';
+import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
+import type { Db } from './db.js';
+
+interface MailboxRow {
+  id: number;
+  account_id: number;
+  path: string;
+  name: string;
+  delimiter: string | null;
+  role: MailboxRole | null;
+  uid_validity: string | null;
+  uid_next: number | null;
+  highest_modseq: string | null;
+  head_uid: number;
+  low_uid: number | null;
+  synced_modseq: string | null;
+  total: number;
+  unread: number;
+}
+
+const SELECT = `SELECT mb.*,
+    (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
+    (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id AND (m.flags & 1) = 0) AS unread
+  FROM mailboxes mb`;
+
+const INFO =
+  'SELECT id, account_id AS "accountId", path, role, uid_validity AS "uidValidity" FROM mailboxes';
+
+function toMailbox(r: MailboxRow): Mailbox {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    path: r.path,
+    name: r.name,
+    delimiter: r.delimiter,
+    role: r.role,
+    uidValidity: r.uid_validity,
+    uidNext: r.uid_next,
+    highestModseq: r.highest_modseq,
+    total: r.total,
+    unread: r.unread,
+  };
+}
+
+function toState(r: MailboxRow): MailboxSyncState {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    path: r.path,
+    uidValidity: r.uid_validity,
+    uidNext: r.uid_next,
+    highestModseq: r.highest_modseq,
+    headUid: r.head_uid,
+    lowUid: r.low_uid,
+    syncedModseq: r.synced_modseq,
+  };
+}
+
+const ROLE_ORDER: Record<MailboxRole, number> = {
+  inbox: 0,
+  drafts: 1,
+  sent: 2,
+  archive: 3,
+  all: 4,
+  flagged: 5,
+  junk: 6,
+  trash: 7,
+};
+
+export class MailboxRepo implements MailboxRepository {
+  constructor(private readonly db: Db) {}
+
+  async list(accountId?: number): Promise<Mailbox[]> {
+    const rows =
+      accountId === undefined
+        ? await this.db.rows<MailboxRow>(`${SELECT} ORDER BY account_id, path`)
+        : await this.db.rows<MailboxRow>(`${SELECT} WHERE account_id = $1 ORDER BY path`, [
+            accountId,
+          ]);
+    return rows
+      .map(toMailbox)
+      .sort(
+        (a, b) =>
+          a.accountId - b.accountId ||
+          (a.role ? ROLE_ORDER[a.role] : 99) - (b.role ? ROLE_ORDER[b.role] : 99) ||
+          a.path.localeCompare(b.path),
+      );
+  }
+
+  async get(id: number): Promise<Mailbox | null> {
+    const row = await this.db.one<MailboxRow>(`${SELECT} WHERE id = $1`, [id]);
+    return row ? toMailbox(row) : null;
+  }
+
+  info(id: number): Promise<MailboxInfo | null> {
+    return this.db.one<MailboxInfo>(`${INFO} WHERE id = $1`, [id]);
+  }
+
+  byRole(accountId: number, role: MailboxRole): Promise<MailboxInfo | null> {
+    return this.db.one<MailboxInfo>(
+      `${INFO} WHERE account_id = $1 AND role = $2 ORDER BY id LIMIT 1`,
+      [accountId, role],
+    );
+  }
+
+  withRole(role: MailboxRole, accountId?: number): Promise<MailboxInfo[]> {
+    return this.db.rows<MailboxInfo>(
+      `${INFO} WHERE role = $1 AND ($2::bigint IS NULL OR account_id = $2) ORDER BY account_id, id`,
+      [role, accountId ?? null],
+    );
+  }
+
+  infoByPath(accountId: number, path: string): Promise<MailboxInfo | null> {
+    return this.db.one<MailboxInfo>(`${INFO} WHERE account_id = $1 AND path = $2`, [
+      accountId,
+      path,
+    ]);
+  }
+
+  async byPath(accountId: number, path: string): Promise<Mailbox | null> {
+    const row = await this.db.one<MailboxRow>(`${SELECT} WHERE account_id = $1 AND path = $2`, [
+      accountId,
+      path,
+    ]);
+    return row ? toMailbox(row) : null;
+  }
+
+  async states(accountId: number): Promise<MailboxSyncState[]> {
+    const rows = await this.db.rows<MailboxRow>('SELECT * FROM mailboxes WHERE account_id = $1', [
+      accountId,
+    ]);
+    return rows.map(toState);
+  }
+
+  async state(id: number): Promise<MailboxSyncState | null> {
+    const row = await this.db.one<MailboxRow>('SELECT * FROM mailboxes WHERE id = $1', [id]);
+    return row ? toState(row) : null;
+  }
+
+  async upsert(accountId: number, m: ServerMailbox): Promise<number> {
+    return (await this.db.value<number>(
+      `INSERT INTO mailboxes (account_id, path, name, delimiter, role) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (account_id, path) DO UPDATE SET name = excluded.name,
+         delimiter = excluded.delimiter, role = excluded.role
+       RETURNING id`,
+      [accountId, m.path, m.name, m.delimiter, m.role],
+    ))!;
+  }
+
+  async rename(id: number, m: ServerMailbox): Promise<void> {
+    await this.db.run(
+      'UPDATE mailboxes SET path = $1, name = $2, delimiter = $3, role = $4 WHERE id = $5',
+      [m.path, m.name, m.delimiter, m.role, id],
+    );
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.db.run('DELETE FROM mailboxes WHERE id = $1', [id]);
+  }
+
+  async setServerStatus(
+    id: number,
+    s: { uidValidity?: string; uidNext?: number; highestModseq?: string | null; total?: number },
+  ): Promise<void> {
+    await this.db.run(
+      `UPDATE mailboxes SET uid_validity = coalesce($1, uid_validity), uid_next = coalesce($2, uid_next),
+         highest_modseq = coalesce($3, highest_modseq), server_total = coalesce($4, server_total) WHERE id = $5`,
+      [s.uidValidity ?? null, s.uidNext ?? null, s.highestModseq ?? null, s.total ?? null, id],
+    );
+  }
+
+  async setCursor(
+    id: number,
+    c: { headUid?: number; lowUid?: number | null; syncedModseq?: string | null },
+  ): Promise<void> {
+    // Only the columns named are written; their names are fixed here, their values are parameters.
+    const sets: string[] = [];
+    const args: (number | string | null)[] = [];
+    const add = (column: string, value: number | string | null) => {
+      args.push(value);
+      sets.push(`${column} = $${args.length}`);
+    };
+    if (c.headUid !== undefined) add('head_uid', c.headUid);
+    if (c.lowUid !== undefined) add('low_uid', c.lowUid);
+    if (c.syncedModseq !== undefined) add('synced_modseq', c.syncedModseq);
+    if (!sets.length) return;
+    args.push(id);
+    await this.db.run(`UPDATE mailboxes SET ${sets.join(', ')} WHERE id = $${args.length}`, args);
+  }
+
+  async resetSync(id: number, uidValidity: string): Promise<void> {
+    await this.db.run(
+      `UPDATE mailboxes SET uid_validity = $1, uid_next = NULL, highest_modseq = NULL, head_uid = 0,
+         low_uid = NULL, synced_modseq = NULL WHERE id = $2`,
+      [uidValidity, id],
+    );
+  }
+
+  async count(): Promise<number> {
+    return (await this.db.value<number>('SELECT count(*) FROM mailboxes'))!;
+  }
+}

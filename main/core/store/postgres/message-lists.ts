@@ -1,0 +1,174 @@
+// Reading messages: pages of one folder or several as one, by cursor or by offset, one row
+// per message or one per conversation, and single summaries and details. Ids sort like
+// dates, so "newest first" is the primary key's own order.
+import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import { SEEN } from '../flags.js';
+import type { ListQuery, SummaryRow } from '../types.js';
+import { SUMMARY_COLUMNS, toSummary } from '../sqlite/messages.js';
+import type { Db } from './db.js';
+
+const FROM = 'FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id';
+
+/** One folder is `= $1`, several `= ANY($1)`: the planner walks (mailbox_id, id) for the first. */
+const scopeOf = (many: boolean) =>
+  many
+    ? { scope: 'm.mailbox_id = ANY($1::bigint[])', inner: 't.mailbox_id = ANY($1::bigint[])' }
+    : { scope: 'm.mailbox_id = $1', inner: 't.mailbox_id = $1' };
+
+/** In conversation view a row stands for its conversation when it is the newest of it here. */
+const newest = (inner: string) =>
+  `(m.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages t
+      WHERE t.thread_id = m.thread_id AND t.id > m.id AND ${inner}))`;
+
+/** A page: $1 the folder(s), $2 before this id, $3 the limit, $4 the offset. */
+export function pageSql(many: boolean, threads: boolean): string {
+  const { scope, inner } = scopeOf(many);
+  return `SELECT ${SUMMARY_COLUMNS} ${FROM}
+           WHERE ${scope} AND m.id < $2 ${threads ? `AND ${newest(inner)}` : ''}
+           ORDER BY m.id DESC LIMIT $3 OFFSET $4`;
+}
+
+export function totalSql(many: boolean, threads: boolean): string {
+  const { scope, inner } = scopeOf(many);
+  return `SELECT count(*) FROM messages m WHERE ${scope} ${threads ? `AND ${newest(inner)}` : ''}`;
+}
+
+const scopeParam = (q: Pick<ListQuery, 'mailboxIds'>) =>
+  q.mailboxIds.length === 1 ? q.mailboxIds[0]! : [...q.mailboxIds];
+
+const unread = (m: MessageSummary) => (m.flags.includes('\\Seen') ? 0 : 1);
+
+interface DetailRow {
+  in_reply_to: string | null;
+  refs: string | null;
+  text: string | null;
+  html: string | null;
+  parse_error: string | null;
+}
+
+interface AttachmentRow {
+  id: number;
+  part_id: string | null;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  content_id: string | null;
+  inline: number;
+}
+
+export class MessageLists {
+  constructor(private readonly db: Db) {}
+
+  async list(mailboxId: number, limit: number, before?: number): Promise<MessageSummary[]> {
+    const rows = await this.db.rows<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.mailbox_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3`,
+      [mailboxId, before ?? Number.MAX_SAFE_INTEGER, limit],
+    );
+    return rows.map(toSummary);
+  }
+
+  async page(q: ListQuery): Promise<ListRow[]> {
+    const rows = await this.db.rows<SummaryRow>(pageSql(q.mailboxIds.length > 1, q.threads), [
+      scopeParam(q),
+      q.before ?? Number.MAX_SAFE_INTEGER,
+      q.limit,
+      q.offset ?? 0,
+    ]);
+    const messages = rows.map(toSummary);
+    return q.threads ? this.withThreadSizes(q, messages) : messages;
+  }
+
+  async total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number> {
+    return (await this.db.value<number>(totalSql(q.mailboxIds.length > 1, q.threads), [
+      scopeParam(q),
+    ]))!;
+  }
+
+  private async withThreadSizes(q: ListQuery, messages: MessageSummary[]): Promise<ListRow[]> {
+    const ids = [...new Set(messages.flatMap((m) => (m.threadId === null ? [] : [m.threadId])))];
+    if (!ids.length) return messages.map((m) => ({ ...m, threadSize: 1, threadUnread: unread(m) }));
+    const { inner } = scopeOf(q.mailboxIds.length > 1);
+    const rows = await this.db.rows<{ threadId: number; size: number; unread: number }>(
+      `SELECT t.thread_id AS "threadId", count(*) AS size,
+              count(*) FILTER (WHERE (t.flags & ${SEEN}) = 0) AS unread
+         FROM messages t WHERE t.thread_id = ANY($2::bigint[]) AND ${inner}
+        GROUP BY t.thread_id`,
+      [scopeParam(q), ids],
+    );
+    const sizes = new Map(rows.map((r) => [r.threadId, r]));
+    return messages.map((m) => {
+      const s = m.threadId === null ? undefined : sizes.get(m.threadId);
+      return { ...m, threadSize: s?.size ?? 1, threadUnread: s?.unread ?? unread(m) };
+    });
+  }
+
+  /** Every stored message of a message's conversation, in any folder, oldest first. */
+  async thread(id: number): Promise<MessageSummary[]> {
+    const rows = await this.db.rows<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} ${FROM}
+        WHERE m.thread_id = (SELECT thread_id FROM messages WHERE id = $1) ORDER BY m.id`,
+      [id],
+    );
+    return rows.map(toSummary);
+  }
+
+  async summary(id: number): Promise<MessageSummary | null> {
+    const row = await this.db.one<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.id = $1`, [
+      id,
+    ]);
+    return row ? toSummary(row) : null;
+  }
+
+  async summaries(ids: readonly number[]): Promise<MessageSummary[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.rows<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.id = ANY($1::bigint[])`,
+      [[...ids]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toSummary(row)] : [];
+    });
+  }
+
+  async detail(id: number): Promise<Omit<MessageDetail, 'remoteContentAllowed'> | null> {
+    const message = await this.summary(id);
+    if (!message) return null;
+    const d = await this.db.one<DetailRow>(
+      `SELECT m.in_reply_to, m.refs, b.text, b.html, b.parse_error FROM messages m
+         LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = $1`,
+      [id],
+    );
+    if (!d) return null;
+    const attachments = await this.db.rows<AttachmentRow>(
+      `SELECT id, part_id, filename, content_type, size, content_id, inline FROM attachments
+        WHERE message_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      message,
+      inReplyTo: d.in_reply_to,
+      references: d.refs ? (JSON.parse(d.refs) as string[]) : [],
+      text: d.text,
+      html: d.html,
+      attachments: attachments.map((a) => ({
+        id: a.id,
+        partId: a.part_id,
+        filename: a.filename,
+        contentType: a.content_type,
+        size: a.size,
+        contentId: a.content_id,
+        inline: a.inline === 1,
+      })),
+      parseError: d.parse_error,
+    };
+  }
+
+  async counts(): Promise<{ messages: number; bodies: number }> {
+    const row = await this.db.one<{ messages: number; bodies: number }>(
+      `SELECT count(*) AS messages, count(*) FILTER (WHERE body_state <> 0) AS bodies FROM messages`,
+    );
+    return row!;
+  }
+}
