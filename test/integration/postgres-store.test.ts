@@ -498,8 +498,8 @@ describe('accounts', () => {
       inline: false,
     };
     await store.bodies.save(mine!, { ...body, text: 't', attachments: [attachment] });
-    const [{ id: attachmentId }] = await query<{ id: number }>(url, 'SELECT id FROM attachments');
-    await store.bodies.setAttachmentHash(Number(attachmentId), 'hash-only-mine');
+    const [row] = await query<{ id: number }>(url, 'SELECT id FROM attachments');
+    await store.bodies.setAttachmentHash(Number(row!.id), 'hash-only-mine');
 
     expect(await store.accounts.remove(accountId)).toEqual({
       removed: true,
@@ -623,7 +623,19 @@ describe('mailboxes', () => {
 describe('bodies', () => {
   it('wait newest first, are stored with their attachments, and give back the structure', async () => {
     const { store, accountId, inbox } = await setup();
-    const structure = { type: 'multipart/mixed', childNodes: [{ part: '1', type: 'text/plain' }] };
+    const structure = {
+      textParts: ['1'],
+      attachments: [
+        {
+          part: '2',
+          type: 'application/pdf',
+          size: 3,
+          filename: 'a.pdf',
+          contentId: null,
+          inline: false,
+        },
+      ],
+    };
     const [older, newer] = await store.messages.insertHeaders(accountId, inbox, [
       header(1, { structure }),
       header(2),

@@ -132,10 +132,15 @@ describe.each(all.names)('operations on %s', (engine) => {
     });
     expect(await store.operations.finish(first.id, 'done')).toBe(true);
     expect(await store.operations.finish(first.id, 'cancelled')).toBe(false);
-    expect(await store.operations.finish(second.id, 'failed', { error: 'NO [CANNOT]' })).toBe(true);
+    const refused = {
+      code: 'PROTOCOL_ERROR' as const,
+      message: 'The server refused the move to Archive.',
+      fields: { path: 'Archive' },
+    };
+    expect(await store.operations.finish(second.id, 'failed', { error: refused })).toBe(true);
     expect(await store.operations.get(second.id)).toMatchObject({
       state: 'failed',
-      error: 'NO [CANNOT]',
+      error: refused,
     });
     expect(await store.operations.pending(accountId)).toEqual([]);
     expect(await store.operations.pendingFlagUids(inbox)).toEqual(new Set());

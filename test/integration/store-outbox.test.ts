@@ -98,7 +98,7 @@ describe.each(all.names)('outbox on %s', (engine) => {
     expect(await outbox.get(a.id)).toMatchObject({ state: 'queued', attempts: 1 });
     expect(await outbox.get(b.id)).toMatchObject({
       state: 'maybe-sent',
-      lastError: expect.stringMatching(/may have been sent/),
+      lastError: { code: 'CONNECTION_LOST', message: expect.stringMatching(/may have been sent/) },
     });
     expect(await outbox.due(accountId, 10)).toEqual([a.id]);
     expect(await outbox.nextWake()).toBe(dueAt + 1);
@@ -115,23 +115,33 @@ describe.each(all.names)('outbox on %s', (engine) => {
       code: 'TOO_LATE',
       message: 'That message is leaving right now.',
     });
-    await outbox.markSent(sent.id, 'queued as 12345');
+    const refused = {
+      code: 'SMTP_REJECTED' as const,
+      message: 'Not delivered to x@example.test: 550 no such user',
+      fields: { refused: 'x@example.test' },
+    };
+    await outbox.markSent(sent.id, refused);
     await expect(outbox.cancel(sent.id)).rejects.toMatchObject({
       code: 'TOO_LATE',
       message: 'That message has been sent already.',
     });
     expect(await outbox.get(sent.id)).toMatchObject({
       state: 'sent',
-      lastError: 'queued as 12345',
+      lastError: refused,
     });
 
     const waiting = await add(3);
     await outbox.claim(waiting.id, 'me:1');
     const retryAt = Date.now() + 60_000;
-    await outbox.markRetry(waiting.id, '451 try later', retryAt);
+    const later = {
+      code: 'SEND_FAILED' as const,
+      message: '451 try later',
+      fields: { responseCode: 451 },
+    };
+    await outbox.markRetry(waiting.id, later, retryAt);
     expect(await outbox.get(waiting.id)).toMatchObject({
       state: 'retrying',
-      lastError: '451 try later',
+      lastError: later,
       nextAttempt: new Date(retryAt).toISOString(),
     });
     expect(await outbox.due(accountId, 10)).toEqual([]);
@@ -141,13 +151,17 @@ describe.each(all.names)('outbox on %s', (engine) => {
     expect(await outbox.due(accountId, 10)).toEqual([waiting.id]);
 
     await outbox.claim(waiting.id, 'me:1');
-    await outbox.markFailed(waiting.id, '550 no such user');
+    await outbox.markFailed(waiting.id, { code: 'SMTP_REJECTED', message: '550 no such user' });
     expect(await outbox.get(waiting.id)).toMatchObject({ state: 'failed', attempts: 2 });
     const again = await outbox.resend(waiting.id);
     expect(again).toMatchObject({ state: 'queued', attempts: 0, lastError: null });
     await expect(outbox.resend(waiting.id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await outbox.claim(waiting.id, 'me:1');
-    await outbox.markMaybeSent(waiting.id, 'the connection dropped after DATA');
+    await outbox.markMaybeSent(waiting.id, {
+      code: 'CONNECTION_LOST',
+      message: 'the connection dropped after DATA',
+      fields: { maybeSent: true },
+    });
     expect((await outbox.resend(waiting.id)).state).toBe('queued');
     await expect(outbox.cancel(waiting.id + 1000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -5,6 +5,7 @@ import type { BodyRepository } from '../repositories.js';
 import type { BodyRecord, Derive, PendingBody, StoredAttachment } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
 import { bodyVector, withBody } from './search-vector.js';
+import type { MessageStructure } from '../../mime/structure.js';
 
 const PENDING = `SELECT m.id, m.mailbox_id AS "mailboxId", mb.path, m.uid FROM messages m
   JOIN mailboxes mb ON mb.id = m.mailbox_id`;
@@ -80,7 +81,7 @@ export class BodyRepo implements BodyRepository {
     );
   }
 
-  async structure(id: number): Promise<unknown> {
+  async structure(id: number): Promise<MessageStructure | null> {
     const s = await this.db.value<string>('SELECT structure FROM messages WHERE id = $1', [id]);
     return s ? JSON.parse(s) : null;
   }

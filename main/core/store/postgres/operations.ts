@@ -14,6 +14,8 @@ import type {
   StoredOperation,
 } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
+import type { ErrorData } from '../../../../common/errors.js';
+import { errorFromText, errorToText } from '../stored-error.js';
 
 interface Row {
   id: number;
@@ -47,7 +49,7 @@ function fromRow(r: Row): StoredOperation {
     state: r.state,
     step: r.step,
     attempts: r.attempts,
-    error: r.error,
+    error: errorFromText(r.error, 'PROTOCOL_ERROR'),
     result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
   };
 }
@@ -173,14 +175,14 @@ export class OperationRepo implements OperationRepository {
   async finish(
     id: number,
     state: 'done' | 'failed' | 'cancelled',
-    opts: { error?: string; result?: StoredOperation['result'] } = {},
+    opts: { error?: ErrorData; result?: StoredOperation['result'] } = {},
   ): Promise<boolean> {
     const changed = await this.db.run(
       `UPDATE operations SET state = $1, error = $2, result = $3, done_at = $4
         WHERE id = $5 AND state = 'pending'`,
       [
         state,
-        textOrNull(opts.error),
+        errorToText(opts.error),
         opts.result ? JSON.stringify(opts.result) : null,
         Date.now(),
         id,
@@ -250,7 +252,7 @@ export class OperationRepo implements OperationRepository {
       count: (JSON.parse(r.items) as unknown[]).length,
       state: r.state,
       attempts: r.attempts,
-      error: r.error,
+      error: errorFromText(r.error, 'PROTOCOL_ERROR'),
       createdAt: new Date(r.created_at).toISOString(),
     }));
   }

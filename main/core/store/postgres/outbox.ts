@@ -4,7 +4,8 @@
 // WHERE says which state it leaves: a row is claimed by one UPDATE … RETURNING, and a second
 // claim, waiting on the row lock, finds the row no longer due. A row and its bytes are written
 // together by one statement (a data-modifying WITH), atomic without a transaction.
-import { MaildockError } from '../../../../common/errors.js';
+import { MaildockError, type ErrorData } from '../../../../common/errors.js';
+import { STOPPED_AFTER_DATA, errorFromText, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type { OutboxRepository } from '../repositories.js';
 import type { NewOutboxRow, OutboxJob } from '../types.js';
@@ -53,7 +54,7 @@ function toEntry(r: Row): OutboxEntry {
     sendAt: iso(r.send_at),
     attempts: r.attempts,
     nextAttempt: r.state === 'retrying' && r.next_attempt !== null ? iso(r.next_attempt) : null,
-    lastError: r.last_error,
+    lastError: errorFromText(r.last_error, 'SEND_FAILED'),
     createdAt: iso(r.created_at),
     sentAt: r.sent_at === null ? null : iso(r.sent_at),
     sentCopy: r.sent_copy === 1 ? 'done' : r.sent_copy === 2 ? 'server' : 'pending',
@@ -145,11 +146,7 @@ export class OutboxRepo implements OutboxRepository {
           ? await this.db.run(
               `UPDATE outbox SET state = 'maybe-sent', owner = NULL, last_error = $1
                 WHERE id = $2 AND state = 'sending' AND owner IS NOT DISTINCT FROM $3`,
-              [
-                'Maildock stopped after the whole message went to the server and before its answer: it may have been sent.',
-                r.id,
-                r.owner,
-              ],
+              [errorToText(STOPPED_AFTER_DATA), r.id, r.owner],
             )
           : await this.db.run(
               `UPDATE outbox SET state = 'queued', owner = NULL, next_attempt = NULL
@@ -209,35 +206,35 @@ export class OutboxRepo implements OutboxRepository {
     await this.db.run('UPDATE outbox SET data_sent_at = $1 WHERE id = $2', [now, id]);
   }
 
-  async markSent(id: number, note: string | null, now = Date.now()): Promise<void> {
+  async markSent(id: number, refused: ErrorData | null, now = Date.now()): Promise<void> {
     await this.db.run(
       `UPDATE outbox SET state = 'sent', sent_at = $1, owner = NULL, next_attempt = NULL,
            last_error = $2 WHERE id = $3`,
-      [now, textOrNull(note), id],
+      [now, errorToText(refused), id],
     );
   }
 
-  async markRetry(id: number, reason: string, nextAttempt: number): Promise<void> {
+  async markRetry(id: number, error: ErrorData, nextAttempt: number): Promise<void> {
     await this.db.run(
       `UPDATE outbox SET state = 'retrying', owner = NULL, next_attempt = $1, last_error = $2,
            data_sent_at = NULL WHERE id = $3`,
-      [nextAttempt, text(reason), id],
+      [nextAttempt, errorToText(error), id],
     );
   }
 
-  async markFailed(id: number, reason: string): Promise<void> {
+  async markFailed(id: number, error: ErrorData): Promise<void> {
     await this.db.run(
       `UPDATE outbox SET state = 'failed', owner = NULL, next_attempt = NULL, last_error = $1
         WHERE id = $2`,
-      [text(reason), id],
+      [errorToText(error), id],
     );
   }
 
-  async markMaybeSent(id: number, reason: string): Promise<void> {
+  async markMaybeSent(id: number, error: ErrorData): Promise<void> {
     await this.db.run(
       `UPDATE outbox SET state = 'maybe-sent', owner = NULL, next_attempt = NULL, last_error = $1
         WHERE id = $2`,
-      [text(reason), id],
+      [errorToText(error), id],
     );
   }
 
