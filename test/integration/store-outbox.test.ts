@@ -133,15 +133,15 @@ describe.each(all.names)('outbox on %s', (engine) => {
     const waiting = await add(3);
     await outbox.claim(waiting.id, 'me:1');
     const retryAt = Date.now() + 60_000;
-    const later = {
+    const tryLater = {
       code: 'SEND_FAILED' as const,
       message: '451 try later',
       fields: { responseCode: 451 },
     };
-    await outbox.markRetry(waiting.id, later, retryAt);
+    await outbox.markRetry(waiting.id, tryLater, retryAt);
     expect(await outbox.get(waiting.id)).toMatchObject({
       state: 'retrying',
-      lastError: later,
+      lastError: tryLater,
       nextAttempt: new Date(retryAt).toISOString(),
     });
     expect(await outbox.due(accountId, 10)).toEqual([]);
