@@ -156,7 +156,7 @@ describe.each(all.names)('operations on %s', (engine) => {
         count: 1,
         state: 'failed',
         attempts: 0,
-        error: 'NO [CANNOT]',
+        error: refused,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     ]);
