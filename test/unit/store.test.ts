@@ -1,54 +1,29 @@
-// The store on its own: migrations, message ids that sort like dates, idempotent inserts,
-// threads, the external-content index kept exact, and the plans of the hot queries.
+// The store on its own: message ids that sort like dates, idempotent inserts, threads, pinned
+// certificates, on every engine; and SQLite's own: migrations, the external-content index
+// kept exact, and the plans of the hot queries.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase, schemaVersion } from '../../main/core/store/db.js';
-import { migrations } from '../../main/core/store/migrations/index.js';
-import { Store } from '../../main/core/store/index.js';
-import { messageIdBase } from '../../main/core/store/messages.js';
-import { subjectKey } from '../../main/core/store/threads.js';
+import type { Store } from '../../main/core/store/index.js';
 import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
+import { migrate, openDatabase, schemaVersion } from '../../main/core/store/sqlite/db.js';
+import { messageIdBase } from '../../main/core/store/sqlite/messages.js';
+import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
+import { subjectKey } from '../../main/core/store/sqlite/threads.js';
+import { storeEngines } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
+import {
+  besideStore,
+  ftsCount,
+  ftsIntegrityCheck as integrityCheck,
+  tempStoreFile,
+} from '../support/sqlite-file.js';
 import { storeWithInbox } from '../support/store.js';
 
 const header = headerRecord;
 
-const setup = () => storeWithInbox();
-
-const ftsCount = (store: Store, q: string) =>
-  store.db
-    .prepare('SELECT count(*) FROM message_fts WHERE message_fts MATCH ?')
-    .pluck()
-    .get(q) as number;
-
-const integrityCheck = (store: Store) =>
-  store.db
-    .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
-    .run();
-
-describe('migrations', () => {
-  it('0004 keeps a pinned certificate per account for IMAP and SMTP, and repins both', () => {
-    const store = Store.open(':memory:');
-    const pem = (n: string) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
-    const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
-    const pinned = store.accounts.add({
-      email: 'a@x.test',
-      imap: { ...server, tlsCert: pem('old') },
-      smtp: { ...server, port: 1587, security: 'starttls', tlsCert: pem('old') },
-    });
-    const plain = store.accounts.add({ email: 'b@x.test', imap: { ...server, user: 'b@x.test' } });
-    expect(pinned.imap.tlsCert).toBe(pem('old'));
-    expect(pinned.smtp?.tlsCert).toBe(pem('old'));
-    expect(plain.imap).not.toHaveProperty('tlsCert');
-    expect(store.accounts.repin(pem('old'), pem('new'))).toBe(2);
-    expect(store.accounts.get(pinned.id)!.imap.tlsCert).toBe(pem('new'));
-    expect(store.accounts.get(pinned.id)!.smtp!.tlsCert).toBe(pem('new'));
-    expect(store.accounts.get(plain.id)!.imap).not.toHaveProperty('tlsCert');
-    store.close();
-  });
-
+describe('SQLite migrations', () => {
   it('each migration applies on top of the previous one and records its version', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-mig-'));
     const file = path.join(dir, 'm.db');
@@ -87,12 +62,37 @@ describe('migrations', () => {
   });
 });
 
-describe('messages', () => {
-  it('gives ids that sort like dates, even for equal dates', () => {
-    const { store, accountId, inbox } = setup();
+describe.each(storeEngines)('accounts (%s)', (_engine, setup) => {
+  it('keeps a pinned certificate per account for IMAP and SMTP, and repins both', async () => {
+    const { store } = await setup();
+    const pem = (n: string) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
+    const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
+    const pinned = await store.accounts.add({
+      email: 'a@x.test',
+      imap: { ...server, tlsCert: pem('old') },
+      smtp: { ...server, port: 1587, security: 'starttls', tlsCert: pem('old') },
+    });
+    const plain = await store.accounts.add({
+      email: 'b@x.test',
+      imap: { ...server, user: 'b@x.test' },
+    });
+    expect(pinned.imap.tlsCert).toBe(pem('old'));
+    expect(pinned.smtp?.tlsCert).toBe(pem('old'));
+    expect(plain.imap).not.toHaveProperty('tlsCert');
+    expect(await store.accounts.repin(pem('old'), pem('new'))).toBe(2);
+    expect((await store.accounts.get(pinned.id))!.imap.tlsCert).toBe(pem('new'));
+    expect((await store.accounts.get(pinned.id))!.smtp!.tlsCert).toBe(pem('new'));
+    expect((await store.accounts.get(plain.id))!.imap).not.toHaveProperty('tlsCert');
+    await store.close();
+  });
+});
+
+describe.each(storeEngines)('messages (%s)', (_engine, setup) => {
+  it('gives ids that sort like dates, even for equal dates', async () => {
+    const { store, accountId, inbox } = await setup();
     const same = Date.UTC(2024, 5, 1);
-    const ids = store.tx(() =>
-      store.messages.insertHeaders(accountId, inbox, [
+    const ids = await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [
         header(1, { date: same }),
         header(2, { date: same }),
         header(3, { date: same - 1 }),
@@ -104,53 +104,73 @@ describe('messages', () => {
     expect(ids[2]!).toBeLessThan(ids[0]!);
     expect(ids[3]).toBe(0);
     expect(Number.isSafeInteger(messageIdBase(Date.UTC(9999, 0, 1)))).toBe(true);
-    expect(store.messages.list(inbox, 10).map((m) => m.uid)).toEqual([2, 1, 3, 4]);
+    expect((await store.messages.list(inbox, 10)).map((m) => m.uid)).toEqual([2, 1, 3, 4]);
   });
+});
 
-  it('a replayed batch refreshes flags and adds nothing twice, in the table or the index', () => {
-    const { store, accountId, inbox } = setup();
-    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]));
-    const again = store.tx(() =>
-      store.messages.insertHeaders(accountId, inbox, [header(1, { flags: ['\\Seen'] }), header(2)]),
+/** The store in a file, so a second connection can look at the index beside it. */
+const fileSetup = () => storeWithInbox(tempStoreFile());
+
+describe('SQLite messages and the full-text index', () => {
+  it('a replayed batch refreshes flags and adds nothing twice, in the table or the index', async () => {
+    const { store, accountId, inbox } = await fileSetup();
+    await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(1), header(2)]),
+    );
+    const again = await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(1, { flags: ['\\Seen'] }), header(2)]),
     );
     expect(again).toEqual([]);
-    expect(store.messages.counts().messages).toBe(2);
+    expect((await store.messages.counts()).messages).toBe(2);
     expect(ftsCount(store, 'subject')).toBe(2);
-    expect(store.messages.list(inbox, 10).find((m) => m.uid === 1)!.flags).toEqual(['\\Seen']);
+    expect((await store.messages.list(inbox, 10)).find((m) => m.uid === 1)!.flags).toEqual([
+      '\\Seen',
+    ]);
+    await store.close();
   });
 
-  it('keeps the full-text index exact through body updates and deletes', () => {
-    const { store, accountId, inbox } = setup();
-    const [id] = store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1)]));
+  it('keeps the full-text index exact through body updates and deletes', async () => {
+    const { store, accountId, inbox } = await fileSetup();
+    const [id] = await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(1)]),
+    );
     const body = { html: null, snippet: 's', attachments: [], parseError: null };
-    store.tx(() => store.messages.saveBody(id!, { ...body, text: 'first words' }));
-    store.tx(() => store.messages.saveBody(id!, { ...body, text: 'second words' }));
+    await store.transaction((tx) => tx.bodies.save(id!, { ...body, text: 'first words' }));
+    await store.transaction((tx) => tx.bodies.save(id!, { ...body, text: 'second words' }));
     expect(ftsCount(store, 'first')).toBe(0);
     expect(ftsCount(store, 'second')).toBe(1);
-    store.tx(() => store.messages.deleteUids(inbox, [1]));
+    await store.transaction((tx) => tx.messages.deleteUids(inbox, [1]));
     expect(ftsCount(store, 'second OR alice OR subject')).toBe(0);
-    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(2), header(3)]));
+    await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(2), header(3)]),
+    );
     // Compares the index with the content it was built from; throws when they differ.
     expect(() => integrityCheck(store)).not.toThrow();
-    store.db
-      .prepare("UPDATE messages SET subject = 'changed behind the index' WHERE uid = 2")
-      .run();
+    besideStore(store, (db) =>
+      db.prepare("UPDATE messages SET subject = 'changed behind the index' WHERE uid = 2").run(),
+    );
     expect(() => integrityCheck(store)).toThrow(/malformed/);
+    await store.close();
   });
 
-  it('removing an account removes its messages from the index too', () => {
-    const { store, accountId, inbox } = setup();
-    store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]));
-    expect(store.accounts.remove(accountId)).toMatchObject({ removed: true });
-    expect(store.messages.counts().messages).toBe(0);
+  it('removing an account removes its messages from the index too', async () => {
+    const { store, accountId, inbox } = await fileSetup();
+    await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(1), header(2)]),
+    );
+    expect(await store.accounts.remove(accountId)).toMatchObject({ removed: true });
+    expect((await store.messages.counts()).messages).toBe(0);
     expect(ftsCount(store, 'alice')).toBe(0);
     expect(() => integrityCheck(store)).not.toThrow();
+    await store.close();
   });
 
-  it('stores a failed parse with its error and the raw fallback', () => {
-    const { store, accountId, inbox } = setup();
-    const [id] = store.tx(() => store.messages.insertHeaders(accountId, inbox, [header(1)]));
-    store.messages.saveBody(id!, {
+  it('stores a failed parse with its error and the raw fallback', async () => {
+    const { store, accountId, inbox } = await fileSetup();
+    const [id] = await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [header(1)]),
+    );
+    await store.bodies.save(id!, {
       text: null,
       html: null,
       snippet: '',
@@ -158,16 +178,19 @@ describe('messages', () => {
       parseError: 'broken boundary',
       raw: Buffer.from('raw bytes'),
     });
-    const d = store.messages.detail(id!)!;
+    const d = (await store.messages.detail(id!))!;
     expect(d.parseError).toBe('broken boundary');
     expect(d.message.bodyState).toBe('failed');
-    expect(store.db.prepare('SELECT raw FROM bodies WHERE message_id = ?').pluck().get(id)).toEqual(
-      Buffer.from('raw bytes'),
-    );
+    expect(
+      besideStore(store, (db) =>
+        db.prepare('SELECT raw FROM bodies WHERE message_id = ?').pluck().get(id),
+      ),
+    ).toEqual(Buffer.from('raw bytes'));
+    await store.close();
   });
 });
 
-describe('threads', () => {
+describe('thread subjects', () => {
   it('normalises reply and forward prefixes and list tags', () => {
     expect(subjectKey('Re: Fwd: [team] RE[2]:  Budget  plan')).toEqual({
       key: 'budget plan',
@@ -175,11 +198,13 @@ describe('threads', () => {
     });
     expect(subjectKey('Budget plan')).toEqual({ key: 'budget plan', isReply: false });
   });
+});
 
-  it('joins a parent that arrives after its reply, and merges threads a message links', () => {
-    const { store, accountId, inbox } = setup();
-    store.tx(() =>
-      store.messages.insertHeaders(accountId, inbox, [
+describe.each(storeEngines)('threads (%s)', (_engine, setup) => {
+  it('joins a parent that arrives after its reply, and merges threads a message links', async () => {
+    const { store, accountId, inbox } = await setup();
+    await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [
         header(1, {
           messageId: '<c@t>',
           subject: 'Re: x',
@@ -191,21 +216,21 @@ describe('threads', () => {
         header(4, { messageId: '<y@t>', subject: 'Re: other', references: ['<z@t>'] }),
       ]),
     );
-    const t = new Map(store.messages.list(inbox, 10).map((m) => [m.uid, m.threadId]));
+    const t = new Map((await store.messages.list(inbox, 10)).map((m) => [m.uid, m.threadId]));
     expect(t.get(1)).toBe(t.get(3));
     expect(t.get(2)).toBe(t.get(4));
     expect(t.get(1)).not.toBe(t.get(2));
   });
 
-  it('does not join unrelated messages that merely share a subject', () => {
-    const { store, accountId, inbox } = setup();
-    store.tx(() =>
-      store.messages.insertHeaders(accountId, inbox, [
+  it('does not join unrelated messages that merely share a subject', async () => {
+    const { store, accountId, inbox } = await setup();
+    await store.transaction((tx) =>
+      tx.messages.insertHeaders(accountId, inbox, [
         header(1, { subject: 'Hello' }),
         header(2, { subject: 'Hello' }),
       ]),
     );
-    const [a, b] = store.messages.list(inbox, 10);
+    const [a, b] = await store.messages.list(inbox, 10);
     expect(a!.threadId).not.toBe(b!.threadId);
   });
 });
@@ -217,14 +242,16 @@ describe('flags', () => {
   });
 });
 
-describe('query plans of the hot paths', () => {
+describe('SQLite query plans of the hot paths', () => {
   const plan = (store: Store, sql: string, ...args: unknown[]) =>
-    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
-      .map((r) => r.detail)
-      .join('\n');
+    besideStore(store, (db) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+        .map((r) => r.detail)
+        .join('\n'),
+    );
 
-  it('the message list and the body queue use their indexes without sorting', () => {
-    const { store } = setup();
+  it('the message list and the body queue use their indexes without sorting', async () => {
+    const { store } = await fileSetup();
     const list = plan(
       store,
       'SELECT m.id FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?',
@@ -244,5 +271,6 @@ describe('query plans of the hot paths', () => {
     expect(pending).not.toContain('TEMP B-TREE');
     const byUid = plan(store, 'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?', 1, 1);
     expect(byUid).toMatch(/sqlite_autoindex_messages|USING INDEX/);
+    await store.close();
   });
 });
