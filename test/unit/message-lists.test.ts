@@ -5,12 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../main/core/store/db.js';
-import { Store } from '../../main/core/store/index.js';
-import { pageSql, totalSql } from '../../main/core/store/message-lists.js';
-import type { HeaderRecord } from '../../main/core/store/messages.js';
-import { migrations } from '../../main/core/store/migrations/index.js';
+import type { HeaderRecord } from '../../main/core/store/index.js';
+import { openDatabase } from '../../main/core/store/sqlite/db.js';
+import { pageSql, totalSql } from '../../main/core/store/sqlite/message-lists.js';
+import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
+import { storeEngines, type StoreWithInbox } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
+import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
+import { sqliteStore, storeWithInbox } from '../support/store.js';
 
 function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
   return headerRecord(uid, {
@@ -21,33 +23,38 @@ function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
   });
 }
 
-function setup(file = ':memory:') {
-  const store = Store.open(file);
-  const account = store.accounts.add({
-    email: 'me@example.test',
-    imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
+/** The engine's store with an Inbox and a Sent folder. */
+async function withSent(open: () => Promise<StoreWithInbox>) {
+  const { store, accountId, inbox } = await open();
+  const sent = await store.mailboxes.upsert(accountId, {
+    path: 'Sent',
+    name: 'Sent',
+    delimiter: '/',
+    role: 'sent',
   });
-  const box = (p: string, role: 'inbox' | 'sent' | null) =>
-    store.mailboxes.upsert(account.id, { path: p, name: p, delimiter: '/', role });
-  return { store, accountId: account.id, inbox: box('INBOX', 'inbox'), sent: box('Sent', 'sent') };
+  return { store, accountId, inbox, sent };
 }
 
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
 
-describe('message list pages', () => {
-  it('offset pages and cursor pages walk the same rows, newest first, and the total counts all', () => {
-    const { store, accountId, inbox } = setup();
-    store.messages.insertHeaders(
+describe.each(storeEngines)('message list pages (%s)', (_engine, open) => {
+  const setup = () => withSent(open);
+
+  it('offset pages and cursor pages walk the same rows, newest first, and the total counts all', async () => {
+    const { store, accountId, inbox } = await setup();
+    await store.messages.insertHeaders(
       accountId,
       inbox,
       Array.from({ length: 250 }, (_, i) => header(i + 1)),
     );
     const q = { mailboxIds: [inbox], limit: 100, threads: false };
-    const byOffset = [0, 100, 200].flatMap((offset) => ids(store.lists.page({ ...q, offset })));
+    const byOffset: number[] = [];
+    for (const offset of [0, 100, 200])
+      byOffset.push(...ids(await store.messages.page({ ...q, offset })));
     const byCursor: number[] = [];
     let before: number | undefined;
     for (;;) {
-      const page = store.lists.page({ ...q, before });
+      const page = await store.messages.page({ ...q, before });
       byCursor.push(...ids(page));
       if (page.length < q.limit) break;
       before = page.at(-1)!.id;
@@ -55,21 +62,21 @@ describe('message list pages', () => {
     expect(byOffset).toHaveLength(250);
     expect(byOffset).toEqual(byCursor);
     expect(byOffset).toEqual([...byOffset].sort((a, b) => b - a));
-    expect(store.lists.total(q)).toBe(250);
+    expect(await store.messages.total(q)).toBe(250);
   });
 
-  it('several folders read as one list, interleaved by date', () => {
-    const { store, accountId, inbox, sent } = setup();
-    store.messages.insertHeaders(accountId, inbox, [header(1), header(3), header(5)]);
-    store.messages.insertHeaders(accountId, sent, [header(2), header(4)]);
+  it('several folders read as one list, interleaved by date', async () => {
+    const { store, accountId, inbox, sent } = await setup();
+    await store.messages.insertHeaders(accountId, inbox, [header(1), header(3), header(5)]);
+    await store.messages.insertHeaders(accountId, sent, [header(2), header(4)]);
     const q = { mailboxIds: [inbox, sent], limit: 10, threads: false };
-    expect(store.lists.page(q).map((m) => m.uid)).toEqual([5, 4, 3, 2, 1]);
-    expect(store.lists.page({ ...q, offset: 3 }).map((m) => m.uid)).toEqual([2, 1]);
-    expect(store.lists.total(q)).toBe(5);
+    expect((await store.messages.page(q)).map((m) => m.uid)).toEqual([5, 4, 3, 2, 1]);
+    expect((await store.messages.page({ ...q, offset: 3 })).map((m) => m.uid)).toEqual([2, 1]);
+    expect(await store.messages.total(q)).toBe(5);
   });
 
-  it('in conversation view a conversation is one row, its newest message here, with its size and unread count', () => {
-    const { store, accountId, inbox, sent } = setup();
+  it('in conversation view a conversation is one row, its newest message here, with its size and unread count', async () => {
+    const { store, accountId, inbox, sent } = await setup();
     const reply = (uid: number, to: number, over: Partial<HeaderRecord> = {}) =>
       header(uid, {
         inReplyTo: `<m${to}@t>`,
@@ -77,45 +84,49 @@ describe('message list pages', () => {
         subject: 'Re: plan',
         ...over,
       });
-    store.messages.insertHeaders(accountId, inbox, [
+    await store.messages.insertHeaders(accountId, inbox, [
       header(1, { subject: 'plan' }),
       reply(3, 2, { flags: [] }),
       header(4, { subject: 'alone' }),
     ]);
     // The newest of the conversation is in Sent: in the Inbox its newest there stands for it.
-    store.messages.insertHeaders(accountId, sent, [reply(2, 1), reply(5, 3)]);
-    const rows = store.lists.page({ mailboxIds: [inbox], limit: 10, threads: true });
+    await store.messages.insertHeaders(accountId, sent, [reply(2, 1), reply(5, 3)]);
+    const rows = await store.messages.page({ mailboxIds: [inbox], limit: 10, threads: true });
     expect(rows.map((r) => [r.uid, r.threadSize, r.threadUnread])).toEqual([
       [4, 1, 0],
       [3, 2, 1],
     ]);
-    expect(store.lists.total({ mailboxIds: [inbox], threads: true })).toBe(2);
-    const both = store.lists.page({ mailboxIds: [inbox, sent], limit: 10, threads: true });
+    expect(await store.messages.total({ mailboxIds: [inbox], threads: true })).toBe(2);
+    const both = await store.messages.page({ mailboxIds: [inbox, sent], limit: 10, threads: true });
     expect(both.map((r) => [r.uid, r.threadSize])).toEqual([
       [5, 4],
       [4, 1],
     ]);
     // The conversation itself: every folder, oldest first.
-    expect(store.lists.thread(both[0]!.id).map((m) => [m.mailbox, m.uid])).toEqual([
+    expect((await store.threads.messages(both[0]!.id)).map((m) => [m.mailbox, m.uid])).toEqual([
       ['INBOX', 1],
       ['Sent', 2],
       ['INBOX', 3],
       ['Sent', 5],
     ]);
   });
+});
 
-  it('pages walk an index newest first, never sorting the whole list', () => {
-    const { store } = setup();
+describe('SQLite plans of the list queries', () => {
+  it('pages walk an index newest first, never sorting the whole list', async () => {
+    const { store } = await storeWithInbox(tempStoreFile());
     const plan = (sql: string) =>
-      (
-        store.db
-          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .all({ mailbox: 1, mailboxes: '[1,2]', before: 1, limit: 1, offset: 0 }) as {
-          detail: string;
-        }[]
-      )
-        .map((r) => r.detail)
-        .join('\n');
+      besideStore(store, (db) =>
+        (
+          db
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .all({ mailbox: 1, mailboxes: '[1,2]', before: 1, limit: 1, offset: 0 }) as {
+            detail: string;
+          }[]
+        )
+          .map((r) => r.detail)
+          .join('\n'),
+      );
     for (const threads of [false, true]) {
       const one = plan(pageSql(false, threads));
       expect(one).toContain('messages_mailbox (mailbox_id=? AND id<?)');
@@ -126,48 +137,57 @@ describe('message list pages', () => {
       if (threads) expect(one).toContain('messages_thread (thread_id=? AND rowid>?)');
     }
     // The folder list's unread count reads the partial index, not the folder's rows.
-    const unread = store.db
-      .prepare(
-        'EXPLAIN QUERY PLAN SELECT count(*) FROM messages m WHERE m.mailbox_id = ? AND (m.flags & 1) = 0',
-      )
-      .all(1) as { detail: string }[];
+    const unread = besideStore(store, (db) =>
+      db
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT count(*) FROM messages m WHERE m.mailbox_id = ? AND (m.flags & 1) = 0',
+        )
+        .all(1),
+    ) as { detail: string }[];
     expect(unread.map((r) => r.detail).join()).toContain('COVERING INDEX messages_unread');
-    const count = store.db
-      .prepare(`EXPLAIN QUERY PLAN ${totalSql(false, false)}`)
-      .all({ mailbox: 1 }) as { detail: string }[];
+    const count = besideStore(store, (db) =>
+      db.prepare(`EXPLAIN QUERY PLAN ${totalSql(false, false)}`).all({ mailbox: 1 }),
+    ) as { detail: string }[];
     expect(count.map((r) => r.detail).join()).toContain('COVERING INDEX messages_mailbox');
+    await store.close();
   });
 });
 
-describe('addresses for completion', () => {
-  it('are counted once per message, ranked by how often they were seen, matched by address or name word', () => {
-    const { store, accountId, inbox } = setup();
+describe.each(storeEngines)('addresses for completion (%s)', (_engine, open) => {
+  const setup = () => withSent(open);
+
+  it('are counted once per message, ranked by how often they were seen, matched by address or name word', async () => {
+    const { store, accountId, inbox } = await setup();
     const bob = { name: 'Bob Stone', address: 'Bob@Example.test' };
     const carol = { name: 'Carol 100%', address: 'carol@example.test' };
-    store.messages.insertHeaders(accountId, inbox, [
+    await store.messages.insertHeaders(accountId, inbox, [
       header(1, { to: [bob, bob], cc: [carol] }),
       header(2, { to: [bob] }),
       header(3, { from: [{ name: '', address: 'not an address' }] }),
     ]);
-    expect(store.contacts.suggest('bo', 5)).toEqual([
+    expect(await store.contacts.suggest('bo', 5)).toEqual([
       expect.objectContaining({ address: 'bob@example.test', name: 'Bob Stone', count: 2 }),
     ]);
-    expect(store.contacts.suggest('sto', 5).map((c) => c.address)).toEqual(['bob@example.test']);
-    expect(store.contacts.suggest('', 5).map((c) => c.address)).toEqual([
+    expect((await store.contacts.suggest('sto', 5)).map((c) => c.address)).toEqual([
+      'bob@example.test',
+    ]);
+    expect((await store.contacts.suggest('', 5)).map((c) => c.address)).toEqual([
       'alice@example.test',
       'bob@example.test',
       'me@example.test',
       'carol@example.test',
     ]);
     // LIKE's wildcards typed by the user match only themselves.
-    expect(store.contacts.suggest('%', 5)).toEqual([]);
-    expect(store.contacts.suggest('carol 100%', 5).map((c) => c.address)).toEqual([
+    expect(await store.contacts.suggest('%', 5)).toEqual([]);
+    expect((await store.contacts.suggest('carol 100%', 5)).map((c) => c.address)).toEqual([
       'carol@example.test',
     ]);
-    expect(store.contacts.suggest('nobody', 5)).toEqual([]);
+    expect(await store.contacts.suggest('nobody', 5)).toEqual([]);
   });
+});
 
-  it('migration 0005 collects the addresses of the mail stored before it', () => {
+describe('SQLite migration 0005', () => {
+  it('collects the addresses of the mail stored before it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-contacts-'));
     const file = path.join(dir, 'm.db');
     const before = openDatabase(file, { migrations: migrations.filter((m) => m.version < 5) });
@@ -185,10 +205,10 @@ describe('addresses for completion', () => {
     row.run(1, 1, JSON.stringify([{ name: 'Dana', address: 'Dana@X.test' }]), '[]', 1000);
     row.run(2, 2, JSON.stringify([{ name: 'Dana Q', address: 'dana@x.test' }]), '[]', 2000);
     before.close();
-    const { store } = { store: Store.open(file) };
-    expect(store.contacts.suggest('dan', 5)).toEqual([
+    const store = sqliteStore(file);
+    expect(await store.contacts.suggest('dan', 5)).toEqual([
       { address: 'dana@x.test', name: 'Dana Q', count: 2, lastSeen: new Date(2000).toISOString() },
     ]);
-    store.close();
+    await store.close();
   });
 });
