@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { forwardSubject, replySubject } from '../../common/subjects.js';
 import { compose, quoteText, withDate, type Original } from '../../main/core/send/compose.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt } from '../../main/core/send/policy.js';
-import { Store } from '../../main/core/store/index.js';
-import { OutboxStore } from '../../main/core/store/outbox.js';
-import { DraftStore } from '../../main/core/store/drafts.js';
+import { storeEngines } from '../support/engines.js';
+import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
+import { storeWithInbox } from '../support/store.js';
 
 const me = { name: 'Me Myself', email: 'me@example.test' };
 const png = Buffer.from(
@@ -267,15 +267,16 @@ describe('retry policy', () => {
   });
 });
 
-describe('outbox store', () => {
-  function setup() {
-    const store = Store.open(':memory:');
-    const account = store.accounts.add({
-      email: 'me@example.test',
+describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {
+  async function setup() {
+    const { store } = await open();
+    // An account of its own that sends (the one the engine's store comes with does not).
+    const account = await store.accounts.add({
+      email: 'sender@example.test',
       imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
       smtp: { host: 'localhost', port: 25, security: 'none' },
     });
-    const outbox = new OutboxStore(store.db);
+    const outbox = store.outbox;
     const add = (n: number, sendAt = 0) =>
       outbox.add({
         accountId: account.id,
@@ -292,57 +293,88 @@ describe('outbox store', () => {
     return { store, outbox, accountId: account.id, add };
   }
 
-  it('claims a due row once, and recovers what a dead process left by its DATA marker', () => {
-    const { outbox, accountId, add } = setup();
-    const a = add(1);
-    const b = add(2);
-    add(3, Date.now() + 60_000); // not due yet
-    expect(outbox.due(accountId, 10)).toEqual([a.id, b.id]);
-    expect(outbox.claim(a.id, 'dead:1')).not.toBeNull();
-    expect(outbox.claim(a.id, 'other:2')).toBeNull();
-    expect(outbox.claim(b.id, 'dead:1')).not.toBeNull();
-    outbox.markDataSent(b.id);
+  it('claims a due row once, and recovers what a dead process left by its DATA marker', async () => {
+    const { outbox, accountId, add } = await setup();
+    const a = await add(1);
+    const b = await add(2);
+    await add(3, Date.now() + 60_000); // not due yet
+    expect(await outbox.due(accountId, 10)).toEqual([a.id, b.id]);
+    expect(await outbox.claim(a.id, 'dead:1')).not.toBeNull();
+    expect(await outbox.claim(a.id, 'other:2')).toBeNull();
+    expect(await outbox.claim(b.id, 'dead:1')).not.toBeNull();
+    await outbox.markDataSent(b.id);
     // A live owner's rows are left alone.
-    expect(outbox.recover(() => false)).toBe(0);
-    expect(outbox.recover((owner) => owner === 'dead:1')).toBe(2);
-    expect(outbox.get(a.id)).toMatchObject({ state: 'queued', attempts: 1 });
-    expect(outbox.get(b.id)?.state).toBe('maybe-sent');
-    expect(outbox.get(b.id)?.lastError).toMatch(/may have been sent/);
-    expect(outbox.due(accountId, 10)).toEqual([a.id]);
+    expect(await outbox.recover(() => false)).toBe(0);
+    expect(await outbox.recover((owner) => owner === 'dead:1')).toBe(2);
+    expect(await outbox.get(a.id)).toMatchObject({ state: 'queued', attempts: 1 });
+    expect((await outbox.get(b.id))?.state).toBe('maybe-sent');
+    expect((await outbox.get(b.id))?.lastError).toMatch(/may have been sent/);
+    expect(await outbox.due(accountId, 10)).toEqual([a.id]);
   });
 
-  it('cancels before sending, refuses after; retry makes waiting rows due; resend re-queues', () => {
-    const { outbox, accountId, add } = setup();
-    const later = add(1, Date.now() + 3_600_000);
-    const sent = add(2);
-    expect(outbox.cancel(later.id).state).toBe('cancelled');
-    outbox.claim(sent.id, 'me:1');
-    expect(() => outbox.cancel(sent.id)).toThrow(expect.objectContaining({ code: 'TOO_LATE' }));
-    outbox.markSent(sent.id, null);
-    expect(() => outbox.cancel(sent.id)).toThrow(expect.objectContaining({ code: 'TOO_LATE' }));
+  it('cancels before sending, refuses after; retry makes waiting rows due; resend re-queues', async () => {
+    const { outbox, accountId, add } = await setup();
+    const later = await add(1, Date.now() + 3_600_000);
+    const sent = await add(2);
+    expect((await outbox.cancel(later.id)).state).toBe('cancelled');
+    await outbox.claim(sent.id, 'me:1');
+    await expect(outbox.cancel(sent.id)).rejects.toThrow(
+      expect.objectContaining({ code: 'TOO_LATE' }),
+    );
+    await outbox.markSent(sent.id, null);
+    await expect(outbox.cancel(sent.id)).rejects.toThrow(
+      expect.objectContaining({ code: 'TOO_LATE' }),
+    );
 
-    const waiting = add(3);
-    outbox.claim(waiting.id, 'me:1');
-    outbox.markRetry(waiting.id, '451 try later', Date.now() + 60_000);
-    expect(outbox.get(waiting.id)).toMatchObject({ state: 'retrying', lastError: '451 try later' });
-    expect(outbox.due(accountId, 10)).toEqual([]);
-    expect(outbox.makeDue(null)).toBe(1);
-    expect(outbox.due(accountId, 10)).toEqual([waiting.id]);
+    const waiting = await add(3);
+    await outbox.claim(waiting.id, 'me:1');
+    await outbox.markRetry(waiting.id, '451 try later', Date.now() + 60_000);
+    expect(await outbox.get(waiting.id)).toMatchObject({
+      state: 'retrying',
+      lastError: '451 try later',
+    });
+    expect(await outbox.due(accountId, 10)).toEqual([]);
+    expect(await outbox.makeDue(null)).toBe(1);
+    expect(await outbox.due(accountId, 10)).toEqual([waiting.id]);
 
-    outbox.claim(waiting.id, 'me:1');
-    outbox.markFailed(waiting.id, '550 no such user');
-    expect(outbox.resend(waiting.id)).toMatchObject({ state: 'queued', attempts: 0 });
-    expect(() => outbox.resend(sent.id)).toThrow(
+    await outbox.claim(waiting.id, 'me:1');
+    await outbox.markFailed(waiting.id, '550 no such user');
+    expect(await outbox.resend(waiting.id)).toMatchObject({ state: 'queued', attempts: 0 });
+    await expect(outbox.resend(sent.id)).rejects.toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
   });
 
-  it('finds due rows and pending Sent copies through their partial indexes', () => {
-    const { store } = setup();
+  it('keeps drafts as versions until the server has the newest', async () => {
+    const { store, accountId } = await setup();
+    const drafts = store.drafts;
+    const d = await drafts.add({
+      accountId,
+      messageId: '<d1@example.test>',
+      compose: { to: ['bob@example.test'] },
+      subject: 'draft',
+      raw: Buffer.from('x'),
+    });
+    expect((await drafts.unsynced(accountId)).map((x) => x.id)).toEqual([d.id]);
+    await drafts.markSynced(d.id, 1, 'Drafts', 7);
+    expect(await drafts.unsynced(accountId)).toEqual([]);
+    await drafts.update(d.id, { compose: { to: [] }, subject: 'draft 2', raw: Buffer.from('y') });
+    expect((await drafts.unsynced(accountId))[0]).toMatchObject({ version: 2, serverUid: 7 });
+    await drafts.markDeleted(d.id);
+    expect(await drafts.list(accountId)).toEqual([]);
+    expect((await drafts.unsynced(accountId))[0]?.deleted).toBe(true);
+  });
+});
+
+describe('SQLite plans of the outbox', () => {
+  it('finds due rows and pending Sent copies through their partial indexes', async () => {
+    const { store } = await storeWithInbox(tempStoreFile());
     const plan = (sql: string, ...args: unknown[]) =>
-      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
-        .map((r) => r.detail)
-        .join('\n');
+      besideStore(store, (db) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+          .map((r) => r.detail)
+          .join('\n'),
+      );
     const due = plan(
       `SELECT id FROM outbox WHERE account_id = 1 AND state IN ('queued', 'retrying') AND send_at <= 5
         AND (next_attempt IS NULL OR next_attempt <= 5) ORDER BY id LIMIT 50`,
@@ -353,25 +385,6 @@ describe('outbox store', () => {
     );
     expect(copies).toContain('outbox_sent_copy');
     expect(copies).not.toContain('TEMP B-TREE');
-  });
-
-  it('keeps drafts as versions until the server has the newest', () => {
-    const { store, accountId } = setup();
-    const drafts = new DraftStore(store.db);
-    const d = drafts.add({
-      accountId,
-      messageId: '<d1@example.test>',
-      compose: { to: ['bob@example.test'] },
-      subject: 'draft',
-      raw: Buffer.from('x'),
-    });
-    expect(drafts.unsynced(accountId).map((x) => x.id)).toEqual([d.id]);
-    drafts.markSynced(d.id, 1, 'Drafts', 7);
-    expect(drafts.unsynced(accountId)).toEqual([]);
-    drafts.update(d.id, { compose: { to: [] }, subject: 'draft 2', raw: Buffer.from('y') });
-    expect(drafts.unsynced(accountId)[0]).toMatchObject({ version: 2, serverUid: 7 });
-    drafts.markDeleted(d.id);
-    expect(drafts.list(accountId)).toEqual([]);
-    expect(drafts.unsynced(accountId)[0]?.deleted).toBe(true);
+    await store.close();
   });
 });
