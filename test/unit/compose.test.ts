@@ -269,10 +269,9 @@ describe('retry policy', () => {
 
 describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {
   async function setup() {
-    const { store } = await open();
-    // An account of its own that sends (the one the engine's store comes with does not).
+    const store = await open();
     const account = await store.accounts.add({
-      email: 'sender@example.test',
+      email: 'me@example.test',
       imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
       smtp: { host: 'localhost', port: 25, security: 'none' },
     });

@@ -9,10 +9,11 @@ import type { HeaderRecord } from '../../main/core/store/index.js';
 import { openDatabase } from '../../main/core/store/sqlite/db.js';
 import { pageSql, totalSql } from '../../main/core/store/sqlite/message-lists.js';
 import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
-import { storeEngines, type StoreWithInbox } from '../support/engines.js';
+import type { Store } from '../../main/core/store/index.js';
+import { storeEngines } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
 import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
-import { sqliteStore, storeWithInbox } from '../support/store.js';
+import { sqliteStore, storeWithInbox, withInbox } from '../support/store.js';
 
 function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
   return headerRecord(uid, {
@@ -24,8 +25,8 @@ function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
 }
 
 /** The engine's store with an Inbox and a Sent folder. */
-async function withSent(open: () => Promise<StoreWithInbox>) {
-  const { store, accountId, inbox } = await open();
+async function withSent(open: () => Promise<Store>) {
+  const { store, accountId, inbox } = await withInbox(await open());
   const sent = await store.mailboxes.upsert(accountId, {
     path: 'Sent',
     name: 'Sent',

@@ -19,7 +19,7 @@ import {
   ftsIntegrityCheck as integrityCheck,
   tempStoreFile,
 } from '../support/sqlite-file.js';
-import { storeWithInbox } from '../support/store.js';
+import { storeWithInbox, withInbox } from '../support/store.js';
 
 const header = headerRecord;
 
@@ -62,9 +62,9 @@ describe('SQLite migrations', () => {
   });
 });
 
-describe.each(storeEngines)('accounts (%s)', (_engine, setup) => {
+describe.each(storeEngines)('accounts (%s)', (_engine, open) => {
   it('keeps a pinned certificate per account for IMAP and SMTP, and repins both', async () => {
-    const { store } = await setup();
+    const store = await open();
     const pem = (n: string) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
     const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
     const pinned = await store.accounts.add({
@@ -87,7 +87,9 @@ describe.each(storeEngines)('accounts (%s)', (_engine, setup) => {
   });
 });
 
-describe.each(storeEngines)('messages (%s)', (_engine, setup) => {
+describe.each(storeEngines)('messages (%s)', (_engine, open) => {
+  const setup = async () => withInbox(await open());
+
   it('gives ids that sort like dates, even for equal dates', async () => {
     const { store, accountId, inbox } = await setup();
     const same = Date.UTC(2024, 5, 1);
@@ -200,7 +202,9 @@ describe('thread subjects', () => {
   });
 });
 
-describe.each(storeEngines)('threads (%s)', (_engine, setup) => {
+describe.each(storeEngines)('threads (%s)', (_engine, open) => {
+  const setup = async () => withInbox(await open());
+
   it('joins a parent that arrives after its reply, and merges threads a message links', async () => {
     const { store, accountId, inbox } = await setup();
     await store.transaction((tx) =>
