@@ -1,12 +1,12 @@
 // Composing outgoing mail (new, reply, reply all, forward inline and as attachment), the
 // retry policy, and the outbox store's state machine, without a server.
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { forwardSubject, replySubject } from '../../common/subjects.js';
 import { compose, quoteText, withDate, type Original } from '../../main/core/send/compose.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt } from '../../main/core/send/policy.js';
-import { storeEngines } from '../support/engines.js';
-import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
+import { closeEngineStores, storeEngines } from '../support/engines.js';
+import { besideStore, removeTempStoreFiles, tempStoreFile } from '../support/sqlite-file.js';
 import { storeWithInbox } from '../support/store.js';
 
 const me = { name: 'Me Myself', email: 'me@example.test' };
@@ -265,6 +265,11 @@ describe('retry policy', () => {
     expect(nextAttemptAt(9, p, 0)).toBe(10_000);
     expect(DEFAULT_RETRY.baseMs).toBeGreaterThan(0);
   });
+});
+
+afterEach(async () => {
+  await closeEngineStores();
+  removeTempStoreFiles();
 });
 
 describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {

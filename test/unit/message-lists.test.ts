@@ -1,18 +1,15 @@
 // The list pages the UI reads: by cursor and by offset alike, several folders as one, one row
 // per conversation with its size, the conversation across folders, the counts, and the
 // plans of those queries (no sort of the whole list); plus the addresses kept for completion.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HeaderRecord } from '../../main/core/store/index.js';
 import { openDatabase } from '../../main/core/store/sqlite/db.js';
 import { pageSql, totalSql } from '../../main/core/store/sqlite/message-lists.js';
 import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
 import type { Store } from '../../main/core/store/index.js';
-import { storeEngines } from '../support/engines.js';
+import { closeEngineStores, storeEngines } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
-import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
+import { besideStore, removeTempStoreFiles, tempStoreFile } from '../support/sqlite-file.js';
 import { sqliteStore, storeWithInbox, withInbox } from '../support/store.js';
 
 function header(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
@@ -37,6 +34,11 @@ async function withSent(open: () => Promise<Store>) {
 }
 
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
+
+afterEach(async () => {
+  await closeEngineStores();
+  removeTempStoreFiles();
+});
 
 describe.each(storeEngines)('message list pages (%s)', (_engine, open) => {
   const setup = () => withSent(open);
@@ -189,8 +191,7 @@ describe.each(storeEngines)('addresses for completion (%s)', (_engine, open) => 
 
 describe('SQLite migration 0005', () => {
   it('collects the addresses of the mail stored before it', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-contacts-'));
-    const file = path.join(dir, 'm.db');
+    const file = tempStoreFile('maildock-contacts-');
     const before = openDatabase(file, { migrations: migrations.filter((m) => m.version < 5) });
     before
       .prepare(

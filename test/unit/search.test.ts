@@ -1,16 +1,14 @@
 // Search on every engine: words and phrases, the operators, snippets with highlights, order
 // and paging, over the same few messages in three folders of two accounts. SQLite's own: the
 // FTS5 index kept in step with its content, and the plans of the hot queries.
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
 import type { Address, MailboxRole } from '../../common/types.js';
 import type { HeaderRecord, SearchPage, Store } from '../../main/core/store/index.js';
 import { plainSnippet } from '../../main/core/store/sqlite/search.js';
-import { storeEngines } from '../support/engines.js';
+import { closeEngineStores, storeEngines } from '../support/engines.js';
 import { randomInputs } from '../support/fuzz.js';
-import { besideStore, tempStoreFile } from '../support/sqlite-file.js';
+import { besideStore, removeTempStoreFiles, tempStoreFile } from '../support/sqlite-file.js';
 import { sqliteStore } from '../support/store.js';
 
 const alice: Address = { name: 'Alice Archer', address: 'alice@example.com' };
@@ -160,7 +158,7 @@ async function fill(opened: Store): Promise<void> {
 }
 
 afterEach(async () => {
-  await store.close();
+  await closeEngineStores();
 });
 
 const found = async (query: string, limit = 50): Promise<number[]> =>
@@ -541,7 +539,7 @@ describe('SQLite search', () => {
   });
   afterEach(async () => {
     await store.close();
-    rmSync(path.dirname(store.location), { recursive: true, force: true });
+    removeTempStoreFiles();
   });
 
   it('turns marked text into plain text and offsets', async () => {

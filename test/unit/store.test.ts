@@ -1,32 +1,34 @@
 // The store on its own: message ids that sort like dates, idempotent inserts, threads, pinned
 // certificates, on every engine; and SQLite's own: migrations, the external-content index
 // kept exact, and the plans of the hot queries.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../main/core/store/index.js';
 import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
 import { migrate, openDatabase, schemaVersion } from '../../main/core/store/sqlite/db.js';
 import { messageIdBase } from '../../main/core/store/sqlite/messages.js';
 import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
 import { subjectKey } from '../../main/core/store/sqlite/threads.js';
-import { storeEngines } from '../support/engines.js';
+import { closeEngineStores, storeEngines } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
 import {
   besideStore,
   ftsCount,
   ftsIntegrityCheck as integrityCheck,
+  removeTempStoreFiles,
   tempStoreFile,
 } from '../support/sqlite-file.js';
 import { storeWithInbox, withInbox } from '../support/store.js';
 
 const header = headerRecord;
 
+afterEach(async () => {
+  await closeEngineStores();
+  removeTempStoreFiles();
+});
+
 describe('SQLite migrations', () => {
   it('each migration applies on top of the previous one and records its version', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-mig-'));
-    const file = path.join(dir, 'm.db');
+    const file = tempStoreFile('maildock-mig-');
     for (let i = 1; i <= migrations.length; i++) {
       const db = openDatabase(file, { migrations: migrations.slice(0, i) });
       expect(schemaVersion(db)).toBe(migrations[i - 1]!.version);
@@ -83,7 +85,6 @@ describe.each(storeEngines)('accounts (%s)', (_engine, open) => {
     expect((await store.accounts.get(pinned.id))!.imap.tlsCert).toBe(pem('new'));
     expect((await store.accounts.get(pinned.id))!.smtp!.tlsCert).toBe(pem('new'));
     expect((await store.accounts.get(plain.id))!.imap).not.toHaveProperty('tlsCert');
-    await store.close();
   });
 });
 
