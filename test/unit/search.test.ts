@@ -1,181 +1,27 @@
 // Search on every engine: words and phrases, the operators, snippets with highlights, order
-// and paging, over the same few messages in three folders of two accounts. SQLite's own: the
-// FTS5 index kept in step with its content, and the plans of the hot queries.
+// and paging, over the messages of support/search-fixture.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
-import type { Address, MailboxRole } from '../../common/types.js';
-import type { HeaderRecord, SearchPage, Store } from '../../main/core/store/index.js';
-import { plainSnippet } from '../../main/core/store/sqlite/search.js';
+import type { SearchPage } from '../../main/core/store/index.js';
 import { closeEngineStores, storeEngines } from '../support/engines.js';
 import { randomInputs } from '../support/fuzz.js';
-import { besideStore, removeTempStoreFiles, tempStoreFile } from '../support/sqlite-file.js';
-import { sqliteStore } from '../support/store.js';
-
-const alice: Address = { name: 'Alice Archer', address: 'alice@example.com' };
-const bob: Address = { name: 'Bob Baker', address: 'bob@example.org' };
-const carol: Address = { name: 'Carol Cole', address: 'carol@corp.example' };
-const dave: Address = { name: 'Dave Dunn', address: 'dave@example.net' };
-const eve: Address = { name: 'Eve Evans', address: 'eve@shop.example' };
-
-interface Fixture {
-  subject: string;
-  from: Address;
-  to: Address[];
-  cc?: Address[];
-  /** Local time, so day boundaries match before:/after:, which are local days. */
-  date: Date;
-  body: string | null;
-  flags?: string[];
-  attachment?: boolean;
-}
-
-let store: Store;
-let uid = 0;
-type Name = 'lunch' | 'reply' | 'report' | 'offsite' | 'invoice' | 'pending';
-let ids: Record<Name, number>;
-const mailbox = { inbox: 0, sent: 0, projects: 0, otherInbox: 0 };
-/** The first account (Bob's work address): every folder but the other Inbox is its. */
-let firstAccount = 0;
-
-async function add(accountId: number, mailboxId: number, f: Fixture): Promise<number> {
-  const header: HeaderRecord = {
-    uid: ++uid,
-    messageId: `<${uid}@test>`,
-    inReplyTo: null,
-    references: [],
-    subject: f.subject,
-    from: [f.from],
-    to: f.to,
-    cc: f.cc ?? [],
-    date: f.date.getTime(),
-    flags: f.flags ?? [],
-    modseq: null,
-    size: 1000,
-    hasAttachments: false,
-    structure: null,
-  };
-  const [id] = await store.messages.insertHeaders(accountId, mailboxId, [header]);
-  if (id === undefined) throw new Error('not inserted');
-  if (f.body !== null) {
-    await store.bodies.save(id, {
-      text: f.body,
-      html: null,
-      snippet: f.body.slice(0, 60),
-      attachments: f.attachment
-        ? [
-            {
-              partId: '2',
-              filename: 'q1.pdf',
-              contentType: 'application/pdf',
-              size: 10,
-              contentId: null,
-              inline: false,
-            },
-          ]
-        : [],
-      parseError: null,
-    });
-  }
-  return id;
-}
-
-const mailboxRow = (accountId: number, folder: string, role: MailboxRole | null) =>
-  store.mailboxes.upsert(accountId, {
-    path: folder,
-    name: folder.split('/').at(-1)!,
-    delimiter: '/',
-    role,
-  });
-
-async function accountRow(email: string): Promise<number> {
-  const account = await store.accounts.add({
-    email,
-    imap: { host: '127.0.0.1', port: 993, security: 'tls', user: email },
-  });
-  return account.id;
-}
-
-/** The messages every test searches, in a new store. */
-async function fill(opened: Store): Promise<void> {
-  store = opened;
-  uid = 0;
-  const a1 = await accountRow('bob@example.org');
-  const a2 = await accountRow('bob@shop.example');
-  firstAccount = a1;
-  mailbox.inbox = await mailboxRow(a1, 'INBOX', 'inbox');
-  mailbox.sent = await mailboxRow(a1, 'Sent', 'sent');
-  mailbox.projects = await mailboxRow(a1, 'Work/Projects', null);
-  mailbox.otherInbox = await mailboxRow(a2, 'INBOX', 'inbox');
-  ids = {
-    lunch: await add(a1, mailbox.inbox, {
-      subject: 'Lunch plans',
-      from: alice,
-      to: [bob],
-      date: new Date(2024, 2, 1, 10, 0),
-      body: 'Shall we meet at the café near the station? I booked a table.',
-    }),
-    reply: await add(a1, mailbox.sent, {
-      subject: 'Re: Lunch plans',
-      from: bob,
-      to: [alice],
-      date: new Date(2024, 1, 28, 18, 30),
-      body: 'Cafe sounds great. See you at noon.',
-      flags: ['\\Seen'],
-    }),
-    report: await add(a1, mailbox.projects, {
-      subject: 'Quarterly report',
-      from: carol,
-      to: [bob],
-      cc: [dave],
-      date: new Date(2024, 2, 5, 9, 15),
-      body: 'The quarterly report is attached. Numbers look good.',
-      flags: ['\\Seen', '\\Flagged'],
-      attachment: true,
-    }),
-    offsite: await add(a1, mailbox.inbox, {
-      subject: 'Report on the quarterly offsite',
-      from: dave,
-      to: [alice, bob],
-      date: new Date(2024, 2, 10, 14, 0),
-      body: 'My report: the offsite went well, quarterly goals agreed over lunch.',
-      flags: ['\\Seen'],
-    }),
-    invoice: await add(a2, mailbox.otherInbox, {
-      subject: 'Your invoice',
-      from: eve,
-      to: [{ name: 'Bob', address: 'bob@shop.example' }],
-      date: new Date(2024, 2, 2, 8, 0),
-      body: 'Invoice number 42 is due. Use AND, NEAR and "quotes" freely: a*b (c) -d e:f',
-    }),
-    pending: await add(a1, mailbox.inbox, {
-      subject: 'Parcel notice',
-      from: eve,
-      to: [bob],
-      date: new Date(2024, 2, 12, 7, 0),
-      body: null,
-    }),
-  };
-}
+import {
+  bob,
+  eve,
+  expectSyntaxError,
+  fill,
+  firstAccount,
+  found,
+  ids,
+  mailbox,
+  named,
+  add,
+  store,
+} from '../support/search-fixture.js';
 
 afterEach(async () => {
   await closeEngineStores();
 });
-
-const found = async (query: string, limit = 50): Promise<number[]> =>
-  (await store.search.search(query, { limit })).hits.map((h) => h.id);
-const named = (...names: Name[]): number[] => names.map((n) => ids[n]).sort((a, b) => b - a);
-
-async function expectSyntaxError(query: string, position: number): Promise<void> {
-  let error: unknown;
-  try {
-    await store.search.search(query, { limit: 10 });
-  } catch (err) {
-    error = err;
-  }
-  expect(error, query).toBeInstanceOf(MaildockError);
-  expect((error as MaildockError).code).toBe('SEARCH_SYNTAX');
-  expect((error as MaildockError).fields.position).toBe(position);
-}
 
 describe.each(storeEngines)('search on %s', (_engine, open) => {
   beforeEach(async () => {
@@ -528,139 +374,6 @@ describe.each(storeEngines)('search on %s', (_engine, open) => {
       });
       expect((await found('lunch')).at(-1)).toBe(late);
       expect((await found('lunch')).slice(0, 3)).toEqual(named('offsite', 'lunch', 'reply'));
-    });
-  });
-});
-
-describe('SQLite search', () => {
-  beforeEach(async () => {
-    // In a file, so a second connection can compare the index with its content.
-    await fill(sqliteStore(tempStoreFile('maildock-search-')));
-  });
-  afterEach(async () => {
-    await store.close();
-    removeTempStoreFiles();
-  });
-
-  it('turns marked text into plain text and offsets', async () => {
-    expect(plainSnippet('…a \uFDD0b\uFDD1\n\n c\uFDD0 d\uFDD1…')).toEqual({
-      snippet: '…a b c d…',
-      highlights: [
-        [3, 4],
-        [7, 8],
-      ],
-    });
-    expect(plainSnippet('\uFDD1x\uFDD0y')).toEqual({ snippet: 'xy', highlights: [[1, 2]] });
-    expect(plainSnippet('  \u0001x\t\u0002 ')).toEqual({ snippet: 'x', highlights: [] });
-  });
-
-  describe('the FTS5 index kept in step with bodies', () => {
-    // Compares what FTS5 holds against a fresh index of the content view: with external
-    // content a wrong delete leaves stale tokens that nothing else would notice.
-    function indexMatchesContent(): void {
-      besideStore(store, (db) => {
-        db.exec(`
-        DROP TABLE IF EXISTS temp.fresh_fts;
-        CREATE VIRTUAL TABLE temp.fresh_fts USING fts5(subject, sender, recipients, body,
-          tokenize = 'unicode61 remove_diacritics 2');
-        INSERT INTO temp.fresh_fts (rowid, subject, sender, recipients, body)
-          SELECT id, subject, sender, recipients, body FROM message_fts_content;
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.live_vocab USING fts5vocab(main, message_fts, instance);
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.fresh_vocab USING fts5vocab(temp, fresh_fts, instance);`);
-        const diff = db
-          .prepare(
-            `SELECT 'stale' AS side, * FROM (SELECT term, doc, col, offset FROM temp.live_vocab
-             EXCEPT SELECT term, doc, col, offset FROM temp.fresh_vocab)
-           UNION ALL
-           SELECT 'missing', * FROM (SELECT term, doc, col, offset FROM temp.fresh_vocab
-             EXCEPT SELECT term, doc, col, offset FROM temp.live_vocab)`,
-          )
-          .all();
-        expect(diff).toEqual([]);
-        db.prepare(
-          "INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)",
-        ).run();
-      });
-    }
-
-    it('finds the new body after saveBody and forgets the old one', async () => {
-      indexMatchesContent();
-      expect(await found('station')).toEqual(named('lunch'));
-      await store.bodies.save(ids.lunch, {
-        text: 'Change of plan: the pizzeria instead.',
-        html: null,
-        snippet: 'Change of plan',
-        attachments: [],
-        parseError: null,
-      });
-      expect(await found('station')).toEqual([]);
-      expect(await found('café')).toEqual(named('reply'));
-      expect(await found('pizzeria')).toEqual(named('lunch'));
-      expect(await found('lunch')).toEqual(named('offsite', 'reply', 'lunch'));
-      indexMatchesContent();
-    });
-
-    it('indexes a body that arrives after its headers', async () => {
-      expect(await found('tracking')).toEqual([]);
-      await store.bodies.save(ids.pending, {
-        text: 'Your tracking code is ZX81.',
-        html: null,
-        snippet: 'Your tracking code',
-        attachments: [],
-        parseError: null,
-      });
-      expect(await found('tracking zx81')).toEqual(named('pending'));
-      indexMatchesContent();
-    });
-
-    it('forgets deleted messages', async () => {
-      await store.messages.deleteUids(mailbox.projects, [3]);
-      expect(await found('quarterly')).toEqual(named('offsite'));
-      expect(await found('has:attachment')).toEqual([]);
-      indexMatchesContent();
-    });
-  });
-
-  describe('query plans', () => {
-    const hot = [
-      'report',
-      '"quarterly report"',
-      'from:carol subject:report',
-      'report -offsite',
-      'report in:inbox is:unread has:attachment -in:sent',
-      'report -in:inbox',
-      'after:2024-03-01 before:2024-03-06 report',
-      'in:inbox',
-      'in:inbox -offsite is:read',
-      'is:unread',
-      '-in:sent is:flagged',
-      'after:2024-03-01',
-    ];
-
-    it.each(hot)('%s needs no sort and no full scan', async (query) => {
-      const plans = await store.search.explain(query, { limit: 50, before: 2 ** 52 });
-      expect(plans.length).toBeGreaterThan(1);
-      for (const { sql, plan } of plans) {
-        const text = plan.join('\n');
-        expect(text, sql).not.toContain('TEMP B-TREE');
-        expect(text, sql).not.toMatch(/^SCAN (m|messages)\b/m);
-      }
-    });
-
-    it('walks FTS5 outside and looks messages up by primary key inside', async () => {
-      const [first] = await store.search.explain('report in:inbox is:unread', { limit: 50 });
-      expect(first?.plan[0]).toMatch(/^SCAN message_fts VIRTUAL TABLE/);
-      expect(first?.plan[1]).toBe('SEARCH m USING INTEGER PRIMARY KEY (rowid=?)');
-    });
-
-    it('walks the folder index for folder-only searches, once per folder', async () => {
-      const plans = await store.search.explain('in:inbox', { limit: 50 });
-      const walks = plans.filter((p) => p.sql.includes('mailbox_id = @mailbox'));
-      expect(walks).toHaveLength(2);
-      for (const w of walks)
-        expect(w.plan[0]).toContain(
-          'USING INDEX messages_mailbox (mailbox_id=? AND id>? AND id<?)',
-        );
     });
   });
 });
