@@ -1,10 +1,49 @@
 // Both engines of the store for tests that must behave alike on each: SQLite in memory, and
 // Postgres in a fresh database of a private server (test/support/postgres.ts) started once
-// per test file. Each store comes with one account, its Inbox and an Archive.
+// per test file, on first use.
+//
+// Two ways in: `storeEngines` (with `describe.each`, a new empty store per call, closed by
+// `closeEngineStores` in afterEach; `stopEngines` in afterAll), and `engines()` for tests
+// that want each store with one account, its Inbox and an Archive, or a second connection.
 import type { EngineName, Store } from '../../main/core/store/index.js';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import { SqliteStore } from '../../main/core/store/sqlite/engine.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
+import { sqliteStore } from './store.js';
+
+let shared: Promise<PostgresServer> | null = null;
+let databases = 0;
+
+/** A new, empty Postgres database on this file's private server. */
+async function postgresUrl(): Promise<string> {
+  shared ??= startPostgres();
+  return (await shared).createDatabase(`engines_${process.pid}_${++databases}`);
+}
+
+const opened: Store[] = [];
+
+async function kept(store: Store | Promise<Store>): Promise<Store> {
+  const open = await store;
+  opened.push(open);
+  return open;
+}
+
+export const storeEngines: [EngineName, () => Promise<Store>][] = [
+  ['sqlite', () => kept(sqliteStore())],
+  ['postgres', async () => kept(openPostgresStore(await postgresUrl()))],
+];
+
+export async function closeEngineStores(): Promise<void> {
+  for (const store of opened.splice(0)) await store.close();
+}
+
+/** Stops this file's Postgres server, if one was started (afterAll). */
+export async function stopEngines(): Promise<void> {
+  await closeEngineStores();
+  const server = shared;
+  shared = null;
+  if (server) await (await server).stop();
+}
 
 export interface EngineStore {
   store: Store;
@@ -26,22 +65,18 @@ export interface Engines {
 }
 
 export function engines(): Engines {
-  let server: PostgresServer | null = null;
-  let databases = 0;
-  const opened: Store[] = [];
   const urls = new Map<Store, string>();
-  const postgres = async (): Promise<Store> => {
-    server ??= await startPostgres();
-    const url = await server.createDatabase(`engines_${process.pid}_${++databases}`);
-    const store = await openPostgresStore(url);
-    urls.set(store, url);
-    return store;
-  };
   return {
     names: ['sqlite', 'postgres'],
     async open(engine) {
-      const store = engine === 'sqlite' ? SqliteStore.open(':memory:') : await postgres();
-      opened.push(store);
+      let store: Store;
+      if (engine === 'sqlite') {
+        store = await kept(SqliteStore.open(':memory:'));
+      } else {
+        const url = await postgresUrl();
+        store = await kept(openPostgresStore(url));
+        urls.set(store, url);
+      }
       const account = await store.accounts.add({
         email: 'me@example.test',
         imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'me' },
@@ -58,16 +93,9 @@ export function engines(): Engines {
     async reopen({ store }) {
       const url = urls.get(store);
       if (!url) throw new Error('only a Postgres store can be opened twice');
-      const again = await openPostgresStore(url);
-      opened.push(again);
-      return again;
+      return kept(openPostgresStore(url));
     },
-    async close() {
-      for (const store of opened.splice(0)) await store.close();
-    },
-    async stop() {
-      await server?.stop();
-      server = null;
-    },
+    close: closeEngineStores,
+    stop: stopEngines,
   };
 }

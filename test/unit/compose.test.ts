@@ -1,13 +1,10 @@
-// Composing outgoing mail (new, reply, reply all, forward inline and as attachment), the
-// retry policy, and the outbox store's state machine, without a server.
+// Composing outgoing mail (new, reply, reply all, forward inline and as attachment) and the
+// retry policy, without a server.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { forwardSubject, replySubject } from '../../common/subjects.js';
 import { compose, quoteText, withDate, type Original } from '../../main/core/send/compose.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt } from '../../main/core/send/policy.js';
-import { Store } from '../../main/core/store/index.js';
-import { OutboxStore } from '../../main/core/store/outbox.js';
-import { DraftStore } from '../../main/core/store/drafts.js';
 
 const me = { name: 'Me Myself', email: 'me@example.test' };
 const png = Buffer.from(
@@ -264,114 +261,5 @@ describe('retry policy', () => {
     expect(nextAttemptAt(4, p, 0)).toBe(8000);
     expect(nextAttemptAt(9, p, 0)).toBe(10_000);
     expect(DEFAULT_RETRY.baseMs).toBeGreaterThan(0);
-  });
-});
-
-describe('outbox store', () => {
-  function setup() {
-    const store = Store.open(':memory:');
-    const account = store.accounts.add({
-      email: 'me@example.test',
-      imap: { host: 'localhost', port: 143, security: 'none', user: 'me' },
-      smtp: { host: 'localhost', port: 25, security: 'none' },
-    });
-    const outbox = new OutboxStore(store.db);
-    const add = (n: number, sendAt = 0) =>
-      outbox.add({
-        accountId: account.id,
-        messageId: `<m${n}@example.test>`,
-        from: 'me@example.test',
-        recipients: ['bob@example.test'],
-        subject: `message ${n}`,
-        raw: Buffer.from(`Subject: message ${n}\r\n\r\nhi\r\n`),
-        inReplyTo: null,
-        references: [],
-        sendAt,
-        sentCopy: 0,
-      });
-    return { store, outbox, accountId: account.id, add };
-  }
-
-  it('claims a due row once, and recovers what a dead process left by its DATA marker', () => {
-    const { outbox, accountId, add } = setup();
-    const a = add(1);
-    const b = add(2);
-    add(3, Date.now() + 60_000); // not due yet
-    expect(outbox.due(accountId, 10)).toEqual([a.id, b.id]);
-    expect(outbox.claim(a.id, 'dead:1')).not.toBeNull();
-    expect(outbox.claim(a.id, 'other:2')).toBeNull();
-    expect(outbox.claim(b.id, 'dead:1')).not.toBeNull();
-    outbox.markDataSent(b.id);
-    // A live owner's rows are left alone.
-    expect(outbox.recover(() => false)).toBe(0);
-    expect(outbox.recover((owner) => owner === 'dead:1')).toBe(2);
-    expect(outbox.get(a.id)).toMatchObject({ state: 'queued', attempts: 1 });
-    expect(outbox.get(b.id)?.state).toBe('maybe-sent');
-    expect(outbox.get(b.id)?.lastError).toMatch(/may have been sent/);
-    expect(outbox.due(accountId, 10)).toEqual([a.id]);
-  });
-
-  it('cancels before sending, refuses after; retry makes waiting rows due; resend re-queues', () => {
-    const { outbox, accountId, add } = setup();
-    const later = add(1, Date.now() + 3_600_000);
-    const sent = add(2);
-    expect(outbox.cancel(later.id).state).toBe('cancelled');
-    outbox.claim(sent.id, 'me:1');
-    expect(() => outbox.cancel(sent.id)).toThrow(expect.objectContaining({ code: 'TOO_LATE' }));
-    outbox.markSent(sent.id, null);
-    expect(() => outbox.cancel(sent.id)).toThrow(expect.objectContaining({ code: 'TOO_LATE' }));
-
-    const waiting = add(3);
-    outbox.claim(waiting.id, 'me:1');
-    outbox.markRetry(waiting.id, '451 try later', Date.now() + 60_000);
-    expect(outbox.get(waiting.id)).toMatchObject({ state: 'retrying', lastError: '451 try later' });
-    expect(outbox.due(accountId, 10)).toEqual([]);
-    expect(outbox.makeDue(null)).toBe(1);
-    expect(outbox.due(accountId, 10)).toEqual([waiting.id]);
-
-    outbox.claim(waiting.id, 'me:1');
-    outbox.markFailed(waiting.id, '550 no such user');
-    expect(outbox.resend(waiting.id)).toMatchObject({ state: 'queued', attempts: 0 });
-    expect(() => outbox.resend(sent.id)).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT' }),
-    );
-  });
-
-  it('finds due rows and pending Sent copies through their partial indexes', () => {
-    const { store } = setup();
-    const plan = (sql: string, ...args: unknown[]) =>
-      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
-        .map((r) => r.detail)
-        .join('\n');
-    const due = plan(
-      `SELECT id FROM outbox WHERE account_id = 1 AND state IN ('queued', 'retrying') AND send_at <= 5
-        AND (next_attempt IS NULL OR next_attempt <= 5) ORDER BY id LIMIT 50`,
-    );
-    expect(due).toContain('outbox_due');
-    const copies = plan(
-      `SELECT id FROM outbox WHERE account_id = 1 AND state = 'sent' AND sent_copy IN (0, 3) ORDER BY id LIMIT 5`,
-    );
-    expect(copies).toContain('outbox_sent_copy');
-    expect(copies).not.toContain('TEMP B-TREE');
-  });
-
-  it('keeps drafts as versions until the server has the newest', () => {
-    const { store, accountId } = setup();
-    const drafts = new DraftStore(store.db);
-    const d = drafts.add({
-      accountId,
-      messageId: '<d1@example.test>',
-      compose: { to: ['bob@example.test'] },
-      subject: 'draft',
-      raw: Buffer.from('x'),
-    });
-    expect(drafts.unsynced(accountId).map((x) => x.id)).toEqual([d.id]);
-    drafts.markSynced(d.id, 1, 'Drafts', 7);
-    expect(drafts.unsynced(accountId)).toEqual([]);
-    drafts.update(d.id, { compose: { to: [] }, subject: 'draft 2', raw: Buffer.from('y') });
-    expect(drafts.unsynced(accountId)[0]).toMatchObject({ version: 2, serverUid: 7 });
-    drafts.markDeleted(d.id);
-    expect(drafts.list(accountId)).toEqual([]);
-    expect(drafts.unsynced(accountId)[0]?.deleted).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import {
   type ErrorCode,
   type ErrorFields,
 } from '../../common/errors.js';
-import { SyncStates } from '../../main/core/sync-state.js';
+import { SyncStates } from '../../main/core/sync/sync-states.js';
 import type { AccountSyncState } from '../../common/types.js';
 import { ERRORS_INSIDE } from '../../common/public-error.js';
 import { findErrorPlaces, findTextErrors } from '../support/error-schemas.js';
@@ -204,8 +204,8 @@ describe('the errors of the core and the contract', () => {
     expect(refused).toEqual([]);
   });
 
-  it('answers sync.state and pushes its event for an account offline or failing with any error', () => {
-    const { store, accountId } = storeWithInbox();
+  it('answers sync.state and pushes its event for an account offline or failing with any error', async () => {
+    const { store, accountId } = await storeWithInbox();
     const pushed: AccountSyncState[] = [];
     const states = new SyncStates(store, (s) => pushed.push(s));
     for (const error of ERRORS) {
@@ -219,7 +219,7 @@ describe('the errors of the core and the contract', () => {
     expect(pushed.some((s) => s.offline?.error.fields?.['host'] === 'imap.example.test')).toBe(
       true,
     );
-    store.close();
+    await store.close();
   });
 
   it('names the errors the contract still keeps as plain text, so a new one is seen', () => {

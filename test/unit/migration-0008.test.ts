@@ -5,10 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, schemaVersion } from '../../main/core/store/db.js';
-import { Store } from '../../main/core/store/index.js';
-import { migrations } from '../../main/core/store/migrations/index.js';
+import type { Store } from '../../main/core/store/index.js';
+import { openDatabase, schemaVersion } from '../../main/core/store/sqlite/db.js';
+import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
 import { headerRecord } from '../support/headers.js';
+import { besideStore, schemaVersionOf } from '../support/sqlite-file.js';
+import { sqliteStore } from '../support/store.js';
 
 function storeBefore0008(): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'maildock-0008-')), 'm.db');
@@ -48,55 +50,53 @@ function storeBefore0008(): string {
   return file;
 }
 
-const addresses = (store: Store) =>
-  store.contacts
-    .suggest('', 50)
-    .map((c) => c.address)
-    .sort();
+const addresses = async (store: Store) =>
+  (await store.contacts.suggest('', 50)).map((c) => c.address).sort();
 
 describe('migration 0008 (contacts linked to accounts)', () => {
-  it('backfills the links, so each account’s removal takes the addresses only it saw', () => {
-    const store = Store.open(storeBefore0008());
-    expect(schemaVersion(store.db)).toBe(migrations.at(-1)!.version);
-    expect(store.db.pragma('foreign_key_check')).toEqual([]);
-    expect(store.accounts.remove(1)).toEqual({ removed: true, cachedAttachments: [] });
-    expect(addresses(store)).toEqual([
+  it('backfills the links, so each account’s removal takes the addresses only it saw', async () => {
+    const store = sqliteStore(storeBefore0008());
+    expect(schemaVersionOf(store)).toBe(migrations.at(-1)!.version);
+    expect(besideStore(store, (db) => db.pragma('foreign_key_check'))).toEqual([]);
+    expect(await store.accounts.remove(1)).toEqual({ removed: true, cachedAttachments: [] });
+    expect(await addresses(store)).toEqual([
       'both@x.test',
       'gone@x.test',
       'me2@x.test',
       'only-two@x.test',
     ]);
-    expect(store.accounts.remove(2).removed).toBe(true);
-    expect(addresses(store)).toEqual([]);
-    store.close();
+    expect((await store.accounts.remove(2)).removed).toBe(true);
+    expect(await addresses(store)).toEqual([]);
+    await store.close();
   });
 
-  it('links what the writer harvests after it to the account it came in', () => {
-    const store = Store.open(':memory:');
-    const ids = [1, 2].map((n) => {
-      const a = store.accounts.add({
+  it('links what the writer harvests after it to the account it came in', async () => {
+    const store = sqliteStore();
+    const ids: { account: number; box: number }[] = [];
+    for (const n of [1, 2]) {
+      const a = await store.accounts.add({
         email: `me${n}@x.test`,
         imap: { host: 'h', port: 1, security: 'none', user: 'me' },
       });
-      const box = store.mailboxes.upsert(a.id, {
+      const box = await store.mailboxes.upsert(a.id, {
         path: 'INBOX',
         name: 'INBOX',
         delimiter: '/',
         role: 'inbox',
       });
-      return { account: a.id, box };
-    });
+      ids.push({ account: a.id, box });
+    }
     const header = (uid: number, from: string) =>
       headerRecord(uid, { from: [{ name: '', address: from }], to: [] });
-    store.tx(() => {
-      store.messages.insertHeaders(ids[0]!.account, ids[0]!.box, [
+    await store.transaction(async (tx) => {
+      await tx.messages.insertHeaders(ids[0]!.account, ids[0]!.box, [
         header(1, 'a@x.test'),
         header(2, 'shared@x.test'),
       ]);
-      store.messages.insertHeaders(ids[1]!.account, ids[1]!.box, [header(1, 'shared@x.test')]);
+      await tx.messages.insertHeaders(ids[1]!.account, ids[1]!.box, [header(1, 'shared@x.test')]);
     });
-    store.accounts.remove(ids[0]!.account);
-    expect(addresses(store)).toEqual(['shared@x.test']);
-    store.close();
+    await store.accounts.remove(ids[0]!.account);
+    expect(await addresses(store)).toEqual(['shared@x.test']);
+    await store.close();
   });
 });

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountSyncState, SyncProgress } from '../../common/types.js';
 import { SearchReindex } from '../../main/core/sync/search-reindex.js';
-import { openDatabase, schemaVersion } from '../../main/core/store/db.js';
-import { Store } from '../../main/core/store/index.js';
-import { migrations } from '../../main/core/store/migrations/index.js';
-import { SearchIndex } from '../../main/core/store/search.js';
+import type { Store } from '../../main/core/store/index.js';
+import { openDatabase, schemaVersion } from '../../main/core/store/sqlite/db.js';
+import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
 import { openService, type TestService } from '../support/service.js';
+import { ftsIntegrityCheck, schemaVersionOf } from '../support/sqlite-file.js';
+import { sqliteStore } from '../support/store.js';
 
 interface OldMessage {
   id: number;
@@ -63,13 +64,10 @@ function schema6Store(file: string, messages: readonly OldMessage[]): void {
   db.close();
 }
 
-const integrityCheck = (store: Store) =>
-  store.db
-    .prepare("INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)")
-    .run();
+const integrityCheck = ftsIntegrityCheck;
 
-const found = (store: Store, query: string) =>
-  new SearchIndex(store.db).search(query, { limit: 100 }).hits.map((h) => h.id);
+const found = async (store: Store, query: string) =>
+  (await store.search.search(query, { limit: 100 })).hits.map((h) => h.id);
 
 let dir: string;
 let t: TestService | null = null;
@@ -108,16 +106,16 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       },
       { id: 5, account: 2, subject: 'other account', text: null, html: NEWSLETTER('bilby') },
     ]);
-    const store = Store.open(file);
+    const store = sqliteStore(file);
     try {
-      expect(schemaVersion(store.db)).toBe(migrations.at(-1)!.version);
+      expect(schemaVersionOf(store)).toBe(migrations.at(-1)!.version);
       // Queued: every body with HTML and no text part or a short one.
-      expect(store.bodyReindex.pending()).toEqual([
+      expect(await store.bodies.reindexPending()).toEqual([
         { accountId: 1, count: 3 },
         { accountId: 2, count: 1 },
       ]);
       // The defect, still there until the reindex has run.
-      expect(found(store, 'quokka')).toEqual([]);
+      expect(await found(store, 'quokka')).toEqual([]);
 
       const progress: SyncProgress[] = [];
       const ended: number[] = [];
@@ -127,28 +125,28 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       });
       expect(await reindex.start()).toBe(4);
 
-      expect(found(store, 'quokka')).toEqual([1]);
-      expect(found(store, 'wombat')).toEqual([2]);
-      expect(found(store, 'bilby')).toEqual([5]);
-      expect(found(store, 'numbat')).toEqual([3]);
-      expect(found(store, 'dingo')).toEqual([4]);
+      expect(await found(store, 'quokka')).toEqual([1]);
+      expect(await found(store, 'wombat')).toEqual([2]);
+      expect(await found(store, 'bilby')).toEqual([5]);
+      expect(await found(store, 'numbat')).toEqual([3]);
+      expect(await found(store, 'dingo')).toEqual([4]);
       // Soft hyphen inside a word, <br> between words, &nbsp; between words.
-      expect(found(store, 'paddleboards quokkasecond')).toEqual([1]);
-      expect(found(store, '"autumn news"')).toEqual(expect.arrayContaining([1, 2, 5]));
+      expect(await found(store, 'paddleboards quokkasecond')).toEqual([1]);
+      expect(await found(store, '"autumn news"')).toEqual(expect.arrayContaining([1, 2, 5]));
       // What <style> holds is not text.
-      expect(found(store, 'stylonly')).toEqual([]);
-      expect(found(store, 'color')).toEqual([]);
+      expect(await found(store, 'stylonly')).toEqual([]);
+      expect(await found(store, 'color')).toEqual([]);
 
       const snippets = Object.fromEntries(
-        store.messages.summaries([1, 2, 3, 4]).map((m) => [m.id, m.snippet]),
+        (await store.messages.summaries([1, 2, 3, 4])).map((m) => [m.id, m.snippet]),
       );
       expect(snippets[1]).toBe('Autumn news Paddleboards and quokka canoes line one quokkasecond');
       expect(snippets[2]).toMatch(/^Autumn news Paddleboards and wombat canoes/);
       expect(snippets[3]).toBe('old snippet');
       // Every word of a snippet is found by search.
-      for (const word of snippets[1]!.split(' ')) expect(found(store, word)).toContain(1);
+      for (const word of snippets[1]!.split(' ')) expect(await found(store, word)).toContain(1);
       // The search snippet shows the match in the indexed text.
-      const hit = new SearchIndex(store.db).search('quokka', { limit: 1 }).hits[0]!;
+      const hit = (await store.search.search('quokka', { limit: 1 })).hits[0]!;
       expect(hit.snippet).toContain('quokka');
       expect(hit.highlights.length).toBeGreaterThan(0);
 
@@ -156,12 +154,12 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       expect(progress.at(-1)).toEqual({ accountId: 2, phase: 'index', done: 1, total: 1 });
       expect(progress).toContainEqual({ accountId: 1, phase: 'index', done: 3, total: 3 });
       expect(ended).toEqual([1, 2]);
-      expect(store.bodyReindex.pending()).toEqual([]);
+      expect(await store.bodies.reindexPending()).toEqual([]);
       expect(() => integrityCheck(store)).not.toThrow();
       // Nothing left: a second start does nothing.
       expect(await reindex.start()).toBe(0);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -175,7 +173,7 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       html: NEWSLETTER(`word${i}`) + '<p>filler text </p>'.repeat(100),
     }));
     schema6Store(file, many);
-    const store = Store.open(file);
+    const store = sqliteStore(file);
     try {
       const progress: SyncProgress[] = [];
       let ticks = 0;
@@ -194,8 +192,8 @@ describe('migration 0007 and the reindex of stored bodies', () => {
       expect(partial).toBeLessThan(many.length);
       expect(ticks).toBeGreaterThan(0);
       // Newest first: what is done is the most recent mail.
-      expect(found(store, `word${many.length - 1}`)).toEqual([many.length]);
-      expect(found(store, 'word0')).toEqual([]);
+      expect(await found(store, `word${many.length - 1}`)).toEqual([many.length]);
+      expect(await found(store, 'word0')).toEqual([]);
 
       // Started again, it picks up where it stopped.
       const rest = await new SearchReindex(store, {
@@ -204,22 +202,22 @@ describe('migration 0007 and the reindex of stored bodies', () => {
         onProgress: (p) => progress.push(p),
       }).start();
       expect(partial + rest).toBe(many.length);
-      expect(found(store, 'word0')).toEqual([1]);
+      expect(await found(store, 'word0')).toEqual([1]);
       const dones = progress.map((p) => p.done);
       expect(new Set(dones).size).toBeGreaterThan(5);
       expect(() => integrityCheck(store)).not.toThrow();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('a body stored by sync meanwhile takes the message out of the queue', () => {
+  it('a body stored by sync meanwhile takes the message out of the queue', async () => {
     const file = tempFile();
     schema6Store(file, [{ id: 1, account: 1, subject: 's', text: null, html: NEWSLETTER('old') }]);
-    const store = Store.open(file);
+    const store = sqliteStore(file);
     try {
-      store.tx(() =>
-        store.messages.saveBody(1, {
+      await store.transaction((tx) =>
+        tx.bodies.save(1, {
           text: null,
           html: '<p>fresh</p>',
           searchText: 'fresh',
@@ -228,11 +226,11 @@ describe('migration 0007 and the reindex of stored bodies', () => {
           parseError: null,
         }),
       );
-      expect(store.bodyReindex.pending()).toEqual([]);
-      expect(found(store, 'fresh')).toEqual([1]);
+      expect(await store.bodies.reindexPending()).toEqual([]);
+      expect(await found(store, 'fresh')).toEqual([1]);
       expect(() => integrityCheck(store)).not.toThrow();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -1,29 +1,54 @@
-// A sync's writes in short transactions (main/core/sync/slices.ts) and the WAL checkpoints in
-// a thread of their own (main/core/store/checkpoint.ts), on real SQLite files.
+// A sync's writes in short transactions (main/core/sync/slices.ts) and SQLite's WAL
+// checkpoints in a thread of their own (main/core/store/sqlite/checkpoint.ts), on real files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../main/core/store/index.js';
+import type { Store, Transaction } from '../../main/core/store/index.js';
+import { Checkpointer, type CheckpointRound } from '../../main/core/store/sqlite/checkpoint.js';
+import { openDatabase, type Db } from '../../main/core/store/sqlite/db.js';
+import { SqliteStore } from '../../main/core/store/sqlite/engine.js';
 import { pacer, SliceWriter } from '../../main/core/sync/slices.js';
-import type { CheckpointRound } from '../../main/core/store/checkpoint.js';
+import { besideStore } from '../support/sqlite-file.js';
+import { sqliteStore } from '../support/store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function fileStore(): Store {
+function tempFile(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maildock-slices-'));
   dirs.push(dir);
-  const store = Store.open(path.join(dir, 'maildock.db'));
-  store.db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT)');
-  return store;
+  return path.join(dir, 'maildock.db');
 }
 
-const count = (store: Store) => store.db.prepare('SELECT count(*) FROM t').pluck().get() as number;
-const insert = (store: Store, n: number) =>
-  store.db.prepare('INSERT INTO t VALUES (?, ?)').run(n, 'x'.repeat(2000));
+/** A store in a file: a second connection sees what it committed, and only that. */
+const fileStore = () => sqliteStore(tempFile());
+
+// The items a slice writes are settings of their own, through the store's interface.
+const itemKey = (n: number) => `test.item.${n}`;
+const insert = (tx: Transaction, n: number) => tx.settings.set(itemKey(n), 'x'.repeat(2000));
+const count = (store: Store) =>
+  besideStore(
+    store,
+    (db) =>
+      db
+        .prepare("SELECT count(*) FROM settings WHERE key LIKE 'test.item.%'")
+        .pluck()
+        .get() as number,
+  );
+
+/** SQLite's own file with a table of its own, for the checkpoints (no store around it). */
+function fileDb(): Db {
+  const db = openDatabase(tempFile());
+  db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT)');
+  return db;
+}
+
+const rowCount = (db: Db) => db.prepare('SELECT count(*) FROM t').pluck().get() as number;
+const insertRow = (db: Db, n: number) =>
+  db.prepare('INSERT INTO t VALUES (?, ?)').run(n, 'x'.repeat(2000));
 
 function busy(ms: number): void {
   const until = performance.now() + ms;
@@ -32,15 +57,17 @@ function busy(ms: number): void {
 
 describe('SliceWriter', () => {
   it('writes every item once, in order, one transaction per slice, the last one marked', async () => {
-    const store = Store.open(':memory:');
-    store.db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT)');
+    const store = fileStore();
     const writer = new SliceWriter(store, { first: 30, min: 30, max: 30 });
     const calls: { slice: number[]; last: boolean; inTx: boolean }[] = [];
+    let committed = 0;
     await writer.write(
       Array.from({ length: 100 }, (_, i) => i),
-      (slice, last) => {
-        calls.push({ slice: [...slice], last, inTx: store.db.inTransaction });
-        for (const n of slice) insert(store, n);
+      async (tx, slice, last) => {
+        for (const n of slice) await insert(tx, n);
+        // Written, and not yet seen from another connection: the slice's own transaction.
+        calls.push({ slice: [...slice], last, inTx: count(store) === committed });
+        committed += slice.length;
       },
     );
     expect(calls.map((c) => c.slice.length)).toEqual([30, 30, 30, 10]);
@@ -48,34 +75,37 @@ describe('SliceWriter', () => {
     expect(calls.every((c) => c.inTx)).toBe(true);
     expect(calls.flatMap((c) => c.slice)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(count(store)).toBe(100);
+    await store.close();
   });
 
   it('still runs the last slice when there is nothing to write', async () => {
-    const store = Store.open(':memory:');
+    const store = sqliteStore();
     const seen: [number, boolean][] = [];
-    await new SliceWriter(store).write([], (slice, last) => seen.push([slice.length, last]));
+    await new SliceWriter(store).write([], async (_tx, slice, last) => {
+      seen.push([slice.length, last]);
+    });
     expect(seen).toEqual([[0, true]]);
   });
 
   it('keeps the slices committed before one that throws, and none of that one', async () => {
-    const store = Store.open(':memory:');
-    store.db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, pad TEXT)');
+    const store = fileStore();
     const writer = new SliceWriter(store, { first: 10, min: 10, max: 10 });
     let slices = 0;
     await expect(
       writer.write(
         Array.from({ length: 50 }, (_, i) => i),
-        (slice) => {
-          for (const n of slice) insert(store, n);
+        async (tx, slice) => {
+          for (const n of slice) await insert(tx, n);
           if (++slices === 3) throw new Error('dies in the third slice');
         },
       ),
     ).rejects.toThrow('third slice');
     expect(count(store)).toBe(20);
+    await store.close();
   });
 
   it('sizes its slices to the time budget, and carries the size to the next batch', async () => {
-    const store = Store.open(':memory:');
+    const store = sqliteStore();
     // A clock of the test's own: each item "takes" perItem ms, whatever the machine's load.
     let clock = 0;
     let perItem = 1;
@@ -88,7 +118,7 @@ describe('SliceWriter', () => {
     });
     const sizes: number[] = [];
     const items = Array.from({ length: 200 }, (_, i) => i);
-    await writer.write(items, (slice) => {
+    await writer.write(items, async (_tx, slice) => {
       sizes.push(slice.length);
       clock += slice.length * perItem;
     });
@@ -99,7 +129,7 @@ describe('SliceWriter', () => {
     // Slower items shrink the next slice at once, and the size carries over between batches.
     perItem = 5;
     const next: number[] = [];
-    await writer.write(items.slice(0, 40), (slice) => {
+    await writer.write(items.slice(0, 40), async (_tx, slice) => {
       next.push(slice.length);
       clock += slice.length * perItem;
     });
@@ -107,13 +137,15 @@ describe('SliceWriter', () => {
   });
 
   it('lets the event loop run between slices', async () => {
-    const store = Store.open(':memory:');
+    const store = sqliteStore();
     const writer = new SliceWriter(store, { first: 5, min: 5, max: 5 });
     const order: string[] = [];
     setImmediate(() => order.push('other work'));
     await writer.write(
       Array.from({ length: 20 }, (_, i) => i),
-      (_slice, last) => order.push(last ? 'last slice' : 'slice'),
+      async (_tx, _slice, last) => {
+        order.push(last ? 'last slice' : 'slice');
+      },
     );
     expect(order.indexOf('other work')).toBeGreaterThan(0);
     expect(order.indexOf('other work')).toBeLessThan(order.indexOf('last slice'));
@@ -148,21 +180,20 @@ describe('pacer', () => {
 });
 
 describe('Checkpointer (WAL checkpoints in a worker thread)', () => {
-  const autocheckpoint = (store: Store) =>
-    store.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  const autocheckpoint = (db: Db) => db.pragma('wal_autocheckpoint', { simple: true }) as number;
 
   it("turns the writer's own checkpoints off and moves the WAL into the database", async () => {
-    const store = fileStore();
+    const db = fileDb();
     const rounds: CheckpointRound[] = [];
-    const cp = store.checkpointInBackground({ intervalMs: 20, onRound: (r) => rounds.push(r) });
+    const cp = new Checkpointer(db, { intervalMs: 20, onRound: (r) => rounds.push(r) });
     await cp.ready;
-    expect(autocheckpoint(store)).toBe(0);
+    expect(autocheckpoint(db)).toBe(0);
 
     // ~40 MiB of writes: past the writer's own threshold (32 MiB), which is off now.
     for (let b = 0; b < 20; b++)
-      store.tx(() => {
-        for (let i = 0; i < 1000; i++) insert(store, b * 1000 + i);
-      });
+      db.transaction(() => {
+        for (let i = 0; i < 1000; i++) insertRow(db, b * 1000 + i);
+      })();
     const before = rounds.length;
     await expect
       .poll(() => rounds.slice(before).some((r) => r.log > 0 && r.checkpointed === r.log), {
@@ -176,7 +207,7 @@ describe('Checkpointer (WAL checkpoints in a worker thread)', () => {
     await expect
       .poll(
         async () => {
-          store.tx(() => insert(store, next++));
+          insertRow(db, next++);
           const seen = rounds.length;
           await expect.poll(() => rounds.length, { timeout: 5_000 }).toBeGreaterThan(seen);
           return rounds.at(-1)!.log;
@@ -185,28 +216,39 @@ describe('Checkpointer (WAL checkpoints in a worker thread)', () => {
       )
       .toBeLessThan(100);
     const total = 20_000 + (next - 1_000_000);
-    expect(count(store)).toBe(total);
+    expect(rowCount(db)).toBe(total);
 
-    store.close();
-    const again = Store.open(store.db.name);
-    expect(again.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(total);
-    expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    cp.stop();
+    db.close();
+    const again = openDatabase(db.name);
+    expect(again.prepare('SELECT count(*) FROM t').pluck().get()).toBe(total);
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
     again.close();
   });
 
+  it("runs as the SQLite store's upkeep once it is started", async () => {
+    const rounds: CheckpointRound[] = [];
+    const store = SqliteStore.open(tempFile(), { intervalMs: 20, onRound: (r) => rounds.push(r) });
+    store.startUpkeep();
+    await store.settings.set('test.upkeep', 'written');
+    await expect.poll(() => rounds.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await store.close();
+  });
+
   it('gives the checkpoints back to the writer when stopped or when the worker cannot start', async () => {
-    const store = fileStore();
-    const cp = store.checkpointInBackground({ intervalMs: 20 });
+    const db = fileDb();
+    const cp = new Checkpointer(db, { intervalMs: 20 });
     await cp.ready;
-    expect(autocheckpoint(store)).toBe(0);
+    expect(autocheckpoint(db)).toBe(0);
     cp.stop();
-    expect(autocheckpoint(store)).toBe(8192);
+    expect(autocheckpoint(db)).toBe(8192);
+    db.close();
 
     // The file is gone, so the worker's connection cannot open it.
-    const orphan = fileStore();
-    rmSync(orphan.db.name);
+    const orphan = fileDb();
+    rmSync(orphan.name);
     const errors: string[] = [];
-    const failing = orphan.checkpointInBackground({ onError: (m) => errors.push(m) });
+    const failing = new Checkpointer(orphan, { onError: (m) => errors.push(m) });
     await expect(failing.ready).rejects.toThrow();
     expect(errors).toHaveLength(1);
     expect(autocheckpoint(orphan)).toBe(8192);

@@ -3,13 +3,13 @@
 // it. Local work shown in the same place, the search index catching up, says nothing of it.
 import { describe, expect, it } from 'vitest';
 import type { AccountSyncState } from '../../common/types.js';
-import { SyncStates } from '../../main/core/sync-state.js';
+import { SyncStates } from '../../main/core/sync/sync-states.js';
 import { storeWithInbox } from '../support/store.js';
 
 const unreachable = { code: 'HOST_UNREACHABLE' as const, message: 'connect ECONNREFUSED' };
 
-function offlineAccount() {
-  const { store, accountId } = storeWithInbox();
+async function offlineAccount() {
+  const { store, accountId } = await storeWithInbox();
   const pushed: AccountSyncState[] = [];
   const states = new SyncStates(store, (s) => pushed.push(s));
   states.offline(accountId, unreachable, '127.0.0.1', new Date(Date.now() + 30_000));
@@ -18,8 +18,8 @@ function offlineAccount() {
 }
 
 describe('an account offline', () => {
-  it('stays offline while the search index catches up, and while connecting', () => {
-    const { states, accountId, now } = offlineAccount();
+  it('stays offline while the search index catches up, and while connecting', async () => {
+    const { states, accountId, now } = await offlineAccount();
     states.progress({ accountId, phase: 'index', done: 10, total: 100 });
     expect(now().offline).toMatchObject({ host: '127.0.0.1', error: { code: 'HOST_UNREACHABLE' } });
     states.phaseEnded(accountId, 'index');
@@ -27,12 +27,12 @@ describe('an account offline', () => {
     expect(now().offline).not.toBeNull();
   });
 
-  it('is back once a sync gets past connecting, or a pass ends without the outage', () => {
-    const first = offlineAccount();
+  it('is back once a sync gets past connecting, or a pass ends without the outage', async () => {
+    const first = await offlineAccount();
     first.states.progress({ accountId: first.accountId, phase: 'headers', done: 0, total: 5 });
     expect(first.now().offline).toBeNull();
 
-    const second = offlineAccount();
+    const second = await offlineAccount();
     second.states.finished(second.accountId, [{ ...unreachable }]);
     expect(second.now().offline, 'a pass that could not connect').not.toBeNull();
     second.states.finished(second.accountId, []);

@@ -1,0 +1,168 @@
+// The few messages the search tests run on, in three folders of two accounts, and the
+// helpers that search them: one store at a time, made again before each test by `fill`.
+import { expect } from 'vitest';
+import { MaildockError } from '../../common/errors.js';
+import type { Address, MailboxRole } from '../../common/types.js';
+import type { HeaderRecord, Store } from '../../main/core/store/index.js';
+
+export const alice: Address = { name: 'Alice Archer', address: 'alice@example.com' };
+export const bob: Address = { name: 'Bob Baker', address: 'bob@example.org' };
+export const carol: Address = { name: 'Carol Cole', address: 'carol@corp.example' };
+export const dave: Address = { name: 'Dave Dunn', address: 'dave@example.net' };
+export const eve: Address = { name: 'Eve Evans', address: 'eve@shop.example' };
+
+interface Fixture {
+  subject: string;
+  from: Address;
+  to: Address[];
+  cc?: Address[];
+  /** Local time, so day boundaries match before:/after:, which are local days. */
+  date: Date;
+  body: string | null;
+  flags?: string[];
+  attachment?: boolean;
+}
+
+export let store: Store;
+let uid = 0;
+export type Name = 'lunch' | 'reply' | 'report' | 'offsite' | 'invoice' | 'pending';
+export let ids: Record<Name, number>;
+export const mailbox = { inbox: 0, sent: 0, projects: 0, otherInbox: 0 };
+/** The first account (Bob's work address): every folder but the other Inbox is its. */
+export let firstAccount = 0;
+
+export async function add(accountId: number, mailboxId: number, f: Fixture): Promise<number> {
+  const header: HeaderRecord = {
+    uid: ++uid,
+    messageId: `<${uid}@test>`,
+    inReplyTo: null,
+    references: [],
+    subject: f.subject,
+    from: [f.from],
+    to: f.to,
+    cc: f.cc ?? [],
+    date: f.date.getTime(),
+    flags: f.flags ?? [],
+    modseq: null,
+    size: 1000,
+    hasAttachments: false,
+    structure: null,
+  };
+  const [id] = await store.messages.insertHeaders(accountId, mailboxId, [header]);
+  if (id === undefined) throw new Error('not inserted');
+  if (f.body !== null) {
+    await store.bodies.save(id, {
+      text: f.body,
+      html: null,
+      snippet: f.body.slice(0, 60),
+      attachments: f.attachment
+        ? [
+            {
+              partId: '2',
+              filename: 'q1.pdf',
+              contentType: 'application/pdf',
+              size: 10,
+              contentId: null,
+              inline: false,
+            },
+          ]
+        : [],
+      parseError: null,
+    });
+  }
+  return id;
+}
+
+const mailboxRow = (accountId: number, folder: string, role: MailboxRole | null) =>
+  store.mailboxes.upsert(accountId, {
+    path: folder,
+    name: folder.split('/').at(-1)!,
+    delimiter: '/',
+    role,
+  });
+
+async function accountRow(email: string): Promise<number> {
+  const account = await store.accounts.add({
+    email,
+    imap: { host: '127.0.0.1', port: 993, security: 'tls', user: email },
+  });
+  return account.id;
+}
+
+/** The messages every test searches, in a new store. */
+export async function fill(opened: Store): Promise<void> {
+  store = opened;
+  uid = 0;
+  const a1 = await accountRow('bob@example.org');
+  const a2 = await accountRow('bob@shop.example');
+  firstAccount = a1;
+  mailbox.inbox = await mailboxRow(a1, 'INBOX', 'inbox');
+  mailbox.sent = await mailboxRow(a1, 'Sent', 'sent');
+  mailbox.projects = await mailboxRow(a1, 'Work/Projects', null);
+  mailbox.otherInbox = await mailboxRow(a2, 'INBOX', 'inbox');
+  ids = {
+    lunch: await add(a1, mailbox.inbox, {
+      subject: 'Lunch plans',
+      from: alice,
+      to: [bob],
+      date: new Date(2024, 2, 1, 10, 0),
+      body: 'Shall we meet at the café near the station? I booked a table.',
+    }),
+    reply: await add(a1, mailbox.sent, {
+      subject: 'Re: Lunch plans',
+      from: bob,
+      to: [alice],
+      date: new Date(2024, 1, 28, 18, 30),
+      body: 'Cafe sounds great. See you at noon.',
+      flags: ['\\Seen'],
+    }),
+    report: await add(a1, mailbox.projects, {
+      subject: 'Quarterly report',
+      from: carol,
+      to: [bob],
+      cc: [dave],
+      date: new Date(2024, 2, 5, 9, 15),
+      body: 'The quarterly report is attached. Numbers look good.',
+      flags: ['\\Seen', '\\Flagged'],
+      attachment: true,
+    }),
+    offsite: await add(a1, mailbox.inbox, {
+      subject: 'Report on the quarterly offsite',
+      from: dave,
+      to: [alice, bob],
+      date: new Date(2024, 2, 10, 14, 0),
+      body: 'My report: the offsite went well, quarterly goals agreed over lunch.',
+      flags: ['\\Seen'],
+    }),
+    invoice: await add(a2, mailbox.otherInbox, {
+      subject: 'Your invoice',
+      from: eve,
+      to: [{ name: 'Bob', address: 'bob@shop.example' }],
+      date: new Date(2024, 2, 2, 8, 0),
+      body: 'Invoice number 42 is due. Use AND, NEAR and "quotes" freely: a*b (c) -d e:f',
+    }),
+    pending: await add(a1, mailbox.inbox, {
+      subject: 'Parcel notice',
+      from: eve,
+      to: [bob],
+      date: new Date(2024, 2, 12, 7, 0),
+      body: null,
+    }),
+  };
+}
+
+export const found = async (query: string, limit = 50): Promise<number[]> =>
+  (await store.search.search(query, { limit })).hits.map((h) => h.id);
+export const named = (...names: Name[]): number[] => names.map((n) => ids[n]).sort((a, b) => b - a);
+
+export async function expectSyntaxError(query: string, position: number): Promise<void> {
+  let error: unknown;
+  try {
+    await store.search.search(query, { limit: 10 });
+  } catch (err) {
+    error = err;
+  }
+  expect(error, query).toBeInstanceOf(MaildockError);
+  expect((error as MaildockError).code).toBe('SEARCH_SYNTAX');
+  expect((error as MaildockError).fields.position).toBe(position);
+}
