@@ -52,7 +52,10 @@ describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {
     expect(await outbox.recover((owner) => owner === 'dead:1')).toBe(2);
     expect(await outbox.get(a.id)).toMatchObject({ state: 'queued', attempts: 1 });
     expect((await outbox.get(b.id))?.state).toBe('maybe-sent');
-    expect((await outbox.get(b.id))?.lastError).toMatch(/may have been sent/);
+    expect((await outbox.get(b.id))?.lastError).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: expect.stringMatching(/may have been sent/),
+    });
     expect(await outbox.due(accountId, 10)).toEqual([a.id]);
   });
 
@@ -72,17 +75,18 @@ describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {
 
     const waiting = await add(3);
     await outbox.claim(waiting.id, 'me:1');
-    await outbox.markRetry(waiting.id, '451 try later', Date.now() + 60_000);
+    const tryLater = { code: 'SEND_FAILED' as const, message: '451 try later' };
+    await outbox.markRetry(waiting.id, tryLater, Date.now() + 60_000);
     expect(await outbox.get(waiting.id)).toMatchObject({
       state: 'retrying',
-      lastError: '451 try later',
+      lastError: tryLater,
     });
     expect(await outbox.due(accountId, 10)).toEqual([]);
     expect(await outbox.makeDue(null)).toBe(1);
     expect(await outbox.due(accountId, 10)).toEqual([waiting.id]);
 
     await outbox.claim(waiting.id, 'me:1');
-    await outbox.markFailed(waiting.id, '550 no such user');
+    await outbox.markFailed(waiting.id, { code: 'SMTP_REJECTED', message: '550 no such user' });
     expect(await outbox.resend(waiting.id)).toMatchObject({ state: 'queued', attempts: 0 });
     await expect(outbox.resend(sent.id)).rejects.toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),

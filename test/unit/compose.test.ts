@@ -243,15 +243,41 @@ describe('retry policy', () => {
   });
 
   it('waits on 4xx and lost connections, gives up on 5xx, never resends after the end of DATA', () => {
-    expect(judge(f(451), false)).toEqual({ kind: 'retry', reason: "451 the server's words" });
-    expect(judge(f(550), false)).toEqual({ kind: 'failed', reason: "550 the server's words" });
-    expect(judge(f(null, 'ECONNREFUSED'), false).kind).toBe('retry');
-    expect(judge(f(null, 'ETIMEDOUT'), false).kind).toBe('retry');
-    expect(judge(f(null, 'ECONNECTION'), true).kind).toBe('maybe-sent');
+    expect(judge(f(451), false)).toEqual({
+      kind: 'retry',
+      error: {
+        code: 'SEND_FAILED',
+        message: "451 the server's words",
+        fields: { responseCode: 451 },
+      },
+    });
+    expect(judge(f(550), false)).toEqual({
+      kind: 'failed',
+      error: {
+        code: 'SMTP_REJECTED',
+        message: "550 the server's words",
+        fields: { responseCode: 550 },
+      },
+    });
+    expect(judge(f(null, 'ECONNREFUSED'), false)).toMatchObject({
+      kind: 'retry',
+      error: { code: 'HOST_UNREACHABLE' },
+    });
+    expect(judge(f(null, 'ETIMEDOUT'), false)).toMatchObject({
+      kind: 'retry',
+      error: { code: 'TIMEOUT' },
+    });
+    expect(judge(f(null, 'ECONNECTION'), true)).toMatchObject({
+      kind: 'maybe-sent',
+      error: { code: 'CONNECTION_LOST', fields: { maybeSent: true } },
+    });
     // A reply after the end of DATA is a definite answer.
     expect(judge(f(250 + 200), true).kind).toBe('retry');
     expect(judge(f(554), true).kind).toBe('failed');
-    expect(judge(f(null, 'ETLS'), false).kind).toBe('failed');
+    expect(judge(f(null, 'ETLS'), false)).toMatchObject({
+      kind: 'failed',
+      error: { code: 'TLS_FAILED' },
+    });
   });
 
   it('backs off exponentially up to a ceiling', () => {
