@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { createBackup } from '../../main/core/backup/archive.js';
 import { verifyBackup } from '../../main/core/backup/verify.js';
 import { restoreBackup } from '../../main/core/backup/restore.js';
-import { Store } from '../../main/core/store/index.js';
+import { openStore } from '../../main/core/store/index.js';
 import { fullSync, imapOf, ROOT, startMailServer } from '../ui/setup.js';
 
 const { values: args } = parseArgs({
@@ -85,7 +85,7 @@ try {
   writeFileSync(path.join(dataDir, 'stack', 'settings.json'), '{"project":"maildock"}\n');
 
   // The store closed once: its WAL folded in, so tar copies a consistent file too.
-  Store.open(path.join(dataDir, 'maildock.db')).close();
+  await (await openStore({ dataDir })).close();
   const dataBytes = OWNED.reduce((n, name) => n + sizeOf(path.join(dataDir, name)), 0);
   log(
     `Data: ${(dataBytes / MB).toFixed(1)} MB (store ${(sizeOf(path.join(dataDir, 'maildock.db')) / MB).toFixed(1)} MB, ${K} attachments).`,
@@ -108,7 +108,7 @@ try {
   for (let r = 0; r < R; r++) {
     log(`Run ${r + 1} of ${R}…`);
     const archive = path.join(work, `run-${r}.maildock-backup`);
-    const store = Store.open(path.join(dataDir, 'maildock.db'));
+    const store = await openStore({ dataDir });
     let verifyMs = 0;
     // When each phase of createBackup began, for the log.
     const phases: string[] = [];
@@ -119,7 +119,7 @@ try {
       // and checks every entry's SHA-256, the store's against the one that was checked.
       await createBackup({
         dataDir,
-        db: store.db,
+        store,
         to: archive,
         app: 'bench',
         check: true,
@@ -146,7 +146,7 @@ try {
     const sealedMs = await timed(async () => {
       await createBackup({
         dataDir,
-        db: store.db,
+        store,
         to: sealedFile,
         app: 'bench',
         check: true,
@@ -160,7 +160,7 @@ try {
         },
       });
     });
-    store.close();
+    await store.close();
     const gpgFile = path.join(work, `run-${r}.tar.gpg`);
     const gpgMs = await timed(() => {
       execFileSync(

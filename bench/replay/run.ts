@@ -54,9 +54,8 @@ try {
   if (!first.ok || first.value.errors.length) throw new Error('initial sync failed');
 
   // Maildock: C actions on the newest C messages (every other one, so the UID set has gaps).
-  const inbox = svc.store.mailboxes.byPath(account.value.id, 'INBOX')!;
-  const ids = svc.store.messages
-    .list(inbox.id, 2 * C)
+  const inbox = (await svc.store.mailboxes.byPath(account.value.id, 'INBOX'))!;
+  const ids = (await svc.store.messages.list(inbox.id, 2 * C))
     .filter((_, i) => i % 2 === 0)
     .map((m) => m.id);
   const t0 = process.hrtime.bigint();

@@ -62,8 +62,9 @@ try {
       gc();
       out.liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
     }
-    out.messages = svc.store.messages.counts().messages;
-    out.bodies = svc.store.messages.counts().bodies;
+    const counts = await svc.store.messages.counts();
+    out.messages = counts.messages;
+    out.bodies = counts.bodies;
   } else if (job.phase === 'resync') {
     // Maildock runs for days: a resync happens in a warm process, so warm it first. Then the
     // no-change resyncs, then the parent changes flags on the server and says "go".

@@ -5,10 +5,11 @@
 // in verifyBackup only for the very bytes it checked.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, STORE_ENTRY } from '../../main/core/backup/archive.js';
 import { verifyBackup } from '../../main/core/backup/verify.js';
@@ -28,13 +29,17 @@ const attachments = new Map<string, Buffer>();
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-backup-speed-'));
   dataDir = path.join(dir, 'data');
-  ({ store } = storeWithInbox(path.join(dataDir, 'maildock.db')));
-  // Past 1,024 pages, so that the snapshot takes more than one step.
-  store.db.exec('CREATE TABLE padding (b BLOB)');
-  const insert = store.db.prepare('INSERT INTO padding (b) VALUES (?)');
-  store.tx(() => {
+  const file = path.join(dataDir, 'maildock.db');
+  ({ store } = await storeWithInbox(file));
+  // Past 1,024 pages, so that the snapshot takes more than one step: written through a
+  // connection of its own, as no repository writes bytes that are not mail.
+  const padding = new Database(file);
+  padding.exec('CREATE TABLE padding (b BLOB)');
+  const insert = padding.prepare('INSERT INTO padding (b) VALUES (?)');
+  padding.transaction(() => {
     for (let i = 0; i < 800; i++) insert.run(randomBytes(10_000));
-  });
+  })();
+  padding.close();
   await mkdir(path.join(dataDir, 'attachments'), { recursive: true });
   for (let i = 0; i < 12; i++) {
     const data = randomBytes(1000 + i * 150_000);
@@ -45,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -57,7 +62,7 @@ describe('a backup made with a worker', () => {
     await expect(
       createBackup({
         dataDir,
-        db: store.db,
+        store,
         to,
         app: '0.1.0',
         check: true,
@@ -74,7 +79,7 @@ describe('a backup made with a worker', () => {
 
   it('holds every attachment whole, in order, after the store; its check stands for the store’s', async () => {
     const to = path.join(dir, 'checked.maildock-backup');
-    const made = await createBackup({ dataDir, db: store.db, to, app: '0.1.0', check: true });
+    const made = await createBackup({ dataDir, store, to, app: '0.1.0', check: true });
     const names = [...attachments.keys()].sort((a, b) => a.localeCompare(b));
     const { stdout } = await run('tar', ['-tf', to]);
     expect(stdout.trim().split('\n')).toEqual([STORE_ENTRY, ...names, MANIFEST_NAME]);
@@ -117,7 +122,7 @@ describe('a backup of a big attachment cache', () => {
 
   beforeAll(async () => {
     bigDir = path.join(dir, 'big');
-    ({ store: bigStore } = storeWithInbox(path.join(bigDir, 'maildock.db')));
+    ({ store: bigStore } = await storeWithInbox(path.join(bigDir, 'maildock.db')));
     await mkdir(path.join(bigDir, 'attachments'), { recursive: true });
     for (let i = 0; i < 40; i++) {
       const data = randomBytes(8 * 1024 * 1024);
@@ -132,7 +137,7 @@ describe('a backup of a big attachment cache', () => {
     const to = path.join(dir, 'big.maildock-backup');
     await createBackup({
       dataDir: bigDir,
-      db: bigStore.db,
+      store: bigStore,
       to,
       app: '0.1.0',
       onProgress: (p) => seen.push(p),
@@ -153,7 +158,7 @@ describe('a backup of a big attachment cache', () => {
     expect(seen.find((p) => p.phase === 'archive')!.totalBytes).toBeGreaterThan(attachmentBytes);
     // Bytes go up in steps while the attachments are tarred (past the store's own bytes) and
     // while they are copied.
-    expect(steps('snapshot', (await stat(bigStore.db.name)).size)).toBeGreaterThanOrEqual(2);
+    expect(steps('snapshot', await bigStore.size())).toBeGreaterThanOrEqual(2);
     expect(steps('archive')).toBeGreaterThanOrEqual(2);
     expect(seen.at(-1)!.phase).toBe('done');
   });
@@ -161,14 +166,14 @@ describe('a backup of a big attachment cache', () => {
   it('is cancelled while the worker tars the attachments, within a chunk, and leaves nothing', async () => {
     const to = path.join(dir, 'big-cancelled.maildock-backup');
     const abort = new AbortController();
-    const dbSize = (await stat(bigStore.db.name)).size;
+    const dbSize = await bigStore.size();
     const total = dbSize + 40 * 8 * 1024 * 1024;
     let cancelledAt = 0;
     let last = 0;
     await expect(
       createBackup({
         dataDir: bigDir,
-        db: bigStore.db,
+        store: bigStore,
         to,
         app: '0.1.0',
         signal: abort.signal,

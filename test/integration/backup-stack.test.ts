@@ -46,7 +46,7 @@ interface Mailbox {
 }
 
 async function imap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
-  const pem = t.svc.store.accounts.get(accountId)!.imap.tlsCert!;
+  const pem = (await t.svc.store.accounts.get(accountId))!.imap.tlsCert!;
   const client = new ImapFlow({
     host: '127.0.0.1',
     port: ports.imaps!,

@@ -74,9 +74,13 @@ async function tree(root: string): Promise<Record<string, string>> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-backup-'));
   dataDir = path.join(dir, 'data');
-  ({ store, accountId, inbox: mailboxId } = storeWithInbox(path.join(dataDir, 'maildock.db')));
-  store.tx(() =>
-    store.messages.insertHeaders(
+  ({
+    store,
+    accountId,
+    inbox: mailboxId,
+  } = await storeWithInbox(path.join(dataDir, 'maildock.db')));
+  await store.transaction((tx) =>
+    tx.messages.insertHeaders(
       accountId,
       mailboxId,
       Array.from({ length: 3000 }, (_, i) => headerRecord(i + 1)),
@@ -89,11 +93,11 @@ beforeAll(async () => {
   await writeFile(path.join(dataDir, 'stack', 'settings.json'), '{"project":"maildock"}\n');
   await writeFile(path.join(dataDir, 'stack', 'services', 'postfix', 'tls.key'), 'KEY\n');
   good = path.join(dir, 'good.maildock-backup');
-  await createBackup({ dataDir, db: store.db, to: good, app: '0.1.0' });
+  await createBackup({ dataDir, store, to: good, app: '0.1.0' });
 });
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -130,8 +134,8 @@ describe('a backup', () => {
     let next = 100_000;
     const writer = (async () => {
       while (writing) {
-        store.tx(() =>
-          store.messages.insertHeaders(
+        await store.transaction((tx) =>
+          tx.messages.insertHeaders(
             accountId,
             mailboxId,
             Array.from({ length: 50 }, () => headerRecord(next++)),
@@ -144,7 +148,7 @@ describe('a backup', () => {
     const progress: string[] = [];
     await createBackup({
       dataDir,
-      db: store.db,
+      store,
       to,
       app: '0.1.0',
       onProgress: (p) => progress.push(p.phase),
@@ -216,7 +220,7 @@ describe('a backup', () => {
     const abort = new AbortController();
     abort.abort();
     await expect(
-      createBackup({ dataDir, db: store.db, to, app: '0.1.0', signal: abort.signal }),
+      createBackup({ dataDir, store, to, app: '0.1.0', signal: abort.signal }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect((await readdir(dir)).filter((n) => n.includes('cancelled'))).toEqual([]);
   });
@@ -233,7 +237,7 @@ describe('a backup', () => {
     const to = path.join(dir, 'in-ram.maildock-backup');
     await createBackup({
       dataDir,
-      db: store.db,
+      store,
       to,
       app: '0.1.0',
       onProgress: (p) => {
@@ -251,7 +255,7 @@ describe('a backup', () => {
     await expect(
       createBackup({
         dataDir,
-        db: store.db,
+        store,
         to: path.join(dir, 'cancelled-in-ram.maildock-backup'),
         app: '0.1.0',
         signal: abort.signal,
@@ -292,7 +296,7 @@ describe('a backup', () => {
     const seen: { named: boolean; store: boolean }[] = [];
     const made = await createBackup({
       dataDir,
-      db: store.db,
+      store,
       to,
       app: '0.1.0',
       check: true,
@@ -310,7 +314,7 @@ describe('a backup', () => {
     await expect(
       createBackup({
         dataDir,
-        db: store.db,
+        store,
         to: bad,
         app: '0.1.0',
         check: true,
@@ -769,7 +773,7 @@ describe('an encrypted backup', () => {
 
   it('hides everything, opens only with its passphrase, refuses tampering, and restores', async () => {
     const file = path.join(dir, 'sealed.maildock-backup');
-    await createBackup({ dataDir, db: store.db, to: file, app: '0.1.0', encryptWith: PASS });
+    await createBackup({ dataDir, store, to: file, app: '0.1.0', encryptWith: PASS });
     const bytes = await readFile(file);
     // Not a tar, and none of the store's text in the clear.
     await expect(run('tar', ['-tf', file])).rejects.toThrow();
@@ -803,7 +807,7 @@ describe('an encrypted backup', () => {
     await restoreBackup({ dataDir: target, file, passphrase: PASS });
     const back = new Database(path.join(target, 'maildock.db'), { readonly: true });
     const count = 'SELECT count(*) AS n FROM messages';
-    expect(back.prepare(count).get()).toEqual(store.db.prepare(count).get());
+    expect(back.prepare(count).get()).toEqual({ n: (await store.messages.counts()).messages });
     back.close();
   });
 

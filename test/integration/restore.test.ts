@@ -18,8 +18,8 @@ import { StackFiles } from '../../main/core/stack/stack-files.js';
 import { entriesOf } from '../support/archive.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';
-import { Store } from '../../main/core/store/index.js';
-import { migrations } from '../../main/core/store/migrations/index.js';
+import { SqliteStore } from '../../main/core/store/sqlite/engine.js';
+import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
 import { runCli } from '../support/cli.js';
 import { headerRecord } from '../support/headers.js';
 import { storeWithInbox } from '../support/store.js';
@@ -50,9 +50,9 @@ async function makeData(
   at: string,
   opts: { messages: number; project: string; attachment: string },
 ) {
-  const { store, accountId, inbox } = storeWithInbox(path.join(at, 'maildock.db'));
-  store.tx(() =>
-    store.messages.insertHeaders(
+  const { store, accountId, inbox } = await storeWithInbox(path.join(at, 'maildock.db'));
+  await store.transaction((tx) =>
+    tx.messages.insertHeaders(
       accountId,
       inbox,
       Array.from({ length: opts.messages }, (_, i) =>
@@ -60,8 +60,8 @@ async function makeData(
       ),
     ),
   );
-  store.settings.set('app.settings', JSON.stringify({ closeToTray: opts.messages > 100 }));
-  store.close();
+  await store.settings.set('app.settings', JSON.stringify({ closeToTray: opts.messages > 100 }));
+  await store.close();
   await mkdir(path.join(at, 'attachments'), { recursive: true });
   await writeFile(
     path.join(at, 'attachments', opts.attachment),
@@ -79,10 +79,10 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-restore-'));
   const source = path.join(dir, 'source');
   await makeData(source, { messages: 3000, project: 'new', attachment: 'n'.repeat(64) });
-  const store = Store.open(path.join(source, 'maildock.db'));
+  const store = SqliteStore.open(path.join(source, 'maildock.db'));
   backup = path.join(dir, 'the.maildock-backup');
-  await createBackup({ dataDir: source, db: store.db, to: backup, app: '0.1.0' });
-  store.close();
+  await createBackup({ dataDir: source, store, to: backup, app: '0.1.0' });
+  await store.close();
   const fresh = path.join(dir, 'fresh');
   await restoreBackup({ dataDir: fresh, file: backup });
   newTree = await tree(fresh);
@@ -109,27 +109,34 @@ describe('restore', () => {
     const restored = await MaildockService.restoreBackup(target, backup);
     expect(restored).toMatchObject({ files: 4, app: '0.1.0' });
     expect(await tree(target)).toEqual(newTree);
-    const source = Store.open(path.join(dir, 'source', 'maildock.db'));
-    const back = Store.open(path.join(target, 'maildock.db'));
-    const rows = (s: Store) =>
-      createHash('sha256')
-        .update(
-          JSON.stringify([
-            s.db.prepare('SELECT uid, subject, flags, message_id FROM messages ORDER BY uid').all(),
-            s.db.prepare('SELECT path, role FROM mailboxes ORDER BY path').all(),
-            s.db.prepare('SELECT key, value FROM settings ORDER BY key').all(),
-            s.db.prepare('SELECT email FROM accounts').all(),
-          ]),
-        )
-        .digest('hex');
-    expect(rows(back)).toBe(rows(source));
-    const inbox = back.mailboxes.list().find((m) => m.path === 'INBOX')!;
-    const flagged = back.messages
-      .list(inbox.id, 10_000)
-      .filter((m) => m.flags.includes('\\Flagged'));
+    // The rows of the two files, read as SQLite files: the restore swaps files, not rows.
+    const rows = (file: string) => {
+      const s = new Database(file, { readonly: true });
+      try {
+        return createHash('sha256')
+          .update(
+            JSON.stringify([
+              s.prepare('SELECT uid, subject, flags, message_id FROM messages ORDER BY uid').all(),
+              s.prepare('SELECT path, role FROM mailboxes ORDER BY path').all(),
+              s.prepare('SELECT key, value FROM settings ORDER BY key').all(),
+              s.prepare('SELECT email FROM accounts').all(),
+            ]),
+          )
+          .digest('hex');
+      } finally {
+        s.close();
+      }
+    };
+    expect(rows(path.join(target, 'maildock.db'))).toBe(
+      rows(path.join(dir, 'source', 'maildock.db')),
+    );
+    const back = SqliteStore.open(path.join(target, 'maildock.db'));
+    const inbox = (await back.mailboxes.list()).find((m) => m.path === 'INBOX')!;
+    const flagged = (await back.messages.list(inbox.id, 10_000)).filter((m) =>
+      m.flags.includes('\\Flagged'),
+    );
     expect(flagged).toHaveLength(1000);
-    back.close();
-    source.close();
+    await back.close();
     // A service opens it as its own: the search index came along too.
     const svc = await MaildockService.open({ dataDir: target, secretsBackend: 'file' });
     try {
@@ -268,15 +275,19 @@ describe('restore', () => {
     const backupOf = async (name: string, schema: number, undo: string) => {
       const at = path.join(dir, name);
       await makeData(at, { messages: 50, project: name, attachment: 'a'.repeat(64) });
+      // Opened before the schema is changed under it (opening would migrate it back); its
+      // snapshot copies the file's pages as they are.
+      const store = SqliteStore.open(path.join(at, 'maildock.db'));
       const db = new Database(path.join(at, 'maildock.db'));
       // Undoing 0007 redefines the index's content view, a name FTS5 reserves.
       db.unsafeMode(true);
       db.exec(undo);
       db.unsafeMode(false);
       db.pragma(`user_version = ${schema}`);
-      const file = path.join(dir, `${name}.maildock-backup`);
-      await createBackup({ dataDir: at, db, to: file, app: '0.0.9' });
       db.close();
+      const file = path.join(dir, `${name}.maildock-backup`);
+      await createBackup({ dataDir: at, store, to: file, app: '0.0.9' });
+      await store.close();
       return file;
     };
     // As a Maildock before the contacts (and their accounts), the unread index and the HTML's
@@ -354,8 +365,8 @@ describe('restore inside a running Maildock', () => {
       expect(messagesIn(await svc.invoke('mailbox.list', {}))).toBe(3000);
       const hits = await svc.invoke('message.search', { query: 'subject:"subject 2999"' });
       expect(hits.ok && hits.value.hits).toHaveLength(1);
-      const inbox = svc.store.mailboxes.list().find((m) => m.path === 'INBOX')!;
-      const first = svc.store.messages.list(inbox.id, 1)[0]!;
+      const inbox = (await svc.store.mailboxes.list()).find((m) => m.path === 'INBOX')!;
+      const first = (await svc.store.messages.list(inbox.id, 1))[0]!;
       const marked = await svc.invoke('message.mark', { ids: [first.id], flagged: true });
       expect(marked.ok).toBe(true);
     } finally {
@@ -519,13 +530,15 @@ describe('passwords in a backup, sealed with a passphrase', () => {
     db.prepare(
       "UPDATE accounts SET email = 'other@example.test', imap_host = 'mail.other.test', imap_user = 'other' WHERE id = 1",
     ).run();
+    db.close();
+    const store = SqliteStore.open(path.join(source, 'maildock.db'));
     const other = path.join(dir, 'other-account.maildock-backup');
-    await createBackup({ dataDir: source, db, to: other, app: '0.1.0' });
+    await createBackup({ dataDir: source, store, to: other, app: '0.1.0' });
     const PASS = 'a passphrase for it';
     const sealed = path.join(dir, 'other-account-sealed.maildock-backup');
     await createBackup({
       dataDir: source,
-      db,
+      store,
       to: sealed,
       app: '0.1.0',
       extra: [
@@ -535,7 +548,7 @@ describe('passwords in a backup, sealed with a passphrase', () => {
         },
       ],
     });
-    db.close();
+    await store.close();
 
     const target = await copyOld('passwords-follow');
     await (await secretsOf(target)).set('account:1:password', 'me@example.test’s');
