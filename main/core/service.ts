@@ -29,7 +29,7 @@ import { accountMethods } from './methods/account.js';
 import { appMethods, appSettings } from './methods/app.js';
 import { backupMethods } from './methods/backup.js';
 import type { MethodContext, ServiceOptions } from './methods/context.js';
-import { lazyMethods } from './methods/context.js';
+import { lazyMethods } from './methods/table.js';
 import { draftMethods } from './methods/draft.js';
 import { CoreEvents } from './methods/events.js';
 import { messageMethods } from './methods/message.js';

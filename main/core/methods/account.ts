@@ -3,7 +3,8 @@
 import type { AccountInput } from '../../../common/types.js';
 import { getLogger } from '../log.js';
 import { accountSecretKey } from '../secrets/secret-store.js';
-import type { MethodContext, MethodsOf } from './context.js';
+import type { MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 const log = getLogger('service');
 

@@ -1,7 +1,8 @@
 // backup.*: archives of everything the user would hate to lose, made, checked, listed,
 // scheduled and restored (into this running service: backup/restore-here.ts).
 import { MaildockError } from '../../../common/errors.js';
-import type { MethodContext, MethodsOf } from './context.js';
+import type { MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 export function backupMethods(ctx: MethodContext): MethodsOf<'backup.'> {
   return {

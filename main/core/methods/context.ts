@@ -1,7 +1,7 @@
 // What the contract's methods work with: the parts the service has built over the store.
 // Each area's file (account.ts, message.ts, …) turns this into its entries of the `Api`
 // table; service.ts builds the parts and puts the table together.
-import { methods, type Api, type MethodName } from '../../../common/api.js';
+import type { Api } from '../../../common/api.js';
 import type { Account, AppSettings } from '../../../common/types.js';
 import type { LocalActions } from '../actions/actions.js';
 import type { Backups } from '../backup/backups.js';
@@ -79,32 +79,8 @@ export interface MethodContext {
   readonly api: Api;
 }
 
-/** The entries of the contract whose names start with `prefix`. */
-export type MethodsOf<P extends string> = Pick<Api, Extract<MethodName, `${P}${string}`>>;
-
 /** After a local action: a watching service replays it to the server at once. */
 export function changed<T extends { actionId: number | null }>(ctx: MethodContext, r: T): T {
   if (r.actionId !== null) ctx.kick();
   return r;
-}
-
-/**
- * The contract's entries named `prefix…`, each loading its area's module on first call:
- * for areas whose libraries a process that never uses them should not load (the stack's
- * dockerode).
- */
-export function lazyMethods<P extends string>(
-  prefix: P,
-  load: () => Promise<MethodsOf<P>>,
-): MethodsOf<P> {
-  let loaded: Promise<MethodsOf<P>> | null = null;
-  const table: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const name of Object.keys(methods).filter((n) => n.startsWith(prefix))) {
-    table[name] = async (input) => {
-      loaded ??= load();
-      const fn = (await loaded)[name as keyof MethodsOf<P>] as (i: unknown) => Promise<unknown>;
-      return fn(input);
-    };
-  }
-  return table as unknown as MethodsOf<P>;
 }

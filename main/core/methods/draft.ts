@@ -5,7 +5,8 @@ import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Account, ComposeInput, Draft } from '../../../common/types.js';
 import { getLogger } from '../log.js';
 import type { DraftRecord, Store } from '../store/index.js';
-import type { MethodContext, MethodsOf } from './context.js';
+import type { MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 const log = getLogger('send');
 

@@ -5,7 +5,8 @@ import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Api } from '../../../common/api.js';
 import { getLogger } from '../log.js';
 import type { Store } from '../store/index.js';
-import { changed, type MethodContext, type MethodsOf } from './context.js';
+import { changed, type MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 const log = getLogger('service');
 

@@ -3,7 +3,8 @@
 import { MaildockError } from '../../../common/errors.js';
 import { getLogger } from '../log.js';
 import { dueAt } from '../send/message-build.js';
-import type { MethodContext, MethodsOf } from './context.js';
+import type { MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 const log = getLogger('send');
 

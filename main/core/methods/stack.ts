@@ -5,7 +5,7 @@ import type { MethodName, MethodOutput, MethodParsedInput } from '../../../commo
 import type { StackHealth, StackProgress, StackSettings } from '../../../common/stack.js';
 import type { Account, AccountInput } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
-import type { MethodsOf } from './context.js';
+import type { MethodsOf } from './table.js';
 import { StackController } from '../stack/controller.js';
 import type { StackOptions } from '../stack/docker.js';
 import { generatePassword } from '../stack/stack-files.js';

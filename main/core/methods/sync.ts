@@ -2,7 +2,8 @@
 // sync state as the UI shows it.
 import { toErrorData } from '../../../common/errors.js';
 import type { SyncError, SyncSummary } from '../../../common/types.js';
-import type { MethodContext, MethodsOf } from './context.js';
+import type { MethodContext } from './context.js';
+import type { MethodsOf } from './table.js';
 
 export async function syncSummary(ctx: MethodContext): Promise<SyncSummary> {
   const { store } = ctx;
