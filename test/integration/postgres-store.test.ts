@@ -498,8 +498,8 @@ describe('accounts', () => {
       inline: false,
     };
     await store.bodies.save(mine!, { ...body, text: 't', attachments: [attachment] });
-    const [{ id: attachmentId }] = await query<{ id: number }>(url, 'SELECT id FROM attachments');
-    await store.bodies.setAttachmentHash(Number(attachmentId), 'hash-only-mine');
+    const [stored] = (await store.messages.detail(mine!))!.attachments;
+    await store.bodies.setAttachmentHash(stored!.id, 'hash-only-mine');
 
     expect(await store.accounts.remove(accountId)).toEqual({
       removed: true,
