@@ -27,6 +27,16 @@ const shellNever = [
   'core/send',
   'core/actions',
 ];
+// The store is an interface: a database driver, and the engines behind the interface, are
+// store/'s own; everything else imports main/core/store/index.ts.
+const drivers = {
+  group: ['better-sqlite3', 'pg', 'pg-*', 'kysely'],
+  message: 'Only main/core/store/ may use a database driver: use the store interface.',
+};
+const engines = {
+  group: ['**/store/sqlite/**', '**/store/postgres/**', '**/store/sqlite', '**/store/postgres'],
+  message: "Outside store/, use the store's interface (store/index.js), not an engine.",
+};
 const notInto = (...dirs) =>
   dirs.map((d) => ({
     group: [`**/${d}/**`, `**/${d}`],
@@ -52,12 +62,34 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   layer('common', nodeBuiltins, electron, ...notInto('main', 'renderer', 'preload')),
-  layer('main/core', electron, ...notInto('app', 'server', 'cli', 'renderer', 'preload')),
-  layer('main/server', electron, ...notInto('app', 'cli', ...shellNever)),
-  layer('main/cli', electron, ...notInto('app', 'server', ...shellNever)),
+  layer(
+    'main/core',
+    electron,
+    drivers,
+    engines,
+    ...notInto('app', 'server', 'cli', 'renderer', 'preload'),
+  ),
+  // The store knows nothing of what uses it.
+  layer(
+    'main/core/store',
+    electron,
+    ...notInto('app', 'server', 'cli', 'renderer', 'preload'),
+    ...notInto('sync', 'send', 'actions', 'stack', 'backup', 'methods'),
+  ),
+  // Sync stands on the store and MIME parsing: it never reaches the stack, backups or sending.
+  layer(
+    'main/core/sync',
+    electron,
+    drivers,
+    engines,
+    ...notInto('app', 'server', 'cli', 'renderer', 'preload'),
+    ...notInto('stack', 'backup', 'send', 'methods'),
+  ),
+  layer('main/server', electron, drivers, ...notInto('app', 'cli', ...shellNever)),
+  layer('main/cli', electron, drivers, ...notInto('app', 'server', ...shellNever)),
   // `maildock serve` is the one command that starts the server, so it alone may import it.
-  layer('main/cli/serve.ts', electron, ...notInto('app', ...shellNever)),
-  layer('main/app', ...notInto('server', 'cli', ...shellNever)),
+  layer('main/cli/serve.ts', electron, drivers, ...notInto('app', ...shellNever)),
+  layer('main/app', drivers, ...notInto('server', 'cli', ...shellNever)),
   // The preload runs sandboxed in the page: the contract's names, electron, nothing else.
   layer('preload', nodeBuiltins, ...notInto('main', 'renderer')),
   layer('renderer', nodeBuiltins, electron, ...notInto('main', 'preload')),

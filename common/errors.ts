@@ -85,7 +85,7 @@ export function toErrorData(err: unknown): ErrorData {
   return { code: 'INTERNAL', message };
 }
 
-/** Sentences a person understands, one per code; the UI and the CLI both use this table. */
+/** Sentences a person understands, one per code; looked up by code only in error-words.ts. */
 export const ERROR_TEXT: Record<ErrorCode, string> = {
   INVALID_INPUT: 'Some of what was entered is not valid.',
   NOT_FOUND: 'That item no longer exists.',

@@ -266,7 +266,8 @@ export const operationSchema = z.strictObject({
   count: z.number().int(),
   state: z.enum(['pending', 'done', 'failed', 'cancelled']),
   attempts: z.number().int(),
-  error: z.string().nullable(),
+  /** Why the server did not take it. */
+  error: errorDataSchema.nullable(),
   createdAt: z.string(),
 });
 export type Operation = z.infer<typeof operationSchema>;
@@ -367,8 +368,11 @@ export const outboxEntrySchema = z.strictObject({
   attempts: z.number().int(),
   /** When a waiting message is tried again. */
   nextAttempt: z.string().nullable(),
-  /** The reason of the last failure, with the server's own words where it answered. */
-  lastError: z.string().nullable(),
+  /**
+   * The last failure, with the server's own words in its message where it answered; for a
+   * sent message, the recipients the server refused (SMTP_REJECTED, `refused`).
+   */
+  lastError: errorDataSchema.nullable(),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   /** The copy in the Sent folder: not yet made, made, or left to the server. */

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { corpusTerms, generateCorpus } from '../corpus.js';
-import { startDovecot, type MaildirMessage } from '../../test/support/dovecot.js';
+import { startDovecot } from '../../test/support/dovecot.js';
+import type { MaildirMessage } from '../../test/support/maildir.js';
 import { Mbsync, Notmuch, have } from './peers.js';
 
 const { values: args } = parseArgs({

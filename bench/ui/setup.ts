@@ -5,7 +5,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateCorpus } from '../corpus.js';
-import { loadMessages, startDovecot, type DovecotServer } from '../../test/support/dovecot.js';
+import { startDovecot, type DovecotServer } from '../../test/support/dovecot.js';
+import { loadMessages } from '../../test/support/maildir.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const SYNC_CHILD = path.join(ROOT, 'dist/bench/sync/maildock-child.js');

@@ -12,7 +12,7 @@ const log = getLogger('app');
 export interface LinkHost {
   window(): BrowserWindow | null;
   /** The desktop app's settings, with the given fields changed first; null before start. */
-  settings(patch?: Partial<AppSettings>): AppSettings | null;
+  settings(patch?: Partial<AppSettings>): Promise<AppSettings | null>;
   compose(draft: MailtoDraft): void;
 }
 
@@ -36,7 +36,7 @@ export function leave(host: LinkHost, url: string): void {
  * while there is no answer (a change back to "ask" in Settings waits for the next start).
  */
 export async function applyMailtoHandler(host: LinkHost, opts = { ask: true }): Promise<void> {
-  const setting = host.settings()?.mailtoHandler;
+  const setting = (await host.settings())?.mailtoHandler;
   if (!setting) return;
   const step = mailtoHandlerStep(setting, app.isDefaultProtocolClient('mailto'));
   if (step === 'set') app.setAsDefaultProtocolClient('mailto');
@@ -47,7 +47,7 @@ export async function applyMailtoHandler(host: LinkHost, opts = { ask: true }): 
       ...MAILTO_PROMPT,
       buttons: [...MAILTO_PROMPT.buttons],
     });
-    host.settings({ mailtoHandler: mailtoAnswer(response) });
+    await host.settings({ mailtoHandler: mailtoAnswer(response) });
     await applyMailtoHandler(host, { ask: false });
   }
 }

@@ -20,6 +20,7 @@ import {
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
+import { errorText } from '../../common/error-words.js';
 import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
@@ -99,7 +100,7 @@ function openMailto(raw: string): void {
 
 const links: LinkHost = {
   window: () => window,
-  settings: (patch) => service?.appSettings(patch) ?? null,
+  settings: async (patch) => (service ? service.appSettings(patch) : null),
   compose: (draft) => {
     showWindow();
     sendCommand({ command: 'compose', ...draft });
@@ -178,7 +179,7 @@ function createWindow(): void {
   };
   win.on('close', (e) => {
     remember();
-    if (!quitting && service?.appSettings().closeToTray && tray) {
+    if (!quitting && service?.currentAppSettings.closeToTray && tray) {
       e.preventDefault();
       win.hide();
     }
@@ -230,7 +231,7 @@ function runTrayCommand(command: TrayCommand): void {
       void svc.invoke('backup.create', {}).then((r) => {
         const body = r.ok
           ? `Backup written: ${path.basename(r.value.file)}`
-          : `The backup failed: ${r.error.message}`;
+          : `The backup failed: ${errorText(r.error)}`;
         if (Notification.isSupported()) new Notification({ title: 'Maildock', body }).show();
       });
       return;
@@ -418,7 +419,7 @@ async function shutDown(): Promise<void> {
   service = null;
   if (!svc) return;
   try {
-    if (svc.appSettings().stopStackOnQuit && trayState.stackConfigured) {
+    if (svc.currentAppSettings.stopStackOnQuit && trayState.stackConfigured) {
       await svc.invoke('stack.stop', {});
     }
   } finally {

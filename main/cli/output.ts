@@ -1,6 +1,7 @@
 // How the CLI speaks: JSON for machines, short aligned text for people, a progress line
-// on a terminal, and errors as a code plus a sentence.
-import { ERROR_TEXT, type ErrorData } from '../../common/errors.js';
+// on a terminal, and errors as the message, the code with its sentence, and the hint.
+import { describeError } from '../../common/error-words.js';
+import type { ErrorData } from '../../common/errors.js';
 import type {
   Draft,
   Mailbox,
@@ -36,9 +37,11 @@ export function printError(out: Out, error: ErrorData): void {
     printJson(out, { error });
     return;
   }
+  const words = describeError(error);
+  // The message leads, whatever its code: on a terminal it is the local user's own, where
+  // the renderer keeps an INTERNAL one or a dump off the screen.
   out.err(`maildock: ${error.message}\n`);
-  const hint = ERROR_TEXT[error.code];
-  if (hint && hint !== error.message) out.err(`  (${error.code}: ${hint})\n`);
+  if (words.sentence !== error.message) out.err(`  (${error.code}: ${words.sentence})\n`);
   else out.err(`  (${error.code})\n`);
   // What a failing build step printed, or a failing service's last log lines.
   const f = error.fields ?? {};
@@ -47,7 +50,7 @@ export function printError(out: Out, error: ErrorData): void {
     if (typeof text === 'string' && text.trim())
       out.err(`${text.replace(/^/gm, '  | ').replace(/\s+$/, '')}\n`);
   }
-  if (typeof f['hint'] === 'string') out.err(`  ${f['hint']}\n`);
+  if (words.hint) out.err(`  ${words.hint}\n`);
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
@@ -160,7 +163,9 @@ export function outboxLine(e: OutboxEntry): string {
           ? `leaves ${shortDate(e.sendAt)}`
           : '';
   const head = `${String(e.id).padStart(5)}  ${pad(STATE_TEXT[e.state], 18)} ${pad(when, 24)} ${pad(e.recipients.join(', '), 30)}  ${e.subject || '(no subject)'}`;
-  return e.lastError && e.state !== 'sent' ? `${head}\n${' '.repeat(7)}${e.lastError}` : head;
+  return e.lastError && e.state !== 'sent'
+    ? `${head}\n${' '.repeat(7)}${e.lastError.message}`
+    : head;
 }
 
 export function outboxEntryText(e: OutboxEntry): string {
@@ -175,7 +180,7 @@ export function outboxEntryText(e: OutboxEntry): string {
       `Leaves at ${e.sendAt} with the next \`maildock sync\` (a running \`sync --watch\` sends it by itself); \`maildock outbox cancel ${e.id}\` takes it back.`,
     );
   }
-  if (e.lastError) lines.push(`Last error: ${e.lastError}`);
+  if (e.lastError) lines.push(`Last error: ${e.lastError.message} (${e.lastError.code})`);
   return lines.join('\n') + '\n';
 }
 

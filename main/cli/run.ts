@@ -18,6 +18,7 @@ export class CliFailure extends Error {
 
 export interface Globals {
   dataDir?: string;
+  database?: string;
   json?: boolean;
   verbose?: boolean;
 }
@@ -58,9 +59,11 @@ export async function withService<T>(
     level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
     pretty: !!g.verbose,
   });
+  const database = g.database ?? process.env.MAILDOCK_DATABASE_URL;
   const svc = await MaildockService.open({
     ...options,
     dataDir,
+    ...(database ? { database } : {}),
     ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });

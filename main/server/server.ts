@@ -168,7 +168,7 @@ export async function buildServer(
   });
 
   app.get('/health', async (_req, reply) => {
-    const healthy = service.healthy();
+    const healthy = await service.healthy();
     reply.header('cache-control', 'no-store');
     return reply.code(healthy ? 200 : 503).send({
       status: healthy ? 'healthy' : 'unhealthy',

@@ -8,7 +8,8 @@ import { ImapFlow, type StatusObject, type StatusQuery } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusTerms, generateCorpus, type CorpusMessage } from '../../bench/corpus.js';
-import { loadMessages, startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { loadMessages } from '../support/maildir.js';
 import { nodeChild, portAnswers, waitFor } from '../support/processes.js';
 
 function client(

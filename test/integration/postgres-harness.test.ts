@@ -159,6 +159,9 @@ describe('a private Postgres', () => {
     expect(server.dataDir.startsWith(`${server.root}/`)).toBe(true);
     expect(existsSync(`${server.socketDir}/.s.PGSQL.${server.port}`)).toBe(true);
     expect(server.socketDir.startsWith(`${server.root}/`)).toBe(true);
+    // Connections on the socket need no password: nobody else may reach it.
+    expect(statSync(server.socketDir).mode & 0o077).toBe(0);
+    expect(statSync(server.socketDir).uid).toBe(expectedUid());
   });
 
   it('creates databases of their own, and refuses a name that would need quoting', async () => {

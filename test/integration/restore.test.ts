@@ -14,7 +14,7 @@ import { recoverRestore, restoreBackup, RESTORE_JOURNAL } from '../../main/core/
 import { restoreAll } from '../../main/core/backup/restore-all.js';
 import { seal, SECRETS_ENTRY } from '../../main/core/backup/sealed.js';
 import { restoredText } from '../../common/backup-words.js';
-import { StackFiles } from '../../main/core/stack/files.js';
+import { StackFiles } from '../../main/core/stack/stack-files.js';
 import { entriesOf } from '../support/archive.js';
 import { EncryptedFileSecretStore } from '../../main/core/secrets/encrypted-file.js';
 import { MaildockService } from '../../main/core/service.js';

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RELAY_PASSWORD_FILE } from '../../main/core/stack/files.js';
+import { RELAY_PASSWORD_FILE } from '../../main/core/stack/stack-files.js';
 import { openService, type TestService } from '../support/service.js';
 
 let t: TestService;

@@ -13,7 +13,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackHealth } from '../../common/stack.js';
 import { pinnedTls } from '../../main/core/pinned-tls.js';
-import { pruneOlder } from '../../main/core/stack/controller.js';
+import { pruneOlder } from '../../main/core/stack/images.js';
 import { buildImage } from '../../main/core/stack/images.js';
 import Docker from 'dockerode';
 import { freePort, sleep } from '../support/processes.js';

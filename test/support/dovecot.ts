@@ -3,11 +3,12 @@
 // Started from the distribution's package (`dovecot -F -c FILE`) as a child process in its
 // own process group, so kill() can take down the master and every login/imap child at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, openSync, utimesSync, writeFileSync } from 'node:fs';
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { closeSync, openSync } from 'node:fs';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { dovecotConf, type DovecotPorts } from './dovecot-conf.js';
+import { ensureMaildir, MAIL_GID, MAIL_UID, writeMaildir, type MaildirMessage } from './maildir.js';
 import {
   freePort,
   greets,
@@ -66,14 +67,6 @@ export interface DovecotServer extends DovecotUser {
   logTail(lines?: number): string;
 }
 
-export interface MaildirMessage {
-  raw: Buffer;
-  /** IMAP flags: system flags (\Seen, \Answered, \Flagged, \Deleted, \Draft) and up to 26 keywords per folder */
-  flags?: string[];
-  /** defaults to the message's Date header, else now */
-  internalDate?: Date;
-}
-
 export interface StartDovecotOptions {
   user?: string;
   password?: string;
@@ -91,143 +84,8 @@ export interface StartDovecotOptions {
   authListener?: boolean;
 }
 
-/** Owner of all mail; need not exist in /etc/passwd, but must not be root (Dovecot refuses). */
-const MAIL_UID = 5000;
-const MAIL_GID = 5000;
-const SPECIAL_USE = {
-  Drafts: '\\Drafts',
-  Sent: '\\Sent',
-  Trash: '\\Trash',
-  Archive: '\\Archive',
-  Junk: '\\Junk',
-};
-const SYSTEM_FLAG_LETTERS: Record<string, string> = {
-  '\\draft': 'D',
-  '\\flagged': 'F',
-  '\\answered': 'R',
-  '\\seen': 'S',
-  '\\deleted': 'T',
-};
-const KEYWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
-
-/** Maildir file names may not hold '/' or ':' (the info separator). */
-const maildirHost = os.hostname().replace(/\//g, '\\057').replace(/:/g, '\\072') || 'localhost';
-let uniqueCounter = 0;
-
-function headerDate(raw: Buffer): Date | undefined {
-  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('latin1');
-  const m = /^date:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head);
-  if (!m?.[1]) return undefined;
-  const d = new Date(m[1].replace(/\r?\n/g, ''));
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-/** Size of the message with CRLF line endings, which is what IMAP reports (RFC822.SIZE). */
-function virtualSize(raw: Buffer): number {
-  let bareLf = 0;
-  for (let i = raw.indexOf(10); i >= 0; i = raw.indexOf(10, i + 1))
-    if (i === 0 || raw[i - 1] !== 13) bareLf++;
-  return raw.length + bareLf;
-}
-
-interface Ports {
-  imap: number;
-  lmtp: number | undefined;
-  auth: number | undefined;
-}
-
-function dovecotConf(root: string, ports: Ports, imapCapability?: string): string {
-  const specialUse = Object.entries(SPECIAL_USE)
-    .map(
-      ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
-    )
-    .join('\n');
-  return `# Written by test/support/dovecot.ts: a private instance for one test run.
-base_dir = ${root}/run
-state_dir = ${root}/state
-log_path = ${root}/dovecot.log
-listen = 127.0.0.1
-protocols = imap${ports.lmtp !== undefined ? ' lmtp' : ''}
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_verbose = yes
-# Tests try wrong passwords on purpose; the default 2 s penalty would only slow them down.
-auth_failure_delay = 0
-first_valid_uid = ${MAIL_UID}
-last_valid_uid = ${MAIL_UID}
-first_valid_gid = ${MAIL_GID}
-last_valid_gid = ${MAIL_GID}
-# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
-mail_location = maildir:~/Maildir:LAYOUT=fs
-# A test server needs no durability; fsync would only add noise to benchmarks.
-mail_fsync = never
-mail_max_userip_connections = 50
-${imapCapability ? `imap_capability = ${imapCapability}\n` : ''}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${root}/users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u ${root}/users
-}
-
-namespace inbox {
-  inbox = yes
-  separator = /
-${specialUse}
-}
-
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${ports.imap}
-  }
-  # ssl = no does not remove the imaps listener: it would grab 127.0.0.1:993.
-  inet_listener imaps {
-    port = 0
-  }
-}
-${ports.lmtp !== undefined ? lmtpConf(ports.lmtp) : ''}${ports.auth !== undefined ? authConf(ports.auth) : ''}
-# Mail processes run as uid ${MAIL_UID} and must reach the stats writer.
-service stats {
-  unix_listener stats-writer {
-    mode = 0666
-  }
-}
-`;
-}
-
-function lmtpConf(port: number): string {
-  return `
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = ${port}
-  }
-}
-protocol lmtp {
-  # Mail for bob@maildock.test goes to user bob.
-  auth_username_format = %Ln
-}
-`;
-}
-
-function authConf(port: number): string {
-  // Any listener name but auth-userdb/-master/-login speaks the client (SASL) protocol.
-  return `
-service auth {
-  inet_listener sasl {
-    address = 127.0.0.1
-    port = ${port}
-  }
-}
-`;
-}
 
 /** A user's view of the server: the user's name, password and Maildir, the server's helpers. */
 class DovecotUserView implements DovecotUser {
@@ -252,7 +110,7 @@ class DovecotUserView implements DovecotUser {
 
 interface DovecotSetup {
   root: string;
-  ports: Ports;
+  ports: DovecotPorts;
   users: { user: string; password: string }[];
   fixedPort: boolean;
   imapCapability: string | undefined;
@@ -266,7 +124,7 @@ class Dovecot implements DovecotServer {
   readonly users: readonly { user: string; password: string }[];
   readonly maildir: string;
   readonly confPath: string;
-  private readonly ports: Ports;
+  private readonly ports: DovecotPorts;
   private readonly fixedPort: boolean;
   private readonly imapCapability: string | undefined;
   private child: ChildProcess | undefined;
@@ -506,84 +364,9 @@ class Dovecot implements DovecotServer {
     // Dovecot knows where a folder lives (mUTF-7 names, layout): ask rather than guess.
     const dir = (await this.doveadm('mailbox', 'path', '-u', user, folder)).trim();
     if (!dir) throw new Error(`doveadm gave no path for ${folder}`);
-    await this.ensureMaildir(this.userMaildir(user), dir);
-    const keywordLetter = await this.keywordLetters(dir, messages);
-
-    const write = (msg: MaildirMessage): void => {
-      const date = msg.internalDate ?? headerDate(msg.raw) ?? new Date();
-      const letters = new Set<string>();
-      for (const flag of msg.flags ?? []) {
-        const letter = SYSTEM_FLAG_LETTERS[flag.toLowerCase()] ?? keywordLetter.get(flag);
-        if (letter === undefined) throw new Error(`unsupported flag ${flag}`);
-        letters.add(letter);
-      }
-      const info = [...letters].sort().join('');
-      const secs = Math.floor(date.getTime() / 1000);
-      // Dovecot sorts new files by the time in the name, then the number after M: UIDs come
-      // out in date order, and in call order within one second.
-      const name = `${secs}.M${++uniqueCounter}P${process.pid}.${maildirHost},S=${msg.raw.length},W=${virtualSize(msg.raw)}:2,${info}`;
-      const file = path.join(dir, 'cur', name);
-      writeFileSync(file, msg.raw, { mode: 0o600 });
-      chownSync(file, MAIL_UID, MAIL_GID);
-      utimesSync(file, date, date);
-    };
-    // Synchronous writes: for thousands of small files they beat the thread pool's round trips.
-    for (const msg of messages) write(msg);
+    await ensureMaildir(this.userMaildir(user), dir);
+    await writeMaildir(dir, messages);
     await this.doveadm('force-resync', '-u', user, folder);
-  }
-
-  /** Auto-created folders (special-use with `auto`) are listed before they exist on disk. */
-  private async ensureMaildir(maildir: string, dir: string): Promise<void> {
-    const rel = path.relative(maildir, dir);
-    if (rel.startsWith('..') || path.isAbsolute(rel))
-      throw new Error(`${dir} is outside ${maildir}`);
-    const dirs: string[] = [];
-    let cur = maildir;
-    for (const part of rel ? rel.split(path.sep) : []) dirs.push((cur = path.join(cur, part)));
-    dirs.push(...['cur', 'new', 'tmp'].map((d) => path.join(dir, d)));
-    for (const d of dirs) {
-      if (existsSync(d)) continue;
-      await mkdir(d, { mode: 0o700 });
-      await chown(d, MAIL_UID, MAIL_GID);
-    }
-  }
-
-  /** Maps keywords to Maildir letters through the folder's dovecot-keywords file, adding new ones. */
-  private async keywordLetters(
-    dir: string,
-    messages: MaildirMessage[],
-  ): Promise<Map<string, string>> {
-    const wanted = new Set<string>();
-    for (const m of messages) for (const f of m.flags ?? []) if (!f.startsWith('\\')) wanted.add(f);
-    const map = new Map<string, string>();
-    if (wanted.size === 0) return map;
-    const file = path.join(dir, 'dovecot-keywords');
-    const byIndex = new Map<number, string>();
-    try {
-      for (const line of (await readFile(file, 'utf8')).split('\n')) {
-        const m = /^(\d+) (.+)$/.exec(line);
-        if (m?.[1] && m[2]) byIndex.set(Number(m[1]), m[2]);
-      }
-    } catch {
-      // no keywords yet
-    }
-    for (const [i, kw] of byIndex) map.set(kw, KEYWORD_LETTERS[i] ?? '');
-    let changed = false;
-    for (const kw of wanted) {
-      if (map.has(kw)) continue;
-      let i = 0;
-      while (byIndex.has(i)) i++;
-      if (i >= KEYWORD_LETTERS.length) throw new Error(`more than 26 keywords in ${dir}`);
-      byIndex.set(i, kw);
-      map.set(kw, KEYWORD_LETTERS[i] as string);
-      changed = true;
-    }
-    if (changed) {
-      const text = [...byIndex].map(([i, kw]) => `${i} ${kw}\n`).join('');
-      await writeFile(file, text, { mode: 0o600 });
-      await chown(file, MAIL_UID, MAIL_GID);
-    }
-    return map;
   }
 
   append(folder: string, raw: Buffer, flags?: string[], internalDate?: Date): Promise<number> {
@@ -616,34 +399,6 @@ class Dovecot implements DovecotServer {
       await client.logout().catch(() => client.close());
     }
   }
-}
-
-/**
- * Streams messages (e.g. from generateCorpus) into their folders with loadMaildir, a batch per
- * folder at a time, so a corpus of any size never sits in memory. Resolves to counts per folder.
- */
-export async function loadMessages(
-  server: Pick<DovecotUser, 'loadMaildir'>,
-  messages: Iterable<{ folder: string; raw: Buffer; flags?: string[]; date?: Date }>,
-  batchSize = 2000,
-): Promise<Map<string, number>> {
-  const pending = new Map<string, MaildirMessage[]>();
-  const counts = new Map<string, number>();
-  const flush = async (folder: string): Promise<void> => {
-    const batch = pending.get(folder);
-    if (!batch || batch.length === 0) return;
-    pending.set(folder, []);
-    await server.loadMaildir(folder, batch);
-  };
-  for (const m of messages) {
-    const batch = pending.get(m.folder) ?? [];
-    pending.set(m.folder, batch);
-    batch.push({ raw: m.raw, flags: m.flags ?? [], ...(m.date ? { internalDate: m.date } : {}) });
-    counts.set(m.folder, (counts.get(m.folder) ?? 0) + 1);
-    if (batch.length >= batchSize) await flush(m.folder);
-  }
-  for (const folder of pending.keys()) await flush(folder);
-  return counts;
 }
 
 export async function startDovecot(opts: StartDovecotOptions = {}): Promise<DovecotServer> {

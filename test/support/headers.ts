@@ -1,6 +1,6 @@
 // A message's headers as the sync hands them to the store, for tests of the store alone:
 // one a minute from 2024-01-01, from Alice to Bob, unread, unless told otherwise.
-import type { HeaderRecord } from '../../main/core/store/messages.js';
+import type { HeaderRecord } from '../../main/core/store/index.js';
 
 export function headerRecord(uid: number, over: Partial<HeaderRecord> = {}): HeaderRecord {
   return {

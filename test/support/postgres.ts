@@ -165,7 +165,8 @@ class Postgres implements PostgresServer {
   async prepare(): Promise<void> {
     if (this.owner) checkTraversable(this.root, this.owner);
     await this.own(this.root);
-    await mkdir(this.socketDir, { mode: 0o755 });
+    // The socket takes anyone who reaches it without a password: only the server's user may.
+    await mkdir(this.socketDir, { mode: 0o700 });
     await this.own(this.socketDir);
     const pwfile = path.join(this.root, 'password');
     await writeFile(pwfile, `${this.password}\n`, { mode: 0o600 });

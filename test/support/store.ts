@@ -1,22 +1,31 @@
 // A store with one account and its Inbox, for tests of the store and of what holds it
-// (backups): in memory, or in a file of the test's own.
-import { Store } from '../../main/core/store/index.js';
+// (backups): SQLite in memory or in a file of the test's own, or Postgres at a URL.
+import { SqliteStore } from '../../main/core/store/sqlite/engine.js';
+import type { Store } from '../../main/core/store/index.js';
 
-export function storeWithInbox(file = ':memory:'): {
-  store: Store;
-  accountId: number;
-  inbox: number;
-} {
-  const store = Store.open(file);
-  const account = store.accounts.add({
+/** Opens the SQLite engine on a file (':memory:' for none). */
+export function sqliteStore(file = ':memory:'): SqliteStore {
+  return SqliteStore.open(file);
+}
+
+export async function withInbox<S extends Store>(
+  store: S,
+): Promise<{ store: S; accountId: number; inbox: number }> {
+  const account = await store.accounts.add({
     email: 'me@example.test',
     imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'me' },
   });
-  const inbox = store.mailboxes.upsert(account.id, {
+  const inbox = await store.mailboxes.upsert(account.id, {
     path: 'INBOX',
     name: 'INBOX',
     delimiter: '/',
     role: 'inbox',
   });
   return { store, accountId: account.id, inbox };
+}
+
+export function storeWithInbox(
+  file = ':memory:',
+): Promise<{ store: SqliteStore; accountId: number; inbox: number }> {
+  return withInbox(sqliteStore(file));
 }

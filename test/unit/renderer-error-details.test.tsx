@@ -6,7 +6,7 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT, type ErrorData } from '../../common/errors.js';
-import { errorText, errorWords } from '../../renderer/src/settings/error-words.js';
+import { errorText, describeError } from '../../common/error-words.js';
 import { ErrorLine } from '../../renderer/src/settings/ErrorLine.js';
 import { ErrorState } from '../../renderer/src/ui/States.js';
 
@@ -41,13 +41,13 @@ async function render(node: React.ReactNode): Promise<HTMLElement> {
 
 describe('an error on screen', () => {
   it('keeps what went wrong inside, and any dump, off the screen', () => {
-    expect(errorWords(zodDump)).toEqual({
+    expect(describeError(zodDump)).toEqual({
       sentence: ERROR_TEXT.INTERNAL,
       detail: null,
       hint: null,
     });
     expect(errorText(contractDump)).toBe(ERROR_TEXT.PROTOCOL_ERROR);
-    expect(errorWords(refused)).toEqual({
+    expect(describeError(refused)).toEqual({
       sentence: ERROR_TEXT.HOST_UNREACHABLE,
       detail: refused.message,
       hint: 'Is the server running?',

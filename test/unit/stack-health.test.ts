@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACK_SERVICES, type ServiceHealth } from '../../common/stack.js';
 import { demux } from '../../main/core/stack/exec.js';
-import { dovecotPbkdf2, generatePassword, StackFiles } from '../../main/core/stack/files.js';
+import { dovecotPbkdf2, generatePassword, StackFiles } from '../../main/core/stack/stack-files.js';
 import { overallHealth, serviceHealth } from '../../main/core/stack/health.js';
 
 const ok = { name: 'p', ok: true, latencyMs: 3 };
@@ -140,7 +140,7 @@ describe("Docker's multiplexed log stream", () => {
 
 describe('log times', () => {
   it('sort as Docker means them, whatever the length of the fraction', async () => {
-    const { timeKey } = await import('../../main/core/stack/controller.js');
+    const { timeKey } = await import('../../main/core/stack/logs.js');
     const times = [
       '2026-11-28T04:00:00.51Z',
       '2026-11-28T04:00:00.5Z',

@@ -12,8 +12,8 @@ import {
   parsePort,
   startOrder,
   durationNs,
-} from '../../main/core/stack/compose.js';
-import { composeFile } from '../../main/core/stack/controller.js';
+} from '../../main/core/stack/compose-file.js';
+import { composeFile } from '../../main/core/stack/project.js';
 import { composeEnv, LABEL, planStack } from '../../main/core/stack/plan.js';
 
 const settings = (over: Record<string, unknown> = {}) => stackSettingsSchema.parse(over);

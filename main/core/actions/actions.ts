@@ -5,15 +5,16 @@
 import type { ActionResult, MailboxRole, Selection } from '../../../common/types.js';
 import { MaildockError } from '../../../common/errors.js';
 import { ANSWERED, FLAGGED, SEEN } from '../store/flags.js';
-import type { Store } from '../store/index.js';
-import type { ActionRow } from '../store/messages.js';
 import type {
+  ActionRow,
   FlagArgs,
   MoveArgs,
   NewOperation,
   OperationItem,
+  Repositories,
+  Store,
   StoredOperation,
-} from '../store/operations.js';
+} from '../store/index.js';
 
 export interface MarkChange {
   read?: boolean;
@@ -61,12 +62,12 @@ export class LocalActions {
   constructor(private readonly store: Store) {}
 
   /** The selected messages; asking for an id that does not exist is an error. */
-  private rows(sel: Selection): ActionRow[] {
+  private async rows(tx: Repositories, sel: Selection): Promise<ActionRow[]> {
     const ids = sel.ids ?? [];
     const threadIds = sel.threadIds ?? [];
     if (!ids.length && !threadIds.length)
       throw new MaildockError('INVALID_INPUT', 'Select at least one message or thread.');
-    const rows = this.store.messages.actionRows(ids, threadIds);
+    const rows = await tx.messages.actionRows(ids, threadIds);
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.find((id) => !found.has(id));
     if (missing !== undefined)
@@ -76,13 +77,14 @@ export class LocalActions {
     return rows;
   }
 
-  private operation(
+  private async operation(
+    tx: Repositories,
     mailboxId: number,
     kind: NewOperation['kind'],
     rows: readonly ActionRow[],
     args: NewOperation['args'],
-  ): NewOperation {
-    const box = this.store.mailboxes.info(mailboxId);
+  ): Promise<NewOperation> {
+    const box = await tx.mailboxes.info(mailboxId);
     if (!box)
       throw new MaildockError('NOT_FOUND', `There is no mailbox ${mailboxId}.`, { mailboxId });
     return {
@@ -97,7 +99,11 @@ export class LocalActions {
   }
 
   /** `undoable: false` for changes the user did not make by hand: undo passes over them. */
-  mark(sel: Selection, change: MarkChange, opts: { undoable?: boolean } = {}): ActionResult {
+  mark(
+    sel: Selection,
+    change: MarkChange,
+    opts: { undoable?: boolean } = {},
+  ): Promise<ActionResult> {
     const add: string[] = [];
     const remove: string[] = [];
     if (change.read !== undefined) (change.read ? add : remove).push('\\Seen');
@@ -116,20 +122,22 @@ export class LocalActions {
       change.answered === true ? 'answered' : change.answered === false ? 'not answered' : null,
     ].filter(Boolean);
 
-    return this.store.tx(() => {
-      const rows = this.rows(sel).filter((r) => ((r.flags | addBits) & ~removeBits) !== r.flags);
+    return this.store.transaction(async (tx) => {
+      const rows = (await this.rows(tx, sel)).filter(
+        (r) => ((r.flags | addBits) & ~removeBits) !== r.flags,
+      );
       const description = `Marked ${plural(rows.length, 'message')} as ${words.join(' and ')}`;
       if (!rows.length) return { actionId: null, affected: 0, description };
-      const actionId = this.store.operations.addAction('flags', description);
+      const actionId = await tx.operations.addAction('flags', description);
       for (const [mailboxId, list] of byMailbox(rows)) {
-        this.store.operations.add(
+        await tx.operations.add(
           actionId,
-          this.operation(mailboxId, 'flags', list, { add, remove } satisfies FlagArgs),
+          await this.operation(tx, mailboxId, 'flags', list, { add, remove } satisfies FlagArgs),
         );
         for (const r of list)
-          this.store.messages.setLocalFlags(r.id, (r.flags | addBits) & ~removeBits, r.keywords);
+          await tx.messages.setLocalFlags(r.id, (r.flags | addBits) & ~removeBits, r.keywords);
       }
-      if (opts.undoable === false) this.store.operations.markUndone(actionId);
+      if (opts.undoable === false) await tx.operations.markUndone(actionId);
       return { actionId, affected: rows.length, description };
     });
   }
@@ -138,19 +146,20 @@ export class LocalActions {
    * A reply has left: its original (by Message-ID, in the account it came to) is marked
    * \\Answered and replayed like any change. Not the user's own action: undo skips it.
    */
-  markAnswered(accountId: number, messageId: string): ActionResult {
-    const ids = this.store.messages.idsByMessageId(accountId, messageId);
+  async markAnswered(accountId: number, messageId: string): Promise<ActionResult> {
+    const ids = await this.store.messages.idsByMessageId(accountId, messageId);
     if (!ids.length) return { actionId: null, affected: 0, description: 'No original here' };
     return this.mark({ ids }, { answered: true }, { undoable: false });
   }
 
-  private target(
+  private async target(
+    tx: Repositories,
     accountId: number,
     t: MoveTarget,
-  ): { id: number; path: string; role: MailboxRole | null } {
+  ): Promise<{ id: number; path: string; role: MailboxRole | null }> {
     let box;
     if (t.mailboxId !== undefined) {
-      box = this.store.mailboxes.info(t.mailboxId);
+      box = await tx.mailboxes.info(t.mailboxId);
       if (box && box.accountId !== accountId)
         throw new MaildockError(
           'INVALID_INPUT',
@@ -158,9 +167,9 @@ export class LocalActions {
           { mailboxId: t.mailboxId },
         );
     } else if (t.path !== undefined) {
-      box = this.store.mailboxes.infoByPath(accountId, t.path);
+      box = await tx.mailboxes.infoByPath(accountId, t.path);
     } else if (t.role !== undefined) {
-      box = this.store.mailboxes.byRole(accountId, t.role);
+      box = await tx.mailboxes.byRole(accountId, t.role);
       if (!box)
         throw new MaildockError('NOT_FOUND', `This account has no ${t.role} folder.`, {
           accountId,
@@ -177,66 +186,70 @@ export class LocalActions {
   }
 
   /** Records the move of rows (one account) into a target; returns how many moved. */
-  private recordMove(
+  private async recordMove(
+    tx: Repositories,
     actionId: number,
     rows: readonly ActionRow[],
     to: { id: number; path: string },
-  ): number {
+  ): Promise<number> {
     let moved = 0;
     for (const [mailboxId, list] of byMailbox(rows)) {
       if (mailboxId === to.id) continue;
-      this.store.operations.add(
+      await tx.operations.add(
         actionId,
-        this.operation(mailboxId, 'move', list, {
+        await this.operation(tx, mailboxId, 'move', list, {
           toMailboxId: to.id,
           toPath: to.path,
         } satisfies MoveArgs),
       );
       // The server's UID in the target is known only once the move is replayed.
-      for (const r of list) this.store.messages.place(r.id, to.id, -r.id);
+      for (const r of list) await tx.messages.place(r.id, to.id, -r.id);
       moved += list.length;
     }
     return moved;
   }
 
-  move(sel: Selection, t: MoveTarget): ActionResult {
-    return this.store.tx(() => {
-      const rows = this.rows(sel);
+  move(sel: Selection, t: MoveTarget): Promise<ActionResult> {
+    return this.store.transaction(async (tx) => {
+      const rows = await this.rows(tx, sel);
       const accounts = new Set(rows.map((r) => r.accountId));
       let actionId: number | null = null;
       let moved = 0;
       let path = '';
       for (const accountId of accounts) {
-        const to = this.target(accountId, t);
+        const to = await this.target(tx, accountId, t);
         path = to.path;
         const list = rows.filter((r) => r.accountId === accountId && r.mailboxId !== to.id);
         if (!list.length) continue;
-        actionId ??= this.store.operations.addAction('move', '');
-        moved += this.recordMove(actionId, list, to);
+        actionId ??= await tx.operations.addAction('move', '');
+        moved += await this.recordMove(tx, actionId, list, to);
       }
       const description = `Moved ${plural(moved, 'message')} to ${path}`;
-      if (actionId !== null) this.store.operations.describe(actionId, description);
+      if (actionId !== null) await tx.operations.describe(actionId, description);
       return { actionId, affected: moved, description };
     });
   }
 
   /** To the Trash; what is in the Trash already (or has no Trash to go to) goes for good. */
-  delete(sel: Selection): ActionResult {
-    return this.store.tx(() => {
-      const rows = this.rows(sel);
+  delete(sel: Selection): Promise<ActionResult> {
+    return this.store.transaction(async (tx) => {
+      const rows = await this.rows(tx, sel);
       let actionId: number | null = null;
       let trashed = 0;
       let erased = 0;
       for (const accountId of new Set(rows.map((r) => r.accountId))) {
-        const trash = this.store.mailboxes.byRole(accountId, 'trash');
+        const trash = await tx.mailboxes.byRole(accountId, 'trash');
         const mine = rows.filter((r) => r.accountId === accountId);
         const toTrash = trash ? mine.filter((r) => r.mailboxId !== trash.id) : [];
         const forGood = trash ? mine.filter((r) => r.mailboxId === trash.id) : mine;
-        actionId ??= this.store.operations.addAction('delete', '');
-        if (trash && toTrash.length) trashed += this.recordMove(actionId, toTrash, trash);
+        actionId ??= await tx.operations.addAction('delete', '');
+        if (trash && toTrash.length) trashed += await this.recordMove(tx, actionId, toTrash, trash);
         for (const [mailboxId, list] of byMailbox(forGood)) {
-          this.store.operations.add(actionId, this.operation(mailboxId, 'expunge', list, {}));
-          erased += this.store.messages.deleteIds(list.map((r) => r.id));
+          await tx.operations.add(
+            actionId,
+            await this.operation(tx, mailboxId, 'expunge', list, {}),
+          );
+          erased += await tx.messages.deleteIds(list.map((r) => r.id));
         }
       }
       const parts = [
@@ -246,7 +259,7 @@ export class LocalActions {
       const description = parts.length
         ? parts.join(', ').replace(/^./, (c) => c.toUpperCase())
         : 'Nothing to delete';
-      if (actionId !== null) this.store.operations.describe(actionId, description);
+      if (actionId !== null) await tx.operations.describe(actionId, description);
       return { actionId, affected: trashed + erased, description };
     });
   }
@@ -255,12 +268,12 @@ export class LocalActions {
    * Takes back one action: the one named (a window undoes only what it did itself), or
    * without a name the last one not undone yet (the command line's `maildock undo`).
    */
-  undo(actionId?: number): UndoResult {
-    return this.store.tx(() => {
+  undo(actionId?: number): Promise<UndoResult> {
+    return this.store.transaction(async (tx) => {
       const last =
         actionId === undefined
-          ? this.store.operations.lastAction()
-          : this.store.operations.action(actionId);
+          ? await tx.operations.lastAction()
+          : await tx.operations.action(actionId);
       if (!last) {
         const description =
           actionId === undefined ? 'Nothing to undo' : 'That change is too old to undo';
@@ -268,13 +281,13 @@ export class LocalActions {
       }
       if (last.undone)
         return { undone: false, actionId: last.id, description: 'That change is undone already' };
-      if (this.store.operations.laterOnSameMessages(last.id) !== null)
+      if ((await tx.operations.laterOnSameMessages(last.id)) !== null)
         return {
           undone: false,
           actionId: last.id,
           description: `A later change to the same messages stands in the way of undoing: ${last.description}`,
         };
-      const ops = this.store.operations.ofAction(last.id);
+      const ops = await tx.operations.ofAction(last.id);
       if (ops.some((o) => o.kind === 'expunge'))
         return {
           undone: false,
@@ -290,38 +303,42 @@ export class LocalActions {
           description: `The server did not say where it put the messages moved to ${(lost.args as MoveArgs).toPath}`,
         };
       let inverseAction: number | null = null;
-      const inverse = () => {
+      const inverse = async () => {
         if (inverseAction === null) {
-          inverseAction = this.store.operations.addAction(last.kind, `Undo: ${last.description}`);
-          this.store.operations.markUndone(inverseAction);
+          inverseAction = await tx.operations.addAction(last.kind, `Undo: ${last.description}`);
+          await tx.operations.markUndone(inverseAction);
         }
         return inverseAction;
       };
       for (const op of ops) {
-        // One synchronous transaction: the states read above cannot change under it.
+        // One transaction: the states read above cannot change under it.
         if (op.state === 'pending') {
-          this.store.operations.finish(op.id, 'cancelled');
-          this.revertLocally(op);
+          await tx.operations.finish(op.id, 'cancelled');
+          await this.revertLocally(tx, op);
         } else if (op.state === 'done') {
-          this.invert(op, inverse);
+          await this.invert(tx, op, inverse);
         }
       }
-      this.store.operations.markUndone(last.id);
+      await tx.operations.markUndone(last.id);
       return { undone: true, actionId: last.id, description: `Undone: ${last.description}` };
     });
   }
 
   /** An operation that never reached the server: put the messages back as they were. */
-  private revertLocally(op: StoredOperation): void {
+  private async revertLocally(tx: Repositories, op: StoredOperation): Promise<void> {
     if (op.kind === 'flags') {
-      for (const it of op.items) this.store.messages.setLocalFlags(it.id, it.flags, it.keywords);
+      for (const it of op.items) await tx.messages.setLocalFlags(it.id, it.flags, it.keywords);
     } else if (op.kind === 'move' && op.mailboxId !== null) {
-      for (const it of op.items) this.store.messages.place(it.id, op.mailboxId, it.uid);
+      for (const it of op.items) await tx.messages.place(it.id, op.mailboxId, it.uid);
     }
   }
 
   /** An operation the server has applied: record the operation that reverses it. */
-  private invert(op: StoredOperation, actionId: () => number): void {
+  private async invert(
+    tx: Repositories,
+    op: StoredOperation,
+    actionId: () => Promise<number>,
+  ): Promise<void> {
     if (op.kind === 'flags') {
       const args = op.args as FlagArgs;
       const groups = new Map<string, { args: FlagArgs; items: OperationItem[] }>();
@@ -336,7 +353,7 @@ export class LocalActions {
         const g = groups.get(key) ?? { args: back, items: [] };
         g.items.push(it);
         groups.set(key, g);
-        this.store.messages.setLocalFlags(it.id, it.flags, it.keywords);
+        await tx.messages.setLocalFlags(it.id, it.flags, it.keywords);
       }
       if (op.mailboxId === null) return;
       for (const g of groups.values()) {
@@ -345,12 +362,15 @@ export class LocalActions {
           accountId: op.accountId,
           mailboxId: op.mailboxId!,
         }));
-        this.store.operations.add(actionId(), this.operation(op.mailboxId, 'flags', rows, g.args));
+        await tx.operations.add(
+          await actionId(),
+          await this.operation(tx, op.mailboxId, 'flags', rows, g.args),
+        );
       }
     } else if (op.kind === 'move' && op.mailboxId !== null) {
       const args = op.args as MoveArgs;
       const newUid = new Map(op.result?.uidMap ?? []);
-      const source = this.store.mailboxes.info(op.mailboxId);
+      const source = await tx.mailboxes.info(op.mailboxId);
       if (!source) return;
       const rows: ActionRow[] = op.items
         .filter((it) => newUid.has(it.uid))
@@ -360,7 +380,8 @@ export class LocalActions {
           accountId: op.accountId,
           mailboxId: args.toMailboxId,
         }));
-      if (rows.length) this.recordMove(actionId(), rows, { id: source.id, path: source.path });
+      if (rows.length)
+        await this.recordMove(tx, await actionId(), rows, { id: source.id, path: source.path });
     }
   }
 }

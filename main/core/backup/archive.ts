@@ -10,11 +10,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { createPrivateFile } from '../paths.js';
 import { PG_DUMP } from '../stack/data.js';
-import { RELAY_PASSWORD_FILE } from '../stack/files.js';
-import type { Db } from '../store/db.js';
-import { EnvelopeWriter } from './envelope.js';
+import { RELAY_PASSWORD_FILE } from '../stack/stack-files.js';
+import type { Store } from '../store/index.js';
+import { EnvelopeWriter } from './encrypted-envelope.js';
 import { giveName } from './final-name.js';
 import { startStoreWorker } from './store-worker.js';
 import {
@@ -44,7 +43,7 @@ export const PG_ENTRY = `${STACK_PREFIX}${PG_DUMP}`;
 export interface CreateOptions {
   dataDir: string;
   /** The live store's connection: its online backup is the snapshot. */
-  db: Db;
+  store: Store;
   /** The archive to write; its folder must exist. */
   to: string;
   /** Replace a file already at `to`; without it, one that appeared meanwhile stays. */
@@ -253,7 +252,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
     // 1. The store, page by page while the app goes on writing; meanwhile the worker writes
     // the data folder's files into a tar of their own, appended after the store below. The
     // step's progress is both: the store's pages and the files' bytes.
-    const dbSize = (await stat(opts.db.name)).size;
+    const dbSize = await opts.store.size();
     const dataBytes = data.reduce((n, s) => n + s.size, 0);
     const snapMeter = meter('snapshot', dbSize + dataBytes, opts.onProgress);
     let snapped = 0;
@@ -266,15 +265,11 @@ export async function createBackup(opts: CreateOptions): Promise<{
     );
     snapshotDir = await snapshotFolder(scratch, dbSize);
     const snapshot = join(snapshotDir, 'maildock.db');
-    createPrivateFile(snapshot); // SQLite would make it 0644: all the mail, in clear
-    await opts.db.backup(snapshot, {
-      progress: ({ totalPages, remainingPages }) => {
-        // A throw ends the backup (better-sqlite3 closes it); returning 0 pages would not,
-        // it would ask for empty steps forever.
-        if (opts.signal?.aborted) throw cancelled();
-        snapped = Math.round(dbSize * (1 - remainingPages / Math.max(totalPages, 1)));
+    await opts.store.snapshot(snapshot, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (done, total) => {
+        snapped = Math.round((dbSize * done) / total);
         snapMeter(snapped + tarred);
-        return 1024;
       },
     });
     snapped = dbSize;

@@ -12,10 +12,9 @@ import {
   type BackupResult,
   type BackupSchedule,
 } from '../../../common/types.js';
-import { StackFiles } from '../stack/files.js';
-import type { Db } from '../store/db.js';
+import { StackFiles } from '../stack/stack-files.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { SettingsStore } from '../store/settings.js';
+import { patchJson, type Store } from '../store/index.js';
 import { createBackup, partialOwner, removeLeftovers, STACK_PREFIX } from './archive.js';
 import { checkTarget, startsEnveloped } from './target.js';
 import { verifyBackup, type VerifyReport } from './verify.js';
@@ -32,14 +31,13 @@ export interface StackData {
 
 export interface BackupsOptions {
   dataDir: string;
-  db: Db;
+  /** The store now (a restore gives the service another). */
+  store: () => Store;
   app: string;
   /** Where account passwords are: read only for a backup that includes them. */
   secrets: SecretStore;
   /** false: only bare file names inside the backups folder (the HTTP server). */
   anyPath: boolean;
-  /** Where the schedule is kept (the store's settings). */
-  settings: SettingsStore;
   /** The stack's controller (loaded on first use); verify lists dumps with its image. */
   stack(): Promise<StackData>;
   onProgress(p: BackupProgressEvent): void;
@@ -73,19 +71,20 @@ export class Backups {
   private readonly scheduler: BackupScheduler;
   private scheduling = false;
 
-  constructor(private readonly o: BackupsOptions) {
+  constructor(private readonly options: BackupsOptions) {
     this.scheduler = new BackupScheduler({
       schedule: () => this.schedule(),
       last: () => this.lastScheduled(),
       run: () => this.createScheduled(),
-      onError: o.onError,
-      ...o.clock,
+      onError: options.onError,
+      ...options.clock,
     });
   }
 
   /** The schedule, with the given fields changed first; a change applies at once. */
-  schedule(patch: Partial<BackupSchedule> = {}): BackupSchedule {
-    const next = this.o.settings.patchJson(
+  async schedule(patch: Partial<BackupSchedule> = {}): Promise<BackupSchedule> {
+    const next = await patchJson(
+      this.options.store().settings,
       SCHEDULE_KEY,
       backupScheduleSchema.partial(),
       BACKUP_SCHEDULE_DEFAULTS,
@@ -137,18 +136,18 @@ export class Backups {
       to: `${AUTO_PREFIX}${stamp(new Date())}${BACKUP_EXTENSION}`,
       scheduled: true,
     });
-    for (const name of backupsToPrune(await this.names(), this.schedule().keep)) {
+    for (const name of backupsToPrune(await this.names(), (await this.schedule()).keep)) {
       await rm(join(this.dir, name), { force: true });
     }
   }
 
   get dir(): string {
-    return join(this.o.dataDir, 'backups');
+    return join(this.options.dataDir, 'backups');
   }
 
   /** The file a request names, checked against what this transport may reach. */
   private resolvePath(p: string): string {
-    if (!this.o.anyPath) {
+    if (!this.options.anyPath) {
       if (p !== basename(p) || p.startsWith('.') || p.includes('\0')) {
         throw new MaildockError(
           'FORBIDDEN',
@@ -187,7 +186,12 @@ export class Backups {
           : join(this.dir, `maildock-${stamp(new Date())}${BACKUP_EXTENSION}`);
     const overwrite = input.overwrite === true;
     const shown = input.to ?? basename(to);
-    await checkTarget(to, { dataDir: this.o.dataDir, backupsDir: this.dir, overwrite, shown });
+    await checkTarget(to, {
+      dataDir: this.options.dataDir,
+      backupsDir: this.dir,
+      overwrite,
+      shown,
+    });
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await this.removeLeftovers();
     const passphrase =
@@ -201,40 +205,40 @@ export class Backups {
     const extra = [];
     if (input.includeSecrets) {
       const secrets: Record<string, string> = {};
-      for (const key of await this.o.secrets.list()) {
-        const value = await this.o.secrets.get(key);
+      for (const key of await this.options.secrets.list()) {
+        const value = await this.options.secrets.get(key);
         if (value !== null) secrets[key] = value;
       }
-      const relay = new StackFiles(this.o.dataDir).relayPasswordFile();
+      const relay = new StackFiles(this.options.dataDir).relayPasswordFile();
       if (relay !== null) secrets[RELAY_SECRET] = relay;
       extra.push({ path: SECRETS_ENTRY, data: await seal(secrets, passphrase!) });
     }
     // A stack never started here has no data; one that was needs Docker for its data.
     const stack =
-      input.stack !== false && new StackFiles(this.o.dataDir).started()
-        ? await this.o.stack()
+      input.stack !== false && new StackFiles(this.options.dataDir).started()
+        ? await this.options.stack()
         : null;
     // A backup is verified before it is called made, and before it has its name: read back
     // whole, every checksum, the snapshot's integrity check (run while it was written), the
     // dump. One that fails is not kept.
     let report: VerifyReport | undefined;
     const made = await createBackup({
-      dataDir: this.o.dataDir,
-      db: this.o.db,
+      dataDir: this.options.dataDir,
+      store: this.options.store(),
       to,
       overwrite,
-      app: this.o.app,
+      app: this.options.app,
       extra,
       ...(stack ? { stackData: (dir: string) => stackData(stack, dir) } : {}),
       ...(input.encrypt ? { encryptWith: passphrase! } : {}),
-      onProgress: this.o.onProgress,
+      onProgress: this.options.onProgress,
       signal,
       check: true,
       verify: async (file, storeCheck) => {
         report = await verifyBackup(file, {
-          tmpDir: this.o.dataDir,
+          tmpDir: this.options.dataDir,
           // 'done' is the backup's, once it has its name.
-          onProgress: (p) => p.phase !== 'done' && this.o.onProgress(p),
+          onProgress: (p) => p.phase !== 'done' && this.options.onProgress(p),
           signal,
           ...(storeCheck ? { storeCheck } : {}),
           ...(passphrase !== undefined ? { passphrase } : {}),
@@ -291,9 +295,9 @@ export class Backups {
     const r = await verifyBackup(file, {
       // What is copied out to be checked (the store, the dump; in clear, even from an
       // encrypted archive) goes on the data folder's disk, not beside the archive.
-      tmpDir: this.o.dataDir,
-      onProgress: this.o.onProgress,
-      checkDump: async (f) => (await this.o.stack()).listDump(f),
+      tmpDir: this.options.dataDir,
+      onProgress: this.options.onProgress,
+      checkDump: async (f) => (await this.options.stack()).listDump(f),
       ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
     });
     return {

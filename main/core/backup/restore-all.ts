@@ -5,7 +5,6 @@
 // restored one in `afterSwap`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { StackProgress } from '../../../common/stack.js';
 import type { BackupProgressEvent, RestoreResult } from '../../../common/types.js';
@@ -13,34 +12,13 @@ import { getLogger } from '../log.js';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { StackFiles } from '../stack/files.js';
-import type { StackOptions } from '../stack/stack-methods.js';
+import { accountLoginsIn } from '../store/index.js';
+import { StackFiles } from '../stack/stack-files.js';
+import type { StackOptions } from '../stack/docker.js';
 import { restoreBackup, stagedStore } from './restore.js';
 import { RELAY_SECRET } from './sealed.js';
 
 const log = getLogger('backup');
-
-/**
- * Each account of a store file and whom it logs in as, where: an account's password belongs
- * to that, not to its id. None when there is no store or it cannot be read.
- */
-function accountsOf(store: string): Map<number, string> {
-  if (!existsSync(store)) return new Map();
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(store, { readonly: true, fileMustExist: true });
-    const rows = db
-      .prepare(
-        'SELECT id, email, imap_host, imap_port, imap_user, smtp_host, smtp_port, smtp_user FROM accounts',
-      )
-      .all() as ({ id: number } & Record<string, unknown>)[];
-    return new Map(rows.map(({ id, ...who }) => [id, JSON.stringify(who)]));
-  } catch {
-    return new Map();
-  } finally {
-    db?.close();
-  }
-}
 
 /**
  * The accounts whose password the secret store must not keep: removed by the restore, or
@@ -109,8 +87,8 @@ export async function restoreAll(
       // The secret store, if the passwords are to change. When the backup's passwords are to
       // go in, one that cannot open refuses the restore now, with nothing changed; when only
       // stale ones are to go, it does not (there is then nothing here that could read them).
-      accountsBefore = accountsOf(join(dataDir, 'maildock.db'));
-      accountsAfter = accountsOf(stagedStore(dataDir));
+      accountsBefore = accountLoginsIn(join(dataDir, 'maildock.db'));
+      accountsAfter = accountLoginsIn(stagedStore(dataDir));
       if (opts.passphrase !== undefined) secretStore = await opts.secretStore();
       else if (stalePasswords(accountsBefore, accountsAfter, null).length > 0) {
         secretStore = await opts.secretStore().catch((err: unknown) => {

@@ -16,18 +16,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { createPrivateFile } from '../paths.js';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './verify.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { openDatabase } from '../store/db.js';
-import { migrations } from '../store/migrations/index.js';
+import { lockFile, migrateFile } from '../store/index.js';
 import type { Manifest } from './manifest.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
-/** An SQLite file whose exclusive lock a restore holds: the system drops it if the process dies. */
+/** A file whose exclusive lock a restore holds: the system drops it if the process dies. */
 const RESTORE_LOCK = 'restore.lock';
 const STAGING = '.restore-new';
 const OLD = '.restore-old';
@@ -117,41 +114,18 @@ async function readJournal(dataDir: string): Promise<Journal | null> {
 }
 
 /**
- * SQLite's exclusive lock on `file`, held by the connection returned until it closes (the
- * system drops it if the process dies); null when another connection holds a lock on it
- * and lets it go within `waitMs`.
- */
-function exclusiveLock(
-  file: string,
-  opts: { waitMs: number; fileMustExist?: boolean },
-): Database.Database | null {
-  // Made 0600 here: SQLite would make it 0644, beside the store in the data folder.
-  if (!opts.fileMustExist) createPrivateFile(file);
-  const db = new Database(file, { timeout: opts.waitMs, fileMustExist: !!opts.fileMustExist });
-  try {
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
-    return db;
-  } catch (err) {
-    db.close();
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return null;
-    throw err;
-  }
-}
-
-/**
  * The data folder's restore lock, held until `release`; IN_USE while another process (or
  * another restore here) has it.
  */
 function lockRestore(dataDir: string): { release(): void } {
-  const db = exclusiveLock(join(dataDir, RESTORE_LOCK), { waitMs: 0 });
-  if (!db) {
+  const lock = lockFile(join(dataDir, RESTORE_LOCK), { waitMs: 0 });
+  if (!lock) {
     throw new MaildockError(
       'IN_USE',
       'A backup is being restored into this data folder; try again once it has finished.',
     );
   }
-  return { release: () => db.close() };
+  return lock;
 }
 
 /**
@@ -201,29 +175,14 @@ async function recover(dataDir: string): Promise<'none' | 'rolled-back' | 'finis
   return outcome;
 }
 
-/** The schema version SQLite keeps in a database file's header (its user_version). */
-async function headerVersion(file: string): Promise<number> {
-  const h = await open(file, 'r');
-  try {
-    const header = Buffer.alloc(100);
-    await h.read(header, 0, 100, 0);
-    return header.readUInt32BE(60);
-  } finally {
-    await h.close();
-  }
-}
-
 /**
  * A store from an older Maildock brought to this one's schema before it goes in (its
  * migrations run on the staged copy); one from a newer Maildock is refused, nothing changed.
  * A store at this schema is left as it is.
  */
 async function migrateStaged(file: string): Promise<void> {
-  if (!existsSync(file)) return;
-  if ((await headerVersion(file)) === migrations.at(-1)!.version) return;
-  let db: Database.Database | undefined;
   try {
-    db = openDatabase(file);
+    await migrateFile(file);
   } catch (err) {
     if (err instanceof MaildockError) {
       throw new MaildockError(
@@ -233,8 +192,6 @@ async function migrateStaged(file: string): Promise<void> {
       );
     }
     throw err;
-  } finally {
-    db?.close();
   }
 }
 
@@ -246,8 +203,8 @@ async function migrateStaged(file: string): Promise<void> {
 export function storeNotInUse(dataDir: string, waitMs = 3000): void {
   const file = join(dataDir, 'maildock.db');
   if (!existsSync(file)) return;
-  const db = exclusiveLock(file, { waitMs, fileMustExist: true });
-  if (!db) {
+  const lock = lockFile(file, { waitMs, fileMustExist: true });
+  if (!lock) {
     throw new MaildockError(
       'IN_USE',
       'Maildock is running with this data folder; nothing was changed.',
@@ -256,7 +213,7 @@ export function storeNotInUse(dataDir: string, waitMs = 3000): void {
       },
     );
   }
-  db.close();
+  lock.release();
 }
 
 /** Staged files synced at once: their fsyncs overlap. */

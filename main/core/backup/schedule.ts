@@ -30,7 +30,7 @@ export function backupsToPrune(names: readonly string[], keep: number): string[]
 }
 
 export interface SchedulerDeps {
-  schedule(): BackupSchedule;
+  schedule(): Promise<BackupSchedule>;
   /** When the newest scheduled backup was made, or null. */
   last(): Promise<Date | null>;
   run(): Promise<void>;
@@ -46,11 +46,11 @@ export class BackupScheduler {
   /** When the last attempt failed, while no backup has been made since (this process only). */
   private failed: Date | null = null;
 
-  constructor(private readonly d: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {}
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.d.checkMs ?? 60_000);
+    this.timer = setInterval(() => void this.tick(), this.deps.checkMs ?? 60_000);
     this.timer.unref();
     void this.tick();
   }
@@ -60,10 +60,18 @@ export class BackupScheduler {
     if (this.running) return;
     this.running = (async () => {
       try {
-        const { hourMs } = this.d;
-        if (backupDue(this.d.schedule(), await this.d.last(), new Date(), hourMs, this.failed)) {
+        const { hourMs } = this.deps;
+        if (
+          backupDue(
+            await this.deps.schedule(),
+            await this.deps.last(),
+            new Date(),
+            hourMs,
+            this.failed,
+          )
+        ) {
           try {
-            await this.d.run();
+            await this.deps.run();
             this.failed = null;
           } catch (err) {
             this.failed = new Date();
@@ -71,7 +79,7 @@ export class BackupScheduler {
           }
         }
       } catch (err) {
-        this.d.onError(err);
+        this.deps.onError(err);
       }
     })();
     try {

@@ -5,85 +5,22 @@
 // of a store copied out of an archive while the rest of it is read. It is started before it
 // is needed (starting one costs about 25 ms). If it cannot run, the caller does the step on
 // its own thread, with the same result.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start.js';
+import { checkFile } from '../store/index.js';
+import type {
+  StoreWorkerData,
+  StoreWorkerProgress,
+  StoreWorkerReply,
+  StoreWorkerRequest,
+  TarEntry,
+} from './store-worker-thread.js';
 
-// Reading the pages through a memory map instead of read() makes the check about 20% faster.
-const MMAP_BYTES = 2 ** 31 - 2 ** 16;
 const BLOCK = 512;
 const CHUNK = 4 * 1024 * 1024;
 
-// Plain CommonJS evaluated in the worker, as in store/checkpoint.ts: no file to locate.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-const message = (err) => String((err && err.message) || err);
-const writeAll = (fd, b) => {
-  for (let off = 0; off < b.length; ) off += fs.writeSync(fd, b, off, b.length - off);
-};
-// Each entry: its header block, its bytes (cut at the listed size), padding; the SHA-256s.
-// The bytes of the files written so far are posted after every chunk.
-function tar(to, entries) {
-  const out = fs.openSync(to, 'w', 0o600);
-  const buffer = Buffer.allocUnsafe(workerData.chunk);
-  const hashes = [];
-  let written = 0;
-  try {
-    for (const e of entries) {
-      writeAll(out, Buffer.from(e.header));
-      const hash = createHash('sha256');
-      const input = fs.openSync(e.file, 'r');
-      let done = 0;
-      try {
-        while (done < e.size) {
-          if (Atomics.load(workerData.stop, 0)) return { error: 'stopped' };
-          const n = fs.readSync(input, buffer, 0, Math.min(buffer.length, e.size - done), done);
-          if (n === 0) break;
-          hash.update(buffer.subarray(0, n));
-          writeAll(out, buffer.subarray(0, n));
-          done += n;
-          written += n;
-          parentPort.postMessage({ progress: written });
-        }
-      } finally {
-        fs.closeSync(input);
-      }
-      if (done !== e.size) return { changed: e.path };
-      writeAll(out, Buffer.alloc((workerData.block - (e.size % workerData.block)) % workerData.block));
-      hashes.push(hash.digest('hex'));
-    }
-    return { hashes };
-  } finally {
-    fs.closeSync(out);
-  }
-}
-parentPort.on('message', (m) => {
-  let db;
-  try {
-    if (m.type === 'tar') {
-      parentPort.postMessage(tar(m.to, m.entries));
-    } else {
-      db = new Database(m.file, { readonly: true, fileMustExist: true });
-      db.pragma('mmap_size = ' + workerData.mmap);
-      parentPort.postMessage({ result: String(db.pragma('integrity_check', { simple: true })) });
-    }
-  } catch (err) {
-    parentPort.postMessage({ error: message(err) });
-  } finally {
-    if (db) db.close();
-  }
-});
-`;
-
-type Reply = { hashes: string[] } | { changed: string } | { result: string } | { error: string };
-/** What the worker posts along the way: the bytes of files tarred so far. */
-type Progress = { progress: number };
-
 /** integrity_check's outcome as the verification reports it: null when sound, else a sentence. */
-function sentence(o: Reply): string | null {
+function sentence(o: StoreWorkerReply): string | null {
   if ('error' in o) return `The store in the archive cannot be opened: ${o.error}.`;
   const result = 'result' in o ? o.result : 'an answer it cannot read';
   return result === 'ok'
@@ -93,15 +30,10 @@ function sentence(o: Reply): string | null {
 
 /** integrity_check on this thread. */
 export function checkStore(file: string): string | null {
-  let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma(`mmap_size = ${MMAP_BYTES}`);
-    return sentence({ result: String(db.pragma('integrity_check', { simple: true })) });
+    return sentence({ result: checkFile(file) });
   } catch (err) {
     return sentence({ error: (err as Error).message });
-  } finally {
-    db?.close();
   }
 }
 
@@ -115,7 +47,7 @@ export interface StoreWorker {
    */
   tar(
     to: string,
-    entries: { path: string; file: string; size: number; header: Buffer }[],
+    entries: TarEntry[],
     opts?: { signal?: AbortSignal | undefined; onBytes?: (done: number) => void },
   ): Promise<{ hashes: string[] } | { changed: string } | null>;
   /** Checks `file`: null when SQLite finds it sound, else what is wrong, as a sentence. */
@@ -132,16 +64,8 @@ export function startStoreWorker(): StoreWorker {
   let tarring: Promise<unknown> | null = null;
   let failed = false;
   try {
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        mmap: MMAP_BYTES,
-        block: BLOCK,
-        chunk: CHUNK,
-        stop,
-      },
-    });
+    const workerData: StoreWorkerData = { block: BLOCK, chunk: CHUNK, stop };
+    worker = startWorker(new URL('./store-worker-thread.js', import.meta.url), { workerData });
     worker.unref();
     const gone = () => {
       failed = true;
@@ -153,20 +77,23 @@ export function startStoreWorker(): StoreWorker {
   }
   // One request at a time; a worker that dies without an answer gets null.
   let queue: Promise<unknown> = Promise.resolve();
-  const ask = (m: object, onProgress?: (done: number) => void): Promise<Reply | null> => {
+  const ask = (
+    m: StoreWorkerRequest,
+    onProgress?: (done: number) => void,
+  ): Promise<StoreWorkerReply | null> => {
     const asked = queue.then(
       () =>
-        new Promise<Reply | null>((resolve) => {
+        new Promise<StoreWorkerReply | null>((resolve) => {
           const w = worker;
           if (!w || failed) return resolve(null);
-          const done = (reply: Reply | null) => {
+          const done = (reply: StoreWorkerReply | null) => {
             w.off('message', heard);
             w.off('error', gone);
             w.off('exit', gone);
             resolve(reply);
           };
           const gone = () => done(null);
-          const heard = (message: Reply | Progress) =>
+          const heard = (message: StoreWorkerReply | StoreWorkerProgress) =>
             'progress' in message ? onProgress?.(message.progress) : done(message);
           w.once('error', gone);
           w.once('exit', gone);

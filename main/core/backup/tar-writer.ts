@@ -1,13 +1,13 @@
 // Writing a backup's tar: headers, padding, and entries copied from files in large chunks
 // through file handles, one write in flight while the next chunk is read and hashed (a
 // stream pipeline of the same chunks took twice as long, bench:backup). With an envelope,
-// what is written is sealed on its way to the file (envelope.ts).
+// what is written is sealed on its way to the file (encrypted-envelope.ts).
 import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { Header } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import type { BackupFile } from './manifest.js';
-import type { EnvelopeWriter } from './envelope.js';
+import type { EnvelopeWriter } from './encrypted-envelope.js';
 
 export const BLOCK = 512;
 export const CHUNK = 4 * 1024 * 1024;

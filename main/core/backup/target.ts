@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { Header } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { STORE_ENTRY } from './archive.js';
-import { ENVELOPE_MAGIC, isEnveloped } from './envelope.js';
+import { ENVELOPE_MAGIC, isEnveloped } from './encrypted-envelope.js';
 
 /**
  * Refuses, before any work, a file a backup must not be written to: a folder, a file in a

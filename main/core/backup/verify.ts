@@ -12,7 +12,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
 import { getLogger } from '../log.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { EnvelopeReader, isEnveloped, newerEnvelope } from './envelope.js';
+import { EnvelopeReader, isEnveloped, newerEnvelope } from './encrypted-envelope.js';
 import {
   dropFolder,
   ownFolder,

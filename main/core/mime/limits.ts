@@ -1,5 +1,7 @@
 // Limits and result shapes of MIME parsing, apart from the parser so that code which only
 // hands messages to the worker pool does not load mailparser.
+import type { Attachment } from '../../../common/types.js';
+import type { BodyText } from './body-text.js';
 
 export interface MimeLimits {
   maxBytes: number;
@@ -17,21 +19,16 @@ export const DEFAULT_MIME_LIMITS: MimeLimits = Object.freeze({
   timeoutMs: 5000,
 });
 
-export interface ParsedAttachment {
-  partId: string | null;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  contentId: string | null;
-  inline: boolean;
-}
+/** An attachment as the message describes it, before the store gives it an id. */
+export type ParsedAttachment = Omit<Attachment, 'id'>;
 
-export interface ParsedBody {
+/**
+ * A message's body as parsing gives it, and as the store keeps it (store/messages.ts).
+ * `searchText` and `snippet` come from the text and HTML (body-text.ts).
+ */
+export interface ParsedBody extends BodyText {
   text: string | null;
   html: string | null;
-  /** What search indexes when it is not `text` (HTML-only mail, a stub text part); see body-text.ts. */
-  searchText: string | null;
-  snippet: string;
   attachments: ParsedAttachment[];
   parseError: string | null;
 }

@@ -76,11 +76,7 @@ export async function parseBody(
   }
 }
 
-interface RawParse {
-  text: string | null;
-  html: string | null;
-  attachments: ParsedAttachment[];
-}
+type RawParse = Pick<ParsedBody, 'text' | 'html' | 'attachments'>;
 
 function runMailParser(input: Buffer, lim: MimeLimits): Promise<RawParse> {
   return new Promise((resolve, reject) => {

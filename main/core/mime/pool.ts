@@ -4,12 +4,12 @@
 // data, not an exception); the jobs queued behind it go back to the front of the queue, and the
 // worker is replaced the next time a job needs one.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MaildockError } from '../../../common/errors.js';
 import { failedBody, resolveLimits } from './limits.js';
 import type { MimeLimits, ParsedBody } from './limits.js';
-import type { MimeReply, MimeRequest } from './worker.js';
+import { startWorker } from '../threads/start.js';
+import type { MimeReply, MimeRequest } from './parse-worker.js';
 
 export interface MimePoolOptions {
   size?: number;
@@ -49,19 +49,6 @@ interface Slot {
   jobs: Job[];
   timer: NodeJS.Timeout | null;
   error: Error | null;
-}
-
-// From dist/ the worker is compiled JS. From source (vitest, node --import tsx) it is
-// TypeScript, and on Node 20 a worker ignores loader hooks given with `--import` in its
-// execArgv (it fails with ERR_UNKNOWN_FILE_EXTENSION), so a small bootstrap loads it
-// through tsx's tsImport instead.
-const fromSource = !import.meta.url.endsWith('.js');
-function startWorker(resourceLimits: WorkerOptions['resourceLimits']): Worker {
-  if (!fromSource) return new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
 export class MimePool {
@@ -135,7 +122,9 @@ export class MimePool {
   }
 
   #spawn(index: number): void {
-    const worker = startWorker({ maxOldGenerationSizeMb: this.#maxOldGenerationSizeMb });
+    const worker = startWorker(new URL('./parse-worker.js', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: this.#maxOldGenerationSizeMb },
+    });
     const slot: Slot = { worker, ready: false, jobs: [], timer: null, error: null };
     this.#slots[index] = slot;
     slot.timer = setTimeout(() => void worker.terminate(), STARTUP_TIMEOUT_MS);

@@ -115,7 +115,7 @@ export async function chooseSecretStore(opts: ChooseOptions): Promise<ChosenSecr
     if (!required && held > 0) {
       return { store: await file(), backend: 'file', reason: 'file-holds-secrets', migrated: 0 };
     }
-    if (required || !(err instanceof MaildockError) || err.message.includes('MAILDOCK_SECRETS'))
+    if (required || !(err instanceof MaildockError) || err.fields['fileAdvised'] === true)
       throw err;
     throw new MaildockError('SECRET_UNAVAILABLE', `${err.message} ${HINT}`, err.fields);
   }

@@ -19,24 +19,24 @@ export interface KeychainOptions {
   timeoutMs?: number;
 }
 
-function unavailable(reason: string): MaildockError {
+/** `fileAdvised`: the reason already says to keep passwords in the encrypted file. */
+function unavailable(reason: string, fileAdvised = false): MaildockError {
   return new MaildockError(
     'SECRET_UNAVAILABLE',
     `The system keychain is not available: ${reason}`,
-    { store: 'keychain' },
+    { store: 'keychain', fileAdvised },
   );
 }
+
+const NO_SECRET_SERVICE =
+  /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|not provided by any \.service files|org\.freedesktop\.secrets/i;
 
 /** Why the keychain failed, in words a person can act on (never a secret: keytar's errors hold none). */
 export function keychainReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   if (/locked collection|locked|unlock/i.test(message))
     return 'it is locked. Unlock it (for GNOME, log in to the desktop or run gnome-keyring-daemon --unlock) and start Maildock again.';
-  if (
-    /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|not provided by any \.service files|org\.freedesktop\.secrets/i.test(
-      message,
-    )
-  )
+  if (NO_SECRET_SERVICE.test(message))
     return 'no Secret Service answers on this session (GNOME Keyring or KWallet). On a server without a desktop, keep the passwords in the encrypted file instead (MAILDOCK_SECRETS=file).';
   if (/Object does not exist at path .*collection/i.test(message))
     return 'it has no default keyring to keep passwords in. Create one (for GNOME, with Seahorse, or by logging in to the desktop) and start Maildock again.';
@@ -95,7 +95,8 @@ export class KeychainSecretStore implements SecretStore {
       ]);
     } catch (err) {
       if (err instanceof MaildockError) throw err;
-      throw unavailable(keychainReason(err));
+      const message = err instanceof Error ? err.message : String(err);
+      throw unavailable(keychainReason(err), NO_SECRET_SERVICE.test(message));
     } finally {
       clearTimeout(timer);
     }

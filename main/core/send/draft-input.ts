@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { MethodOutput } from '../../../common/api.js';
 import { MaildockError } from '../../../common/errors.js';
 import type { ComposeInput } from '../../../common/types.js';
-import type { DraftRecord } from '../store/drafts.js';
+import type { DraftRecord } from '../store/index.js';
 
 type StoredAttachment = Partial<ComposeInput['attachments'][number]>;
 type StoredCompose = Partial<Omit<ComposeInput, 'attachments'>> & {

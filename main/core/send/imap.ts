@@ -4,9 +4,7 @@ import type { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import type { DraftStore } from '../store/drafts.js';
 import type { Store } from '../store/index.js';
-import type { OutboxStore } from '../store/outbox.js';
 import { connect } from '../sync/connect.js';
 
 const log = getLogger('send');
@@ -29,8 +27,8 @@ async function withClient<T>(d: ImapDeps, fn: (c: ImapFlow) => Promise<T>): Prom
   }
 }
 
-function roleMailbox(d: ImapDeps, role: 'sent' | 'drafts'): string | null {
-  return d.store.mailboxes.list(d.account.id).find((m) => m.role === role)?.path ?? null;
+async function roleMailbox(d: ImapDeps, role: 'sent' | 'drafts'): Promise<string | null> {
+  return (await d.store.mailboxes.byRole(d.account.id, role))?.path ?? null;
 }
 
 async function uidsWithMessageId(client: ImapFlow, messageId: string): Promise<number[]> {
@@ -42,10 +40,11 @@ async function uidsWithMessageId(client: ImapFlow, messageId: string): Promise<n
  * Appends sent messages to Sent. The row is marked "under way" before each APPEND; a row
  * found so after a crash is looked up by Message-ID first, so Sent never gets two copies.
  */
-export async function saveSentCopies(d: ImapDeps & { outbox: OutboxStore }): Promise<number> {
-  const rows = d.outbox.pendingSentCopies(d.account.id, 500);
+export async function saveSentCopies(d: ImapDeps): Promise<number> {
+  const outbox = d.store.outbox;
+  const rows = await outbox.pendingSentCopies(d.account.id, 500);
   if (!rows.length) return 0;
-  const path = roleMailbox(d, 'sent');
+  const path = await roleMailbox(d, 'sent');
   if (!path) {
     log.warn({ accountId: d.account.id }, 'no Sent folder known yet: copies wait for a sync');
     return 0;
@@ -56,12 +55,12 @@ export async function saveSentCopies(d: ImapDeps & { outbox: OutboxStore }): Pro
     try {
       for (const row of rows) {
         if (row.appending && (await uidsWithMessageId(client, row.messageId)).length) {
-          d.outbox.sentCopyDone(row.id);
+          await outbox.sentCopyDone(row.id);
           continue;
         }
-        if (!d.outbox.startSentCopy(row.id)) continue;
+        if (!(await outbox.startSentCopy(row.id))) continue;
         await client.append(path, row.raw, ['\\Seen'], new Date(row.sentAt ?? Date.now()));
-        d.outbox.sentCopyDone(row.id);
+        await outbox.sentCopyDone(row.id);
         n++;
       }
     } finally {
@@ -76,16 +75,17 @@ export async function saveSentCopies(d: ImapDeps & { outbox: OutboxStore }): Pro
  * copy (found by the draft's Message-ID, so a copy left by a crash goes too); a deleted draft's
  * copies are removed and its row with them.
  */
-export async function syncDrafts(d: ImapDeps & { drafts: DraftStore }): Promise<number> {
-  const pending = d.drafts.unsynced(d.account.id);
+export async function syncDrafts(d: ImapDeps): Promise<number> {
+  const drafts = d.store.drafts;
+  const pending = await drafts.unsynced(d.account.id);
   if (!pending.length) return 0;
-  const fallback = roleMailbox(d, 'drafts');
+  const fallback = await roleMailbox(d, 'drafts');
   return withClient(d, async (client) => {
     let n = 0;
     for (const draft of pending) {
       const path = draft.serverPath ?? fallback;
       if (!path) {
-        if (draft.deleted) d.drafts.remove(draft.id);
+        if (draft.deleted) await drafts.remove(draft.id);
         continue;
       }
       const lock = await client.getMailboxLock(path);
@@ -93,7 +93,7 @@ export async function syncDrafts(d: ImapDeps & { drafts: DraftStore }): Promise<
         const old = await uidsWithMessageId(client, draft.messageId);
         if (draft.deleted) {
           if (old.length) await client.messageDelete(old.join(','), { uid: true });
-          d.drafts.remove(draft.id);
+          await drafts.remove(draft.id);
           n++;
           continue;
         }
@@ -101,7 +101,7 @@ export async function syncDrafts(d: ImapDeps & { drafts: DraftStore }): Promise<
         const uid = added && typeof added.uid === 'number' ? added.uid : null;
         const stale = old.filter((u) => u !== uid);
         if (stale.length) await client.messageDelete(stale.join(','), { uid: true });
-        d.drafts.markSynced(draft.id, draft.version, path, uid);
+        await drafts.markSynced(draft.id, draft.version, path, uid);
         n++;
       } finally {
         lock.release();

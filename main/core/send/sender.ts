@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import type { OutboxJob, OutboxStore } from '../store/outbox.js';
+import type { ErrorData } from '../../../common/errors.js';
+import type { OutboxJob, OutboxRepository } from '../store/index.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';
 import { withDate } from './compose.js';
 import { SmtpSession, toFailure, type SmtpFailure } from './smtp.js';
@@ -26,9 +27,10 @@ export interface SendReport {
 }
 
 export interface SenderOptions {
-  outbox: OutboxStore;
+  /** The store's outbox now (a restore gives the service another store). */
+  outbox: () => OutboxRepository;
   /** Called once the server has accepted a message (its 250 is recorded). */
-  onSent?(job: OutboxJob): void;
+  onSent?(job: OutboxJob): Promise<void>;
   timeoutMs?: number;
   retry?: RetryPolicy;
   owner?: string;
@@ -47,14 +49,14 @@ export class OutboxSender {
   private readonly owner: string;
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly o: SenderOptions) {
-    this.owner = o.owner ?? PROCESS_OWNER;
-    this.retry = o.retry ?? DEFAULT_RETRY;
+  constructor(private readonly options: SenderOptions) {
+    this.owner = options.owner ?? PROCESS_OWNER;
+    this.retry = options.retry ?? DEFAULT_RETRY;
   }
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
-  recover(now = Date.now()): number {
-    return this.o.outbox.recover((owner, claimedAt) => {
+  recover(now = Date.now()): Promise<number> {
+    return this.options.outbox().recover((owner, claimedAt) => {
       if (!owner) return true;
       if (owner === this.owner) return false;
       if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
@@ -65,14 +67,15 @@ export class OutboxSender {
     });
   }
 
-  private settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Verdict {
+  private async settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Promise<Verdict> {
     const v = judge(f, dataEnded);
     if (v.kind === 'retry') {
-      this.o.outbox.markRetry(job.id, v.reason, nextAttemptAt(job.attempts, this.retry));
+      const next = nextAttemptAt(job.attempts, this.retry);
+      await this.options.outbox().markRetry(job.id, v.error, next);
     } else if (v.kind === 'failed') {
-      this.o.outbox.markFailed(job.id, v.reason);
+      await this.options.outbox().markFailed(job.id, v.error);
     } else {
-      this.o.outbox.markMaybeSent(job.id, v.reason);
+      await this.options.outbox().markMaybeSent(job.id, v.error);
     }
     log.warn(
       {
@@ -96,24 +99,24 @@ export class OutboxSender {
     };
     const smtp = account.smtp;
     if (!smtp) return report;
-    this.recover();
+    await this.recover();
     let session: SmtpSession | null = null;
     // A transaction that ended in an error leaves state on the server: RSET before the next.
     // One that ended in 250 needs none, which saves a round trip per message.
     let dirty = false;
     try {
       for (;;) {
-        const ids = this.o.outbox.due(account.id, 50);
+        const ids = await this.options.outbox().due(account.id, 50);
         if (!ids.length) break;
         let progressed = false;
         for (let i = 0; i < ids.length; i++) {
-          const job = this.o.outbox.claim(ids[i]!, this.owner);
+          const job = await this.options.outbox().claim(ids[i]!, this.owner);
           if (!job) continue;
           progressed = true;
           if (job.sendAt - job.createdAt > SEND_LATER_MS && job.attempts === 1) {
             // Sent later: the Date says when it left; Sent gets the same bytes.
             job.raw = withDate(job.raw, new Date());
-            this.o.outbox.setRaw(job.id, job.raw);
+            await this.options.outbox().setRaw(job.id, job.raw);
           }
           if (session && dirty) {
             dirty = false;
@@ -127,34 +130,42 @@ export class OutboxSender {
           if (!session || !session.usable) {
             try {
               session = await SmtpSession.open(smtp, password, {
-                ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+                ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
               });
             } catch (err) {
               // The server cannot be reached or refused us: everything due waits with the reason.
               const f = toFailure(err);
-              count(this.settle(job, f, false));
+              count(await this.settle(job, f, false));
               for (const id of ids.slice(i + 1)) {
-                const rest = this.o.outbox.claim(id, this.owner);
-                if (rest) count(this.settle(rest, f, false));
+                const rest = await this.options.outbox().claim(id, this.owner);
+                if (rest) count(await this.settle(rest, f, false));
               }
               return report;
             }
           }
           let dataEnded = false;
           try {
-            const r = await session.send({ from: job.from, to: job.recipients }, job.raw, () => {
-              this.o.outbox.markDataSent(job.id);
-              dataEnded = true;
-            });
-            const note = r.rejected.length
-              ? `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`
+            const r = await session.send(
+              { from: job.from, to: job.recipients },
+              job.raw,
+              async () => {
+                await this.options.outbox().markDataSent(job.id);
+                dataEnded = true;
+              },
+            );
+            const refused: ErrorData | null = r.rejected.length
+              ? {
+                  code: 'SMTP_REJECTED',
+                  message: `Not delivered to ${r.rejected.join(', ')}: ${r.rejectedReasons.join('; ')}`,
+                  fields: { refused: r.rejected.join(', ') },
+                }
               : null;
-            this.o.outbox.markSent(job.id, note);
-            this.o.onSent?.(job);
+            await this.options.outbox().markSent(job.id, refused);
+            await this.options.onSent?.(job);
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {
-            count(this.settle(job, toFailure(err), dataEnded));
+            count(await this.settle(job, toFailure(err), dataEnded));
             dirty = true;
             if (!session.usable) {
               session.close();

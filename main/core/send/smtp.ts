@@ -54,9 +54,10 @@ export function toFailure(err: unknown): SmtpFailure {
 
 /** The message as a stream that calls `beforeEnd` just before it ends: SMTPConnection
  * writes the final "." only after its source has ended. */
-function messageStream(raw: Buffer, beforeEnd: () => void): Readable {
+function messageStream(raw: Buffer, beforeEnd: () => Promise<void>): Readable {
   const CHUNK = 64 * 1024;
   let at = 0;
+  let ending = false;
   return new Readable({
     highWaterMark: CHUNK,
     read() {
@@ -66,13 +67,12 @@ function messageStream(raw: Buffer, beforeEnd: () => void): Readable {
         this.push(next);
         return;
       }
-      try {
-        beforeEnd();
-      } catch (err) {
-        this.destroy(err as Error);
-        return;
-      }
-      this.push(null);
+      if (ending) return;
+      ending = true;
+      beforeEnd().then(
+        () => this.push(null),
+        (err: unknown) => this.destroy(err as Error),
+      );
     },
   });
 }
@@ -156,14 +156,14 @@ export class SmtpSession {
   }
 
   /**
-   * Sends one message. `beforeEnd` runs (synchronously) after the last byte of the message is
-   * handed over and before the final "." can be written. Resolves to the server's reply and
+   * Sends one message. `beforeEnd` runs after the last byte of the message is handed over;
+   * the final "." is written only once it has resolved (a throw ends the send without it). Resolves to the server's reply and
    * the recipients it refused, when it accepted others.
    */
   send(
     envelope: { from: string; to: string[] },
     raw: Buffer,
-    beforeEnd: () => void,
+    beforeEnd: () => Promise<void>,
   ): Promise<{ response: string; rejected: string[]; rejectedReasons: string[] }> {
     return this.op((done) => {
       this.conn.send(envelope, messageStream(raw, beforeEnd), (err, info) => {

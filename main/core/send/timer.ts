@@ -12,7 +12,7 @@ export class OutboxTimer {
   private stopped = true;
 
   constructor(
-    private readonly nextDue: () => number | null,
+    private readonly nextDue: () => Promise<number | null>,
     private readonly pass: () => Promise<void>,
     private readonly maxSleepMs = 60_000,
   ) {}
@@ -29,11 +29,20 @@ export class OutboxTimer {
       this.again = true;
       return;
     }
-    this.schedule(this.delay());
+    void this.delay().then((ms) => {
+      if (!this.stopped && !this.running) this.schedule(ms);
+    });
   }
 
-  private delay(): number {
-    const next = this.nextDue();
+  private async delay(): Promise<number> {
+    let next: number | null;
+    try {
+      next = await this.nextDue();
+    } catch (err) {
+      // The store is closing or failed: look again after the longest sleep.
+      log.warn({ err }, 'could not read when the outbox is next due');
+      return this.maxSleepMs;
+    }
     if (next === null) return this.maxSleepMs;
     return Math.max(0, Math.min(this.maxSleepMs, next - Date.now()));
   }
@@ -49,10 +58,11 @@ export class OutboxTimer {
     this.again = false;
     this.running = this.pass()
       .catch((err: unknown) => log.warn({ err }, 'outbox pass failed'))
-      .finally(() => {
-        this.running = null;
+      .then(async () => {
         // At least a second between passes: a row another process is sending stays "due".
-        if (!this.stopped) this.schedule(this.again ? 0 : Math.max(1000, this.delay()));
+        const ms = this.again ? 0 : Math.max(1000, await this.delay());
+        this.running = null;
+        if (!this.stopped) this.schedule(ms);
       });
   }
 

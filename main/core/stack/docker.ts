@@ -10,6 +10,12 @@ export interface DockerOptions {
   socketPath?: string;
 }
 
+/** Where the app finds the Docker engine and the stack's compose file. */
+export interface StackOptions {
+  docker?: DockerOptions;
+  composeFile?: string;
+}
+
 function onPath(cmd: string): boolean {
   return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
     try {
@@ -110,4 +116,22 @@ export function isNotFound(err: unknown): boolean {
 /** Docker's 304: already started, already stopped. */
 export function isNotModified(err: unknown): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === 304;
+}
+
+/** Starts a container; one already running is no error. */
+export async function startContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.start();
+  } catch (err) {
+    if (!isNotModified(err)) throw err;
+  }
+}
+
+/** Stops a container; one already stopped, or gone, is no error. */
+export async function stopContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.stop({ t: 10 });
+  } catch (err) {
+    if (!isNotModified(err) && !isNotFound(err)) throw err;
+  }
 }

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { MaildockError } from '../../../common/errors.js';
 import { isNotFound } from './docker.js';
+import { LABEL } from './plan.js';
 
 function files(dir: string, root = dir, ignored = dockerignore(root)): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -123,4 +124,23 @@ export async function buildImage(docker: Docker, opts: BuildOptions): Promise<vo
         hint: 'The output above is the failing step’s; fix the Dockerfile or the network, then run up again.',
       },
     );
+}
+
+/** Earlier builds of the stack's image (other tags, or untagged by a rebuild) that nothing uses any more. */
+export async function pruneOlder(docker: Docker, image: string): Promise<void> {
+  const repo = image.slice(0, image.lastIndexOf(':'));
+  const current = await docker.getImage(image).inspect();
+  const label = [`${LABEL.maildock}=1`];
+  const older = [
+    ...(await docker.listImages({ filters: { reference: [repo], label } })),
+    ...(await docker.listImages({ filters: { dangling: ['true'], label } })),
+  ];
+  for (const old of older) {
+    if (old.Id === current.Id) continue;
+    // In use by a container, or a parent of another image: Docker refuses, and that is right.
+    await docker
+      .getImage(old.Id)
+      .remove()
+      .catch(() => undefined);
+  }
 }

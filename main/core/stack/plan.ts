@@ -12,7 +12,7 @@ import {
   startOrder,
   type ComposeFile,
   type Env,
-} from './compose.js';
+} from './compose-file.js';
 
 export const LABEL = {
   project: 'com.docker.compose.project',

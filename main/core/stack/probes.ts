@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { StackService, StackSettings } from '../../../common/stack.js';
 import { pinnedTls } from '../pinned-tls.js';
+import { probePostgres } from '../store/index.js';
 
 export interface ProbeResult {
   name: string;
@@ -43,7 +44,12 @@ async function timed(
     ]);
     return { name, ok: true, latencyMs: round(performance.now() - started) };
   } catch (err) {
-    return { name, ok: false, latencyMs: round(performance.now() - started), error: describe(err) };
+    return {
+      name,
+      ok: false,
+      latencyMs: round(performance.now() - started),
+      error: libraryErrorLine(err),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -51,7 +57,10 @@ async function timed(
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-function describe(err: unknown): string {
+// A client library's own error (pg, ioredis, nodemailer's SMTP answer), before it is any
+// of Maildock's codes: the probe row shows what the server said. Errors that are data
+// ({code, message, fields}) are put in words by common/error-words.ts instead.
+function libraryErrorLine(err: unknown): string {
   const e = err as { code?: string; message?: string; responseText?: string };
   return (
     e.responseText ??
@@ -60,29 +69,8 @@ function describe(err: unknown): string {
   );
 }
 
-async function postgres(
-  host: string,
-  port: number,
-  password: string,
-  signal: AbortSignal,
-): Promise<void> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({
-    host,
-    port,
-    user: 'maildock',
-    database: 'maildock',
-    password,
-    connectionTimeoutMillis: 2000,
-  });
-  signal.addEventListener('abort', () => void client.end().catch(() => {}));
-  try {
-    await client.connect();
-    const r = await client.query('SELECT 1 AS one');
-    if (r.rows[0]?.one !== 1) throw new Error('SELECT 1 did not answer 1');
-  } finally {
-    await client.end().catch(() => {});
-  }
+function postgres(host: string, port: number, password: string, signal: AbortSignal) {
+  return probePostgres({ host, port, user: 'maildock', database: 'maildock', password, signal });
 }
 
 async function redis(

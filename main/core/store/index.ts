@@ -1,6 +1,7 @@
 // The store: typed repositories over one of two engines. SQLite in the data folder is the
 // embedded default (the desktop, one-person `serve`); a postgres:// URL selects Postgres.
 import { join } from 'node:path';
+import { MaildockError } from '../../../common/errors.js';
 import type { Store } from './repositories.js';
 import { SqliteStore } from './sqlite/engine.js';
 
@@ -20,8 +21,26 @@ export interface StoreOptions {
 /** The SQLite file of a data folder. */
 export const storeFile = (dataDir: string) => join(dataDir, 'maildock.db');
 
+/** Whether a --database value names Postgres; anything else is a clear error. */
+export function checkDatabaseUrl(url: string): void {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    scheme = '';
+  }
+  if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      'The database must be a postgres:// URL, e.g. postgres://maildock@127.0.0.1:5432/maildock.',
+      { setting: 'database' },
+    );
+  }
+}
+
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.database) {
+    checkDatabaseUrl(opts.database);
     const { openPostgresStore } = await import('./postgres/engine.js');
     return openPostgresStore(opts.database);
   }
@@ -29,3 +48,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     ...(opts.onUpkeepError ? { onError: opts.onUpkeepError } : {}),
   });
 }
+
+/** An SQLite store as a file, for a restore's staging and swap (no store open on it). */
+export { accountLoginsIn, lockFile, migrateFile } from './sqlite/files.js';
+export { checkFile } from './sqlite/integrity.js';
+
+/** The bundled stack's health probe of its Postgres. */
+export { probePostgres } from './postgres/probe.js';

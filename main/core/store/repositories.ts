@@ -1,6 +1,7 @@
 // The store as the rest of the core sees it: typed repositories with async methods, the same
 // for every engine (SQLite in sqlite/, Postgres in postgres/). Nothing outside store/ sees a
 // database handle or SQL. Work that must happen together runs in `store.transaction`.
+import type { ErrorData } from '../../../common/errors.js';
 import type {
   Account,
   AccountInput,
@@ -37,6 +38,7 @@ import type {
   StoredAttachment,
   StoredOperation,
 } from './types.js';
+import type { MessageStructure } from '../mime/structure.js';
 
 export interface AccountRepository {
   add(input: Omit<AccountInput, 'password'>): Promise<Account>;
@@ -139,7 +141,7 @@ export interface BodyRepository {
   pendingCount(accountId: number): Promise<number>;
   pendingOne(id: number): Promise<PendingBody | null>;
   /** The MIME structure stored with the headers (imapflow's BODYSTRUCTURE), or null. */
-  structure(id: number): Promise<unknown>;
+  structure(id: number): Promise<MessageStructure | null>;
   attachment(id: number): Promise<StoredAttachment | null>;
   setAttachmentHash(id: number, hash: string): Promise<void>;
   /** How many stored bodies of each account wait for their text to be derived again. */
@@ -187,10 +189,11 @@ export interface OutboxRepository {
   setRaw(id: number, raw: Buffer): Promise<void>;
   /** Committed before the final "." of DATA may leave: awaited, it is durable. */
   markDataSent(id: number, now?: number): Promise<void>;
-  markSent(id: number, note: string | null, now?: number): Promise<void>;
-  markRetry(id: number, reason: string, nextAttempt: number): Promise<void>;
-  markFailed(id: number, reason: string): Promise<void>;
-  markMaybeSent(id: number, reason: string): Promise<void>;
+  /** `refused`: the recipients the server did not take, when it took others. */
+  markSent(id: number, refused: ErrorData | null, now?: number): Promise<void>;
+  markRetry(id: number, error: ErrorData, nextAttempt: number): Promise<void>;
+  markFailed(id: number, error: ErrorData): Promise<void>;
+  markMaybeSent(id: number, error: ErrorData): Promise<void>;
   /** Waiting messages (or one of them) become due now; returns how many. */
   makeDue(id: number | null, now?: number): Promise<number>;
   cancel(id: number): Promise<OutboxEntry>;
@@ -257,7 +260,7 @@ export interface OperationRepository {
   finish(
     id: number,
     state: 'done' | 'failed' | 'cancelled',
-    opts?: { error?: string; result?: StoredOperation['result'] },
+    opts?: { error?: ErrorData; result?: StoredOperation['result'] },
   ): Promise<boolean>;
   setStep(id: number, step: string, result: StoredOperation['result']): Promise<void>;
   countAttempt(id: number): Promise<void>;
@@ -295,6 +298,11 @@ export type Transaction = Repositories;
 
 export type EngineName = 'sqlite' | 'postgres';
 
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+}
+
 export interface Store extends Repositories {
   readonly engine: EngineName;
   /** Where the data is, for people: a file path, or a URL without its password. */
@@ -304,6 +312,13 @@ export interface Store extends Repositories {
    * use only `tx`; fn must not wait on anything but the store (the writer waits for it).
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Bytes a snapshot is about to copy, for progress. */
+  size(): Promise<number>;
+  /**
+   * A consistent copy of the whole store in `file`, made while others go on writing: the
+   * first step of a backup (SQLite's online backup; Postgres's `pg_dump -Fc`).
+   */
+  snapshot(file: string, opts?: SnapshotOptions): Promise<void>;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Starts the engine's own upkeep for a long-running process (SQLite: WAL checkpoints). */

@@ -181,8 +181,8 @@ export function parseSearchQuery(input: string): SearchQuery {
 }
 
 class Parser {
-  private i = 0;
-  private readonly q: SearchQuery = {
+  private cursor = 0;
+  private readonly query: SearchQuery = {
     terms: [],
     mailboxes: [],
     flags: [],
@@ -192,12 +192,12 @@ class Parser {
   private positives = 0;
   private firstNegation: { position: number; near: string } | null = null;
 
-  constructor(private readonly s: string) {}
+  constructor(private readonly input: string) {}
 
   parse(): SearchQuery {
     for (;;) {
-      while (this.i < this.s.length && isSpace(this.s[this.i])) this.i++;
-      if (this.i >= this.s.length) break;
+      while (this.cursor < this.input.length && isSpace(this.input[this.cursor])) this.cursor++;
+      if (this.cursor >= this.input.length) break;
       this.item();
     }
     if (this.positives === 0 && this.firstNegation) {
@@ -209,23 +209,23 @@ class Parser {
         near,
       );
     }
-    return this.q;
+    return this.query;
   }
 
   /** The text from `start` to the next whitespace, for error messages. */
   private nearFrom(start: number): string {
     let end = start;
-    while (end < this.s.length && !isSpace(this.s[end])) end++;
-    return this.s.slice(start, end);
+    while (end < this.input.length && !isSpace(this.input[end])) end++;
+    return this.input.slice(start, end);
   }
 
   private item(): void {
-    const start = this.i;
+    const start = this.cursor;
     let negated = false;
-    if (this.s[this.i] === '-') {
+    if (this.input[this.cursor] === '-') {
       negated = true;
-      this.i++;
-      if (this.i >= this.s.length || isSpace(this.s[this.i])) {
+      this.cursor++;
+      if (this.cursor >= this.input.length || isSpace(this.input[this.cursor])) {
         throw fail(
           `A lone "-" at position ${start}: put what to exclude right after it, like -newsletter.`,
           start,
@@ -233,17 +233,22 @@ class Parser {
         );
       }
     }
-    if (this.s[this.i] === '"') {
+    if (this.input[this.cursor] === '"') {
       this.addText('any', this.quoted(), true, negated, start);
       return;
     }
-    const wordStart = this.i;
-    while (this.i < this.s.length && !isSpace(this.s[this.i]) && this.s[this.i] !== '"') this.i++;
-    const word = this.s.slice(wordStart, this.i);
+    const wordStart = this.cursor;
+    while (
+      this.cursor < this.input.length &&
+      !isSpace(this.input[this.cursor]) &&
+      this.input[this.cursor] !== '"'
+    )
+      this.cursor++;
+    const word = this.input.slice(wordStart, this.cursor);
     const colon = word.indexOf(':');
     const name = colon > 0 ? word.slice(0, colon) : '';
     const rest = word.slice(colon + 1);
-    const valueFollows = rest.length > 0 || this.s[this.i] === '"';
+    const valueFollows = rest.length > 0 || this.input[this.cursor] === '"';
     if (isOperatorName(name)) {
       const op = name.toLowerCase();
       if (isKnownOperator(op)) {
@@ -265,17 +270,17 @@ class Parser {
 
   /** Reads `"…"` at the cursor and returns its content. */
   private quoted(): string {
-    const open = this.i;
-    const close = this.s.indexOf('"', open + 1);
+    const open = this.cursor;
+    const close = this.input.indexOf('"', open + 1);
     if (close < 0) {
       throw fail(
         `The quote at position ${open} is never closed: add a closing ".`,
         open,
-        this.s.slice(open),
+        this.input.slice(open),
       );
     }
-    this.i = close + 1;
-    return this.s.slice(open + 1, close);
+    this.cursor = close + 1;
+    return this.input.slice(open + 1, close);
   }
 
   private addText(
@@ -292,19 +297,19 @@ class Parser {
         throw fail(
           `Nothing to exclude after the "-" at position ${position}: it needs letters or digits.`,
           position,
-          this.s.slice(position, Math.max(this.i, position + 1)),
+          this.input.slice(position, Math.max(this.cursor, position + 1)),
         );
       }
       return;
     }
-    this.q.terms.push({ field, text, quoted, negated, position });
+    this.query.terms.push({ field, text, quoted, negated, position });
     this.count(negated, position);
   }
 
   private count(negated: boolean, position: number): void {
     if (!negated) this.positives++;
     else if (!this.firstNegation)
-      this.firstNegation = { position, near: this.s.slice(position, this.i) };
+      this.firstNegation = { position, near: this.input.slice(position, this.cursor) };
   }
 
   private operator(
@@ -318,17 +323,17 @@ class Parser {
     let value = rest;
     let quoted = false;
     if (value.length === 0) {
-      if (this.s[this.i] !== '"') {
+      if (this.input[this.cursor] !== '"') {
         throw fail(
           `"${op}:" at position ${opStart} needs a value, like ${EXAMPLES[op]}.`,
           opStart,
-          this.s.slice(opStart, this.i),
+          this.input.slice(opStart, this.cursor),
         );
       }
       value = this.quoted();
       quoted = true;
     }
-    const near = this.s.slice(valueStart, this.i);
+    const near = this.input.slice(valueStart, this.cursor);
     const field = TEXT_FIELDS[op];
     if (field) {
       if (!hasSearchableText(value)) {
@@ -338,7 +343,7 @@ class Parser {
           near,
         );
       }
-      this.q.terms.push({ field, text: value, quoted, negated, position: start });
+      this.query.terms.push({ field, text: value, quoted, negated, position: start });
     } else if (op === 'in') {
       if (value.trim().length === 0) {
         throw fail(
@@ -347,7 +352,7 @@ class Parser {
           near,
         );
       }
-      this.q.mailboxes.push({ name: value, negated, position: start });
+      this.query.mailboxes.push({ name: value, negated, position: start });
     } else if (op === 'has') {
       if (value.toLowerCase() !== 'attachment' && value.toLowerCase() !== 'attachments') {
         throw fail(
@@ -356,7 +361,7 @@ class Parser {
           near,
         );
       }
-      this.q.flags.push({ flag: 'attachment', value: !negated, position: start });
+      this.query.flags.push({ flag: 'attachment', value: !negated, position: start });
     } else if (op === 'is') {
       const known = IS_VALUES.get(value.toLowerCase());
       if (!known) {
@@ -366,7 +371,7 @@ class Parser {
           near,
         );
       }
-      this.q.flags.push({
+      this.query.flags.push({
         flag: known.flag,
         value: negated ? !known.value : known.value,
         position: start,
@@ -382,8 +387,12 @@ class Parser {
       }
       // -before:D keeps D and later, which is after:D; -after:D is before:D.
       const isAfter = (op === 'after') !== negated;
-      if (isAfter) this.q.after = this.q.after === null || day > this.q.after ? day : this.q.after;
-      else this.q.before = this.q.before === null || day < this.q.before ? day : this.q.before;
+      if (isAfter)
+        this.query.after =
+          this.query.after === null || day > this.query.after ? day : this.query.after;
+      else
+        this.query.before =
+          this.query.before === null || day < this.query.before ? day : this.query.before;
     }
     this.count(negated, start);
   }

@@ -1,6 +1,10 @@
 // The shapes the store takes and gives, the same for every engine. Repositories
 // (repositories.ts) speak in these; rows of the contract (common/types.ts) pass through.
-import type { Address, Attachment, MailboxRole } from '../../../common/types.js';
+import type { ErrorData } from '../../../common/errors.js';
+import type { Address, MailboxRole } from '../../../common/types.js';
+import type { BodyText } from '../mime/body-text.js';
+import type { ParsedBody } from '../mime/limits.js';
+import type { MessageStructure } from '../mime/structure.js';
 
 export interface SearchOptions {
   limit: number;
@@ -94,7 +98,7 @@ export interface StoredOperation {
   state: 'pending' | 'done' | 'failed' | 'cancelled';
   step: string | null;
   attempts: number;
-  error: string | null;
+  error: ErrorData | null;
   result: { uidMap?: [number, number][] } | null;
 }
 
@@ -130,20 +134,15 @@ export interface HeaderRecord {
   modseq: string | null;
   size: number;
   hasAttachments: boolean;
-  structure: unknown;
+  structure: MessageStructure | null;
 }
 
-export interface BodyRecord {
-  text: string | null;
-  html: string | null;
-  /** What search indexes when it is not `text` (the HTML's text); null or absent when it is. */
+/** A parsed body as saved: `searchText` may be left out when it is the text. */
+export type BodyRecord = Omit<ParsedBody, 'searchText'> & {
   searchText?: string | null;
-  snippet: string;
-  attachments: Omit<Attachment, 'id'>[];
-  parseError: string | null;
   /** Kept only when parsing failed, so the user can still read something. */
   raw?: Buffer | null;
-}
+};
 
 export interface StoredAttachment {
   id: number;
@@ -252,12 +251,7 @@ export interface SeenAddresses {
   addresses: readonly Address[];
 }
 
-export interface DerivedText {
-  searchText: string | null;
-  snippet: string;
-}
-
-export type Derive = (text: string | null, html: string | null) => DerivedText;
+export type Derive = (text: string | null, html: string | null) => BodyText;
 
 export interface RemovedAccount {
   removed: boolean;

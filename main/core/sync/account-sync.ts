@@ -3,7 +3,7 @@
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorCode } from '../../../common/errors.js';
-import type { Account, SyncError, SyncPhase } from '../../../common/types.js';
+import type { Account, SyncError, SyncPhase, SyncProgress } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../log.js';
 import { classifyImapError, connect } from './connect.js';
@@ -17,8 +17,6 @@ import { SliceWriter } from './slices.js';
 
 const log = getLogger('sync');
 
-export type { SyncError };
-
 export interface AccountSyncDeps {
   store: Store;
   account: Account;
@@ -31,13 +29,7 @@ export interface AccountSyncDeps {
   /** Connection attempts per run before giving up (with exponential backoff between). */
   attempts?: number;
   backoffMs?: number;
-  onProgress?(p: {
-    accountId: number;
-    phase: SyncPhase;
-    mailbox?: string;
-    done: number;
-    total: number;
-  }): void;
+  onProgress?(p: SyncProgress): void;
   onNew?(p: { accountId: number; mailboxId: number; count: number }): void;
 }
 
@@ -57,7 +49,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class AccountSync {
   private readonly vanished = new Set<number>();
-  private readonly d: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> &
+  private readonly deps: Required<Omit<AccountSyncDeps, 'onProgress' | 'onNew'>> &
     Pick<AccountSyncDeps, 'onProgress' | 'onNew'>;
   private stopping = false;
   // One per kind of write: each learns how many of its items fit in a short transaction.
@@ -66,7 +58,7 @@ export class AccountSync {
 
   constructor(deps: AccountSyncDeps) {
     boundHeapGrowth();
-    this.d = {
+    this.deps = {
       timeoutMs: 30_000,
       headerBatch: 1000,
       bodyBatch: 1000,
@@ -80,7 +72,7 @@ export class AccountSync {
   }
 
   get accountId(): number {
-    return this.d.account.id;
+    return this.deps.account.id;
   }
 
   stop(): void {
@@ -88,8 +80,8 @@ export class AccountSync {
   }
 
   async connect(): Promise<ImapFlow> {
-    const client = await connect(this.d.account.imap, this.d.password, {
-      timeoutMs: this.d.timeoutMs,
+    const client = await connect(this.deps.account.imap, this.deps.password, {
+      timeoutMs: this.deps.timeoutMs,
       onExpunge: (e) => {
         if (e.uid !== undefined) this.vanished.add(e.uid);
       },
@@ -98,7 +90,7 @@ export class AccountSync {
   }
 
   private progress(phase: SyncPhase, done: number, total: number, mailbox?: string): void {
-    this.d.onProgress?.({
+    this.deps.onProgress?.({
       accountId: this.accountId,
       phase,
       done,
@@ -111,7 +103,7 @@ export class AccountSync {
   async syncHeaders(client: ImapFlow, only?: readonly string[]): Promise<SyncError[]> {
     const errors: SyncError[] = [];
     this.progress('mailboxes', 0, 1);
-    const listed = await syncMailboxList(client, this.d.store, this.accountId);
+    const listed = await syncMailboxList(client, this.deps.store, this.accountId);
     // Local changes go out before the server's state comes in.
     await this.replay(client);
     const ordered = [...listed].sort((a, b) => rank(a) - rank(b));
@@ -122,14 +114,14 @@ export class AccountSync {
         const r = await syncMailbox(
           {
             client,
-            store: this.d.store,
+            store: this.deps.store,
             accountId: this.accountId,
-            batchSize: this.d.headerBatch,
+            batchSize: this.deps.headerBatch,
             writer: this.headerWriter,
             vanished: this.vanished,
             progress: (done, total) => this.progress('headers', done, total, mb.path),
             onNew: (count) =>
-              this.d.onNew?.({ accountId: this.accountId, mailboxId: mb.id, count }),
+              this.deps.onNew?.({ accountId: this.accountId, mailboxId: mb.id, count }),
           },
           mb,
         );
@@ -144,14 +136,14 @@ export class AccountSync {
     return errors;
   }
 
-  hasPendingChanges(): boolean {
-    return this.d.store.operations.pending(this.accountId, 1).length > 0;
+  async hasPendingChanges(): Promise<boolean> {
+    return (await this.deps.store.operations.pending(this.accountId, 1)).length > 0;
   }
 
   /** Replays the local changes waiting for the server, oldest first. */
   async replay(client: ImapFlow): Promise<ReplayResult> {
-    if (!this.hasPendingChanges()) return { done: 0, failed: 0 };
-    const r = await new Replayer(client, this.d.store, this.accountId, (done, total) =>
+    if (!(await this.hasPendingChanges())) return { done: 0, failed: 0 };
+    const r = await new Replayer(client, this.deps.store, this.accountId, (done, total) =>
       this.progress('changes', done, total),
     ).run();
     log.info(r, 'local changes replayed');
@@ -159,9 +151,9 @@ export class AccountSync {
   }
 
   async syncBodies(client: ImapFlow): Promise<number> {
-    return fetchPendingBodies(client, this.d.store, this.d.parser, this.accountId, {
-      batchSize: this.d.bodyBatch,
-      maxFetchBytes: this.d.maxFetchBytes,
+    return fetchPendingBodies(client, this.deps.store, this.deps.parser, this.accountId, {
+      batchSize: this.deps.bodyBatch,
+      maxFetchBytes: this.deps.maxFetchBytes,
       writer: this.bodyWriter,
       progress: (done, total) => this.progress('bodies', done, total),
       shouldStop: () => this.stopping,
@@ -171,8 +163,8 @@ export class AccountSync {
   /** One complete pass, reconnecting with backoff when the connection drops. */
   async runOnce(opts: { bodies?: boolean } = {}): Promise<SyncError[]> {
     let lastError: unknown;
-    for (let attempt = 0; attempt < this.d.attempts && !this.stopping; attempt++) {
-      if (attempt > 0) await sleep(this.d.backoffMs * 2 ** (attempt - 1));
+    for (let attempt = 0; attempt < this.deps.attempts && !this.stopping; attempt++) {
+      if (attempt > 0) await sleep(this.deps.backoffMs * 2 ** (attempt - 1));
       let client: ImapFlow | undefined;
       try {
         this.progress('connect', 0, 1);
@@ -209,11 +201,17 @@ export class AccountSync {
 
   /** Fetches one message's body now, ahead of the background queue. */
   async fetchBodyNow(messageId: number): Promise<void> {
-    const pending = this.d.store.messages.pendingBody(messageId);
+    const pending = await this.deps.store.bodies.pendingOne(messageId);
     if (!pending) return;
     const client = await this.connect();
     try {
-      await fetchOneBody(client, this.d.store, this.d.parser, pending, this.d.maxFetchBytes);
+      await fetchOneBody(
+        client,
+        this.deps.store,
+        this.deps.parser,
+        pending,
+        this.deps.maxFetchBytes,
+      );
     } finally {
       await client.logout().catch(() => client.close());
     }

@@ -3,13 +3,12 @@
 // its header and text parts only: attachments are described by the structure and
 // downloaded when the user asks, which saves both the wire and the parser's time.
 import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
-import type { Store } from '../store/index.js';
-import type { BodyRecord, PendingBody } from '../store/messages.js';
-import type { MessageStructure } from './envelope.js';
+import type { ParsedBody } from '../mime/limits.js';
+import type { MessageStructure } from '../mime/structure.js';
+import type { BodyRecord, PendingBody, Store, Transaction } from '../store/index.js';
 import { uidSet } from './mailbox-sync.js';
 import { pacer, SliceWriter } from './slices.js';
 
-export type ParsedBody = Omit<BodyRecord, 'raw'>;
 export interface BodyParser {
   parse(source: Buffer): Promise<ParsedBody>;
 }
@@ -36,8 +35,8 @@ interface Planned {
   textParts: string[] | null;
 }
 
-function plan(store: Store, item: PendingBody): Planned {
-  const structure = store.messages.structure(item.id) as MessageStructure | null;
+async function plan(store: Store, item: PendingBody): Promise<Planned> {
+  const structure = await store.bodies.structure(item.id);
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
     structure &&
@@ -121,7 +120,8 @@ export async function fetchBodiesIn(
   items: readonly PendingBody[],
   maxFetchBytes: number,
 ): Promise<Promise<Parsed[]>> {
-  const planned = items.map((i) => plan(store, i));
+  const planned: Planned[] = [];
+  for (const item of items) planned.push(await plan(store, item));
   const groups = new Map<string, Planned[]>();
   for (const p of planned) {
     const key = p.textParts ? p.textParts.join(',') : '';
@@ -181,8 +181,8 @@ export async function fetchBodiesIn(
   return all;
 }
 
-function saveAll(store: Store, results: readonly Parsed[]): void {
-  for (const r of results) store.messages.saveBody(r.id, r.body);
+async function saveAll(tx: Transaction, results: readonly Parsed[]): Promise<void> {
+  for (const r of results) await tx.bodies.save(r.id, r.body);
 }
 
 /** Fetches, parses and stores one message's body now. */
@@ -201,7 +201,7 @@ export async function fetchOneBody(
     [item],
     maxFetchBytes,
   );
-  store.tx(() => saveAll(store, results));
+  await store.transaction((tx) => saveAll(tx, results));
 }
 
 /** Works through every pending body of the account, newest first. */
@@ -220,18 +220,16 @@ export async function fetchPendingBodies(
   const inFlight = new Set<number>();
   const missing = new Set<number>();
   const skip = (id: number) => inFlight.has(id) || missing.has(id);
-  const total = store.db
-    .prepare('SELECT count(*) FROM messages WHERE account_id = ? AND body_state = 0')
-    .pluck()
-    .get(accountId) as number;
+  const total = await store.bodies.pendingCount(accountId);
   let writing: Promise<void> = Promise.resolve();
   let previous: Promise<void> = Promise.resolve();
   const report = () => opts.progress?.(done, Math.max(done, total - missing.size));
 
   for (;;) {
     if (opts.shouldStop?.()) break;
-    const pending = store.messages
-      .pendingBodies(accountId, opts.batchSize + inFlight.size + missing.size)
+    const pending = (
+      await store.bodies.pending(accountId, opts.batchSize + inFlight.size + missing.size)
+    )
       .filter((p) => !skip(p.id))
       .slice(0, opts.batchSize);
     if (!pending.length) break;
@@ -242,7 +240,7 @@ export async function fetchPendingBodies(
       const parsed = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
       writing = writing.then(async () => {
         const results = await parsed;
-        await writer.write(results, (slice) => saveAll(store, slice));
+        await writer.write(results, (tx, slice) => saveAll(tx, slice));
         done += results.length;
         const stored = new Set(results.map((r) => r.id));
         for (const p of items) {

@@ -3,21 +3,8 @@
 // part by part later without asking the server again.
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address } from '../../../common/types.js';
-import type { HeaderRecord } from '../store/messages.js';
-
-export interface StructureAttachment {
-  part: string;
-  type: string;
-  size: number;
-  filename: string | null;
-  contentId: string | null;
-  inline: boolean;
-}
-
-export interface MessageStructure {
-  textParts: string[];
-  attachments: StructureAttachment[];
-}
+import type { MessageStructure } from '../mime/structure.js';
+import type { HeaderRecord } from '../store/index.js';
 
 const MSGID = /<[^<>\s]{1,998}>/g;
 

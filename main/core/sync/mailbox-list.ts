@@ -58,8 +58,8 @@ export async function syncMailboxList(
     })
   ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));
 
-  return store.tx(() => {
-    const local = store.mailboxes.states(accountId);
+  return store.transaction(async (tx) => {
+    const local = await tx.mailboxes.states(accountId);
     const serverPaths = new Set(listed.map((l) => l.path));
     const localPaths = new Set(local.map((m) => m.path));
     const arrived = listed.filter((l) => !localPaths.has(l.path));
@@ -71,7 +71,7 @@ export async function syncMailboxList(
           )
         : undefined;
       if (renamed) {
-        store.mailboxes.rename(gone.id, {
+        await tx.mailboxes.rename(gone.id, {
           path: renamed.path,
           name: renamed.name,
           delimiter: renamed.delimiter ?? null,
@@ -79,20 +79,22 @@ export async function syncMailboxList(
         });
         localPaths.add(renamed.path);
       } else {
-        store.messages.deleteMailboxMessages(gone.id);
-        store.mailboxes.remove(gone.id);
+        await tx.messages.deleteMailboxMessages(gone.id);
+        await tx.mailboxes.remove(gone.id);
       }
     }
 
-    return listed.map((l) => {
+    const result: ListedMailbox[] = [];
+    for (const l of listed) {
       const role = roleOf(l.specialUse, l.path);
-      const id = store.mailboxes.upsert(accountId, {
+      const id = await tx.mailboxes.upsert(accountId, {
         path: l.path,
         name: l.name,
         delimiter: l.delimiter ?? null,
         role,
       });
-      return { id, path: l.path, role, status: statusOf(l) };
-    });
+      result.push({ id, path: l.path, role, status: statusOf(l) });
+    }
+    return result;
   });
 }

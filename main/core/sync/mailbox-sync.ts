@@ -4,11 +4,9 @@
 // fetched in one command is stored in short transactions (slices.ts) so the app stays
 // responsive while it is written.
 import type { FetchQueryObject, ImapFlow } from 'imapflow';
-import type { Store } from '../store/index.js';
-import type { MailboxSyncState } from '../store/mailboxes.js';
+import type { HeaderRecord, MailboxSyncState, Store } from '../store/index.js';
 import type { ListedMailbox } from './mailbox-list.js';
 import { toHeaderRecord } from './envelope.js';
-import type { HeaderRecord } from '../store/messages.js';
 import { pacer, yieldToLoop, type SliceWriter } from './slices.js';
 
 export const HEADER_QUERY: FetchQueryObject = {
@@ -87,7 +85,7 @@ export async function syncMailbox(
 ): Promise<MailboxSyncResult> {
   const { client, store } = ctx;
   const result: MailboxSyncResult = { added: 0, removed: 0, flagsChanged: 0, skipped: false };
-  let state = store.mailboxes.state(listed.id)!;
+  let state = (await store.mailboxes.state(listed.id))!;
   if (unchanged(state, listed)) return { ...result, skipped: true };
 
   // Read-only (EXAMINE): syncing never changes the server, and CLOSE on it expunges nothing.
@@ -101,13 +99,13 @@ export async function syncMailbox(
 
     if (state.uidValidity !== null && state.uidValidity !== uidValidity) {
       // Every cached UID is now meaningless: drop them all, never apply stale UIDs.
-      store.tx(() => {
-        result.removed += store.messages.deleteMailboxMessages(listed.id);
-        store.mailboxes.resetSync(listed.id, uidValidity);
+      await store.transaction(async (tx) => {
+        result.removed += await tx.messages.deleteMailboxMessages(listed.id);
+        await tx.mailboxes.resetSync(listed.id, uidValidity);
       });
-      state = store.mailboxes.state(listed.id)!;
+      state = (await store.mailboxes.state(listed.id))!;
     } else if (state.uidValidity === null) {
-      store.mailboxes.setServerStatus(listed.id, { uidValidity });
+      await store.mailboxes.setServerStatus(listed.id, { uidValidity });
     }
 
     // 1. Mail that arrived above the head.
@@ -119,15 +117,15 @@ export async function syncMailbox(
         const chunk = fresh.slice(i, i + ctx.batchSize);
         // Upwards: after each slice the head is the highest UID stored.
         const records = (await fetchHeaders(client, uidSet(chunk))).sort((a, b) => a.uid - b.uid);
-        await ctx.writer.write(records, (slice, last) => {
-          result.added += store.messages.insertHeaders(ctx.accountId, listed.id, slice).length;
+        await ctx.writer.write(records, async (tx, slice, last) => {
+          result.added += (await tx.messages.insertHeaders(ctx.accountId, listed.id, slice)).length;
           const head = last ? chunk.at(-1)! : slice.at(-1)!.uid;
-          store.mailboxes.setCursor(listed.id, { headUid: head });
+          await tx.mailboxes.setCursor(listed.id, { headUid: head });
         });
         ctx.progress(i + chunk.length, fresh.length);
       }
       if (fresh.length) ctx.onNew(fresh.length);
-      state = store.mailboxes.state(listed.id)!;
+      state = (await store.mailboxes.state(listed.id))!;
     }
 
     // 2. Flags and expunges of what is already here.
@@ -136,7 +134,7 @@ export async function syncMailbox(
       result.flagsChanged += changed.flags;
       result.removed += changed.removed;
     } else if (selectModseq !== null) {
-      store.mailboxes.setCursor(listed.id, { syncedModseq: selectModseq });
+      await store.mailboxes.setCursor(listed.id, { syncedModseq: selectModseq });
     }
 
     // 3. The initial sync, newest first, resuming below low_uid.
@@ -144,7 +142,7 @@ export async function syncMailbox(
       result.added += await syncOlder(ctx, listed.id, state, box.exists);
     }
 
-    store.mailboxes.setServerStatus(listed.id, {
+    await store.mailboxes.setServerStatus(listed.id, {
       uidNext: box.uidNext,
       highestModseq: selectModseq,
       total: box.exists,
@@ -169,7 +167,7 @@ async function syncOlder(
   if (state.lowUid === null) {
     const head = uids.at(-1) ?? 0;
     // Start with an empty stored range [head + 1, head]; each batch extends it downwards.
-    store.mailboxes.setCursor(mailboxId, { headUid: head, lowUid: head + 1 });
+    await store.mailboxes.setCursor(mailboxId, { headUid: head, lowUid: head + 1 });
   }
   const total = uids.length;
   const chunks: number[][] = [];
@@ -193,14 +191,14 @@ async function syncOlder(
     // Lets the command just issued reach the socket before the writes.
     if (next) await yieldToLoop();
     const chunkLow = i === chunks.length - 1 ? 1 : chunk[0]!;
-    await ctx.writer.write(records, (slice, last) => {
-      added += store.messages.insertHeaders(ctx.accountId, mailboxId, slice).length;
-      store.mailboxes.setCursor(mailboxId, { lowUid: last ? chunkLow : slice.at(-1)!.uid });
+    await ctx.writer.write(records, async (tx, slice, last) => {
+      added += (await tx.messages.insertHeaders(ctx.accountId, mailboxId, slice)).length;
+      await tx.mailboxes.setCursor(mailboxId, { lowUid: last ? chunkLow : slice.at(-1)!.uid });
     });
     done += chunk.length;
     ctx.progress(done, total);
   }
-  if (uids.length === 0) store.mailboxes.setCursor(mailboxId, { lowUid: 1 });
+  if (uids.length === 0) await store.mailboxes.setCursor(mailboxId, { lowUid: 1 });
   return added;
 }
 
@@ -244,7 +242,7 @@ async function syncFlagsAndExpunges(
     // Without QRESYNC the only way to learn of expunges is to compare UID lists: a full
     // FLAGS scan already listed every UID; after a CHANGEDSINCE fetch, ask the server only
     // when the counts disagree.
-    const local = store.messages.localUids(id);
+    const local = await store.messages.localUids(id);
     if (!incremental) {
       gone = local.filter((u) => !seen.has(u));
     } else if (local.length > exists) {
@@ -258,16 +256,16 @@ async function syncFlagsAndExpunges(
   let flags = 0;
   let removed = 0;
   // The modseq is recorded with the last slice only: a crash before it repeats the scan.
-  await ctx.writer.write(updates, (slice, last) => {
+  await ctx.writer.write(updates, async (tx, slice, last) => {
     // A local change not yet replayed wins over the server's older flags; its replay bumps
     // the message's MODSEQ, so a later sync reads the result back.
-    const local = store.operations.pendingFlagUids(id);
+    const local = await tx.operations.pendingFlagUids(id);
     for (const u of slice) {
-      if (!local.has(u.uid) && store.messages.setFlags(id, u.uid, u.flags, u.modseq)) flags++;
+      if (!local.has(u.uid) && (await tx.messages.setFlags(id, u.uid, u.flags, u.modseq))) flags++;
     }
     if (!last) return;
-    removed = store.messages.deleteUids(id, gone);
-    if (selectModseq !== null) store.mailboxes.setCursor(id, { syncedModseq: selectModseq });
+    removed = await tx.messages.deleteUids(id, gone);
+    if (selectModseq !== null) await tx.mailboxes.setCursor(id, { syncedModseq: selectModseq });
   });
   return { flags, removed };
 }

@@ -9,9 +9,15 @@
 // A conflict (folder gone, UIDVALIDITY changed, command refused) fails the operation with
 // its reason and puts the local state back on the path to the server's.
 import type { ImapFlow } from 'imapflow';
-import { MaildockError } from '../../../common/errors.js';
-import type { Store } from '../store/index.js';
-import type { FlagArgs, MoveArgs, OperationItem, StoredOperation } from '../store/operations.js';
+import { MaildockError, toErrorData, type ErrorData } from '../../../common/errors.js';
+import type {
+  FlagArgs,
+  MoveArgs,
+  OperationItem,
+  Store,
+  StoredOperation,
+  Transaction,
+} from '../store/index.js';
 import { getLogger } from '../log.js';
 import { uidSet } from './mailbox-sync.js';
 
@@ -39,7 +45,8 @@ async function refused(client: ImapFlow, what: string): Promise<Error> {
   return new MaildockError('PROTOCOL_ERROR', `The server refused ${what}.`);
 }
 
-class Conflict extends Error {}
+/** The server refused this operation (not the connection): it fails, and the rest go on. */
+class Conflict extends MaildockError {}
 
 function sameFlagBatch(a: StoredOperation, b: StoredOperation): boolean {
   return (
@@ -65,9 +72,9 @@ export class Replayer {
   async run(): Promise<ReplayResult> {
     const seen = new Set<number>();
     for (;;) {
-      const ops = this.store.operations
-        .pending(this.accountId, 5000)
-        .filter((o) => !seen.has(o.id));
+      const ops = (await this.store.operations.pending(this.accountId, 5000)).filter(
+        (o) => !seen.has(o.id),
+      );
       if (!ops.length) break;
       const total = ops.length;
       let i = 0;
@@ -82,51 +89,57 @@ export class Replayer {
         this.progress(i, total);
       }
     }
-    this.store.tx(() => this.store.operations.prune());
+    await this.store.operations.prune();
     return { done: this.done, failed: this.failed };
   }
 
   /** The UID an item has in the operation's mailbox now (a message moved there locally
    * learns its UID when that move is replayed); null when there is none. */
-  private resolve(op: StoredOperation, it: OperationItem): number | null {
+  private async resolve(op: StoredOperation, it: OperationItem): Promise<number | null> {
     if (it.uid > 0) return it.uid;
     if (op.mailboxId === null) return null;
-    const row = this.store.messages.uidIn(it.id, op.mailboxId);
+    const row = await this.store.messages.uidIn(it.id, op.mailboxId);
     if (row !== null && row > 0) return row;
     // Moved here by an earlier operation: its UID here is in that operation's answer.
     return this.store.operations.movedUid(it.id, op.mailboxId);
   }
 
-  private uids(op: StoredOperation): { uids: number[]; items: Map<number, OperationItem> } {
+  private async uids(
+    op: StoredOperation,
+  ): Promise<{ uids: number[]; items: Map<number, OperationItem> }> {
     const items = new Map<number, OperationItem>();
     for (const it of op.items) {
-      const uid = this.resolve(op, it);
+      const uid = await this.resolve(op, it);
       if (uid !== null) items.set(uid, it);
     }
     return { uids: [...items.keys()].sort((a, b) => a - b), items };
   }
 
-  private finish(op: StoredOperation, result?: StoredOperation['result'], after?: () => void) {
-    this.store.tx(() => {
-      if (this.store.operations.finish(op.id, 'done', result ? { result } : {})) after?.();
+  private async finish(
+    op: StoredOperation,
+    result?: StoredOperation['result'],
+    after?: (tx: Transaction) => Promise<void>,
+  ): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      if (await tx.operations.finish(op.id, 'done', result ? { result } : {})) await after?.(tx);
     });
     this.done++;
   }
 
   /** Ends an operation the server cannot take, and steers the local state to the server's. */
-  private fail(op: StoredOperation, reason: string): void {
-    log.warn({ operation: op.id, kind: op.kind, reason }, 'operation failed');
-    this.store.tx(() => {
-      if (!this.store.operations.finish(op.id, 'failed', { error: reason })) return;
+  private async fail(op: StoredOperation, error: ErrorData): Promise<void> {
+    log.warn({ operation: op.id, kind: op.kind, code: error.code }, 'operation failed');
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.operations.finish(op.id, 'failed', { error }))) return;
       if (op.kind === 'move' && op.mailboxId !== null) {
         let missing = false;
         for (const it of op.items) {
-          if (this.store.messages.uidIn(it.id) !== null)
-            this.store.messages.place(it.id, op.mailboxId, it.uid);
+          if ((await tx.messages.uidIn(it.id)) !== null)
+            await tx.messages.place(it.id, op.mailboxId, it.uid);
           else missing = true;
         }
         // Rows lost with a deleted target folder come back from the server.
-        if (missing) this.store.mailboxes.setCursor(op.mailboxId, { lowUid: null });
+        if (missing) await tx.mailboxes.setCursor(op.mailboxId, { lowUid: null });
       }
     });
     this.failed++;
@@ -134,12 +147,18 @@ export class Replayer {
 
   private async replay(group: StoredOperation[]): Promise<void> {
     const first = group[0]!;
-    const mailbox = first.mailboxId !== null ? this.store.mailboxes.info(first.mailboxId) : null;
-    this.store.tx(() => {
-      for (const op of group) this.store.operations.countAttempt(op.id);
+    const mailbox =
+      first.mailboxId !== null ? await this.store.mailboxes.info(first.mailboxId) : null;
+    await this.store.transaction(async (tx) => {
+      for (const op of group) await tx.operations.countAttempt(op.id);
     });
     if (!mailbox) {
-      for (const op of group) this.fail(op, `The folder ${op.path} no longer exists.`);
+      for (const op of group)
+        await this.fail(op, {
+          code: 'MAILBOX_GONE',
+          message: `The folder ${op.path} no longer exists.`,
+          fields: { path: op.path },
+        });
       return;
     }
     if (
@@ -156,7 +175,11 @@ export class Replayer {
     } catch (err) {
       if (!this.client.usable) throw err;
       for (const op of group)
-        this.fail(op, `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`);
+        await this.fail(op, {
+          code: 'MAILBOX_GONE',
+          message: `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`,
+          fields: { path: mailbox.path },
+        });
       return;
     }
     try {
@@ -164,10 +187,11 @@ export class Replayer {
       const live: StoredOperation[] = [];
       for (const op of group) {
         if (op.uidValidity !== null && validity !== null && op.uidValidity !== validity) {
-          this.fail(
-            op,
-            `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
-          );
+          await this.fail(op, {
+            code: 'MAILBOX_GONE',
+            message: `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
+            fields: { path: mailbox.path, uidValidity: validity },
+          });
         } else {
           live.push(op);
         }
@@ -179,7 +203,7 @@ export class Replayer {
         else await this.expunge(live[0]!);
       } catch (err) {
         if (err instanceof Conflict || (err instanceof MaildockError && this.client.usable)) {
-          for (const op of live) this.fail(op, err.message);
+          for (const op of live) await this.fail(op, toErrorData(err));
         } else {
           throw err;
         }
@@ -192,7 +216,7 @@ export class Replayer {
   private async flags(ops: StoredOperation[]): Promise<void> {
     const args = ops[0]!.args as FlagArgs;
     const all = new Set<number>();
-    for (const op of ops) for (const uid of this.uids(op).uids) all.add(uid);
+    for (const op of ops) for (const uid of (await this.uids(op)).uids) all.add(uid);
     if (all.size) {
       const set = uidSet([...all]);
       if (args.add.length && !(await this.client.messageFlagsAdd(set, args.add, { uid: true })))
@@ -203,14 +227,14 @@ export class Replayer {
       )
         throw await refused(this.client, `to clear ${args.remove.join(' ')}`);
     }
-    for (const op of ops) this.finish(op);
+    for (const op of ops) await this.finish(op);
   }
 
   private async expunge(op: StoredOperation): Promise<void> {
-    const { uids } = this.uids(op);
+    const { uids } = await this.uids(op);
     if (uids.length && !(await this.client.messageDelete(uidSet(uids), { uid: true })))
       throw await refused(this.client, 'to delete the messages');
-    this.finish(op);
+    await this.finish(op);
   }
 
   /**
@@ -244,21 +268,20 @@ export class Replayer {
     } finally {
       lock.release();
     }
-    if (map.length)
-      this.store.tx(() => this.store.operations.setStep(op.id, 'partial', { uidMap: map }));
+    if (map.length) await this.store.operations.setStep(op.id, 'partial', { uidMap: map });
     op.step = 'partial';
     op.result = { uidMap: map };
   }
 
   private async move(op: StoredOperation): Promise<void> {
     const args = op.args as MoveArgs;
-    const { uids, items } = this.uids(op);
+    const { uids, items } = await this.uids(op);
     let uidMap: [number, number][] = [];
     if (uids.length && this.client.capabilities.has('MOVE')) {
       const res = await this.client.messageMove(uidSet(uids), args.toPath, { uid: true });
       if (!res) {
         const why = await refused(this.client, `the move to ${args.toPath}`);
-        throw why instanceof MaildockError ? new Conflict(why.message) : why;
+        throw why instanceof MaildockError ? new Conflict(why.code, why.message, why.fields) : why;
       }
       uidMap = [...(res.uidMap ?? new Map<number, number>())];
     } else if (uids.length) {
@@ -271,17 +294,19 @@ export class Replayer {
           if (!res) {
             const why = await refused(this.client, `the copy to ${args.toPath}`);
             // Nothing was deleted: the messages stay where they are on the server.
-            throw why instanceof MaildockError ? new Conflict(why.message) : why;
+            throw why instanceof MaildockError
+              ? new Conflict(why.code, why.message, why.fields)
+              : why;
           }
           uidMap.push(...(res.uidMap ?? new Map<number, number>()));
         }
-        this.store.tx(() => this.store.operations.setStep(op.id, 'copied', { uidMap }));
+        await this.store.operations.setStep(op.id, 'copied', { uidMap });
       }
       if (!(await this.client.messageDelete(uidSet(uids), { uid: true })))
         throw await refused(this.client, `to remove the moved messages from ${op.path}`);
     }
     const newUid = new Map(uidMap);
-    this.finish(op, { uidMap }, () => {
+    await this.finish(op, { uidMap }, async (tx) => {
       const targets = new Map<number, number>();
       for (const [uid, it] of items) {
         const target = newUid.get(uid);
@@ -289,12 +314,12 @@ export class Replayer {
       }
       for (const it of op.items) {
         // A message the user moved on since is left to the operation that moves it on.
-        if (!this.store.messages.isPlaceholder(it.id, args.toMailboxId)) continue;
+        if (!(await tx.messages.isPlaceholder(it.id, args.toMailboxId))) continue;
         const target = targets.get(it.id);
-        if (target !== undefined) this.store.messages.place(it.id, args.toMailboxId, target);
+        if (target !== undefined) await tx.messages.place(it.id, args.toMailboxId, target);
         // Without COPYUID the new UID is unknown (and a message already gone has none): the
         // next sync of the target brings what is there.
-        else this.store.messages.deleteIds([it.id]);
+        else await tx.messages.deleteIds([it.id]);
       }
     });
   }

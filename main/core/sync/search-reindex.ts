@@ -46,10 +46,10 @@ export class SearchReindex {
   private async run(): Promise<number> {
     // Whoever opened the store listens for progress first.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const queue = this.store.bodyReindex;
+    const bodies = this.store.bodies;
     let pending: { accountId: number; count: number }[];
     try {
-      pending = queue.pending();
+      pending = await bodies.reindexPending();
     } catch (err) {
       log.warn({ err }, 'could not read what the search index still needs');
       return 0;
@@ -75,13 +75,13 @@ export class SearchReindex {
         };
         report(true);
         while (!this.stopped) {
-          const ids = queue.next(accountId, IDS_PER_SLICE);
+          const ids = await bodies.reindexNext(accountId, IDS_PER_SLICE);
           if (!ids.length) break;
           const deadline = performance.now() + sliceMs;
-          here += this.store.tx(() => {
+          here += await this.store.transaction(async (tx) => {
             let n = 0;
             for (const id of ids) {
-              if (queue.reindex(id, derive)) n++;
+              if (await tx.bodies.reindex(id, derive)) n++;
               if (performance.now() >= deadline) break;
             }
             return n;

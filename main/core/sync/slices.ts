@@ -1,9 +1,9 @@
 // Writes of a sync in short transactions. A thousand headers or bodies take 100–250 ms to
-// store, and while a synchronous transaction runs the process answers nothing: the reader,
+// store, and while SQLite's transaction runs the process answers nothing: the reader,
 // the list and search would wait behind it. Slicing a batch into transactions of about
 // `budgetMs` each, with the event loop let go between them, keeps every API call answered
 // within a slice or two while the sync goes on at nearly the same rate.
-import type { Store } from '../store/index.js';
+import type { Store, Transaction } from '../store/index.js';
 
 export interface SliceOptions {
   /** Wall time one transaction aims at. */
@@ -71,10 +71,10 @@ export class SliceWriter {
    */
   async write<T>(
     items: readonly T[],
-    write: (slice: readonly T[], last: boolean) => void,
+    write: (tx: Transaction, slice: readonly T[], last: boolean) => Promise<void>,
   ): Promise<void> {
     if (items.length === 0) {
-      this.store.tx(() => write([], true));
+      await this.store.transaction((tx) => write(tx, [], true));
       return;
     }
     for (let i = 0; i < items.length;) {
@@ -82,7 +82,7 @@ export class SliceWriter {
       i += slice.length;
       const last = i >= items.length;
       const started = this.now();
-      this.store.tx(() => write(slice, last));
+      await this.store.transaction((tx) => write(tx, slice, last));
       this.resize(slice.length, this.now() - started);
       if (!last) await yieldToLoop();
     }

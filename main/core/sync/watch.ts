@@ -4,8 +4,9 @@
 // the server cannot be reached the account is reported offline, with the next attempt's time.
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorData } from '../../../common/errors.js';
+import type { SyncError } from '../../../common/types.js';
 import { getLogger } from '../log.js';
-import { isRetryable, sleep, type AccountSync, type SyncError } from './account-sync.js';
+import { isRetryable, sleep, type AccountSync } from './account-sync.js';
 
 const log = getLogger('watch');
 
@@ -51,7 +52,14 @@ export class AccountWatcher {
     this.schedule('all');
     this.timer = setInterval(() => this.schedule('all'), this.pollMs);
     this.changesTimer = setInterval(() => {
-      if (this.pending === 'none' && this.sync.hasPendingChanges()) this.changed();
+      if (this.pending !== 'none') return;
+      // A store gone meanwhile (the service is stopping) has nothing left to replay.
+      this.sync.hasPendingChanges().then(
+        (pending) => {
+          if (pending && this.pending === 'none' && !this.stopped) this.changed();
+        },
+        () => undefined,
+      );
     }, this.opts.changesPollMs ?? 2000);
     this.idleLoop = this.runIdle();
   }

@@ -2,7 +2,7 @@
 // close) and the prompt shown before what was written is thrown away.
 import { useEffect, useRef } from 'react';
 import { useEscape } from '../ui/escape.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import type { ComposeSession } from './session.js';
 
 export type PaneSize = 'docked' | 'minimized' | 'large';

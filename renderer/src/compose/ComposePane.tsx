@@ -13,7 +13,7 @@ import { AddressField } from './AddressField.js';
 import { AttachmentList, type IncludedFile } from './AttachmentList.js';
 import { ComposeHead, DiscardPrompt, type PaneSize } from './ComposeHead.js';
 import { Editor } from './Editor.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import { readAttachment, refusal } from './files.js';
 import { invalidRecipients, recipientsOf, type RecipientField } from './form.js';
 import { selfOf } from './load.js';

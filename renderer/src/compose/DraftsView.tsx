@@ -6,7 +6,7 @@ import type { Draft } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { shortDate } from '../format.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import { useDrafts } from './use-drafts.js';
 import type { Composer } from './use-composer.js';
 import './compose.css';

@@ -6,7 +6,7 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { OutboxEntry } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import { actionsFor, stateWords } from './outbox-words.js';
 import type { Composer } from './use-composer.js';
 import './compose.css';

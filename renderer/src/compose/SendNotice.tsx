@@ -1,7 +1,7 @@
 // After Send: "Sending… Undo" while the undo delay runs, then what became of the message
 // (sent, waiting to retry, failed), read from the outbox. A scheduled message names its time.
 import { useEffect, useState } from 'react';
-import { errorText } from './error-text.js';
+import { errorText } from '../../../common/error-words.js';
 import { laterLabel } from './send-later.js';
 import type { Composer } from './use-composer.js';
 
@@ -39,9 +39,9 @@ export function SendNotice(props: { composer: Composer }) {
   } else if (entry.state === 'sent') text = 'Message sent.';
   else if (entry.state === 'retrying') {
     const next = entry.nextAttempt ? new Date(entry.nextAttempt).toLocaleTimeString() : 'soon';
-    text = `Not sent yet: ${entry.lastError ?? 'the server did not take it'}. Trying again at ${next}.`;
+    text = `Not sent yet: ${entry.lastError?.message ?? 'the server did not take it'}. Trying again at ${next}.`;
   } else if (entry.state === 'failed')
-    text = `Not sent: ${entry.lastError ?? 'the server refused it'}.`;
+    text = `Not sent: ${entry.lastError?.message ?? 'the server refused it'}.`;
   else if (entry.state === 'maybe-sent') text = 'It may have been sent: see the Outbox.';
   else if (entry.state === 'cancelled') text = 'Not sent.';
   else {

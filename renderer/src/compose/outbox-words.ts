@@ -14,14 +14,14 @@ export function stateWords(e: OutboxEntry, now = new Date()): string {
     case 'sending':
       return 'Sending now';
     case 'retrying':
-      return `Waiting to retry: ${e.lastError ?? 'the server did not take it'}${
+      return `Waiting to retry: ${e.lastError?.message ?? 'the server did not take it'}${
         e.nextAttempt ? `. Next attempt ${time(e.nextAttempt, now)}` : ''
       }`;
     case 'failed':
-      return `Failed: ${e.lastError ?? 'the server refused it'}`;
+      return `Failed: ${e.lastError?.message ?? 'the server refused it'}`;
     case 'maybe-sent':
       return `May have been sent: the connection ended before the server confirmed it${
-        e.lastError ? ` (${e.lastError})` : ''
+        e.lastError ? ` (${e.lastError.message})` : ''
       }. Send it again only if it did not arrive.`;
     case 'sent':
       return `Sent ${e.sentAt ? time(e.sentAt, now) : ''}${

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { StackService } from '../../../common/stack.js';
 import { useClient } from '../client/context.js';
 import { ErrorLine } from './ErrorLine.js';
-import type { ErrorWords } from './error-words.js';
+import type { ErrorWords } from '../../../common/error-words.js';
 import { stackPanelModel, type Busy, type ServiceRow } from './stack-model.js';
 import { StackLogs } from './StackLogs.js';
 import { useStack } from './use-stack.js';

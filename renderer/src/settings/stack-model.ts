@@ -10,7 +10,7 @@ import type {
   StackServiceStatus,
 } from '../../../common/stack.js';
 import { STACK_SERVICES } from '../../../common/stack.js';
-import { errorWords, type ErrorWords } from './error-words.js';
+import { describeError, type ErrorWords } from '../../../common/error-words.js';
 
 export interface StackInputs {
   status: StackStatus | null;
@@ -105,7 +105,7 @@ export function stackPanelModel(inputs: StackInputs): StackPanelModel {
   const busy = busyOf(inputs.busy);
   const idle = busy === null;
   if (inputs.error) {
-    const words = errorWords(inputs.error);
+    const words = describeError(inputs.error);
     return DOCKER_CODES.has(inputs.error.code)
       ? { kind: 'no-docker', words, busy }
       : { kind: 'error', words, busy };

@@ -1,7 +1,7 @@
 // What the sync status in the top bar and the sync panel say, from the accounts' sync
 // states: offline (why, and when it is tried again), syncing (which account, which phase,
 // how far), synced how long ago, or errors.
-import { ERROR_TEXT } from '../../../common/errors.js';
+import { describeError } from '../../../common/error-words.js';
 import type {
   Account,
   AccountSyncState,
@@ -70,8 +70,7 @@ export function retryWords(offline: SyncOffline, now: Date): string {
 
 /** Why the account is offline: its code's sentence, and the server it could not reach. */
 export function offlineReason(offline: SyncOffline): string {
-  const sentence = ERROR_TEXT[offline.error.code] ?? ERROR_TEXT.INTERNAL;
-  return `${sentence} (${offline.host})`;
+  return `${describeError(offline.error).sentence} (${offline.host})`;
 }
 
 export type SyncStatusKind = 'none' | 'offline' | 'syncing' | 'synced' | 'never' | 'error';

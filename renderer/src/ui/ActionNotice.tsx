@@ -1,6 +1,6 @@
 // After an action, a quiet line at the bottom says what happened, with Undo; a failure
 // reads as its code's sentence (ERROR_TEXT) and stays until dismissed.
-import { errorText } from '../settings/error-words.js';
+import { errorText } from '../../../common/error-words.js';
 import { undoLabel, type ActionsState } from '../state/use-actions.js';
 
 export function ActionNotice(props: { actions: ActionsState }) {

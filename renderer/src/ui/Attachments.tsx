@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from '../settings/error-words.js';
+import { errorText } from '../../../common/error-words.js';
 import { fileSize } from '../format.js';
 
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {

@@ -6,7 +6,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import type { MessageDetail, MessageSummary } from '../../../common/types.js';
 import { senders, shortDate } from '../format.js';
 import { usePinToTop } from './pin-to-top.js';
-import { MessageView } from './Reader.js';
+import { MessageView } from './MessageView.js';
 
 function initiallyOpen(messages: MessageSummary[], openedId: number): Set<number> {
   const open = new Set<number>([openedId]);

@@ -3,7 +3,7 @@
 // went wrong inside can be reported without ever being dumped on the screen.
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
-import { errorDetailsText, errorWords } from '../settings/error-words.js';
+import { errorDetailsText, describeError } from '../../../common/error-words.js';
 
 type ShownError = Pick<ErrorData, 'code' | 'message' | 'fields'>;
 
@@ -48,7 +48,7 @@ export function ErrorDetails(props: {
   detailClass?: string;
   hintClass?: string;
 }) {
-  const w = errorWords(props.error);
+  const w = describeError(props.error);
   return (
     <div className={props.className ?? 'error-details'} role="alert">
       <p className={props.sentenceClass}>{w.sentence}</p>

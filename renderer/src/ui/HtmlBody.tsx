@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from '../settings/error-words.js';
+import { errorText } from '../../../common/error-words.js';
 import { applyCidImages, useCidImages } from '../mail/cid-images.js';
 import { FRAME_BASE_CSS, FRAME_SANDBOX, frameDocument } from '../mail/frame-doc.js';
 import { openExternal } from '../mail/links.js';

@@ -7,11 +7,11 @@ import { FtsIndex } from './fts.js';
 
 export class BodyReindexQueue {
   private readonly fts: FtsIndex;
-  private readonly s;
+  private readonly statements;
 
   constructor(db: Db) {
     this.fts = new FtsIndex(db);
-    this.s = {
+    this.statements = {
       perAccount: db.prepare(
         `SELECT m.account_id AS accountId, count(*) AS count FROM body_reindex q
            JOIN messages m ON m.id = q.message_id GROUP BY m.account_id ORDER BY m.account_id`,
@@ -31,12 +31,12 @@ export class BodyReindexQueue {
 
   /** How many messages of each account wait, for progress. */
   pending(): { accountId: number; count: number }[] {
-    return this.s.perAccount.all() as { accountId: number; count: number }[];
+    return this.statements.perAccount.all() as { accountId: number; count: number }[];
   }
 
   /** The next messages of an account to do, newest first (recent mail is searched most). */
   next(accountId: number, limit: number): number[] {
-    return this.s.next.all(accountId, limit) as number[];
+    return this.statements.next.all(accountId, limit) as number[];
   }
 
   /**
@@ -44,14 +44,15 @@ export class BodyReindexQueue {
    * longer waiting (a new body was stored meanwhile, or the message is gone).
    */
   reindex(id: number, derive: Derive): boolean {
-    if (this.s.unqueue.run(id).changes === 0) return false;
-    const body = this.s.body.get(id) as { text: string | null; html: string | null } | undefined;
+    if (this.statements.unqueue.run(id).changes === 0) return false;
+    const body = this.statements.body.get(id) as
+      { text: string | null; html: string | null } | undefined;
     const cols = this.fts.indexed(id);
     if (!body || !cols) return false;
     const { searchText, snippet } = derive(body.text, body.html);
     this.fts.delete(id, cols);
-    this.s.save.run(searchText, id);
-    this.s.snippet.run(snippet, id);
+    this.statements.save.run(searchText, id);
+    this.statements.snippet.run(snippet, id);
     this.fts.insert(id, { ...cols, body: searchText ?? body.text ?? '' });
     return true;
   }

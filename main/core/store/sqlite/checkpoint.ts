@@ -4,44 +4,17 @@
 // call waits behind it. Here the writer's automatic checkpoints are turned off and a worker
 // thread with a connection of its own runs PASSIVE checkpoints, which never block the
 // writer or the readers. If the worker fails, automatic checkpoints come back.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../threads/start.js';
+import type {
+  CheckpointCommand,
+  CheckpointReply,
+  CheckpointRound,
+  CheckpointWorkerData,
+} from './checkpoint-worker.js';
 import { AUTOCHECKPOINT_PAGES, type Db } from './db.js';
 
-// Plain CommonJS evaluated in the worker: no build step and no file to locate in a package.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
-let closed = false;
-const round = () => {
-  if (closed) return;
-  try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ type: 'checkpoint', log: r.log, checkpointed: r.checkpointed });
-  } catch (err) {
-    parentPort.postMessage({ type: 'error', message: String(err && err.message || err) });
-  }
-};
-const timer = setInterval(round, workerData.intervalMs);
-parentPort.on('message', (m) => {
-  if (m === 'now') round();
-  if (m === 'close') {
-    closed = true;
-    clearInterval(timer);
-    db.close();
-    parentPort.close();
-  }
-});
-parentPort.postMessage({ type: 'ready' });
-`;
-
-export interface CheckpointRound {
-  /** Frames in the WAL, and how many of them are now in the database (-1 when busy). */
-  log: number;
-  checkpointed: number;
-}
+export type { CheckpointRound };
 
 export interface CheckpointerOptions {
   intervalMs?: number;
@@ -64,18 +37,12 @@ export class Checkpointer {
       this.ready = Promise.resolve();
       return;
     }
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        file: db.name,
-        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        intervalMs: opts.intervalMs ?? 250,
-      },
-    });
+    const workerData: CheckpointWorkerData = { file: db.name, intervalMs: opts.intervalMs ?? 250 };
+    const worker = startWorker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
     worker.unref();
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (m: { type: string; message?: string } & CheckpointRound) => {
+      worker.on('message', (m: CheckpointReply) => {
         if (m.type === 'ready') {
           // Only now: until the worker runs, the writer goes on checkpointing itself.
           if (!this.stopped) db.pragma('wal_autocheckpoint = 0');
@@ -83,7 +50,7 @@ export class Checkpointer {
         } else if (m.type === 'checkpoint') {
           opts.onRound?.({ log: m.log, checkpointed: m.checkpointed });
         } else if (m.type === 'error' && !this.stopped) {
-          opts.onError?.(m.message ?? 'checkpoint failed');
+          opts.onError?.(m.message);
         }
       });
       worker.once('error', (err) => {
@@ -103,14 +70,14 @@ export class Checkpointer {
 
   /** Asks for a round now (tests, and before a backup reads the files). */
   now(): void {
-    if (!this.stopped) this.worker?.postMessage('now');
+    if (!this.stopped) this.worker?.postMessage('now' satisfies CheckpointCommand);
   }
 
   /** The writer checkpoints itself again; the worker closes its connection and ends. */
   stop(): void {
     if (this.stopped) return;
     this.fallBack();
-    this.worker?.postMessage('close');
+    this.worker?.postMessage('close' satisfies CheckpointCommand);
   }
 
   private fallBack(): void {

@@ -2,7 +2,7 @@
 // a whole batch into one upsert per distinct address, so a sync of a thousand messages from
 // a handful of people costs a handful of rows. Each address is linked to the accounts whose
 // mail named it (0008): removing an account takes the addresses only it saw.
-import type { Address, Contact } from '../../../../common/types.js';
+import type { Contact } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { SeenAddresses } from '../types.js';
 
@@ -18,10 +18,10 @@ const plausible = (a: string) => a.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(a);
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class ContactStore {
-  private readonly s;
+  private readonly statements;
 
   constructor(db: Db) {
-    this.s = {
+    this.statements = {
       upsert: db.prepare(
         `INSERT INTO contacts (address, name, seen, last_seen) VALUES (@address, @name, @seen, @lastSeen)
          ON CONFLICT (address) DO UPDATE SET seen = seen + excluded.seen,
@@ -72,19 +72,19 @@ export class ContactStore {
       }
     }
     for (const e of batch.values()) {
-      this.s.upsert.run(e);
-      this.s.link.run(e.address, accountId);
+      this.statements.upsert.run(e);
+      this.statements.link.run(e.address, accountId);
     }
   }
 
   /** Removes the addresses only this account's mail named; returns how many. */
   forgetAccount(accountId: number): number {
-    return this.s.forget.run({ accountId }).changes;
+    return this.statements.forget.run({ accountId }).changes;
   }
 
   suggest(query: string, limit: number): Contact[] {
     const q = likeEscape(query.trim().toLowerCase());
-    const rows = this.s.suggest.all({ prefix: `${q}%`, word: `% ${q}%`, limit }) as Row[];
+    const rows = this.statements.suggest.all({ prefix: `${q}%`, word: `% ${q}%`, limit }) as Row[];
     return rows.map((r) => ({
       name: r.name,
       address: r.address,

@@ -1,6 +1,5 @@
 // Local drafts: saved here first, so typing never waits on the network; the sync carries the
 // newest version to the server's Drafts and removes the copy it replaces.
-import type { Draft } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { DraftRecord } from '../types.js';
 
@@ -35,19 +34,6 @@ function toRecord(r: Row): DraftRecord {
     serverUid: r.server_uid,
     deleted: r.deleted === 1,
     updatedAt: r.updated_at,
-  };
-}
-
-export function draftOf(r: DraftRecord, storedMessageId: number | null): Draft {
-  return {
-    id: r.id,
-    storedMessageId,
-    accountId: r.accountId,
-    messageId: r.messageId,
-    subject: r.subject,
-    to: r.to,
-    updatedAt: new Date(r.updatedAt).toISOString(),
-    origin: r.syncedVersion === r.version ? 'synced' : 'local',
   };
 }
 

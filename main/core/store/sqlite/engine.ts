@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { MaildockError } from '../../../../common/errors.js';
 import { createPrivateFile } from '../../paths.js';
-import type { Repositories, Store, Transaction } from '../repositories.js';
+import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountStore } from './accounts.js';
 import { BodyReindexQueue } from './body-reindex.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
@@ -216,10 +216,7 @@ export class SqliteStore implements Store {
    * A consistent copy of the store in `file`, page by page while this process goes on
    * writing.
    */
-  async snapshot(
-    file: string,
-    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-  ): Promise<void> {
+  async snapshot(file: string, opts: SnapshotOptions = {}): Promise<void> {
     createPrivateFile(file); // SQLite would make it 0644: all the mail, in clear
     await this.db.backup(file, {
       progress: ({ totalPages, remainingPages }) => {

@@ -51,10 +51,10 @@ function sizesSql(many: boolean): string {
 
 export class MessageLists {
   private readonly cache = new Map<string, Statement>();
-  private readonly s;
+  private readonly statements;
 
   constructor(private readonly db: Db) {
-    this.s = {
+    this.statements = {
       thread: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id
           WHERE m.thread_id = (SELECT thread_id FROM messages WHERE id = ?) ORDER BY m.id`,
@@ -119,7 +119,7 @@ export class MessageLists {
 
   /** Every stored message of a message's conversation, in any folder, oldest first. */
   thread(id: number): MessageSummary[] {
-    return (this.s.thread.all(id) as SummaryRow[]).map(toSummary);
+    return (this.statements.thread.all(id) as SummaryRow[]).map(toSummary);
   }
 }
 

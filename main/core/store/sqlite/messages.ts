@@ -1,11 +1,7 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
-import type {
-  Address,
-  Attachment,
-  MessageDetail,
-  MessageSummary,
-} from '../../../../common/types.js';
+import type { Address, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import type { MessageStructure } from '../../mime/structure.js';
 import type { Db } from './db.js';
 import type {
   HeaderRecord,
@@ -61,13 +57,13 @@ export class MessageStore {
   private readonly fts: FtsIndex;
   private readonly threads: ThreadStore;
   private readonly contacts: ContactStore;
-  private readonly s;
+  private readonly statements;
 
   constructor(private readonly db: Db) {
     this.fts = new FtsIndex(db);
     this.threads = new ThreadStore(db);
     this.contacts = new ContactStore(db);
-    this.s = {
+    this.statements = {
       maxIdIn: db.prepare('SELECT max(id) FROM messages WHERE id >= ? AND id < ?').pluck(),
       byUid: db.prepare('SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?').pluck(),
       insert: db.prepare(
@@ -172,7 +168,7 @@ export class MessageStore {
   private allocateId(date: number): number {
     let base = messageIdBase(date);
     for (;;) {
-      const max = this.s.maxIdIn.get(base, base + IDS_PER_MS) as number | null;
+      const max = this.statements.maxIdIn.get(base, base + IDS_PER_MS) as number | null;
       if (max === null) return base;
       if (max + 1 < base + IDS_PER_MS) return max + 1;
       base += IDS_PER_MS;
@@ -218,15 +214,15 @@ export class MessageStore {
         structure:
           r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
       };
-      if (this.s.insert.run(row).changes === 0) {
+      if (this.statements.insert.run(row).changes === 0) {
         // Either the UID is stored already (a batch replayed after a crash) or another
         // message took this id: refresh the flags, or take the next free id.
-        if (this.s.byUid.get(mailboxId, r.uid) !== undefined) {
-          this.s.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
+        if (this.statements.byUid.get(mailboxId, r.uid) !== undefined) {
+          this.statements.setFlags.run(bits, keywords, r.modseq, mailboxId, r.uid);
           continue;
         }
         row.id = this.allocateId(date);
-        this.s.insert.run(row);
+        this.statements.insert.run(row);
       }
       this.fts.insert(row.id, { subject: r.subject, sender, recipients, body: '' });
       added.push(row.id);
@@ -244,7 +240,7 @@ export class MessageStore {
     modseq: string | null,
   ): boolean {
     const { bits, keywords } = encodeFlags(flags);
-    return this.s.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
+    return this.statements.setFlags.run(bits, keywords, modseq, mailboxId, uid).changes > 0;
   }
 
   private ftsColumns(id: number): FtsColumns | null {
@@ -255,14 +251,14 @@ export class MessageStore {
     const cols = this.ftsColumns(id);
     if (!cols) return false;
     this.fts.delete(id, cols);
-    this.s.deleteRow.run(id);
+    this.statements.deleteRow.run(id);
     return true;
   }
 
   deleteUids(mailboxId: number, uids: Iterable<number>): number {
     let n = 0;
     for (const uid of uids) {
-      const id = this.s.byUid.get(mailboxId, uid) as number | undefined;
+      const id = this.statements.byUid.get(mailboxId, uid) as number | undefined;
       if (id !== undefined && this.deleteById(id)) n++;
     }
     return n;
@@ -270,17 +266,21 @@ export class MessageStore {
 
   deleteMailboxMessages(mailboxId: number): number {
     let n = 0;
-    for (const id of this.s.idsInMailbox.all(mailboxId) as number[]) if (this.deleteById(id)) n++;
+    for (const id of this.statements.idsInMailbox.all(mailboxId) as number[])
+      if (this.deleteById(id)) n++;
     return n;
   }
 
   /** The messages an action picks: by id and by whole thread, in mailbox and UID order. */
   actionRows(ids: readonly number[], threadIds: readonly number[]): ActionRow[] {
-    return this.s.actionRows.all(JSON.stringify(ids), JSON.stringify(threadIds)) as ActionRow[];
+    return this.statements.actionRows.all(
+      JSON.stringify(ids),
+      JSON.stringify(threadIds),
+    ) as ActionRow[];
   }
 
   setLocalFlags(id: number, bits: number, keywords: string | null): void {
-    this.s.setLocalFlags.run(bits, keywords, id);
+    this.statements.setLocalFlags.run(bits, keywords, id);
   }
 
   /**
@@ -290,32 +290,34 @@ export class MessageStore {
    */
   place(id: number, mailboxId: number, uid: number): boolean {
     if (uid > 0) {
-      const existing = this.s.byUid.get(mailboxId, uid) as number | undefined;
+      const existing = this.statements.byUid.get(mailboxId, uid) as number | undefined;
       if (existing !== undefined && existing !== id) {
         this.deleteById(id);
         return false;
       }
     }
-    this.s.place.run(mailboxId, uid, id);
+    this.statements.place.run(mailboxId, uid, id);
     return true;
   }
 
   /** The messages of an account with this Message-ID, found through the thread index. */
   idsByMessageId(accountId: number, messageId: string): number[] {
-    return this.s.byMessageId.all(accountId, messageId) as number[];
+    return this.statements.byMessageId.all(accountId, messageId) as number[];
   }
 
   /** A message's UID (in `mailboxId` when given), or null when it is not there. */
   uidIn(id: number, mailboxId?: number): number | null {
     const uid = (
-      mailboxId === undefined ? this.s.uidOf.get(id) : this.s.uidOfIn.get(id, mailboxId)
+      mailboxId === undefined
+        ? this.statements.uidOf.get(id)
+        : this.statements.uidOfIn.get(id, mailboxId)
     ) as number | undefined;
     return uid ?? null;
   }
 
   /** Whether a message sits in a mailbox under a placeholder UID (moved there locally). */
   isPlaceholder(id: number, mailboxId: number): boolean {
-    return this.s.placeholder.get(id, mailboxId) !== undefined;
+    return this.statements.placeholder.get(id, mailboxId) !== undefined;
   }
 
   deleteIds(ids: Iterable<number>): number {
@@ -325,7 +327,7 @@ export class MessageStore {
   }
 
   localUids(mailboxId: number): number[] {
-    return this.s.uids.all(mailboxId) as number[];
+    return this.statements.uids.all(mailboxId) as number[];
   }
 
   saveBody(id: number, body: BodyRecord): boolean {
@@ -334,11 +336,18 @@ export class MessageStore {
     this.fts.delete(id, cols);
     const text = body.text ?? null;
     const searchText = body.searchText ?? null;
-    this.s.saveBody.run(id, text, body.html, searchText, body.parseError, body.raw ?? null);
-    this.s.unqueue.run(id);
-    this.s.clearAttachments.run(id);
+    this.statements.saveBody.run(
+      id,
+      text,
+      body.html,
+      searchText,
+      body.parseError,
+      body.raw ?? null,
+    );
+    this.statements.unqueue.run(id);
+    this.statements.clearAttachments.run(id);
     for (const a of body.attachments) {
-      this.s.addAttachment.run(
+      this.statements.addAttachment.run(
         id,
         a.partId,
         a.filename,
@@ -349,7 +358,7 @@ export class MessageStore {
       );
     }
     const hasAttachments = body.attachments.some((a) => !a.inline) ? 1 : 0;
-    this.s.markBody.run(
+    this.statements.markBody.run(
       body.parseError && !text && !body.html ? 2 : 1,
       body.snippet,
       hasAttachments,
@@ -361,32 +370,32 @@ export class MessageStore {
 
   /** Messages still waiting for their body, newest first. */
   pendingBodies(accountId: number, limit: number): PendingBody[] {
-    return this.s.pending.all(accountId, limit) as PendingBody[];
+    return this.statements.pending.all(accountId, limit) as PendingBody[];
   }
 
   pendingCount(accountId: number): number {
-    return this.s.pendingCount.get(accountId) as number;
+    return this.statements.pendingCount.get(accountId) as number;
   }
 
   pendingBody(id: number): PendingBody | null {
-    return (this.s.pendingOne.get(id) as PendingBody | undefined) ?? null;
+    return (this.statements.pendingOne.get(id) as PendingBody | undefined) ?? null;
   }
 
-  structure(id: number): unknown {
-    const s = this.s.structure.get(id) as string | null | undefined;
-    return s ? JSON.parse(s) : null;
+  structure(id: number): MessageStructure | null {
+    const s = this.statements.structure.get(id) as string | null | undefined;
+    return s ? (JSON.parse(s) as MessageStructure) : null;
   }
 
   attachment(id: number): StoredAttachment | null {
-    return (this.s.attachment.get(id) as StoredAttachment | undefined) ?? null;
+    return (this.statements.attachment.get(id) as StoredAttachment | undefined) ?? null;
   }
 
   setAttachmentHash(id: number, hash: string): void {
-    this.s.setAttachmentHash.run(hash, id);
+    this.statements.setAttachmentHash.run(hash, id);
   }
 
   list(mailboxId: number, limit: number, before?: number): MessageSummary[] {
-    const rows = this.s.listMailbox.all(
+    const rows = this.statements.listMailbox.all(
       mailboxId,
       before ?? Number.MAX_SAFE_INTEGER,
       limit,
@@ -395,13 +404,13 @@ export class MessageStore {
   }
 
   summary(id: number): MessageSummary | null {
-    const row = this.s.summary.get(id) as SummaryRow | undefined;
+    const row = this.statements.summary.get(id) as SummaryRow | undefined;
     return row ? toSummary(row) : null;
   }
 
   /** Summaries of the given ids, in the order given; ids that no longer exist are left out. */
   summaries(ids: readonly number[]): MessageSummary[] {
-    const rows = this.s.summariesIn.all(JSON.stringify(ids)) as SummaryRow[];
+    const rows = this.statements.summariesIn.all(JSON.stringify(ids)) as SummaryRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
@@ -412,7 +421,7 @@ export class MessageStore {
   detail(id: number): Omit<MessageDetail, 'remoteContentAllowed'> | null {
     const message = this.summary(id);
     if (!message) return null;
-    const d = this.s.detail.get(id) as {
+    const d = this.statements.detail.get(id) as {
       in_reply_to: string | null;
       refs: string | null;
       text: string | null;
@@ -420,7 +429,7 @@ export class MessageStore {
       parse_error: string | null;
     };
     const attachments = (
-      this.s.attachments.all(id) as {
+      this.statements.attachments.all(id) as {
         id: number;
         part_id: string | null;
         filename: string | null;
@@ -450,6 +459,9 @@ export class MessageStore {
   }
 
   counts(): { messages: number; bodies: number } {
-    return { messages: this.s.count.get() as number, bodies: this.s.countBodies.get() as number };
+    return {
+      messages: this.statements.count.get() as number,
+      bodies: this.statements.countBodies.get() as number,
+    };
   }
 }

@@ -1,7 +1,9 @@
 // The durable queue of local changes for the server. Rows are written in the transaction
 // that changes the messages locally, read back in id order by the replay, and closed in
 // the transaction that records the server's answer.
+import type { ErrorData } from '../../../../common/errors.js';
 import type { Operation } from '../../../../common/types.js';
+import { errorFromText, errorToText } from '../stored-error.js';
 import type { Db } from './db.js';
 import type {
   OperationKind,
@@ -44,7 +46,7 @@ function fromRow(r: Row): StoredOperation {
     state: r.state,
     step: r.step,
     attempts: r.attempts,
-    error: r.error,
+    error: errorFromText(r.error, 'PROTOCOL_ERROR'),
     result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
   };
 }
@@ -60,10 +62,10 @@ const toAction = (r: ActionTableRow | undefined): StoredAction | null =>
   r ? { ...r, undone: r.undone === 1 } : null;
 
 export class OperationStore {
-  private readonly s;
+  private readonly statements;
 
   constructor(private readonly db: Db) {
-    this.s = {
+    this.statements = {
       addAction: db.prepare('INSERT INTO actions (kind, description, created_at) VALUES (?, ?, ?)'),
       add: db.prepare(
         `INSERT INTO operations (action_id, account_id, kind, mailbox_id, path, uid_validity, items, args, created_at)
@@ -115,12 +117,12 @@ export class OperationStore {
   }
 
   addAction(kind: ActionKind, description: string): number {
-    return Number(this.s.addAction.run(kind, description, Date.now()).lastInsertRowid);
+    return Number(this.statements.addAction.run(kind, description, Date.now()).lastInsertRowid);
   }
 
   add(actionId: number, op: NewOperation): number {
     return Number(
-      this.s.add.run(
+      this.statements.add.run(
         actionId,
         op.accountId,
         op.kind,
@@ -135,24 +137,24 @@ export class OperationStore {
   }
 
   pending(accountId: number, limit = 500): StoredOperation[] {
-    return (this.s.pending.all(accountId, limit) as Row[]).map(fromRow);
+    return (this.statements.pending.all(accountId, limit) as Row[]).map(fromRow);
   }
 
   get(id: number): StoredOperation | null {
-    const r = this.s.get.get(id) as Row | undefined;
+    const r = this.statements.get.get(id) as Row | undefined;
     return r ? fromRow(r) : null;
   }
 
   ofAction(actionId: number): StoredOperation[] {
-    return (this.s.ofAction.all(actionId) as Row[]).map(fromRow);
+    return (this.statements.ofAction.all(actionId) as Row[]).map(fromRow);
   }
 
   lastAction(): StoredAction | null {
-    return toAction(this.s.lastAction.get() as ActionTableRow | undefined);
+    return toAction(this.statements.lastAction.get() as ActionTableRow | undefined);
   }
 
   action(id: number): StoredAction | null {
-    return toAction(this.s.action.get(id) as ActionTableRow | undefined);
+    return toAction(this.statements.action.get(id) as ActionTableRow | undefined);
   }
 
   /**
@@ -160,7 +162,7 @@ export class OperationStore {
    * one under it would put the messages back where that one does not expect them.
    */
   laterOnSameMessages(actionId: number): number | null {
-    return (this.s.laterOnSame.get(actionId) as number | undefined) ?? null;
+    return (this.statements.laterOnSame.get(actionId) as number | undefined) ?? null;
   }
 
   /**
@@ -182,19 +184,19 @@ export class OperationStore {
   }
 
   markUndone(actionId: number): void {
-    this.s.markUndone.run(actionId);
+    this.statements.markUndone.run(actionId);
   }
 
   /** Closes a pending operation; false when it was closed already (cancelled by undo). */
   finish(
     id: number,
     state: 'done' | 'failed' | 'cancelled',
-    opts: { error?: string; result?: StoredOperation['result'] } = {},
+    opts: { error?: ErrorData; result?: StoredOperation['result'] } = {},
   ): boolean {
     return (
-      this.s.finish.run(
+      this.statements.finish.run(
         state,
-        opts.error ?? null,
+        errorToText(opts.error),
         opts.result ? JSON.stringify(opts.result) : null,
         Date.now(),
         id,
@@ -203,21 +205,21 @@ export class OperationStore {
   }
 
   setStep(id: number, step: string, result: StoredOperation['result']): void {
-    this.s.setStep.run(step, result ? JSON.stringify(result) : null, id);
+    this.statements.setStep.run(step, result ? JSON.stringify(result) : null, id);
   }
 
   countAttempt(id: number): void {
-    this.s.attempt.run(id);
+    this.statements.attempt.run(id);
   }
 
   /** UIDs of a mailbox whose flags wait to be replayed: a sync must not overwrite them. */
   pendingFlagUids(mailboxId: number): Set<number> {
-    return new Set(this.s.pendingUids.all(mailboxId) as number[]);
+    return new Set(this.statements.pendingUids.all(mailboxId) as number[]);
   }
 
   /** The UID a finished move gave a message in the folder it moved to, or null. */
   movedUid(messageId: number, toMailboxId: number): number | null {
-    const r = this.s.moved.get(messageId, toMailboxId) as
+    const r = this.statements.moved.get(messageId, toMailboxId) as
       { map: string | null; uid: number } | undefined;
     if (!r?.map) return null;
     const hit = (JSON.parse(r.map) as [number, number][]).find(([from]) => from === r.uid);
@@ -225,12 +227,12 @@ export class OperationStore {
   }
 
   counts(): { pending: number; failed: number } {
-    const r = this.s.counts.get() as { pending: number | null; failed: number | null };
+    const r = this.statements.counts.get() as { pending: number | null; failed: number | null };
     return { pending: r.pending ?? 0, failed: r.failed ?? 0 };
   }
 
   list(state: 'pending' | 'failed' | undefined, limit: number): Operation[] {
-    return (this.s.list.all(state ?? null, state ?? null, limit) as Row[]).map((r) => ({
+    return (this.statements.list.all(state ?? null, state ?? null, limit) as Row[]).map((r) => ({
       id: r.id,
       actionId: r.action_id,
       accountId: r.account_id,
@@ -239,7 +241,7 @@ export class OperationStore {
       count: (JSON.parse(r.items) as unknown[]).length,
       state: r.state,
       attempts: r.attempts,
-      error: r.error,
+      error: errorFromText(r.error, 'PROTOCOL_ERROR'),
       createdAt: new Date(r.created_at).toISOString(),
     }));
   }

@@ -1,6 +1,7 @@
 // The outbox: messages on their way out, each row a small state machine whose every step is
 // committed before the next one can happen on the wire. Only this file writes its SQL.
-import { MaildockError } from '../../../../common/errors.js';
+import { MaildockError, type ErrorData } from '../../../../common/errors.js';
+import { STOPPED_AFTER_DATA, errorFromText, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -45,7 +46,7 @@ function toEntry(r: Row): OutboxEntry {
     sendAt: iso(r.send_at),
     attempts: r.attempts,
     nextAttempt: r.state === 'retrying' && r.next_attempt !== null ? iso(r.next_attempt) : null,
-    lastError: r.last_error,
+    lastError: errorFromText(r.last_error, 'SEND_FAILED'),
     createdAt: iso(r.created_at),
     sentAt: r.sent_at === null ? null : iso(r.sent_at),
     sentCopy: r.sent_copy === 1 ? 'done' : r.sent_copy === 2 ? 'server' : 'pending',
@@ -132,11 +133,7 @@ export class OutboxStore {
           ? this.sql(
               `UPDATE outbox SET state = 'maybe-sent', owner = NULL, last_error = ?
                   WHERE id = ? AND state = 'sending' AND owner IS ?`,
-            ).run(
-              'Maildock stopped after the whole message went to the server and before its answer: it may have been sent.',
-              r.id,
-              r.owner,
-            ).changes
+            ).run(errorToText(STOPPED_AFTER_DATA), r.id, r.owner).changes
           : this.sql(
               `UPDATE outbox SET state = 'queued', owner = NULL, next_attempt = NULL
                   WHERE id = ? AND state = 'sending' AND owner IS ?`,
@@ -225,32 +222,32 @@ export class OutboxStore {
     this.sql('UPDATE outbox SET data_sent_at = ? WHERE id = ?').run(now, id);
   }
 
-  markSent(id: number, note: string | null, now = Date.now()): void {
+  markSent(id: number, refused: ErrorData | null, now = Date.now()): void {
     this.sql(
       `UPDATE outbox SET state = 'sent', sent_at = ?, owner = NULL, next_attempt = NULL,
            last_error = ? WHERE id = ?`,
-    ).run(now, note, id);
+    ).run(now, errorToText(refused), id);
   }
 
-  markRetry(id: number, reason: string, nextAttempt: number): void {
+  markRetry(id: number, error: ErrorData, nextAttempt: number): void {
     this.sql(
       `UPDATE outbox SET state = 'retrying', owner = NULL, next_attempt = ?, last_error = ?,
            data_sent_at = NULL WHERE id = ?`,
-    ).run(nextAttempt, reason, id);
+    ).run(nextAttempt, errorToText(error), id);
   }
 
-  markFailed(id: number, reason: string): void {
+  markFailed(id: number, error: ErrorData): void {
     this.sql(
       `UPDATE outbox SET state = 'failed', owner = NULL, next_attempt = NULL, last_error = ?
           WHERE id = ?`,
-    ).run(reason, id);
+    ).run(errorToText(error), id);
   }
 
-  markMaybeSent(id: number, reason: string): void {
+  markMaybeSent(id: number, error: ErrorData): void {
     this.sql(
       `UPDATE outbox SET state = 'maybe-sent', owner = NULL, next_attempt = NULL, last_error = ?
           WHERE id = ?`,
-    ).run(reason, id);
+    ).run(errorToText(error), id);
   }
 
   /** Waiting messages (or one of them) become due now; returns how many. */

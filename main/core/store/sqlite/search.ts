@@ -122,11 +122,11 @@ export function plainSnippet(marked: string): { snippet: string; highlights: [nu
 }
 
 export class SearchIndex {
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly s;
+  private readonly planned = new Map<string, Database.Statement>();
+  private readonly statements;
 
   constructor(private readonly db: Db) {
-    this.s = {
+    this.statements = {
       mailboxes: db.prepare('SELECT id, path, role FROM mailboxes'),
       bodySnippet: db
         .prepare(
@@ -178,19 +178,19 @@ export class SearchIndex {
     });
     const out = plan.steps.map((s) => explain(s.sql, s.params));
     if (plan.snippetMatch) {
-      for (const st of [this.s.bodySnippet, this.s.bestSnippet])
+      for (const st of [this.statements.bodySnippet, this.statements.bestSnippet])
         out.push(explain(st.source, { match: plan.snippetMatch, id: 0n }));
     } else {
-      out.push(explain(this.s.messageSnippet.source, { id: 0 }));
+      out.push(explain(this.statements.messageSnippet.source, { id: 0 }));
     }
     return out;
   }
 
   private statement(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
+    let st = this.planned.get(sql);
     if (!st) {
       st = this.db.prepare(sql);
-      this.statements.set(sql, st);
+      this.planned.set(sql, st);
     }
     return st;
   }
@@ -201,13 +201,13 @@ export class SearchIndex {
       // The body around the match reads best: first from the start of the body (cheap), then
       // through FTS5 for a match further in; a match only in the subject or an address shows
       // that field instead.
-      const start = this.s.bodyStart.get(row.id) as string | null | undefined;
+      const start = this.statements.bodyStart.get(row.id) as string | null | undefined;
       const marked = start ? markedSnippet(start, plan.snippetTerms, OPEN, CLOSE) : null;
       if (marked !== null) {
         const plain = plainSnippet(marked);
         if (plain.highlights.length > 0) return { id: row.id, ...plain };
       }
-      for (const st of [this.s.bodySnippet, this.s.bestSnippet]) {
+      for (const st of [this.statements.bodySnippet, this.statements.bestSnippet]) {
         const marked = st.get({ match: snippetMatch, id: BigInt(row.id) }) as
           string | null | undefined;
         const plain = plainSnippet(marked ?? '');
@@ -215,7 +215,9 @@ export class SearchIndex {
       }
     }
     const snippet =
-      row.snippet ?? (this.s.messageSnippet.get({ id: row.id }) as string | undefined) ?? '';
+      row.snippet ??
+      (this.statements.messageSnippet.get({ id: row.id }) as string | undefined) ??
+      '';
     return { id: row.id, snippet, highlights: [] };
   }
 
@@ -318,7 +320,11 @@ export class SearchIndex {
   /** in: terms as mailbox ids: include is null when no positive in: was given. */
   private folders(q: SearchQuery): { include: number[] | null; exclude: number[] } {
     if (q.mailboxes.length === 0) return { include: null, exclude: [] };
-    const all = this.s.mailboxes.all() as { id: number; path: string; role: string | null }[];
+    const all = this.statements.mailboxes.all() as {
+      id: number;
+      path: string;
+      role: string | null;
+    }[];
     const roles: readonly string[] = MAILBOX_ROLE_NAMES;
     const matching = (name: string): Set<number> => {
       const lower = name.toLowerCase();

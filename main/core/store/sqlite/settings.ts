@@ -2,10 +2,10 @@
 import type { Db } from './db.js';
 
 export class SettingsStore {
-  private readonly s;
+  private readonly statements;
 
   constructor(db: Db) {
-    this.s = {
+    this.statements = {
       get: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       set: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -15,14 +15,14 @@ export class SettingsStore {
   }
 
   get(key: string): string | null {
-    return (this.s.get.get(key) as string | undefined) ?? null;
+    return (this.statements.get.get(key) as string | undefined) ?? null;
   }
 
   set(key: string, value: string): void {
-    this.s.set.run(key, value);
+    this.statements.set.run(key, value);
   }
 
   remove(key: string): void {
-    this.s.remove.run(key);
+    this.statements.remove.run(key);
   }
 }

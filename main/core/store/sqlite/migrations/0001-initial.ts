@@ -1,7 +1,7 @@
 // The first schema. Message ids are allocated so that they sort like the message date
 // (date in ms × 1024 + n): FTS5 walks its matches in rowid order for free, so "newest
 // first" needs no sort, and a date range is a rowid range.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration0001: Migration = {
   version: 1,

@@ -2,7 +2,7 @@
 // the store at once and records its operations in the same transaction; the sync engine
 // replays them in id order and marks each one done in the transaction that records what
 // the server answered, so a crash replays an operation rather than losing it.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration0002: Migration = {
   version: 2,

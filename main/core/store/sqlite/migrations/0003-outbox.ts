@@ -1,7 +1,7 @@
 // The outbox and local drafts. A message gets its Message-ID and its final bytes when it
 // enters the outbox; what happened on the wire is recorded before the next step can
 // happen, so a crash at any point leaves a row that says whether the message may have left.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration0003: Migration = {
   version: 3,

@@ -1,6 +1,6 @@
 // A server's own self-signed certificate, trusted for that account alone: the bundled
 // stack's local mailboxes pin the certificate the stack made on its first start.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration0004: Migration = {
   version: 4,

@@ -1,6 +1,6 @@
 // Addresses seen in mail, for completion while composing: one row per address with how
 // often and how lately it was seen. Filled from the mail already stored, then by the writer.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const from = (column: string) => `
   SELECT lower(trim(json_extract(j.value, '$.address'))) AS address,

@@ -3,7 +3,7 @@
 // goes in bodies.search_text, and the index's content view reads it first. Stored bodies
 // keep their HTML, so the text is derived again from it, in batches after the store opens
 // (body-reindex.ts): body_reindex lists the messages still to do.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 export const migration0007: Migration = {
   version: 7,

@@ -1,7 +1,7 @@
 // Which account saw each harvested address, so removing an account removes the addresses
 // only it saw. Backfilled from the mail stored so far; an address none of it names any
 // more (its messages deleted) is linked to every account, to go with the last of them.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const from = (column: string) => `
   SELECT lower(trim(json_extract(j.value, '$.address'))) AS address, m.account_id AS account_id

@@ -6,15 +6,10 @@ import { migration0005 } from './0005-contacts.js';
 import { migration0006 } from './0006-unread-index.js';
 import { migration0007 } from './0007-html-search.js';
 import { migration0008 } from './0008-contact-accounts.js';
+import { migration0009 } from './0009-errors-as-data.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  /** SQL run inside one transaction together with the version bump. */
-  up: string;
-  /** Runs with SQLite's defensive mode off: to redefine the view FTS5 reads, a name it reserves. */
-  unsafe?: boolean;
-}
+export type { Migration };
 
 /** Every migration, in order. Append only: a released migration is never edited. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];

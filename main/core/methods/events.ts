@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EventName, EventPayload } from '../../common/api.js';
+import type { EventName, EventPayload } from '../../../common/api.js';
 
 /** The core's pushed events, typed by the contract. */
 export class CoreEvents {

@@ -63,7 +63,7 @@ export class EnvelopeWriter {
   /** The segment being filled; sealed once full and one more byte comes. */
   private readonly buffer: Buffer;
   private filled = 0;
-  private n = 0;
+  private counter = 0;
 
   private constructor(
     readonly header: Buffer,
@@ -96,8 +96,12 @@ export class EnvelopeWriter {
   }
 
   private seal(plain: Buffer, last: boolean): Buffer {
-    if (this.n > 0xffffffff) tooMany();
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.n++, last));
+    if (this.counter > 0xffffffff) tooMany();
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      this.key,
+      nonce(this.prefix, this.counter++, last),
+    );
     cipher.setAAD(this.header);
     return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   }
@@ -149,7 +153,7 @@ export class EnvelopeReader {
   private prefix: Buffer | null = null;
   private segment = 0;
   private pending: Buffer = Buffer.alloc(0);
-  private n = 0;
+  private counter = 0;
 
   constructor(private readonly passphrase: string | undefined) {}
 
@@ -194,7 +198,11 @@ export class EnvelopeReader {
 
   private open(sealed: Buffer, last: boolean): Buffer {
     if (sealed.length < TAG) throw damaged('it is cut short');
-    const decipher = createDecipheriv('aes-256-gcm', this.key!, nonce(this.prefix!, this.n, last));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.key!,
+      nonce(this.prefix!, this.counter, last),
+    );
     decipher.setAAD(this.header!);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
     try {
@@ -202,11 +210,13 @@ export class EnvelopeReader {
         decipher.update(sealed.subarray(0, sealed.length - TAG)),
         decipher.final(),
       ]);
-      this.n++;
+      this.counter++;
       return plain;
     } catch {
       throw damaged(
-        last ? `its end (segment ${this.n}) fails its check` : `segment ${this.n} fails its check`,
+        last
+          ? `its end (segment ${this.counter}) fails its check`
+          : `segment ${this.counter} fails its check`,
       );
     }
   }

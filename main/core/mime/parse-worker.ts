@@ -14,7 +14,7 @@ export interface MimeRequest {
 export type MimeReply = { id: number; result: ParsedBody } | { ready: true };
 
 const port = parentPort;
-if (!port) throw new Error('main/core/mime/worker runs only as a worker thread');
+if (!port) throw new Error('main/core/mime/parse-worker runs only as a worker thread');
 
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (req: MimeRequest) => {

@@ -8,7 +8,7 @@ import {
   EnvelopeReader,
   EnvelopeWriter,
   isEnveloped,
-} from '../../main/core/backup/envelope.js';
+} from '../../main/core/backup/encrypted-envelope.js';
 
 // A cheap key for tests; the app's cost is scrypt N = 2^17.
 const cost = { N: 1024, r: 8, p: 1 };

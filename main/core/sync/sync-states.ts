@@ -2,16 +2,20 @@
 // finished (kept across restarts), the errors of the last pass, and whether the server is
 // out of reach. Fed by the sync's progress, by every pass's end, whether `sync.run` or a
 // watcher ran it, and by the watcher's failed attempts; each change is pushed.
-import type { ErrorData } from '../../common/errors.js';
-import type { AccountSyncState, SyncError, SyncProgress } from '../../common/types.js';
-import type { Store } from './store/index.js';
-import { OUT_OF_REACH } from './sync/account-sync.js';
+import type { ErrorData } from '../../../common/errors.js';
+import type { AccountSyncState, SyncError, SyncProgress } from '../../../common/types.js';
+import type { Store } from '../store/index.js';
+import { OUT_OF_REACH } from './account-sync.js';
+import { getLogger } from '../log.js';
+
+const log = getLogger('sync');
 
 const MAX_ERRORS = 20;
 const key = (accountId: number) => `sync.lastAt.${accountId}`;
 
 export class SyncStates {
   private readonly states = new Map<number, AccountSyncState>();
+  private readonly lastAt = new Map<number, string>();
 
   constructor(
     private readonly store: Store,
@@ -25,13 +29,24 @@ export class SyncStates {
         accountId,
         running: false,
         progress: null,
-        lastSyncAt: this.store.settings.get(key(accountId)),
+        lastSyncAt: this.lastAt.get(accountId) ?? null,
         errors: [],
         offline: null,
       };
       this.states.set(accountId, s);
     }
     return s;
+  }
+
+  /** Reads when each account last finished a pass (kept across restarts). */
+  async load(accountIds: readonly number[]): Promise<void> {
+    for (const id of accountIds) {
+      const at = await this.store.settings.get(key(id));
+      if (at === null) continue;
+      this.lastAt.set(id, at);
+      const s = this.states.get(id);
+      if (s && s.lastSyncAt === null) this.states.set(id, { ...s, lastSyncAt: at });
+    }
   }
 
   private update(accountId: number, patch: Partial<AccountSyncState>): void {
@@ -59,7 +74,8 @@ export class SyncStates {
 
   finished(accountId: number, errors: readonly SyncError[]): void {
     const at = new Date().toISOString();
-    this.store.settings.set(key(accountId), at);
+    this.lastAt.set(accountId, at);
+    this.remember(this.store.settings.set(key(accountId), at));
     this.update(accountId, {
       running: false,
       progress: null,
@@ -97,7 +113,13 @@ export class SyncStates {
 
   forget(accountId: number): void {
     this.states.delete(accountId);
-    this.store.settings.remove(key(accountId));
+    this.lastAt.delete(accountId);
+    this.remember(this.store.settings.remove(key(accountId)));
+  }
+
+  /** The state in memory is what is shown; a write that fails only loses it at a restart. */
+  private remember(write: Promise<void>): void {
+    write.catch((err: unknown) => log.warn({ err }, 'could not keep when the sync last ran'));
   }
 
   list(accountIds: readonly number[]): AccountSyncState[] {

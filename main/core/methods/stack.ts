@@ -1,19 +1,15 @@
 // The contract's stack.* methods over the controller, the health monitor and the local
-// mailboxes. The service delegates here, as it does to send/sending.ts for the outbox.
+// mailboxes. The stack's side (dockerode, the probes' clients) loads on first use.
 import { MaildockError } from '../../../common/errors.js';
 import type { MethodName, MethodOutput, MethodParsedInput } from '../../../common/api.js';
 import type { StackHealth, StackProgress, StackSettings } from '../../../common/stack.js';
 import type { Account, AccountInput } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
-import { StackController } from './controller.js';
-import type { DockerOptions } from './docker.js';
-import { generatePassword } from './files.js';
-import { HealthMonitor } from './health.js';
-
-export interface StackOptions {
-  docker?: DockerOptions;
-  composeFile?: string;
-}
+import type { MethodsOf } from './context.js';
+import { StackController } from '../stack/controller.js';
+import type { StackOptions } from '../stack/docker.js';
+import { generatePassword } from '../stack/stack-files.js';
+import { HealthMonitor } from '../stack/health.js';
 
 export interface StackDeps {
   dataDir: string;
@@ -33,14 +29,14 @@ export class StackMethods {
   readonly controller: StackController;
   readonly monitor: HealthMonitor;
 
-  constructor(private readonly d: StackDeps) {
+  constructor(private readonly deps: StackDeps) {
     this.controller = new StackController({
-      dataDir: d.dataDir,
-      ...(d.options?.composeFile ? { composeFile: d.options.composeFile } : {}),
-      ...(d.options?.docker ? { docker: d.options.docker } : {}),
-      onProgress: d.onProgress,
+      dataDir: deps.dataDir,
+      ...(deps.options?.composeFile ? { composeFile: deps.options.composeFile } : {}),
+      ...(deps.options?.docker ? { docker: deps.options.docker } : {}),
+      onProgress: deps.onProgress,
     });
-    this.monitor = new HealthMonitor(this.controller, d.onHealth);
+    this.monitor = new HealthMonitor(this.controller, deps.onHealth);
   }
 
   config(patch: In<'stack.config'>): Out<'stack.config'> {
@@ -104,7 +100,7 @@ export class StackMethods {
     // The stack made a new certificate (its TLS volume was removed): the app read it through
     // Docker, so the local mailboxes' accounts trust the new one instead of the old.
     if (before && after && before.fingerprint !== after.fingerprint)
-      this.d.store.accounts.repin(before.pem, after.pem);
+      await this.deps.store.accounts.repin(before.pem, after.pem);
     return status;
   }
 
@@ -135,7 +131,7 @@ export class StackMethods {
     await new Promise((r) => setTimeout(r, 1100));
     const host = settings.bind === '0.0.0.0' ? '127.0.0.1' : settings.bind;
     try {
-      const account = await this.d.addAccount({
+      const account = await this.deps.addAccount({
         email: address,
         name: input.name,
         imap: {
@@ -162,8 +158,8 @@ export class StackMethods {
     }
   }
 
-  listUsers(): Out<'stack.user.list'> {
-    const accounts = this.d.store.accounts.list();
+  async listUsers(): Promise<Out<'stack.user.list'>> {
+    const accounts = await this.deps.store.accounts.list();
     return this.controller.files.users().map((address) => ({
       address,
       accountId: accounts.find((a) => a.email === address)?.id ?? null,
@@ -174,8 +170,8 @@ export class StackMethods {
   async removeUser(input: In<'stack.user.remove'>): Promise<Out<'stack.user.remove'>> {
     const address = this.address(input.name);
     const removed = this.controller.files.removeUser(address);
-    const account = this.d.store.accounts.list().find((a) => a.email === address);
-    if (account) await this.d.removeAccount(account.id);
+    const account = (await this.deps.store.accounts.list()).find((a) => a.email === address);
+    if (account) await this.deps.removeAccount(account.id);
     if (!removed && !account)
       throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
     return { removed, accountRemoved: !!account };
@@ -184,4 +180,23 @@ export class StackMethods {
   stop(): void {
     this.monitor.stop();
   }
+}
+
+/** The contract's stack.* entries over the stack's part, made on first use. */
+export function stackMethods(stack: () => Promise<StackMethods>): MethodsOf<'stack.'> {
+  return {
+    'stack.config': async (patch) => (await stack()).config(patch),
+    'stack.up': async (input) => (await stack()).up(input),
+    'stack.status': async () => (await stack()).controller.status(),
+    'stack.start': async ({ service }) => (await stack()).controller.start(service),
+    'stack.stop': async ({ service }) => (await stack()).controller.stop(service),
+    'stack.restart': async ({ service }) => (await stack()).controller.restart(service),
+    'stack.down': async ({ volumes }) => (await stack()).controller.down({ volumes }),
+    'stack.logs': async ({ service, tail, since }) =>
+      (await stack()).controller.logs(service, { tail, ...(since ? { since } : {}) }),
+    'stack.health': async (input) => (await stack()).health(input),
+    'stack.user.add': async (input) => (await stack()).addUser(input),
+    'stack.user.list': async () => (await stack()).listUsers(),
+    'stack.user.remove': async (input) => (await stack()).removeUser(input),
+  };
 }

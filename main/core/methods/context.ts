@@ -1,0 +1,110 @@
+// What the contract's methods work with: the parts the service has built over the store.
+// Each area's file (account.ts, message.ts, …) turns this into its entries of the `Api`
+// table; service.ts builds the parts and puts the table together.
+import { methods, type Api, type MethodName } from '../../../common/api.js';
+import type { Account, AppSettings } from '../../../common/types.js';
+import type { LocalActions } from '../actions/actions.js';
+import type { Backups } from '../backup/backups.js';
+import type { BodyParser } from '../sync/bodies.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { Sending, SendingOptions } from '../send/sending.js';
+import type { Store } from '../store/index.js';
+import type { AccountSync } from '../sync/account-sync.js';
+import type { AttachmentCache } from '../sync/attachment-cache.js';
+import type { SyncStates } from '../sync/sync-states.js';
+import type { SyncError } from '../../../common/types.js';
+import type { CoreEvents } from './events.js';
+import type { StackOptions } from '../stack/docker.js';
+import type { StackMethods } from './stack.js';
+
+export interface ServiceOptions {
+  dataDir: string;
+  /** A postgres:// URL (`--database`, MAILDOCK_DATABASE_URL); else SQLite in dataDir. */
+  database?: string | undefined;
+  /** base64 key for the encrypted secret file (MAILDOCK_SECRET_KEY); else a key file. */
+  secretKey?: string;
+  /** A store of the caller's own; else one is chosen (main/core/secrets/choose.ts). */
+  secrets?: SecretStore;
+  /** The explicit choice of the secret store: MAILDOCK_SECRETS's "keychain" or "file". */
+  secretsBackend?: string;
+  parser?: BodyParser;
+  /** IMAP timeouts in ms. */
+  timeoutMs?: number;
+  /** Connection attempts per sync run. */
+  attempts?: number;
+  /** Undo-send delay, SMTP timeouts, retry backoff. */
+  send?: SendingOptions;
+  /** The Docker socket and compose file of the bundled stack. */
+  stack?: StackOptions;
+  /**
+   * The store's upkeep in the background (SQLite: WAL checkpoints in a thread of their own),
+   * for the processes that answer while they sync: the server and the desktop app. watch()
+   * turns it on too; a short command keeps SQLite's own and starts no thread.
+   */
+  backgroundCheckpoints?: boolean;
+  /** anyPath false: backups are named by file name in DATA_DIR/backups only (HTTP). */
+  backups?: { anyPath?: boolean; clock?: { checkMs?: number; hourMs?: number } };
+}
+
+export interface MethodContext {
+  readonly options: ServiceOptions;
+  readonly store: Store;
+  readonly secrets: SecretStore;
+  readonly events: CoreEvents;
+  readonly actions: LocalActions;
+  readonly sending: Sending;
+  readonly syncStates: SyncStates;
+  readonly attachments: AttachmentCache;
+  readonly backups: Backups;
+  /** The errors of each account's last pass, for sync.summary. */
+  readonly syncErrors: Map<number, SyncError[]>;
+  /** True while a backup is restored into this running service. */
+  readonly restoring: boolean;
+  account(id: number): Promise<Account>;
+  /** The desktop app's settings, with the given fields changed first. */
+  appSettings(patch?: Partial<AppSettings>): Promise<AppSettings>;
+  password(account: Account): Promise<string>;
+  accountSync(account: Account): Promise<AccountSync>;
+  /** A local change was recorded: a watching service replays it to the server at once. */
+  kick(): void;
+  /** Keeps a new account in sync too, when the service watches its accounts. */
+  watchAccount(account: Account): Promise<void>;
+  unwatch(accountId: number): Promise<void>;
+  stack(): Promise<StackMethods>;
+  restoreHere(input: {
+    file: string;
+    passphrase?: string | undefined;
+  }): ReturnType<Api['backup.restore']>;
+  /** The table being built, for methods that call others (the stack adds accounts). */
+  readonly api: Api;
+}
+
+/** The entries of the contract whose names start with `prefix`. */
+export type MethodsOf<P extends string> = Pick<Api, Extract<MethodName, `${P}${string}`>>;
+
+/** After a local action: a watching service replays it to the server at once. */
+export function changed<T extends { actionId: number | null }>(ctx: MethodContext, r: T): T {
+  if (r.actionId !== null) ctx.kick();
+  return r;
+}
+
+/**
+ * The contract's entries named `prefix…`, each loading its area's module on first call:
+ * for areas whose libraries a process that never uses them should not load (the stack's
+ * dockerode).
+ */
+export function lazyMethods<P extends string>(
+  prefix: P,
+  load: () => Promise<MethodsOf<P>>,
+): MethodsOf<P> {
+  let loaded: Promise<MethodsOf<P>> | null = null;
+  const table: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const name of Object.keys(methods).filter((n) => n.startsWith(prefix))) {
+    table[name] = async (input) => {
+      loaded ??= load();
+      const fn = (await loaded)[name as keyof MethodsOf<P>] as (i: unknown) => Promise<unknown>;
+      return fn(input);
+    };
+  }
+  return table as unknown as MethodsOf<P>;
+}

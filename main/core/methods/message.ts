@@ -1,0 +1,174 @@
+// Reading and changing mail: folders, lists, conversations, search and address completion
+// straight from the store (none waits on the network, but a body opened before it was
+// fetched), attachments, and the user's actions with their undo.
+import { MaildockError, toErrorData } from '../../../common/errors.js';
+import type { Api } from '../../../common/api.js';
+import { getLogger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { changed, type MethodContext, type MethodsOf } from './context.js';
+
+const log = getLogger('service');
+
+type MessageMethods = MethodsOf<'message.'> &
+  MethodsOf<'mailbox.'> &
+  Pick<Api, 'address.suggest' | 'sender.remoteContent' | 'attachment.get'> &
+  Pick<Api, 'action.undo' | 'operation.list'>;
+
+const remoteKey = (address: string) => `remote.allow.${address.trim().toLowerCase()}`;
+
+/** Whether the user allows remote content in mail from this sender. */
+async function remoteContentAllowed(
+  store: Store,
+  from: readonly { address: string }[],
+): Promise<boolean> {
+  const sender = from[0]?.address;
+  return !!sender && (await store.settings.get(remoteKey(sender))) === '1';
+}
+
+/** The folders a list input names: ids, one id, or a path (in one account or the only one). */
+async function mailboxesOf(
+  store: Store,
+  input: {
+    mailboxId?: number | undefined;
+    mailboxIds?: number[] | undefined;
+    accountId?: number | undefined;
+    path?: string | undefined;
+  },
+): Promise<number[]> {
+  const ids = input.mailboxIds ?? (input.mailboxId !== undefined ? [input.mailboxId] : null);
+  if (ids) {
+    for (const id of ids) {
+      // info(), not get(): get() counts the folder's messages, which a page does not need.
+      if (!(await store.mailboxes.info(id)))
+        throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
+    }
+    return [...new Set(ids)];
+  }
+  const { path, accountId } = input;
+  if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
+  let accounts = await store.accounts.list();
+  if (accountId !== undefined) {
+    accounts = accounts.filter((a) => a.id === accountId);
+    if (!accounts.length)
+      throw new MaildockError('NOT_FOUND', `There is no account ${accountId}.`, { accountId });
+  }
+  const found = [];
+  for (const a of accounts) {
+    const box = await store.mailboxes.byPath(a.id, path);
+    if (box) found.push(box);
+  }
+  if (found.length > 1) {
+    throw new MaildockError('INVALID_INPUT', `Several accounts have ${path}: name the account.`, {
+      path,
+    });
+  }
+  if (!found[0]) throw new MaildockError('NOT_FOUND', `There is no mailbox ${path}.`, { path });
+  return [found[0].id];
+}
+
+export function messageMethods(ctx: MethodContext): MessageMethods {
+  return {
+    'mailbox.list': async ({ accountId }) => ctx.store.mailboxes.list(accountId),
+    'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
+      const { store } = ctx;
+      const mailboxIds = await mailboxesOf(store, where);
+      const messages = await store.messages.page({ mailboxIds, limit, before, offset, threads });
+      return {
+        messages,
+        nextBefore: messages.length === limit ? messages.at(-1)!.id : null,
+        total: count ? await store.messages.total({ mailboxIds, threads }) : null,
+      };
+    },
+    'message.thread': async ({ id }) => {
+      const one = await ctx.store.messages.summary(id);
+      if (!one)
+        throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
+      const messages = one.threadId === null ? [one] : await ctx.store.threads.messages(id);
+      return { messages };
+    },
+    'message.search': async ({ query, limit, before }) => {
+      const { store } = ctx;
+      const found = await store.search.search(query, {
+        limit,
+        ...(before !== undefined ? { before } : {}),
+      });
+      const summaries = await store.messages.summaries(found.hits.map((h) => h.id));
+      const byId = new Map(summaries.map((m) => [m.id, m]));
+      const hits = found.hits.flatMap((h) => {
+        const message = byId.get(h.id);
+        return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
+      });
+      return { hits, nextBefore: found.nextBefore };
+    },
+    'message.get': async ({ id }) => {
+      const { store } = ctx;
+      let detail = await store.messages.detail(id);
+      if (!detail)
+        throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
+      if (detail.message.bodyState === 'pending') {
+        // What the user opens jumps the queue: fetched now on its own connection.
+        try {
+          const sync = await ctx.accountSync(await ctx.account(detail.message.accountId));
+          await sync.fetchBodyNow(id);
+          detail = (await store.messages.detail(id)) ?? detail;
+        } catch (err) {
+          log.warn({ messageId: id, code: toErrorData(err).code }, 'body fetch on open failed');
+        }
+      }
+      return {
+        ...detail,
+        remoteContentAllowed: await remoteContentAllowed(store, detail.message.from),
+      };
+    },
+    'address.suggest': async ({ query, limit }) => ctx.store.contacts.suggest(query, limit),
+    'sender.remoteContent': async ({ address, allow }) => {
+      const key = remoteKey(address);
+      if (allow) await ctx.store.settings.set(key, '1');
+      else await ctx.store.settings.remove(key);
+      return { address: address.toLowerCase(), allow };
+    },
+    'attachment.get': async ({ id }) => {
+      const a = await ctx.store.bodies.attachment(id);
+      if (!a)
+        throw new MaildockError('NOT_FOUND', `There is no attachment ${id}.`, {
+          attachmentId: id,
+        });
+      const data = await ctx.attachments.content(a);
+      return {
+        id,
+        filename: a.filename,
+        contentType: a.contentType,
+        size: data.length,
+        data: data.toString('base64'),
+      };
+    },
+    'message.mark': async ({ read, flagged, undoable, ...sel }) =>
+      changed(
+        ctx,
+        await ctx.actions.mark(
+          sel,
+          {
+            ...(read !== undefined ? { read } : {}),
+            ...(flagged !== undefined ? { flagged } : {}),
+          },
+          { undoable },
+        ),
+      ),
+    'message.move': async ({ mailboxId, path, role, ...sel }) =>
+      changed(
+        ctx,
+        await ctx.actions.move(sel, {
+          ...(mailboxId !== undefined ? { mailboxId } : {}),
+          ...(path !== undefined ? { path } : {}),
+          ...(role !== undefined ? { role } : {}),
+        }),
+      ),
+    'message.delete': async (sel) => changed(ctx, await ctx.actions.delete(sel)),
+    'action.undo': async ({ actionId }) => {
+      const r = await ctx.actions.undo(actionId);
+      if (r.undone) ctx.kick();
+      return r;
+    },
+    'operation.list': async ({ state, limit }) => ctx.store.operations.list(state, limit),
+  };
+}

@@ -1,0 +1,107 @@
+// The configuration of a private Dovecot (test/support/dovecot.ts): everything under its temp
+// folder, listeners on 127.0.0.1 only, passwd-file users whose mail belongs to MAIL_UID.
+import { MAIL_GID, MAIL_UID } from './maildir.js';
+
+const SPECIAL_USE = {
+  Drafts: '\\Drafts',
+  Sent: '\\Sent',
+  Trash: '\\Trash',
+  Archive: '\\Archive',
+  Junk: '\\Junk',
+};
+
+export interface DovecotPorts {
+  imap: number;
+  lmtp: number | undefined;
+  auth: number | undefined;
+}
+
+export function dovecotConf(root: string, ports: DovecotPorts, imapCapability?: string): string {
+  const specialUse = Object.entries(SPECIAL_USE)
+    .map(
+      ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
+    )
+    .join('\n');
+  return `# Written by test/support/dovecot.ts: a private instance for one test run.
+base_dir = ${root}/run
+state_dir = ${root}/state
+log_path = ${root}/dovecot.log
+listen = 127.0.0.1
+protocols = imap${ports.lmtp !== undefined ? ' lmtp' : ''}
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_verbose = yes
+# Tests try wrong passwords on purpose; the default 2 s penalty would only slow them down.
+auth_failure_delay = 0
+first_valid_uid = ${MAIL_UID}
+last_valid_uid = ${MAIL_UID}
+first_valid_gid = ${MAIL_GID}
+last_valid_gid = ${MAIL_GID}
+# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
+mail_location = maildir:~/Maildir:LAYOUT=fs
+# A test server needs no durability; fsync would only add noise to benchmarks.
+mail_fsync = never
+mail_max_userip_connections = 50
+${imapCapability ? `imap_capability = ${imapCapability}\n` : ''}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${root}/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${root}/users
+}
+
+namespace inbox {
+  inbox = yes
+  separator = /
+${specialUse}
+}
+
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${ports.imap}
+  }
+  # ssl = no does not remove the imaps listener: it would grab 127.0.0.1:993.
+  inet_listener imaps {
+    port = 0
+  }
+}
+${ports.lmtp !== undefined ? lmtpConf(ports.lmtp) : ''}${ports.auth !== undefined ? authConf(ports.auth) : ''}
+# Mail processes run as uid ${MAIL_UID} and must reach the stats writer.
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+`;
+}
+
+function lmtpConf(port: number): string {
+  return `
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = ${port}
+  }
+}
+protocol lmtp {
+  # Mail for bob@maildock.test goes to user bob.
+  auth_username_format = %Ln
+}
+`;
+}
+
+function authConf(port: number): string {
+  // Any listener name but auth-userdb/-master/-login speaks the client (SASL) protocol.
+  return `
+service auth {
+  inet_listener sasl {
+    address = 127.0.0.1
+    port = ${port}
+  }
+}
+`;
+}
