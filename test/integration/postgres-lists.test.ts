@@ -8,7 +8,7 @@ import type { HeaderRecord } from '../../main/core/store/types.js';
 import { headerRecord } from '../support/headers.js';
 import { postgresStores, query } from '../support/postgres-store.js';
 
-const setup = postgresStores();
+const { setup } = postgresStores();
 const header = headerRecord;
 
 describe('message list pages', () => {

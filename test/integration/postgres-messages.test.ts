@@ -8,7 +8,7 @@ import type { HeaderRecord } from '../../main/core/store/types.js';
 import { headerRecord } from '../support/headers.js';
 import { postgresStores, query, vectorMatches as matches } from '../support/postgres-store.js';
 
-const setup = postgresStores();
+const { setup } = postgresStores();
 const header = headerRecord;
 
 const body = { html: null, snippet: 's', attachments: [], parseError: null };
@@ -253,7 +253,19 @@ describe('two writers at once', () => {
 describe('bodies', () => {
   it('wait newest first, are stored with their attachments, and give back the structure', async () => {
     const { store, accountId, inbox } = await setup();
-    const structure = { type: 'multipart/mixed', childNodes: [{ part: '1', type: 'text/plain' }] };
+    const structure = {
+      textParts: ['1'],
+      attachments: [
+        {
+          part: '2',
+          type: 'application/pdf',
+          size: 3,
+          filename: 'a.pdf',
+          contentId: null,
+          inline: false,
+        },
+      ],
+    };
     const [older, newer] = await store.messages.insertHeaders(accountId, inbox, [
       header(1, { structure }),
       header(2),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { headerRecord } from '../support/headers.js';
 import { postgresStores, query } from '../support/postgres-store.js';
 
-const setup = postgresStores();
+const { setup } = postgresStores();
 const header = headerRecord;
 
 const body = { html: null, snippet: 's', attachments: [], parseError: null };

@@ -55,10 +55,13 @@ export async function query<T extends pg.QueryResultRow>(
 }
 
 /**
- * A private server for the test file (started before its tests, stopped after them) and a
- * function that gives each test a store of its own; every store is closed at the end.
+ * A private server for the test file (started before its tests, stopped after them), and
+ * `setup` to give each test a store of its own; every store is closed at the end.
  */
-export function postgresStores(): () => Promise<StoreWithInbox> {
+export function postgresStores(): {
+  setup(): Promise<StoreWithInbox>;
+  server(): PostgresServer;
+} {
   let server: PostgresServer | undefined;
   const opened: Store[] = [];
   beforeAll(async () => {
@@ -68,10 +71,13 @@ export function postgresStores(): () => Promise<StoreWithInbox> {
     for (const store of opened) await store.close();
     await server?.stop();
   });
-  return async () => {
-    const ctx = await postgresWithInbox(server!);
-    opened.push(ctx.store);
-    return ctx;
+  return {
+    async setup() {
+      const ctx = await postgresWithInbox(server!);
+      opened.push(ctx.store);
+      return ctx;
+    },
+    server: () => server!,
   };
 }
 

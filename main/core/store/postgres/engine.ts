@@ -3,10 +3,17 @@
 // repository of `tx` speaks through that client.
 import type pg from 'pg';
 import { MaildockError } from '../../../../common/errors.js';
-import type { Repositories, Store, Transaction } from '../repositories.js';
+import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountRepo } from './accounts.js';
 import { BodyRepo } from './bodies.js';
-import { CONNECT_TIMEOUT_MS, createPool, firstClient, openError, parseTarget } from './connect.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  createPool,
+  firstClient,
+  openError,
+  parseTarget,
+  type Target,
+} from './connect.js';
 import { ContactRepo } from './contacts.js';
 import { Db, withTransaction } from './db.js';
 import { MailboxRepo } from './mailboxes.js';
@@ -15,6 +22,7 @@ import { MessageRepo } from './messages.js';
 import { migrate } from './migrate.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import { SettingsRepo } from './settings.js';
+import { dumpDatabase } from './snapshot.js';
 
 /** Until its repository lands, every method of an area rejects with INTERNAL. */
 function notYet<T extends object>(area: string): T {
@@ -67,10 +75,13 @@ export class PostgresStore implements Store {
   readonly operations;
   readonly settings;
 
+  readonly location: string;
+
   constructor(
     private readonly pool: pg.Pool,
-    readonly location: string,
+    private readonly target: Target,
   ) {
+    this.location = target.location;
     const outside = repositories(Db.overPool(pool));
     this.accounts = outside.accounts;
     this.mailboxes = outside.mailboxes;
@@ -87,6 +98,18 @@ export class PostgresStore implements Store {
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, (client) => fn(repositories(Db.inTransaction(client))));
+  }
+
+  async size(): Promise<number> {
+    const bytes = await Db.overPool(this.pool).value<string>(
+      'SELECT pg_database_size(current_database())::text',
+    );
+    return Number(bytes);
+  }
+
+  /** The whole database as one `pg_dump -Fc` file (pg_restore reads it back). */
+  async snapshot(file: string, opts: SnapshotOptions = {}): Promise<void> {
+    await dumpDatabase(this.target, file, Math.max(await this.size(), 1), opts);
   }
 
   async ping(): Promise<boolean> {
@@ -122,5 +145,5 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     pool.end().catch(() => undefined);
     throw openError(e, target);
   }
-  return new PostgresStore(pool, target.location);
+  return new PostgresStore(pool, target);
 }
