@@ -21,7 +21,7 @@ export interface StoreWithInbox {
   sent: number;
 }
 
-export async function postgresWithInbox(server: PostgresServer): Promise<StoreWithInbox> {
+async function postgresWithInbox(server: PostgresServer): Promise<StoreWithInbox> {
   const url = await freshDatabase(server);
   const store = await openPostgresStore(url);
   const account = await store.accounts.add({
