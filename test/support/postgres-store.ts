@@ -1,9 +1,10 @@
 // A Postgres store per test, on the test file's private server: each in a database of its
 // own, with one account and its Inbox; and a plain client to look under the store.
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import type { Store } from '../../main/core/store/repositories.js';
-import type { PostgresServer } from './postgres.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
 
 let databases = 0;
 
@@ -12,13 +13,15 @@ export async function freshDatabase(server: PostgresServer): Promise<string> {
   return server.createDatabase(`store_${process.pid}_${databases}`);
 }
 
-export async function postgresWithInbox(server: PostgresServer): Promise<{
+export interface StoreWithInbox {
   store: Store;
   url: string;
   accountId: number;
   inbox: number;
   sent: number;
-}> {
+}
+
+async function postgresWithInbox(server: PostgresServer): Promise<StoreWithInbox> {
   const url = await freshDatabase(server);
   const store = await openPostgresStore(url);
   const account = await store.accounts.add({
@@ -49,4 +52,41 @@ export async function query<T extends pg.QueryResultRow>(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A private server for the test file (started before its tests, stopped after them), and
+ * `setup` to give each test a store of its own; every store is closed at the end.
+ */
+export function postgresStores(): {
+  setup(): Promise<StoreWithInbox>;
+  server(): PostgresServer;
+} {
+  let server: PostgresServer | undefined;
+  const opened: Store[] = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+    await server?.stop();
+  });
+  return {
+    async setup() {
+      const ctx = await postgresWithInbox(server!);
+      opened.push(ctx.store);
+      return ctx;
+    },
+    server: () => server!,
+  };
+}
+
+/** How many messages the search vector finds for a tsquery. */
+export async function vectorMatches(url: string, tsquery: string): Promise<number> {
+  const [row] = await query<{ n: string }>(
+    url,
+    'SELECT count(*) AS n FROM messages WHERE search @@ $1::tsquery',
+    [tsquery],
+  );
+  return Number(row!.n);
 }

@@ -132,7 +132,9 @@ describe('local actions', () => {
     const ops = await store.operations.pending(1);
     await store.transaction(async (tx) => {
       for (const op of ops.slice(0, 4)) await tx.operations.finish(op.id, 'done');
-      await tx.operations.finish(ops[4]!.id, 'failed', { error: 'refused' });
+      await tx.operations.finish(ops[4]!.id, 'failed', {
+        error: { code: 'PROTOCOL_ERROR', message: 'The server refused the change.' },
+      });
     });
     expect(await store.operations.prune(1)).toBe(4);
     expect(await store.operations.counts()).toEqual({ pending: 1, failed: 1 });

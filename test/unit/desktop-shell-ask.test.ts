@@ -131,7 +131,7 @@ describe('the mailto: handler is the person’s choice', () => {
     t = await openService();
     expect((await t.call('app.settings', {})).mailtoHandler).toBe('ask');
     expect((await t.call('app.settings', { mailtoHandler: 'no' })).mailtoHandler).toBe('no');
-    expect(t.svc.appSettings().mailtoHandler).toBe('no');
+    expect((await t.svc.appSettings()).mailtoHandler).toBe('no');
     await expect(t.call('app.settings', { mailtoHandler: 'always' })).rejects.toThrow(
       /INVALID_INPUT/,
     );

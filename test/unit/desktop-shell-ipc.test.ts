@@ -53,7 +53,7 @@ describe('IPC: the contract’s methods, generated, behind a sender check', () =
       });
     }
     // None of them reached the service: the setting is still its default.
-    expect(t.svc.appSettings().closeToTray).toBe(true);
+    expect((await t.svc.appSettings()).closeToTray).toBe(true);
     expect(trustedSender(own.senderFrame)).toBe(true);
   });
 

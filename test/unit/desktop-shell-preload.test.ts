@@ -46,7 +46,7 @@ describe('the preload’s bridge (stand-in for Electron’s ipcRenderer)', () =>
         ok: true,
         value: { closeToTray: false, stopStackOnQuit: false, mailtoHandler: 'ask' },
       });
-      expect(t.svc.appSettings().closeToTray).toBe(false);
+      expect((await t.svc.appSettings()).closeToTray).toBe(false);
       expect(await bridge.invoke('message.get', { id: -1 })).toMatchObject({
         ok: false,
         error: { code: 'INVALID_INPUT' },

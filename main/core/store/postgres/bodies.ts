@@ -1,11 +1,11 @@
 // Bodies, attachments and the body's part of the search vector. Storing a body is one
 // statement: the message row (state, snippet, vector), the body, its attachments and its
 // place in the reindex queue change together, or not at all when the message is gone.
+import type { MessageStructure } from '../../mime/structure.js';
 import type { BodyRepository } from '../repositories.js';
 import type { BodyRecord, Derive, PendingBody, StoredAttachment } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
 import { bodyVector, withBody } from './search-vector.js';
-import type { MessageStructure } from '../../mime/structure.js';
 
 const PENDING = `SELECT m.id, m.mailbox_id AS "mailboxId", mb.path, m.uid FROM messages m
   JOIN mailboxes mb ON mb.id = m.mailbox_id`;
@@ -83,7 +83,7 @@ export class BodyRepo implements BodyRepository {
 
   async structure(id: number): Promise<MessageStructure | null> {
     const s = await this.db.value<string>('SELECT structure FROM messages WHERE id = $1', [id]);
-    return s ? JSON.parse(s) : null;
+    return s ? (JSON.parse(s) as MessageStructure) : null;
   }
 
   attachment(id: number): Promise<StoredAttachment | null> {

@@ -2,10 +2,17 @@
 // take any client of it, a transaction holds one client from BEGIN to COMMIT and every
 // repository of `tx` speaks through that client.
 import type pg from 'pg';
-import type { Repositories, Store, Transaction } from '../repositories.js';
+import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountRepo } from './accounts.js';
 import { BodyRepo } from './bodies.js';
-import { CONNECT_TIMEOUT_MS, createPool, firstClient, openError, parseTarget } from './connect.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  createPool,
+  firstClient,
+  openError,
+  parseTarget,
+  type Target,
+} from './connect.js';
 import { ContactRepo } from './contacts.js';
 import { Db, withTransaction } from './db.js';
 import { DraftRepo } from './drafts.js';
@@ -18,6 +25,7 @@ import { OperationRepo } from './operations.js';
 import { OutboxRepo } from './outbox.js';
 import { SearchRepo } from './search.js';
 import { SettingsRepo } from './settings.js';
+import { dumpDatabase } from './snapshot.js';
 
 /** Every repository over one way to the database (the pool, or a transaction's client). */
 function repositories(db: Db): Repositories {
@@ -58,10 +66,13 @@ export class PostgresStore implements Store {
   readonly operations;
   readonly settings;
 
+  readonly location: string;
+
   constructor(
     private readonly pool: pg.Pool,
-    readonly location: string,
+    private readonly target: Target,
   ) {
+    this.location = target.location;
     const outside = repositories(Db.overPool(pool));
     this.accounts = outside.accounts;
     this.mailboxes = outside.mailboxes;
@@ -78,6 +89,18 @@ export class PostgresStore implements Store {
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, (client) => fn(repositories(Db.inTransaction(client))));
+  }
+
+  async size(): Promise<number> {
+    const bytes = await Db.overPool(this.pool).value<string>(
+      'SELECT pg_database_size(current_database())::text',
+    );
+    return Number(bytes);
+  }
+
+  /** The whole database as one `pg_dump -Fc` file (pg_restore reads it back). */
+  async snapshot(file: string, opts: SnapshotOptions = {}): Promise<void> {
+    await dumpDatabase(this.target, file, Math.max(await this.size(), 1), opts);
   }
 
   async ping(): Promise<boolean> {
@@ -113,5 +136,5 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     pool.end().catch(() => undefined);
     throw openError(e, target);
   }
-  return new PostgresStore(pool, target.location);
+  return new PostgresStore(pool, target);
 }

@@ -17,10 +17,6 @@ async function lockedVersion(client: pg.PoolClient): Promise<number> {
   return row?.version ?? 0;
 }
 
-export async function schemaVersion(pool: pg.Pool): Promise<number> {
-  return withTransaction(pool, lockedVersion);
-}
-
 export async function migrate(pool: pg.Pool, list: readonly Migration[]): Promise<void> {
   const latest = list.at(-1)?.version ?? 0;
   for (;;) {

@@ -13,7 +13,7 @@ import type {
   StoredAction,
   StoredOperation,
 } from '../types.js';
-import { text, textOrNull, type Db } from './db.js';
+import { text, type Db } from './db.js';
 import type { ErrorData } from '../../../../common/errors.js';
 import { errorFromText, errorToText } from '../stored-error.js';
 
