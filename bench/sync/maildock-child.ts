@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MaildockService } from '../../main/core/service.js';
-import { initLogging } from '../../main/core/log.js';
+import { initLogging } from '../../main/core/platform/log.js';
 import { AccountSync } from '../../main/core/sync/account-sync.js';
 import { ms, summarize } from './stats.js';
 

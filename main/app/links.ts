@@ -2,7 +2,7 @@
 // shell.openExternal and the system's mailto: registration. Type-checked, not run here.
 import { app, dialog, shell, type BrowserWindow, type MessageBoxOptions } from 'electron';
 import type { AppSettings } from '../../common/types.js';
-import { getLogger } from '../core/log.js';
+import { getLogger } from '../core/platform/log.js';
 import { followExternal } from './external.js';
 import type { MailtoDraft } from './mailto.js';
 import { MAILTO_PROMPT, mailtoAnswer, mailtoHandlerStep } from './mailto-handler.js';

@@ -5,8 +5,8 @@ import { InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import type { MethodName, MethodOutput } from '../../common/api.js';
 import { MaildockError, type ErrorData } from '../../common/errors.js';
-import { closeLogging, initLogging } from '../core/log.js';
-import { defaultDataDir } from '../core/paths.js';
+import { closeLogging, initLogging } from '../core/platform/log.js';
+import { defaultDataDir } from '../core/platform/paths.js';
 import { MaildockService, type ServiceOptions } from '../core/service.js';
 import { printJson, stdio, type Out } from './output.js';
 

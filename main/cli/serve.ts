@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MaildockError } from '../../common/errors.js';
-import { installDir } from '../core/paths.js';
+import { installDir } from '../core/platform/paths.js';
 import { loadOrCreateToken } from '../server/auth.js';
 import { isLoopbackHost } from '../server/guard.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../server/server.js';

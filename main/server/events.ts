@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { events, type EventName } from '../../common/api.js';
 import { publicPayload } from '../../common/public-error.js';
 import type { MaildockService } from '../core/service.js';
-import { getLogger } from '../core/log.js';
+import { getLogger } from '../core/platform/log.js';
 
 export const EVENTS_PATH = '/events';
 /** A client that falls this far behind is dropped rather than buffered without end. */

@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../common/errors.js';
-import { getLogger } from '../core/log.js';
+import { getLogger } from '../core/platform/log.js';
 import { refusal, SECURITY_HEADERS, type GuardOptions } from './guard.js';
 import { failure, statusFor } from './http-errors.js';
 

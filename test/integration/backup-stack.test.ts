@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_ENTRY } from '../../main/core/backup/archive.js';
-import { pinnedTls } from '../../main/core/pinned-tls.js';
+import { pinnedTls } from '../../main/core/net/pinned-tls.js';
 import { MaildockService } from '../../main/core/service.js';
 import { entriesOf, flip, sha, tarOf, withManifest } from '../support/archive.js';
 import { openService, type TestService } from '../support/service.js';

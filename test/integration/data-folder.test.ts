@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackup } from '../../main/core/backup/archive.js';
-import { closeLogging, initLogging } from '../../main/core/log.js';
+import { closeLogging, initLogging } from '../../main/core/platform/log.js';
 import { openStore } from '../../main/core/store/index.js';
 import { openService } from '../support/service.js';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackHealth } from '../../common/stack.js';
-import { pinnedTls } from '../../main/core/pinned-tls.js';
+import { pinnedTls } from '../../main/core/net/pinned-tls.js';
 import { pruneOlder } from '../../main/core/stack/images.js';
 import { buildImage } from '../../main/core/stack/images.js';
 import Docker from 'dockerode';

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeLogging, initLogging } from '../../main/core/log.js';
+import { closeLogging, initLogging } from '../../main/core/platform/log.js';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { openService, type TestService } from '../support/service.js';

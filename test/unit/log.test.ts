@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { closeLogging, getLogger, initLogging, logFilePath } from '../../main/core/log.js';
+import { closeLogging, getLogger, initLogging, logFilePath } from '../../main/core/platform/log.js';
 
 // Taken at import, before any initLogging, as library modules do.
 const early = getLogger('store');

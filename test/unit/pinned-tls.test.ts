@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinnedTls } from '../../main/core/pinned-tls.js';
+import { pinnedTls } from '../../main/core/net/pinned-tls.js';
 
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.pem`);

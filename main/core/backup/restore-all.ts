@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { StackProgress } from '../../../common/stack.js';
 import type { BackupProgressEvent, RestoreResult } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';

@@ -5,7 +5,7 @@
 import { MaildockError } from '../../../common/errors.js';
 import type { StackProgress } from '../../../common/stack.js';
 import type { BackupProgressEvent, RestoreResult } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { StackOptions } from '../stack/docker.js';
 import { restoreAll } from './restore-all.js';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped, newerEnvelope } from './encrypted-envelope.js';
 import {

@@ -1,7 +1,7 @@
 // account.*: adding (after a test login), listing and removing accounts. A password goes to
 // the secret store, never into the store.
 import type { AccountInput } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { accountSecretKey } from '../secrets/secret-store.js';
 import type { MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';

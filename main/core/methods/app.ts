@@ -5,7 +5,7 @@ import {
   appSettingsSchema,
   type AppSettings,
 } from '../../../common/types.js';
-import { appVersion } from '../paths.js';
+import { appVersion } from '../platform/paths.js';
 import { patchJson, type Store } from '../store/index.js';
 import type { MethodContext } from './context.js';
 

@@ -3,7 +3,7 @@
 // shows local drafts and those found on the server alike.
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Account, ComposeInput, Draft } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { DraftRecord, Store } from '../store/index.js';
 import type { MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';

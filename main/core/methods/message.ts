@@ -3,7 +3,7 @@
 // fetched), attachments, and the user's actions with their undo.
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Api } from '../../../common/api.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { changed, type MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';

@@ -1,7 +1,7 @@
 // outbox.*: messages queued to leave (after the undo delay, or later), listed, retried,
 // cancelled, edited before they leave, sent again. send/sending.ts sends them.
 import { MaildockError } from '../../../common/errors.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { dueAt } from '../send/message-build.js';
 import type { MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';

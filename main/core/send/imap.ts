@@ -3,7 +3,7 @@
 import type { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { connect } from '../sync/connect.js';
 

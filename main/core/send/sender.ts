@@ -3,7 +3,7 @@
 // DATA is recorded before the final "." can leave, so a crash never turns into a second copy.
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { ErrorData } from '../../../common/errors.js';
 import type { OutboxJob, OutboxRepository } from '../store/index.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';

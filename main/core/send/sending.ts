@@ -3,7 +3,7 @@
 // watching service sending. The outbox and draft methods are in methods/.
 import type { ComposeInput, Account } from '../../../common/types.js';
 import { toErrorData, type ErrorCode } from '../../../common/errors.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { Store, StoredAttachment } from '../store/index.js';
 import type { Composed } from './compose.js';
 import { buildMessage } from './message-build.js';

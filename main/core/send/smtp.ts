@@ -4,9 +4,9 @@
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../common/types.js';
-import { getLogger } from '../log.js';
-import { pinnedTls } from '../pinned-tls.js';
-import { isTlsCode, tlsReason } from '../tls-failure.js';
+import { getLogger } from '../platform/log.js';
+import { pinnedTls } from '../net/pinned-tls.js';
+import { isTlsCode, tlsReason } from '../net/tls-failure.js';
 
 const log = getLogger('send');
 

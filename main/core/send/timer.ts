@@ -1,7 +1,7 @@
 // Keeps the outbox moving in a long-running process: sleeps until the next message is due
 // (or a minute, to pick up retries and Sent copies), runs one pass at a time, and wakes at
 // once when a message is queued.
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 
 const log = getLogger('send');
 

@@ -12,7 +12,7 @@ import {
   type StackSettings,
 } from '../../../common/stack.js';
 import { toErrorData } from '../../../common/errors.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { StackController } from './controller.js';
 import { probeService, type ProbeCredentials, type ProbeResult } from './probes.js';
 

@@ -6,7 +6,7 @@ import { connect as netConnect } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { StackService, StackSettings } from '../../../common/stack.js';
-import { pinnedTls } from '../pinned-tls.js';
+import { pinnedTls } from '../net/pinned-tls.js';
 import { probePostgres } from '../store/index.js';
 
 export interface ProbeResult {

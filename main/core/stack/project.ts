@@ -13,8 +13,8 @@ import type {
   StackStatus,
 } from '../../../common/stack.js';
 import { STACK_SERVICES } from '../../../common/stack.js';
-import { getLogger } from '../log.js';
-import { stackDir } from '../paths.js';
+import { getLogger } from '../platform/log.js';
+import { stackDir } from '../platform/paths.js';
 import { loadCompose } from './compose-file.js';
 import { connectDocker, isNotFound, type DockerOptions } from './docker.js';
 import { contextTag } from './images.js';

@@ -5,7 +5,7 @@ import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorCode } from '../../../common/errors.js';
 import type { Account, SyncError, SyncPhase, SyncProgress } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { classifyImapError, connect } from './connect.js';
 import { syncMailboxList, type ListedMailbox } from './mailbox-list.js';
 import { syncMailbox } from './mailbox-sync.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import type { Store, StoredAttachment } from '../store/index.js';
 
 const log = getLogger('attachments');

@@ -3,9 +3,9 @@
 import { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
-import { getLogger } from '../log.js';
-import { pinnedTls } from '../pinned-tls.js';
-import { isTlsCode, tlsReason } from '../tls-failure.js';
+import { getLogger } from '../platform/log.js';
+import { pinnedTls } from '../net/pinned-tls.js';
+import { isTlsCode, tlsReason } from '../net/tls-failure.js';
 
 const log = getLogger('sync');
 

@@ -18,7 +18,7 @@ import type {
   StoredOperation,
   Transaction,
 } from '../store/index.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { uidSet } from './mailbox-sync.js';
 
 const log = getLogger('replay');

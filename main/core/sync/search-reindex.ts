@@ -3,7 +3,7 @@
 // few tens of milliseconds with the event loop free in between, so the app answers while a
 // large store is done. Progress goes out as the sync phase 'index' and in the log.
 import type { SyncProgress } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { bodyText } from '../mime/body-text.js';
 import { DEFAULT_MIME_LIMITS } from '../mime/limits.js';
 import type { Store } from '../store/index.js';

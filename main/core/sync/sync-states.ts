@@ -6,7 +6,7 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { AccountSyncState, SyncError, SyncProgress } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { OUT_OF_REACH } from './account-sync.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 
 const log = getLogger('sync');
 

@@ -5,7 +5,7 @@
 import type { ImapFlow } from 'imapflow';
 import { toErrorData, type ErrorData } from '../../../common/errors.js';
 import type { SyncError } from '../../../common/types.js';
-import { getLogger } from '../log.js';
+import { getLogger } from '../platform/log.js';
 import { isRetryable, sleep, type AccountSync } from './account-sync.js';
 
 const log = getLogger('watch');

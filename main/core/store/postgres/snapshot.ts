@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { MaildockError } from '../../../../common/errors.js';
-import { createPrivateFile } from '../../paths.js';
+import { createPrivateFile } from '../../platform/paths.js';
 import type { SnapshotOptions } from '../repositories.js';
 import type { Target } from './connect.js';
 

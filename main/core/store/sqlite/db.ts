@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MaildockError } from '../../../../common/errors.js';
-import { createPrivateFile, makePrivateFolder, tightenFile } from '../../paths.js';
+import { createPrivateFile, makePrivateFolder, tightenFile } from '../../platform/paths.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;

@@ -4,7 +4,7 @@
 // transaction holds the connection until its function is done.
 import { stat } from 'node:fs/promises';
 import { MaildockError } from '../../../../common/errors.js';
-import { createPrivateFile } from '../../paths.js';
+import { createPrivateFile } from '../../platform/paths.js';
 import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountStore } from './accounts.js';
 import { BodyReindexQueue } from './body-reindex.js';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import Database from 'better-sqlite3';
-import { createPrivateFile } from '../../paths.js';
+import { createPrivateFile } from '../../platform/paths.js';
 import { openDatabase } from './db.js';
 import { migrations } from './migrations/index.js';
 

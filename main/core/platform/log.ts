@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { MaildockError } from '../../common/errors.js';
+import { MaildockError } from '../../../common/errors.js';
 
 /**
  * pino-roll writes <dir>/maildock.N.log: N starts at 1 and goes up by one per rotation; a
