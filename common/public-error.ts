@@ -52,6 +52,12 @@ export const ERRORS_INSIDE: ReadonlySet<string> = new Set([
   'sync.summary',
   'sync.state',
   'sync.error',
+  'operation.list',
+  'outbox.send',
+  'outbox.list',
+  'outbox.cancel',
+  'outbox.edit',
+  'outbox.resend',
 ]);
 
 /** A method's value or an event's payload as a client may see it. */

@@ -40,13 +40,18 @@ describe('outbox states in words', () => {
       stateWords(
         entry({
           state: 'retrying',
-          lastError: '451 4.3.0 Try again later',
+          lastError: {
+            code: 'SEND_FAILED',
+            message: '451 4.3.0 Try again later',
+            fields: { responseCode: 451 },
+          },
           nextAttempt: new Date(now.getTime() + 60_000).toISOString(),
         }),
         now,
       ),
     ).toMatch(/^Waiting to retry: 451 4\.3\.0 Try again later\. Next attempt today at /);
-    expect(stateWords(entry({ state: 'failed', lastError: '550 5.1.1 No such user' }), now)).toBe(
+    const noSuchUser = { code: 'SMTP_REJECTED' as const, message: '550 5.1.1 No such user' };
+    expect(stateWords(entry({ state: 'failed', lastError: noSuchUser }), now)).toBe(
       'Failed: 550 5.1.1 No such user',
     );
     expect(stateWords(entry({ state: 'maybe-sent' }), now)).toMatch(/^May have been sent/);
