@@ -3,7 +3,7 @@
 // idempotent batches, the search vector kept exact and labelled by field, threads batched
 // as one by one, two writers taking turns, bodies and their reindex queue.
 import { describe, expect, it } from 'vitest';
-import { messageIdBase } from '../../main/core/store/sqlite/messages.js';
+import { messageIdBase } from '../../main/core/store/rows.js';
 import type { HeaderRecord } from '../../main/core/store/types.js';
 import { headerRecord } from '../support/headers.js';
 import { postgresStores, query, vectorMatches as matches } from '../support/postgres-store.js';

@@ -5,9 +5,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../main/core/store/index.js';
 import { decodeFlags, encodeFlags } from '../../main/core/store/flags.js';
 import { migrate, openDatabase, schemaVersion } from '../../main/core/store/sqlite/db.js';
-import { messageIdBase } from '../../main/core/store/sqlite/messages.js';
+import { messageIdBase } from '../../main/core/store/rows.js';
 import { migrations } from '../../main/core/store/sqlite/migrations/index.js';
-import { subjectKey } from '../../main/core/store/sqlite/threads.js';
+import { subjectKey } from '../../main/core/store/rows.js';
 import { closeEngineStores, stopEngines, storeEngines } from '../support/engines.js';
 import { headerRecord } from '../support/headers.js';
 import {

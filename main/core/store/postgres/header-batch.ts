@@ -2,8 +2,7 @@
 // message: threads, ids, rows, flags of UIDs already stored, and the addresses named, each
 // written once per batch. Ids are given as SQLite's store gives them (date × 1024 + n).
 import { encodeFlags } from '../flags.js';
-import { addressText } from '../sqlite/fts.js';
-import { messageIdBase } from '../sqlite/messages.js';
+import { addressText, messageIdBase } from '../rows.js';
 import type { HeaderRecord, SeenAddresses } from '../types.js';
 import { ContactRepo } from './contacts.js';
 import { text, textOrNull, type Db } from './db.js';

@@ -4,7 +4,7 @@
 import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/types.js';
 import { SEEN } from '../flags.js';
 import type { ListQuery, SummaryRow } from '../types.js';
-import { SUMMARY_COLUMNS, toSummary } from '../sqlite/messages.js';
+import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
 import type { Db } from './db.js';
 
 const FROM = 'FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id';

@@ -26,7 +26,7 @@ import {
   type TextTerm,
 } from '../search-query.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
-import { messageIdBase } from '../sqlite/messages.js';
+import { messageIdBase } from '../rows.js';
 import type { SearchRepository } from '../repositories.js';
 import type { SearchIndexHit, SearchOptions, SearchPage, StatementPlan } from '../types.js';
 import type { Db } from './db.js';

@@ -2,7 +2,7 @@
 // Message-ID, In-Reply-To and References, then the subject for replies that lost them), but
 // worked out in memory over what the batch can touch, read in two queries and written in a
 // few: a round trip per message would cap a header sync far below its target.
-import { subjectKey, type ThreadInput } from '../sqlite/threads.js';
+import { subjectKey, type ThreadInput } from '../rows.js';
 import type { Db } from './db.js';
 
 // As in sqlite/threads.ts.

@@ -1,6 +1,5 @@
 // The full-text index has external content: FTS5 keeps only its index, so removing a row
 // needs the exact values that were indexed. Every write to message_fts goes through here.
-import type { Address } from '../../../../common/types.js';
 import type { Db } from './db.js';
 
 export interface FtsColumns {
@@ -11,10 +10,6 @@ export interface FtsColumns {
 }
 
 /** The text of an address list as the index sees it (stored in messages.sender / recipients). */
-export function addressText(list: readonly Address[]): string {
-  return list.map((a) => `${a.name} ${a.address}`).join(' ');
-}
-
 export class FtsIndex {
   private readonly insertStmt;
   private readonly deleteStmt;

@@ -5,7 +5,7 @@ import type { ListRow, MessageSummary } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { SummaryRow, ListQuery } from '../types.js';
 import { SEEN } from '../flags.js';
-import { SUMMARY_COLUMNS, toSummary } from './messages.js';
+import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
 
 type Statement = ReturnType<Db['prepare']>;
 

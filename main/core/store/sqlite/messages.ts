@@ -1,6 +1,6 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
-import type { Address, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import type { MessageDetail, MessageSummary } from '../../../../common/types.js';
 import type { MessageStructure } from '../../mime/structure.js';
 import type { Db } from './db.js';
 import type {
@@ -12,46 +12,11 @@ import type {
   SummaryRow,
   SeenAddresses,
 } from '../types.js';
-import { FtsIndex, addressText, type FtsColumns } from './fts.js';
-import { decodeFlags, encodeFlags } from '../flags.js';
+import { FtsIndex, type FtsColumns } from './fts.js';
+import { IDS_PER_MS, SUMMARY_COLUMNS, addressText, messageIdBase, toSummary } from '../rows.js';
+import { encodeFlags } from '../flags.js';
 import { ThreadStore } from './threads.js';
 import { ContactStore } from './contacts.js';
-
-const BODY_STATE = ['pending', 'ready', 'failed'] as const;
-// Far-future dates from broken clients are clamped so the id stays a safe integer.
-const MAX_DATE = Date.UTC(2200, 0, 1);
-const IDS_PER_MS = 1024;
-
-export const SUMMARY_COLUMNS = `m.id, m.account_id, m.mailbox_id, mb.path, m.uid, m.message_id, m.thread_id,
-  m.subject, m.from_json, m.to_json, m.cc_json, m.date, m.flags, m.keywords, m.size, m.snippet,
-  m.has_attachments, m.body_state`;
-
-export function toSummary(r: SummaryRow): MessageSummary {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    mailboxId: r.mailbox_id,
-    mailbox: r.path,
-    uid: r.uid,
-    messageId: r.message_id,
-    threadId: r.thread_id,
-    subject: r.subject,
-    from: JSON.parse(r.from_json) as Address[],
-    to: JSON.parse(r.to_json) as Address[],
-    cc: JSON.parse(r.cc_json) as Address[],
-    date: new Date(r.date).toISOString(),
-    flags: decodeFlags(r.flags, r.keywords),
-    size: r.size,
-    snippet: r.snippet,
-    hasAttachments: r.has_attachments === 1,
-    bodyState: BODY_STATE[r.body_state] ?? 'pending',
-  };
-}
-
-export function messageIdBase(date: number): number {
-  const ms = Number.isFinite(date) ? Math.min(Math.max(Math.trunc(date), 0), MAX_DATE) : 0;
-  return ms * IDS_PER_MS;
-}
 
 export class MessageStore {
   private readonly fts: FtsIndex;

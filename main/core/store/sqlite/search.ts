@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { SearchOptions, SearchIndexHit, SearchPage, StatementPlan } from '../types.js';
 import { FLAGGED, SEEN } from '../flags.js';
-import { messageIdBase } from './messages.js';
+import { messageIdBase } from '../rows.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import {
   CLOSE,

@@ -2,30 +2,9 @@
 // to its thread, so a parent that arrives after its reply still joins), with a subject
 // fallback for replies whose client dropped the references.
 import type { Db } from './db.js';
+import { subjectKey, type ThreadInput } from '../rows.js';
 
 const SUBJECT_FALLBACK_WINDOW_MS = 60 * 24 * 3600 * 1000;
-const PREFIX = /^\s*((re|fwd?|aw|sv|vs|antw|tr)\s*(\[\d+\])?\s*:|\[[^\]]{1,40}\])\s*/i;
-
-export function subjectKey(subject: string): { key: string; isReply: boolean } {
-  let s = subject;
-  let isReply = false;
-  for (let i = 0; i < 20; i++) {
-    const m = PREFIX.exec(s);
-    if (!m) break;
-    if (m[2]) isReply = true;
-    s = s.slice(m[0].length);
-  }
-  return { key: s.replace(/\s+/g, ' ').trim().toLowerCase(), isReply };
-}
-
-export interface ThreadInput {
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: readonly string[];
-  subject: string;
-  date: number;
-}
-
 export class ThreadStore {
   private readonly byRef;
   private readonly bySubject;
