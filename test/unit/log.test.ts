@@ -167,7 +167,7 @@ describe('log', () => {
 
   it('writes out what is still buffered when the process exits at once', async () => {
     const script = join(dir, 'exit.mts');
-    const logModule = fileURLToPath(new URL('../../main/core/log.ts', import.meta.url));
+    const logModule = fileURLToPath(new URL('../../main/core/platform/log.ts', import.meta.url));
     await writeFile(
       script,
       `import { getLogger, initLogging } from ${JSON.stringify(logModule)};

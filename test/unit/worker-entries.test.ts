@@ -63,7 +63,7 @@ describe('worker threads', () => {
       expect.arrayContaining([
         'main/core/backup/store-worker.ts',
         'main/core/mime/pool.ts',
-        'main/core/store/checkpoint.ts',
+        'main/core/store/sqlite/checkpoint.ts',
       ]),
     );
   });

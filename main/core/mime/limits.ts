@@ -23,7 +23,7 @@ export const DEFAULT_MIME_LIMITS: MimeLimits = Object.freeze({
 export type ParsedAttachment = Omit<Attachment, 'id'>;
 
 /**
- * A message's body as parsing gives it, and as the store keeps it (store/messages.ts).
+ * A message's body as parsing gives it, and as the store keeps it (BodyRepository in store/repositories.ts).
  * `searchText` and `snippet` come from the text and HTML (body-text.ts).
  */
 export interface ParsedBody extends BodyText {
