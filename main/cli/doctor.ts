@@ -1,7 +1,7 @@
 // `maildock doctor`: what this machine has for Maildock. It opens no service, so it works
 // where the data folder cannot be opened.
 import type { Command } from 'commander';
-import { diagnose, doctorText } from '../core/platform/doctor.js';
+import { diagnose, doctorText } from '../core/doctor.js';
 import { printJson, stdio } from './output.js';
 import { dataDirOf } from './run.js';
 

@@ -7,7 +7,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, doctorText, type DoctorReport } from '../../main/core/platform/doctor.js';
+import { diagnose, doctorText, type DoctorReport } from '../../main/core/doctor.js';
 import { runCli } from '../support/cli.js';
 import { startSessionBus, type SessionBus } from '../support/keyring.js';
 

@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { toErrorData } from '../../../common/errors.js';
-import { stackPortsSchema } from '../../../common/stack.js';
-import { appVersion } from './paths.js';
-import { recordedBackend } from '../secrets/choose.js';
-import { heldSecrets } from '../secrets/encrypted-file.js';
-import { KeychainSecretStore } from '../secrets/keychain.js';
-import { connectDocker } from '../stack/docker.js';
+import { toErrorData } from '../../common/errors.js';
+import { stackPortsSchema } from '../../common/stack.js';
+import { appVersion } from './platform/paths.js';
+import { recordedBackend } from './secrets/choose.js';
+import { heldSecrets } from './secrets/encrypted-file.js';
+import { KeychainSecretStore } from './secrets/keychain.js';
+import { connectDocker } from './stack/docker.js';
 
 export interface Check {
   name: string;
