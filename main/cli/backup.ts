@@ -125,6 +125,7 @@ export function addBackupCommands(program: Command): void {
     .action(async (file: string, o: { passphraseStdin?: boolean }, cmd: Command) => {
       const out = stdio(!!cmd.optsWithGlobals<Globals>().json);
       const dataDir = dataDirOf(cmd);
+      const database = cmd.optsWithGlobals<Globals>().database ?? process.env.MAILDOCK_DATABASE_URL;
       const passphrase = o.passphraseStdin ? await readPassphrase() : undefined;
       let shown = false;
       const r = await MaildockService.restoreBackup(dataDir, resolve(file), {
@@ -134,6 +135,7 @@ export function addBackupCommands(program: Command): void {
           shown = true;
         },
         ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(database ? { database } : {}),
         ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
         ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
       });
