@@ -129,11 +129,13 @@ export function startStoreWorker(): StoreWorker {
         signal?.removeEventListener('abort', halt);
       }
     },
-    async check(file) {
-      const asked = ask({ type: 'check', file });
-      checking.add(asked);
-      const reply = await asked.finally(() => checking.delete(asked));
-      return reply ? sentence(reply) : checkStore(file);
+    check(file) {
+      const running = ask({ type: 'check', file }).then((reply) =>
+        reply ? sentence(reply) : checkStore(file),
+      );
+      checking.add(running);
+      void running.finally(() => checking.delete(running));
+      return running;
     },
     async close() {
       Atomics.store(stop, 0, 1);

@@ -65,6 +65,8 @@ export function createPool(target: Target, timeoutMs: number): pg.Pool {
     // A little after firstClient's own timer, which is the one that names a timeout.
     connectionTimeoutMillis: timeoutMs + 1_000,
     application_name: STORE_APPLICATION,
+    // Idle clients stay: a running Maildock is then always seen connected by a restore.
+    idleTimeoutMillis: 0,
     types,
   });
   // An idle client whose server went away: the next query reports it, the process lives on.
