@@ -15,6 +15,7 @@ import { MaildockService } from '../../main/core/service.js';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import type { Store } from '../../main/core/store/index.js';
 import { entriesOf, flip, sha, tarOf, withManifest, type Entry } from '../support/archive.js';
+import { runCli } from '../support/cli.js';
 import { headerRecord } from '../support/headers.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { query } from '../support/postgres-store.js';
@@ -176,9 +177,7 @@ describe('a Postgres store’s backup', () => {
     // It goes on working: a search over the restored messages, a new message.
     expect((await t.call('message.search', { query: 'kept' })).hits.length).toBeGreaterThan(0);
     await fill(t.svc.store, 1, 'after');
-    expect((await t.svc.store.accounts.list()).map((a) => a.email)).toContain(
-      'after@example.test',
-    );
+    expect((await t.svc.store.accounts.list()).map((a) => a.email)).toContain('after@example.test');
   });
 
   it('is restored into a store nothing has open, from an older dump too; refused while one is', async () => {
@@ -194,13 +193,14 @@ describe('a Postgres store’s backup', () => {
     const dataDir = other.dataDir;
     await other.svc.close();
 
-    // A dump at schema 1 is brought to this Maildock's schema in the same transaction.
+    // From the command line: a dump at schema 1, brought to this Maildock's schema in the
+    // same transaction.
     const old = await dumpAtSchema(1);
-    await MaildockService.restoreBackup(dataDir, old.file, {
-      database: target,
-      secretsBackend: 'file',
-      secretKey: other.secretKey,
-    });
+    const { stdout } = await runCli(
+      ['--data-dir', dataDir, '--database', target, 'backup', 'restore', old.file],
+      { MAILDOCK_SECRETS: 'file', MAILDOCK_SECRET_KEY: other.secretKey },
+    );
+    expect(stdout).toMatch(/^Restored 1 file from the backup of /);
     const [row] = await query<{ version: number }>(
       target,
       'SELECT max(version) AS version FROM schema_version',

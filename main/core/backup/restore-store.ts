@@ -66,9 +66,7 @@ export async function stageStore(
     throw refused(err);
   });
   if (facts.schema === null) {
-    throw refused(
-      new MaildockError('INVALID_INPUT', 'Its Postgres dump holds no Maildock store.'),
-    );
+    throw refused(new MaildockError('INVALID_INPUT', 'Its Postgres dump holds no Maildock store.'));
   }
   if (facts.schema > facts.supported) {
     throw refused(

@@ -13,6 +13,8 @@
 // "swapped" one. Renames within one folder are atomic; files and folders are synced before
 // the commit. A restore holds the data folder's restore lock from its start to its end, and
 // recovery takes it too: no other process touches the staging or the swap meanwhile.
+// A Postgres store is not a file of the data folder: its dump is read into the database in
+// one transaction just before the commit (restore-store.ts).
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -294,11 +296,13 @@ async function restoreLocked(
   }
 
   const names = staged.inDataFolder ? [...SQLITE_NAMES, ...NAMES] : NAMES;
-  const items: JournalItem[] = names.map((name) => ({
-    name,
-    old: existsSync(join(dataDir, name)),
-    new: existsSync(join(staging, name)),
-  })).filter((i) => i.old || i.new);
+  const items: JournalItem[] = names
+    .map((name) => ({
+      name,
+      old: existsSync(join(dataDir, name)),
+      new: existsSync(join(staging, name)),
+    }))
+    .filter((i) => i.old || i.new);
   await writeJournal(dataDir, { state: 'swapping', items });
   opts.onStep?.('journal');
 

@@ -7,22 +7,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
-import { getLogger } from '../platform/log.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped, newerEnvelope } from './encrypted-envelope.js';
-import {
-  dropFolder,
-  ownFolder,
-  PG_ENTRY,
-  removeLeftovers,
-  STACK_PREFIX,
-  type StoreCheck,
-} from './archive.js';
+import { dropFolder, PG_ENTRY, STACK_PREFIX, type StoreCheck } from './archive.js';
 import { checkStoreDump } from './dump-check.js';
+import { scratchFolder } from './verify-folder.js';
 import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
 import {
@@ -36,8 +28,6 @@ import {
   type Manifest,
 } from './manifest.js';
 import { cancelled, CHUNK, meter, type BackupProgress } from './tar-writer.js';
-
-const log = getLogger('backup');
 
 /** Every SQLite database starts with a 100-byte header, and the header with these bytes. */
 const SQLITE_HEADER_BYTES = 100;
@@ -327,46 +317,6 @@ export async function verifyBackup(
   } finally {
     await checker?.close();
     if (work) await dropFolder(work);
-  }
-}
-
-/**
- * The pid in the name of a verification's folder; undefined for one without (an earlier
- * version's); null for anything else.
- */
-function verifyOwner(name: string): number | null | undefined {
-  const pid = /^\.?maildock-verify-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
-  if (pid !== undefined) return Number(pid);
-  return /^\.maildock-verify-[A-Za-z0-9]{6}$/.test(name) ? undefined : null;
-}
-
-/** A pid-less verification folder is an earlier version's leftover once it is a day old. */
-const UNOWNED_MS = 24 * 3_600_000;
-
-/**
- * A folder for the copies checked: in `near` (beside the archive), or in the system's temp
- * folder when `near` cannot be written (an archive on read-only media). What verifications
- * killed midway left there (a store copied out can be big) goes first.
- */
-async function scratchFolder(near: string): Promise<string> {
-  let folder = near;
-  try {
-    try {
-      await removeLeftovers(near, verifyOwner, UNOWNED_MS);
-      return await ownFolder(join(near, '.maildock-verify-'));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
-      folder = os.tmpdir();
-      await removeLeftovers(folder, verifyOwner);
-      return await ownFolder(join(folder, 'maildock-verify-'));
-    }
-  } catch (err) {
-    log.error({ folder, err }, 'no folder to verify a backup in');
-    throw new MaildockError(
-      'STORE_FAILED',
-      `The backup cannot be verified: there is no folder to copy its store into for the check (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-    );
   }
 }
 

@@ -86,7 +86,8 @@ END $$;
 function after(schema: number): string {
   const pending = migrations.filter((m) => m.version > schema);
   const steps = pending.map(
-    (m) => `${m.up}\n;\nDELETE FROM schema_version;\nINSERT INTO schema_version (version) VALUES (${m.version});\n`,
+    (m) =>
+      `${m.up}\n;\nDELETE FROM schema_version;\nINSERT INTO schema_version (version) VALUES (${m.version});\n`,
   );
   return `\nRESET search_path;\n${steps.join('')}`;
 }
@@ -121,11 +122,9 @@ export async function restoreDump(url: string, file: string, schema: number): Pr
     ],
     { env, stdin: 'pipe' },
   );
-  const dump = startProgram(
-    'pg_restore',
-    ['--file=-', '--no-owner', '--no-privileges', file],
-    { stdout: 'pipe' },
-  );
+  const dump = startProgram('pg_restore', ['--file=-', '--no-owner', '--no-privileges', file], {
+    stdout: 'pipe',
+  });
   const script = psql.child.stdin as Writable;
   // psql gone early (it refused the connection): its own error says why, not EPIPE.
   script.on('error', () => undefined);
