@@ -118,7 +118,7 @@ export function addBackupCommands(program: Command): void {
   backup
     .command('restore')
     .description(
-      'replace the store, attachments and the local mail server’s data with a backup’s: verified first, swapped in at once (refused while Maildock runs on this data: restore from its Settings → Backups then)',
+      'replace the store, attachments and the local mail server’s data with a backup’s: verified first, swapped in at once (refused while Maildock runs on this data: restore from its Settings → Backups then); with --database, a Postgres store’s backup goes into that database, in one transaction',
     )
     .argument('<file>')
     .option('--passphrase-stdin', 'the passphrase of the passwords in it, from stdin')
