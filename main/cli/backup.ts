@@ -118,13 +118,14 @@ export function addBackupCommands(program: Command): void {
   backup
     .command('restore')
     .description(
-      'replace the store, attachments and the local mail server’s data with a backup’s: verified first, swapped in at once (refused while Maildock runs on this data: restore from its Settings → Backups then)',
+      'replace the store, attachments and the local mail server’s data with a backup’s: verified first, swapped in at once (refused while Maildock runs on this data: restore from its Settings → Backups then); with --database, a Postgres store’s backup goes into that database, in one transaction',
     )
     .argument('<file>')
     .option('--passphrase-stdin', 'the passphrase of the passwords in it, from stdin')
     .action(async (file: string, o: { passphraseStdin?: boolean }, cmd: Command) => {
       const out = stdio(!!cmd.optsWithGlobals<Globals>().json);
       const dataDir = dataDirOf(cmd);
+      const database = cmd.optsWithGlobals<Globals>().database ?? process.env.MAILDOCK_DATABASE_URL;
       const passphrase = o.passphraseStdin ? await readPassphrase() : undefined;
       let shown = false;
       const r = await MaildockService.restoreBackup(dataDir, resolve(file), {
@@ -134,6 +135,7 @@ export function addBackupCommands(program: Command): void {
           shown = true;
         },
         ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(database ? { database } : {}),
         ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
         ...(process.env.MAILDOCK_SECRET_KEY ? { secretKey: process.env.MAILDOCK_SECRET_KEY } : {}),
       });

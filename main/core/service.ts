@@ -109,6 +109,7 @@ export class MaildockService implements MethodContext {
     });
     this.inPlace = new RestoreHere({
       dataDir: options.dataDir,
+      database: options.database,
       stack: options.stack,
       secrets,
       existing: (file) => this.backups.existing(file),

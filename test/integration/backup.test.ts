@@ -483,7 +483,9 @@ describe('a damaged backup is refused, with what is wrong, and the live data unt
     [
       'a manifest of a newer format',
       (_a, es) => tarOf(withManifest(es, (m) => ({ ...m, format: BACKUP_FORMAT + 1 }))),
-      /made by a newer Maildock \(archive format 2; this one reads up to 1\)/,
+      new RegExp(
+        `made by a newer Maildock \\(archive format ${BACKUP_FORMAT + 1}; this one reads up to ${BACKUP_FORMAT}\\)`,
+      ),
     ],
     [
       'an archive encrypted by a newer Maildock',
@@ -933,7 +935,9 @@ describe('scheduled backups', () => {
       const left = await names();
       expect(left.filter((n) => n.startsWith('maildock-auto-'))).toHaveLength(2);
       expect(left).toContain('mine.maildock-backup');
-      for (const n of left)
+      // A scheduled backup may still be being written (its hidden .partial folder): the
+      // schedule's end stops the next one, not this.
+      for (const n of left.filter((name) => !name.startsWith('.')))
         expect(
           (await t.call('backup.verify', { file: path.join(t.dataDir, 'backups', n) })).ok,
         ).toBe(true);

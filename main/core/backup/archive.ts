@@ -1,10 +1,11 @@
-// The backup archive: a tar of the local store (taken with SQLite's online backup API, so it
-// is consistent while sync writes), the attachment cache and the bundled stack's settings
+// The backup archive: a tar of the local store (taken with SQLite's online backup API, or
+// pg_dump for Postgres, so it is consistent while sync writes), the attachment cache and the bundled stack's settings
 // and generated files, with manifest.json last. It is written under a temporary name beside
 // the target and renamed at the end: a failed or cancelled backup leaves nothing behind.
 // Verifying is verify.ts; the tar's writing is tar-writer.ts.
 // A worker (store-worker.ts) takes the second core: it tars the data folder's files while
-// the snapshot is taken, and runs integrity_check while the rest is written or read.
+// the snapshot is taken, and runs integrity_check while the rest is written or read (a
+// Postgres dump is read through by pg_restore meanwhile: dump-check.ts).
 // The snapshot lives in RAM when the machine has room for it (snapshotFolder).
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { PG_DUMP } from '../stack/data.js';
 import { RELAY_PASSWORD_FILE } from '../stack/stack-files.js';
 import type { Store } from '../store/index.js';
+import { checkStoreDump } from './dump-check.js';
 import { EnvelopeWriter } from './encrypted-envelope.js';
 import { giveName } from './final-name.js';
 import { startStoreWorker } from './store-worker.js';
@@ -20,6 +22,7 @@ import {
   BACKUP_FORMAT,
   MANIFEST_NAME,
   parseManifest,
+  STORE_ENTRIES,
   type BackupFile,
   type Manifest,
 } from './manifest.js';
@@ -35,7 +38,7 @@ import {
   type Source,
 } from './tar-writer.js';
 
-export const STORE_ENTRY = 'store/maildock.db';
+export { POSTGRES_STORE_ENTRY, STORE_ENTRY } from './manifest.js';
 /** The bundled stack's data (main/core/stack/data.ts names the files below it). */
 export const STACK_PREFIX = 'stack/';
 export const PG_ENTRY = `${STACK_PREFIX}${PG_DUMP}`;
@@ -56,8 +59,9 @@ export interface CreateOptions {
   onProgress?(p: BackupProgress): void;
   signal?: AbortSignal;
   /**
-   * Also run SQLite's integrity_check of the snapshot, in a worker while the archive is
-   * written; the result comes back as `storeCheck`, for verifyBackup.
+   * Also check the snapshot while the archive is written (SQLite's integrity_check in a
+   * worker, pg_restore reading a Postgres dump through); the result comes back as
+   * `storeCheck`, for verifyBackup.
    */
   check?: boolean;
   /** The whole archive encrypted under this passphrase (envelope.ts). */
@@ -71,7 +75,7 @@ export interface CreateOptions {
   verify?: (file: string, storeCheck: Promise<StoreCheck> | undefined) => Promise<void>;
 }
 
-/** SQLite's integrity_check of a store: the SHA-256 of the bytes checked, and what is wrong. */
+/** The check of a store's snapshot: the SHA-256 of the bytes checked, and what is wrong. */
 export interface StoreCheck {
   sha256: string;
   /** Null when the store is sound, else the sentence verifyBackup reports. */
@@ -264,7 +268,8 @@ export async function createBackup(opts: CreateOptions): Promise<{
       { signal: opts.signal, onBytes: (n) => snapMeter(snapped + (tarred = n)) },
     );
     snapshotDir = await snapshotFolder(scratch, dbSize);
-    const snapshot = join(snapshotDir, 'maildock.db');
+    const engine = opts.store.engine;
+    const snapshot = join(snapshotDir, engine === 'postgres' ? 'maildock.pgdump' : 'maildock.db');
     await opts.store.snapshot(snapshot, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (done, total) => {
@@ -275,7 +280,8 @@ export async function createBackup(opts: CreateOptions): Promise<{
     snapped = dbSize;
     if (opts.signal?.aborted) throw cancelled();
     // On the second core while the archive is written.
-    if (opts.check) checked = worker.check(snapshot);
+    if (opts.check)
+      checked = engine === 'postgres' ? checkStoreDump(snapshot) : worker.check(snapshot);
     const files: BackupFile[] = [];
     const tar = await tailed;
     // The signal stopped the worker within a chunk.
@@ -310,7 +316,11 @@ export async function createBackup(opts: CreateOptions): Promise<{
 
     // 3. One tar: the store, the data folder's files, the stack's, the extra entries, and
     // manifest.json last.
-    const store: Source = { path: STORE_ENTRY, file: snapshot, size: (await stat(snapshot)).size };
+    const store: Source = {
+      path: STORE_ENTRIES[engine],
+      file: snapshot,
+      size: (await stat(snapshot)).size,
+    };
     // The data folder's part as its tar is, headers and padding too: it is copied as it is.
     const tailSize = (await stat(tailFile)).size;
     const totalBytes = [store, ...stackFiles].reduce((n, s) => n + s.size, tailSize);
@@ -341,6 +351,7 @@ export async function createBackup(opts: CreateOptions): Promise<{
       format: BACKUP_FORMAT,
       app: opts.app,
       createdAt: createdAt.toISOString(),
+      engine,
       files,
     };
     const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);

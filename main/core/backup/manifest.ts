@@ -3,10 +3,28 @@
 // verifying reads the whole archive once and compares at the end.
 import { z } from 'zod';
 import { MaildockError } from '../../../common/errors.js';
+import type { EngineName } from '../store/index.js';
 
-/** The archive format this Maildock writes; it reads this one and every older one. */
-export const BACKUP_FORMAT = 1;
+/**
+ * The archive format this Maildock writes; it reads this one and every older one. 2: the
+ * manifest names the store's engine (1 had only SQLite's).
+ */
+export const BACKUP_FORMAT = 2;
 export const MANIFEST_NAME = 'manifest.json';
+
+/** The store's entry in the archive: SQLite's file, or a Postgres database's `pg_dump -Fc`. */
+export const STORE_ENTRIES = {
+  sqlite: 'store/maildock.db',
+  postgres: 'store/maildock.pgdump',
+} as const satisfies Record<EngineName, string>;
+export const STORE_ENTRY = STORE_ENTRIES.sqlite;
+export const POSTGRES_STORE_ENTRY = STORE_ENTRIES.postgres;
+
+/** The engine whose store a backup holds (format 1 held SQLite's only). */
+export const engineOf = (m: Manifest): EngineName => m.engine ?? 'sqlite';
+
+/** What people call an engine in a sentence. */
+export const ENGINE_NAMES: Record<EngineName, string> = { sqlite: 'SQLite', postgres: 'Postgres' };
 
 export const backupFileSchema = z.strictObject({
   /** The path inside the archive (and, below its component, inside the data folder). */
@@ -26,6 +44,7 @@ export const manifestSchema = z.strictObject({
   format: z.number().int().positive(),
   app: z.string(),
   createdAt: z.iso.datetime(),
+  engine: z.enum(['sqlite', 'postgres']).optional(),
   files: z.array(backupFileSchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -12,7 +12,7 @@ import { getLogger } from '../platform/log.js';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { accountLoginsIn } from '../store/index.js';
+import { accountLoginsAt, accountLoginsIn } from '../store/index.js';
 import { StackFiles } from '../stack/stack-files.js';
 import type { StackOptions } from '../stack/docker.js';
 import { restoreBackup, stagedStore } from './restore.js';
@@ -38,6 +38,8 @@ function stalePasswords(
 }
 
 export interface RestoreAllOptions {
+  /** The Postgres store's URL, when the store is not SQLite's in the data folder. */
+  database?: string | undefined;
   onProgress?: (p: BackupProgressEvent) => void;
   onStackProgress?: (p: StackProgress) => void;
   /** Opens the backup's passwords, which then go to `secretStore`. */
@@ -74,9 +76,11 @@ export async function restoreAll(
   let accountsBefore = new Map<number, string>();
   let accountsAfter = new Map<number, string>();
   let secretStore: SecretStore | null = null;
+  const { database } = opts;
   const { manifest, secrets } = await restoreBackup({
     dataDir,
     file,
+    ...(database ? { database } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
     checkDump: async (dump) => (await stack()).listDump(dump),
@@ -87,8 +91,12 @@ export async function restoreAll(
       // The secret store, if the passwords are to change. When the backup's passwords are to
       // go in, one that cannot open refuses the restore now, with nothing changed; when only
       // stale ones are to go, it does not (there is then nothing here that could read them).
-      accountsBefore = accountLoginsIn(join(dataDir, 'maildock.db'));
-      accountsAfter = accountLoginsIn(stagedStore(dataDir));
+      // A Postgres store's accounts after the restore are known only once it is in: its
+      // stale passwords, if any, need the secret store then.
+      accountsBefore = database
+        ? await accountLoginsAt(database)
+        : accountLoginsIn(join(dataDir, 'maildock.db'));
+      accountsAfter = database ? new Map() : accountLoginsIn(stagedStore(dataDir));
       if (opts.passphrase !== undefined) secretStore = await opts.secretStore();
       else if (stalePasswords(accountsBefore, accountsAfter, null).length > 0) {
         secretStore = await opts.secretStore().catch((err: unknown) => {
@@ -107,6 +115,13 @@ export async function restoreAll(
       }
     },
   });
+  if (database) {
+    // Unread, every account is taken as the same as before: no password is removed.
+    accountsAfter = await accountLoginsAt(database).catch((err: unknown) => {
+      log.warn({ error: toErrorData(err) }, 'restored accounts not read: no password removed');
+      return accountsBefore;
+    });
+  }
   // Before anything starts on the restored data: sync reads the passwords as it starts.
   const stale = stalePasswords(accountsBefore, accountsAfter, secrets);
   try {

@@ -14,6 +14,8 @@ const log = getLogger('backup');
 
 export interface RestoreHereDeps {
   dataDir: string;
+  /** The Postgres store's URL, when the store is not SQLite's in the data folder. */
+  database?: string | undefined;
   stack?: StackOptions | undefined;
   secrets: SecretStore;
   /** The backup's path, checked (backups.existing). */
@@ -65,6 +67,7 @@ export class RestoreHere {
       const result = await restoreAll(deps.dataDir, file, {
         ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
         ...(deps.stack ? { stack: deps.stack } : {}),
+        ...(deps.database ? { database: deps.database } : {}),
         onProgress: deps.onProgress,
         onStackProgress: deps.onStackProgress,
         secretStore: async () => deps.secrets,

@@ -13,6 +13,8 @@
 // "swapped" one. Renames within one folder are atomic; files and folders are synced before
 // the commit. A restore holds the data folder's restore lock from its start to its end, and
 // recovery takes it too: no other process touches the staging or the swap meanwhile.
+// A Postgres store is not a file of the data folder: its dump is read into the database in
+// one transaction just before the commit (restore-store.ts).
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,23 +22,17 @@ import { MaildockError } from '../../../common/errors.js';
 import type { BackupProgressEvent } from '../../../common/types.js';
 import { extractedName, verifyBackup } from './verify.js';
 import { STACK_PENDING } from '../stack/data.js';
-import { lockFile, migrateFile } from '../store/index.js';
+import { lockFile } from '../store/index.js';
 import type { Manifest } from './manifest.js';
+import { SQLITE_NAMES, stageStore, storeFree, type StagedStore } from './restore-store.js';
 
 export const RESTORE_JOURNAL = 'restore.json';
 /** A file whose exclusive lock a restore holds: the system drops it if the process dies. */
 const RESTORE_LOCK = 'restore.lock';
 const STAGING = '.restore-new';
 const OLD = '.restore-old';
-/** What a restore replaces in the data folder; the store's WAL and shared memory go with it. */
-const NAMES = [
-  'maildock.db',
-  'maildock.db-wal',
-  'maildock.db-shm',
-  'attachments',
-  'stack',
-  STACK_PENDING,
-];
+/** What a restore replaces in the data folder besides SQLite's store (restore-store.ts). */
+const NAMES = ['attachments', 'stack', STACK_PENDING];
 
 /** Where a restore stages the store it swaps in (for its `beforeSwap`). */
 export const stagedStore = (dataDir: string) => join(dataDir, STAGING, 'maildock.db');
@@ -64,6 +60,8 @@ interface Journal {
 export interface RestoreOptions {
   dataDir: string;
   file: string;
+  /** The Postgres store's URL, when the store is not SQLite's in the data folder. */
+  database?: string | undefined;
   /** Opens the backup's passwords; a wrong one refuses the restore before anything changes. */
   passphrase?: string;
   onProgress?(p: BackupProgressEvent): void;
@@ -175,47 +173,6 @@ async function recover(dataDir: string): Promise<'none' | 'rolled-back' | 'finis
   return outcome;
 }
 
-/**
- * A store from an older Maildock brought to this one's schema before it goes in (its
- * migrations run on the staged copy); one from a newer Maildock is refused, nothing changed.
- * A store at this schema is left as it is.
- */
-async function migrateStaged(file: string): Promise<void> {
-  try {
-    await migrateFile(file);
-  } catch (err) {
-    if (err instanceof MaildockError) {
-      throw new MaildockError(
-        err.code,
-        `The backup cannot be restored, and nothing was changed: ${err.message}`,
-        err.fields,
-      );
-    }
-    throw err;
-  }
-}
-
-/**
- * Refuses while another connection has the data folder's store open (a running Maildock):
- * in WAL mode every open connection holds a shared lock on the file, so an exclusive lock
- * is had only by the last one. Waits a little for connections that are closing.
- */
-export function storeNotInUse(dataDir: string, waitMs = 3000): void {
-  const file = join(dataDir, 'maildock.db');
-  if (!existsSync(file)) return;
-  const lock = lockFile(file, { waitMs, fileMustExist: true });
-  if (!lock) {
-    throw new MaildockError(
-      'IN_USE',
-      'Maildock is running with this data folder; nothing was changed.',
-      {
-        hint: 'Quit Maildock (and any maildock serve) first, or restore from the app: Settings → Backups.',
-      },
-    );
-  }
-  lock.release();
-}
-
 /** Staged files synced at once: their fsyncs overlap. */
 const SYNCS_AT_ONCE = 4;
 
@@ -284,6 +241,7 @@ async function restoreLocked(
   await mkdir(staging, { mode: 0o700 });
   let manifest: Manifest;
   let secrets: Record<string, string> | null;
+  let staged: StagedStore;
   // Each staged file's size on disk after its fsync, begun as soon as it is written.
   const synced = new Map<string, Promise<number>>();
   const started: Promise<number>[] = [];
@@ -323,12 +281,12 @@ async function restoreLocked(
         );
       }
     }
-    await migrateStaged(join(staging, 'maildock.db'));
+    staged = await stageStore(staging, manifest, opts.database);
     // Each file's name is in its folder on disk too, before anything is swapped.
     for (const folder of await foldersUnder(staging)) await syncFile(folder, true);
     opts.onStep?.('staged');
     await opts.release?.();
-    storeNotInUse(dataDir);
+    await storeFree(dataDir, opts.database);
     await opts.beforeSwap?.();
   } catch (err) {
     // No fsync may still be going when the staging goes.
@@ -337,11 +295,14 @@ async function restoreLocked(
     throw err;
   }
 
-  const items: JournalItem[] = NAMES.map((name) => ({
-    name,
-    old: existsSync(join(dataDir, name)),
-    new: existsSync(join(staging, name)),
-  })).filter((i) => i.old || i.new);
+  const names = staged.inDataFolder ? [...SQLITE_NAMES, ...NAMES] : NAMES;
+  const items: JournalItem[] = names
+    .map((name) => ({
+      name,
+      old: existsSync(join(dataDir, name)),
+      new: existsSync(join(staging, name)),
+    }))
+    .filter((i) => i.old || i.new);
   await writeJournal(dataDir, { state: 'swapping', items });
   opts.onStep?.('journal');
 
@@ -358,6 +319,9 @@ async function restoreLocked(
       }
     }
     await syncFile(dataDir, true);
+    // A Postgres store commits its transaction here: a crash before the journal's next write
+    // would roll the files back, not the database, and that window is one write of the journal.
+    await staged.swapIn();
     await writeJournal(dataDir, { state: 'swapped', items });
   } catch (err) {
     // Before the commit: the old data goes back now (else at the next start).

@@ -52,7 +52,11 @@ export interface StoreWorker {
   ): Promise<{ hashes: string[] } | { changed: string } | null>;
   /** Checks `file`: null when SQLite finds it sound, else what is wrong, as a sentence. */
   check(file: string): Promise<string | null>;
-  /** Ends the worker, whatever it is doing (a cancelled backup); safe to call twice. */
+  /**
+   * Ends the worker once a check it is running has ended (a thread terminated while SQLite
+   * opens a damaged file can take the process down), and a tar at its next chunk (a cancelled
+   * backup); safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export function startStoreWorker(): StoreWorker {
   // terminated thread would leave them open).
   const stop = new Int32Array(new SharedArrayBuffer(4));
   let tarring: Promise<unknown> | null = null;
+  const checking = new Set<Promise<unknown>>();
   let failed = false;
   try {
     const workerData: StoreWorkerData = { block: BLOCK, chunk: CHUNK, stop };
@@ -124,13 +129,18 @@ export function startStoreWorker(): StoreWorker {
         signal?.removeEventListener('abort', halt);
       }
     },
-    async check(file) {
-      const reply = await ask({ type: 'check', file });
-      return reply ? sentence(reply) : checkStore(file);
+    check(file) {
+      const running = ask({ type: 'check', file }).then((reply) =>
+        reply ? sentence(reply) : checkStore(file),
+      );
+      checking.add(running);
+      void running.finally(() => checking.delete(running));
+      return running;
     },
     async close() {
       Atomics.store(stop, 0, 1);
       await tarring;
+      await Promise.allSettled([...checking]);
       const w = worker;
       worker = null;
       if (w) await w.terminate();

@@ -5,7 +5,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Header } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
-import { STORE_ENTRY } from './archive.js';
+import { STORE_ENTRIES } from './manifest.js';
 import { ENVELOPE_MAGIC, isEnveloped } from './encrypted-envelope.js';
 
 /**
@@ -97,5 +97,5 @@ async function isBackupFile(file: string): Promise<boolean> {
   if (isEnveloped(start)) return true;
   if (start.length < 512) return false;
   const h = new Header(start);
-  return h.cksumValid && h.path === STORE_ENTRY;
+  return h.cksumValid && Object.values<string>(STORE_ENTRIES).includes(h.path ?? '');
 }

@@ -1,39 +1,43 @@
 // Verifying a backup streams the archive once: every entry's size and SHA-256 against the
 // manifest, nothing missing, nothing extra, the store's snapshot through integrity_check
-// (in a worker while the rest is read, or createBackup's own check of the same bytes), the
+// (in a worker while the rest is read, or createBackup's own check of the same bytes), or
+// a Postgres store's dump read through by pg_restore meanwhile, the
 // stack's Postgres dump through pg_restore, and an encrypted archive opened on the way.
 // Restore uses the same pass to unpack into its staging folder.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { MaildockError } from '../../../common/errors.js';
-import { getLogger } from '../platform/log.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { EnvelopeReader, isEnveloped, newerEnvelope } from './encrypted-envelope.js';
-import {
-  dropFolder,
-  ownFolder,
-  PG_ENTRY,
-  removeLeftovers,
-  STACK_PREFIX,
-  STORE_ENTRY,
-  type StoreCheck,
-} from './archive.js';
+import { dropFolder, PG_ENTRY, STACK_PREFIX, type StoreCheck } from './archive.js';
+import { checkStoreDump } from './dump-check.js';
+import { scratchFolder } from './verify-folder.js';
 import { startStoreWorker, type StoreWorker } from './store-worker.js';
 import { SECRETS_ENTRY, unseal } from './sealed.js';
-import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
+import {
+  ENGINE_NAMES,
+  engineOf,
+  MANIFEST_NAME,
+  parseManifest,
+  POSTGRES_STORE_ENTRY,
+  STORE_ENTRIES,
+  STORE_ENTRY,
+  type Manifest,
+} from './manifest.js';
 import { cancelled, CHUNK, meter, type BackupProgress } from './tar-writer.js';
-
-const log = getLogger('backup');
 
 /** Every SQLite database starts with a 100-byte header, and the header with these bytes. */
 const SQLITE_HEADER_BYTES = 100;
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const sqliteHeader = (head: Buffer) =>
   head.length >= SQLITE_HEADER_BYTES && head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC);
+/** pg_dump's custom format starts with these bytes. */
+const DUMP_MAGIC = Buffer.from('PGDMP', 'latin1');
+const dumpHeader = (head: Buffer) => head.subarray(0, DUMP_MAGIC.length).equals(DUMP_MAGIC);
+const isStoreEntry = (path: string) => path === STORE_ENTRY || path === POSTGRES_STORE_ENTRY;
 
 export interface VerifyReport {
   /** The whole archive is under a passphrase. */
@@ -91,13 +95,20 @@ export async function verifyBackup(
     work = extractTo ? null : await scratchFolder(opts.tmpDir ?? dirname(file));
     checker = storeCheck ? null : startStoreWorker();
     const storeCopy = join(extractTo ?? work!, 'maildock.db');
+    const storeDumpCopy = join(extractTo ?? work!, 'maildock.pgdump');
     const dumpCopy = extractTo
       ? join(extractTo, ...extractedName(PG_ENTRY)!.split('/'))
       : join(work!, 'postgres.dump');
     // Without extracting, what is copied out to be checked: the store (unless createBackup
     // checked these very bytes) and the Postgres dump.
     const checkedCopy = (path: string) =>
-      path === STORE_ENTRY && !storeCheck ? storeCopy : path === PG_ENTRY ? dumpCopy : null;
+      path === STORE_ENTRY && !storeCheck
+        ? storeCopy
+        : path === POSTGRES_STORE_ENTRY && !storeCheck
+          ? storeDumpCopy
+          : path === PG_ENTRY
+            ? dumpCopy
+            : null;
     // Not strict: damage becomes warnings (each a problem below) instead of a throw mid-stream.
     const parser = new Parser({ strict: false });
     const pending: Promise<void>[] = [];
@@ -133,7 +144,7 @@ export async function verifyBackup(
         hash.update(chunk);
         size += chunk.length;
         if (path === MANIFEST_NAME || path === SECRETS_ENTRY) chunks.push(chunk);
-        if (path === STORE_ENTRY && storeHead.length < SQLITE_HEADER_BYTES)
+        if (isStoreEntry(path) && storeHead.length < SQLITE_HEADER_BYTES)
           storeHead = Buffer.concat([storeHead, chunk.subarray(0, SQLITE_HEADER_BYTES)]);
         copy?.write(chunk);
       });
@@ -149,6 +160,10 @@ export async function verifyBackup(
               // The store's check runs while the rest of the archive is read.
               if (path === STORE_ENTRY && checker && !storeChecked)
                 storeChecked = checker.check(storeCopy);
+              if (path === POSTGRES_STORE_ENTRY && !storeCheck && !storeChecked) {
+                storeChecked = checkStoreDump(storeDumpCopy);
+                storeChecked.catch(() => undefined);
+              }
               if (name) opts.onExtracted?.(target!);
               resolve();
             });
@@ -240,16 +255,25 @@ export async function verifyBackup(
         if (!listed.has(p)) problems.push(`${p} is in the archive but not in its manifest.`);
       for (const p of listed)
         if (!heldByBackups(p)) problems.push(`${p} is not something a Maildock backup holds.`);
-      if (!listed.has(STORE_ENTRY)) problems.push('The archive holds no store.');
-      else if (seen.has(STORE_ENTRY) && problems.length === 0) {
+      const engine = engineOf(manifest);
+      const entry = STORE_ENTRIES[engine];
+      const other = Object.values<string>(STORE_ENTRIES).find((p) => p !== entry && listed.has(p));
+      if (other) {
+        problems.push(
+          `The archive holds ${other}, not the ${ENGINE_NAMES[engine]} store its manifest names.`,
+        );
+      } else if (!listed.has(entry)) problems.push('The archive holds no store.');
+      else if (seen.has(entry) && problems.length === 0) {
         const made = await storeCheck;
-        const check = !sqliteHeader(storeHead)
-          ? 'The store in the archive is not an SQLite database.'
+        const postgres = engine === 'postgres';
+        const check = !(postgres ? dumpHeader(storeHead) : sqliteHeader(storeHead))
+          ? `The store in the archive is not ${postgres ? 'a Postgres dump' : 'an SQLite database'}.`
           : made
-            ? seen.get(STORE_ENTRY)!.sha256 === made.sha256
+            ? seen.get(entry)!.sha256 === made.sha256
               ? made.problem
               : 'The store in the archive is not the snapshot that was checked when it was made.'
-            : await (storeChecked ?? checker!.check(storeCopy));
+            : await (storeChecked ??
+                (postgres ? checkStoreDump(storeDumpCopy) : checker!.check(storeCopy)));
         if (check) problems.push(check);
       }
       if (listed.has(PG_ENTRY) && problems.length === 0) {
@@ -296,46 +320,6 @@ export async function verifyBackup(
   }
 }
 
-/**
- * The pid in the name of a verification's folder; undefined for one without (an earlier
- * version's); null for anything else.
- */
-function verifyOwner(name: string): number | null | undefined {
-  const pid = /^\.?maildock-verify-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
-  if (pid !== undefined) return Number(pid);
-  return /^\.maildock-verify-[A-Za-z0-9]{6}$/.test(name) ? undefined : null;
-}
-
-/** A pid-less verification folder is an earlier version's leftover once it is a day old. */
-const UNOWNED_MS = 24 * 3_600_000;
-
-/**
- * A folder for the copies checked: in `near` (beside the archive), or in the system's temp
- * folder when `near` cannot be written (an archive on read-only media). What verifications
- * killed midway left there (a store copied out can be big) goes first.
- */
-async function scratchFolder(near: string): Promise<string> {
-  let folder = near;
-  try {
-    try {
-      await removeLeftovers(near, verifyOwner, UNOWNED_MS);
-      return await ownFolder(join(near, '.maildock-verify-'));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
-      folder = os.tmpdir();
-      await removeLeftovers(folder, verifyOwner);
-      return await ownFolder(join(folder, 'maildock-verify-'));
-    }
-  } catch (err) {
-    log.error({ folder, err }, 'no folder to verify a backup in');
-    throw new MaildockError(
-      'STORE_FAILED',
-      `The backup cannot be verified: there is no folder to copy its store into for the check (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-    );
-  }
-}
-
 const safeSegments = (rel: string) =>
   rel.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
   !rel.includes('\\') &&
@@ -345,7 +329,8 @@ const safeSegments = (rel: string) =>
 const DATA_FOLDERS = ['attachments/', 'stack/'];
 
 /**
- * Where an archive entry goes in a data folder: the store as maildock.db, the attachment
+ * Where an archive entry goes in a data folder: the store as maildock.db (a Postgres store's
+ * dump as maildock.pgdump, which restore reads into the database), the attachment
  * cache and the stack's files (data/attachments/…, data/stack/…) below the folder, the
  * stack's data below stack-restore/ (until it is put back into the stack); null for the
  * manifest, the sealed passwords, any other data/ name (the store's own files must come only
@@ -353,6 +338,7 @@ const DATA_FOLDERS = ['attachments/', 'stack/'];
  */
 export function extractedName(entry: string): string | null {
   if (entry === STORE_ENTRY) return 'maildock.db';
+  if (entry === POSTGRES_STORE_ENTRY) return 'maildock.pgdump';
   if (entry.startsWith(STACK_PREFIX)) {
     const rel = entry.slice(STACK_PREFIX.length);
     return safeSegments(rel) ? `${STACK_PENDING}/${rel}` : null;

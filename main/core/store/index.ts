@@ -53,5 +53,9 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 export { accountLoginsIn, lockFile, migrateFile } from './sqlite/files.js';
 export { checkFile } from './sqlite/integrity.js';
 
+/** A Postgres store as a pg_dump file, for a backup's verify and restore. */
+export { inspectDump, restoreDump, type DumpFacts } from './postgres/dump-file.js';
+export { accountLoginsAt, postgresInUse } from './postgres/restore-checks.js';
+
 /** The bundled stack's health probe of its Postgres. */
 export { probePostgres } from './postgres/probe.js';

@@ -16,6 +16,9 @@ export interface Target {
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How the store's own connections name themselves: a restore tells by it that one is in use. */
+export const STORE_APPLICATION = 'maildock';
+
 /** A first connection that did not complete in time (pg's own timeout has no code). */
 class ConnectTimeout extends Error {
   constructor(readonly ms: number) {
@@ -61,6 +64,9 @@ export function createPool(target: Target, timeoutMs: number): pg.Pool {
     connectionString: target.url,
     // A little after firstClient's own timer, which is the one that names a timeout.
     connectionTimeoutMillis: timeoutMs + 1_000,
+    application_name: STORE_APPLICATION,
+    // Idle clients stay: a running Maildock is then always seen connected by a restore.
+    idleTimeoutMillis: 0,
     types,
   });
   // An idle client whose server went away: the next query reports it, the process lives on.

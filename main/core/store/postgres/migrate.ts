@@ -7,7 +7,7 @@ import type { Migration } from './migrations/index.js';
 import { withTransaction } from './db.js';
 
 // Any constant shared by every Maildock: "mail" in ASCII.
-const MIGRATION_LOCK = 0x6d61696c;
+export const MIGRATION_LOCK = 0x6d61696c;
 
 async function lockedVersion(client: pg.PoolClient): Promise<number> {
   await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

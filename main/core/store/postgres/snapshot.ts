@@ -2,27 +2,17 @@
 // on writing (pg_dump reads one snapshot of the whole database). The password reaches
 // pg_dump through its environment, never its command line, where any user could read it.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { MaildockError } from '../../../../common/errors.js';
 import { createPrivateFile } from '../../platform/paths.js';
 import type { SnapshotOptions } from '../repositories.js';
 import type { Target } from './connect.js';
+import { pgProgram } from './programs.js';
 
 const PROGRESS_EVERY_MS = 250;
-const VERSIONS = '/usr/lib/postgresql';
 
 /** pg_dump: MAILDOCK_PG_DUMP, else the newest of Debian's, else the one on the PATH. */
-export function pgDumpProgram(): string {
-  const chosen = process.env.MAILDOCK_PG_DUMP;
-  if (chosen) return chosen;
-  const versions = existsSync(VERSIONS)
-    ? readdirSync(VERSIONS)
-        .filter((v) => /^\d+$/.test(v) && existsSync(`${VERSIONS}/${v}/bin/pg_dump`))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  return versions.length ? `${VERSIONS}/${versions[0]}/bin/pg_dump` : 'pg_dump';
-}
+export const pgDumpProgram = () => pgProgram('pg_dump');
 
 const cancelled = () =>
   new MaildockError('CANCELLED', 'The backup was cancelled; nothing was written.');
