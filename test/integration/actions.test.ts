@@ -280,7 +280,10 @@ describe('conflicts', () => {
     expect(summary.operations).toEqual({ pending: 0, failed: 1 });
     const [failed] = await t.call('operation.list', { state: 'failed' });
     expect(failed).toMatchObject({ kind: 'move', mailbox: 'INBOX' });
-    expect(failed!.error).toMatch(/Projects/);
+    expect(failed!.error).toMatchObject({
+      code: 'PROTOCOL_ERROR',
+      message: expect.stringMatching(/Projects/),
+    });
     await t.call('sync.run');
     expect((await local('INBOX')).map((m) => m.subject)).toContain('msg1');
     expect((await onServer('INBOX')).has('msg1')).toBe(true);

@@ -196,7 +196,10 @@ describe('sending through Postfix', () => {
     await t.call('sync.run');
     const failed = (await t.call('outbox.list', {}))[0]!;
     expect(failed.state).toBe('failed');
-    expect(failed.lastError).toMatch(/certificate/i);
+    expect(failed.lastError).toMatchObject({
+      code: 'TLS_FAILED',
+      message: expect.stringMatching(/certificate/i),
+    });
     await t.call('outbox.resend', { id: entry.id });
 
     // The same account from a process that trusts the server's certificate.
@@ -272,7 +275,10 @@ describe('sending through Postfix', () => {
     await t.call('sync.run');
     const waiting = (await t.call('outbox.list', {}))[0]!;
     expect(waiting.state).toBe('retrying');
-    expect(waiting.lastError).toMatch(/ECONNREFUSED|connect/i);
+    expect(waiting.lastError).toMatchObject({
+      code: 'HOST_UNREACHABLE',
+      message: expect.stringMatching(/ECONNREFUSED|connect/i),
+    });
     expect(Date.parse(waiting.nextAttempt!)).toBeGreaterThan(Date.now());
     // Not due yet: another pass leaves it waiting.
     await t.call('sync.run');
@@ -299,8 +305,11 @@ describe('sending through Postfix', () => {
     await t.call('sync.run');
     const failed = (await t.call('outbox.list', {}))[0]!;
     expect(failed).toMatchObject({ id: entry.id, state: 'failed' });
-    expect(failed.lastError).toMatch(/^5\d\d /);
-    expect(failed.lastError).toContain('nobody-here@');
+    expect(failed.lastError).toMatchObject({
+      code: 'SMTP_REJECTED',
+      message: expect.stringMatching(/^5\d\d .*nobody-here@/),
+      fields: { responseCode: expect.any(Number) },
+    });
     // Failed is final: another pass does not try again, resend does.
     await t.call('sync.run');
     expect((await t.call('outbox.list', {}))[0]).toMatchObject({ state: 'failed', attempts: 1 });
@@ -658,7 +667,11 @@ describe('the sending process killed with SIGKILL', () => {
     await pass;
     const e = (await t.call('outbox.list', {}))[0]!;
     expect(e).toMatchObject({ id: entry.id, state: 'maybe-sent' });
-    expect(e.lastError).toMatch(/may have been sent/);
+    expect(e.lastError).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: expect.stringMatching(/may have been sent/),
+      fields: { maybeSent: true },
+    });
     proxy.holdAt(null);
     await t.call('sync.run');
     expect((await t.call('outbox.list', {}))[0]?.state).toBe('maybe-sent');

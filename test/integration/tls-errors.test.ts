@@ -76,8 +76,11 @@ describe('TLS failures as the client sees them', () => {
     await t.call('sync.run');
     const failed = (await t.call('outbox.list', {})).find((e) => e.id === entry.id)!;
     expect(failed.state).toBe('failed');
-    expect(failed.lastError).toMatch(/self-signed/);
-    expect(failed.lastError).not.toMatch(LIBRARY_TEXT);
+    expect(failed.lastError).toMatchObject({
+      code: 'TLS_FAILED',
+      message: expect.stringMatching(/self-signed/),
+    });
+    expect(failed.lastError?.message).not.toMatch(LIBRARY_TEXT);
   });
 
   it('keeps the library’s detail in the log', async () => {
