@@ -3,42 +3,16 @@
 // address is linked to the accounts whose mail named it.
 import type { Contact } from '../../../../common/types.js';
 import type { SeenAddresses } from '../types.js';
+import { foldAddresses, likeEscape, toContact, type ContactRow } from '../rows/contacts.js';
 import type { Db } from './db.js';
 import { text } from './db.js';
-
-interface Row {
-  address: string;
-  name: string;
-  seen: number;
-  last_seen: number;
-}
-
-const plausible = (a: string) => a.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(a);
-/** LIKE's own wildcards in what the user typed match themselves. */
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class ContactRepo {
   constructor(private readonly db: Db) {}
 
   /** Counts every address of these messages (of one account) once per message. */
   async record(accountId: number, messages: Iterable<SeenAddresses>): Promise<void> {
-    const batch = new Map<string, { name: string; seen: number; lastSeen: number }>();
-    for (const m of messages) {
-      const once = new Set<string>();
-      for (const a of m.addresses) {
-        const address = text(a.address.trim().toLowerCase());
-        if (!plausible(address) || once.has(address)) continue;
-        once.add(address);
-        const e = batch.get(address);
-        const name = text(a.name.trim().slice(0, 200));
-        if (!e) batch.set(address, { name, seen: 1, lastSeen: m.date });
-        else {
-          e.seen++;
-          if (name && (m.date >= e.lastSeen || !e.name)) e.name = name;
-          e.lastSeen = Math.max(e.lastSeen, m.date);
-        }
-      }
-    }
+    const batch = foldAddresses(messages, text);
     if (!batch.size) return;
     // In address order: two writers that share addresses lock them in the same order.
     const rows = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -78,17 +52,12 @@ export class ContactRepo {
   /** Address prefix, or the prefix of any word of the name; the most seen first. */
   async suggest(query: string, limit: number): Promise<Contact[]> {
     const q = likeEscape(text(query.trim().toLowerCase()));
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<ContactRow>(
       `SELECT address, name, seen, last_seen FROM contacts
         WHERE address LIKE $1 OR name ILIKE $1 OR name ILIKE $2
         ORDER BY seen DESC, last_seen DESC, address LIMIT $3`,
       [`${q}%`, `% ${q}%`, limit],
     );
-    return rows.map((r) => ({
-      name: r.name,
-      address: r.address,
-      count: r.seen,
-      lastSeen: new Date(r.last_seen).toISOString(),
-    }));
+    return rows.map(toContact);
   }
 }

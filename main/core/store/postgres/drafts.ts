@@ -3,40 +3,7 @@
 import type { DraftRepository } from '../repositories.js';
 import type { DraftRecord } from '../types.js';
 import { text, type Db } from './db.js';
-
-interface Row {
-  id: number;
-  account_id: number;
-  message_id: string;
-  compose: string;
-  subject: string;
-  raw: Buffer;
-  version: number;
-  synced_version: number;
-  server_path: string | null;
-  server_uid: number | null;
-  deleted: number;
-  updated_at: number;
-}
-
-function toRecord(r: Row): DraftRecord {
-  const compose = JSON.parse(r.compose) as { to?: string[] };
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    messageId: r.message_id,
-    compose,
-    subject: r.subject,
-    to: compose.to ?? [],
-    raw: r.raw,
-    version: r.version,
-    syncedVersion: r.synced_version,
-    serverPath: r.server_path,
-    serverUid: r.server_uid === null ? null : r.server_uid,
-    deleted: r.deleted === 1,
-    updatedAt: r.updated_at,
-  };
-}
+import { toDraft, type DraftRow } from '../rows/drafts.js';
 
 export class DraftRepo implements DraftRepository {
   constructor(private readonly db: Db) {}
@@ -45,12 +12,12 @@ export class DraftRepo implements DraftRepository {
     d: { accountId: number; messageId: string; compose: unknown; subject: string; raw: Buffer },
     now = Date.now(),
   ): Promise<DraftRecord> {
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<DraftRow>(
       `INSERT INTO drafts (account_id, message_id, compose, subject, raw, updated_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
       [d.accountId, text(d.messageId), JSON.stringify(d.compose), text(d.subject), d.raw, now],
     );
-    return toRecord(rows[0]!);
+    return toDraft(rows[0]!);
   }
 
   async update(
@@ -67,26 +34,26 @@ export class DraftRepo implements DraftRepository {
   }
 
   async get(id: number): Promise<DraftRecord | null> {
-    const rows = await this.db.rows<Row>('SELECT * FROM drafts WHERE id = $1', [id]);
-    return rows[0] ? toRecord(rows[0]) : null;
+    const rows = await this.db.rows<DraftRow>('SELECT * FROM drafts WHERE id = $1', [id]);
+    return rows[0] ? toDraft(rows[0]) : null;
   }
 
   async list(accountId?: number): Promise<DraftRecord[]> {
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<DraftRow>(
       `SELECT * FROM drafts WHERE deleted = 0 AND ($1::bigint IS NULL OR account_id = $1)
         ORDER BY updated_at DESC, id DESC`,
       [accountId ?? null],
     );
-    return rows.map(toRecord);
+    return rows.map(toDraft);
   }
 
   async unsynced(accountId: number): Promise<DraftRecord[]> {
-    const rows = await this.db.rows<Row>(
+    const rows = await this.db.rows<DraftRow>(
       `SELECT * FROM drafts WHERE account_id = $1 AND (deleted = 1 OR version > synced_version)
         ORDER BY id`,
       [accountId],
     );
-    return rows.map(toRecord);
+    return rows.map(toDraft);
   }
 
   async markSynced(id: number, version: number, path: string, uid: number | null): Promise<void> {

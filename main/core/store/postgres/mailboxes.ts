@@ -3,23 +3,7 @@ import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { MailboxRepository } from '../repositories.js';
 import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
 import type { Db } from './db.js';
-
-interface MailboxRow {
-  id: number;
-  account_id: number;
-  path: string;
-  name: string;
-  delimiter: string | null;
-  role: MailboxRole | null;
-  uid_validity: string | null;
-  uid_next: number | null;
-  highest_modseq: string | null;
-  head_uid: number;
-  low_uid: number | null;
-  synced_modseq: string | null;
-  total: number;
-  unread: number;
-}
+import { mailboxOrder, toMailbox, toState, type MailboxRow } from '../rows/mailboxes.js';
 
 const SELECT = `SELECT mb.*,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
@@ -28,47 +12,6 @@ const SELECT = `SELECT mb.*,
 
 const INFO =
   'SELECT id, account_id AS "accountId", path, role, uid_validity AS "uidValidity" FROM mailboxes';
-
-function toMailbox(r: MailboxRow): Mailbox {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    path: r.path,
-    name: r.name,
-    delimiter: r.delimiter,
-    role: r.role,
-    uidValidity: r.uid_validity,
-    uidNext: r.uid_next,
-    highestModseq: r.highest_modseq,
-    total: r.total,
-    unread: r.unread,
-  };
-}
-
-function toState(r: MailboxRow): MailboxSyncState {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    path: r.path,
-    uidValidity: r.uid_validity,
-    uidNext: r.uid_next,
-    highestModseq: r.highest_modseq,
-    headUid: r.head_uid,
-    lowUid: r.low_uid,
-    syncedModseq: r.synced_modseq,
-  };
-}
-
-const ROLE_ORDER: Record<MailboxRole, number> = {
-  inbox: 0,
-  drafts: 1,
-  sent: 2,
-  archive: 3,
-  all: 4,
-  flagged: 5,
-  junk: 6,
-  trash: 7,
-};
 
 export class MailboxRepo implements MailboxRepository {
   constructor(private readonly db: Db) {}
@@ -80,14 +23,7 @@ export class MailboxRepo implements MailboxRepository {
         : await this.db.rows<MailboxRow>(`${SELECT} WHERE account_id = $1 ORDER BY path`, [
             accountId,
           ]);
-    return rows
-      .map(toMailbox)
-      .sort(
-        (a, b) =>
-          a.accountId - b.accountId ||
-          (a.role ? ROLE_ORDER[a.role] : 99) - (b.role ? ROLE_ORDER[b.role] : 99) ||
-          a.path.localeCompare(b.path),
-      );
+    return rows.map(toMailbox).sort(mailboxOrder);
   }
 
   async get(id: number): Promise<Mailbox | null> {

@@ -5,64 +5,17 @@
 // them as jsonb.
 import type { Operation } from '../../../../common/types.js';
 import type { OperationRepository } from '../repositories.js';
-import type {
-  ActionKind,
-  NewOperation,
-  OperationItem,
-  OperationKind,
-  StoredAction,
-  StoredOperation,
-} from '../types.js';
+import type { ActionKind, NewOperation, StoredAction, StoredOperation } from '../types.js';
 import { text, type Db } from './db.js';
+import {
+  fromRow,
+  toAction,
+  toOperation,
+  type ActionRow,
+  type OperationRow as Row,
+} from '../rows/operations.js';
 import type { ErrorData } from '../../../../common/errors.js';
-import { errorFromText, errorToText } from '../stored-error.js';
-
-interface Row {
-  id: number;
-  action_id: number;
-  account_id: number;
-  kind: OperationKind;
-  mailbox_id: number | null;
-  path: string;
-  uid_validity: string | null;
-  items: string;
-  args: string;
-  state: StoredOperation['state'];
-  step: string | null;
-  attempts: number;
-  error: string | null;
-  result: string | null;
-  created_at: number;
-}
-
-function fromRow(r: Row): StoredOperation {
-  return {
-    id: r.id,
-    actionId: r.action_id,
-    accountId: r.account_id,
-    kind: r.kind,
-    mailboxId: r.mailbox_id === null ? null : r.mailbox_id,
-    path: r.path,
-    uidValidity: r.uid_validity,
-    items: JSON.parse(r.items) as OperationItem[],
-    args: JSON.parse(r.args) as StoredOperation['args'],
-    state: r.state,
-    step: r.step,
-    attempts: r.attempts,
-    error: errorFromText(r.error, 'PROTOCOL_ERROR'),
-    result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
-  };
-}
-
-interface ActionRow {
-  id: number;
-  kind: ActionKind;
-  description: string;
-  undone: number;
-}
-
-const toAction = (r: ActionRow | undefined): StoredAction | null =>
-  r ? { id: r.id, kind: r.kind, description: r.description, undone: r.undone === 1 } : null;
+import { errorToText } from '../stored-error.js';
 
 export class OperationRepo implements OperationRepository {
   constructor(private readonly db: Db) {}
@@ -243,17 +196,6 @@ export class OperationRepo implements OperationRepository {
         ORDER BY id DESC LIMIT $2`,
       [state ?? null, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      actionId: r.action_id,
-      accountId: r.account_id,
-      kind: r.kind,
-      mailbox: r.path,
-      count: (JSON.parse(r.items) as unknown[]).length,
-      state: r.state,
-      attempts: r.attempts,
-      error: errorFromText(r.error, 'PROTOCOL_ERROR'),
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    return rows.map(toOperation);
   }
 }

@@ -5,81 +5,19 @@
 // claim, waiting on the row lock, finds the row no longer due. A row and its bytes are written
 // together by one statement (a data-modifying WITH), atomic without a transaction.
 import { MaildockError, type ErrorData } from '../../../../common/errors.js';
-import { STOPPED_AFTER_DATA, errorFromText, errorToText } from '../stored-error.js';
+import { STOPPED_AFTER_DATA, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type { OutboxRepository } from '../repositories.js';
 import type { NewOutboxRow, OutboxJob } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
-
-interface Row {
-  id: number;
-  account_id: number;
-  message_id: string;
-  env_from: string;
-  env_to: string;
-  subject: string;
-  size: number;
-  state: OutboxState;
-  send_at: number;
-  attempts: number;
-  next_attempt: number | null;
-  last_error: string | null;
-  owner: string | null;
-  claimed_at: number | null;
-  data_sent_at: number | null;
-  sent_at: number | null;
-  sent_copy: number;
-  created_at: number;
-}
-
-interface JobRow extends Row {
-  raw: Buffer;
-}
-
-const COLUMNS = `id, account_id, message_id, env_from, env_to, subject, size, state,
-  send_at, attempts, next_attempt, last_error, owner, claimed_at, data_sent_at, sent_at, sent_copy,
-  created_at`;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function toEntry(r: Row): OutboxEntry {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    messageId: r.message_id,
-    state: r.state,
-    from: r.env_from,
-    recipients: JSON.parse(r.env_to) as string[],
-    subject: r.subject,
-    size: r.size,
-    sendAt: iso(r.send_at),
-    attempts: r.attempts,
-    nextAttempt: r.state === 'retrying' && r.next_attempt !== null ? iso(r.next_attempt) : null,
-    lastError: errorFromText(r.last_error, 'SEND_FAILED'),
-    createdAt: iso(r.created_at),
-    sentAt: r.sent_at === null ? null : iso(r.sent_at),
-    sentCopy: r.sent_copy === 1 ? 'done' : r.sent_copy === 2 ? 'server' : 'pending',
-  };
-}
-
-function toJob(r: JobRow): OutboxJob {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    messageId: r.message_id,
-    from: r.env_from,
-    recipients: JSON.parse(r.env_to) as string[],
-    raw: r.raw,
-    attempts: r.attempts,
-    sentCopy: r.sent_copy,
-    sentAt: r.sent_at,
-    sendAt: r.send_at,
-    createdAt: r.created_at,
-  };
-}
-
-/** Due at $now (the placeholder given): queued or waiting to retry, and its time has come. */
-const due = (now: string) => `state IN ('queued', 'retrying') AND send_at <= ${now}
-  AND (next_attempt IS NULL OR next_attempt <= ${now})`;
+import {
+  due,
+  OUTBOX_COLUMNS as COLUMNS,
+  toEntry,
+  toJob,
+  type OutboxJobRow,
+  type OutboxRow as Row,
+} from '../rows/outbox.js';
 
 const refs = (r: { references: string[] }) =>
   r.references.length ? text(r.references.join(' ')) : null;
@@ -183,7 +121,7 @@ export class OutboxRepo implements OutboxRepository {
   }
 
   async claim(id: number, owner: string, now = Date.now()): Promise<OutboxJob | null> {
-    const rows = await this.db.rows<JobRow>(
+    const rows = await this.db.rows<OutboxJobRow>(
       `WITH claimed AS (
          UPDATE outbox SET state = 'sending', owner = $2, claimed_at = $3,
              attempts = attempts + 1, data_sent_at = NULL
@@ -337,7 +275,7 @@ export class OutboxRepo implements OutboxRepository {
     accountId: number,
     limit: number,
   ): Promise<(OutboxJob & { appending: boolean })[]> {
-    const rows = await this.db.rows<JobRow>(
+    const rows = await this.db.rows<OutboxJobRow>(
       `SELECT o.*, r.raw FROM outbox o JOIN outbox_raw r ON r.outbox_id = o.id
         WHERE o.account_id = $1 AND o.state = 'sent' AND o.sent_copy IN (0, 3)
         ORDER BY o.id LIMIT $2`,

@@ -5,17 +5,7 @@
 import type { Contact } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { SeenAddresses } from '../types.js';
-
-interface Row {
-  address: string;
-  name: string;
-  seen: number;
-  last_seen: number;
-}
-
-const plausible = (a: string) => a.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(a);
-/** LIKE's own wildcards in what the user typed match themselves. */
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+import { foldAddresses, likeEscape, toContact, type ContactRow } from '../rows/contacts.js';
 
 export class ContactStore {
   private readonly statements;
@@ -51,29 +41,10 @@ export class ContactStore {
 
   /** Counts every address of these messages (of one account) once per message. */
   record(accountId: number, messages: Iterable<SeenAddresses>): void {
-    const batch = new Map<
-      string,
-      { address: string; name: string; seen: number; lastSeen: number }
-    >();
-    for (const m of messages) {
-      const once = new Set<string>();
-      for (const a of m.addresses) {
-        const address = a.address.trim().toLowerCase();
-        if (!plausible(address) || once.has(address)) continue;
-        once.add(address);
-        const e = batch.get(address);
-        const name = a.name.trim().slice(0, 200);
-        if (!e) batch.set(address, { address, name, seen: 1, lastSeen: m.date });
-        else {
-          e.seen++;
-          if (name && (m.date >= e.lastSeen || !e.name)) e.name = name;
-          e.lastSeen = Math.max(e.lastSeen, m.date);
-        }
-      }
-    }
-    for (const e of batch.values()) {
-      this.statements.upsert.run(e);
-      this.statements.link.run(e.address, accountId);
+    const batch = foldAddresses(messages);
+    for (const [address, e] of batch) {
+      this.statements.upsert.run({ address, ...e });
+      this.statements.link.run(address, accountId);
     }
   }
 
@@ -84,12 +55,11 @@ export class ContactStore {
 
   suggest(query: string, limit: number): Contact[] {
     const q = likeEscape(query.trim().toLowerCase());
-    const rows = this.statements.suggest.all({ prefix: `${q}%`, word: `% ${q}%`, limit }) as Row[];
-    return rows.map((r) => ({
-      name: r.name,
-      address: r.address,
-      count: r.seen,
-      lastSeen: new Date(r.last_seen).toISOString(),
-    }));
+    const rows = this.statements.suggest.all({
+      prefix: `${q}%`,
+      word: `% ${q}%`,
+      limit,
+    }) as ContactRow[];
+    return rows.map(toContact);
   }
 }

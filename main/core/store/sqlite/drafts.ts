@@ -2,40 +2,7 @@
 // newest version to the server's Drafts and removes the copy it replaces.
 import type { Db } from './db.js';
 import type { DraftRecord } from '../types.js';
-
-interface Row {
-  id: number;
-  account_id: number;
-  message_id: string;
-  compose: string;
-  subject: string;
-  raw: Buffer;
-  version: number;
-  synced_version: number;
-  server_path: string | null;
-  server_uid: number | null;
-  deleted: number;
-  updated_at: number;
-}
-
-function toRecord(r: Row): DraftRecord {
-  const compose = JSON.parse(r.compose) as { to?: string[] };
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    messageId: r.message_id,
-    compose,
-    subject: r.subject,
-    to: compose.to ?? [],
-    raw: r.raw,
-    version: r.version,
-    syncedVersion: r.synced_version,
-    serverPath: r.server_path,
-    serverUid: r.server_uid,
-    deleted: r.deleted === 1,
-    updatedAt: r.updated_at,
-  };
-}
+import { toDraft, type DraftRow } from '../rows/drafts.js';
 
 export class DraftStore {
   constructor(private readonly db: Db) {}
@@ -78,8 +45,9 @@ export class DraftStore {
   }
 
   get(id: number): DraftRecord | null {
-    const row = this.db.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as Row | undefined;
-    return row ? toRecord(row) : null;
+    const row = this.db.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as
+      DraftRow | undefined;
+    return row ? toDraft(row) : null;
   }
 
   list(accountId?: number): DraftRecord[] {
@@ -89,8 +57,8 @@ export class DraftStore {
           `SELECT * FROM drafts WHERE deleted = 0 AND (@account IS NULL OR account_id = @account)
             ORDER BY updated_at DESC`,
         )
-        .all({ account: accountId ?? null }) as Row[]
-    ).map(toRecord);
+        .all({ account: accountId ?? null }) as DraftRow[]
+    ).map(toDraft);
   }
 
   /** Drafts whose server copy is behind (or must go): what the next sync does. */
@@ -100,8 +68,8 @@ export class DraftStore {
         .prepare(
           'SELECT * FROM drafts WHERE account_id = ? AND (deleted = 1 OR version > synced_version) ORDER BY id',
         )
-        .all(accountId) as Row[]
-    ).map(toRecord);
+        .all(accountId) as DraftRow[]
+    ).map(toDraft);
   }
 
   /** Records the server copy of a version, unless a newer version was saved meanwhile. */

@@ -2,69 +2,12 @@
 import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
-
-interface MailboxRow {
-  id: number;
-  account_id: number;
-  path: string;
-  name: string;
-  delimiter: string | null;
-  role: MailboxRole | null;
-  uid_validity: string | null;
-  uid_next: number | null;
-  highest_modseq: string | null;
-  head_uid: number;
-  low_uid: number | null;
-  synced_modseq: string | null;
-  total: number;
-  unread: number;
-}
+import { mailboxOrder, toMailbox, toState, type MailboxRow } from '../rows/mailboxes.js';
 
 const SELECT = `SELECT mb.*,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id AND (m.flags & 1) = 0) AS unread
   FROM mailboxes mb`;
-
-function toMailbox(r: MailboxRow): Mailbox {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    path: r.path,
-    name: r.name,
-    delimiter: r.delimiter,
-    role: r.role,
-    uidValidity: r.uid_validity,
-    uidNext: r.uid_next,
-    highestModseq: r.highest_modseq,
-    total: r.total,
-    unread: r.unread,
-  };
-}
-
-function toState(r: MailboxRow): MailboxSyncState {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    path: r.path,
-    uidValidity: r.uid_validity,
-    uidNext: r.uid_next,
-    highestModseq: r.highest_modseq,
-    headUid: r.head_uid,
-    lowUid: r.low_uid,
-    syncedModseq: r.synced_modseq,
-  };
-}
-
-const ROLE_ORDER: Record<MailboxRole, number> = {
-  inbox: 0,
-  drafts: 1,
-  sent: 2,
-  archive: 3,
-  all: 4,
-  flagged: 5,
-  junk: 6,
-  trash: 7,
-};
 
 export class MailboxStore {
   constructor(private readonly db: Db) {}
@@ -75,14 +18,7 @@ export class MailboxStore {
         ? this.db.prepare(`${SELECT} ORDER BY account_id, path`).all()
         : this.db.prepare(`${SELECT} WHERE account_id = ? ORDER BY path`).all(accountId)
     ) as MailboxRow[];
-    return rows
-      .map(toMailbox)
-      .sort(
-        (a, b) =>
-          a.accountId - b.accountId ||
-          (a.role ? ROLE_ORDER[a.role] : 99) - (b.role ? ROLE_ORDER[b.role] : 99) ||
-          a.path.localeCompare(b.path),
-      );
+    return rows.map(toMailbox).sort(mailboxOrder);
   }
 
   get(id: number): Mailbox | null {

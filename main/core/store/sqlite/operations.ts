@@ -3,63 +3,16 @@
 // the transaction that records the server's answer.
 import type { ErrorData } from '../../../../common/errors.js';
 import type { Operation } from '../../../../common/types.js';
-import { errorFromText, errorToText } from '../stored-error.js';
+import { errorToText } from '../stored-error.js';
 import type { Db } from './db.js';
-import type {
-  OperationKind,
-  ActionKind,
-  OperationItem,
-  StoredOperation,
-  NewOperation,
-  StoredAction,
-} from '../types.js';
-
-interface Row {
-  id: number;
-  action_id: number;
-  account_id: number;
-  kind: OperationKind;
-  mailbox_id: number | null;
-  path: string;
-  uid_validity: string | null;
-  items: string;
-  args: string;
-  state: StoredOperation['state'];
-  step: string | null;
-  attempts: number;
-  error: string | null;
-  result: string | null;
-  created_at: number;
-}
-
-function fromRow(r: Row): StoredOperation {
-  return {
-    id: r.id,
-    actionId: r.action_id,
-    accountId: r.account_id,
-    kind: r.kind,
-    mailboxId: r.mailbox_id,
-    path: r.path,
-    uidValidity: r.uid_validity,
-    items: JSON.parse(r.items) as OperationItem[],
-    args: JSON.parse(r.args) as StoredOperation['args'],
-    state: r.state,
-    step: r.step,
-    attempts: r.attempts,
-    error: errorFromText(r.error, 'PROTOCOL_ERROR'),
-    result: r.result ? (JSON.parse(r.result) as StoredOperation['result']) : null,
-  };
-}
-
-interface ActionTableRow {
-  id: number;
-  kind: ActionKind;
-  description: string;
-  undone: number;
-}
-
-const toAction = (r: ActionTableRow | undefined): StoredAction | null =>
-  r ? { ...r, undone: r.undone === 1 } : null;
+import {
+  fromRow,
+  toAction,
+  toOperation,
+  type ActionRow,
+  type OperationRow as Row,
+} from '../rows/operations.js';
+import type { ActionKind, StoredOperation, NewOperation, StoredAction } from '../types.js';
 
 export class OperationStore {
   private readonly statements;
@@ -150,11 +103,11 @@ export class OperationStore {
   }
 
   lastAction(): StoredAction | null {
-    return toAction(this.statements.lastAction.get() as ActionTableRow | undefined);
+    return toAction(this.statements.lastAction.get() as ActionRow | undefined);
   }
 
   action(id: number): StoredAction | null {
-    return toAction(this.statements.action.get(id) as ActionTableRow | undefined);
+    return toAction(this.statements.action.get(id) as ActionRow | undefined);
   }
 
   /**
@@ -232,17 +185,8 @@ export class OperationStore {
   }
 
   list(state: 'pending' | 'failed' | undefined, limit: number): Operation[] {
-    return (this.statements.list.all(state ?? null, state ?? null, limit) as Row[]).map((r) => ({
-      id: r.id,
-      actionId: r.action_id,
-      accountId: r.account_id,
-      kind: r.kind,
-      mailbox: r.path,
-      count: (JSON.parse(r.items) as unknown[]).length,
-      state: r.state,
-      attempts: r.attempts,
-      error: errorFromText(r.error, 'PROTOCOL_ERROR'),
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    return (this.statements.list.all(state ?? null, state ?? null, limit) as Row[]).map(
+      toOperation,
+    );
   }
 }

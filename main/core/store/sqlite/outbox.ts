@@ -1,61 +1,21 @@
 // The outbox: messages on their way out, each row a small state machine whose every step is
 // committed before the next one can happen on the wire. Only this file writes its SQL.
 import { MaildockError, type ErrorData } from '../../../../common/errors.js';
-import { STOPPED_AFTER_DATA, errorFromText, errorToText } from '../stored-error.js';
+import { STOPPED_AFTER_DATA, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import {
+  due,
+  OUTBOX_COLUMNS as COLUMNS,
+  toEntry,
+  toJob,
+  type OutboxJobRow,
+  type OutboxRow as Row,
+} from '../rows/outbox.js';
 import type { NewOutboxRow, OutboxJob } from '../types.js';
 
-interface Row {
-  id: number;
-  account_id: number;
-  message_id: string;
-  env_from: string;
-  env_to: string;
-  subject: string;
-  size: number;
-  state: OutboxState;
-  send_at: number;
-  attempts: number;
-  next_attempt: number | null;
-  last_error: string | null;
-  owner: string | null;
-  claimed_at: number | null;
-  data_sent_at: number | null;
-  sent_at: number | null;
-  sent_copy: number;
-  created_at: number;
-}
-
-const COLUMNS = `id, account_id, message_id, env_from, env_to, subject, size, state,
-  send_at, attempts, next_attempt, last_error, owner, claimed_at, data_sent_at, sent_at, sent_copy,
-  created_at`;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function toEntry(r: Row): OutboxEntry {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    messageId: r.message_id,
-    state: r.state,
-    from: r.env_from,
-    recipients: JSON.parse(r.env_to) as string[],
-    subject: r.subject,
-    size: r.size,
-    sendAt: iso(r.send_at),
-    attempts: r.attempts,
-    nextAttempt: r.state === 'retrying' && r.next_attempt !== null ? iso(r.next_attempt) : null,
-    lastError: errorFromText(r.last_error, 'SEND_FAILED'),
-    createdAt: iso(r.created_at),
-    sentAt: r.sent_at === null ? null : iso(r.sent_at),
-    sentCopy: r.sent_copy === 1 ? 'done' : r.sent_copy === 2 ? 'server' : 'pending',
-  };
-}
-
-/** Due: queued or waiting to retry, and its time has come. */
-const DUE = `state IN ('queued', 'retrying') AND send_at <= @now
-  AND (next_attempt IS NULL OR next_attempt <= @now)`;
+const DUE = due('@now');
 
 export class OutboxStore {
   private readonly statements = new Map<string, Database.Statement>();
@@ -184,29 +144,8 @@ export class OutboxStore {
     const r = this.sql(
       `SELECT id, account_id, message_id, env_from, env_to, r.raw, attempts, sent_copy, sent_at,
            send_at, created_at FROM outbox JOIN outbox_raw r ON r.outbox_id = id WHERE id = ?`,
-    ).get(id) as
-      | (Pick<Row, 'id' | 'account_id' | 'message_id' | 'env_from' | 'env_to' | 'attempts'> & {
-          raw: Buffer;
-          sent_copy: number;
-          sent_at: number | null;
-          send_at: number;
-          created_at: number;
-        })
-      | undefined;
-    if (!r) return null;
-    return {
-      id: r.id,
-      accountId: r.account_id,
-      messageId: r.message_id,
-      from: r.env_from,
-      recipients: JSON.parse(r.env_to) as string[],
-      raw: r.raw,
-      attempts: r.attempts,
-      sentCopy: r.sent_copy,
-      sentAt: r.sent_at,
-      sendAt: r.send_at,
-      createdAt: r.created_at,
-    };
+    ).get(id) as OutboxJobRow | undefined;
+    return r ? toJob(r) : null;
   }
 
   /** The bytes to send (and to file in Sent) when they change before sending, e.g. the Date. */
