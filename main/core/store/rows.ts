@@ -1,6 +1,6 @@
 // What every engine does alike to a message's row: its id from its date (ids sort like
 // dates, so "newest first" is the primary key's order), its summary as the contract shows
-// it, the people it names as one searchable text, and the subject its thread falls back to.
+// it, the people it names as one searchable text, and the ids and subject that tie it to its thread.
 import type { Address, MessageSummary } from '../../../common/types.js';
 import { decodeFlags } from './flags.js';
 import type { SummaryRow } from './types.js';
@@ -65,4 +65,13 @@ export interface ThreadInput {
   references: readonly string[];
   subject: string;
   date: number;
+}
+
+/** The Message-IDs that tie a message to its thread: its own, its references, its parent's. */
+export function threadIds(m: ThreadInput): string[] {
+  return [
+    ...(m.messageId ? [m.messageId] : []),
+    ...m.references,
+    ...(m.inReplyTo ? [m.inReplyTo] : []),
+  ];
 }

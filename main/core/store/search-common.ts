@@ -1,8 +1,10 @@
 // What both engines' search does the same way around their own index: the checks of the
-// options, local days, which folders `in:` names, and marked text turned into a snippet with
+// options, local days and the id range they bound, the flag conditions, which folders `in:` names, and marked text turned into a snippet with
 // highlight offsets. The query language is in search-query.ts.
 import { MaildockError } from '../../../common/errors.js';
 import { MAILBOX_ROLE_NAMES, type FlagName, type SearchQuery } from './search-query.js';
+import { FLAGGED, SEEN } from './flags.js';
+import { IDS_PER_MS, messageIdBase } from './rows.js';
 import type { SearchOptions } from './types.js';
 
 // Matches are wrapped in these; Unicode noncharacters, so mail text practically never holds them.
@@ -29,6 +31,32 @@ export function localDayStart(day: string): number {
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
+
+/**
+ * The message ids a query's dates (and the paging id) leave: from `lo` up to, not including,
+ * `hi`; the caller also compares m.date, which keeps the bound exact where an id was clamped.
+ */
+export function dateIdRange(
+  q: SearchQuery,
+  before: number | undefined,
+): { lo: number; hi: number } {
+  let hi = before ?? Number.MAX_SAFE_INTEGER;
+  let lo = 0;
+  if (q.after !== null) lo = Math.max(lo, messageIdBase(localDayStart(q.after)));
+  if (q.before !== null) {
+    const ms = localDayStart(q.before);
+    const base = messageIdBase(ms);
+    if (base === ms * IDS_PER_MS) hi = Math.min(hi, base);
+  }
+  return { lo, hi };
+}
+
+/** The condition on a message for a flag filter: [when it must be set, when it must not]. */
+export const FLAG_SQL: Record<FlagName, [string, string]> = {
+  seen: [`(m.flags & ${SEEN}) <> 0`, `(m.flags & ${SEEN}) = 0`],
+  flagged: [`(m.flags & ${FLAGGED}) <> 0`, `(m.flags & ${FLAGGED}) = 0`],
+  attachment: ['m.has_attachments <> 0', 'm.has_attachments = 0'],
+};
 
 /** The flag filters of a query, one value per flag; null when two contradict each other. */
 export function wantedFlags(q: SearchQuery): Map<FlagName, boolean> | null {

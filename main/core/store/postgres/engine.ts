@@ -2,6 +2,7 @@
 // take any client of it, a transaction holds one client from BEGIN to COMMIT and every
 // repository of `tx` speaks through that client.
 import type pg from 'pg';
+import { HeldRepositories } from '../held-repositories.js';
 import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountRepo } from './accounts.js';
 import { BodyRepo } from './bodies.js';
@@ -52,39 +53,16 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore extends HeldRepositories implements Store {
   readonly engine = 'postgres' as const;
-  readonly accounts;
-  readonly mailboxes;
-  readonly messages;
-  readonly bodies;
-  readonly threads;
-  readonly contacts;
-  readonly search;
-  readonly outbox;
-  readonly drafts;
-  readonly operations;
-  readonly settings;
-
   readonly location: string;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly target: Target,
   ) {
+    super(repositories(Db.overPool(pool)));
     this.location = target.location;
-    const outside = repositories(Db.overPool(pool));
-    this.accounts = outside.accounts;
-    this.mailboxes = outside.mailboxes;
-    this.messages = outside.messages;
-    this.bodies = outside.bodies;
-    this.threads = outside.threads;
-    this.contacts = outside.contacts;
-    this.search = outside.search;
-    this.outbox = outside.outbox;
-    this.drafts = outside.drafts;
-    this.operations = outside.operations;
-    this.settings = outside.settings;
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {

@@ -6,6 +6,14 @@ import { SEEN } from '../flags.js';
 import type { ListQuery, SummaryRow } from '../types.js';
 import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
 import type { Db } from './db.js';
+import {
+  pageThreads,
+  toDetail,
+  withThreadSizes,
+  type AttachmentRow,
+  type DetailRow,
+  type ThreadSizeRow,
+} from '../rows/messages.js';
 
 const FROM = 'FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id';
 
@@ -36,26 +44,6 @@ export function totalSql(many: boolean, threads: boolean): string {
 const scopeParam = (q: Pick<ListQuery, 'mailboxIds'>) =>
   q.mailboxIds.length === 1 ? q.mailboxIds[0]! : [...q.mailboxIds];
 
-const unread = (m: MessageSummary) => (m.flags.includes('\\Seen') ? 0 : 1);
-
-interface DetailRow {
-  in_reply_to: string | null;
-  refs: string | null;
-  text: string | null;
-  html: string | null;
-  parse_error: string | null;
-}
-
-interface AttachmentRow {
-  id: number;
-  part_id: string | null;
-  filename: string | null;
-  content_type: string;
-  size: number;
-  content_id: string | null;
-  inline: number;
-}
-
 export class MessageLists {
   constructor(private readonly db: Db) {}
 
@@ -85,21 +73,17 @@ export class MessageLists {
   }
 
   private async withThreadSizes(q: ListQuery, messages: MessageSummary[]): Promise<ListRow[]> {
-    const ids = [...new Set(messages.flatMap((m) => (m.threadId === null ? [] : [m.threadId])))];
-    if (!ids.length) return messages.map((m) => ({ ...m, threadSize: 1, threadUnread: unread(m) }));
+    const ids = pageThreads(messages);
+    if (!ids.length) return withThreadSizes(messages, []);
     const { inner } = scopeOf(q.mailboxIds.length > 1);
-    const rows = await this.db.rows<{ threadId: number; size: number; unread: number }>(
+    const rows = await this.db.rows<ThreadSizeRow>(
       `SELECT t.thread_id AS "threadId", count(*) AS size,
               count(*) FILTER (WHERE (t.flags & ${SEEN}) = 0) AS unread
          FROM messages t WHERE t.thread_id = ANY($2::bigint[]) AND ${inner}
         GROUP BY t.thread_id`,
       [scopeParam(q), ids],
     );
-    const sizes = new Map(rows.map((r) => [r.threadId, r]));
-    return messages.map((m) => {
-      const s = m.threadId === null ? undefined : sizes.get(m.threadId);
-      return { ...m, threadSize: s?.size ?? 1, threadUnread: s?.unread ?? unread(m) };
-    });
+    return withThreadSizes(messages, rows);
   }
 
   /** Every stored message of a message's conversation, in any folder, oldest first. */
@@ -146,23 +130,7 @@ export class MessageLists {
         WHERE message_id = $1 ORDER BY id`,
       [id],
     );
-    return {
-      message,
-      inReplyTo: d.in_reply_to,
-      references: d.refs ? (JSON.parse(d.refs) as string[]) : [],
-      text: d.text,
-      html: d.html,
-      attachments: attachments.map((a) => ({
-        id: a.id,
-        partId: a.part_id,
-        filename: a.filename,
-        contentType: a.content_type,
-        size: a.size,
-        contentId: a.content_id,
-        inline: a.inline === 1,
-      })),
-      parseError: d.parse_error,
-    };
+    return toDetail(message, d, attachments);
   }
 
   async counts(): Promise<{ messages: number; bodies: number }> {

@@ -11,7 +11,7 @@ import {
   fromRow,
   toAction,
   toOperation,
-  type ActionRow,
+  type ActionTableRow,
   type OperationRow as Row,
 } from '../rows/operations.js';
 import type { ErrorData } from '../../../../common/errors.js';
@@ -70,14 +70,14 @@ export class OperationRepo implements OperationRepository {
   }
 
   async lastAction(): Promise<StoredAction | null> {
-    const rows = await this.db.rows<ActionRow>(
+    const rows = await this.db.rows<ActionTableRow>(
       'SELECT id, kind, description, undone FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1',
     );
     return toAction(rows[0]);
   }
 
   async action(id: number): Promise<StoredAction | null> {
-    const rows = await this.db.rows<ActionRow>(
+    const rows = await this.db.rows<ActionTableRow>(
       'SELECT id, kind, description, undone FROM actions WHERE id = $1',
       [id],
     );

@@ -7,11 +7,12 @@
 // GIN index for rare words and a walk of the primary key, stopped by the limit, for common
 // ones. Snippets are made in JavaScript like SQLite's (snippet.ts), not with ts_headline,
 // which re-parses the text with Postgres's parser: other words, and no diacritic folding.
-import { FLAGGED, SEEN } from '../flags.js';
 import {
   CLOSE,
+  FLAG_SQL,
   OPEN,
   checkOptions,
+  dateIdRange,
   folderFilter,
   localDayStart,
   plainSnippet,
@@ -21,18 +22,15 @@ import {
 import {
   isEmptyQuery,
   parseSearchQuery,
-  type FlagName,
   type SearchQuery,
   type TextTerm,
 } from '../search-query.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
-import { messageIdBase } from '../rows.js';
 import type { SearchRepository } from '../repositories.js';
 import type { SearchIndexHit, SearchOptions, SearchPage, StatementPlan } from '../types.js';
 import type { Db } from './db.js';
 import { FIELD_LABELS } from './search-vector.js';
 
-const IDS_PER_MS = messageIdBase(1);
 // A longer word is not in the tsvector (search-vector.ts), and a tsquery refuses it.
 const MAX_WORD_BYTES = 2_047;
 
@@ -41,12 +39,6 @@ const LABELS: Record<TextTerm['field'], string> = {
   subject: `:${FIELD_LABELS.subject}`,
   sender: `:${FIELD_LABELS.sender}`,
   recipients: `:${FIELD_LABELS.recipients}`,
-};
-
-const FLAG_SQL: Record<FlagName, [string, string]> = {
-  seen: [`(m.flags & ${SEEN}) <> 0`, `(m.flags & ${SEEN}) = 0`],
-  flagged: [`(m.flags & ${FLAGGED}) <> 0`, `(m.flags & ${FLAGGED}) = 0`],
-  attachment: ['m.has_attachments <> 0', 'm.has_attachments = 0'],
 };
 
 /** The fields a match outside the body is shown from, in FTS5's column order. */
@@ -205,19 +197,9 @@ export class SearchRepo implements SearchRepository {
     const param = (value: Value): string => `$${params.push(value)}`;
     const where: string[] = [];
 
-    let hi = opts.before ?? Number.MAX_SAFE_INTEGER;
-    let lo = 0;
-    if (q.after !== null) {
-      const ms = localDayStart(q.after);
-      lo = Math.max(lo, messageIdBase(ms));
-      where.push(`m.date >= ${param(ms)}`);
-    }
-    if (q.before !== null) {
-      const ms = localDayStart(q.before);
-      const base = messageIdBase(ms);
-      if (base === ms * IDS_PER_MS) hi = Math.min(hi, base);
-      where.push(`m.date < ${param(ms)}`);
-    }
+    const { lo, hi } = dateIdRange(q, opts.before);
+    if (q.after !== null) where.push(`m.date >= ${param(localDayStart(q.after))}`);
+    if (q.before !== null) where.push(`m.date < ${param(localDayStart(q.before))}`);
     if (lo >= hi) return null;
 
     const wanted = wantedFlags(q);

@@ -2,7 +2,7 @@
 // Message-ID, In-Reply-To and References, then the subject for replies that lost them), but
 // worked out in memory over what the batch can touch, read in two queries and written in a
 // few: a round trip per message would cap a header sync far below its target.
-import { subjectKey, type ThreadInput } from '../rows.js';
+import { subjectKey, threadIds, type ThreadInput } from '../rows.js';
 import type { Db } from './db.js';
 
 // As in sqlite/threads.ts.
@@ -66,10 +66,7 @@ class Assignment {
   }
 
   assign(m: ThreadInput): number {
-    const ids = new Set<string>();
-    if (m.messageId) ids.add(m.messageId);
-    for (const r of m.references) ids.add(r);
-    if (m.inReplyTo) ids.add(m.inReplyTo);
+    const ids = new Set(threadIds(m));
 
     const found = new Set<number>();
     const mapped = new Map<string, number>();
@@ -123,9 +120,7 @@ export async function assignThreads(
   const msgids = new Set<string>();
   const keys = new Set<string>();
   for (const m of inputs) {
-    if (m.messageId) msgids.add(m.messageId);
-    for (const r of m.references) msgids.add(r);
-    if (m.inReplyTo) msgids.add(m.inReplyTo);
+    for (const id of threadIds(m)) msgids.add(id);
     const { key, isReply } = subjectKey(m.subject);
     if (isReply && key) keys.add(key);
   }

@@ -47,14 +47,14 @@ export function fromRow(r: OperationRow): StoredOperation {
   };
 }
 
-export interface ActionRow {
+export interface ActionTableRow {
   id: number;
   kind: ActionKind;
   description: string;
   undone: number;
 }
 
-export const toAction = (r: ActionRow | undefined): StoredAction | null =>
+export const toAction = (r: ActionTableRow | undefined): StoredAction | null =>
   r ? { id: r.id, kind: r.kind, description: r.description, undone: r.undone === 1 } : null;
 
 /** An operation as the contract lists it: what it did where, and how it stands. */

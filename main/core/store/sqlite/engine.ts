@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { MaildockError } from '../../../../common/errors.js';
 import { createPrivateFile } from '../../platform/paths.js';
+import { HeldRepositories } from '../held-repositories.js';
 import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountStore } from './accounts.js';
 import { BodyReindexQueue } from './body-reindex.js';
@@ -136,20 +137,9 @@ class SyncRepositories {
   }
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore extends HeldRepositories implements Store {
   readonly engine = 'sqlite' as const;
-  readonly accounts;
-  readonly mailboxes;
-  readonly messages;
-  readonly bodies;
-  readonly threads;
-  readonly contacts;
-  readonly search;
-  readonly outbox;
-  readonly drafts;
-  readonly operations;
-  readonly settings;
-  private readonly writer = new Writer();
+  private readonly writer: Writer;
   private readonly inside: Transaction;
   private checkpointer: Checkpointer | null = null;
 
@@ -157,20 +147,11 @@ export class SqliteStore implements Store {
     private readonly db: Db,
     private readonly upkeep: CheckpointerOptions,
   ) {
+    const writer = new Writer();
     const repositories = new SyncRepositories(db);
-    const outside = repositories.face(this.writer.call);
+    super(repositories.face(writer.call));
+    this.writer = writer;
     this.inside = repositories.face(direct);
-    this.accounts = outside.accounts;
-    this.mailboxes = outside.mailboxes;
-    this.messages = outside.messages;
-    this.bodies = outside.bodies;
-    this.threads = outside.threads;
-    this.contacts = outside.contacts;
-    this.search = outside.search;
-    this.outbox = outside.outbox;
-    this.drafts = outside.drafts;
-    this.operations = outside.operations;
-    this.settings = outside.settings;
   }
 
   /** The folder is made (or tightened) private by openDatabase. */

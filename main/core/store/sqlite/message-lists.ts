@@ -6,6 +6,7 @@ import type { Db } from './db.js';
 import type { SummaryRow, ListQuery } from '../types.js';
 import { SEEN } from '../flags.js';
 import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
+import { pageThreads, withThreadSizes, type ThreadSizeRow } from '../rows/messages.js';
 
 type Statement = ReturnType<Db['prepare']>;
 
@@ -98,23 +99,12 @@ export class MessageLists {
   }
 
   private withThreadSizes(q: ListQuery, messages: MessageSummary[]): ListRow[] {
-    const ids = [...new Set(messages.flatMap((m) => (m.threadId === null ? [] : [m.threadId])))];
-    if (!ids.length) return messages.map((m) => ({ ...m, threadSize: 1, threadUnread: unread(m) }));
+    const ids = pageThreads(messages);
+    if (!ids.length) return withThreadSizes(messages, []);
     const many = q.mailboxIds.length > 1;
     const st = this.statement(`sizes:${many}`, () => sizesSql(many));
-    const sizes = new Map(
-      (
-        st.all({ ...this.params(q), threads: JSON.stringify(ids) }) as {
-          threadId: number;
-          size: number;
-          unread: number;
-        }[]
-      ).map((r) => [r.threadId, r]),
-    );
-    return messages.map((m) => {
-      const s = m.threadId === null ? undefined : sizes.get(m.threadId);
-      return { ...m, threadSize: s?.size ?? 1, threadUnread: s?.unread ?? unread(m) };
-    });
+    const sizes = st.all({ ...this.params(q), threads: JSON.stringify(ids) }) as ThreadSizeRow[];
+    return withThreadSizes(messages, sizes);
   }
 
   /** Every stored message of a message's conversation, in any folder, oldest first. */
@@ -122,5 +112,3 @@ export class MessageLists {
     return (this.statements.thread.all(id) as SummaryRow[]).map(toSummary);
   }
 }
-
-const unread = (m: MessageSummary) => (m.flags.includes('\\Seen') ? 0 : 1);

@@ -14,6 +14,7 @@ import type {
 } from '../types.js';
 import { FtsIndex, type FtsColumns } from './fts.js';
 import { IDS_PER_MS, SUMMARY_COLUMNS, addressText, messageIdBase, toSummary } from '../rows.js';
+import { toDetail, type AttachmentRow, type DetailRow } from '../rows/messages.js';
 import { encodeFlags } from '../flags.js';
 import { ThreadStore } from './threads.js';
 import { ContactStore } from './contacts.js';
@@ -386,41 +387,8 @@ export class MessageStore {
   detail(id: number): Omit<MessageDetail, 'remoteContentAllowed'> | null {
     const message = this.summary(id);
     if (!message) return null;
-    const d = this.statements.detail.get(id) as {
-      in_reply_to: string | null;
-      refs: string | null;
-      text: string | null;
-      html: string | null;
-      parse_error: string | null;
-    };
-    const attachments = (
-      this.statements.attachments.all(id) as {
-        id: number;
-        part_id: string | null;
-        filename: string | null;
-        content_type: string;
-        size: number;
-        content_id: string | null;
-        inline: number;
-      }[]
-    ).map((a) => ({
-      id: a.id,
-      partId: a.part_id,
-      filename: a.filename,
-      contentType: a.content_type,
-      size: a.size,
-      contentId: a.content_id,
-      inline: a.inline === 1,
-    }));
-    return {
-      message,
-      inReplyTo: d.in_reply_to,
-      references: d.refs ? (JSON.parse(d.refs) as string[]) : [],
-      text: d.text,
-      html: d.html,
-      attachments,
-      parseError: d.parse_error,
-    };
+    const d = this.statements.detail.get(id) as DetailRow;
+    return toDetail(message, d, this.statements.attachments.all(id) as AttachmentRow[]);
   }
 
   counts(): { messages: number; bodies: number } {

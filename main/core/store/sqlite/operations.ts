@@ -9,7 +9,7 @@ import {
   fromRow,
   toAction,
   toOperation,
-  type ActionRow,
+  type ActionTableRow,
   type OperationRow as Row,
 } from '../rows/operations.js';
 import type { ActionKind, StoredOperation, NewOperation, StoredAction } from '../types.js';
@@ -103,11 +103,11 @@ export class OperationStore {
   }
 
   lastAction(): StoredAction | null {
-    return toAction(this.statements.lastAction.get() as ActionRow | undefined);
+    return toAction(this.statements.lastAction.get() as ActionTableRow | undefined);
   }
 
   action(id: number): StoredAction | null {
-    return toAction(this.statements.action.get(id) as ActionRow | undefined);
+    return toAction(this.statements.action.get(id) as ActionTableRow | undefined);
   }
 
   /**

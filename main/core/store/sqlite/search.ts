@@ -6,13 +6,13 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { SearchOptions, SearchIndexHit, SearchPage, StatementPlan } from '../types.js';
-import { FLAGGED, SEEN } from '../flags.js';
-import { messageIdBase } from '../rows.js';
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import {
   CLOSE,
+  FLAG_SQL,
   OPEN,
   checkOptions,
+  dateIdRange,
   folderFilter,
   localDayStart,
   plainSnippet,
@@ -22,13 +22,11 @@ import {
 import {
   isEmptyQuery,
   parseSearchQuery,
-  type FlagName,
   type SearchQuery,
   type TextField,
   type TextTerm,
 } from '../search-query.js';
 
-const IDS_PER_MS = messageIdBase(1);
 const SNIPPET_TOKENS = 16;
 const MARKERS = `char(${OPEN.charCodeAt(0)}), char(${CLOSE.charCodeAt(0)}), '…', ${SNIPPET_TOKENS}`;
 const BODY_COLUMN = 3;
@@ -38,13 +36,6 @@ const COLUMNS: Record<TextField, string | null> = {
   subject: 'subject',
   sender: 'sender',
   recipients: 'recipients',
-};
-
-/** SQL for each flag filter: [when required true, when required false]. */
-const FLAG_SQL: Record<FlagName, [string, string]> = {
-  seen: [`(m.flags & ${SEEN}) != 0`, `(m.flags & ${SEEN}) = 0`],
-  flagged: [`(m.flags & ${FLAGGED}) != 0`, `(m.flags & ${FLAGGED}) = 0`],
-  attachment: ['m.has_attachments != 0', 'm.has_attachments = 0'],
 };
 
 interface Step {
@@ -188,20 +179,14 @@ export class SearchIndex {
     const params: Step['params'] = { limit: opts.limit };
 
     // Dates bound the id range; m.date keeps the bound exact where an id was clamped.
-    let hi = opts.before ?? Number.MAX_SAFE_INTEGER;
-    let lo = 0;
+    const { lo, hi } = dateIdRange(q, opts.before);
     if (q.after !== null) {
-      const ms = localDayStart(q.after);
-      lo = Math.max(lo, messageIdBase(ms));
       where.push('m.date >= @afterMs');
-      params.afterMs = ms;
+      params.afterMs = localDayStart(q.after);
     }
     if (q.before !== null) {
-      const ms = localDayStart(q.before);
-      const base = messageIdBase(ms);
-      if (base === ms * IDS_PER_MS) hi = Math.min(hi, base);
       where.push('m.date < @beforeMs');
-      params.beforeMs = ms;
+      params.beforeMs = localDayStart(q.before);
     }
     if (lo >= hi) return null;
     // BigInt binds as INTEGER: better-sqlite3 binds a JS number as REAL, and FTS5 ignores a

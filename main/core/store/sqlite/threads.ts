@@ -2,7 +2,7 @@
 // to its thread, so a parent that arrives after its reply still joins), with a subject
 // fallback for replies whose client dropped the references.
 import type { Db } from './db.js';
-import { subjectKey, type ThreadInput } from '../rows.js';
+import { subjectKey, threadIds, type ThreadInput } from '../rows.js';
 
 const SUBJECT_FALLBACK_WINDOW_MS = 60 * 24 * 3600 * 1000;
 export class ThreadStore {
@@ -40,10 +40,7 @@ export class ThreadStore {
 
   /** The thread a new message belongs to; merges threads the message proves are one. */
   assign(accountId: number, m: ThreadInput): number {
-    const ids = new Set<string>();
-    if (m.messageId) ids.add(m.messageId);
-    for (const r of m.references) ids.add(r);
-    if (m.inReplyTo) ids.add(m.inReplyTo);
+    const ids = new Set(threadIds(m));
 
     const found = new Set<number>();
     const mapped = new Map<string, number>();
