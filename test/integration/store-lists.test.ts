@@ -68,6 +68,10 @@ describe.each(storeEngines)('message list pages (%s)', (_engine, open) => {
     expect(byOffset).toEqual(byCursor);
     expect(byOffset).toEqual([...byOffset].sort((a, b) => b - a));
     expect(await store.messages.total(q)).toBe(250);
+    // Summaries by id keep the order asked for and leave out what is not stored.
+    const some = [byOffset[5]!, 999, byOffset[1]!];
+    expect(ids(await store.messages.summaries(some))).toEqual([byOffset[5], byOffset[1]]);
+    expect(await store.messages.summaries([])).toEqual([]);
   });
 
   it('several folders read as one list, interleaved by date', async () => {
@@ -188,6 +192,13 @@ describe.each(storeEngines)('addresses for completion (%s)', (_engine, open) => 
       'carol@example.test',
     ]);
     expect(await store.contacts.suggest('nobody', 5)).toEqual([]);
+    const [alice] = await store.contacts.suggest('alice', 1);
+    expect(alice).toEqual({
+      address: 'alice@example.test',
+      name: 'Alice Liddell',
+      count: 2,
+      lastSeen: new Date(header(2).date).toISOString(),
+    });
   });
 });
 

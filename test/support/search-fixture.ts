@@ -1,8 +1,9 @@
-// The few messages the search tests run on, in three folders of two accounts, and the
-// helpers that search them: one store at a time, made again before each test by `fill`.
+// The few messages the search tests run on, in three folders of two accounts, built through
+// the store's interface only (so every engine gets the same mailbox), and helpers that search
+// one such mailbox at a time, made again before each test by `fill`.
 import { expect } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
-import type { Address, MailboxRole } from '../../common/types.js';
+import type { Address } from '../../common/types.js';
 import type { HeaderRecord, Store } from '../../main/core/store/index.js';
 
 export const alice: Address = { name: 'Alice Archer', address: 'alice@example.com' };
@@ -11,7 +12,9 @@ export const carol: Address = { name: 'Carol Cole', address: 'carol@corp.example
 export const dave: Address = { name: 'Dave Dunn', address: 'dave@example.net' };
 export const eve: Address = { name: 'Eve Evans', address: 'eve@shop.example' };
 
-interface Fixture {
+export type Name = 'lunch' | 'reply' | 'report' | 'offsite' | 'invoice' | 'pending';
+
+export interface Fixture {
   subject: string;
   from: Address;
   to: Address[];
@@ -23,84 +26,84 @@ interface Fixture {
   attachment?: boolean;
 }
 
-export let store: Store;
-let uid = 0;
-export type Name = 'lunch' | 'reply' | 'report' | 'offsite' | 'invoice' | 'pending';
-export let ids: Record<Name, number>;
-export const mailbox = { inbox: 0, sent: 0, projects: 0, otherInbox: 0 };
-/** The first account (Bob's work address): every folder but the other Inbox is its. */
-export let firstAccount = 0;
+export interface SearchMailbox {
+  store: Store;
+  accounts: [number, number];
+  mailbox: { inbox: number; sent: number; projects: number; otherInbox: number };
+  ids: Record<Name, number>;
+  /** Adds a message as a sync would: headers, then its body when it has one. */
+  add(accountId: number, mailboxId: number, f: Fixture): Promise<number>;
+  /** The ids of these messages, newest first. */
+  named(...names: Name[]): number[];
+}
 
-export async function add(accountId: number, mailboxId: number, f: Fixture): Promise<number> {
-  const header: HeaderRecord = {
-    uid: ++uid,
-    messageId: `<${uid}@test>`,
-    inReplyTo: null,
-    references: [],
-    subject: f.subject,
-    from: [f.from],
-    to: f.to,
-    cc: f.cc ?? [],
-    date: f.date.getTime(),
-    flags: f.flags ?? [],
-    modseq: null,
-    size: 1000,
-    hasAttachments: false,
-    structure: null,
+export async function searchMailbox(store: Store): Promise<SearchMailbox> {
+  let uid = 0;
+  const add = async (accountId: number, mailboxId: number, f: Fixture): Promise<number> => {
+    const header: HeaderRecord = {
+      uid: ++uid,
+      messageId: `<${uid}@test>`,
+      inReplyTo: null,
+      references: [],
+      subject: f.subject,
+      from: [f.from],
+      to: f.to,
+      cc: f.cc ?? [],
+      date: f.date.getTime(),
+      flags: f.flags ?? [],
+      modseq: null,
+      size: 1000,
+      hasAttachments: false,
+      structure: null,
+    };
+    const [id] = await store.messages.insertHeaders(accountId, mailboxId, [header]);
+    if (id === undefined) throw new Error('not inserted');
+    if (f.body !== null) {
+      await store.bodies.save(id, {
+        text: f.body,
+        html: null,
+        snippet: f.body.slice(0, 60),
+        attachments: f.attachment
+          ? [
+              {
+                partId: '2',
+                filename: 'q1.pdf',
+                contentType: 'application/pdf',
+                size: 10,
+                contentId: null,
+                inline: false,
+              },
+            ]
+          : [],
+        parseError: null,
+      });
+    }
+    return id;
   };
-  const [id] = await store.messages.insertHeaders(accountId, mailboxId, [header]);
-  if (id === undefined) throw new Error('not inserted');
-  if (f.body !== null) {
-    await store.bodies.save(id, {
-      text: f.body,
-      html: null,
-      snippet: f.body.slice(0, 60),
-      attachments: f.attachment
-        ? [
-            {
-              partId: '2',
-              filename: 'q1.pdf',
-              contentType: 'application/pdf',
-              size: 10,
-              contentId: null,
-              inline: false,
-            },
-          ]
-        : [],
-      parseError: null,
+  const account = async (email: string) =>
+    (
+      await store.accounts.add({
+        email,
+        imap: { host: '127.0.0.1', port: 993, security: 'tls', user: email },
+      })
+    ).id;
+  const folder = (accountId: number, path: string, role: 'inbox' | 'sent' | null) =>
+    store.mailboxes.upsert(accountId, {
+      path,
+      name: path.split('/').at(-1)!,
+      delimiter: '/',
+      role,
     });
-  }
-  return id;
-}
 
-const mailboxRow = (accountId: number, folder: string, role: MailboxRole | null) =>
-  store.mailboxes.upsert(accountId, {
-    path: folder,
-    name: folder.split('/').at(-1)!,
-    delimiter: '/',
-    role,
-  });
-
-async function accountRow(email: string): Promise<number> {
-  const account = await store.accounts.add({
-    email,
-    imap: { host: '127.0.0.1', port: 993, security: 'tls', user: email },
-  });
-  return account.id;
-}
-
-/** The messages every test searches, in a new store. */
-export async function fill(opened: Store): Promise<void> {
-  store = opened;
-  uid = 0;
-  const a1 = await accountRow('bob@example.org');
-  const a2 = await accountRow('bob@shop.example');
-  firstAccount = a1;
-  mailbox.inbox = await mailboxRow(a1, 'INBOX', 'inbox');
-  mailbox.sent = await mailboxRow(a1, 'Sent', 'sent');
-  mailbox.projects = await mailboxRow(a1, 'Work/Projects', null);
-  mailbox.otherInbox = await mailboxRow(a2, 'INBOX', 'inbox');
-  ids = {
+  const a1 = await account('bob@example.org');
+  const a2 = await account('bob@shop.example');
+  const mailbox = {
+    inbox: await folder(a1, 'INBOX', 'inbox'),
+    sent: await folder(a1, 'Sent', 'sent'),
+    projects: await folder(a1, 'Work/Projects', null),
+    otherInbox: await folder(a2, 'INBOX', 'inbox'),
+  };
+  const ids: Record<Name, number> = {
     lunch: await add(a1, mailbox.inbox, {
       subject: 'Lunch plans',
       from: alice,
@@ -149,7 +152,34 @@ export async function fill(opened: Store): Promise<void> {
       body: null,
     }),
   };
+  return {
+    store,
+    accounts: [a1, a2],
+    mailbox,
+    ids,
+    add,
+    named: (...names) => names.map((n) => ids[n]).sort((a, b) => b - a),
+  };
 }
+
+let current: SearchMailbox;
+export let store: Store;
+export let ids: Record<Name, number>;
+export const mailbox = { inbox: 0, sent: 0, projects: 0, otherInbox: 0 };
+/** The first account (Bob's work address): every folder but the other Inbox is its. */
+export let firstAccount = 0;
+
+/** The messages every test searches, in a new store. */
+export async function fill(opened: Store): Promise<void> {
+  current = await searchMailbox(opened);
+  store = opened;
+  ids = current.ids;
+  Object.assign(mailbox, current.mailbox);
+  firstAccount = current.accounts[0];
+}
+
+export const add = (accountId: number, mailboxId: number, f: Fixture): Promise<number> =>
+  current.add(accountId, mailboxId, f);
 
 export const found = async (query: string, limit = 50): Promise<number[]> =>
   (await store.search.search(query, { limit })).hits.map((h) => h.id);
