@@ -1,7 +1,7 @@
-// The Postgres store's messages, threads and bodies on a private server, with the assertions
-// the SQLite store's tests make (test/unit/store.test.ts): ids that sort like dates,
-// idempotent batches, the search vector kept exact and labelled by field, threads batched
-// as one by one, two writers taking turns, bodies and their reindex queue.
+// The Postgres store's messages, threads and bodies on a private server, where Postgres does
+// its own work: idempotent batches and the search vector kept exact and labelled by field,
+// threads assigned a batch at a time as one by one, two writers taking turns, bodies and
+// their reindex queue. What every engine does alike is in store.test.ts.
 import { describe, expect, it } from 'vitest';
 import { messageIdBase } from '../../main/core/store/rows.js';
 import type { HeaderRecord } from '../../main/core/store/types.js';
@@ -14,28 +14,6 @@ const header = headerRecord;
 const body = { html: null, snippet: 's', attachments: [], parseError: null };
 
 describe('messages', () => {
-  it('gives ids that sort like dates, even for equal dates', async () => {
-    const { store, accountId, inbox } = await setup();
-    const same = Date.UTC(2024, 5, 1);
-    const ids = await store.messages.insertHeaders(accountId, inbox, [
-      header(1, { date: same }),
-      header(2, { date: same }),
-      header(3, { date: same - 1 }),
-      header(4, { date: NaN }),
-    ]);
-    expect(ids[0]).toBe(messageIdBase(same));
-    expect(ids[1]).toBe(messageIdBase(same) + 1);
-    expect(ids[2]!).toBeLessThan(ids[0]!);
-    expect(ids[3]).toBe(0);
-    // A later batch with the same date takes the next free id.
-    const [later] = await store.messages.insertHeaders(accountId, inbox, [
-      header(5, { date: same }),
-    ]);
-    expect(later).toBe(messageIdBase(same) + 2);
-    expect((await store.messages.list(inbox, 10)).map((m) => m.uid)).toEqual([5, 2, 1, 3, 4]);
-    expect((await store.messages.list(inbox, 10, ids[1]!)).map((m) => m.uid)).toEqual([1, 3, 4]);
-  });
-
   it('a replayed batch refreshes flags and adds nothing twice, in the table or the index', async () => {
     const { store, url, accountId, inbox } = await setup();
     await store.messages.insertHeaders(accountId, inbox, [header(1), header(2)]);
@@ -182,16 +160,6 @@ describe('threads', () => {
     for (const batch of batches) await store.messages.insertHeaders(accountId, inbox, batch);
     return new Map((await store.messages.list(inbox, 10)).map((m) => [m.uid, m.threadId]));
   }
-
-  it('joins a parent that arrives after its reply, merges threads a message links, and falls back on the subject for replies', async () => {
-    const t = await threadsOf([linked()]);
-    expect(t.get(1)).toBe(t.get(3));
-    expect(t.get(2)).toBe(t.get(4));
-    expect(t.get(5)).toBe(t.get(2));
-    expect(t.get(1)).not.toBe(t.get(2));
-    // Not a reply: the same subject alone does not join.
-    expect(t.get(6)).not.toBe(t.get(7));
-  });
 
   it('a batch gives the same conversations as its messages one by one', async () => {
     const groups = (t: Map<number, number | null>) =>

@@ -109,7 +109,13 @@ describe.each(storeEngines)('messages (%s)', (_engine, open) => {
     expect(ids[2]!).toBeLessThan(ids[0]!);
     expect(ids[3]).toBe(0);
     expect(Number.isSafeInteger(messageIdBase(Date.UTC(9999, 0, 1)))).toBe(true);
-    expect((await store.messages.list(inbox, 10)).map((m) => m.uid)).toEqual([2, 1, 3, 4]);
+    // A later batch with the same date takes the next free id.
+    const [later] = await store.messages.insertHeaders(accountId, inbox, [
+      header(5, { date: same }),
+    ]);
+    expect(later).toBe(messageIdBase(same) + 2);
+    expect((await store.messages.list(inbox, 10)).map((m) => m.uid)).toEqual([5, 2, 1, 3, 4]);
+    expect((await store.messages.list(inbox, 10, ids[1]!)).map((m) => m.uid)).toEqual([1, 3, 4]);
   });
 });
 
@@ -208,7 +214,7 @@ describe('thread subjects', () => {
 describe.each(storeEngines)('threads (%s)', (_engine, open) => {
   const setup = async () => withInbox(await open());
 
-  it('joins a parent that arrives after its reply, and merges threads a message links', async () => {
+  it('joins a parent that arrives after its reply, merges threads a message links, and falls back on the subject for replies', async () => {
     const { store, accountId, inbox } = await setup();
     await store.transaction((tx) =>
       tx.messages.insertHeaders(accountId, inbox, [
@@ -221,11 +227,14 @@ describe.each(storeEngines)('threads (%s)', (_engine, open) => {
         header(2, { messageId: '<z@t>', subject: 'other' }),
         header(3, { messageId: '<a@t>', subject: 'x' }),
         header(4, { messageId: '<y@t>', subject: 'Re: other', references: ['<z@t>'] }),
+        // A reply whose client dropped the references joins by subject.
+        header(5, { messageId: '<w@t>', subject: 'RE: Other' }),
       ]),
     );
     const t = new Map((await store.messages.list(inbox, 10)).map((m) => [m.uid, m.threadId]));
     expect(t.get(1)).toBe(t.get(3));
     expect(t.get(2)).toBe(t.get(4));
+    expect(t.get(5)).toBe(t.get(2));
     expect(t.get(1)).not.toBe(t.get(2));
   });
 
