@@ -1,17 +1,13 @@
 // Accounts as the user configured them. Passwords never enter this table: they live in
 // the SecretStore under the account's id.
-import { MaildockError } from '../../../../common/errors.js';
 import type { Account, AccountInput } from '../../../../common/types.js';
 import type { AccountRepository } from '../repositories.js';
 import type { RemovedAccount } from '../types.js';
 import { ContactRepo } from './contacts.js';
 import type { Db } from './db.js';
-import { toAccount, type AccountRow } from '../rows/accounts.js';
+import { accountValues, alreadyExists, toAccount, type AccountRow } from '../rows/accounts.js';
 
 const UNIQUE_VIOLATION = '23505';
-
-const alreadyExists = (email: string) =>
-  new MaildockError('ALREADY_EXISTS', `An account for ${email} exists already.`, { email });
 
 export class AccountRepo implements AccountRepository {
   constructor(private readonly db: Db) {}
@@ -24,20 +20,7 @@ export class AccountRepo implements AccountRepository {
         `INSERT INTO accounts (email, name, imap_host, imap_port, imap_security, imap_user,
            smtp_host, smtp_port, smtp_security, smtp_user, imap_tls_cert, smtp_tls_cert)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-        [
-          input.email,
-          input.name ?? null,
-          input.imap.host,
-          input.imap.port,
-          input.imap.security,
-          input.imap.user,
-          input.smtp?.host ?? null,
-          input.smtp?.port ?? null,
-          input.smtp?.security ?? null,
-          input.smtp?.user ?? null,
-          input.imap.tlsCert ?? null,
-          input.smtp?.tlsCert ?? null,
-        ],
+        accountValues(input),
       );
       return toAccount(row!);
     } catch (e) {

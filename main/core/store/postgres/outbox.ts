@@ -4,14 +4,18 @@
 // WHERE says which state it leaves: a row is claimed by one UPDATE … RETURNING, and a second
 // claim, waiting on the row lock, finds the row no longer due. A row and its bytes are written
 // together by one statement (a data-modifying WITH), atomic without a transaction.
-import { MaildockError, type ErrorData } from '../../../../common/errors.js';
+import type { ErrorData } from '../../../../common/errors.js';
 import { STOPPED_AFTER_DATA, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type { OutboxRepository } from '../repositories.js';
 import type { NewOutboxRow, OutboxJob } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
 import {
+  cancelled,
   due,
+  notFound,
+  replaced,
+  resent,
   OUTBOX_COLUMNS as COLUMNS,
   toEntry,
   toJob,
@@ -192,16 +196,7 @@ export class OutboxRepo implements OutboxRepository {
       [id],
     );
     const entry = await this.mustGet(id);
-    if (!changed && entry.state !== 'cancelled') {
-      throw new MaildockError(
-        'TOO_LATE',
-        entry.state === 'sent'
-          ? 'That message has been sent already.'
-          : 'That message is leaving right now.',
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return cancelled(entry, changed);
   }
 
   async resend(id: number, now = Date.now()): Promise<OutboxEntry> {
@@ -212,14 +207,7 @@ export class OutboxRepo implements OutboxRepository {
       [now, id],
     );
     const entry = await this.mustGet(id);
-    if (!changed) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `Only a failed, cancelled or "may have been sent" message can be sent again; this one is ${entry.state}.`,
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return resent(entry, changed);
   }
 
   /** Refused for a message that is sending, sent or may have been sent. */
@@ -247,14 +235,7 @@ export class OutboxRepo implements OutboxRepository {
       ],
     );
     const entry = await this.mustGet(id);
-    if (!changed) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `Only a message that has not left can be edited; this one is ${entry.state}.`,
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return replaced(entry, changed);
   }
 
   async inReplyTo(id: number): Promise<string | null> {
@@ -267,7 +248,7 @@ export class OutboxRepo implements OutboxRepository {
 
   private async mustGet(id: number): Promise<OutboxEntry> {
     const entry = await this.get(id);
-    if (!entry) throw new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });
+    if (!entry) throw notFound(id);
     return entry;
   }
 

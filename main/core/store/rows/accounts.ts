@@ -1,5 +1,7 @@
-// An account's row as both engines return it, and the account the contract shows.
-import type { Account } from '../../../../common/types.js';
+// An account's row as both engines return it, the account the contract shows, and the
+// values of a new row in the order of both engines' INSERT.
+import { MaildockError } from '../../../../common/errors.js';
+import type { Account, AccountInput } from '../../../../common/types.js';
 
 export interface AccountRow {
   id: number;
@@ -43,3 +45,24 @@ export function toAccount(r: AccountRow): Account {
     createdAt: r.created_at,
   };
 }
+
+/** The values of the INSERT's columns, email to smtp_tls_cert in the order both engines name them. */
+export function accountValues(input: Omit<AccountInput, 'password'>): (string | number | null)[] {
+  return [
+    input.email,
+    input.name ?? null,
+    input.imap.host,
+    input.imap.port,
+    input.imap.security,
+    input.imap.user,
+    input.smtp?.host ?? null,
+    input.smtp?.port ?? null,
+    input.smtp?.security ?? null,
+    input.smtp?.user ?? null,
+    input.imap.tlsCert ?? null,
+    input.smtp?.tlsCert ?? null,
+  ];
+}
+
+export const alreadyExists = (email: string) =>
+  new MaildockError('ALREADY_EXISTS', `An account for ${email} exists already.`, { email });

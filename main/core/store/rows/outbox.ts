@@ -1,5 +1,6 @@
 // An outbox row as both engines return it, the entry the contract shows, the job the send
 // loop works on, and the condition that makes a row due.
+import { MaildockError } from '../../../../common/errors.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import { errorFromText } from '../stored-error.js';
 import type { OutboxJob } from '../types.js';
@@ -84,3 +85,44 @@ export function toJob(r: OutboxJobRow): OutboxJob {
 /** Due at `now` (the engine's placeholder for it): queued or waiting to retry, and its time has come. */
 export const due = (now: string) => `state IN ('queued', 'retrying') AND send_at <= ${now}
   AND (next_attempt IS NULL OR next_attempt <= ${now})`;
+
+/** A cancel's outcome: the entry, cancelled now or before; TOO_LATE once it has left. */
+export function cancelled(entry: OutboxEntry, changed: number): OutboxEntry {
+  if (!changed && entry.state !== 'cancelled') {
+    throw new MaildockError(
+      'TOO_LATE',
+      entry.state === 'sent'
+        ? 'That message has been sent already.'
+        : 'That message is leaving right now.',
+      { id: entry.id, state: entry.state },
+    );
+  }
+  return entry;
+}
+
+/** A resend's outcome: the entry queued again, or why it could not be. */
+export function resent(entry: OutboxEntry, changed: number): OutboxEntry {
+  if (!changed) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `Only a failed, cancelled or "may have been sent" message can be sent again; this one is ${entry.state}.`,
+      { id: entry.id, state: entry.state },
+    );
+  }
+  return entry;
+}
+
+/** An edit's outcome: the entry with its new content, or why it could not have it. */
+export function replaced(entry: OutboxEntry, changed: number): OutboxEntry {
+  if (!changed) {
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `Only a message that has not left can be edited; this one is ${entry.state}.`,
+      { id: entry.id, state: entry.state },
+    );
+  }
+  return entry;
+}
+
+export const notFound = (id: number) =>
+  new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });

@@ -1,11 +1,10 @@
 // Accounts as the user configured them. Passwords never enter this table: they live in
 // the SecretStore under the account's id.
-import { MaildockError } from '../../../../common/errors.js';
 import type { Account, AccountInput } from '../../../../common/types.js';
 import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
 import type { RemovedAccount } from '../types.js';
-import { toAccount, type AccountRow } from '../rows/accounts.js';
+import { accountValues, alreadyExists, toAccount, type AccountRow } from '../rows/accounts.js';
 
 export class AccountStore {
   private readonly contacts: ContactStore;
@@ -16,31 +15,14 @@ export class AccountStore {
 
   add(input: Omit<AccountInput, 'password'>): Account {
     const exists = this.db.prepare('SELECT 1 FROM accounts WHERE email = ?').get(input.email);
-    if (exists) {
-      throw new MaildockError('ALREADY_EXISTS', `An account for ${input.email} exists already.`, {
-        email: input.email,
-      });
-    }
+    if (exists) throw alreadyExists(input.email);
     const info = this.db
       .prepare(
         `INSERT INTO accounts (email, name, imap_host, imap_port, imap_security, imap_user,
            smtp_host, smtp_port, smtp_security, smtp_user, imap_tls_cert, smtp_tls_cert)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        input.email,
-        input.name ?? null,
-        input.imap.host,
-        input.imap.port,
-        input.imap.security,
-        input.imap.user,
-        input.smtp?.host ?? null,
-        input.smtp?.port ?? null,
-        input.smtp?.security ?? null,
-        input.smtp?.user ?? null,
-        input.imap.tlsCert ?? null,
-        input.smtp?.tlsCert ?? null,
-      );
+      .run(...accountValues(input));
     return this.get(Number(info.lastInsertRowid))!;
   }
 

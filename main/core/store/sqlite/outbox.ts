@@ -1,12 +1,16 @@
 // The outbox: messages on their way out, each row a small state machine whose every step is
 // committed before the next one can happen on the wire. Only this file writes its SQL.
-import { MaildockError, type ErrorData } from '../../../../common/errors.js';
+import type { ErrorData } from '../../../../common/errors.js';
 import { STOPPED_AFTER_DATA, errorToText } from '../stored-error.js';
 import type { OutboxEntry, OutboxState } from '../../../../common/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import {
+  cancelled,
   due,
+  notFound,
+  replaced,
+  resent,
   OUTBOX_COLUMNS as COLUMNS,
   toEntry,
   toJob,
@@ -203,16 +207,7 @@ export class OutboxStore {
           WHERE id = ? AND state IN ('queued', 'retrying', 'failed', 'maybe-sent')`,
     ).run(id).changes;
     const entry = this.mustGet(id);
-    if (!changed && entry.state !== 'cancelled') {
-      throw new MaildockError(
-        'TOO_LATE',
-        entry.state === 'sent'
-          ? 'That message has been sent already.'
-          : 'That message is leaving right now.',
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return cancelled(entry, changed);
   }
 
   /** A failed, cancelled or "may have been sent" message goes out again, as the user decided. */
@@ -223,14 +218,7 @@ export class OutboxStore {
           WHERE id = ? AND state IN ('failed', 'maybe-sent', 'cancelled')`,
     ).run(now, id).changes;
     const entry = this.mustGet(id);
-    if (!changed) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `Only a failed, cancelled or "may have been sent" message can be sent again; this one is ${entry.state}.`,
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return resent(entry, changed);
   }
 
   /**
@@ -258,14 +246,7 @@ export class OutboxStore {
       return n;
     })();
     const entry = this.mustGet(id);
-    if (!changed) {
-      throw new MaildockError(
-        'INVALID_INPUT',
-        `Only a message that has not left can be edited; this one is ${entry.state}.`,
-        { id, state: entry.state },
-      );
-    }
-    return entry;
+    return replaced(entry, changed);
   }
 
   /** The Message-ID a reply answers, or null. */
@@ -278,7 +259,7 @@ export class OutboxStore {
 
   private mustGet(id: number): OutboxEntry {
     const entry = this.get(id);
-    if (!entry) throw new MaildockError('NOT_FOUND', `There is no outbox message ${id}.`, { id });
+    if (!entry) throw notFound(id);
     return entry;
   }
 
