@@ -113,7 +113,10 @@ execFileSync(
   { stdio: 'inherit' },
 );
 
-const postgres: PostgresServer | null = engines.includes('postgres') ? await startPostgres() : null;
+// A server's cache, not a test's 32MB: a store of 100,000 messages runs to hundreds of MB.
+const postgres: PostgresServer | null = engines.includes('postgres')
+  ? await startPostgres({ sharedBuffers: '512MB' })
+  : null;
 const server = await startDovecot({ user: 'bench', password: 'bench-password' });
 
 /** A fresh store of that engine for one phase. */
