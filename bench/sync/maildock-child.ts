@@ -13,6 +13,8 @@ interface Job {
   phase: 'headers' | 'full' | 'resync' | 'search';
   dataDir: string;
   secretKey: string;
+  /** A postgres:// URL: the store on Postgres; else SQLite in dataDir. */
+  database?: string;
   imap?: { host: string; port: number; user: string; password: string };
   queries?: Record<string, string>;
   runs?: number;
@@ -23,6 +25,7 @@ if (process.env.MAILDOCK_BENCH_DEBUG) await initLogging({ level: 'debug', pretty
 const svc = await MaildockService.open({
   dataDir: job.dataDir,
   secretKey: job.secretKey,
+  database: job.database,
   timeoutMs: 120_000,
 });
 const out: Record<string, unknown> = { phase: job.phase };

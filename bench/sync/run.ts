@@ -1,6 +1,7 @@
-// npm run bench:sync -- --messages N [--seed S] [--no-peers] [--runs R]
+// npm run bench:sync -- --messages N [--engine sqlite|postgres|both] [--seed S] [--no-peers] [--runs R]
 // Generates a seeded corpus, loads it into a private Dovecot, and measures Maildock's sync
-// and search beside mbsync and notmuch on the same corpus in the same run.
+// and search, on each engine of the store, beside mbsync and notmuch on the same corpus in
+// the same run. Postgres is a private server on 127.0.0.1 (test/support/postgres.ts).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { corpusTerms, generateCorpus } from '../corpus.js';
 import { startDovecot } from '../../test/support/dovecot.js';
 import type { MaildirMessage } from '../../test/support/maildir.js';
+import { startPostgres, type PostgresServer } from '../../test/support/postgres.js';
 import { Mbsync, Notmuch, have } from './peers.js';
+import { report, type EngineFigures, type Figures, type Timing } from './report.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -18,8 +21,16 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20240601' },
     runs: { type: 'string', default: '50' },
     'no-peers': { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'both' },
   },
 });
+const ENGINES: Record<string, string[]> = {
+  sqlite: ['sqlite'],
+  postgres: ['postgres'],
+  both: ['sqlite', 'postgres'],
+};
+const engines = ENGINES[args.engine];
+if (!engines) throw new Error(`--engine: sqlite, postgres or both, not ${args.engine}`);
 const N = Number(args.messages);
 const seed = Number(args.seed);
 const runs = Number(args.runs);
@@ -29,7 +40,14 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const CHILD = path.join(root, 'dist/bench/sync/maildock-child.js');
 
-function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** Where one phase's store lives: a data folder, and for Postgres a database of its own. */
+interface PhaseStore {
+  dataDir: string;
+  secretKey: string;
+  database?: string;
+}
+
+function child(job: Record<string, unknown>): Promise<Figures> {
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
@@ -43,31 +61,45 @@ function child(job: Record<string, unknown>): Promise<Record<string, unknown>> {
   );
 }
 
+interface ResyncChild {
+  /** Settles once the child has warmed up and timed its no-change resyncs. */
+  ready: Promise<void>;
+  /** Tells it to time one more resync; resolves to its figures. */
+  go(): Promise<Figures>;
+}
+
 /** The resync child: warms up, times no-change resyncs, waits for `go`, times one more. */
-function resyncChild(
-  job: Record<string, unknown>,
-  between: () => Promise<void>,
-): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
-      cwd: root,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    let ready = false;
-    c.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (!ready && out.includes('READY\n')) {
-        ready = true;
-        between().then(() => c.stdin.end('go\n'), reject);
-      }
-    });
+function resyncChild(job: Record<string, unknown>): ResyncChild {
+  const c = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let onReady: () => void = () => undefined;
+  const done = new Promise<Figures>((resolve, reject) =>
     c.on('close', (code) =>
       code === 0
         ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
         : reject(new Error(`resync child exited ${code}`)),
-    );
+    ),
+  );
+  const ready = Promise.race([
+    new Promise<void>((resolve) => (onReady = resolve)),
+    done.then(() => {
+      throw new Error('resync child ended before it was ready');
+    }),
+  ]);
+  c.stdout.on('data', (d: Buffer) => {
+    out += d;
+    if (out.includes('READY\n')) onReady();
   });
+  return {
+    ready,
+    go() {
+      c.stdin.end('go\n');
+      return done;
+    },
+  };
 }
 
 log('Building Maildock (tsc)…');
@@ -81,7 +113,20 @@ execFileSync(
   { stdio: 'inherit' },
 );
 
+// A server's cache, not a test's 32MB: a store of 100,000 messages runs to hundreds of MB.
+const postgres: PostgresServer | null = engines.includes('postgres')
+  ? await startPostgres({ sharedBuffers: '512MB' })
+  : null;
 const server = await startDovecot({ user: 'bench', password: 'bench-password' });
+
+/** A fresh store of that engine for one phase. */
+async function store(engine: string, phase: string): Promise<PhaseStore> {
+  const dataDir = path.join(work, `${engine}-${phase}`);
+  const secretKey = randomBytes(32).toString('base64');
+  if (engine !== 'postgres') return { dataDir, secretKey };
+  return { dataDir, secretKey, database: await postgres!.createDatabase(`bench_${phase}`) };
+}
+
 try {
   log(`Generating and loading ${N} messages (seed ${seed})…`);
   let bytes = 0;
@@ -123,25 +168,24 @@ try {
     'date range + term': `date:2023-01-01..2023-06-30 and ${terms.common}`,
   };
 
-  const key = () => randomBytes(32).toString('base64');
-  log('Maildock: headers-only initial sync…');
-  const headers = await child({
-    phase: 'headers',
-    dataDir: path.join(work, 'md-headers'),
-    secretKey: key(),
-    imap,
-  });
-  log('Maildock: full initial sync (every body fetched, parsed, stored, indexed)…');
-  const fullKey = key();
-  const fullDir = path.join(work, 'md-full');
-  const full = await child({ phase: 'full', dataDir: fullDir, secretKey: fullKey, imap });
-  const search = await child({
-    phase: 'search',
-    dataDir: fullDir,
-    secretKey: fullKey,
-    queries,
-    runs,
-  });
+  // Each engine syncs into fresh stores: headers only, then full (searched and resynced).
+  const synced: Record<string, Partial<EngineFigures> & { fullStore?: PhaseStore }> = {};
+  for (const engine of engines) {
+    const label = engine === 'postgres' ? 'Postgres' : 'SQLite';
+    log(`Maildock on ${label}: headers-only initial sync…`);
+    const headers = await child({ phase: 'headers', ...(await store(engine, 'headers')), imap });
+    log(`Maildock on ${label}: full initial sync (every body fetched, parsed, stored, indexed)…`);
+    const fullStore = await store(engine, 'full');
+    const full = await child({ phase: 'full', ...fullStore, imap });
+    const search = await child({ phase: 'search', ...fullStore, queries, runs });
+    synced[engine] = {
+      engine,
+      headers,
+      full,
+      search: search.search as Record<string, Timing>,
+      fullStore,
+    };
+  }
 
   const peers = !args['no-peers'] && have('mbsync') && have('notmuch');
   let mbsync: Mbsync | null = null;
@@ -158,34 +202,35 @@ try {
     peer.mbsyncNoChange = await mbsync.sync();
   }
 
-  // 1% of the messages get a flag changed on the server, then both resync.
-  const changeFlags = async () => {
-    const uids = Array.from(
-      { length: Math.max(1, Math.round(N * 0.01)) },
-      (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)),
-    );
-    await server.doveadm(
-      'flags',
-      'add',
-      '-u',
-      server.user,
-      '\\Flagged',
-      'mailbox',
-      'INBOX',
-      'uid',
-      [...new Set(uids)].join(','),
-    );
-  };
+  // Each engine's warm process times its no-change resyncs; then 1% of the messages get a
+  // flag changed on the server, and each resyncs that same change in turn.
   log('Maildock: resyncs (no change, then after 1% flag changes)…');
-  const resync = await resyncChild(
-    { phase: 'resync', dataDir: fullDir, secretKey: fullKey },
-    changeFlags,
+  const resyncs: { engine: string; child: ResyncChild }[] = [];
+  for (const engine of engines) {
+    const c = resyncChild({ phase: 'resync', ...synced[engine]!.fullStore! });
+    await c.ready;
+    resyncs.push({ engine, child: c });
+  }
+  const uids = Array.from(
+    { length: Math.max(1, Math.round(N * 0.01)) },
+    (_, i) => 1 + ((i * 7919) % Math.floor(N / 2)),
   );
-  const noChange = { ms: resync.noChangeMs as number };
-  const flagResync = { ms: resync.flagsMs as number };
+  await server.doveadm(
+    'flags',
+    'add',
+    '-u',
+    server.user,
+    '\\Flagged',
+    'mailbox',
+    'INBOX',
+    'uid',
+    [...new Set(uids)].join(','),
+  );
+  const resyncFigures: Record<string, Figures> = {};
+  for (const { engine, child: c } of resyncs) resyncFigures[engine] = await c.go();
   if (mbsync) peer.mbsyncFlags = await mbsync.sync();
 
-  const nm: Record<string, { p50: number; p95: number; hits: number }> = {};
+  const nm: Record<string, Timing> = {};
   let floor = 0;
   if (notmuch) {
     floor = (await notmuch.search(terms.absent, Math.min(runs, 20))).p50;
@@ -193,78 +238,40 @@ try {
       nm[kind] = await notmuch.search(q, Math.min(runs, 20));
   }
 
-  // ---- report ----
-  const rate = (n: number, t: number) => n / (t / 1000);
-  const f0 = (x: number) => x.toFixed(0);
-  const f1 = (x: number) => x.toFixed(1);
-  const f2 = (x: number) => x.toFixed(2);
-  const hMs = headers.ms as number;
-  const fMs = full.ms as number;
-  const lines: string[] = [];
-  const p = (s: string) => lines.push(s);
-  p(
-    `Corpus: ${N} messages, ${f0(mb)} MB, seed ${seed}, folders ${FOLDERS.join('/')}; Dovecot warm (doveadm index), loopback; ${os.cpus().length} cores.`,
-  );
-  p('');
-  p('| measure | Maildock | peer | ratio |');
-  p('|---|---|---|---|');
-  p(
-    `| headers-only initial sync | ${f0(rate(N, hMs))} msgs/s, ${f1(rate(mb, hMs))} MB/s (${f1(hMs / 1000)} s) | | |`,
-  );
-  const mbsRate = peers ? rate(N, peer.mbsyncInitial!) : NaN;
-  p(
-    `| full sync (fetch, parse, store, index every body) | ${f0(rate(N, fMs))} msgs/s, ${f1(rate(mb, fMs))} MB/s (${f1(fMs / 1000)} s) | mbsync ${f0(mbsRate)} msgs/s (${f1(peer.mbsyncInitial! / 1000)} s, FSync on) | ${f2(rate(N, fMs) / mbsRate)}× mbsync |`,
-  );
-  if (peers) {
-    const e2e = N / ((peer.mbsyncInitial! + peer.notmuchNew!) / 1000);
-    p(
-      `| full sync vs. mbsync + notmuch new | ${f0(rate(N, fMs))} msgs/s | ${f0(e2e)} msgs/s (notmuch new ${f1(peer.notmuchNew! / 1000)} s) | ${f2(rate(N, fMs) / e2e)}× |`,
-    );
-  }
-  p(
-    `| no-change resync (Maildock in a warm process, median of 3) | ${f0(noChange.ms as number)} ms | mbsync ${f0(peer.mbsyncNoChange ?? NaN)} ms | ${f2((noChange.ms as number) / (peer.mbsyncNoChange ?? NaN))}× the time |`,
-  );
-  p(
-    `| resync after 1% flag changes | ${f0(flagResync.ms as number)} ms | mbsync ${f0(peer.mbsyncFlags ?? NaN)} ms | ${f2((flagResync.ms as number) / (peer.mbsyncFlags ?? NaN))}× the time |`,
-  );
-  p(
-    `| peak RSS, headers-only / full sync process | ${f0(headers.maxRssMb as number)} MB / ${f0(full.maxRssMb as number)} MB | | |`,
-  );
-  p(
-    `| live JS heap after the sync (forced GC), headers-only / full | ${f1(headers.liveHeapMb as number)} MB / ${f1(full.liveHeapMb as number)} MB | | |`,
-  );
-  p('');
-  p(
-    `Search, ${runs} runs each, Maildock inside the process (p50 / p95 ms); notmuch per process minus its start-up floor (${f1(floor)} ms, a query matching nothing):`,
-  );
-  p('');
-  p('| query | Maildock p50 / p95 | hits | notmuch p50 / p95 (net) | hits | p95 ratio |');
-  p('|---|---|---|---|---|---|');
-  const s = search.search as Record<string, { p50: number; p95: number; hits: number }>;
-  for (const kind of Object.keys(queries)) {
-    const a = s[kind]!;
-    const b = nm[kind];
-    const net = b ? { p50: Math.max(0, b.p50 - floor), p95: Math.max(0.01, b.p95 - floor) } : null;
-    p(
-      `| ${kind} | ${f2(a.p50)} / ${f2(a.p95)} | ${a.hits} | ${net ? `${f2(net.p50)} / ${f2(net.p95)}` : '-'} | ${b?.hits ?? '-'} | ${net ? `${f2(a.p95 / net.p95)}×` : '-'} |`,
-    );
-  }
-  const report = lines.join('\n');
-  process.stdout.write(`${report}\n`);
+  const figures: EngineFigures[] = engines.map((engine) => {
+    const { fullStore: _store, ...done } = synced[engine]!;
+    return {
+      ...(done as Omit<EngineFigures, 'noChangeMs' | 'flagsMs'>),
+      noChangeMs: resyncFigures[engine]!.noChangeMs as number,
+      flagsMs: resyncFigures[engine]!.flagsMs as number,
+    };
+  });
+  const text = report({
+    count: N,
+    mb,
+    seed,
+    folders: FOLDERS,
+    runs,
+    kinds: Object.keys(queries),
+    engines: figures,
+    peer,
+    notmuch: nm,
+    floor,
+  });
+  process.stdout.write(`${text}\n`);
   mkdirSync(path.join(root, '.bench'), { recursive: true });
-  writeFileSync(path.join(root, '.bench', `sync-${N}.md`), `${report}\n`);
+  const name = args.engine === 'both' ? `sync-${N}` : `sync-${N}-${args.engine}`;
+  writeFileSync(path.join(root, '.bench', `${name}.md`), `${text}\n`);
   writeFileSync(
-    path.join(root, '.bench', `sync-${N}.json`),
-    JSON.stringify(
-      { N, mb, headers, full, noChange, flagResync, search, peer, notmuch: nm, floor },
-      null,
-      2,
-    ),
+    path.join(root, '.bench', `${name}.json`),
+    JSON.stringify({ N, mb, engines: figures, peer, notmuch: nm, floor }, null, 2),
   );
-  for (const r of [headers, full, resync]) {
-    if ((r.errors as unknown[] | undefined)?.length) log(`errors: ${JSON.stringify(r.errors)}`);
-  }
+  for (const e of figures)
+    for (const r of [e.headers, e.full, resyncFigures[e.engine]!])
+      if ((r.errors as unknown[] | undefined)?.length)
+        log(`${e.engine} errors: ${JSON.stringify(r.errors)}`);
 } finally {
   await server.stop();
+  await postgres?.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -58,6 +58,8 @@ export interface PostgresServer {
 export interface StartPostgresOptions {
   port?: number;
   password?: string;
+  /** Postgres's own cache, like `256MB` (a test needs little: 32MB; a benchmark more). */
+  sharedBuffers?: string;
 }
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -67,13 +69,13 @@ const USER = 'maildock';
 /** What a database may be called here: no quoting surprises in URLs or SQL. */
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function serverConf(port: number, socketDir: string): string {
+function serverConf(port: number, socketDir: string, sharedBuffers: string): string {
   return `# Written by test/support/postgres.ts: a private instance for one test run.
 listen_addresses = '127.0.0.1'
 port = ${port}
 unix_socket_directories = '${socketDir}'
 max_connections = 40
-shared_buffers = 32MB
+shared_buffers = ${sharedBuffers}
 # Nothing here needs to survive a crash of the machine. A commit still reaches the kernel
 # before it returns (synchronous_commit stays on), so a killed server keeps it.
 fsync = off
@@ -115,6 +117,7 @@ interface PostgresSetup {
   fixedPort: boolean;
   password: string;
   owner: { uid: number; gid: number } | undefined;
+  sharedBuffers: string;
 }
 
 class Postgres implements PostgresServer {
@@ -129,6 +132,7 @@ class Postgres implements PostgresServer {
   pid: number | undefined;
   private readonly fixedPort: boolean;
   private readonly owner: { uid: number; gid: number } | undefined;
+  private readonly sharedBuffers: string;
   private removed = false;
 
   constructor(setup: PostgresSetup) {
@@ -137,6 +141,7 @@ class Postgres implements PostgresServer {
     this.fixedPort = setup.fixedPort;
     this.password = setup.password;
     this.owner = setup.owner;
+    this.sharedBuffers = setup.sharedBuffers;
     this.dataDir = path.join(this.root, 'data');
     this.socketDir = path.join(this.root, 'run');
   }
@@ -201,7 +206,9 @@ class Postgres implements PostgresServer {
 
   private async writeConf(): Promise<void> {
     const file = path.join(this.dataDir, 'maildock-test.conf');
-    await writeFile(file, serverConf(this.port, this.socketDir), { mode: 0o644 });
+    await writeFile(file, serverConf(this.port, this.socketDir, this.sharedBuffers), {
+      mode: 0o644,
+    });
     await this.own(file);
   }
 
@@ -330,6 +337,9 @@ class Postgres implements PostgresServer {
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
   const password = opts.password ?? 'maildock-test-password';
   if (/[\n\r]/.test(password)) throw new Error('the password may not hold a line break');
+  const sharedBuffers = opts.sharedBuffers ?? '32MB';
+  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers))
+    throw new Error(`sharedBuffers: a size like 256MB, not ${sharedBuffers}`);
   const root = await tempRoot('maildock-postgres-');
   const server = new Postgres({
     root,
@@ -337,6 +347,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
     fixedPort: opts.port !== undefined,
     password,
     owner: serverUser(),
+    sharedBuffers,
   });
   try {
     await server.prepare();
