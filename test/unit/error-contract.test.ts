@@ -46,6 +46,8 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     limit: 500,
     before: '2025-01-01T00:00:00Z',
     database: 'postgres://maildock@127.0.0.1:5432/maildock',
+    backupEngine: 'sqlite',
+    storeEngine: 'postgres',
   },
   NOT_FOUND: {
     messageId: 12,
