@@ -24,6 +24,7 @@ import {
   trackServer,
   untrackServer,
   waitDown,
+  launchOnFreePorts,
 } from './processes.js';
 
 /** One mail user of the server, with the helpers that put mail into that user's folders. */
@@ -211,23 +212,19 @@ class Dovecot implements DovecotServer {
   /** The first start may pick new ports: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
     trackServer(this);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        return;
-      } catch (err) {
-        const log = this.logTail(5);
-        const portTaken = /address already in use/i.test(log);
-        // A port the caller chose cannot be moved.
-        const fixedTaken =
-          this.fixedPort && new RegExp(`\\b${this.ports.imap}\\b.*already in use`, 'i').test(log);
-        if (!portTaken || fixedTaken || attempt >= 3) throw err;
+    await launchOnFreePorts({
+      launch: () => this.launch(),
+      logTail: (n) => this.logTail(n),
+      // A port the caller chose cannot be moved.
+      movable: (log) =>
+        !(this.fixedPort && new RegExp(`\\b${this.ports.imap}\\b.*already in use`, 'i').test(log)),
+      repick: async () => {
         if (!this.fixedPort) this.ports.imap = await freePort();
         if (this.ports.lmtp !== undefined) this.ports.lmtp = await freePort();
         if (this.ports.auth !== undefined) this.ports.auth = await freePort();
         await this.writeConf();
-      }
-    }
+      },
+    });
   }
 
   private async launch(): Promise<void> {

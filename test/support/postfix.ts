@@ -29,6 +29,7 @@ import {
   trackServer,
   untrackServer,
   waitDown,
+  launchOnFreePorts,
 } from './processes.js';
 
 export interface PostfixServer {
@@ -199,17 +200,15 @@ class Postfix implements PostfixServer {
   /** The first start may pick a new port: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
     trackServer(this);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        return;
-      } catch (err) {
-        const portTaken = /address already in use/i.test(this.logTail(10));
-        if (!portTaken || this.fixedPort || attempt >= 3) throw err;
+    await launchOnFreePorts({
+      launch: () => this.launch(),
+      logTail: (n) => this.logTail(n),
+      movable: () => !this.fixedPort,
+      repick: async () => {
         this.port = await freePort();
         await this.writeMasterCf();
-      }
-    }
+      },
+    });
   }
 
   async startService(): Promise<void> {

@@ -24,6 +24,7 @@ import {
   untrackServer,
   waitDown,
   type RunOptions,
+  launchOnFreePorts,
 } from './processes.js';
 
 export interface PostgresServer {
@@ -215,17 +216,15 @@ class Postgres implements PostgresServer {
   /** The first start may pick a new port: another process can take one we chose but did not hold. */
   async firstStart(): Promise<void> {
     trackServer(this);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.launch();
-        break;
-      } catch (err) {
-        const portTaken = /address already in use/i.test(this.logTail(20));
-        if (!portTaken || this.fixedPort || attempt >= 3) throw err;
+    await launchOnFreePorts({
+      launch: () => this.launch(),
+      logTail: (n) => this.logTail(n),
+      movable: () => !this.fixedPort,
+      repick: async () => {
         this.port = await freePort();
         await this.writeConf();
-      }
-    }
+      },
+    });
     await this.createDatabase(this.database);
   }
 

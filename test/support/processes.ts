@@ -123,6 +123,31 @@ const handedOut = new Set<number>();
  * A loopback port free now and not handed out before in this process: two listeners of one
  * server (IMAP and LMTP, say) never get the same one.
  */
+/**
+ * Starts a server on ports chosen but not held, which another process may take first: when
+ * its log says "address already in use" and the port may move, `repick` chooses new ports
+ * and it tries again, three times at most.
+ */
+export async function launchOnFreePorts(server: {
+  launch(): Promise<void>;
+  logTail(lines: number): string;
+  /** Whether the taken port may be changed (a port the caller chose may not). */
+  movable(log: string): boolean;
+  repick(): Promise<void>;
+}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.launch();
+      return;
+    } catch (err) {
+      const log = server.logTail(20);
+      const portTaken = /address already in use/i.test(log);
+      if (!portTaken || !server.movable(log) || attempt >= 3) throw err;
+      await server.repick();
+    }
+  }
+}
+
 export async function freePort(): Promise<number> {
   for (;;) {
     const port = await anyFreePort();
