@@ -15,6 +15,10 @@ want=(ca-certificates openssl libsecret-1-dev python3 make g++)
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(docker.io docker-compose debootstrap chromium)
 # The keychain's tests run GNOME Keyring's Secret Service on a private D-Bus session bus.
 [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(gnome-keyring dbus-daemon dbus-bin)
+# The server of many people: private Redis instances (its queue, leases, events and rate
+# limits), nginx in front of several instances, and the SQL drivers through which Dovecot
+# and Postfix read the stack's mailboxes from Postgres.
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(redis-server nginx dovecot-pgsql postfix-pgsql)
 # The store's tests run private Postgres instances (initdb and pg_ctl on loopback ports).
 if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ]; then
   want+=(postgresql)
@@ -43,6 +47,13 @@ fi
 if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v postfix >/dev/null 2>&1; then
   if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now postfix >/dev/null 2>&1 || true; fi
   if [ -f /etc/postfix/main.cf ] && $sudo postfix status >/dev/null 2>&1; then $sudo postfix stop >/dev/null 2>&1 || true; fi
+fi
+# Nor a system Redis (6379) or nginx (80): the tests start private ones on free ports.
+if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ]; then
+  for svc in redis-server nginx; do
+    if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+    if command -v service >/dev/null 2>&1; then $sudo service "$svc" stop >/dev/null 2>&1 || true; fi
+  done
 fi
 # Nor a system Postgres, on 5432: a cluster made before (by an earlier install) is stopped.
 if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v pg_lsclusters >/dev/null 2>&1; then
