@@ -414,8 +414,11 @@ export const APP_SETTINGS_DEFAULTS: AppSettings = {
 /** What runs here, for the UI's About and `maildock doctor`. */
 export const appInfoSchema = z.strictObject({
   version: z.string(),
-  /** Where account passwords are kept: the OS keychain, or the encrypted file. */
-  secrets: z.enum(['keychain', 'encrypted-file']),
+  /**
+   * Where account passwords are kept: the OS keychain, the encrypted file, or (the server of
+   * many people) sealed in its database.
+   */
+  secrets: z.enum(['keychain', 'encrypted-file', 'database']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -13,6 +13,7 @@ import { POSTGRES_STORE_ENTRY, STORE_ENTRY } from '../../main/core/backup/manife
 import { verifyBackup } from '../../main/core/backup/verify.js';
 import { MaildockService } from '../../main/core/service.js';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
+import { migrations } from '../../main/core/store/postgres/migrations/index.js';
 import type { Store } from '../../main/core/store/index.js';
 import { entriesOf, flip, sha, tarOf, withManifest, type Entry } from '../support/archive.js';
 import { runCli } from '../support/cli.js';
@@ -196,11 +197,11 @@ describe('a Postgres store’s backup', () => {
     // From the command line: a dump at schema 1, brought to this Maildock's schema in the
     // same transaction.
     const old = await dumpAtSchema(1);
-    const { stdout } = await runCli(
+    const { stdout, stderr } = await runCli(
       ['--data-dir', dataDir, '--database', target, 'backup', 'restore', old.file],
       { MAILDOCK_SECRETS: 'file', MAILDOCK_SECRET_KEY: other.secretKey },
     );
-    expect(stdout).toMatch(/^Restored 1 file from the backup of /);
+    expect(stdout, stderr).toMatch(/^Restored 1 file from the backup of /);
     const [row] = await query<{ version: number }>(
       target,
       'SELECT max(version) AS version FROM schema_version',
@@ -208,7 +209,7 @@ describe('a Postgres store’s backup', () => {
     expect(row?.version).toBeGreaterThan(1);
     const reopened = await openPostgresStore(target);
     try {
-      expect(await seen(reopened)).toEqual(old.seen);
+      expect(await seen(reopened)).toMatchObject(old.seen);
     } finally {
       await reopened.close();
     }
@@ -273,15 +274,30 @@ describe('a Postgres store’s backup', () => {
  * A backup of a Postgres store whose schema_version says `version`; what the migrations
  * after it add is gone from it unless `keepLater` (its migrations then fail on restore).
  */
-async function dumpAtSchema(version: number, keepLater = false) {
+/**
+ * A backup whose dump says schema `version`. At 1 it is a store of schema 1 indeed (its rows
+ * written in that schema's SQL), and what a restore must bring to this Maildock's schema;
+ * `failing` adds what migration 2 makes, so that the restore fails at its very end.
+ */
+async function dumpAtSchema(version: number, failing = false) {
   const url = await newDatabase();
+  if (version === 1) {
+    const store = await openPostgresStore(url, { migrations: migrations.slice(0, 1) });
+    try {
+      await fillSchema1(url, 7, 'schema1');
+      if (failing)
+        await query(url, 'CREATE STATISTICS messages_seen ON ((flags & 1)) FROM messages');
+      const dataDir = await mkdtemp(path.join(dir, 'source-'));
+      const file = path.join(dir, `schema-1-${databases}.maildock-backup`);
+      await createBackup({ dataDir, store, to: file, app: '0.1.0' });
+      return { file, seen: SCHEMA1_SEEN(7, 'schema1') };
+    } finally {
+      await store.close();
+    }
+  }
   const store = await openPostgresStore(url);
   try {
     await fill(store, 7, `schema${version}`);
-    if (version === 1 && !keepLater) {
-      // What migration 2 added goes, as if it had never run.
-      await query(url, 'DROP STATISTICS IF EXISTS messages_seen, messages_flagged');
-    }
     await query(url, 'UPDATE schema_version SET version = $1', [version]);
     const dataDir = await mkdtemp(path.join(dir, 'source-'));
     const file = path.join(dir, `schema-${version}-${databases}.maildock-backup`);
@@ -291,3 +307,39 @@ async function dumpAtSchema(version: number, keepLater = false) {
     await store.close();
   }
 }
+
+/** What fill() stores, in the SQL of schema 1 (ids as that schema's store gave them). */
+async function fillSchema1(url: string, count: number, word: string): Promise<void> {
+  await query(
+    url,
+    `INSERT INTO accounts (id, email, imap_host, imap_port, imap_security, imap_user)
+     VALUES (1, $1, '127.0.0.1', 143, 'none', $2)`,
+    [`${word}@example.test`, word],
+  );
+  await query(
+    url,
+    `INSERT INTO mailboxes (id, account_id, path, name, delimiter, role)
+                    VALUES (1, 1, 'INBOX', 'INBOX', '/', 'inbox')`,
+  );
+  await query(
+    url,
+    `INSERT INTO messages (id, account_id, mailbox_id, uid, subject, date, flags, body_state)
+     SELECT g * 1024, 1, 1, g, $1 || ' ' || g, g, CASE WHEN g % 2 = 0 THEN 1 ELSE 0 END,
+            CASE WHEN g = 1 THEN 1 ELSE 0 END
+       FROM generate_series(1, $2::integer) g`,
+    [word, count],
+  );
+  await query(url, 'INSERT INTO bodies (message_id, text) VALUES (1024, $1)', [`the ${word} body`]);
+  await query(url, "INSERT INTO settings (key, value) VALUES ('test.word', $1)", [word]);
+}
+
+/** What seen() finds in a store restored from fillSchema1's rows (but the counts). */
+const SCHEMA1_SEEN = (count: number, word: string) => ({
+  accounts: [`${word}@example.test`],
+  messages: Array.from(
+    { length: count },
+    (_, i) => `${word} ${i + 1}|${(i + 1) % 2 === 0 ? '\\Seen' : ''}`,
+  ).sort(),
+  body: `the ${word} body`,
+  setting: word,
+});

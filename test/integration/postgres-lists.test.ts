@@ -27,7 +27,7 @@ describe('query plans of the hot paths', () => {
     );
     await query(url, 'ANALYZE');
     const explain = async (sql: string, params: unknown[]) =>
-      (await query<{ 'QUERY PLAN': string }>(url, `EXPLAIN ${sql}`, params))
+      (await query<{ 'QUERY PLAN': string }>(url, `EXPLAIN ${sql}`, params, { asStore: true }))
         .map((r) => r['QUERY PLAN'])
         .join('\n');
     for (const threads of [false, true]) {

@@ -82,7 +82,11 @@ beforeAll(async () => {
   server = await startPostgres();
   const url = await server.createDatabase('plans');
   store = await openPostgresStore(url);
-  const client = new pg.Client({ connectionString: url });
+  // The local person's rows, as the store's own would be.
+  const client = new pg.Client({
+    connectionString: url,
+    options: '-c maildock.tenant_id=1 -c maildock.user_id=1',
+  });
   await client.connect();
   try {
     await client.query(LOAD);

@@ -1,6 +1,7 @@
 // A Postgres store per test, on the test file's private server: each in a database of its
 // own, with one account and its Inbox; and a plain client to look under the store.
 import pg from 'pg';
+import { appRoleName } from '../../main/core/store/postgres/app-role.js';
 import { afterAll, beforeAll } from 'vitest';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import type { Store } from '../../main/core/store/repositories.js';
@@ -39,13 +40,22 @@ async function postgresWithInbox(server: PostgresServer): Promise<StoreWithInbox
   };
 }
 
-/** Runs one query on its own connection (what the store keeps, seen from outside it). */
+/**
+ * Runs one query on its own connection as the database's owner (what the store keeps, seen
+ * from outside it); rows it inserts are the local person's, as a one-person store's are.
+ */
 export async function query<T extends pg.QueryResultRow>(
   url: string,
   sql: string,
   params: unknown[] = [],
+  opts: { asStore?: boolean } = {},
 ): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
+  // asStore: as the store's connections run it, under the application's role and its policies.
+  const role = opts.asStore ? `-c role=${appRoleName(new URL(url).pathname.slice(1))} ` : '';
+  const client = new pg.Client({
+    connectionString: url,
+    options: `${role}-c maildock.tenant_id=1 -c maildock.user_id=1`,
+  });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;

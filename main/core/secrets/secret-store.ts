@@ -5,7 +5,7 @@ import { MaildockError } from '../../../common/errors.js';
  * file otherwise. Values are never logged and never part of an error message.
  */
 export interface SecretStore {
-  readonly kind: 'encrypted-file' | 'keychain';
+  readonly kind: 'encrypted-file' | 'keychain' | 'database';
   /** The value, or null when no secret has that key. */
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;

@@ -59,3 +59,18 @@ export { accountLoginsAt, postgresInUse } from './postgres/restore-checks.js';
 
 /** The bundled stack's health probe of its Postgres. */
 export { probePostgres } from './postgres/probe.js';
+
+/** The server of many people: its database, and the owner's view for admin commands. */
+export type * from './people.js';
+export async function openServerDatabase(
+  url: string,
+  opts: { appPassword: string; connectTimeoutMs?: number },
+) {
+  checkDatabaseUrl(url);
+  return (await import('./postgres/server-database.js')).openServerDatabase(url, opts);
+}
+export async function openAdminDatabase(url: string) {
+  checkDatabaseUrl(url);
+  return (await import('./postgres/server-database.js')).openAdminDatabase(url);
+}
+export { TENANT_NAME } from './postgres/people/tenants.js';

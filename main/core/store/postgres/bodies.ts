@@ -19,7 +19,7 @@ const SAVE = `WITH m AS (
   b AS (
     INSERT INTO bodies (message_id, text, html, search_text, parse_error, raw)
     SELECT id, $6::text, $7::text, $8::text, $9::text, $10::bytea FROM m
-    ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, html = excluded.html,
+    ON CONFLICT (user_id, message_id) DO UPDATE SET text = excluded.text, html = excluded.html,
       search_text = excluded.search_text, parse_error = excluded.parse_error, raw = excluded.raw),
   q AS (DELETE FROM body_reindex WHERE message_id IN (SELECT id FROM m)),
   d AS (DELETE FROM attachments WHERE message_id IN (SELECT id FROM m)),

@@ -2,7 +2,7 @@
 // a URL that is not one, a server out of reach, credentials refused, a database missing.
 import pg from 'pg';
 import { MaildockError } from '../../../../common/errors.js';
-import { types } from './db.js';
+import { types, type Scope } from './db.js';
 
 export interface Target {
   url: string;
@@ -59,9 +59,38 @@ export function parseTarget(raw: string): Target {
   };
 }
 
-export function createPool(target: Target, timeoutMs: number): pg.Pool {
+/** The same database, signed in to as another role. */
+export function targetAs(target: Target, user: string, password: string): Target {
+  const url = new URL(target.url);
+  url.username = encodeURIComponent(user);
+  url.password = encodeURIComponent(password);
+  return { ...target, url: url.href, location: redact(url), user };
+}
+
+export interface PoolOptions {
+  /** Every connection acts as this role (SET ROLE at connect). */
+  role?: string;
+  /** Every connection works for this one person (the settings of migration 0003). */
+  scope?: Scope;
+}
+
+/** Startup options: `-c name=value`, with the spaces and backslashes libpq would split on escaped. */
+function startupOptions(opts: PoolOptions): string | undefined {
+  const settings: string[] = [];
+  if (opts.role) settings.push(`role=${opts.role}`);
+  if (opts.scope) {
+    settings.push(`maildock.tenant_id=${opts.scope.tenantId}`);
+    settings.push(`maildock.user_id=${opts.scope.userId}`);
+  }
+  if (!settings.length) return undefined;
+  return settings.map((s) => `-c ${s.replace(/[\\ ]/g, (c) => `\\${c}`)}`).join(' ');
+}
+
+export function createPool(target: Target, timeoutMs: number, opts: PoolOptions = {}): pg.Pool {
+  const options = startupOptions(opts);
   const pool = new pg.Pool({
     connectionString: target.url,
+    ...(options ? { options } : {}),
     // A little after firstClient's own timer, which is the one that names a timeout.
     connectionTimeoutMillis: timeoutMs + 1_000,
     application_name: STORE_APPLICATION,

@@ -20,7 +20,7 @@ export class ContactRepo {
     await this.db.run(
       `INSERT INTO contacts (address, name, seen, last_seen)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
-       ON CONFLICT (address) DO UPDATE SET seen = contacts.seen + excluded.seen,
+       ON CONFLICT (user_id, address) DO UPDATE SET seen = contacts.seen + excluded.seen,
          name = CASE WHEN excluded.name <> '' AND (excluded.last_seen >= contacts.last_seen OR contacts.name = '')
                      THEN excluded.name ELSE contacts.name END,
          last_seen = greatest(contacts.last_seen, excluded.last_seen)`,

@@ -41,15 +41,39 @@ export function lostConnection(e: unknown): unknown {
   );
 }
 
+/**
+ * Whose rows a connection works on (migration 0003's policies read it). A pool whose
+ * connections all serve one person says so once, at connect (connect.ts); a pool shared by
+ * many people says it in every transaction.
+ */
+export interface Scope {
+  tenantId: number;
+  userId: number;
+}
+
+const checkedId = (n: number): number => {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not an id: ${n}`);
+  return n;
+};
+
+/** BEGIN with the scope's settings, in one round trip (ids are checked integers). */
+const begin = (scope: Scope | undefined): string =>
+  scope
+    ? `BEGIN; SET LOCAL maildock.tenant_id = '${checkedId(scope.tenantId)}'; ` +
+      `SET LOCAL maildock.user_id = '${checkedId(scope.userId)}'`
+    : 'BEGIN';
+
 export class Db {
   private constructor(
     private readonly target: pg.Pool | pg.PoolClient,
     /** The client is in a transaction: atomic work joins it. */
     private readonly inTransaction: boolean,
+    /** Outside a transaction, every statement runs in one of its own under this scope. */
+    private readonly scope?: Scope,
   ) {}
 
-  static overPool(pool: pg.Pool): Db {
-    return new Db(pool, false);
+  static overPool(pool: pg.Pool, scope?: Scope): Db {
+    return new Db(pool, false, scope);
   }
 
   static inTransaction(client: pg.PoolClient): Db {
@@ -57,6 +81,9 @@ export class Db {
   }
 
   private async query(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<pg.QueryResult> {
+    if (this.scope && !this.inTransaction) {
+      return withTransaction(this.target as pg.Pool, (client) => client.query(config), this.scope);
+    }
     try {
       return await this.target.query(config);
     } catch (e) {
@@ -105,21 +132,29 @@ export class Db {
    */
   async atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return withTransaction(this.target as pg.Pool, (client) => fn(Db.inTransaction(client)));
+    return withTransaction(
+      this.target as pg.Pool,
+      (client) => fn(Db.inTransaction(client)),
+      this.scope,
+    );
   }
 }
 
-/** BEGIN, fn, COMMIT; ROLLBACK when fn throws. The client goes back to the pool either way. */
+/**
+ * BEGIN (under the scope, when given), fn, COMMIT; ROLLBACK when fn throws. The client goes
+ * back to the pool either way.
+ */
 export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
+  scope?: Scope,
 ): Promise<T> {
   const client = await pool.connect().catch((e: unknown) => {
     throw lostConnection(e);
   });
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(begin(scope));
     try {
       const result = await fn(client);
       await client.query('COMMIT');

@@ -71,13 +71,17 @@ export async function inspectDump(file: string): Promise<DumpFacts> {
   };
 }
 
-/** What runs before the dump's SQL: others opening the store wait, its tables go. */
+/** What runs before the dump's SQL: others opening the store wait, its tables and functions go. */
 const BEFORE = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK});
 DO $$
 DECLARE t record;
 BEGIN
   FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
     EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', t.tablename);
+  END LOOP;
+  FOR t IN SELECT p.oid::regprocedure AS fn FROM pg_proc p
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', t.fn);
   END LOOP;
 END $$;
 `;

@@ -6,16 +6,18 @@ import { HeldRepositories } from '../held-repositories.js';
 import type { Repositories, SnapshotOptions, Store, Transaction } from '../repositories.js';
 import { AccountRepo } from './accounts.js';
 import { BodyRepo } from './bodies.js';
+import { appRoleName, ensureAppRole } from './app-role.js';
 import {
   CONNECT_TIMEOUT_MS,
   createPool,
   firstClient,
   openError,
   parseTarget,
+  type PoolOptions,
   type Target,
 } from './connect.js';
 import { ContactRepo } from './contacts.js';
-import { Db, withTransaction } from './db.js';
+import { Db, withTransaction, type Scope } from './db.js';
 import { DraftRepo } from './drafts.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageLists } from './message-lists.js';
@@ -53,6 +55,9 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+/** The one person of a store opened without the server of many people (migration 0003). */
+export const LOCAL_SCOPE: Scope = { tenantId: 1, userId: 1 };
+
 export class PostgresStore extends HeldRepositories implements Store {
   readonly engine = 'postgres' as const;
   readonly location: string;
@@ -60,13 +65,21 @@ export class PostgresStore extends HeldRepositories implements Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly target: Target,
+    /** Set when the pool serves many people: each transaction says whose rows it works on. */
+    private readonly scope?: Scope,
+    /** A store of one person over a shared pool leaves it open when it closes. */
+    private readonly ownsPool = true,
   ) {
-    super(repositories(Db.overPool(pool)));
+    super(repositories(Db.overPool(pool, scope)));
     this.location = target.location;
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return withTransaction(this.pool, (client) => fn(repositories(Db.inTransaction(client))));
+    return withTransaction(
+      this.pool,
+      (client) => fn(repositories(Db.inTransaction(client))),
+      this.scope,
+    );
   }
 
   async size(): Promise<number> {
@@ -93,26 +106,67 @@ export class PostgresStore extends HeldRepositories implements Store {
   startUpkeep(): void {}
 
   async close(): Promise<void> {
-    await this.pool.end();
+    if (this.ownsPool) await this.pool.end();
   }
 }
 
-/**
- * Connects, then brings the schema up to date. Fails with error data that names what is
- * wrong: the URL, the server's address, the credentials, the database, or a schema newer
- * than this code.
- */
-export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<Store> {
-  const target = parseTarget(url);
-  const timeout = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  const pool = createPool(target, timeout);
+/** A pool whose first connection answered in time, or the error that names why not. */
+export async function connectedPool(
+  target: Target,
+  timeoutMs: number,
+  opts: PoolOptions = {},
+): Promise<pg.Pool> {
+  const pool = createPool(target, timeoutMs, opts);
   try {
-    (await firstClient(pool, timeout)).release();
-    await migrate(pool, opts.migrations ?? allMigrations);
+    (await firstClient(pool, timeoutMs)).release();
+    return pool;
   } catch (e) {
     // Not awaited: a connection still pending ends with the pool's own timeout.
     pool.end().catch(() => undefined);
     throw openError(e, target);
   }
+}
+
+/**
+ * As the URL's user (the owner): brings the schema up to date and sets up the application's
+ * role. Fails with error data that names what is wrong: the URL, the server's address, the
+ * credentials, the database, or a schema newer than this code.
+ */
+export async function prepareDatabase(
+  target: Target,
+  opts: PostgresOptions & { appPassword?: string } = {},
+): Promise<void> {
+  const owner = await connectedPool(target, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  try {
+    const list = opts.migrations ?? allMigrations;
+    await migrate(owner, list);
+    // Before migration 0003 there are no policies to act under (only its tests stop there).
+    if (list.some((m) => m.version >= 3)) {
+      await withTransaction(owner, (client) =>
+        ensureAppRole(client, { name: appRoleName(target.database), password: opts.appPassword }),
+      );
+    }
+  } catch (e) {
+    throw openError(e, target);
+  } finally {
+    await owner.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The store of one person (the desktop's `--database`, a one-person `serve`): the schema
+ * brought up to date, then connections that act as the application's role for the local
+ * person, so the row policies hold for them too.
+ */
+export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<Store> {
+  const target = parseTarget(url);
+  await prepareDatabase(target, opts);
+  const timeout = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const scoped = (opts.migrations ?? allMigrations).some((m) => m.version >= 3);
+  const pool = await connectedPool(
+    target,
+    timeout,
+    scoped ? { role: appRoleName(target.database), scope: LOCAL_SCOPE } : {},
+  );
   return new PostgresStore(pool, target);
 }

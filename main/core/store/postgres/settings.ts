@@ -11,7 +11,7 @@ export class SettingsRepo implements SettingsRepository {
 
   async set(key: string, value: string): Promise<void> {
     await this.db.run(
-      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value',
       [key, value],
     );
   }
