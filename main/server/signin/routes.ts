@@ -76,7 +76,8 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
     reply: FastifyReply,
     person: Person,
     sessionId: string,
-    refresh: { token: string; expiresAt: number },
+    /** The refresh token, and how many seconds the sign-in has left. */
+    refresh: { token: string; seconds: number },
   ) => {
     const access = await tokens.issue({
       owner: { tenantId: person.tenantId, userId: person.userId },
@@ -84,7 +85,7 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
       role: person.role,
       email: person.email,
     });
-    setRefreshCookie(req, reply, refresh.token, (refresh.expiresAt - Date.now()) / 1000);
+    setRefreshCookie(req, reply, refresh.token, refresh.seconds);
     return reply.send({
       ok: true,
       value: {
@@ -128,12 +129,12 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
         .catch((err: unknown) => log.warn({ err }, 'a password could not be rehashed'));
     }
     const sessionId = randomUUID();
-    const refresh = { token: newRefreshToken(), expiresAt: Date.now() + refreshTtl * 1000 };
+    const refresh = { token: newRefreshToken(), seconds: refreshTtl };
     await people.sessions.start({
       tenantId: person.tenantId,
       userId: person.userId,
       id: sessionId,
-      expiresAt: refresh.expiresAt,
+      expiresAt: Date.now() + refreshTtl * 1000,
       ip: req.ip,
       tokenHash: refreshHash(refresh.token),
     });
@@ -178,7 +179,10 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
     const { session } = rotation;
     const person = await people.users.get(session.userId);
     if (!person) return refused(reply, REFRESH_FAILED);
-    return signedIn(req, reply, person, session.id, { token: next, expiresAt: session.expiresAt });
+    return signedIn(req, reply, person, session.id, {
+      token: next,
+      seconds: (session.expiresAt - Date.now()) / 1000,
+    });
   });
 
   app.post('/api/auth.logout', async (req, reply) => {
