@@ -182,6 +182,7 @@ describe('refreshing', () => {
     const second = await refresh(first);
     expect(second.status, second.text).toBe(200);
     const secondCookie = refreshCookie(second)!;
+    expect(second.setCookie.filter((l) => l.startsWith('maildock-refresh='))).toHaveLength(1);
     expect(secondCookie.value).not.toBe(first);
     expect(Number(secondCookie.attributes.get('max-age'))).toBeLessThanOrEqual(REFRESH_TTL);
     expect(Number(secondCookie.attributes.get('max-age'))).toBeGreaterThan(REFRESH_TTL - 60);

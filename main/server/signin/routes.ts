@@ -13,6 +13,7 @@ import {
   verifyPassword,
   type People,
   type Person,
+  type SessionRecord,
 } from '../../core/people/index.js';
 import { failure, statusFor } from '../http-errors.js';
 import { bearerOf } from './authenticate.js';
@@ -149,13 +150,12 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
     return signedIn(req, reply, person, sessionId, refresh);
   });
 
-  app.post('/api/auth.refresh', async (req, reply) => {
-    const body = emptySchema.safeParse(req.body);
-    if (!body.success) return invalid(reply, body.error);
-    const token = refreshTokenOf(req);
-    clearRefreshCookie(req, reply);
-    if (!token) return refused(reply, REFRESH_FAILED);
-    const next = newRefreshToken();
+  /**
+   * Spends a refresh token for its successor. A spent one presented again means two holders
+   * of one token, the thief's copy or the user's, no telling which: the store has revoked
+   * the whole family, and it is audited here.
+   */
+  async function spend(req: FastifyRequest, token: string, next: string) {
     const rotation = await people.sessions.rotate(
       refreshHash(token),
       refreshHash(next),
@@ -163,7 +163,6 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
     );
     if (rotation.outcome === 'reused') {
       const { session } = rotation;
-      // Two holders of one token: the thief's or the user's copy, no telling which. Both go.
       log.warn({ ip: req.ip, session: session.id }, 'a spent refresh token came back');
       await people.audit.record({
         tenantId: session.tenantId,
@@ -173,12 +172,24 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
         ip: req.ip,
         detail: { session: session.id },
       });
-      return refused(reply, REFRESH_FAILED);
     }
-    if (rotation.outcome !== 'rotated') return refused(reply, REFRESH_FAILED);
-    const { session } = rotation;
-    const person = await people.users.get(session.userId);
-    if (!person) return refused(reply, REFRESH_FAILED);
+    return rotation.outcome === 'rotated' ? rotation.session : null;
+  }
+
+  const refreshRefused = (req: FastifyRequest, reply: FastifyReply) => {
+    clearRefreshCookie(req, reply);
+    return refused(reply, REFRESH_FAILED);
+  };
+
+  app.post('/api/auth.refresh', async (req, reply) => {
+    const body = emptySchema.safeParse(req.body);
+    if (!body.success) return invalid(reply, body.error);
+    const token = refreshTokenOf(req);
+    if (!token) return refreshRefused(req, reply);
+    const next = newRefreshToken();
+    const session = await spend(req, token, next);
+    const person = session && (await people.users.get(session.userId));
+    if (!session || !person) return refreshRefused(req, reply);
     return signedIn(req, reply, person, session.id, {
       token: next,
       seconds: (session.expiresAt - Date.now()) / 1000,
@@ -189,22 +200,18 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
     const body = emptySchema.safeParse(req.body);
     if (!body.success) return invalid(reply, body.error);
     clearRefreshCookie(req, reply);
-    const sessionId = await sessionOf(req);
-    let revoked = false;
-    if (sessionId) {
-      const session = await people.sessions.get(sessionId);
-      revoked = await people.sessions.revoke(sessionId, 'signed out');
-      if (revoked && session) {
-        const person = await people.users.get(session.userId);
-        await people.audit.record({
-          tenantId: session.tenantId,
-          userId: session.userId,
-          actor: person?.email ?? 'server',
-          action: 'auth.logout',
-          ip: req.ip,
-          detail: { session: sessionId },
-        });
-      }
+    const session = await sessionOf(req);
+    const revoked = session !== null && (await people.sessions.revoke(session.id, 'signed out'));
+    if (session && revoked) {
+      const person = await people.users.get(session.userId);
+      await people.audit.record({
+        tenantId: session.tenantId,
+        userId: session.userId,
+        actor: person?.email ?? 'server',
+        action: 'auth.logout',
+        ip: req.ip,
+        detail: { session: session.id },
+      });
     }
     return reply.send({ ok: true, value: { revoked } });
   });
@@ -213,19 +220,13 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
    * The session a logout names: by its access token (expired or not: ending a session is
    * harmless), or by its refresh cookie, which is spent to find it.
    */
-  async function sessionOf(req: FastifyRequest): Promise<string | undefined> {
+  async function sessionOf(req: FastifyRequest): Promise<SessionRecord | null> {
     const bearer = bearerOf(req);
     if (bearer) {
       const checked = await tokens.verify(bearer, Date.now(), { ignoreExpiry: true });
-      if (checked.ok) return checked.identity.sessionId;
+      if (checked.ok) return people.sessions.get(checked.identity.sessionId);
     }
     const token = refreshTokenOf(req);
-    if (!token) return undefined;
-    const rotation = await people.sessions.rotate(
-      refreshHash(token),
-      refreshHash(newRefreshToken()),
-      Date.now(),
-    );
-    return rotation.outcome === 'rotated' ? rotation.session.id : undefined;
+    return token ? spend(req, token, newRefreshToken()) : null;
   }
 }
