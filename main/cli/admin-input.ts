@@ -8,10 +8,11 @@ function promptHidden(question: string): Promise<string> {
   const input = process.stdin;
   return new Promise((resolve, reject) => {
     let typed = '';
-    process.stderr.write(question);
+    // No echo before the question shows: what is typed at once must not appear either.
     input.setRawMode(true);
     input.resume();
     input.setEncoding('utf8');
+    process.stderr.write(question);
     const done = (err?: Error) => {
       input.setRawMode(false);
       input.pause();

@@ -1,6 +1,8 @@
 // `maildock admin` end to end on a real Postgres, with no server running: tenants, users,
 // passwords (never on the command line, never printed), the audit log and signing keys.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyRing, verifyPassword, type People } from '../../main/core/people/index.js';
 import { openAdminDatabase } from '../../main/core/store/index.js';
@@ -49,6 +51,38 @@ async function peek<T>(fn: (people: People) => Promise<T>): Promise<T> {
 }
 
 const alice = ['--tenant', 'acme', '--email', 'alice@acme.test'];
+
+/**
+ * The command on a terminal (a pty from util-linux's `script`), answering each prompt once
+ * it shows, as a person would.
+ */
+function onTerminal(args: string[], answers: [prompt: string, typed: string][]) {
+  const entry = path.resolve(import.meta.dirname, '../../main/cli/main.ts');
+  const command = [process.execPath, '--import', 'tsx', entry, ...args].join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, ...env },
+  });
+  let screen = '';
+  let seen = 0; // where the last answered prompt ended
+  let next = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const answer = answers[next];
+    const at = answer ? screen.indexOf(answer[0], seen) : -1;
+    if (answer && at >= 0) {
+      seen = at + answer[0].length;
+      next++;
+      child.stdin.write(`${answer[1]}\r`);
+    }
+  });
+  // A prompt that never shows must fail the test, not leave the command waiting.
+  const stuck = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  child.on('close', () => clearTimeout(stuck));
+  return new Promise<{ code: number | null; screen: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, screen })),
+  );
+}
 
 describe('maildock admin', () => {
   it('adds tenants and refuses a duplicate or a reserved name', async () => {
@@ -114,6 +148,29 @@ describe('maildock admin', () => {
     expect(await verifyPassword(stored, FIRST)).toBe(true);
   });
 
+  it('on a terminal asks for the password twice, without showing it', async () => {
+    const typed = 'typed-on-a-terminal-Wx4';
+    const bob = ['admin', 'user', 'add', '--tenant', 'acme', '--email', 'bob@acme.test'];
+    const differ = await onTerminal(bob, [
+      ['Password: ', typed],
+      ['Again: ', `${typed}x`],
+    ]);
+    expect(differ.code).toBe(1);
+    expect(differ.screen).toMatch(/The two passwords differ/);
+    const added = await onTerminal(bob, [
+      ['Password: ', typed],
+      ['Again: ', typed],
+    ]);
+    expect(added.code, added.screen).toBe(0);
+    expect(added.screen).toMatch(/Added user bob@acme\.test to tenant acme\./);
+    for (const run of [differ, added]) expect(run.screen).not.toContain(typed.slice(0, 10));
+    const hash = await peek(
+      async (people) => (await people.users.forSignIn('bob@acme.test'))!.passwordHash,
+    );
+    expect(await verifyPassword(hash, typed)).toBe(true);
+    await admin(['user', 'remove', '--tenant', 'acme', '--email', 'bob@acme.test']);
+  });
+
   it('passwd sets a new password and ends every session of the user', async () => {
     const sessions = await peek(async (people) => {
       const person = (await people.users.forSignIn('alice@acme.test'))!;
@@ -156,7 +213,13 @@ describe('maildock admin', () => {
       '--since',
       '1h',
     ]);
-    expect(entries.map((e) => e.action)).toEqual(['user.passwd', 'user.add', 'tenant.add']);
+    expect(entries.map((e) => e.action)).toEqual([
+      'user.passwd',
+      'user.remove', // bob, added on a terminal
+      'user.add',
+      'user.add',
+      'tenant.add',
+    ]);
     for (const e of entries) expect(e.actor).toBe('admin');
     expect(entries[0]!.detail).toEqual({ email: 'alice@acme.test', sessionsRevoked: 2 });
     const future = await json<unknown[]>(['audit', '--since', '2999-01-01']);
