@@ -48,6 +48,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     database: 'postgres://maildock@127.0.0.1:5432/maildock',
     backupEngine: 'sqlite',
     storeEngine: 'postgres',
+    line: 3,
   },
   NOT_FOUND: {
     messageId: 12,
