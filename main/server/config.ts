@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { MaildockError } from '../../common/errors.js';
 import { readEncryptionKeys, readJwtKeys, type EncryptionKey, type JwtKey } from './config-keys.js';
 import { parseEnvFile } from './env-file.js';
-import { parseDuration } from './durations.js';
+import { durationText, parseDuration } from './durations.js';
 
 export const CONFIG_KEYS = [
   'DATABASE_URL',
@@ -53,6 +53,9 @@ export interface RateLimit {
   max: number;
   windowMs: number;
 }
+
+export const DEFAULT_RATE_LIMIT: RateLimit = { max: 600, windowMs: 60_000 };
+export const DEFAULT_LOGIN_RATE_LIMIT: RateLimit = { max: 20, windowMs: 60_000 };
 
 export interface ServerConfig {
   /** Postgres of the server for many people; with REDIS_URL, what turns that mode on. */
@@ -199,10 +202,10 @@ function configSchema(baseDir: string) {
       REFRESH_TOKEN_TTL: duration('30d'),
       ENCRYPTION_KEY: keyList(readEncryptionKeys),
       CORS_ORIGINS: origins,
-      RATE_LIMIT_MAX: count(600),
-      RATE_LIMIT_WINDOW: duration('1m'),
-      LOGIN_RATE_LIMIT_MAX: count(20),
-      LOGIN_RATE_LIMIT_WINDOW: duration('1m'),
+      RATE_LIMIT_MAX: count(DEFAULT_RATE_LIMIT.max),
+      RATE_LIMIT_WINDOW: duration(durationText(DEFAULT_RATE_LIMIT.windowMs)),
+      LOGIN_RATE_LIMIT_MAX: count(DEFAULT_LOGIN_RATE_LIMIT.max),
+      LOGIN_RATE_LIMIT_WINDOW: duration(durationText(DEFAULT_LOGIN_RATE_LIMIT.windowMs)),
       LOG_LEVEL: z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}.`).optional(),
       MAX_ACCOUNTS: wholeNumber.optional(),
     })

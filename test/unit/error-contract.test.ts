@@ -130,6 +130,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   STACK_NOT_RUNNING: { service: 'dovecot' },
   UNAUTHORIZED: {},
   FORBIDDEN: { file: '/etc/passwd' },
+  RATE_LIMITED: { retryAfter: 42 },
 };
 
 /** Every error as the core hands it on: its data, with and without fields. */
