@@ -83,11 +83,13 @@ export async function registerLimits(app: FastifyInstance, opts: LimitsOptions):
     timeWindow: rate.windowMs,
     keyGenerator: clientKey,
     ...(opts.redis ? { redis: opts.redis, nameSpace: REDIS_NAMESPACE } : {}),
-    // Redis away should not take the whole server with it; the failures are counted below.
+    // Redis away must not take the whole server with it: requests then go through uncounted.
     skipOnError: true,
     errorResponseBuilder: (_req, context) => new RateLimited(Math.ceil(context.ttl / 1000)),
   });
 
+  // A limiter made outside a route: in Redis its keys read
+  // maildock:limit:undefinedundefined-auth-failed:<address> (the plugin's route part is empty).
   const failedKey: KeyOf = (req) => `auth-failed:${req.ip}`;
   const countFailure = app.createRateLimit({
     max: login.max,

@@ -7,11 +7,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeLogging, initLogging } from '../../main/core/platform/log.js';
-import { REDIS_NAMESPACE, type LimitsOptions } from '../../main/server/limits.js';
+import { REDIS_NAMESPACE, registerLimits, type LimitsOptions } from '../../main/server/limits.js';
 import { connectRedis } from '../../main/server/redis-client.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../../main/server/server.js';
 import { freePort } from '../support/processes.js';
@@ -171,6 +171,36 @@ describe('rate limits', () => {
     expect(failed.filter((e) => e['limited'] === false)).toHaveLength(20);
     expect(failed.at(-1)).toMatchObject({ path: '/', limited: true });
     for (const secret of [token, ...wrong]) expect(text).not.toContain(secret);
+  });
+
+  it('counts every attempt on a sign-in route, right or wrong, per address', async () => {
+    const app = Fastify();
+    apps.push(app);
+    const limits = await registerLimits(app, {
+      loginRateLimit: { max: 3, windowMs: MINUTE },
+      redis: await client(),
+    });
+    app.post('/sign-in', { config: limits.signInRouteConfig }, async (req, reply) =>
+      (req.body as { password?: string }).password === 'right'
+        ? { ok: true }
+        : reply.code(401).send({ ok: false }),
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/sign-in`;
+    const attempt = (password: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
+    expect((await attempt('wrong')).status).toBe(401);
+    expect((await attempt('right')).status).toBe(200);
+    expect((await attempt('wrong')).status).toBe(401);
+    for (const password of ['right', 'wrong']) {
+      const res = await attempt(password);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
   });
 
   it('keeps serving when Redis goes away: the limit is skipped, wrong tokens still get 401', async () => {
