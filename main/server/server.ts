@@ -18,6 +18,7 @@ import { registerEvents } from './events.js';
 import { clientErrorHandler, clientErrorText, frameworkErrors } from './framework-errors.js';
 import { refusal, SECURITY_HEADERS } from './guard.js';
 import { failure, statusFor } from './http-errors.js';
+import { RateLimited, rateLimitedBody, registerLimits, type LimitsOptions } from './limits.js';
 
 /**
  * How the service must be opened for the server: a remote caller may not name files on
@@ -45,7 +46,12 @@ export interface ServerOptions {
   staticDir?: string | undefined;
   /** Bound to loopback: answer only to loopback host names (guard.ts). */
   loopbackOnly: boolean;
+  /** Rate limits and where they are counted (limits.ts); the defaults, in memory, without. */
+  limits?: LimitsOptions | undefined;
 }
+
+/** Who holds the one token: the only user of a single-user server. */
+export const SINGLE_USER = 'owner';
 
 const log = getLogger('server');
 
@@ -85,6 +91,8 @@ export async function buildServer(
       this.websocketServer.close(() => done());
     },
   });
+  // Before any route: the limiter adds itself to each route as it is declared.
+  const limits = await registerLimits(app, opts.limits ?? {});
 
   app.addHook('onRequest', async (req, reply) => {
     const why = refusal(req, opts);
@@ -116,7 +124,9 @@ export async function buildServer(
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     let body;
-    if (status === 413) {
+    if (err instanceof RateLimited) {
+      body = rateLimitedBody(err.retryAfterSeconds);
+    } else if (status === 413) {
       body = failure('TOO_LARGE', `The request is larger than ${sizeText(bodyLimitOf(req))}.`);
     } else if (status >= 400 && status < 500) {
       const { code, message } = clientErrorText(err);
@@ -143,15 +153,13 @@ export async function buildServer(
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req, reply) => {
       if (!isAuthorized(req, opts.token, cookieName())) {
-        return reply
-          .code(statusFor('UNAUTHORIZED'))
-          .send(
-            failure(
-              'UNAUTHORIZED',
-              'A valid access token is needed: open the link `maildock serve` printed, or send Authorization: Bearer <token>.',
-            ),
-          );
+        return limits.refuseAuthentication(
+          req,
+          reply,
+          'A valid access token is needed: open the link `maildock serve` printed, or send Authorization: Bearer <token>.',
+        );
       }
+      req.authenticatedAs = SINGLE_USER;
     });
     scope.post('/api/:method', { bodyLimit: API_BODY_LIMIT }, async (req, reply) => {
       const { method } = req.params as { method: string };
@@ -167,7 +175,7 @@ export async function buildServer(
     registerEvents(scope, service);
   });
 
-  app.get('/health', async (_req, reply) => {
+  app.get('/health', { config: { rateLimit: false } }, async (_req, reply) => {
     const healthy = await service.healthy();
     reply.header('cache-control', 'no-store');
     return reply.code(healthy ? 200 : 503).send({
@@ -187,9 +195,11 @@ export async function buildServer(
     const { token } = req.query as { token?: unknown };
     if (token !== undefined) {
       if (typeof token !== 'string' || !sameToken(token, opts.token)) {
-        return reply
-          .code(statusFor('UNAUTHORIZED'))
-          .send(failure('UNAUTHORIZED', 'That sign-in link is not valid for this server.'));
+        return limits.refuseAuthentication(
+          req,
+          reply,
+          'That sign-in link is not valid for this server.',
+        );
       }
       reply.setCookie(cookieName(), opts.token, SESSION_COOKIE);
       reply.header('cache-control', 'no-store');

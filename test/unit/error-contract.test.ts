@@ -48,6 +48,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     database: 'postgres://maildock@127.0.0.1:5432/maildock',
     backupEngine: 'sqlite',
     storeEngine: 'postgres',
+    line: 3,
   },
   NOT_FOUND: {
     messageId: 12,
@@ -129,6 +130,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   STACK_NOT_RUNNING: { service: 'dovecot' },
   UNAUTHORIZED: {},
   FORBIDDEN: { file: '/etc/passwd' },
+  RATE_LIMITED: { retryAfter: 42 },
 };
 
 /** Every error as the core hands it on: its data, with and without fields. */
