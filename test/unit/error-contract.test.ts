@@ -30,6 +30,7 @@ const postgres = { host: '127.0.0.1', port: 5432, user: 'maildock', database: 'm
 /** Each code with every field the sources give it, as values of the types they really have. */
 const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   INVALID_INPUT: {
+    tenant: 'acme',
     mailboxId: 4,
     format: 3,
     supported: 2,
@@ -70,6 +71,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     address: 'a@example.test',
     email: 'a@example.test',
     name: 'maildock-2026-12-06.maildock-backup',
+    tenant: 'acme',
   },
   AUTH_FAILED: { field: 'password', ...imap, ...postgres },
   TLS_FAILED: imap,
@@ -82,6 +84,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   SEARCH_SYNTAX: { position: 4, near: 'from:' },
   SECRET_UNAVAILABLE: {
     key: 'account.1',
+    keyId: '2026-12',
     file: 'secrets.enc',
     reason: 'EACCES',
     mode: '0644',
@@ -101,6 +104,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     ...postgres,
     sqlstate: '57P01',
     program: 'pg_dump',
+    role: 'maildock_app',
     exitCode: 1,
   },
   CANCELLED: {},
