@@ -17,4 +17,5 @@ export {
   type Tenant,
 } from '../store/index.js';
 export type { SealingKey } from '../secrets/sealed-store.js';
+export { appRolePassword } from './app-password.js';
 export { ownerKey, PersonServices, type PersonServicesOptions } from './services.js';
