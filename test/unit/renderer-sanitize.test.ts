@@ -2,7 +2,7 @@
 // The HTML mail sanitizer against hostile markup: nothing that runs, submits, navigates or
 // calls home may survive, and remote content stays out until the user lets it in.
 import { describe, expect, it } from 'vitest';
-import { blockRemoteCss } from '../../renderer/src/mail/css.js';
+import { blockRemoteCss } from '../../common/mail-html/css.js';
 import {
   FRAME_CSP_BLOCKED,
   FRAME_CSP_REMOTE,

@@ -3,6 +3,7 @@
 // fetched), attachments, and the user's actions with their undo.
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Api } from '../../../common/api.js';
+import { sanitizeMailHtml } from '../html/sanitize.js';
 import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { changed, type MethodContext } from './context.js';
@@ -101,7 +102,7 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
       });
       return { hits, nextBefore: found.nextBefore };
     },
-    'message.get': async ({ id }) => {
+    'message.get': async ({ id, raw }) => {
       const { store } = ctx;
       let detail = await store.messages.detail(id);
       if (!detail)
@@ -116,10 +117,12 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
           log.warn({ messageId: id, code: toErrorData(err).code }, 'body fetch on open failed');
         }
       }
-      return {
-        ...detail,
-        remoteContentAllowed: await remoteContentAllowed(store, detail.message.from),
-      };
+      const allowRemote = await remoteContentAllowed(store, detail.message.from);
+      const html =
+        raw === true || detail.html === null
+          ? detail.html
+          : (await sanitizeMailHtml(detail.html, { allowRemote })).html;
+      return { ...detail, html, remoteContentAllowed: allowRemote };
     },
     'address.suggest': async ({ query, limit }) => ctx.store.contacts.suggest(query, limit),
     'sender.remoteContent': async ({ address, allow }) => {
