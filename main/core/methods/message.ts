@@ -118,11 +118,23 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
         }
       }
       const allowRemote = await remoteContentAllowed(store, detail.message.from);
-      const html =
-        raw === true || detail.html === null
-          ? detail.html
-          : (await sanitizeMailHtml(detail.html, { allowRemote })).html;
-      return { ...detail, html, remoteContentAllowed: allowRemote };
+      if (raw === true || detail.html === null)
+        return { ...detail, remoteContentAllowed: allowRemote };
+      try {
+        const { html } = await sanitizeMailHtml(detail.html, { allowRemote });
+        return { ...detail, html, remoteContentAllowed: allowRemote };
+      } catch (err) {
+        // Never the HTML as sent in its place: the text part, and why the HTML is missing.
+        const { code, message } = toErrorData(err);
+        log.warn({ messageId: id, code }, 'HTML not sanitized');
+        const why = `its HTML could not be made safe to show (${message}); ask for it raw to see it as sent`;
+        return {
+          ...detail,
+          html: null,
+          parseError: detail.parseError ? `${detail.parseError}; ${why}` : why,
+          remoteContentAllowed: allowRemote,
+        };
+      }
     },
     'address.suggest': async ({ query, limit }) => ctx.store.contacts.suggest(query, limit),
     'sender.remoteContent': async ({ address, allow }) => {
