@@ -3,7 +3,7 @@
 // it comes, with remote content held back unless the user allowed it.
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
-import { sanitizeMailHtml } from '../../main/core/html/sanitize.js';
+import { HtmlSanitizer, sanitizeMailHtml } from '../../main/core/html/sanitize.js';
 import { dangers, HOSTILE_HTML } from '../support/hostile-html.js';
 
 const blocked = (html: string) => sanitizeMailHtml(html, { allowRemote: false });
@@ -100,5 +100,28 @@ describe("the server's HTML mail sanitizer", () => {
       expect(r.remoteBlocked, `${n}`).toBe(n % 2 === 0 ? 0 : n);
       expect(parse(r.html).querySelectorAll('img[src]'), `${n}`).toHaveLength(n % 2 === 0 ? n : 0);
     }
+  });
+
+  it('ends a call that runs past its time with TIMEOUT, and serves the next on a new worker', async () => {
+    const own = new HtmlSanitizer();
+    try {
+      // Warm: the clock runs only once the worker is at the call.
+      expect((await own.sanitize('<b>x</b>', { allowRemote: false })).html).toBe('<b>x</b>');
+      own.timeoutMs = 1;
+      const huge = '<p style="color: red"><img src="https://cdn.test/a.png">x</p>'.repeat(50_000);
+      const err = await own.sanitize(huge, { allowRemote: false }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'TIMEOUT', fields: { timeoutMs: 1 } });
+      own.timeoutMs = 60_000;
+      const next = await own.sanitize('<p onclick="x()">after</p>', { allowRemote: false });
+      expect(next.html).toBe('<p>after</p>');
+    } finally {
+      await own.close();
+    }
+    await expect(own.sanitize('<p>x</p>', { allowRemote: false })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 });
