@@ -113,7 +113,7 @@ describe("the server's HTML mail sanitizer", () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(err).toMatchObject({ code: 'TIMEOUT', fields: { timeoutMs: 1 } });
+      expect(err).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('1 ms') });
       own.timeoutMs = 60_000;
       const next = await own.sanitize('<p onclick="x()">after</p>', { allowRemote: false });
       expect(next.html).toBe('<p>after</p>');

@@ -4,7 +4,7 @@
 // load, which a desktop app (its reader sanitizes for itself) never pays. A call that runs
 // past its time ends the worker; the next call starts another.
 import type { Worker } from 'node:worker_threads';
-import { MaildockError, type ErrorCode } from '../../../common/errors.js';
+import { MaildockError } from '../../../common/errors.js';
 import type { SanitizedMail, SanitizeOptions } from '../../../common/mail-html/policy.js';
 import { startWorker } from '../threads/start.js';
 import type { SanitizeReply, SanitizeRequest } from './sanitize-worker.js';
@@ -46,9 +46,10 @@ export class HtmlSanitizer {
   async close(): Promise<void> {
     this.#closed = true;
     const slot = this.#slot;
-    this.#fail(this.#queue.splice(0), 'CANCELLED', 'The HTML sanitizer was closed.');
+    const closed = () => new MaildockError('CANCELLED', 'The HTML sanitizer was closed.');
+    for (const job of this.#queue.splice(0)) job.reject(closed());
     if (!slot) return;
-    this.#retire(slot, 'CANCELLED', 'The HTML sanitizer was closed.');
+    this.#retire(slot, closed);
     await slot.worker.terminate();
   }
 
@@ -71,10 +72,16 @@ export class HtmlSanitizer {
     this.#arm(slot, STARTUP_TIMEOUT_MS, 'Starting the HTML sanitizer');
     worker.on('message', (msg: SanitizeReply) => this.#onMessage(slot, msg));
     worker.on('error', (err) =>
-      this.#retire(slot, 'INTERNAL', `The HTML sanitizer failed: ${err.message}`),
+      this.#retire(
+        slot,
+        () => new MaildockError('INTERNAL', `The HTML sanitizer failed: ${err.message}`),
+      ),
     );
     worker.on('exit', (code) =>
-      this.#retire(slot, 'INTERNAL', `The HTML sanitizer stopped (exit code ${code}).`),
+      this.#retire(
+        slot,
+        () => new MaildockError('INTERNAL', `The HTML sanitizer stopped (exit code ${code}).`),
+      ),
     );
     return slot;
   }
@@ -82,7 +89,7 @@ export class HtmlSanitizer {
   #arm(slot: Slot, ms: number, what: string): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
-      this.#retire(slot, 'TIMEOUT', `${what} took over ${ms} ms.`, { timeoutMs: ms });
+      this.#retire(slot, () => new MaildockError('TIMEOUT', `${what} took over ${ms} ms.`));
       void slot.worker.terminate();
     }, ms);
   }
@@ -104,19 +111,15 @@ export class HtmlSanitizer {
   }
 
   /** Takes the worker out of service and fails its job, or every job when it never started. */
-  #retire(slot: Slot, code: ErrorCode, message: string, fields: Record<string, number> = {}) {
+  #retire(slot: Slot, error: () => MaildockError): void {
     if (this.#slot !== slot) return;
     this.#slot = null;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     const failed = slot.ready ? (slot.current ? [slot.current] : []) : this.#queue.splice(0);
     slot.current = null;
-    this.#fail(failed, code, message, fields);
+    for (const job of failed) job.reject(error());
     this.#pump();
-  }
-
-  #fail(jobs: Job[], code: ErrorCode, message: string, fields: Record<string, number> = {}) {
-    for (const job of jobs) job.reject(new MaildockError(code, message, fields));
   }
 }
 
