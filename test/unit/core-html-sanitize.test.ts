@@ -3,7 +3,7 @@
 // it comes, with remote content held back unless the user allowed it.
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
-import { HtmlSanitizer, sanitizeMailHtml } from '../../main/core/html/sanitize.js';
+import { HtmlSanitizer, SanitizedCache, sanitizeMailHtml } from '../../main/core/html/sanitize.js';
 import { dangers, HOSTILE_HTML } from '../support/hostile-html.js';
 
 const blocked = (html: string) => sanitizeMailHtml(html, { allowRemote: false });
@@ -123,5 +123,28 @@ describe("the server's HTML mail sanitizer", () => {
     await expect(own.sanitize('<p>x</p>', { allowRemote: false })).rejects.toMatchObject({
       code: 'CANCELLED',
     });
+  });
+
+  it('keeps results by content and remote setting, the least recently used leaving first', () => {
+    const mail = (html: string) => ({ html, remoteBlocked: 0, trackersRemoved: 0, cids: [] });
+    const key = (html: string, allowRemote = false) => SanitizedCache.key(html, { allowRemote });
+    expect(key('<p>a</p>')).not.toBe(key('<p>a</p>', true));
+    expect(key('<p>a</p>')).not.toBe(key('<p>b</p>'));
+    const cache = new SanitizedCache(90);
+    cache.set(key('a'), mail('a'.repeat(20)));
+    cache.set(key('b'), mail('b'.repeat(20)));
+    cache.set(key('c'), mail('c'.repeat(20)));
+    expect(cache.get(key('a'))?.html).toBe('a'.repeat(20));
+    // Over 90 characters: b, the least recently used, goes.
+    cache.set(key('d'), mail('d'.repeat(20)));
+    cache.set(key('e'), mail('e'.repeat(20)));
+    expect(cache.get(key('b'))).toBeUndefined();
+    expect([key('a'), key('c'), key('d'), key('e')].map((k) => cache.get(k) !== undefined)).toEqual(
+      [true, true, true, true],
+    );
+    // One result over a quarter of the bound would push out most of the rest: not kept.
+    cache.set(key('f'), mail('f'.repeat(26)));
+    expect(cache.get(key('f'))).toBeUndefined();
+    expect(cache.size).toBe(4);
   });
 });

@@ -3,6 +3,7 @@
 // (sanitize-worker.ts), started on first use: jsdom costs about half a second and 100 MB to
 // load, which a desktop app (its reader sanitizes for itself) never pays. A call that runs
 // past its time ends the worker; the next call starts another.
+import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { MaildockError } from '../../../common/errors.js';
 import type { SanitizedMail, SanitizeOptions } from '../../../common/mail-html/policy.js';
@@ -123,9 +124,59 @@ export class HtmlSanitizer {
   }
 }
 
-const shared = new HtmlSanitizer();
+/**
+ * Results by content, newest last: a message opened again (back from another, in a
+ * conversation, on another device) costs a hash instead of a pass through jsdom. Bounded by
+ * the characters of HTML it holds.
+ */
+export class SanitizedCache {
+  readonly #entries = new Map<string, SanitizedMail>();
+  #chars = 0;
 
-/** Through the worker every part of the process shares. */
-export function sanitizeMailHtml(html: string, opts: SanitizeOptions): Promise<SanitizedMail> {
-  return shared.sanitize(html, opts);
+  constructor(readonly maxChars: number) {}
+
+  static key(html: string, opts: SanitizeOptions): string {
+    const digest = createHash('sha256').update(html).digest('base64url');
+    return `${opts.allowRemote ? 'remote' : 'blocked'}:${digest}`;
+  }
+
+  get(key: string): SanitizedMail | undefined {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: SanitizedMail): void {
+    if (value.html.length > this.maxChars / 4 || this.#entries.has(key)) return;
+    this.#entries.set(key, value);
+    this.#chars += value.html.length;
+    for (const [oldest, old] of this.#entries) {
+      if (this.#chars <= this.maxChars) break;
+      this.#entries.delete(oldest);
+      this.#chars -= old.html.length;
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+const shared = new HtmlSanitizer();
+const cache = new SanitizedCache(8 * 1024 * 1024);
+
+/** Through the worker every part of the process shares, and its cache. */
+export async function sanitizeMailHtml(
+  html: string,
+  opts: SanitizeOptions,
+): Promise<SanitizedMail> {
+  const key = SanitizedCache.key(html, opts);
+  const hit = cache.get(key);
+  if (hit) return { ...hit, cids: [...hit.cids] };
+  const result = await shared.sanitize(html, opts);
+  cache.set(key, result);
+  return { ...result, cids: [...result.cids] };
 }
