@@ -21,7 +21,9 @@ export interface SanitizeRequest {
 }
 
 export type SanitizeReply =
-  { id: number; result: SanitizedMail } | { id: number; error: string } | { ready: true };
+  | { id: number; result: SanitizedMail }
+  | { id: number; error: string }
+  | { ready: true; inlineStylesSkipped: boolean };
 
 interface ElementImpl {
   _attrModified(name: string, value: string | null, oldValue: string | null): void;
@@ -34,7 +36,7 @@ interface ElementImpl {
  * serialized. This thread's jsdom serves the sanitizer alone, so it skips that step. Should
  * jsdom's internals move, the step stays, and only speed is lost.
  */
-function skipInlineStyleParsing(): void {
+function skipInlineStyleParsing(): boolean {
   try {
     const require = createRequire(import.meta.url);
     const html = require('jsdom/lib/jsdom/living/nodes/HTMLElement-impl.js') as {
@@ -45,21 +47,24 @@ function skipInlineStyleParsing(): void {
     };
     const own = html.implementation?.prototype;
     const base = element.implementation?.prototype;
-    if (!own || !base || own._attrModified === base._attrModified) return;
+    if (!own || !base || own._attrModified === base._attrModified) return false;
     const original = own._attrModified;
     own._attrModified = function (name, value, oldValue) {
       if (name === 'style') base._attrModified.call(this, name, value, oldValue);
       else original.call(this, name, value, oldValue);
     };
+    return true;
   } catch {
     // Another layout of jsdom: slower, not wrong.
+    return false;
   }
 }
 
 const port = parentPort;
 if (!port) throw new Error('main/core/html/sanitize-worker runs only as a worker thread');
 
-skipInlineStyleParsing();
+// After jsdom has loaded (imports run first): its parts load in an order of their own.
+const inlineStylesSkipped = skipInlineStyleParsing();
 // jsdom runs no script and fetches nothing unless told to, and it is told neither.
 const purify = DOMPurify(new JSDOM('').window as unknown as WindowLike);
 const policy = mailPolicy();
@@ -83,4 +88,4 @@ sanitize(
     allowRemote: false,
   },
 );
-port.postMessage({ ready: true } satisfies SanitizeReply);
+port.postMessage({ ready: true, inlineStylesSkipped } satisfies SanitizeReply);

@@ -34,6 +34,12 @@ export class HtmlSanitizer {
   #slot: Slot | null = null;
   #nextId = 1;
   #closed = false;
+  #inlineStylesSkipped: boolean | null = null;
+
+  /** Whether the worker's jsdom skips parsing style attributes (sanitize-worker.ts); null before it started. */
+  get inlineStylesSkipped(): boolean | null {
+    return this.#inlineStylesSkipped;
+  }
 
   sanitize(html: string, opts: SanitizeOptions): Promise<SanitizedMail> {
     if (this.#closed)
@@ -98,8 +104,10 @@ export class HtmlSanitizer {
   #onMessage(slot: Slot, msg: SanitizeReply): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    if ('ready' in msg) slot.ready = true;
-    else if (slot.current?.request.id === msg.id) {
+    if ('ready' in msg) {
+      slot.ready = true;
+      this.#inlineStylesSkipped = msg.inlineStylesSkipped;
+    } else if (slot.current?.request.id === msg.id) {
       const job = slot.current;
       slot.current = null;
       if ('result' in msg) job.resolve(msg.result);
