@@ -8,6 +8,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { StackService, StackSettings } from '../../../common/stack.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { probePostgres } from '../store/index.js';
+import { probeNginx, probeServer } from './http-probes.js';
 
 export interface ProbeResult {
   name: string;
@@ -24,7 +25,7 @@ export interface ProbeCredentials {
   cert: string | null;
 }
 
-async function timed(
+export async function timed(
   name: string,
   timeoutMs: number,
   fn: (signal: AbortSignal) => Promise<void>,
@@ -220,5 +221,9 @@ export function probeService(
           smtpEhlo(host, p.submission, true, creds.cert, s),
         ),
       ]);
+    case 'maildock-server':
+      return probeServer(settings, timeoutMs);
+    case 'nginx':
+      return probeNginx(settings, timeoutMs).then((r) => r.probes);
   }
 }
