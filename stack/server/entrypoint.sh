@@ -53,6 +53,9 @@ export MAILDOCK_SECRET_KEY MAILDOCK_SECRETS=file
 unset pg_password redis_password
 
 log "starting maildock serve on $LISTEN:$SERVER_PORT"
+# Logs are no place for a secret: the one-person sign-in link's token is cut out of what
+# `serve` prints (it stays in /var/lib/maildock/server-token for `docker exec … cat`).
 exec setpriv --reuid=maildock --regid=maildock --init-groups \
   node /opt/maildock/bin/maildock.js --data-dir /var/lib/maildock \
-  serve --host "$LISTEN" --allow-remote --port "$SERVER_PORT" "$@"
+  serve --host "$LISTEN" --allow-remote --port "$SERVER_PORT" "$@" \
+  > >(sed -u -E 's/([?&]token=)[A-Za-z0-9_-]+/\1(hidden: see server-token in the data folder)/g')
