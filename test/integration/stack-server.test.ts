@@ -27,9 +27,10 @@ let ports: Record<string, number>;
 let tlsDir: string;
 let cert: string;
 
-function httpsGet(
+function overHttps(
   pathname: string,
   headers: Record<string, string> = {},
+  body?: string,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
@@ -37,6 +38,7 @@ function httpsGet(
         host: '127.0.0.1',
         port: ports.https,
         path: pathname,
+        method: body === undefined ? 'GET' : 'POST',
         servername: 'localhost',
         // The operator's certificate, and nothing else, is trusted: the check is real.
         ca: cert,
@@ -51,7 +53,7 @@ function httpsGet(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -144,7 +146,7 @@ describe('the stack under the server profile', () => {
         expect(s.state, s.service).toBe('running');
         expect(s.health, s.service).toBe('healthy');
       }
-      const health = await httpsGet('/health');
+      const health = await overHttps('/health');
       expect(health.status).toBe(200);
       expect(JSON.parse(health.body)).toMatchObject({ status: 'healthy', service: 'maildock' });
       // Plain HTTP: /health for balancers, everything else to HTTPS on the public port.
@@ -160,7 +162,14 @@ describe('the stack under the server profile', () => {
   it('passes the API and the event WebSocket through nginx', async () => {
     const token = await serverToken();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect((await httpsGet('/api/account.list', {})).status).toBe(401);
+    const json = { 'content-type': 'application/json' };
+    expect((await overHttps('/api/account.list', json, '{}')).status).toBe(401);
+    const listed = await overHttps(
+      '/api/account.list',
+      { ...json, authorization: `Bearer ${token}` },
+      '{}',
+    );
+    expect(listed.status, listed.body).toBe(200);
     const socket = new WebSocket(`wss://127.0.0.1:${ports.https}/events`, {
       ca: cert,
       headers: { authorization: `Bearer ${token}` },

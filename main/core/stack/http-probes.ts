@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { ServedCertificate, StackSettings } from '../../../common/stack.js';
 import { serverUpstreams } from './plan.js';
-import { timed, type ProbeResult } from './probes.js';
+import { timed, type ProbeResult } from './probe-timing.js';
 
 const DAY_MS = 86_400_000;
 
