@@ -211,4 +211,60 @@ describe('the stack under the server profile', () => {
     expect(last!.overall).toBe('degraded');
     expect(last!.services.find((s) => s.service === 'maildock-server')!.state).toBe('healthy');
   }, 60_000);
+
+  it(
+    'spreads requests over two server instances on their own ports, and a desktop up removes both services',
+    async () => {
+      // Renewed properly this time: nginx, made anew for the second instance, serves it.
+      cert = writeCertificate(tlsDir, new Date(Date.now() - DAY), new Date(Date.now() + 60 * DAY));
+      await t.call('stack.config', { serverInstances: 2 });
+      const status = await t.call('stack.up', {});
+      expect(status.services.find((s) => s.service === 'maildock-server')!.health).toBe('healthy');
+      const health = (await t.call('stack.health', {})).current;
+      expect(
+        health.services
+          .find((s) => s.service === 'maildock-server')!
+          .probes.map((p) => [p.name, p.ok]),
+      ).toEqual([
+        [`GET /health 127.0.0.1:${ports.server}`, true],
+        [`GET /health 127.0.0.1:${ports.server! + 1}`, true],
+      ]);
+      // /health is not logged (balancers ask it all the time): the sign-in page is.
+      for (let i = 0; i < 8; i++) expect((await overHttps('/')).status).toBe(200);
+      // nginx logs which instance answered each request.
+      const answered = async () =>
+        new Set(
+          (await t.call('stack.logs', { service: 'nginx', tail: 200 }))
+            .map((l) => /"GET \/ HTTP\/1\.1" 200 \S+ \S+ (\S+)$/.exec(l.text)?.[1])
+            .filter(Boolean),
+        );
+      expect(await waitFor(async () => (await answered()).size === 2, 10_000, 250)).toBe(true);
+      expect([...(await answered())].sort()).toEqual([
+        `127.0.0.1:${ports.server}`,
+        `127.0.0.1:${ports.server! + 1}`,
+      ]);
+
+      // The profile off: the mail stack stays, the server and nginx go.
+      await t.call('stack.config', { profiles: [] });
+      const desktop = await t.call('stack.up', {});
+      expect(desktop.services.map((s) => s.service)).toEqual([
+        'postgres',
+        'redis',
+        'dovecot',
+        'postfix',
+      ]);
+      const docker = new Docker();
+      const left = await docker.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${PROJECT}`] },
+      });
+      expect(left.map((c) => c.Labels['com.docker.compose.service']).sort()).toEqual([
+        'dovecot',
+        'postfix',
+        'postgres',
+        'redis',
+      ]);
+    },
+    5 * 60_000,
+  );
 });
