@@ -38,6 +38,8 @@ export class StackLifecycle {
     const plan = project.plan(settings);
     const found = await project.containers(plan.project);
 
+    // First, so that the ports of an instance no longer planned are free for the others.
+    await this.removeUnplanned(plan, found);
     // A container already running as planned holds its own ports; every other port must be free.
     const current = (s: ServicePlan) => {
       const c = found.get(s.key);
@@ -46,7 +48,6 @@ export class StackLifecycle {
     for (const s of plan.services) if (!current(s)) await this.checkPorts(s, found.get(s.key));
 
     await this.images(plan, options);
-    await this.removeUnplanned(plan, found);
     await this.storage(plan);
 
     const timeoutMs = options.healthTimeoutMs ?? 180_000;
@@ -78,7 +79,7 @@ export class StackLifecycle {
       if (!existsSync(join(s.build!.context, s.build!.dockerfile)))
         throw new MaildockError(
           'STACK_BUILD_FAILED',
-          `The image ${image} has no build context: ${s.build!.dockerfile} is not in ${s.build!.context}.`,
+          `The image ${image} cannot be built: its build context has no ${s.build!.dockerfile}.`,
           {
             image,
             service,
