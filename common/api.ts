@@ -34,6 +34,7 @@ import {
   logLineSchema,
   stackHealthSchema,
   stackProgressSchema,
+  stackProfileSchema,
   stackServiceSchema,
   stackSettingsPatchSchema,
   stackSettingsSchema,
@@ -247,6 +248,8 @@ export const methods = {
   'stack.up': method(
     z.strictObject({
       network: z.enum(['bridge', 'host']).optional(),
+      /** Turns these profiles on (kept in the settings, like `network`): `server` adds the server and nginx. */
+      profiles: z.array(stackProfileSchema).optional(),
       /** Build the images again without Docker's cache. */
       rebuild: z.boolean().default(false),
     }),
