@@ -34,6 +34,7 @@ import {
   logLineSchema,
   stackHealthSchema,
   stackProgressSchema,
+  stackProfileSchema,
   stackServiceSchema,
   stackSettingsPatchSchema,
   stackSettingsSchema,
@@ -86,7 +87,17 @@ export const methods = {
       total: z.number().int().nullable(),
     }),
   ),
-  'message.get': method(z.strictObject({ id }), messageDetailSchema),
+  'message.get': method(
+    z.strictObject({
+      id,
+      /**
+       * The HTML exactly as sent, for a client that sanitizes it itself (the app's reader does,
+       * to load remote content on demand). Without it the HTML is sanitized by the reader's rules.
+       */
+      raw: z.boolean().default(false),
+    }),
+    messageDetailSchema,
+  ),
   /** Every stored message of this message's conversation, in any folder, oldest first. */
   'message.thread': method(
     z.strictObject({ id }),
@@ -237,6 +248,8 @@ export const methods = {
   'stack.up': method(
     z.strictObject({
       network: z.enum(['bridge', 'host']).optional(),
+      /** Turns these profiles on (kept in the settings, like `network`): `server` adds the server and nginx. */
+      profiles: z.array(stackProfileSchema).optional(),
       /** Build the images again without Docker's cache. */
       rebuild: z.boolean().default(false),
     }),

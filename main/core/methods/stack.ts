@@ -73,6 +73,17 @@ export class StackMethods {
         );
       used.set(port, name);
     }
+    // Host networking gives server instance n the port server + n − 1: those are taken too.
+    for (let n = 2; n <= next.serverInstances; n++) {
+      const port = next.ports.server + n - 1;
+      const other = used.get(port);
+      if (other)
+        throw new MaildockError(
+          'INVALID_INPUT',
+          `Server instance ${n} would listen on ${port}, the ${other} port.`,
+          { port },
+        );
+    }
     if (relay !== undefined) {
       if (relay && relay.password && !relay.user)
         throw new MaildockError('INVALID_INPUT', 'A relay password needs a relay user.');
@@ -94,6 +105,7 @@ export class StackMethods {
 
   async up(input: In<'stack.up'>): Promise<Out<'stack.up'>> {
     if (input.network) this.config({ network: input.network });
+    if (input.profiles) this.config({ profiles: input.profiles });
     const before = this.controller.files.pinnedCert();
     const status = await this.controller.up({ rebuild: input.rebuild });
     const after = this.controller.files.pinnedCert();

@@ -1,17 +1,25 @@
-// The server's people as the shells see them: passwords, signing keys and the admin
-// commands' operations, over the store's people repositories (which the shells may not
-// import themselves).
-export type {
-  AuditEntry,
-  Owner,
-  People,
-  Person,
-  Role,
-  Rotation,
-  ServerDatabase,
-  SessionRecord,
-  Tenant,
+// The core's side of the server of many people, as the shells (server, CLI) see it: its
+// database (people, and each person's scoped store), each person's service, the keys that
+// seal account passwords, passwords, the keys that sign access tokens, and the admin
+// commands' operations.
+export {
+  openAdminDatabase,
+  openServerDatabase,
+  TENANT_NAME,
+  type AccountDirectory,
+  type AuditEntry,
+  type Owner,
+  type People,
+  type Person,
+  type Role,
+  type Rotation,
+  type ServerDatabase,
+  type SessionRecord,
+  type Tenant,
 } from '../store/index.js';
+export type { SealingKey } from '../secrets/sealed-store.js';
+export { appRolePassword } from './app-password.js';
+export { ownerKey, PersonServices, type PersonServicesOptions } from './services.js';
 export { emailSchema, openPeopleAdmin, PeopleAdmin, type UserRef } from './admin.js';
 export {
   checkPassword,

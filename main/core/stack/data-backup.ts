@@ -48,6 +48,12 @@ export class StackDataBackup {
     if (!found.size) return [];
     const docker = await this.project.engine();
     const written: string[] = [];
+    const dataless = withoutData(plan);
+    if (dataless.length)
+      this.project.progress({
+        step: 'backup',
+        message: `${dataless.join(' and ')} hold${dataless.length === 1 ? 's' : ''} no data of ${dataless.length === 1 ? 'its' : 'their'} own (what the server keeps is in Postgres and Redis): nothing to back up for ${dataless.length === 1 ? 'it' : 'them'}`,
+      });
     await mkdir(join(dir, 'volumes'), { recursive: true, mode: 0o700 });
     for (const v of plan.volumes) {
       const mount = mountOf(plan, v.key);
@@ -130,6 +136,17 @@ export class StackDataBackup {
     await rm(dir, { recursive: true, force: true });
     project.progress({ step: 'restore', message: 'The stack’s data is restored' });
   }
+}
+
+/**
+ * Services that write no volume: the server (its data is in Postgres and Redis, so any
+ * number of instances can come and go) and nginx (it reads the certificate). Named in a
+ * backup's progress, so that nobody looks for their part of it.
+ */
+export function withoutData(plan: StackPlan): string[] {
+  const writes = (s: ServicePlan) =>
+    (s.create.HostConfig?.Mounts ?? []).some((m) => m.Type === 'volume' && !m.ReadOnly);
+  return [...new Set(plan.services.filter((s) => !writes(s)).map((s) => s.service))];
 }
 
 /** The service that mounts a volume to write it, and where. */
