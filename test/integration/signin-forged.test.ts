@@ -66,7 +66,7 @@ const whoami = (token: string) =>
 
 beforeAll(async () => {
   world = await signInWorld();
-  api = await startSignInApp(world.db.people, world.tokens);
+  api = await startSignInApp(world.db.people, world.jwt);
   const { alice, bob } = world.users;
   const first = await login(alice.email, alice.password);
   genuine = {

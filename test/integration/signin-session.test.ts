@@ -30,14 +30,11 @@ beforeAll(async () => {
   logDir = await mkdtemp(path.join(os.tmpdir(), 'maildock-signin-logs-'));
   await initLogging({ dir: logDir, level: 'debug' });
   logFile = logFilePath()!;
-  world = await signInWorld();
-  api = await startSignInApp(world.db.people, world.tokens, { refreshTtlSeconds: REFRESH_TTL });
+  world = await signInWorld(REFRESH_TTL);
+  api = await startSignInApp(world.db.people, world.jwt);
   const tls = await makeCertificate();
   cert = tls.cert;
-  tlsApi = await startSignInApp(world.db.people, world.tokens, {
-    tls,
-    refreshTtlSeconds: REFRESH_TTL,
-  });
+  tlsApi = await startSignInApp(world.db.people, world.jwt, { tls });
 }, 120_000);
 
 afterAll(async () => {
@@ -162,6 +159,20 @@ describe('signing in', () => {
     expect(mode.body).toEqual({ ok: true, value: { mode: 'password' } });
   });
 
+  it('counts every attempt, right or wrong, against the stricter sign-in limit', async () => {
+    const { alice } = world.users;
+    const strict = await startSignInApp(world.db.people, world.jwt, { loginLimit: 3 });
+    try {
+      const attempts = [];
+      for (const password of [alice.password, 'wrong-password-3', alice.password, alice.password])
+        attempts.push(await post(strict.base, '/api/auth.login', { email: alice.email, password }));
+      expect(attempts.map((a) => a.status)).toEqual([200, 401, 200, 429]);
+      expect(Number(attempts[3]!.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('rehashes a password hashed with an older setting', async () => {
     const { carol } = world.users;
     const old = await argon2.hash(carol.password); // the library's own defaults
@@ -268,6 +279,7 @@ describe('what the sign-ins left behind', () => {
       ...Object.values(world.users).map((u) => u.password),
       'not-her-password-1',
       'not-her-password-2',
+      'wrong-password-3',
     ];
     for (const text of answers) for (const p of passwords) expect(text).not.toContain(p);
     await closeLogging();
@@ -276,8 +288,14 @@ describe('what the sign-ins left behind', () => {
     const failed = log
       .split('\n')
       .filter((l) => l.includes('sign-in failed'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(failed.map((l) => l.email)).toEqual(['alice@acme.test', 'nobody@acme.test']);
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      // The password sign-ins' own; the limiter logs refused access tokens too.
+      .filter((l) => l.module === 'signin');
+    expect(failed.map((l) => l.email)).toEqual([
+      'alice@acme.test',
+      'nobody@acme.test',
+      'alice@acme.test', // against the stricter limit
+    ]);
     for (const line of failed) expect(line).toMatchObject({ level: 30, ip: '127.0.0.1' });
   });
 });

@@ -10,14 +10,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { People } from '../../main/core/people/index.js';
-import {
-  authenticator,
-  chooseProtocol,
-  registerSignInRoutes,
-  sendUnauthorized,
-  type AccessTokens,
-  type Identity,
-} from '../../main/server/signin/index.js';
+import type { ServerConfig } from '../../main/server/config.js';
+import { registerLimits } from '../../main/server/limits.js';
+import { chooseProtocol, passwordAuth } from '../../main/server/signin/index.js';
 import { run } from './processes.js';
 
 export interface SignInApp {
@@ -26,10 +21,15 @@ export interface SignInApp {
   close(): Promise<void>;
 }
 
+/**
+ * The sign-in of the server of many people as people-server.ts wires it (its PeopleAuth,
+ * behind the rate limiter, in memory here and generous: the tests sign in often from one
+ * address), with a route and the events WebSocket that say who is calling.
+ */
 export async function startSignInApp(
   people: People,
-  tokens: AccessTokens,
-  opts: { tls?: { key: string; cert: string }; refreshTtlSeconds?: number } = {},
+  jwt: ServerConfig['jwt'],
+  opts: { tls?: { key: string; cert: string }; loginLimit?: number } = {},
 ): Promise<SignInApp> {
   const app = Fastify({
     logger: false,
@@ -37,25 +37,21 @@ export async function startSignInApp(
   });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { handleProtocols: chooseProtocol } });
-  await registerSignInRoutes(app, {
-    people,
-    tokens,
-    ...(opts.refreshTtlSeconds ? { refreshTtlSeconds: opts.refreshTtlSeconds } : {}),
+  const limits = await registerLimits(app, {
+    loginRateLimit: { max: opts.loginLimit ?? 10_000, windowMs: 60_000 },
   });
-  const authenticate = authenticator(tokens);
+  const auth = passwordAuth({ people, jwt });
+  await auth.register(app, limits);
   await app.register(async (scope) => {
-    scope.decorateRequest('identity', null);
     scope.addHook('onRequest', async (req, reply) => {
-      const checked = await authenticate(req);
-      if (!checked.ok) return sendUnauthorized(reply, checked.reason);
-      (req as unknown as { identity: Identity }).identity = checked.identity;
+      const verdict = await auth.authenticate(req);
+      if ('refused' in verdict) return limits.refuseAuthentication(req, reply, verdict.refused);
+      req.principal = verdict.principal;
+      req.authenticatedAs = `${verdict.principal.owner.tenantId}:${verdict.principal.owner.userId}`;
     });
-    scope.post('/api/whoami', async (req) => ({
-      ok: true,
-      value: (req as unknown as { identity: Identity }).identity,
-    }));
+    scope.post('/api/whoami', async (req) => ({ ok: true, value: req.principal }));
     scope.get('/events', { websocket: true }, (socket, req) => {
-      socket.send(JSON.stringify((req as unknown as { identity: Identity }).identity));
+      socket.send(JSON.stringify(req.principal));
     });
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -105,6 +101,7 @@ export async function makeCertificate(): Promise<{ key: string; cert: string }> 
 
 export interface Answer {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
   text: string;
   setCookie: string[];
@@ -128,6 +125,7 @@ export function post(
         const text = await res.text();
         return {
           status: res.status,
+          headers: Object.fromEntries(res.headers),
           body: JSON.parse(text) as Answer['body'],
           text,
           setCookie: res.headers.getSetCookie(),
@@ -144,6 +142,7 @@ export function post(
         const cookies = res.headers['set-cookie'] ?? [];
         resolve({
           status: res.statusCode ?? 0,
+          headers: res.headers,
           body: JSON.parse(text) as Answer['body'],
           text,
           setCookie: cookies,

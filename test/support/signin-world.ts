@@ -1,17 +1,17 @@
 // The people a sign-in test works with, on a private Postgres: tenants acme and globex,
 // users alice and bob (acme) and carol (globex), each with a password, and a key ring of a
 // current EdDSA key and an older ES256 one that only checks.
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import {
   hashPassword,
-  loadKeyRing,
   makeKeyPair,
   type NewKey,
   type Person,
   type ServerDatabase,
 } from '../../main/core/people/index.js';
 import { openServerDatabase } from '../../main/core/store/index.js';
-import { AccessTokens } from '../../main/server/signin/index.js';
+import type { ServerConfig } from '../../main/server/config.js';
+import { AccessTokens, keyRingOf } from '../../main/server/signin/index.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { freshDatabase } from './postgres-store.js';
 
@@ -21,6 +21,9 @@ export const AUDIENCE = 'maildock-api';
 export interface SignInWorld {
   server: PostgresServer;
   db: ServerDatabase;
+  /** The configuration's JWT part, as the server takes it. */
+  jwt: ServerConfig['jwt'];
+  /** Tokens as the server makes them, for the tests' own. */
   tokens: AccessTokens;
   current: NewKey;
   previous: NewKey;
@@ -28,7 +31,7 @@ export interface SignInWorld {
   stop(): Promise<void>;
 }
 
-export async function signInWorld(): Promise<SignInWorld> {
+export async function signInWorld(refreshTtlSeconds = 30 * 24 * 3600): Promise<SignInWorld> {
   const server = await startPostgres();
   try {
     const url = await freshDatabase(server);
@@ -54,15 +57,31 @@ export async function signInWorld(): Promise<SignInWorld> {
     };
     const current = makeKeyPair('EdDSA', 'k2');
     const previous = makeKeyPair('ES256', 'k1');
-    const keys = loadKeyRing({
-      current: 'k2',
-      keys: [
-        { kid: 'k1', alg: 'ES256', publicKey: previous.publicKey },
-        { kid: 'k2', alg: 'EdDSA', privateKey: current.privateKey },
-      ],
-    });
+    const privateKey = createPrivateKey(current.privateKey);
+    const signing = {
+      kid: 'k2',
+      alg: 'EdDSA' as const,
+      privateKey,
+      publicKey: createPublicKey(privateKey),
+      file: 'k2.pem',
+    };
+    const older = {
+      kid: 'k1',
+      alg: 'ES256' as const,
+      publicKey: createPublicKey(previous.publicKey),
+      file: 'k1.pem',
+    };
+    const jwt: ServerConfig['jwt'] = {
+      signingKeys: [signing],
+      verifyingKeys: [signing, older],
+      hs256Secret: undefined,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      accessTokenTtlMs: 15 * 60_000,
+      refreshTokenTtlMs: refreshTtlSeconds * 1000,
+    };
     const tokens = new AccessTokens({
-      keys,
+      keys: keyRingOf(jwt),
       issuer: ISSUER,
       audience: AUDIENCE,
       sessions: db.people.sessions,
@@ -70,6 +89,7 @@ export async function signInWorld(): Promise<SignInWorld> {
     return {
       server,
       db,
+      jwt,
       tokens,
       current,
       previous,

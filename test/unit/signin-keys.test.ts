@@ -1,6 +1,6 @@
 // The key ring from configuration, HS256 only when allowed, the password rules and the
 // audit log's --since: what each refuses, and that what they accept works.
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../main/cli/admin-input.js';
 import {
@@ -10,7 +10,7 @@ import {
   makeKeyPair,
   verifyPassword,
 } from '../../main/core/people/index.js';
-import { AccessTokens } from '../../main/server/signin/index.js';
+import { AccessTokens, HS256_KID, keyRingOf } from '../../main/server/signin/index.js';
 
 const ed = makeKeyPair('EdDSA', 'ed');
 const ec = makeKeyPair('ES256', 'ec');
@@ -139,6 +139,42 @@ describe('the key ring', () => {
       ok: false,
       reason: 'algorithm not allowed',
     });
+  });
+});
+
+describe('the key ring of the configuration', () => {
+  const jwt = {
+    signingKeys: [],
+    verifyingKeys: [],
+    hs256Secret: undefined,
+    issuer: 'iss',
+    audience: 'aud',
+    accessTokenTtlMs: 900_000,
+    refreshTokenTtlMs: 86_400_000,
+  };
+
+  it('needs a key that signs', () => {
+    expect(() => keyRingOf(jwt)).toThrow(/set JWT_PRIVATE_KEYS/);
+  });
+
+  it('signs with the first private key, or with the HS256 secret when that is all there is', async () => {
+    const privateKey = createPrivateKey(ed.privateKey);
+    const signing = {
+      kid: 'ed',
+      alg: 'EdDSA' as const,
+      privateKey,
+      publicKey: createPublicKey(privateKey),
+      file: 'ed.pem',
+    };
+    const secret = randomBytes(32);
+    expect(
+      keyRingOf({ ...jwt, signingKeys: [signing], verifyingKeys: [signing], hs256Secret: secret })
+        .current,
+    ).toBe('ed');
+    const hsOnly = keyRingOf({ ...jwt, hs256Secret: secret });
+    expect(hsOnly).toMatchObject({ current: HS256_KID, keys: [{ kid: HS256_KID, alg: 'HS256' }] });
+    const { token } = await tokensOver(hsOnly).issue(claims);
+    expect(await tokensOver(hsOnly).verify(token)).toMatchObject({ ok: true });
   });
 });
 

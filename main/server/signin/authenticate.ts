@@ -49,17 +49,19 @@ export function authenticator(tokens: AccessTokens): Authenticate {
   };
 }
 
-/** The 401 for a refused token: expired says to refresh; every other reason reads the same. */
+/** What a 401 says: expired says to refresh; every other reason reads the same. */
+export function refusalMessage(reason: Refusal): string {
+  if (reason === 'expired')
+    return 'The access token has expired: refresh it (auth.refresh) or sign in again.';
+  if (reason === 'missing') return 'Sign in first: send Authorization: Bearer <access token>.';
+  return 'The access token is not valid: sign in again.';
+}
+
+/** The 401 for a refused token, where no rate limiter answers it. */
 export function sendUnauthorized(reply: FastifyReply, reason: Refusal) {
-  const message =
-    reason === 'expired'
-      ? 'The access token has expired: refresh it (auth.refresh) or sign in again.'
-      : reason === 'missing'
-        ? 'Sign in first: send Authorization: Bearer <access token>.'
-        : 'The access token is not valid: sign in again.';
   return reply
     .code(statusFor('UNAUTHORIZED'))
     .header('www-authenticate', 'Bearer')
     .header('cache-control', 'no-store')
-    .send(failure('UNAUTHORIZED', message));
+    .send(failure('UNAUTHORIZED', refusalMessage(reason)));
 }

@@ -6,6 +6,7 @@ export {
   bearerOf,
   chooseProtocol,
   EVENTS_PROTOCOL,
+  refusalMessage,
   sendUnauthorized,
   type Authenticate,
 } from './authenticate.js';
@@ -19,3 +20,4 @@ export {
   type Refusal,
   type TokenOptions,
 } from './tokens.js';
+export { HS256_KID, keyRingOf, passwordAuth } from './people-auth.js';

@@ -11,6 +11,7 @@ import {
   needsRehash,
   PASSWORD_MAX,
   verifyPassword,
+  warmUpPasswords,
   type People,
   type Person,
   type SessionRecord,
@@ -32,6 +33,8 @@ export interface SignInRouteOptions {
   tokens: AccessTokens;
   /** REFRESH_TOKEN_TTL, in seconds (default 30 days): how long a sign-in lasts at most. */
   refreshTtlSeconds?: number;
+  /** The sign-in route's `config` (limits.ts: signInRouteConfig): every attempt counts. */
+  loginRouteConfig?: Record<string, unknown>;
 }
 
 const log = getLogger('signin');
@@ -65,12 +68,16 @@ export async function registerSignInRoutes(
   app: FastifyInstance,
   opts: SignInRouteOptions,
 ): Promise<void> {
+  // The dummy hash is made now: the first sign-in of an unknown address must not take longer.
+  await warmUpPasswords();
   await app.register(async (scope) => signInRoutes(scope, opts));
 }
 
 async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Promise<void> {
   const { people, tokens } = opts;
   const refreshTtl = opts.refreshTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS;
+  if (!Number.isInteger(refreshTtl) || refreshTtl < 1)
+    throw new Error(`refresh token lifetime: ${refreshTtl} is not a number of seconds`);
 
   const signedIn = async (
     req: FastifyRequest,
@@ -104,7 +111,7 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
 
   app.post('/api/auth.mode', async () => ({ ok: true, value: { mode: 'password' } }));
 
-  app.post('/api/auth.login', async (req, reply) => {
+  app.post('/api/auth.login', { config: opts.loginRouteConfig ?? {} }, async (req, reply) => {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) return invalid(reply, parsed.error);
     const { email, password } = parsed.data;
