@@ -96,11 +96,49 @@ export interface AuditRepository {
   list(query: { tenantId?: number; since?: Date; limit?: number }): Promise<AuditEntry[]>;
 }
 
+/** A mailbox of the stack's own Dovecot: one user's, on a mail domain of the user's tenant. */
+export interface Mailbox {
+  address: string;
+  userId: number;
+  tenantId: number;
+  tenant: string;
+  /** null: no limit. */
+  quotaBytes: number | null;
+  createdAt: string;
+}
+
+export interface MailAlias {
+  source: string;
+  destination: string;
+}
+
+/** The services that read the mailboxes, each through a role of its own. */
+export type MailReader = 'dovecot' | 'postfix';
+
+export interface MailboxRepository {
+  /** The address's domain becomes the user's tenant's when no tenant has it yet. */
+  add(input: { userId: number; address: string; quotaBytes: number | null }): Promise<Mailbox>;
+  list(domain?: string): Promise<Mailbox[]>;
+  get(address: string): Promise<Mailbox | null>;
+  /** The mailbox only (its user stays); false when unknown. */
+  remove(address: string): Promise<boolean>;
+  setQuota(address: string, quotaBytes: number | null): Promise<boolean>;
+  addAlias(alias: MailAlias): Promise<void>;
+  removeAlias(alias: MailAlias): Promise<boolean>;
+  aliases(domain?: string): Promise<MailAlias[]>;
+  /**
+   * The role a mail server signs in as, made when missing, with this password, allowed to
+   * read what that server needs and nothing else; its name.
+   */
+  ensureReader(reader: MailReader, password: string): Promise<string>;
+}
+
 export interface People {
   tenants: TenantRepository;
   users: UserRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
+  mailboxes: MailboxRepository;
 }
 
 /** A secret as stored: sealed by the caller (secrets/), under the key named by keyId. */
