@@ -2,8 +2,11 @@
 // sign-in checks it exactly as Dovecot does (hashes made by doveadm itself here).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isDovecotPbkdf2, verifyDovecotPbkdf2 } from '../../main/core/stack/pbkdf2-hash.js';
-import { dovecotPbkdf2 } from '../../main/core/stack/stack-files.js';
+import {
+  dovecotPbkdf2,
+  isDovecotPbkdf2,
+  verifyDovecotPbkdf2,
+} from '../../main/core/stack/pbkdf2-hash.js';
 
 const doveadm = (password: string) =>
   execFileSync('doveadm', ['-c', '/dev/null', 'pw', '-s', 'PBKDF2', '-p', password])
@@ -21,9 +24,14 @@ describe('verifyDovecotPbkdf2', () => {
 
   it('accepts what Maildock wrote into the users file before, at its rounds', async () => {
     const hash = dovecotPbkdf2('pässwörd-1');
-    expect(hash).toMatch(/^\{PBKDF2\}\$1\$[A-Za-z0-9]{16}\$20000\$[0-9a-f]{40}$/);
+    expect(hash).toMatch(/^\{PBKDF2\}\$1\$[A-Za-z0-9_-]{16}\$20000\$[0-9a-f]{40}$/);
     expect(await verifyDovecotPbkdf2(hash, 'pässwörd-1')).toBe(true);
     expect(await verifyDovecotPbkdf2(hash, 'passwörd-1')).toBe(false);
+    // Dovecot agrees: the hash is one of its own.
+    expect(
+      execFileSync('doveadm', ['-c', '/dev/null', 'pw', '-t', hash, '-p', 'pässwörd-1']).toString(),
+    ).toMatch(/verified/);
+    expect(dovecotPbkdf2('x')).not.toBe(dovecotPbkdf2('x'));
   });
 
   it('refuses hashes of other forms, and absurd rounds, without checking them', async () => {

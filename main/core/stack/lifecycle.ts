@@ -47,6 +47,13 @@ export class StackLifecycle {
     await this.storage(plan);
 
     const timeoutMs = options.healthTimeoutMs ?? 180_000;
+    const ready = new Set<string>();
+    const healthy = async (s: ServicePlan) => {
+      await this.waitHealthy(s, timeoutMs);
+      if (ready.has(s.service)) return;
+      ready.add(s.service);
+      await project.healthy(s.service as StackService);
+    };
     // What waits for nothing starts at once; a service that needs another healthy waits for it.
     const waits = (s: ServicePlan) => Object.values(s.dependsOn).includes('service_healthy');
     for (const s of plan.services.filter((p) => !waits(p)))
@@ -54,13 +61,10 @@ export class StackLifecycle {
     for (const s of plan.services.filter(waits)) {
       for (const [dep, cond] of Object.entries(s.dependsOn))
         if (cond === 'service_healthy')
-          await this.waitHealthy(
-            plan.services.find((p) => p.service === dep)!,
-            timeoutMs,
-          );
+          await healthy(plan.services.find((p) => p.service === dep)!);
       await this.convergeService(s, found.get(s.service));
     }
-    for (const s of plan.services) await this.waitHealthy(s, timeoutMs);
+    for (const s of plan.services) await healthy(s);
     await this.pinCert(plan);
   }
 

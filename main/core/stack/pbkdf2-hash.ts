@@ -2,7 +2,7 @@
 // mailboxes moved into Postgres: `{PBKDF2}$1$<salt>$<rounds>$<hex>`, PBKDF2-HMAC-SHA1 of the
 // password with the salt's own bytes, 20 bytes. Such a hash is kept as the user's password
 // until they sign in once, so the web sign-in checks it here and rehashes with Argon2id.
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
+import { pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -26,4 +26,19 @@ export async function verifyDovecotPbkdf2(hash: string, password: string): Promi
   const expected = Buffer.from(hex, 'hex');
   const actual = await pbkdf2Async(password, salt, rounds, expected.length, 'sha1');
   return timingSafeEqual(actual, expected);
+}
+
+/** Maildock wrote the passwd-file with 20,000 rounds (Dovecot checks that in a few ms). */
+const WRITTEN_ROUNDS = 20_000;
+
+/**
+ * A hash in the form Maildock wrote into the passwd-file: what a stack from before has, so
+ * tests of its migration can make one.
+ */
+export function dovecotPbkdf2(
+  password: string,
+  salt = randomBytes(12).toString('base64url'),
+): string {
+  const key = pbkdf2Sync(password, salt, WRITTEN_ROUNDS, 20, 'sha1').toString('hex');
+  return `{PBKDF2}$1$${salt}$${WRITTEN_ROUNDS}$${key}`;
 }

@@ -97,7 +97,7 @@ export interface AuditRepository {
 }
 
 /** A mailbox of the stack's own Dovecot: one user's, on a mail domain of the user's tenant. */
-export interface Mailbox {
+export interface MailUser {
   address: string;
   userId: number;
   tenantId: number;
@@ -115,11 +115,11 @@ export interface MailAlias {
 /** The services that read the mailboxes, each through a role of its own. */
 export type MailReader = 'dovecot' | 'postfix';
 
-export interface MailboxRepository {
+export interface MailUserRepository {
   /** The address's domain becomes the user's tenant's when no tenant has it yet. */
-  add(input: { userId: number; address: string; quotaBytes: number | null }): Promise<Mailbox>;
-  list(domain?: string): Promise<Mailbox[]>;
-  get(address: string): Promise<Mailbox | null>;
+  add(input: { userId: number; address: string; quotaBytes: number | null }): Promise<MailUser>;
+  list(domain?: string): Promise<MailUser[]>;
+  get(address: string): Promise<MailUser | null>;
   /** The mailbox only (its user stays); false when unknown. */
   remove(address: string): Promise<boolean>;
   setQuota(address: string, quotaBytes: number | null): Promise<boolean>;
@@ -138,7 +138,7 @@ export interface People {
   users: UserRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
-  mailboxes: MailboxRepository;
+  mailboxes: MailUserRepository;
 }
 
 /** A secret as stored: sealed by the caller (secrets/), under the key named by keyId. */

@@ -10,7 +10,7 @@ import { CONNECT_TIMEOUT_MS, parseTarget, targetAs, type Target } from './connec
 import { Db } from './db.js';
 import { connectedPool, PostgresStore, prepareDatabase } from './engine.js';
 import { AuditRepo } from './people/audit.js';
-import { MailboxRepo } from './people/mailboxes.js';
+import { MailUserRepo } from './people/mail-users.js';
 import { SealedSecretRepo } from './people/sealed.js';
 import { SessionRepo } from './people/sessions.js';
 import { TenantRepo } from './people/tenants.js';
@@ -28,7 +28,7 @@ export function peopleOver(db: Db): People {
     users: new UserRepo(db),
     sessions: new SessionRepo(db),
     audit: new AuditRepo(db),
-    mailboxes: new MailboxRepo(db),
+    mailboxes: new MailUserRepo(db),
   };
 }
 

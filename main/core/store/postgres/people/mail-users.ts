@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { MaildockError } from '../../../../../common/errors.js';
-import type { MailAlias, Mailbox, MailboxRepository, MailReader } from '../../people.js';
+import type { MailAlias, MailUser, MailUserRepository, MailReader } from '../../people.js';
 import type { Db } from '../db.js';
 
-interface MailboxRow {
+interface MailUserRow {
   address: string;
   user_id: number;
   tenant_id: number;
@@ -13,7 +13,7 @@ interface MailboxRow {
   created_at: Date;
 }
 
-const mailbox = (r: MailboxRow): Mailbox => ({
+const mailbox = (r: MailUserRow): MailUser => ({
   address: r.address,
   userId: r.user_id,
   tenantId: r.tenant_id,
@@ -53,14 +53,14 @@ export function readerRoleName(database: string, reader: MailReader): string {
   return `maildock_${reader}_${hash}`;
 }
 
-export class MailboxRepo implements MailboxRepository {
+export class MailUserRepo implements MailUserRepository {
   constructor(private readonly db: Db) {}
 
   async add(input: {
     userId: number;
     address: string;
     quotaBytes: number | null;
-  }): Promise<Mailbox> {
+  }): Promise<MailUser> {
     const address = input.address.toLowerCase();
     const domain = domainOf(address);
     await this.db.atomic(async (db) => {
@@ -95,18 +95,18 @@ export class MailboxRepo implements MailboxRepository {
     return (await this.get(address))!;
   }
 
-  async list(domain?: string): Promise<Mailbox[]> {
+  async list(domain?: string): Promise<MailUser[]> {
     const rows =
       domain === undefined
-        ? await this.db.rows<MailboxRow>(`${SELECT} ORDER BY m.address`)
-        : await this.db.rows<MailboxRow>(`${SELECT} WHERE m.domain = $1 ORDER BY m.address`, [
+        ? await this.db.rows<MailUserRow>(`${SELECT} ORDER BY m.address`)
+        : await this.db.rows<MailUserRow>(`${SELECT} WHERE m.domain = $1 ORDER BY m.address`, [
             domain.toLowerCase(),
           ]);
     return rows.map(mailbox);
   }
 
-  async get(address: string): Promise<Mailbox | null> {
-    const row = await this.db.one<MailboxRow>(`${SELECT} WHERE m.address = $1`, [
+  async get(address: string): Promise<MailUser | null> {
+    const row = await this.db.one<MailUserRow>(`${SELECT} WHERE m.address = $1`, [
       address.toLowerCase(),
     ]);
     return row ? mailbox(row) : null;
