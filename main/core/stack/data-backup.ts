@@ -126,6 +126,9 @@ export class StackDataBackup {
       project.progress({ step: 'restore', service: 'postgres', message: 'Restoring the database' });
       const pg = plan.services.find((s) => s.service === 'postgres')!;
       await restorePostgres(docker.getContainer(pg.container), dump);
+      // The database is the backup's now: bring it up to date again (a backup from before
+      // the mailboxes moved into Postgres has none, and its passwd-file came back with it).
+      await project.healthy('postgres');
     }
     await rm(dir, { recursive: true, force: true });
     project.progress({ step: 'restore', message: 'The stack’s data is restored' });
