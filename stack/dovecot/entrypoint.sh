@@ -79,6 +79,17 @@ if [[ -s $SECRETS/sql.conf ]]; then
   args = $SECRETS/sql.conf
 }
 "
+  # Dovecot 2.3's auth process dies when its first connection to Postgres fails, and is then
+  # started again only after a growing pause: wait for Postgres first (it is healthy before
+  # this service starts, except when Docker restarts everything at once).
+  connect=$(grep -m1 '^connect = ' "$SECRETS/sql.conf" || true)
+  if [[ $connect =~ host=([A-Za-z0-9.:-]+)\ port=([0-9]+) ]]; then
+    pg_host=${BASH_REMATCH[1]} pg_port=${BASH_REMATCH[2]}
+    for _ in $(seq 1 120); do
+      (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null && break
+      sleep 0.5
+    done
+  fi
 else
   log "no $SECRETS/sql.conf: only mailboxes of a passwd-file, if any (maildock stack up writes it)"
   user_dbs=''

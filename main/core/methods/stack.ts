@@ -10,7 +10,7 @@ import { StackController } from '../stack/controller.js';
 import type { StackOptions } from '../stack/docker.js';
 import { generatePassword } from '../stack/stack-files.js';
 import { HealthMonitor } from '../stack/health.js';
-import { StackMailDatabase } from '../stack/mail-database.js';
+import type { StackMailDatabase } from '../stack/mail-database.js';
 import { hostOf } from '../stack/mail-maps.js';
 
 export interface StackDeps {
@@ -40,13 +40,9 @@ export class StackMethods {
       ...(deps.options?.composeFile ? { composeFile: deps.options.composeFile } : {}),
       ...(deps.options?.docker ? { docker: deps.options.docker } : {}),
       onProgress: deps.onProgress,
-      // Dovecot and Postfix find the mailboxes in Postgres: ready before they start.
-      onHealthy: async (service) => {
-        if (service === 'postgres') await this.mail.prepare();
-      },
     });
     this.monitor = new HealthMonitor(this.controller, deps.onHealth);
-    this.mail = new StackMailDatabase(this.controller.files, () => this.controller.settings());
+    this.mail = this.controller.mail;
   }
 
   config(patch: In<'stack.config'>): Out<'stack.config'> {
