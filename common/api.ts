@@ -39,6 +39,7 @@ import {
   stackSettingsPatchSchema,
   stackSettingsSchema,
   stackStatusSchema,
+  quotaBytesSchema,
   stackUserSchema,
 } from './stack.js';
 
@@ -299,8 +300,26 @@ export const methods = {
         .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore'),
       /** Else one is generated and kept in Maildock's secret store. */
       password: z.string().min(8).max(4096).optional(),
+      /** The mailbox's quota in bytes; none: no limit. */
+      quota: quotaBytesSchema.optional(),
     }),
     z.strictObject({ address: z.string(), accountId: z.number().int() }),
+  ),
+  /** A new password for a local mailbox: IMAP, SMTP and the web UI take it at once. */
+  'stack.user.passwd': method(
+    z.strictObject({
+      name: z.string().trim().toLowerCase().min(1).max(320),
+      password: z.string().min(8).max(4096),
+    }),
+    z.strictObject({ address: z.string(), accountUpdated: z.boolean() }),
+  ),
+  /** A local mailbox's quota in bytes; null: no limit. Delivery beyond it is refused. */
+  'stack.user.quota': method(
+    z.strictObject({
+      name: z.string().trim().toLowerCase().min(1).max(320),
+      quota: quotaBytesSchema.nullable(),
+    }),
+    z.strictObject({ address: z.string(), quotaBytes: z.number().int().nullable() }),
   ),
   'stack.user.list': method(z.strictObject({}), z.array(stackUserSchema)),
   /** The desktop app's settings; given fields are changed first. */

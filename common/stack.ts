@@ -248,9 +248,18 @@ export const stackProgressSchema = z.strictObject({
 });
 export type StackProgress = z.infer<typeof stackProgressSchema>;
 
+/** A mailbox's quota in bytes: at least 1 KiB, at most 1 PiB. */
+export const quotaBytesSchema = z
+  .number()
+  .int()
+  .min(1024)
+  .max(2 ** 50);
+
 export const stackUserSchema = z.strictObject({
   address: z.string(),
   accountId: z.number().int().nullable(),
+  /** null: no limit. */
+  quotaBytes: z.number().int().nullable(),
 });
 export type StackUser = z.infer<typeof stackUserSchema>;
 

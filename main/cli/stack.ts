@@ -14,7 +14,8 @@ import {
 } from '../../common/stack.js';
 import { MaildockError } from '../../common/errors.js';
 import type { Out } from './output.js';
-import { call, int, lines, readStdin, show, withService } from './run.js';
+import { call, int, readStdin, show, withService } from './run.js';
+import { addStackUserCommands } from './stack-users.js';
 
 const services = () => new Argument('[service]').choices(STACK_SERVICES);
 
@@ -294,48 +295,5 @@ export function addStackCommands(program: Command): void {
     }),
   );
 
-  const user = stack.command('user').description('mailboxes on the local domain');
-  user
-    .command('add <name>')
-    .description('create a local mailbox and add it to Maildock as an account')
-    .option(
-      '--password-stdin',
-      'read its password from standard input (else one is generated and kept by Maildock)',
-    )
-    .action(async (name: string, o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const r = await call(svc, 'stack.user.add', {
-          name,
-          ...(o.passwordStdin ? { password: await readStdin() } : {}),
-        });
-        show(out, r, (v) => `Created ${v.address}; it is account ${v.accountId} in Maildock.\n`);
-      }),
-    );
-  user
-    .command('list')
-    .description('the local mailboxes')
-    .action(async (_o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const l = await call(svc, 'stack.user.list', {});
-        show(out, l, (v) =>
-          lines(
-            v,
-            (u) =>
-              `${u.address}${u.accountId ? `  (account ${u.accountId})` : '  (not in Maildock)'}`,
-            'No local mailboxes yet: add one with `maildock stack user add NAME`.',
-          ),
-        );
-      }),
-    );
-  user
-    .command('remove <name>')
-    .description(
-      'remove a local mailbox’s login and its Maildock account (the mail stays in the stack’s volume)',
-    )
-    .action(async (name: string, _o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const r = await call(svc, 'stack.user.remove', { name });
-        show(out, r, (v) => `Removed ${name}${v.accountRemoved ? ' and its account' : ''}.\n`);
-      }),
-    );
+  addStackUserCommands(stack);
 }

@@ -132,6 +132,17 @@ export class StackDataBackup {
       project.progress({ step: 'restore', service: 'postgres', message: 'Restoring the database' });
       const pg = plan.services.find((s) => s.service === 'postgres')!;
       await restorePostgres(docker.getContainer(pg.container), dump);
+      // The database is the backup's now: bring it up to date again (a backup from before
+      // the mailboxes moved into Postgres has none, and its passwd-file came back with it).
+      await project.healthy('postgres');
+      // Their connections to the database were cut by the restore, and Dovecot 2.3 would
+      // fail the first sign-in on its dead one: they start again on the new database.
+      for (const service of ['dovecot', 'postfix'] as const) {
+        const planned = plan.services.find((s) => s.service === service);
+        if (!planned) continue;
+        await this.lifecycle.restart(service);
+        await this.lifecycle.waitHealthy(planned, 120_000);
+      }
     }
     await rm(dir, { recursive: true, force: true });
     project.progress({ step: 'restore', message: 'The stack’s data is restored' });

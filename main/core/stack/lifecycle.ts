@@ -51,6 +51,13 @@ export class StackLifecycle {
     await this.storage(plan);
 
     const timeoutMs = options.healthTimeoutMs ?? 180_000;
+    const ready = new Set<string>();
+    const healthy = async (s: ServicePlan) => {
+      await this.waitHealthy(s, timeoutMs);
+      if (ready.has(s.service)) return;
+      ready.add(s.service);
+      await project.healthy(s.service as StackService);
+    };
     // What waits for nothing starts at once; a service that needs another healthy waits for it.
     const waits = (s: ServicePlan) => Object.values(s.dependsOn).includes('service_healthy');
     for (const s of plan.services.filter((p) => !waits(p)))
@@ -59,10 +66,10 @@ export class StackLifecycle {
       for (const [dep, cond] of Object.entries(s.dependsOn))
         if (cond === 'service_healthy')
           for (const instance of plan.services.filter((p) => p.service === dep))
-            await this.waitHealthy(instance, timeoutMs);
+            await healthy(instance);
       await this.convergeService(s, found.get(s.key));
     }
-    for (const s of plan.services) await this.waitHealthy(s, timeoutMs);
+    for (const s of plan.services) await healthy(s);
     await this.pinCert(plan);
   }
 

@@ -57,6 +57,8 @@ export interface StackControllerOptions {
   composeFile?: string;
   docker?: DockerOptions;
   onProgress?: (progress: StackProgress) => void;
+  /** Runs once per `up` when a service is first healthy, before what depends on it starts. */
+  onHealthy?: (service: StackService) => Promise<void>;
 }
 
 export class StackProject {
@@ -78,6 +80,10 @@ export class StackProject {
   progress(progress: StackProgress): void {
     log.info({ step: progress.step, service: progress.service }, progress.message);
     this.options.onProgress?.(progress);
+  }
+
+  async healthy(service: StackService): Promise<void> {
+    await this.options.onHealthy?.(service);
   }
 
   async engine(): Promise<Docker> {
