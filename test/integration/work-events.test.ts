@@ -1,10 +1,13 @@
 // Events across instances on a real Redis: two buses are two instances; what one publishes
 // for a user reaches the other's subscriber of that user, and no one else's.
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../common/api.js';
 import { CoreEvents } from '../../main/core/methods/events.js';
 import { EventsBus, userChannel, type BusEvent } from '../../main/server/work/events-bus.js';
+import { pipeUserEvents } from '../../main/server/work/events-socket.js';
 import { redisTarget } from '../../main/server/work/redis.js';
 import { waitFor } from '../support/processes.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -135,5 +138,46 @@ describe('events bus', () => {
   it('refuses a channel for an owner that is not one', () => {
     expect(() => userChannel({ tenantId: 1, userId: Number.NaN })).toThrow();
     expect(() => userChannel({ tenantId: 0, userId: 1 })).toThrow();
+  });
+
+  it("feeds a browser's socket on one instance with the mail another instance synced", async () => {
+    const instanceA = await bus();
+    const instanceB = await bus();
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    // The owner comes from the verified token in the server; here, from the path.
+    wss.on('connection', (socket, request) => {
+      const owner = request.url === '/alice' ? alice : bob;
+      void pipeUserEvents(instanceA, owner, socket);
+    });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const port = (wss.address() as AddressInfo).port;
+    const open = async (who: string) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/${who}`);
+      const got: unknown[] = [];
+      socket.on('message', (data) => got.push(JSON.parse(String(data))));
+      await new Promise((resolve) => socket.once('open', resolve));
+      return { socket, got };
+    };
+    try {
+      const aliceSocket = await open('alice');
+      const bobSocket = await open('bob');
+      await waitFor(() => instanceA.subscribedChannels().length === 2, 5_000);
+      const aliceService = new CoreEvents();
+      instanceB.forward(alice, aliceService);
+      aliceService.emit('mail.new', { accountId: 4, mailboxId: 9, count: 3 });
+      expect(await waitFor(() => aliceSocket.got.length === 1, 5_000)).toBe(true);
+      expect(aliceSocket.got[0]).toEqual({
+        event: 'mail.new',
+        payload: { accountId: 4, mailboxId: 9, count: 3 },
+      });
+      await waitFor(() => false, 300);
+      expect(bobSocket.got).toEqual([]);
+      aliceSocket.socket.close();
+      bobSocket.socket.close();
+      expect(await waitFor(() => instanceA.subscribedChannels().length === 0, 5_000)).toBe(true);
+      expect(await subscribers(userChannel(alice))).toBe(0);
+    } finally {
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 });
