@@ -11,7 +11,7 @@ import { announceAccountsChanged, type LeaseManager } from '../../main/server/wo
 import { KEYS } from '../../main/server/work/redis.js';
 import { nodeChild, waitFor } from '../support/processes.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { manager, recordingHolder, TestDirectory } from '../support/work-leases.js';
+import { manager, owner, recordingHolder, TestDirectory } from '../support/work-leases.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -23,7 +23,7 @@ const start = async (m: LeaseManager): Promise<LeaseManager> => {
   return m;
 };
 const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
-const holderOf = (accountId: number) => redis.get(KEYS.lease(accountId));
+const holderOf = (accountId: number) => redis.get(KEYS.lease({ accountId, owner }));
 
 beforeAll(async () => {
   server = await startRedisServer();
@@ -139,7 +139,7 @@ setInterval(() => undefined, 1000);`;
     const a = recordingHolder(redis);
     const ma = await start(manager(server.url, 'a', dir, a.holder, { ttlMs: 3_000 }));
     expect(await waitFor(() => ma.heldAccounts().length === 2, 5_000)).toBe(true);
-    await redis.set(KEYS.lease(1), 'intruder', 'PX', 60_000);
+    await redis.set(KEYS.lease({ accountId: 1, owner }), 'intruder', 'PX', 60_000);
     // Renewed every ttl/3: dropped at the next renew, well before the ttl.
     expect(await waitFor(() => !a.log.watching.has(1), 2_000)).toBe(true);
     expect(a.log.drops.find((d) => d.accountId === 1)?.keyAtDrop).toBe('intruder');

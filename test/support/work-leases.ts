@@ -39,9 +39,7 @@ export function recordingHolder(redis: Redis, failTake: Set<number> = new Set())
       log.watching.delete(ref.accountId);
       // While Redis is away a plain client would queue the GET until it comes back.
       const keyAtDrop =
-        redis.status === 'ready'
-          ? await redis.get(KEYS.lease(ref.accountId)).catch(() => null)
-          : null;
+        redis.status === 'ready' ? await redis.get(KEYS.lease(ref)).catch(() => null) : null;
       log.drops.push({ accountId: ref.accountId, at: Date.now(), keyAtDrop });
     },
     kick: (ref) => {

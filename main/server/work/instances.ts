@@ -13,7 +13,13 @@ export const instanceSchema = z.object({
   startedAt: z.string(),
   heartbeatAt: z.string(),
   capacity: z.number().int().positive(),
-  accounts: z.array(z.number().int()),
+  accounts: z.array(
+    z.object({
+      tenantId: z.number().int(),
+      userId: z.number().int(),
+      accountId: z.number().int(),
+    }),
+  ),
   /** Jobs running on this instance now. */
   activeJobs: z.number().int().nonnegative(),
   /** One-minute load average of the machine. */

@@ -33,15 +33,15 @@ export function jobRunner(opts: JobRunnerOptions): JobRunner {
     }
     const ttlMs = opts.borrowTtlMs ?? 60_000;
     for (;;) {
-      const [holder] = await leaseHolders(opts.redis, [ref.accountId]);
+      const [holder] = await leaseHolders(opts.redis, [ref]);
       if (holder) {
-        await opts.redis.publish(KEYS.kick(ref.accountId), name);
+        await opts.redis.publish(KEYS.kick(ref), name);
         return { ran: 'holder', accountId: ref.accountId, holder };
       }
-      if (await takeLease(opts.redis, ref.accountId, opts.instanceId, ttlMs)) break;
+      if (await takeLease(opts.redis, ref, opts.instanceId, ttlMs)) break;
     }
     const renewal = setInterval(
-      () => void renewLeases(opts.redis, [ref.accountId], opts.instanceId, ttlMs).catch(() => []),
+      () => void renewLeases(opts.redis, [ref], opts.instanceId, ttlMs).catch(() => []),
       Math.floor(ttlMs / 3),
     );
     try {
@@ -50,7 +50,7 @@ export function jobRunner(opts: JobRunnerOptions): JobRunner {
       return { ran: 'here', accountId: ref.accountId };
     } finally {
       clearInterval(renewal);
-      await releaseLeases(opts.redis, [ref.accountId], opts.instanceId).catch(() => 0);
+      await releaseLeases(opts.redis, [ref], opts.instanceId).catch(() => 0);
     }
   };
 }

@@ -3,6 +3,7 @@
 // never extends or deletes a lease that has passed to another.
 import type { Redis } from 'ioredis';
 import { KEYS } from './redis.js';
+import type { AccountRef } from './types.js';
 
 const RENEW = `
 local renewed = {}
@@ -29,22 +30,22 @@ return released`;
 /** Takes the account's lease if nobody holds it; true when this instance now does. */
 export async function takeLease(
   redis: Redis,
-  accountId: number,
+  ref: AccountRef,
   instanceId: string,
   ttlMs: number,
 ): Promise<boolean> {
-  return (await redis.set(KEYS.lease(accountId), instanceId, 'PX', ttlMs, 'NX')) === 'OK';
+  return (await redis.set(KEYS.lease(ref), instanceId, 'PX', ttlMs, 'NX')) === 'OK';
 }
 
 /** Extends the leases still held by this instance; answers which of them it still holds. */
 export async function renewLeases(
   redis: Redis,
-  accountIds: readonly number[],
+  refs: readonly AccountRef[],
   instanceId: string,
   ttlMs: number,
 ): Promise<boolean[]> {
-  if (!accountIds.length) return [];
-  const keys = accountIds.map(KEYS.lease);
+  if (!refs.length) return [];
+  const keys = refs.map(KEYS.lease);
   const result = (await redis.eval(RENEW, keys.length, ...keys, instanceId, ttlMs)) as number[];
   return result.map((r) => r === 1);
 }
@@ -52,22 +53,22 @@ export async function renewLeases(
 /** Gives back the leases this instance holds among these; resolves to how many it held. */
 export async function releaseLeases(
   redis: Redis,
-  accountIds: readonly number[],
+  refs: readonly AccountRef[],
   instanceId: string,
 ): Promise<number> {
-  if (!accountIds.length) return 0;
-  const keys = accountIds.map(KEYS.lease);
+  if (!refs.length) return 0;
+  const keys = refs.map(KEYS.lease);
   return (await redis.eval(RELEASE, keys.length, ...keys, instanceId)) as number;
 }
 
 /** The holder of each account's lease (null when free), in the order asked. */
 export async function leaseHolders(
   redis: Redis,
-  accountIds: readonly number[],
+  refs: readonly AccountRef[],
 ): Promise<(string | null)[]> {
   const holders: (string | null)[] = [];
-  for (let i = 0; i < accountIds.length; i += 1000) {
-    const chunk = accountIds.slice(i, i + 1000);
+  for (let i = 0; i < refs.length; i += 1000) {
+    const chunk = refs.slice(i, i + 1000);
     holders.push(...(await redis.mget(chunk.map(KEYS.lease))));
   }
   return holders;

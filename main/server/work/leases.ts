@@ -10,7 +10,7 @@ import { getLogger } from '../../core/platform/log.js';
 import { liveInstances, removeHeartbeat, writeHeartbeat } from './instances.js';
 import { leaseHolders, releaseLeases, renewLeases, takeLease } from './lease-keys.js';
 import { connected, KEYS, redisClient, type RedisTarget } from './redis.js';
-import type { AccountDirectory, AccountRef } from './types.js';
+import { refKey, type AccountDirectory, type AccountRef } from './types.js';
 
 const log = getLogger('leases');
 
@@ -47,8 +47,9 @@ interface Held {
 }
 
 export class LeaseManager {
-  private readonly held = new Map<number, Held>();
-  private readonly cooldown = new Map<number, number>();
+  /** By refKey: tenant, user and account. */
+  private readonly held = new Map<string, Held>();
+  private readonly cooldown = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly roundMs: number;
   private readonly startedAt = new Date().toISOString();
@@ -71,9 +72,15 @@ export class LeaseManager {
     return this.opts.instanceId;
   }
 
-  /** The accounts whose lease this instance holds now. */
+  /** The ids of the accounts whose lease this instance holds now. */
   heldAccounts(): number[] {
-    return [...this.held.keys()].sort((a, b) => a - b);
+    return this.heldRefs().map((r) => r.accountId);
+  }
+
+  heldRefs(): AccountRef[] {
+    return [...this.held.values()]
+      .map((h) => h.ref)
+      .sort((a, b) => a.accountId - b.accountId || refKey(a).localeCompare(refKey(b)));
   }
 
   async start(): Promise<void> {
@@ -120,7 +127,7 @@ export class LeaseManager {
     if (!redis || this.stopping) return;
     await this.heartbeat();
     const [live, accounts] = await Promise.all([liveInstances(redis), this.opts.directory.all()]);
-    const known = new Map(accounts.map((a) => [a.accountId, a]));
+    const known = new Map(accounts.map((a) => [refKey(a), a]));
     for (const [id, held] of this.held) {
       if (!known.has(id)) await this.giveBack(held.ref, 'account removed');
     }
@@ -135,27 +142,22 @@ export class LeaseManager {
       return;
     }
     const now = Date.now();
-    const holders = await leaseHolders(
-      redis,
-      accounts.map((a) => a.accountId),
-    );
+    const holders = await leaseHolders(redis, accounts);
     const free = shuffle(
-      accounts.filter(
-        (a, i) => holders[i] === null && (this.cooldown.get(a.accountId) ?? 0) <= now,
-      ),
+      accounts.filter((a, i) => holders[i] === null && (this.cooldown.get(refKey(a)) ?? 0) <= now),
     );
     for (const ref of free) {
       if (this.held.size >= share || this.stopping) break;
       const sentAt = Date.now();
-      if (!(await takeLease(redis, ref.accountId, this.instanceId, this.ttlMs))) continue;
-      this.held.set(ref.accountId, { ref, confirmedAt: sentAt });
-      await this.sub?.subscribe(KEYS.kick(ref.accountId));
+      if (!(await takeLease(redis, ref, this.instanceId, this.ttlMs))) continue;
+      this.held.set(refKey(ref), { ref, confirmedAt: sentAt });
+      await this.sub?.subscribe(KEYS.kick(ref));
       try {
         await this.opts.holder.take(ref);
         log.info({ accountId: ref.accountId }, 'account taken');
       } catch (err) {
         log.warn({ err, accountId: ref.accountId }, 'could not start the account; leaving it');
-        this.cooldown.set(ref.accountId, Date.now() + (this.opts.cooldownMs ?? 60_000));
+        this.cooldown.set(refKey(ref), Date.now() + (this.opts.cooldownMs ?? 60_000));
         await this.giveBack(ref, 'take failed');
       }
     }
@@ -176,7 +178,7 @@ export class LeaseManager {
         id: this.instanceId,
         startedAt: this.startedAt,
         capacity: this.opts.capacity,
-        accounts: this.heldAccounts(),
+        accounts: this.heldRefs().map((r) => ({ ...r.owner, accountId: r.accountId })),
         activeJobs: this.opts.activeJobs?.() ?? 0,
       },
       this.ttlMs,
@@ -192,12 +194,12 @@ export class LeaseManager {
     try {
       const still = await renewLeases(
         redis,
-        held.map((h) => h.ref.accountId),
+        held.map((h) => h.ref),
         this.instanceId,
         this.ttlMs,
       );
       for (const [i, h] of held.entries()) {
-        if (this.held.get(h.ref.accountId) !== h) continue;
+        if (this.held.get(refKey(h.ref)) !== h) continue;
         if (still[i]) h.confirmedAt = sentAt;
         else await this.lose(h.ref, 'taken by another instance');
       }
@@ -206,7 +208,7 @@ export class LeaseManager {
       this.failed(err, 'leases not renewed');
       const now = Date.now();
       for (const h of held) {
-        if (this.held.get(h.ref.accountId) !== h) continue;
+        if (this.held.get(refKey(h.ref)) !== h) continue;
         if (now - h.confirmedAt >= this.ttlMs / 2) await this.lose(h.ref, 'Redis unreachable');
       }
     }
@@ -214,19 +216,19 @@ export class LeaseManager {
 
   /** The lease is gone: stop the account here without touching the key. */
   private async lose(ref: AccountRef, why: string): Promise<void> {
-    this.held.delete(ref.accountId);
+    this.held.delete(refKey(ref));
     log.warn({ accountId: ref.accountId, why }, 'account lease lost');
-    await this.sub?.unsubscribe(KEYS.kick(ref.accountId)).catch(() => undefined);
+    await this.sub?.unsubscribe(KEYS.kick(ref)).catch(() => undefined);
     await this.opts.holder.drop(ref).catch((err: unknown) => log.warn({ err }, 'drop failed'));
   }
 
   /** Stops the account here, then releases its lease for another instance. */
   private async giveBack(ref: AccountRef, why: string): Promise<void> {
-    this.held.delete(ref.accountId);
+    this.held.delete(refKey(ref));
     log.info({ accountId: ref.accountId, why }, 'account given back');
-    await this.sub?.unsubscribe(KEYS.kick(ref.accountId)).catch(() => undefined);
+    await this.sub?.unsubscribe(KEYS.kick(ref)).catch(() => undefined);
     await this.opts.holder.drop(ref).catch((err: unknown) => log.warn({ err }, 'drop failed'));
-    if (this.redis) await releaseLeases(this.redis, [ref.accountId], this.instanceId);
+    if (this.redis) await releaseLeases(this.redis, [ref], this.instanceId);
   }
 
   private onMessage(channel: string): void {
@@ -235,7 +237,7 @@ export class LeaseManager {
       return;
     }
     for (const held of this.held.values()) {
-      if (KEYS.kick(held.ref.accountId) === channel) this.opts.holder.kick(held.ref);
+      if (KEYS.kick(held.ref) === channel) this.opts.holder.kick(held.ref);
     }
   }
 
@@ -261,7 +263,7 @@ export class LeaseManager {
       try {
         await releaseLeases(
           redis,
-          held.map((h) => h.ref.accountId),
+          held.map((h) => h.ref),
           this.instanceId,
         );
         await removeHeartbeat(redis, this.instanceId);

@@ -66,8 +66,8 @@ export class WorkNode {
     this.metrics = new WorkMetrics({
       instanceId: this.instanceId,
       jobCounts: () => this.queue.counts(),
-      leasesHeld: () => this.leases.heldAccounts().length,
-      imapConnections: () => this.leases.heldAccounts().length + this.queue.activeHere(),
+      leasesHeld: () => this.leases.heldRefs().length,
+      imapConnections: () => this.leases.heldRefs().length + this.queue.activeHere(),
       lastSyncs: () => this.lastSyncs(),
     });
   }
@@ -100,9 +100,7 @@ export class WorkNode {
   }
 
   private async lastSyncs(): Promise<{ accountId: number; lastSyncAt: string | null }[]> {
-    const refs = (await this.opts.directory.all()).filter((r) =>
-      this.leases.heldAccounts().includes(r.accountId),
-    );
+    const refs = this.leases.heldRefs();
     const out: { accountId: number; lastSyncAt: string | null }[] = [];
     for (const ref of refs) {
       const [state] = (await this.opts.services.get(ref.owner)).syncStates.list([ref.accountId]);

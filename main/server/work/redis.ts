@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MaildockError } from '../../../common/errors.js';
+import type { AccountRef } from './types.js';
 
 export interface RedisTarget {
   host: string;
@@ -82,15 +83,18 @@ export async function connected(client: Redis, timeoutMs = 10_000): Promise<void
   });
 }
 
+/** An account's keys name its owner too: an account id means nothing without them. */
+const scoped = (ref: AccountRef) => `${ref.owner.tenantId}:${ref.owner.userId}:${ref.accountId}`;
+
 export const KEYS = {
-  lease: (accountId: number) => `maildock:lease:${accountId}`,
+  lease: (ref: AccountRef) => `maildock:lease:${scoped(ref)}`,
   leasePattern: 'maildock:lease:*',
   instance: (id: string) => `maildock:instance:${id}`,
   instancePattern: 'maildock:instance:*',
   /** Published when an account is added or removed: instances run a round at once. */
   accountsChanged: 'maildock:accounts-changed',
   /** Published to the lease holder of an account: sync it (or replay its changes) now. */
-  kick: (accountId: number) => `maildock:kick:${accountId}`,
+  kick: (ref: AccountRef) => `maildock:kick:${scoped(ref)}`,
 } as const;
 
 /** Every key matching a pattern, by SCAN (never KEYS, which blocks Redis). */
