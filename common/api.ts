@@ -86,7 +86,17 @@ export const methods = {
       total: z.number().int().nullable(),
     }),
   ),
-  'message.get': method(z.strictObject({ id }), messageDetailSchema),
+  'message.get': method(
+    z.strictObject({
+      id,
+      /**
+       * The HTML exactly as sent, for a client that sanitizes it itself (the app's reader does,
+       * to load remote content on demand). Without it the HTML is sanitized by the reader's rules.
+       */
+      raw: z.boolean().default(false),
+    }),
+    messageDetailSchema,
+  ),
   /** Every stored message of this message's conversation, in any folder, oldest first. */
   'message.thread': method(
     z.strictObject({ id }),

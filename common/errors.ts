@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'STACK_NOT_RUNNING',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -120,4 +121,5 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   STACK_NOT_RUNNING: 'The local mail stack is not running.',
   UNAUTHORIZED: 'Sign in first: open the link that `maildock serve` printed.',
   FORBIDDEN: "That request did not come from Maildock's own page and was refused.",
+  RATE_LIMITED: 'Too many requests in a short time: wait a moment, then try again.',
 };

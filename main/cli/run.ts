@@ -46,20 +46,25 @@ export async function readStdin(): Promise<string> {
 export const dataDirOf = (cmd: Command): string =>
   cmd.optsWithGlobals<Globals>().dataDir ?? defaultDataDir();
 
+/**
+ * Opens the service for `fn` and closes it after. `options.database` and `logLevel` (from
+ * the server's configuration) win over --database, MAILDOCK_DATABASE_URL and --verbose.
+ */
 export async function withService<T>(
   cmd: Command,
   fn: (svc: MaildockService, out: Out) => Promise<T>,
   options: Omit<ServiceOptions, 'dataDir'> = {},
+  logLevel?: string,
 ): Promise<void> {
   const g = cmd.optsWithGlobals<Globals>();
   const out = stdio(!!g.json);
   const dataDir = dataDirOf(cmd);
   await initLogging({
     dir: join(dataDir, 'logs'),
-    level: process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
+    level: logLevel ?? process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
     pretty: !!g.verbose,
   });
-  const database = g.database ?? process.env.MAILDOCK_DATABASE_URL;
+  const database = options.database ?? g.database ?? process.env.MAILDOCK_DATABASE_URL;
   const svc = await MaildockService.open({
     ...options,
     dataDir,

@@ -1,16 +1,22 @@
-// `maildock serve`: headless server mode. Opens the service with file attachments off,
-// listens (loopback unless --allow-remote), prints the sign-in link once, and on SIGTERM or
-// SIGINT stops taking connections, lets running requests finish, and closes the store.
+// `maildock serve`: headless server mode. Reads the server's configuration (an env file and
+// MAILDOCK_* variables, main/server/config.ts) and prints it with secrets masked, opens the
+// service with file attachments off, listens (loopback unless --allow-remote), prints the
+// sign-in link once, and on SIGTERM or SIGINT stops taking connections, lets running
+// requests finish, and closes the store.
 import type { Command } from 'commander';
+import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MaildockError } from '../../common/errors.js';
 import { installDir } from '../core/platform/paths.js';
 import { loadOrCreateToken } from '../server/auth.js';
+import { describeConfig } from '../server/config-describe.js';
+import { loadConfig, type ServerConfig } from '../server/config.js';
 import { isLoopbackHost } from '../server/guard.js';
+import { connectRedis } from '../server/redis-client.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../server/server.js';
 import { printJson } from './output.js';
-import { dataDirOf, int, withService } from './run.js';
+import { dataDirOf, int, withService, type Globals } from './run.js';
 
 /** After this, connections still open are cut: a stuck request must not keep the server up. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -20,6 +26,33 @@ const urlHost = (host: string) => {
   if (host === '::' || host === '[::]') return '[::1]';
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 };
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  allowRemote?: boolean;
+  sync?: boolean;
+  monitorStack?: boolean;
+  envFile?: string;
+  redis?: string;
+  maxAccounts?: number;
+}
+
+/** The configuration, a flag over the env file over MAILDOCK_* variables. */
+export function loadServeConfig(cmd: Command, o: ServeFlags): ServerConfig {
+  const g = cmd.optsWithGlobals<Globals>();
+  return loadConfig({
+    envFile: o.envFile,
+    dataDir: dataDirOf(cmd),
+    flags: {
+      ...(g.database ? { DATABASE_URL: { value: g.database, flag: '--database' } } : {}),
+      ...(o.redis ? { REDIS_URL: { value: o.redis, flag: '--redis' } } : {}),
+      ...(o.maxAccounts !== undefined
+        ? { MAX_ACCOUNTS: { value: String(o.maxAccounts), flag: '--max-accounts' } }
+        : {}),
+    },
+  });
+}
 
 export function addServeCommand(program: Command): void {
   program
@@ -36,88 +69,108 @@ export function addServeCommand(program: Command): void {
       '--monitor-stack',
       "probe the local stack's health on its interval, pushing stack.health",
     )
-    .action(
-      async (
-        o: {
-          host: string;
-          port: number;
-          allowRemote?: boolean;
-          sync?: boolean;
-          monitorStack?: boolean;
-        },
-        cmd: Command,
-      ) => {
-        if (o.port < 0 || o.port > 65535) {
-          cmd.error('error: --port must be between 0 and 65535.', {
-            exitCode: 2,
-            code: 'commander.invalidArgument',
-          });
-        }
-        const loopback = isLoopbackHost(o.host);
-        if (!loopback && !o.allowRemote) {
-          cmd.error(
-            `error: ${o.host} is not a loopback address: other machines could reach the server. ` +
-              'Add --allow-remote to do that on purpose, or use --host 127.0.0.1.',
-            { exitCode: 2, code: 'commander.remoteNotAllowed' },
-          );
-        }
-        if (!loopback) {
-          process.stderr.write(
-            `Warning: listening on ${o.host}: anyone who can reach this port can try to sign in, ` +
-              'and plain HTTP carries the token unencrypted. Put a TLS proxy in front of it.\n',
-          );
-        }
-        await withService(
-          cmd,
-          async (svc, out) => {
-            const token = await loadOrCreateToken(dataDirOf(cmd));
-            const app = await buildServer(svc, {
-              token,
-              staticDir: join(installDir(), 'dist', 'renderer'),
-              loopbackOnly: loopback,
-            });
-            try {
-              await app.listen({ host: o.host, port: o.port });
-            } catch (err) {
-              await app.close();
-              const code = (err as { code?: string }).code;
-              if (code === 'EADDRINUSE') {
-                throw new MaildockError(
-                  'PORT_IN_USE',
-                  `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
-                  { port: o.port },
-                );
-              }
-              throw err;
-            }
-            // After listening: a client that connects at once sees the first events.
-            if (o.sync) await svc.watch();
-            if (o.monitorStack) await svc.monitorStack();
-            const { port } = app.server.address() as AddressInfo;
-            const url = `http://${urlHost(o.host)}:${port}/`;
-            const signIn = `${url}?token=${token}`;
-            if (out.json) printJson(out, { url, signInUrl: signIn });
-            else
-              out.write(
-                `Maildock is serving on ${url}\n` +
-                  `Open this link to sign in (it holds the access token: keep it to yourself):\n` +
-                  `  ${signIn}\n`,
-              );
-
-            await new Promise<void>((resolve) => {
-              process.once('SIGINT', resolve);
-              process.once('SIGTERM', resolve);
-            });
-            if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
-            const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-            try {
-              await app.close(); // no new connections; event sockets closed; waits for requests
-            } finally {
-              clearTimeout(cut);
-            }
-          },
-          SERVER_SERVICE_OPTIONS,
+    .option('--env-file <file>', 'read settings from this file (default: .env in the data folder)')
+    .option('--redis <url>', 'Redis for rate limits shared by instances: redis://host:port')
+    .option('--max-accounts <n>', 'accounts this instance syncs at most', int('--max-accounts'))
+    .action(async (o: ServeFlags, cmd: Command) => {
+      if (o.port < 0 || o.port > 65535) {
+        cmd.error('error: --port must be between 0 and 65535.', {
+          exitCode: 2,
+          code: 'commander.invalidArgument',
+        });
+      }
+      const loopback = isLoopbackHost(o.host);
+      if (!loopback && !o.allowRemote) {
+        cmd.error(
+          `error: ${o.host} is not a loopback address: other machines could reach the server. ` +
+            'Add --allow-remote to do that on purpose, or use --host 127.0.0.1.',
+          { exitCode: 2, code: 'commander.remoteNotAllowed' },
         );
-      },
-    );
+      }
+      if (!loopback) {
+        process.stderr.write(
+          `Warning: listening on ${o.host}: anyone who can reach this port can try to sign in, ` +
+            'and plain HTTP carries the token unencrypted. Put a TLS proxy in front of it.\n',
+        );
+      }
+      const config = loadServeConfig(cmd, o);
+      process.stderr.write(`${describeConfig(config).join('\n')}\n`);
+      // Connected before the store opens: a wrong URL is said at once, with nothing to undo.
+      const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+      try {
+        await serveOneUser(cmd, o, config, redis, loopback);
+      } finally {
+        redis?.disconnect();
+      }
+    });
+}
+
+/** Today's server: one person, one token, the store of --database or the data folder. */
+async function serveOneUser(
+  cmd: Command,
+  o: ServeFlags,
+  config: ServerConfig,
+  redis: Redis | undefined,
+  loopback: boolean,
+): Promise<void> {
+  await withService(
+    cmd,
+    async (svc, out) => {
+      const token = await loadOrCreateToken(dataDirOf(cmd));
+      const app = await buildServer(svc, {
+        token,
+        staticDir: join(installDir(), 'dist', 'renderer'),
+        loopbackOnly: loopback,
+        limits: {
+          rateLimit: config.rateLimit,
+          loginRateLimit: config.loginRateLimit,
+          redis,
+        },
+      });
+      try {
+        await app.listen({ host: o.host, port: o.port });
+      } catch (err) {
+        await app.close();
+        const code = (err as { code?: string }).code;
+        if (code === 'EADDRINUSE') {
+          throw new MaildockError(
+            'PORT_IN_USE',
+            `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
+            { port: o.port },
+          );
+        }
+        throw err;
+      }
+      // After listening: a client that connects at once sees the first events.
+      if (o.sync) await svc.watch();
+      if (o.monitorStack) await svc.monitorStack();
+      const { port } = app.server.address() as AddressInfo;
+      const url = `http://${urlHost(o.host)}:${port}/`;
+      const signIn = `${url}?token=${token}`;
+      if (out.json) printJson(out, { url, signInUrl: signIn });
+      else
+        out.write(
+          `Maildock is serving on ${url}\n` +
+            `Open this link to sign in (it holds the access token: keep it to yourself):\n` +
+            `  ${signIn}\n`,
+        );
+
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
+      const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      try {
+        await app.close(); // no new connections; event sockets closed; waits for requests
+      } finally {
+        clearTimeout(cut);
+      }
+    },
+    {
+      ...SERVER_SERVICE_OPTIONS,
+      ...(config.databaseUrl ? { database: config.databaseUrl } : {}),
+    },
+    config.logLevel,
+  );
 }

@@ -185,6 +185,14 @@ export class MaildockService implements MethodContext {
   }
 
   /**
+   * A service over a store and secrets its caller opened and keeps (the server of many
+   * people: one per person, over a store scoped to them). Closing the service leaves both.
+   */
+  static forStore(store: Store, secrets: SecretStore, opts: ServiceOptions): MaildockService {
+    return new MaildockService(store, secrets, opts);
+  }
+
+  /**
    * Restores a backup into a data folder that no service has open (`maildock backup restore`;
    * a running app restores through backup.restore): verified, staged, swapped in at once,
    * never half; the stack's data put back and the stack restarted.

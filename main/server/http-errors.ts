@@ -18,6 +18,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MAILBOX_GONE: 410,
   TOO_LARGE: 413,
   NO_SMTP: 422,
+  RATE_LIMITED: 429,
   // This machine
   INTERNAL: 500,
   STORE_FAILED: 500,

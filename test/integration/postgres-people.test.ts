@@ -116,6 +116,19 @@ describe('the rows of many people', () => {
     expect((await a.messages.list(mineA.inbox, 100)).length).toBe(5);
     expect(await a.accounts.get(mineA.account.id)).not.toBeNull();
     expect(mineB.ids.length).toBe(3);
+
+    // The one list across people: which person each account is, and no mail.
+    const directory = await db.people.directory.all();
+    expect(directory).toEqual(
+      expect.arrayContaining([
+        { accountId: mineA.account.id, owner: alice },
+        { accountId: mineB.account.id, owner: bob },
+        { accountId: mineC.account.id, owner: carol },
+      ]),
+    );
+    expect(await db.people.directory.ownerOf(mineC.account.id)).toEqual(carol);
+    await c.accounts.remove(mineC.account.id);
+    expect(await db.people.directory.ownerOf(mineC.account.id)).toBeNull();
   });
 
   it('are read and written by a role that owns no table and cannot bypass the policies', async () => {

@@ -117,7 +117,12 @@ describe('the server, in-process', () => {
     );
     t = await openService(SERVER_SERVICE_OPTIONS);
     token = await loadOrCreateToken(t.dataDir);
-    app = await buildServer(t.svc, { token, loopbackOnly: true });
+    // Hundreds of wrong tokens below: the limit on them has tests of its own (rate-limits).
+    app = await buildServer(t.svc, {
+      token,
+      loopbackOnly: true,
+      limits: { loginRateLimit: { max: 100_000, windowMs: 60_000 } },
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     host = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     base = `http://${host}`;

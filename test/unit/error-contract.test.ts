@@ -30,6 +30,7 @@ const postgres = { host: '127.0.0.1', port: 5432, user: 'maildock', database: 'm
 /** Each code with every field the sources give it, as values of the types they really have. */
 const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   INVALID_INPUT: {
+    tenant: 'acme',
     mailboxId: 4,
     format: 3,
     supported: 2,
@@ -48,6 +49,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     database: 'postgres://maildock@127.0.0.1:5432/maildock',
     backupEngine: 'sqlite',
     storeEngine: 'postgres',
+    line: 3,
   },
   NOT_FOUND: {
     messageId: 12,
@@ -69,6 +71,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     address: 'a@example.test',
     email: 'a@example.test',
     name: 'maildock-2026-12-06.maildock-backup',
+    tenant: 'acme',
   },
   AUTH_FAILED: { field: 'password', ...imap, ...postgres },
   TLS_FAILED: imap,
@@ -81,6 +84,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   SEARCH_SYNTAX: { position: 4, near: 'from:' },
   SECRET_UNAVAILABLE: {
     key: 'account.1',
+    keyId: '2026-12',
     file: 'secrets.enc',
     reason: 'EACCES',
     mode: '0644',
@@ -100,6 +104,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     ...postgres,
     sqlstate: '57P01',
     program: 'pg_dump',
+    role: 'maildock_app',
     exitCode: 1,
   },
   CANCELLED: {},
@@ -129,6 +134,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   STACK_NOT_RUNNING: { service: 'dovecot' },
   UNAUTHORIZED: {},
   FORBIDDEN: { file: '/etc/passwd' },
+  RATE_LIMITED: { retryAfter: 42 },
 };
 
 /** Every error as the core hands it on: its data, with and without fields. */

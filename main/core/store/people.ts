@@ -96,7 +96,14 @@ export interface AuditRepository {
   list(query: { tenantId?: number; since?: Date; limit?: number }): Promise<AuditEntry[]>;
 }
 
+/** Every account of the server's people, with its owner (no mail, only ids). */
+export interface AccountDirectory {
+  all(): Promise<{ accountId: number; owner: Owner }[]>;
+  ownerOf(accountId: number): Promise<Owner | null>;
+}
+
 export interface People {
+  directory: AccountDirectory;
   tenants: TenantRepository;
   users: UserRepository;
   sessions: SessionRepository;

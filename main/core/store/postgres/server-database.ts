@@ -10,6 +10,7 @@ import { CONNECT_TIMEOUT_MS, parseTarget, targetAs, type Target } from './connec
 import { Db } from './db.js';
 import { connectedPool, PostgresStore, prepareDatabase } from './engine.js';
 import { AuditRepo } from './people/audit.js';
+import { DirectoryRepo } from './people/directory.js';
 import { SealedSecretRepo } from './people/sealed.js';
 import { SessionRepo } from './people/sessions.js';
 import { TenantRepo } from './people/tenants.js';
@@ -23,6 +24,7 @@ export interface ServerDatabaseOptions {
 
 export function peopleOver(db: Db): People {
   return {
+    directory: new DirectoryRepo(db),
     tenants: new TenantRepo(db),
     users: new UserRepo(db),
     sessions: new SessionRepo(db),

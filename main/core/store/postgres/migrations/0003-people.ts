@@ -180,6 +180,23 @@ ALTER TABLE body_reindex ADD FOREIGN KEY (user_id, message_id)
 DROP INDEX attachments_message;
 CREATE INDEX attachments_message ON attachments (user_id, message_id);
 
+-- Which person each account is: the one list the server reads across people (to spread
+-- the accounts' sync over its instances). Ids only, kept by a trigger, gone with the account.
+CREATE TABLE account_owners (
+  account_id bigint PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  tenant_id  bigint NOT NULL,
+  user_id    bigint NOT NULL
+);
+CREATE INDEX account_owners_user ON account_owners (user_id);
+CREATE FUNCTION maildock_account_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO account_owners (account_id, tenant_id, user_id) VALUES (NEW.id, NEW.tenant_id, NEW.user_id);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER accounts_owner AFTER INSERT ON accounts
+  FOR EACH ROW EXECUTE FUNCTION maildock_account_owner();
+INSERT INTO account_owners (account_id, tenant_id, user_id) SELECT id, tenant_id, user_id FROM accounts;
+
 -- What no account chain removes goes with its user.
 ALTER TABLE accounts ADD FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE;
 ALTER TABLE contacts ADD FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE;

@@ -1,0 +1,21 @@
+// The core's side of the server of many people, as the shells (server, CLI) see it: its
+// database (people, and each person's scoped store), each person's service, and the keys
+// that seal account passwords.
+export {
+  openAdminDatabase,
+  openServerDatabase,
+  TENANT_NAME,
+  type AccountDirectory,
+  type AuditEntry,
+  type Owner,
+  type People,
+  type Person,
+  type Role,
+  type Rotation,
+  type ServerDatabase,
+  type SessionRecord,
+  type Tenant,
+} from '../store/index.js';
+export type { SealingKey } from '../secrets/sealed-store.js';
+export { appRolePassword } from './app-password.js';
+export { ownerKey, PersonServices, type PersonServicesOptions } from './services.js';

@@ -1,0 +1,85 @@
+// The server of many people: the same contract over HTTP and the same events, but each
+// request signed in (a short-lived access token from `auth.login`) and answered by the
+// service of the person it names, whose store sees their rows only. What belongs to the
+// operator (the bundled stack, backups of the whole database) is not offered here: it is
+// `maildock admin` and `maildock stack` on the server's machine.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MethodName } from '../../common/api.js';
+import type { Owner, PersonServices, Role } from '../core/people/index.js';
+import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
+import { registerEvents, serviceEvents, type Subscribe } from './events.js';
+import type { Limits } from './limits.js';
+
+/** Who a request comes from, as its verified access token says. */
+export interface Principal {
+  owner: Owner;
+  sessionId: string;
+  role: Role;
+  email: string;
+}
+
+export interface PeopleAuth {
+  /** The request's signed-in person, or why there is none (a 401's message). */
+  authenticate(req: FastifyRequest): Promise<{ principal: Principal } | { refused: string }>;
+  /** The sign-in routes: auth.login, auth.refresh, auth.logout, auth.mode. */
+  register(app: FastifyInstance, limits: Limits): Promise<void>;
+}
+
+export interface PeopleCore {
+  services: PersonServices;
+  auth: PeopleAuth;
+  /** Where a signed-in person's events come from; their own service's, unless given. */
+  subscribe?: (principal: Principal) => Subscribe;
+  healthy(): Promise<boolean>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const OPERATOR_ONLY = ['stack.', 'backup.'];
+
+/** Why this server does not offer a method, or null. */
+export function operatorOnly(method: MethodName): string | null {
+  return OPERATOR_ONLY.some((prefix) => method.startsWith(prefix))
+    ? 'The mail stack and backups of this server are its operator’s: they are not offered over its API.'
+    : null;
+}
+
+const principalOf = (req: FastifyRequest): Principal => {
+  // The scope's hook sets it before any route of the scope runs.
+  if (!req.principal) throw new Error('a request reached the API without a signed-in person');
+  return req.principal;
+};
+
+export async function buildPeopleServer(
+  core: PeopleCore,
+  opts: BaseOptions,
+): Promise<FastifyInstance> {
+  const { app, limits, built } = await baseServer(opts, () => core.healthy());
+  await core.auth.register(app, limits);
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req, reply) => {
+      const verdict = await core.auth.authenticate(req);
+      if ('refused' in verdict) return limits.refuseAuthentication(req, reply, verdict.refused);
+      req.principal = verdict.principal;
+      req.authenticatedAs = `${verdict.principal.owner.tenantId}:${verdict.principal.owner.userId}`;
+    });
+    registerApi(scope, (req) => core.services.get(principalOf(req).owner), operatorOnly);
+    registerEvents(scope, async (req, emit) => {
+      const principal = principalOf(req);
+      const subscribe =
+        core.subscribe?.(principal) ?? serviceEvents(await core.services.get(principal.owner));
+      return subscribe(req, emit);
+    });
+  });
+
+  app.get('/', async (_req, reply) => {
+    if (built) return reply.sendFile('index.html');
+    return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+  });
+  return app;
+}
