@@ -10,7 +10,7 @@ import { EventsBus, userChannel, type BusEvent } from '../../main/server/work/ev
 import { pipeUserEvents } from '../../main/server/work/events-socket.js';
 import { redisTarget } from '../../main/server/work/redis.js';
 import { waitFor } from '../support/processes.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -34,7 +34,7 @@ const subscribers = async (channel: string) =>
   ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  server = await startRedis();
   redis = new Redis(server.url);
 });
 afterAll(async () => {

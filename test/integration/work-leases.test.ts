@@ -10,8 +10,15 @@ import { liveInstances } from '../../main/server/work/instances.js';
 import { announceAccountsChanged, type LeaseManager } from '../../main/server/work/leases.js';
 import { KEYS } from '../../main/server/work/redis.js';
 import { nodeChild, waitFor } from '../support/processes.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { manager, owner, recordingHolder, TestDirectory } from '../support/work-leases.js';
+import { startProxy } from '../support/proxy.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
+import {
+  cuttableForwarder,
+  manager,
+  owner,
+  recordingHolder,
+  TestDirectory,
+} from '../support/work-leases.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -26,10 +33,8 @@ const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + 
 const holderOf = (accountId: number) => redis.get(KEYS.lease({ accountId, owner }));
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  server = await startRedis();
   redis = new Redis(server.url);
-  // The test's own client sees Redis killed in one test; it reconnects on its own.
-  redis.on('error', () => undefined);
 });
 
 afterAll(async () => {
@@ -200,15 +205,37 @@ setInterval(() => undefined, 1000);`;
     const dir = new TestDirectory(ids(3));
     const ttlMs = 3_000;
     const a = recordingHolder(redis);
-    const ma = await start(manager(server.url, 'a', dir, a.holder, { ttlMs }));
+    const link = await cuttableForwarder(server.port);
+    const ma = await start(manager(link.url, 'a', dir, a.holder, { ttlMs }));
     expect(ma.heldAccounts()).toEqual(ids(3));
-    await server.kill();
+    await link.cut();
     const goneAt = Date.now();
     expect(await waitFor(() => a.log.watching.size === 0, ttlMs)).toBe(true);
     // Dropped within the ttl: no other instance could have taken them yet.
     expect(Date.now() - goneAt).toBeLessThan(ttlMs);
-    await server.start();
+    await link.reopen();
     expect(await waitFor(() => ma.heldAccounts().length === 3, 15_000)).toBe(true);
     expect([...a.log.watching].sort()).toEqual(ids(3));
+  });
+
+  it('keeps its leases through a connection that went silent, on a new one', async () => {
+    const dir = new TestDirectory(ids(2));
+    const ttlMs = 3_000;
+    const a = recordingHolder(redis);
+    const proxy = await startProxy(server.port);
+    try {
+      const ma = await start(
+        manager(`redis://127.0.0.1:${proxy.port}/0`, 'a', dir, a.holder, { ttlMs }),
+      );
+      expect(ma.heldAccounts()).toEqual(ids(2));
+      proxy.freeze();
+      // Several renewals later: the silent connection was replaced before the leases lapsed.
+      await waitFor(() => false, ttlMs * 1.5);
+      for (const id of ids(2)) expect(await holderOf(id)).toBe('a');
+      expect(await waitFor(() => ma.heldAccounts().length === 2, 5_000)).toBe(true);
+      expect(await redis.pttl(KEYS.lease({ accountId: 1, owner }))).toBeGreaterThan(ttlMs / 3);
+    } finally {
+      await proxy.close();
+    }
   });
 });

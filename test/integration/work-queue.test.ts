@@ -8,7 +8,7 @@ import { WorkQueue, type JobName, type JobRunner } from '../../main/server/work/
 import { redisTarget } from '../../main/server/work/redis.js';
 import type { AccountRef } from '../../main/server/work/types.js';
 import { waitFor } from '../support/processes.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -17,7 +17,7 @@ let queue: WorkQueue;
 const ref = (accountId: number): AccountRef => ({ accountId, owner: { tenantId: 3, userId: 7 } });
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  server = await startRedis();
   redis = new Redis(server.url);
 });
 afterAll(async () => {

@@ -84,12 +84,8 @@ export class LeaseManager {
   }
 
   async start(): Promise<void> {
-    const commandTimeout = Math.max(500, Math.floor(this.ttlMs / 5));
-    this.redis = redisClient(this.opts.redis, `maildock-leases-${this.instanceId}`, {
-      commandTimeout,
-    });
+    this.redis = this.commandClient(null);
     this.sub = redisClient(this.opts.redis, `maildock-leases-sub-${this.instanceId}`);
-    this.redis.on('error', (err) => log.debug({ err }, 'lease connection error'));
     this.sub.on('error', (err) => log.debug({ err }, 'lease subscriber error'));
     await Promise.all([connected(this.redis), connected(this.sub)]);
     this.sub.on('message', (channel: string) => this.onMessage(channel));
@@ -97,6 +93,18 @@ export class LeaseManager {
     await this.round();
     this.renewTimer = setInterval(() => void this.renew(), Math.floor(this.ttlMs / 3));
     this.roundTimer = setInterval(() => void this.round(), this.roundMs);
+  }
+
+  /** A client for leases and heartbeats, replacing `old` (which is dropped at once). */
+  private commandClient(old: Redis | null): Redis {
+    old?.disconnect();
+    // A renew that takes longer than this is as good as failed.
+    const commandTimeout = Math.max(500, Math.floor(this.ttlMs / 5));
+    const client = redisClient(this.opts.redis, `maildock-leases-${this.instanceId}`, {
+      commandTimeout,
+    });
+    client.on('error', (err) => log.debug({ err }, 'lease connection error'));
+    return client;
   }
 
   /** Runs a round now (or right after the one running). */
@@ -206,6 +214,10 @@ export class LeaseManager {
       await this.heartbeat();
     } catch (err) {
       this.failed(err, 'leases not renewed');
+      // A connection that looks open but does not answer (a dead NAT mapping) is not
+      // noticed by the client, and its graceful end would wait on the silent peer too:
+      // a new client takes over.
+      if (redis.status === 'ready') this.redis = this.commandClient(redis);
       const now = Date.now();
       for (const h of held) {
         if (this.held.get(refKey(h.ref)) !== h) continue;
