@@ -1,13 +1,15 @@
 // Events across instances on a real Redis: two buses are two instances; what one publishes
 // for a user reaches the other's subscriber of that user, and no one else's.
-import type { AddressInfo } from 'node:net';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify from 'fastify';
 import { Redis } from 'ioredis';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../common/api.js';
 import { CoreEvents } from '../../main/core/methods/events.js';
 import { EventsBus, userChannel, type BusEvent } from '../../main/server/work/events-bus.js';
-import { pipeUserEvents } from '../../main/server/work/events-socket.js';
+import { EVENTS_PATH, registerEvents } from '../../main/server/events.js';
+import { busEvents } from '../../main/server/work/events-socket.js';
 import { redisTarget } from '../../main/server/work/redis.js';
 import { waitFor } from '../support/processes.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
@@ -143,16 +145,20 @@ describe('events bus', () => {
   it("feeds a browser's socket on one instance with the mail another instance synced", async () => {
     const instanceA = await bus();
     const instanceB = await bus();
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    // The owner comes from the verified token in the server; here, from the path.
-    wss.on('connection', (socket, request) => {
-      const owner = request.url === '/alice' ? alice : bob;
-      void pipeUserEvents(instanceA, owner, socket);
-    });
-    await new Promise((resolve) => wss.once('listening', resolve));
-    const port = (wss.address() as AddressInfo).port;
+    // The server's own events route; the owner comes from the verified token there, from a
+    // header here.
+    const app = Fastify();
+    await app.register(fastifyWebsocket);
+    const subscribeFor = busEvents(instanceA);
+    registerEvents(app, (req, emit) =>
+      subscribeFor({ owner: req.headers['x-who'] === 'alice' ? alice : bob })(req, emit),
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as { port: number }).port;
     const open = async (who: string) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/${who}`);
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${EVENTS_PATH}`, {
+        headers: { 'x-who': who },
+      });
       const got: unknown[] = [];
       socket.on('message', (data) => got.push(JSON.parse(String(data))));
       await new Promise((resolve) => socket.once('open', resolve));
@@ -177,7 +183,7 @@ describe('events bus', () => {
       expect(await waitFor(() => instanceA.subscribedChannels().length === 0, 5_000)).toBe(true);
       expect(await subscribers(userChannel(alice))).toBe(0);
     } finally {
-      await new Promise((resolve) => wss.close(resolve));
+      await app.close();
     }
   });
 });

@@ -2,13 +2,10 @@
 // every person (the database's directory) and each person's service. The server wires them
 // to the Postgres store of many people; tests may give any real implementation.
 import type { Account } from '../../../common/types.js';
+import type { Owner } from '../../core/people/index.js';
 import type { MaildockService } from '../../core/service.js';
 
-/** Whose mail: the same shape as the store's owner (main/server does not import the store). */
-export interface Owner {
-  tenantId: number;
-  userId: number;
-}
+export type { Owner };
 
 /** One mail account and the person it belongs to. */
 export interface AccountRef {
@@ -16,7 +13,7 @@ export interface AccountRef {
   owner: Owner;
 }
 
-/** Every account of every person: the set the instances share out among themselves. */
+/** Every account of every person (the database's `people.directory`): what the instances share out. */
 export interface AccountDirectory {
   all(): Promise<AccountRef[]>;
 }
@@ -27,7 +24,7 @@ export type PersonService = Pick<
   'account' | 'watchAccount' | 'unwatch' | 'kick' | 'invoke' | 'on' | 'accountSync' | 'sending'
 > & { syncStates: Pick<MaildockService['syncStates'], 'list'> };
 
-/** Each person's service, opened on first use and kept by the server. */
+/** Each person's service, opened on first use and kept (core/people's PersonServices). */
 export interface PersonServices {
   get(owner: Owner): Promise<PersonService>;
 }
