@@ -119,7 +119,10 @@ export class LeaseManager {
       do {
         this.again = false;
         try {
+          const before = this.heldRefs().map(refKey).join();
           await this.roundOnce();
+          // What it holds now, for the others' shares and `maildock admin status`.
+          if (this.heldRefs().map(refKey).join() !== before) await this.heartbeat();
           this.failing = false;
         } catch (err) {
           this.failed(err, 'lease round failed');
