@@ -60,11 +60,12 @@ export async function addPerson(db: ServerDatabase, tenant: string, email: strin
  * decide instead. Until the service can be given those options alone, they are set here.
  */
 export async function instanceServices(
-  setup: Pick<PeopleSetup, 'url' | 'appPassword' | 'keys'>,
+  setup: Pick<PeopleSetup, 'url' | 'appPassword' | 'keys'> & { tempDir?: string },
   watch: WatchOptions = { pollMs: 60_000 },
 ) {
   const db = await openServerDatabase(setup.url, { appPassword: setup.appPassword });
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'maildock-instance-'));
+  // A process killed by a test leaves it behind: under the test's own temp folder, if given.
+  const dataDir = await mkdtemp(path.join(setup.tempDir ?? os.tmpdir(), 'maildock-instance-'));
   const people = new PersonServices(db, {
     dataDir,
     keys: setup.keys,
@@ -103,7 +104,70 @@ export async function inboxMessageIds(
   if (!boxes.ok) throw new Error(boxes.error.message);
   const inbox = boxes.value.find((m) => m.path === 'INBOX');
   if (!inbox) return [];
-  const list = await service.invoke('message.list', { mailboxId: inbox.id, limit: 1000 });
-  if (!list.ok) throw new Error(list.error.message);
-  return list.value.messages.map((m) => m.messageId ?? '');
+  const ids: string[] = [];
+  let before: number | null | undefined;
+  do {
+    const page = await service.invoke('message.list', {
+      mailboxId: inbox.id,
+      limit: 1000,
+      ...(before ? { before } : {}),
+    });
+    if (!page.ok) throw new Error(page.error.message);
+    ids.push(...page.value.messages.map((m) => m.messageId ?? ''));
+    before = page.value.nextBefore;
+  } while (before);
+  return ids;
+}
+
+export interface InstanceConfig {
+  url: string;
+  appPassword: string;
+  /** base64 of each key, by id */
+  keys: { id: string; key: string }[];
+  redisUrl: string;
+  instanceId: string;
+  ttlMs: number;
+  tempDir: string;
+}
+
+export const instanceConfig = (
+  setup: PeopleSetup,
+  redisUrl: string,
+  instanceId: string,
+  ttlMs: number,
+  tempDir: string,
+): InstanceConfig => ({
+  url: setup.url,
+  appPassword: setup.appPassword,
+  keys: setup.keys.map((k) => ({ id: k.id, key: k.key.toString('base64') })),
+  redisUrl,
+  instanceId,
+  ttlMs,
+  tempDir,
+});
+
+/**
+ * One server instance's work in a process of its own (see nodeChild): it prints a line of
+ * JSON once started and runs until it is killed.
+ */
+export async function runInstance(config: InstanceConfig): Promise<void> {
+  const { WorkNode } = await import('../../main/server/work/node.js');
+  const opened = await instanceServices({
+    url: config.url,
+    appPassword: config.appPassword,
+    keys: config.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
+    tempDir: config.tempDir,
+  });
+  const node = new WorkNode({
+    redisUrl: config.redisUrl,
+    directory: opened.directory,
+    services: opened.services,
+    capacity: 10,
+    instanceId: config.instanceId,
+    leaseTtlMs: config.ttlMs,
+    roundMs: 300,
+  });
+  await node.start();
+  console.log(JSON.stringify({ instanceId: node.instanceId }));
+  setInterval(() => undefined, 1000);
 }
