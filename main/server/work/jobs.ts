@@ -32,13 +32,18 @@ export function jobRunner(opts: JobRunnerOptions): JobRunner {
       return { ran: 'here', accountId: ref.accountId };
     }
     const ttlMs = opts.borrowTtlMs ?? 60_000;
-    for (;;) {
+    // The lease may come and go between the look and the take: a few tries, then later.
+    for (let attempt = 1; ; attempt++) {
       const [holder] = await leaseHolders(opts.redis, [ref]);
       if (holder) {
         await opts.redis.publish(KEYS.kick(ref), name);
         return { ran: 'holder', accountId: ref.accountId, holder };
       }
       if (await takeLease(opts.redis, ref, opts.instanceId, ttlMs)) break;
+      if (attempt >= 3)
+        throw new MaildockError('IN_USE', 'The account changed hands; the job runs again later.', {
+          accountId: ref.accountId,
+        });
     }
     const renewal = setInterval(
       () => void renewLeases(opts.redis, [ref], opts.instanceId, ttlMs).catch(() => []),

@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { EventsBus } from './events-bus.js';
 import { jobRunner } from './jobs.js';
-import { LeaseManager } from './leases.js';
+import { announceAccountsChanged, LeaseManager } from './leases.js';
 import { WorkMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
 import { connected, redisClient, redisTarget } from './redis.js';
@@ -81,6 +81,11 @@ export class WorkNode {
       this.opts.concurrency ?? 4,
     );
     await this.leases.start();
+  }
+
+  /** After an account was added or removed: every instance looks at once. */
+  async accountsChanged(): Promise<void> {
+    await announceAccountsChanged(this.redis);
   }
 
   async stop(): Promise<void> {
