@@ -42,7 +42,7 @@ beforeAll(async () => {
   setup = await peopleDatabase(postgres);
   const owner = await addPerson(setup.db, 'acme', 'alice@acme.test');
   bob = await addPerson(setup.db, 'globex', 'bob@globex.test');
-  opened = await instanceServices(setup);
+  opened = await instanceServices(setup, null);
   await dovecot.loadMaildir(
     'INBOX',
     [1, 2, 3].map((n) => ({ raw: makeMail({ messageId: `<job-${n}@maildock.test>` }) })),

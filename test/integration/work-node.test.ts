@@ -50,7 +50,7 @@ beforeAll(async () => {
   setup = await peopleDatabase(postgres);
   const alice = await addPerson(setup.db, 'acme', 'alice@acme.test');
   const bob = await addPerson(setup.db, 'globex', 'bob@globex.test');
-  const admin = await instanceServices(setup);
+  const admin = await instanceServices(setup, null);
   closers.push(admin.close);
   const add = async (owner: typeof alice, user: string) => {
     const service = await admin.services.get(owner);

@@ -56,7 +56,7 @@ beforeAll(async () => {
   redis = new Redis(redisServer.url);
   tempDir = await mkdtemp(path.join(os.tmpdir(), 'maildock-takeover-'));
   setup = await peopleDatabase(postgres);
-  admin = await instanceServices(setup);
+  admin = await instanceServices(setup, null);
   const people = [
     await addPerson(setup.db, 'acme', 'alice@acme.test'),
     await addPerson(setup.db, 'acme', 'ann@acme.test'),

@@ -61,7 +61,8 @@ export async function addPerson(db: ServerDatabase, tenant: string, email: strin
  */
 export async function instanceServices(
   setup: Pick<PeopleSetup, 'url' | 'appPassword' | 'keys'> & { tempDir?: string },
-  watch: WatchOptions = { pollMs: 60_000 },
+  /** null: a service that never watches (one to set people up, or a job runner's). */
+  watch: WatchOptions | null = { pollMs: 60_000 },
 ) {
   const db = await openServerDatabase(setup.url, { appPassword: setup.appPassword });
   // A process killed by a test leaves it behind: under the test's own temp folder, if given.
@@ -74,7 +75,8 @@ export async function instanceServices(
   const services = {
     get: async (owner: Owner): Promise<MaildockService> => {
       const service = await people.get(owner);
-      (service as unknown as { watchOpts: WatchOptions | null }).watchOpts ??= watch;
+      // Set, they also make account.add watch the new account at once, outside any lease.
+      if (watch) (service as unknown as { watchOpts: WatchOptions | null }).watchOpts ??= watch;
       return service;
     },
   };
