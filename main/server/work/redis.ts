@@ -17,7 +17,10 @@ export interface RedisTarget {
 const redisUrl = z
   .string()
   .url()
-  .refine((u) => /^rediss?:$/.test(new URL(u).protocol), 'must start with redis:// or rediss://');
+  .refine(
+    (u) => URL.canParse(u) && /^rediss?:$/.test(new URL(u).protocol),
+    'must start with redis:// or rediss://',
+  );
 
 /** Parses redis://[user:password@]host[:port][/db]; the password never appears in an error. */
 export function redisTarget(url: string): RedisTarget {
