@@ -54,10 +54,8 @@ export async function addPerson(db: ServerDatabase, tenant: string, email: strin
 }
 
 /**
- * What one server instance opens: its own services per person over the shared database. The
- * services are made ready to watch single accounts: MaildockService only watches an account
- * once watch() has set its options, and watch() watches every account, which the leases must
- * decide instead. Until the service can be given those options alone, they are set here.
+ * What one server instance opens: its own services per person over the shared database,
+ * ready to watch the accounts whose leases the instance takes (MaildockService.watchLeased).
  */
 export async function instanceServices(
   setup: Pick<PeopleSetup, 'url' | 'appPassword' | 'keys'> & { tempDir?: string },
@@ -75,8 +73,7 @@ export async function instanceServices(
   const services = {
     get: async (owner: Owner): Promise<MaildockService> => {
       const service = await people.get(owner);
-      // Set, they also make account.add watch the new account at once, outside any lease.
-      if (watch) (service as unknown as { watchOpts: WatchOptions | null }).watchOpts ??= watch;
+      if (watch) service.watchLeased(watch);
       return service;
     },
   };

@@ -18,7 +18,7 @@ export function serviceHolder(services: PersonServices): LeaseHolder {
     },
     kick: (ref) => {
       services.get(ref.owner).then(
-        (service) => service.kick(),
+        (service) => service.nudge(),
         (err: unknown) => log.warn({ err, accountId: ref.accountId }, 'kick not delivered'),
       );
     },

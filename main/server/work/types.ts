@@ -21,7 +21,15 @@ export interface AccountDirectory {
 /** The parts of a person's service that the work uses. */
 export type PersonService = Pick<
   MaildockService,
-  'account' | 'watchAccount' | 'unwatch' | 'kick' | 'invoke' | 'on' | 'accountSync' | 'sending'
+  | 'account'
+  | 'watchAccount'
+  | 'unwatch'
+  | 'kick'
+  | 'nudge'
+  | 'invoke'
+  | 'on'
+  | 'accountSync'
+  | 'sending'
 > & { syncStates: Pick<MaildockService['syncStates'], 'list'> };
 
 /** Each person's service, opened on first use and kept (core/people's PersonServices). */
