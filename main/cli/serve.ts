@@ -1,21 +1,25 @@
 // `maildock serve`: headless server mode. Reads the server's configuration (an env file and
-// MAILDOCK_* variables, main/server/config.ts) and prints it with secrets masked, opens the
-// service with file attachments off, listens (loopback unless --allow-remote), prints the
-// sign-in link once, and on SIGTERM or SIGINT stops taking connections, lets running
-// requests finish, and closes the store.
+// MAILDOCK_* variables, main/server/config.ts) and prints it with secrets masked. Without a
+// database or Redis it serves one person: the data folder's store, one token, the sign-in
+// link printed once. With either, it is an instance of the server of many people
+// (main/server/people-node.ts). It listens on loopback unless --allow-remote, and on SIGTERM
+// or SIGINT stops taking connections, lets running requests (and jobs) finish, and closes.
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MaildockError } from '../../common/errors.js';
+import { closeLogging, initLogging } from '../core/platform/log.js';
 import { installDir } from '../core/platform/paths.js';
 import { loadOrCreateToken } from '../server/auth.js';
 import { describeConfig } from '../server/config-describe.js';
 import { loadConfig, type ServerConfig } from '../server/config.js';
 import { isLoopbackHost } from '../server/guard.js';
 import { connectRedis } from '../server/redis-client.js';
+import { startPeopleNode } from '../server/people-node.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../server/server.js';
-import { printJson } from './output.js';
+import { printJson, stdio, type Out } from './output.js';
 import { dataDirOf, int, withService, type Globals } from './run.js';
 
 /** After this, connections still open are cut: a stuck request must not keep the server up. */
@@ -70,7 +74,10 @@ export function addServeCommand(program: Command): void {
       "probe the local stack's health on its interval, pushing stack.health",
     )
     .option('--env-file <file>', 'read settings from this file (default: .env in the data folder)')
-    .option('--redis <url>', 'Redis for rate limits shared by instances: redis://host:port')
+    .option(
+      '--redis <url>',
+      'Redis of the server of many people (its jobs, leases, events and limits): redis://host:port',
+    )
     .option('--max-accounts <n>', 'accounts this instance syncs at most', int('--max-accounts'))
     .action(async (o: ServeFlags, cmd: Command) => {
       if (o.port < 0 || o.port > 65535) {
@@ -98,19 +105,21 @@ export function addServeCommand(program: Command): void {
       // Connected before the store opens: a wrong URL is said at once, with nothing to undo.
       const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
       try {
-        await serveOneUser(cmd, o, config, redis, loopback);
+        // A database or a Redis (flag, env file or MAILDOCK_*) means the server of many people.
+        if (config.databaseUrl || config.redisUrl)
+          await servePeople(cmd, o, config, redis, loopback);
+        else await serveOneUser(cmd, o, config, loopback);
       } finally {
         redis?.disconnect();
       }
     });
 }
 
-/** Today's server: one person, one token, the store of --database or the data folder. */
+/** The server of one person: one token, the SQLite store of the data folder. */
 async function serveOneUser(
   cmd: Command,
   o: ServeFlags,
   config: ServerConfig,
-  redis: Redis | undefined,
   loopback: boolean,
 ): Promise<void> {
   await withService(
@@ -121,26 +130,9 @@ async function serveOneUser(
         token,
         staticDir: join(installDir(), 'dist', 'renderer'),
         loopbackOnly: loopback,
-        limits: {
-          rateLimit: config.rateLimit,
-          loginRateLimit: config.loginRateLimit,
-          redis,
-        },
+        limits: { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit },
       });
-      try {
-        await app.listen({ host: o.host, port: o.port });
-      } catch (err) {
-        await app.close();
-        const code = (err as { code?: string }).code;
-        if (code === 'EADDRINUSE') {
-          throw new MaildockError(
-            'PORT_IN_USE',
-            `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
-            { port: o.port },
-          );
-        }
-        throw err;
-      }
+      await listen(app, o);
       // After listening: a client that connects at once sees the first events.
       if (o.sync) await svc.watch();
       if (o.monitorStack) await svc.monitorStack();
@@ -155,22 +147,90 @@ async function serveOneUser(
             `  ${signIn}\n`,
         );
 
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
-      const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      try {
-        await app.close(); // no new connections; event sockets closed; waits for requests
-      } finally {
-        clearTimeout(cut);
-      }
+      await untilStopped(app, out);
     },
-    {
-      ...SERVER_SERVICE_OPTIONS,
-      ...(config.databaseUrl ? { database: config.databaseUrl } : {}),
-    },
+    SERVER_SERVICE_OPTIONS,
     config.logLevel,
   );
+}
+
+/** Listens, or says which port is taken. */
+async function listen(app: FastifyInstance, o: ServeFlags): Promise<void> {
+  try {
+    await app.listen({ host: o.host, port: o.port });
+  } catch (err) {
+    await app.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new MaildockError(
+        'PORT_IN_USE',
+        `Port ${o.port} on ${o.host} is taken: choose another with --port.`,
+        { port: o.port },
+      );
+    }
+    throw err;
+  }
+}
+
+/** Until SIGINT or SIGTERM; then no new connections, and the running requests finish. */
+async function untilStopped(app: FastifyInstance, out: Out, stop?: () => Promise<void>) {
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  if (!out.json) out.err('Stopping: finishing the requests in progress…\n');
+  const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  try {
+    // No new connections; event sockets closed; waits for requests (and jobs, leases).
+    await (stop ? stop() : app.close());
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
+/** The server of many people: people sign in; their accounts are shared out over instances. */
+async function servePeople(
+  cmd: Command,
+  o: ServeFlags,
+  config: ServerConfig,
+  redis: Redis | undefined,
+  loopback: boolean,
+): Promise<void> {
+  const g = cmd.optsWithGlobals<Globals>();
+  const out = stdio(!!g.json);
+  const dataDir = dataDirOf(cmd);
+  await initLogging({
+    dir: join(dataDir, 'logs'),
+    level: config.logLevel ?? process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
+    pretty: !!g.verbose,
+  });
+  try {
+    const node = await startPeopleNode(config, {
+      dataDir,
+      staticDir: join(installDir(), 'dist', 'renderer'),
+      loopbackOnly: loopback,
+      limits: { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, redis },
+    });
+    try {
+      await listen(node.app, o);
+    } catch (err) {
+      await node.stop();
+      throw err;
+    }
+    const { port } = node.app.server.address() as AddressInfo;
+    const url = `http://${urlHost(o.host)}:${port}/`;
+    const instance = node.work?.instanceId ?? null;
+    if (out.json) printJson(out, { url, mode: 'people', instance });
+    else
+      out.write(
+        `Maildock is serving many people on ${url}\n` +
+          (instance
+            ? `This instance is ${instance}; accounts are shared out through Redis.\n`
+            : '') +
+          'People sign in with their address and password (`maildock admin user add`).\n',
+      );
+    await untilStopped(node.app, out, () => node.stop());
+  } finally {
+    await closeLogging();
+  }
 }

@@ -15,6 +15,7 @@ import { appVersion } from '../core/platform/paths.js';
 import type { MaildockService } from '../core/service.js';
 import { clientErrorHandler, clientErrorText, frameworkErrors } from './framework-errors.js';
 import { refusal, SECURITY_HEADERS } from './guard.js';
+import { chooseProtocol } from './signin/authenticate.js';
 import { failure, statusFor } from './http-errors.js';
 import {
   RateLimited,
@@ -42,6 +43,8 @@ export interface BaseOptions {
   limits?: LimitsOptions | undefined;
   /** Addresses whose X-Forwarded-* headers are believed (a TLS proxy in front). */
   trustProxy?: string | undefined;
+  /** Registers what times every request and serves /metrics (the server of many people). */
+  metrics?: ((app: FastifyInstance) => void) | undefined;
 }
 
 export interface BaseServer {
@@ -80,13 +83,16 @@ export async function baseServer(
   // First: the websocket plugin's own hooks must see refused upgrades too, to close them.
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: 4096 }, // clients only listen
+    // Clients only listen. A browser's token may come as a subprotocol: the answer names
+    // `maildock`, never the token.
+    options: { maxPayload: 4096, handleProtocols: chooseProtocol },
     preClose(done) {
       // 1001, "going away": the server is stopping; a client may reconnect later.
       for (const client of this.websocketServer.clients) client.close(1001, 'server stopping');
       this.websocketServer.close(() => done());
     },
   });
+  opts.metrics?.(app);
   // Before any route: the limiter adds itself to each route as it is declared.
   const limits = await registerLimits(app, opts.limits ?? {});
 

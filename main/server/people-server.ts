@@ -5,7 +5,8 @@
 // `maildock admin` and `maildock stack` on the server's machine.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MethodName } from '../../common/api.js';
-import type { Owner, PersonServices, Role } from '../core/people/index.js';
+import type { Owner, Role } from '../core/people/index.js';
+import type { MaildockService } from '../core/service.js';
 import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
 import { registerEvents, serviceEvents, type Subscribe } from './events.js';
 import type { Limits } from './limits.js';
@@ -26,7 +27,8 @@ export interface PeopleAuth {
 }
 
 export interface PeopleCore {
-  services: PersonServices;
+  /** Each person's service (opened on first use, kept while the server runs). */
+  services: { get(owner: Owner): Promise<MaildockService> };
   auth: PeopleAuth;
   /** Where a signed-in person's events come from; their own service's, unless given. */
   subscribe?: (principal: Principal) => Subscribe;

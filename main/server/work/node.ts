@@ -10,7 +10,7 @@ import { jobRunner } from './jobs.js';
 import { announceAccountsChanged, LeaseManager } from './leases.js';
 import { WorkMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
-import { connected, redisClient, redisTarget } from './redis.js';
+import { connected, KEYS, redisClient, redisTarget } from './redis.js';
 import { serviceHolder } from './service-holder.js';
 import type { AccountDirectory, Owner, PersonService, PersonServices } from './types.js';
 
@@ -81,6 +81,17 @@ export class WorkNode {
       this.opts.concurrency ?? 4,
     );
     await this.leases.start();
+  }
+
+  /**
+   * A person changed something here (an action, a message queued): the instances holding
+   * their accounts replay and send now rather than on their next round.
+   */
+  async kickPerson(owner: Owner): Promise<void> {
+    const refs = (await this.opts.directory.all()).filter(
+      (ref) => ref.owner.tenantId === owner.tenantId && ref.owner.userId === owner.userId,
+    );
+    for (const ref of refs) await this.redis.publish(KEYS.kick(ref), 'changed');
   }
 
   /** After an account was added or removed: every instance looks at once. */
