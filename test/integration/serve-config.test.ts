@@ -1,25 +1,32 @@
 // `maildock serve` with its configuration, as an operator runs it: an env file and MAILDOCK_*
-// variables, the configuration printed at start with secrets masked, the rate limits kept in
-// a real Redis, and a wrong key refused before anything listens.
+// variables, the configuration printed at start with secrets masked, the server of many
+// people on a real Postgres with its rate limits kept in a real Redis, and a wrong key
+// refused before anything listens.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeKeyPair } from '../../main/core/people/signing-keys.js';
 import { REDIS_NAMESPACE } from '../../main/server/limits.js';
 import { runCli, startCli } from '../support/cli.js';
 import { waitFor } from '../support/processes.js';
+import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
+
+const PASSWORD = 'a long enough password';
 
 describe('maildock serve with an env file', () => {
   let redis: RedisServer;
+  let postgres: PostgresServer;
   let dataDir: string;
   let env: Record<string, string>;
   const started: ReturnType<typeof startCli>[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
+    postgres = await startPostgres();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'maildock-serve-config-'));
     env = {
       MAILDOCK_DATA_DIR: dataDir,
@@ -35,12 +42,16 @@ describe('maildock serve with an env file', () => {
   });
   afterAll(async () => {
     await redis?.stop();
+    await postgres?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('prints what it loaded with secrets masked, and keeps its limits in Redis', async () => {
     const encryption = randomBytes(32).toString('base64');
     const envFile = path.join(dataDir, 'server.env');
+    const database = await postgres.createDatabase('serve_config');
+    const key = makeKeyPair('EdDSA', 'sig1');
+    await writeFile(path.join(dataDir, 'sig1.pem'), key.privateKey, { mode: 0o600 });
     await writeFile(
       envFile,
       [
@@ -49,9 +60,31 @@ describe('maildock serve with an env file', () => {
         'RATE_LIMIT_MAX=3',
         'LOGIN_RATE_LIMIT_MAX=2',
         `ENCRYPTION_KEY="k1:${encryption}"`,
+        `DATABASE_URL=${database}`,
+        `JWT_PRIVATE_KEYS=sig1:${path.join(dataDir, 'sig1.pem')}`,
       ].join('\n'),
       { mode: 0o600 },
     );
+    expect(
+      (await runCli(['--database', database, 'admin', 'tenant', 'add', 'acme'], env)).code,
+    ).toBe(0);
+    const added = await runCli(
+      [
+        '--database',
+        database,
+        'admin',
+        'user',
+        'add',
+        '--tenant',
+        'acme',
+        '--email',
+        'a@acme.test',
+        '--password-stdin',
+      ],
+      env,
+      `${PASSWORD}\n`,
+    );
+    expect(added.code, added.stderr).toBe(0);
     // The file wins over the environment, which still gives what the file does not say.
     const run = startCli(['serve', '--port', '0', '--env-file', envFile], {
       ...env,
@@ -63,13 +96,20 @@ describe('maildock serve with an env file', () => {
     let stderr = '';
     run.child.stdout!.on('data', (d) => (stdout += d));
     run.child.stderr!.on('data', (d) => (stderr += d));
-    let link: RegExpExecArray | null = null;
+    let serving: RegExpExecArray | null = null;
     await waitFor(() => {
-      link = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([A-Za-z0-9_-]{43})/.exec(stdout);
-      return link !== null || run.child.exitCode !== null;
+      serving = /serving many people on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+      return serving !== null || run.child.exitCode !== null;
     }, 30_000);
-    expect(link, stderr).not.toBeNull();
-    const [, base, token] = link! as unknown as [string, string, string];
+    expect(serving, stderr).not.toBeNull();
+    const base = (serving! as unknown as [string, string])[1];
+    const login = await fetch(`${base}api/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@acme.test', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { value: { accessToken: string } }).value.accessToken;
 
     expect(stderr).toContain(`Configuration (env file ${envFile}`);
     expect(stderr).toContain(`REDIS_URL=${redis.url}  [${envFile}:2]`);
@@ -89,10 +129,12 @@ describe('maildock serve with an env file', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    // Wrong tokens count against the stricter limit of failed sign-ins (2, one spent above).
     const wrong = randomBytes(32).toString('base64url');
-    expect((await call(wrong)).status).toBe(401);
-    expect((await call(wrong)).status).toBe(401);
-    expect((await call(wrong)).status).toBe(429);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(wrong)).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.at(-1)).toBe(429);
 
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     try {
@@ -106,6 +148,15 @@ describe('maildock serve with an env file', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).not.toContain(token);
     expect(done.stderr).not.toContain(wrong);
+    expect(done.stderr).not.toContain(PASSWORD);
+  });
+
+  it('refuses a Redis without a database: the server of many people keeps its data in Postgres', async () => {
+    const run = startCli(['serve', '--port', '0', '--redis', redis.url], env);
+    started.push(run);
+    const done = await run.done;
+    expect(done.code).not.toBe(0);
+    expect(done.stderr).toContain('--database postgres://');
   });
 
   it('reads .env in the data folder, and refuses an unknown key by file and line before listening', async () => {
