@@ -130,6 +130,7 @@ async function serveOneUser(
         token,
         staticDir: join(installDir(), 'dist', 'renderer'),
         loopbackOnly: loopback,
+        corsOrigins: config.corsOrigins,
         limits: { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit },
       });
       await listen(app, o);

@@ -14,7 +14,14 @@ import { getLogger } from '../core/platform/log.js';
 import { appVersion } from '../core/platform/paths.js';
 import type { MaildockService } from '../core/service.js';
 import { clientErrorHandler, clientErrorText, frameworkErrors } from './framework-errors.js';
-import { refusal, SECURITY_HEADERS } from './guard.js';
+import {
+  allowedOrigin,
+  corsHeaders,
+  PREFLIGHT_HEADERS,
+  refusal,
+  SECURITY_HEADERS,
+  type GuardOptions,
+} from './guard.js';
 import { chooseProtocol } from './signin/authenticate.js';
 import { failure, statusFor } from './http-errors.js';
 import {
@@ -34,11 +41,9 @@ export const API_BODY_LIMIT = 100 * MiB;
 /** Everything else (there is nothing else that takes a body). */
 const OTHER_BODY_LIMIT = 64 * 1024;
 
-export interface BaseOptions {
+export interface BaseOptions extends GuardOptions {
   /** The built renderer (dist/renderer); when it has no index.html, / says it is not built. */
   staticDir?: string | undefined;
-  /** Bound to loopback: answer only to loopback host names (guard.ts). */
-  loopbackOnly: boolean;
   /** Rate limits and where they are counted (limits.ts); the defaults, in memory, without. */
   limits?: LimitsOptions | undefined;
   /** Addresses whose X-Forwarded-* headers are believed (a TLS proxy in front). */
@@ -106,8 +111,10 @@ export async function baseServer(
   app.addHook('preClose', async () => {
     stopping = true;
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    const origin = allowedOrigin(req, opts);
+    if (origin) reply.headers(corsHeaders(origin));
     if (stopping) reply.header('connection', 'close');
     return payload;
   });
@@ -160,6 +167,12 @@ export async function baseServer(
       version: appVersion(),
       timestamp: new Date().toISOString(),
     });
+  });
+
+  // An allowed origin's preflight; any other answers as an unknown route does.
+  app.options('/api/:method', { config: { rateLimit: false } }, async (req, reply) => {
+    if (!allowedOrigin(req, opts)) return reply.callNotFound();
+    return reply.code(204).headers(PREFLIGHT_HEADERS).send();
   });
 
   const staticDir = opts.staticDir;

@@ -22,7 +22,29 @@ export function hostName(hostHeader: string): string {
 export interface GuardOptions {
   /** Bound to loopback: refuse Host headers that name anything else. */
   loopbackOnly: boolean;
+  /** CORS_ORIGINS: other sites' exact origins whose pages may call the API (none by default). */
+  corsOrigins?: readonly string[] | undefined;
 }
+
+/** The request's Origin when it is one of CORS_ORIGINS, else null. */
+export function allowedOrigin(req: FastifyRequest, opts: GuardOptions): string | null {
+  const origin = req.headers.origin;
+  if (!origin || !opts.corsOrigins?.length) return null;
+  return opts.corsOrigins.includes(origin) ? origin : null;
+}
+
+/** What a browser needs to let an allowed origin's page read the answer. */
+export const corsHeaders = (origin: string): Record<string, string> => ({
+  'access-control-allow-origin': origin,
+  vary: 'Origin',
+});
+
+/** The answer to an allowed origin's preflight: POST with JSON and a bearer token. */
+export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '600',
+};
 
 /** Why a request is refused, or null when it may go on (to the token check, where needed). */
 export function refusal(req: FastifyRequest, opts: GuardOptions): string | null {
@@ -32,7 +54,7 @@ export function refusal(req: FastifyRequest, opts: GuardOptions): string | null 
     return 'This server answers only to localhost addresses.';
   }
   const origin = req.headers.origin;
-  if (origin !== undefined) {
+  if (origin !== undefined && allowedOrigin(req, opts) === null) {
     // The scheme may differ behind a TLS proxy; the host and port must not.
     const own = [`http://${host}`, `https://${host}`].map((o) => o.toLowerCase());
     if (!own.includes(origin.toLowerCase())) {
@@ -43,9 +65,9 @@ export function refusal(req: FastifyRequest, opts: GuardOptions): string | null 
 }
 
 /**
- * On every response. No Access-Control-* header is ever sent: browsers then keep other
- * sites from reading any answer, and the non-simple requests the API needs (JSON, a bearer
- * header) never pass their preflight.
+ * On every response. No Access-Control-* header is sent but to the origins CORS_ORIGINS
+ * names: browsers then keep other sites from reading any answer, and the non-simple requests
+ * the API needs (JSON, a bearer header) never pass their preflight.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // Scripts, connections, frames and fonts: the app's own only. Images and inline styles

@@ -122,6 +122,7 @@ export async function startPeopleNode(
       {
         staticDir: opts.staticDir,
         loopbackOnly: opts.loopbackOnly,
+        corsOrigins: config.corsOrigins,
         limits: opts.limits,
         // nginx in front, on this machine or the stack's network: its X-Forwarded-For holds.
         trustProxy: 'loopback, uniquelocal',
