@@ -2,6 +2,7 @@
 // database (`--database` or MAILDOCK_DATABASE_URL), with or without a server running:
 // tenants, users and their passwords, the audit log, and new signing keys.
 import type { Command } from 'commander';
+import { addWorkAdminCommands } from './admin-work.js';
 import { Option } from 'commander';
 import { MaildockError } from '../../common/errors.js';
 import {
@@ -164,6 +165,7 @@ export function addAdminCommands(program: Command): void {
     .description('the server of many people: tenants, users, the audit log, signing keys');
   addTenantCommands(admin);
   addUserCommands(admin);
+  addWorkAdminCommands(admin);
   admin
     .command('audit')
     .description('the audit log, newest first: sign-ins, revocations, admin changes')
