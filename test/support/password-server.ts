@@ -5,9 +5,12 @@
 // WebSocket's protocol list. What it saw is kept, in order, for the tests to read. A
 // browser's cookie jar is `browserFetch`: the browser keeps cookies, page scripts do not.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import { SECURITY_HEADERS } from '../../main/server/guard.js';
 
 export interface Person {
   email: string;
@@ -27,7 +30,16 @@ export interface PasswordServerOptions {
   loginAttempts?: number;
   /** Answer auth.mode as the one-person server does (404, no such method). */
   onePerson?: boolean;
+  /** The built renderer, served on GET with the server's own security headers. */
+  staticDir?: string;
 }
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 export interface Seen {
   path: string;
@@ -132,6 +144,8 @@ export class PasswordServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && this.opts.staticDir)
+      return this.sendFile(req, res, this.opts.staticDir);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -240,8 +254,25 @@ export class PasswordServer {
         'www-authenticate': 'Bearer',
       });
     }
-    if (method === 'account.list') return send(200, { ok: true, value: [] });
+    // A person with no accounts yet: every list is empty.
+    if (method.endsWith('.list')) return send(200, { ok: true, value: [] });
     return send(200, { ok: true, value: { method, email: session.person.email } });
+  }
+
+  private async sendFile(req: IncomingMessage, res: ServerResponse, root: string): Promise<void> {
+    const url = (req.url ?? '/').split('?')[0]!;
+    const file = path.join(root, url === '/' ? 'index.html' : path.normalize(url));
+    try {
+      if (!file.startsWith(root)) throw new Error('outside');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
   }
 
   private signedIn(
