@@ -65,6 +65,8 @@ export class PasswordServer {
   readonly sockets: { protocols: string[]; email: string; closed: boolean }[] = [];
   /** Answer 401 to every method call, whatever the token. */
   refuseAllCalls = false;
+  /** How long auth.refresh takes to answer (a slow network). */
+  refreshDelayMs = 0;
   private readonly sessions = new Map<string, Session>();
   private readonly access = new Map<string, { session: Session; expiresAt: number }>();
   private failures = 0;
@@ -224,6 +226,7 @@ export class PasswordServer {
       return this.signedIn(session, send);
     }
     if (method === 'auth.refresh') {
+      if (this.refreshDelayMs) await new Promise((r) => setTimeout(r, this.refreshDelayMs));
       const cookie = cookieOf(req, REFRESH_COOKIE);
       const cleared = { 'set-cookie': `${REFRESH_COOKIE}=; Path=/api/auth.refresh; Max-Age=0` };
       const session = [...this.sessions.values()].find(

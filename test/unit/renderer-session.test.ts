@@ -259,6 +259,18 @@ describe('the end of a session', () => {
     expect(server.calls('/api/auth.refresh')).toHaveLength(1);
   });
 
+  it('lets no renewal answered after a sign-out sign anyone back in', async () => {
+    const { open, server } = await setUp();
+    const { session } = open();
+    await session.signIn(ann.email, ann.password);
+    server.refreshDelayMs = 500;
+    const renewal = session.renew(session.token());
+    await session.signOut();
+    await session.signIn(bob.email, bob.password);
+    expect(await renewal).toBe('ended');
+    expect(session.state).toMatchObject({ status: 'signed-in', user: { email: bob.email } });
+  });
+
   it('signs out: the server revokes, the cookie goes, and a reload is signed out', async () => {
     const { open, server, browser } = await setUp();
     const { session } = open();

@@ -73,6 +73,8 @@ export class PasswordSession implements BearerSource {
   private readonly personListeners = new Set<() => void>();
   /** Only the server of many people has refresh cookies to spend. */
   private enabled = false;
+  /** Counts sign-ins and sign-outs: a renewal answered after one belongs to no one now. */
+  private generation = 0;
 
   constructor(opts: SessionOptions = {}) {
     this.api = new AuthApi(opts);
@@ -162,9 +164,10 @@ export class PasswordSession implements BearerSource {
 
   private async renewOnce(): Promise<Renewal> {
     const user = this.current.status === 'signed-in' ? this.current.user : null;
+    const generation = this.generation;
     const answer = await this.spendRefreshCookie();
-    // Signed out meanwhile: what came back belongs to no one.
-    if (this.current.status !== 'signed-in') return 'ended';
+    // Signed out (and maybe someone else in) meanwhile: what came back belongs to no one.
+    if (this.generation !== generation || this.current.status !== 'signed-in') return 'ended';
     if (answer.ok) {
       this.signedIn(answer.value, answer.serverTime);
       return 'renewed';
@@ -191,6 +194,7 @@ export class PasswordSession implements BearerSource {
       before.user.email === value.user.email &&
       before.user.tenant === value.user.tenant;
     if (samePerson) return;
+    this.generation += 1;
     for (const fn of this.personListeners) fn();
     this.emit();
   }
@@ -222,6 +226,7 @@ export class PasswordSession implements BearerSource {
     this.timer = null;
     this.accessToken = null;
     this.current = next;
+    this.generation += 1;
     for (const fn of this.personListeners) fn();
     this.emit();
   }
