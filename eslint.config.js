@@ -89,6 +89,8 @@ export default tseslint.config(
   layer('main/cli', electron, drivers, ...notInto('app', 'server', ...shellNever)),
   // `maildock serve` is the one command that starts the server, so it alone may import it.
   layer('main/cli/serve.ts', electron, drivers, ...notInto('app', ...shellNever)),
+  // `maildock admin jobs|status` read the server's queue and heartbeats in Redis.
+  layer('main/cli/admin-work.ts', electron, drivers, ...notInto('app', ...shellNever)),
   layer('main/app', drivers, ...notInto('server', 'cli', ...shellNever)),
   // The preload runs sandboxed in the page: the contract's names, electron, nothing else.
   layer('preload', nodeBuiltins, ...notInto('main', 'renderer')),

@@ -34,10 +34,12 @@ import {
   logLineSchema,
   stackHealthSchema,
   stackProgressSchema,
+  stackProfileSchema,
   stackServiceSchema,
   stackSettingsPatchSchema,
   stackSettingsSchema,
   stackStatusSchema,
+  quotaBytesSchema,
   stackUserSchema,
 } from './stack.js';
 
@@ -86,7 +88,17 @@ export const methods = {
       total: z.number().int().nullable(),
     }),
   ),
-  'message.get': method(z.strictObject({ id }), messageDetailSchema),
+  'message.get': method(
+    z.strictObject({
+      id,
+      /**
+       * The HTML exactly as sent, for a client that sanitizes it itself (the app's reader does,
+       * to load remote content on demand). Without it the HTML is sanitized by the reader's rules.
+       */
+      raw: z.boolean().default(false),
+    }),
+    messageDetailSchema,
+  ),
   /** Every stored message of this message's conversation, in any folder, oldest first. */
   'message.thread': method(
     z.strictObject({ id }),
@@ -237,6 +249,8 @@ export const methods = {
   'stack.up': method(
     z.strictObject({
       network: z.enum(['bridge', 'host']).optional(),
+      /** Turns these profiles on (kept in the settings, like `network`): `server` adds the server and nginx. */
+      profiles: z.array(stackProfileSchema).optional(),
       /** Build the images again without Docker's cache. */
       rebuild: z.boolean().default(false),
     }),
@@ -286,8 +300,26 @@ export const methods = {
         .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore'),
       /** Else one is generated and kept in Maildock's secret store. */
       password: z.string().min(8).max(4096).optional(),
+      /** The mailbox's quota in bytes; none: no limit. */
+      quota: quotaBytesSchema.optional(),
     }),
     z.strictObject({ address: z.string(), accountId: z.number().int() }),
+  ),
+  /** A new password for a local mailbox: IMAP, SMTP and the web UI take it at once. */
+  'stack.user.passwd': method(
+    z.strictObject({
+      name: z.string().trim().toLowerCase().min(1).max(320),
+      password: z.string().min(8).max(4096),
+    }),
+    z.strictObject({ address: z.string(), accountUpdated: z.boolean() }),
+  ),
+  /** A local mailbox's quota in bytes; null: no limit. Delivery beyond it is refused. */
+  'stack.user.quota': method(
+    z.strictObject({
+      name: z.string().trim().toLowerCase().min(1).max(320),
+      quota: quotaBytesSchema.nullable(),
+    }),
+    z.strictObject({ address: z.string(), quotaBytes: z.number().int().nullable() }),
   ),
   'stack.user.list': method(z.strictObject({}), z.array(stackUserSchema)),
   /** The desktop app's settings; given fields are changed first. */

@@ -3,9 +3,33 @@
 import { z } from 'zod';
 import { hasNoControlCharacters, NO_CONTROL_CHARACTERS } from './text.js';
 
-export const STACK_SERVICES = ['postgres', 'redis', 'dovecot', 'postfix'] as const;
+export const STACK_SERVICES = [
+  'postgres',
+  'redis',
+  'dovecot',
+  'postfix',
+  'maildock-server',
+  'nginx',
+] as const;
 export const stackServiceSchema = z.enum(STACK_SERVICES);
 export type StackService = z.infer<typeof stackServiceSchema>;
+
+/** Compose profiles the stack knows: `server` runs Maildock's server for many people behind nginx. */
+export const STACK_PROFILES = ['server'] as const;
+export const stackProfileSchema = z.enum(STACK_PROFILES);
+export type StackProfile = z.infer<typeof stackProfileSchema>;
+
+/** The services each profile adds; the others always run (compose.yml says the same). */
+export const PROFILE_SERVICES: Record<StackProfile, readonly StackService[]> = {
+  server: ['maildock-server', 'nginx'],
+};
+
+/** The services that run with these profiles on, in STACK_SERVICES' order. */
+export function activeServices(profiles: readonly StackProfile[]): StackService[] {
+  const optional = new Set(Object.values(PROFILE_SERVICES).flat());
+  const on = new Set(profiles.flatMap((p) => PROFILE_SERVICES[p]));
+  return STACK_SERVICES.filter((s) => !optional.has(s) || on.has(s));
+}
 
 const port = z.number().int().min(1).max(65535);
 
@@ -21,6 +45,11 @@ export const stackPortsSchema = z.strictObject({
   pop3s: port.default(1995),
   lmtp: port.default(10024),
   auth: port.default(10025),
+  /** nginx (profile server): plain HTTP, which redirects, and HTTPS. */
+  http: port.default(8080),
+  https: port.default(8443),
+  /** Host networking only: the first server instance's port; instance n listens on server + n − 1. */
+  server: port.default(8600),
 });
 export type StackPorts = z.infer<typeof stackPortsSchema>;
 export type StackPortName = keyof StackPorts;
@@ -47,6 +76,12 @@ const relayHostSchema = z
   .max(253)
   .regex(/^[A-Za-z0-9.-]+$/, 'a host name');
 
+const serverInstancesSchema = z.number().int().min(1).max(16);
+const tlsDirSchema = z
+  .string()
+  .max(4096)
+  .regex(/^\/[^:\n\r\0]*$/, 'an absolute folder path without ":"');
+
 export const stackSettingsSchema = z.strictObject({
   /** The compose project name: container, volume and network names start with it. */
   project: z
@@ -69,6 +104,12 @@ export const stackSettingsSchema = z.strictObject({
     .default(null),
   /** How often the health monitor probes every service. */
   healthIntervalMs: z.number().int().min(500).max(600_000).default(5000),
+  /** Compose profiles that `up` runs besides the mail stack: none on a desktop. */
+  profiles: z.array(stackProfileSchema).default([]),
+  /** How many maildock-server containers run behind nginx (profile server). */
+  serverInstances: serverInstancesSchema.default(1),
+  /** A folder with the operator's certificate for nginx (fullchain.pem + privkey.pem); null: the stack's own. */
+  tlsDir: tlsDirSchema.nullable().default(null),
 });
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
 
@@ -96,6 +137,9 @@ export const stackSettingsPatchSchema = z.strictObject({
     .nullable()
     .optional(),
   healthIntervalMs: z.number().int().min(500).max(600_000).optional(),
+  profiles: z.array(stackProfileSchema).optional(),
+  serverInstances: serverInstancesSchema.optional(),
+  tlsDir: tlsDirSchema.nullable().optional(),
 });
 export type StackSettingsPatch = z.infer<typeof stackSettingsPatchSchema>;
 
@@ -143,6 +187,19 @@ export const probeResultSchema = z.strictObject({
   error: z.string().optional(),
 });
 
+/** The certificate a TLS front (nginx) serves, as a client received it. */
+export const servedCertificateSchema = z.strictObject({
+  subject: z.string(),
+  issuer: z.string(),
+  notAfter: z.string(),
+  /** Whole days until it expires; negative once it has. */
+  daysLeft: z.number().int(),
+});
+export type ServedCertificate = z.infer<typeof servedCertificateSchema>;
+
+/** Fewer days left than this and the stack is degraded: time to renew. */
+export const CERT_WARNING_DAYS = 14;
+
 export const serviceHealthSchema = z.strictObject({
   service: stackServiceSchema,
   state: z.enum(['healthy', 'starting', 'unhealthy', 'stopped']),
@@ -153,6 +210,8 @@ export const serviceHealthSchema = z.strictObject({
   probes: z.array(probeResultSchema),
   /** One sentence naming what is wrong, for the tray and the panel. */
   problem: z.string().nullable(),
+  /** nginx: the certificate it serves; degraded under CERT_WARNING_DAYS, unhealthy once expired. */
+  certificate: servedCertificateSchema.optional(),
 });
 export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 
@@ -189,9 +248,18 @@ export const stackProgressSchema = z.strictObject({
 });
 export type StackProgress = z.infer<typeof stackProgressSchema>;
 
+/** A mailbox's quota in bytes: at least 1 KiB, at most 1 PiB. */
+export const quotaBytesSchema = z
+  .number()
+  .int()
+  .min(1024)
+  .max(2 ** 50);
+
 export const stackUserSchema = z.strictObject({
   address: z.string(),
   accountId: z.number().int().nullable(),
+  /** null: no limit. */
+  quotaBytes: z.number().int().nullable(),
 });
 export type StackUser = z.infer<typeof stackUserSchema>;
 

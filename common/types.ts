@@ -156,7 +156,10 @@ export const messageDetailSchema = z.strictObject({
   inReplyTo: z.string().nullable(),
   references: z.array(z.string()),
   text: z.string().nullable(),
-  /** Untrusted HTML exactly as sent: the renderer sanitizes it before showing it. */
+  /**
+   * The body's HTML, sanitized by the reader's rules (common/mail-html/policy.ts, remote content
+   * only from a sender the user allowed); exactly as sent, and untrusted, when asked `raw`.
+   */
   html: z.string().nullable(),
   attachments: z.array(attachmentSchema),
   parseError: z.string().nullable(),

@@ -42,7 +42,8 @@ const STATE_WORDS: Record<ServiceHealth['state'], string> = {
 
 function serviceLine(s: ServiceHealth): string {
   const latency = s.latencyMs === null ? '' : ` · ${Math.round(s.latencyMs)} ms`;
-  const detail = s.state === 'healthy' || !s.problem ? '' : ` — ${s.problem}`;
+  // A healthy service can still name a problem: a certificate about to expire.
+  const detail = !s.problem ? '' : ` — ${s.problem}`;
   return `${s.service}: ${STATE_WORDS[s.state]}${latency}${detail}`;
 }
 

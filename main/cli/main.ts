@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { toErrorData } from '../../common/errors.js';
 import { addAccountCommands } from './account.js';
 import { addActionCommands } from './actions.js';
+import { addAdminCommands } from './admin.js';
 import { addBackupCommands } from './backup.js';
 import { addDoctorCommand } from './doctor.js';
 import { addDraftCommands } from './draft.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   addStackCommands(program);
   addBackupCommands(program);
   addServeCommand(program);
+  addAdminCommands(program);
   return program;
 }
 

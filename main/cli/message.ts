@@ -49,7 +49,8 @@ export function addMessageCommands(program: Command): Command {
     .description('headers, text and attachments of a message')
     .action(async (id: string, _o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
-        const d = await call(svc, 'message.get', { id: int('id')(id) });
+        // Text shows no HTML, so it need not wait for the sanitizer; JSON is for other programs.
+        const d = await call(svc, 'message.get', { id: int('id')(id), raw: !out.json });
         show(out, d, messageText);
       }),
     );

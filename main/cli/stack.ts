@@ -2,8 +2,11 @@
 // stack.* methods like every other shell.
 import type { Command } from 'commander';
 import { Argument, Option } from 'commander';
+import { resolve } from 'node:path';
 import {
+  STACK_PROFILES,
   STACK_SERVICES,
+  type StackProfile,
   stackPortsSchema,
   type LogLine,
   type StackHealth,
@@ -11,7 +14,8 @@ import {
 } from '../../common/stack.js';
 import { MaildockError } from '../../common/errors.js';
 import type { Out } from './output.js';
-import { call, int, lines, readStdin, show, withService } from './run.js';
+import { call, int, readStdin, show, withService } from './run.js';
+import { addStackUserCommands } from './stack-users.js';
 
 const services = () => new Argument('[service]').choices(STACK_SERVICES);
 
@@ -72,12 +76,19 @@ export function addStackCommands(program: Command): void {
         'bridge (default) or host networking on the bind address',
       ).choices(['bridge', 'host']),
     )
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'also run a profile and keep it on: server (Maildock’s server behind nginx)',
+      ).choices(STACK_PROFILES),
+    )
     .option('--rebuild', 'build the images again without cache')
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
         progress(svc, out);
         const s = await call(svc, 'stack.up', {
           ...(o.network ? { network: o.network } : {}),
+          ...(o.profile ? { profiles: [o.profile as StackProfile] } : {}),
           rebuild: !!o.rebuild,
         });
         show(out, s, statusText);
@@ -219,7 +230,21 @@ export function addStackCommands(program: Command): void {
     .option('--relay-user <user>', 'its login; the password comes with --relay-password-stdin')
     .option('--relay-password-stdin', 'read the relay password from standard input')
     .option('--no-relay', 'no relay: mail for other domains is refused')
-    .option('--health-interval <ms>', 'ms between health rounds', int('--health-interval'));
+    .option('--health-interval <ms>', 'ms between health rounds', int('--health-interval'))
+    .addOption(
+      new Option('--profile <name>', 'run this profile at every up').choices(STACK_PROFILES),
+    )
+    .option('--no-profile', 'run the mail stack only')
+    .option(
+      '--server-instances <n>',
+      'how many Maildock servers run behind nginx',
+      int('--server-instances'),
+    )
+    .option(
+      '--tls-dir <dir>',
+      'nginx serves the certificate in this folder (fullchain.pem, privkey.pem)',
+    )
+    .option('--no-tls-dir', 'nginx serves the stack’s own certificate');
   for (const name of Object.keys(stackPortsSchema.shape))
     config.option(`--${name}-port <port>`, `host port of ${name}`, int(`--${name}-port`));
   config.action(async (o, cmd: Command) =>
@@ -248,6 +273,9 @@ export function addStackCommands(program: Command): void {
         ...(Object.keys(ports).length ? { ports } : {}),
         ...(relay !== undefined ? { relay } : {}),
         ...(o.healthInterval ? { healthIntervalMs: o.healthInterval } : {}),
+        ...(o.profile === false ? { profiles: [] } : o.profile ? { profiles: [o.profile] } : {}),
+        ...(o.serverInstances ? { serverInstances: o.serverInstances } : {}),
+        ...(o.tlsDir === false ? { tlsDir: null } : o.tlsDir ? { tlsDir: resolve(o.tlsDir) } : {}),
       });
       show(out, s, (v) =>
         [
@@ -259,54 +287,13 @@ export function addStackCommands(program: Command): void {
             .map(([k, p]) => `${k} ${p}`)
             .join(', ')}`,
           `health     every ${v.healthIntervalMs} ms`,
+          `profiles   ${v.profiles.length ? v.profiles.join(', ') : 'none (the mail stack only)'}`,
+          `server     ${v.serverInstances} instance${v.serverInstances === 1 ? '' : 's'}, certificate ${v.tlsDir ?? 'the stack’s own'}`,
           '',
         ].join('\n'),
       );
     }),
   );
 
-  const user = stack.command('user').description('mailboxes on the local domain');
-  user
-    .command('add <name>')
-    .description('create a local mailbox and add it to Maildock as an account')
-    .option(
-      '--password-stdin',
-      'read its password from standard input (else one is generated and kept by Maildock)',
-    )
-    .action(async (name: string, o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const r = await call(svc, 'stack.user.add', {
-          name,
-          ...(o.passwordStdin ? { password: await readStdin() } : {}),
-        });
-        show(out, r, (v) => `Created ${v.address}; it is account ${v.accountId} in Maildock.\n`);
-      }),
-    );
-  user
-    .command('list')
-    .description('the local mailboxes')
-    .action(async (_o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const l = await call(svc, 'stack.user.list', {});
-        show(out, l, (v) =>
-          lines(
-            v,
-            (u) =>
-              `${u.address}${u.accountId ? `  (account ${u.accountId})` : '  (not in Maildock)'}`,
-            'No local mailboxes yet: add one with `maildock stack user add NAME`.',
-          ),
-        );
-      }),
-    );
-  user
-    .command('remove <name>')
-    .description(
-      'remove a local mailbox’s login and its Maildock account (the mail stays in the stack’s volume)',
-    )
-    .action(async (name: string, _o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const r = await call(svc, 'stack.user.remove', { name });
-        show(out, r, (v) => `Removed ${name}${v.accountRemoved ? ' and its account' : ''}.\n`);
-      }),
-    );
+  addStackUserCommands(stack);
 }

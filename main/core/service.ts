@@ -146,6 +146,7 @@ export class MaildockService implements MethodContext {
         const r = await this.actions.markAnswered(accountId, messageId);
         if (r.actionId !== null) this.kick();
       },
+      queued: () => this.options.leased?.changed(),
       options: {
         ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
         ...this.options.send,
@@ -388,8 +389,35 @@ export class MaildockService implements MethodContext {
     (await this.stack()).monitor.start(intervalMs);
   }
 
+  /** A local change: replayed at once where the account is watched (announced when leased). */
   kick(): void {
+    this.nudge();
+    this.options.leased?.changed();
+  }
+
+  /** Told by another instance that this person changed something: replay and send now. */
+  nudge(): void {
     for (const w of this.watchers) w.changed?.();
+    this.sending.nudge();
+  }
+
+  /**
+   * The server of many people: ready to watch the accounts whose leases this instance takes
+   * (watchAccount), and to send for them, but watching none until then.
+   */
+  watchLeased(opts: WatchOptions = {}): void {
+    if (this.watchOpts) return;
+    this.watchOpts = opts;
+    this.store.startUpkeep();
+    this.sending.startTimer(async () => {
+      const held = new Set(this.watchers.map((w) => w.accountId));
+      return (await this.store.accounts.list()).filter((a) => held.has(a.id));
+    });
+  }
+
+  async accountAdded(account: Account): Promise<void> {
+    if (this.options.leased) this.options.leased.accountsChanged();
+    else await this.watchAccount(account);
   }
 
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */

@@ -64,12 +64,42 @@ chmod 0600 "$PROBE_PASSDB.tmp"
 mv -f "$PROBE_PASSDB.tmp" "$PROBE_PASSDB"
 unset probe_hash
 
-# The users file is the app's; an empty one stands for "no users" so that lookups of
-# unknown names fail cleanly instead of logging errors about a missing file.
-if [[ ! -e $SECRETS/users ]]; then
-  : >"$SECRETS/users"
-  chmod 0600 "$SECRETS/users"
-  chown "$(stat -c %u:%g "$SECRETS")" "$SECRETS/users"
+# The mailboxes are in Postgres: the app writes how to reach them (sql.conf, with the
+# password of a role that may read them only) before this service starts. A passwd-file
+# `users` from before is read too until the app has moved it into Postgres.
+mailbox_dbs=''
+if [[ -s $SECRETS/sql.conf ]]; then
+  mailbox_dbs+="passdb {
+  driver = sql
+  args = $SECRETS/sql.conf
+}
+"
+  user_dbs="userdb {
+  driver = sql
+  args = $SECRETS/sql.conf
+}
+"
+  # Dovecot 2.3's auth process dies when its first connection to Postgres fails, and is then
+  # started again only after a growing pause: wait for Postgres first (it is healthy before
+  # this service starts, except when Docker restarts everything at once).
+  connect=$(grep -m1 '^connect = ' "$SECRETS/sql.conf" || true)
+  if [[ $connect =~ host=([A-Za-z0-9.:-]+)\ port=([0-9]+) ]]; then
+    pg_host=${BASH_REMATCH[1]} pg_port=${BASH_REMATCH[2]}
+    for _ in $(seq 1 120); do
+      (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null && break
+      sleep 0.5
+    done
+  fi
+else
+  log "no $SECRETS/sql.conf: only mailboxes of a passwd-file, if any (maildock stack up writes it)"
+  user_dbs=''
+fi
+if [[ -s $SECRETS/users ]]; then
+  mailbox_dbs+="passdb {
+  driver = passwd-file
+  args = $SECRETS/users
+}
+"
 fi
 
 # The mail volume may come fresh from Docker (root-owned).
@@ -105,16 +135,25 @@ passdb {
   driver = passwd-file
   args = $PROBE_PASSDB
 }
-# Written by the app; re-read whenever it changes, so users come and go without a restart.
-passdb {
-  driver = passwd-file
-  args = $SECRETS/users
-}
-# Static, but a user must exist in a passdb (LMTP refuses unknown recipients).
+${mailbox_dbs}${user_dbs}# The probe (and passwd-file) users: static, but a user must exist in a passdb (LMTP
+# refuses unknown recipients).
 userdb {
   driver = static
   args = uid=vmail gid=vmail home=/var/mail/%d/%n allow_all_users=no
 }
+
+# Quotas per mailbox (the userdb's quota_rule; none: no limit). LMTP refuses a message that
+# would not fit, so Postfix bounces it to its sender; IMAP clients can ask (imap_quota).
+mail_plugins = \$mail_plugins quota
+protocol imap {
+  mail_plugins = \$mail_plugins imap_quota
+}
+plugin {
+  quota = count:Mailbox
+  quota_vsizes = yes
+  quota_exceeded_message = 5.2.2 The mailbox is full.
+}
+lmtp_rcpt_check_quota = yes
 
 mail_location = maildir:~/Maildir
 mailbox_list_index = yes

@@ -47,6 +47,24 @@ settings=(
   "virtual_transport=lmtp:inet:$DOVECOT_HOST:$LMTP_PORT"
   "smtpd_sasl_path=inet:$DOVECOT_HOST:$AUTH_PORT"
 )
+# The mailboxes and aliases are in Postgres: the app writes the maps (with the password of a
+# role that may read addresses and aliases only) before this service starts. Without them,
+# Dovecot's LMTP is asked whether a mailbox exists (address verification; main.cf).
+# The secrets folder is the app's (mode 0700): the maps are copied where Postfix's own
+# unprivileged processes may read them, and no one else.
+if [[ -s $SECRETS/pgsql-mailboxes.cf && -s $SECRETS/pgsql-aliases.cf ]]; then
+  install -d -o root -g postfix -m 0750 /etc/postfix/pgsql
+  for map in pgsql-mailboxes.cf pgsql-aliases.cf; do
+    install -o root -g postfix -m 0640 "$SECRETS/$map" "/etc/postfix/pgsql/$map"
+  done
+  settings+=(
+    "virtual_mailbox_maps=pgsql:/etc/postfix/pgsql/pgsql-mailboxes.cf"
+    "virtual_alias_maps=pgsql:/etc/postfix/pgsql/pgsql-aliases.cf"
+    "maildock_local=reject_unlisted_recipient, permit"
+  )
+else
+  log "no mailbox maps in $SECRETS: asking Dovecot which mailboxes exist (maildock stack up writes them)"
+fi
 local_check="check_recipient_access inline:{ $MAIL_DOMAIN=maildock_local }"
 if [[ -n $RELAY_HOST ]]; then
   settings+=(

@@ -9,7 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../common/errors.js';
 import {
-  STACK_SERVICES,
+  activeServices,
   type ServiceHealth,
   type StackHealth,
   type StackServiceStatus,
@@ -25,7 +25,7 @@ import { StackPanel } from '../../renderer/src/settings/StackPanel.js';
 const status = (state: (s: string) => StackServiceStatus['state']): StackStatus => ({
   project: 'maildock',
   network: 'bridge',
-  services: STACK_SERVICES.map((service) => ({
+  services: activeServices([]).map((service) => ({
     service,
     state: state(service),
     health: 'none',
@@ -46,7 +46,7 @@ const health = (
   at: '2025-03-10T12:00:00Z',
   roundMs: 40,
   summary: overall === 'healthy' ? 'All services healthy' : 'dovecot is stopped',
-  services: STACK_SERVICES.map((service) => ({
+  services: activeServices([]).map((service) => ({
     service,
     state: 'healthy',
     container: 'running',

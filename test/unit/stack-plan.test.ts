@@ -87,6 +87,7 @@ describe('the stack plan from stack/compose.yml', () => {
       expect(s.build).toEqual({
         context: path.dirname(composeFile()),
         dockerfile: `${s.service}/Dockerfile`,
+        args: {},
       });
     }
     expect(plan.volumes.map((v) => v.key).sort()).toEqual([

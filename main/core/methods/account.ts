@@ -32,7 +32,7 @@ export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
         throw err;
       }
       log.info({ accountId: account.id }, 'account added');
-      await ctx.watchAccount(account);
+      await ctx.accountAdded(account);
       return account;
     },
     'account.list': async () => ctx.store.accounts.list(),
@@ -45,6 +45,7 @@ export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
       await ctx.secrets.delete(accountSecretKey(id));
       ctx.syncErrors.delete(id);
       ctx.syncStates.forget(id);
+      ctx.options.leased?.accountsChanged();
       return { removed };
     },
   };

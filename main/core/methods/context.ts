@@ -44,6 +44,12 @@ export interface ServiceOptions {
   backgroundCheckpoints?: boolean;
   /** anyPath false: backups are named by file name in DATA_DIR/backups only (HTTP). */
   backups?: { anyPath?: boolean; clock?: { checkMs?: number; hourMs?: number } };
+  /**
+   * The server of many people: accounts are watched where their lease is held, so an added
+   * or removed account is announced (the instances share them out again) instead of being
+   * watched here, and a local change or a queued message is announced to the holder.
+   */
+  leased?: { accountsChanged(): void; changed(): void };
 }
 
 export interface MethodContext {
@@ -67,7 +73,9 @@ export interface MethodContext {
   accountSync(account: Account): Promise<AccountSync>;
   /** A local change was recorded: a watching service replays it to the server at once. */
   kick(): void;
-  /** Keeps a new account in sync too, when the service watches its accounts. */
+  /** A new account: watched here when the service watches its accounts, else announced. */
+  accountAdded(account: Account): Promise<void>;
+  /** Keeps an account in sync, when the service watches accounts. */
   watchAccount(account: Account): Promise<void>;
   unwatch(accountId: number): Promise<void>;
   stack(): Promise<StackMethods>;

@@ -3,6 +3,7 @@
 // fetched), attachments, and the user's actions with their undo.
 import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Api } from '../../../common/api.js';
+import { sanitizeMailHtml } from '../html/sanitize.js';
 import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { changed, type MethodContext } from './context.js';
@@ -101,7 +102,7 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
       });
       return { hits, nextBefore: found.nextBefore };
     },
-    'message.get': async ({ id }) => {
+    'message.get': async ({ id, raw }) => {
       const { store } = ctx;
       let detail = await store.messages.detail(id);
       if (!detail)
@@ -116,10 +117,24 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
           log.warn({ messageId: id, code: toErrorData(err).code }, 'body fetch on open failed');
         }
       }
-      return {
-        ...detail,
-        remoteContentAllowed: await remoteContentAllowed(store, detail.message.from),
-      };
+      const allowRemote = await remoteContentAllowed(store, detail.message.from);
+      if (raw === true || detail.html === null)
+        return { ...detail, remoteContentAllowed: allowRemote };
+      try {
+        const { html } = await sanitizeMailHtml(detail.html, { allowRemote });
+        return { ...detail, html, remoteContentAllowed: allowRemote };
+      } catch (err) {
+        // Never the HTML as sent in its place: the text part, and why the HTML is missing.
+        const { code, message } = toErrorData(err);
+        log.warn({ messageId: id, code }, 'HTML not sanitized');
+        const why = `its HTML could not be made safe to show (${message}); ask for it raw to see it as sent`;
+        return {
+          ...detail,
+          html: null,
+          parseError: detail.parseError ? `${detail.parseError}; ${why}` : why,
+          remoteContentAllowed: allowRemote,
+        };
+      }
     },
     'address.suggest': async ({ query, limit }) => ctx.store.contacts.suggest(query, limit),
     'sender.remoteContent': async ({ address, allow }) => {

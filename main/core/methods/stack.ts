@@ -10,6 +10,8 @@ import { StackController } from '../stack/controller.js';
 import type { StackOptions } from '../stack/docker.js';
 import { generatePassword } from '../stack/stack-files.js';
 import { HealthMonitor } from '../stack/health.js';
+import type { StackMailDatabase } from '../stack/mail-database.js';
+import { hostOf } from '../stack/mail-maps.js';
 
 export interface StackDeps {
   dataDir: string;
@@ -19,6 +21,8 @@ export interface StackDeps {
   onHealth: (h: StackHealth) => void;
   addAccount: (input: AccountInput) => Promise<Account>;
   removeAccount: (id: number) => Promise<void>;
+  /** Keeps a mailbox's Maildock account signing in after `stack user passwd`, when given. */
+  setAccountPassword?: (id: number, password: string) => Promise<void>;
 }
 
 type StackMethod = Extract<MethodName, `stack.${string}`>;
@@ -28,6 +32,7 @@ type Out<M extends StackMethod> = MethodOutput<M>;
 export class StackMethods {
   readonly controller: StackController;
   readonly monitor: HealthMonitor;
+  readonly mail: StackMailDatabase;
 
   constructor(private readonly deps: StackDeps) {
     this.controller = new StackController({
@@ -37,6 +42,7 @@ export class StackMethods {
       onProgress: deps.onProgress,
     });
     this.monitor = new HealthMonitor(this.controller, deps.onHealth);
+    this.mail = this.controller.mail;
   }
 
   config(patch: In<'stack.config'>): Out<'stack.config'> {
@@ -73,6 +79,17 @@ export class StackMethods {
         );
       used.set(port, name);
     }
+    // Host networking gives server instance n the port server + n − 1: those are taken too.
+    for (let n = 2; n <= next.serverInstances; n++) {
+      const port = next.ports.server + n - 1;
+      const other = used.get(port);
+      if (other)
+        throw new MaildockError(
+          'INVALID_INPUT',
+          `Server instance ${n} would listen on ${port}, the ${other} port.`,
+          { port },
+        );
+    }
     if (relay !== undefined) {
       if (relay && relay.password && !relay.user)
         throw new MaildockError('INVALID_INPUT', 'A relay password needs a relay user.');
@@ -94,6 +111,7 @@ export class StackMethods {
 
   async up(input: In<'stack.up'>): Promise<Out<'stack.up'>> {
     if (input.network) this.config({ network: input.network });
+    if (input.profiles) this.config({ profiles: input.profiles });
     const before = this.controller.files.pinnedCert();
     const status = await this.controller.up({ rebuild: input.rebuild });
     const after = this.controller.files.pinnedCert();
@@ -116,8 +134,6 @@ export class StackMethods {
   async addUser(input: In<'stack.user.add'>): Promise<Out<'stack.user.add'>> {
     const settings = this.controller.settings();
     const address = this.address(input.name);
-    if (this.controller.files.users().includes(address))
-      throw new MaildockError('ALREADY_EXISTS', `${address} exists already.`, { address });
     const cert = this.controller.files.pinnedCert();
     if (!cert)
       throw new MaildockError(
@@ -125,11 +141,8 @@ export class StackMethods {
         'The stack has not been started yet: run maildock stack up first.',
       );
     const password = input.password ?? generatePassword();
-    this.controller.files.setUser(address, password);
-    // Dovecot looks at its passwd-file at most once a second: a login in the second of its
-    // last look would not see the new user yet.
-    await new Promise((r) => setTimeout(r, 1100));
-    const host = settings.bind === '0.0.0.0' ? '127.0.0.1' : settings.bind;
+    await this.mail.addUser(address, password, input.quota ?? null);
+    const host = hostOf(settings);
     try {
       const account = await this.deps.addAccount({
         email: address,
@@ -153,28 +166,47 @@ export class StackMethods {
       return { address, accountId: account.id };
     } catch (err) {
       // The mailbox is of no use without its account: take it back, so a retry starts clean.
-      this.controller.files.removeUser(address);
+      await this.mail.removeUser(address);
       throw err;
     }
   }
 
   async listUsers(): Promise<Out<'stack.user.list'>> {
     const accounts = await this.deps.store.accounts.list();
-    return this.controller.files.users().map((address) => ({
-      address,
-      accountId: accounts.find((a) => a.email === address)?.id ?? null,
+    const boxes = await this.mail.list(this.controller.settings().domain);
+    return boxes.map((box) => ({
+      address: box.address,
+      accountId: accounts.find((a) => a.email === box.address)?.id ?? null,
+      quotaBytes: box.quotaBytes,
     }));
   }
 
   /** The login goes, and its account in Maildock; the mail stays in the stack's volume. */
   async removeUser(input: In<'stack.user.remove'>): Promise<Out<'stack.user.remove'>> {
     const address = this.address(input.name);
-    const removed = this.controller.files.removeUser(address);
+    const removed = await this.mail.removeUser(address);
     const account = (await this.deps.store.accounts.list()).find((a) => a.email === address);
     if (account) await this.deps.removeAccount(account.id);
     if (!removed && !account)
       throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
     return { removed, accountRemoved: !!account };
+  }
+
+  async setPassword(input: In<'stack.user.passwd'>): Promise<Out<'stack.user.passwd'>> {
+    const address = this.address(input.name);
+    if (!(await this.mail.setPassword(address, input.password)))
+      throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
+    const account = (await this.deps.store.accounts.list()).find((a) => a.email === address);
+    const update = this.deps.setAccountPassword;
+    if (account && update) await update(account.id, input.password);
+    return { address, accountUpdated: !!(account && update) };
+  }
+
+  async setQuota(input: In<'stack.user.quota'>): Promise<Out<'stack.user.quota'>> {
+    const address = this.address(input.name);
+    if (!(await this.mail.setQuota(address, input.quota)))
+      throw new MaildockError('NOT_FOUND', `There is no local mailbox ${address}.`, { address });
+    return { address, quotaBytes: input.quota };
   }
 
   stop(): void {
@@ -198,5 +230,7 @@ export function stackMethods(stack: () => Promise<StackMethods>): MethodsOf<'sta
     'stack.user.add': async (input) => (await stack()).addUser(input),
     'stack.user.list': async () => (await stack()).listUsers(),
     'stack.user.remove': async (input) => (await stack()).removeUser(input),
+    'stack.user.passwd': async (input) => (await stack()).setPassword(input),
+    'stack.user.quota': async (input) => (await stack()).setQuota(input),
   };
 }

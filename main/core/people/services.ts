@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SealedSecretStore, type SealingKey } from '../secrets/sealed-store.js';
 import { MaildockService, type ServiceOptions } from '../service.js';
 import type { Owner, ServerDatabase } from '../store/index.js';
+import type { WatchOptions } from '../sync/watch.js';
 
 export interface PersonServicesOptions {
   /** The server's data folder: each person's attachment cache lives under people/<tenant>/<user>. */
@@ -13,7 +14,15 @@ export interface PersonServicesOptions {
   /** ENCRYPTION_KEY's keys, the current one first. */
   keys: readonly SealingKey[];
   /** What every person's service is opened with (the server's: no file attachments …). */
-  service?: Partial<Omit<ServiceOptions, 'dataDir' | 'database' | 'secrets'>>;
+  service?: Partial<Omit<ServiceOptions, 'dataDir' | 'database' | 'secrets' | 'leased'>>;
+  /**
+   * Accounts are watched where their lease is held: each service is made ready to watch
+   * (with these options) but watches nothing until a lease says so, and announces changes.
+   */
+  leases?: {
+    watch: WatchOptions;
+    announce(owner: Owner): NonNullable<ServiceOptions['leased']>;
+  };
 }
 
 export const ownerKey = (owner: Owner) => `${owner.tenantId}:${owner.userId}`;
@@ -54,10 +63,14 @@ export class PersonServices {
   private open(owner: Owner): MaildockService {
     const dataDir = join(this.opts.dataDir, 'people', String(owner.tenantId), String(owner.userId));
     const secrets = new SealedSecretStore(this.db.sealedFor(owner), owner, this.opts.keys);
-    return MaildockService.forStore(this.db.storeFor(owner), secrets, {
+    const leases = this.opts.leases;
+    const service = MaildockService.forStore(this.db.storeFor(owner), secrets, {
       ...this.opts.service,
       dataDir,
+      ...(leases ? { leased: leases.announce(owner) } : {}),
     });
+    if (leases) service.watchLeased(leases.watch);
+    return service;
   }
 
   async close(): Promise<void> {

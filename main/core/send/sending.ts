@@ -37,6 +37,8 @@ export interface SendingDeps {
   attachmentContent(a: StoredAttachment): Promise<Buffer>;
   /** A reply has left: mark its original answered. */
   replied?(accountId: number, messageId: string): Promise<void>;
+  /** Something was queued here: the server tells the instance that sends for the account. */
+  queued?(): void;
   options: SendingOptions;
 }
 
@@ -99,6 +101,12 @@ export class Sending {
 
   /** Something new is due: the timer looks again now. */
   wake(): void {
+    this.timer?.wake();
+    this.deps.queued?.();
+  }
+
+  /** Another process queued something: look again, without telling anyone. */
+  nudge(): void {
     this.timer?.wake();
   }
 

@@ -68,10 +68,16 @@ const duration = z
 const serviceSchema = z
   .strictObject({
     image: z.string().min(1),
+    /** Compose profiles: a service that names some runs only when one of them is on. */
+    profiles: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/)).default([]),
     build: z
       .union([
         z.string(),
-        z.strictObject({ context: z.string(), dockerfile: z.string().optional() }),
+        z.strictObject({
+          context: z.string(),
+          dockerfile: z.string().optional(),
+          args: z.record(z.string(), scalar).optional(),
+        }),
       ])
       .optional(),
     restart: z.enum(['no', 'always', 'on-failure', 'unless-stopped']).default('no'),

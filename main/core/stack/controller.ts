@@ -9,19 +9,31 @@ import { StackDataBackup } from './data-backup.js';
 import { execCapture } from './exec.js';
 import { StackLifecycle, type UpOptions } from './lifecycle.js';
 import { serviceLogs, type LogOptions } from './logs.js';
+import { StackMailDatabase } from './mail-database.js';
 import type { StackPlan } from './plan.js';
 import { StackProject, type StackControllerOptions } from './project.js';
 import type { StackFiles } from './stack-files.js';
 
 export class StackController {
   readonly files: StackFiles;
+  /** The stack's mailboxes, in its Postgres. */
+  readonly mail: StackMailDatabase;
   private readonly project: StackProject;
   private readonly lifecycle: StackLifecycle;
   private readonly data: StackDataBackup;
 
   constructor(options: StackControllerOptions) {
-    this.project = new StackProject(options);
+    this.project = new StackProject({
+      ...options,
+      // Dovecot and Postfix find the mailboxes in Postgres: ready before they start, on
+      // every path that starts them (up, a restore).
+      onHealthy: async (service) => {
+        if (service === 'postgres') await this.mail.prepare();
+        await options.onHealthy?.(service);
+      },
+    });
     this.files = this.project.files;
+    this.mail = new StackMailDatabase(this.files, () => this.project.settings());
     this.lifecycle = new StackLifecycle(this.project);
     this.data = new StackDataBackup(this.project, this.lifecycle);
   }

@@ -48,6 +48,12 @@ export class StackDataBackup {
     if (!found.size) return [];
     const docker = await this.project.engine();
     const written: string[] = [];
+    const dataless = withoutData(plan);
+    if (dataless.length)
+      this.project.progress({
+        step: 'backup',
+        message: `${dataless.join(' and ')} hold${dataless.length === 1 ? 's' : ''} no data of ${dataless.length === 1 ? 'its' : 'their'} own (what the server keeps is in Postgres and Redis): nothing to back up for ${dataless.length === 1 ? 'it' : 'them'}`,
+      });
     await mkdir(join(dir, 'volumes'), { recursive: true, mode: 0o700 });
     for (const v of plan.volumes) {
       const mount = mountOf(plan, v.key);
@@ -126,10 +132,32 @@ export class StackDataBackup {
       project.progress({ step: 'restore', service: 'postgres', message: 'Restoring the database' });
       const pg = plan.services.find((s) => s.service === 'postgres')!;
       await restorePostgres(docker.getContainer(pg.container), dump);
+      // The database is the backup's now: bring it up to date again (a backup from before
+      // the mailboxes moved into Postgres has none, and its passwd-file came back with it).
+      await project.healthy('postgres');
+      // Their connections to the database were cut by the restore, and Dovecot 2.3 would
+      // fail the first sign-in on its dead one: they start again on the new database.
+      for (const service of ['dovecot', 'postfix'] as const) {
+        const planned = plan.services.find((s) => s.service === service);
+        if (!planned) continue;
+        await this.lifecycle.restart(service);
+        await this.lifecycle.waitHealthy(planned, 120_000);
+      }
     }
     await rm(dir, { recursive: true, force: true });
     project.progress({ step: 'restore', message: 'The stack’s data is restored' });
   }
+}
+
+/**
+ * Services that write no volume: the server (its data is in Postgres and Redis, so any
+ * number of instances can come and go) and nginx (it reads the certificate). Named in a
+ * backup's progress, so that nobody looks for their part of it.
+ */
+export function withoutData(plan: StackPlan): string[] {
+  const writes = (s: ServicePlan) =>
+    (s.create.HostConfig?.Mounts ?? []).some((m) => m.Type === 'volume' && !m.ReadOnly);
+  return [...new Set(plan.services.filter((s) => !writes(s)).map((s) => s.service))];
 }
 
 /** The service that mounts a volume to write it, and where. */

@@ -4,8 +4,10 @@
 // each round to whoever listens (the tray, the stack panel, `maildock stack health --watch`).
 import type { ContainerInspectInfo } from 'dockerode';
 import {
-  STACK_SERVICES,
+  activeServices,
+  CERT_WARNING_DAYS,
   type OverallHealth,
+  type ServedCertificate,
   type ServiceHealth,
   type StackHealth,
   type StackService,
@@ -14,6 +16,8 @@ import {
 import { toErrorData } from '../../../common/errors.js';
 import { getLogger } from '../platform/log.js';
 import type { StackController } from './controller.js';
+import { probeNginx } from './http-probes.js';
+import { instanceKey, SCALED_SERVICE } from './plan.js';
 import { probeService, type ProbeCredentials, type ProbeResult } from './probes.js';
 
 const log = getLogger('stack-health');
@@ -21,16 +25,28 @@ const log = getLogger('stack-health');
 type ContainerState = ServiceHealth['container'];
 type DockerHealth = ServiceHealth['dockerHealth'];
 
-/** One service's state from what Docker says and what the probes found. Pure. */
+/**
+ * One service's state from what Docker says, what the probes found and, for nginx, the
+ * certificate it serves: expired is unhealthy; fewer than CERT_WARNING_DAYS left keeps the
+ * service healthy but names the problem, which makes the stack degraded. Pure.
+ */
 export function serviceHealth(
   service: StackService,
   container: ContainerState,
   dockerHealth: DockerHealth,
   probes: ProbeResult[],
+  certificate?: ServedCertificate | null,
 ): ServiceHealth {
   const latencyMs = probes.length ? Math.max(...probes.map((p) => p.latencyMs)) : null;
   const failed = probes.find((p) => !p.ok);
-  const base = { service, container, dockerHealth, latencyMs, probes };
+  const base = {
+    service,
+    container,
+    dockerHealth,
+    latencyMs,
+    probes,
+    ...(certificate ? { certificate } : {}),
+  };
   if (container === 'missing')
     return { ...base, state: 'stopped', problem: `${service} has no container` };
   if (container === 'restarting')
@@ -40,6 +56,19 @@ export function serviceHealth(
       ...base,
       state: 'stopped',
       problem: `${service} is ${container === 'exited' ? 'stopped' : container}`,
+    };
+  const day = certificate?.notAfter.slice(0, 10);
+  if (certificate && certificate.daysLeft < 0)
+    return {
+      ...base,
+      state: 'unhealthy',
+      problem: `${service} serves a certificate that expired on ${day}`,
+    };
+  if (!failed && certificate && certificate.daysLeft < CERT_WARNING_DAYS)
+    return {
+      ...base,
+      state: 'healthy',
+      problem: `${service}'s certificate expires in ${certificate.daysLeft} day${certificate.daysLeft === 1 ? '' : 's'} (${day}): renew it`,
     };
   if (!failed) return { ...base, state: 'healthy', problem: null };
   if (dockerHealth === 'starting')
@@ -59,10 +88,38 @@ export function overallHealth(services: ServiceHealth[]): {
   const running = services.filter((s) => s.container === 'running' || s.container === 'restarting');
   if (!running.length) return { overall: 'stopped', summary: 'The stack is stopped' };
   const bad = services.filter((s) => s.state !== 'healthy');
+  // Healthy, yet with something to do soon (a certificate about to expire).
+  const warned = services.filter((s) => s.state === 'healthy' && s.problem);
+  if (!bad.length && warned.length)
+    return { overall: 'degraded', summary: warned.map((s) => s.problem).join('; ') };
   if (!bad.length) return { overall: 'healthy', summary: 'All services healthy' };
   const summary = bad.map((s) => s.problem ?? `${s.service} is ${s.state}`).join('; ');
   if (bad.length === services.length) return { overall: 'down', summary };
   return { overall: 'degraded', summary };
+}
+
+/**
+ * A service's container state; for the server, the worst of its instances (one stopped
+ * instance is a problem even while nginx sends requests to the others).
+ */
+function containerState(
+  service: StackService,
+  settings: StackSettings,
+  containers: Map<string, ContainerInspectInfo>,
+): { state: ContainerState; dockerHealth: DockerHealth } {
+  const count = service === SCALED_SERVICE ? settings.serverInstances : 1;
+  const states = Array.from({ length: count }, (_, i) => {
+    const c = containers.get(instanceKey(service, i + 1));
+    return {
+      state: (c?.State.Status ?? 'missing') as ContainerState,
+      dockerHealth: (c?.State.Health?.Status ?? 'none') as DockerHealth,
+    };
+  });
+  return (
+    states.find((s) => s.state !== 'running') ??
+    states.find((s) => s.dockerHealth !== 'healthy') ??
+    states[0]!
+  );
 }
 
 export class HealthMonitor {
@@ -99,7 +156,7 @@ export class HealthMonitor {
         overall: 'down',
         at,
         roundMs: Math.round(performance.now() - started),
-        services: STACK_SERVICES.map((service) => ({
+        services: activeServices(this.profiles()).map((service) => ({
           service,
           state: 'stopped',
           container: 'missing',
@@ -114,11 +171,14 @@ export class HealthMonitor {
     }
     const creds = this.credentials();
     const services = await Promise.all(
-      STACK_SERVICES.map(async (service) => {
-        const c = containers.get(service);
-        const state = (c?.State.Status ?? 'missing') as ContainerState;
-        const dockerHealth = (c?.State.Health?.Status ?? 'none') as DockerHealth;
-        const probes = state === 'running' ? await probeService(service, settings, creds) : [];
+      activeServices(settings.profiles).map(async (service) => {
+        const { state, dockerHealth } = containerState(service, settings, containers);
+        if (state !== 'running') return serviceHealth(service, state, dockerHealth, []);
+        if (service === 'nginx') {
+          const { probes, certificate } = await probeNginx(settings);
+          return serviceHealth(service, state, dockerHealth, probes, certificate);
+        }
+        const probes = await probeService(service, settings, creds);
         return serviceHealth(service, state, dockerHealth, probes);
       }),
     );
@@ -130,6 +190,14 @@ export class HealthMonitor {
       services,
       summary,
     });
+  }
+
+  private profiles(): StackSettings['profiles'] {
+    try {
+      return this.controller.settings().profiles;
+    } catch {
+      return [];
+    }
   }
 
   private credentials(): ProbeCredentials {

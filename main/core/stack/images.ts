@@ -67,6 +67,8 @@ export interface BuildOptions {
   image: string;
   context: string;
   dockerfile: string;
+  /** Build arguments (the Dockerfile's ARG values). */
+  args?: Record<string, string>;
   /** 'host' where the engine has no bridge network (as on this project's CI). */
   networkMode?: string;
   noCache?: boolean;
@@ -84,6 +86,7 @@ export async function buildImage(docker: Docker, opts: BuildOptions): Promise<vo
       forcerm: true,
       // So that the controller can tell its own older builds from other images.
       labels: { 'io.maildock.stack': '1' },
+      ...(opts.args && Object.keys(opts.args).length ? { buildargs: opts.args } : {}),
       ...(opts.networkMode ? { networkmode: opts.networkMode } : {}),
       ...(opts.noCache ? { nocache: true } : {}),
     },

@@ -1,10 +1,12 @@
 // The stack's containers through their life: built, created, started, watched until
 // healthy, stopped, removed. `converge` takes whatever it finds (nothing, half-created,
 // running, changed) to the plan; it never duplicates.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { ContainerInspectInfo } from 'dockerode';
 import { MaildockError } from '../../../common/errors.js';
-import type { StackService } from '../../../common/stack.js';
+import { PROFILE_SERVICES, type StackService } from '../../../common/stack.js';
 import { removeHelpers } from './data.js';
 import { isNotFound, startContainer, stopContainer } from './docker.js';
 import { execCapture } from './exec.js';
@@ -36,31 +38,38 @@ export class StackLifecycle {
     const plan = project.plan(settings);
     const found = await project.containers(plan.project);
 
+    // First, so that the ports of an instance no longer planned are free for the others.
+    await this.removeUnplanned(plan, found);
     // A container already running as planned holds its own ports; every other port must be free.
     const current = (s: ServicePlan) => {
-      const c = found.get(s.service);
+      const c = found.get(s.key);
       return !!c && c.State.Running && c.Config.Labels?.[LABEL.configHash] === s.hash;
     };
-    for (const s of plan.services) if (!current(s)) await this.checkPorts(s, found.get(s.service));
+    for (const s of plan.services) if (!current(s)) await this.checkPorts(s, found.get(s.key));
 
     await this.images(plan, options);
     await this.storage(plan);
 
     const timeoutMs = options.healthTimeoutMs ?? 180_000;
+    const ready = new Set<string>();
+    const healthy = async (s: ServicePlan) => {
+      await this.waitHealthy(s, timeoutMs);
+      if (ready.has(s.service)) return;
+      ready.add(s.service);
+      await project.healthy(s.service as StackService);
+    };
     // What waits for nothing starts at once; a service that needs another healthy waits for it.
     const waits = (s: ServicePlan) => Object.values(s.dependsOn).includes('service_healthy');
     for (const s of plan.services.filter((p) => !waits(p)))
-      await this.convergeService(s, found.get(s.service));
+      await this.convergeService(s, found.get(s.key));
     for (const s of plan.services.filter(waits)) {
       for (const [dep, cond] of Object.entries(s.dependsOn))
         if (cond === 'service_healthy')
-          await this.waitHealthy(
-            plan.services.find((p) => p.service === dep)!,
-            timeoutMs,
-          );
-      await this.convergeService(s, found.get(s.service));
+          for (const instance of plan.services.filter((p) => p.service === dep))
+            await healthy(instance);
+      await this.convergeService(s, found.get(s.key));
     }
-    for (const s of plan.services) await this.waitHealthy(s, timeoutMs);
+    for (const s of plan.services) await healthy(s);
     await this.pinCert(plan);
   }
 
@@ -74,6 +83,19 @@ export class StackLifecycle {
       current++;
       if (!options.rebuild && (await imageExists(docker, image))) continue;
       const service = s.service as StackService;
+      if (!existsSync(join(s.build!.context, s.build!.dockerfile)))
+        throw new MaildockError(
+          'STACK_BUILD_FAILED',
+          `The image ${image} cannot be built: its build context has no ${s.build!.dockerfile}.`,
+          {
+            image,
+            service,
+            hint:
+              service === 'maildock-server'
+                ? 'Stage the server image first: npm run build && scripts/server-image.sh.'
+                : 'Reinstall Maildock: its stack folder is incomplete.',
+          },
+        );
       const total = images.size;
       this.project.progress({
         step: 'build',
@@ -86,6 +108,7 @@ export class StackLifecycle {
         image,
         context: s.build!.context,
         dockerfile: s.build!.dockerfile,
+        args: s.build!.args,
         ...(settings.network === 'host' ? { networkMode: 'host' } : {}),
         ...(options.rebuild ? { noCache: true } : {}),
         onStep: (step) =>
@@ -98,6 +121,32 @@ export class StackLifecycle {
           }),
       });
       await pruneOlder(docker, image);
+    }
+  }
+
+  /**
+   * Containers of the project that the plan no longer has: server instances beyond the
+   * count asked for, or the server profile's services once it is off. Compose leaves such
+   * orphans running; a desktop that turned the server off expects it gone.
+   */
+  private async removeUnplanned(
+    plan: StackPlan,
+    found: Map<string, ContainerInspectInfo>,
+  ): Promise<void> {
+    const docker = await this.project.engine();
+    const planned = new Set(plan.services.map((s) => s.key));
+    const optional = new Set<string>(Object.values(PROFILE_SERVICES).flat());
+    for (const [key, c] of found) {
+      const service = key.split('#')[0]!;
+      if (planned.has(key) || !optional.has(service)) continue;
+      this.project.progress({
+        step: 'remove',
+        service: service as StackService,
+        message: `Removing ${c.Name.replace(/^\//, '')} (no longer planned)`,
+      });
+      await stopContainer(docker.getContainer(c.Id));
+      await docker.getContainer(c.Id).remove({ force: true, v: false });
+      found.delete(key);
     }
   }
 

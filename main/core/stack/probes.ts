@@ -1,20 +1,18 @@
 // What each service is asked to prove it works, the way a client would: Postgres answers
 // SELECT 1, Redis PONG, Dovecot greets and lets the probe user log in and NOOP, Postfix
 // answers EHLO on its plain port and after STARTTLS on submission. Every probe has a
-// deadline, so one hung service cannot stall the round.
+// deadline, so one hung service cannot stall the round. The server profile's probes (HTTP
+// through nginx, and each server instance) are in http-probes.ts.
 import { connect as netConnect } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { StackService, StackSettings } from '../../../common/stack.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { probePostgres } from '../store/index.js';
+import { probeNginx, probeServer } from './http-probes.js';
+import { timed, type ProbeResult } from './probe-timing.js';
 
-export interface ProbeResult {
-  name: string;
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
+export type { ProbeResult } from './probe-timing.js';
 
 export interface ProbeCredentials {
   postgres: string;
@@ -22,51 +20,6 @@ export interface ProbeCredentials {
   probe: string;
   /** The stack's certificate (PEM); TLS probes fail without it. */
   cert: string | null;
-}
-
-async function timed(
-  name: string,
-  timeoutMs: number,
-  fn: (signal: AbortSignal) => Promise<void>,
-): Promise<ProbeResult> {
-  const started = performance.now();
-  const ac = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(ac.signal),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          ac.abort();
-          reject(new Error(`no answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-      }),
-    ]);
-    return { name, ok: true, latencyMs: round(performance.now() - started) };
-  } catch (err) {
-    return {
-      name,
-      ok: false,
-      latencyMs: round(performance.now() - started),
-      error: libraryErrorLine(err),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
-// A client library's own error (pg, ioredis, nodemailer's SMTP answer), before it is any
-// of Maildock's codes: the probe row shows what the server said. Errors that are data
-// ({code, message, fields}) are put in words by common/error-words.ts instead.
-function libraryErrorLine(err: unknown): string {
-  const e = err as { code?: string; message?: string; responseText?: string };
-  return (
-    e.responseText ??
-    (e.code && !e.message?.includes(e.code) ? `${e.code}: ${e.message}` : e.message) ??
-    String(err)
-  );
 }
 
 function postgres(host: string, port: number, password: string, signal: AbortSignal) {
@@ -220,5 +173,9 @@ export function probeService(
           smtpEhlo(host, p.submission, true, creds.cert, s),
         ),
       ]);
+    case 'maildock-server':
+      return probeServer(settings, timeoutMs);
+    case 'nginx':
+      return probeNginx(settings, timeoutMs).then((r) => r.probes);
   }
 }

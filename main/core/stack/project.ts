@@ -1,7 +1,8 @@
 // What every part of the stack's controller shares: the one connection to Docker, the
 // stack's files and its plan, the progress it reports, and the project's containers as
 // Docker has them (found by compose's project label, so `docker compose ps` sees the same).
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
 import { MaildockError } from '../../../common/errors.js';
@@ -12,13 +13,20 @@ import type {
   StackSettings,
   StackStatus,
 } from '../../../common/stack.js';
-import { STACK_SERVICES } from '../../../common/stack.js';
+import { activeServices } from '../../../common/stack.js';
 import { getLogger } from '../platform/log.js';
 import { stackDir } from '../platform/paths.js';
 import { loadCompose } from './compose-file.js';
 import { connectDocker, isNotFound, type DockerOptions } from './docker.js';
 import { contextTag } from './images.js';
-import { composeEnv, LABEL, planStack, type StackPlan } from './plan.js';
+import {
+  composeEnv,
+  instanceKey,
+  LABEL,
+  planStack,
+  type ServerImage,
+  type StackPlan,
+} from './plan.js';
 import { StackFiles } from './stack-files.js';
 
 const log = getLogger('stack');
@@ -26,11 +34,31 @@ const log = getLogger('stack');
 /** The stack's compose file (read when a controller is made: the desktop app sets its place first). */
 export const composeFile = () => join(stackDir(), 'compose.yml');
 
+/**
+ * Where the server image's build context is staged (scripts/server-image.sh writes it, with
+ * a `stamp` line that hashes what it holds), and that hash as the image's tag: hashing the
+ * app's node_modules on every status call would cost seconds. Not staged: tag `unstaged`.
+ */
+export function serverImage(composePath: string): ServerImage {
+  const context =
+    process.env.MAILDOCK_SERVER_CONTEXT ??
+    resolve(dirname(composePath), '..', 'build', 'server-image');
+  let tag = 'unstaged';
+  try {
+    tag = /^[0-9a-f]{12}$/.exec(readFileSync(join(context, 'stamp'), 'utf8').trim())?.[0] ?? tag;
+  } catch {
+    // Not staged: the image must exist already, or `up` says how to stage it.
+  }
+  return { context, tag };
+}
+
 export interface StackControllerOptions {
   dataDir: string;
   composeFile?: string;
   docker?: DockerOptions;
   onProgress?: (progress: StackProgress) => void;
+  /** Runs once per `up` when a service is first healthy, before what depends on it starts. */
+  onHealthy?: (service: StackService) => Promise<void>;
 }
 
 export class StackProject {
@@ -54,6 +82,10 @@ export class StackProject {
     this.options.onProgress?.(progress);
   }
 
+  async healthy(service: StackService): Promise<void> {
+    await this.options.onHealthy?.(service);
+  }
+
   async engine(): Promise<Docker> {
     this.docker ??= await connectDocker(this.options.docker);
     return this.docker;
@@ -64,15 +96,20 @@ export class StackProject {
   }
 
   plan(settings = this.settings()): StackPlan {
+    const server = serverImage(this.composeFile);
     const load = (tag: string) =>
-      loadCompose(this.composeFile, composeEnv(settings, this.files.secretsDir, tag));
+      loadCompose(this.composeFile, composeEnv(settings, this.files.secretsDir, tag, server));
     // The build files ship with the app: hashed once per process, not on every status call.
+    // The server's context (the built app) carries its own tag: see serverImage.
     this.tag ??= contextTag(
-      planStack(load('x'), settings).services.flatMap((s) => (s.build ? [s.build.context] : [])),
+      planStack(load('x'), { ...settings, profiles: [] }).services.flatMap((s) =>
+        s.build ? [s.build.context] : [],
+      ),
     );
     return planStack(load(this.tag), settings);
   }
 
+  /** The project's containers by their plan's key (the service; `service#n` for instance n > 1). */
   async containers(project: string): Promise<Map<string, ContainerInspectInfo>> {
     const docker = await this.engine();
     const list = await docker.listContainers({
@@ -83,8 +120,9 @@ export class StackProject {
     for (const c of list) {
       const service = c.Labels[LABEL.service];
       if (!service) continue;
+      const instance = Number(c.Labels[LABEL.number] ?? '1') || 1;
       try {
-        out.set(service, await docker.getContainer(c.Id).inspect());
+        out.set(instanceKey(service, instance), await docker.getContainer(c.Id).inspect());
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -96,16 +134,18 @@ export class StackProject {
   async existing(service?: StackService): Promise<[string, ContainerInspectInfo][]> {
     const settings = this.settings();
     const found = await this.containers(settings.project);
-    if (service && !found.has(service))
+    const serviceOf = (key: string) => key.split('#')[0]!;
+    if (service && ![...found.keys()].some((k) => serviceOf(k) === service))
       throw new MaildockError(
         'STACK_NOT_RUNNING',
         `${service} has no container: run maildock stack up first.`,
         { service },
       );
-    const order = this.plan(settings).services.map((s) => s.service);
+    const order = this.plan(settings).services.map((s) => s.key);
     return [...found.entries()]
-      .filter(([s]) => !service || s === service)
-      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+      .filter(([k]) => !service || serviceOf(k) === service)
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([k, c]) => [serviceOf(k), c]);
   }
 
   async status(): Promise<StackStatus> {
@@ -116,7 +156,7 @@ export class StackProject {
     return {
       project: settings.project,
       network: settings.network,
-      services: STACK_SERVICES.map((service): StackServiceStatus => {
+      services: activeServices(settings.profiles).map((service): StackServiceStatus => {
         const c = found.get(service);
         const planned = plan.services.find((s) => s.service === service);
         const running = c?.State.Running ?? false;

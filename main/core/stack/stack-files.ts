@@ -1,13 +1,18 @@
 // The stack's files in the data directory: its settings, the secrets each service reads
 // (one folder per service, bind-mounted into that service only), the local mailboxes'
-// password file and the pinned TLS certificate. Secrets are made here, mode 0600, and
-// never printed; an entrypoint makes one only when plain `docker compose up` runs first.
-import { pbkdf2Sync, randomBytes, X509Certificate } from 'node:crypto';
+// password file from before they moved into Postgres, and the pinned TLS certificate.
+// Secrets are made here, mode 0600, and never printed; an entrypoint makes one only when plain `docker compose up` runs first.
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasNoControlCharacters } from '../../../common/text.js';
 import { MaildockError } from '../../../common/errors.js';
-import { STACK_SERVICES, stackSettingsSchema, type StackSettings } from '../../../common/stack.js';
+import {
+  STACK_SERVICES,
+  stackSettingsSchema,
+  type StackService,
+  type StackSettings,
+} from '../../../common/stack.js';
 
 export const PROBE_USER = 'maildock-probe';
 /**
@@ -15,8 +20,6 @@ export const PROBE_USER = 'maildock-probe';
  * relay, not one the stack made, so a backup holds it only sealed, with the passwords.
  */
 export const RELAY_PASSWORD_FILE = 'services/postfix/relay_passwd';
-/** Dovecot checks a PBKDF2 password in a few ms at this cost; every login and SASL AUTH pays it. */
-const PBKDF2_ROUNDS = 20_000;
 
 function writePrivate(path: string, data: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -33,12 +36,6 @@ export function generatePassword(): string {
     for (const b of randomBytes(64)) if (b < 248 && out.length < 32) out += alphabet[b % 62];
   }
   return out;
-}
-
-/** Dovecot's PBKDF2 scheme: {PBKDF2}$1$salt$rounds$hex(PBKDF2-HMAC-SHA1, 20 bytes). */
-export function dovecotPbkdf2(password: string, salt = generatePassword().slice(0, 16)): string {
-  const key = pbkdf2Sync(password, salt, PBKDF2_ROUNDS, 20, 'sha1').toString('hex');
-  return `{PBKDF2}$1$${salt}$${PBKDF2_ROUNDS}$${key}`;
 }
 
 export class StackFiles {
@@ -91,8 +88,6 @@ export class StackFiles {
       const path = join(this.serviceDir(service), file);
       if (!existsSync(path)) writePrivate(path, generatePassword());
     }
-    const users = join(this.serviceDir('dovecot'), 'users');
-    if (!existsSync(users)) writePrivate(users, '');
   }
 
   secret(service: 'postgres' | 'redis' | 'dovecot'): string {
@@ -139,38 +134,44 @@ export class StackFiles {
     writePrivate(this.relayPasswordPath, text);
   }
 
-  // ---- local mailboxes (Dovecot passwd-file) ----
-
-  private usersPath(): string {
+  private get usersPath(): string {
     return join(this.serviceDir('dovecot'), 'users');
   }
 
-  users(): string[] {
-    if (!existsSync(this.usersPath())) return [];
-    return readFileSync(this.usersPath(), 'utf8')
+  /**
+   * The mailboxes of Dovecot's passwd-file, from before they moved into Postgres: each
+   * address with its hash as written (`{PBKDF2}…`). Empty once they were migrated.
+   */
+  passwdFileUsers(): { address: string; hash: string }[] {
+    if (!existsSync(this.usersPath)) return [];
+    return readFileSync(this.usersPath, 'utf8')
       .split('\n')
-      .filter((l) => l.includes(':'))
-      .map((l) => l.slice(0, l.indexOf(':')));
+      .map((line) => line.split(':'))
+      .filter((fields) => fields.length > 2 && fields[0] && fields[1])
+      .map(([address, hash]) => ({ address: address!.toLowerCase(), hash: hash! }));
   }
 
-  /** Adds or replaces a mailbox's password; Dovecot sees the new file without a restart. */
-  setUser(address: string, password: string): void {
-    const lines = existsSync(this.usersPath())
-      ? readFileSync(this.usersPath(), 'utf8')
-          .split('\n')
-          .filter((l) => l && !l.startsWith(`${address}:`))
-      : [];
-    lines.push(`${address}:${dovecotPbkdf2(password)}::::::`);
-    writePrivate(this.usersPath(), `${lines.join('\n')}\n`);
+  /** The passwd-file is kept as users.migrated, so its users move into Postgres only once. */
+  markPasswdFileMigrated(): void {
+    if (existsSync(this.usersPath)) renameSync(this.usersPath, `${this.usersPath}.migrated`);
   }
 
-  removeUser(address: string): boolean {
-    const before = existsSync(this.usersPath())
-      ? readFileSync(this.usersPath(), 'utf8').split('\n')
-      : [];
-    const after = before.filter((l) => l && !l.startsWith(`${address}:`));
-    if (after.length === before.filter(Boolean).length) return false;
-    writePrivate(this.usersPath(), after.length ? `${after.join('\n')}\n` : '');
+  /** A secret of one service made once and kept (mode 0600), like those of ensureSecrets. */
+  serviceSecret(service: StackService, file: string): string {
+    const path = join(this.serviceDir(service), file);
+    if (!existsSync(path)) {
+      mkdirSync(this.serviceDir(service), { recursive: true, mode: 0o700 });
+      writePrivate(path, generatePassword());
+    }
+    return readFileSync(path, 'utf8').trim();
+  }
+
+  /** Writes a file into a service's folder (mode 0600) when its text changed; true if it did. */
+  writeServiceFile(service: StackService, file: string, text: string): boolean {
+    const path = join(this.serviceDir(service), file);
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
+    mkdirSync(this.serviceDir(service), { recursive: true, mode: 0o700 });
+    writePrivate(path, text);
     return true;
   }
 

@@ -102,12 +102,50 @@ export interface AccountDirectory {
   ownerOf(accountId: number): Promise<Owner | null>;
 }
 
+/** A mailbox of the stack's own Dovecot: one user's, on a mail domain of the user's tenant. */
+export interface MailUser {
+  address: string;
+  userId: number;
+  tenantId: number;
+  tenant: string;
+  /** null: no limit. */
+  quotaBytes: number | null;
+  createdAt: string;
+}
+
+export interface MailAlias {
+  source: string;
+  destination: string;
+}
+
+/** The services that read the mailboxes, each through a role of its own. */
+export type MailReader = 'dovecot' | 'postfix';
+
+export interface MailUserRepository {
+  /** The address's domain becomes the user's tenant's when no tenant has it yet. */
+  add(input: { userId: number; address: string; quotaBytes: number | null }): Promise<MailUser>;
+  list(domain?: string): Promise<MailUser[]>;
+  get(address: string): Promise<MailUser | null>;
+  /** The mailbox only (its user stays); false when unknown. */
+  remove(address: string): Promise<boolean>;
+  setQuota(address: string, quotaBytes: number | null): Promise<boolean>;
+  addAlias(alias: MailAlias): Promise<void>;
+  removeAlias(alias: MailAlias): Promise<boolean>;
+  aliases(domain?: string): Promise<MailAlias[]>;
+  /**
+   * The role a mail server signs in as, made when missing, with this password, allowed to
+   * read what that server needs and nothing else; its name.
+   */
+  ensureReader(reader: MailReader, password: string): Promise<string>;
+}
+
 export interface People {
   directory: AccountDirectory;
   tenants: TenantRepository;
   users: UserRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
+  mailboxes: MailUserRepository;
 }
 
 /** A secret as stored: sealed by the caller (secrets/), under the key named by keyId. */

@@ -11,7 +11,9 @@ import { isReply, quoteHtml } from './reply.js';
 
 export async function loadDraft(client: MaildockClient, draft: Draft): Promise<ComposeForm> {
   if (draft.id !== null) return formFromDraft(await client.call('draft.get', { id: draft.id }));
-  const d = await client.call('message.get', { id: draft.storedMessageId! });
+  // Raw, as the reader asks: the editor keeps only what its schema knows, and the app's core
+  // need not start the server's sanitizer for it.
+  const d = await client.call('message.get', { id: draft.storedMessageId!, raw: true });
   const m = d.message;
   const files = await Promise.all(
     d.attachments.map((a) => client.call('attachment.get', { id: a.id })),

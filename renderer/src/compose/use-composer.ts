@@ -68,7 +68,8 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
       const ref = init.form.reference;
       if (ref) {
         s.setOriginal(null, true);
-        client.call('message.get', { id: ref.id }).then(
+        // Raw, as the reader asks: only its text is quoted, read from an inert parse.
+        client.call('message.get', { id: ref.id, raw: true }).then(
           (d) => {
             // A new answer gets the account and subject the core would give it.
             if (!init.form.subject && init.form.accountId === null) s.prefill(answerForm(d, ref));

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import type { MaildockClient } from '../client/client.js';
-import { normalizeCid } from './sanitize.js';
+import { normalizeCid } from '../../../common/mail-html/policy.js';
 
 /** Larger inline images are left out: base64 in a data: URL costs memory four times over. */
 export const MAX_INLINE_IMAGE = 8 * 1024 * 1024;

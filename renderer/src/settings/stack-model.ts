@@ -9,7 +9,6 @@ import type {
   StackStatus,
   StackServiceStatus,
 } from '../../../common/stack.js';
-import { STACK_SERVICES } from '../../../common/stack.js';
 import { describeError, type ErrorWords } from '../../../common/error-words.js';
 
 export interface StackInputs {
@@ -111,7 +110,8 @@ export function stackPanelModel(inputs: StackInputs): StackPanelModel {
       : { kind: 'error', words, busy };
   }
   if (!inputs.status) return { kind: 'loading' };
-  const rows = STACK_SERVICES.map((service): ServiceRow => {
+  // The services the status lists: the server profile's only when it is on.
+  const rows = inputs.status.services.map(({ service }): ServiceRow => {
     const s = inputs.status!.services.find((x) => x.service === service);
     const h = inputs.health?.services.find((x) => x.service === service);
     const state = s?.state ?? 'missing';

@@ -1,5 +1,7 @@
 // The message the reader shows, fetched whole (headers, text, HTML, attachments). A body
-// not yet downloaded is fetched by the core on open, so this may take a moment.
+// not yet downloaded is fetched by the core on open, so this may take a moment. The HTML
+// comes raw: the reader sanitizes it by the same rules as the server, and needs what the
+// server would take out to count blocked remote content and load it when the user asks.
 import { useCallback, useEffect, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { MessageDetail } from '../../../common/types.js';
@@ -19,7 +21,7 @@ export function useMessage(client: MaildockClient, id: number | null): MessageSt
     if (id === null) return;
     let live = true;
     setState({ id });
-    client.call('message.get', { id }).then(
+    client.call('message.get', { id, raw: true }).then(
       (detail) => live && setState({ id, detail }),
       (err: unknown) => live && setState({ id, error: errorDataOf(err) }),
     );

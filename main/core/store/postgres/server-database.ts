@@ -11,6 +11,7 @@ import { Db } from './db.js';
 import { connectedPool, PostgresStore, prepareDatabase } from './engine.js';
 import { AuditRepo } from './people/audit.js';
 import { DirectoryRepo } from './people/directory.js';
+import { MailUserRepo } from './people/mail-users.js';
 import { SealedSecretRepo } from './people/sealed.js';
 import { SessionRepo } from './people/sessions.js';
 import { TenantRepo } from './people/tenants.js';
@@ -29,6 +30,7 @@ export function peopleOver(db: Db): People {
     users: new UserRepo(db),
     sessions: new SessionRepo(db),
     audit: new AuditRepo(db),
+    mailboxes: new MailUserRepo(db),
   };
 }
 

@@ -1,9 +1,15 @@
 import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-search-statistics.js';
 import { migration0003 } from './0003-people.js';
+import { migration0004 } from './0004-mailboxes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];

@@ -2,8 +2,8 @@
 // looks as its sender made it, minus two things. What ran script in old browsers
 // (expression(), behavior, -moz-binding) goes always. Remote references (url(), image-set(),
 // @import, a font's src) go while remote content is blocked, so that a message cannot call
-// home through its stylesheet; the frame's CSP blocks them as well, this is the second lock
-// and what lets the reader count what it held back.
+// home through its stylesheet; in the app, the frame's CSP blocks them as well, this is the
+// second lock and what lets the reader count what it held back.
 
 /** data: and cid: stay: they load nothing from the network. */
 const LOCAL_URL = /^\s*['"]?\s*(?:data:|cid:)/i;

@@ -33,7 +33,10 @@ const tiny = (v: string | null): boolean => {
 };
 
 /** A remote image sized 1×1 (or 0), hidden, or from a known tracker. */
-export function isTrackingPixel(img: Element, src: string): boolean {
+export function isTrackingPixel(
+  img: { getAttribute(name: string): string | null },
+  src: string,
+): boolean {
   const style = (img.getAttribute('style') ?? '').toLowerCase().replace(/\s+/g, '');
   const sizedTiny =
     (tiny(img.getAttribute('width')) && tiny(img.getAttribute('height'))) ||

@@ -1,0 +1,116 @@
+// The work of one server instance, put together: its account leases, its worker on the
+// queue, the events of the services it runs published on Redis, and its metrics. stop() is
+// the graceful shutdown: running jobs finish, then the watchers stop and every lease is
+// released at once.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
+import { EventsBus } from './events-bus.js';
+import { jobRunner } from './jobs.js';
+import { announceAccountsChanged, LeaseManager } from './leases.js';
+import { WorkMetrics } from './metrics.js';
+import { WorkQueue } from './queue.js';
+import { connected, redisClient, redisTarget } from './redis.js';
+import { serviceHolder } from './service-holder.js';
+import type { AccountDirectory, Owner, PersonService, PersonServices } from './types.js';
+
+export interface WorkNodeOptions {
+  redisUrl: string;
+  directory: AccountDirectory;
+  services: PersonServices;
+  /** `--max-accounts` */
+  capacity: number;
+  instanceId?: string;
+  leaseTtlMs?: number;
+  roundMs?: number;
+  concurrency?: number;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export const newInstanceId = (): string =>
+  `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+export class WorkNode {
+  readonly instanceId: string;
+  readonly queue: WorkQueue;
+  readonly bus: EventsBus;
+  readonly leases: LeaseManager;
+  readonly metrics: WorkMetrics;
+  /** People's services as this instance uses them: their events go out on the bus. */
+  readonly services: PersonServices;
+  private readonly redis: Redis;
+  private readonly forwarded = new Map<string, () => void>();
+
+  constructor(private readonly opts: WorkNodeOptions) {
+    const target = redisTarget(opts.redisUrl);
+    this.instanceId = opts.instanceId ?? newInstanceId();
+    this.redis = redisClient(target, `maildock-jobs-${this.instanceId}`);
+    this.queue = new WorkQueue({
+      redis: target,
+      ...(opts.attempts ? { attempts: opts.attempts } : {}),
+      ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
+    });
+    this.bus = new EventsBus(target);
+    this.services = { get: (owner) => this.publishing(owner) };
+    this.leases = new LeaseManager({
+      redis: target,
+      instanceId: this.instanceId,
+      directory: opts.directory,
+      holder: serviceHolder(this.services),
+      capacity: opts.capacity,
+      activeJobs: () => this.queue.activeHere(),
+      ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}),
+      ...(opts.roundMs ? { roundMs: opts.roundMs } : {}),
+    });
+    this.metrics = new WorkMetrics({
+      instanceId: this.instanceId,
+      jobCounts: () => this.queue.counts(),
+      leasesHeld: () => this.leases.heldRefs().length,
+      imapConnections: () => this.leases.heldRefs().length + this.queue.activeHere(),
+      lastSyncs: () => this.lastSyncs(),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.redis.on('error', () => undefined);
+    await connected(this.redis);
+    await this.bus.start();
+    this.queue.startWorker(
+      jobRunner({ services: this.services, redis: this.redis, instanceId: this.instanceId }),
+      this.opts.concurrency ?? 4,
+    );
+    await this.leases.start();
+  }
+
+  /** After an account was added or removed: every instance looks at once. */
+  async accountsChanged(): Promise<void> {
+    await announceAccountsChanged(this.redis);
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.close();
+    await this.leases.stop();
+    for (const off of this.forwarded.values()) off();
+    this.forwarded.clear();
+    await this.bus.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async publishing(owner: Owner): Promise<PersonService> {
+    const service = await this.opts.services.get(owner);
+    const key = `${owner.tenantId}:${owner.userId}`;
+    if (!this.forwarded.has(key)) this.forwarded.set(key, this.bus.forward(owner, service));
+    return service;
+  }
+
+  private async lastSyncs(): Promise<{ accountId: number; lastSyncAt: string | null }[]> {
+    const refs = this.leases.heldRefs();
+    const out: { accountId: number; lastSyncAt: string | null }[] = [];
+    for (const ref of refs) {
+      const [state] = (await this.opts.services.get(ref.owner)).syncStates.list([ref.accountId]);
+      out.push({ accountId: ref.accountId, lastSyncAt: state?.lastSyncAt ?? null });
+    }
+    return out;
+  }
+}
