@@ -8,7 +8,8 @@ export interface SocketLike {
   onclose: ((ev: unknown) => void) | null;
   close(): void;
 }
-export type SocketFactory = (url: string) => SocketLike;
+/** Opens the socket; null when it cannot be opened now (no one is signed in). */
+export type SocketFactory = (url: string) => SocketLike | null;
 
 const MIN_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
@@ -39,6 +40,7 @@ export class EventSocket {
   private connect(): void {
     if (this.socket || this.timer) return;
     const socket = this.open(this.url);
+    if (!socket) return;
     this.socket = socket;
     socket.onopen = () => (this.delay = MIN_DELAY_MS);
     socket.onmessage = (ev) => this.dispatch(ev.data);
@@ -52,6 +54,16 @@ export class EventSocket {
       }, this.delay);
       this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
     };
+  }
+
+  /**
+   * Someone else signed in, or no one is: the socket of the one before must not stay open,
+   * and the listeners (if any) go on with a socket of the new person.
+   */
+  reopen(): void {
+    this.disconnect();
+    this.delay = MIN_DELAY_MS;
+    if (this.listeners.size > 0) this.connect();
   }
 
   private disconnect(): void {

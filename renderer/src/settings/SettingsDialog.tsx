@@ -2,6 +2,8 @@
 // and the app itself. Opened from the gear in the top bar, the sync status, or the empty state.
 import { useState, type KeyboardEvent } from 'react';
 import type { Account } from '../../../common/types.js';
+import { useSession } from '../client/context.js';
+import { SignOutSection } from '../signin/SignOutSection.js';
 import { Dialog } from '../ui/Dialog.js';
 import { AccountSetup } from './AccountSetup.js';
 import { AccountsList } from './AccountsList.js';
@@ -14,13 +16,15 @@ import './settings.css';
 export type SettingsTab = 'accounts' | 'add-account' | 'sync' | 'stack' | 'backups' | 'app';
 type Tab = Exclude<SettingsTab, 'add-account'>;
 
-const TABS: { tab: Tab; label: string }[] = [
+const ALL_TABS: { tab: Tab; label: string }[] = [
   { tab: 'accounts', label: 'Accounts' },
   { tab: 'sync', label: 'Sync' },
   { tab: 'stack', label: 'Local mail stack' },
   { tab: 'backups', label: 'Backups' },
   { tab: 'app', label: 'This app' },
 ];
+
+const OPERATOR_TABS: readonly Tab[] = ['stack', 'backups'];
 
 export function SettingsDialog(props: {
   open: SettingsTab;
@@ -29,7 +33,11 @@ export function SettingsDialog(props: {
   onAccountsChanged(): void;
   onClose(): void;
 }) {
-  const [tab, setTab] = useState<Tab>(props.open === 'add-account' ? 'accounts' : props.open);
+  // Signed in to the server of many people: its stack and backups are its operator's.
+  const session = useSession();
+  const TABS = session ? ALL_TABS.filter((t) => !OPERATOR_TABS.includes(t.tab)) : ALL_TABS;
+  const first = props.open === 'add-account' ? 'accounts' : props.open;
+  const [tab, setTab] = useState<Tab>(TABS.some((t) => t.tab === first) ? first : 'accounts');
   const [adding, setAdding] = useState(props.open === 'add-account');
   const index = TABS.findIndex((t) => t.tab === tab);
   // Arrow keys move between tabs, as a tab list's keyboard pattern has it.
@@ -76,6 +84,7 @@ export function SettingsDialog(props: {
             onCancel={() => setAdding(false)}
           />
         ) : null}
+        {tab === 'accounts' && !adding ? <SignOutSection /> : null}
         {tab === 'accounts' && !adding ? (
           <AccountsList
             accounts={props.accounts}
