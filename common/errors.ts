@@ -119,7 +119,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   STACK_BUILD_FAILED: 'An image of the local mail stack could not be built.',
   STACK_UNHEALTHY: 'A service of the local mail stack does not start properly.',
   STACK_NOT_RUNNING: 'The local mail stack is not running.',
-  UNAUTHORIZED: 'Sign in first: open the link that `maildock serve` printed.',
+  UNAUTHORIZED: 'Sign in first (or again: the sign-in has ended).',
   FORBIDDEN: "That request did not come from Maildock's own page and was refused.",
   RATE_LIMITED: 'Too many requests in a short time: wait a moment, then try again.',
 };

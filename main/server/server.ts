@@ -38,6 +38,11 @@ export async function buildServer(
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
   const cookieName = () => sessionCookieName(port());
 
+  // The web UI asks first how to sign in: here, with the link `maildock serve` printed.
+  app.post('/api/auth.mode', async (_req, reply) =>
+    reply.header('cache-control', 'no-store').send({ ok: true, value: { mode: 'token' } }),
+  );
+
   // Everything that reads or changes mail: the token first, before any body is read.
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req, reply) => {

@@ -147,6 +147,8 @@ setInterval(() => undefined, 1000);`;
     await redis.set(KEYS.lease({ accountId: 1, owner }), 'intruder', 'PX', 60_000);
     // Renewed every ttl/3: dropped at the next renew, well before the ttl.
     expect(await waitFor(() => !a.log.watching.has(1), 2_000)).toBe(true);
+    // The drop's record (with the lease key it saw) is written once the drop has read it.
+    expect(await waitFor(() => a.log.drops.some((d) => d.accountId === 1), 2_000)).toBe(true);
     expect(a.log.drops.find((d) => d.accountId === 1)?.keyAtDrop).toBe('intruder');
     expect(ma.heldAccounts()).toEqual([2]);
     // And it does not give away a lease that is not its own.

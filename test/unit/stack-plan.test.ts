@@ -77,8 +77,10 @@ describe('the stack plan from stack/compose.yml', () => {
     const order = plan.services.map((s) => s.service);
     expect([...order].sort()).toEqual(['dovecot', 'postfix', 'postgres', 'redis']);
     expect(order.indexOf('dovecot')).toBeLessThan(order.indexOf('postfix'));
+    // Both read the stack's mailboxes from Postgres.
     expect(plan.services.find((s) => s.service === 'postfix')!.dependsOn).toEqual({
       dovecot: 'service_healthy',
+      postgres: 'service_healthy',
     });
     for (const s of plan.services) {
       expect(s.create.Healthcheck?.Test?.length, s.service).toBeGreaterThan(0);

@@ -45,7 +45,12 @@ function workerSites(): Site[] {
           : null;
       if (ts.isCallExpression(node) && node.expression.getText(source) === 'startWorker')
         sites.push({ file, kind: 'startWorker', entry: url });
-      if (ts.isNewExpression(node) && node.expression.getText(source) === 'Worker')
+      // BullMQ's Worker (a queue consumer, main/server/work/queue.ts) is no thread.
+      if (
+        ts.isNewExpression(node) &&
+        node.expression.getText(source) === 'Worker' &&
+        !/from 'bullmq'/.test(source.text)
+      )
         sites.push({ file, kind: 'new Worker', entry: url });
       ts.forEachChild(node, visit);
     };
