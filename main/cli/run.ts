@@ -47,6 +47,24 @@ export const dataDirOf = (cmd: Command): string =>
   cmd.optsWithGlobals<Globals>().dataDir ?? defaultDataDir();
 
 /**
+ * The command's output and data folder, with its log started: in DATA_DIR/logs, at the
+ * server's LOG_LEVEL when given, else MAILDOCK_LOG_LEVEL, else by --verbose.
+ */
+export async function startLogging(
+  cmd: Command,
+  logLevel?: string,
+): Promise<{ out: Out; dataDir: string }> {
+  const g = cmd.optsWithGlobals<Globals>();
+  const dataDir = dataDirOf(cmd);
+  await initLogging({
+    dir: join(dataDir, 'logs'),
+    level: logLevel ?? process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
+    pretty: !!g.verbose,
+  });
+  return { out: stdio(!!g.json), dataDir };
+}
+
+/**
  * Opens the service for `fn` and closes it after. `options.database` and `logLevel` (from
  * the server's configuration) win over --database, MAILDOCK_DATABASE_URL and --verbose.
  */
@@ -57,13 +75,7 @@ export async function withService<T>(
   logLevel?: string,
 ): Promise<void> {
   const g = cmd.optsWithGlobals<Globals>();
-  const out = stdio(!!g.json);
-  const dataDir = dataDirOf(cmd);
-  await initLogging({
-    dir: join(dataDir, 'logs'),
-    level: logLevel ?? process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
-    pretty: !!g.verbose,
-  });
+  const { out, dataDir } = await startLogging(cmd, logLevel);
   const database = options.database ?? g.database ?? process.env.MAILDOCK_DATABASE_URL;
   const svc = await MaildockService.open({
     ...options,

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MaildockError } from '../../common/errors.js';
-import { closeLogging, initLogging } from '../core/platform/log.js';
+import { closeLogging } from '../core/platform/log.js';
 import { installDir } from '../core/platform/paths.js';
 import { loadOrCreateToken } from '../server/auth.js';
 import { describeConfig } from '../server/config-describe.js';
@@ -19,8 +19,8 @@ import { isLoopbackHost } from '../server/guard.js';
 import { connectRedis } from '../server/redis-client.js';
 import { startPeopleNode } from '../server/people-node.js';
 import { buildServer, SERVER_SERVICE_OPTIONS } from '../server/server.js';
-import { printJson, stdio, type Out } from './output.js';
-import { dataDirOf, int, withService, type Globals } from './run.js';
+import { printJson, type Out } from './output.js';
+import { dataDirOf, int, startLogging, withService, type Globals } from './run.js';
 
 /** After this, connections still open are cut: a stuck request must not keep the server up. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -197,14 +197,8 @@ async function servePeople(
   redis: Redis | undefined,
   loopback: boolean,
 ): Promise<void> {
-  const g = cmd.optsWithGlobals<Globals>();
-  const out = stdio(!!g.json);
-  const dataDir = dataDirOf(cmd);
-  await initLogging({
-    dir: join(dataDir, 'logs'),
-    level: config.logLevel ?? process.env.MAILDOCK_LOG_LEVEL ?? (g.verbose ? 'debug' : 'info'),
-    pretty: !!g.verbose,
-  });
+  const { out, dataDir } = await startLogging(cmd, config.logLevel);
+
   try {
     const node = await startPeopleNode(config, {
       dataDir,
