@@ -44,7 +44,7 @@ if [[ ! -s $env_file ]]; then
   if [[ ! -s $env_file ]]; then
     owner=$(stat -c %u:%g "$keys_dir")
     kid=$(cd "$keys_dir" && node /opt/maildock/bin/maildock.js --data-dir /var/lib/maildock \
-      --json admin keys new | node /usr/local/lib/maildock-write-key.cjs)
+      --json admin keys new | node /usr/local/lib/maildock-write-key.mjs)
     tmp=$(mktemp "$env_file.XXXXXX")
     {
       echo "# Made once for the stack's server; every instance reads it. Keep it with the stack's data."

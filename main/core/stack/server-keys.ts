@@ -36,4 +36,3 @@ export function ensureServerKeys(dir: string): boolean {
   writePrivate(envPath, serverEnvText(encryptionKey, pair.kid, pemFile));
   return true;
 }
-

@@ -1,8 +1,8 @@
 // Reads `maildock --json admin keys new` on stdin, writes its private key into the working
 // folder as jwt-<kid>.pem (mode 0600, never over another file) and prints the kid: how the
 // entrypoint makes the server's signing key when plain `docker compose up` runs before the app.
-'use strict';
-const { writeFileSync } = require('node:fs');
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 let text = '';
 process.stdin.setEncoding('utf8');
