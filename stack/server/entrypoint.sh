@@ -39,10 +39,11 @@ done
 keys_dir=$SECRETS/server
 env_file=$keys_dir/server.env
 if [[ ! -s $env_file ]]; then
+  owner=$(stat -c %u:%g "$keys_dir")
   exec 9>"$keys_dir/.keys.lock"
+  chown "$owner" "$keys_dir/.keys.lock"
   flock 9
   if [[ ! -s $env_file ]]; then
-    owner=$(stat -c %u:%g "$keys_dir")
     kid=$(cd "$keys_dir" && node /opt/maildock/bin/maildock.js --data-dir /var/lib/maildock \
       --json admin keys new | node /usr/local/lib/maildock-write-key.mjs)
     tmp=$(mktemp "$env_file.XXXXXX")
