@@ -15,7 +15,7 @@ export const SERVER_ENV_FILE = 'server.env';
 const ENCRYPTION_KEY_BYTES = 32;
 
 /** The env file's text for these keys; the PEM's path is relative to the env file's folder. */
-export function serverEnvText(encryptionKey: string, kid: string, pemFile: string): string {
+function serverEnvText(encryptionKey: string, kid: string, pemFile: string): string {
   return `# Made once by Maildock for the stack's server; every instance reads it. Keep it with the
 # stack's data: without ENCRYPTION_KEY the account passwords sealed with it cannot be read.
 ENCRYPTION_KEY=${encryptionKey}
