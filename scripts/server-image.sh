@@ -36,7 +36,7 @@ find "$tmp/app/node_modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -na
 [[ ${MAILDOCK_NODE:-host} == none ]] || cp "$node_bin" "$tmp/runtime/node"
 cp "$root/stack/lib/maildock.sh" "$tmp/lib/"
 cp "$root/stack/server/Dockerfile" "$root/stack/server/entrypoint.sh" \
-  "$root/stack/server/health.sh" "$tmp/server/"
+  "$root/stack/server/health.sh" "$root/stack/server/write-key.mjs" "$tmp/server/"
 # What the image is made of, in one line: the tag the app builds it under.
 (
   cd "$tmp"

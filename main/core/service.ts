@@ -379,6 +379,15 @@ export class MaildockService implements MethodContext {
         removeAccount: async (id) => {
           await this.api['account.remove']({ id });
         },
+        setAccountPassword: async (id, password) => {
+          const account = await this.store.accounts.get(id);
+          await this.secrets.set(accountSecretKey(id), password);
+          // A watcher signs in again with what it was given: a watched account starts anew.
+          if (account && this.watchers.some((w) => w.accountId === id)) {
+            await this.unwatch(id);
+            await this.watchAccount(account);
+          }
+        },
       });
     }
     return this.stackPart;

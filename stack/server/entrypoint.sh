@@ -1,9 +1,11 @@
 #!/bin/bash
-# Runs `maildock serve` for the stack: DATABASE_URL and REDIS_URL point at the stack's own
-# Postgres and Redis, with the passwords those services keep (their secret folders are
-# mounted read-only), and the secret store's key is this service's own secret. Extra
-# arguments (compose `command:`) go to `maildock serve`. Nothing of its own is kept: the
-# data lives in Postgres and Redis, so any number of these can run side by side.
+# Runs `maildock serve` for the stack as an instance of the server of many people: its
+# database and Redis are the stack's own (their passwords from their secret folders, mounted
+# read-only), and the keys every instance shares (ENCRYPTION_KEY, the access tokens' signing
+# key) are in server.env in this service's own secret folder, made once by the app
+# (main/core/stack/server-keys.ts), or here when plain `docker compose up` runs first. Extra
+# arguments (compose `command:`) go to `maildock serve`. Nothing of its own is kept: the data
+# lives in Postgres and Redis, so any number of these can run side by side.
 set -euo pipefail
 # As PID 1, bash ignores signals it has no trap for: let `docker stop` end the setup too.
 trap 'exit 143' TERM INT
@@ -32,30 +34,45 @@ umask 077
 for file in "$SECRETS/postgres/password" "$SECRETS/redis/password"; do
   [[ -s $file ]] || { log "$file is missing: start postgres and redis first"; exit 1; }
 done
-# The encrypted secret store's key: 32 random bytes in base64, made once, like the others.
-key_file=$SECRETS/server/secret_key
-if [[ ! -s $key_file ]]; then
-  tmp=$(mktemp "$key_file.XXXXXX")
-  head -c 32 /dev/urandom | base64 >"$tmp"
-  chown "$(stat -c %u:%g "$SECRETS/server")" "$tmp"
-  mv -f "$tmp" "$key_file"
-  log "generated $key_file"
+# The keys every instance shares. Made here only without the app; instances started together
+# by `--scale` take turns under the lock, and all but the first find them made.
+keys_dir=$SECRETS/server
+env_file=$keys_dir/server.env
+if [[ ! -s $env_file ]]; then
+  owner=$(stat -c %u:%g "$keys_dir")
+  exec 9>"$keys_dir/.keys.lock"
+  chown "$owner" "$keys_dir/.keys.lock"
+  flock 9
+  if [[ ! -s $env_file ]]; then
+    kid=$(cd "$keys_dir" && node /opt/maildock/bin/maildock.js --data-dir /var/lib/maildock \
+      --json admin keys new | node /usr/local/lib/maildock-write-key.mjs)
+    tmp=$(mktemp "$env_file.XXXXXX")
+    {
+      echo "# Made once for the stack's server; every instance reads it. Keep it with the stack's data."
+      echo "ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)"
+      echo "JWT_PRIVATE_KEYS=$kid:jwt-$kid.pem"
+    } >"$tmp"
+    chown "$owner" "$tmp" "$keys_dir/jwt-$kid.pem"
+    mv -f "$tmp" "$env_file"
+    log "generated $env_file"
+  fi
+  exec 9>&-
 fi
+# The server runs as maildock, which cannot read the app user's files: it gets its own copy,
+# the PEM files beside the env file (its key paths are relative to it).
+install -d -o maildock -g maildock -m 0700 /var/lib/maildock/keys
+install -o maildock -g maildock -m 0600 "$env_file" "$keys_dir"/jwt-*.pem /var/lib/maildock/keys/
 
 # Passwords go into URLs percent-encoded, through the environment (never argv).
 urlencode() { MAILDOCK_VALUE=$1 node -e 'process.stdout.write(encodeURIComponent(process.env.MAILDOCK_VALUE))'; }
 pg_password=$(urlencode "$(read_secret "$SECRETS/postgres/password")")
 redis_password=$(urlencode "$(read_secret "$SECRETS/redis/password")")
-export DATABASE_URL="postgres://maildock:$pg_password@$PG_HOST:$PG_PORT/maildock"
-export REDIS_URL="redis://:$redis_password@$REDIS_HOST:$REDIS_PORT"
-MAILDOCK_SECRET_KEY=$(read_secret "$key_file")
-export MAILDOCK_SECRET_KEY MAILDOCK_SECRETS=file
+export MAILDOCK_DATABASE_URL="postgres://maildock:$pg_password@$PG_HOST:$PG_PORT/maildock"
+export MAILDOCK_REDIS_URL="redis://:$redis_password@$REDIS_HOST:$REDIS_PORT"
 unset pg_password redis_password
 
 log "starting maildock serve on $LISTEN:$SERVER_PORT"
-# Logs are no place for a secret: the one-person sign-in link's token is cut out of what
-# `serve` prints (it stays in /var/lib/maildock/server-token for `docker exec … cat`).
 exec setpriv --reuid=maildock --regid=maildock --init-groups \
   node /opt/maildock/bin/maildock.js --data-dir /var/lib/maildock \
-  serve --host "$LISTEN" --allow-remote --port "$SERVER_PORT" "$@" \
-  > >(sed -u -E 's/([?&]token=)[A-Za-z0-9_-]+/\1(hidden: see server-token in the data folder)/g')
+  serve --host "$LISTEN" --allow-remote --port "$SERVER_PORT" \
+  --env-file /var/lib/maildock/keys/server.env "$@"

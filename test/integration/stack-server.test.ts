@@ -1,8 +1,10 @@
-// The stack's server profile on a real Docker engine: maildock-server (one instance, the
-// one-person `serve` for now) behind nginx, with host networking on free loopback ports.
-// /health answers through nginx over HTTPS with the operator's certificate, plain HTTP
-// redirects, the event WebSocket is upgraded through it, and the health model shows the
-// certificate's expiry: degraded with days left, unhealthy once expired.
+// The stack's server profile on a real Docker engine: maildock-server (the server of many
+// people, on the stack's Postgres and Redis, with the keys the app made for it) behind nginx,
+// with host networking on free loopback ports. /health answers through nginx over HTTPS with
+// the operator's certificate and plain HTTP redirects; a mailbox added with `stack user add`
+// signs in to the web UI through nginx and to Dovecot over IMAPS with one password (and with
+// the next one after `stack user passwd`); the event WebSocket is upgraded through nginx; the
+// health model shows the certificate's expiry: degraded with days left, unhealthy once expired.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -10,9 +12,11 @@ import { request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { StackHealth } from '../../common/stack.js';
+import { pinnedTls } from '../../main/core/net/pinned-tls.js';
 import { writeCertificate } from '../support/certificates.js';
 import { waitFor } from '../support/processes.js';
 import { stageServerImage } from '../support/server-image.js';
@@ -26,6 +30,8 @@ let t: TestService;
 let ports: Record<string, number>;
 let tlsDir: string;
 let cert: string;
+/** The mailbox the sign-in test adds, with its latest password. */
+const alice = { address: '', password: '' };
 
 function overHttps(
   pathname: string,
@@ -79,30 +85,29 @@ function httpGet(pathname: string): Promise<{ status: number; location?: string;
   });
 }
 
-async function serverToken(): Promise<string> {
-  const docker = new Docker();
-  const container = docker.getContainer(`${PROJECT}-maildock-server-1`);
-  const exec = await container.exec({
-    Cmd: ['cat', '/var/lib/maildock/server-token'],
-    AttachStdout: true,
-    AttachStderr: true,
+const JSON_BODY = { 'content-type': 'application/json' };
+
+/** POST /api/auth.login through nginx: the access token, or null when refused. */
+async function signIn(email: string, password: string): Promise<string | null> {
+  const res = await overHttps('/api/auth.login', JSON_BODY, JSON.stringify({ email, password }));
+  if (res.status === 401) return null;
+  expect(res.status, res.body).toBe(200);
+  return (JSON.parse(res.body) as { value: { accessToken: string } }).value.accessToken;
+}
+
+/** Signs in to the stack's Dovecot over IMAPS (its pinned certificate) and out again. */
+async function imapsLogin(address: string, password: string): Promise<void> {
+  const pem = (await t.svc.stack()).controller.files.pinnedCert()!.pem;
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: ports.imaps!,
+    secure: true,
+    tls: pinnedTls(pem),
+    auth: { user: address, pass: password },
+    logger: false,
   });
-  const stream = await exec.start({});
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  // Docker's multiplexed stream: an 8-byte header before each frame.
-  const raw = Buffer.concat(chunks);
-  let text = '';
-  for (let at = 0; at + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(at + 4);
-    text += raw.subarray(at + 8, at + 8 + size).toString('utf8');
-    at += 8 + size;
-  }
-  return text.trim();
+  await client.connect();
+  await client.logout().catch(() => client.close());
 }
 
 const nginxOf = (h: StackHealth) => h.services.find((s) => s.service === 'nginx')!;
@@ -159,21 +164,30 @@ describe('the stack under the server profile', () => {
     20 * 60_000,
   );
 
-  it('passes the API and the event WebSocket through nginx', async () => {
-    const token = await serverToken();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const json = { 'content-type': 'application/json' };
-    expect((await overHttps('/api/account.list', json, '{}')).status).toBe(401);
-    const listed = await overHttps(
-      '/api/account.list',
-      { ...json, authorization: `Bearer ${token}` },
-      '{}',
-    );
+  it('signs in a mailbox of `stack user add` through nginx and to IMAPS with one password', async () => {
+    const first = `alice-${randomBytes(6).toString('base64url')}`;
+    const added = await t.call('stack.user.add', { name: 'alice', password: first });
+    const address = added.address;
+    expect(address).toBe('alice@maildock.test');
+    expect((await overHttps('/api/account.list', JSON_BODY, '{}')).status).toBe(401);
+    expect(await signIn(address, `${first}x`)).toBeNull();
+
+    const token = await signIn(address, first);
+    const bearer = { ...JSON_BODY, authorization: `Bearer ${token}` };
+    const listed = await overHttps('/api/account.list', bearer, '{}');
     expect(listed.status, listed.body).toBe(200);
-    const socket = new WebSocket(`wss://127.0.0.1:${ports.https}/events`, {
-      ca: cert,
-      headers: { authorization: `Bearer ${token}` },
-    });
+    // Her accounts on the server: none yet (the desktop's account of her mailbox is its own).
+    expect(JSON.parse(listed.body)).toEqual({ ok: true, value: [] });
+    const page = await overHttps('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root"></div>');
+    const socket = new WebSocket(
+      `wss://127.0.0.1:${ports.https}/events`,
+      ['maildock', `bearer.${token}`],
+      {
+        ca: cert,
+      },
+    );
     const opened = await new Promise<boolean>((resolve) => {
       socket.once('open', () => resolve(true));
       socket.once('error', () => resolve(false));
@@ -181,7 +195,24 @@ describe('the stack under the server profile', () => {
     });
     socket.close();
     expect(opened).toBe(true);
-  }, 60_000);
+    await imapsLogin(address, first);
+    await expect(imapsLogin(address, `${first}x`)).rejects.toMatchObject({
+      authenticationFailed: true,
+    });
+
+    // A new password: the web UI, IMAPS and the desktop's account of the mailbox all take it.
+    const second = `alice-${randomBytes(6).toString('base64url')}`;
+    expect(await t.call('stack.user.passwd', { name: 'alice', password: second })).toEqual({
+      address,
+      accountUpdated: true,
+    });
+    expect(await signIn(address, first)).toBeNull();
+    expect(await signIn(address, second)).toMatch(/^ey/);
+    await imapsLogin(address, second);
+    const account = await t.svc.store.accounts.get(added.accountId);
+    expect(await t.svc.password(account!)).toBe(second);
+    Object.assign(alice, { address: added.address, password: second });
+  }, 120_000);
 
   it("shows the certificate's expiry: degraded with 5 days left, unhealthy once expired", async () => {
     const soon = (await t.call('stack.health', {})).current;
@@ -231,18 +262,28 @@ describe('the stack under the server profile', () => {
       ]);
       // /health is not logged (balancers ask it all the time): the sign-in page is.
       for (let i = 0; i < 8; i++) expect((await overHttps('/')).status).toBe(200);
+      // One sign-in holds on both: the instances share the keys the app made for the server.
+      const token = await signIn(alice.address, alice.password);
+      const bearer = { ...JSON_BODY, authorization: `Bearer ${token}` };
+      for (let i = 0; i < 8; i++)
+        expect((await overHttps('/api/account.list', bearer, '{}')).status).toBe(200);
       // nginx logs which instance answered each request.
-      const answered = async () =>
+      const answered = async (request: string) =>
         new Set(
           (await t.call('stack.logs', { service: 'nginx', tail: 200 }))
-            .map((l) => /"GET \/ HTTP\/1\.1" 200 \S+ \S+ (\S+)$/.exec(l.text)?.[1])
+            .map(
+              (l) => new RegExp(`"${request} HTTP/1\\.1" 200 \\S+ \\S+ (\\S+)$`).exec(l.text)?.[1],
+            )
             .filter(Boolean),
         );
-      expect(await waitFor(async () => (await answered()).size === 2, 10_000, 250)).toBe(true);
-      expect([...(await answered())].sort()).toEqual([
-        `127.0.0.1:${ports.server}`,
-        `127.0.0.1:${ports.server! + 1}`,
-      ]);
+      for (const request of ['GET /', 'POST /api/account.list']) {
+        const both = async () => (await answered(request)).size === 2;
+        expect(await waitFor(both, 10_000, 250), request).toBe(true);
+        expect([...(await answered(request))].sort()).toEqual([
+          `127.0.0.1:${ports.server}`,
+          `127.0.0.1:${ports.server! + 1}`,
+        ]);
+      }
 
       // The profile off: the mail stack stays, the server and nginx go.
       await t.call('stack.config', { profiles: [] });

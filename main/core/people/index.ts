@@ -28,6 +28,7 @@ export {
   PASSWORD_MAX,
   PASSWORD_MIN,
   passwordSchema,
+  rehashPassword,
   verifyPassword,
   warmUpPasswords,
 } from './passwords.js';

@@ -1,9 +1,12 @@
 // Passwords of the server's users: Argon2id, checked in the same time whether or not the
-// address is known, so a sign-in's timing does not say which addresses exist.
+// address is known, so a sign-in's timing does not say which addresses exist. A mailbox of the
+// stack migrated from Dovecot's passwd file keeps its `{PBKDF2}` hash until its first sign-in,
+// which checks that hash and rehashes with Argon2id (needsRehash).
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { z } from 'zod';
 import { MaildockError } from '../../../common/errors.js';
+import { isDovecotPbkdf2, verifyDovecotPbkdf2 } from '../stack/pbkdf2-hash.js';
 
 /**
  * OWASP's Argon2id setting (m=19 MiB, t=2, p=1) rather than the library's (64 MiB, t=3, p=4):
@@ -38,8 +41,17 @@ export function checkPassword(password: string): string {
   return parsed.data;
 }
 
-export function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
   return argon2.hash(checkPassword(password), HASH_OPTIONS);
+}
+
+/**
+ * A password that just signed in, hashed anew with today's setting. No length check: it was
+ * accepted when it was set (a migrated mailbox's may be shorter than today's minimum), and
+ * refusing it now would lock its owner out.
+ */
+export function rehashPassword(password: string): Promise<string> {
+  return argon2.hash(password, HASH_OPTIONS);
 }
 
 let dummy: Promise<string> | undefined;
@@ -55,6 +67,14 @@ export async function verifyPassword(hash: string | null, password: string): Pro
     await argon2.verify(await dummyHash(), password).catch(() => false);
     return false;
   }
+  if (isDovecotPbkdf2(hash)) {
+    // PBKDF2 takes a few ms: the Argon2 work too, so the time does not tell migrated users apart.
+    const [ok] = await Promise.all([
+      verifyDovecotPbkdf2(hash, password),
+      argon2.verify(await dummyHash(), password).catch(() => false),
+    ]);
+    return ok;
+  }
   try {
     return await argon2.verify(hash, password);
   } catch {
@@ -66,6 +86,7 @@ export async function verifyPassword(hash: string | null, password: string): Pro
 
 /** Whether a hash was made with an older setting and should be made again. */
 export function needsRehash(hash: string): boolean {
+  if (isDovecotPbkdf2(hash)) return true;
   try {
     return argon2.needsRehash(hash, HASH_OPTIONS);
   } catch {

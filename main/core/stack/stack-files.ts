@@ -1,9 +1,10 @@
 // The stack's files in the data directory: its settings, the secrets each service reads
 // (one folder per service, bind-mounted into that service only), the local mailboxes'
 // password file from before they moved into Postgres, and the pinned TLS certificate.
-// Secrets are made here, mode 0600, and never printed; an entrypoint makes one only when plain `docker compose up` runs first.
+// Secrets are made here, mode 0600, and never printed (the server's keys in server-keys.ts);
+// an entrypoint makes one only when plain `docker compose up` runs first.
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasNoControlCharacters } from '../../../common/text.js';
 import { MaildockError } from '../../../common/errors.js';
@@ -13,6 +14,8 @@ import {
   type StackService,
   type StackSettings,
 } from '../../../common/stack.js';
+import { writePrivate } from './private-file.js';
+import { ensureServerKeys } from './server-keys.js';
 
 export const PROBE_USER = 'maildock-probe';
 /**
@@ -20,13 +23,6 @@ export const PROBE_USER = 'maildock-probe';
  * relay, not one the stack made, so a backup holds it only sealed, with the passwords.
  */
 export const RELAY_PASSWORD_FILE = 'services/postfix/relay_passwd';
-
-function writePrivate(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
-}
 
 /** A password of 32 characters from [A-Za-z0-9]: safe in every config syntax. */
 export function generatePassword(): string {
@@ -88,6 +84,9 @@ export class StackFiles {
       const path = join(this.serviceDir(service), file);
       if (!existsSync(path)) writePrivate(path, generatePassword());
     }
+    // Made with the others, server profile or not: a backup taken before it is turned on
+    // holds the keys the server will seal and sign with.
+    ensureServerKeys(this.serviceDir('maildock-server'));
   }
 
   secret(service: 'postgres' | 'redis' | 'dovecot'): string {

@@ -7,9 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { getLogger } from '../../core/platform/log.js';
 import {
-  hashPassword,
   needsRehash,
   PASSWORD_MAX,
+  rehashPassword,
   verifyPassword,
   warmUpPasswords,
   type People,
@@ -131,9 +131,10 @@ async function signInRoutes(app: FastifyInstance, opts: SignInRouteOptions): Pro
       return refused(reply, SIGN_IN_FAILED);
     }
     const { passwordHash, ...person } = found;
+    // An older Argon2 setting, or a mailbox's {PBKDF2} hash from Dovecot's passwd file.
     if (passwordHash && needsRehash(passwordHash)) {
-      await people.users
-        .setPassword(person.userId, await hashPassword(password))
+      await rehashPassword(password)
+        .then((hash) => people.users.setPassword(person.userId, hash))
         .catch((err: unknown) => log.warn({ err }, 'a password could not be rehashed'));
     }
     const sessionId = randomUUID();
