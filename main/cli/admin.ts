@@ -15,6 +15,7 @@ import {
   type Tenant,
 } from '../core/people/index.js';
 import { parseSince, readNewPassword } from './admin-input.js';
+import { addWorkAdminCommands } from './admin-work.js';
 import { stdio, type Out } from './output.js';
 import { int, lines, show, type Globals } from './run.js';
 
@@ -164,6 +165,7 @@ export function addAdminCommands(program: Command): void {
     .description('the server of many people: tenants, users, the audit log, signing keys');
   addTenantCommands(admin);
   addUserCommands(admin);
+  addWorkAdminCommands(admin);
   admin
     .command('audit')
     .description('the audit log, newest first: sign-ins, revocations, admin changes')
