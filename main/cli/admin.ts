@@ -16,6 +16,7 @@ import {
   type Tenant,
 } from '../core/people/index.js';
 import { parseSince, readNewPassword } from './admin-input.js';
+import { addWorkAdminCommands } from './admin-work.js';
 import { stdio, type Out } from './output.js';
 import { int, lines, show, type Globals } from './run.js';
 

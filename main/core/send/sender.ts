@@ -2,6 +2,7 @@
 // Each row is claimed before it is touched and settled before the next one starts; the end of
 // DATA is recorded before the final "." can leave, so a crash never turns into a second copy.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
 import type { ErrorData } from '../../../common/errors.js';
@@ -12,8 +13,12 @@ import { SmtpSession, toFailure, type SmtpFailure } from './smtp.js';
 
 const log = getLogger('send');
 
-/** This process, as written in the rows it sends: "pid:token". */
-export const PROCESS_OWNER = `${process.pid}:${randomBytes(6).toString('hex')}`;
+/**
+ * This process, as written in the rows it sends: "pid:token:host". Instances of the server of
+ * many people share one outbox from several machines or containers, where a pid means
+ * nothing (each container's first process is pid 1): the host says whether it can be asked.
+ */
+export const PROCESS_OWNER = `${process.pid}:${randomBytes(6).toString('hex')}:${os.hostname()}`;
 /** A message held longer than this (send later, not the undo delay) is dated when it leaves. */
 const SEND_LATER_MS = 5 * 60_000;
 /** A claim older than this is taken back even when its pid is alive (a reused pid). */
@@ -36,6 +41,30 @@ export interface SenderOptions {
   owner?: string;
 }
 
+export interface ClaimJudge {
+  /** This process's owner string. */
+  owner: string;
+  pid: number;
+  host: string;
+  now: number;
+  /** Whether a pid of this host is no process now. */
+  pidGone?: (pid: number) => boolean;
+}
+
+/** Whether the process that claimed a row is gone, so that the row may be taken back. */
+export function claimGone(owner: string | null, claimedAt: number | null, me: ClaimJudge): boolean {
+  if (!owner) return true;
+  if (owner === me.owner) return false;
+  if (claimedAt !== null && me.now - claimedAt > STALE_CLAIM_MS) return true;
+  const [pidText, , host] = owner.split(':');
+  // Another machine's process cannot be asked: a live one may be in the middle of sending it.
+  if (host !== undefined && host !== me.host) return false;
+  const pid = Number(pidText);
+  // Our own pid with another token: an earlier process that had this pid (containers reuse them).
+  if (pid === me.pid) return true;
+  return !Number.isInteger(pid) || pid <= 0 || (me.pidGone ?? processGone)(pid);
+}
+
 function processGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -56,15 +85,8 @@ export class OutboxSender {
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
   recover(now = Date.now()): Promise<number> {
-    return this.options.outbox().recover((owner, claimedAt) => {
-      if (!owner) return true;
-      if (owner === this.owner) return false;
-      if (claimedAt !== null && now - claimedAt > STALE_CLAIM_MS) return true;
-      const pid = Number(owner.split(':')[0]);
-      // Our own pid with another token: an earlier process that had this pid (containers reuse them).
-      if (pid === process.pid) return true;
-      return !Number.isInteger(pid) || pid <= 0 || processGone(pid);
-    });
+    const me = { owner: this.owner, pid: process.pid, host: os.hostname(), now };
+    return this.options.outbox().recover((owner, claimedAt) => claimGone(owner, claimedAt, me));
   }
 
   private async settle(job: OutboxJob, f: SmtpFailure, dataEnded: boolean): Promise<Verdict> {
