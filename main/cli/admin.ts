@@ -2,7 +2,6 @@
 // database (`--database` or MAILDOCK_DATABASE_URL), with or without a server running:
 // tenants, users and their passwords, the audit log, and new signing keys.
 import type { Command } from 'commander';
-import { addWorkAdminCommands } from './admin-work.js';
 import { Option } from 'commander';
 import { MaildockError } from '../../common/errors.js';
 import {
