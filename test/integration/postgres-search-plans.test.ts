@@ -1,7 +1,7 @@
 // "Newest 50 that match" stays cheap on Postgres at 100,000 messages: for every kind of query
 // the plans walk an index (the GIN index for words, the primary key or the folder index
-// newest first) and never scan or sort the whole table, and the p95 of a search, snippets
-// included, stays under 50 ms. The mail is made by generate_series, its tsvector by
+// newest first) and never scan or sort the whole table, and each answers its newest hits
+// (their speed is the benchmark's: bench/README.md). The mail is made by generate_series, its tsvector by
 // to_tsvector('simple'), which cuts these plain ASCII words as search-vector.ts does.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,6 @@ import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
 const MESSAGES = 100_000;
-const RUNS = 25;
-const P95_BUDGET_MS = 50;
 // 2024-01-01 00:00 UTC; one message a minute after it.
 const BASE_MS = Date.UTC(2024, 0, 1);
 
@@ -130,18 +128,19 @@ describe(`Postgres search at ${MESSAGES.toLocaleString('en')} messages`, () => {
     expect(page.hits[0]?.highlights).toHaveLength(1);
   });
 
-  it.each(KINDS)(`%s (%s) answers 50 hits with p95 under ${P95_BUDGET_MS} ms`, async (_, query) => {
+  // How fast these answer is measured by `npm run bench:sync -- --engine postgres`, not here.
+  it.each(KINDS)('%s (%s) answers its newest hits, the same page each time', async (_, query) => {
     const first = await store.search.search(query, { limit: 50 });
     expect(first.hits.length, query).toBeGreaterThan(0);
-    const times: number[] = [];
-    for (let n = 0; n < RUNS; n++) {
-      const start = performance.now();
-      await store.search.search(query, { limit: 50 });
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    const p95 = times[Math.ceil(RUNS * 0.95) - 1]!;
-    console.log(`postgres search p95 ${p95.toFixed(1)} ms (${first.hits.length} hits): ${query}`);
-    expect(p95, query).toBeLessThan(P95_BUDGET_MS);
+    const ids = first.hits.map((h) => h.id);
+    expect(
+      [...ids].sort((a, b) => b - a),
+      query,
+    ).toEqual(ids);
+    const again = await store.search.search(query, { limit: 50 });
+    expect(
+      again.hits.map((h) => h.id),
+      query,
+    ).toEqual(ids);
   });
 });
