@@ -189,6 +189,8 @@ export function registerApi(
   scope: FastifyInstance,
   serviceFor: (req: FastifyRequest) => Promise<MaildockService>,
   refused: (method: MethodName) => string | null = () => null,
+  /** Told of every method that succeeded (the audit log of the server of many people). */
+  succeeded?: (req: FastifyRequest, method: MethodName, value: unknown) => Promise<void>,
 ): void {
   scope.post('/api/:method', { bodyLimit: API_BODY_LIMIT }, async (req, reply) => {
     const { method } = req.params as { method: string };
@@ -202,6 +204,7 @@ export function registerApi(
     if (why) return reply.code(statusFor('FORBIDDEN')).send(failure('FORBIDDEN', why));
     const service = await serviceFor(req);
     const result = publicResult(method, await service.invoke(method, req.body));
+    if (result.ok) await succeeded?.(req, method, result.value);
     return reply.code(result.ok ? 200 : statusFor(result.error.code)).send(result);
   });
 }

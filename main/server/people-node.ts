@@ -118,6 +118,15 @@ export async function startPeopleNode(
         auth: passwordAuth({ people: db.people, jwt: config.jwt }),
         ...(node ? { subscribe: busEvents(node.bus) } : {}),
         healthy: () => db.ping(),
+        audit: (principal, ip, action, detail) =>
+          db.people.audit.record({
+            tenantId: principal.owner.tenantId,
+            userId: principal.owner.userId,
+            actor: principal.email,
+            action,
+            ip,
+            detail,
+          }),
       },
       {
         staticDir: opts.staticDir,

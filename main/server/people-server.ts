@@ -6,9 +6,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MethodName } from '../../common/api.js';
 import type { Owner, Role } from '../core/people/index.js';
+import { getLogger } from '../core/platform/log.js';
 import type { MaildockService } from '../core/service.js';
 import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
 import { registerEvents, serviceEvents, type Subscribe } from './events.js';
+import { auditOf } from './audited.js';
 import type { Limits } from './limits.js';
 
 /** Who a request comes from, as its verified access token says. */
@@ -33,6 +35,13 @@ export interface PeopleCore {
   /** Where a signed-in person's events come from; their own service's, unless given. */
   subscribe?: (principal: Principal) => Subscribe;
   healthy(): Promise<boolean>;
+  /** Writes an entry of the audit log for what a signed-in person did. */
+  audit?(
+    principal: Principal,
+    ip: string,
+    action: string,
+    detail: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -40,6 +49,8 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
+
+const log = getLogger('server');
 
 const OPERATOR_ONLY = ['stack.', 'backup.'];
 
@@ -70,7 +81,19 @@ export async function buildPeopleServer(
       req.principal = verdict.principal;
       req.authenticatedAs = `${verdict.principal.owner.tenantId}:${verdict.principal.owner.userId}`;
     });
-    registerApi(scope, (req) => core.services.get(principalOf(req).owner), operatorOnly);
+    registerApi(
+      scope,
+      (req) => core.services.get(principalOf(req).owner),
+      operatorOnly,
+      async (req, method, value) => {
+        const entry = core.audit && auditOf(method, req.body, value);
+        if (!entry) return;
+        // The change is made: an audit log that cannot be written is logged, not answered.
+        await core.audit!(principalOf(req), req.ip, entry.action, entry.detail).catch(
+          (err: unknown) => log.error({ err, action: entry.action }, 'audit entry not written'),
+        );
+      },
+    );
     registerEvents(scope, async (req, emit) => {
       const principal = principalOf(req);
       const subscribe =

@@ -186,4 +186,49 @@ describe('two instances of the server of many people', () => {
     const again = await call(one.base, 'auth.refresh', {}, undefined, { cookie: signedIn.cookie });
     expect(again.status).toBe(401);
   }, 60_000);
+
+  it('writes what people did to the audit log: accounts added and removed, deletes, sign-ins', async () => {
+    const base = instances[1]!.base;
+    const boxes = await value<{ id: number; role: string | null }[]>(
+      base,
+      'mailbox.list',
+      { accountId: percyAccount },
+      percy.token,
+    );
+    const inbox = boxes.find((b) => b.role === 'inbox')!;
+    const page = await value<{ messages: { id: number }[] }>(
+      base,
+      'message.list',
+      { mailboxId: inbox.id, limit: 5 },
+      percy.token,
+    );
+    const first = page.messages[0]!.id;
+    await value(base, 'message.delete', { ids: [first] }, percy.token);
+    await value(base, 'account.remove', { id: quinnAccount }, quinn.token);
+
+    const audit = await cluster.admin(['--json', 'audit', '--tenant', 'acme']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = JSON.parse(audit.stdout) as {
+      actor: string;
+      action: string;
+      ip: string | null;
+      detail: Record<string, unknown>;
+    }[];
+    const of = (action: string, actor: string) =>
+      entries.filter((e) => e.action === action && e.actor === actor);
+    expect(of('account.add', PERCY.email)[0]?.detail).toMatchObject({ accountId: percyAccount });
+    expect(of('account.add', QUINN.email)[0]?.detail).toMatchObject({ accountId: quinnAccount });
+    expect(of('account.remove', QUINN.email)[0]?.detail).toMatchObject({ accountId: quinnAccount });
+    expect(of('message.delete', PERCY.email)[0]?.detail).toMatchObject({
+      ids: [first],
+      affected: 1,
+    });
+    expect(of('message.delete', PERCY.email)[0]?.ip).toBeTruthy();
+    expect(of('auth.login', PERCY.email).length).toBeGreaterThan(0);
+    expect(entries.some((e) => e.action === 'auth.login.failed')).toBe(true);
+    // No secret of anyone's in it: not the sign-in passwords, not the IMAP one.
+    for (const secret of [PERCY.password, QUINN.password, 'quinn-imap-pass']) {
+      expect(audit.stdout).not.toContain(secret);
+    }
+  }, 60_000);
 });
