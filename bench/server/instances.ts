@@ -52,10 +52,12 @@ export function writeEnvFile(dir: string, keys: { encryptionKey: string; jwtPem:
 }
 
 const children = new Set<ChildProcess>();
+let exitHook = false;
 
 /** The bench may end on an error before it stops a child: the child must not outlive it. */
 function outliving(child: ChildProcess): void {
-  if (children.size === 0) process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+  if (!exitHook) process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+  exitHook = true;
   children.add(child);
   child.once('exit', () => children.delete(child));
 }
