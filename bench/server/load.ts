@@ -13,6 +13,7 @@ export interface LoadFigures {
   method: string;
   target: string;
   instances: number;
+  connections: number;
   seconds: number;
   requests: number;
   perSecond: number;
@@ -125,6 +126,7 @@ export async function load(opts: {
     method: opts.method,
     target: opts.target,
     instances: opts.instances,
+    connections: opts.connections,
     seconds: result.duration,
     requests: latencies.length,
     perSecond: latencies.length / result.duration,

@@ -20,15 +20,15 @@ const s = (n: number) => n.toFixed(1);
 
 function loadTable(rows: LoadFigures[]): string[] {
   const out = [
-    '| method | through | instances | req/s | p50 ms | p95 ms | p99 ms | p95 target | failed |',
-    '| ------ | ------- | --------- | ----- | ------ | ------ | ------ | ---------- | ------ |',
+    '| method | through | instances | clients | req/s | p50 ms | p95 ms | p99 ms | p95 target | failed |',
+    '| ------ | ------- | --------- | ------- | ----- | ------ | ------ | ------ | ---------- | ------ |',
   ];
   for (const r of rows) {
     const target = TARGET_P95[r.method];
     const verdict =
       target === undefined ? '' : `< ${target} ms ${r.p95 < target ? 'met' : 'MISSED'}`;
     out.push(
-      `| ${r.method} | ${r.target} | ${r.instances} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} |`,
+      `| ${r.method} | ${r.target} | ${r.instances} | ${r.connections} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} |`,
     );
   }
   return out;
@@ -52,10 +52,18 @@ function ratios(f: ServerFigures): string[] {
   const out: string[] = [];
   for (const method of ['message.list', 'message.search']) {
     const one = f.load.find(
-      (r) => r.method === method && r.target === 'nginx' && r.instances === 1,
+      (r) =>
+        r.method === method &&
+        r.target === 'nginx' &&
+        r.instances === 1 &&
+        r.connections === f.connections,
     );
     const two = f.load.find(
-      (r) => r.method === method && r.target === 'nginx' && r.instances === 2,
+      (r) =>
+        r.method === method &&
+        r.target === 'nginx' &&
+        r.instances === 2 &&
+        r.connections === f.connections,
     );
     if (one && two)
       out.push(
@@ -81,7 +89,7 @@ export function report(f: ServerFigures): string {
       `insertHeaders ${s(seed.headersMs / 1000)} s, bodies.save ${s(seed.bodiesMs / 1000)} s): ` +
       `${(seed.messages / (seed.totalMs / 1000)).toFixed(0)} msgs/s.`,
     '',
-    `Load: ${f.connections} concurrent clients, each request as one of the ${f.people} people picked at random, with their own token:`,
+    `Load: ${f.connections} concurrent clients (and one client alone), each request as one of the ${f.people} people picked at random, with their own token:`,
     '',
     ...loadTable(f.load),
     '',

@@ -129,9 +129,15 @@ async function loadPhase(
   };
   const setup: InstanceSetup = { databaseUrl, redisUrl: redis.url, envFile, workDir: work };
   const figures: LoadFigures[] = [];
-  const measure = async (url: string, target: string, instances: number, signedIn: SignedIn[]) => {
+  const measure = async (
+    url: string,
+    target: string,
+    instances: number,
+    signedIn: SignedIn[],
+    connections = CONNECTIONS,
+  ) => {
     for (const [method, body] of Object.entries(bodies)) {
-      log(`${method} through ${target}, ${instances} instance(s), ${SECONDS} s…`);
+      log(`${method} through ${target}, ${instances} instance(s), ${connections} client(s)…`);
       await check(url, method, signedIn, body);
       figures.push(
         await load({
@@ -141,7 +147,7 @@ async function loadPhase(
           method,
           people: signedIn,
           body,
-          connections: CONNECTIONS,
+          connections,
           seconds: SECONDS,
         }),
       );
@@ -151,6 +157,8 @@ async function loadPhase(
   const one = await cluster(setup, ['load-a']);
   const signedIn = await signIn(one.nginx.url, seeded.people);
   await measure(one.nginx.url, 'nginx', 1, signedIn);
+  // One client alone: what a request costs when it waits behind no other.
+  await measure(one.nginx.url, 'nginx', 1, signedIn, 1);
   await measure(one.instances[0]!.url, 'direct', 1, signedIn);
   await one.nginx.stop();
   const second = later(await startInstance(setup, 'load-b'));
