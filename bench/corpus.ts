@@ -20,6 +20,11 @@ export interface CorpusMessage {
   /** decoded, `Name <address>` */
   from: string;
   to: string;
+  /** The text part as written (before its charset and transfer encoding) */
+  text: string;
+  inReplyTo: string | null;
+  references: string[];
+  hasAttachments: boolean;
 }
 
 export interface CorpusOptions {
@@ -1069,6 +1074,10 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
       subject,
       from: `${from.name} <${from.address}>`,
       to: `${to.name} <${to.address}>`,
+      text,
+      inReplyTo: parent && !forward ? parent.messageId : null,
+      references: forward ? [] : references,
+      hasAttachments: parts.length > 0,
     };
   }
 }
