@@ -3,24 +3,11 @@
 // a plain-text and an HTML message in the reader, search results, and the dark theme. No
 // violation of impact "serious" or "critical" may remain; the others are printed. Then the
 // keyboard: Enter puts the focus in the reader, Tab reaches the list, the search field is named.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe.js';
 import { startBrowser, type Browser } from './browser.js';
 import { startServedInbox, type ServedInbox } from './served.js';
-
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
 
 describe('accessibility of the web UI (axe-core in Chromium)', () => {
   let served: ServedInbox;
@@ -40,27 +27,9 @@ describe('accessibility of the web UI (axe-core in Chromium)', () => {
 
   const rows = () => page.getByRole('listbox').getByRole('option');
 
-  /** axe on the whole page; the serious and critical violations, the rest printed. */
-  async function audit(view: string): Promise<string[]> {
-    if ((await page.evaluate('typeof window.axe')) === 'undefined') {
-      // The app's CSP allows scripts of its own origin only: the source goes in through
-      // the DevTools protocol, which the page's policy does not govern.
-      await page.evaluate(AXE_SOURCE);
-    }
-    // The mail itself sits in a sandboxed frame without scripts, where axe cannot run; its
-    // content is the sender's, not the UI's.
-    const violations = (await page.evaluate(
-      `axe.run(document, { iframes: false, resultTypes: ['violations'] }).then((r) => r.violations)`,
-    )) as Violation[];
-    const line = (v: Violation) =>
-      `${view}: [${v.impact}] ${v.id}: ${v.help} — ${v.nodes
-        .slice(0, 5)
-        .map((n) => n.target.join(' '))
-        .join(', ')}`;
-    const minor = violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-    if (minor.length) console.log(minor.map(line).join('\n'));
-    return violations.filter((v) => !minor.includes(v)).map(line);
-  }
+  // The mail itself sits in a sandboxed frame without scripts, where axe cannot run; its
+  // content is the sender's, not the UI's.
+  const audit = (view: string) => seriousViolations(page, view);
 
   it('has no serious or critical violations in the main views', async () => {
     await page.goto(served.signIn);
