@@ -434,9 +434,21 @@ class DyingWriter extends SliceWriter {
 }
 
 describe('a batch stored in slices', () => {
-  async function syncInbox(writer: (store: Store) => SliceWriter) {
+  async function syncInbox(
+    writer: (store: Store) => SliceWriter,
+    opts: { closeBeforeSearch?: boolean } = {},
+  ) {
     const account = (await t.svc.store.accounts.list())[0]!;
     const client = await connect(account.imap, server.password, { timeoutMs: 5000 });
+    if (opts.closeBeforeSearch) {
+      // The connection goes as a watcher's stop() takes it: imapflow then answers the
+      // search with false, not an error.
+      const search = client.search.bind(client);
+      client.search = (...args: Parameters<typeof search>) => {
+        client.close();
+        return search(...args);
+      };
+    }
     try {
       const listed = await syncMailboxList(client, t.svc.store, account.id);
       const inbox = listed.find((m) => m.path === 'INBOX')!;
@@ -489,5 +501,29 @@ describe('a batch stored in slices', () => {
     expect(r.added).toBe(150);
     expect(await cursors()).toMatchObject({ headUid: 1150, lowUid: 1 });
     expect(await stored()).toEqual(Array.from({ length: 1150 }, (_, i) => 1 + i));
+  });
+
+  it('takes a search answered false on a closed connection for a failure, not an empty mailbox', async () => {
+    await server.loadMaildir('INBOX', mails(0, 900));
+    await addAccount();
+
+    // The initial sync: nothing is stored and the mailbox is not marked complete.
+    await expect(syncInbox((s) => new SliceWriter(s), { closeBeforeSearch: true })).rejects.toThrow(
+      /connection was lost/,
+    );
+    expect((await cursors()).lowUid).not.toBe(1);
+    expect(await stored()).toEqual([]);
+    await syncInbox((s) => new SliceWriter(s));
+    expect(await stored()).toEqual(Array.from({ length: 900 }, (_, i) => 1 + i));
+
+    // New mail above the head: the head stays where it was until the mail is stored.
+    await server.loadMaildir('INBOX', mails(900, 100));
+    await expect(syncInbox((s) => new SliceWriter(s), { closeBeforeSearch: true })).rejects.toThrow(
+      /connection was lost/,
+    );
+    expect(await cursors()).toMatchObject({ headUid: 900, lowUid: 1 });
+    const r = await syncInbox((s) => new SliceWriter(s));
+    expect(r.added).toBe(100);
+    expect(await stored()).toEqual(Array.from({ length: 1000 }, (_, i) => 1 + i));
   });
 });

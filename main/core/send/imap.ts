@@ -5,7 +5,7 @@ import { MaildockError } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
-import { connect } from '../sync/connect.js';
+import { connect, searchUids } from '../sync/connect.js';
 
 const log = getLogger('send');
 
@@ -31,10 +31,9 @@ async function roleMailbox(d: ImapDeps, role: 'sent' | 'drafts'): Promise<string
   return (await d.store.mailboxes.byRole(d.account.id, role))?.path ?? null;
 }
 
-async function uidsWithMessageId(client: ImapFlow, messageId: string): Promise<number[]> {
-  const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-  return Array.isArray(found) ? found : [];
-}
+/** A failed search throws: read as "not there", it would append a second copy. */
+const uidsWithMessageId = (client: ImapFlow, messageId: string): Promise<number[]> =>
+  searchUids(client, { header: { 'message-id': messageId } }, 'a search for a sent copy');
 
 /**
  * Appends sent messages to Sent. The row is marked "under way" before each APPEND; a row

@@ -171,3 +171,35 @@ export async function connect(
   }
   return client;
 }
+
+/**
+ * Why a command answered nothing: the connection is gone (a NoConnection error, as imapflow
+ * names it, so the caller retries on a new one) or the server refused it (PROTOCOL_ERROR).
+ */
+export async function refused(client: ImapFlow, what: string): Promise<Error> {
+  const lost = () =>
+    Object.assign(new Error(`The connection was lost during ${what}.`), { code: 'NoConnection' });
+  if (!client.usable) return lost();
+  try {
+    await client.noop();
+  } catch {
+    return lost();
+  }
+  if (!client.usable) return lost();
+  return new MaildockError('PROTOCOL_ERROR', `The server refused ${what}.`);
+}
+
+/**
+ * UID SEARCH that never mistakes a failure for "nothing matched": imapflow answers `false`
+ * when the mailbox is no longer selected (the connection closed under it) or the server
+ * refused, and a sync that read that as an empty mailbox would record it as complete.
+ */
+export async function searchUids(
+  client: ImapFlow,
+  query: Parameters<ImapFlow['search']>[0],
+  what: string,
+): Promise<number[]> {
+  const found = await client.search(query, { uid: true });
+  if (!Array.isArray(found)) throw await refused(client, what);
+  return found.sort((a, b) => a - b);
+}

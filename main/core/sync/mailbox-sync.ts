@@ -5,6 +5,7 @@
 // responsive while it is written.
 import type { FetchQueryObject, ImapFlow } from 'imapflow';
 import type { HeaderRecord, MailboxSyncState, Store } from '../store/index.js';
+import { searchUids } from './connect.js';
 import type { ListedMailbox } from './mailbox-list.js';
 import { toHeaderRecord } from './envelope.js';
 import { pacer, yieldToLoop, type SliceWriter } from './slices.js';
@@ -74,11 +75,6 @@ async function fetchHeaders(client: ImapFlow, range: string): Promise<HeaderReco
   return out;
 }
 
-async function searchUids(client: ImapFlow, range: string): Promise<number[]> {
-  const found = await client.search({ uid: range }, { uid: true });
-  return (found || []).sort((a, b) => a - b);
-}
-
 export async function syncMailbox(
   ctx: MailboxSyncContext,
   listed: ListedMailbox,
@@ -110,9 +106,9 @@ export async function syncMailbox(
 
     // 1. Mail that arrived above the head.
     if (state.lowUid !== null && box.exists > 0) {
-      const fresh = (await searchUids(client, `${state.headUid + 1}:*`)).filter(
-        (u) => u > state.headUid,
-      );
+      const fresh = (
+        await searchUids(client, { uid: `${state.headUid + 1}:*` }, 'a search for new mail')
+      ).filter((u) => u > state.headUid);
       for (let i = 0; i < fresh.length; i += ctx.batchSize) {
         const chunk = fresh.slice(i, i + ctx.batchSize);
         // Upwards: after each slice the head is the highest UID stored.
@@ -162,7 +158,7 @@ async function syncOlder(
   const { client, store } = ctx;
   let added = 0;
   const below = state.lowUid === null ? '1:*' : `1:${Math.max(state.lowUid - 1, 1)}`;
-  let uids = exists > 0 ? await searchUids(client, below) : [];
+  let uids = exists > 0 ? await searchUids(client, { uid: below }, 'a search for older mail') : [];
   if (state.lowUid !== null) uids = uids.filter((u) => u < state.lowUid!);
   if (state.lowUid === null) {
     const head = uids.at(-1) ?? 0;
@@ -246,7 +242,9 @@ async function syncFlagsAndExpunges(
     if (!incremental) {
       gone = local.filter((u) => !seen.has(u));
     } else if (local.length > exists) {
-      const present = new Set(await searchUids(client, range));
+      const present = new Set(
+        await searchUids(client, { uid: range }, 'a search for expunged mail'),
+      );
       gone = local.filter((u) => !present.has(u));
     } else {
       gone = [];

@@ -19,6 +19,7 @@ import type {
   Transaction,
 } from '../store/index.js';
 import { getLogger } from '../platform/log.js';
+import { refused } from './connect.js';
 import { uidSet } from './mailbox-sync.js';
 
 const log = getLogger('replay');
@@ -26,23 +27,6 @@ const log = getLogger('replay');
 export interface ReplayResult {
   done: number;
   failed: number;
-}
-
-/**
- * A command imapflow reported as failed (it answers false, whatever the cause): a NOOP tells
- * a lost connection (replay again later) from the server's refusal (the operation fails).
- */
-async function refused(client: ImapFlow, what: string): Promise<Error> {
-  const lost = () =>
-    Object.assign(new Error(`The connection was lost during ${what}.`), { code: 'NoConnection' });
-  if (!client.usable) return lost();
-  try {
-    await client.noop();
-  } catch {
-    return lost();
-  }
-  if (!client.usable) return lost();
-  return new MaildockError('PROTOCOL_ERROR', `The server refused ${what}.`);
 }
 
 /** The server refused this operation (not the connection): it fails, and the rest go on. */
