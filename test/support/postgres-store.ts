@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { appRoleName } from '../../main/core/store/postgres/app-role.js';
 import { afterAll, beforeAll } from 'vitest';
+import { startupOptions } from '../../main/core/store/postgres/connect.js';
 import { openPostgresStore } from '../../main/core/store/postgres/engine.js';
 import type { Store } from '../../main/core/store/repositories.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
@@ -48,13 +49,16 @@ export async function query<T extends pg.QueryResultRow>(
   url: string,
   sql: string,
   params: unknown[] = [],
-  opts: { asStore?: boolean } = {},
+  opts: { asStore?: boolean; owner?: { tenantId: number; userId: number } } = {},
 ): Promise<T[]> {
-  // asStore: as the store's connections run it, under the application's role and its policies.
-  const role = opts.asStore ? `-c role=${appRoleName(new URL(url).pathname.slice(1))} ` : '';
+  // asStore: as the store's connections run it, with their settings, under the application's
+  // role and its policies; as `owner` (the local person by default).
+  const scope = opts.owner ?? { tenantId: 1, userId: 1 };
   const client = new pg.Client({
     connectionString: url,
-    options: `${role}-c maildock.tenant_id=1 -c maildock.user_id=1`,
+    options: opts.asStore
+      ? startupOptions({ role: appRoleName(new URL(url).pathname.slice(1)), scope })
+      : `-c maildock.tenant_id=${scope.tenantId} -c maildock.user_id=${scope.userId}`,
   });
   await client.connect();
   try {

@@ -109,6 +109,38 @@ describe('the key ring', () => {
     expect(() => loadKeyRing(spec as never)).toThrow(message);
   });
 
+  it('takes a token checked once from memory only inside its own time window', async () => {
+    const ring = loadKeyRing({
+      current: 'ed',
+      keys: [{ kid: 'ed', alg: 'EdDSA', privateKey: ed.privateKey }],
+    });
+    const tokens = tokensOver(ring);
+    const t0 = Date.parse('2026-12-07T12:00:00Z');
+    const { token } = await tokens.issue(claims, t0);
+    expect(await tokens.verify(token, t0)).toEqual({ ok: true, identity: claims });
+    // Checked again: the same answer, for a minute on.
+    expect(await tokens.verify(token, t0 + 60_000)).toEqual({ ok: true, identity: claims });
+    // Past its lifetime and before its issue it is refused as jose refuses it.
+    const late = t0 + (tokens.ttlSeconds + 10) * 1000;
+    expect(await tokens.verify(token, late)).toEqual({ ok: false, reason: 'expired' });
+    expect(await tokens.verify(token, t0 - 3_600_000)).toEqual({
+      ok: false,
+      reason: 'not yet valid',
+    });
+    // One character of its signature changed is another token, checked and refused.
+    const [head, body, sig] = token.split('.') as [string, string, string];
+    const other = `${head}.${body}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`;
+    expect(await tokens.verify(other, t0)).toEqual({ ok: false, reason: 'bad signature' });
+    // Another ring does not know it, whatever this one remembers.
+    const elsewhere = tokensOver(
+      loadKeyRing({
+        current: 'ed',
+        keys: [{ kid: 'ed', alg: 'EdDSA', privateKey: makeKeyPair('EdDSA').privateKey }],
+      }),
+    );
+    expect(await elsewhere.verify(token, t0)).toEqual({ ok: false, reason: 'bad signature' });
+  });
+
   it('HS256 works when allowed, with a secret long enough, and refuses another secret', async () => {
     const secret = randomBytes(32).toString('base64url');
     expect(() =>
