@@ -127,6 +127,7 @@ describe('the rows of many people', () => {
       ]),
     );
     expect(await db.people.directory.ownerOf(mineC.account.id)).toEqual(carol);
+    expect(await db.people.directory.ofOwner(bob)).toEqual([mineB.account.id]);
     await c.accounts.remove(mineC.account.id);
     expect(await db.people.directory.ownerOf(mineC.account.id)).toBeNull();
   });

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { LeaseManager, type LeaseHolder } from '../../main/server/work/leases.js';
 import { KEYS, redisTarget } from '../../main/server/work/redis.js';
-import type { AccountDirectory, AccountRef } from '../../main/server/work/types.js';
+import type { AccountDirectory, AccountRef, Owner } from '../../main/server/work/types.js';
 
 export const owner = { tenantId: 1, userId: 1 };
 
@@ -16,6 +16,11 @@ export class TestDirectory implements AccountDirectory {
   }
   async all(): Promise<AccountRef[]> {
     return [...this.refs];
+  }
+  async ofOwner(of: Owner): Promise<number[]> {
+    return this.refs
+      .filter((r) => r.owner.tenantId === of.tenantId && r.owner.userId === of.userId)
+      .map((r) => r.accountId);
   }
 }
 

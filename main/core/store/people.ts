@@ -100,6 +100,8 @@ export interface AuditRepository {
 export interface AccountDirectory {
   all(): Promise<{ accountId: number; owner: Owner }[]>;
   ownerOf(accountId: number): Promise<Owner | null>;
+  /** The ids of one person's accounts. */
+  ofOwner(owner: Owner): Promise<number[]>;
 }
 
 /** A mailbox of the stack's own Dovecot: one user's, on a mail domain of the user's tenant. */

@@ -88,10 +88,9 @@ export class WorkNode {
    * their accounts replay and send now rather than on their next round.
    */
   async kickPerson(owner: Owner): Promise<void> {
-    const refs = (await this.opts.directory.all()).filter(
-      (ref) => ref.owner.tenantId === owner.tenantId && ref.owner.userId === owner.userId,
-    );
-    for (const ref of refs) await this.redis.publish(KEYS.kick(ref), 'changed');
+    for (const accountId of await this.opts.directory.ofOwner(owner)) {
+      await this.redis.publish(KEYS.kick({ accountId, owner }), 'changed');
+    }
   }
 
   /** After an account was added or removed: every instance looks at once. */

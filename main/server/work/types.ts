@@ -16,6 +16,8 @@ export interface AccountRef {
 /** Every account of every person (the database's `people.directory`): what the instances share out. */
 export interface AccountDirectory {
   all(): Promise<AccountRef[]>;
+  /** The ids of one person's accounts. */
+  ofOwner(owner: Owner): Promise<number[]>;
 }
 
 /** The parts of a person's service that the work uses. */

@@ -21,6 +21,13 @@ export class DirectoryRepo implements AccountDirectory {
     }));
   }
 
+  ofOwner(owner: Owner): Promise<number[]> {
+    return this.db.column<number>(
+      'SELECT account_id FROM account_owners WHERE tenant_id = $1 AND user_id = $2 ORDER BY account_id',
+      [owner.tenantId, owner.userId],
+    );
+  }
+
   async ownerOf(accountId: number): Promise<Owner | null> {
     const row = await this.db.one<OwnerRow>(
       'SELECT account_id, tenant_id, user_id FROM account_owners WHERE account_id = $1 AND tenant_id <> 1',
