@@ -93,6 +93,8 @@ export function report(f: ServerFigures): string {
     '',
     ...loadTable(f.load),
     '',
+    '`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip.',
+    '',
     'Sync from scratch, accounts added through the API (account.add):',
     '',
     ...syncTable(f.sync),

@@ -3,9 +3,9 @@
 // The server of many people under load: people of several tenants, their mail seeded through
 // the store's own repositories, instances of `maildock serve` (compiled, --database, --redis,
 // an env file) behind a private nginx; message.list and message.search timed with 1 and 2
-// instances (and once without nginx); then accounts on a private Dovecot synced from scratch
-// by 1 and by 2 instances, with the leases each instance held. Every server is private, on
-// 127.0.0.1 (test/support/).
+// instances (and once without nginx), beside the floor of a bare fastify (floor.ts); then
+// accounts on a private Dovecot synced from scratch by 1 and by 2 instances, with the leases
+// each instance held. Every server is private, on 127.0.0.1 (test/support/).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ import {
   type InstanceSetup,
   type Nginx,
 } from './instances.js';
+import { floorPhase } from './floor.js';
 import { check, load, signIn, type Body, type LoadFigures, type SignedIn } from './load.js';
 import { report, type ServerFigures } from './report.js';
 import { addPeople, searchQueries, seedMail } from './seed.js';
@@ -167,6 +168,10 @@ async function loadPhase(
   );
   await measure(nginx.url, 'nginx', 2, signedIn);
   await stopAll([nginx, one.instances[0]!, second]);
+  log(`The floor: a bare fastify answering from one SELECT 1, ${CONNECTIONS} client(s)…`);
+  figures.push(
+    await floorPhase(postgres, { connections: CONNECTIONS, seconds: SECONDS, people: signedIn }),
+  );
   return { seed: seeded.figures, load: figures };
 }
 
