@@ -1,7 +1,10 @@
 // The plans Postgres makes for the message lists at 30,000 messages: pages walk an index
 // newest first and never sort the list. What the lists return, on every engine, is checked
 // in store-lists.test.ts.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { appRoleName } from '../../main/core/store/postgres/app-role.js';
+import { startupOptions } from '../../main/core/store/postgres/connect.js';
 import { pageSql, totalSql } from '../../main/core/store/postgres/message-lists.js';
 import { postgresStores, query } from '../support/postgres-store.js';
 
@@ -110,5 +113,36 @@ describe('query plans of the hot paths', () => {
         [inbox],
       ),
     ).toContain('Index Only Scan using messages_unread');
+
+    // The page and the count are kept prepared (db.ts `prepared`): once Postgres plans them
+    // for any folder and any limit, that generic plan walks and counts by the index too.
+    const client = new pg.Client({
+      connectionString: url,
+      options: startupOptions({ role: appRoleName(new URL(url).pathname.slice(1)), scope: owner }),
+    });
+    await client.connect();
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      const generic = async (name: string, sql: string, args: unknown[]) => {
+        await client.query(`PREPARE ${name} AS ${sql}`);
+        const plan = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE ${name}(${args.join(', ')})`,
+        );
+        return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      };
+      const genericPage = await generic('page', pageSql(false, false), [
+        inbox,
+        Number.MAX_SAFE_INTEGER,
+        50,
+        0,
+      ]);
+      expect(genericPage).toContain('Index Scan Backward using messages_mailbox');
+      expect(genericPage).not.toMatch(/Sort|Bitmap/);
+      expect(await generic('total', totalSql(false, false), [inbox])).toContain(
+        'Index Only Scan using messages_mailbox',
+      );
+    } finally {
+      await client.end();
+    }
   });
 });

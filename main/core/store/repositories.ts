@@ -312,6 +312,12 @@ export interface Store extends Repositories {
    * use only `tx`; fn must not wait on anything but the store (the writer waits for it).
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn, a call that only reads, using the store as usual. A store over a pool shared by
+   * many people runs its statements in one transaction on one connection (one BEGIN with the
+   * person's settings for the call, not one per statement); the others run fn as it is.
+   */
+  reading<T>(fn: () => Promise<T>): Promise<T>;
   /** Bytes a snapshot is about to copy, for progress. */
   size(): Promise<number>;
   /**

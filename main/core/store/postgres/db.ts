@@ -1,5 +1,7 @@
 // One way to the database for every repository: the pool outside a transaction, the
 // transaction's own client inside one. Values always travel as parameters ($1, $2 …).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { MaildockError } from '../../../../common/errors.js';
 
@@ -63,6 +65,37 @@ const begin = (scope: Scope | undefined): string =>
       `SET LOCAL maildock.user_id = '${checkedId(scope.userId)}'`
     : 'BEGIN';
 
+/**
+ * A statement of fixed text run on every request (a page, a count, the session): kept prepared
+ * on each connection under a name of its own, so that Postgres parses it once and, after a
+ * few runs, plans it once too (plan_cache_mode auto). Parsing and planning were half of what
+ * Postgres spent on a page of a folder. Only for texts that never change with the input: a
+ * connection keeps every one it was given.
+ */
+export interface Prepared {
+  readonly text: string;
+  readonly name: string;
+}
+
+const preparedByText = new Map<string, Prepared>();
+
+export function prepared(text: string): Prepared {
+  let statement = preparedByText.get(text);
+  if (!statement) {
+    const name = `maildock_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`;
+    statement = { text, name };
+    preparedByText.set(text, statement);
+  }
+  return statement;
+}
+
+type Sql = string | Prepared;
+
+const configOf = (sql: Sql, params: readonly Param[]): pg.QueryConfig =>
+  typeof sql === 'string'
+    ? { text: sql, values: params as unknown[] }
+    : { text: sql.text, name: sql.name, values: params as unknown[] };
+
 export class Db {
   private constructor(
     private readonly target: pg.Pool | pg.PoolClient,
@@ -81,8 +114,11 @@ export class Db {
   }
 
   private async query(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<pg.QueryResult> {
-    if (this.scope && !this.inTransaction)
+    if (this.scope && !this.inTransaction) {
+      const shared = sharedTransaction.getStore();
+      if (shared?.joins(this.target as pg.Pool, this.scope)) return shared.query(config);
       return scopedStatement(this.target as pg.Pool, config, this.scope);
+    }
     try {
       return await this.target.query(config);
     } catch (e) {
@@ -90,39 +126,31 @@ export class Db {
     }
   }
 
-  async rows<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    const result = await this.query({ text: sql, values: params as unknown[] });
+  async rows<T>(sql: Sql, params: readonly Param[] = []): Promise<T[]> {
+    const result = await this.query(configOf(sql, params));
     return result.rows as T[];
   }
 
-  async one<T>(sql: string, params: readonly Param[] = []): Promise<T | null> {
+  async one<T>(sql: Sql, params: readonly Param[] = []): Promise<T | null> {
     return ((await this.rows<T>(sql, params))[0] as T | undefined) ?? null;
   }
 
   /** The first column of the first row, or null. */
-  async value<T>(sql: string, params: readonly Param[] = []): Promise<T | null> {
-    const result = await this.query({
-      text: sql,
-      values: params as unknown[],
-      rowMode: 'array',
-    });
+  async value<T>(sql: Sql, params: readonly Param[] = []): Promise<T | null> {
+    const result = await this.query({ ...configOf(sql, params), rowMode: 'array' });
     const row = result.rows[0] as unknown[] | undefined;
     return row ? ((row[0] ?? null) as T | null) : null;
   }
 
   /** The first column of every row. */
-  async column<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    const result = await this.query({
-      text: sql,
-      values: params as unknown[],
-      rowMode: 'array',
-    });
+  async column<T>(sql: Sql, params: readonly Param[] = []): Promise<T[]> {
+    const result = await this.query({ ...configOf(sql, params), rowMode: 'array' });
     return (result.rows as unknown[][]).map((r) => r[0] as T);
   }
 
   /** Runs a statement; returns how many rows it changed. */
-  async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    return (await this.query({ text: sql, values: params as unknown[] })).rowCount ?? 0;
+  async run(sql: Sql, params: readonly Param[] = []): Promise<number> {
+    return (await this.query(configOf(sql, params))).rowCount ?? 0;
   }
 
   /**
@@ -187,6 +215,10 @@ export async function withTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
   scope?: Scope,
 ): Promise<T> {
+  // Inside a reading call, on its connection: a second client of the pool could wait for the
+  // one the call holds.
+  const shared = sharedTransaction.getStore();
+  if (shared?.joins(pool, scope)) return shared.nested(fn);
   const client = await pool.connect().catch((e: unknown) => {
     throw lostConnection(e);
   });
@@ -214,6 +246,117 @@ export async function withTransaction<T>(
     throw lostConnection(e);
   } finally {
     client.release(broken);
+  }
+}
+
+/**
+ * The statements of one call that only reads (Store.reading), for one person: on one
+ * connection of the pool, in one transaction whose BEGIN goes out with the first of them,
+ * instead of a BEGIN and a COMMIT around each. Work the call starts in the background and
+ * that outlives it takes its own transactions again.
+ */
+class SharedTransaction {
+  private connection: Promise<{ client: pg.PoolClient; began: Promise<unknown> }> | null = null;
+  private ended = false;
+  private broken = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly scope: Scope,
+  ) {}
+
+  joins(pool: pg.Pool, scope: Scope | undefined): boolean {
+    return (
+      !this.ended &&
+      pool === this.pool &&
+      scope !== undefined &&
+      scope.tenantId === this.scope.tenantId &&
+      scope.userId === this.scope.userId
+    );
+  }
+
+  private open() {
+    return (this.connection ??= (async () => {
+      const client = await this.pool.connect().catch((e: unknown) => {
+        throw lostConnection(e);
+      });
+      const began = client.query(begin(this.scope));
+      began.catch(() => {
+        this.broken = true;
+      });
+      return { client, began };
+    })());
+  }
+
+  async query(config: pg.QueryConfig | pg.QueryArrayConfig): Promise<pg.QueryResult> {
+    const { client, began } = await this.open();
+    try {
+      const result = await client.query(config);
+      // Answered before the statement: a BEGIN that failed fails the statement too, which
+      // ran with no person's settings and so saw nothing.
+      await began;
+      return result;
+    } catch (e) {
+      throw lostConnection(e);
+    }
+  }
+
+  /** A transaction inside the call's: a savepoint, undone alone when fn throws. */
+  async nested<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const { client, began } = await this.open();
+    try {
+      await began;
+      await client.query('SAVEPOINT nested');
+    } catch (e) {
+      throw lostConnection(e);
+    }
+    try {
+      const result = await fn(client);
+      await client.query('RELEASE SAVEPOINT nested');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK TO SAVEPOINT nested').catch(() => {
+        this.broken = true;
+      });
+      throw lostConnection(e);
+    }
+  }
+
+  async end(ok: boolean): Promise<void> {
+    this.ended = true;
+    if (!this.connection) return;
+    const opened = await this.connection.catch(() => null);
+    if (!opened) return;
+    try {
+      await opened.client.query(ok && !this.broken ? 'COMMIT' : 'ROLLBACK');
+    } catch {
+      this.broken = true;
+    } finally {
+      opened.client.release(this.broken);
+    }
+  }
+}
+
+const sharedTransaction = new AsyncLocalStorage<SharedTransaction>();
+
+/**
+ * Runs fn with every statement of `scope` on `pool` in one transaction (see SharedTransaction);
+ * without a scope, or inside another such call, fn runs as it is.
+ */
+export async function readingTogether<T>(
+  pool: pg.Pool,
+  scope: Scope | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!scope || sharedTransaction.getStore()) return fn();
+  const shared = new SharedTransaction(pool, scope);
+  let ok = false;
+  try {
+    const result = await sharedTransaction.run(shared, fn);
+    ok = true;
+    return result;
+  } finally {
+    await shared.end(ok);
   }
 }
 

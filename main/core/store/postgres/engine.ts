@@ -17,7 +17,7 @@ import {
   type Target,
 } from './connect.js';
 import { ContactRepo } from './contacts.js';
-import { Db, withTransaction, type Scope } from './db.js';
+import { Db, readingTogether, withTransaction, type Scope } from './db.js';
 import { DraftRepo } from './drafts.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageLists } from './message-lists.js';
@@ -80,6 +80,10 @@ export class PostgresStore extends HeldRepositories implements Store {
       (client) => fn(repositories(Db.inTransaction(client))),
       this.scope,
     );
+  }
+
+  reading<T>(fn: () => Promise<T>): Promise<T> {
+    return readingTogether(this.pool, this.scope, fn);
   }
 
   async size(): Promise<number> {

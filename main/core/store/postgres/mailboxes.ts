@@ -2,7 +2,7 @@
 import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { MailboxRepository } from '../repositories.js';
 import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { mailboxOrder, toMailbox, toState, type MailboxRow } from '../rows/mailboxes.js';
 
 const SELECT = `SELECT mb.*,
@@ -32,7 +32,8 @@ export class MailboxRepo implements MailboxRepository {
   }
 
   info(id: number): Promise<MailboxInfo | null> {
-    return this.db.one<MailboxInfo>(`${INFO} WHERE id = $1`, [id]);
+    // Looked up for every page of a folder.
+    return this.db.one<MailboxInfo>(prepared(`${INFO} WHERE id = $1`), [id]);
   }
 
   byRole(accountId: number, role: MailboxRole): Promise<MailboxInfo | null> {

@@ -5,7 +5,7 @@ import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/
 import { SEEN } from '../flags.js';
 import type { ListQuery, SummaryRow } from '../types.js';
 import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import {
   pageThreads,
   toDetail,
@@ -41,6 +41,9 @@ export function totalSql(many: boolean, threads: boolean): string {
   return `SELECT count(*) FROM messages m WHERE ${scope} ${threads ? `AND ${newest(inner)}` : ''}`;
 }
 
+/** The hits of a search, by id. */
+const SUMMARIES = prepared(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.id = ANY($1::bigint[])`);
+
 const scopeParam = (q: Pick<ListQuery, 'mailboxIds'>) =>
   q.mailboxIds.length === 1 ? q.mailboxIds[0]! : [...q.mailboxIds];
 
@@ -56,7 +59,8 @@ export class MessageLists {
   }
 
   async page(q: ListQuery): Promise<ListRow[]> {
-    const rows = await this.db.rows<SummaryRow>(pageSql(q.mailboxIds.length > 1, q.threads), [
+    const sql = prepared(pageSql(q.mailboxIds.length > 1, q.threads));
+    const rows = await this.db.rows<SummaryRow>(sql, [
       scopeParam(q),
       q.before ?? Number.MAX_SAFE_INTEGER,
       q.limit,
@@ -67,9 +71,8 @@ export class MessageLists {
   }
 
   async total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number> {
-    return (await this.db.value<number>(totalSql(q.mailboxIds.length > 1, q.threads), [
-      scopeParam(q),
-    ]))!;
+    const sql = prepared(totalSql(q.mailboxIds.length > 1, q.threads));
+    return (await this.db.value<number>(sql, [scopeParam(q)]))!;
   }
 
   private async withThreadSizes(q: ListQuery, messages: MessageSummary[]): Promise<ListRow[]> {
@@ -105,10 +108,7 @@ export class MessageLists {
 
   async summaries(ids: readonly number[]): Promise<MessageSummary[]> {
     if (!ids.length) return [];
-    const rows = await this.db.rows<SummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.id = ANY($1::bigint[])`,
-      [[...ids]],
-    );
+    const rows = await this.db.rows<SummaryRow>(SUMMARIES, [[...ids]]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);

@@ -28,7 +28,7 @@ import {
 import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
 import type { SearchRepository } from '../repositories.js';
 import type { SearchIndexHit, SearchOptions, SearchPage, StatementPlan } from '../types.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { FIELD_LABELS } from './search-vector.js';
 
 // A longer word is not in the tsvector (search-vector.ts), and a tsquery refuses it.
@@ -167,7 +167,10 @@ export class SearchRepo implements SearchRepository {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
     const found = new Map<number, SearchIndexHit>();
-    const starts = await this.db.rows<{ id: number; text: string | null }>(SQL.bodyStart, [ids]);
+    const starts = await this.db.rows<{ id: number; text: string | null }>(
+      prepared(SQL.bodyStart),
+      [ids],
+    );
     for (const r of starts) {
       const marked = r.text ? markedSnippet(r.text, terms, OPEN, CLOSE) : null;
       if (marked === null) continue;
@@ -176,7 +179,7 @@ export class SearchRepo implements SearchRepository {
     }
     const rest = ids.filter((id) => !found.has(id));
     if (rest.length) {
-      for (const r of await this.db.rows<FieldsRow>(SQL.fields, [rest])) {
+      for (const r of await this.db.rows<FieldsRow>(prepared(SQL.fields), [rest])) {
         const id = r.id;
         const deep =
           r.body && r.body.length > SNIPPET_SOURCE_CHARS

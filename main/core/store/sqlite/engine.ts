@@ -163,6 +163,11 @@ export class SqliteStore extends HeldRepositories implements Store {
     return this.db.name;
   }
 
+  /** One connection already, whose statements run one at a time: nothing to gain. */
+  reading<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.writer.exclusive(async () => {
       this.db.exec('BEGIN IMMEDIATE');

@@ -1,5 +1,5 @@
 import type { Owner, Rotation, SessionRecord, SessionRepository } from '../../people.js';
-import type { Db } from '../db.js';
+import { prepared, type Db } from '../db.js';
 
 interface SessionRow {
   id: string;
@@ -12,6 +12,8 @@ interface SessionRow {
 const COLUMNS = `s.id, s.tenant_id, s.user_id,
   (extract(epoch FROM s.expires_at) * 1000)::bigint AS expires_at,
   (extract(epoch FROM s.revoked_at) * 1000)::bigint AS revoked_at`;
+/** Checked on every request. */
+const BY_ID = prepared(`SELECT ${COLUMNS} FROM sessions s WHERE s.id = $1`);
 
 const record = (r: SessionRow): SessionRecord => ({
   id: r.id,
@@ -70,9 +72,7 @@ export class SessionRepo implements SessionRepository {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    const row = await this.db.one<SessionRow>(`SELECT ${COLUMNS} FROM sessions s WHERE s.id = $1`, [
-      id,
-    ]);
+    const row = await this.db.one<SessionRow>(BY_ID, [id]);
     return row ? record(row) : null;
   }
 
