@@ -2,6 +2,7 @@
 // clients call one API method as fast as they can, each request as a person picked at
 // random. Latencies are recorded here, request by request, for p50/p95/p99 (autocannon's
 // own histogram has no p95).
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { BenchPerson, SeededPerson } from './seed.js';
 
@@ -22,6 +23,45 @@ export interface LoadFigures {
   p99: number;
   /** Answers that were not 2xx, errors and timeouts: each should be 0. */
   failed: number;
+  /** CPU time per request of the processes at work, in ms, by kind (cpuByKind). */
+  cpu: Record<string, number>;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds used so far by every process of the machine, summed by kind: Postgres's
+ * backends, the Node processes other than this one (the instances, or the floor's own
+ * server in this process: see `self`), nginx and Redis. Read from /proc.
+ */
+export function cpuByKind(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const kind =
+      Number(pid) === process.pid
+        ? 'bench'
+        : comm.startsWith('postgres')
+          ? 'postgres'
+          : comm === 'node' || comm.startsWith('MainThread')
+            ? 'maildock'
+            : comm.startsWith('nginx')
+              ? 'nginx'
+              : comm.startsWith('redis')
+                ? 'redis'
+                : null;
+    if (kind) out[kind] = (out[kind] ?? 0) + seconds;
+  }
+  return out;
 }
 
 async function post(url: string, method: string, body: unknown, token?: string) {
@@ -120,7 +160,9 @@ export async function load(opts: {
   run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
   });
+  const before = cpuByKind();
   const result = await run;
+  const after = cpuByKind();
   const sorted = Float64Array.from(latencies).sort();
   return {
     method: opts.method,
@@ -134,5 +176,11 @@ export async function load(opts: {
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     failed: result.non2xx + result.errors + result.timeouts,
+    cpu: Object.fromEntries(
+      Object.entries(after).map(([kind, seconds]) => [
+        kind,
+        ((seconds - (before[kind] ?? 0)) * 1000) / Math.max(1, latencies.length),
+      ]),
+    ),
   };
 }

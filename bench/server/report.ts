@@ -18,17 +18,26 @@ const TARGET_P95: Record<string, number> = { 'message.list': 50, 'message.search
 const ms = (n: number) => n.toFixed(1);
 const s = (n: number) => n.toFixed(1);
 
+/** Where a request's CPU went: the server (Maildock, or the floor's in the bench), Postgres, nginx, Redis. */
+function cpuText(r: LoadFigures): string {
+  const order = ['maildock', 'postgres', 'nginx', 'redis', 'bench'];
+  return order
+    .filter((k) => (r.cpu[k] ?? 0) >= 0.005)
+    .map((k) => `${k} ${(r.cpu[k] ?? 0).toFixed(2)}`)
+    .join(', ');
+}
+
 function loadTable(rows: LoadFigures[]): string[] {
   const out = [
-    '| method | through | instances | clients | req/s | p50 ms | p95 ms | p99 ms | p95 target | failed |',
-    '| ------ | ------- | --------- | ------- | ----- | ------ | ------ | ------ | ---------- | ------ |',
+    '| method | through | instances | clients | req/s | p50 ms | p95 ms | p99 ms | p95 target | failed | CPU ms per request |',
+    '| ------ | ------- | --------- | ------- | ----- | ------ | ------ | ------ | ---------- | ------ | ------------------ |',
   ];
   for (const r of rows) {
     const target = TARGET_P95[r.method];
     const verdict =
       target === undefined ? '' : `< ${target} ms ${r.p95 < target ? 'met' : 'MISSED'}`;
     out.push(
-      `| ${r.method} | ${r.target} | ${r.instances} | ${r.connections} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} |`,
+      `| ${r.method} | ${r.target} | ${r.instances} | ${r.connections} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} | ${cpuText(r)} |`,
     );
   }
   return out;
@@ -93,7 +102,7 @@ export function report(f: ServerFigures): string {
     '',
     ...loadTable(f.load),
     '',
-    '`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip.',
+    '`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip; it runs inside the bench, so its CPU shows as `bench`.',
     '',
     'Sync from scratch, accounts added through the API (account.add):',
     '',
