@@ -27,6 +27,23 @@ async function remoteContentAllowed(
   return !!sender && (await store.settings.get(remoteKey(sender))) === '1';
 }
 
+/** The folders a list input names by id, once each; null when it names a path. */
+function namedMailboxes(input: {
+  mailboxId?: number | undefined;
+  mailboxIds?: number[] | undefined;
+}): number[] | null {
+  const ids = input.mailboxIds ?? (input.mailboxId !== undefined ? [input.mailboxId] : null);
+  return ids ? [...new Set(ids)] : null;
+}
+
+async function mustExist(store: Store, ids: readonly number[]): Promise<void> {
+  // info(), not get(): get() counts the folder's messages, which a page does not need.
+  const found = await Promise.all(ids.map((id) => store.mailboxes.info(id)));
+  const missing = ids.find((_, i) => !found[i]);
+  if (missing !== undefined)
+    throw new MaildockError('NOT_FOUND', `There is no mailbox ${missing}.`, { mailboxId: missing });
+}
+
 /** The folders a list input names: ids, one id, or a path (in one account or the only one). */
 async function mailboxesOf(
   store: Store,
@@ -37,14 +54,10 @@ async function mailboxesOf(
     path?: string | undefined;
   },
 ): Promise<number[]> {
-  const ids = input.mailboxIds ?? (input.mailboxId !== undefined ? [input.mailboxId] : null);
+  const ids = namedMailboxes(input);
   if (ids) {
-    for (const id of ids) {
-      // info(), not get(): get() counts the folder's messages, which a page does not need.
-      if (!(await store.mailboxes.info(id)))
-        throw new MaildockError('NOT_FOUND', `There is no mailbox ${id}.`, { mailboxId: id });
-    }
-    return [...new Set(ids)];
+    await mustExist(store, ids);
+    return ids;
   }
   const { path, accountId } = input;
   if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
@@ -73,12 +86,20 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
     'mailbox.list': async ({ accountId }) => ctx.store.mailboxes.list(accountId),
     'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
       const { store } = ctx;
-      const mailboxIds = await mailboxesOf(store, where);
-      const messages = await store.messages.page({ mailboxIds, limit, before, offset, threads });
+      // Folders named by id are checked while their page and count are read (a folder that
+      // is not the person's has no rows for them to see): over Postgres the three
+      // statements go out together, in the call's one transaction.
+      const named = namedMailboxes(where);
+      const mailboxIds = named ?? (await mailboxesOf(store, where));
+      const [, messages, total] = await Promise.all([
+        named ? mustExist(store, named) : null,
+        store.messages.page({ mailboxIds, limit, before, offset, threads }),
+        count ? store.messages.total({ mailboxIds, threads }) : null,
+      ]);
       return {
         messages,
         nextBefore: messages.length === limit ? messages.at(-1)!.id : null,
-        total: count ? await store.messages.total({ mailboxIds, threads }) : null,
+        total,
       };
     },
     'message.thread': async ({ id }) => {

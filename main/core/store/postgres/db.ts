@@ -167,15 +167,6 @@ export class Db {
   }
 }
 
-/** The client's socket (node-postgres keeps it as `connection.stream`), when it has one. */
-function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } | null {
-  const stream = (client as { connection?: { stream?: unknown } }).connection?.stream as
-    { cork?: unknown; uncork?: unknown } | undefined;
-  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function'
-    ? (stream as { cork(): void; uncork(): void })
-    : null;
-}
-
 /**
  * One statement in a transaction of its own under the scope: BEGIN with the settings, the
  * statement and COMMIT go out together on the pipelined connection and come back in one
@@ -190,13 +181,11 @@ async function scopedStatement(
   const client = await pool.connect().catch((e: unknown) => {
     throw lostConnection(e);
   });
-  // Corked, the three go out in one write: a write to a socket is a system call that also
-  // wakes the server, and was the largest cost of a request on the Node side.
-  const stream = socketOf(client);
-  stream?.cork();
-  const steps = [client.query(begin(scope)), client.query(config), client.query('COMMIT')] as const;
-  stream?.uncork();
-  const [began, result, committed] = await Promise.allSettled(steps);
+  const [began, result, committed] = await Promise.allSettled([
+    client.query(begin(scope)),
+    client.query(config),
+    client.query('COMMIT'),
+  ]);
   // A connection that failed any of the three is not given to anyone else.
   client.release(began.status === 'rejected' || committed.status === 'rejected');
   for (const step of [began, result, committed]) {
