@@ -249,6 +249,10 @@ export async function fetchPendingBodies(
         }
         report();
       });
+      // Awaited below; should the loop end by an error first (the connection and the store
+      // going together at shutdown), this one's failure must not be an unhandled rejection,
+      // which ends a Node process.
+      writing.catch(() => undefined);
     }
     // One batch may still be parsing while the next is fetched; never more.
     await previous;
