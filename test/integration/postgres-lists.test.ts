@@ -104,6 +104,18 @@ describe('query plans of the hot paths', () => {
     expect(page).not.toMatch(/Sort|Bitmap/);
     // It stopped at the page: 50 rows read, not the folder's 300.
     expect(page).toMatch(/Index Scan Backward using messages_mailbox .*actual time=\S+ rows=50 /);
+    // Counted in the same statement: the count is read once, from the index alone.
+    const counted = await explain(pageSql(false, false, true), [
+      inbox,
+      Number.MAX_SAFE_INTEGER,
+      50,
+      0,
+    ]);
+    expect(counted).toMatch(
+      /Index Scan Backward using messages_mailbox .*actual time=\S+ rows=50 /,
+    );
+    expect(counted).toMatch(/Index Only Scan using messages_mailbox .*rows=300 loops=1\)/);
+    expect(counted).not.toMatch(/Sort|Bitmap/);
     expect(await explain(totalSql(false, false), [inbox])).toContain(
       'Index Only Scan using messages_mailbox',
     );
@@ -138,6 +150,15 @@ describe('query plans of the hot paths', () => {
       ]);
       expect(genericPage).toContain('Index Scan Backward using messages_mailbox');
       expect(genericPage).not.toMatch(/Sort|Bitmap/);
+      const countedPage = await generic('counted', pageSql(false, false, true), [
+        inbox,
+        Number.MAX_SAFE_INTEGER,
+        50,
+        0,
+      ]);
+      expect(countedPage).toContain('Index Scan Backward using messages_mailbox');
+      expect(countedPage).toContain('Index Only Scan using messages_mailbox');
+      expect(countedPage).not.toMatch(/Sort|Bitmap/);
       expect(await generic('total', totalSql(false, false), [inbox])).toContain(
         'Index Only Scan using messages_mailbox',
       );

@@ -86,20 +86,22 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
     'mailbox.list': async ({ accountId }) => ctx.store.mailboxes.list(accountId),
     'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
       const { store } = ctx;
-      // Folders named by id are checked while their page and count are read (a folder that
-      // is not the person's has no rows for them to see): over Postgres the three
-      // statements go out together, in the call's one transaction.
       const named = namedMailboxes(where);
       const mailboxIds = named ?? (await mailboxesOf(store, where));
-      const [, messages, total] = await Promise.all([
-        named ? mustExist(store, named) : null,
-        store.messages.page({ mailboxIds, limit, before, offset, threads }),
-        count ? store.messages.total({ mailboxIds, threads }) : null,
+      // Several folders named by id are checked while their page is read (over Postgres the
+      // statements go out together, in the call's one transaction). One folder with rows on
+      // its page is there: a folder that is not the person's has no rows for them to see.
+      const several = named !== null && named.length > 1;
+      const [, page] = await Promise.all([
+        several ? mustExist(store, named) : null,
+        store.messages.page({ mailboxIds, limit, before, offset, threads, count }),
       ]);
+      if (named && !several && !page.rows.length) await mustExist(store, named);
+      const messages = page.rows;
       return {
         messages,
         nextBefore: messages.length === limit ? messages.at(-1)!.id : null,
-        total,
+        total: page.total,
       };
     },
     'message.thread': async ({ id }) => {

@@ -6,7 +6,6 @@ import type {
   Account,
   AccountInput,
   Contact,
-  ListRow,
   Mailbox,
   MailboxRole,
   MessageDetail,
@@ -22,6 +21,7 @@ import type {
   Derive,
   DraftRecord,
   HeaderRecord,
+  ListPage,
   ListQuery,
   MailboxInfo,
   MailboxSyncState,
@@ -121,10 +121,11 @@ export interface MessageRepository {
   isPlaceholder(id: number, mailboxId: number): Promise<boolean>;
   localUids(mailboxId: number): Promise<number[]>;
   list(mailboxId: number, limit: number, before?: number): Promise<MessageSummary[]>;
-  /** A page of one folder or several as one, by cursor or offset, messages or conversations. */
-  page(q: ListQuery): Promise<ListRow[]>;
-  /** Rows of the whole list: messages, or conversations in conversation view. */
-  total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number>;
+  /**
+   * A page of one folder or several as one, by cursor or offset, messages or conversations;
+   * counted, when asked, in the same statement where the engine can.
+   */
+  page(q: ListQuery): Promise<ListPage>;
   summary(id: number): Promise<MessageSummary | null>;
   /** Summaries of the given ids, in the order given; ids that no longer exist are left out. */
   summaries(ids: readonly number[]): Promise<MessageSummary[]>;

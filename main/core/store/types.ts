@@ -1,7 +1,7 @@
 // The shapes the store takes and gives, the same for every engine. Repositories
 // (repositories.ts) speak in these; rows of the contract (common/types.ts) pass through.
 import type { ErrorData } from '../../../common/errors.js';
-import type { Address, MailboxRole } from '../../../common/types.js';
+import type { Address, ListRow, MailboxRole } from '../../../common/types.js';
 import type { BodyText } from '../mime/body-text.js';
 import type { ParsedBody } from '../mime/limits.js';
 import type { MessageStructure } from '../mime/structure.js';
@@ -201,6 +201,14 @@ export interface ListQuery {
   before?: number | undefined;
   offset?: number | undefined;
   threads: boolean;
+  /** Also count the rows of the whole list: messages, or conversations in conversation view. */
+  count?: boolean | undefined;
+}
+
+export interface ListPage {
+  rows: ListRow[];
+  /** The rows of the whole list when counted, else null. */
+  total: number | null;
 }
 
 export interface MailboxInfo {

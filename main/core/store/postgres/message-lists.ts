@@ -3,7 +3,7 @@
 // dates, so "newest first" is the primary key's own order.
 import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/types.js';
 import { SEEN } from '../flags.js';
-import type { ListQuery, SummaryRow } from '../types.js';
+import type { ListPage, ListQuery, SummaryRow } from '../types.js';
 import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
 import { prepared, type Db } from './db.js';
 import {
@@ -28,17 +28,21 @@ const newest = (inner: string) =>
   `(m.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages t
       WHERE t.thread_id = m.thread_id AND t.id > m.id AND ${inner}))`;
 
-/** A page: $1 the folder(s), $2 before this id, $3 the limit, $4 the offset. */
-export function pageSql(many: boolean, threads: boolean): string {
-  const { scope, inner } = scopeOf(many);
-  return `SELECT ${SUMMARY_COLUMNS} ${FROM}
-           WHERE ${scope} AND m.id < $2 ${threads ? `AND ${newest(inner)}` : ''}
-           ORDER BY m.id DESC LIMIT $3 OFFSET $4`;
-}
-
 export function totalSql(many: boolean, threads: boolean): string {
   const { scope, inner } = scopeOf(many);
   return `SELECT count(*) FROM messages m WHERE ${scope} ${threads ? `AND ${newest(inner)}` : ''}`;
+}
+
+/**
+ * A page: $1 the folder(s), $2 before this id, $3 the limit, $4 the offset. Counted, each row
+ * also carries the count of the whole list: an uncorrelated subquery, which Postgres runs once
+ * (as an InitPlan), when the first row is formed, and not at all for an empty page.
+ */
+export function pageSql(many: boolean, threads: boolean, counted = false): string {
+  const { scope, inner } = scopeOf(many);
+  return `SELECT ${SUMMARY_COLUMNS}${counted ? `, (${totalSql(many, threads)}) AS total` : ''} ${FROM}
+           WHERE ${scope} AND m.id < $2 ${threads ? `AND ${newest(inner)}` : ''}
+           ORDER BY m.id DESC LIMIT $3 OFFSET $4`;
 }
 
 /** The hits of a search, by id. */
@@ -58,21 +62,24 @@ export class MessageLists {
     return rows.map(toSummary);
   }
 
-  async page(q: ListQuery): Promise<ListRow[]> {
-    const sql = prepared(pageSql(q.mailboxIds.length > 1, q.threads));
-    const rows = await this.db.rows<SummaryRow>(sql, [
+  async page(q: ListQuery): Promise<ListPage> {
+    const many = q.mailboxIds.length > 1;
+    const counted = q.count === true;
+    const sql = prepared(pageSql(many, q.threads, counted));
+    const rows = await this.db.rows<SummaryRow & { total?: number }>(sql, [
       scopeParam(q),
       q.before ?? Number.MAX_SAFE_INTEGER,
       q.limit,
       q.offset ?? 0,
     ]);
     const messages = rows.map(toSummary);
-    return q.threads ? this.withThreadSizes(q, messages) : messages;
-  }
-
-  async total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number> {
-    const sql = prepared(totalSql(q.mailboxIds.length > 1, q.threads));
-    return (await this.db.value<number>(sql, [scopeParam(q)]))!;
+    let total: number | null = null;
+    if (counted) {
+      total =
+        rows[0]?.total ??
+        (await this.db.value<number>(prepared(totalSql(many, q.threads)), [scopeParam(q)]))!;
+    }
+    return { rows: q.threads ? await this.withThreadSizes(q, messages) : messages, total };
   }
 
   private async withThreadSizes(q: ListQuery, messages: MessageSummary[]): Promise<ListRow[]> {

@@ -1,9 +1,9 @@
 // The message repository: the only code that writes messages (new headers in batches, in
 // header-batch.ts); reads of lists and details are in message-lists.ts.
-import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import type { MessageDetail, MessageSummary } from '../../../../common/types.js';
 import { encodeFlags } from '../flags.js';
 import type { MessageRepository } from '../repositories.js';
-import type { ActionRow, HeaderRecord, ListQuery } from '../types.js';
+import type { ActionRow, HeaderRecord, ListPage, ListQuery } from '../types.js';
 import type { Db } from './db.js';
 import { insertBatch } from './header-batch.js';
 import { MessageLists } from './message-lists.js';
@@ -133,12 +133,8 @@ export class MessageRepo implements MessageRepository {
     return this.lists.list(mailboxId, limit, before);
   }
 
-  page(q: ListQuery): Promise<ListRow[]> {
+  page(q: ListQuery): Promise<ListPage> {
     return this.lists.page(q);
-  }
-
-  total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): Promise<number> {
-    return this.lists.total(q);
   }
 
   summary(id: number): Promise<MessageSummary | null> {

@@ -113,7 +113,7 @@ class SyncRepositories {
     return {
       accounts: asyncFace(this.accounts, call),
       mailboxes: asyncFace(this.mailboxes, call),
-      messages: { ...messages, page: lists.page, total: lists.total },
+      messages: { ...messages, page: lists.page },
       bodies: {
         save: messages.saveBody,
         pending: messages.pendingBodies,

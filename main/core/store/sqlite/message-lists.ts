@@ -3,7 +3,7 @@
 // conversation. Ids sort like dates, so "newest first" is the primary key's own order.
 import type { ListRow, MessageSummary } from '../../../../common/types.js';
 import type { Db } from './db.js';
-import type { SummaryRow, ListQuery } from '../types.js';
+import type { ListPage, ListQuery, SummaryRow } from '../types.js';
 import { SEEN } from '../flags.js';
 import { SUMMARY_COLUMNS, toSummary } from '../rows.js';
 import { pageThreads, withThreadSizes, type ThreadSizeRow } from '../rows/messages.js';
@@ -78,7 +78,7 @@ export class MessageLists {
       : { mailboxes: JSON.stringify(q.mailboxIds) };
   }
 
-  page(q: ListQuery): ListRow[] {
+  page(q: ListQuery): ListPage {
     const many = q.mailboxIds.length > 1;
     const st = this.statement(`page:${many}:${q.threads}`, () => pageSql(many, q.threads));
     const rows = st.all({
@@ -88,11 +88,14 @@ export class MessageLists {
       offset: q.offset ?? 0,
     }) as SummaryRow[];
     const messages = rows.map(toSummary);
-    return q.threads ? this.withThreadSizes(q, messages) : messages;
+    return {
+      rows: q.threads ? this.withThreadSizes(q, messages) : messages,
+      total: q.count ? this.total(q) : null,
+    };
   }
 
   /** Rows of the whole list: messages, or conversations in conversation view. */
-  total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): number {
+  private total(q: Pick<ListQuery, 'mailboxIds' | 'threads'>): number {
     const many = q.mailboxIds.length > 1;
     const st = this.statement(`total:${many}:${q.threads}`, () => totalSql(many, q.threads));
     return st.pluck().get(this.params(q)) as number;
