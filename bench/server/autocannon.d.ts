@@ -12,6 +12,8 @@ declare module 'autocannon' {
   export interface Options {
     url: string;
     connections?: number;
+    /** Requests per second from each connection (paced); unpaced without. */
+    connectionRate?: number;
     duration?: number;
     pipelining?: number;
     timeout?: number;

@@ -1,38 +1,82 @@
-// The floor under the server's figures: a bare fastify answering every request with one
-// `SELECT 1` from a pg pool, on the same Postgres, driven by the same autocannon clients.
-// What any Node server on this machine pays for HTTP and one database round trip; the
-// distance from it to message.list is Maildock's own cost per request.
-import Fastify from 'fastify';
-import pg from 'pg';
+// The floors under the server's figures: bare fastify servers (floor-server.ts), each in a
+// process of its own started with the instances' Node flags, driven by the same autocannon
+// clients as Maildock:
+// - `floor`: every request answered from one `SELECT 1` from a pg pool on the same Postgres:
+//   what any Node server on this machine pays for HTTP and one database round trip;
+// - `floor.page`: every request answered with the rows of message.list's own statement
+//   (the page of 50, counted) in the person's row-level-security transaction, as the store
+//   runs it (pipelined, prepared, as the application role) and sent as they come: no token,
+//   no contract, no summaries. What a server answering that page pays here at the least.
+// The distance from them to message.list is Maildock's own cost per request.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { PostgresServer } from '../../test/support/postgres.js';
+import { SERVER_NODE_FLAGS, outliving } from './instances.js';
 import { load, type LoadFigures, type SignedIn } from './load.js';
 
-export async function floorPhase(
-  postgres: PostgresServer,
-  opts: { connections: number; seconds: number; people: SignedIn[] },
+interface FloorOptions {
+  connections: number;
+  seconds: number;
+  people: SignedIn[];
+}
+
+async function floorLoad(
+  floor: 'select1' | 'page',
+  databaseUrl: string,
+  body: (p: SignedIn) => Record<string, number>,
+  opts: FloorOptions,
 ): Promise<LoadFigures> {
-  const url = await postgres.createDatabase('bench_floor');
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const app = Fastify();
-  app.post('/api/floor', async () => ({
-    ok: true,
-    value: (await pool.query('SELECT 1 AS one')).rows,
-  }));
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...SERVER_NODE_FLAGS, path.join(import.meta.dirname, 'floor-server.ts')],
+    {
+      env: { ...process.env, FLOOR: floor, FLOOR_DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  outliving(child);
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as { port: number };
+    const [line] = (await Promise.race([
+      once(createInterface({ input: child.stdout! }), 'line'),
+      once(child, 'exit').then(() => {
+        throw new Error(`the ${floor} floor's server ended before it listened`);
+      }),
+    ])) as [string];
+    const { port } = JSON.parse(line) as { port: number };
     return await load({
       url: `http://127.0.0.1:${port}`,
       target: 'direct',
       instances: 0,
-      method: 'floor',
+      method: floor === 'page' ? 'floor.page' : 'floor',
       people: opts.people,
-      body: () => ({}),
+      body,
       connections: opts.connections,
       seconds: opts.seconds,
     });
   } finally {
-    await app.close();
-    await pool.end();
+    child.kill();
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
   }
+}
+
+export async function floorPhase(
+  postgres: PostgresServer,
+  opts: FloorOptions,
+): Promise<LoadFigures> {
+  return floorLoad('select1', await postgres.createDatabase('bench_floor'), () => ({}), opts);
+}
+
+/** databaseUrl: the seeded database, as its owner (who may take the application role). */
+export async function floorPagePhase(
+  databaseUrl: string,
+  opts: FloorOptions,
+): Promise<LoadFigures> {
+  return floorLoad(
+    'page',
+    databaseUrl,
+    (p) => ({ tenantId: p.owner.tenantId, userId: p.owner.userId, box: p.inboxId }),
+    opts,
+  );
 }

@@ -55,7 +55,7 @@ const children = new Set<ChildProcess>();
 let exitHook = false;
 
 /** The bench may end on an error before it stops a child: the child must not outlive it. */
-function outliving(child: ChildProcess): void {
+export function outliving(child: ChildProcess): void {
   if (!exitHook) process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
   exitHook = true;
   children.add(child);
@@ -71,6 +71,9 @@ function announced(stdout: string): { url: string; instance: string | null } | n
   }
 }
 
+/** Node's flags for a server instance, as stack/server/entrypoint.sh starts one. */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export async function startInstance(setup: InstanceSetup, name: string): Promise<Instance> {
   const port = await freePort();
   const dataDir = path.join(setup.workDir, name);
@@ -78,6 +81,7 @@ export async function startInstance(setup: InstanceSetup, name: string): Promise
   const child = spawn(
     process.execPath,
     [
+      ...SERVER_NODE_FLAGS,
       ENTRY,
       '--data-dir',
       dataDir,

@@ -1,8 +1,9 @@
 // The load phase: people sign in (each gets their own access token), then autocannon's
 // clients call one API method as fast as they can, each request as a person picked at
-// random. Latencies are recorded here, request by request, for p50/p95/p99 (autocannon's
-// own histogram has no p95).
+// random; or, paced, requests arrive at random at a given rate (paced()). Latencies are
+// recorded here, request by request, for p50/p95/p99 (autocannon's own histogram has no p95).
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import type { BenchPerson, SeededPerson } from './seed.js';
 
@@ -15,6 +16,8 @@ export interface LoadFigures {
   target: string;
   instances: number;
   connections: number;
+  /** Requests per second in all, when paced; null: each client sent as soon as answered. */
+  rate: number | null;
   seconds: number;
   requests: number;
   perSecond: number;
@@ -31,8 +34,8 @@ const TICKS_PER_SECOND = 100;
 
 /**
  * CPU seconds used so far by every process of the machine, summed by kind: Postgres's
- * backends, the Node processes other than this one (the instances, or the floor's own
- * server in this process: see `self`), nginx and Redis. Read from /proc.
+ * backends, the Node processes other than this one (the instances, or a floor's server),
+ * nginx and Redis. Read from /proc.
  */
 export function cpuByKind(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -53,7 +56,7 @@ export function cpuByKind(): Record<string, number> {
         : comm.startsWith('postgres')
           ? 'postgres'
           : comm === 'node' || comm.startsWith('MainThread')
-            ? 'maildock'
+            ? 'server'
             : comm.startsWith('nginx')
               ? 'nginx'
               : comm.startsWith('redis')
@@ -122,7 +125,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export async function load(opts: {
+interface LoadOptions {
   url: string;
   target: string;
   instances: number;
@@ -131,7 +134,15 @@ export async function load(opts: {
   body: Body;
   connections: number;
   seconds: number;
-}): Promise<LoadFigures> {
+  /**
+   * Requests per second in all, arriving at random (a Poisson process) over the clients;
+   * without, each client sends again as soon as it is answered (autocannon).
+   */
+  rate?: number;
+}
+
+export async function load(opts: LoadOptions): Promise<LoadFigures> {
+  if (opts.rate) return paced(opts, opts.rate);
   let n = 0;
   const run = autocannon({
     url: opts.url,
@@ -163,23 +174,114 @@ export async function load(opts: {
   const before = cpuByKind();
   const result = await run;
   const after = cpuByKind();
-  const sorted = Float64Array.from(latencies).sort();
+  return figures(opts, {
+    latencies,
+    seconds: result.duration,
+    failed: result.non2xx + result.errors + result.timeouts,
+    before,
+    after,
+  });
+}
+
+/**
+ * Requests arriving as people's do, independently of each other and of the answers: at
+ * exponentially distributed gaps, `rate` per second in all, over `connections` kept-alive
+ * sockets. (autocannon's own pacing sends each client's share at the top of every second,
+ * all clients at once: a burst of every client, which measures a queue, not a pace.) A
+ * request's latency counts from when it was due, so one that waited for a free socket
+ * counts its wait too.
+ */
+async function paced(opts: LoadOptions, rate: number): Promise<LoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  const url = new URL(`/api/${opts.method}`, opts.url);
+  const latencies: number[] = [];
+  let failed = 0;
+  let n = 0;
+  const send = (due: number): Promise<void> =>
+    new Promise((resolve) => {
+      const person = opts.people[Math.floor(Math.random() * opts.people.length)]!;
+      const body = JSON.stringify(opts.body(person, n++));
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          timeout: 30_000,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${person.token}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) failed++;
+            latencies.push(performance.now() - due);
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const before = cpuByKind();
+  const started = performance.now();
+  const end = started + opts.seconds * 1000;
+  const inFlight = new Set<Promise<void>>();
+  let due = started;
+  for (;;) {
+    due += (-Math.log(1 - Math.random()) / rate) * 1000;
+    if (due >= end) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = send(due);
+    inFlight.add(sent);
+    void sent.then(() => inFlight.delete(sent));
+  }
+  await Promise.all(inFlight);
+  const after = cpuByKind();
+  agent.destroy();
+  return figures(opts, {
+    latencies,
+    seconds: (performance.now() - started) / 1000,
+    failed,
+    before,
+    after,
+  });
+}
+
+function figures(
+  opts: LoadOptions,
+  run: {
+    latencies: number[];
+    seconds: number;
+    failed: number;
+    before: Record<string, number>;
+    after: Record<string, number>;
+  },
+): LoadFigures {
+  const sorted = Float64Array.from(run.latencies).sort();
   return {
     method: opts.method,
     target: opts.target,
     instances: opts.instances,
     connections: opts.connections,
-    seconds: result.duration,
-    requests: latencies.length,
-    perSecond: latencies.length / result.duration,
+    rate: opts.rate ?? null,
+    seconds: run.seconds,
+    requests: run.latencies.length,
+    perSecond: run.latencies.length / run.seconds,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
-    failed: result.non2xx + result.errors + result.timeouts,
+    failed: run.failed,
     cpu: Object.fromEntries(
-      Object.entries(after).map(([kind, seconds]) => [
+      Object.entries(run.after).map(([kind, seconds]) => [
         kind,
-        ((seconds - (before[kind] ?? 0)) * 1000) / Math.max(1, latencies.length),
+        ((seconds - (run.before[kind] ?? 0)) * 1000) / Math.max(1, run.latencies.length),
       ]),
     ),
   };

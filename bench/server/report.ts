@@ -18,9 +18,9 @@ const TARGET_P95: Record<string, number> = { 'message.list': 50, 'message.search
 const ms = (n: number) => n.toFixed(1);
 const s = (n: number) => n.toFixed(1);
 
-/** Where a request's CPU went: the server (Maildock, or the floor's in the bench), Postgres, nginx, Redis. */
+/** Where a request's CPU went: the Node server (Maildock's instances, or a floor's), Postgres, nginx, Redis. */
 function cpuText(r: LoadFigures): string {
-  const order = ['maildock', 'postgres', 'nginx', 'redis', 'bench'];
+  const order = ['server', 'postgres', 'nginx', 'redis', 'bench'];
   return order
     .filter((k) => (r.cpu[k] ?? 0) >= 0.005)
     .map((k) => `${k} ${(r.cpu[k] ?? 0).toFixed(2)}`)
@@ -37,7 +37,7 @@ function loadTable(rows: LoadFigures[]): string[] {
     const verdict =
       target === undefined ? '' : `< ${target} ms ${r.p95 < target ? 'met' : 'MISSED'}`;
     out.push(
-      `| ${r.method} | ${r.target} | ${r.instances} | ${r.connections} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} | ${cpuText(r)} |`,
+      `| ${r.method} | ${r.target} | ${r.instances} | ${r.connections}${r.rate ? `, paced: ${r.rate}/s in all` : ''} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${verdict} | ${r.failed} | ${cpuText(r)} |`,
     );
   }
   return out;
@@ -65,14 +65,16 @@ function ratios(f: ServerFigures): string[] {
         r.method === method &&
         r.target === 'nginx' &&
         r.instances === 1 &&
-        r.connections === f.connections,
+        r.connections === f.connections &&
+        r.rate === null,
     );
     const two = f.load.find(
       (r) =>
         r.method === method &&
         r.target === 'nginx' &&
         r.instances === 2 &&
-        r.connections === f.connections,
+        r.connections === f.connections &&
+        r.rate === null,
     );
     if (one && two)
       out.push(
@@ -98,11 +100,11 @@ export function report(f: ServerFigures): string {
       `insertHeaders ${s(seed.headersMs / 1000)} s, bodies.save ${s(seed.bodiesMs / 1000)} s): ` +
       `${(seed.messages / (seed.totalMs / 1000)).toFixed(0)} msgs/s.`,
     '',
-    `Load: ${f.connections} concurrent clients (and one client alone), each request as one of the ${f.people} people picked at random, with their own token:`,
+    `Load: ${f.connections} concurrent clients, each sending its next request as soon as it is answered (and one client alone; and the clients paced, their requests arriving at random moments at the rate shown: bench/server/load.ts \`paced\`), each request as one of the ${f.people} people picked at random, with their own token:`,
     '',
     ...loadTable(f.load),
     '',
-    '`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip; it runs inside the bench, so its CPU shows as `bench`.',
+    "`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip. `floor.page`: a bare fastify answering with the rows of message.list's own statement (the page of 50, counted), in the person's row-level-security transaction as the store runs it, sent as they come: no token checked, no contract, no summaries; what any server answering that page pays here at the least. Both run inside the bench, so their CPU shows as `bench`.",
     '',
     'Sync from scratch, accounts added through the API (account.add):',
     '',

@@ -3,7 +3,8 @@
 // The server of many people under load: people of several tenants, their mail seeded through
 // the store's own repositories, instances of `maildock serve` (compiled, --database, --redis,
 // an env file) behind a private nginx; message.list and message.search timed with 1 and 2
-// instances (and once without nginx), beside the floor of a bare fastify (floor.ts); then
+// instances (and once without nginx, once with one client, once with the clients paced),
+// beside the floors of bare fastify servers (floor.ts); then
 // accounts on a private Dovecot synced from scratch by 1 and by 2 instances, with the leases
 // each instance held. Every server is private, on 127.0.0.1 (test/support/).
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { generateCorpus } from '../corpus.js';
 import { appRolePassword, makeKeyPair } from '../../main/core/people/index.js';
 import { startDovecot, type DovecotServer } from '../../test/support/dovecot.js';
@@ -27,7 +29,7 @@ import {
   type InstanceSetup,
   type Nginx,
 } from './instances.js';
-import { floorPhase } from './floor.js';
+import { floorPagePhase, floorPhase } from './floor.js';
 import { check, load, signIn, type Body, type LoadFigures, type SignedIn } from './load.js';
 import { report, type ServerFigures } from './report.js';
 import { addPeople, searchQueries, seedMail } from './seed.js';
@@ -49,6 +51,8 @@ const SECONDS = Number(args.seconds ?? (quick ? 5 : 20));
 const CONNECTIONS = Number(args.connections);
 const PER_ACCOUNT = Number(args['per-account'] ?? (quick ? 200 : 1000));
 const SEED = Number(args.seed);
+/** Requests per second of each client in the paced runs (at random moments: load.ts paced()). */
+const PACE = 2;
 const TENANTS = 5;
 const PEOPLE = 20;
 const PASSWORD = 'bench-password-long-enough';
@@ -123,6 +127,15 @@ async function loadPhase(
     imap: { host: '127.0.0.1', port: await freePort() },
   });
   log(`Seeded in ${(seeded.figures.totalMs / 1000).toFixed(1)} s.`);
+  // Measured as the tables are a minute after such a load, once autovacuum has been: their
+  // visibility map set (a count reads the index alone) and their statistics fresh.
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  try {
+    await owner.query('VACUUM (ANALYZE) messages, bodies, mailboxes');
+  } finally {
+    await owner.end();
+  }
   const queries = searchQueries(SEED, N);
   const bodies: Record<string, Body> = {
     'message.list': (p) => ({ mailboxId: (p as SignedIn).inboxId, limit: 50 }),
@@ -136,9 +149,13 @@ async function loadPhase(
     instances: number,
     signedIn: SignedIn[],
     connections = CONNECTIONS,
+    rate?: number,
   ) => {
     for (const [method, body] of Object.entries(bodies)) {
-      log(`${method} through ${target}, ${instances} instance(s), ${connections} client(s)…`);
+      log(
+        `${method} through ${target}, ${instances} instance(s), ${connections} client(s)` +
+          `${rate ? `, paced at ${rate} requests/s in all` : ''}…`,
+      );
       await check(url, method, signedIn, body);
       figures.push(
         await load({
@@ -150,6 +167,7 @@ async function loadPhase(
           body,
           connections,
           seconds: SECONDS,
+          ...(rate ? { rate } : {}),
         }),
       );
     }
@@ -160,6 +178,10 @@ async function loadPhase(
   await measure(one.nginx.url, 'nginx', 1, signedIn);
   // One client alone: what a request costs when it waits behind no other.
   await measure(one.nginx.url, 'nginx', 1, signedIn, 1);
+  // The same clients paced, as people at work are: each asks for a page or a search every
+  // few seconds (here every half second), at moments of their own. The latency of a server
+  // that is not saturated, where the unpaced runs measure one that is.
+  await measure(one.nginx.url, 'nginx', 1, signedIn, CONNECTIONS, CONNECTIONS * PACE);
   await measure(one.instances[0]!.url, 'direct', 1, signedIn);
   await one.nginx.stop();
   const second = later(await startInstance(setup, 'load-b'));
@@ -169,9 +191,10 @@ async function loadPhase(
   await measure(nginx.url, 'nginx', 2, signedIn);
   await stopAll([nginx, one.instances[0]!, second]);
   log(`The floor: a bare fastify answering from one SELECT 1, ${CONNECTIONS} client(s)…`);
-  figures.push(
-    await floorPhase(postgres, { connections: CONNECTIONS, seconds: SECONDS, people: signedIn }),
-  );
+  const floor = { connections: CONNECTIONS, seconds: SECONDS, people: signedIn };
+  figures.push(await floorPhase(postgres, floor));
+  log(`The floor of a page: message.list's statement alone, ${CONNECTIONS} client(s)…`);
+  figures.push(await floorPagePhase(databaseUrl, floor));
   return { seed: seeded.figures, load: figures };
 }
 
