@@ -41,6 +41,8 @@ export function writeEnvFile(dir: string, keys: { encryptionKey: string; jwtPem:
       // The bench measures the API: 100 clients calling as fast as they can would otherwise
       // measure the limit. The limiter still runs (a Redis round trip per request).
       'RATE_LIMIT_MAX=1000000000',
+      // The bench's Dovecot, on loopback.
+      'PRIVATE_MAIL_HOSTS=127.0.0.1',
       'LOGIN_RATE_LIMIT_MAX=10000',
       'ACCESS_TOKEN_TTL=1h',
       'LOG_LEVEL=warn',

@@ -26,19 +26,22 @@ export interface LoadFigures {
   p99: number;
   /** Answers that were not 2xx, errors and timeouts: each should be 0. */
   failed: number;
-  /** CPU time per request of the processes at work, in ms, by kind (cpuByKind). */
+  /** CPU time per request of the processes at work, in ms, by kind (cpuSpent). */
   cpu: Record<string, number>;
 }
 
 const TICKS_PER_SECOND = 100;
 
+/** A process's kind and the CPU seconds it has used so far. */
+type CpuSnapshot = Map<number, { kind: string; seconds: number }>;
+
 /**
- * CPU seconds used so far by every process of the machine, summed by kind: Postgres's
- * backends, the Node processes other than this one (the instances, or a floor's server),
- * nginx and Redis. Read from /proc.
+ * The CPU seconds each process of the machine has used so far, for the kinds at work:
+ * Postgres's backends, the Node processes other than this one (the instances, or a floor's
+ * server), nginx and Redis; this one is the bench. Read from /proc.
  */
-export function cpuByKind(): Record<string, number> {
-  const out: Record<string, number> = {};
+export function cpuSnapshot(): CpuSnapshot {
+  const out: CpuSnapshot = new Map();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
@@ -62,7 +65,22 @@ export function cpuByKind(): Record<string, number> {
               : comm.startsWith('redis')
                 ? 'redis'
                 : null;
-    if (kind) out[kind] = (out[kind] ?? 0) + seconds;
+    if (kind) out.set(Number(pid), { kind, seconds });
+  }
+  return out;
+}
+
+/**
+ * CPU seconds spent between two snapshots, by kind: each process's own difference (one that
+ * began meanwhile counts whole, one that ended is left out), so that a process ending in
+ * between takes nothing away from the others.
+ */
+export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [pid, now] of after) {
+    const then = before.get(pid);
+    const spent = then && then.kind === now.kind ? now.seconds - then.seconds : now.seconds;
+    out[now.kind] = (out[now.kind] ?? 0) + spent;
   }
   return out;
 }
@@ -171,9 +189,9 @@ export async function load(opts: LoadOptions): Promise<LoadFigures> {
   run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
   });
-  const before = cpuByKind();
+  const before = cpuSnapshot();
   const result = await run;
-  const after = cpuByKind();
+  const after = cpuSnapshot();
   return figures(opts, {
     latencies,
     seconds: result.duration,
@@ -228,7 +246,7 @@ async function paced(opts: LoadOptions, rate: number): Promise<LoadFigures> {
       });
       req.end(body);
     });
-  const before = cpuByKind();
+  const before = cpuSnapshot();
   const started = performance.now();
   const end = started + opts.seconds * 1000;
   const inFlight = new Set<Promise<void>>();
@@ -243,7 +261,7 @@ async function paced(opts: LoadOptions, rate: number): Promise<LoadFigures> {
     void sent.then(() => inFlight.delete(sent));
   }
   await Promise.all(inFlight);
-  const after = cpuByKind();
+  const after = cpuSnapshot();
   agent.destroy();
   return figures(opts, {
     latencies,
@@ -260,8 +278,8 @@ function figures(
     latencies: number[];
     seconds: number;
     failed: number;
-    before: Record<string, number>;
-    after: Record<string, number>;
+    before: CpuSnapshot;
+    after: CpuSnapshot;
   },
 ): LoadFigures {
   const sorted = Float64Array.from(run.latencies).sort();
@@ -279,9 +297,9 @@ function figures(
     p99: percentile(sorted, 99),
     failed: run.failed,
     cpu: Object.fromEntries(
-      Object.entries(run.after).map(([kind, seconds]) => [
+      Object.entries(cpuSpent(run.before, run.after)).map(([kind, seconds]) => [
         kind,
-        ((seconds - (run.before[kind] ?? 0)) * 1000) / Math.max(1, run.latencies.length),
+        (seconds * 1000) / Math.max(1, run.latencies.length),
       ]),
     ),
   };

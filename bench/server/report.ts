@@ -104,7 +104,7 @@ export function report(f: ServerFigures): string {
     '',
     ...loadTable(f.load),
     '',
-    "`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip. `floor.page`: a bare fastify answering with the rows of message.list's own statement (the page of 50, counted), in the person's row-level-security transaction as the store runs it, sent as they come: no token checked, no contract, no summaries; what any server answering that page pays here at the least. Both run inside the bench, so their CPU shows as `bench`.",
+    "`floor`: a bare fastify answering every request from one `SELECT 1` on the same Postgres (bench/server/floor.ts), what any Node server here pays for HTTP and one round trip. `floor.page`: a bare fastify answering with the rows of message.list's own statement (the page of 50, counted), in the person's row-level-security transaction as the store runs it, sent as they come: no token checked, no contract, no summaries; what any server answering that page pays here at the least. Each floor's server runs in a process of its own with the instances' Node flags, so its CPU shows as `server`, like an instance's. The CPU columns count every Node process of the machine as `server`: run the bench on a quiet machine.",
     '',
     'Sync from scratch, accounts added through the API (account.add):',
     '',

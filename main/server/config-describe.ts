@@ -51,6 +51,7 @@ export function describeConfig(cfg: ServerConfig): string[] {
     LOGIN_RATE_LIMIT_WINDOW: durationText(cfg.loginRateLimit.windowMs),
     LOG_LEVEL: cfg.logLevel ?? '(not set)',
     MAX_ACCOUNTS: cfg.maxAccounts === undefined ? '(no limit)' : String(cfg.maxAccounts),
+    PRIVATE_MAIL_HOSTS: cfg.privateMailHosts.entries.join(',') || '(none)',
   };
   const head = cfg.envFile
     ? `Configuration (env file ${cfg.envFile}, then ${ENV_PREFIX}* variables):`

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { MaildockError } from '../../common/errors.js';
 import { readEncryptionKeys, readJwtKeys, type EncryptionKey, type JwtKey } from './config-keys.js';
+import { mailHostRule, type MailHostRule } from '../core/net/mail-hosts.js';
 import { parseEnvFile } from './env-file.js';
 import { durationText, parseDuration } from './durations.js';
 
@@ -41,6 +42,7 @@ export const CONFIG_KEYS = [
   'LOGIN_RATE_LIMIT_WINDOW',
   'LOG_LEVEL',
   'MAX_ACCOUNTS',
+  'PRIVATE_MAIL_HOSTS',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -83,6 +85,12 @@ export interface ServerConfig {
   loginRateLimit: RateLimit;
   logLevel: (typeof LOG_LEVELS)[number] | undefined;
   maxAccounts: number | undefined;
+  /**
+   * PRIVATE_MAIL_HOSTS: mail servers inside the server's own network that people's accounts
+   * may use (names, addresses, networks); every other private address is refused
+   * (core/net/mail-hosts.ts). Read by the server of many people only.
+   */
+  privateMailHosts: MailHostRule;
   /** Where each key that was given came from ("/srv/.env:3", "MAILDOCK_REDIS_URL", "--redis"). */
   origins: Partial<Record<ConfigKey, string>>;
   /** The env file read, if any. */
@@ -208,6 +216,20 @@ function configSchema(baseDir: string) {
       LOGIN_RATE_LIMIT_WINDOW: duration(durationText(DEFAULT_LOGIN_RATE_LIMIT.windowMs)),
       LOG_LEVEL: z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}.`).optional(),
       MAX_ACCOUNTS: wholeNumber.optional(),
+      PRIVATE_MAIL_HOSTS: z
+        .string()
+        .default('')
+        .transform((text, ctx) => {
+          try {
+            return mailHostRule(text.split(','));
+          } catch (err) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${(err as Error).message} Expected names, addresses and networks, comma separated, like dovecot,10.1.0.0/16.`,
+            });
+            return z.NEVER;
+          }
+        }),
     })
     .superRefine((c, ctx) => {
       if (c.JWT_SECRET !== undefined && !c.JWT_ALLOW_HS256)
@@ -303,6 +325,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     loginRateLimit: { max: c.LOGIN_RATE_LIMIT_MAX, windowMs: c.LOGIN_RATE_LIMIT_WINDOW },
     logLevel: c.LOG_LEVEL,
     maxAccounts: c.MAX_ACCOUNTS,
+    privateMailHosts: c.PRIVATE_MAIL_HOSTS,
     origins,
     envFile,
     warnings,

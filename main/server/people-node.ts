@@ -12,6 +12,7 @@ import {
   type SealingKey,
   type ServerDatabase,
 } from '../core/people/index.js';
+import { restrictMailHosts } from '../core/net/mail-hosts.js';
 import type { ServerConfig } from './config.js';
 import type { LimitsOptions } from './limits.js';
 import { buildPeopleServer } from './people-server.js';
@@ -75,6 +76,8 @@ export async function startPeopleNode(
   opts: PeopleNodeOptions,
 ): Promise<PeopleNode> {
   const { url, keys } = required(config);
+  // People's accounts connect only outside this server's network, but where the operator says.
+  restrictMailHosts(config.privateMailHosts);
   const db = await openServerDatabase(url, { appPassword: appRolePassword(keys) });
   let work: WorkNode | null = null;
   let local: LocalHolder | null = null;

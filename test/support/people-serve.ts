@@ -58,6 +58,10 @@ export async function peopleCluster(settings: string[] = []): Promise<PeopleClus
         `ENCRYPTION_KEY=k1:${randomBytes(32).toString('base64')}`,
         'JWT_PRIVATE_KEYS=k1:k1.pem',
         'LOG_LEVEL=info',
+        // The tests' mail servers are on loopback, which the server refuses unless allowed.
+        ...(settings.some((s) => s.startsWith('PRIVATE_MAIL_HOSTS='))
+          ? []
+          : ['PRIVATE_MAIL_HOSTS=127.0.0.1']),
         ...settings,
       ].join('\n'),
       { mode: 0o600 },

@@ -152,7 +152,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   STACK_UNHEALTHY: { service: 'dovecot', restartCount: 3, lastLog: 'fatal', hint: 'x' },
   STACK_NOT_RUNNING: { service: 'dovecot' },
   UNAUTHORIZED: {},
-  FORBIDDEN: { file: '/etc/passwd' },
+  FORBIDDEN: { file: '/etc/passwd', host: '10.0.0.5', port: 5432 },
   RATE_LIMITED: { retryAfter: 42 },
 };
 

@@ -226,6 +226,11 @@ describe('loading the configuration', () => {
         'MAX_ACCOUNTS',
         /^--max-accounts: MAX_ACCOUNTS: expected a whole number/,
       ],
+      [
+        { envFile: envFile('PRIVATE_MAIL_HOSTS=dovecot,10.0.0.0/40') },
+        'PRIVATE_MAIL_HOSTS',
+        /:1: PRIVATE_MAIL_HOSTS: 10\.0\.0\.0\/40 is not a network/,
+      ],
     ];
     for (const [sources, key, message] of cases) {
       const e = refusal(sources);

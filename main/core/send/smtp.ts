@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
+import { mailTarget } from '../net/mail-hosts.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
 
@@ -125,8 +126,10 @@ export class SmtpSession {
     opts: SmtpOptions = {},
   ): Promise<SmtpSession> {
     const timeout = opts.timeoutMs ?? 30_000;
+    const target = await mailTarget(settings.host, settings.port);
     const conn = new SMTPConnection({
-      host: settings.host,
+      host: target.host,
+      ...(target.servername ? { servername: target.servername } : {}),
       port: settings.port,
       secure: settings.security === 'tls',
       requireTLS: settings.security === 'starttls',

@@ -4,6 +4,7 @@ import { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
+import { mailTarget, type MailTarget } from '../net/mail-hosts.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
 
@@ -106,14 +107,17 @@ export function classifyImapError(
   );
 }
 
+/** target: where to connect, when not to settings.host itself (mail-hosts.ts). */
 export function createClient(
   settings: ImapSettings,
   password: string,
   opts: ConnectOptions = {},
+  target: MailTarget = { host: settings.host },
 ): ImapFlow {
   const timeout = opts.timeoutMs ?? 30_000;
   return new ImapFlow({
-    host: settings.host,
+    host: target.host,
+    ...(target.servername ? { servername: target.servername } : {}),
     port: settings.port,
     secure: settings.security === 'tls',
     doSTARTTLS:
@@ -143,7 +147,13 @@ export async function connect(
   password: string,
   opts: ConnectOptions = {},
 ): Promise<ImapFlow> {
-  const client = createClient(settings, password, opts);
+  let target: MailTarget;
+  try {
+    target = await mailTarget(settings.host, settings.port);
+  } catch (err) {
+    throw err instanceof MaildockError ? err : classifyImapError(err, settings);
+  }
+  const client = createClient(settings, password, opts, target);
   // imapflow also emits 'error' for socket failures; without a listener Node would crash.
   client.on('error', () => undefined);
   try {
