@@ -71,7 +71,10 @@ export async function inspectDump(file: string): Promise<DumpFacts> {
   };
 }
 
-/** What runs before the dump's SQL: others opening the store wait, its tables and functions go. */
+/**
+ * What runs before the dump's SQL: others opening the store wait, its tables and functions go
+ * (an extension's own functions stay with it: the dump creates it only if it is not there).
+ */
 const BEFORE = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK});
 DO $$
 DECLARE t record;
@@ -80,7 +83,10 @@ BEGIN
     EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', t.tablename);
   END LOOP;
   FOR t IN SELECT p.oid::regprocedure AS fn FROM pg_proc p
-             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                  AND d.deptype = 'e') LOOP
     EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', t.fn);
   END LOOP;
 END $$;

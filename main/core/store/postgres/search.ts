@@ -1,7 +1,8 @@
 // Search on Postgres, with the results of SQLite's (sqlite/search.ts) for every query of the
 // language (search-query.ts). Words match through `messages.search`, the tsvector the store
 // builds as SQLite's tokenizer cuts words (search-vector.ts), with a label per field, and its
-// GIN index; the tsquery is built here from the same folded tokens, so no user text is ever
+// GIN index, which starts with the person (migration 0007); terms of the header fields only
+// match through `messages.fields`, the small part of it Postgres keeps for them. The tsquery is built here from the same folded tokens, so no user text is ever
 // parsed as tsquery syntax. Candidates come newest first by id (ids sort like dates, so a date
 // range is an id range and "newest first" is the primary key's order); the planner picks the
 // GIN index for rare words and a walk of the primary key, stopped by the limit, for common
@@ -222,18 +223,20 @@ export class SearchRepo implements SearchRepository {
       if (term !== null) (t.negated ? negative : positive).push(term);
     }
     const excluded = negative.length ? negative.join(' | ') : null;
+    // Terms of the header fields only: their own small vector (migration 0007) holds them.
+    const vector = q.terms.every((t) => t.field !== 'any') ? 'm.fields' : 'm.search';
     const snippetTerms = q.terms
       .filter((t) => !t.negated && t.field === 'any')
       .map((t) => termTokens(t.text));
 
     if (positive.length > 0) {
       const match = [...positive, ...(excluded ? [`!(${excluded})`] : [])].join(' & ');
-      where.unshift(`m.search @@ ${param(match)}::tsquery`);
+      where.unshift(`${vector} @@ ${param(match)}::tsquery`);
       if (folders.include) where.push(`m.mailbox_id = ANY(${param(folders.include)}::bigint[])`);
       return { steps: [this.walk(where, params, hi, lo, opts.limit)], snippetTerms };
     }
 
-    if (excluded) where.push(`NOT (m.search @@ ${param(excluded)}::tsquery)`);
+    if (excluded) where.push(`NOT (${vector} @@ ${param(excluded)}::tsquery)`);
     if (!folders.include)
       return { steps: [this.walk(where, params, hi, lo, opts.limit)], snippetTerms };
     // One walk of the (mailbox_id, id) index per folder, merged: ANY over it would sort.

@@ -4,6 +4,7 @@ import { migration0003 } from './0003-people.js';
 import { migration0004 } from './0004-mailboxes.js';
 import { migration0005 } from './0005-owner-indexes.js';
 import { migration0006 } from './0006-search-pending.js';
+import { migration0007 } from './0007-search-per-person.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
