@@ -2,12 +2,13 @@
 // language (search-query.ts). Words match through `messages.search`, the tsvector the store
 // builds as SQLite's tokenizer cuts words (search-vector.ts), with a label per field, and its
 // GIN index, which starts with the person (migration 0007); terms of the header fields only
-// match through `messages.fields`, the small part of it Postgres keeps for them. The tsquery is built here from the same folded tokens, so no user text is ever
-// parsed as tsquery syntax. Candidates come newest first by id (ids sort like dates, so a date
-// range is an id range and "newest first" is the primary key's order); the planner picks the
-// GIN index for rare words and a walk of the primary key, stopped by the limit, for common
-// ones. Snippets are made in JavaScript like SQLite's (snippet.ts), not with ts_headline,
-// which re-parses the text with Postgres's parser: other words, and no diacritic folding.
+// match through `messages.fields`, the small part of it Postgres keeps for them. The tsquery
+// is built here from the same folded tokens, so no user text is ever parsed as tsquery
+// syntax. Candidates come newest first by id (ids sort like dates, so a date range is an id
+// range and "newest first" is the primary key's order); the planner picks the GIN index for
+// rare words and a walk of the primary key, stopped by the limit, for common ones. Snippets
+// are made in JavaScript like SQLite's (snippet.ts), not with ts_headline, which re-parses
+// the text with Postgres's parser: other words, and no diacritic folding.
 import {
   CLOSE,
   FLAG_SQL,
