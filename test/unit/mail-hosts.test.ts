@@ -43,6 +43,10 @@ describe('private addresses', () => {
     'fe80::1',
     '::ffff:127.0.0.1',
     '::ffff:10.0.0.1',
+    '::ffff:7f00:1',
+    '0:0:0:0:0:ffff:a00:1',
+    '::127.0.0.1',
+    '64:ff9b::a00:1',
   ])('%s is inside', (address) => expect(isPrivateAddress(address)).toBe(true));
 
   it.each([

@@ -26,8 +26,8 @@ const PRIVATE_V4 = [
   ['240.0.0.0', 4], // reserved, and broadcast
 ] as const;
 const PRIVATE_V6 = [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback, and IPv4 in the deprecated compatible form
+  ['64:ff9b::', 96], // NAT64: an IPv4 address behind the gateway
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
@@ -37,10 +37,18 @@ const privateNetworks = new BlockList();
 for (const [net, prefix] of PRIVATE_V4) privateNetworks.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of PRIVATE_V6) privateNetworks.addSubnet(net, prefix, 'ipv6');
 
-/** An IPv6 address that carries an IPv4 one (::ffff:a.b.c.d), as that IPv4 address. */
+/**
+ * An IPv6 address that carries an IPv4 one (::ffff:a.b.c.d, or ::ffff:7f00:1 in hex), as that
+ * IPv4 address: it is checked as one.
+ */
 function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (v4) return { address: v4, family: 'ipv4' };
+  const dotted = /^(?:0{0,4}:){0,4}:?:ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (dotted) return { address: dotted, family: 'ipv4' };
+  const hex = /^(?:0{0,4}:){0,4}:?:ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) {
+    const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+    return { address: [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.'), family: 'ipv4' };
+  }
   return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
 }
 
