@@ -44,21 +44,11 @@ async function mustExist(store: Store, ids: readonly number[]): Promise<void> {
     throw new MaildockError('NOT_FOUND', `There is no mailbox ${missing}.`, { mailboxId: missing });
 }
 
-/** The folders a list input names: ids, one id, or a path (in one account or the only one). */
-async function mailboxesOf(
+/** The folder a list input names by path (in one account, or the only one that has it). */
+async function mailboxByPath(
   store: Store,
-  input: {
-    mailboxId?: number | undefined;
-    mailboxIds?: number[] | undefined;
-    accountId?: number | undefined;
-    path?: string | undefined;
-  },
+  input: { accountId?: number | undefined; path?: string | undefined },
 ): Promise<number[]> {
-  const ids = namedMailboxes(input);
-  if (ids) {
-    await mustExist(store, ids);
-    return ids;
-  }
   const { path, accountId } = input;
   if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
   let accounts = await store.accounts.list();
@@ -87,7 +77,7 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
     'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
       const { store } = ctx;
       const named = namedMailboxes(where);
-      const mailboxIds = named ?? (await mailboxesOf(store, where));
+      const mailboxIds = named ?? (await mailboxByPath(store, where));
       // Several folders named by id are checked while their page is read (over Postgres the
       // statements go out together, in the call's one transaction). One folder with rows on
       // its page is there: a folder that is not the person's has no rows for them to see.
