@@ -1,12 +1,15 @@
 // A floor's server (floor.ts), in a process of its own as a Maildock instance is, so that it
 // shares no thread with autocannon: FLOOR=select1 answers from one `SELECT 1`; FLOOR=page
-// with message.list's own statement in the person's transaction. Prints its port, then
-// serves until killed.
+// with message.list's own statement in the person's transaction; FLOOR=search with the
+// store's own search and the summaries of its hits, in the person's reading transaction.
+// Prints its port, then serves until killed.
 import Fastify from 'fastify';
 import pg from 'pg';
 import { appRoleName } from '../../main/core/store/postgres/app-role.js';
 import { startupOptions } from '../../main/core/store/postgres/connect.js';
-import { pageSql } from '../../main/core/store/postgres/message-lists.js';
+import { Db, readingTogether, types, type Scope } from '../../main/core/store/postgres/db.js';
+import { MessageLists, pageSql } from '../../main/core/store/postgres/message-lists.js';
+import { SearchRepo } from '../../main/core/store/postgres/search.js';
 
 const url = process.env.FLOOR_DATABASE_URL!;
 const floor = process.env.FLOOR;
@@ -17,13 +20,15 @@ function idOf(n: unknown): number {
 }
 
 const pool =
-  floor === 'page'
+  floor === 'page' || floor === 'search'
     ? new pg.Pool({
         connectionString: url,
         // As the store connects: the application role, pipelined.
         options: startupOptions({ role: appRoleName(new URL(url).pathname.slice(1)) }),
         max: 10,
         pipeline: true,
+        // The store's own parsers: bigint columns (ids, dates) as numbers.
+        types,
       })
     : new pg.Pool({ connectionString: url, max: 10 });
 const page = { name: 'floor_page', text: pageSql(false, false, true) };
@@ -45,7 +50,21 @@ async function pageOf(b: Record<string, unknown>) {
   }
 }
 
-const app = Fastify();
+/** As the store answers message.search, without the API around it: no token, no contract. */
+async function searchOf(b: Record<string, unknown>) {
+  const scope: Scope = { tenantId: idOf(b.tenantId), userId: idOf(b.userId) };
+  if (typeof b.query !== 'string') throw new Error('no query');
+  const query = b.query;
+  const db = Db.overPool(pool, scope);
+  return readingTogether(pool, scope, async () => {
+    const found = await new SearchRepo(db).search(query, { limit: 50 });
+    const messages = await new MessageLists(db).summaries(found.hits.map((h) => h.id));
+    return { hits: found.hits, messages };
+  });
+}
+
+// FLOOR_LOG=1 logs every request and error to stderr (stdout carries the port).
+const app = Fastify({ logger: process.env.FLOOR_LOG === '1' ? { stream: process.stderr } : false });
 app.post('/api/floor', async () => ({
   ok: true,
   value: (await pool.query('SELECT 1 AS one')).rows,
@@ -53,6 +72,10 @@ app.post('/api/floor', async () => ({
 app.post('/api/floor.page', async (req) => ({
   ok: true,
   value: await pageOf(req.body as Record<string, unknown>),
+}));
+app.post('/api/floor.search', async (req) => ({
+  ok: true,
+  value: await searchOf(req.body as Record<string, unknown>),
 }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(

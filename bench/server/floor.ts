@@ -7,7 +7,11 @@
 //   (the page of 50, counted) in the person's row-level-security transaction, as the store
 //   runs it (pipelined, prepared, as the application role) and sent as they come: no token,
 //   no contract, no summaries. What a server answering that page pays here at the least.
-// The distance from them to message.list is Maildock's own cost per request.
+// - `floor.search`: every request answered with what the store's own search returns (the
+//   hits with their snippets, and the summaries of their messages) for the load's queries,
+//   in the person's reading transaction: no token, no contract.
+// The distance from them to message.list and message.search is Maildock's own cost per
+// request.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -23,9 +27,9 @@ interface FloorOptions {
 }
 
 async function floorLoad(
-  floor: 'select1' | 'page',
+  floor: 'select1' | 'page' | 'search',
   databaseUrl: string,
-  body: (p: SignedIn) => Record<string, number>,
+  body: (p: SignedIn, n: number) => Record<string, number | string>,
   opts: FloorOptions,
 ): Promise<LoadFigures> {
   const child = spawn(
@@ -49,7 +53,7 @@ async function floorLoad(
       url: `http://127.0.0.1:${port}`,
       target: 'direct',
       instances: 0,
-      method: floor === 'page' ? 'floor.page' : 'floor',
+      method: floor === 'select1' ? 'floor' : `floor.${floor}`,
       people: opts.people,
       body,
       connections: opts.connections,
@@ -77,6 +81,24 @@ export async function floorPagePhase(
     'page',
     databaseUrl,
     (p) => ({ tenantId: p.owner.tenantId, userId: p.owner.userId, box: p.inboxId }),
+    opts,
+  );
+}
+
+/** The search's floor, over the seeded database, for the load's own queries. */
+export async function floorSearchPhase(
+  databaseUrl: string,
+  queries: readonly string[],
+  opts: FloorOptions,
+): Promise<LoadFigures> {
+  return floorLoad(
+    'search',
+    databaseUrl,
+    (p, n) => ({
+      tenantId: p.owner.tenantId,
+      userId: p.owner.userId,
+      query: queries[n % queries.length]!,
+    }),
     opts,
   );
 }

@@ -29,7 +29,7 @@ import {
   type InstanceSetup,
   type Nginx,
 } from './instances.js';
-import { floorPagePhase, floorPhase } from './floor.js';
+import { floorPagePhase, floorPhase, floorSearchPhase } from './floor.js';
 import { check, load, signIn, type Body, type LoadFigures, type SignedIn } from './load.js';
 import { report, type ServerFigures } from './report.js';
 import { addPeople, searchQueries, seedMail } from './seed.js';
@@ -195,6 +195,8 @@ async function loadPhase(
   figures.push(await floorPhase(postgres, floor));
   log(`The floor of a page: message.list's statement alone, ${CONNECTIONS} client(s)…`);
   figures.push(await floorPagePhase(databaseUrl, floor));
+  log(`The floor of a search: the store's own search alone, ${CONNECTIONS} client(s)…`);
+  figures.push(await floorSearchPhase(databaseUrl, queries, floor));
   return { seed: seeded.figures, load: figures };
 }
 

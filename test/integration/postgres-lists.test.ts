@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { appRoleName } from '../../main/core/store/postgres/app-role.js';
 import { startupOptions } from '../../main/core/store/postgres/connect.js';
-import { pageSql, totalSql } from '../../main/core/store/postgres/message-lists.js';
+import { SUMMARIES_SQL, pageSql, totalSql } from '../../main/core/store/postgres/message-lists.js';
 import { postgresStores, query } from '../support/postgres-store.js';
 
 const { setup } = postgresStores();
@@ -99,6 +99,19 @@ describe('query plans of the hot paths', () => {
       )
         .map((r) => r['QUERY PLAN'])
         .join('\n');
+    // 50 of the person's messages over their folders, as a search's hits are.
+    const ids = (
+      await query<{ id: string }>(
+        url,
+        `SELECT id FROM messages WHERE user_id = $1 AND (id / 1024) % 10 IN (1, 7, 9)
+          ORDER BY id LIMIT 50`,
+        [owner.userId],
+      )
+    ).map((r) => Number(r.id));
+    expect(ids).toHaveLength(50);
+    const found = await explain(SUMMARIES_SQL, [ids]);
+    expect(found).toMatch(/messages_pkey .*actual time=\S+ rows=50 loops=1\)/);
+    expect(found).not.toContain('messages_mailbox');
     const page = await explain(pageSql(false, false), [inbox, Number.MAX_SAFE_INTEGER, 50, 0]);
     expect(page).toContain('Index Scan Backward using messages_mailbox');
     expect(page).not.toMatch(/Sort|Bitmap/);
@@ -162,6 +175,13 @@ describe('query plans of the hot paths', () => {
       expect(await generic('total', totalSql(false, false), [inbox])).toContain(
         'Index Only Scan using messages_mailbox',
       );
+      // A search's hits are looked up by key, not found by reading the person's folders.
+      const hits = `'{${ids.join(',')}}'`;
+      const summaries = await generic('summaries', SUMMARIES_SQL, [hits]);
+      expect(summaries).toMatch(
+        /Index Scan using messages_pkey|Bitmap Index Scan on messages_pkey/,
+      );
+      expect(summaries).not.toContain('messages_mailbox');
     } finally {
       await client.end();
     }

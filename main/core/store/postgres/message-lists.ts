@@ -45,8 +45,16 @@ export function pageSql(many: boolean, threads: boolean, counted = false): strin
            ORDER BY m.id DESC LIMIT $3 OFFSET $4`;
 }
 
-/** The hits of a search, by id. */
-const SUMMARIES = prepared(`SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE m.id = ANY($1::bigint[])`);
+/**
+ * Messages by id (the hits of a search), each looked up by its key. Joined to its folder as it
+ * is, the statement was planned from the folder side: under the row policies the planner
+ * expects a person's folder to hold a row or two, and read all of them (5,000 rows of a
+ * person at 100k, 6 ms) to find 50 ids. OFFSET 0 keeps the lookup a step of its own.
+ */
+export const SUMMARIES_SQL = `SELECT ${SUMMARY_COLUMNS}
+  FROM (SELECT * FROM messages WHERE id = ANY($1::bigint[]) OFFSET 0) m
+  JOIN mailboxes mb ON mb.id = m.mailbox_id`;
+const SUMMARIES = prepared(SUMMARIES_SQL);
 
 const scopeParam = (q: Pick<ListQuery, 'mailboxIds'>) =>
   q.mailboxIds.length === 1 ? q.mailboxIds[0]! : [...q.mailboxIds];
