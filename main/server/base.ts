@@ -187,7 +187,8 @@ export async function baseServer(
  */
 export function registerApi(
   scope: FastifyInstance,
-  serviceFor: (req: FastifyRequest) => Promise<MaildockService>,
+  /** What answers the request's calls: the service, or (many people) one held while it runs. */
+  serviceFor: (req: FastifyRequest) => Promise<Pick<MaildockService, 'invoke'>>,
   refused: (method: MethodName) => string | null = () => null,
   /** Told of every method that succeeded (the audit log of the server of many people). */
   succeeded?: (req: FastifyRequest, method: MethodName, value: unknown) => Promise<void>,

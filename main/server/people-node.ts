@@ -112,9 +112,15 @@ export async function startPeopleNode(
         // Through the work node, a person's events also go out on their channel.
         services: node
           ? {
-              get: async (owner) => {
+              use: (owner, fn) =>
+                services.use(owner, async (service) => {
+                  await node.services.get(owner);
+                  return fn(service);
+                }),
+              hold: async (owner) => {
+                const held = await services.hold(owner);
                 await node.services.get(owner);
-                return services.get(owner);
+                return held;
               },
             }
           : services,

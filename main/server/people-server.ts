@@ -5,9 +5,8 @@
 // `maildock admin` and `maildock stack` on the server's machine.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MethodName } from '../../common/api.js';
-import type { Owner, Role } from '../core/people/index.js';
+import type { Owner, PersonServices, Role } from '../core/people/index.js';
 import { getLogger } from '../core/platform/log.js';
-import type { MaildockService } from '../core/service.js';
 import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
 import { registerEvents, serviceEvents, type Subscribe } from './events.js';
 import { auditOf } from './audited.js';
@@ -29,8 +28,8 @@ export interface PeopleAuth {
 }
 
 export interface PeopleCore {
-  /** Each person's service (opened on first use, kept while the server runs). */
-  services: { get(owner: Owner): Promise<MaildockService> };
+  /** Each person's service (core/people's PersonServices: opened on use, closed when idle). */
+  services: Pick<PersonServices, 'use' | 'hold'>;
   auth: PeopleAuth;
   /** Where a signed-in person's events come from; their own service's, unless given. */
   subscribe?: (principal: Principal) => Subscribe;
@@ -83,7 +82,13 @@ export async function buildPeopleServer(
     });
     registerApi(
       scope,
-      (req) => core.services.get(principalOf(req).owner),
+      async (req) => {
+        const { owner } = principalOf(req);
+        return {
+          // Held while the call runs: a service is not closed under a request.
+          invoke: (method, input) => core.services.use(owner, (s) => s.invoke(method, input)),
+        };
+      },
       operatorOnly,
       async (req, method, value) => {
         const entry = core.audit && auditOf(method, req.body, value);
@@ -96,9 +101,19 @@ export async function buildPeopleServer(
     );
     registerEvents(scope, async (req, emit) => {
       const principal = principalOf(req);
-      const subscribe =
-        core.subscribe?.(principal) ?? serviceEvents(await core.services.get(principal.owner));
-      return subscribe(req, emit);
+      if (core.subscribe) return core.subscribe(principal)(req, emit);
+      // The person's own service, held open for as long as the socket listens to it.
+      const { service, release } = await core.services.hold(principal.owner);
+      try {
+        const off = await serviceEvents(service)(req, emit);
+        return () => {
+          off();
+          release();
+        };
+      } catch (err) {
+        release();
+        throw err;
+      }
     });
   });
 

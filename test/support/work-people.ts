@@ -70,12 +70,20 @@ export async function instanceServices(
     keys: setup.keys,
     service: { timeoutMs: 5_000 },
   });
+  const ready = (service: MaildockService): MaildockService => {
+    if (watch) service.watchLeased(watch);
+    return service;
+  };
   const services = {
-    get: async (owner: Owner): Promise<MaildockService> => {
-      const service = await people.get(owner);
-      if (watch) service.watchLeased(watch);
-      return service;
+    get: async (owner: Owner) => ready(await people.get(owner)),
+    use: <T>(owner: Owner, fn: (service: MaildockService) => Promise<T>) =>
+      people.use(owner, (service) => fn(ready(service))),
+    hold: async (owner: Owner) => {
+      const held = await people.hold(owner);
+      ready(held.service);
+      return held;
     },
+    onClosed: (fn: (owner: Owner, service: MaildockService) => void) => people.onClosed(fn),
   };
   return {
     services,

@@ -1,7 +1,13 @@
 // One MaildockService per person, over their own scoped store and sealed secrets, made on
-// first use by any request or job of theirs and kept while the server runs. The core does not
-// know there are many people: each service sees one person's rows only, because its store
-// can see no other (row-level security, migration 0003).
+// first use by any request or job of theirs. The core does not know there are many people:
+// each service sees one person's rows only, because its store can see no other (row-level
+// security, migration 0003).
+//
+// A service that nothing has used for `idleMs` and that nothing holds is closed: an instance
+// meets many more people than are at work at once, and each service keeps timers (its
+// outbox's, a query a minute) and memory. Requests and jobs run in `use`; what lasts (an
+// account's lease, an events socket) takes a `hold` and releases it. The next use opens the
+// service again.
 import { join } from 'node:path';
 import { SealedSecretStore, type SealingKey } from '../secrets/sealed-store.js';
 import { MaildockService, type ServiceOptions } from '../service.js';
@@ -23,41 +29,139 @@ export interface PersonServicesOptions {
     watch: WatchOptions;
     announce(owner: Owner): NonNullable<ServiceOptions['leased']>;
   };
+  /** How long a service nobody uses or holds stays open (default 15 minutes). */
+  idleMs?: number;
 }
+
+/** A person's service kept open until release() (each hold is released once). */
+export interface ServiceHold {
+  service: MaildockService;
+  release(): void;
+}
+
+interface Entry {
+  owner: Owner;
+  service: Promise<MaildockService>;
+  lastUsed: number;
+  /** Calls running in it and holds not yet released. */
+  busy: number;
+}
+
+const DEFAULT_IDLE_MS = 15 * 60_000;
 
 export const ownerKey = (owner: Owner) => `${owner.tenantId}:${owner.userId}`;
 
 export class PersonServices {
-  private readonly services = new Map<string, Promise<MaildockService>>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly closedListeners: ((owner: Owner, service: MaildockService) => void)[] = [];
+  private readonly idleMs: number;
+  private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     readonly db: ServerDatabase,
     private readonly opts: PersonServicesOptions,
-  ) {}
-
-  get(owner: Owner): Promise<MaildockService> {
-    if (this.closed) return Promise.reject(new Error('the server is stopping'));
-    const key = ownerKey(owner);
-    let service = this.services.get(key);
-    if (!service) {
-      service = Promise.resolve().then(() => this.open(owner));
-      this.services.set(key, service);
-      service.catch(() => this.services.delete(key));
-    }
-    return service;
+  ) {
+    this.idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
   }
 
-  /** The services made so far, for events and shutdown. */
-  async running(): Promise<{ owner: Owner; service: MaildockService }[]> {
-    const entries = [...this.services.entries()];
-    const out: { owner: Owner; service: MaildockService }[] = [];
-    for (const [key, service] of entries) {
-      const [tenantId, userId] = key.split(':').map(Number) as [number, number];
-      const value = await service.catch(() => null);
-      if (value) out.push({ owner: { tenantId, userId }, service: value });
+  /** The person's service, opened if need be. For a moment's use: calls go through use(). */
+  get(owner: Owner): Promise<MaildockService> {
+    return this.entry(owner).service;
+  }
+
+  /** Runs fn with the person's service, which is not closed while fn runs. */
+  async use<T>(owner: Owner, fn: (service: MaildockService) => Promise<T>): Promise<T> {
+    const entry = this.entry(owner);
+    entry.busy++;
+    try {
+      return await fn(await entry.service);
+    } finally {
+      this.done(entry);
     }
-    return out;
+  }
+
+  /** The person's service, kept open until release(). */
+  async hold(owner: Owner): Promise<ServiceHold> {
+    const entry = this.entry(owner);
+    entry.busy++;
+    let service: MaildockService;
+    try {
+      service = await entry.service;
+    } catch (err) {
+      this.done(entry);
+      throw err;
+    }
+    let released = false;
+    return {
+      service,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.done(entry);
+      },
+    };
+  }
+
+  /** Told of each service closed for being idle, once it is closed. */
+  onClosed(fn: (owner: Owner, service: MaildockService) => void): void {
+    this.closedListeners.push(fn);
+  }
+
+  /** Closes the services idle since before `now - idleMs`; how many. Runs on a timer too. */
+  async sweep(now = Date.now()): Promise<number> {
+    const idle = [...this.entries.entries()].filter(
+      ([, e]) => e.busy === 0 && now - e.lastUsed >= this.idleMs,
+    );
+    for (const [key] of idle) this.entries.delete(key);
+    await Promise.all(
+      idle.map(async ([, entry]) => {
+        const service = await entry.service.catch(() => null);
+        if (!service) return;
+        await service.close().catch(() => undefined);
+        for (const fn of this.closedListeners) fn(entry.owner, service);
+      }),
+    );
+    return idle.length;
+  }
+
+  private entry(owner: Owner): Entry {
+    if (this.closed) {
+      return {
+        owner,
+        service: Promise.reject(new Error('the server is stopping')),
+        lastUsed: 0,
+        busy: 0,
+      };
+    }
+    const key = ownerKey(owner);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const service = Promise.resolve().then(() => this.open(owner));
+      const made: Entry = { owner, service, lastUsed: Date.now(), busy: 0 };
+      entry = made;
+      this.entries.set(key, made);
+      service.catch(() => {
+        if (this.entries.get(key) === made) this.entries.delete(key);
+      });
+      this.startSweeping();
+    }
+    entry.lastUsed = Date.now();
+    return entry;
+  }
+
+  private done(entry: Entry): void {
+    entry.busy--;
+    entry.lastUsed = Date.now();
+  }
+
+  private startSweeping(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(
+      () => void this.sweep().catch(() => undefined),
+      Math.max(1_000, Math.floor(this.idleMs / 4)),
+    );
+    this.sweeper.unref();
   }
 
   private open(owner: Owner): MaildockService {
@@ -75,8 +179,10 @@ export class PersonServices {
 
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.services.values()];
-    this.services.clear();
-    await Promise.all(all.map(async (s) => (await s.catch(() => null))?.close()));
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map(async (e) => (await e.service.catch(() => null))?.close()));
   }
 }

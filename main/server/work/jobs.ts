@@ -23,41 +23,49 @@ export type JobOutcome =
   { ran: 'here'; accountId: number } | { ran: 'holder'; accountId: number; holder: string };
 
 export function jobRunner(opts: JobRunnerOptions): JobRunner {
-  return async (name: JobName, ref: AccountRef): Promise<JobOutcome> => {
-    const service = await opts.services.get(ref.owner);
-    // The account must be the owner's: its service's store sees only their rows.
-    const account = await service.account(ref.accountId);
-    if (name === 'send') {
-      throwFirst(await service.sending.runAccount(account));
-      return { ran: 'here', accountId: ref.accountId };
+  // The service stays open while the job runs in it (PersonServices closes idle ones).
+  return (name: JobName, ref: AccountRef): Promise<JobOutcome> =>
+    opts.services.use(ref.owner, (service) => runJob(opts, service, name, ref));
+}
+
+async function runJob(
+  opts: JobRunnerOptions,
+  service: PersonService,
+  name: JobName,
+  ref: AccountRef,
+): Promise<JobOutcome> {
+  // The account must be the owner's: its service's store sees only their rows.
+  const account = await service.account(ref.accountId);
+  if (name === 'send') {
+    throwFirst(await service.sending.runAccount(account));
+    return { ran: 'here', accountId: ref.accountId };
+  }
+  const ttlMs = opts.borrowTtlMs ?? 60_000;
+  // The lease may come and go between the look and the take: a few tries, then later.
+  for (let attempt = 1; ; attempt++) {
+    const [holder] = await leaseHolders(opts.redis, [ref]);
+    if (holder) {
+      await opts.redis.publish(KEYS.kick(ref), name);
+      return { ran: 'holder', accountId: ref.accountId, holder };
     }
-    const ttlMs = opts.borrowTtlMs ?? 60_000;
-    // The lease may come and go between the look and the take: a few tries, then later.
-    for (let attempt = 1; ; attempt++) {
-      const [holder] = await leaseHolders(opts.redis, [ref]);
-      if (holder) {
-        await opts.redis.publish(KEYS.kick(ref), name);
-        return { ran: 'holder', accountId: ref.accountId, holder };
-      }
-      if (await takeLease(opts.redis, ref, opts.instanceId, ttlMs)) break;
-      if (attempt >= 3)
-        throw new MaildockError('IN_USE', 'The account changed hands; the job runs again later.', {
-          accountId: ref.accountId,
-        });
-    }
-    const renewal = setInterval(
-      () => void renewLeases(opts.redis, [ref], opts.instanceId, ttlMs).catch(() => []),
-      Math.floor(ttlMs / 3),
-    );
-    try {
-      if (name === 'sync') await syncNow(service, ref.accountId);
-      else await replayNow(service, ref.accountId);
-      return { ran: 'here', accountId: ref.accountId };
-    } finally {
-      clearInterval(renewal);
-      await releaseLeases(opts.redis, [ref], opts.instanceId).catch(() => 0);
-    }
-  };
+    if (await takeLease(opts.redis, ref, opts.instanceId, ttlMs)) break;
+    if (attempt >= 3)
+      throw new MaildockError('IN_USE', 'The account changed hands; the job runs again later.', {
+        accountId: ref.accountId,
+      });
+  }
+  const renewal = setInterval(
+    () => void renewLeases(opts.redis, [ref], opts.instanceId, ttlMs).catch(() => []),
+    Math.floor(ttlMs / 3),
+  );
+  try {
+    if (name === 'sync') await syncNow(service, ref.accountId);
+    else await replayNow(service, ref.accountId);
+    return { ran: 'here', accountId: ref.accountId };
+  } finally {
+    clearInterval(renewal);
+    await releaseLeases(opts.redis, [ref], opts.instanceId).catch(() => 0);
+  }
 }
 
 async function syncNow(service: PersonService, accountId: number): Promise<void> {

@@ -9,7 +9,8 @@ const log = getLogger('leases');
 const ROUND_MS = 30_000;
 
 export class LocalHolder {
-  private readonly held = new Map<string, AccountRef>();
+  /** What is watched here, each with the hold that keeps its owner's service open. */
+  private readonly held = new Map<string, { ref: AccountRef; release(): void }>();
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -38,21 +39,30 @@ export class LocalHolder {
   private async look(): Promise<void> {
     if (this.stopped) return;
     const now = new Map((await this.directory.all()).map((ref) => [refKey(ref), ref]));
-    for (const [key, ref] of this.held) {
+    for (const [key, { ref, release }] of this.held) {
       if (now.has(key)) continue;
       this.held.delete(key);
-      await (await this.services.get(ref.owner)).unwatch(ref.accountId);
+      try {
+        await (await this.services.get(ref.owner)).unwatch(ref.accountId);
+      } finally {
+        release();
+      }
     }
     for (const [key, ref] of now) {
       if (this.held.has(key) || this.stopped) continue;
-      const service = await this.services.get(ref.owner);
-      await service.watchAccount(await service.account(ref.accountId));
-      this.held.set(key, ref);
+      const { service, release } = await this.services.hold(ref.owner);
+      try {
+        await service.watchAccount(await service.account(ref.accountId));
+      } catch (err) {
+        release();
+        throw err;
+      }
+      this.held.set(key, { ref, release });
     }
   }
 
   heldRefs(): AccountRef[] {
-    return [...this.held.values()];
+    return [...this.held.values()].map((h) => h.ref);
   }
 
   async stop(): Promise<void> {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
+import { ownerKey } from '../../core/people/index.js';
 import { EventsBus } from './events-bus.js';
 import { jobRunner } from './jobs.js';
 import { announceAccountsChanged, LeaseManager } from './leases.js';
@@ -40,7 +41,8 @@ export class WorkNode {
   /** People's services as this instance uses them: their events go out on the bus. */
   readonly services: PersonServices;
   private readonly redis: Redis;
-  private readonly forwarded = new Map<string, () => void>();
+  /** Each open service's events going out on the bus, by person. */
+  private readonly forwarded = new Map<string, { service: PersonService; off: () => void }>();
 
   constructor(private readonly opts: WorkNodeOptions) {
     const target = redisTarget(opts.redisUrl);
@@ -52,7 +54,23 @@ export class WorkNode {
       ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
     });
     this.bus = new EventsBus(target);
-    this.services = { get: (owner) => this.publishing(owner) };
+    const services = opts.services;
+    this.services = {
+      get: async (owner) => this.publishing(owner, await services.get(owner)),
+      use: (owner, fn) => services.use(owner, (s) => fn(this.publishing(owner, s))),
+      hold: async (owner) => {
+        const held = await services.hold(owner);
+        return { service: this.publishing(owner, held.service), release: held.release };
+      },
+    };
+    // A service closed for being idle publishes nothing more; the next one opened will.
+    services.onClosed?.((owner, service) => {
+      const key = ownerKey(owner);
+      const forwarding = this.forwarded.get(key);
+      if (forwarding?.service !== service) return;
+      forwarding.off();
+      this.forwarded.delete(key);
+    });
     this.leases = new LeaseManager({
       redis: target,
       instanceId: this.instanceId,
@@ -101,16 +119,19 @@ export class WorkNode {
   async stop(): Promise<void> {
     await this.queue.close();
     await this.leases.stop();
-    for (const off of this.forwarded.values()) off();
+    for (const { off } of this.forwarded.values()) off();
     this.forwarded.clear();
     await this.bus.close();
     await this.redis.quit().catch(() => undefined);
   }
 
-  private async publishing(owner: Owner): Promise<PersonService> {
-    const service = await this.opts.services.get(owner);
-    const key = `${owner.tenantId}:${owner.userId}`;
-    if (!this.forwarded.has(key)) this.forwarded.set(key, this.bus.forward(owner, service));
+  /** The service, its events forwarded to the bus (once per service opened). */
+  private publishing(owner: Owner, service: PersonService): PersonService {
+    const key = ownerKey(owner);
+    const forwarding = this.forwarded.get(key);
+    if (forwarding?.service === service) return service;
+    forwarding?.off();
+    this.forwarded.set(key, { service, off: this.bus.forward(owner, service) });
     return service;
   }
 

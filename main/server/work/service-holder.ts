@@ -3,18 +3,33 @@
 // service on this instance.
 import { getLogger } from '../../core/platform/log.js';
 import type { LeaseHolder } from './leases.js';
-import type { PersonServices } from './types.js';
+import { refKey, type PersonServices } from './types.js';
 
 const log = getLogger('leases');
 
 export function serviceHolder(services: PersonServices): LeaseHolder {
+  // Each watched account holds its owner's service open (PersonServices closes idle ones).
+  const holds = new Map<string, () => void>();
   return {
     take: async (ref) => {
-      const service = await services.get(ref.owner);
-      await service.watchAccount(await service.account(ref.accountId));
+      const { service, release } = await services.hold(ref.owner);
+      try {
+        await service.watchAccount(await service.account(ref.accountId));
+      } catch (err) {
+        release();
+        throw err;
+      }
+      holds.get(refKey(ref))?.();
+      holds.set(refKey(ref), release);
     },
     drop: async (ref) => {
-      await (await services.get(ref.owner)).unwatch(ref.accountId);
+      const release = holds.get(refKey(ref));
+      holds.delete(refKey(ref));
+      try {
+        await (await services.get(ref.owner)).unwatch(ref.accountId);
+      } finally {
+        release?.();
+      }
     },
     kick: (ref) => {
       services.get(ref.owner).then(

@@ -34,9 +34,16 @@ export type PersonService = Pick<
   | 'sending'
 > & { syncStates: Pick<MaildockService['syncStates'], 'list'> };
 
-/** Each person's service, opened on first use and kept (core/people's PersonServices). */
+/**
+ * Each person's service, opened on first use and closed when idle (core/people's
+ * PersonServices): work runs in use(); what lasts (a watched account) holds it.
+ */
 export interface PersonServices {
   get(owner: Owner): Promise<PersonService>;
+  use<T>(owner: Owner, fn: (service: PersonService) => Promise<T>): Promise<T>;
+  hold(owner: Owner): Promise<{ service: PersonService; release(): void }>;
+  /** Told of each service closed for being idle. */
+  onClosed?(fn: (owner: Owner, service: PersonService) => void): void;
 }
 
 export type { Account };
