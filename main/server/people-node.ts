@@ -92,7 +92,14 @@ export async function startPeopleNode(
   const services = new PersonServices(db, {
     dataDir: opts.dataDir,
     keys,
-    service: SERVER_SERVICE_OPTIONS,
+    service: {
+      ...SERVER_SERVICE_OPTIONS,
+      send: {
+        ...SERVER_SERVICE_OPTIONS.send,
+        // With Redis, a claim no live instance owns is taken back within minutes, on any host.
+        liveSenders: () => work?.liveSenders() ?? Promise.resolve(null),
+      },
+    },
     leases: { watch: WATCH, announce },
   });
   try {

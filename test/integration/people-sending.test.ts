@@ -11,6 +11,7 @@ import { KEYS, scanKeys } from '../../main/server/work/redis.js';
 import { startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { startPostfix, type PostfixServer } from '../support/postfix.js';
 import { startSmtpHold, type SmtpHold } from '../support/smtp-hold.js';
+import { query } from '../support/postgres-store.js';
 import { waitFor } from '../support/processes.js';
 import {
   login,
@@ -66,6 +67,8 @@ describe('sending across instances of the server of many people', () => {
   let instances: ServeInstance[];
   let redis: Redis;
   let hold: SmtpHold;
+  /** What the first test leaves: the surviving instance, with the person's account. */
+  let survivorOnly: { instance: ServeInstance; token: string; accountId: number } | undefined;
 
   beforeAll(async () => {
     [dovecot, cluster] = await Promise.all([
@@ -181,5 +184,65 @@ describe('sending across instances of the server of many people', () => {
     // The one cut short after its end of data: Postfix has it, the sender could not know.
     expect(byId.get(held!.messageId)?.state).toBe('maybe-sent');
     expect(times.get(held!.messageId)).toBe(1);
+    survivorOnly = { instance: survivor, token: survivorToken, accountId: account.id };
   }, 300_000);
+
+  it('takes back at once a claim that no live instance owns, from any host, and leaves a live one', async () => {
+    // Instances in containers are on hosts of their own, where a pid says nothing: their
+    // heartbeats on Redis say who is alive. Before, such a claim waited out an hour.
+    expect(survivorOnly, 'the test above left one instance').toBeDefined();
+    const { instance, token, accountId } = survivorOnly!;
+    const queue = async (subject: string, delaySeconds: number) =>
+      value<Entry>(
+        instance.base,
+        'outbox.send',
+        { accountId, to: [`${RECIPIENT.user}@${DOMAIN}`], subject, text: subject, delaySeconds },
+        token,
+      );
+    const stateOf = async (id: number) =>
+      (await value<Entry[]>(instance.base, 'outbox.list', { limit: 1000 }, token)).find(
+        (e) => e.id === id,
+      )?.state;
+    // Rows claimed two minutes ago by a process of another host, as a killed container leaves
+    // them; one by an instance that is alive there (its heartbeat on Redis).
+    const gone = await queue('Claimed by a container that is gone', 3600);
+    const alive = await queue('Claimed by an instance alive elsewhere', 3600);
+    const ghost = { id: 'ghost-elsewhere', sender: '1:0123456789ab:elsewhere' };
+    await redis.set(
+      KEYS.instance(ghost.id),
+      JSON.stringify({
+        id: ghost.id,
+        host: 'elsewhere',
+        pid: 1,
+        startedAt: new Date().toISOString(),
+        heartbeatAt: new Date().toISOString(),
+        capacity: 10,
+        accounts: [],
+        activeJobs: 1,
+        load: 0,
+        sender: ghost.sender,
+      }),
+      'PX',
+      120_000,
+    );
+    const claim = (id: number, owner: string) =>
+      query(
+        cluster.databaseUrl,
+        `UPDATE outbox SET state = 'sending', owner = $2, claimed_at = $3, send_at = $3
+          WHERE id = $1`,
+        [id, owner, Date.now() - 120_000],
+      );
+    await claim(gone.id, '1:ba5eba11c0de:gone-host');
+    await claim(alive.id, ghost.sender);
+    // Anything queued makes the account's holder send, taking back first what it may.
+    const nudge = await queue('A nudge', 1);
+    expect(await waitFor(async () => (await stateOf(nudge.id)) === 'sent', 60_000)).toBe(true);
+    expect(await waitFor(async () => (await stateOf(gone.id)) === 'sent', 30_000)).toBe(true);
+    expect(await stateOf(alive.id)).toBe('sending');
+    // That instance stops (its heartbeat lapses): its claim is taken back too.
+    await redis.del(KEYS.instance(ghost.id));
+    const again = await queue('Another nudge', 1);
+    expect(await waitFor(async () => (await stateOf(again.id)) === 'sent', 60_000)).toBe(true);
+    expect(await waitFor(async () => (await stateOf(alive.id)) === 'sent', 30_000)).toBe(true);
+  }, 180_000);
 });

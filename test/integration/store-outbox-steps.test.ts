@@ -46,7 +46,7 @@ describe.each(storeEngines)('outbox store (%s)', (_engine, open) => {
     expect(await outbox.claim(a.id, 'dead:1')).not.toBeNull();
     expect(await outbox.claim(a.id, 'other:2')).toBeNull();
     expect(await outbox.claim(b.id, 'dead:1')).not.toBeNull();
-    await outbox.markDataSent(b.id);
+    expect(await outbox.markDataSent(b.id, 'dead:1')).toBe(true);
     // A live owner's rows are left alone.
     expect(await outbox.recover(() => false)).toBe(0);
     expect(await outbox.recover((owner) => owner === 'dead:1')).toBe(2);

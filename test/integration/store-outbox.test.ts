@@ -91,7 +91,7 @@ describe.each(all.names)('outbox on %s', (engine) => {
     expect(await outbox.claim(a.id, 'other:2')).toBeNull();
     expect(await outbox.claim(later.id, 'other:2')).toBeNull();
     expect(await outbox.claim(b.id, 'dead:1')).not.toBeNull();
-    await outbox.markDataSent(b.id);
+    expect(await outbox.markDataSent(b.id, 'dead:1')).toBe(true);
     // A live owner's rows are left alone.
     expect(await outbox.recover(() => false)).toBe(0);
     expect(await outbox.recover((owner) => owner === 'dead:1')).toBe(2);
@@ -102,6 +102,23 @@ describe.each(all.names)('outbox on %s', (engine) => {
     });
     expect(await outbox.due(accountId, 10)).toEqual([a.id]);
     expect(await outbox.nextWake()).toBe(dueAt + 1);
+  });
+
+  it("lets only a row's claimant record its end of DATA, and not once the row was taken back", async () => {
+    const { outbox, add } = await setup(engine);
+    const a = await add(1, Date.now() - 1000);
+    await outbox.claim(a.id, 'stalled:1');
+    // Taken back from an owner thought gone, before it reached the end of DATA: if it wakes,
+    // it may not send the final "." (the row is due again, maybe sent by another).
+    expect(await outbox.recover((owner) => owner === 'stalled:1')).toBe(1);
+    expect(await outbox.markDataSent(a.id, 'stalled:1')).toBe(false);
+    expect(await outbox.get(a.id)).toMatchObject({ state: 'queued' });
+    expect(await outbox.claim(a.id, 'taker:2')).not.toBeNull();
+    expect(await outbox.markDataSent(a.id, 'stalled:1')).toBe(false);
+    expect(await outbox.markDataSent(a.id, 'taker:2')).toBe(true);
+    // Once its DATA ended, a row is never due again: it may only be maybe-sent.
+    expect(await outbox.recover((owner) => owner === 'taker:2')).toBe(1);
+    expect(await outbox.get(a.id)).toMatchObject({ state: 'maybe-sent' });
   });
 
   it('cancels before sending, refuses after; retry waits; makeDue and resend re-queue', async () => {

@@ -2,7 +2,7 @@
 // many people share one outbox from several containers, each with its own pid 1, so a pid
 // tells something only about a process of this host.
 import { describe, expect, it } from 'vitest';
-import { claimGone, PROCESS_OWNER } from '../../main/core/send/sender.js';
+import { CLAIM_GRACE_MS, claimGone, PROCESS_OWNER } from '../../main/core/send/sender.js';
 
 const now = Date.UTC(2026, 0, 1);
 const me = {
@@ -32,6 +32,18 @@ describe('taking back claimed outbox rows', () => {
     expect(claimGone(null, recent, me)).toBe(true);
     expect(claimGone('4242:dddddd', recent, me)).toBe(true);
     expect(claimGone('77:dddddd', recent, me)).toBe(false);
+  });
+
+  it('takes back, on any host, a claim no live instance owns once its grace has passed', () => {
+    const live = { ...me, liveSenders: new Set([me.owner, '1:bbbbbb:container-b']) };
+    const past = now - CLAIM_GRACE_MS - 1;
+    expect(claimGone('1:eeeeee:container-c', past, live)).toBe(true);
+    expect(claimGone('1:bbbbbb:container-b', past, live)).toBe(false);
+    expect(claimGone(me.owner, past, live)).toBe(false);
+    // Within the grace an instance may not have written its first heartbeat yet.
+    expect(claimGone('1:eeeeee:container-c', recent, live)).toBe(false);
+    // Without the live instances (no Redis, or it could not tell), as before.
+    expect(claimGone('1:eeeeee:container-c', past, { ...me, liveSenders: null })).toBe(false);
   });
 
   it('names this process with its host', () => {

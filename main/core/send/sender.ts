@@ -1,7 +1,6 @@
 // Sends what is due in one account's outbox over one SMTP connection, message after message.
 // Each row is claimed before it is touched and settled before the next one starts; the end of
 // DATA is recorded before the final "." can leave, so a crash never turns into a second copy.
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
@@ -9,16 +8,13 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { OutboxJob, OutboxRepository } from '../store/index.js';
 import { DEFAULT_RETRY, judge, nextAttemptAt, type RetryPolicy, type Verdict } from './policy.js';
 import { withDate } from './compose.js';
+import { PROCESS_OWNER } from '../platform/process-owner.js';
 import { SmtpSession, toFailure, type SmtpFailure } from './smtp.js';
 
 const log = getLogger('send');
 
-/**
- * This process, as written in the rows it sends: "pid:token:host". Instances of the server of
- * many people share one outbox from several machines or containers, where a pid means
- * nothing (each container's first process is pid 1): the host says whether it can be asked.
- */
-export const PROCESS_OWNER = `${process.pid}:${randomBytes(6).toString('hex')}:${os.hostname()}`;
+export { PROCESS_OWNER };
+
 /** A message held longer than this (send later, not the undo delay) is dated when it leaves. */
 const SEND_LATER_MS = 5 * 60_000;
 /** A claim older than this is taken back even when its pid is alive (a reused pid). */
@@ -39,7 +35,19 @@ export interface SenderOptions {
   timeoutMs?: number;
   retry?: RetryPolicy;
   owner?: string;
+  /**
+   * The server of many people: the owners (PROCESS_OWNER) of its live instances, from their
+   * heartbeats, or null when they cannot be told. A claim of any other owner is taken back
+   * (CLAIM_GRACE_MS after it was made), on any host.
+   */
+  liveSenders?: () => Promise<ReadonlySet<string> | null>;
 }
+
+/**
+ * The row is no longer this process's claim: taken back while it was being sent (its owner
+ * looked gone). The final "." did not leave, and the row is left as the taker set it.
+ */
+class ClaimLost extends Error {}
 
 export interface ClaimJudge {
   /** This process's owner string. */
@@ -49,13 +57,24 @@ export interface ClaimJudge {
   now: number;
   /** Whether a pid of this host is no process now. */
   pidGone?: (pid: number) => boolean;
+  /** The owners of the live instances of the server of many people (SenderOptions). */
+  liveSenders?: ReadonlySet<string> | null;
 }
+
+/**
+ * How long a claim stands before the live instances' heartbeats may judge it: an instance
+ * writes its first heartbeat as it starts, and renews it every few seconds.
+ */
+export const CLAIM_GRACE_MS = 60_000;
 
 /** Whether the process that claimed a row is gone, so that the row may be taken back. */
 export function claimGone(owner: string | null, claimedAt: number | null, me: ClaimJudge): boolean {
   if (!owner) return true;
   if (owner === me.owner) return false;
   if (claimedAt !== null && me.now - claimedAt > STALE_CLAIM_MS) return true;
+  // Only instances send for the server of many people: a claim no live instance owns is gone.
+  if (me.liveSenders && claimedAt !== null && me.now - claimedAt > CLAIM_GRACE_MS)
+    return !me.liveSenders.has(owner);
   const [pidText, , host] = owner.split(':');
   // Another machine's process cannot be asked: a live one may be in the middle of sending it.
   if (host !== undefined && host !== me.host) return false;
@@ -84,8 +103,9 @@ export class OutboxSender {
   }
 
   /** Rows a dead process left in 'sending' become due again, or "may have been sent". */
-  recover(now = Date.now()): Promise<number> {
-    const me = { owner: this.owner, pid: process.pid, host: os.hostname(), now };
+  async recover(now = Date.now()): Promise<number> {
+    const liveSenders = (await this.options.liveSenders?.().catch(() => null)) ?? null;
+    const me = { owner: this.owner, pid: process.pid, host: os.hostname(), now, liveSenders };
     return this.options.outbox().recover((owner, claimedAt) => claimGone(owner, claimedAt, me));
   }
 
@@ -166,12 +186,16 @@ export class OutboxSender {
             }
           }
           let dataEnded = false;
+          let claimLost = false;
           try {
             const r = await session.send(
               { from: job.from, to: job.recipients },
               job.raw,
               async () => {
-                await this.options.outbox().markDataSent(job.id);
+                if (!(await this.options.outbox().markDataSent(job.id, this.owner))) {
+                  claimLost = true;
+                  throw new ClaimLost();
+                }
                 dataEnded = true;
               },
             );
@@ -187,7 +211,12 @@ export class OutboxSender {
             report.sent++;
             log.info({ outboxId: job.id, refused: r.rejected.length }, 'message sent');
           } catch (err) {
-            count(await this.settle(job, toFailure(err), dataEnded));
+            // The stream's error may come back wrapped: the flag says it.
+            if (claimLost) {
+              log.warn({ outboxId: job.id }, 'claim taken back while sending: left to its taker');
+            } else {
+              count(await this.settle(job, toFailure(err), dataEnded));
+            }
             dirty = true;
             if (!session.usable) {
               session.close();

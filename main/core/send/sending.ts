@@ -28,6 +28,8 @@ export interface SendingOptions {
    * a remote caller mail out any file the process can read.
    */
   fileAttachments?: boolean;
+  /** The server of many people: who sends for its live instances (SenderOptions). */
+  liveSenders?: () => Promise<ReadonlySet<string> | null>;
 }
 
 export interface SendingDeps {
@@ -71,6 +73,7 @@ export class Sending {
           },
           ...this.timeout(),
           ...(this.deps.options.retry ? { retry: this.deps.options.retry } : {}),
+          ...(this.deps.options.liveSenders ? { liveSenders: this.deps.options.liveSenders } : {}),
         }),
     );
     return this.senderP;

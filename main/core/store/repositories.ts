@@ -188,8 +188,12 @@ export interface OutboxRepository {
   claim(id: number, owner: string, now?: number): Promise<OutboxJob | null>;
   /** The bytes to send (and to file in Sent) when they change before sending, e.g. the Date. */
   setRaw(id: number, raw: Buffer): Promise<void>;
-  /** Committed before the final "." of DATA may leave: awaited, it is durable. */
-  markDataSent(id: number, now?: number): Promise<void>;
+  /**
+   * Committed before the final "." of DATA may leave: awaited, it is durable. False when the
+   * row is no longer `owner`'s claim (taken back from a process thought gone): the "." must
+   * not leave then, since the message may be due again elsewhere.
+   */
+  markDataSent(id: number, owner: string, now?: number): Promise<boolean>;
   /** `refused`: the recipients the server did not take, when it took others. */
   markSent(id: number, refused: ErrorData | null, now?: number): Promise<void>;
   markRetry(id: number, error: ErrorData, nextAttempt: number): Promise<void>;

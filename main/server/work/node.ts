@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { ownerKey } from '../../core/people/index.js';
 import { EventsBus } from './events-bus.js';
+import { liveSenders } from './instances.js';
 import { jobRunner } from './jobs.js';
 import { announceAccountsChanged, LeaseManager } from './leases.js';
 import { WorkMetrics } from './metrics.js';
@@ -114,6 +115,11 @@ export class WorkNode {
   /** After an account was added or removed: every instance looks at once. */
   async accountsChanged(): Promise<void> {
     await announceAccountsChanged(this.redis);
+  }
+
+  /** Who sends for the live instances (instances.ts liveSenders), for taking back claims. */
+  liveSenders(): Promise<ReadonlySet<string> | null> {
+    return liveSenders(this.redis);
   }
 
   async stop(): Promise<void> {

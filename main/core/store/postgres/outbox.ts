@@ -90,9 +90,11 @@ export class OutboxRepo implements OutboxRepository {
                 WHERE id = $2 AND state = 'sending' AND owner IS NOT DISTINCT FROM $3`,
               [errorToText(STOPPED_AFTER_DATA), r.id, r.owner],
             )
-          : await this.db.run(
+          : // Its owner may record the end of DATA meanwhile: then it is not due again.
+            await this.db.run(
               `UPDATE outbox SET state = 'queued', owner = NULL, next_attempt = NULL
-                WHERE id = $1 AND state = 'sending' AND owner IS NOT DISTINCT FROM $2`,
+                WHERE id = $1 AND state = 'sending' AND owner IS NOT DISTINCT FROM $2
+                  AND data_sent_at IS NULL`,
               [r.id, r.owner],
             );
       n += changed;
@@ -144,8 +146,12 @@ export class OutboxRepo implements OutboxRepository {
     );
   }
 
-  async markDataSent(id: number, now = Date.now()): Promise<void> {
-    await this.db.run('UPDATE outbox SET data_sent_at = $1 WHERE id = $2', [now, id]);
+  async markDataSent(id: number, owner: string, now = Date.now()): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE outbox SET data_sent_at = $1 WHERE id = $2 AND state = 'sending' AND owner = $3`,
+      [now, id, owner],
+    );
+    return changed > 0;
   }
 
   async markSent(id: number, refused: ErrorData | null, now = Date.now()): Promise<void> {

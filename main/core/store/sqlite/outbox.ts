@@ -99,8 +99,9 @@ export class OutboxStore {
                   WHERE id = ? AND state = 'sending' AND owner IS ?`,
             ).run(errorToText(STOPPED_AFTER_DATA), r.id, r.owner).changes
           : this.sql(
+              // Its owner may record the end of DATA meanwhile: then it is not due again.
               `UPDATE outbox SET state = 'queued', owner = NULL, next_attempt = NULL
-                  WHERE id = ? AND state = 'sending' AND owner IS ?`,
+                  WHERE id = ? AND state = 'sending' AND owner IS ? AND data_sent_at IS NULL`,
             ).run(r.id, r.owner).changes;
       n += changed;
     }
@@ -161,8 +162,12 @@ export class OutboxStore {
   }
 
   /** Written before the final "." of DATA can leave (better-sqlite3 commits synchronously). */
-  markDataSent(id: number, now = Date.now()): void {
-    this.sql('UPDATE outbox SET data_sent_at = ? WHERE id = ?').run(now, id);
+  markDataSent(id: number, owner: string, now = Date.now()): boolean {
+    return (
+      this.sql(
+        `UPDATE outbox SET data_sent_at = ? WHERE id = ? AND state = 'sending' AND owner = ?`,
+      ).run(now, id, owner).changes > 0
+    );
   }
 
   markSent(id: number, refused: ErrorData | null, now = Date.now()): void {
