@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { isMethodName, type MethodName } from '../../common/api.js';
+import { toErrorData } from '../../common/errors.js';
 import { publicResult } from '../../common/public-error.js';
 import { getLogger } from '../core/platform/log.js';
 import { appVersion } from '../core/platform/paths.js';
@@ -23,7 +24,7 @@ import {
   type GuardOptions,
 } from './guard.js';
 import { chooseProtocol } from './signin/authenticate.js';
-import { failure, statusFor } from './http-errors.js';
+import { failure, retryAfter, statusFor } from './http-errors.js';
 import {
   RateLimited,
   rateLimitedBody,
@@ -141,9 +142,18 @@ export async function baseServer(
       const { code, message } = clientErrorText(err);
       body = failure(code, message);
     } else {
-      log.error({ err, path: req.url.split('?')[0] }, 'request failed');
-      body = failure('INTERNAL', 'Something went wrong inside Maildock.');
+      // An error of the contract's (the database away while a token's session was checked)
+      // is answered as a method's would be; anything else is the sentence, and the log.
+      const data = toErrorData(err);
+      if (data.code === 'INTERNAL') {
+        log.error({ err, path: req.url.split('?')[0] }, 'request failed');
+        body = failure('INTERNAL', 'Something went wrong inside Maildock.');
+      } else {
+        log.warn({ code: data.code, path: req.url.split('?')[0] }, 'request failed');
+        body = failure(data.code, data.message, data.fields);
+      }
     }
+    retryAfter(reply, body.error.code);
     return reply.code(statusFor(body.error.code)).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -206,6 +216,7 @@ export function registerApi(
     const service = await serviceFor(req);
     const result = publicResult(method, await service.invoke(method, req.body));
     if (result.ok) await succeeded?.(req, method, result.value);
+    else retryAfter(reply, result.error.code);
     return reply.code(result.ok ? 200 : statusFor(result.error.code)).send(result);
   });
 }

@@ -25,6 +25,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SECRET_UNAVAILABLE: 500,
   PARSE_FAILED: 500,
   STACK_BUILD_FAILED: 500,
+  // The server's database is away for now: the client may try again (Retry-After).
+  STORE_UNAVAILABLE: 503,
   DOCKER_NOT_INSTALLED: 503,
   DOCKER_NOT_RUNNING: 503,
   DOCKER_PERMISSION: 503,
@@ -43,6 +45,18 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 
 export function statusFor(code: ErrorCode): number {
   return HTTP_STATUS[code] ?? 500;
+}
+
+/** Seconds a client should wait before trying again, for errors that pass by themselves. */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { STORE_UNAVAILABLE: 5 };
+
+/** Sets Retry-After for an error that passes by itself (a 503 of the database's). */
+export function retryAfter(
+  reply: { header(name: string, value: string): unknown },
+  code: ErrorCode,
+) {
+  const seconds = RETRY_AFTER[code];
+  if (seconds !== undefined) reply.header('retry-after', String(seconds));
 }
 
 /** The contract's error shape, as every transport returns it. */

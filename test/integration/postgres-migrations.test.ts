@@ -217,7 +217,7 @@ describe('opening errors name what is wrong', () => {
 });
 
 describe('a server that goes away under an open store', () => {
-  it('calls fail as STORE_FAILED, ping says false, and the store works again once it is back', async () => {
+  it('calls fail as STORE_UNAVAILABLE, ping says false, and the store works again once it is back', async () => {
     const store = await openPostgresStore(await freshDatabase(server));
     await store.settings.set('k', 'v');
     await server.kill();
@@ -226,9 +226,9 @@ describe('a server that goes away under an open store', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(MaildockError);
-    expect((err as MaildockError).code).toBe('STORE_FAILED');
+    expect((err as MaildockError).code).toBe('STORE_UNAVAILABLE');
     await expect(store.transaction((tx) => tx.settings.set('k', 'w'))).rejects.toMatchObject({
-      code: 'STORE_FAILED',
+      code: 'STORE_UNAVAILABLE',
     });
     expect(await store.ping()).toBe(false);
     await server.start();

@@ -120,6 +120,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     role: 'maildock_app',
     exitCode: 1,
   },
+  STORE_UNAVAILABLE: { sqlstate: '57P01' },
   CANCELLED: {},
   INTERNAL: {},
   NO_SMTP: { accountId: 1 },

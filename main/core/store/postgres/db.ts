@@ -36,7 +36,7 @@ export function lostConnection(e: unknown): unknown {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'string' || !(LOST.test(code) || SOCKET.has(code))) return e;
   return new MaildockError(
-    'STORE_FAILED',
+    'STORE_UNAVAILABLE',
     `The Postgres database stopped answering (${code}).`,
     { sqlstate: code },
     { cause: e },
