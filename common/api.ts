@@ -5,6 +5,8 @@ import { z } from 'zod';
 import {
   actionResultSchema,
   accountInputSchema,
+  accountUpdateSchema,
+  mailboxNameSchema,
   mailboxRoleSchema,
   operationSchema,
   selectionSchema,
@@ -56,8 +58,32 @@ export const methods = {
   'account.test': method(accountInputSchema, z.strictObject({ capabilities: z.array(z.string()) })),
   'account.list': method(z.strictObject({}), z.array(accountSchema)),
   'account.remove': method(z.strictObject({ id }), z.strictObject({ removed: z.boolean() })),
+  /** Servers, an SMTP server added later, the display name, the password: tested, then saved. */
+  'account.update': method(accountUpdateSchema, accountSchema),
 
   'mailbox.list': method(z.strictObject({ accountId: id.optional() }), z.array(mailboxSchema)),
+  /** A new folder, at the top or under `parentId`; on the server as soon as it answers. */
+  'mailbox.create': method(
+    z.strictObject({ accountId: id, name: mailboxNameSchema, parentId: id.optional() }),
+    mailboxSchema,
+  ),
+  /**
+   * Renames a folder, moves it (`parentId`; null: to the top), or both; its subfolders and
+   * messages go with it. The folders of a role (Inbox, Sent, …) are refused.
+   */
+  'mailbox.rename': method(
+    z
+      .strictObject({ id, name: mailboxNameSchema.optional(), parentId: id.nullable().optional() })
+      .refine((v) => v.name !== undefined || v.parentId !== undefined, {
+        message: 'give a new name, a new parent, or both',
+      }),
+    mailboxSchema,
+  ),
+  /** Deletes a folder with its messages and subfolders. The folders of a role are refused. */
+  'mailbox.delete': method(
+    z.strictObject({ id }),
+    z.strictObject({ deleted: z.boolean(), messages: z.number().int() }),
+  ),
 
   'message.list': method(
     z
@@ -386,6 +412,8 @@ export const events = {
     mailboxId: z.number().int(),
     count: z.number().int(),
   }),
+  /** An account's folders changed here (created, renamed, moved, deleted): list them again. */
+  'mailbox.changed': z.strictObject({ accountId: z.number().int() }),
   'stack.progress': stackProgressSchema,
   'stack.health': stackHealthSchema,
   'backup.progress': backupProgressSchema,

@@ -60,6 +60,22 @@ export const accountInputSchema = z.strictObject({
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
+/**
+ * A change to an account: what is given changes, what is left out stays. The settings that
+ * would result are tested as when adding before anything is saved.
+ */
+export const accountUpdateSchema = z.strictObject({
+  id: z.number().int().positive(),
+  /** The name shown in From; null clears it. */
+  name: headerText().max(200).nullable().optional(),
+  imap: imapSettingsSchema.optional(),
+  /** The SMTP server: added later, changed, or null to remove it. */
+  smtp: smtpSettingsSchema.nullable().optional(),
+  /** A new password (the one both servers take, as when adding). */
+  password: z.string().min(1).max(4096).optional(),
+});
+export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
+
 export const accountSchema = z.strictObject({
   id: z.number().int(),
   email: z.string(),
@@ -81,6 +97,17 @@ export const mailboxRoleSchema = z.enum([
   'flagged',
 ]);
 export type MailboxRole = z.infer<typeof mailboxRoleSchema>;
+
+/**
+ * A folder's own name, one level: no delimiter of the account's server, no control
+ * characters. Paths are made from it and the parent's path by the core.
+ */
+export const mailboxNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a folder needs a name')
+  .max(200)
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
 export const mailboxSchema = z.strictObject({
   id: z.number().int(),
@@ -264,7 +291,8 @@ export const operationSchema = z.strictObject({
   id: z.number().int(),
   actionId: z.number().int(),
   accountId: z.number().int(),
-  kind: z.enum(['flags', 'move', 'expunge']),
+  /** mailbox-*: a folder created, renamed (or moved) or deleted; `mailbox` is the path it had. */
+  kind: z.enum(['flags', 'move', 'expunge', 'mailbox-create', 'mailbox-rename', 'mailbox-delete']),
   mailbox: z.string(),
   count: z.number().int(),
   state: z.enum(['pending', 'done', 'failed', 'cancelled']),

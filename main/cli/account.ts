@@ -1,11 +1,102 @@
 // `maildock account …`: add an IMAP account (tested first, the password on stdin), list
-// the accounts, remove one with everything synced for it.
+// the accounts, edit one (tested first too), remove one with everything synced for it.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { MaildockError } from '../../common/errors.js';
+import type { Account, AccountUpdate, Security } from '../../common/types.js';
 import { call, int, lines, readStdin, show, withService } from './run.js';
 
+const SECURITY = ['none', 'starttls', 'tls'];
+
+export interface EditOptions {
+  /** A name, or false for --no-name. */
+  name?: string | false;
+  imapHost?: string;
+  imapPort?: number;
+  imapSecurity?: Security;
+  user?: string;
+  smtpHost?: string;
+  smtpPort?: number;
+  smtpSecurity?: Security;
+  /** false for --no-smtp. */
+  smtp?: boolean;
+}
+
+const invalid = (message: string, option: string) =>
+  new MaildockError('INVALID_INPUT', message, { option });
+
+/** A pinned certificate belongs to its server: kept while the host and port stay. */
+function keepPin<T extends { host: string; port: number; tlsCert?: string }>(
+  before: T,
+  after: T,
+): T {
+  if (before.host === after.host && before.port === after.port) return after;
+  const moved = { ...after };
+  delete moved.tlsCert;
+  return moved;
+}
+
+/**
+ * The options of `account edit` over the account as stored: what `account.update` takes.
+ * The IMAP and SMTP settings go whole, each changed only where an option says so.
+ */
+export function editInput(account: Account, o: EditOptions): Omit<AccountUpdate, 'password'> {
+  const input: Omit<AccountUpdate, 'password'> = { id: account.id };
+  if (o.name !== undefined) input.name = o.name === false ? null : o.name;
+  const imapGiven = [o.imapHost, o.imapPort, o.imapSecurity, o.user].some((v) => v !== undefined);
+  if (imapGiven) {
+    input.imap = keepPin(account.imap, {
+      ...account.imap,
+      ...(o.imapHost !== undefined ? { host: o.imapHost } : {}),
+      ...(o.imapPort !== undefined ? { port: o.imapPort } : {}),
+      ...(o.imapSecurity !== undefined ? { security: o.imapSecurity } : {}),
+      ...(o.user !== undefined ? { user: o.user } : {}),
+    });
+  }
+  const smtpGiven = [o.smtpHost, o.smtpPort, o.smtpSecurity].some((v) => v !== undefined);
+  if (o.smtp === false) {
+    if (smtpGiven)
+      throw invalid(
+        '--no-smtp removes the SMTP server: leave out --smtp-host, --smtp-port and --smtp-security.',
+        '--no-smtp',
+      );
+    input.smtp = null;
+    return input;
+  }
+  const before = account.smtp;
+  // One login for both servers, as `account add` sets them: a new user name goes to both.
+  const smtpUser =
+    o.user !== undefined && (!before || before.user === account.imap.user) ? o.user : undefined;
+  if (!before) {
+    if (!smtpGiven) return input;
+    if (o.smtpHost === undefined)
+      throw invalid(
+        `Account ${account.id} has no SMTP server yet: give --smtp-host to add one.`,
+        '--smtp-host',
+      );
+    const security = o.smtpSecurity ?? 'starttls';
+    input.smtp = {
+      host: o.smtpHost,
+      port: o.smtpPort ?? (security === 'tls' ? 465 : 587),
+      security,
+      user: smtpUser ?? account.imap.user,
+    };
+  } else if (smtpGiven || smtpUser !== undefined) {
+    input.smtp = keepPin(before, {
+      ...before,
+      ...(o.smtpHost !== undefined ? { host: o.smtpHost } : {}),
+      ...(o.smtpPort !== undefined ? { port: o.smtpPort } : {}),
+      ...(o.smtpSecurity !== undefined ? { security: o.smtpSecurity } : {}),
+      ...(smtpUser !== undefined ? { user: smtpUser } : {}),
+    });
+  }
+  return input;
+}
+
 export function addAccountCommands(program: Command): void {
-  const account = program.command('account').description('add, list and remove mail accounts');
+  const account = program
+    .command('account')
+    .description('add, list, edit and remove mail accounts');
   account
     .command('add')
     .description(
@@ -72,6 +163,46 @@ export function addAccountCommands(program: Command): void {
               `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}`,
             'No accounts yet: add one with `maildock account add`.',
           ),
+        );
+      }),
+    );
+  account
+    .command('edit <id>')
+    .description(
+      'change an account: its name, its IMAP or SMTP server, its password (the result is tested before it is saved)',
+    )
+    .option('--name <name>', 'your name as others see it')
+    .option('--no-name', 'send without a name, the address alone')
+    .option('--imap-host <host>', 'IMAP server')
+    .option('--imap-port <port>', 'IMAP port', int('--imap-port'))
+    .addOption(new Option('--imap-security <mode>', 'IMAP security').choices(SECURITY))
+    .option('--user <user>', 'login name (for SMTP too, where it had the same one)')
+    .option('--smtp-host <host>', 'SMTP server, for sending (adds one where there was none)')
+    .option('--smtp-port <port>', 'SMTP port', int('--smtp-port'))
+    .addOption(new Option('--smtp-security <mode>', 'SMTP security').choices(SECURITY))
+    .option('--no-smtp', 'remove the SMTP server: this account no longer sends')
+    .option('--password-stdin', 'a new password, read from standard input')
+    .action(async (idText: string, o: EditOptions & { passwordStdin?: boolean }, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const id = int('id')(idText);
+        const account = (await call(svc, 'account.list', {})).find((a) => a.id === id);
+        if (!account)
+          throw new MaildockError('NOT_FOUND', `There is no account ${id}.`, { accountId: id });
+        const input: AccountUpdate = editInput(account, o);
+        if (o.passwordStdin) input.password = await readStdin();
+        if (Object.keys(input).length === 1)
+          throw invalid(
+            'Nothing to change: give --name or --no-name, --imap-… or --smtp-… options, --no-smtp, or --password-stdin.',
+            'id',
+          );
+        const updated = await call(svc, 'account.update', input);
+        show(
+          out,
+          updated,
+          (a) =>
+            `Updated account ${a.id}: ${a.email} (imap ${a.imap.host}:${a.imap.port}, ${
+              a.smtp ? `smtp ${a.smtp.host}:${a.smtp.port}` : 'no smtp'
+            })\n`,
         );
       }),
     );

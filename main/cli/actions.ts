@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MaildockError } from '../../common/errors.js';
+import type { Operation } from '../../common/types.js';
 import type { Out } from './output.js';
 import { call, int, lines, show, withService } from './run.js';
 
@@ -10,6 +11,12 @@ const selection = (ids: string[], o: { thread?: boolean }) => {
   const list = ids.map((v) => int('id')(v));
   return o.thread ? { threadIds: list } : { ids: list };
 };
+
+/** A change to messages counts them; one to a folder names it. */
+const what = (op: Operation) =>
+  op.kind.startsWith('mailbox-')
+    ? `${op.kind} ${op.mailbox}`
+    : `${op.kind} ${op.count} in ${op.mailbox}`;
 
 const actionDone = (out: Out, r: { description: string }) =>
   show(out, r, (v) => `${v.description}.\n`);
@@ -91,8 +98,7 @@ export function addActionCommands(program: Command, message: Command): void {
         show(out, list, (l) =>
           lines(
             l,
-            (op) =>
-              `${op.id}\t${op.state}\t${op.kind} ${op.count} in ${op.mailbox}${op.error ? `\t${op.error.message}` : ''}`,
+            (op) => `${op.id}\t${op.state}\t${what(op)}${op.error ? `\t${op.error.message}` : ''}`,
             'No changes waiting.',
           ),
         );

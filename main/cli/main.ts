@@ -11,6 +11,7 @@ import { addAdminCommands } from './admin.js';
 import { addBackupCommands } from './backup.js';
 import { addDoctorCommand } from './doctor.js';
 import { addDraftCommands } from './draft.js';
+import { addMailboxCommands } from './mailbox.js';
 import { addAttachmentAndSearchCommands, addMessageCommands } from './message.js';
 import { addOutboxCommands } from './outbox.js';
 import { printError, stdio } from './output.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
 
   addAccountCommands(program);
   addSyncCommand(program);
+  addMailboxCommands(program);
   const message = addMessageCommands(program);
   addActionCommands(program, message);
   addAttachmentAndSearchCommands(program);

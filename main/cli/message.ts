@@ -1,28 +1,14 @@
-// Reading: `maildock mailbox list`, `message list|show`, `attachment save` and `search`.
+// Reading: `maildock message list|show`, `attachment save` and `search`.
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { MaildockError } from '../../common/errors.js';
-import type { Mailbox, MessageSummary, SearchHit } from '../../common/types.js';
+import type { MessageSummary, SearchHit } from '../../common/types.js';
 import { safeFileName } from './files.js';
-import { hitLine, mailboxLine, messageLine, messageText, printJson } from './output.js';
+import { hitLine, messageLine, messageText, printJson } from './output.js';
 import { call, int, lines, show, withService } from './run.js';
 
-/** `mailbox` and `message` with its reading commands; returns `message` for the actions. */
+/** `message` with its reading commands; returns it for the actions. */
 export function addMessageCommands(program: Command): Command {
-  const mailbox = program.command('mailbox').description('folders');
-  mailbox
-    .command('list')
-    .description('list folders with message and unread counts')
-    .option('--account <id>', 'only this account', int('--account'))
-    .action(async (o, cmd: Command) =>
-      withService(cmd, async (svc, out) => {
-        const list = await call(svc, 'mailbox.list', o.account ? { accountId: o.account } : {});
-        show(out, list, (l: Mailbox[]) =>
-          lines(l, mailboxLine, 'No folders yet: run `maildock sync`.'),
-        );
-      }),
-    );
-
   const message = program.command('message').description('read messages');
   message
     .command('list')

@@ -32,6 +32,7 @@ import type { MethodContext, ServiceOptions } from './methods/context.js';
 import { lazyMethods } from './methods/table.js';
 import { draftMethods } from './methods/draft.js';
 import { CoreEvents } from './methods/events.js';
+import { mailboxMethods } from './methods/mailbox.js';
 import { messageMethods } from './methods/message.js';
 import { outboxMethods } from './methods/outbox.js';
 import type { StackMethods } from './methods/stack.js';
@@ -366,6 +367,7 @@ export class MaildockService implements MethodContext {
   private buildApi(): Api {
     return {
       ...accountMethods(this),
+      ...mailboxMethods(this),
       ...messageMethods(this),
       ...outboxMethods(this),
       ...draftMethods(this),
@@ -440,6 +442,17 @@ export class MaildockService implements MethodContext {
   async accountAdded(account: Account): Promise<void> {
     if (this.options.leased) this.options.leased.accountsChanged();
     else await this.watchAccount(account);
+  }
+
+  async accountChanged(account: Account): Promise<void> {
+    if (this.options.leased) {
+      this.options.leased.accountChanged(account.id);
+      return;
+    }
+    // A watcher signs in with what it was given when it started: it starts anew.
+    if (!this.watchers.some((w) => w.accountId === account.id)) return;
+    await this.unwatch(account.id);
+    await this.watchAccount(account);
   }
 
   /** Keeps every account in sync until stop(): IDLE on the Inbox, a timer for the rest. */

@@ -1,7 +1,7 @@
-// What the server of many people writes to its audit log besides sign-ins: accounts added
-// and removed, messages sent, messages deleted. Ids and counts only: never a password,
+// What the server of many people writes to its audit log besides sign-ins: accounts added,
+// edited and removed, messages sent, messages deleted. Ids and counts only: never a password,
 // never a message's words.
-import type { MethodName, MethodOutput } from '../../common/api.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../common/api.js';
 
 type Detail = Record<string, unknown>;
 
@@ -11,6 +11,14 @@ const AUDITED: Partial<Record<MethodName, (input: unknown, value: unknown) => De
     return { accountId: account.id, email: account.email };
   },
   'account.remove': (input) => ({ accountId: (input as { id?: unknown }).id ?? null }),
+  // What changed, by name: never the password, nor the servers' settings.
+  'account.update': (input) => {
+    const edit = input as MethodInput<'account.update'>;
+    return {
+      accountId: edit.id,
+      changed: (['name', 'imap', 'smtp', 'password'] as const).filter((k) => edit[k] !== undefined),
+    };
+  },
   'outbox.send': (_input, value) => {
     const entry = value as MethodOutput<'outbox.send'>;
     return { outboxId: entry.id, accountId: entry.accountId, state: entry.state };
@@ -25,6 +33,11 @@ const AUDITED: Partial<Record<MethodName, (input: unknown, value: unknown) => De
       description: result.description,
     };
   },
+  // A folder deleted goes with its messages: ids and counts, never the folder's name.
+  'mailbox.delete': (input, value) => ({
+    mailboxId: (input as { id?: unknown }).id ?? null,
+    messages: (value as MethodOutput<'mailbox.delete'>).messages,
+  }),
 };
 
 /** The audit entry's action and detail for a method that succeeded, or null when not audited. */

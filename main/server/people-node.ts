@@ -88,6 +88,13 @@ export async function startPeopleNode(
     changed: () => {
       void work?.kickPerson(owner);
     },
+    accountChanged: (accountId: number) => {
+      const ref = { owner, accountId };
+      // Lost (Redis away), the old watcher stays until the lease moves; the edit is saved.
+      (work ? work.accountChanged(ref) : (local?.restart(ref) ?? Promise.resolve())).catch(
+        () => undefined,
+      );
+    },
   });
   const services = new PersonServices(db, {
     dataDir: opts.dataDir,

@@ -50,6 +50,8 @@ interface Alpha {
   draftId: number;
   outboxId: number;
   actionId: number;
+  /** A folder of acme's own making (no role: it may be renamed and deleted). */
+  folderId: number;
 }
 
 /** An id no one has. */
@@ -69,6 +71,7 @@ const ALPHA_WORDS = [
   'dave@partner.test',
   'alpha-merger-1@acme.test',
   'alpha-invoice-2@acme.test',
+  'Alpha board minutes',
 ];
 
 function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]> {
@@ -88,7 +91,23 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
     'account.test': [{ input: alphaAccount, outcome: 'refused' }],
     'account.list': [empty({})],
     'account.remove': [nf({ id: a.accountId })],
+    'account.update': [
+      nf({ id: a.accountId, name: 'Globex was here' }),
+      nf({ id: a.accountId, smtp: null }),
+      // Acme's own server and password: only the owner check stands between them and a save.
+      nf({ id: a.accountId, imap: alphaAccount.imap, password: dovecot.password }),
+    ],
     'mailbox.list': [empty({ accountId: a.accountId }), empty({})],
+    'mailbox.create': [
+      nf({ accountId: a.accountId, name: 'Probe' }),
+      nf({ accountId: a.accountId, name: 'Probe', parentId: a.folderId }),
+    ],
+    'mailbox.rename': [
+      nf({ id: a.folderId, name: 'Probe' }),
+      nf({ id: a.folderId, parentId: null }),
+      nf({ id: a.inboxId, name: 'Probe' }),
+    ],
+    'mailbox.delete': [nf({ id: a.folderId }), nf({ id: a.inboxId })],
     'message.list': [
       nf({ mailboxId: a.inboxId }),
       nf({ mailboxIds: [a.inboxId] }),
@@ -272,6 +291,10 @@ describe('tenant isolation on the server of many people', () => {
       ids: [memo.id],
       flagged: true,
     });
+    const folder = await ask<{ id: number }>('mailbox.create', {
+      accountId: account.id,
+      name: 'Alpha board minutes',
+    });
     alpha = {
       accountId: account.id,
       inboxId,
@@ -281,6 +304,7 @@ describe('tenant isolation on the server of many people', () => {
       draftId: draft.id,
       outboxId: queued.id,
       actionId: action.actionId,
+      folderId: folder.id,
     };
     expect(Object.values(alpha).every((id) => Number.isInteger(id) && id > 0)).toBe(true);
   }, 180_000);
@@ -338,11 +362,13 @@ describe('tenant isolation on the server of many people', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
-  it("leaves acme's mail, draft, outbox and action as they were", async () => {
+  it("leaves acme's mail, folders, draft, outbox and action as they were", async () => {
     const ask = <T>(method: string, input: unknown) =>
       value<T>(first.base, method, input, alphaToken);
     const accounts = await ask<{ id: number }[]>('account.list', {});
     expect(accounts.map((a) => a.id)).toEqual([alpha.accountId]);
+    // account.update's probes changed nothing.
+    expect(accounts[0]).toMatchObject({ name: null, smtp: { port: 1 } });
     const page = await ask<{ messages: { id: number; flags: string[]; subject: string }[] }>(
       'message.list',
       { mailboxId: alpha.inboxId },
@@ -361,6 +387,8 @@ describe('tenant isolation on the server of many people', () => {
       state: 'queued',
       subject: 'Alpha outbox note',
     });
+    const folders = await ask<{ id: number; path: string }[]>('mailbox.list', {});
+    expect(folders.find((f) => f.id === alpha.folderId)?.path).toBe('Alpha board minutes');
     const undone = await ask<{ undone: boolean }>('action.undo', { actionId: alpha.actionId });
     expect(undone.undone).toBe(true);
   }, 60_000);

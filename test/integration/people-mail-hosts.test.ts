@@ -68,4 +68,34 @@ describe('mail servers inside the server’s network', () => {
     }
     expect(await value<unknown[]>(server.base, 'account.list', {}, token)).toEqual([]);
   });
+
+  it('refuses an edit that points an account’s IMAP or SMTP at Postgres’s or Redis’s port', async () => {
+    const added = await value<{ id: number }>(
+      server.base,
+      'account.add',
+      account('127.0.0.1', dovecot.port),
+      token,
+    );
+    const smtp = { security: 'none', user: dovecot.user };
+    for (const [edit, host, port] of [
+      [
+        { imap: account('127.0.0.1', cluster.postgres.port).imap },
+        '127.0.0.1',
+        cluster.postgres.port,
+      ],
+      [
+        { smtp: { ...smtp, host: 'localhost', port: cluster.redis.port } },
+        'localhost',
+        cluster.redis.port,
+      ],
+    ] as const) {
+      const answer = await call(server.base, 'account.update', { id: added.id, ...edit }, token);
+      expect(answer.status, `${JSON.stringify(edit)}`).toBe(403);
+      expect(answer.body).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN', fields: { host, port } },
+      });
+    }
+    expect(await value<unknown[]>(server.base, 'account.list', {}, token)).toEqual([added]);
+  });
 });

@@ -88,6 +88,26 @@ describe.each(storeEngines)('accounts (%s)', (_engine, open) => {
     expect((await store.accounts.get(pinned.id))!.smtp!.tlsCert).toBe(pem('new'));
     expect((await store.accounts.get(plain.id))!.imap).not.toHaveProperty('tlsCert');
   });
+
+  it('replaces the name and servers of one account, keeping its address and the others', async () => {
+    const store = await open();
+    const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
+    const a = await store.accounts.add({ email: 'a@x.test', name: 'A', imap: server });
+    const b = await store.accounts.add({ email: 'b@x.test', imap: { ...server, user: 'b' } });
+    const smtp = { host: 'smtp.x.test', port: 587, security: 'starttls' as const, user: 'a' };
+    const imap = { ...server, host: 'imap.x.test', port: 143, security: 'none' as const };
+    const edited = await store.accounts.update(a.id, { name: 'A. Person', imap, smtp });
+    expect(edited).toEqual({ ...a, name: 'A. Person', imap, smtp });
+    expect(await store.accounts.get(a.id)).toEqual(edited);
+    expect(await store.accounts.update(a.id, { name: null, imap, smtp: null })).toEqual({
+      ...a,
+      name: null,
+      imap,
+      smtp: null,
+    });
+    expect(await store.accounts.get(b.id)).toEqual(b);
+    expect(await store.accounts.update(987_654, { name: 'x', imap, smtp: null })).toBeNull();
+  });
 });
 
 describe.each(storeEngines)('messages (%s)', (_engine, open) => {

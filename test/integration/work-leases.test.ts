@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { liveInstances } from '../../main/server/work/instances.js';
-import { announceAccountsChanged, type LeaseManager } from '../../main/server/work/leases.js';
+import {
+  announceAccountChanged,
+  announceAccountsChanged,
+  type LeaseManager,
+} from '../../main/server/work/leases.js';
 import { KEYS } from '../../main/server/work/redis.js';
 import { nodeChild, waitFor } from '../support/processes.js';
 import { startProxy } from '../support/proxy.js';
@@ -70,6 +74,27 @@ describe('account leases', () => {
     for (const id of heldB) expect(await holderOf(id)).toBe('b');
     expect([...a.log.watching].sort((x, y) => x - y)).toEqual(heldA);
     expect([...b.log.watching].sort((x, y) => x - y)).toEqual(heldB);
+  });
+
+  it("restarts an edited account's watcher on its holder alone, keeping the lease", async () => {
+    const dir = new TestDirectory(ids(4));
+    const a = recordingHolder(redis);
+    const b = recordingHolder(redis);
+    const ma = await start(manager(server.url, 'a', dir, a.holder));
+    const mb = await start(manager(server.url, 'b', dir, b.holder));
+    expect(
+      await waitFor(() => ma.heldAccounts().length === 2 && mb.heldAccounts().length === 2, 10_000),
+    ).toBe(true);
+    const edited = ma.heldAccounts()[0]!;
+    const before = { a: a.log.takes.length, b: b.log.takes.length, drops: b.log.drops.length };
+    await announceAccountChanged(redis, { accountId: edited, owner });
+    expect(await waitFor(() => a.log.takes.length === before.a + 1, 5_000)).toBe(true);
+    expect(a.log.takes.at(-1)?.accountId).toBe(edited);
+    expect(a.log.drops.at(-1)).toMatchObject({ accountId: edited, keyAtDrop: 'a' });
+    expect(a.log.watching.has(edited)).toBe(true);
+    expect(await holderOf(edited)).toBe('a');
+    expect([b.log.takes.length, b.log.drops.length]).toEqual([before.b, before.drops]);
+    expect([...a.log.kicks, ...b.log.kicks]).toEqual([]);
   });
 
   it('spreads 10 accounts over 2 instances, about half each', async () => {

@@ -16,7 +16,24 @@ export interface DovecotPorts {
   auth: number | undefined;
 }
 
-export function dovecotConf(root: string, ports: DovecotPorts, imapCapability?: string): string {
+/** How folders are separated in paths: "/" (LAYOUT=fs), or "." (Maildir++, Dovecot's default). */
+export type FolderSeparator = '/' | '.';
+
+function mailLocation(separator: FolderSeparator): string {
+  return separator === '/'
+    ? `# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
+mail_location = maildir:~/Maildir:LAYOUT=fs`
+    : `# Maildir++: folder "A.B" is the directory Maildir/.A.B, separator "."; INBOX is Maildir itself.
+mail_location = maildir:~/Maildir`;
+}
+
+export function dovecotConf(
+  root: string,
+  ports: DovecotPorts,
+  imapCapability?: string,
+  separator: FolderSeparator = '/',
+  prefix = '',
+): string {
   const specialUse = Object.entries(SPECIAL_USE)
     .map(
       ([name, use]) => `  mailbox ${name} {\n    special_use = ${use}\n    auto = subscribe\n  }`,
@@ -38,8 +55,7 @@ first_valid_uid = ${MAIL_UID}
 last_valid_uid = ${MAIL_UID}
 first_valid_gid = ${MAIL_GID}
 last_valid_gid = ${MAIL_GID}
-# LAYOUT=fs: folder "A/B" is the directory Maildir/A/B, separator "/"; INBOX is Maildir itself.
-mail_location = maildir:~/Maildir:LAYOUT=fs
+${mailLocation(separator)}
 # A test server needs no durability; fsync would only add noise to benchmarks.
 mail_fsync = never
 mail_max_userip_connections = 50
@@ -55,8 +71,8 @@ userdb {
 
 namespace inbox {
   inbox = yes
-  separator = /
-${specialUse}
+  separator = ${separator}
+${prefix ? `  prefix = ${prefix}\n` : ''}${specialUse}
 }
 
 service imap-login {

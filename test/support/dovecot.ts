@@ -7,7 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { dovecotConf, type DovecotPorts } from './dovecot-conf.js';
+import { dovecotConf, type DovecotPorts, type FolderSeparator } from './dovecot-conf.js';
 import { ensureMaildir, MAIL_GID, MAIL_UID, writeMaildir, type MaildirMessage } from './maildir.js';
 import {
   freePort,
@@ -83,6 +83,10 @@ export interface StartDovecotOptions {
   lmtp?: boolean;
   /** Serve Dovecot's SASL service on a free loopback port (`authPort`) even without LMTP. */
   authListener?: boolean;
+  /** The folder separator: "/" (the default, LAYOUT=fs) or "." (Maildir++). */
+  separator?: FolderSeparator;
+  /** A personal namespace prefix ("INBOX." with "."), as Courier and old Cyrus have. */
+  namespacePrefix?: string;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -115,6 +119,8 @@ interface DovecotSetup {
   users: { user: string; password: string }[];
   fixedPort: boolean;
   imapCapability: string | undefined;
+  separator: FolderSeparator;
+  prefix: string;
 }
 
 class Dovecot implements DovecotServer {
@@ -128,6 +134,8 @@ class Dovecot implements DovecotServer {
   private readonly ports: DovecotPorts;
   private readonly fixedPort: boolean;
   private readonly imapCapability: string | undefined;
+  private readonly separator: FolderSeparator;
+  private readonly prefix: string;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private removed = false;
@@ -142,6 +150,8 @@ class Dovecot implements DovecotServer {
     this.password = main.password;
     this.fixedPort = setup.fixedPort;
     this.imapCapability = setup.imapCapability;
+    this.separator = setup.separator;
+    this.prefix = setup.prefix;
     this.maildir = this.userMaildir(this.user);
     this.confPath = path.join(this.root, 'dovecot.conf');
   }
@@ -173,9 +183,9 @@ class Dovecot implements DovecotServer {
   }
 
   private writeConf(): Promise<void> {
-    return writeFile(this.confPath, dovecotConf(this.root, this.ports, this.imapCapability), {
-      mode: 0o644,
-    });
+    const { ports, imapCapability, separator, prefix } = this;
+    const conf = dovecotConf(this.root, ports, imapCapability, separator, prefix);
+    return writeFile(this.confPath, conf, { mode: 0o644 });
   }
 
   async prepare(): Promise<void> {
@@ -427,6 +437,8 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     users,
     fixedPort: opts.port !== undefined,
     imapCapability: opts.imapCapability,
+    separator: opts.separator ?? '/',
+    prefix: opts.namespacePrefix ?? '',
   });
   try {
     await server.prepare();

@@ -281,6 +281,12 @@ export class LocalActions {
       }
       if (last.undone)
         return { undone: false, actionId: last.id, description: 'That change is undone already' };
+      if (last.kind === 'mailbox')
+        return {
+          undone: false,
+          actionId: last.id,
+          description: `Folder changes are not undone (${last.description}): rename, move or delete the folder again`,
+        };
       if ((await tx.operations.laterOnSameMessages(last.id)) !== null)
         return {
           undone: false,

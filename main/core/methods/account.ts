@@ -1,28 +1,113 @@
-// account.*: adding (after a test login), listing and removing accounts. A password goes to
-// the secret store, never into the store.
-import type { AccountInput } from '../../../common/types.js';
+// account.*: adding (after a test login), listing, editing (after a test of what would result)
+// and removing accounts. A password goes to the secret store, never into the store.
+import { MaildockError } from '../../../common/errors.js';
+import type { Account, AccountUpdate } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
 import { accountSecretKey } from '../secrets/secret-store.js';
+import { reachesSameMailbox, sameImapAddress, testImap, testSmtp } from './account-check.js';
 import type { MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';
 
 const log = getLogger('service');
 
-async function testConnection(ctx: MethodContext, input: AccountInput): Promise<string[]> {
-  const { connect } = await import('../sync/connect.js');
-  const client = await connect(input.imap, input.password, {
-    timeoutMs: ctx.options.timeoutMs ?? 15_000,
-  });
-  const caps = [...(client.capabilities as Map<string, unknown>).keys()];
-  await client.logout().catch(() => client.close());
-  return caps;
+type Settings = Pick<Account, 'name' | 'imap' | 'smtp'>;
+
+const settingsOf = (a: Account): Settings => ({ name: a.name, imap: a.imap, smtp: a.smtp });
+
+const timeoutOf = (ctx: MethodContext) => ctx.options.timeoutMs ?? 15_000;
+
+/**
+ * Edits an account. What is given replaces what is stored (`imap` and `smtp` whole, `smtp:
+ * null` removes sending, `name: null` clears the name); the result is tested before anything
+ * is saved: IMAP when its settings or the password change, SMTP when it is added, changed,
+ * or the password changes (a name alone needs no server). A failed test saves nothing and
+ * answers with the test's error, as adding does.
+ *
+ * The IMAP server. The mail, folders and local changes the account holds belong to one
+ * mailbox: the same host (whatever its case), port and user keep them, whatever else changes
+ * (security, certificate, password). Another host, port or user is accepted only where the
+ * test login shows the same mailbox there (a stored message at its UID, under its
+ * UIDVALIDITY, with its Message-ID: a server's new name, its other port). Any other mailbox
+ * is refused (INVALID_INPUT, field imap) and nothing changes: its UIDs would be read as the
+ * old one's, and the user's mail would vanish from this account without a word. Another
+ * mailbox is another account: add it, and remove this one if it is no longer wanted. An
+ * account that has selected no folder yet holds nothing to mix up and may move anywhere.
+ *
+ * Saving. The settings first, then the password; when the password cannot be stored the old
+ * settings are put back, so a failure leaves the account as it worked before (with its old
+ * password, which nothing overwrote). Then the account's watcher starts again with the new
+ * settings, here or on the instance that holds its lease.
+ */
+async function updateAccount(ctx: MethodContext, input: AccountUpdate): Promise<Account> {
+  const before = await ctx.account(input.id);
+  const after: Settings = {
+    name: input.name === undefined ? before.name : input.name,
+    imap: input.imap ?? before.imap,
+    smtp: input.smtp === undefined ? before.smtp : input.smtp,
+  };
+  const newPassword = input.password !== undefined;
+  const testsImap = input.imap !== undefined || newPassword;
+  const testsSmtp = after.smtp !== null && (!!input.smtp || newPassword);
+  if (testsImap || testsSmtp) {
+    const password = input.password ?? (await ctx.password(before));
+    if (testsImap) {
+      const moved = !sameImapAddress(before.imap, after.imap);
+      await testImap(after.imap, password, timeoutOf(ctx), async (client) => {
+        if (moved && !(await reachesSameMailbox(client, ctx.store, before.id))) {
+          throw new MaildockError(
+            'INVALID_INPUT',
+            `${after.imap.user} at ${after.imap.host}:${after.imap.port} does not hold the mail this account has synced: it is another mailbox, or one that cannot be shown to be the same. Add it as an account of its own (and remove this one if it is no longer wanted).`,
+            { accountId: before.id, field: 'imap' },
+          );
+        }
+      });
+    }
+    if (testsSmtp && after.smtp) await testSmtp(after.smtp, password, timeoutOf(ctx));
+  }
+
+  const saved = await ctx.store.accounts.update(before.id, after);
+  if (!saved) {
+    throw new MaildockError('NOT_FOUND', `There is no account ${input.id}.`, {
+      accountId: input.id,
+    });
+  }
+  if (input.password !== undefined) {
+    try {
+      await ctx.secrets.set(accountSecretKey(before.id), input.password);
+    } catch (err) {
+      await ctx.store.accounts.update(before.id, settingsOf(before)).catch((undo: unknown) => {
+        log.error({ err: undo, accountId: before.id }, 'the old account settings not put back');
+      });
+      throw err;
+    }
+  }
+  log.info(
+    {
+      accountId: before.id,
+      imap: input.imap !== undefined,
+      smtp: input.smtp === null ? 'removed' : input.smtp !== undefined,
+      password: newPassword,
+    },
+    'account updated',
+  );
+  if (input.imap !== undefined || input.smtp !== undefined || newPassword) {
+    // The last pass's errors were about the old settings.
+    ctx.syncErrors.delete(before.id);
+    // Saved is saved: a watcher that cannot start again now is the sync's error, not the edit's.
+    await ctx.accountChanged(saved).catch((err: unknown) => {
+      log.warn({ err, accountId: before.id }, 'the account is not watched anew');
+    });
+  }
+  return saved;
 }
 
 export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
   return {
-    'account.test': async (input) => ({ capabilities: await testConnection(ctx, input) }),
+    'account.test': async (input) => ({
+      capabilities: await testImap(input.imap, input.password, timeoutOf(ctx)),
+    }),
     'account.add': async (input) => {
-      await testConnection(ctx, input);
+      await testImap(input.imap, input.password, timeoutOf(ctx));
       const { password, ...settings } = input;
       const account = await ctx.store.accounts.add(settings);
       try {
@@ -36,6 +121,7 @@ export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
       return account;
     },
     'account.list': async () => ctx.store.accounts.list(),
+    'account.update': async (input) => updateAccount(ctx, input),
     'account.remove': async ({ id }) => {
       await ctx.account(id);
       // Its watcher first: a pass still writing would meet an account that is gone.

@@ -49,7 +49,12 @@ export interface ServiceOptions {
    * or removed account is announced (the instances share them out again) instead of being
    * watched here, and a local change or a queued message is announced to the holder.
    */
-  leased?: { accountsChanged(): void; changed(): void };
+  leased?: {
+    accountsChanged(): void;
+    changed(): void;
+    /** An account's settings changed: its holder starts watching it again with them. */
+    accountChanged(accountId: number): void;
+  };
 }
 
 export interface MethodContext {
@@ -75,6 +80,11 @@ export interface MethodContext {
   kick(): void;
   /** A new account: watched here when the service watches its accounts, else announced. */
   accountAdded(account: Account): Promise<void>;
+  /**
+   * An account's servers or password changed: its watcher (here, or on the instance holding
+   * its lease) starts again with what is stored now.
+   */
+  accountChanged(account: Account): Promise<void>;
   /** Keeps an account in sync, when the service watches accounts. */
   watchAccount(account: Account): Promise<void>;
   unwatch(accountId: number): Promise<void>;

@@ -1,4 +1,4 @@
-// Reading and changing mail: folders, lists, conversations, search and address completion
+// Reading and changing mail: lists, conversations, search and address completion
 // straight from the store (none waits on the network, but a body opened before it was
 // fetched), attachments, and the user's actions with their undo.
 import { MaildockError, toErrorData } from '../../../common/errors.js';
@@ -12,7 +12,6 @@ import type { MethodsOf } from './table.js';
 const log = getLogger('service');
 
 type MessageMethods = MethodsOf<'message.'> &
-  MethodsOf<'mailbox.'> &
   Pick<Api, 'address.suggest' | 'sender.remoteContent' | 'attachment.get'> &
   Pick<Api, 'action.undo' | 'operation.list'>;
 
@@ -73,7 +72,6 @@ async function mailboxByPath(
 
 export function messageMethods(ctx: MethodContext): MessageMethods {
   return {
-    'mailbox.list': async ({ accountId }) => ctx.store.mailboxes.list(accountId),
     'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
       const { store } = ctx;
       const named = namedMailboxes(where);

@@ -44,6 +44,12 @@ export interface AccountRepository {
   add(input: Omit<AccountInput, 'password'>): Promise<Account>;
   get(id: number): Promise<Account | null>;
   list(): Promise<Account[]>;
+  /**
+   * Replaces what an edit changes (the name, the IMAP and SMTP settings); the address and
+   * everything synced stay. Null when this store has no account of that id: on the server
+   * of many people, another person's account is none.
+   */
+  update(id: number, settings: Pick<Account, 'name' | 'imap' | 'smtp'>): Promise<Account | null>;
   /** Trusts a new certificate for the account's servers that pinned `before` (the stack made a new one). */
   repin(before: string, after: string): Promise<number>;
   /**
@@ -251,6 +257,8 @@ export interface OperationRepository {
   addAction(kind: ActionKind, description: string): Promise<number>;
   add(actionId: number, op: NewOperation): Promise<number>;
   pending(accountId: number, limit?: number): Promise<StoredOperation[]>;
+  /** The folder operations of an account not yet on the server, oldest first. */
+  pendingFolders(accountId: number): Promise<StoredOperation[]>;
   get(id: number): Promise<StoredOperation | null>;
   ofAction(actionId: number): Promise<StoredOperation[]>;
   lastAction(): Promise<StoredAction | null>;

@@ -59,9 +59,13 @@ export interface OutboxJob {
   createdAt: number;
 }
 
-export type OperationKind = 'flags' | 'move' | 'expunge';
+export type OperationKind =
+  'flags' | 'move' | 'expunge' | 'mailbox-create' | 'mailbox-rename' | 'mailbox-delete';
 
-export type ActionKind = 'flags' | 'move' | 'delete';
+/** The operations on folders rather than on messages: their path is the whole story. */
+export type FolderOperationKind = Extract<OperationKind, `mailbox-${string}`>;
+
+export type ActionKind = 'flags' | 'move' | 'delete' | 'mailbox';
 
 /** One message of an operation, with what undo needs to put it back. */
 export interface OperationItem {
@@ -85,6 +89,16 @@ export interface MoveArgs {
   toPath: string;
 }
 
+/**
+ * A folder operation: its `path` is the folder as the server has it when the operation is
+ * replayed (the operations before it done); the delimiter tells its subfolders.
+ */
+export interface FolderArgs {
+  delimiter: string | null;
+  /** A rename: the new path. */
+  toPath?: string;
+}
+
 export interface StoredOperation {
   id: number;
   actionId: number;
@@ -94,7 +108,7 @@ export interface StoredOperation {
   path: string;
   uidValidity: string | null;
   items: OperationItem[];
-  args: FlagArgs | MoveArgs | Record<string, never>;
+  args: FlagArgs | MoveArgs | FolderArgs | Record<string, never>;
   state: 'pending' | 'done' | 'failed' | 'cancelled';
   step: string | null;
   attempts: number;

@@ -103,9 +103,11 @@ export class AccountSync {
   async syncHeaders(client: ImapFlow, only?: readonly string[]): Promise<SyncError[]> {
     const errors: SyncError[] = [];
     this.progress('mailboxes', 0, 1);
-    const listed = await syncMailboxList(client, this.deps.store, this.accountId);
-    // Local changes go out before the server's state comes in.
-    await this.replay(client);
+    let listed = await syncMailboxList(client, this.deps.store, this.accountId);
+    // Local changes go out before the server's state comes in; folders made, renamed or
+    // deleted here are then read back as the server now has them.
+    if ((await this.replay(client)).folders > 0)
+      listed = await syncMailboxList(client, this.deps.store, this.accountId);
     const ordered = [...listed].sort((a, b) => rank(a) - rank(b));
     const wanted = only ? ordered.filter((m) => only.includes(m.path)) : ordered;
     for (const mb of wanted) {
@@ -142,7 +144,7 @@ export class AccountSync {
 
   /** Replays the local changes waiting for the server, oldest first. */
   async replay(client: ImapFlow): Promise<ReplayResult> {
-    if (!(await this.hasPendingChanges())) return { done: 0, failed: 0 };
+    if (!(await this.hasPendingChanges())) return { done: 0, failed: 0, folders: 0 };
     const r = await new Replayer(client, this.deps.store, this.accountId, (done, total) =>
       this.progress('changes', done, total),
     ).run();

@@ -1,8 +1,11 @@
 // Follows the server's folder list: new folders are added, renamed ones keep their
 // messages (recognised by an unchanged UIDVALIDITY), deleted ones go with their messages.
+// Folders created, renamed or deleted here and not yet replayed are left as they are here:
+// the server's side of them is not added back, and their new paths are not taken away.
 import type { ImapFlow, ListResponse } from 'imapflow';
+import { isWithin } from '../../../common/folder-paths.js';
 import type { MailboxRole } from '../../../common/types.js';
-import type { Store } from '../store/index.js';
+import type { FolderArgs, StoredOperation, Store } from '../store/index.js';
 
 export interface ServerStatus {
   messages: number | null;
@@ -44,6 +47,25 @@ function statusOf(l: ListResponse): ServerStatus {
   };
 }
 
+/** What the folder operations waiting for the server take from it, and what they bring. */
+function pendingPaths(ops: readonly StoredOperation[]): {
+  leaving(path: string): boolean;
+  coming(path: string): boolean;
+} {
+  const leaving: [string, string | null][] = [];
+  const coming: [string, string | null][] = [];
+  for (const op of ops) {
+    const { delimiter, toPath } = op.args as FolderArgs;
+    if (op.kind === 'mailbox-create') coming.push([op.path, delimiter]);
+    if (op.kind === 'mailbox-rename' || op.kind === 'mailbox-delete')
+      leaving.push([op.path, delimiter]);
+    if (op.kind === 'mailbox-rename' && toPath !== undefined) coming.push([toPath, delimiter]);
+  }
+  const within = (roots: [string, string | null][]) => (path: string) =>
+    roots.some(([root, delimiter]) => isWithin(path, root, delimiter));
+  return { leaving: within(leaving), coming: within(coming) };
+}
+
 export async function syncMailboxList(
   client: ImapFlow,
   store: Store,
@@ -52,19 +74,22 @@ export async function syncMailboxList(
   // A server reports the selected mailbox's status as this session last saw it: leave it
   // first (it was opened read-only, so CLOSE expunges nothing) to get fresh numbers.
   if (client.mailbox) await client.mailboxClose();
-  const listed = (
+  const allListed = (
     await client.list({
       statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true },
     })
   ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));
 
   return store.transaction(async (tx) => {
+    const pending = pendingPaths(await tx.operations.pendingFolders(accountId));
+    const listed = allListed.filter((l) => !pending.leaving(l.path));
     const local = await tx.mailboxes.states(accountId);
     const serverPaths = new Set(listed.map((l) => l.path));
     const localPaths = new Set(local.map((m) => m.path));
     const arrived = listed.filter((l) => !localPaths.has(l.path));
+    const missing = local.filter((m) => !serverPaths.has(m.path) && !pending.coming(m.path));
 
-    for (const gone of local.filter((m) => !serverPaths.has(m.path))) {
+    for (const gone of missing) {
       const renamed = gone.uidValidity
         ? arrived.find(
             (l) => statusOf(l).uidValidity === gone.uidValidity && !localPaths.has(l.path),

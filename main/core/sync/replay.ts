@@ -5,13 +5,19 @@
 // - move: UID MOVE (the UIDs leave the source, so a second MOVE finds nothing), else COPY,
 //   then STORE \Deleted and UID EXPUNGE, never the delete when the copy failed; a copy
 //   that may have happened before a crash is looked for by Message-ID first;
-// - expunge: STORE \Deleted and UID EXPUNGE.
+// - expunge: STORE \Deleted and UID EXPUNGE;
+// - a folder's create, rename or delete: see folder-replay.ts.
+// Until the folder operations recorded after an operation are replayed, the server has its
+// folders where they were when it was recorded: it goes to the path it was recorded with.
 // A conflict (folder gone, UIDVALIDITY changed, command refused) fails the operation with
 // its reason and puts the local state back on the path to the server's.
 import type { ImapFlow } from 'imapflow';
 import { MaildockError, toErrorData, type ErrorData } from '../../../common/errors.js';
+import { isWithin, movedPath } from '../../../common/folder-paths.js';
 import type {
   FlagArgs,
+  FolderArgs,
+  FolderOperationKind,
   MoveArgs,
   OperationItem,
   Store,
@@ -20,6 +26,7 @@ import type {
 } from '../store/index.js';
 import { getLogger } from '../platform/log.js';
 import { refused } from './connect.js';
+import { recordedPath, replayFolder } from './folder-replay.js';
 import { uidSet } from './mailbox-sync.js';
 
 const log = getLogger('replay');
@@ -27,6 +34,31 @@ const log = getLogger('replay');
 export interface ReplayResult {
   done: number;
   failed: number;
+  /** Folder operations closed (done or failed): the server's folder list is worth reading again. */
+  folders: number;
+}
+
+const isFolderOperation = (
+  op: StoredOperation,
+): op is StoredOperation & { kind: FolderOperationKind } => op.kind.startsWith('mailbox-');
+
+/** The folders here under `from` (it included) moved to `to`, as the server has them. */
+async function followServer(
+  tx: Transaction,
+  accountId: number,
+  from: string,
+  to: string,
+  delimiter: string | null,
+): Promise<void> {
+  const all = await tx.mailboxes.list(accountId);
+  if (all.some((m) => m.path === to)) return;
+  for (const m of all.filter((b) => isWithin(b.path, from, delimiter)))
+    await tx.mailboxes.rename(m.id, {
+      path: movedPath(m.path, from, to),
+      name: m.name,
+      delimiter: m.delimiter,
+      role: m.role,
+    });
 }
 
 /** The server refused this operation (not the connection): it fails, and the rest go on. */
@@ -45,6 +77,9 @@ function sameFlagBatch(a: StoredOperation, b: StoredOperation): boolean {
 export class Replayer {
   private done = 0;
   private failed = 0;
+  private folders = 0;
+  /** The last folder operation waiting in the batch being replayed (0: none). */
+  private lastFolderOperation = 0;
 
   constructor(
     private readonly client: ImapFlow,
@@ -60,6 +95,7 @@ export class Replayer {
         (o) => !seen.has(o.id),
       );
       if (!ops.length) break;
+      this.lastFolderOperation = Math.max(0, ...ops.filter(isFolderOperation).map((o) => o.id));
       const total = ops.length;
       let i = 0;
       while (i < ops.length) {
@@ -74,7 +110,7 @@ export class Replayer {
       }
     }
     await this.store.operations.prune();
-    return { done: this.done, failed: this.failed };
+    return { done: this.done, failed: this.failed, folders: this.folders };
   }
 
   /** The UID an item has in the operation's mailbox now (a message moved there locally
@@ -136,7 +172,12 @@ export class Replayer {
     await this.store.transaction(async (tx) => {
       for (const op of group) await tx.operations.countAttempt(op.id);
     });
-    if (!mailbox) {
+    if (isFolderOperation(first)) return this.folder(first);
+    // A folder renamed or deleted here after this operation is still where it was on the
+    // server (a deleted one has no row any more: its path is the operation's own).
+    const asRecorded = first.id < this.lastFolderOperation;
+    const path = asRecorded || !mailbox ? first.path : mailbox.path;
+    if (!mailbox && !asRecorded) {
       for (const op of group)
         await this.fail(op, {
           code: 'MAILBOX_GONE',
@@ -155,14 +196,14 @@ export class Replayer {
     }
     let lock;
     try {
-      lock = await this.client.getMailboxLock(mailbox.path);
+      lock = await this.client.getMailboxLock(path);
     } catch (err) {
       if (!this.client.usable) throw err;
       for (const op of group)
         await this.fail(op, {
           code: 'MAILBOX_GONE',
-          message: `The folder ${mailbox.path} cannot be opened: ${(err as Error).message}`,
-          fields: { path: mailbox.path },
+          message: `The folder ${path} cannot be opened: ${(err as Error).message}`,
+          fields: { path },
         });
       return;
     }
@@ -173,8 +214,8 @@ export class Replayer {
         if (op.uidValidity !== null && validity !== null && op.uidValidity !== validity) {
           await this.fail(op, {
             code: 'MAILBOX_GONE',
-            message: `The folder ${mailbox.path} was reset on the server; its messages are fetched again.`,
-            fields: { path: mailbox.path, uidValidity: validity },
+            message: `The folder ${path} was reset on the server; its messages are fetched again.`,
+            fields: { path, uidValidity: validity },
           });
         } else {
           live.push(op);
@@ -195,6 +236,26 @@ export class Replayer {
     } finally {
       lock.release();
     }
+  }
+
+  /** A folder's create, rename or delete; refused by the server, it fails alone. */
+  private async folder(op: StoredOperation): Promise<void> {
+    let there: string | null;
+    try {
+      there = await replayFolder(this.client, op);
+    } catch (err) {
+      if (!(err instanceof MaildockError) || !this.client.usable) throw err;
+      await this.fail(op, err.toData());
+      this.folders++;
+      return;
+    }
+    const recorded = recordedPath(op);
+    await this.finish(op, undefined, async (tx) => {
+      // The server put it under its namespace's prefix: the folder here follows, keeping its id.
+      if (there !== null && recorded !== null && there !== recorded)
+        await followServer(tx, op.accountId, recorded, there, (op.args as FolderArgs).delimiter);
+    });
+    this.folders++;
   }
 
   private async flags(ops: StoredOperation[]): Promise<void> {

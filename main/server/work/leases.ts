@@ -14,6 +14,9 @@ import { refKey, type AccountDirectory, type AccountRef } from './types.js';
 
 const log = getLogger('leases');
 
+/** The message on an account's kick channel that restarts its watcher instead of a sync. */
+const RESTART = 'restart';
+
 /** What an instance does with the accounts whose lease it holds. */
 export interface LeaseHolder {
   /** Start the account's IDLE connection and periodic sync here. */
@@ -58,6 +61,7 @@ export class LeaseManager {
   private roundTimer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
+  private restarts: Promise<void> = Promise.resolve();
   private again = false;
   private roundBusy = false;
   private stopping = false;
@@ -88,7 +92,7 @@ export class LeaseManager {
     this.sub = redisClient(this.opts.redis, `maildock-leases-sub-${this.instanceId}`);
     this.sub.on('error', (err) => log.debug({ err }, 'lease subscriber error'));
     await Promise.all([connected(this.redis), connected(this.sub)]);
-    this.sub.on('message', (channel: string) => this.onMessage(channel));
+    this.sub.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     await this.sub.subscribe(KEYS.accountsChanged);
     await this.round();
     this.renewTimer = setInterval(() => void this.renew(), Math.floor(this.ttlMs / 3));
@@ -246,14 +250,41 @@ export class LeaseManager {
     if (this.redis) await releaseLeases(this.redis, [ref], this.instanceId);
   }
 
-  private onMessage(channel: string): void {
+  private onMessage(channel: string, message: string): void {
     if (channel === KEYS.accountsChanged) {
       void this.round();
       return;
     }
     for (const held of this.held.values()) {
-      if (KEYS.kick(held.ref) === channel) this.opts.holder.kick(held.ref);
+      if (KEYS.kick(held.ref) !== channel) continue;
+      if (message === RESTART) this.restart(held.ref);
+      else this.opts.holder.kick(held.ref);
     }
+  }
+
+  /**
+   * The account's settings changed (announceAccountChanged): its watcher here stops and
+   * starts again with them, the lease kept. Given back meanwhile, it is left to the instance
+   * that takes it next, which starts it with what is stored then.
+   */
+  private restart(ref: AccountRef): void {
+    const key = refKey(ref);
+    const holds = () => !this.stopping && this.held.has(key);
+    this.restarts = this.restarts.then(async () => {
+      if (!holds()) return;
+      try {
+        await this.opts.holder.drop(ref);
+        if (!holds()) return;
+        await this.opts.holder.take(ref);
+        // A round gave it back while it was being taken: that round's drop came too early.
+        if (!holds()) await this.opts.holder.drop(ref);
+        else log.info({ accountId: ref.accountId }, 'account restarted with its new settings');
+      } catch (err) {
+        log.warn({ err, accountId: ref.accountId }, 'could not restart the account; leaving it');
+        this.cooldown.set(key, Date.now() + (this.opts.cooldownMs ?? 60_000));
+        if (this.held.has(key)) await this.giveBack(ref, 'restart failed');
+      }
+    });
   }
 
   /**
@@ -266,6 +297,7 @@ export class LeaseManager {
     if (this.roundTimer) clearInterval(this.roundTimer);
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.running;
+    await this.restarts;
     const held = [...this.held.values()];
     this.held.clear();
     await Promise.all(
@@ -291,6 +323,11 @@ export class LeaseManager {
     this.redis = null;
     this.sub = null;
   }
+}
+
+/** Tells the instance holding an account's lease that its settings changed. */
+export async function announceAccountChanged(redis: Redis, ref: AccountRef): Promise<void> {
+  await redis.publish(KEYS.kick(ref), RESTART);
 }
 
 /** Tells every instance that the set of accounts changed (one was added or removed). */

@@ -61,6 +61,22 @@ export class LocalHolder {
     }
   }
 
+  /** An account's settings changed: watched again with them, in turn with the rounds. */
+  restart(ref: AccountRef): Promise<void> {
+    this.round = this.round
+      .then(async () => {
+        // Not held yet: the round that takes it reads its settings then.
+        if (this.stopped || !this.held.has(refKey(ref))) return;
+        const service = await this.services.get(ref.owner);
+        await service.unwatch(ref.accountId);
+        await service.watchAccount(await service.account(ref.accountId));
+      })
+      .catch((err: unknown) => {
+        log.warn({ err, accountId: ref.accountId }, 'could not watch the account anew');
+      });
+    return this.round;
+  }
+
   heldRefs(): AccountRef[] {
     return [...this.held.values()].map((h) => h.ref);
   }

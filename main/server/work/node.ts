@@ -9,12 +9,18 @@ import { ownerKey } from '../../core/people/index.js';
 import { EventsBus } from './events-bus.js';
 import { liveSenders } from './instances.js';
 import { jobRunner } from './jobs.js';
-import { announceAccountsChanged, LeaseManager } from './leases.js';
+import { announceAccountChanged, announceAccountsChanged, LeaseManager } from './leases.js';
 import { WorkMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
 import { connected, KEYS, redisClient, redisTarget } from './redis.js';
 import { serviceHolder } from './service-holder.js';
-import type { AccountDirectory, Owner, PersonService, PersonServices } from './types.js';
+import type {
+  AccountDirectory,
+  AccountRef,
+  Owner,
+  PersonService,
+  PersonServices,
+} from './types.js';
 
 export interface WorkNodeOptions {
   redisUrl: string;
@@ -115,6 +121,11 @@ export class WorkNode {
   /** After an account was added or removed: every instance looks at once. */
   async accountsChanged(): Promise<void> {
     await announceAccountsChanged(this.redis);
+  }
+
+  /** After an account's settings changed: the instance holding it watches it anew. */
+  async accountChanged(ref: AccountRef): Promise<void> {
+    await announceAccountChanged(this.redis, ref);
   }
 
   /** Who sends for the live instances (instances.ts liveSenders), for taking back claims. */

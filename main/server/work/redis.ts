@@ -96,7 +96,10 @@ export const KEYS = {
   instancePattern: 'maildock:instance:*',
   /** Published when an account is added or removed: instances run a round at once. */
   accountsChanged: 'maildock:accounts-changed',
-  /** Published to the lease holder of an account: sync it (or replay its changes) now. */
+  /**
+   * Published to the lease holder of an account: sync it (or replay its changes) now; with
+   * the message "restart", its settings changed: watch it anew (leases.ts).
+   */
   kick: (ref: AccountRef) => `maildock:kick:${scoped(ref)}`,
 } as const;
 

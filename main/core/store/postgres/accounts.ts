@@ -5,9 +5,18 @@ import type { AccountRepository } from '../repositories.js';
 import type { RemovedAccount } from '../types.js';
 import { ContactRepo } from './contacts.js';
 import type { Db } from './db.js';
-import { accountValues, alreadyExists, toAccount, type AccountRow } from '../rows/accounts.js';
+import {
+  ACCOUNT_SETTING_COLUMNS,
+  accountSettingValues,
+  accountValues,
+  alreadyExists,
+  toAccount,
+  type AccountRow,
+  type AccountSettings,
+} from '../rows/accounts.js';
 
 const UNIQUE_VIOLATION = '23505';
+const SET_SETTINGS = ACCOUNT_SETTING_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ');
 
 export class AccountRepo implements AccountRepository {
   constructor(private readonly db: Db) {}
@@ -37,6 +46,19 @@ export class AccountRepo implements AccountRepository {
 
   async list(): Promise<Account[]> {
     return (await this.db.rows<AccountRow>('SELECT * FROM accounts ORDER BY id')).map(toAccount);
+  }
+
+  /**
+   * Replaces the name and the servers; null when there is no such account. The row-level
+   * policy (migration 0003) is the WHERE on the owner: another person's id matches no row.
+   */
+  async update(id: number, settings: AccountSettings): Promise<Account | null> {
+    const row = await this.db.one<AccountRow>(
+      `UPDATE accounts SET ${SET_SETTINGS} WHERE id = $${ACCOUNT_SETTING_COLUMNS.length + 1}
+       RETURNING *`,
+      [...accountSettingValues(settings), id],
+    );
+    return row ? toAccount(row) : null;
   }
 
   repin(before: string, after: string): Promise<number> {

@@ -56,6 +56,15 @@ export class OperationRepo implements OperationRepository {
     return rows.map(fromRow);
   }
 
+  async pendingFolders(accountId: number): Promise<StoredOperation[]> {
+    const rows = await this.db.rows<Row>(
+      `SELECT * FROM operations WHERE account_id = $1 AND state = 'pending'
+          AND kind IN ('mailbox-create', 'mailbox-rename', 'mailbox-delete') ORDER BY id`,
+      [accountId],
+    );
+    return rows.map(fromRow);
+  }
+
   async get(id: number): Promise<StoredOperation | null> {
     const rows = await this.db.rows<Row>('SELECT * FROM operations WHERE id = $1', [id]);
     return rows[0] ? fromRow(rows[0]) : null;

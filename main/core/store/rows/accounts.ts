@@ -1,5 +1,5 @@
 // An account's row as both engines return it, the account the contract shows, and the
-// values of a new row in the order of both engines' INSERT.
+// values of a new row (or of an edit) in the order of both engines' statements.
 import { MaildockError } from '../../../../common/errors.js';
 import type { Account, AccountInput } from '../../../../common/types.js';
 
@@ -63,6 +63,43 @@ export function accountValues(input: Omit<AccountInput, 'password'>): (string | 
     input.smtp?.tlsCert ?? null,
   ];
 }
+
+/** What an edit replaces: the display name and both servers; the address stays. */
+export type AccountSettings = Pick<Account, 'name' | 'imap' | 'smtp'>;
+
+/**
+ * The values of an edit's SET, name to smtp_tls_cert in the order both engines name them
+ * (ACCOUNT_SETTING_COLUMNS).
+ */
+export function accountSettingValues(s: AccountSettings): (string | number | null)[] {
+  return [
+    s.name,
+    s.imap.host,
+    s.imap.port,
+    s.imap.security,
+    s.imap.user,
+    s.imap.tlsCert ?? null,
+    s.smtp?.host ?? null,
+    s.smtp?.port ?? null,
+    s.smtp?.security ?? null,
+    s.smtp?.user ?? null,
+    s.smtp?.tlsCert ?? null,
+  ];
+}
+
+export const ACCOUNT_SETTING_COLUMNS = [
+  'name',
+  'imap_host',
+  'imap_port',
+  'imap_security',
+  'imap_user',
+  'imap_tls_cert',
+  'smtp_host',
+  'smtp_port',
+  'smtp_security',
+  'smtp_user',
+  'smtp_tls_cert',
+] as const;
 
 export const alreadyExists = (email: string) =>
   new MaildockError('ALREADY_EXISTS', `An account for ${email} exists already.`, { email });

@@ -4,7 +4,17 @@ import type { Account, AccountInput } from '../../../../common/types.js';
 import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
 import type { RemovedAccount } from '../types.js';
-import { accountValues, alreadyExists, toAccount, type AccountRow } from '../rows/accounts.js';
+import {
+  ACCOUNT_SETTING_COLUMNS,
+  accountSettingValues,
+  accountValues,
+  alreadyExists,
+  toAccount,
+  type AccountRow,
+  type AccountSettings,
+} from '../rows/accounts.js';
+
+const SET_SETTINGS = ACCOUNT_SETTING_COLUMNS.map((c) => `${c} = ?`).join(', ');
 
 export class AccountStore {
   private readonly contacts: ContactStore;
@@ -36,6 +46,14 @@ export class AccountStore {
     return (this.db.prepare('SELECT * FROM accounts ORDER BY id').all() as AccountRow[]).map(
       toAccount,
     );
+  }
+
+  /** Replaces the name and the servers; null when there is no such account. */
+  update(id: number, settings: AccountSettings): Account | null {
+    const changed = this.db
+      .prepare(`UPDATE accounts SET ${SET_SETTINGS} WHERE id = ?`)
+      .run(...accountSettingValues(settings), id).changes;
+    return changed ? this.get(id) : null;
   }
 
   /** Trusts a new certificate for the account's servers that pinned `before` (the stack made a new one). */

@@ -27,6 +27,10 @@ export class OperationStore {
       pending: db.prepare(
         `SELECT * FROM operations WHERE account_id = ? AND state = 'pending' ORDER BY id LIMIT ?`,
       ),
+      pendingFolders: db.prepare(
+        `SELECT * FROM operations WHERE account_id = ? AND state = 'pending'
+            AND kind IN ('mailbox-create', 'mailbox-rename', 'mailbox-delete') ORDER BY id`,
+      ),
       get: db.prepare('SELECT * FROM operations WHERE id = ?'),
       ofAction: db.prepare('SELECT * FROM operations WHERE action_id = ? ORDER BY id'),
       lastAction: db.prepare(
@@ -91,6 +95,10 @@ export class OperationStore {
 
   pending(accountId: number, limit = 500): StoredOperation[] {
     return (this.statements.pending.all(accountId, limit) as Row[]).map(fromRow);
+  }
+
+  pendingFolders(accountId: number): StoredOperation[] {
+    return (this.statements.pendingFolders.all(accountId) as Row[]).map(fromRow);
   }
 
   get(id: number): StoredOperation | null {

@@ -5,6 +5,7 @@ import { migration0004 } from './0004-mailboxes.js';
 import { migration0005 } from './0005-owner-indexes.js';
 import { migration0006 } from './0006-search-pending.js';
 import { migration0007 } from './0007-search-per-person.js';
+import { migration0008 } from './0008-folder-operations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];

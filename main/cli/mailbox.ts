@@ -1,0 +1,174 @@
+// `maildock mailbox …`: list the folders, and create, rename (or move) and delete them. A
+// change is done here at once and carried to the server by the next `maildock sync` (at once
+// by a running `sync --watch`). Folders are named by their path as `mailbox list` shows it,
+// with the server's own delimiter ("Projects/2026", or "Projects.2026" on some servers);
+// `create` and `rename` make the missing folders above the path first, as `mkdir -p` does.
+import type { Command } from 'commander';
+import { MaildockError } from '../../common/errors.js';
+import { accountDelimiter, isWithin, pathLevels } from '../../common/folder-paths.js';
+import type { Mailbox } from '../../common/types.js';
+import { mailboxLine } from './output.js';
+import { call, int, lines, show, withService } from './run.js';
+import type { MaildockService } from '../core/service.js';
+
+/** The account meant: the one given, else the only one there is. */
+async function accountOf(svc: MaildockService, given: number | undefined): Promise<number> {
+  const accounts = await call(svc, 'account.list', {});
+  if (given !== undefined) {
+    if (!accounts.some((a) => a.id === given))
+      throw new MaildockError('NOT_FOUND', `There is no account ${given}.`, { accountId: given });
+    return given;
+  }
+  if (!accounts[0])
+    throw new MaildockError(
+      'NOT_FOUND',
+      'There is no account yet: add one with `maildock account add`.',
+    );
+  if (accounts.length > 1)
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `There are ${accounts.length} accounts: say which with --account ID (see \`maildock account list\`).`,
+      { accounts: accounts.length },
+    );
+  return accounts[0].id;
+}
+
+/** The account's folders, and its delimiter. */
+async function foldersOf(svc: MaildockService, accountId: number) {
+  const boxes = await call(svc, 'mailbox.list', { accountId });
+  return { boxes, delimiter: accountDelimiter(boxes) };
+}
+
+/** A folder by path; the Inbox by any case, as IMAP names it. */
+const byPath = (boxes: readonly Mailbox[], path: string): Mailbox | undefined =>
+  boxes.find(
+    (m) => m.path === path || (m.path.toUpperCase() === 'INBOX' && path.toUpperCase() === 'INBOX'),
+  );
+
+function mustFind(boxes: readonly Mailbox[], path: string): Mailbox {
+  const box = byPath(boxes, path);
+  if (!box) throw new MaildockError('NOT_FOUND', `There is no folder ${path}.`, { path });
+  return box;
+}
+
+/**
+ * The folder of these levels, each missing one created under the one above it; returns the
+ * last (null for no levels) and what was created, top first.
+ */
+async function makeLevels(
+  svc: MaildockService,
+  accountId: number,
+  boxes: Mailbox[],
+  levels: readonly string[],
+  delimiter: string | null,
+): Promise<{ folder: Mailbox | null; created: Mailbox[] }> {
+  let folder: Mailbox | null = null;
+  const created: Mailbox[] = [];
+  for (let i = 0; i < levels.length; i++) {
+    const there = byPath(boxes, levels.slice(0, i + 1).join(delimiter ?? ''));
+    if (there) {
+      folder = there;
+      continue;
+    }
+    folder = await call(svc, 'mailbox.create', {
+      accountId,
+      name: levels[i],
+      ...(folder ? { parentId: folder.id } : {}),
+    });
+    created.push(folder);
+    boxes.push(folder);
+  }
+  return { folder, created };
+}
+
+export function addMailboxCommands(program: Command): void {
+  const mailbox = program
+    .command('mailbox')
+    .description('folders: list, create, rename (or move), delete');
+  mailbox
+    .command('list')
+    .description('list folders with message and unread counts')
+    .option('--account <id>', 'only this account', int('--account'))
+    .action(async (o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const list = await call(svc, 'mailbox.list', o.account ? { accountId: o.account } : {});
+        show(out, list, (l: Mailbox[]) =>
+          lines(l, mailboxLine, 'No folders yet: run `maildock sync`.'),
+        );
+      }),
+    );
+  mailbox
+    .command('create <path>')
+    .description(
+      'create a folder (and the missing folders above it); on the server with the next sync',
+    )
+    .option('--account <id>', 'the account (needed when there are several)', int('--account'))
+    .action(async (path: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const accountId = await accountOf(svc, o.account);
+        const { boxes, delimiter } = await foldersOf(svc, accountId);
+        const { created } = await makeLevels(
+          svc,
+          accountId,
+          boxes,
+          pathLevels(path, delimiter),
+          delimiter,
+        );
+        if (!created.length)
+          throw new MaildockError('ALREADY_EXISTS', `There is a folder ${path} already.`, {
+            path,
+          });
+        show(out, created, (l) => `Created ${l.map((m) => m.path).join(', ')}.\n`);
+      }),
+    );
+  mailbox
+    .command('rename <path> <new-path>')
+    .description(
+      'rename or move a folder with its subfolders and messages (NEW-PATH is its whole new path)',
+    )
+    .option('--account <id>', 'the account (needed when there are several)', int('--account'))
+    .action(async (path: string, newPath: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const accountId = await accountOf(svc, o.account);
+        const { boxes, delimiter } = await foldersOf(svc, accountId);
+        const box = mustFind(boxes, path);
+        const levels = pathLevels(newPath, delimiter);
+        const above = levels.slice(0, -1);
+        // Refused before any folder above it is made for nothing.
+        if (above.length && isWithin(above.join(delimiter ?? ''), box.path, delimiter))
+          throw new MaildockError(
+            'INVALID_INPUT',
+            `${box.path} cannot go into itself or one of its own subfolders.`,
+            { mailboxId: box.id },
+          );
+        const { folder } = await makeLevels(svc, accountId, boxes, above, delimiter);
+        const renamed = await call(svc, 'mailbox.rename', {
+          id: box.id,
+          name: levels.at(-1),
+          parentId: folder ? folder.id : null,
+        });
+        show(out, renamed, (m) => `Renamed ${box.path} to ${m.path}.\n`);
+      }),
+    );
+  mailbox
+    .command('delete <path>')
+    .description('delete a folder with its subfolders and their messages (asks nothing)')
+    .option('--account <id>', 'the account (needed when there are several)', int('--account'))
+    .action(async (path: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const accountId = await accountOf(svc, o.account);
+        const { boxes, delimiter } = await foldersOf(svc, accountId);
+        const box = mustFind(boxes, path);
+        const folders = boxes
+          .filter((m) => isWithin(m.path, box.path, delimiter))
+          .map((m) => m.path);
+        const r = await call(svc, 'mailbox.delete', { id: box.id });
+        show(
+          out,
+          { ...r, path: box.path, folders },
+          (v) =>
+            `Deleted ${v.folders.join(', ')} with ${v.messages} message${v.messages === 1 ? '' : 's'}.\n`,
+        );
+      }),
+    );
+}
