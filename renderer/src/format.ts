@@ -1,34 +1,47 @@
-// How dates, sizes and addresses read in the list and the reader.
+// How dates, sizes and addresses read in the list and the reader, in the locale of the
+// chosen language (i18n/locale.ts).
 import type { Address } from '../../common/types.js';
+import { i18n } from './i18n/index.js';
+import { locale } from './i18n/locale.js';
 
 const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 
-// A list of 100,000 rows formats dates as it scrolls: one formatter per format, made once.
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const DATE = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-});
+// A list of 100,000 rows formats dates as it scrolls: one formatter per format and locale,
+// made once.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(name: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale()}\n${name}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale(), options);
+    formatters.set(key, f);
+  }
+  return f;
+}
 
 export function shortDate(iso: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  if (sameDay(d, now)) return TIME.format(d);
-  if (d.getFullYear() === now.getFullYear()) return DAY.format(d);
-  return DATE.format(d);
+  if (sameDay(d, now)) return dateFormat('time', { hour: '2-digit', minute: '2-digit' }).format(d);
+  if (d.getFullYear() === now.getFullYear())
+    return dateFormat('day', { month: 'short', day: 'numeric' }).format(d);
+  return dateFormat('date', { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
 }
 
 export function longDate(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime())
     ? iso
-    : d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+    : dateFormat('long', { dateStyle: 'full', timeStyle: 'short' }).format(d);
 }
 
+/** A count as the locale writes it: 1,234 or 1.234. */
+export const count = (n: number): string => n.toLocaleString(locale());
+
 export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  const number = (v: number, digits: number) =>
+    v.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (bytes < 1024) return `${number(bytes, 0)} B`;
   const units = ['KB', 'MB', 'GB'];
   let v = bytes / 1024;
   let i = 0;
@@ -36,7 +49,7 @@ export function fileSize(bytes: number): string {
     v /= 1024;
     i++;
   }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return `${v < 10 ? number(v, 1) : number(Math.round(v), 0)} ${units[i]}`;
 }
 
 export const addressName = (a: Address) => a.name || a.address;
@@ -44,5 +57,5 @@ export const addressName = (a: Address) => a.name || a.address;
 export const addressFull = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
 
 export function senders(from: readonly Address[]): string {
-  return from.map(addressName).join(', ') || '(no sender)';
+  return from.map(addressName).join(', ') || i18n.t('list.noSender');
 }

@@ -1,6 +1,8 @@
 // Entry point: the client over whichever transport exists, the theme, the sign-in (in a
 // browser, on the server of many people), the app.
 import './zod-setup.js';
+// The UI's language is set before anything renders (i18n/index.ts).
+import './i18n/index.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from './client/client.js';

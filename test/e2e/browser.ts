@@ -22,7 +22,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function startBrowser(): Promise<Browser> {
+export interface BrowserOptions {
+  /**
+   * The browser's language (navigator.languages, Accept-Language). English unless a test
+   * asks for another, whatever the machine's locale: the tests find elements by their words.
+   */
+  locale?: string;
+}
+
+export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'maildock-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -31,6 +39,7 @@ export async function startBrowser(): Promise<Browser> {
     args: FLAGS,
     viewport: { width: 1400, height: 860 },
     colorScheme: 'light',
+    locale: opts.locale ?? 'en-US',
   });
   return {
     context,

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowser, type Browser } from './browser.js';
 import { ROOT } from './build.js';
+import { OVERFLOW } from './overflow.js';
 import { startServedInbox, type ServedInbox } from './served.js';
 
 const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
@@ -20,32 +21,6 @@ const AXE_SOURCE = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
   'utf8',
 );
-
-/** What of each element can be seen (cut by every ancestor that clips) past the edges. */
-const OVERFLOW = `(() => {
-  const width = window.innerWidth;
-  const out = [];
-  const page = document.scrollingElement;
-  if (page.scrollWidth > width) out.push('the page scrolls sideways: ' + page.scrollWidth);
-  for (const el of document.querySelectorAll('body *')) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    let left = box.left;
-    let right = box.right;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX === 'visible') continue;
-      const clip = p.getBoundingClientRect();
-      left = Math.max(left, clip.left);
-      right = Math.min(right, clip.right);
-    }
-    if (right - left <= 0) continue;
-    if (left < -0.5 || right > width + 0.5) {
-      const name = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
-      out.push(name + ' ' + Math.round(left) + '..' + Math.round(right));
-    }
-  }
-  return out;
-})()`;
 
 describe('the web UI in narrow and wide windows', () => {
   let served: ServedInbox;

@@ -80,9 +80,10 @@ describe('the actions notice', () => {
     expect(t.state.actions!.undoable).toBeNull();
     await act(() => t.state.actions!.run('archive', [msg(1)]));
     await act(() => t.state.actions!.run('trash', [msg(2)]));
+    // Kept as what this window asked for, said in the UI's language when shown.
     expect(t.state.actions!.undoable).toEqual({
       actionId: 11,
-      description: 'Moved message.delete',
+      what: { kind: 'deleted', count: 1 },
     });
     await act(() => t.state.actions!.undo());
     await act(() => t.state.actions!.undo());

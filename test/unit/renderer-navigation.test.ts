@@ -21,6 +21,7 @@ import {
   type KeyState,
 } from '../../renderer/src/state/use-keys.js';
 import { SHORTCUTS } from '../../renderer/src/ui/ShortcutsDialog.js';
+import { en } from '../../renderer/src/i18n/en.js';
 
 function typist() {
   const log: string[] = [];
@@ -92,7 +93,7 @@ describe('the keys for getting around', () => {
   });
 
   it('lists every key in the ? dialog, and every action has a key', () => {
-    const rows = SHORTCUTS.map(([keys]) => keys);
+    const rows: string[] = SHORTCUTS.map((row) => en.shortcuts.rows[row].keys);
     const sequences = rows.filter((k) => k.startsWith('g then ')).map((k) => k.slice(7));
     const singles = new Set(
       rows.filter((k) => !k.startsWith('g then ')).flatMap((k) => k.split(/ or | \/ |, /)),

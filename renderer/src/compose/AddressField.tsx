@@ -13,6 +13,7 @@ import {
 } from 'react';
 import type { Contact } from '../../../common/types.js';
 import { useEscape } from '../ui/escape.js';
+import { useTranslation } from '../i18n/index.js';
 import { formatRecipient, parseList, sameAddress, splitList, type Recipient } from './addresses.js';
 
 const SUGGEST_DELAY_MS = 120;
@@ -39,21 +40,26 @@ function Chip(props: {
   onRemove?: (() => void) | undefined;
   note?: string | undefined;
 }) {
+  const { t } = useTranslation();
   const { r } = props;
   const shown = r.name || r.address;
   return (
     <li
       className={`chip${r.valid ? '' : ' chip-invalid'}${props.onRemove ? '' : ' chip-locked'}`}
-      title={props.note ? `${formatRecipient(r)}: ${props.note}` : formatRecipient(r)}
+      title={
+        props.note
+          ? t('compose.chipNote', { address: formatRecipient(r), note: props.note })
+          : formatRecipient(r)
+      }
     >
       <span className="chip-text">{shown}</span>
       {r.name && r.address !== shown ? <span className="visually-hidden"> {r.address}</span> : null}
-      {r.valid ? null : <span className="chip-problem"> (not a valid address)</span>}
+      {r.valid ? null : <span className="chip-problem">{t('compose.notValid')}</span>}
       {props.onRemove ? (
         <button
           type="button"
           className="chip-remove"
-          aria-label={`Remove ${shown}`}
+          aria-label={t('compose.remove', { name: shown })}
           onClick={props.onRemove}
         >
           ×
@@ -64,6 +70,7 @@ function Chip(props: {
 }
 
 export function AddressField(props: AddressFieldProps) {
+  const { t } = useTranslation();
   const { recipients, text, onChange, suggest } = props;
   const id = useId();
   const listId = `${id}-suggestions`;
@@ -179,7 +186,7 @@ export function AddressField(props: AddressFieldProps) {
         {props.label}
       </label>
       <div className="chips">
-        <ul className="chip-list" aria-label={`${props.label} recipients`}>
+        <ul className="chip-list" aria-label={t('compose.recipients', { field: props.label })}>
           {(props.locked ?? []).map((r) => (
             <Chip key={`locked-${r.address}`} r={r} note={props.lockedNote} />
           ))}
@@ -222,7 +229,7 @@ export function AddressField(props: AddressFieldProps) {
       <ul
         id={listId}
         role="listbox"
-        aria-label={`Suggestions for ${props.label}`}
+        aria-label={t('compose.suggestionsFor', { field: props.label })}
         className="suggestions"
         hidden={!open}
       >

@@ -3,6 +3,7 @@
 import { useId, useRef } from 'react';
 import { fileSize } from '../format.js';
 import type { PendingAttachment } from './files.js';
+import { useTranslation } from '../i18n/index.js';
 
 export interface IncludedFile {
   name: string;
@@ -18,10 +19,11 @@ export function AttachmentList(props: {
   onPick(files: File[]): void;
   onRemove(key: string): void;
 }) {
+  const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   return (
-    <section className="compose-attachments" aria-label="Attachments">
+    <section className="compose-attachments" aria-label={t('compose.attachments')}>
       <div className="compose-attach-bar">
         <input
           ref={input}
@@ -37,12 +39,12 @@ export function AttachmentList(props: {
           }}
         />
         <button type="button" className="attach-button" onClick={() => input.current?.click()}>
-          Attach files
+          {t('compose.attach')}
         </button>
-        <span className="compose-hint">or drop them here · up to 25 MB each</span>
+        <span className="compose-hint">{t('compose.attachHint')}</span>
         {props.reading > 0 ? (
           <span className="compose-hint" role="status">
-            Reading {props.reading} {props.reading === 1 ? 'file' : 'files'}…
+            {t('compose.readingFiles', { count: props.reading })}
           </span>
         ) : null}
       </div>
@@ -59,7 +61,7 @@ export function AttachmentList(props: {
               <span className="compose-file-size">{fileSize(a.size)}</span>
               <button
                 type="button"
-                aria-label={`Remove ${a.filename}`}
+                aria-label={t('compose.remove', { name: a.filename })}
                 onClick={() => props.onRemove(a.key)}
               >
                 ×

@@ -2,17 +2,20 @@
 // close) and the prompt shown before what was written is thrown away.
 import { useEffect, useRef } from 'react';
 import { useEscape } from '../ui/escape.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import type { ComposeSession } from './session.js';
 
 export type PaneSize = 'docked' | 'minimized' | 'large';
 
 function SaveState(props: { session: ComposeSession }) {
+  const { t } = useTranslation();
   const s = props.session;
   let text = '';
-  if (s.saveState === 'saving') text = 'Saving…';
-  else if (s.saveState === 'saved') text = s.dirty ? 'Edited' : 'Saved';
-  else if (s.saveState === 'failed' && s.saveError) text = `Not saved: ${errorText(s.saveError)}`;
+  if (s.saveState === 'saving') text = t('compose.saving');
+  else if (s.saveState === 'saved') text = s.dirty ? t('compose.edited') : t('compose.saved');
+  else if (s.saveState === 'failed' && s.saveError)
+    text = t('compose.notSaved', { problem: errorText(s.saveError) });
   return (
     <span className={`save-state save-${s.saveState}`} role="status" aria-live="polite">
       {text}
@@ -27,6 +30,7 @@ export function ComposeHead(props: {
   onSize(size: PaneSize): void;
   onClose(): void;
 }) {
+  const { t } = useTranslation();
   const { size, onSize } = props;
   const minimized = size === 'minimized';
   return (
@@ -43,16 +47,16 @@ export function ComposeHead(props: {
       <span className="compose-window">
         <button
           type="button"
-          aria-label={minimized ? 'Restore' : 'Minimize'}
-          title={minimized ? 'Restore' : 'Minimize'}
+          aria-label={minimized ? t('compose.restore') : t('compose.minimize')}
+          title={minimized ? t('compose.restore') : t('compose.minimize')}
           onClick={() => onSize(minimized ? 'docked' : 'minimized')}
         >
           {minimized ? '▴' : '▁'}
         </button>
         <button
           type="button"
-          aria-label={size === 'large' ? 'Dock' : 'Enlarge'}
-          title={size === 'large' ? 'Dock' : 'Enlarge'}
+          aria-label={size === 'large' ? t('compose.dock') : t('compose.enlarge')}
+          title={size === 'large' ? t('compose.dock') : t('compose.enlarge')}
           onClick={() => onSize(size === 'large' ? 'docked' : 'large')}
         >
           {size === 'large' ? '⤡' : '⤢'}
@@ -60,8 +64,8 @@ export function ComposeHead(props: {
         <button
           type="button"
           className="compose-close"
-          aria-label="Close and keep as draft"
-          title="Close and keep as draft"
+          aria-label={t('compose.closeKeep')}
+          title={t('compose.closeKeep')}
           onClick={props.onClose}
         >
           ×
@@ -72,6 +76,7 @@ export function ComposeHead(props: {
 }
 
 export function DiscardPrompt(props: { onDiscard(): void; onSave(): void; onStay(): void }) {
+  const { t } = useTranslation();
   const stay = useRef<HTMLButtonElement>(null);
   useEffect(() => stay.current?.focus(), []);
   useEscape(props.onStay);
@@ -82,16 +87,16 @@ export function DiscardPrompt(props: { onDiscard(): void; onSave(): void; onStay
       aria-labelledby="compose-confirm-title"
       aria-modal="true"
     >
-      <p id="compose-confirm-title">Discard this message?</p>
+      <p id="compose-confirm-title">{t('compose.discardQuestion')}</p>
       <div className="compose-confirm-actions">
         <button type="button" className="danger" onClick={props.onDiscard}>
-          Discard
+          {t('compose.discard')}
         </button>
         <button type="button" onClick={props.onSave}>
-          Keep as draft
+          {t('compose.keepDraft')}
         </button>
         <button type="button" ref={stay} onClick={props.onStay}>
-          Keep writing
+          {t('compose.keepWriting')}
         </button>
       </div>
     </div>

@@ -2,6 +2,7 @@
 // notice after Send. The pane (with the editor, most of the page's weight) loads on first
 // use. The top bar's "Compose" button lives here too.
 import { lazy, Suspense } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { SendNotice } from './SendNotice.js';
 import type { Composer } from './use-composer.js';
 import './compose.css';
@@ -25,14 +26,15 @@ export function ComposeLayer(props: { composer: Composer }) {
 }
 
 export function ComposeButton(props: { composer: Composer }) {
+  const { t } = useTranslation();
   return (
     <button
       type="button"
       className="compose-button"
-      title="Compose (c)"
+      title={t('topbar.composeTitle')}
       onClick={props.composer.compose}
     >
-      Compose
+      {t('topbar.compose')}
     </button>
   );
 }

@@ -13,7 +13,8 @@ import { AddressField } from './AddressField.js';
 import { AttachmentList, type IncludedFile } from './AttachmentList.js';
 import { ComposeHead, DiscardPrompt, type PaneSize } from './ComposeHead.js';
 import { Editor } from './Editor.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { readAttachment, refusal } from './files.js';
 import { invalidRecipients, recipientsOf, type RecipientField } from './form.js';
 import { selfOf } from './load.js';
@@ -24,10 +25,10 @@ import type { Composer } from './use-composer.js';
 import './compose.css';
 
 const TITLES = {
-  reply: 'Reply',
-  'reply-all': 'Reply all',
-  forward: 'Forward',
-  'forward-attachment': 'Forward',
+  reply: 'compose.reply',
+  'reply-all': 'compose.replyAll',
+  forward: 'compose.forward',
+  'forward-attachment': 'compose.forward',
 } as const;
 
 const accountLabel = (a: Account) => (a.name ? `${a.name} <${a.email}>` : a.email);
@@ -35,6 +36,7 @@ const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
 
 export function ComposePane(props: { composer: Composer; session: ComposeSession }) {
   const { composer, session } = props;
+  const { t } = useTranslation();
   const client = useClient();
   useSyncExternalStore(session.subscribe, () => session.version);
   const form = session.form;
@@ -56,7 +58,13 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
     ref && original ? replyRecipients(original.message, self, ref.mode) : { to: [], cc: [] };
   const locked = (f: RecipientField) =>
     f === 'bcc' ? [] : core[f].map((a) => ({ ...a, valid: true }));
-  const title = session.outboxId !== null ? 'Edit message' : ref ? TITLES[ref.mode] : 'New message';
+  const title = t(
+    session.outboxId !== null
+      ? 'compose.editMessage'
+      : ref
+        ? TITLES[ref.mode]
+        : 'compose.newMessage',
+  );
 
   // Open beside the mailbox, not over it; focus where writing starts. Closed, the focus
   // goes back to where it was, unless the writer has moved on to the mailbox meanwhile.
@@ -94,7 +102,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
       readAttachment(file)
         .then(
           (a) => session.update({ attachments: [...session.form.attachments, a] }),
-          () => setProblems((p) => [...p, `${file.name} could not be read.`]),
+          () => setProblems((p) => [...p, t('compose.fileUnreadable', { name: file.name })]),
         )
         .finally(() => setReading((n) => n - 1));
     }
@@ -108,10 +116,10 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
       core.to.length +
       core.cc.length;
     let why: string | null = null;
-    if (bad.length) why = `Not a valid address: ${bad.join(', ')}. Correct or remove it.`;
-    else if (count === 0) why = 'Add at least one recipient.';
-    else if (reading > 0) why = 'Wait until the files are read.';
-    else if (answering && session.loading) why = 'Wait until the original message is read.';
+    if (bad.length) why = t('compose.invalidAddress', { addresses: bad.join(', ') });
+    else if (count === 0) why = t('compose.noRecipient');
+    else if (reading > 0) why = t('compose.waitFiles');
+    else if (answering && session.loading) why = t('compose.waitOriginal');
     setProblem(why);
     if (!why) void composer.send(sendAt);
   };
@@ -122,7 +130,10 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
 
   const included: IncludedFile[] =
     ref?.mode === 'forward' && original
-      ? original.attachments.map((a) => ({ name: a.filename ?? 'attachment', size: a.size }))
+      ? original.attachments.map((a) => ({
+          name: a.filename ?? t('compose.attachmentName'),
+          size: a.size,
+        }))
       : ref?.mode === 'forward-attachment' && original
         ? [{ name: forwardedFileName(original.message.subject), size: original.message.size }]
         : [];
@@ -180,7 +191,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
         <div className="compose-body" hidden={size === 'minimized'}>
           <div className="compose-from">
             <label className="compose-label" htmlFor="compose-from">
-              From
+              {t('compose.from')}
             </label>
             {composer.accounts.length > 1 && !answering ? (
               <select
@@ -199,7 +210,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
                 {fromAccount
                   ? accountLabel(fromAccount)
                   : answering
-                    ? 'The account the original came to'
+                    ? t('compose.originalAccount')
                     : ''}
               </output>
             )}
@@ -208,11 +219,11 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           {(['to', 'cc', 'bcc'] as const).map((f) => (
             <AddressField
               key={f}
-              label={f === 'to' ? 'To' : f === 'cc' ? 'Cc' : 'Bcc'}
+              label={t(`compose.${f}`)}
               recipients={form[f]}
               text={form.typing[f]}
               locked={locked(f)}
-              lockedNote="from the message you answer; Maildock adds it"
+              lockedNote={t('compose.lockedNote')}
               inputRef={f === 'to' ? toInput : undefined}
               onChange={(recipients, text) =>
                 session.update({ [f]: recipients, typing: { ...session.form.typing, [f]: text } })
@@ -223,7 +234,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
 
           <div className="compose-subject">
             <label className="compose-label" htmlFor="compose-subject">
-              Subject
+              {t('compose.subject')}
             </label>
             <input
               id="compose-subject"
@@ -234,7 +245,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           </div>
 
           {answering && session.loading ? (
-            <p className="compose-reading">Reading the original message…</p>
+            <p className="compose-reading">{t('compose.readingOriginal')}</p>
           ) : (
             // Mounted once the original is read: a reply's quote is part of its first content.
             <Editor
@@ -264,7 +275,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
                   })
                 }
               />
-              Forward as an attachment (the original message whole, as a file)
+              {t('compose.forwardAsAttachment')}
             </label>
           ) : null}
 
@@ -272,12 +283,12 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
             <details className="compose-original">
               <summary>
                 {session.loading
-                  ? 'Reading the original message…'
+                  ? t('compose.readingOriginal')
                   : appended === null
-                    ? 'The original message goes along as an attachment.'
+                    ? t('compose.originalAttached')
                     : isReply(ref.mode)
-                      ? 'Maildock quotes the original under your text'
-                      : 'Maildock adds the original message under your text'}
+                      ? t('compose.quotesOriginal')
+                      : t('compose.addsOriginal')}
               </summary>
               {appended ? <pre className="compose-appended">{appended}</pre> : null}
             </details>
@@ -286,7 +297,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           <AttachmentList
             attachments={form.attachments}
             included={included}
-            includedNote="from the original; Maildock attaches it"
+            includedNote={t('compose.includedNote')}
             reading={reading}
             problems={problems}
             onPick={addFiles}
@@ -296,7 +307,7 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
           />
           {dragging ? (
             <div className="compose-drop" aria-hidden="true">
-              Drop to attach
+              {t('compose.dropToAttach')}
             </div>
           ) : null}
 
@@ -308,12 +319,12 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
 
           <footer className="compose-foot">
             <button type="submit" className="primary" disabled={composer.sending}>
-              {composer.sending ? 'Sending…' : 'Send'}
+              {composer.sending ? t('compose.sending') : t('compose.send')}
             </button>
             <SendLater disabled={composer.sending} onSchedule={(at) => send(at)} />
-            <span className="compose-hint">Ctrl+Enter sends</span>
+            <span className="compose-hint">{t('compose.sendHint')}</span>
             <button type="button" className="compose-discard" onClick={leave}>
-              Discard
+              {t('compose.discard')}
             </button>
           </footer>
         </div>

@@ -6,18 +6,20 @@ import type { Draft } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { shortDate } from '../format.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { useDrafts } from './use-drafts.js';
 import type { Composer } from './use-composer.js';
 import './compose.css';
 
-const ORIGIN: Record<Draft['origin'], string> = {
-  local: 'saved here',
-  synced: 'saved here and on the server',
-  server: 'from another client',
-};
+const ORIGIN = {
+  local: 'sending.origin.local',
+  synced: 'sending.origin.synced',
+  server: 'sending.origin.server',
+} as const satisfies Record<Draft['origin'], string>;
 
 export function DraftsView(props: { composer: Composer }) {
+  const { t } = useTranslation();
   const { composer } = props;
   const client = useClient();
   const drafts = useDrafts(client, true);
@@ -29,7 +31,7 @@ export function DraftsView(props: { composer: Composer }) {
   return (
     <div className="sending-view">
       <h2 className="pane-title">
-        <span>All drafts</span>
+        <span>{t('sending.drafts')}</span>
         <span className="pane-count">{drafts.loaded ? drafts.drafts.length : ''}</span>
       </h2>
       {failure ? (
@@ -38,25 +40,34 @@ export function DraftsView(props: { composer: Composer }) {
         </p>
       ) : null}
       {drafts.loaded && drafts.drafts.length === 0 ? (
-        <p className="sending-empty">No drafts.</p>
+        <p className="sending-empty">{t('sending.noDrafts')}</p>
       ) : null}
-      <ul className="drafts-list" aria-label="Drafts">
+      <ul className="drafts-list" aria-label={t('sending.draftsList')}>
         {drafts.drafts.map((d) => {
-          const subject = d.subject || '(no subject)';
+          const subject = d.subject || t('list.noSubject');
           return (
             <li key={d.id ?? `stored-${d.storedMessageId}`} className="draft-entry">
               <div className="outbox-line">
                 <span className="outbox-subject">{subject}</span>
                 <span className="outbox-to">
-                  {d.to.length ? `to ${d.to.join(', ')}` : 'no recipients yet'}
+                  {d.to.length
+                    ? t('sending.to', { recipients: d.to.join(', ') })
+                    : t('sending.noRecipients')}
                 </span>
               </div>
               <p className="outbox-state">
-                {shortDate(d.updatedAt)} · {ORIGIN[d.origin]}
+                {t('sending.draftLine', {
+                  date: shortDate(d.updatedAt),
+                  origin: t(ORIGIN[d.origin]),
+                })}
               </p>
-              <div className="outbox-actions" role="group" aria-label={`Actions for ${subject}`}>
+              <div
+                className="outbox-actions"
+                role="group"
+                aria-label={t('sending.actionsFor', { subject })}
+              >
                 <button type="button" onClick={() => composer.openDraft(d)}>
-                  Open
+                  {t('sending.open')}
                 </button>
                 {d.id !== null ? (
                   <button
@@ -71,7 +82,7 @@ export function DraftsView(props: { composer: Composer }) {
                         .finally(reload)
                     }
                   >
-                    Delete
+                    {t('sending.delete')}
                   </button>
                 ) : null}
               </div>

@@ -6,6 +6,7 @@ import { Extension } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useState, type FormEvent } from 'react';
 import { useEscape } from '../ui/escape.js';
+import { i18n, useTranslation } from '../i18n/index.js';
 
 /** What a typed link becomes: web and mail addresses only; a bare domain is taken as https. */
 export function linkTarget(input: string): string | null {
@@ -37,6 +38,7 @@ interface Marks {
 }
 
 function Toolbar(props: { editor: TipTap; onLink(): void }) {
+  const { t } = useTranslation();
   const { editor } = props;
   const on = useEditorState({
     editor,
@@ -51,15 +53,30 @@ function Toolbar(props: { editor: TipTap; onLink(): void }) {
   });
   const chain = () => editor.chain().focus();
   const buttons: [keyof Marks, string, string, () => void][] = [
-    ['bold', 'Bold', 'B', () => chain().toggleBold().run()],
-    ['italic', 'Italic', 'I', () => chain().toggleItalic().run()],
-    ['link', 'Link', 'Link', props.onLink],
-    ['bulletList', 'Bulleted list', '• List', () => chain().toggleBulletList().run()],
-    ['orderedList', 'Numbered list', 'Numbered', () => chain().toggleOrderedList().run()],
-    ['blockquote', 'Quote', '❝ Quote', () => chain().toggleBlockquote().run()],
+    ['bold', t('compose.bold'), t('compose.boldText'), () => chain().toggleBold().run()],
+    ['italic', t('compose.italic'), t('compose.italicText'), () => chain().toggleItalic().run()],
+    ['link', t('compose.link'), t('compose.linkText'), props.onLink],
+    [
+      'bulletList',
+      t('compose.bulletList'),
+      t('compose.bulletListText'),
+      () => chain().toggleBulletList().run(),
+    ],
+    [
+      'orderedList',
+      t('compose.orderedList'),
+      t('compose.orderedListText'),
+      () => chain().toggleOrderedList().run(),
+    ],
+    [
+      'blockquote',
+      t('compose.quote'),
+      t('compose.quoteText'),
+      () => chain().toggleBlockquote().run(),
+    ],
   ];
   return (
-    <div className="editor-toolbar" role="toolbar" aria-label="Formatting">
+    <div className="editor-toolbar" role="toolbar" aria-label={t('compose.formatting')}>
       {buttons.map(([mark, label, text, run]) => (
         <button
           key={mark}
@@ -80,6 +97,7 @@ function Toolbar(props: { editor: TipTap; onLink(): void }) {
 }
 
 function LinkForm(props: { editor: TipTap; onDone(): void }) {
+  const { t } = useTranslation();
   const { editor } = props;
   const [value, setValue] = useState<string>(
     () => (editor.getAttributes('link') as { href?: string }).href ?? '',
@@ -93,7 +111,7 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
     e.preventDefault();
     const href = linkTarget(value);
     if (!href) {
-      setProblem('Give a web address (https://…) or an email address.');
+      setProblem(t('compose.linkProblem'));
       return;
     }
     const c = editor.chain().focus();
@@ -110,7 +128,7 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
   };
   return (
     <form className="link-form" onSubmit={apply}>
-      <label htmlFor="compose-link">Link address</label>
+      <label htmlFor="compose-link">{t('compose.linkAddress')}</label>
       <input
         id="compose-link"
         type="text"
@@ -120,7 +138,7 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
         aria-describedby={problem ? 'compose-link-problem' : undefined}
         onChange={(e) => setValue(e.target.value)}
       />
-      <button type="submit">Apply</button>
+      <button type="submit">{t('compose.apply')}</button>
       {editor.isActive('link') ? (
         <button
           type="button"
@@ -129,7 +147,7 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
             props.onDone();
           }}
         >
-          Remove link
+          {t('compose.removeLink')}
         </button>
       ) : null}
       {problem ? (
@@ -173,7 +191,8 @@ export function Editor(props: {
     editorProps: {
       attributes: {
         class: 'editor-content',
-        'aria-label': 'Message text',
+        // Named once, when the editor is made (it lives as long as the compose pane).
+        'aria-label': i18n.t('compose.messageText'),
         'aria-multiline': 'true',
         role: 'textbox',
       },

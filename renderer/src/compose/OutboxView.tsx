@@ -6,7 +6,8 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { OutboxEntry } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { actionsFor, stateWords } from './outbox-words.js';
 import type { Composer } from './use-composer.js';
 import './compose.css';
@@ -16,6 +17,7 @@ function Entry(props: {
   composer: Composer;
   onError(e: ErrorData | null): void;
 }) {
+  const { t } = useTranslation();
   const { entry, composer } = props;
   const client = useClient();
   const can = actionsFor(entry);
@@ -26,26 +28,32 @@ function Entry(props: {
         (err: unknown) => props.onError(errorDataOf(err)),
       )
       .finally(composer.outbox.reload);
-  const subject = entry.subject || '(no subject)';
+  const subject = entry.subject || t('list.noSubject');
   return (
     <li className={`outbox-entry outbox-${entry.state}`}>
       <div className="outbox-line">
         <span className="outbox-subject">{subject}</span>
-        <span className="outbox-to">to {entry.recipients.join(', ')}</span>
+        <span className="outbox-to">
+          {t('sending.to', { recipients: entry.recipients.join(', ') })}
+        </span>
       </div>
       <p className="outbox-state">{stateWords(entry)}</p>
-      <div className="outbox-actions" role="group" aria-label={`Actions for ${subject}`}>
+      <div
+        className="outbox-actions"
+        role="group"
+        aria-label={t('sending.actionsFor', { subject })}
+      >
         {can.sendNow ? (
           <button
             type="button"
             onClick={() => void run(() => client.call('outbox.retry', { id: entry.id }))}
           >
-            Send now
+            {t('sending.sendNow')}
           </button>
         ) : null}
         {can.editable && composer.canEdit(entry) ? (
           <button type="button" onClick={() => composer.edit(entry)}>
-            Edit
+            {t('sending.edit')}
           </button>
         ) : null}
         {can.resend ? (
@@ -53,7 +61,7 @@ function Entry(props: {
             type="button"
             onClick={() => void run(() => client.call('outbox.resend', { id: entry.id }))}
           >
-            Send again
+            {t('sending.sendAgain')}
           </button>
         ) : null}
         {can.cancel ? (
@@ -61,7 +69,7 @@ function Entry(props: {
             type="button"
             onClick={() => void run(() => client.call('outbox.cancel', { id: entry.id }))}
           >
-            Cancel
+            {t('sending.cancel')}
           </button>
         ) : null}
       </div>
@@ -70,6 +78,7 @@ function Entry(props: {
 }
 
 export function OutboxView(props: { composer: Composer }) {
+  const { t } = useTranslation();
   const { composer } = props;
   const { watchOutbox, outbox } = composer;
   const { reload } = outbox;
@@ -84,9 +93,9 @@ export function OutboxView(props: { composer: Composer }) {
   return (
     <div className="sending-view">
       <h2 className="pane-title">
-        <span>Outbox</span>
+        <span>{t('sending.outbox')}</span>
         <span className="pane-count">
-          {outbox.waiting ? `${outbox.waiting} not sent yet` : 'all sent'}
+          {outbox.waiting ? t('sending.waiting', { count: outbox.waiting }) : t('sending.allSent')}
         </span>
       </h2>
       {outbox.error || error ? (
@@ -95,9 +104,9 @@ export function OutboxView(props: { composer: Composer }) {
         </p>
       ) : null}
       {shown.length === 0 ? (
-        <p className="sending-empty">Nothing has been sent from here yet.</p>
+        <p className="sending-empty">{t('sending.nothingSent')}</p>
       ) : (
-        <ul className="outbox-list" aria-label="Outbox">
+        <ul className="outbox-list" aria-label={t('sending.outbox')}>
           {shown.map((e) => (
             <Entry key={e.id} entry={e} composer={composer} onError={setError} />
           ))}

@@ -2,6 +2,7 @@
 // message waits in the outbox until then (outbox.send's sendAt).
 import { useRef, useState, type FormEvent } from 'react';
 import { useEscape } from '../ui/escape.js';
+import { useTranslation } from '../i18n/index.js';
 import {
   fromLocalInput,
   inOneHour,
@@ -12,6 +13,7 @@ import {
 } from './send-later.js';
 
 export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string): void }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [picking, setPicking] = useState(false);
   const [value, setValue] = useState('');
@@ -27,8 +29,8 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
   );
   const now = new Date();
   const choices: [string, Date][] = [
-    [`In 1 hour (${laterLabel(inOneHour(now), now)})`, inOneHour(now)],
-    ['Tomorrow at 8:00', tomorrowAtEight(now)],
+    [t('compose.later.inAnHour', { time: laterLabel(inOneHour(now), now) }), inOneHour(now)],
+    [t('compose.later.tomorrow'), tomorrowAtEight(now)],
   ];
   const schedule = (d: Date) => {
     setOpen(false);
@@ -38,8 +40,8 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
   const pick = (e: FormEvent) => {
     e.preventDefault();
     const d = fromLocalInput(value);
-    if (!d) return setProblem('Pick a date and a time.');
-    if (d.getTime() <= Date.now()) return setProblem('Pick a time in the future.');
+    if (!d) return setProblem(t('compose.later.pickProblem'));
+    if (d.getTime() <= Date.now()) return setProblem(t('compose.later.pastProblem'));
     schedule(d);
   };
   return (
@@ -55,10 +57,10 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
           setProblem(null);
         }}
       >
-        Send later…
+        {t('compose.later.button')}
       </button>
       {open ? (
-        <div className="send-later-menu" role="group" aria-label="Send later">
+        <div className="send-later-menu" role="group" aria-label={t('compose.later.menu')}>
           {choices.map(([label, d]) => (
             <button key={label} type="button" onClick={() => schedule(d)}>
               {label}
@@ -66,7 +68,7 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
           ))}
           {picking ? (
             <form onSubmit={pick} className="send-later-pick">
-              <label htmlFor="send-later-at">Send at</label>
+              <label htmlFor="send-later-at">{t('compose.later.sendAt')}</label>
               <input
                 id="send-later-at"
                 type="datetime-local"
@@ -75,7 +77,7 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
                 value={value}
                 onChange={(e) => setValue(e.target.value)}
               />
-              <button type="submit">Schedule</button>
+              <button type="submit">{t('compose.later.schedule')}</button>
               {problem ? (
                 <span className="compose-problem" role="alert">
                   {problem}
@@ -90,7 +92,7 @@ export function SendLater(props: { disabled: boolean; onSchedule(sendAt: string)
                 setValue(toLocalInput(tomorrowAtEight(new Date())));
               }}
             >
-              Pick a date and time…
+              {t('compose.later.pick')}
             </button>
           )}
         </div>

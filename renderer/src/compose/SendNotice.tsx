@@ -1,13 +1,15 @@
 // After Send: "Sending… Undo" while the undo delay runs, then what became of the message
 // (sent, waiting to retry, failed), read from the outbox. A scheduled message names its time.
 import { useEffect, useState } from 'react';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { locale, useTranslation } from '../i18n/index.js';
 import { laterLabel } from './send-later.js';
 import type { Composer } from './use-composer.js';
 
 const SENT_SHOWN_MS = 4000;
 
 export function SendNotice(props: { composer: Composer }) {
+  const { t } = useTranslation();
   const { notice, outbox, undo, dismiss } = props.composer;
   const [now, setNow] = useState(() => Date.now());
   const entry = notice
@@ -32,20 +34,25 @@ export function SendNotice(props: { composer: Composer }) {
   let text: string;
   let canUndo = false;
   if (notice.error) text = errorText(notice.error);
-  else if (notice.undoing) text = 'Taking it back…';
+  else if (notice.undoing) text = t('sending.notice.undoing');
   else if (notice.scheduled) {
-    text = `Scheduled: it leaves ${laterLabel(new Date(due))}.`;
+    text = t('sending.notice.scheduled', { time: laterLabel(new Date(due)) });
     canUndo = entry.state === 'queued';
-  } else if (entry.state === 'sent') text = 'Message sent.';
+  } else if (entry.state === 'sent') text = t('sending.notice.sent');
   else if (entry.state === 'retrying') {
-    const next = entry.nextAttempt ? new Date(entry.nextAttempt).toLocaleTimeString() : 'soon';
-    text = `Not sent yet: ${entry.lastError?.message ?? 'the server did not take it'}. Trying again at ${next}.`;
+    const next = entry.nextAttempt
+      ? new Date(entry.nextAttempt).toLocaleTimeString(locale())
+      : t('sending.notice.soon');
+    const reason = entry.lastError?.message ?? t('sending.state.serverDidNotTake');
+    text = t('sending.notice.retrying', { reason, time: next });
   } else if (entry.state === 'failed')
-    text = `Not sent: ${entry.lastError?.message ?? 'the server refused it'}.`;
-  else if (entry.state === 'maybe-sent') text = 'It may have been sent: see the Outbox.';
-  else if (entry.state === 'cancelled') text = 'Not sent.';
+    text = t('sending.notice.failed', {
+      reason: entry.lastError?.message ?? t('sending.state.serverRefused'),
+    });
+  else if (entry.state === 'maybe-sent') text = t('sending.notice.maybeSent');
+  else if (entry.state === 'cancelled') text = t('sending.notice.cancelled');
   else {
-    text = 'Sending…';
+    text = t('sending.notice.sending');
     canUndo = waiting && entry.state === 'queued';
   }
   const alert = notice.error !== null || entry.state === 'failed';
@@ -54,10 +61,10 @@ export function SendNotice(props: { composer: Composer }) {
       <p role={alert ? 'alert' : 'status'}>{text}</p>
       {canUndo && !notice.error ? (
         <button type="button" onClick={() => void undo()}>
-          Undo
+          {t('actions.undo')}
         </button>
       ) : null}
-      <button type="button" aria-label="Dismiss" onClick={dismiss}>
+      <button type="button" aria-label={t('actions.dismiss')} onClick={dismiss}>
         ×
       </button>
     </div>

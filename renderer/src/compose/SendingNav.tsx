@@ -1,5 +1,7 @@
 // The sidebar's Outbox (with the number of messages not sent yet) and All drafts (of every
 // account, local or on the server), above the folders; each opens its view in the list pane.
+import { useTranslation } from '../i18n/index.js';
+
 export type SendingViewName = 'outbox' | 'drafts';
 
 function Item(props: {
@@ -33,17 +35,18 @@ export function SendingNav(props: {
   view: SendingViewName | null;
   onOpen(view: SendingViewName): void;
 }) {
+  const { t } = useTranslation();
   return (
-    <ul className="folders sending-nav" aria-label="Sending">
+    <ul className="folders sending-nav" aria-label={t('sending.nav')}>
       <Item
-        label="Outbox"
+        label={t('sending.outbox')}
         count={props.waiting}
-        countLabel={`${props.waiting} not sent yet`}
+        countLabel={t('sending.waiting', { count: props.waiting })}
         active={props.view === 'outbox'}
         onClick={() => props.onOpen('outbox')}
       />
       <Item
-        label="All drafts"
+        label={t('sending.drafts')}
         count={0}
         countLabel=""
         active={props.view === 'drafts'}

@@ -2,6 +2,7 @@
 // content (base64), never as a path. Each file may be up to 25 MB; all of them together
 // must fit the server's request limit once base64 has grown them by a third.
 import { fileSize } from '../format.js';
+import { i18n } from '../i18n/index.js';
 
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** 70 MB are 93 MB of base64, under the 100 MiB a request to `maildock serve` may carry. */
@@ -29,10 +30,10 @@ export function typeOf(file: { type: string }): string {
 /** Why a file cannot be attached next to those already there, or null when it can. */
 export function refusal(file: { name: string; size: number }, already: number): string | null {
   if (file.size > MAX_FILE_BYTES) {
-    return `${file.name} is ${fileSize(file.size)}: attachments may be up to 25 MB each.`;
+    return i18n.t('compose.tooBig', { name: file.name, size: fileSize(file.size) });
   }
   if (already + file.size > MAX_TOTAL_BYTES) {
-    return `${file.name} does not fit: the attachments of one message may add up to 70 MB.`;
+    return i18n.t('compose.tooMuch', { name: file.name });
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // An outbox entry's state as a person reads it, with the server's own words where it
 // answered, and what can still be done with it.
 import type { OutboxEntry } from '../../../common/types.js';
+import { i18n } from '../i18n/index.js';
 import { laterLabel } from './send-later.js';
 
 const time = (iso: string, now: Date) => laterLabel(new Date(iso), now);
@@ -9,26 +10,32 @@ export function stateWords(e: OutboxEntry, now = new Date()): string {
   switch (e.state) {
     case 'queued':
       return Date.parse(e.sendAt) > now.getTime() + 60_000
-        ? `Scheduled for ${time(e.sendAt, now)}`
-        : 'Queued: leaves in a moment';
+        ? i18n.t('sending.state.scheduled', { time: time(e.sendAt, now) })
+        : i18n.t('sending.state.queued');
     case 'sending':
-      return 'Sending now';
-    case 'retrying':
-      return `Waiting to retry: ${e.lastError?.message ?? 'the server did not take it'}${
-        e.nextAttempt ? `. Next attempt ${time(e.nextAttempt, now)}` : ''
-      }`;
+      return i18n.t('sending.state.sending');
+    case 'retrying': {
+      const reason = e.lastError?.message ?? i18n.t('sending.state.serverDidNotTake');
+      return e.nextAttempt
+        ? i18n.t('sending.state.retryingNext', { reason, time: time(e.nextAttempt, now) })
+        : i18n.t('sending.state.retrying', { reason });
+    }
     case 'failed':
-      return `Failed: ${e.lastError?.message ?? 'the server refused it'}`;
+      return i18n.t('sending.state.failed', {
+        reason: e.lastError?.message ?? i18n.t('sending.state.serverRefused'),
+      });
     case 'maybe-sent':
-      return `May have been sent: the connection ended before the server confirmed it${
-        e.lastError ? ` (${e.lastError.message})` : ''
-      }. Send it again only if it did not arrive.`;
-    case 'sent':
-      return `Sent ${e.sentAt ? time(e.sentAt, now) : ''}${
-        e.sentCopy === 'pending' ? ' · copy to Sent still to come' : ''
-      }`.trim();
+      return e.lastError
+        ? i18n.t('sending.state.maybeSentWhy', { reason: e.lastError.message })
+        : i18n.t('sending.state.maybeSent');
+    case 'sent': {
+      const sent = e.sentAt
+        ? i18n.t('sending.state.sentAt', { time: time(e.sentAt, now) })
+        : i18n.t('sending.state.sent');
+      return e.sentCopy === 'pending' ? i18n.t('sending.state.copyPending', { sent }) : sent;
+    }
     case 'cancelled':
-      return 'Cancelled: not sent';
+      return i18n.t('sending.state.cancelled');
   }
 }
 

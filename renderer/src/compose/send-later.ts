@@ -1,5 +1,6 @@
 // "Send later" times: in an hour, tomorrow at 8:00, or a picked local date and time, as
 // the ISO string with the local offset that outbox.send takes for sendAt.
+import { i18n, locale } from '../i18n/index.js';
 
 const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
 
@@ -42,10 +43,11 @@ export function toLocalInput(d: Date): string {
 }
 
 export function laterLabel(d: Date, now = new Date()): string {
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (d.toDateString() === now.toDateString()) return `today at ${time}`;
+  const time = d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === now.toDateString()) return i18n.t('compose.later.today', { time });
   const tomorrow = new Date(now);
   tomorrow.setDate(now.getDate() + 1);
-  if (d.toDateString() === tomorrow.toDateString()) return `tomorrow at ${time}`;
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (d.toDateString() === tomorrow.toDateString())
+    return i18n.t('compose.later.tomorrowAt', { time });
+  return d.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -1,5 +1,6 @@
 // Links from mail leave the app only after the user has seen where they really go: the
 // text of a link may say one address and point at another.
+import { i18n } from '../i18n/index.js';
 
 const OPENABLE = /^(?:https?:|mailto:)/i;
 
@@ -12,7 +13,7 @@ export interface LinkHost {
 export function openExternal(href: string, host: LinkHost = window): boolean {
   const url = href.trim();
   if (!OPENABLE.test(url)) return false;
-  if (!host.confirm(`Open this link outside Maildock?\n\n${url}`)) return false;
+  if (!host.confirm(i18n.t('reader.openLink', { url }))) return false;
   host.open(url, '_blank', 'noopener,noreferrer');
   return true;
 }

@@ -15,11 +15,13 @@ import {
   type FieldPath,
 } from './account-form.js';
 import { ErrorLine } from './ErrorLine.js';
+import { Trans, useTranslation } from '../i18n/index.js';
 
-const SECURITY: { value: Security; label: string }[] = [
+// TLS and STARTTLS are names, the same in every language.
+const SECURITY: { value: Security; label: string | null }[] = [
   { value: 'tls', label: 'TLS' },
   { value: 'starttls', label: 'STARTTLS' },
-  { value: 'none', label: 'None (unencrypted)' },
+  { value: 'none', label: null },
 ];
 
 type Outcome =
@@ -58,6 +60,7 @@ export function AccountSetup(props: {
   onShowSync(): void;
   onCancel(): void;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const [form, setForm] = useState<AccountForm>(emptyAccountForm);
   const [checked, setChecked] = useState(false);
@@ -89,12 +92,21 @@ export function AccountSetup(props: {
   );
   const server = (which: 'imap' | 'smtp', title: string) => (
     <>
-      {text(`${which}.host`, form[which].host, `${title} host`, 'text', {
-        autoComplete: 'off',
-        spellCheck: false,
-      })}
+      {text(
+        `${which}.host`,
+        form[which].host,
+        t('settings.setup.host', { server: title }),
+        'text',
+        {
+          autoComplete: 'off',
+          spellCheck: false,
+        },
+      )}
       <div className="form-row">
-        <Field label={`${title} security`} error={errors[`${which}.security`]}>
+        <Field
+          label={t('settings.setup.security', { server: title })}
+          error={errors[`${which}.security`]}
+        >
           {(id) => (
             <select
               id={id}
@@ -103,22 +115,34 @@ export function AccountSetup(props: {
             >
               {SECURITY.map((s) => (
                 <option key={s.value} value={s.value}>
-                  {s.label}
+                  {s.label ?? t('settings.setup.none')}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        {text(`${which}.port`, form[which].port, `${title} port`, 'text', {
-          inputMode: 'numeric',
-          autoComplete: 'off',
-          className: 'form-port',
-        })}
+        {text(
+          `${which}.port`,
+          form[which].port,
+          t('settings.setup.port', { server: title }),
+          'text',
+          {
+            inputMode: 'numeric',
+            autoComplete: 'off',
+            className: 'form-port',
+          },
+        )}
       </div>
-      {text(`${which}.user`, form[which].user, `${title} user name`, 'text', {
-        autoComplete: 'off',
-        spellCheck: false,
-      })}
+      {text(
+        `${which}.user`,
+        form[which].user,
+        t('settings.setup.user', { server: title }),
+        'text',
+        {
+          autoComplete: 'off',
+          spellCheck: false,
+        },
+      )}
     </>
   );
 
@@ -166,23 +190,22 @@ export function AccountSetup(props: {
     const { account, sync } = outcome;
     return (
       <div className="account-added" role="status">
-        <p className="account-added-title">Added {account.email}.</p>
+        <p className="account-added-title">{t('settings.setup.added', { email: account.email })}</p>
         {sync === 'running' ? (
           <p>
-            <span className="spinner" aria-hidden="true" /> The initial sync has started: its
-            folders and messages appear as they arrive.
+            <span className="spinner" aria-hidden="true" /> {t('settings.setup.syncStarted')}
           </p>
         ) : sync === 'done' ? (
-          <p>The initial sync has finished.</p>
+          <p>{t('settings.setup.syncDone')}</p>
         ) : (
           <ErrorLine error={sync} />
         )}
         <div className="form-buttons">
           <button type="button" onClick={props.onShowSync}>
-            Show sync progress
+            {t('settings.setup.showSync')}
           </button>
           <button type="button" onClick={props.onCancel}>
-            Done
+            {t('settings.setup.done')}
           </button>
         </div>
       </div>
@@ -192,7 +215,7 @@ export function AccountSetup(props: {
   return (
     <form
       className="account-form"
-      aria-label="Add an account"
+      aria-label={t('settings.setup.form')}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -200,20 +223,20 @@ export function AccountSetup(props: {
       }}
     >
       <fieldset disabled={busy !== null}>
-        <legend>Account</legend>
-        {text('email', form.email, 'Email address', 'email', {
+        <legend>{t('settings.setup.account')}</legend>
+        {text('email', form.email, t('settings.setup.email'), 'email', {
           autoComplete: 'email',
           spellCheck: false,
         })}
-        {text('name', form.name, 'Your name (shown to recipients)', 'text', {
+        {text('name', form.name, t('settings.setup.name'), 'text', {
           autoComplete: 'name',
         })}
-        {text('password', form.password, 'Password', 'password', {
+        {text('password', form.password, t('settings.setup.password'), 'password', {
           autoComplete: 'current-password',
         })}
       </fieldset>
       <fieldset disabled={busy !== null}>
-        <legend>Incoming mail (IMAP)</legend>
+        <legend>{t('settings.setup.incoming')}</legend>
         {server('imap', 'IMAP')}
       </fieldset>
       <fieldset disabled={busy !== null}>
@@ -224,38 +247,42 @@ export function AccountSetup(props: {
               checked={form.smtpEnabled}
               onChange={(e) => set('smtpEnabled', e.target.checked)}
             />
-            Outgoing mail (SMTP)
+            {t('settings.setup.outgoing')}
           </label>
         </legend>
         {form.smtpEnabled ? (
           server('smtp', 'SMTP')
         ) : (
-          <p className="form-hint">Without it this account reads mail but cannot send.</p>
+          <p className="form-hint">{t('settings.setup.noOutgoing')}</p>
         )}
       </fieldset>
       {outcome?.kind === 'failed' ? <ErrorLine error={outcome.error} /> : null}
       {outcome?.kind === 'tested' ? (
         <div className="account-tested" role="status">
-          <p className="account-tested-title">Connection works: the server accepted the login.</p>
+          <p className="account-tested-title">{t('settings.setup.works')}</p>
           <p className="account-caps">
-            Capabilities: <span>{outcome.capabilities.join(' ')}</span>
+            <Trans
+              i18nKey="settings.setup.capabilities"
+              values={{ list: outcome.capabilities.join(' ') }}
+              components={{ caps: <span /> }}
+            />
           </p>
         </div>
       ) : null}
       {checked && !validated.ok ? (
         <p className="form-error" role="alert">
-          Some fields need a look (marked above).
+          {t('settings.setup.checkFields')}
         </p>
       ) : null}
       <div className="form-buttons">
         <button type="button" onClick={props.onCancel} disabled={busy !== null}>
-          Cancel
+          {t('settings.setup.cancel')}
         </button>
         <button type="button" onClick={() => void test()} disabled={busy !== null}>
-          {busy === 'test' ? 'Testing…' : 'Test connection'}
+          {busy === 'test' ? t('settings.setup.testing') : t('settings.setup.test')}
         </button>
         <button type="submit" className="primary" disabled={busy !== null}>
-          {busy === 'add' ? 'Adding…' : 'Add account'}
+          {busy === 'add' ? t('settings.setup.adding') : t('settings.setup.add')}
         </button>
       </div>
     </form>

@@ -5,12 +5,19 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
+import { i18n, useTranslation } from '../i18n/index.js';
 import { ErrorLine } from './ErrorLine.js';
 
 const where = (s: { host: string; port: number; security: string }) =>
-  `${s.host}:${s.port} (${s.security === 'none' ? 'unencrypted' : s.security.toUpperCase()})`;
+  i18n.t('settings.accounts.server', {
+    host: s.host,
+    port: s.port,
+    security:
+      s.security === 'none' ? i18n.t('settings.accounts.unencrypted') : s.security.toUpperCase(),
+  });
 
 function AccountItem(props: { account: Account; onRemoved(): void }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { account } = props;
   const [confirming, setConfirming] = useState(false);
@@ -35,28 +42,36 @@ function AccountItem(props: { account: Account; onRemoved(): void }) {
           {account.name ? `${account.name} <${account.email}>` : account.email}
         </p>
         <p className="account-item-servers">
-          IMAP {where(account.imap)}
-          {account.smtp ? ` · SMTP ${where(account.smtp)}` : ' · no outgoing server'}
+          {account.smtp
+            ? t('settings.accounts.servers', {
+                imap: where(account.imap),
+                smtp: where(account.smtp),
+              })
+            : t('settings.accounts.serversNoSmtp', { imap: where(account.imap) })}
         </p>
         {error ? <ErrorLine error={error} /> : null}
       </div>
       {confirming ? (
-        <div className="account-confirm" role="group" aria-label={`Remove ${account.email}?`}>
-          <p>Remove {account.email} and its mail from this computer? The server keeps it.</p>
+        <div
+          className="account-confirm"
+          role="group"
+          aria-label={t('settings.accounts.removeQuestion', { email: account.email })}
+        >
+          <p>{t('settings.accounts.removeText', { email: account.email })}</p>
           <button type="button" className="danger" disabled={removing} onClick={remove}>
-            {removing ? 'Removing…' : 'Remove'}
+            {removing ? t('settings.accounts.removing') : t('settings.accounts.remove')}
           </button>
           <button type="button" disabled={removing} onClick={() => setConfirming(false)}>
-            Keep
+            {t('settings.accounts.keep')}
           </button>
         </div>
       ) : (
         <button
           type="button"
-          aria-label={`Remove ${account.email}`}
+          aria-label={t('settings.accounts.removeAccount', { email: account.email })}
           onClick={() => setConfirming(true)}
         >
-          Remove
+          {t('settings.accounts.remove')}
         </button>
       )}
     </li>
@@ -68,10 +83,11 @@ export function AccountsList(props: {
   onAdd(): void;
   onChanged(): void;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="accounts-settings">
       {props.accounts.length === 0 ? (
-        <p className="settings-empty">No accounts yet.</p>
+        <p className="settings-empty">{t('settings.accounts.none')}</p>
       ) : (
         <ul className="account-items">
           {props.accounts.map((a) => (
@@ -80,7 +96,7 @@ export function AccountsList(props: {
         </ul>
       )}
       <button type="button" className="primary" onClick={props.onAdd}>
-        Add account
+        {t('settings.accounts.add')}
       </button>
     </div>
   );

@@ -6,15 +6,18 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { AppInfo, AppSettings } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
+import { i18n, useTranslation } from '../i18n/index.js';
 import { ErrorLine } from './ErrorLine.js';
+import { LanguagePicker } from './LanguagePicker.js';
 
 export function secretsWords(info: AppInfo): string {
   return info.secrets === 'keychain'
-    ? 'Account passwords are kept in the system keychain.'
-    : 'Account passwords are kept in an encrypted file in Maildock’s data folder (no system keychain is used here).';
+    ? i18n.t('settings.app.keychain')
+    : i18n.t('settings.app.file');
 }
 
 export function AppPanel() {
+  const { t } = useTranslation();
   const client = useClient();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [settings, setSettings] = useState<AppSettings | null>(null);
@@ -35,19 +38,19 @@ export function AppPanel() {
       .then(setSettings, (err: unknown) => setError(errorDataOf(err)));
   };
   return (
-    <section className="app-panel" aria-label="This app">
-      <h3>Maildock {info?.version ?? ''}</h3>
+    <section className="app-panel" aria-label={t('settings.app.label')}>
+      <h3>{t('settings.app.version', { version: info?.version ?? '' })}</h3>
       {info ? <p className="app-secrets">{secretsWords(info)}</p> : null}
       {desktop && settings ? (
         <fieldset className="app-settings">
-          <legend>The desktop app</legend>
+          <legend>{t('settings.app.desktop')}</legend>
           <label>
             <input
               type="checkbox"
               checked={settings.closeToTray}
               onChange={(e) => change({ closeToTray: e.target.checked })}
             />{' '}
-            Closing the window keeps Maildock running in the tray
+            {t('settings.app.closeToTray')}
           </label>
           <label>
             <input
@@ -55,23 +58,24 @@ export function AppPanel() {
               checked={settings.stopStackOnQuit}
               onChange={(e) => change({ stopStackOnQuit: e.target.checked })}
             />{' '}
-            Quitting Maildock also stops the local mail stack
+            {t('settings.app.stopStack')}
           </label>
           <label>
-            Open email links (mailto:) from other programs with Maildock{' '}
+            {t('settings.app.mailto')}{' '}
             <select
               value={settings.mailtoHandler}
               onChange={(e) =>
                 change({ mailtoHandler: e.target.value as AppSettings['mailtoHandler'] })
               }
             >
-              <option value="ask">Ask me at the next start</option>
-              <option value="yes">Yes</option>
-              <option value="no">No</option>
+              <option value="ask">{t('settings.app.ask')}</option>
+              <option value="yes">{t('settings.app.yes')}</option>
+              <option value="no">{t('settings.app.no')}</option>
             </select>
           </label>
         </fieldset>
       ) : null}
+      <LanguagePicker />
       {error ? <ErrorLine error={error} /> : null}
     </section>
   );

@@ -2,13 +2,8 @@
 // Cancel, the archives made so far each with a Verify and a Restore (asked twice: it
 // replaces everything the app holds), and the schedule (off by default).
 import { useCallback, useEffect, useState } from 'react';
-import {
-  counted,
-  progressFraction,
-  progressText,
-  restoredText,
-  sizeText,
-} from '../../../common/backup-words.js';
+import { progressFraction, progressText, restoredText, sizeText } from './backup-words.js';
+import { Trans, useTranslation } from '../i18n/index.js';
 import type { ErrorData } from '../../../common/errors.js';
 import type {
   BackupProgressEvent,
@@ -24,6 +19,7 @@ import { ErrorLine } from './ErrorLine.js';
 const baseName = (file: string) => file.split(/[\\/]/).at(-1) ?? file;
 
 export function BackupPanel() {
+  const { t } = useTranslation();
   const client = useClient();
   const [list, setList] = useState<BackupResult[] | null>(null);
   const [schedule, setSchedule] = useState<BackupSchedule | null>(null);
@@ -123,35 +119,31 @@ export function BackupPanel() {
   };
 
   return (
-    <section className="backup-panel" aria-label="Backups">
-      <p>
-        A backup holds the whole local store (every message, flag, folder, draft and the outbox),
-        the attachments already downloaded and, when the local mail server runs, its database,
-        mailboxes, queue and certificates, in one archive whose every file is checked.
-      </p>
+    <section className="backup-panel" aria-label={t('settings.backup.label')}>
+      <p>{t('settings.backup.about')}</p>
       <div className="backup-now">
         <button
           type="button"
           onClick={backUp}
           disabled={running || restoring || (sealed && newKey.length < 8)}
         >
-          {running ? 'Backing up…' : 'Back up now'}
+          {running ? t('settings.backup.backingUp') : t('settings.backup.now')}
         </button>
         {running ? (
           <button type="button" onClick={() => void client.call('backup.cancel', {})}>
-            Cancel
+            {t('settings.backup.cancel')}
           </button>
         ) : null}
       </div>
       <div className="backup-sealed">
         <label>
           <input type="checkbox" checked={sealed} onChange={(e) => setSealed(e.target.checked)} />{' '}
-          Encrypt it under a passphrase (account passwords go in too)
+          {t('settings.backup.encrypt')}
         </label>
         {sealed ? (
           <label>
             {' '}
-            Passphrase, 8 characters or more{' '}
+            {t('settings.backup.newPassphrase')}{' '}
             <input
               type="password"
               autoComplete="new-password"
@@ -163,29 +155,36 @@ export function BackupPanel() {
       </div>
       {(running || restoring) && progress ? (
         <div className="backup-progress">
-          <progress aria-label="Backup progress" value={progressFraction(progress)} max={1} />
+          <progress
+            aria-label={t('settings.backup.progress')}
+            value={progressFraction(progress)}
+            max={1}
+          />
           <span role="status">{progressText(progress)}</span>
         </div>
       ) : null}
       {made ? (
         <p role="status" className="backup-made">
-          Backup written: {baseName(made.file)} ({sizeText(made.bytes)},{' '}
-          {counted(made.files ?? 0, 'file')}).
+          {t('settings.backup.written', {
+            name: baseName(made.file),
+            size: sizeText(made.bytes),
+            count: made.files ?? 0,
+          })}
         </p>
       ) : null}
       {restored ? (
         <p role="status" className="backup-restored">
           {restoredText(restored)}{' '}
           <button type="button" onClick={() => window.location.reload()}>
-            Show the restored mail
+            {t('settings.backup.showRestored')}
           </button>
         </p>
       ) : null}
       {error ? <ErrorLine error={error} /> : null}
 
-      <h3>Backups made</h3>
+      <h3>{t('settings.backup.made')}</h3>
       {list === null ? null : list.length === 0 ? (
-        <p className="backup-empty">No backups yet.</p>
+        <p className="backup-empty">{t('settings.backup.none')}</p>
       ) : (
         <ul className="backup-list">
           {list.map((b) => {
@@ -196,12 +195,12 @@ export function BackupPanel() {
                 <span className="backup-size">{sizeText(b.bytes)}</span>{' '}
                 {b.encrypted ? (
                   <>
-                    <span className="backup-encrypted">encrypted</span>{' '}
+                    <span className="backup-encrypted">{t('settings.backup.encrypted')}</span>{' '}
                     <input
                       type="password"
                       autoComplete="off"
-                      aria-label={`Passphrase of ${baseName(b.file)}`}
-                      placeholder="Passphrase"
+                      aria-label={t('settings.backup.passphraseOf', { name: baseName(b.file) })}
+                      placeholder={t('settings.backup.passphrase')}
                       value={keyOf(b.file)}
                       onChange={(e) => setKey(b.file, e.target.value)}
                     />{' '}
@@ -211,32 +210,30 @@ export function BackupPanel() {
                   type="button"
                   disabled={report === 'checking'}
                   onClick={() => verify(b.file)}
-                  aria-label={`Verify ${baseName(b.file)}`}
+                  aria-label={t('settings.backup.verifyName', { name: baseName(b.file) })}
                 >
-                  {report === 'checking' ? 'Verifying…' : 'Verify'}
+                  {report === 'checking'
+                    ? t('settings.backup.verifying')
+                    : t('settings.backup.verify')}
                 </button>{' '}
                 <button
                   type="button"
                   disabled={restoring || running}
                   onClick={() => setAsking(b.file)}
-                  aria-label={`Restore ${baseName(b.file)}`}
+                  aria-label={t('settings.backup.restoreName', { name: baseName(b.file) })}
                 >
-                  Restore…
+                  {t('settings.backup.restore')}
                 </button>
                 {asking === b.file ? (
                   <div
                     className="backup-confirm"
                     role="group"
-                    aria-label={`Restore ${baseName(b.file)}?`}
+                    aria-label={t('settings.backup.restoreQuestion', { name: baseName(b.file) })}
                   >
-                    <p>
-                      Everything Maildock holds now (messages, folders, drafts, the outbox,
-                      settings, downloaded attachments and the local mail server’s data) is replaced
-                      by this backup’s. It is checked first: if it is damaged, nothing changes.
-                    </p>
+                    <p>{t('settings.backup.restoreWarning')}</p>
                     {b.encrypted ? null : (
                       <label>
-                        Passphrase of the passwords in it (if it holds them){' '}
+                        {t('settings.backup.secretsPassphrase')}{' '}
                         <input
                           type="password"
                           autoComplete="off"
@@ -246,16 +243,16 @@ export function BackupPanel() {
                       </label>
                     )}{' '}
                     <button type="button" data-autofocus onClick={() => restore(b.file)}>
-                      Replace my data with this backup
+                      {t('settings.backup.replace')}
                     </button>{' '}
                     <button type="button" onClick={() => setAsking(null)}>
-                      Keep my data
+                      {t('settings.backup.keep')}
                     </button>
                   </div>
                 ) : null}
                 {report && report !== 'checking' ? (
                   report.ok ? (
-                    <span className="backup-ok"> Verified: every file matches.</span>
+                    <span className="backup-ok"> {t('settings.backup.verified')}</span>
                   ) : (
                     <ul className="backup-problems" role="alert">
                       {report.problems.map((p) => (
@@ -272,17 +269,17 @@ export function BackupPanel() {
 
       {schedule ? (
         <fieldset className="backup-schedule">
-          <legend>On a schedule</legend>
+          <legend>{t('settings.backup.schedule')}</legend>
           <label>
             <input
               type="checkbox"
               checked={schedule.enabled}
               onChange={(e) => void changeSchedule({ enabled: e.target.checked })}
             />{' '}
-            Back up on its own while Maildock runs
+            {t('settings.backup.onItsOwn')}
           </label>
           <label>
-            Every{' '}
+            {t('settings.backup.every')}{' '}
             <select
               value={schedule.everyHours}
               disabled={!schedule.enabled}
@@ -290,13 +287,17 @@ export function BackupPanel() {
             >
               {[6, 12, 24, 168].map((h) => (
                 <option key={h} value={h}>
-                  {h === 24 ? 'day' : h === 168 ? 'week' : `${h} hours`}
+                  {h === 24
+                    ? t('settings.backup.day')
+                    : h === 168
+                      ? t('settings.backup.week')
+                      : t('settings.backup.hours', { count: h })}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Keep the last{' '}
+            {t('settings.backup.keepLast')}{' '}
             <input
               type="number"
               min={1}
@@ -309,13 +310,12 @@ export function BackupPanel() {
                   void changeSchedule({ keep });
               }}
             />{' '}
-            scheduled backups
+            {t('settings.backup.scheduled')}
           </label>
         </fieldset>
       ) : null}
       <p className="backup-restore-hint">
-        A backup from elsewhere restores from the command line too:{' '}
-        <code>maildock backup restore FILE</code> (with Maildock quit).
+        <Trans i18nKey="settings.backup.elsewhere" components={{ cmd: <code /> }} />
       </p>
     </section>
   );

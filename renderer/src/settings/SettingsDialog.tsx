@@ -11,17 +11,18 @@ import { AppPanel } from './AppPanel.js';
 import { BackupPanel } from './BackupPanel.js';
 import { StackPanel } from './StackPanel.js';
 import { SyncPanel } from './SyncPanel.js';
+import { useTranslation } from '../i18n/index.js';
 import './settings.css';
 
 export type SettingsTab = 'accounts' | 'add-account' | 'sync' | 'stack' | 'backups' | 'app';
 type Tab = Exclude<SettingsTab, 'add-account'>;
 
-const ALL_TABS: { tab: Tab; label: string }[] = [
-  { tab: 'accounts', label: 'Accounts' },
-  { tab: 'sync', label: 'Sync' },
-  { tab: 'stack', label: 'Local mail stack' },
-  { tab: 'backups', label: 'Backups' },
-  { tab: 'app', label: 'This app' },
+const ALL_TABS: { tab: Tab }[] = [
+  { tab: 'accounts' },
+  { tab: 'sync' },
+  { tab: 'stack' },
+  { tab: 'backups' },
+  { tab: 'app' },
 ];
 
 const OPERATOR_TABS: readonly Tab[] = ['stack', 'backups'];
@@ -33,13 +34,14 @@ export function SettingsDialog(props: {
   onAccountsChanged(): void;
   onClose(): void;
 }) {
+  const { t } = useTranslation();
   // Signed in to the server of many people: its stack and backups are its operator's.
   const session = useSession();
-  const TABS = session ? ALL_TABS.filter((t) => !OPERATOR_TABS.includes(t.tab)) : ALL_TABS;
+  const TABS = session ? ALL_TABS.filter((x) => !OPERATOR_TABS.includes(x.tab)) : ALL_TABS;
   const first = props.open === 'add-account' ? 'accounts' : props.open;
-  const [tab, setTab] = useState<Tab>(TABS.some((t) => t.tab === first) ? first : 'accounts');
+  const [tab, setTab] = useState<Tab>(TABS.some((x) => x.tab === first) ? first : 'accounts');
   const [adding, setAdding] = useState(props.open === 'add-account');
-  const index = TABS.findIndex((t) => t.tab === tab);
+  const index = TABS.findIndex((x) => x.tab === tab);
   // Arrow keys move between tabs, as a tab list's keyboard pattern has it.
   const onKey = (e: KeyboardEvent) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
@@ -50,20 +52,25 @@ export function SettingsDialog(props: {
     document.getElementById(`settings-tab-${next.tab}`)?.focus();
   };
   return (
-    <Dialog title="Settings" onClose={props.onClose} className="settings-dialog">
-      <div className="settings-tabs" role="tablist" aria-label="Settings" onKeyDown={onKey}>
-        {TABS.map((t) => (
+    <Dialog title={t('settings.title')} onClose={props.onClose} className="settings-dialog">
+      <div
+        className="settings-tabs"
+        role="tablist"
+        aria-label={t('settings.title')}
+        onKeyDown={onKey}
+      >
+        {TABS.map((x) => (
           <button
-            key={t.tab}
-            id={`settings-tab-${t.tab}`}
+            key={x.tab}
+            id={`settings-tab-${x.tab}`}
             type="button"
             role="tab"
-            aria-selected={t.tab === tab}
+            aria-selected={x.tab === tab}
             aria-controls="settings-panel"
-            tabIndex={t.tab === tab ? 0 : -1}
-            onClick={() => setTab(t.tab)}
+            tabIndex={x.tab === tab ? 0 : -1}
+            onClick={() => setTab(x.tab)}
           >
-            {t.label}
+            {t(`settings.tabs.${x.tab}`)}
           </button>
         ))}
       </div>

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import type { StackService } from '../../../common/stack.js';
 import { useClient } from '../client/context.js';
 import { ErrorLine } from './ErrorLine.js';
-import type { ErrorWords } from '../../../common/error-words.js';
+import type { ErrorWords } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { stackPanelModel, type Busy, type ServiceRow } from './stack-model.js';
 import { StackLogs } from './StackLogs.js';
 import { useStack } from './use-stack.js';
@@ -20,13 +21,15 @@ function Words(props: { words: ErrorWords; role?: 'alert' | 'status' }) {
 }
 
 function BusyLine(props: { busy: Busy }) {
+  const { t } = useTranslation();
   const { busy } = props;
   return (
     <div className="stack-busy" role="status" aria-live="polite">
       <span className="spinner" aria-hidden="true" />
       <span>
-        {busy.label}
-        {busy.message ? `: ${busy.message}` : '…'}
+        {busy.message
+          ? t('settings.stack.busy', { label: busy.label, message: busy.message })
+          : t('settings.stack.busyDots', { label: busy.label })}
       </span>
       <progress
         aria-label={busy.label}
@@ -44,6 +47,7 @@ function Row(props: {
   onLog(): void;
   logOpen: boolean;
 }) {
+  const { t } = useTranslation();
   const { row } = props;
   return (
     <tr>
@@ -60,22 +64,22 @@ function Row(props: {
       <td className="stack-latency">{row.latency}</td>
       <td className="stack-buttons">
         <button type="button" disabled={!row.canStart} onClick={props.onStart}>
-          Start
+          {t('settings.stack.start')}
         </button>
         <button type="button" disabled={!row.canStop} onClick={props.onStop}>
-          Stop
+          {t('settings.stack.stop')}
         </button>
         <button type="button" disabled={!row.canRestart} onClick={props.onRestart}>
-          Restart
+          {t('settings.stack.restart')}
         </button>
         <button
           type="button"
           disabled={!row.canLog}
           aria-pressed={props.logOpen}
-          aria-label={`Log of ${row.service}`}
+          aria-label={t('settings.stack.logOf', { service: row.service })}
           onClick={props.onLog}
         >
-          Log
+          {t('settings.stack.log')}
         </button>
       </td>
     </tr>
@@ -83,6 +87,7 @@ function Row(props: {
 }
 
 export function StackPanel() {
+  const { t } = useTranslation();
   const client = useClient();
   const stack = useStack(client);
   const [logOf, setLogOf] = useState<StackService | null>(null);
@@ -91,7 +96,7 @@ export function StackPanel() {
   if (model.kind === 'loading') {
     return (
       <div className="state-loading stack-loading" role="status">
-        <span className="spinner" aria-hidden="true" /> Asking Docker about the stack…
+        <span className="spinner" aria-hidden="true" /> {t('settings.stack.asking')}
       </div>
     );
   }
@@ -102,7 +107,7 @@ export function StackPanel() {
         {model.busy ? <BusyLine busy={model.busy} /> : null}
         <div className="stack-actions">
           <button type="button" onClick={stack.refresh}>
-            Check again
+            {t('settings.stack.checkAgain')}
           </button>
         </div>
       </div>
@@ -111,14 +116,14 @@ export function StackPanel() {
 
   const { run } = stack;
   const service = (label: string, s: StackService, m: 'stack.start' | 'stack.stop') =>
-    run(`${label} ${s}`, () => client.call(m, { service: s }));
+    run(label, () => client.call(m, { service: s }));
   return (
     <div className="stack-panel">
       {model.notice ? (
         <Words words={{ ...model.notice, detail: null }} role="status" />
       ) : (
         <p className="stack-overall">
-          <strong>{model.overall ?? 'Checking…'}</strong>
+          <strong>{model.overall ?? t('settings.stack.checking')}</strong>
           {model.summary ? ` — ${model.summary}` : ''}
         </p>
       )}
@@ -128,27 +133,29 @@ export function StackPanel() {
         <button
           type="button"
           disabled={!model.canUp}
-          onClick={() => run('Starting the stack', () => client.call('stack.up', {}))}
+          onClick={() => run(t('settings.stack.startingStack'), () => client.call('stack.up', {}))}
         >
-          Start stack
+          {t('settings.stack.startStack')}
         </button>
         <button
           type="button"
           disabled={!model.canStopAll}
-          onClick={() => run('Stopping the stack', () => client.call('stack.stop', {}))}
+          onClick={() =>
+            run(t('settings.stack.stoppingStack'), () => client.call('stack.stop', {}))
+          }
         >
-          Stop stack
+          {t('settings.stack.stopStack')}
         </button>
       </div>
       <table className="stack-services">
         <thead>
           <tr>
-            <th scope="col">Service</th>
-            <th scope="col">State</th>
-            <th scope="col">Health</th>
-            <th scope="col">Latency</th>
+            <th scope="col">{t('settings.stack.service')}</th>
+            <th scope="col">{t('settings.stack.state')}</th>
+            <th scope="col">{t('settings.stack.health')}</th>
+            <th scope="col">{t('settings.stack.latency')}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('settings.stack.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -158,10 +165,22 @@ export function StackPanel() {
               key={row.service}
               row={row}
               logOpen={logOf === row.service}
-              onStart={() => service('Starting', row.service, 'stack.start')}
-              onStop={() => service('Stopping', row.service, 'stack.stop')}
+              onStart={() =>
+                service(
+                  t('settings.stack.starting', { service: row.service }),
+                  row.service,
+                  'stack.start',
+                )
+              }
+              onStop={() =>
+                service(
+                  t('settings.stack.stopping', { service: row.service }),
+                  row.service,
+                  'stack.stop',
+                )
+              }
               onRestart={() =>
-                run(`Restarting ${row.service}`, () =>
+                run(t('settings.stack.restarting', { service: row.service }), () =>
                   client.call('stack.restart', { service: row.service }),
                 )
               }

@@ -9,6 +9,7 @@ import { useClient } from '../client/context.js';
 import { ErrorLine } from './ErrorLine.js';
 import { lastSyncWords, offlineReason, progressFraction } from './sync-words.js';
 import { useNow, useSyncStates } from './use-sync-states.js';
+import { useTranslation } from '../i18n/index.js';
 
 function AccountSync(props: {
   account: Account;
@@ -17,6 +18,7 @@ function AccountSync(props: {
   loaded: boolean;
   now: Date;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { account, state, now } = props;
   const [retrying, setRetrying] = useState(false);
@@ -32,15 +34,15 @@ function AccountSync(props: {
   const fraction = state ? progressFraction(state) : null;
   const running = (state?.running ?? false) || retrying;
   return (
-    <section className="sync-account" aria-label={`Sync of ${account.email}`}>
+    <section className="sync-account" aria-label={t('sync.of', { account: account.email })}>
       <header className="sync-account-head">
         <h3>{account.name ? `${account.name} <${account.email}>` : account.email}</h3>
         <button type="button" disabled={running} onClick={retry}>
-          {running ? 'Syncing…' : state?.errors.length ? 'Retry' : 'Sync now'}
+          {running ? t('sync.running') : state?.errors.length ? t('sync.retry') : t('sync.now')}
         </button>
       </header>
       <p className="sync-account-line">
-        {state ? lastSyncWords(state, now) : props.loaded ? 'Never synced' : 'Sync state unknown'}
+        {state ? lastSyncWords(state, now) : props.loaded ? t('sync.never') : t('sync.unknown')}
         {state?.running && state.progress?.mailbox ? ` (${state.progress.mailbox})` : ''}
       </p>
       {state?.offline ? (
@@ -51,7 +53,7 @@ function AccountSync(props: {
       {state?.running ? (
         <progress
           className="sync-progress"
-          aria-label={`Sync progress of ${account.email}`}
+          aria-label={t('sync.progressOf', { account: account.email })}
           {...(fraction === null ? {} : { value: fraction, max: 1 })}
         />
       ) : null}
@@ -71,6 +73,7 @@ function AccountSync(props: {
 }
 
 export function SyncPanel(props: { accounts: readonly Account[] }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { states, error, loaded } = useSyncStates(
     client,
@@ -78,7 +81,7 @@ export function SyncPanel(props: { accounts: readonly Account[] }) {
   );
   const now = useNow(5000);
   if (props.accounts.length === 0) {
-    return <p className="settings-empty">No accounts to sync yet.</p>;
+    return <p className="settings-empty">{t('sync.noAccounts')}</p>;
   }
   return (
     <div className="sync-panel">

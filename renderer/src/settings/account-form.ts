@@ -2,6 +2,7 @@
 // defaults the rest take from the address and the chosen security. Validation is the
 // contract's own accountInputSchema, so the form cannot accept what the core would refuse.
 import { accountInputSchema, type AccountInput, type Security } from '../../../common/types.js';
+import { i18n } from '../i18n/index.js';
 
 export interface ServerFields {
   host: string;
@@ -153,13 +154,20 @@ export function toAccountInput(form: AccountForm): unknown {
 export type FieldErrors = Partial<Record<FieldPath, string>>;
 
 // The schema's words are for developers; these say what to type.
-const FRIENDLY: Partial<Record<string, string>> = {
-  email: 'Enter an email address such as alice@example.com.',
-  password: 'Enter the password.',
-  'imap.port': 'A port is a number from 1 to 65535.',
-  'smtp.port': 'A port is a number from 1 to 65535.',
-  'imap.user': 'Enter the user name (often the email address).',
-};
+const FRIENDLY = {
+  email: 'settings.setup.errors.email',
+  password: 'settings.setup.errors.password',
+  'imap.port': 'settings.setup.errors.port',
+  'smtp.port': 'settings.setup.errors.port',
+  'imap.user': 'settings.setup.errors.user',
+} as const;
+const friendly = (path: string): string | undefined =>
+  path in FRIENDLY ? i18n.t(FRIENDLY[path as keyof typeof FRIENDLY]) : undefined;
+
+// The schema speaks English (common/ serves the command line too): in another language its
+// sentence gives way to a plain "not valid", the field marked all the same.
+const schemaWords = (message: string): string =>
+  i18n.resolvedLanguage === 'en' ? sentence(message) : i18n.t('settings.setup.errors.invalid');
 
 export type Validated = { ok: true; input: AccountInput } | { ok: false; errors: FieldErrors };
 
@@ -169,7 +177,7 @@ export function validateAccountForm(form: AccountForm): Validated {
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const path = issue.path.join('.') as FieldPath;
-    errors[path] ??= FRIENDLY[path] ?? sentence(issue.message);
+    errors[path] ??= friendly(path) ?? schemaWords(issue.message);
   }
   return { ok: false, errors };
 }

@@ -1,7 +1,7 @@
 // What the stack panel shows, from what the core said: Docker missing or stopped, a stack
 // never created, or the services with their state, health and latency, and which buttons
 // may be pressed. Pure, so each state can be checked without a browser.
-import { ERROR_TEXT, type ErrorCode, type ErrorData } from '../../../common/errors.js';
+import type { ErrorCode, ErrorData } from '../../../common/errors.js';
 import type {
   StackHealth,
   StackProgress,
@@ -9,7 +9,8 @@ import type {
   StackStatus,
   StackServiceStatus,
 } from '../../../common/stack.js';
-import { describeError, type ErrorWords } from '../../../common/error-words.js';
+import { describeError, type ErrorWords } from '../i18n/error-words.js';
+import { i18n, locale } from '../i18n/index.js';
 
 export interface StackInputs {
   status: StackStatus | null;
@@ -65,26 +66,6 @@ const DOCKER_CODES = new Set<ErrorCode>([
   'DOCKER_PERMISSION',
 ]);
 
-const HINT_UP = 'Start it with the button below or `maildock stack up`.';
-
-const STATE_WORDS: Record<StackServiceStatus['state'], string> = {
-  missing: 'not created',
-  created: 'created',
-  running: 'running',
-  restarting: 'restarting',
-  paused: 'paused',
-  exited: 'stopped',
-  dead: 'dead',
-  removing: 'being removed',
-};
-
-const OVERALL_WORDS: Record<StackHealth['overall'], string> = {
-  healthy: 'Healthy',
-  degraded: 'Degraded',
-  down: 'Down',
-  stopped: 'Stopped',
-};
-
 function busyOf(busy: StackInputs['busy']): Busy | null {
   if (!busy) return null;
   const p = busy.progress;
@@ -95,8 +76,11 @@ function busyOf(busy: StackInputs['busy']): Busy | null {
   return { label: busy.label, message: p?.message ?? null, fraction };
 }
 
+const decimals = (v: number, digits: number) =>
+  v.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
 export const latencyText = (ms: number | null) =>
-  ms === null ? '—' : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  ms === null ? '—' : ms < 10 ? `${decimals(ms, 1)} ms` : `${decimals(Math.round(ms), 0)} ms`;
 
 const ACTIVE = new Set<StackServiceStatus['state']>(['running', 'restarting', 'paused']);
 
@@ -120,8 +104,8 @@ export function stackPanelModel(inputs: StackInputs): StackPanelModel {
     const tone = h ? h.state : active ? 'starting' : 'stopped';
     return {
       service,
-      state: STATE_WORDS[state],
-      health: h ? h.state : active ? 'not probed yet' : 'stopped',
+      state: i18n.t(`settings.stack.states.${state}`),
+      health: i18n.t(`settings.stack.health_.${h ? h.state : active ? 'notProbed' : 'stopped'}`),
       tone,
       latency: latencyText(h?.latencyMs ?? null),
       problem: h?.problem ?? null,
@@ -133,18 +117,17 @@ export function stackPanelModel(inputs: StackInputs): StackPanelModel {
   });
   const created = inputs.status.services.some((s) => s.state !== 'missing');
   const anyActive = inputs.status.services.some((s) => ACTIVE.has(s.state));
+  const sentence = i18n.t('errors.codes.STACK_NOT_RUNNING');
   const notice = !created
-    ? {
-        sentence: ERROR_TEXT.STACK_NOT_RUNNING,
-        hint: `It has not been created yet. ${HINT_UP}`,
-      }
+    ? { sentence, hint: i18n.t('settings.stack.notCreated') }
     : !anyActive
-      ? { sentence: ERROR_TEXT.STACK_NOT_RUNNING, hint: HINT_UP }
+      ? { sentence, hint: i18n.t('settings.stack.hintUp') }
       : null;
   return {
     kind: 'stack',
     notice,
-    overall: created && inputs.health ? OVERALL_WORDS[inputs.health.overall] : null,
+    overall:
+      created && inputs.health ? i18n.t(`settings.stack.overall.${inputs.health.overall}`) : null,
     summary: created && inputs.health ? inputs.health.summary : null,
     rows,
     canUp: idle,

@@ -9,7 +9,7 @@ import { ClientProvider } from '../client/context.js';
 import type { PasswordSession, SessionState } from '../client/session.js';
 import { ErrorState, Loading } from '../ui/States.js';
 import { SignIn } from './SignIn.js';
-import { SIGN_IN_WORDS } from './signin-words.js';
+import { useTranslation } from '../i18n/index.js';
 
 type Start = 'checking' | 'token' | 'password' | { unreachable: ErrorData };
 
@@ -27,6 +27,7 @@ export function AuthGate(props: {
   session: PasswordSession | null;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   const { client, session } = props;
   const [start, setStart] = useState<Start>(session ? 'checking' : 'token');
   const [attempt, setAttempt] = useState(0);
@@ -42,7 +43,7 @@ export function AuthGate(props: {
   if (start === 'checking') {
     return (
       <main className="signin">
-        <Loading what={SIGN_IN_WORDS.checking} />
+        <Loading what={t('signin.checking')} />
       </main>
     );
   }

@@ -3,7 +3,8 @@
 // empty field; the password again after a refusal).
 import { useEffect, useId, useRef, useState, type ComponentProps, type FormEvent } from 'react';
 import type { PasswordSession } from '../client/session.js';
-import { SIGN_IN_WORDS as W, signInErrorText } from './signin-words.js';
+import { signInErrorText } from './signin-words.js';
+import { useTranslation } from '../i18n/index.js';
 import '../settings/settings.css';
 import './signin.css';
 
@@ -18,6 +19,7 @@ export function SignIn(props: {
   /** Signed out by their own hand: said once, above the form. */
   signedOut: boolean;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   const [email, setEmail] = useState(props.email ?? '');
   const [busy, setBusy] = useState(false);
@@ -38,8 +40,8 @@ export function SignIn(props: {
     const address = email.trim();
     const password = passwordRef.current?.value ?? '';
     const empty: Partial<Record<FieldName, string>> = {};
-    if (!address) empty.email = W.missingEmail;
-    if (!password) empty.password = W.missingPassword;
+    if (!address) empty.email = t('signin.missingEmail');
+    if (!password) empty.password = t('signin.missingPassword');
     setMissing(empty);
     setError(null);
     if (empty.email || empty.password) {
@@ -60,7 +62,7 @@ export function SignIn(props: {
     });
   };
 
-  const notice = props.ended ? W.ended : props.signedOut ? W.signedOut : null;
+  const notice = props.ended ? t('signin.ended') : props.signedOut ? t('signin.signedOut') : null;
   const field = (name: FieldName, label: string, input: ComponentProps<'input'>) => {
     const fieldId = `${id}-${name}`;
     const problem = missing[name];
@@ -94,15 +96,15 @@ export function SignIn(props: {
         onSubmit={submit}
       >
         <p className="signin-brand" aria-hidden="true">
-          Maildock
+          {t('app.name')}
         </p>
-        <h1 id={`${id}-title`}>{W.title}</h1>
+        <h1 id={`${id}-title`}>{t('signin.title')}</h1>
         {notice ? (
           <p className="signin-notice" role="status">
             {notice}
           </p>
         ) : null}
-        {field('email', W.email, {
+        {field('email', t('signin.email'), {
           ref: emailRef,
           type: 'email',
           autoComplete: 'username',
@@ -110,7 +112,7 @@ export function SignIn(props: {
           value: email,
           onChange: (e) => setEmail(e.target.value),
         })}
-        {field('password', W.password, {
+        {field('password', t('signin.password'), {
           ref: passwordRef,
           type: 'password',
           autoComplete: 'current-password',
@@ -124,10 +126,10 @@ export function SignIn(props: {
         <button type="submit" className="primary signin-submit" aria-disabled={busy || undefined}>
           {busy ? (
             <>
-              <span className="spinner" aria-hidden="true" /> {W.submitting}
+              <span className="spinner" aria-hidden="true" /> {t('signin.submitting')}
             </>
           ) : (
-            W.submit
+            t('signin.submit')
           )}
         </button>
       </form>

@@ -2,17 +2,18 @@
 // only (the desktop and the one-person server have no one to sign out).
 import { useState } from 'react';
 import { useSession } from '../client/context.js';
-import { SIGN_IN_WORDS as W, signedInAs } from './signin-words.js';
+import { useTranslation } from '../i18n/index.js';
 import './signin.css';
 
 export function SignOutSection() {
+  const { t } = useTranslation();
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const state = session?.state;
   if (!session || state?.status !== 'signed-in') return null;
   return (
-    <section className="signout" aria-label={W.yourSignIn}>
-      <p>{signedInAs(state.user.email, state.user.tenant)}</p>
+    <section className="signout" aria-label={t('signin.yourSignIn')}>
+      <p>{t('signin.signedInAs', { email: state.user.email, tenant: state.user.tenant })}</p>
       <button
         type="button"
         aria-disabled={busy || undefined}
@@ -22,7 +23,7 @@ export function SignOutSection() {
           void session.signOut();
         }}
       >
-        {busy ? W.signingOut : W.signOut}
+        {busy ? t('signin.signingOut') : t('signin.signOut')}
       </button>
     </section>
   );

@@ -3,8 +3,10 @@
 import { useClient } from '../client/context.js';
 import { offlineReason, retryWords } from '../settings/sync-words.js';
 import { useNow, useSyncStates } from '../settings/use-sync-states.js';
+import { useTranslation } from '../i18n/index.js';
 
 export function AccountOffline(props: { accountId: number }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { states } = useSyncStates(client, String(props.accountId));
   const now = useNow(5000);
@@ -12,7 +14,7 @@ export function AccountOffline(props: { accountId: number }) {
   if (!offline) return null;
   return (
     <p className="account-offline" role="status" title={offlineReason(offline)}>
-      Offline — {retryWords(offline, now)}
+      {t('sync.accountOffline', { retry: retryWords(offline, now) })}
     </p>
   );
 }

@@ -3,13 +3,14 @@
 // Undo names what it would take back, and is disabled when this window has done nothing.
 import type { MailAction } from '../state/actions.js';
 import { undoLabel, type OwnAction } from '../state/use-actions.js';
+import { useTranslation } from '../i18n/index.js';
 
-const BUTTONS: { action: MailAction; label: string; text: string; key: string }[] = [
-  { action: 'flag', label: 'Flag or unflag', text: 'Flag', key: 's' },
-  { action: 'read', label: 'Mark read or unread', text: 'Read or unread', key: 'u' },
-  { action: 'archive', label: 'Archive', text: 'Archive', key: 'e' },
-  { action: 'trash', label: 'Delete', text: 'Delete', key: '#' },
-];
+const BUTTONS = [
+  { action: 'flag', label: 'actions.flag', text: 'actions.flagText', key: 's' },
+  { action: 'read', label: 'actions.read', text: 'actions.readText', key: 'u' },
+  { action: 'archive', label: 'actions.archive', text: 'actions.archive', key: 'e' },
+  { action: 'trash', label: 'actions.trash', text: 'actions.trash', key: '#' },
+] as const satisfies readonly { action: MailAction; label: string; text: string; key: string }[];
 
 export function ActionBar(props: {
   disabled: boolean;
@@ -18,38 +19,40 @@ export function ActionBar(props: {
   onUndo(): void;
   undo: OwnAction | null;
 }) {
-  const undo = props.undo ? undoLabel(props.undo) : 'Nothing to undo';
+  const { t } = useTranslation();
+  const undo = props.undo ? undoLabel(props.undo) : t('actions.nothingToUndo');
+  const withKey = (label: string, key: string) => t('actions.withKey', { label, key });
   return (
-    <div className="action-bar" role="toolbar" aria-label="Message actions">
+    <div className="action-bar" role="toolbar" aria-label={t('actions.toolbar')}>
       {BUTTONS.map((b) => (
         <button
           key={b.action}
           type="button"
-          aria-label={b.label}
-          title={`${b.label} (${b.key})`}
+          aria-label={t(b.label)}
+          title={withKey(t(b.label), b.key)}
           disabled={props.disabled}
           onClick={() => props.onAction(b.action)}
         >
-          {b.text}
+          {t(b.text)}
         </button>
       ))}
       <button
         type="button"
-        aria-label="Move to a folder"
-        title="Move to a folder (v)"
+        aria-label={t('actions.move')}
+        title={withKey(t('actions.move'), 'v')}
         disabled={props.disabled}
         onClick={props.onMove}
       >
-        Move…
+        {t('actions.moveText')}
       </button>
       <button
         type="button"
         aria-label={undo}
-        title={`${undo} (z)`}
+        title={withKey(undo, 'z')}
         disabled={props.undo === null}
         onClick={props.onUndo}
       >
-        Undo
+        {t('actions.undo')}
       </button>
     </div>
   );

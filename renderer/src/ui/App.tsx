@@ -41,17 +41,20 @@ import { ReplyBar } from '../compose/ReplyBar.js';
 import { SendingNav } from '../compose/SendingNav.js';
 import { SendingPane } from '../compose/SendingPane.js';
 import { useComposer } from '../compose/use-composer.js';
+import { i18n, useTranslation } from '../i18n/index.js';
+import { folderName } from './folder-name.js';
 import './layout.css';
 
 function titleOf(source: ListSource | null, mailboxes: Mailbox[]): string {
-  if (!source) return 'Messages';
-  if (source.kind === 'search') return `Search: ${source.query}`;
-  if (source.kind === 'unified') return 'All inboxes';
+  if (!source) return i18n.t('places.messages');
+  if (source.kind === 'search') return i18n.t('places.search', { query: source.query });
+  if (source.kind === 'unified') return i18n.t('places.allInboxes');
   const m = mailboxes.find((x) => x.id === source.mailboxId);
-  return m ? (m.role === 'inbox' ? 'Inbox' : m.name) : 'Messages';
+  return m ? folderName(m) : i18n.t('places.messages');
 }
 
 export function App() {
+  const { t } = useTranslation();
   const client = useClient();
   const folders = useFolders(client);
   const here = usePlace(folders);
@@ -183,7 +186,7 @@ export function App() {
       ),
     );
   };
-  const moveTo = (target: MoveTarget) => {
+  const moveTo = (target: MoveTarget, label: string) => {
     const rows = moving ?? [];
     setMoving(null);
     if (rows.length === 0) return;
@@ -191,6 +194,7 @@ export function App() {
     void targets(rows).then((ms) =>
       actions.move(
         target,
+        label,
         rows,
         ms?.map((m) => m.id),
       ),
@@ -263,12 +267,12 @@ export function App() {
   if (folders.error) {
     main = <ErrorState error={folders.error} onRetry={folders.reload} />;
   } else if (!folders.loaded) {
-    main = <Loading what="Opening your mail…" />;
+    main = <Loading what={t('app.opening')} />;
   } else if (folders.accounts.length === 0) {
     main = (
-      <EmptyState title="No accounts yet.">
+      <EmptyState title={t('app.noAccounts')}>
         <button type="button" onClick={() => setSettings('add-account')}>
-          Add an account
+          {t('app.addAccount')}
         </button>
       </EmptyState>
     );
@@ -278,7 +282,11 @@ export function App() {
         layout={layout}
         width={width}
         reading={reading && opened !== null}
-        backLabel={`Back to ${sendingView ? 'the list' : titleOf(source, folders.mailboxes)}`}
+        backLabel={
+          sendingView
+            ? t('app.backToList')
+            : t('app.backTo', { place: titleOf(source, folders.mailboxes) })
+        }
         onBack={back}
         drawerOpen={drawerOpen}
         onDrawerClose={() => setDrawerOpen(false)}
@@ -319,13 +327,13 @@ export function App() {
               }
               options={
                 source?.kind !== 'search' ? (
-                  <label className="threads-switch" title="One row per conversation">
+                  <label className="threads-switch" title={t('app.conversationsTitle')}>
                     <input
                       type="checkbox"
                       checked={threads}
                       onChange={(e) => setThreads(e.target.checked)}
                     />
-                    Conversations
+                    {t('app.conversations')}
                   </label>
                 ) : null
               }

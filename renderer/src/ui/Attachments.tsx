@@ -6,7 +6,8 @@ import { useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { fileSize } from '../format.js';
 
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
@@ -20,6 +21,7 @@ const OPENABLE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/p
 export const canOpen = (contentType: string) => OPENABLE.test(contentType.trim());
 
 export function Attachments(props: { attachments: readonly Attachment[] }) {
+  const { t } = useTranslation();
   const client = useClient();
   const [problem, setProblem] = useState<string | null>(null);
   // Inline images referred to by the HTML are part of the body, not files to list.
@@ -55,20 +57,20 @@ export function Attachments(props: { attachments: readonly Attachment[] }) {
 
   return (
     <div className="attachments">
-      <ul aria-label="Attachments">
+      <ul aria-label={t('reader.attachments')}>
         {files.map((a) => (
           <li key={a.id} className="attachment">
-            <span className="attachment-name">{a.filename ?? '(unnamed)'}</span>
+            <span className="attachment-name">{a.filename ?? t('reader.unnamed')}</span>
             <span className="attachment-meta">
               {a.contentType} · {fileSize(a.size)}
             </span>
             {canOpen(a.contentType) ? (
               <button type="button" onClick={() => void fetchAs(a, 'open')}>
-                Open
+                {t('reader.open')}
               </button>
             ) : null}
             <button type="button" onClick={() => void fetchAs(a, 'save')}>
-              Save
+              {t('reader.save')}
             </button>
           </li>
         ))}

@@ -7,6 +7,7 @@ import type { MessageDetail, MessageSummary } from '../../../common/types.js';
 import { senders, shortDate } from '../format.js';
 import { usePinToTop } from './pin-to-top.js';
 import { MessageView } from './MessageView.js';
+import { useTranslation } from '../i18n/index.js';
 
 function initiallyOpen(messages: MessageSummary[], openedId: number): Set<number> {
   const open = new Set<number>([openedId]);
@@ -21,6 +22,7 @@ export function Conversation(props: {
   openedId: number;
   actions?: ((detail: MessageDetail) => ReactNode) | undefined;
 }) {
+  const { t } = useTranslation();
   const { messages, openedId } = props;
   // The reader keys this by the opened message, so a new one starts from its own open set.
   const [open, setOpen] = useState(() => initiallyOpen(messages, openedId));
@@ -30,8 +32,10 @@ export function Conversation(props: {
   return (
     <div className="conversation">
       <h1 className="conversation-subject">
-        {subject || '(no subject)'}
-        <span className="conversation-count">{messages.length} messages</span>
+        {subject || t('list.noSubject')}
+        <span className="conversation-count">
+          {t('reader.conversationCount', { count: messages.length })}
+        </span>
       </h1>
       {messages.map((m) => {
         const isOpen = open.has(m.id);
@@ -40,7 +44,10 @@ export function Conversation(props: {
             key={m.id}
             ref={m.id === openedId ? opened : undefined}
             className={`conversation-item${isOpen ? ' open' : ''}`}
-            aria-label={`${senders(m.from)}, ${shortDate(m.date)}`}
+            aria-label={t('reader.conversationItem', {
+              from: senders(m.from),
+              date: shortDate(m.date),
+            })}
           >
             {isOpen ? (
               <MessageView id={m.id} actions={props.actions} />

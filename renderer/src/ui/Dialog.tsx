@@ -3,6 +3,7 @@
 // back to where it was when it closes. It opens with the focus on the element marked
 // data-autofocus, if any.
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { useEscape } from './escape.js';
 
 /**
@@ -66,10 +67,16 @@ export function Dialog(props: {
 
 /** A modal's title and its Close button. */
 export function DialogHead(props: { className: string; title: string; onClose(): void }) {
+  const { t } = useTranslation();
   return (
     <header className={props.className}>
       <h2>{props.title}</h2>
-      <button type="button" className="dialog-close" aria-label="Close" onClick={props.onClose}>
+      <button
+        type="button"
+        className="dialog-close"
+        aria-label={t('dialog.close')}
+        onClick={props.onClose}
+      >
         ×
       </button>
     </header>

@@ -3,7 +3,9 @@
 // went wrong inside can be reported without ever being dumped on the screen.
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
-import { errorDetailsText, describeError } from '../../../common/error-words.js';
+import { errorDetailsText } from '../../../common/error-words.js';
+import { describeError } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 
 type ShownError = Pick<ErrorData, 'code' | 'message' | 'fields'>;
 
@@ -26,6 +28,7 @@ async function copy(text: string): Promise<void> {
 }
 
 export function CopyDetails(props: { error: ShownError }) {
+  const { t } = useTranslation();
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const onClick = () => {
     copy(errorDetailsText(props.error)).then(
@@ -35,7 +38,11 @@ export function CopyDetails(props: { error: ShownError }) {
   };
   return (
     <button type="button" className="error-copy" onClick={onClick}>
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : 'Copy details'}
+      {state === 'copied'
+        ? t('states.copied')
+        : state === 'failed'
+          ? t('states.copyFailed')
+          : t('states.copy')}
     </button>
   );
 }
@@ -48,6 +55,8 @@ export function ErrorDetails(props: {
   detailClass?: string;
   hintClass?: string;
 }) {
+  // Renders again in a new language: the sentence is the catalog's.
+  useTranslation();
   const w = describeError(props.error);
   return (
     <div className={props.className ?? 'error-details'} role="alert">

@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Attachment } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
-import { errorText } from '../../../common/error-words.js';
+import { errorText } from '../i18n/error-words.js';
+import { useTranslation } from '../i18n/index.js';
 import { applyCidImages, useCidImages } from '../mail/cid-images.js';
 import { FRAME_BASE_CSS, FRAME_SANDBOX, frameDocument } from '../mail/frame-doc.js';
 import { openExternal } from '../mail/links.js';
@@ -79,6 +80,7 @@ export function HtmlBody(props: {
   /** The user allows remote content from this sender already. */
   senderAllowed: boolean;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const [senderAllowed, setSenderAllowed] = useState(props.senderAllowed);
   const [forMessage, setForMessage] = useState(false);
@@ -110,17 +112,14 @@ export function HtmlBody(props: {
     <div className="html-body">
       {mail.remoteBlocked > 0 && !allowRemote ? (
         <div className="remote-bar" role="status">
-          <span>
-            Remote content was blocked to protect your privacy ({mail.remoteBlocked}{' '}
-            {mail.remoteBlocked === 1 ? 'item' : 'items'}).
-          </span>
+          <span>{t('reader.remoteBlocked', { count: mail.remoteBlocked })}</span>
           <span className="remote-actions">
             <button type="button" onClick={() => setForMessage(true)}>
-              Load images
+              {t('reader.loadImages')}
             </button>
             {sender ? (
               <button type="button" onClick={() => trust(true)}>
-                Always from {sender}
+                {t('reader.alwaysFrom', { sender })}
               </button>
             ) : null}
           </span>
@@ -128,9 +127,9 @@ export function HtmlBody(props: {
       ) : null}
       {senderAllowed && sender ? (
         <p className="remote-note" role="status">
-          Remote content is shown in mail from {sender}.{' '}
+          {t('reader.remoteShown', { sender })}{' '}
           <button type="button" className="link-button" onClick={() => trust(false)}>
-            Block it again
+            {t('reader.blockAgain')}
           </button>
         </p>
       ) : null}
@@ -140,14 +139,12 @@ export function HtmlBody(props: {
         </p>
       ) : null}
       {mail.trackersRemoved > 0 ? (
-        <p className="tracker-note">
-          {mail.trackersRemoved} tracking {mail.trackersRemoved === 1 ? 'pixel' : 'pixels'} removed.
-        </p>
+        <p className="tracker-note">{t('reader.trackers', { count: mail.trackersRemoved })}</p>
       ) : null}
       <iframe
         ref={frame}
         className="mail-frame"
-        title="Message body"
+        title={t('reader.body')}
         sandbox={FRAME_SANDBOX}
         referrerPolicy="no-referrer"
         srcDoc={srcDoc}

@@ -6,6 +6,8 @@ import type { ClickMode, Selection } from '../state/selection.js';
 import { MessageList } from './MessageList.js';
 import { SearchError } from './SearchError.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
+import { count } from '../format.js';
+import { useTranslation } from '../i18n/index.js';
 
 export function ListPane(props: {
   title: string;
@@ -19,6 +21,7 @@ export function ListPane(props: {
   /** Controls beside the title (the conversation-view switch). */
   options?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const { list, source } = props;
   const search = source?.kind === 'search' ? source.query : null;
   let body;
@@ -27,13 +30,13 @@ export function ListPane(props: {
   } else if (list.error && list.count === 0) {
     body = <ErrorState error={list.error} onRetry={list.reload} />;
   } else if (list.count === 0 && !list.ready) {
-    body = <Loading what={search !== null ? 'Searching…' : 'Loading messages…'} />;
+    body = <Loading what={search !== null ? t('list.searching') : t('list.loading')} />;
   } else if (list.count === 0) {
     body =
       search !== null ? (
-        <EmptyState title="No messages match this search." />
+        <EmptyState title={t('list.noMatch')} />
       ) : (
-        <EmptyState title="No messages in this folder." />
+        <EmptyState title={t('list.empty')} />
       );
   } else {
     body = (
@@ -58,7 +61,7 @@ export function ListPane(props: {
           {props.title}
           {list.count > 0 ? (
             <span className="pane-count">
-              {list.count.toLocaleString()}
+              {count(list.count)}
               {more}
             </span>
           ) : null}
@@ -68,9 +71,9 @@ export function ListPane(props: {
       {props.toolbar}
       {list.error && list.count > 0 ? (
         <p className="list-error" role="alert">
-          Part of the list could not be loaded.{' '}
+          {t('list.partFailed')}{' '}
           <button type="button" onClick={list.reload}>
-            Try again
+            {t('list.tryAgain')}
           </button>
         </p>
       ) : null}

@@ -6,6 +6,7 @@ import type { ListItem } from '../state/pager.js';
 import type { ClickMode } from '../state/selection.js';
 import { clickMode } from '../state/selection.js';
 import { highlightRuns } from './highlight.js';
+import { useTranslation } from '../i18n/index.js';
 
 export const ROW_HEIGHT = 76;
 
@@ -17,6 +18,8 @@ export const MessageRow = memo(function MessageRow(props: {
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
 }) {
+  // Also renders the row again when the language (and so the dates' locale) changes.
+  const { t } = useTranslation();
   const { message, hit } = props.item;
   // A conversation counts as unread while any of its messages here is.
   const unread =
@@ -49,27 +52,33 @@ export const MessageRow = memo(function MessageRow(props: {
         <span className="row-marks">
           <span
             className={unread ? 'mark-unread' : 'mark-none'}
-            aria-label={unread ? 'Unread' : undefined}
+            aria-label={unread ? t('list.unread') : undefined}
           />
         </span>
         <span className="row-from">{senders(message.from)}</span>
         {message.threadSize && message.threadSize > 1 ? (
           <span
             className="row-thread"
-            aria-label={`${message.threadSize} messages in this conversation`}
+            aria-label={t('list.inConversation', { count: message.threadSize })}
           >
             {message.threadSize}
           </span>
         ) : null}
         {message.hasAttachments ? (
-          <span className="mark-attachment" aria-label="Has attachments" title="Attachments" />
+          <span
+            className="mark-attachment"
+            aria-label={t('list.hasAttachments')}
+            title={t('list.attachments')}
+          />
         ) : null}
-        {flagged ? <span className="mark-flag" aria-label="Flagged" title="Flagged" /> : null}
+        {flagged ? (
+          <span className="mark-flag" aria-label={t('list.flagged')} title={t('list.flagged')} />
+        ) : null}
         <time className="row-date" dateTime={message.date}>
           {shortDate(message.date)}
         </time>
       </div>
-      <div className="row-subject">{message.subject || '(no subject)'}</div>
+      <div className="row-subject">{message.subject || t('list.noSubject')}</div>
       <div className="row-snippet">
         {hit
           ? highlightRuns(hit.snippet, hit.highlights).map((r, i) =>

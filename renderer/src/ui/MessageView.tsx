@@ -10,18 +10,22 @@ import { Attachments } from './Attachments.js';
 import { HtmlBody } from './HtmlBody.js';
 import { PlainBody } from './PlainBody.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
+import { useTranslation } from '../i18n/index.js';
 
 function Headers(props: { detail: MessageDetail }) {
+  const { t } = useTranslation();
   const m = props.detail.message;
   const rows: [string, string][] = [
-    ['From', m.from.map(addressFull).join(', ')],
-    ['To', m.to.map(addressFull).join(', ')],
-    ...(m.cc.length ? ([['Cc', m.cc.map(addressFull).join(', ')]] as [string, string][]) : []),
-    ['Date', longDate(m.date)],
+    [t('reader.from'), m.from.map(addressFull).join(', ')],
+    [t('reader.to'), m.to.map(addressFull).join(', ')],
+    ...(m.cc.length
+      ? ([[t('reader.cc'), m.cc.map(addressFull).join(', ')]] as [string, string][])
+      : []),
+    [t('reader.date'), longDate(m.date)],
   ];
   return (
     <header className="reader-head">
-      <h1 className="reader-subject">{m.subject || '(no subject)'}</h1>
+      <h1 className="reader-subject">{m.subject || t('list.noSubject')}</h1>
       <dl className="reader-headers">
         {rows.map(([k, v]) => (
           <div key={k}>
@@ -35,6 +39,7 @@ function Headers(props: { detail: MessageDetail }) {
 }
 
 function Body(props: { detail: MessageDetail }) {
+  const { t } = useTranslation();
   const { detail } = props;
   if (detail.html) {
     return (
@@ -49,9 +54,9 @@ function Body(props: { detail: MessageDetail }) {
   }
   if (detail.text) return <PlainBody text={detail.text} />;
   if (detail.message.bodyState === 'pending') {
-    return <EmptyState title="The text of this message has not been downloaded yet." />;
+    return <EmptyState title={t('reader.notDownloaded')} />;
   }
-  return <EmptyState title="This message has no text." />;
+  return <EmptyState title={t('reader.noText')} />;
 }
 
 /** One message whole: headers, attachments, body; `actions` go beside its headers. */
@@ -59,17 +64,18 @@ export function MessageView(props: {
   id: number;
   actions?: ((detail: MessageDetail) => ReactNode) | undefined;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { detail, error, loading, reload } = useMessage(client, props.id);
   if (error) return <ErrorState error={error} onRetry={reload} />;
-  if (loading || !detail) return <Loading what="Opening the message…" />;
+  if (loading || !detail) return <Loading what={t('reader.opening')} />;
   return (
-    <article className="reader-message" aria-label={detail.message.subject || 'Message'}>
+    <article className="reader-message" aria-label={detail.message.subject || t('reader.message')}>
       <Headers detail={detail} />
       {props.actions ? props.actions(detail) : null}
       {detail.parseError ? (
         <p className="parse-error" role="status">
-          Part of this message could not be read: {detail.parseError}
+          {t('reader.parseError', { problem: detail.parseError })}
         </p>
       ) : null}
       <Attachments attachments={detail.attachments} />

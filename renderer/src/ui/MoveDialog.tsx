@@ -3,7 +3,9 @@
 // named by its path.
 import { useMemo, useState } from 'react';
 import type { Mailbox } from '../../../common/types.js';
+import { useTranslation } from '../i18n/index.js';
 import { Dialog } from './Dialog.js';
+import { folderName } from './folder-name.js';
 
 import type { MoveTarget } from '../state/use-actions.js';
 
@@ -25,7 +27,7 @@ export function moveChoices(
     return mailboxes
       .filter((m) => m.accountId === accounts[0] && !from.has(m.id))
       .sort((a, b) => a.path.localeCompare(b.path))
-      .map((m) => ({ label: m.role === 'inbox' ? 'Inbox' : m.path, target: { mailboxId: m.id } }));
+      .map((m) => ({ label: m.role ? folderName(m) : m.path, target: { mailboxId: m.id } }));
   }
   const paths = accounts.map(
     (id) => new Set(mailboxes.filter((m) => m.accountId === id).map((m) => m.path)),
@@ -37,9 +39,10 @@ export function moveChoices(
 export function MoveDialog(props: {
   choices: MoveChoice[];
   count: number;
-  onMove(target: MoveTarget): void;
+  onMove(target: MoveTarget, label: string): void;
   onClose(): void;
 }) {
+  const { t } = useTranslation();
   const [filter, setFilter] = useState('');
   const [at, setAt] = useState(0);
   const shown = useMemo(() => {
@@ -47,18 +50,18 @@ export function MoveDialog(props: {
     return f ? props.choices.filter((c) => c.label.toLowerCase().includes(f)) : props.choices;
   }, [filter, props.choices]);
   const active = Math.min(at, Math.max(0, shown.length - 1));
-  const pick = (c: MoveChoice | undefined) => c && props.onMove(c.target);
+  const pick = (c: MoveChoice | undefined) => c && props.onMove(c.target, c.label);
   return (
     <Dialog
-      title={`Move ${props.count === 1 ? 'the message' : `${props.count} messages`} to…`}
+      title={t('move.title', { count: props.count })}
       onClose={props.onClose}
       className="move-dialog"
     >
       <input
         type="search"
         className="move-filter"
-        aria-label="Folder name"
-        placeholder="Folder name"
+        aria-label={t('move.filter')}
+        placeholder={t('move.filter')}
         value={filter}
         data-autofocus
         role="combobox"
@@ -79,12 +82,15 @@ export function MoveDialog(props: {
       />
       {shown.length === 0 ? (
         <p className="move-none" role="status">
-          {props.choices.length === 0
-            ? 'These messages come from several accounts that share no folder.'
-            : 'No folder has that name.'}
+          {props.choices.length === 0 ? t('move.noShared') : t('move.noMatch')}
         </p>
       ) : (
-        <ul id="move-choices" className="move-choices" role="listbox" aria-label="Folders">
+        <ul
+          id="move-choices"
+          className="move-choices"
+          role="listbox"
+          aria-label={t('move.folders')}
+        >
           {shown.map((c, i) => (
             <li
               key={c.label}

@@ -2,17 +2,16 @@
 // gesture made); once answered it gives way to a quiet word on the state.
 import { useState } from 'react';
 import { askToNotify, notifyPermission, type NotifyPermission } from '../state/notify.js';
+import { useTranslation } from '../i18n/index.js';
 
 export function NotifyButton() {
+  const { t } = useTranslation();
   const [permission, setPermission] = useState<NotifyPermission>(notifyPermission);
   if (permission === 'unsupported' || permission === 'granted') return null;
   if (permission === 'denied') {
     return (
-      <span
-        className="notify-state"
-        title="Allow notifications for this site to be told of new mail"
-      >
-        Notifications off
+      <span className="notify-state" title={t('topbar.notifyOffTitle')}>
+        {t('topbar.notifyOff')}
       </span>
     );
   }
@@ -22,7 +21,7 @@ export function NotifyButton() {
       className="notify-button"
       onClick={() => void askToNotify().then(setPermission)}
     >
-      Notify me of new mail
+      {t('topbar.notifyAsk')}
     </button>
   );
 }

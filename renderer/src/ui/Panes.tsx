@@ -6,6 +6,7 @@
 // through the CSSOM, which the page's CSP allows (style attributes it does not).
 import { useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { FOLDERS_MIN, LIST_MIN, paneMax, type PaneLayout } from '../state/layout.js';
+import { useTranslation } from '../i18n/index.js';
 import { Drawer } from './Drawer.js';
 import { safeGet, safeSet } from './theme.js';
 
@@ -51,6 +52,7 @@ export function Panes(props: {
   list: ReactNode;
   reader: ReactNode;
 }) {
+  const { t } = useTranslation();
   const [widths, setWidths] = useState(load);
   const drag = useRef<{ pane: Pane; x: number; start: number } | null>(null);
   const { layout } = props;
@@ -98,27 +100,30 @@ export function Panes(props: {
     <div className={`panes panes-${layout}${reading ? ' panes-reading' : ''}`} style={style}>
       {inline ? (
         <>
-          <nav className="pane pane-folders" aria-label="Folders">
+          <nav className="pane pane-folders" aria-label={t('panes.folders')}>
             {props.folders}
           </nav>
-          {divider('folders', 'Resize the folder pane')}
+          {divider('folders', t('panes.resizeFolders'))}
         </>
       ) : props.drawerOpen ? (
-        <Drawer label="Folders" onClose={props.onDrawerClose}>
-          <nav className="pane-folders" aria-label="Folders">
+        <Drawer label={t('panes.folders')} onClose={props.onDrawerClose}>
+          <nav className="pane-folders" aria-label={t('panes.folders')}>
             {props.folders}
           </nav>
         </Drawer>
       ) : null}
       {/* Covered rather than removed while the reader has its place, so the list keeps
           where it was scrolled to. */}
-      <section className={`pane pane-list${reading ? ' pane-covered' : ''}`} aria-label="Messages">
+      <section
+        className={`pane pane-list${reading ? ' pane-covered' : ''}`}
+        aria-label={t('panes.messages')}
+      >
         {props.list}
       </section>
-      {layout === 'narrow' ? null : divider('list', 'Resize the message list')}
+      {layout === 'narrow' ? null : divider('list', t('panes.resizeList'))}
       <section
         className="pane pane-reader"
-        aria-label="Reader"
+        aria-label={t('panes.reader')}
         hidden={layout === 'narrow' && !reading}
       >
         {reading ? (

@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { openExternal } from '../mail/links.js';
 import { plainTextBlocks, type Line } from '../mail/plain-text.js';
+import { useTranslation } from '../i18n/index.js';
 
 function LineView(props: { line: Line }) {
   const { line } = props;
@@ -32,15 +33,14 @@ function LineView(props: { line: Line }) {
 }
 
 export function PlainBody(props: { text: string }) {
+  const { t } = useTranslation();
   const blocks = useMemo(() => plainTextBlocks(props.text), [props.text]);
   return (
     <div className="plain-body">
       {blocks.map((b, i) =>
         b.kind === 'quote' ? (
           <details key={i} className="quote">
-            <summary>
-              Quoted text ({b.lines.length} {b.lines.length === 1 ? 'line' : 'lines'})
-            </summary>
+            <summary>{t('reader.quoted', { count: b.lines.length })}</summary>
             {b.lines.map((l, j) => (
               <LineView key={j} line={l} />
             ))}

@@ -7,6 +7,7 @@ import { useThread } from '../state/use-thread.js';
 import { Conversation } from './Conversation.js';
 import { MessageView } from './MessageView.js';
 import { EmptyState } from './States.js';
+import { Trans, useTranslation } from '../i18n/index.js';
 
 export function Reader(props: {
   id: number | null;
@@ -16,22 +17,21 @@ export function Reader(props: {
   version?: number;
   actions?: (detail: MessageDetail) => ReactNode;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const thread = useThread(client, props.id, props.version);
   let content;
   if (props.id === null) {
     content =
       props.selected > 1 ? (
-        <EmptyState title={`${props.selected} messages selected`} />
+        <EmptyState title={t('reader.selected', { count: props.selected })} />
       ) : (
-        <EmptyState title="No message selected">
+        <EmptyState title={t('reader.nothing')}>
           <p>
-            <kbd>j</kbd> and <kbd>k</kbd> move through the list, <kbd>Enter</kbd> opens,{' '}
-            <kbd>/</kbd> searches.
+            <Trans i18nKey="reader.help1" components={{ k: <kbd /> }} />
           </p>
           <p>
-            <kbd>s</kbd> flags, <kbd>u</kbd> marks unread, <kbd>e</kbd> archives, <kbd>#</kbd>{' '}
-            deletes, <kbd>z</kbd> undoes. <kbd>?</kbd> lists every shortcut.
+            <Trans i18nKey="reader.help2" components={{ k: <kbd /> }} />
           </p>
         </EmptyState>
       );

@@ -1,5 +1,6 @@
 // The search field: Enter searches, Escape (or clearing it) goes back to the folder.
 import { useState, type Ref } from 'react';
+import { useTranslation } from '../i18n/index.js';
 
 export function SearchBox(props: {
   inputRef: Ref<HTMLInputElement>;
@@ -7,6 +8,7 @@ export function SearchBox(props: {
   onSearch(query: string): void;
   onClear(): void;
 }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   return (
     <form
@@ -23,8 +25,8 @@ export function SearchBox(props: {
         ref={props.inputRef}
         type="search"
         name="q"
-        aria-label="Search mail"
-        placeholder="Search   from:alice  has:attachment  is:unread …"
+        aria-label={t('topbar.searchLabel')}
+        placeholder={t('topbar.searchPlaceholder')}
         autoComplete="off"
         spellCheck={false}
         value={text}

@@ -1,45 +1,48 @@
 // "?": every key of the app, in one place.
+import { useTranslation } from '../i18n/index.js';
 import { Dialog } from './Dialog.js';
 
-export const SHORTCUTS: [string, string][] = [
-  ['j / k', 'Next / previous message'],
-  ['Enter', 'Open the message'],
-  ['/', 'Search'],
-  ['c', 'Compose'],
-  ['r', 'Reply'],
-  ['a', 'Reply all'],
-  ['f', 'Forward'],
-  ['s', 'Flag or unflag'],
-  ['u', 'Mark read or unread'],
-  ['e', 'Archive'],
-  ['#', 'Delete'],
-  ['v', 'Move to a folder'],
-  ['z or Ctrl+Z', 'Undo'],
-  ['Escape or Backspace', 'Back to the list (where the message took its place)'],
-  ['[ / ]', 'Previous / next folder'],
-  ['↑ / ↓', 'Move between folders (in the folder list)'],
-  ['g then i', 'Go to the Inbox'],
-  ['g then t', 'Go to Sent'],
-  ['g then d', 'Go to Drafts'],
-  ['g then a', 'Go to the Archive (or All mail)'],
-  ['g then s', 'Go to starred (flagged) mail'],
-  ['g then #', 'Go to the Trash'],
-  ['t', 'Conversations on or off'],
-  ['Shift+click, Ctrl+click', 'Select a range, add one'],
-  ['?', 'This list'],
-];
+// The rows in the order shown; their keys and words are the catalog's (shortcuts.rows).
+export const SHORTCUTS = [
+  'step',
+  'open',
+  'search',
+  'compose',
+  'reply',
+  'replyAll',
+  'forward',
+  'flag',
+  'read',
+  'archive',
+  'trash',
+  'move',
+  'undo',
+  'back',
+  'folder',
+  'arrows',
+  'goInbox',
+  'goSent',
+  'goDrafts',
+  'goArchive',
+  'goFlagged',
+  'goTrash',
+  'threads',
+  'select',
+  'help',
+] as const;
 
 export function ShortcutsDialog(props: { onClose(): void }) {
+  const { t } = useTranslation();
   return (
-    <Dialog title="Keyboard shortcuts" onClose={props.onClose} className="shortcuts-dialog">
+    <Dialog title={t('shortcuts.title')} onClose={props.onClose} className="shortcuts-dialog">
       <table className="shortcuts">
         <tbody>
-          {SHORTCUTS.map(([keys, what]) => (
-            <tr key={keys}>
+          {SHORTCUTS.map((row) => (
+            <tr key={row}>
               <th scope="row">
-                <kbd>{keys}</kbd>
+                <kbd>{t(`shortcuts.rows.${row}.keys`)}</kbd>
               </th>
-              <td>{what}</td>
+              <td>{t(`shortcuts.rows.${row}.what`)}</td>
             </tr>
           ))}
         </tbody>

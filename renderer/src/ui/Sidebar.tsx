@@ -4,7 +4,9 @@ import type { KeyboardEvent, ReactNode } from 'react';
 import type { Account, Mailbox } from '../../../common/types.js';
 import { orderedMailboxes as ordered } from '../state/folder-order.js';
 import type { ListSource } from '../state/use-list.js';
+import { useTranslation } from '../i18n/index.js';
 import { AccountOffline } from './AccountOffline.js';
+import { folderName } from './folder-name.js';
 
 function arrows(e: KeyboardEvent<HTMLElement>) {
   const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
@@ -26,6 +28,7 @@ function Item(props: {
   depth?: number;
   onClick(): void;
 }) {
+  const { t } = useTranslation();
   return (
     <li>
       <button
@@ -36,7 +39,7 @@ function Item(props: {
       >
         <span className="folder-name">{props.label}</span>
         {props.unread > 0 ? (
-          <span className="badge" aria-label={`${props.unread} unread`}>
+          <span className="badge" aria-label={t('folders.unread', { count: props.unread })}>
             {props.unread}
           </span>
         ) : null}
@@ -53,6 +56,7 @@ export function Sidebar(props: {
   /** Entries above the folders (the Outbox and Drafts). */
   top?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const inboxes = props.mailboxes.filter((m) => m.role === 'inbox');
   const unified = props.source?.kind === 'unified';
   return (
@@ -62,7 +66,7 @@ export function Sidebar(props: {
       {inboxes.length > 0 ? (
         <ul className="folders">
           <Item
-            label="All inboxes"
+            label={t('places.allInboxes')}
             unread={inboxes.reduce((n, m) => n + m.unread, 0)}
             active={unified}
             onClick={() =>
@@ -81,7 +85,7 @@ export function Sidebar(props: {
             {ordered(props.mailboxes.filter((m) => m.accountId === account.id)).map((m) => (
               <Item
                 key={m.id}
-                label={m.role === 'inbox' ? 'Inbox' : m.name}
+                label={folderName(m)}
                 unread={m.unread}
                 depth={depth(m)}
                 active={props.source?.kind === 'mailbox' && props.source.mailboxId === m.id}

@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import { ErrorDetails } from './ErrorDetails.js';
+import { useTranslation } from '../i18n/index.js';
 
 export function EmptyState(props: { title: string; children?: ReactNode }) {
   return (
@@ -14,6 +15,7 @@ export function EmptyState(props: { title: string; children?: ReactNode }) {
 }
 
 export function ErrorState(props: { error: ErrorData; onRetry?: (() => void) | undefined }) {
+  const { t } = useTranslation();
   const { error } = props;
   return (
     <div className="state state-error">
@@ -25,7 +27,7 @@ export function ErrorState(props: { error: ErrorData; onRetry?: (() => void) | u
       />
       {props.onRetry ? (
         <button type="button" onClick={props.onRetry}>
-          Try again
+          {t('states.tryAgain')}
         </button>
       ) : null}
     </div>

@@ -5,14 +5,16 @@ import type { Account } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { offlineReason, syncStatusWords } from '../settings/sync-words.js';
 import { useNow, useSyncStates } from '../settings/use-sync-states.js';
+import { useTranslation } from '../i18n/index.js';
 import '../settings/settings.css';
 
 export function SyncStatus(props: { accounts: readonly Account[]; onOpen(): void }) {
+  const { t } = useTranslation();
   const client = useClient();
   const { states, error } = useSyncStates(client, props.accounts.map((a) => a.id).join(','));
   const now = useNow(5000);
   const words = error
-    ? { kind: 'error' as const, text: 'Sync state unknown' }
+    ? { kind: 'error' as const, text: t('sync.unknown') }
     : syncStatusWords(states, props.accounts, now);
   const offline = states.find((s) => s.offline)?.offline;
   return (
@@ -21,7 +23,7 @@ export function SyncStatus(props: { accounts: readonly Account[]; onOpen(): void
         <button
           type="button"
           className={`sync-button sync-${words.kind}`}
-          title={offline ? offlineReason(offline) : 'Sync details'}
+          title={offline ? offlineReason(offline) : t('sync.details')}
           onClick={props.onOpen}
         >
           {words.kind === 'syncing' ? <span className="spinner" aria-hidden="true" /> : null}

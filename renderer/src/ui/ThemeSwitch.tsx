@@ -1,13 +1,15 @@
 import { useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { applyTheme, storedTheme, type Theme } from './theme.js';
 
-const LABELS: Record<Theme, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
 export function ThemeSwitch() {
+  const { t } = useTranslation();
   const [theme, setTheme] = useState<Theme>(storedTheme);
   return (
     <label className="theme-switch">
-      <span className="visually-hidden">Theme</span>
+      <span className="visually-hidden">{t('topbar.theme')}</span>
       <select
         value={theme}
         onChange={(e) => {
@@ -16,9 +18,9 @@ export function ThemeSwitch() {
           applyTheme(t);
         }}
       >
-        {(Object.keys(LABELS) as Theme[]).map((t) => (
-          <option key={t} value={t}>
-            {LABELS[t]}
+        {THEMES.map((name) => (
+          <option key={name} value={name}>
+            {t(`topbar.themes.${name}`)}
           </option>
         ))}
       </select>

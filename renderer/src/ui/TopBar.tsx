@@ -10,6 +10,7 @@ import { NotifyButton } from './NotifyButton.js';
 import { SearchBox } from './SearchBox.js';
 import { SyncStatus } from './SyncStatus.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
+import { useTranslation } from '../i18n/index.js';
 
 export function TopBar(props: {
   /** Shown when the folders are in a drawer: opens it. */
@@ -24,21 +25,22 @@ export function TopBar(props: {
   onSync(): void;
   onSettings(): void;
 }) {
+  const { t } = useTranslation();
   return (
     <header className="topbar">
       {props.onFolders ? (
         <button
           type="button"
           className="folders-button"
-          aria-label="Folders"
+          aria-label={t('topbar.folders')}
           aria-expanded={props.foldersOpen}
-          title="Folders ([ and ] step through them)"
+          title={t('topbar.foldersTitle')}
           onClick={props.onFolders}
         >
           <span aria-hidden="true">☰</span>
         </button>
       ) : null}
-      <span className="brand">Maildock</span>
+      <span className="brand">{t('app.name')}</span>
       <ComposeButton composer={props.composer} />
       <SearchBox
         inputRef={props.searchRef}

@@ -31,7 +31,3 @@ export function syntaxMarker(query: string, error: ErrorData): SyntaxMarker | nu
     column: start + 1,
   };
 }
-
-export const SEARCH_HELP =
-  'Try words, "a phrase", -word, from:, to:, subject:, in:inbox, has:attachment, is:unread, ' +
-  'before:YYYY-MM-DD, after:YYYY-MM-DD.';
