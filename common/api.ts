@@ -187,6 +187,36 @@ export const methods = {
   /** To the Trash; messages already in the Trash are deleted for good. */
   'message.delete': method(selectionSchema, actionResultSchema),
   /**
+   * Junk: to the account's Junk folder, with the $Junk keyword (and without $NotJunk); not
+   * junk: back to the Inbox with $NotJunk. An action like a move: undoable, replayed once.
+   */
+  'message.junk': method(selectionSchema.extend({ junk: z.boolean() }), actionResultSchema),
+  /**
+   * Unsubscribes from the list a message came through, as its List-Unsubscribe header offers:
+   * RFC 8058's one-click POST where offered, else a mail to its mailto: address; else the
+   * link, for the user to open (done: false). The UI asks the user first.
+   */
+  'message.unsubscribe': method(
+    z.strictObject({ id }),
+    z.strictObject({
+      method: z.enum(['one-click', 'mailto', 'link']),
+      done: z.boolean(),
+      /** The https: link, for 'link'; null otherwise. */
+      url: z.string().nullable(),
+    }),
+  ),
+  /** The message exactly as the server has it (view source, save as .eml): base64. */
+  'message.source': method(
+    z.strictObject({ id }),
+    z.strictObject({
+      id: z.number().int(),
+      /** A file name for saving it: from the subject, ending in .eml. */
+      filename: z.string(),
+      size: z.number().int(),
+      data: z.string(),
+    }),
+  ),
+  /**
    * Takes back an action, where the server still allows it: the one named (a window
    * undoes only its own), or without a name the last one (the command line's own).
    */

@@ -178,6 +178,17 @@ export const attachmentSchema = z.strictObject({
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
+/** What a message's List-Unsubscribe headers offer (RFC 2369, RFC 8058), as message.unsubscribe uses it. */
+export const listUnsubscribeSchema = z.strictObject({
+  /** The first https: link; other schemes are never kept. */
+  https: z.string().nullable(),
+  /** The first mailto: URI, whole (address, subject, body). */
+  mailto: z.string().nullable(),
+  /** The link takes RFC 8058's one-click POST (List-Unsubscribe-Post says so). */
+  oneClick: z.boolean(),
+});
+export type ListUnsubscribe = z.infer<typeof listUnsubscribeSchema>;
+
 export const messageDetailSchema = z.strictObject({
   message: messageSummarySchema,
   inReplyTo: z.string().nullable(),
@@ -190,6 +201,8 @@ export const messageDetailSchema = z.strictObject({
   html: z.string().nullable(),
   attachments: z.array(attachmentSchema),
   parseError: z.string().nullable(),
+  /** How to leave the mailing list the message came through; null when it names none. */
+  unsubscribe: listUnsubscribeSchema.nullable(),
   /** The user allows remote content (images, styles, fonts) in mail from this sender. */
   remoteContentAllowed: z.boolean(),
 });

@@ -1,4 +1,4 @@
-// Local actions (`message mark|move|delete`, `undo`, `changes`): done at once, carried to
+// Local actions (`message mark|move|delete|junk`, `undo`, `changes`): done at once, carried to
 // the server by the next `sync` (or at once by a running `sync --watch`).
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -76,6 +76,16 @@ export function addActionCommands(program: Command, message: Command): void {
     .action(async (ids: string[], o, cmd: Command) =>
       withService(cmd, async (svc, out) =>
         actionDone(out, await call(svc, 'message.delete', selection(ids, o))),
+      ),
+    );
+  message
+    .command('junk <ids...>')
+    .description('move messages to the Junk folder as junk; with --not, back to the Inbox')
+    .option('--not', 'not junk: out of the Junk folder, back to the Inbox')
+    .option('--thread', 'the ids are thread ids: act on whole threads')
+    .action(async (ids: string[], o, cmd: Command) =>
+      withService(cmd, async (svc, out) =>
+        actionDone(out, await call(svc, 'message.junk', { ...selection(ids, o), junk: !o.not })),
       ),
     );
   program

@@ -1,4 +1,4 @@
-// Reading: `maildock message list|show`, `attachment save` and `search`.
+// Reading: `maildock message list|show|source`, `attachment save` and `search`.
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { MaildockError } from '../../common/errors.js';
@@ -40,7 +40,67 @@ export function addMessageCommands(program: Command): Command {
         show(out, d, messageText);
       }),
     );
+  message
+    .command('unsubscribe <id>')
+    .description(
+      "leave the list a message came through: one-click, or a mail to the list; else print the list's link",
+    )
+    .action(async (id: string, _o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const r = await call(svc, 'message.unsubscribe', { id: int('id')(id) });
+        show(out, r, (v) =>
+          v.method === 'one-click'
+            ? 'Unsubscribed: the list accepted the one-click request.\n'
+            : v.method === 'mailto'
+              ? 'Unsubscribe mail queued in the outbox; it leaves with the next send.\n'
+              : `This list unsubscribes on its web page; open it:\n${v.url}\n`,
+        );
+      }),
+    );
+  message
+    .command('source <id>')
+    .description('the message exactly as the server has it (.eml), to stdout or to a file')
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .option('--force', 'replace a file that exists')
+    .action(async (id: string, o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const s = await call(svc, 'message.source', { id: int('id')(id) });
+        const data = Buffer.from(s.data, 'base64');
+        if (o.out) {
+          await writeNew(o.out, data, !!o.force);
+          show(
+            out,
+            { id: s.id, file: o.out, filename: s.filename, size: s.size },
+            (v) => `Saved ${v.file} (${v.size} bytes).\n`,
+          );
+        } else if (out.json) {
+          printJson(out, s);
+        } else {
+          // The bytes as they are: no text conversion, no newline added.
+          await new Promise<void>((resolve, reject) =>
+            process.stdout.write(data, (err) => (err ? reject(err) : resolve())),
+          );
+        }
+      }),
+    );
   return message;
+}
+
+/** Writes a file that must not exist yet, unless `force` says to replace it. */
+async function writeNew(file: string, data: Buffer, force: boolean): Promise<void> {
+  try {
+    await writeFile(file, data, { flag: force ? 'w' : 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EEXIST')
+      throw new MaildockError(
+        'ALREADY_EXISTS',
+        `${file} exists already: use --force to replace it.`,
+        {
+          file,
+        },
+      );
+    throw err;
+  }
 }
 
 export function addAttachmentAndSearchCommands(program: Command): void {
@@ -55,21 +115,7 @@ export function addAttachmentAndSearchCommands(program: Command): void {
       withService(cmd, async (svc, out) => {
         const a = await call(svc, 'attachment.get', { id: int('id')(id) });
         const file = o.out ?? safeFileName(a.filename);
-        try {
-          await writeFile(file, Buffer.from(a.data, 'base64'), {
-            flag: o.force ? 'w' : 'wx',
-            mode: 0o600,
-          });
-        } catch (err) {
-          if ((err as { code?: string }).code === 'EEXIST') {
-            throw new MaildockError(
-              'ALREADY_EXISTS',
-              `${file} exists already: use --force to replace it.`,
-              { file },
-            );
-          }
-          throw err;
-        }
+        await writeNew(file, Buffer.from(a.data, 'base64'), !!o.force);
         const saved = {
           id: a.id,
           file,

@@ -33,6 +33,15 @@ const AUDITED: Partial<Record<MethodName, (input: unknown, value: unknown) => De
       description: result.description,
     };
   },
+  // A POST to a list's link or a mail to its address went out for the person: never the link.
+  'message.unsubscribe': (input, value) => {
+    const result = value as MethodOutput<'message.unsubscribe'>;
+    return {
+      messageId: (input as { id?: unknown }).id ?? null,
+      method: result.method,
+      done: result.done,
+    };
+  },
   // A folder deleted goes with its messages: ids and counts, never the folder's name.
   'mailbox.delete': (input, value) => ({
     mailboxId: (input as { id?: unknown }).id ?? null,

@@ -126,6 +126,15 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
     ],
     'message.move': [nf({ ...ids, role: 'archive' }), nf({ ...ids, mailboxId: a.inboxId })],
     'message.delete': [nf(ids), nothing({ threadIds: [a.threadId] })],
+    // Another's message: NOT_FOUND, and no POST or mail goes anywhere.
+    'message.unsubscribe': [nf({ id: a.messageId })],
+    'message.junk': [
+      nf({ ...ids, junk: true }),
+      nf({ ...ids, junk: false }),
+      nothing({ threadIds: [a.threadId], junk: true }),
+    ],
+    // Another's message: NOT_FOUND before any connection to its server.
+    'message.source': [nf({ id: a.messageId })],
     'action.undo': [nothing({ actionId: a.actionId })],
     'operation.list': [empty({}), empty({ state: 'pending' })],
     'outbox.send': [

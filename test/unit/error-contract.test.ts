@@ -62,6 +62,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     delimiter: '/',
     parentId: 5,
     accounts: 2,
+    messageId: 12,
   },
   NOT_FOUND: {
     tenant: 'acme',
@@ -81,6 +82,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     attachmentId: 3,
     address: 'a@example.test',
     part: '2',
+    onServer: false,
     ...postgres,
   },
   ALREADY_EXISTS: {
@@ -95,10 +97,10 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   AUTH_FAILED: { field: 'password', ...imap, ...postgres },
   TLS_FAILED: imap,
   HOST_UNREACHABLE: { service: 'redis', ...imap, ...postgres },
-  TIMEOUT: { ...imap, ...postgres },
+  TIMEOUT: { ...imap, ...postgres, timeoutMs: 10_000 },
   NOT_IMAP4REV1: { host: imap.host, port: imap.port },
   CONNECTION_LOST: { ...imap, maybeSent: true, responseCode: 421, command: 'DATA' },
-  PROTOCOL_ERROR: { ...imap, path: 'Projects', response: 'CANNOT' },
+  PROTOCOL_ERROR: { ...imap, path: 'Projects', response: 'CANNOT', status: 302 },
   MAILBOX_GONE: { path: 'Old', uidValidity: '1700000000', response: 'NONEXISTENT' },
   SEARCH_SYNTAX: { position: 4, near: 'from:' },
   SECRET_UNAVAILABLE: {
@@ -113,7 +115,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     fileAdvised: true,
   },
   PARSE_FAILED: { id: 12 },
-  TOO_LARGE: { file: 'big.bin', maxBytes: 65_536 },
+  TOO_LARGE: { file: 'big.bin', maxBytes: 65_536, size: 70_000_000 },
   STORE_FAILED: {
     file: 'maildock.db',
     path: '/data',

@@ -97,6 +97,64 @@ function checkNoRole(subtree: readonly Mailbox[], verb: string): void {
   );
 }
 
+/**
+ * Creates a folder here and records its creation for the server, in the caller's
+ * transaction: the user's own create, and the Junk folder a junk action needs.
+ */
+export async function recordFolderCreate(tx: Repositories, input: CreateFolder): Promise<Mailbox> {
+  const all = await tx.mailboxes.list(input.accountId);
+  const known = all.length > 0;
+  let delimiter = accountDelimiter(all);
+  let under: string | null = null;
+  if (input.parentId !== undefined) {
+    const parent = await parentOf(tx, input.accountId, input.parentId);
+    delimiter = parent.delimiter ?? delimiter;
+    if (delimiter === null)
+      throw new MaildockError(
+        'INVALID_INPUT',
+        'This server keeps its folders side by side: none goes under another.',
+        { mailboxId: parent.id },
+      );
+    under = parent.path;
+  }
+  checkName(input.name, delimiter, known, under === null);
+  const path = childPath(under, input.name, delimiter);
+  if (all.some((m) => m.path === path))
+    throw new MaildockError('ALREADY_EXISTS', `There is a folder ${path} already.`, { path });
+  const id = await tx.mailboxes.upsert(input.accountId, {
+    path,
+    name: input.name,
+    delimiter,
+    role: null,
+  });
+  const actionId = await tx.operations.addAction('mailbox', `Created folder ${path}`);
+  await tx.operations.add(actionId, {
+    accountId: input.accountId,
+    kind: 'mailbox-create',
+    mailboxId: id,
+    path,
+    uidValidity: null,
+    items: [],
+    args: { delimiter } satisfies FolderArgs,
+  });
+  return (await tx.mailboxes.get(id))!;
+}
+
+/** The parent a create or a move names, checked: of the same account, there. */
+async function parentOf(tx: Repositories, accountId: number, parentId: number): Promise<Mailbox> {
+  const parent = await tx.mailboxes.get(parentId);
+  if (!parent) throw notFound(parentId);
+  if (parent.accountId !== accountId)
+    throw new MaildockError(
+      'INVALID_INPUT',
+      'A folder goes only under a folder of its own account.',
+      {
+        mailboxId: parentId,
+      },
+    );
+  return parent;
+}
+
 export class FolderActions {
   constructor(private readonly store: Store) {}
 
@@ -108,58 +166,11 @@ export class FolderActions {
       .sort((a, b) => a.path.length - b.path.length);
   }
 
-  /** The parent a create or a move names, checked: of the same account, there. */
-  private async parent(tx: Repositories, accountId: number, parentId: number): Promise<Mailbox> {
-    const parent = await tx.mailboxes.get(parentId);
-    if (!parent) throw notFound(parentId);
-    if (parent.accountId !== accountId)
-      throw new MaildockError(
-        'INVALID_INPUT',
-        'A folder goes only under a folder of its own account.',
-        { mailboxId: parentId },
-      );
-    return parent;
-  }
-
   create(input: CreateFolder): Promise<FolderResult> {
-    return this.store.transaction(async (tx) => {
-      const all = await tx.mailboxes.list(input.accountId);
-      const known = all.length > 0;
-      let delimiter = accountDelimiter(all);
-      let under: string | null = null;
-      if (input.parentId !== undefined) {
-        const parent = await this.parent(tx, input.accountId, input.parentId);
-        delimiter = parent.delimiter ?? delimiter;
-        if (delimiter === null)
-          throw new MaildockError(
-            'INVALID_INPUT',
-            'This server keeps its folders side by side: none goes under another.',
-            { mailboxId: parent.id },
-          );
-        under = parent.path;
-      }
-      checkName(input.name, delimiter, known, under === null);
-      const path = childPath(under, input.name, delimiter);
-      if (all.some((m) => m.path === path))
-        throw new MaildockError('ALREADY_EXISTS', `There is a folder ${path} already.`, { path });
-      const id = await tx.mailboxes.upsert(input.accountId, {
-        path,
-        name: input.name,
-        delimiter,
-        role: null,
-      });
-      const actionId = await tx.operations.addAction('mailbox', `Created folder ${path}`);
-      await tx.operations.add(actionId, {
-        accountId: input.accountId,
-        kind: 'mailbox-create',
-        mailboxId: id,
-        path,
-        uidValidity: null,
-        items: [],
-        args: { delimiter } satisfies FolderArgs,
-      });
-      return { mailbox: (await tx.mailboxes.get(id))!, changed: true };
-    });
+    return this.store.transaction(async (tx) => ({
+      mailbox: await recordFolderCreate(tx, input),
+      changed: true,
+    }));
   }
 
   rename(input: RenameFolder): Promise<FolderResult> {
@@ -173,7 +184,7 @@ export class FolderActions {
       let under = parentPath(box.path, delimiter);
       if (input.parentId === null) under = null;
       else if (input.parentId !== undefined) {
-        const parent = await this.parent(tx, box.accountId, input.parentId);
+        const parent = await parentOf(tx, box.accountId, input.parentId);
         if (isWithin(parent.path, box.path, delimiter))
           throw new MaildockError(
             'INVALID_INPUT',

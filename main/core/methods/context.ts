@@ -7,6 +7,7 @@ import type { LocalActions } from '../actions/actions.js';
 import type { Backups } from '../backup/backups.js';
 import type { BodyParser } from '../sync/bodies.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { OneClickOptions } from '../net/one-click.js';
 import type { Sending, SendingOptions } from '../send/sending.js';
 import type { Store } from '../store/index.js';
 import type { AccountSync } from '../sync/account-sync.js';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   attempts?: number;
   /** Undo-send delay, SMTP timeouts, retry backoff. */
   send?: SendingOptions;
+  /** One-click unsubscribe's timeout, and (tests only) the CA its HTTPS trusts. */
+  oneClick?: OneClickOptions;
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
   /**

@@ -7,7 +7,9 @@ import { sanitizeMailHtml } from '../html/sanitize.js';
 import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { changed, type MethodContext } from './context.js';
+import { messageSource } from './message-source.js';
 import type { MethodsOf } from './table.js';
+import { unsubscribe } from './unsubscribe.js';
 
 const log = getLogger('service');
 
@@ -191,6 +193,9 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
         }),
       ),
     'message.delete': async (sel) => changed(ctx, await ctx.actions.delete(sel)),
+    'message.unsubscribe': async ({ id }) => unsubscribe(ctx, id),
+    'message.junk': async ({ junk, ...sel }) => changed(ctx, await ctx.actions.junk(sel, junk)),
+    'message.source': messageSource(ctx),
     'action.undo': async ({ actionId }) => {
       const r = await ctx.actions.undo(actionId);
       if (r.undone) ctx.kick();

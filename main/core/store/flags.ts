@@ -27,3 +27,21 @@ export function decodeFlags(bits: number, keywords: string | null): string[] {
   if (keywords) out.push(...(JSON.parse(keywords) as string[]));
   return out;
 }
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Whether a message has a flag or keyword (IMAP compares them without case). */
+export function hasFlag(bits: number, keywords: string | null, flag: string): boolean {
+  return decodeFlags(bits, keywords).some((f) => same(f, flag));
+}
+
+/** A message's flags and keywords once some are added and others removed, stored as here. */
+export function changeFlags(
+  bits: number,
+  keywords: string | null,
+  change: { add: readonly string[]; remove: readonly string[] },
+): { bits: number; keywords: string | null } {
+  const kept = decodeFlags(bits, keywords).filter((f) => !change.remove.some((r) => same(f, r)));
+  const added = change.add.filter((a) => !kept.some((f) => same(f, a)));
+  return encodeFlags([...kept, ...added]);
+}

@@ -1,7 +1,7 @@
 // The shapes the store takes and gives, the same for every engine. Repositories
 // (repositories.ts) speak in these; rows of the contract (common/types.ts) pass through.
 import type { ErrorData } from '../../../common/errors.js';
-import type { Address, ListRow, MailboxRole } from '../../../common/types.js';
+import type { Address, ListRow, ListUnsubscribe, MailboxRole } from '../../../common/types.js';
 import type { BodyText } from '../mime/body-text.js';
 import type { ParsedBody } from '../mime/limits.js';
 import type { MessageStructure } from '../mime/structure.js';
@@ -149,6 +149,8 @@ export interface HeaderRecord {
   size: number;
   hasAttachments: boolean;
   structure: MessageStructure | null;
+  /** What List-Unsubscribe offers; absent or null when the message names no list. */
+  unsubscribe?: ListUnsubscribe | null;
 }
 
 /** A parsed body as saved: `searchText` may be left out when it is the text. */

@@ -2,7 +2,7 @@
 // bodies. Connection failures are retried with backoff; an error in one folder is recorded
 // and the others go on.
 import type { ImapFlow } from 'imapflow';
-import { toErrorData, type ErrorCode } from '../../../common/errors.js';
+import { MaildockError, toErrorData, type ErrorCode } from '../../../common/errors.js';
 import type { Account, SyncError, SyncPhase, SyncProgress } from '../../../common/types.js';
 import type { Store } from '../store/index.js';
 import { getLogger } from '../platform/log.js';
@@ -12,6 +12,7 @@ import { syncMailbox } from './mailbox-sync.js';
 import { fetchOneBody, fetchPendingBodies, type BodyParser } from './bodies.js';
 import { downloadPart } from './attachments.js';
 import { Replayer, type ReplayResult } from './replay.js';
+import { fetchSource, type SourceAt } from './source.js';
 import { boundHeapGrowth } from './heap.js';
 import { SliceWriter } from './slices.js';
 
@@ -196,6 +197,19 @@ export class AccountSync {
     const client = await this.connect();
     try {
       return await downloadPart(client, path, uid, part, maxBytes);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  /** One message exactly as the server has it, fetched now on a connection of its own. */
+  async fetchSource(at: SourceAt, maxBytes: number): Promise<Buffer> {
+    const client = await this.connect();
+    try {
+      return await fetchSource(client, at, maxBytes);
+    } catch (err) {
+      // A connection dropped mid-fetch says so with the codes of a server out of reach.
+      throw err instanceof MaildockError ? err : classifyImapError(err, this.deps.account.imap);
     } finally {
       await client.logout().catch(() => client.close());
     }

@@ -3,6 +3,7 @@
 // part by part later without asking the server again.
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address } from '../../../common/types.js';
+import { headerValue, parseListUnsubscribe } from '../mime/list-unsubscribe.js';
 import type { MessageStructure } from '../mime/structure.js';
 import type { HeaderRecord } from '../store/index.js';
 
@@ -12,11 +13,18 @@ function addresses(list: MessageAddressObject[] | undefined): Address[] {
   return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
+/** The fetched header lines, unfolded; empty when the message has none of them. */
+function unfoldedHeaders(headers: Buffer | undefined): string {
+  return headers?.length ? headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ') : '';
+}
+
+function references(unfolded: string): string[] {
+  const line = headerValue(unfolded, 'references');
+  return line ? [...new Set(line.match(MSGID) ?? [])].slice(-100) : [];
+}
+
 export function parseReferences(headers: Buffer | undefined): string[] {
-  if (!headers?.length) return [];
-  const text = headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
-  const line = /^references:(.*)$/im.exec(text);
-  return line?.[1] ? [...new Set(line[1].match(MSGID) ?? [])].slice(-100) : [];
+  return references(unfoldedHeaders(headers));
 }
 
 export function summarizeStructure(
@@ -67,11 +75,13 @@ export function toHeaderRecord(msg: FetchMessageObject): HeaderRecord {
       : typeof msg.internalDate === 'string'
         ? Date.parse(msg.internalDate)
         : NaN;
+  // The server sends only the header lines a message has: most have none of them.
+  const fetched = unfoldedHeaders(msg.headers);
   return {
     uid: msg.uid,
     messageId: env?.messageId ?? null,
     inReplyTo: env?.inReplyTo?.match(MSGID)?.[0] ?? null,
-    references: parseReferences(msg.headers),
+    references: fetched ? references(fetched) : [],
     subject: env?.subject ?? '',
     from: addresses(env?.from),
     to: addresses(env?.to),
@@ -82,5 +92,11 @@ export function toHeaderRecord(msg: FetchMessageObject): HeaderRecord {
     size: msg.size ?? 0,
     hasAttachments: !!structure?.attachments.some((a) => !a.inline),
     structure,
+    unsubscribe: fetched
+      ? parseListUnsubscribe(
+          headerValue(fetched, 'list-unsubscribe'),
+          headerValue(fetched, 'list-unsubscribe-post'),
+        )
+      : null,
   };
 }

@@ -17,7 +17,8 @@ export const HEADER_QUERY: FetchQueryObject = {
   bodyStructure: true,
   size: true,
   internalDate: true,
-  headers: ['references'],
+  // A server sends each only when the message has it: nothing more on the wire for the rest.
+  headers: ['references', 'list-unsubscribe', 'list-unsubscribe-post'],
 };
 
 export interface MailboxSyncContext {

@@ -37,16 +37,17 @@ const STORED_UIDS = `SELECT u.uid FROM unnest($2::bigint[]) AS u(uid)
 
 const INSERT = `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs,
     thread_id, subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords,
-    modseq, size, has_attachments, structure, search)
+    modseq, size, has_attachments, structure, search, unsubscribe)
   SELECT v.id, $1, $2, v.uid, v.message_id, v.in_reply_to, v.refs, v.thread_id, v.subject,
          v.from_json, v.to_json, v.cc_json, v.sender, v.recipients, v.date, v.flags, v.keywords,
-         v.modseq, v.size, v.has_attachments, v.structure, v.search::tsvector
+         v.modseq, v.size, v.has_attachments, v.structure, v.search::tsvector, v.unsubscribe
     FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[],
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                 $15::bigint[], $16::integer[], $17::text[], $18::text[], $19::bigint[],
-                $20::integer[], $21::text[], $22::text[])
+                $20::integer[], $21::text[], $22::text[], $23::text[])
       AS v(id, uid, message_id, in_reply_to, refs, thread_id, subject, from_json, to_json, cc_json,
-           sender, recipients, date, flags, keywords, modseq, size, has_attachments, structure, search)
+           sender, recipients, date, flags, keywords, modseq, size, has_attachments, structure, search,
+           unsubscribe)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -142,6 +143,7 @@ function insertParams(accountId: number, mailboxId: number, rows: readonly Row[]
         recipients: addressText([...r.record.to, ...r.record.cc]),
       }),
     ),
+    column((r) => (r.record.unsubscribe ? text(JSON.stringify(r.record.unsubscribe)) : null)),
   ];
 }
 

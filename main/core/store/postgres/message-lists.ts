@@ -135,7 +135,7 @@ export class MessageLists {
     const message = await this.summary(id);
     if (!message) return null;
     const d = await this.db.one<DetailRow>(
-      `SELECT m.in_reply_to, m.refs, b.text, b.html, b.parse_error FROM messages m
+      `SELECT m.in_reply_to, m.refs, m.unsubscribe, b.text, b.html, b.parse_error FROM messages m
          LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = $1`,
       [id],
     );

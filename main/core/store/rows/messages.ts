@@ -1,6 +1,11 @@
 // What both engines make of their rows when they read messages: the sizes of the
 // conversations a page in conversation view stands for, and a message's detail.
-import type { ListRow, MessageDetail, MessageSummary } from '../../../../common/types.js';
+import type {
+  ListRow,
+  ListUnsubscribe,
+  MessageDetail,
+  MessageSummary,
+} from '../../../../common/types.js';
 
 export interface ThreadSizeRow {
   threadId: number;
@@ -11,6 +16,8 @@ export interface ThreadSizeRow {
 export interface DetailRow {
   in_reply_to: string | null;
   refs: string | null;
+  /** JSON ListUnsubscribe, or null. */
+  unsubscribe: string | null;
   text: string | null;
   html: string | null;
   parse_error: string | null;
@@ -66,5 +73,6 @@ export function toDetail(
       inline: a.inline === 1,
     })),
     parseError: d.parse_error,
+    unsubscribe: d.unsubscribe ? (JSON.parse(d.unsubscribe) as ListUnsubscribe) : null,
   };
 }

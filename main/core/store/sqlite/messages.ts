@@ -35,9 +35,10 @@ export class MessageStore {
       insert: db.prepare(
         `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs, thread_id,
            subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords, modseq, size,
-           has_attachments, structure)
+           has_attachments, structure, unsubscribe)
          VALUES (@id, @accountId, @mailboxId, @uid, @messageId, @inReplyTo, @refs, @threadId,
-           @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure)
+           @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure,
+           @unsubscribe)
          ON CONFLICT DO NOTHING`,
       ),
       setFlags: db.prepare(
@@ -85,7 +86,7 @@ export class MessageStore {
         `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ?`,
       ),
       detail: db.prepare(
-        `SELECT m.in_reply_to, m.refs, b.text, b.html, b.parse_error FROM messages m
+        `SELECT m.in_reply_to, m.refs, m.unsubscribe, b.text, b.html, b.parse_error FROM messages m
            LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?`,
       ),
       attachments: db.prepare(
@@ -179,6 +180,7 @@ export class MessageStore {
         hasAttachments: r.hasAttachments ? 1 : 0,
         structure:
           r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
+        unsubscribe: r.unsubscribe ? JSON.stringify(r.unsubscribe) : null,
       };
       if (this.statements.insert.run(row).changes === 0) {
         // Either the UID is stored already (a batch replayed after a crash) or another

@@ -6,6 +6,7 @@ import { migration0005 } from './0005-owner-indexes.js';
 import { migration0006 } from './0006-search-pending.js';
 import { migration0007 } from './0007-search-per-person.js';
 import { migration0008 } from './0008-folder-operations.js';
+import { migration0009 } from './0009-list-unsubscribe.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];

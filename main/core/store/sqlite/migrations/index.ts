@@ -8,6 +8,7 @@ import { migration0007 } from './0007-html-search.js';
 import { migration0008 } from './0008-contact-accounts.js';
 import { migration0009 } from './0009-errors-as-data.js';
 import { migration0010 } from './0010-folder-operations.js';
+import { migration0011 } from './0011-list-unsubscribe.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
