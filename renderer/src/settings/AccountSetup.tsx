@@ -1,9 +1,9 @@
 // Account setup: the form (defaults from the address, checked with the contract's schema
 // field by field), Test connection, and Add account, which tests again, adds the account
 // and starts its initial sync. The password goes to the core and nowhere else.
-import { useId, useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
-import type { Account, Security } from '../../../common/types.js';
+import type { Account } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import {
@@ -14,43 +14,14 @@ import {
   type FieldErrors,
   type FieldPath,
 } from './account-form.js';
+import { useAccountFields } from './AccountFields.js';
 import { ErrorLine } from './ErrorLine.js';
 import { Trans, useTranslation } from '../i18n/index.js';
-
-// TLS and STARTTLS are names, the same in every language.
-const SECURITY: { value: Security; label: string | null }[] = [
-  { value: 'tls', label: 'TLS' },
-  { value: 'starttls', label: 'STARTTLS' },
-  { value: 'none', label: null },
-];
 
 type Outcome =
   | { kind: 'tested'; capabilities: string[] }
   | { kind: 'failed'; error: ErrorData }
   | { kind: 'added'; account: Account; sync: 'running' | 'done' | ErrorData };
-
-function Field(props: {
-  label: string;
-  error: string | undefined;
-  hint?: string;
-  children: (id: string, describedBy: string | undefined) => ReactNode;
-}) {
-  const id = useId();
-  const errorId = `${id}-error`;
-  return (
-    <div className={`form-field${props.error ? ' form-field-invalid' : ''}`}>
-      <label htmlFor={id}>{props.label}</label>
-      {props.children(id, props.error ? errorId : undefined)}
-      {props.error ? (
-        <p id={errorId} className="form-error">
-          {props.error}
-        </p>
-      ) : props.hint ? (
-        <p className="form-hint">{props.hint}</p>
-      ) : null}
-    </div>
-  );
-}
 
 export function AccountSetup(props: {
   /** The account is stored: the sidebar reads the accounts again. */
@@ -73,78 +44,7 @@ export function AccountSetup(props: {
     setForm((f) => editField(f, path, value));
     if (outcome?.kind !== 'added') setOutcome(null);
   };
-  const text = (path: FieldPath, value: string, label: string, type = 'text', more = {}) => (
-    <Field label={label} error={errors[path]}>
-      {(id, describedBy) => (
-        <input
-          id={id}
-          type={type}
-          // React copies a controlled input's value into its markup: the password stays
-          // uncontrolled so it is never written into the page.
-          {...(type === 'password' ? { defaultValue: '' } : { value })}
-          aria-invalid={errors[path] ? true : undefined}
-          aria-describedby={describedBy}
-          onChange={(e) => set(path, e.target.value)}
-          {...more}
-        />
-      )}
-    </Field>
-  );
-  const server = (which: 'imap' | 'smtp', title: string) => (
-    <>
-      {text(
-        `${which}.host`,
-        form[which].host,
-        t('settings.setup.host', { server: title }),
-        'text',
-        {
-          autoComplete: 'off',
-          spellCheck: false,
-        },
-      )}
-      <div className="form-row">
-        <Field
-          label={t('settings.setup.security', { server: title })}
-          error={errors[`${which}.security`]}
-        >
-          {(id) => (
-            <select
-              id={id}
-              value={form[which].security}
-              onChange={(e) => set(`${which}.security`, e.target.value)}
-            >
-              {SECURITY.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label ?? t('settings.setup.none')}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {text(
-          `${which}.port`,
-          form[which].port,
-          t('settings.setup.port', { server: title }),
-          'text',
-          {
-            inputMode: 'numeric',
-            autoComplete: 'off',
-            className: 'form-port',
-          },
-        )}
-      </div>
-      {text(
-        `${which}.user`,
-        form[which].user,
-        t('settings.setup.user', { server: title }),
-        'text',
-        {
-          autoComplete: 'off',
-          spellCheck: false,
-        },
-      )}
-    </>
-  );
+  const { text, server } = useAccountFields(form, errors, set);
 
   const test = async () => {
     setChecked(true);

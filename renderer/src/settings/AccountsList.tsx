@@ -1,4 +1,4 @@
-// The accounts, each with its servers and a Remove that asks first: removing deletes the
+// The accounts, each with its servers, an Edit that opens the form, and a Remove that asks first: removing deletes the
 // account's local copy of its mail and its stored password (the server keeps the mail).
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
@@ -16,7 +16,13 @@ const where = (s: { host: string; port: number; security: string }) =>
       s.security === 'none' ? i18n.t('settings.accounts.unencrypted') : s.security.toUpperCase(),
   });
 
-function AccountItem(props: { account: Account; onRemoved(): void }) {
+function AccountItem(props: {
+  account: Account;
+  onRemoved(): void;
+  onEdit(): void;
+  /** Back from its edit form: the focus returns to its Edit button. */
+  focusEdit: boolean;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const { account } = props;
@@ -66,13 +72,23 @@ function AccountItem(props: { account: Account; onRemoved(): void }) {
           </button>
         </div>
       ) : (
-        <button
-          type="button"
-          aria-label={t('settings.accounts.removeAccount', { email: account.email })}
-          onClick={() => setConfirming(true)}
-        >
-          {t('settings.accounts.remove')}
-        </button>
+        <div className="account-item-buttons">
+          <button
+            type="button"
+            aria-label={t('settings.accounts.editAccount', { email: account.email })}
+            autoFocus={props.focusEdit}
+            onClick={props.onEdit}
+          >
+            {t('settings.accounts.edit')}
+          </button>
+          <button
+            type="button"
+            aria-label={t('settings.accounts.removeAccount', { email: account.email })}
+            onClick={() => setConfirming(true)}
+          >
+            {t('settings.accounts.remove')}
+          </button>
+        </div>
       )}
     </li>
   );
@@ -81,7 +97,10 @@ function AccountItem(props: { account: Account; onRemoved(): void }) {
 export function AccountsList(props: {
   accounts: readonly Account[];
   onAdd(): void;
+  onEdit(account: Account): void;
   onChanged(): void;
+  /** The account whose edit form just closed. */
+  edited?: number | null;
 }) {
   const { t } = useTranslation();
   return (
@@ -91,7 +110,13 @@ export function AccountsList(props: {
       ) : (
         <ul className="account-items">
           {props.accounts.map((a) => (
-            <AccountItem key={a.id} account={a} onRemoved={props.onChanged} />
+            <AccountItem
+              key={a.id}
+              account={a}
+              onRemoved={props.onChanged}
+              onEdit={() => props.onEdit(a)}
+              focusEdit={props.edited === a.id}
+            />
           ))}
         </ul>
       )}

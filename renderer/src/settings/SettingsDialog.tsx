@@ -5,6 +5,7 @@ import type { Account } from '../../../common/types.js';
 import { useSession } from '../client/context.js';
 import { SignOutSection } from '../signin/SignOutSection.js';
 import { Dialog } from '../ui/Dialog.js';
+import { AccountEdit } from './AccountEdit.js';
 import { AccountSetup } from './AccountSetup.js';
 import { AccountsList } from './AccountsList.js';
 import { AppPanel } from './AppPanel.js';
@@ -41,6 +42,13 @@ export function SettingsDialog(props: {
   const first = props.open === 'add-account' ? 'accounts' : props.open;
   const [tab, setTab] = useState<Tab>(TABS.some((x) => x.tab === first) ? first : 'accounts');
   const [adding, setAdding] = useState(props.open === 'add-account');
+  const [editing, setEditing] = useState<Account | null>(null);
+  const [edited, setEdited] = useState<number | null>(null);
+  const endEdit = () => {
+    setEdited(editing?.id ?? null);
+    setEditing(null);
+  };
+  const listed = !adding && editing === null;
   const index = TABS.findIndex((x) => x.tab === tab);
   // Arrow keys move between tabs, as a tab list's keyboard pattern has it.
   const onKey = (e: KeyboardEvent) => {
@@ -91,11 +99,24 @@ export function SettingsDialog(props: {
             onCancel={() => setAdding(false)}
           />
         ) : null}
-        {tab === 'accounts' && !adding ? <SignOutSection /> : null}
-        {tab === 'accounts' && !adding ? (
+        {tab === 'accounts' && editing ? (
+          <AccountEdit
+            key={editing.id}
+            account={editing}
+            onSaved={() => {
+              endEdit();
+              props.onAccountsChanged();
+            }}
+            onCancel={endEdit}
+          />
+        ) : null}
+        {tab === 'accounts' && listed ? <SignOutSection /> : null}
+        {tab === 'accounts' && listed ? (
           <AccountsList
             accounts={props.accounts}
             onAdd={() => setAdding(true)}
+            onEdit={setEditing}
+            edited={edited}
             onChanged={props.onAccountsChanged}
           />
         ) : null}

@@ -1,7 +1,14 @@
 // The account setup form as data: what is typed, which fields the user set by hand, and the
 // defaults the rest take from the address and the chosen security. Validation is the
 // contract's own accountInputSchema, so the form cannot accept what the core would refuse.
-import { accountInputSchema, type AccountInput, type Security } from '../../../common/types.js';
+import {
+  accountInputSchema,
+  accountUpdateSchema,
+  type Account,
+  type AccountInput,
+  type AccountUpdate,
+  type Security,
+} from '../../../common/types.js';
 import { i18n } from '../i18n/index.js';
 
 export interface ServerFields {
@@ -22,6 +29,8 @@ export interface AccountForm {
   smtp: ServerFields;
   /** Fields the user typed in: they keep their value when the address or security changes. */
   edited: ReadonlySet<DerivedField>;
+  /** An account being edited: its fields are its own, none follows the address. */
+  fixed?: boolean;
 }
 
 export type DerivedField =
@@ -75,6 +84,7 @@ function derived(form: AccountForm, field: DerivedField): string {
 
 /** Every field the user has not set by hand, filled from the address and the security. */
 export function withDefaults(form: AccountForm): AccountForm {
+  if (form.fixed) return form;
   const next = { ...form, imap: { ...form.imap }, smtp: { ...form.smtp } };
   for (const field of DERIVED) {
     if (form.edited.has(field)) continue;
@@ -171,15 +181,88 @@ const schemaWords = (message: string): string =>
 
 export type Validated = { ok: true; input: AccountInput } | { ok: false; errors: FieldErrors };
 
+function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.') as FieldPath;
+    errors[path] ??= friendly(path) ?? schemaWords(issue.message);
+  }
+  return errors;
+}
+
 export function validateAccountForm(form: AccountForm): Validated {
   const parsed = accountInputSchema.safeParse(toAccountInput(form));
   if (parsed.success) return { ok: true, input: parsed.data };
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const path = issue.path.join('.') as FieldPath;
-    errors[path] ??= friendly(path) ?? schemaWords(issue.message);
+  return { ok: false, errors: fieldErrors(parsed.error.issues) };
+}
+
+/**
+ * An account's settings in the form, to edit them: the address cannot change, so nothing
+ * follows it (a field emptied stays empty), and the password is empty, which means
+ * "unchanged".
+ */
+export function accountFormOf(account: Account): AccountForm {
+  const server = (s: { host: string; port: number; security: Security; user?: string }) => ({
+    host: s.host,
+    port: String(s.port),
+    security: s.security,
+    user: s.user ?? '',
+  });
+  return {
+    email: account.email,
+    name: account.name ?? '',
+    password: '',
+    imap: server(account.imap),
+    smtpEnabled: account.smtp !== null,
+    // Without an outgoing server, one added later starts from the usual guesses.
+    smtp: account.smtp
+      ? server(account.smtp)
+      : { host: '', port: String(smtpPort('starttls')), security: 'starttls', user: account.email },
+    edited: new Set(DERIVED),
+    fixed: true,
+  };
+}
+
+export type ValidatedUpdate =
+  { ok: true; input: AccountUpdate; changed: boolean } | { ok: false; errors: FieldErrors };
+
+/** A server as the form would save it, in the order the comparison reads. */
+const sameServer = (a: Record<string, unknown> | null | undefined, b: typeof a) =>
+  JSON.stringify(a && [a.host, a.port, a.security, a.user ?? null]) ===
+  JSON.stringify(b && [b.host, b.port, b.security, b.user ?? null]);
+
+/**
+ * The edited form as account.update's input: only what differs from the account is given
+ * (an empty password leaves it as it is), checked with the contract's own schema. A server
+ * whose host stays keeps the certificate it pins.
+ */
+export function validateAccountEdit(form: AccountForm, account: Account): ValidatedUpdate {
+  const typed = toAccountInput({ ...form, email: account.email }) as {
+    name?: string;
+    imap: Record<string, unknown>;
+    smtp?: Record<string, unknown>;
+  };
+  const input: Record<string, unknown> = { id: account.id };
+  const name = typed.name ?? null;
+  if (name !== account.name) input.name = name;
+  if (!sameServer(typed.imap, account.imap)) {
+    input.imap = { ...typed.imap, ...pinned(account.imap, typed.imap) };
   }
-  return { ok: false, errors };
+  const smtp = typed.smtp ?? null;
+  if (!sameServer(smtp, account.smtp)) {
+    input.smtp = smtp && { ...smtp, ...pinned(account.smtp, smtp) };
+  }
+  if (form.password !== '') input.password = form.password;
+  const parsed = accountUpdateSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  return { ok: true, input: parsed.data, changed: Object.keys(parsed.data).length > 1 };
+}
+
+function pinned(
+  before: { host: string; tlsCert?: string | undefined } | null,
+  after: Record<string, unknown>,
+): { tlsCert?: string } {
+  return before?.tlsCert && before.host === after.host ? { tlsCert: before.tlsCert } : {};
 }
 
 const sentence = (s: string) => {

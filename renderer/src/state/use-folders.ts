@@ -1,5 +1,6 @@
-// Accounts and their folders with unread counts, read again when new mail arrives or a
-// sync ends (events are hints: the numbers always come from the API).
+// Accounts and their folders with unread counts, read again when new mail arrives, a sync
+// ends or a folder is created, renamed, moved or deleted, in this window or another (events
+// are hints: the numbers always come from the API).
 import { useCallback, useEffect, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account, Mailbox } from '../../../common/types.js';
@@ -37,6 +38,7 @@ export function useFolders(client: MaildockClient): Folders {
     const offs = [
       client.on('mail.new', reload),
       client.on('sync.progress', (p) => p.phase === 'done' && reload()),
+      client.on('mailbox.changed', reload, reload),
     ];
     return () => offs.forEach((off) => off());
   }, [client, reload]);

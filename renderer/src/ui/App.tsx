@@ -296,6 +296,7 @@ export function App() {
             mailboxes={folders.mailboxes}
             source={query === null && sendingView === null ? folder : null}
             onSelect={go}
+            onFoldersChanged={folders.reload}
             top={
               <SendingNav
                 waiting={composer.outbox.waiting}

@@ -1,12 +1,22 @@
 // Accounts and their folders, with unread counts, and the unified Inbox on top. The arrow
 // keys move between the folders; the order is state/folder-order.ts's, which [ and ] walk.
-import type { KeyboardEvent, ReactNode } from 'react';
+// Each account has "New folder"; each folder a context menu (right click, the context-menu
+// key, Shift+F10) to add a subfolder, rename, move or delete it.
+import {
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
+import { isWithin } from '../../../common/folder-paths.js';
 import type { Account, Mailbox } from '../../../common/types.js';
 import { orderedMailboxes as ordered } from '../state/folder-order.js';
 import type { ListSource } from '../state/use-list.js';
 import { useTranslation } from '../i18n/index.js';
 import { AccountOffline } from './AccountOffline.js';
 import { folderName } from './folder-name.js';
+import { useFolderEditing } from './use-folder-editing.js';
 
 function arrows(e: KeyboardEvent<HTMLElement>) {
   const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
@@ -27,15 +37,70 @@ function Item(props: {
   active: boolean;
   depth?: number;
   onClick(): void;
+  /** The folder's context menu: at the pointer, or under the folder from the keyboard. */
+  onMenu?(at: { x: number; y: number }, from: HTMLElement): void;
+  /** Drag and drop of folders (another way to Move). */
+  drag?: { draggable: boolean; start(): void; canDrop(): boolean; drop(): void; end(): void };
 }) {
   const { t } = useTranslation();
+  const { onMenu, drag } = props;
+  const [target, setTarget] = useState(false);
+  const under = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + 16, y: r.bottom };
+  };
   return (
     <li>
       <button
         type="button"
-        className={`folder depth-${Math.min(props.depth ?? 0, 5)}`}
+        className={`folder depth-${Math.min(props.depth ?? 0, 5)}${target ? ' drop-target' : ''}`}
+        draggable={drag?.draggable || undefined}
+        {...(drag
+          ? {
+              onDragStart: (e: DragEvent<HTMLButtonElement>) => {
+                e.dataTransfer.effectAllowed = 'move';
+                e.dataTransfer.setData('text/plain', props.label);
+                drag.start();
+              },
+              onDragEnd: drag.end,
+              onDragOver: (e: DragEvent<HTMLButtonElement>) => {
+                if (!drag.canDrop()) return;
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'move';
+                setTarget(true);
+              },
+              onDragLeave: () => setTarget(false),
+              onDrop: (e: DragEvent<HTMLButtonElement>) => {
+                e.preventDefault();
+                setTarget(false);
+                drag.drop();
+              },
+            }
+          : {})}
         aria-current={props.active ? 'true' : undefined}
+        aria-haspopup={onMenu ? 'menu' : undefined}
         onClick={props.onClick}
+        onContextMenu={
+          onMenu &&
+          ((e: MouseEvent<HTMLButtonElement>) => {
+            e.preventDefault();
+            // The context-menu key gives a contextmenu event with no pointer position.
+            const keyboard = e.clientX === 0 && e.clientY === 0;
+            onMenu(
+              keyboard ? under(e.currentTarget) : { x: e.clientX, y: e.clientY },
+              e.currentTarget,
+            );
+          })
+        }
+        onKeyDown={
+          onMenu &&
+          ((e: KeyboardEvent<HTMLButtonElement>) => {
+            if (!(e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10'))) return;
+            e.preventDefault();
+            e.stopPropagation();
+            onMenu(under(e.currentTarget), e.currentTarget);
+          })
+        }
       >
         <span className="folder-name">{props.label}</span>
         {props.unread > 0 ? (
@@ -55,9 +120,26 @@ export function Sidebar(props: {
   onSelect(source: Exclude<ListSource, { kind: 'search' }>): void;
   /** Entries above the folders (the Outbox and Drafts). */
   top?: ReactNode;
+  /** A folder was created, renamed, moved or deleted here. */
+  onFoldersChanged?(): void;
 }) {
   const { t } = useTranslation();
   const inboxes = props.mailboxes.filter((m) => m.role === 'inbox');
+  const editing = useFolderEditing({
+    accounts: props.accounts,
+    mailboxes: props.mailboxes,
+    onChanged: () => props.onFoldersChanged?.(),
+    onDeleted: (gone) => {
+      const shown =
+        props.source?.kind === 'mailbox'
+          ? props.mailboxes.find((m) => m.id === (props.source as { mailboxId: number }).mailboxId)
+          : undefined;
+      if (!shown || shown.accountId !== gone.accountId) return;
+      if (!isWithin(shown.path, gone.path, gone.delimiter)) return;
+      const inbox = inboxes.find((m) => m.accountId === gone.accountId);
+      if (inbox) props.onSelect({ kind: 'mailbox', mailboxId: inbox.id });
+    },
+  });
   const unified = props.source?.kind === 'unified';
   return (
     // The folders' buttons are reachable by Tab; the arrows only add a quicker way.
@@ -77,9 +159,20 @@ export function Sidebar(props: {
       ) : null}
       {props.accounts.map((account) => (
         <section key={account.id} className="account">
-          <h2 className="account-name" title={account.email}>
-            {account.name || account.email}
-          </h2>
+          <div className="account-head">
+            <h2 className="account-name" title={account.email}>
+              {account.name || account.email}
+            </h2>
+            <button
+              type="button"
+              className="account-new-folder"
+              aria-label={t('folders.newFolderIn', { account: account.name || account.email })}
+              title={t('folders.newFolder')}
+              onClick={() => editing.newFolder(account)}
+            >
+              +
+            </button>
+          </div>
           <AccountOffline accountId={account.id} />
           <ul className="folders">
             {ordered(props.mailboxes.filter((m) => m.accountId === account.id)).map((m) => (
@@ -90,11 +183,20 @@ export function Sidebar(props: {
                 depth={depth(m)}
                 active={props.source?.kind === 'mailbox' && props.source.mailboxId === m.id}
                 onClick={() => props.onSelect({ kind: 'mailbox', mailboxId: m.id })}
+                onMenu={(at, from) => editing.openMenu(m, at, from)}
+                drag={{
+                  draggable: m.role === null,
+                  start: () => editing.drag.start(m),
+                  canDrop: () => editing.drag.canDrop(m),
+                  drop: () => editing.drag.drop(m),
+                  end: editing.drag.end,
+                }}
               />
             ))}
           </ul>
         </section>
       ))}
+      {editing.layer}
     </div>
   );
 }
