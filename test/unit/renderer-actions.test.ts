@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UI_ACTIONS, type MessageSummary } from '../../common/types.js';
 import { callFor, leavesList } from '../../renderer/src/state/actions.js';
-import { handleKey, type KeyActions } from '../../renderer/src/state/use-keys.js';
+import { handleKey, LIST_KEY_ACTIONS, type KeyActions } from '../../renderer/src/state/use-keys.js';
 
 const msg = (id: number, flags: string[]) => ({ id, flags }) as MessageSummary;
 
@@ -38,7 +38,9 @@ describe('callFor', () => {
 describe('the action keys', () => {
   function press(init: Partial<KeyboardEvent> & { key: string }, target?: unknown) {
     const log: string[] = [];
-    const actions = Object.fromEntries(UI_ACTIONS.map((n) => [n, () => log.push(n)])) as KeyActions;
+    const actions = Object.fromEntries(
+      [...UI_ACTIONS, ...LIST_KEY_ACTIONS].map((n) => [n, () => log.push(n)]),
+    ) as KeyActions;
     const e = {
       ctrlKey: false,
       metaKey: false,

@@ -1,12 +1,14 @@
 // "This app": Maildock's version, where account passwords are kept (the system keychain or
 // the encrypted file, as `maildock doctor` says too), and in the desktop app what closing
-// the window and quitting do, and whether Maildock opens the system's email links.
+// the window and quitting do, and whether Maildock opens the system's email links; the
+// message list's density (kept in this browser, like the theme).
 import { useEffect, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { AppInfo, AppSettings } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { i18n, useTranslation } from '../i18n/index.js';
+import { useDensity } from '../state/settings.js';
 import { ErrorLine } from './ErrorLine.js';
 import { LanguagePicker } from './LanguagePicker.js';
 
@@ -23,6 +25,7 @@ export function AppPanel() {
   const [settings, setSettings] = useState<AppSettings | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
   const desktop = client.transport === 'ipc';
+  const [density, setDensity] = useDensity();
   useEffect(() => {
     client.call('app.info', {}).then(setInfo, (err: unknown) => setError(errorDataOf(err)));
     if (desktop) {
@@ -75,6 +78,21 @@ export function AppPanel() {
           </label>
         </fieldset>
       ) : null}
+      <fieldset className="app-settings app-density">
+        <legend>{t('settings.app.density')}</legend>
+        {(['comfortable', 'compact'] as const).map((d) => (
+          <label key={d}>
+            <input
+              type="radio"
+              name="density"
+              value={d}
+              checked={density === d}
+              onChange={() => setDensity(d)}
+            />{' '}
+            {t(`settings.app.${d}`)}
+          </label>
+        ))}
+      </fieldset>
       <LanguagePicker />
       {error ? <ErrorLine error={error} /> : null}
     </section>

@@ -49,3 +49,13 @@ export function usePaneLayout(ref: RefObject<HTMLElement | null>): {
   }, [ref]);
   return { layout: layoutFor(width), width };
 }
+
+/** How much of a message a row of the list shows: three lines, or one compact line. */
+export type Density = 'comfortable' | 'compact';
+
+/** A stored value as a density; anything unknown is the default. */
+export const densityOf = (stored: string | null): Density =>
+  stored === 'compact' ? 'compact' : 'comfortable';
+
+/** The virtual list's fixed row height for a density (the CSS of `.row` says the same). */
+export const rowHeight = (density: Density): number => (density === 'compact' ? 32 : 76);

@@ -54,3 +54,28 @@ export function single(sel: Selection): number | null {
   if (sel.ids.size !== 1) return null;
   return sel.ids.values().next().value ?? null;
 }
+
+/** Ctrl/⌘+A: every message of the list; the cursor stays where it was, or goes to the first. */
+export function selectAll(sel: Selection, order: readonly number[]): Selection {
+  if (order.length === 0) return sel;
+  const cursor = sel.cursor !== null && order.includes(sel.cursor) ? sel.cursor : order[0]!;
+  return { ids: new Set(order), anchor: sel.anchor ?? cursor, cursor };
+}
+
+/**
+ * The message to go to once `gone` leave the list (archived, deleted): the first one below
+ * the last of them that stays, else the nearest one above the first of them; null when none stays.
+ */
+export function nextAfter(order: readonly number[], gone: ReadonlySet<number>): number | null {
+  let first = -1;
+  let last = -1;
+  order.forEach((id, i) => {
+    if (!gone.has(id)) return;
+    if (first < 0) first = i;
+    last = i;
+  });
+  if (first < 0) return null;
+  for (let i = last + 1; i < order.length; i++) if (!gone.has(order[i]!)) return order[i]!;
+  for (let i = first - 1; i >= 0; i--) if (!gone.has(order[i]!)) return order[i]!;
+  return null;
+}

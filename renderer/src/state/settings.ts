@@ -1,8 +1,10 @@
 // The UI's own settings, kept in this browser's storage (like the theme and pane widths).
-import { useCallback, useState } from 'react';
+import { useCallback, useState, useSyncExternalStore } from 'react';
+import { densityOf, type Density } from './layout.js';
 import { safeGet, safeSet } from '../ui/theme.js';
 
 const THREADS = 'maildock.threads';
+const DENSITY = 'maildock.density';
 
 /** Conversation view: one row per conversation in folder lists. Off by default. */
 export function useThreadsSetting(): [boolean, (on: boolean) => void] {
@@ -12,4 +14,25 @@ export function useThreadsSetting(): [boolean, (on: boolean) => void] {
     setOn(v);
   }, []);
   return [on, set];
+}
+
+// One value for the whole page: the settings dialog changes it, the list follows at once.
+const densityListeners = new Set<() => void>();
+const subscribeDensity = (fn: () => void) => {
+  densityListeners.add(fn);
+  return () => densityListeners.delete(fn);
+};
+// Kept here too, so the choice holds for this page even where storage is unavailable.
+let densityNow: Density | null = null;
+const readDensity = (): Density => (densityNow ??= densityOf(safeGet(DENSITY)));
+
+/** The message list's rows: three lines (the default) or one compact line. */
+export function useDensity(): [Density, (d: Density) => void] {
+  const density = useSyncExternalStore(subscribeDensity, readDensity, readDensity);
+  const set = useCallback((d: Density) => {
+    densityNow = d;
+    safeSet(DENSITY, d);
+    for (const fn of densityListeners) fn();
+  }, []);
+  return [density, set];
 }

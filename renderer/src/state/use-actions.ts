@@ -18,7 +18,10 @@ export type MoveTarget = { mailboxId: number } | { path: string };
 
 /** What an action did: its kind, how many messages, and where they went. */
 export type ActionWhat =
-  | { kind: 'read' | 'unread' | 'flagged' | 'unflagged' | 'deleted'; count: number }
+  | {
+      kind: 'read' | 'unread' | 'flagged' | 'unflagged' | 'deleted' | 'junk' | 'notJunk';
+      count: number;
+    }
   /** `folder` is the name the user picked, or null for the Archive (by its role). */
   | { kind: 'moved'; count: number; folder: string | null };
 
@@ -82,6 +85,8 @@ export interface ActionsState {
     selected: readonly MessageSummary[],
     ids?: readonly number[],
   ): Promise<void>;
+  /** Junk: to the Junk folder; not junk: back to the Inbox (message.junk). */
+  junk(junk: boolean, ids: readonly number[]): Promise<void>;
   undo(): Promise<void>;
   /** Opened messages count as read; not an action the user asked for, so undo skips it. */
   markRead(messages: readonly MessageSummary[]): void;
@@ -156,6 +161,17 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
     [client, apply],
   );
 
+  const junk = useCallback(
+    async (junk: boolean, ids: readonly number[]) => {
+      if (ids.length === 0) return;
+      await apply(
+        () => client.call('message.junk', { ids: [...ids], junk }),
+        (count) => ({ kind: junk ? 'junk' : 'notJunk', count }),
+      );
+    },
+    [client, apply],
+  );
+
   const undo = useCallback(async () => {
     const latest = ownRef.current.at(-1);
     if (!latest) return;
@@ -195,5 +211,15 @@ export function useActions(client: MaildockClient, changed: () => void): Actions
     setError(null);
   }, []);
 
-  return { notice, error, undoable: own.at(-1) ?? null, run, move, undo, markRead, dismiss };
+  return {
+    notice,
+    error,
+    undoable: own.at(-1) ?? null,
+    run,
+    move,
+    junk,
+    undo,
+    markRead,
+    dismiss,
+  };
 }

@@ -4,12 +4,20 @@
 // undoes; v moves to a folder, ? lists every key; r, a and f answer the open message
 // (reply, reply all, forward), c writes a new one. [ and ] step through the sidebar's
 // folders, g then a letter goes to a folder (Gmail's letters), t switches conversations.
-// Keys typed into a field are the field's.
+// Delete (and Backspace where it does not go back) deletes the selection, o opens like
+// Enter, Ctrl/⌘+A selects the whole list. Keys typed into a field are the field's.
 import { useEffect, useRef } from 'react';
 import type { UiAction } from '../../../common/types.js';
 
 /** One function per action of the contract's list (the desktop menu asks for them too). */
-export type KeyActions = Record<UiAction, () => void>;
+export type KeyActions = Record<UiAction | ListKeyAction, () => void>;
+
+/**
+ * The list's own keys, beyond the contract's actions (the desktop menu does not ask for
+ * them): `erase` is Backspace, back to the list where the reader took its place, else delete.
+ */
+export const LIST_KEY_ACTIONS = ['delete', 'erase', 'selectAll'] as const;
+export type ListKeyAction = (typeof LIST_KEY_ACTIONS)[number];
 
 /** What `g` then a key does: Gmail's letters, and # for the Trash as the key that trashes. */
 export const GO_KEYS: Record<string, UiAction> = {
@@ -21,7 +29,7 @@ export const GO_KEYS: Record<string, UiAction> = {
   '#': 'goTrash',
 };
 
-export const SINGLE_KEYS: Record<string, UiAction> = {
+export const SINGLE_KEYS: Record<string, UiAction | ListKeyAction> = {
   j: 'next',
   k: 'previous',
   '/': 'search',
@@ -40,8 +48,10 @@ export const SINGLE_KEYS: Record<string, UiAction> = {
   '[': 'previousFolder',
   ']': 'nextFolder',
   t: 'threads',
+  o: 'open',
   Escape: 'back',
-  Backspace: 'back',
+  Backspace: 'erase',
+  Delete: 'delete',
 };
 
 /** How long `g` waits for its second key. */
@@ -62,6 +72,9 @@ const typing = (t: EventTarget | null) =>
   within(t, 'input, textarea, select, [contenteditable="true"]');
 /** Enter on a button or link is that control's own. */
 const control = (t: EventTarget | null) => within(t, 'button, a[href], summary');
+/** Ctrl/⌘+A selects the list's messages from the list itself or from no control at all. */
+const inList = (t: EventTarget | null) =>
+  within(t, '.list-pane') || (t as HTMLElement | null)?.tagName === 'BODY';
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock']);
 
 export function handleKey(
@@ -74,6 +87,11 @@ export function handleKey(
   // Ctrl/⌘+Z is the platform's undo; in a field (above) it stays the field's own.
   if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z') {
     actions.undo();
+    return true;
+  }
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a') {
+    if (!inList(e.target)) return false;
+    actions.selectAll();
     return true;
   }
   // AltGr (Ctrl+Alt on Windows) types [ ] # on many layouts: the character is what counts.

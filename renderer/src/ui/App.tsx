@@ -6,7 +6,9 @@ import type { Mailbox } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import {
   emptySelection,
+  nextAfter,
   select,
+  selectAll,
   single,
   step,
   type ClickMode,
@@ -17,7 +19,8 @@ import { leavesList } from '../state/actions.js';
 import { useActions } from '../state/use-actions.js';
 import { messagesOfRows } from '../state/conversations.js';
 import { notifyNewMail } from '../state/notify.js';
-import { useThreadsSetting } from '../state/settings.js';
+import { useDensity, useThreadsSetting } from '../state/settings.js';
+import type { RowMenuKey } from '../state/row-menu.js';
 import { goActions, goPlace, sidebarPlaces, stepPlace } from '../state/folder-order.js';
 import { usePaneLayout } from '../state/layout.js';
 import { useFolders } from '../state/use-folders.js';
@@ -28,7 +31,9 @@ import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js
 import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
-import { moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
+import { MessageTools } from './MessageTools.js';
+import { MessageMenu } from './MessageMenu.js';
+import { dropChoice, moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
@@ -60,12 +65,17 @@ export function App() {
   const here = usePlace(folders);
   const { folder, query, sendingView, source, setQuery } = here;
   const [threads, setThreads] = useThreadsSetting();
+  const [density] = useDensity();
   const list = useMessageList(client, source, { threads: threads && source?.kind !== 'search' });
   const [dialog, setDialog] = useState<'help' | null>(null);
   const [settings, setSettings] = useState<SettingsTab | null>(null);
   const closeSettings = useCallback(() => setSettings(null), []);
   const [listVersion, setListVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>(emptySelection);
+  // j/k move the cursor through the list without opening (and so marking read) anything;
+  // a click, Enter or o opens the cursor's message.
+  const [stepping, setStepping] = useState(false);
+  const [rowMenu, setRowMenu] = useState<{ at: { x: number; y: number } } | null>(null);
   const searchInput = useRef<HTMLInputElement>(null);
   const reader = useRef<HTMLDivElement>(null);
   const composer = useComposer(client, folders.accounts);
@@ -115,12 +125,14 @@ export function App() {
   const onPick = useCallback(
     (id: number, mode: ClickMode) => {
       setSelection((s) => select(s, id, mode, order));
+      setStepping(false);
       if (mode === 'single') setReading(true);
     },
     [order],
   );
   const onOpen = useCallback((id: number) => {
     setSelection((s) => (s.ids.has(id) && s.ids.size === 1 ? s : select(s, id, 'single', [])));
+    setStepping(false);
     setReading(true);
     // The reader may only now come into view (narrow): it takes the focus once shown.
     focusReader.current = true;
@@ -173,10 +185,19 @@ export function App() {
   );
   const targets = (rows = selected) =>
     threads && listFolders ? messagesOfRows(client, rows, listFolders) : Promise.resolve(undefined);
+  // Messages leave the list (archived, deleted, moved): the next one below (else above)
+  // takes the selection's place, opened if a message was open, else as the cursor. Moved
+  // rows outside the selection (a drag) leave it alone.
+  const leave = (gone: Iterable<number>) => {
+    const ids = new Set(gone);
+    if (![...ids].some((id) => selection.ids.has(id))) return;
+    const next = nextAfter(order, new Set([...ids, ...selection.ids]));
+    setSelection(next === null ? emptySelection : select(emptySelection, next, 'single', order));
+    if (opened === null) setStepping(true);
+  };
   const act = (action: MailAction) => {
     if (selected.length === 0) return;
-    // Moved messages leave this list; the selection would point at nothing.
-    if (leavesList(action)) setSelection(emptySelection);
+    if (leavesList(action)) leave(selection.ids);
     const rows = selected;
     void targets().then((ms) =>
       actions.run(
@@ -186,11 +207,10 @@ export function App() {
       ),
     );
   };
-  const moveTo = (target: MoveTarget, label: string) => {
-    const rows = moving ?? [];
+  const moveTo = (target: MoveTarget, label: string, rows = moving ?? []) => {
     setMoving(null);
     if (rows.length === 0) return;
-    setSelection(emptySelection);
+    leave(rows.map((m) => m.id));
     void targets(rows).then((ms) =>
       actions.move(
         target,
@@ -204,7 +224,7 @@ export function App() {
   // The message in the reader counts as read once opened (once per opening: a later `u`
   // that marks it unread again is not undone behind the user's back). A narrow window's
   // list hides the reader: moving through it opens nothing.
-  const opened = narrowList ? null : single(selection);
+  const opened = narrowList || stepping ? null : single(selection);
   const openedMessage = opened === null ? undefined : selected[0];
   const markedOpen = useRef<number | null>(null);
   const { markRead } = actions;
@@ -217,6 +237,16 @@ export function App() {
       void messagesOfRows(client, [openedMessage], listFolders).then(markRead);
     } else markRead([openedMessage]);
   }, [opened, openedMessage, markRead, threads, listFolders, client]);
+
+  // Junk or not junk from the reader: the message leaves this list, like an archive.
+  const junkFolders = useMemo(
+    () => new Set(folders.mailboxes.filter((m) => m.role === 'junk').map((m) => m.id)),
+    [folders.mailboxes],
+  );
+  const markJunk = (id: number, junk: boolean) => {
+    if (opened === id) setSelection(emptySelection);
+    void actions.junk(junk, [id]);
+  };
 
   const places = sidebarPlaces(folders.accounts, folders.mailboxes);
   const goKeys = goActions((target) =>
@@ -235,8 +265,17 @@ export function App() {
     archive: () => act('archive'),
     trash: () => act('trash'),
     undo: () => void actions.undo(),
-    next: () => setSelection((s) => step(s, 1, order)),
-    previous: () => setSelection((s) => step(s, -1, order)),
+    next: () => {
+      setStepping(true);
+      setSelection((s) => step(s, 1, order));
+    },
+    previous: () => {
+      setStepping(true);
+      setSelection((s) => step(s, -1, order));
+    },
+    delete: () => act('trash'),
+    erase: () => (layout === 'narrow' && reading ? back() : act('trash')),
+    selectAll: () => setSelection((s) => selectAll(s, order)),
     open: () => {
       if (selection.cursor !== null) onOpen(selection.cursor);
     },
@@ -254,6 +293,68 @@ export function App() {
     ...goKeys,
   };
   useKeys(keyActions);
+
+  // A row's menu acts on the selection when the row is in it, else on the row alone (which
+  // becomes the cursor, not opened). The keyboard comes back to the list when it closes.
+  // A click elsewhere that closed the menu keeps the focus where it went.
+  const listFocus = () =>
+    requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if (now && now !== document.body) return;
+      document.querySelector<HTMLElement>('.pane-list [role="listbox"]')?.focus();
+    });
+  const selectionNow = useRef(selection);
+  selectionNow.current = selection;
+  // Stable, so the list's memoized rows are not drawn again on every render.
+  const openRowMenu = useCallback((id: number, at: { x: number; y: number }) => {
+    const s = selectionNow.current;
+    if (s.ids.has(id)) setSelection({ ...s, cursor: id });
+    else {
+      setStepping(true);
+      setSelection(select(s, id, 'single', []));
+    }
+    setRowMenu({ at });
+  }, []);
+  // Dragged rows: the selection when the row is in it, else the row alone. Kept in a ref,
+  // since the sidebar asks on every dragover.
+  const dragged = useRef<typeof selected>([]);
+  const listItems = useRef(list.items);
+  listItems.current = list.items;
+  const dragRows = useCallback((id: number) => {
+    const s = selectionNow.current;
+    const ids = s.ids.has(id) ? s.ids : new Set([id]);
+    dragged.current = listItems.current.map((i) => i.message).filter((m) => ids.has(m.id));
+  }, []);
+  const dragEnd = useCallback(() => {
+    dragged.current = [];
+  }, []);
+  const messageDrop = {
+    canDrop: (to: Mailbox) =>
+      dragged.current.length > 0 && dropChoice(folders.mailboxes, dragged.current, to) !== null,
+    drop: (to: Mailbox) => {
+      const rows = dragged.current;
+      dragged.current = [];
+      const choice = dropChoice(folders.mailboxes, rows, to);
+      if (!choice) return;
+      moveTo(choice.target, choice.label, rows);
+    },
+  };
+  const closeRowMenu = () => {
+    setRowMenu(null);
+    listFocus();
+  };
+  const pickRowMenu = (key: RowMenuKey) => {
+    setRowMenu(null);
+    const id = selected.length === 1 ? selected[0]!.id : null;
+    if (key === 'open' && id !== null) return onOpen(id);
+    if ((key === 'reply' || key === 'forward') && id !== null) return composer.answer(id, key);
+    if (key === 'move') return openMove();
+    if (key === 'markRead' || key === 'markUnread') act('read');
+    else if (key === 'flag' || key === 'unflag') act('flag');
+    else if (key === 'archive') act('archive');
+    else if (key === 'delete') act('trash');
+    listFocus();
+  };
   // The desktop menu's items and mailto: links (the served UI never gets these).
   useUiCommands(client, {
     actions: keyActions,
@@ -297,6 +398,7 @@ export function App() {
             source={query === null && sendingView === null ? folder : null}
             onSelect={go}
             onFoldersChanged={folders.reload}
+            messageDrop={messageDrop}
             top={
               <SendingNav
                 waiting={composer.outbox.waiting}
@@ -317,6 +419,10 @@ export function App() {
               selection={selection}
               onPick={onPick}
               onOpen={onOpen}
+              onMenu={openRowMenu}
+              onDragRow={dragRows}
+              onDragEnd={dragEnd}
+              density={density}
               toolbar={
                 <ActionBar
                   disabled={selected.length === 0}
@@ -347,7 +453,16 @@ export function App() {
             selected={selection.ids.size}
             readerRef={reader}
             version={listVersion}
-            actions={(d) => <ReplyBar message={d.message} composer={composer} />}
+            actions={(d) => (
+              <>
+                <ReplyBar message={d.message} composer={composer} />
+                <MessageTools
+                  detail={d}
+                  inJunk={junkFolders.has(d.message.mailboxId)}
+                  onJunk={(junk) => markJunk(d.message.id, junk)}
+                />
+              </>
+            )}
           />
         }
       />
@@ -383,6 +498,14 @@ export function App() {
           )}
           onMove={moveTo}
           onClose={closeMove}
+        />
+      ) : null}
+      {rowMenu && selected.length > 0 ? (
+        <MessageMenu
+          messages={selected}
+          at={rowMenu.at}
+          onPick={pickRowMenu}
+          onClose={closeRowMenu}
         />
       ) : null}
       {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}

@@ -9,13 +9,7 @@ import { useClient } from '../client/context.js';
 import { errorText } from '../i18n/error-words.js';
 import { useTranslation } from '../i18n/index.js';
 import { fileSize } from '../format.js';
-
-function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
+import { base64ToBytes } from '../mail/files.js';
 
 const OPENABLE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|text\/plain)$/i;
 export const canOpen = (contentType: string) => OPENABLE.test(contentType.trim());

@@ -1,12 +1,17 @@
 // A conversation in the reader: every message of the thread, oldest first, in any folder.
 // The opened message, the unread ones and the last are open; the others are one line each
 // (sender, date, the start of the text) and open on click or Enter. The reader opens at the
-// message the user chose, at the top, whichever place it has in the conversation.
+// message the user chose, at the top, whichever place it has in the conversation. Print
+// conversation prints every message of it, open or not.
 import { useRef, useState, type ReactNode } from 'react';
 import type { MessageDetail, MessageSummary } from '../../../common/types.js';
 import { senders, shortDate } from '../format.js';
 import { usePinToTop } from './pin-to-top.js';
 import { MessageView } from './MessageView.js';
+import { printMessages } from './print-mail.js';
+import { errorDataOf } from '../client/client.js';
+import { useClient } from '../client/context.js';
+import { errorText } from '../i18n/error-words.js';
 import { useTranslation } from '../i18n/index.js';
 
 function initiallyOpen(messages: MessageSummary[], openedId: number): Set<number> {
@@ -29,6 +34,16 @@ export function Conversation(props: {
   const opened = useRef<HTMLElement>(null);
   usePinToTop(opened, messages[0]?.id === openedId);
   const subject = messages.at(-1)?.subject ?? messages[0]?.subject ?? '';
+  const client = useClient();
+  const [printProblem, setPrintProblem] = useState<string | null>(null);
+  const print = () => {
+    setPrintProblem(null);
+    printMessages(
+      client,
+      subject || t('list.noSubject'),
+      messages.map((m) => m.id),
+    ).catch((err: unknown) => setPrintProblem(errorText(errorDataOf(err))));
+  };
   return (
     <div className="conversation">
       <h1 className="conversation-subject">
@@ -37,6 +52,16 @@ export function Conversation(props: {
           {t('reader.conversationCount', { count: messages.length })}
         </span>
       </h1>
+      <div className="reply-bar conversation-tools">
+        <button type="button" onClick={print}>
+          {t('reader.printConversation')}
+        </button>
+        {printProblem ? (
+          <span className="attachment-problem" role="alert">
+            {printProblem}
+          </span>
+        ) : null}
+      </div>
       {messages.map((m) => {
         const isOpen = open.has(m.id);
         return (

@@ -3,7 +3,9 @@
 import type { ReactNode } from 'react';
 import type { ListState, ListSource } from '../state/use-list.js';
 import type { ClickMode, Selection } from '../state/selection.js';
+import type { Density } from '../state/layout.js';
 import { MessageList } from './MessageList.js';
+import type { RowMenuOpen } from './MessageRow.js';
 import { SearchError } from './SearchError.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
 import { count } from '../format.js';
@@ -16,6 +18,10 @@ export function ListPane(props: {
   selection: Selection;
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
+  onMenu?: RowMenuOpen;
+  onDragRow?(id: number): void;
+  onDragEnd?(): void;
+  density: Density;
   /** The actions' toolbar, under the title. */
   toolbar?: ReactNode;
   /** Controls beside the title (the conversation-view switch). */
@@ -49,6 +55,10 @@ export function ListPane(props: {
         label={props.title}
         onPick={props.onPick}
         onOpen={props.onOpen}
+        onMenu={props.onMenu}
+        onDragRow={props.onDragRow}
+        onDragEnd={props.onDragEnd}
+        density={props.density}
         want={list.want}
       />
     );

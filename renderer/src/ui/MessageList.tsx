@@ -1,11 +1,14 @@
 // The message list, virtualized: only the rows in view (plus a few) exist in the DOM, all
 // of one fixed height, so 100,000 messages scroll like 100. The scrollbar stands for the
-// whole list; rows not fetched yet show as placeholders until their page lands.
+// whole list; rows not fetched yet show as placeholders until their page lands. Each row
+// says its place in the whole list (aria-posinset/setsize), and the listbox names the
+// cursor's row (aria-activedescendant), which is kept in view and so always rendered.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import type { ListItem } from '../state/pager.js';
 import type { ClickMode, Selection } from '../state/selection.js';
-import { MessageRow, PlaceholderRow, ROW_HEIGHT } from './MessageRow.js';
+import { rowHeight, type Density } from '../state/layout.js';
+import { MessageRow, PlaceholderRow, type RowMenuOpen } from './MessageRow.js';
 
 export function MessageList(props: {
   count: number;
@@ -16,16 +19,23 @@ export function MessageList(props: {
   label: string;
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
+  onMenu?: RowMenuOpen;
+  onDragRow?(id: number): void;
+  onDragEnd?(): void;
+  density: Density;
   want(start: number, end: number): void;
 }) {
   const { count, itemAt, items, selection } = props;
   const scroller = useRef<HTMLDivElement>(null);
+  const height = rowHeight(props.density);
   const virtual = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => height,
     overscan: 8,
   });
+  // Rows of another height: every offset changes.
+  useEffect(() => virtual.measure(), [height, virtual]);
   const rows = virtual.getVirtualItems();
   const firstIndex = rows[0]?.index ?? 0;
   const lastIndex = rows.at(-1)?.index ?? -1;
@@ -52,16 +62,35 @@ export function MessageList(props: {
     if (cursorIndex >= 0) virtual.scrollToIndex(cursorIndex, { align: 'auto' });
   }, [cursorIndex, virtual]);
 
+  const openCursorMenu = () => {
+    const id = selection.cursor;
+    if (id === null || cursorIndex < 0 || !props.onMenu) return;
+    const box = document.getElementById(`message-${id}`)?.getBoundingClientRect();
+    props.onMenu(id, box ? { x: box.left + 24, y: box.bottom } : { x: 0, y: 0 });
+  };
+
   return (
     <div
       ref={scroller}
-      className="list-scroll"
+      className={props.density === 'compact' ? 'list-scroll list-compact' : 'list-scroll'}
       role="listbox"
       aria-label={props.label}
       aria-multiselectable="true"
       aria-busy={props.loading}
-      aria-activedescendant={selection.cursor !== null ? `message-${selection.cursor}` : undefined}
+      aria-activedescendant={cursorIndex >= 0 ? `message-${selection.cursor}` : undefined}
       tabIndex={0}
+      onKeyDown={(e) => {
+        // The menu key and Shift+F10 open the cursor's menu, under its row.
+        if (e.key !== 'ContextMenu' && !(e.shiftKey && e.key === 'F10')) return;
+        e.preventDefault();
+        openCursorMenu();
+      }}
+      onContextMenu={(e) => {
+        // Rows handle their own right click; this is the keyboard's, on the listbox itself.
+        if (e.target !== e.currentTarget) return;
+        e.preventDefault();
+        openCursorMenu();
+      }}
     >
       <div className="list-inner" style={{ height: `${virtual.getTotalSize()}px` }}>
         {rows.map((row) => {
@@ -73,10 +102,15 @@ export function MessageList(props: {
               key={id}
               item={item}
               top={row.start}
+              position={row.index + 1}
+              setSize={count}
               selected={selection.ids.has(id)}
               cursor={selection.cursor === id}
               onPick={props.onPick}
               onOpen={props.onOpen}
+              onMenu={props.onMenu}
+              onDragRow={props.onDragRow}
+              onDragEnd={props.onDragEnd}
             />
           );
         })}

@@ -8,15 +8,23 @@ import { clickMode } from '../state/selection.js';
 import { highlightRuns } from './highlight.js';
 import { useTranslation } from '../i18n/index.js';
 
-export const ROW_HEIGHT = 76;
+/** A row's context menu asked for, by the pointer (at its place) or the keyboard (at the row). */
+export type RowMenuOpen = (id: number, at: { x: number; y: number }) => void;
 
 export const MessageRow = memo(function MessageRow(props: {
   item: ListItem;
   top: number;
+  /** Its place in the whole list, from 1, and the whole list's length. */
+  position: number;
+  setSize: number;
   selected: boolean;
   cursor: boolean;
   onPick(id: number, mode: ClickMode): void;
   onOpen(id: number): void;
+  onMenu?: RowMenuOpen | undefined;
+  /** A drag of this row (and the selection it is in) to a folder begins. */
+  onDragRow?: ((id: number) => void) | undefined;
+  onDragEnd?: (() => void) | undefined;
 }) {
   // Also renders the row again when the language (and so the dates' locale) changes.
   const { t } = useTranslation();
@@ -37,6 +45,8 @@ export const MessageRow = memo(function MessageRow(props: {
     <div
       role="option"
       aria-selected={props.selected}
+      aria-posinset={props.position}
+      aria-setsize={props.setSize}
       id={`message-${message.id}`}
       data-id={message.id}
       className={classes.filter(Boolean).join(' ')}
@@ -47,6 +57,19 @@ export const MessageRow = memo(function MessageRow(props: {
       }}
       onClick={(e) => props.onPick(message.id, clickMode(e))}
       onDoubleClick={() => props.onOpen(message.id)}
+      draggable={props.onDragRow ? true : undefined}
+      onDragStart={(e) => {
+        if (!props.onDragRow) return;
+        e.dataTransfer.effectAllowed = 'move';
+        e.dataTransfer.setData('text/plain', message.subject);
+        props.onDragRow(message.id);
+      }}
+      onDragEnd={props.onDragEnd}
+      onContextMenu={(e) => {
+        if (!props.onMenu) return;
+        e.preventDefault();
+        props.onMenu(message.id, { x: e.clientX, y: e.clientY });
+      }}
     >
       <div className="row-line">
         <span className="row-marks">

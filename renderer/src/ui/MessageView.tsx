@@ -1,7 +1,7 @@
 // One message whole, as the reader and each open message of a conversation show it: its
-// headers, the caller's actions, attachments and body (HTML in the sandboxed frame, else the
-// plain text).
-import type { ReactNode } from 'react';
+// headers (with Unsubscribe when it came through a list), the caller's actions, attachments
+// and body (HTML in the sandboxed frame, else the plain text).
+import { useState, type ReactNode } from 'react';
 import type { MessageDetail } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { addressFull, longDate } from '../format.js';
@@ -9,11 +9,13 @@ import { useMessage } from '../state/use-message.js';
 import { Attachments } from './Attachments.js';
 import { HtmlBody } from './HtmlBody.js';
 import { PlainBody } from './PlainBody.js';
+import { UnsubscribeDialog } from './UnsubscribeDialog.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
 import { useTranslation } from '../i18n/index.js';
 
 function Headers(props: { detail: MessageDetail }) {
   const { t } = useTranslation();
+  const [unsubscribing, setUnsubscribing] = useState(false);
   const m = props.detail.message;
   const rows: [string, string][] = [
     [t('reader.from'), m.from.map(addressFull).join(', ')],
@@ -34,6 +36,14 @@ function Headers(props: { detail: MessageDetail }) {
           </div>
         ))}
       </dl>
+      {props.detail.unsubscribe ? (
+        <button type="button" className="unsubscribe-button" onClick={() => setUnsubscribing(true)}>
+          {t('unsubscribe.button')}
+        </button>
+      ) : null}
+      {unsubscribing ? (
+        <UnsubscribeDialog detail={props.detail} onClose={() => setUnsubscribing(false)} />
+      ) : null}
     </header>
   );
 }

@@ -36,6 +36,24 @@ export function moveChoices(
   return shared.sort().map((path) => ({ label: path, target: { path } }));
 }
 
+/** Where messages dropped on the sidebar's folder `to` go: the Move dialog's rules, else null. */
+export function dropChoice(
+  mailboxes: readonly Mailbox[],
+  messages: readonly { accountId: number; mailboxId: number }[],
+  to: Mailbox,
+): MoveChoice | null {
+  const choices = moveChoices(
+    mailboxes,
+    messages.map((m) => m.accountId),
+    new Set(messages.map((m) => m.mailboxId)),
+  );
+  return (
+    choices.find((c) =>
+      'mailboxId' in c.target ? c.target.mailboxId === to.id : c.target.path === to.path,
+    ) ?? null
+  );
+}
+
 export function MoveDialog(props: {
   choices: MoveChoice[];
   count: number;

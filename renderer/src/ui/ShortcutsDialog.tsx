@@ -28,6 +28,8 @@ export const SHORTCUTS = [
   'goTrash',
   'threads',
   'select',
+  'selectAll',
+  'menu',
   'help',
 ] as const;
 

@@ -1,7 +1,8 @@
 // Accounts and their folders, with unread counts, and the unified Inbox on top. The arrow
 // keys move between the folders; the order is state/folder-order.ts's, which [ and ] walk.
 // Each account has "New folder"; each folder a context menu (right click, the context-menu
-// key, Shift+F10) to add a subfolder, rename, move or delete it.
+// key, Shift+F10) to add a subfolder, rename, move or delete it. Folders and messages from
+// the list can be dragged onto a folder.
 import {
   useState,
   type DragEvent,
@@ -41,9 +42,11 @@ function Item(props: {
   onMenu?(at: { x: number; y: number }, from: HTMLElement): void;
   /** Drag and drop of folders (another way to Move). */
   drag?: { draggable: boolean; start(): void; canDrop(): boolean; drop(): void; end(): void };
+  /** Messages dragged from the list (moved at once, as the Move dialog would). */
+  messageDrop?: { canDrop(): boolean; drop(): void } | undefined;
 }) {
   const { t } = useTranslation();
-  const { onMenu, drag } = props;
+  const { onMenu, drag, messageDrop } = props;
   const [target, setTarget] = useState(false);
   const under = (el: HTMLElement) => {
     const r = el.getBoundingClientRect();
@@ -64,7 +67,7 @@ function Item(props: {
               },
               onDragEnd: drag.end,
               onDragOver: (e: DragEvent<HTMLButtonElement>) => {
-                if (!drag.canDrop()) return;
+                if (!drag.canDrop() && !messageDrop?.canDrop()) return;
                 e.preventDefault();
                 e.dataTransfer.dropEffect = 'move';
                 setTarget(true);
@@ -73,7 +76,8 @@ function Item(props: {
               onDrop: (e: DragEvent<HTMLButtonElement>) => {
                 e.preventDefault();
                 setTarget(false);
-                drag.drop();
+                if (messageDrop?.canDrop()) messageDrop.drop();
+                else drag.drop();
               },
             }
           : {})}
@@ -122,6 +126,8 @@ export function Sidebar(props: {
   top?: ReactNode;
   /** A folder was created, renamed, moved or deleted here. */
   onFoldersChanged?(): void;
+  /** Dropping messages from the list on a folder. */
+  messageDrop?: { canDrop(to: Mailbox): boolean; drop(to: Mailbox): void };
 }) {
   const { t } = useTranslation();
   const inboxes = props.mailboxes.filter((m) => m.role === 'inbox');
@@ -191,6 +197,12 @@ export function Sidebar(props: {
                   drop: () => editing.drag.drop(m),
                   end: editing.drag.end,
                 }}
+                messageDrop={
+                  props.messageDrop && {
+                    canDrop: () => props.messageDrop!.canDrop(m),
+                    drop: () => props.messageDrop!.drop(m),
+                  }
+                }
               />
             ))}
           </ul>
