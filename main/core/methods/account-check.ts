@@ -8,6 +8,7 @@ import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings, SmtpSettings } from '../../../common/types.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
 import type { Store } from '../store/index.js';
+import { UNREACHABLE_CODES } from '../net/socket-codes.js';
 
 /**
  * Logs in with these settings; `check` runs on the logged-in connection before it closes.
@@ -69,14 +70,6 @@ export async function reachesSameMailbox(
   return false;
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-]);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ETIME']);
 const LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNECTION']);
 
@@ -121,7 +114,7 @@ function smtpError(
       `A secure connection to ${where} failed: ${tlsReason(code)}.`,
       smtpFields,
     );
-  if (code && UNREACHABLE.has(code))
+  if (code && UNREACHABLE_CODES.has(code))
     return new MaildockError(
       'HOST_UNREACHABLE',
       `${capital(where)} could not be reached (${code}).`,

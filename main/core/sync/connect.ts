@@ -7,6 +7,7 @@ import { getLogger } from '../platform/log.js';
 import { mailTarget, type MailTarget } from '../net/mail-hosts.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
+import { UNREACHABLE_CODES } from '../net/socket-codes.js';
 
 const log = getLogger('sync');
 
@@ -30,14 +31,6 @@ const TLS_CODES = new Set([
   'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
 ]);
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',

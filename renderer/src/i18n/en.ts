@@ -1,6 +1,8 @@
 // The English catalog: the source every other language is checked against (keys, plural
 // forms, interpolation variables: test/unit/renderer-i18n-catalogs.test.ts). Plurals are
 // i18next's `_one`/`_other` keys, picked with Intl.PluralRules from `count`.
+import { ERROR_TEXT } from '../../../common/errors.js';
+
 export const en = {
   app: {
     name: 'Maildock',
@@ -729,42 +731,7 @@ export const en = {
   },
   errors: {
     oneLine: '{{sentence}} {{detail}}',
-    codes: {
-      INVALID_INPUT: 'Some of what was entered is not valid.',
-      NOT_FOUND: 'That item no longer exists.',
-      ALREADY_EXISTS: 'That item exists already.',
-      AUTH_FAILED: 'The server refused the user name or password.',
-      TLS_FAILED: 'A secure connection could not be made (certificate or TLS settings).',
-      HOST_UNREACHABLE: 'The server could not be reached: check the host name and port.',
-      TIMEOUT: 'The server did not answer in time.',
-      NOT_IMAP4REV1: 'This server does not speak IMAP4rev1, which Maildock needs.',
-      CONNECTION_LOST: 'The connection to the server was lost.',
-      PROTOCOL_ERROR: 'The server answered in a way Maildock did not expect.',
-      MAILBOX_GONE: 'The folder no longer exists on the server.',
-      SEARCH_SYNTAX: 'The search could not be understood.',
-      SECRET_UNAVAILABLE:
-        'Where passwords are kept (the system keychain, or the encrypted file) could not be used.',
-      PARSE_FAILED: 'The message could not be read completely.',
-      TOO_LARGE: 'That is larger than Maildock handles in one piece.',
-      STORE_FAILED: 'The local mail store could not be written.',
-      STORE_UNAVAILABLE: 'The mail store does not answer for now: try again in a moment.',
-      CANCELLED: 'The operation was cancelled.',
-      INTERNAL: 'Something went wrong inside Maildock.',
-      NO_SMTP: 'This account has no outgoing (SMTP) server set up.',
-      SMTP_REJECTED: 'The outgoing server refused the message.',
-      SEND_FAILED: 'The message could not be sent.',
-      TOO_LATE: 'The message has already left or is leaving now.',
-      IN_USE: 'Another Maildock has this data open.',
-      DOCKER_NOT_INSTALLED: 'Docker is not installed; the local mail stack needs it.',
-      DOCKER_NOT_RUNNING: 'Docker is installed but not running.',
-      DOCKER_PERMISSION: 'Maildock may not use Docker: no permission on its socket.',
-      PORT_IN_USE: 'A port the local mail stack needs is taken by another program.',
-      STACK_BUILD_FAILED: 'An image of the local mail stack could not be built.',
-      STACK_UNHEALTHY: 'A service of the local mail stack does not start properly.',
-      STACK_NOT_RUNNING: 'The local mail stack is not running.',
-      UNAUTHORIZED: 'Sign in first (or again: the sign-in has ended).',
-      FORBIDDEN: "That request did not come from Maildock's own page and was refused.",
-      RATE_LIMITED: 'Too many requests in a short time: wait a moment, then try again.',
-    },
+    // The command line's own sentences (common/errors.ts): German translates them.
+    codes: ERROR_TEXT,
   },
 } as const;

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { MaildockError } from '../../../../common/errors.js';
 import { types, type Scope } from './db.js';
+import { UNREACHABLE_CODES } from '../../net/socket-codes.js';
 
 export interface Target {
   url: string;
@@ -136,14 +137,6 @@ export function firstClient(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {
   });
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
 /** What a failed first connection means, as error data that names which. */
 export function openError(e: unknown, target: Target): MaildockError {
   if (e instanceof MaildockError) return e;
@@ -172,7 +165,7 @@ export function openError(e: unknown, target: Target): MaildockError {
       cause,
     );
   }
-  if (err.code && UNREACHABLE.has(err.code)) {
+  if (err.code && UNREACHABLE_CODES.has(err.code)) {
     return new MaildockError(
       'HOST_UNREACHABLE',
       `No Postgres server could be reached at ${where} (${err.code}).`,
