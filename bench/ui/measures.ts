@@ -3,6 +3,7 @@
 // the scroll and the searches and a trace of its long tasks (Chrome DevTools Protocol,
 // through playwright's CDP session).
 import type { BrowserContext, Page } from 'playwright-core';
+import { startBrowser } from '../../test/e2e/browser.js';
 import {
   armSearch,
   FIRST_ROWS_INIT,
@@ -65,11 +66,33 @@ export function scroll(
   rows: number,
   perFrame: number,
   profile: boolean,
+  unit: 'rows' | 'px' = 'rows',
 ): Promise<{ result: ScrollResult; profile: CpuProfile | null; trace: string | null }> {
   return profiled(page, profile, async () => {
     await page.evaluate(`document.querySelector('.list-scroll').scrollTop = 0`);
-    return (await page.evaluate(scrollScript(rows, perFrame, 180_000))) as ScrollResult;
+    return (await page.evaluate(scrollScript(rows, perFrame, 180_000, unit))) as ScrollResult;
   });
+}
+
+/**
+ * Cold: a browser of its own per run (a new profile: no cache, no cookie), opening the
+ * sign-in link as a person does the first time; from navigation start until the first rows
+ * are painted.
+ */
+export async function coldSignIn(link: string, runs: number): Promise<FirstRows[]> {
+  const out: FirstRows[] = [];
+  for (let i = 0; i < runs; i++) {
+    const browser = await startBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.addInitScript({ content: FIRST_ROWS_INIT });
+      await page.goto(link);
+      out.push((await page.evaluate(FIRST_ROWS_RESULT)) as FirstRows);
+    } finally {
+      await browser.close();
+    }
+  }
+  return out;
 }
 
 /** Back to the folder: Escape in the field, then the folder's rows, all of them in. */

@@ -64,8 +64,16 @@ export interface ScrollResult {
   rowsInDom: number;
 }
 
-/** Scrolls `.list-scroll` by `perFrame` rows each frame until `rows` rows have passed. */
-export function scrollScript(rows: number, perFrame: number, timeoutMs: number): string {
+/**
+ * Scrolls `.list-scroll` by `perFrame` rows each frame until `rows` rows have passed; with
+ * `unit` 'px', by `perFrame` pixels until `rows` pixels have (a wheel's pace, not a row's).
+ */
+export function scrollScript(
+  rows: number,
+  perFrame: number,
+  timeoutMs: number,
+  unit: 'rows' | 'px' = 'rows',
+): string {
   return `(async () => {
   ${AFTER_PAINT}
   const list = document.querySelector('.list-scroll');
@@ -75,7 +83,8 @@ export function scrollScript(rows: number, perFrame: number, timeoutMs: number):
   po.observe({ type: 'longtask' });
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   const start = list.scrollTop;
-  const goal = start + ${rows} * rowHeight;
+  const unit = ${unit === 'px' ? 1 : 'rowHeight'};
+  const goal = start + ${rows} * unit;
   const intervals = [];
   const work = [];
   let stalled = 0;
@@ -89,7 +98,7 @@ export function scrollScript(rows: number, perFrame: number, timeoutMs: number):
   const end = performance.now() + ${timeoutMs};
   while (list.scrollTop < goal - 1 && performance.now() < end) {
     const before = list.scrollTop;
-    list.scrollTop = Math.min(goal, before + ${perFrame} * rowHeight);
+    list.scrollTop = Math.min(goal, before + ${perFrame} * unit);
     if (list.scrollTop <= before) stalled++;
     let painted;
     const t = await new Promise((r) => requestAnimationFrame((ts) => {

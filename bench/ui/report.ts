@@ -21,8 +21,12 @@ export interface Figures {
   messages: number;
   inboxMessages: number;
   syncMessages: number;
+  /** First rows after the sign-in link, in a new browser each run (no cache, no cookie). */
+  coldSignIn: FirstRows[];
   firstRows: FirstRows[];
   scroll: ScrollResult;
+  /** 5,000 px at 100 px a frame. */
+  wheel: ScrollResult;
   search: Record<string, SearchResult[]>;
   apiIdle: Sample[];
   apiSync: Sample[];
@@ -60,7 +64,9 @@ export function summary(fig: Figures) {
   const searchAll = stat(searches.map((s) => s.ms));
   const api = Object.fromEntries(API_METHODS.map((m) => [m, byMethod(fig.apiSync, m)]));
   const idle = Object.fromEntries(API_METHODS.map((m) => [m, byMethod(fig.apiIdle, m)]));
-  return { painted, work, interval, long, searchAll, api, idle };
+  const cold = stat(fig.coldSignIn.map((r) => r.painted));
+  const wheelSlow = fig.wheel.intervals.filter((ms) => ms > 33.4);
+  return { painted, cold, work, interval, long, searchAll, api, idle, wheelSlow };
 }
 
 export function table(fig: Figures): string {
@@ -71,6 +77,12 @@ export function table(fig: Figures): string {
   const p = (...cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
   p('measure', 'result', 'target', '');
   p('---', '---', '---', '---');
+  p(
+    `first rows after signing in, cold (a new browser each, the sign-in link), p50 / p95 / max of ${s.cold.n}`,
+    trio(s.cold),
+    'p50 < 500 ms',
+    yes(s.cold.p50 < 500),
+  );
   p(
     `first rows painted after a page load, p50 / p95 / max of ${s.painted.n} (new page each)`,
     trio(s.painted),
@@ -93,6 +105,12 @@ export function table(fig: Figures): string {
     yes(s.work.p95 < 16),
   );
   p('… frame interval (rAF to rAF; 60 Hz display)', trio(s.interval), '', '');
+  p(
+    `scrolling 5,000 px at 100 px a frame: frames over 33 ms (of ${fig.wheel.intervals.length}), longest interval`,
+    `${s.wheelSlow.length}, ${f(Math.max(...fig.wheel.intervals), 1)} ms`,
+    'none',
+    yes(s.wheelSlow.length === 0),
+  );
   p(
     '… long tasks over 50 ms (count, longest)',
     `${s.long.length}${s.long.length ? `, ${f(Math.max(...s.long), 0)} ms` : ''}`,
@@ -171,7 +189,9 @@ export function jsonLine(fig: Figures): string {
     messages: fig.messages,
     inboxMessages: fig.inboxMessages,
     syncMessages: fig.syncMessages,
+    coldSignIn: s.cold,
     firstRows: s.painted,
+    wheel: { frames: fig.wheel.intervals.length, over33ms: s.wheelSlow.length },
     scroll: {
       rows: fig.scroll.rowsScrolled,
       work: s.work,

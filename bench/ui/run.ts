@@ -14,7 +14,7 @@ import { startBrowser, type Browser } from '../../test/e2e/browser.js';
 import { ensureRendererBuilt, RENDERER_DIST } from '../../test/e2e/build.js';
 import { corpusTerms } from '../corpus.js';
 import { apiClient, apiLoad, folderIds } from './api-load.js';
-import { firstRows, openApp, scroll, search } from './measures.js';
+import { coldSignIn, firstRows, openApp, scroll, search } from './measures.js';
 import { profileText, type CpuProfile } from './profile.js';
 import { jsonLine, table, type Figures } from './report.js';
 import {
@@ -41,6 +41,9 @@ const { values: args } = parseArgs({
   },
 });
 const N = Number(args.messages);
+/** Issue 24's scroll: 5,000 px at a wheel's pace, every frame under 33 ms. */
+const WHEEL_PX = 5_000;
+const WHEEL_STEP_PX = 100;
 const M = Number(args['sync-messages']);
 const seed = Number(args.seed);
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -115,6 +118,10 @@ try {
   await signIn.close();
 
   const runs = Number(args.runs);
+  log(
+    `Chromium: first rows after signing in by the link, cold (a new browser each), ${runs} runs…`,
+  );
+  const cold = await coldSignIn(`${server.base}/?token=${token}`, runs);
   log(`Chromium: first rows after a page load, ${runs} runs…`);
   const first = await firstRows(browser.context, server.base, runs);
   const page = await openApp(browser.context, server.base);
@@ -122,6 +129,8 @@ try {
   log(`Chromium: scrolling ${scrollRows} rows, ${args['rows-per-frame']} a frame…`);
   const scrolled = await scroll(page, scrollRows, Number(args['rows-per-frame']), args.profile);
   showProfile('scroll', scrolled.profile, scrolled.trace);
+  log(`Chromium: scrolling ${WHEEL_PX} px, ${WHEEL_STEP_PX} px a frame (a wheel's pace)…`);
+  const wheel = (await scroll(page, WHEEL_PX, WHEEL_STEP_PX, false, 'px')).result;
 
   const terms = corpusTerms(seed, N);
   const queries = {
@@ -130,6 +139,16 @@ try {
     phrase: `"${terms.phrase}"`,
     'from: + subject:': `from:${terms.sender} subject:${terms.subjectWord}`,
     'date range + term': `after:2023-01-01 before:2023-07-01 ${terms.common}`,
+    // Every other operator of the language (main/core/store/search-query.ts).
+    'from:': `from:${terms.sender}`,
+    'to:': `to:${terms.sender}`,
+    'subject:': `subject:${terms.subjectWord}`,
+    'in: + term': `in:archive ${terms.common}`,
+    'term -term': `${terms.common} -${terms.subjectWord}`,
+    'has:attachment': 'has:attachment',
+    'is:unread': 'is:unread',
+    'is:flagged': 'is:flagged',
+    'a word in no message': terms.absent,
   };
   log('Chromium: searches…');
   const searched = await search(page, queries, Number(args['search-runs']), args.profile);
@@ -170,8 +189,10 @@ try {
     messages: N,
     inboxMessages: inbox.total,
     syncMessages: M,
+    coldSignIn: cold,
     firstRows: first,
     scroll: scrolled.result,
+    wheel,
     search: searched.result,
     apiIdle,
     apiSync,
