@@ -290,12 +290,13 @@ describe('restore', () => {
       await store.close();
       return file;
     };
-    // As a Maildock before the contacts (and their accounts), the unread index and the HTML's
-    // text wrote it (schema 4).
+    // As a Maildock before the contacts (and their accounts), the unread index, the HTML's
+    // text and the lists' unsubscribe links wrote it (schema 4).
     const older = await backupOf(
       'older',
       4,
       `DROP TABLE contact_accounts; DROP INDEX attachments_content;
+       ALTER TABLE messages DROP COLUMN unsubscribe;
        DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;
        DROP VIEW message_fts_content; ALTER TABLE bodies DROP COLUMN search_text;
        CREATE VIEW message_fts_content AS
