@@ -235,7 +235,7 @@ describe('reading in the web UI', () => {
   it('saves an attachment byte for byte, and opens a PDF in a tab of its own', async () => {
     await open('Report draft attached');
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('draft.pdf');
     const saved = await readFile((await file.path())!);
@@ -255,7 +255,8 @@ describe('reading in the web UI', () => {
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const keys = await dialog.locator('kbd').allTextContents();
-    for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#', 'v', '?']) expect(keys).toContain(k);
+    for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#, Delete, Backspace', 'v', '?'])
+      expect(keys).toContain(k);
     await shot('reading-4-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
