@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { MaildockError } from '../../../common/errors.js';
 import { ONE_CLICK_BODY } from '../mime/list-unsubscribe.js';
 import { mailTarget } from './mail-hosts.js';
+import { UNREACHABLE_CODES } from './socket-codes.js';
 import { isTlsCode, tlsReason } from './tls-failure.js';
 
 export interface OneClickOptions {
@@ -17,8 +18,8 @@ export interface OneClickOptions {
   ca?: string[];
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
-const NOT_FOUND = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+/** Besides the usual ones: a name the resolver gave up on, a server that hung up at once. */
+const ALSO_UNREACHABLE = new Set(['EAI_NONAME', 'EAI_FAIL', 'ECONNRESET']);
 
 function failure(err: unknown, host: string): MaildockError {
   if (err instanceof MaildockError) return err;
@@ -27,7 +28,7 @@ function failure(err: unknown, host: string): MaildockError {
     return new MaildockError('TLS_FAILED', `The list's server ${host}: ${tlsReason(code)}.`, {
       host,
     });
-  if (code && (UNREACHABLE.has(code) || NOT_FOUND.has(code)))
+  if (code && (UNREACHABLE_CODES.has(code) || ALSO_UNREACHABLE.has(code)))
     return new MaildockError(
       'HOST_UNREACHABLE',
       `The list's server ${host} could not be reached.`,
