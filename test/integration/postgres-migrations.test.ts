@@ -236,4 +236,25 @@ describe('a server that goes away under an open store', () => {
     expect(await store.settings.get('k')).toBe('v');
     await store.close();
   });
+
+  it('lives on when the server stops while a transaction holds a connection between statements', async () => {
+    // Postgres tells such a connection it is ending (57P01) while no statement of it runs:
+    // pg reports that as an 'error' event, which nothing heard, ending the process.
+    const store = await openPostgresStore(await freshDatabase(server));
+    let go: (() => void) | undefined;
+    const held = store.transaction(async (tx) => {
+      await tx.settings.set('k', 'v');
+      await new Promise<void>((resolve) => (go = resolve));
+      await tx.settings.get('k');
+    });
+    expect(await waitFor(async () => go !== undefined, 5_000)).toBe(true);
+    await server.stop({ keepData: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    go!();
+    await expect(held).rejects.toThrow();
+    await server.start();
+    expect(await waitFor(() => store.ping(), 10_000)).toBe(true);
+    expect(await store.settings.get('k')).toBeNull();
+    await store.close();
+  });
 });

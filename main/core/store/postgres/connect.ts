@@ -112,6 +112,10 @@ export function createPool(target: Target, timeoutMs: number, opts: PoolOptions 
   });
   // An idle client whose server went away: the next query reports it, the process lives on.
   pool.on('error', () => undefined);
+  // pg-pool listens to a client's errors only while it is idle: one checked out (a
+  // transaction between its statements) whose server goes away would end the process with
+  // an unheard 'error'. Its next statement reports the loss (db.ts lostConnection).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
