@@ -6,6 +6,7 @@ import {
   actionResultSchema,
   accountInputSchema,
   accountUpdateSchema,
+  identityInputSchema,
   mailboxNameSchema,
   mailboxRoleSchema,
   operationSchema,
@@ -60,6 +61,16 @@ export const methods = {
   'account.remove': method(z.strictObject({ id }), z.strictObject({ removed: z.boolean() })),
   /** Servers, an SMTP server added later, the display name, the password: tested, then saved. */
   'account.update': method(accountUpdateSchema, accountSchema),
+  /**
+   * Adds an identity (an alias the account's servers send for) or changes one: its name and
+   * its signature. The account's own address is its primary identity, named by the account.
+   */
+  'identity.save': method(identityInputSchema, accountSchema),
+  /** Removes an alias; the primary identity stays. */
+  'identity.remove': method(
+    z.strictObject({ accountId: id, email: z.string().trim().min(1).max(320) }),
+    accountSchema,
+  ),
 
   'mailbox.list': method(z.strictObject({ accountId: id.optional() }), z.array(mailboxSchema)),
   /** A new folder, at the top or under `parentId`; on the server as soon as it answers. */

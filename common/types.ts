@@ -76,12 +76,51 @@ export const accountUpdateSchema = z.strictObject({
 });
 export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
 
+/**
+ * A signature, written under what is sent from an identity: text for plain mail, and HTML
+ * for mail written in HTML (null: the text, as paragraphs). The HTML is the writer's own; the
+ * app sanitizes it wherever it shows or inserts it, like any other HTML.
+ */
+export const signatureSchema = z.strictObject({
+  text: z.string().max(10_000),
+  html: z
+    .string()
+    .max(64 * 1024)
+    .nullable(),
+});
+export type Signature = z.infer<typeof signatureSchema>;
+
+/**
+ * An address an account sends from: its own (primary, named by the account's name) or an
+ * alias the same servers send for. Identities are known by their address, one per address.
+ */
+export const identitySchema = z.strictObject({
+  email: z.string(),
+  name: z.string().nullable(),
+  signature: signatureSchema.nullable(),
+  primary: z.boolean(),
+});
+export type Identity = z.infer<typeof identitySchema>;
+
+/** A new identity of an account, or new words for one: what is left out stays. */
+export const identityInputSchema = z.strictObject({
+  accountId: z.number().int().positive(),
+  email: emailSchema,
+  /** The name shown in From; null clears it. For the primary identity, the account's name. */
+  name: headerText().max(200).nullable().optional(),
+  /** null: no signature. */
+  signature: signatureSchema.nullable().optional(),
+});
+export type IdentityInput = z.infer<typeof identityInputSchema>;
+
 export const accountSchema = z.strictObject({
   id: z.number().int(),
   email: z.string(),
   name: z.string().nullable(),
   imap: imapSettingsSchema,
   smtp: smtpSettingsSchema.nullable(),
+  /** The addresses it sends from, its own first; at most MAX_IDENTITIES. */
+  identities: z.array(identitySchema),
   createdAt: z.string(),
 });
 export type Account = z.infer<typeof accountSchema>;
@@ -385,6 +424,12 @@ export const composeInputSchema = z.strictObject({
     .max(16 * 1024 * 1024)
     .optional(),
   attachments: z.array(composeAttachmentSchema).max(100).default([]),
+  /**
+   * The identity it goes from: the account's own address or one of its identities. Left
+   * out, a reply goes from the identity the original was sent to, anything else from the
+   * account's own address.
+   */
+  from: emailSchema.optional(),
   /** A stored message (its local id) this one answers or forwards. */
   reference: z
     .strictObject({

@@ -1,16 +1,24 @@
 // What `send`, `outbox edit` and `draft save` share: the options that write a message, and
-// their values turned into the contract's compose input (files read, paths made absolute).
+// their values turned into the contract's compose input (files read, paths made absolute);
+// for `send` and `draft save`, the signature of the identity it goes from under the text.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MaildockError } from '../../common/errors.js';
-import { int } from './run.js';
+import { sendingIdentity, signatureBlock, signatureHtml } from '../../common/identities.js';
+import type { ComposeInput } from '../../common/types.js';
+import type { MaildockService } from '../core/service.js';
+import { accountOf, call, int } from './run.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export const composeOptions = (c: Command) =>
   c
     .option('--account <id>', 'the account it goes from', int('--account'))
+    .option(
+      '--from <address>',
+      "the identity it goes from (see `maildock identity list`); a reply's default is the one it was sent to",
+    )
     .option('--to <address>', 'recipient (repeat for more)', collect, [])
     .option('--cc <address>', 'copy to (repeat for more)', collect, [])
     .option('--bcc <address>', 'blind copy to (repeat for more)', collect, [])
@@ -62,6 +70,7 @@ export const composeInput = async (o: Record<string, unknown>) => {
   });
   return {
     ...(o.account !== undefined ? { accountId: o.account } : {}),
+    ...(o.from !== undefined ? { from: String(o.from) } : {}),
     to: o.to,
     cc: o.cc,
     bcc: o.bcc,
@@ -72,3 +81,37 @@ export const composeInput = async (o: Record<string, unknown>) => {
     ...(refs[0] ? { reference: { id: refs[0][1], mode: refs[0][0] } } : {}),
   };
 };
+
+/** `--no-signature`, for the commands that write a new message. */
+export const signatureOption = (c: Command) =>
+  c.option('--no-signature', "leave out the identity's signature");
+
+type Input = Awaited<ReturnType<typeof composeInput>> & Pick<ComposeInput, 'from'>;
+
+/**
+ * The message with the signature of the identity it goes from under its text (and its HTML),
+ * as the app's editor puts it there: the identity the core will pick, found the same way.
+ */
+export async function signed(svc: MaildockService, input: Input): Promise<Input> {
+  const ref = input.reference;
+  const original = ref ? (await call(svc, 'message.get', { id: ref.id })).message : undefined;
+  const accountId = original?.accountId ?? input.accountId;
+  const account = (await call(svc, 'account.list', {})).find((a) => a.id === accountId);
+  // No such account: the core says so when the message is queued.
+  if (!account) return input;
+  const { signature } = sendingIdentity(account, input.from, original);
+  if (!signature) return input;
+  const text = `${(input.text ?? '').replace(/\s+$/, '')}${signatureBlock(signature)}`;
+  if (input.html === undefined) return { ...input, text };
+  const block = `<div class="maildock-signature">-- <br>${signatureHtml(signature)}</div>`;
+  const end = input.html.search(/<\/body>/i);
+  const html =
+    end >= 0 ? `${input.html.slice(0, end)}${block}${input.html.slice(end)}` : input.html + block;
+  return { ...input, text, html };
+}
+
+/** A new message names its account: the one given, else the only one there is. */
+export async function withAccount(svc: MaildockService, input: Input): Promise<Input> {
+  if (input.reference || input.accountId !== undefined) return input;
+  return { ...input, accountId: await accountOf(svc, undefined) };
+}

@@ -1,6 +1,12 @@
 // `maildock draft …`: drafts kept here and in the server's Drafts.
 import type { Command } from 'commander';
-import { composeInput, composeOptions } from './compose-input.js';
+import {
+  composeInput,
+  composeOptions,
+  signatureOption,
+  signed,
+  withAccount,
+} from './compose-input.js';
 import { draftLine } from './output.js';
 import { call, int, lines, show, withService } from './run.js';
 
@@ -8,18 +14,25 @@ export function addDraftCommands(program: Command): void {
   const draft = program
     .command('draft')
     .description("drafts, kept here and in the server's Drafts");
-  composeOptions(
-    draft
-      .command('save')
-      .description(
-        'save a draft (a new one, or a new version of --id); it goes to the server at once when it can, else with the next sync',
-      ),
+  signatureOption(
+    composeOptions(
+      draft
+        .command('save')
+        .description(
+          'save a draft (a new one, or a new version of --id); it goes to the server at once when it can, else with the next sync',
+        ),
+    ),
   )
     .option('--id <id>', 'the draft to replace', int('--id'))
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
+        const given = await composeInput(o);
+        // A new draft names its account; a new version has the draft's.
+        const input = o.id === undefined ? await withAccount(svc, given) : given;
+        // A new version of a draft has its signature already.
+        const withSignature = o.signature && o.id === undefined;
         const d = await call(svc, 'draft.save', {
-          ...(await composeInput(o)),
+          ...(withSignature ? await signed(svc, input) : input),
           ...(o.id !== undefined ? { id: o.id } : {}),
         });
         show(

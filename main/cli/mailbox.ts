@@ -8,30 +8,8 @@ import { MaildockError } from '../../common/errors.js';
 import { accountDelimiter, isWithin, pathLevels } from '../../common/folder-paths.js';
 import type { Mailbox } from '../../common/types.js';
 import { mailboxLine } from './output.js';
-import { call, int, lines, show, withService } from './run.js';
+import { accountOf, call, int, lines, show, withService } from './run.js';
 import type { MaildockService } from '../core/service.js';
-
-/** The account meant: the one given, else the only one there is. */
-async function accountOf(svc: MaildockService, given: number | undefined): Promise<number> {
-  const accounts = await call(svc, 'account.list', {});
-  if (given !== undefined) {
-    if (!accounts.some((a) => a.id === given))
-      throw new MaildockError('NOT_FOUND', `There is no account ${given}.`, { accountId: given });
-    return given;
-  }
-  if (!accounts[0])
-    throw new MaildockError(
-      'NOT_FOUND',
-      'There is no account yet: add one with `maildock account add`.',
-    );
-  if (accounts.length > 1)
-    throw new MaildockError(
-      'INVALID_INPUT',
-      `There are ${accounts.length} accounts: say which with --account ID (see \`maildock account list\`).`,
-      { accounts: accounts.length },
-    );
-  return accounts[0].id;
-}
 
 /** The account's folders, and its delimiter. */
 async function foldersOf(svc: MaildockService, accountId: number) {

@@ -11,6 +11,7 @@ import { addAdminCommands } from './admin.js';
 import { addBackupCommands } from './backup.js';
 import { addDoctorCommand } from './doctor.js';
 import { addDraftCommands } from './draft.js';
+import { addIdentityCommands } from './identity.js';
 import { addMailboxCommands } from './mailbox.js';
 import { addAttachmentAndSearchCommands, addMessageCommands } from './message.js';
 import { addOutboxCommands } from './outbox.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
 
   addAccountCommands(program);
+  addIdentityCommands(program);
   addSyncCommand(program);
   addMailboxCommands(program);
   const message = addMessageCommands(program);

@@ -3,17 +3,25 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MaildockError } from '../../common/errors.js';
 import { outboxStateSchema } from '../../common/types.js';
-import { composeInput, composeOptions } from './compose-input.js';
+import {
+  composeInput,
+  composeOptions,
+  signatureOption,
+  signed,
+  withAccount,
+} from './compose-input.js';
 import { outboxEntryText, outboxLine } from './output.js';
 import { call, int, lines, show, withService } from './run.js';
 
 export function addOutboxCommands(program: Command): void {
-  composeOptions(
-    program
-      .command('send')
-      .description(
-        'put a message in the outbox: it leaves after the undo delay (default 5 s) or at --send-at, with the next `sync` or at once under `sync --watch`',
-      ),
+  signatureOption(
+    composeOptions(
+      program
+        .command('send')
+        .description(
+          'put a message in the outbox: it leaves after the undo delay (default 5 s) or at --send-at, with the next `sync` or at once under `sync --watch`',
+        ),
+    ),
   )
     .option('--send-at <iso>', 'send later, e.g. 2026-12-01T09:00:00+01:00')
     .option('--delay <seconds>', 'undo-send delay (default 5)', int('--delay'))
@@ -24,8 +32,9 @@ export function addOutboxCommands(program: Command): void {
     )
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
+        const input = await withAccount(svc, await composeInput(o));
         const entry = await call(svc, 'outbox.send', {
-          ...(await composeInput(o)),
+          ...(o.signature ? await signed(svc, input) : input),
           ...(o.sendAt ? { sendAt: o.sendAt } : {}),
           ...(o.delay !== undefined ? { delaySeconds: o.delay } : {}),
           ...(o.draft !== undefined ? { draftId: o.draft } : {}),

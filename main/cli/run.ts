@@ -109,3 +109,25 @@ export function show<T>(out: Out, value: T, text: (v: T) => string): void {
 
 export const lines = <T>(items: T[], line: (t: T) => string, empty: string) =>
   items.length ? items.map(line).join('\n') + '\n' : `${empty}\n`;
+
+/** The account meant: the one given, else the only one there is. */
+export async function accountOf(svc: MaildockService, given: number | undefined): Promise<number> {
+  const accounts = await call(svc, 'account.list', {});
+  if (given !== undefined) {
+    if (!accounts.some((a) => a.id === given))
+      throw new MaildockError('NOT_FOUND', `There is no account ${given}.`, { accountId: given });
+    return given;
+  }
+  if (!accounts[0])
+    throw new MaildockError(
+      'NOT_FOUND',
+      'There is no account yet: add one with `maildock account add`.',
+    );
+  if (accounts.length > 1)
+    throw new MaildockError(
+      'INVALID_INPUT',
+      `There are ${accounts.length} accounts: say which with --account ID (see \`maildock account list\`).`,
+      { accounts: accounts.length },
+    );
+  return accounts[0].id;
+}

@@ -31,6 +31,7 @@ import { backupMethods } from './methods/backup.js';
 import type { MethodContext, ServiceOptions } from './methods/context.js';
 import { lazyMethods } from './methods/table.js';
 import { draftMethods } from './methods/draft.js';
+import { identityMethods } from './methods/identity.js';
 import { CoreEvents } from './methods/events.js';
 import { mailboxMethods } from './methods/mailbox.js';
 import { messageMethods } from './methods/message.js';
@@ -367,6 +368,7 @@ export class MaildockService implements MethodContext {
   private buildApi(): Api {
     return {
       ...accountMethods(this),
+      ...identityMethods(this),
       ...mailboxMethods(this),
       ...messageMethods(this),
       ...outboxMethods(this),

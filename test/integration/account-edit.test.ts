@@ -148,7 +148,13 @@ describe('account.update', () => {
       name: 'Alice Renamed',
       smtp: smtpOf(alice.imap.user),
     });
-    expect(updated).toEqual({ ...alice, name: 'Alice Renamed', smtp: smtpOf(alice.imap.user) });
+    expect(updated).toEqual({
+      ...alice,
+      name: 'Alice Renamed',
+      smtp: smtpOf(alice.imap.user),
+      // The account's name is its own address's, the primary identity's.
+      identities: [{ ...alice.identities[0], name: 'Alice Renamed' }],
+    });
     expect(await t.call('account.list')).toEqual([updated]);
 
     const entry = await t.call('outbox.send', {

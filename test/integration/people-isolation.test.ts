@@ -97,6 +97,11 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
       // Acme's own server and password: only the owner check stands between them and a save.
       nf({ id: a.accountId, imap: alphaAccount.imap, password: dovecot.password }),
     ],
+    'identity.save': [
+      nf({ accountId: a.accountId, email: 'globex@alias.test', name: 'Globex was here' }),
+      nf({ accountId: a.accountId, email: `${dovecot.user}@maildock.test`, signature: null }),
+    ],
+    'identity.remove': [nf({ accountId: a.accountId, email: `${dovecot.user}@maildock.test` })],
     'mailbox.list': [empty({ accountId: a.accountId }), empty({})],
     'mailbox.create': [
       nf({ accountId: a.accountId, name: 'Probe' }),

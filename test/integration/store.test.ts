@@ -97,16 +97,57 @@ describe.each(storeEngines)('accounts (%s)', (_engine, open) => {
     const smtp = { host: 'smtp.x.test', port: 587, security: 'starttls' as const, user: 'a' };
     const imap = { ...server, host: 'imap.x.test', port: 143, security: 'none' as const };
     const edited = await store.accounts.update(a.id, { name: 'A. Person', imap, smtp });
-    expect(edited).toEqual({ ...a, name: 'A. Person', imap, smtp });
+    const own = (name: string | null) => [
+      { email: 'a@x.test', name, signature: null, primary: true },
+    ];
+    expect(edited).toEqual({ ...a, name: 'A. Person', imap, smtp, identities: own('A. Person') });
     expect(await store.accounts.get(a.id)).toEqual(edited);
     expect(await store.accounts.update(a.id, { name: null, imap, smtp: null })).toEqual({
       ...a,
       name: null,
       imap,
       smtp: null,
+      identities: own(null),
     });
     expect(await store.accounts.get(b.id)).toEqual(b);
     expect(await store.accounts.update(987_654, { name: 'x', imap, smtp: null })).toBeNull();
+  });
+
+  it("keeps an account's identities with it: the own address first, named by the account", async () => {
+    const store = await open();
+    const server = { host: '127.0.0.1', port: 1993, security: 'tls' as const, user: 'a@x.test' };
+    const a = await store.accounts.add({ email: 'a@x.test', name: 'A', imap: server });
+    const b = await store.accounts.add({ email: 'b@x.test', imap: { ...server, user: 'b' } });
+    expect(a.identities).toEqual([
+      { email: 'a@x.test', name: 'A', signature: null, primary: true },
+    ]);
+    const signature = { text: 'A\n-- from A', html: '<b>A</b>' };
+    const alias = { email: 'sales@x.test', name: 'Sales', signature: null, primary: false };
+    const saved = await store.accounts.setIdentities(a.id, 'A. Person', [
+      { email: 'a@x.test', name: 'ignored', signature, primary: true },
+      alias,
+    ]);
+    expect(saved?.name).toBe('A. Person');
+    expect(saved?.identities).toEqual([
+      { email: 'a@x.test', name: 'A. Person', signature, primary: true },
+      alias,
+    ]);
+    expect(await store.accounts.get(a.id)).toEqual(saved);
+    // An edit of the servers keeps them; the name stays the primary identity's.
+    const edited = await store.accounts.update(a.id, { name: 'A. B.', imap: server, smtp: null });
+    expect(edited?.identities).toEqual([
+      { email: 'a@x.test', name: 'A. B.', signature, primary: true },
+      alias,
+    ]);
+    // Without a signature or aliases there is nothing to keep.
+    const bare = await store.accounts.setIdentities(a.id, null, [
+      { email: 'a@x.test', name: null, signature: null, primary: true },
+    ]);
+    expect(bare?.identities).toEqual([
+      { email: 'a@x.test', name: null, signature: null, primary: true },
+    ]);
+    expect(await store.accounts.get(b.id)).toEqual(b);
+    expect(await store.accounts.setIdentities(987_654, null, [])).toBeNull();
   });
 });
 

@@ -12,6 +12,7 @@ const account: Account = {
   name: 'Me',
   imap: { host: 'imap.x.test', port: 993, security: 'tls', user: 'me', tlsCert: PEM },
   smtp: { host: 'smtp.x.test', port: 587, security: 'starttls', user: 'me', tlsCert: PEM },
+  identities: [{ email: 'me@x.test', name: 'Me', signature: null, primary: true }],
   createdAt: '2026-12-01T00:00:00.000Z',
 };
 const noSmtp: Account = { ...account, smtp: null };

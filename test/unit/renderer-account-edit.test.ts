@@ -18,6 +18,7 @@ const account: Account = {
   name: 'Alice',
   imap: { host: 'imap.example.org', port: 993, security: 'tls', user: 'alice', tlsCert: CERT },
   smtp: null,
+  identities: [{ email: 'alice@example.org', name: 'Alice', signature: null, primary: true }],
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 const edited = (...edits: [FieldPath, string | boolean][]): AccountForm =>

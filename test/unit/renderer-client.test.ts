@@ -17,6 +17,7 @@ const account = {
   name: null,
   imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'ann' },
   smtp: null,
+  identities: [{ email: 'ann@example.test', name: null, signature: null, primary: true }],
   createdAt: '2024-01-01T00:00:00.000Z',
 };
 

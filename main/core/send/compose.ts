@@ -40,6 +40,8 @@ export interface ResolvedAttachment {
 
 export interface ComposeRequest {
   identity: Identity;
+  /** Every address of the sending account (its identities): a reply to all leaves them out. */
+  own?: Iterable<string> | undefined;
   to: readonly string[];
   cc: readonly string[];
   bcc: readonly string[];
@@ -190,6 +192,7 @@ function withOriginal(req: ComposeRequest, o: Original, mode: ComposeMode): Bodi
 
 export async function compose(req: ComposeRequest): Promise<Composed> {
   const self = req.identity.email.toLowerCase();
+  const own = new Set([self, ...[...(req.own ?? [])].map((a) => a.toLowerCase())]);
   let to = parseRecipients(req.to, 'to');
   let cc = parseRecipients(req.cc, 'cc');
   const bcc = parseRecipients(req.bcc, 'bcc');
@@ -208,14 +211,14 @@ export async function compose(req: ComposeRequest): Promise<Composed> {
       inReplyTo = o.messageId;
       references = chain;
       if (req.subject === undefined) subject = replySubject(o.subject);
-      const fromOthers = o.from.filter((a) => lower(a) !== self);
+      const fromOthers = o.from.filter((a) => !own.has(lower(a)));
       // A reply to one's own message goes to its recipients again.
       const replyTo = fromOthers.length ? fromOthers : o.to;
       if (mode === 'reply') {
         to = uniqueExcept([...replyTo, ...to], new Set());
       } else {
-        to = uniqueExcept([...replyTo, ...o.to, ...to], new Set([self]));
-        cc = uniqueExcept([...o.cc, ...cc], new Set([self, ...to.map(lower)]));
+        to = uniqueExcept([...replyTo, ...o.to, ...to], own);
+        cc = uniqueExcept([...o.cc, ...cc], new Set([...own, ...to.map(lower)]));
       }
     } else {
       references = o.messageId ? [o.messageId] : [];

@@ -79,6 +79,7 @@ export async function draftInput(d: DraftRecord): Promise<MethodOutput<'draft.ge
     ...(c.subject !== undefined ? { subject: c.subject } : {}),
     ...(c.text !== undefined ? { text: c.text } : {}),
     ...(c.html !== undefined ? { html: c.html } : {}),
+    ...(c.from !== undefined ? { from: c.from } : {}),
     ...(c.reference ? { reference: c.reference } : {}),
     attachments,
   };

@@ -4,6 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
+import { ownAddresses, sendingIdentity } from '../../../common/identities.js';
 import type { Account, ComposeInput } from '../../../common/types.js';
 import type { Store, StoredAttachment } from '../store/index.js';
 import type { Composed, Original, ResolvedAttachment } from './compose.js';
@@ -91,7 +92,7 @@ export async function buildMessage(
       });
     }
     const m = detail.message;
-    // A reply goes out from the identity the original came to.
+    // A reply goes out from the account the original came to.
     account = await d.account(m.accountId);
     if (input.accountId !== undefined && input.accountId !== m.accountId) {
       throw new MaildockError(
@@ -145,8 +146,11 @@ export async function buildMessage(
     account = await d.account(input.accountId);
   }
   const { compose } = await composeModule();
+  // The identity asked for, else the one the original was sent to, else the account's own.
+  const identity = sendingIdentity(account, input.from, original);
   const composed = await compose({
-    identity: { name: account.name, email: account.email },
+    identity: { name: identity.name, email: identity.email },
+    own: ownAddresses(account),
     to: input.to,
     cc: input.cc,
     bcc: input.bcc,

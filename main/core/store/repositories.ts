@@ -6,6 +6,7 @@ import type {
   Account,
   AccountInput,
   Contact,
+  Identity,
   Mailbox,
   MailboxRole,
   MessageDetail,
@@ -50,6 +51,15 @@ export interface AccountRepository {
    * of many people, another person's account is none.
    */
   update(id: number, settings: Pick<Account, 'name' | 'imap' | 'smtp'>): Promise<Account | null>;
+  /**
+   * Replaces the account's identities and its name (the primary identity's); null when this
+   * store has no account of that id.
+   */
+  setIdentities(
+    id: number,
+    name: string | null,
+    identities: readonly Identity[],
+  ): Promise<Account | null>;
   /** Trusts a new certificate for the account's servers that pinned `before` (the stack made a new one). */
   repin(before: string, after: string): Promise<number>;
   /**

@@ -1,6 +1,6 @@
 // Accounts as the user configured them. Passwords never enter this table: they live in
 // the SecretStore under the account's id.
-import type { Account, AccountInput } from '../../../../common/types.js';
+import type { Account, AccountInput, Identity } from '../../../../common/types.js';
 import type { AccountRepository } from '../repositories.js';
 import type { RemovedAccount } from '../types.js';
 import { ContactRepo } from './contacts.js';
@@ -10,6 +10,7 @@ import {
   accountSettingValues,
   accountValues,
   alreadyExists,
+  identitiesValue,
   toAccount,
   type AccountRow,
   type AccountSettings,
@@ -57,6 +58,19 @@ export class AccountRepo implements AccountRepository {
       `UPDATE accounts SET ${SET_SETTINGS} WHERE id = $${ACCOUNT_SETTING_COLUMNS.length + 1}
        RETURNING *`,
       [...accountSettingValues(settings), id],
+    );
+    return row ? toAccount(row) : null;
+  }
+
+  /** Replaces the identities and the name; null when there is no such account (or another person's). */
+  async setIdentities(
+    id: number,
+    name: string | null,
+    identities: readonly Identity[],
+  ): Promise<Account | null> {
+    const row = await this.db.one<AccountRow>(
+      'UPDATE accounts SET name = $1, identities = $2 WHERE id = $3 RETURNING *',
+      [name, identitiesValue(identities), id],
     );
     return row ? toAccount(row) : null;
   }

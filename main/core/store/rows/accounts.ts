@@ -1,7 +1,13 @@
 // An account's row as both engines return it, the account the contract shows, and the
 // values of a new row (or of an edit) in the order of both engines' statements.
+import { z } from 'zod';
 import { MaildockError } from '../../../../common/errors.js';
-import type { Account, AccountInput } from '../../../../common/types.js';
+import {
+  signatureSchema,
+  type Account,
+  type AccountInput,
+  type Identity,
+} from '../../../../common/types.js';
 
 export interface AccountRow {
   id: number;
@@ -17,7 +23,50 @@ export interface AccountRow {
   smtp_user: string | null;
   imap_tls_cert: string | null;
   smtp_tls_cert: string | null;
+  /** JSON: StoredIdentity[] (the primary's entry, when it has a signature, and the aliases). */
+  identities: string | null;
   created_at: string;
+}
+
+/** An identity as the accounts row keeps it; the primary's name is the account's. */
+const storedIdentitySchema = z.object({
+  email: z.string(),
+  name: z.string().nullable(),
+  signature: signatureSchema.nullable(),
+});
+export type StoredIdentity = z.infer<typeof storedIdentitySchema>;
+const storedIdentitiesSchema = z.array(storedIdentitySchema);
+
+/** A column that is not a list of identities (a damaged restore) reads as none. */
+function parseStored(json: string | null): StoredIdentity[] {
+  if (!json) return [];
+  try {
+    const parsed = storedIdentitiesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The account's identities: its own address first (named by the account), then its aliases. */
+function identitiesOf(r: AccountRow): Identity[] {
+  const stored = parseStored(r.identities);
+  const own = r.email.toLowerCase();
+  const primary = stored.find((i) => i.email.toLowerCase() === own);
+  return [
+    { email: r.email, name: r.name, signature: primary?.signature ?? null, primary: true },
+    ...stored
+      .filter((i) => i !== primary)
+      .map((i) => ({ email: i.email, name: i.name, signature: i.signature, primary: false })),
+  ];
+}
+
+/** The identities column for an account's identities (the primary's name stays the account's). */
+export function identitiesValue(identities: readonly Identity[]): string | null {
+  const stored: StoredIdentity[] = identities
+    .filter((i) => !i.primary || i.signature)
+    .map((i) => ({ email: i.email, name: i.primary ? null : i.name, signature: i.signature }));
+  return stored.length ? JSON.stringify(stored) : null;
 }
 
 export function toAccount(r: AccountRow): Account {
@@ -42,6 +91,7 @@ export function toAccount(r: AccountRow): Account {
             ...(r.smtp_tls_cert ? { tlsCert: r.smtp_tls_cert } : {}),
           }
         : null,
+    identities: identitiesOf(r),
     createdAt: r.created_at,
   };
 }

@@ -1,6 +1,6 @@
 // Accounts as the user configured them. Passwords never enter this table: they live in
 // the SecretStore under the account's id.
-import type { Account, AccountInput } from '../../../../common/types.js';
+import type { Account, AccountInput, Identity } from '../../../../common/types.js';
 import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
 import type { RemovedAccount } from '../types.js';
@@ -9,6 +9,7 @@ import {
   accountSettingValues,
   accountValues,
   alreadyExists,
+  identitiesValue,
   toAccount,
   type AccountRow,
   type AccountSettings,
@@ -53,6 +54,14 @@ export class AccountStore {
     const changed = this.db
       .prepare(`UPDATE accounts SET ${SET_SETTINGS} WHERE id = ?`)
       .run(...accountSettingValues(settings), id).changes;
+    return changed ? this.get(id) : null;
+  }
+
+  /** Replaces the identities and the name; null when there is no such account. */
+  setIdentities(id: number, name: string | null, identities: readonly Identity[]): Account | null {
+    const changed = this.db
+      .prepare('UPDATE accounts SET name = ?, identities = ? WHERE id = ?')
+      .run(name, identitiesValue(identities), id).changes;
     return changed ? this.get(id) : null;
   }
 

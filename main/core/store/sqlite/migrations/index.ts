@@ -9,6 +9,7 @@ import { migration0008 } from './0008-contact-accounts.js';
 import { migration0009 } from './0009-errors-as-data.js';
 import { migration0010 } from './0010-folder-operations.js';
 import { migration0011 } from './0011-list-unsubscribe.js';
+import { migration0012 } from './0012-identities.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];

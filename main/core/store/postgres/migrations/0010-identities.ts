@@ -1,0 +1,10 @@
+// An account's identities: the aliases it sends from and every identity's signature, as JSON
+// (a short list read with the account, never queried into). Null: the account's own address
+// alone, without a signature. The accounts' row policies cover it.
+import type { Migration } from './migration.js';
+
+export const migration0010: Migration = {
+  version: 10,
+  name: 'identities',
+  up: `ALTER TABLE accounts ADD COLUMN identities text;`,
+};
