@@ -1,9 +1,10 @@
 // The compose pane: docked at the bottom right, not modal (the mailbox stays usable behind
-// it), minimized to its title bar or made large; From, To, Cc, Bcc, Subject, the editor and
-// the files; Send, Send later, Discard. Focus moves into it when it opens; Escape typed in
-// it asks before something written is thrown away, and closes a message left as it was
-// opened without asking. For a reply or forward it shows what the core will add
-// (recipients, the forwarded original, the files); a reply's quote is in the editor.
+// it), minimized to its title bar or made large; From (an identity: picking another swaps
+// the signature in the body), To, Cc, Bcc, Subject, the editor and the files; Send, Send
+// later, Discard. Focus moves into it when it opens; Escape typed in it asks before
+// something written is thrown away, and closes a message left as it was opened without
+// asking. For a reply or forward it shows what the core will add (recipients, the
+// forwarded original, the files); a reply's quote is in the editor.
 import type { Editor as TipTap } from '@tiptap/react';
 import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { useEscape } from '../ui/escape.js';
@@ -17,7 +18,8 @@ import { errorText } from '../i18n/error-words.js';
 import { useTranslation } from '../i18n/index.js';
 import { readAttachment, refusal } from './files.js';
 import { invalidRecipients, recipientsOf, type RecipientField } from './form.js';
-import { selfOf } from './load.js';
+import { currentIdentity, currentValue, fromChoices, identityLabel, withIdentity } from './from.js';
+import { ownOf } from './load.js';
 import { appendedText, forwardedFileName, isReply, replyRecipients } from './reply.js';
 import { SendLater } from './SendLater.js';
 import type { ComposeSession } from './session.js';
@@ -53,9 +55,10 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
   const ref = form.reference;
   const original = session.original;
   const answering = ref !== null;
-  const self = selfOf(composer.accounts, form.accountId ?? original?.message.accountId ?? null);
+  const accountId = form.accountId ?? original?.message.accountId ?? null;
+  const own = ownOf(composer.accounts, accountId);
   const core =
-    ref && original ? replyRecipients(original.message, self, ref.mode) : { to: [], cc: [] };
+    ref && original ? replyRecipients(original.message, own, ref.mode) : { to: [], cc: [] };
   const locked = (f: RecipientField) =>
     f === 'bcc' ? [] : core[f].map((a) => ({ ...a, valid: true }));
   const title = t(
@@ -138,7 +141,25 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
         ? [{ name: forwardedFileName(original.message.subject), size: original.message.size }]
         : [];
   const appended = ref && original ? appendedText(original, ref.mode) : null;
-  const fromAccount = composer.accounts.find((a) => a.id === form.accountId);
+  // A reply or forward goes from the account the original came to; a new message from any.
+  const choices = fromChoices(composer.accounts, answering ? (accountId ?? -1) : null);
+  const identity = currentIdentity(form, composer.accounts, original?.message);
+  // Several accounts with aliases: each account's addresses under its name.
+  const grouped =
+    !answering && composer.accounts.length > 1 && choices.length > composer.accounts.length;
+  const pickFrom = (value: string) => {
+    const choice = choices.find((c) => c.value === value);
+    if (!choice) return;
+    const e = editor.current && !editor.current.isDestroyed ? editor.current : null;
+    const next = withIdentity(
+      e ? { ...session.form, html: e.getHTML() } : session.form,
+      choice.accountId,
+      choice.identity,
+    );
+    if (!e) return session.update(next);
+    e.commands.setContent(next.html, { emitUpdate: false });
+    session.update({ ...next, html: e.getHTML() });
+  };
   const failure = problem ?? (composer.error ? errorText(composer.error) : null);
 
   return (
@@ -193,25 +214,33 @@ export function ComposePane(props: { composer: Composer; session: ComposeSession
             <label className="compose-label" htmlFor="compose-from">
               {t('compose.from')}
             </label>
-            {composer.accounts.length > 1 && !answering ? (
+            {choices.length > 1 ? (
               <select
                 id="compose-from"
-                value={form.accountId ?? ''}
-                onChange={(e) => session.update({ accountId: Number(e.target.value) })}
+                value={currentValue(form, identity)}
+                onChange={(e) => pickFrom(e.target.value)}
               >
-                {composer.accounts.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {accountLabel(a)}
-                  </option>
-                ))}
+                {grouped
+                  ? composer.accounts.map((a) => (
+                      <optgroup key={a.id} label={accountLabel(a)}>
+                        {choices
+                          .filter((c) => c.accountId === a.id)
+                          .map((c) => (
+                            <option key={c.value} value={c.value}>
+                              {c.label}
+                            </option>
+                          ))}
+                      </optgroup>
+                    ))
+                  : choices.map((c) => (
+                      <option key={c.value} value={c.value}>
+                        {c.label}
+                      </option>
+                    ))}
               </select>
             ) : (
               <output id="compose-from" className="compose-from-value">
-                {fromAccount
-                  ? accountLabel(fromAccount)
-                  : answering
-                    ? t('compose.originalAccount')
-                    : ''}
+                {identity ? identityLabel(identity) : answering ? t('compose.originalAccount') : ''}
               </output>
             )}
           </div>

@@ -1,12 +1,15 @@
 // The message's text: TipTap with what mail needs and no more (paragraphs, bold, italic,
-// links, lists, quotes), and a small toolbar whose buttons say whether they are on. The HTML
-// it gives is cleaned (html-text.ts) before it leaves.
+// links, lists, quotes, the signature's block), and a small toolbar whose buttons say whether
+// they are on. The HTML it gives is cleaned (html-text.ts) before it leaves. Settings writes
+// formatted signatures with it too.
 import { EditorContent, useEditor, useEditorState, type Editor as TipTap } from '@tiptap/react';
-import { Extension } from '@tiptap/core';
+import { Extension, Node } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useEscape } from '../ui/escape.js';
 import { i18n, useTranslation } from '../i18n/index.js';
+import { SIGNATURE_ATTR } from './html-text.js';
+import './editor.css';
 
 /** What a typed link becomes: web and mail addresses only; a bare domain is taken as https. */
 export function linkTarget(input: string): string | null {
@@ -27,6 +30,40 @@ const SendKey = Extension.create({
   priority: 1000,
   addKeyboardShortcuts: () => ({ 'Mod-Enter': () => true }),
 });
+
+/**
+ * The signature's block (signature.ts): the editor keeps it as a block of its own, so that a
+ * change of From finds it again. What it holds is ordinary text the writer may edit.
+ */
+const SignatureBlock = Node.create({
+  name: 'signature',
+  group: 'block',
+  content: '(paragraph | bulletList | orderedList | blockquote)+',
+  defining: true,
+  parseHTML: () => [{ tag: `div[${SIGNATURE_ATTR}]`, priority: 100 }],
+  renderHTML: () => ['div', { [SIGNATURE_ATTR]: '' }, 0],
+});
+
+/** What the editor knows: mail's marks and blocks and the signature's block, no more. */
+export const mailExtensions = () => [
+  StarterKit.configure({
+    heading: false,
+    code: false,
+    codeBlock: false,
+    horizontalRule: false,
+    strike: false,
+    underline: false,
+    link: {
+      openOnClick: false,
+      autolink: true,
+      defaultProtocol: 'https',
+      protocols: ['mailto'],
+      HTMLAttributes: { target: null, rel: null },
+    },
+  }),
+  SendKey,
+  SignatureBlock,
+];
 
 interface Marks {
   bold: boolean;
@@ -99,6 +136,7 @@ function Toolbar(props: { editor: TipTap; onLink(): void }) {
 function LinkForm(props: { editor: TipTap; onDone(): void }) {
   const { t } = useTranslation();
   const { editor } = props;
+  const id = useId();
   const [value, setValue] = useState<string>(
     () => (editor.getAttributes('link') as { href?: string }).href ?? '',
   );
@@ -128,14 +166,14 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
   };
   return (
     <form className="link-form" onSubmit={apply}>
-      <label htmlFor="compose-link">{t('compose.linkAddress')}</label>
+      <label htmlFor={id}>{t('compose.linkAddress')}</label>
       <input
-        id="compose-link"
+        id={id}
         type="text"
         autoFocus
         value={value}
         aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? 'compose-link-problem' : undefined}
+        aria-describedby={problem ? `${id}-problem` : undefined}
         onChange={(e) => setValue(e.target.value)}
       />
       <button type="submit">{t('compose.apply')}</button>
@@ -151,7 +189,7 @@ function LinkForm(props: { editor: TipTap; onDone(): void }) {
         </button>
       ) : null}
       {problem ? (
-        <span id="compose-link-problem" className="compose-problem" role="alert">
+        <span id={`${id}-problem`} className="compose-problem" role="alert">
           {problem}
         </span>
       ) : null}
@@ -164,35 +202,21 @@ export function Editor(props: {
   onChange(html: string): void;
   /** Handed the editor once it exists, to focus it. */
   onReady?(editor: TipTap): void;
+  /** What the text is called; the message's text unless said. */
+  label?: string;
+  className?: string;
 }) {
   const [linking, setLinking] = useState(false);
   const editor = useEditor({
-    extensions: [
-      StarterKit.configure({
-        heading: false,
-        code: false,
-        codeBlock: false,
-        horizontalRule: false,
-        strike: false,
-        underline: false,
-        link: {
-          openOnClick: false,
-          autolink: true,
-          defaultProtocol: 'https',
-          protocols: ['mailto'],
-          HTMLAttributes: { target: null, rel: null },
-        },
-      }),
-      SendKey,
-    ],
+    extensions: mailExtensions(),
     content: props.initialHtml,
-    // The page's CSP allows no inline style elements it did not ship: styles are in compose.css.
+    // The page's CSP allows no inline style elements it did not ship: styles are in editor.css.
     injectCSS: false,
     editorProps: {
       attributes: {
         class: 'editor-content',
         // Named once, when the editor is made (it lives as long as the compose pane).
-        'aria-label': i18n.t('compose.messageText'),
+        'aria-label': props.label ?? i18n.t('compose.messageText'),
         'aria-multiline': 'true',
         role: 'textbox',
       },
@@ -201,7 +225,7 @@ export function Editor(props: {
     onUpdate: ({ editor: e }) => props.onChange(e.getHTML()),
   });
   return (
-    <div className="editor">
+    <div className={props.className ? `editor ${props.className}` : 'editor'}>
       <Toolbar editor={editor} onLink={() => setLinking((v) => !v)} />
       {linking ? <LinkForm editor={editor} onDone={() => setLinking(false)} /> : null}
       <EditorContent editor={editor} className="editor-body" />

@@ -3,17 +3,24 @@
 // cleaned with its text alternative, attachments as base64. A reply or forward sends only
 // the writer's part with its reference: the core adds the original's recipients, and the
 // forwarded original; a reply's quote is in the writer's text, to edit (reference.quoted).
+// The identity it goes from is `from`; its signature, left as it was, is said in the text
+// part by the identity's own text signature.
 import type { MethodInput, MethodOutput } from '../../../common/api.js';
-import type { ComposeMode } from '../../../common/types.js';
+import type { ComposeMode, Signature } from '../../../common/types.js';
 import { formatRecipient, parseList, type Recipient } from './addresses.js';
 import { base64Size, attachmentKey, type PendingAttachment } from './files.js';
-import { htmlToText, outgoingBodies, textToHtml } from './html-text.js';
+import { cleanHtml, htmlToText, outgoingBodies, textToHtml } from './html-text.js';
+import { signatureUnchanged, withoutSignature } from './signature.js';
 
 export type RecipientField = 'to' | 'cc' | 'bcc';
 export const FIELDS: RecipientField[] = ['to', 'cc', 'bcc'];
 
 export interface ComposeForm {
   accountId: number | null;
+  /** The identity's address it goes from; null: the core's choice (a reply's, or the account's). */
+  from: string | null;
+  /** The signature put in the body (the identity's when it was chosen), to find it again. */
+  signature: Signature | null;
   to: Recipient[];
   cc: Recipient[];
   bcc: Recipient[];
@@ -31,6 +38,8 @@ export type ComposeInput = Omit<MethodInput<'outbox.send'>, 'sendAt' | 'delaySec
 export function emptyForm(accountId: number | null): ComposeForm {
   return {
     accountId,
+    from: null,
+    signature: null,
     to: [],
     cc: [],
     bcc: [],
@@ -63,7 +72,8 @@ export const recipientsOf = (form: ComposeForm, field: RecipientField): Recipien
   ...parseList(form.typing[field]),
 ];
 
-export const bodyText = (form: ComposeForm) => htmlToText(form.html).trim();
+/** The writer's own text: the signature is not something they wrote. */
+export const bodyText = (form: ComposeForm) => htmlToText(withoutSignature(form.html)).trim();
 
 /** Nothing the writer put in: no recipient, subject, text or file. */
 export function isEmpty(form: ComposeForm): boolean {
@@ -82,6 +92,13 @@ export function invalidRecipients(form: ComposeForm): string[] {
     .map((r) => r.address || r.name);
 }
 
+/** The identity's text signature, where the body's signature is still as it was put in. */
+function signatureText(form: ComposeForm): string | undefined {
+  const text = form.signature?.text.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  if (!text) return undefined;
+  return signatureUnchanged(cleanHtml(form.html), form.signature) ? text : undefined;
+}
+
 /**
  * The contract's input for this form. A draft may hold addresses that are not valid yet:
  * they stay in the pane, and the core, which refuses them, gets only the valid ones.
@@ -91,9 +108,10 @@ export function toComposeInput(form: ComposeForm): ComposeInput {
     recipientsOf(form, f)
       .filter((r) => r.valid)
       .map(formatRecipient);
-  const { html, text } = outgoingBodies(form.html);
+  const { html, text } = outgoingBodies(form.html, signatureText(form));
   return {
     ...(form.accountId !== null ? { accountId: form.accountId } : {}),
+    ...(form.from !== null ? { from: form.from } : {}),
     to: field('to'),
     cc: field('cc'),
     bcc: field('bcc'),
@@ -110,10 +128,18 @@ export function toComposeInput(form: ComposeForm): ComposeInput {
   };
 }
 
-/** A saved draft (draft.get) as the form it was written in. */
-export function formFromDraft(d: MethodOutput<'draft.get'>): ComposeForm {
+/**
+ * A saved draft (draft.get) as the form it was written in, from the identity it was written
+ * from (whose signature, `signature`, it holds).
+ */
+export function formFromDraft(
+  d: MethodOutput<'draft.get'>,
+  signature: Signature | null = null,
+): ComposeForm {
   return {
     ...emptyForm(d.accountId),
+    from: d.from ?? null,
+    signature,
     to: d.to.flatMap(parseList),
     cc: d.cc.flatMap(parseList),
     bcc: d.bcc.flatMap(parseList),

@@ -1,8 +1,12 @@
 // What the editor's HTML becomes on the wire: clean HTML (DOMPurify with a tight allow-list:
 // the marks and blocks the toolbar makes, links to web and mail addresses only) and its
 // plain-text alternative, which keeps paragraphs, list bullets and numbers, links as
-// "text <url>" and quotes as "> ".
+// "text <url>" and quotes as "> ". The signature's block (<div data-signature>, signature.ts)
+// stays marked, and its text comes under RFC 3676's "-- " line.
 import DOMPurify from 'dompurify';
+
+/** The attribute that marks the signature's block in the editor's HTML. */
+export const SIGNATURE_ATTR = 'data-signature';
 
 const ALLOWED_TAGS = [
   'p',
@@ -18,8 +22,9 @@ const ALLOWED_TAGS = [
   'ol',
   'li',
   'blockquote',
+  'div',
 ];
-const ALLOWED_ATTR = ['href', 'start'];
+const ALLOWED_ATTR = ['href', 'start', SIGNATURE_ATTR];
 const SAFE_URI = /^(?:https?:|mailto:)/i;
 
 let purifier: ReturnType<typeof DOMPurify> | null = null;
@@ -28,8 +33,13 @@ let purifier: ReturnType<typeof DOMPurify> | null = null;
 function purify(): ReturnType<typeof DOMPurify> {
   if (purifier) return purifier;
   purifier = DOMPurify(window);
-  purifier.addHook('uponSanitizeAttribute', (_node, data) => {
+  purifier.addHook('uponSanitizeAttribute', (node, data) => {
     if (data.attrName === 'start' && !/^\d{1,6}$/.test(data.attrValue)) data.keepAttr = false;
+    // A mark, no value: only the signature's block carries it.
+    if (data.attrName === SIGNATURE_ATTR) {
+      if (node.tagName === 'DIV') data.attrValue = '';
+      else data.keepAttr = false;
+    }
   });
   return purifier;
 }
@@ -40,7 +50,7 @@ export function cleanHtml(html: string): string {
     ALLOWED_ATTR,
     ALLOWED_URI_REGEXP: SAFE_URI,
     // Not a URI: without this DOMPurify would judge "3" by the URI rule above.
-    ADD_URI_SAFE_ATTR: ['start'],
+    ADD_URI_SAFE_ATTR: ['start', SIGNATURE_ATTR],
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
     KEEP_CONTENT: true,
@@ -138,20 +148,38 @@ function blockText(el: Element): string {
       return quoteLines(blocksOf(el).join('\n\n'));
     case 'PRE':
       return (el.textContent ?? '').replace(/\n+$/, '');
+    case 'DIV': {
+      const text = blocksOf(el).join('\n\n');
+      // "-- " alone on its line, trailing space and all, is how a reader finds the signature.
+      return el.hasAttribute(SIGNATURE_ATTR) && text ? `-- \n${text}` : text;
+    }
     default:
       return blocksOf(el).join('\n\n');
   }
 }
 
-export function htmlToText(html: string): string {
+/**
+ * The text of some HTML. `signatureText`, when given, is said in place of the signature
+ * block's own text: an identity's text signature, under an HTML one the writer left as it was.
+ */
+export function htmlToText(html: string, signatureText?: string): string {
   const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  const signature = doc.body.querySelector(`div[${SIGNATURE_ATTR}]`);
+  if (signature && signatureText !== undefined) {
+    const pre = doc.createElement('pre');
+    pre.textContent = signatureText;
+    signature.replaceChildren(pre);
+  }
   return blocksOf(doc.body).join('\n\n');
 }
 
 /** Both parts of an outgoing message from the editor's HTML. */
-export function outgoingBodies(editorHtml: string): { html: string; text: string } {
+export function outgoingBodies(
+  editorHtml: string,
+  signatureText?: string,
+): { html: string; text: string } {
   const html = cleanHtml(editorHtml);
-  return { html, text: htmlToText(html) };
+  return { html, text: htmlToText(html, signatureText) };
 }
 
 export function escapeHtml(s: string): string {

@@ -19,20 +19,22 @@ function unique(list: Address[], exclude: Set<string>): Address[] {
   });
 }
 
-/** The recipients the core puts on a reply before the writer's own (none for a forward). */
+/**
+ * The recipients the core puts on a reply before the writer's own (none for a forward);
+ * `own` is every address of the account (lower case), none of which a reply goes to.
+ */
 export function replyRecipients(
   original: Pick<MessageDetail['message'], 'from' | 'to' | 'cc'>,
-  self: string,
+  own: ReadonlySet<string>,
   mode: ComposeMode,
 ): { to: Address[]; cc: Address[] } {
   if (!isReply(mode)) return { to: [], cc: [] };
-  const me = self.toLowerCase();
-  const fromOthers = original.from.filter((a) => key(a) !== me);
+  const fromOthers = original.from.filter((a) => !own.has(key(a)));
   // A reply to one's own message goes to its recipients again.
   const replyTo = fromOthers.length ? fromOthers : original.to;
   if (mode === 'reply') return { to: unique(replyTo, new Set()), cc: [] };
-  const to = unique([...replyTo, ...original.to], new Set([me]));
-  const cc = unique(original.cc, new Set([me, ...to.map(key)]));
+  const to = unique([...replyTo, ...original.to], new Set(own));
+  const cc = unique(original.cc, new Set([...own, ...to.map(key)]));
   return { to, cc };
 }
 

@@ -31,6 +31,7 @@ let sessions = 0;
 const contentOf = (f: ComposeForm) =>
   JSON.stringify([
     f.accountId,
+    f.from,
     f.to,
     f.cc,
     f.bcc,

@@ -6,6 +6,7 @@ import type { ErrorData } from '../../../common/errors.js';
 import type { Account, ComposeMode, Draft, OutboxEntry } from '../../../common/types.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
 import { emptyForm, prefilledForm, type ComposeForm } from './form.js';
+import { newMessageForm } from './from.js';
 import { answerForm, loadDraft } from './load.js';
 import { recall, remember } from './sent-memory.js';
 import { ComposeSession, type SessionInit } from './session.js';
@@ -54,7 +55,8 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
   const [watching, setWatching] = useState(false);
   const outbox = useOutbox(client, watching || notice !== null);
   const current = useRef<ComposeSession | null>(null);
-  const firstAccount = accounts[0]?.id ?? null;
+  const first = accounts[0];
+  const firstAccount = first?.id ?? null;
 
   /** Opens a session (the one open before is kept as a draft). */
   const open = useCallback(
@@ -71,8 +73,11 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
         // Raw, as the reader asks: only its text is quoted, read from an inert parse.
         client.call('message.get', { id: ref.id, raw: true }).then(
           (d) => {
-            // A new answer gets the account and subject the core would give it.
-            if (!init.form.subject && init.form.accountId === null) s.prefill(answerForm(d, ref));
+            // A new answer gets the account, identity and subject the core would give it.
+            if (!init.form.subject && init.form.accountId === null) {
+              const account = accounts.find((a) => a.id === d.message.accountId);
+              s.prefill(answerForm(d, ref, account));
+            }
             s.setOriginal(d, false);
           },
           (err: unknown) => {
@@ -83,7 +88,7 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
       }
       return s;
     },
-    [client],
+    [client, accounts],
   );
 
   const finish = useCallback(() => {
@@ -93,14 +98,14 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
   }, []);
 
   const compose = useCallback(
-    () => void open({ form: emptyForm(firstAccount) }),
-    [open, firstAccount],
+    () => void open({ form: newMessageForm(emptyForm(firstAccount), first) }),
+    [open, firstAccount, first],
   );
 
   const composeWith = useCallback(
     (fields: Parameters<typeof prefilledForm>[1]) =>
-      void open({ form: prefilledForm(firstAccount, fields), dirty: true }),
-    [open, firstAccount],
+      void open({ form: newMessageForm(prefilledForm(firstAccount, fields), first), dirty: true }),
+    [open, firstAccount, first],
   );
 
   const answer = useCallback(
@@ -111,12 +116,12 @@ export function useComposer(client: MaildockClient, accounts: Account[]): Compos
 
   const openDraft = useCallback(
     (draft: Draft) => {
-      loadDraft(client, draft).then(
+      loadDraft(client, draft, accounts).then(
         (form) => open({ form, draftId: draft.id }),
         (err: unknown) => setError(errorDataOf(err)),
       );
     },
-    [client, open],
+    [client, open, accounts],
   );
 
   const canEdit = useCallback(

@@ -1,5 +1,6 @@
-// The accounts, each with its servers, an Edit that opens the form, and a Remove that asks first: removing deletes the
-// account's local copy of its mail and its stored password (the server keeps the mail).
+// The accounts, each with its servers and the other addresses it sends from, an Edit that
+// opens the form, and a Remove that asks first: removing deletes the account's local copy of
+// its mail and its stored password (the server keeps the mail).
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
@@ -29,6 +30,7 @@ function AccountItem(props: {
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
+  const aliases = account.identities.filter((i) => !i.primary).map((i) => i.email);
   const remove = () => {
     setRemoving(true);
     setError(null);
@@ -55,6 +57,11 @@ function AccountItem(props: {
               })
             : t('settings.accounts.serversNoSmtp', { imap: where(account.imap) })}
         </p>
+        {aliases.length ? (
+          <p className="account-item-servers">
+            {t('settings.accounts.alsoFrom', { list: aliases.join(', ') })}
+          </p>
+        ) : null}
         {error ? <ErrorLine error={error} /> : null}
       </div>
       {confirming ? (

@@ -108,6 +108,7 @@ export function SettingsDialog(props: {
               props.onAccountsChanged();
             }}
             onCancel={endEdit}
+            onIdentitiesChanged={props.onAccountsChanged}
           />
         ) : null}
         {tab === 'accounts' && listed ? <SignOutSection /> : null}
