@@ -204,6 +204,7 @@ export const de: Catalog = {
     unnamed: '(ohne Namen)',
     open: 'Öffnen',
     save: 'Speichern',
+    preview: 'Vorschau von {{name}}',
     remoteBlocked_one:
       'Externe Inhalte wurden zum Schutz Ihrer Privatsphäre blockiert ({{count}} Element).',
     remoteBlocked_other:

@@ -202,6 +202,7 @@ export const en = {
     unnamed: '(unnamed)',
     open: 'Open',
     save: 'Save',
+    preview: 'Preview of {{name}}',
     remoteBlocked_one: 'Remote content was blocked to protect your privacy ({{count}} item).',
     remoteBlocked_other: 'Remote content was blocked to protect your privacy ({{count}} items).',
     loadImages: 'Load images',
