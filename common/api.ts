@@ -6,6 +6,7 @@ import {
   actionResultSchema,
   accountInputSchema,
   accountUpdateSchema,
+  discoverySchema,
   identityInputSchema,
   mailboxNameSchema,
   mailboxRoleSchema,
@@ -57,6 +58,12 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) =
 export const methods = {
   'account.add': method(accountInputSchema, accountSchema),
   'account.test': method(accountInputSchema, z.strictObject({ capabilities: z.array(z.string()) })),
+  /**
+   * An address's servers, found as Thunderbird finds them (the bundled ISPDB by the domain or
+   * its MX, the provider's autoconfig over HTTPS, RFC 6186 SRV records, then likely hosts
+   * probed); NOT_FOUND, saying what was tried, when nothing answers.
+   */
+  'account.discover': method(z.strictObject({ email: emailSchema }), discoverySchema),
   'account.list': method(z.strictObject({}), z.array(accountSchema)),
   'account.remove': method(z.strictObject({ id }), z.strictObject({ removed: z.boolean() })),
   /** Servers, an SMTP server added later, the display name, the password: tested, then saved. */

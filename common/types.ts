@@ -76,6 +76,55 @@ export const accountUpdateSchema = z.strictObject({
 });
 export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
 
+/** How a server wants to be signed in to: a password, or an OAuth2 token (XOAUTH2, OAUTHBEARER). */
+export const authMethodSchema = z.enum(['password', 'oauth2']);
+export type AuthMethod = z.infer<typeof authMethodSchema>;
+
+/** A server discovery found: where, how secured, the login name, how it signs in. */
+export const discoveredServerSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  security: securitySchema,
+  user: z.string(),
+  /** What the server takes, best first. */
+  auth: z.array(authMethodSchema).min(1),
+});
+export type DiscoveredServer = z.infer<typeof discoveredServerSchema>;
+
+/** Where discovered settings came from: Thunderbird's order, the first that answers. */
+export const discoverySourceSchema = z.enum(['ispdb', 'autoconfig', 'srv', 'guess']);
+export type DiscoverySource = z.infer<typeof discoverySourceSchema>;
+
+/**
+ * An address's settings as discovery found them, to fill the add-account form (the user can
+ * still change everything), with where they came from.
+ */
+export const discoverySchema = z.strictObject({
+  source: discoverySourceSchema,
+  /** Where exactly, for the user: the provider's entry, the URL, the SRV records, the hosts probed. */
+  origin: z.string(),
+  /** The domain the settings are for: the address's own, or the one its MX points to. */
+  domain: z.string(),
+  /** The MX host through which the domain was found; null when it was the address's own. */
+  mx: z.string().nullable(),
+  /** The provider's name, where known (ISPDB, autoconfig). */
+  provider: z.string().nullable(),
+  imap: discoveredServerSchema,
+  smtp: discoveredServerSchema.nullable(),
+  /** The provider's OAuth2 endpoints, where it publishes them; null otherwise. */
+  oauth2: z
+    .strictObject({
+      issuer: z.string(),
+      authUrl: z.string(),
+      tokenUrl: z.string(),
+      scopes: z.array(z.string()),
+    })
+    .nullable(),
+  /** Milliseconds it took. */
+  tookMs: z.number(),
+});
+export type Discovery = z.infer<typeof discoverySchema>;
+
 /**
  * A signature, written under what is sent from an identity: text for plain mail, and HTML
  * for mail written in HTML (null: the text, as paragraphs). The HTML is the writer's own; the

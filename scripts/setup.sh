@@ -7,8 +7,10 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 # libsecret: keytar (the OS keychain) builds against it at `npm ci`.
 want=(ca-certificates openssl libsecret-1-dev python3 make g++)
-# Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances.
-[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch)
+# Tests run private Dovecot (IMAP, and LMTP for Postfix to deliver into) and Postfix instances,
+# and a private dnsmasq serving the MX and SRV records account discovery reads (dnsmasq-base:
+# the program alone, without a system service).
+[ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && want+=(dovecot-imapd dovecot-lmtpd postfix isync notmuch dnsmasq-base)
 # The bundled stack's tests need a Docker engine, compose to check the file, and debootstrap
 # to make the base image where no registry is reachable (scripts/docker.sh); the renderer's
 # end-to-end tests drive Debian's Chromium (no browser download).
@@ -48,9 +50,10 @@ if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ] && command -v postfix >/dev/null 2>&1; th
   if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now postfix >/dev/null 2>&1 || true; fi
   if [ -f /etc/postfix/main.cf ] && $sudo postfix status >/dev/null 2>&1; then $sudo postfix stop >/dev/null 2>&1 || true; fi
 fi
-# Nor a system Redis (6379) or nginx (80): the tests start private ones on free ports.
+# Nor a system Redis (6379), nginx (80) or dnsmasq (53, where one was installed before: it
+# would hold the port and the machine's resolver): the tests start private ones on free ports.
 if [ "${MAILDOCK_SETUP_TESTS:-}" = 1 ]; then
-  for svc in redis-server nginx; do
+  for svc in redis-server nginx dnsmasq; do
     if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
     if command -v service >/dev/null 2>&1; then $sudo service "$svc" stop >/dev/null 2>&1 || true; fi
   done

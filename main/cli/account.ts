@@ -1,9 +1,16 @@
-// `maildock account …`: add an IMAP account (tested first, the password on stdin), list
-// the accounts, edit one (tested first too), remove one with everything synced for it.
+// `maildock account …`: find an address's servers, add an IMAP account (tested first, the
+// password on stdin), list the accounts, edit one (tested first too), remove one with
+// everything synced for it.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { MaildockError } from '../../common/errors.js';
-import type { Account, AccountUpdate, Security } from '../../common/types.js';
+import type {
+  Account,
+  AccountUpdate,
+  DiscoveredServer,
+  Discovery,
+  Security,
+} from '../../common/types.js';
 import { call, int, lines, readStdin, show, withService } from './run.js';
 
 const SECURITY = ['none', 'starttls', 'tls'];
@@ -93,10 +100,49 @@ export function editInput(account: Account, o: EditOptions): Omit<AccountUpdate,
   return input;
 }
 
+const AUTH_WORDS = { password: 'password', oauth2: 'OAuth2' } as const;
+const SECURITY_WORDS: Record<Security, string> = {
+  tls: 'TLS',
+  starttls: 'STARTTLS',
+  none: 'no encryption',
+};
+
+function serverLine(s: DiscoveredServer): string {
+  const auth = s.auth.map((a) => AUTH_WORDS[a]).join(', ');
+  return `${s.host}:${s.port}, ${SECURITY_WORDS[s.security]}, user ${s.user}, sign-in by ${auth}`;
+}
+
+/** What `account discover` prints: where the settings came from, then each server. */
+export function discoveryText(d: Discovery): string {
+  const rows: [string, string][] = [
+    ['source', `${d.source} (${d.tookMs} ms)`],
+    ['from', d.origin],
+    ...(d.provider ? [['provider', d.provider] as [string, string]] : []),
+    ['IMAP', serverLine(d.imap)],
+    ['SMTP', d.smtp ? serverLine(d.smtp) : 'none found: add one by hand'],
+  ];
+  if (d.oauth2) {
+    rows.push(['OAuth2', `${d.oauth2.issuer}: authorize at ${d.oauth2.authUrl}`]);
+    rows.push(['', `tokens from ${d.oauth2.tokenUrl}`]);
+    if (d.oauth2.scopes.length) rows.push(['', `scopes ${d.oauth2.scopes.join(' ')}`]);
+  }
+  return rows.map(([k, v]) => `${k.padEnd(10)}${v}`.trimEnd()).join('\n') + '\n';
+}
+
 export function addAccountCommands(program: Command): void {
   const account = program
     .command('account')
-    .description('add, list, edit and remove mail accounts');
+    .description('find, add, list, edit and remove mail accounts');
+  account
+    .command('discover <email>')
+    .description(
+      "find an address's IMAP and SMTP servers, as Thunderbird does: its bundled ISPDB (by the domain or its MX), the provider's autoconfig, SRV records, then likely hosts probed",
+    )
+    .action(async (email: string, _o, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        show(out, await call(svc, 'account.discover', { email }), discoveryText);
+      }),
+    );
   account
     .command('add')
     .description(

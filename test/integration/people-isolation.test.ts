@@ -89,6 +89,8 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
   return {
     'account.add': [{ input: alphaAccount, outcome: 'refused' }],
     'account.test': [{ input: alphaAccount, outcome: 'refused' }],
+    // Settings of no one's: a public provider's, from the bundled ISPDB without any network.
+    'account.discover': [own({ email: 'someone@gmail.com' })],
     'account.list': [empty({})],
     'account.remove': [nf({ id: a.accountId })],
     'account.update': [

@@ -1,5 +1,6 @@
 // account.*: adding (after a test login), listing, editing (after a test of what would result)
-// and removing accounts. A password goes to the secret store, never into the store.
+// and removing accounts, and finding an address's servers (discovery/). A password goes to
+// the secret store, never into the store.
 import { MaildockError } from '../../../common/errors.js';
 import type { Account, AccountUpdate } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
@@ -120,6 +121,9 @@ export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
       await ctx.accountAdded(account);
       return account;
     },
+    // Loaded on first use: the ISPDB's table and the XML reader serve this method alone.
+    'account.discover': async ({ email }) =>
+      (await import('../discovery/discover.js')).discover(email, ctx.options.discovery),
     'account.list': async () => ctx.store.accounts.list(),
     'account.update': async (input) => updateAccount(ctx, input),
     'account.remove': async ({ id }) => {

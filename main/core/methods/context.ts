@@ -6,6 +6,7 @@ import type { Account, AppSettings } from '../../../common/types.js';
 import type { LocalActions } from '../actions/actions.js';
 import type { Backups } from '../backup/backups.js';
 import type { BodyParser } from '../sync/bodies.js';
+import type { DiscoveryOptions } from '../discovery/net.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { OneClickOptions } from '../net/one-click.js';
 import type { Sending, SendingOptions } from '../send/sending.js';
@@ -37,6 +38,11 @@ export interface ServiceOptions {
   send?: SendingOptions;
   /** One-click unsubscribe's timeout, and (tests only) the CA its HTTPS trusts. */
   oneClick?: OneClickOptions;
+  /**
+   * Account discovery's time limits, and (tests only) a DNS server on loopback, the CA its
+   * HTTPS and TLS trust, and the well-known ports mapped to test servers' ports.
+   */
+  discovery?: DiscoveryOptions;
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
   /**
