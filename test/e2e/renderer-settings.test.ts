@@ -1,6 +1,6 @@
 // Settings in the web UI end to end: the real service behind the real HTTP server with no
-// account yet, a private Dovecot with the test Inbox, and Chromium. What a user does: add
-// the account through the form, first with a wrong password (AUTH_FAILED's sentence, no
+// account yet, a private Dovecot with the test Inbox, and Chromium. What a user does: find a
+// provider's settings (from the bundled ISPDB), then add the account through the form, first with a wrong password (AUTH_FAILED's sentence, no
 // account), then the right one (the test succeeds, the account is added, the initial sync
 // runs and the Inbox shows its mail, the sync status says "Synced …"); open the stack panel
 // with no Docker engine at its socket (DOCKER_NOT_RUNNING's sentence, not a raw error); and
@@ -63,6 +63,21 @@ describe('settings in the web UI', () => {
 
     await page.getByRole('button', { name: 'Add an account' }).click();
     await expect.poll(() => dialog().getByRole('form', { name: 'Add an account' }).count()).toBe(1);
+    // Find settings: a provider of the bundled ISPDB, found without any network, fills the
+    // servers and says where they came from.
+    await field('Email address').fill('someone@gmail.com');
+    await dialog().getByRole('button', { name: 'Find settings' }).click();
+    await expect
+      .poll(() => dialog().locator('.discovery [role="status"]').textContent())
+      .toContain('Servers found: Thunderbird');
+    expect(await field('IMAP host').inputValue()).toBe('imap.gmail.com');
+    expect(await field('IMAP port').inputValue()).toBe('993');
+    expect(await field('IMAP security').inputValue()).toBe('tls');
+    expect(await field('SMTP host').inputValue()).toBe('smtp.gmail.com');
+    expect(await field('SMTP port').inputValue()).toBe('465');
+    expect(await field('SMTP security').inputValue()).toBe('tls');
+    expect(await field('SMTP user name').inputValue()).toBe('someone@gmail.com');
+    await shot('settings-1b-settings-found');
     const email = `${dovecot.user}@maildock.test`;
     await field('Email address').fill(email);
     // The defaults follow the address and the security.

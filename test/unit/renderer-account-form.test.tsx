@@ -9,11 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../common/errors.js';
 import { ClientError, type MaildockClient } from '../../renderer/src/client/client.js';
 import { ClientProvider } from '../../renderer/src/client/context.js';
+import type { Discovery } from '../../common/types.js';
 import {
   domainOf,
   editField,
   emptyAccountForm,
   validateAccountForm,
+  withDiscovery,
   type AccountForm,
   type FieldPath,
 } from '../../renderer/src/settings/account-form.js';
@@ -23,6 +25,71 @@ import { AccountSetup } from '../../renderer/src/settings/AccountSetup.js';
 
 const typed = (...edits: [FieldPath, string | boolean][]): AccountForm =>
   edits.reduce((f, [path, value]) => editField(f, path, value), emptyAccountForm());
+
+describe('what discovery found, in the form', () => {
+  const found: Discovery = {
+    source: 'srv',
+    origin: 'the SRV records _imaps._tcp.example.org and _submission._tcp.example.org',
+    domain: 'example.org',
+    mx: null,
+    provider: null,
+    imap: {
+      host: 'mx1.example.org',
+      port: 1993,
+      security: 'tls',
+      user: 'alice',
+      auth: ['password'],
+    },
+    smtp: {
+      host: 'out.example.org',
+      port: 2587,
+      security: 'starttls',
+      user: 'alice',
+      auth: ['password', 'oauth2'],
+    },
+    oauth2: null,
+    tookMs: 12,
+  };
+
+  it('fills the fields not typed by hand, and turns the outgoing server on', () => {
+    const start = typed(
+      ['email', 'alice@example.org'],
+      ['imap.user', 'alice.b'],
+      ['smtpEnabled', false],
+    );
+    const f = withDiscovery(start, 'alice@example.org', found);
+    expect(f.imap).toEqual({
+      host: 'mx1.example.org',
+      port: '1993',
+      security: 'tls',
+      user: 'alice.b',
+    });
+    expect(f.smtp).toEqual({
+      host: 'out.example.org',
+      port: '2587',
+      security: 'starttls',
+      user: 'alice',
+    });
+    expect(f.smtpEnabled).toBe(true);
+    // A security chosen by hand puts that server's defaults back.
+    expect(editField(f, 'imap.security', 'starttls').imap).toMatchObject({
+      host: 'imap.example.org',
+      port: '143',
+    });
+  });
+
+  it('is for the address it was found for: another one goes back to the guesses', () => {
+    const f = withDiscovery(typed(['email', 'alice@example.org']), 'ALICE@example.org', found);
+    expect(f.imap.host).toBe('mx1.example.org');
+    const other = editField(f, 'email', 'bob@example.net');
+    expect(other.discovered).toBeUndefined();
+    expect(other.imap).toMatchObject({ host: 'imap.example.net', port: '993', security: 'tls' });
+    expect(other.smtp).toMatchObject({ host: 'smtp.example.net', port: '587' });
+    // An answer for an address no longer typed changes nothing.
+    const late = withDiscovery(other, 'alice@example.org', found);
+    expect(late).toBe(other);
+  });
+});
 
 describe('the account form’s defaults', () => {
   it('fills servers, ports and user names from the address', () => {

@@ -605,6 +605,15 @@ export const de: Catalog = {
       form: 'Konto hinzufügen',
       account: 'Konto',
       email: 'E-Mail-Adresse',
+      find: 'Einstellungen suchen',
+      findHint:
+        'Sucht die Server der Adresse, wie Thunderbird es tut; unten können Sie sie ändern.',
+      finding: 'Suche die Server von {{domain}} …',
+      found: 'Server gefunden: {{origin}}. Bitte unten prüfen.',
+      notFound:
+        'Für diese Adresse wurden keine Einstellungen gefunden: Geben Sie die Server unten ein.',
+      oauth2:
+        'Dieser Anbieter nimmt hier nur die Anmeldung mit OAuth2 an, kein Passwort. Ein eigenes App-Passwort des Anbieters kann gehen, wo er eines anbietet.',
       name: 'Ihr Name (für Empfänger sichtbar)',
       password: 'Passwort',
       incoming: 'Posteingangs-Server (IMAP)',

@@ -592,6 +592,13 @@ export const en = {
       form: 'Add an account',
       account: 'Account',
       email: 'Email address',
+      find: 'Find settings',
+      findHint: 'Finds the servers of the address, as Thunderbird does; you can change them below.',
+      finding: 'Looking for the servers of {{domain}}…',
+      found: 'Servers found: {{origin}}. Check them below.',
+      notFound: 'No settings were found for this address: enter the servers below.',
+      oauth2:
+        'This provider takes only OAuth2 sign-in here, not a password. Its own app password may work, where it offers one.',
       name: 'Your name (shown to recipients)',
       password: 'Password',
       incoming: 'Incoming mail (IMAP)',

@@ -1,15 +1,18 @@
 // Account setup: the form (defaults from the address, checked with the contract's schema
-// field by field), Test connection, and Add account, which tests again, adds the account
-// and starts its initial sync. The password goes to the core and nowhere else.
-import { useState } from 'react';
+// field by field), Find settings (account.discover: the servers filled in, with where they
+// came from), Test connection, and Add account, which tests again, adds the account and
+// starts its initial sync. The password goes to the core and nowhere else.
+import { useRef, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
-import type { Account } from '../../../common/types.js';
+import type { Account, Discovery } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import {
   editField,
+  domainOf,
   emptyAccountForm,
   validateAccountForm,
+  withDiscovery,
   type AccountForm,
   type FieldErrors,
   type FieldPath,
@@ -17,6 +20,11 @@ import {
 import { useAccountFields } from './AccountFields.js';
 import { ErrorLine } from './ErrorLine.js';
 import { Trans, useTranslation } from '../i18n/index.js';
+
+type Found =
+  | { kind: 'finding'; domain: string }
+  | { kind: 'found'; discovery: Discovery }
+  | { kind: 'none'; error: ErrorData };
 
 type Outcome =
   | { kind: 'tested'; capabilities: string[] }
@@ -45,6 +53,31 @@ export function AccountSetup(props: {
     if (outcome?.kind !== 'added') setOutcome(null);
   };
   const { text, server } = useAccountFields(form, errors, set);
+  const [found, setFound] = useState<Found | null>(null);
+  const asked = useRef(0);
+
+  // The servers of the address typed, found as Thunderbird finds them; a newer ask wins.
+  const find = async () => {
+    const email = form.email.trim();
+    const domain = domainOf(email);
+    if (!domain) {
+      setChecked(true);
+      return;
+    }
+    const ask = ++asked.current;
+    setFound({ kind: 'finding', domain });
+    try {
+      const discovery = await client.call('account.discover', { email });
+      if (ask !== asked.current) return;
+      setForm((f) => withDiscovery(f, email, discovery));
+      setFound({ kind: 'found', discovery });
+    } catch (err) {
+      if (ask === asked.current) setFound({ kind: 'none', error: errorDataOf(err) });
+    }
+  };
+  const oauth2Only =
+    found?.kind === 'found' &&
+    [found.discovery.imap, found.discovery.smtp].some((s) => s && !s.auth.includes('password'));
 
   const test = async () => {
     setChecked(true);
@@ -128,6 +161,21 @@ export function AccountSetup(props: {
           autoComplete: 'email',
           spellCheck: false,
         })}
+        <div className="discovery">
+          <button type="button" onClick={() => void find()} disabled={found?.kind === 'finding'}>
+            {t('settings.setup.find')}
+          </button>
+          <p className="form-hint" role="status">
+            {found?.kind === 'finding'
+              ? t('settings.setup.finding', { domain: found.domain })
+              : found?.kind === 'found'
+                ? t('settings.setup.found', { origin: found.discovery.origin })
+                : found?.kind === 'none'
+                  ? t('settings.setup.notFound')
+                  : t('settings.setup.findHint')}
+          </p>
+          {oauth2Only ? <p className="form-hint">{t('settings.setup.oauth2')}</p> : null}
+        </div>
         {text('name', form.name, t('settings.setup.name'), 'text', {
           autoComplete: 'name',
         })}

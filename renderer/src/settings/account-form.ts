@@ -1,12 +1,15 @@
 // The account setup form as data: what is typed, which fields the user set by hand, and the
-// defaults the rest take from the address and the chosen security. Validation is the
-// contract's own accountInputSchema, so the form cannot accept what the core would refuse.
+// defaults the rest take from the address and the chosen security, or from the servers
+// discovery found for the address. Validation is the contract's own accountInputSchema, so
+// the form cannot accept what the core would refuse.
 import {
   accountInputSchema,
   accountUpdateSchema,
   type Account,
   type AccountInput,
   type AccountUpdate,
+  type DiscoveredServer,
+  type Discovery,
   type Security,
 } from '../../../common/types.js';
 import { i18n } from '../i18n/index.js';
@@ -31,6 +34,14 @@ export interface AccountForm {
   edited: ReadonlySet<DerivedField>;
   /** An account being edited: its fields are its own, none follows the address. */
   fixed?: boolean;
+  /** The servers discovery found for an address: while it is the one typed, they are the defaults. */
+  discovered?: {
+    email: string;
+    imap: DiscoveredServer;
+    smtp: DiscoveredServer | null;
+    /** What discovery changed, put back when another address is typed. */
+    before: { imap: Security; smtp: Security; smtpEnabled: boolean };
+  };
 }
 
 export type DerivedField =
@@ -64,9 +75,22 @@ const DERIVED: DerivedField[] = [
   'smtp.user',
 ];
 
+const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** The discovered server for this field, while the address and its security are as found. */
+function discoveredFor(form: AccountForm, server: 'imap' | 'smtp'): DiscoveredServer | null {
+  const found = form.discovered;
+  if (!found || !sameAddress(found.email, form.email)) return null;
+  const s = found[server];
+  return s && s.security === form[server].security ? s : null;
+}
+
 function derived(form: AccountForm, field: DerivedField): string {
   const domain = domainOf(form.email);
   const email = form.email.trim();
+  const [server, key] = field.split('.') as ['imap' | 'smtp', 'host' | 'port' | 'user'];
+  const found = discoveredFor(form, server);
+  if (found) return String(found[key]);
   switch (field) {
     case 'imap.host':
       return domain ? `imap.${domain}` : '';
@@ -92,6 +116,30 @@ export function withDefaults(form: AccountForm): AccountForm {
     next[server][key] = derived(form, field);
   }
   return next;
+}
+
+/**
+ * The form with what discovery found for `email`: its servers' security, and the fields the
+ * user has not typed filled from them. An outgoing server found is turned on.
+ */
+export function withDiscovery(form: AccountForm, email: string, found: Discovery): AccountForm {
+  if (!sameAddress(email, form.email)) return form;
+  return withDefaults({
+    ...form,
+    discovered: {
+      email,
+      imap: found.imap,
+      smtp: found.smtp,
+      before: form.discovered?.before ?? {
+        imap: form.imap.security,
+        smtp: form.smtp.security,
+        smtpEnabled: form.smtpEnabled,
+      },
+    },
+    imap: { ...form.imap, security: found.imap.security },
+    smtp: found.smtp ? { ...form.smtp, security: found.smtp.security } : form.smtp,
+    smtpEnabled: found.smtp !== null || form.smtpEnabled,
+  });
 }
 
 export function emptyAccountForm(): AccountForm {
@@ -127,6 +175,17 @@ export function editField(
       else edited.add(path as DerivedField);
       next.edited = edited;
     }
+  }
+  // Another address: what discovery found for the last one no longer applies.
+  const found = next.discovered;
+  if (path === 'email' && found && !sameAddress(found.email, String(value))) {
+    next = {
+      ...next,
+      discovered: undefined,
+      imap: { ...next.imap, security: found.before.imap },
+      smtp: { ...next.smtp, security: found.before.smtp },
+      smtpEnabled: found.before.smtpEnabled,
+    };
   }
   return withDefaults(next);
 }
