@@ -60,6 +60,12 @@ describe('packaging (electron-builder.yml, checked by electron-builder’s own v
       expect.arrayContaining([
         expect.objectContaining({ from: 'stack', to: 'stack' }),
         expect.objectContaining({ from: 'resources/tray', to: 'tray' }),
+        // The ISPDB's licence travels with the table made from it.
+        expect.objectContaining({
+          from: 'resources/ispdb',
+          to: 'ispdb',
+          filter: ['LICENSE', 'README.md'],
+        }),
       ]),
     );
   });
