@@ -25,6 +25,11 @@ import {
   syncSummarySchema,
   appInfoSchema,
   appSettingsSchema,
+  exportFormatSchema,
+  exportResultSchema,
+  importFormatSchema,
+  importResultSchema,
+  transferProgressSchema,
   backupProgressSchema,
   backupReportSchema,
   restoreResultSchema,
@@ -101,6 +106,46 @@ export const methods = {
   'mailbox.delete': method(
     z.strictObject({ id }),
     z.strictObject({ deleted: z.boolean(), messages: z.number().int() }),
+  ),
+
+  /**
+   * Brings mail kept elsewhere into a folder: an mbox file (mboxo/mboxrd, Thunderbird's
+   * profile folders), a folder of .eml files, or a Maildir, on this machine. Appended to the
+   * server in batches with their flags and dates; run again after a cancel or a crash, it
+   * goes on without duplicates. A malformed message is reported and skipped.
+   */
+  'mailbox.import': method(
+    z.strictObject({
+      path: z.string().min(1).max(4096),
+      mailboxId: id,
+      format: importFormatSchema.default('auto'),
+    }),
+    importResultSchema,
+  ),
+  /**
+   * Writes messages to an mbox file or a folder of .eml files on this machine: a folder, a
+   * selection, or what a search finds (one of the three).
+   */
+  'mailbox.export': method(
+    z
+      .strictObject({
+        to: z.string().min(1).max(4096),
+        format: exportFormatSchema,
+        mailboxId: id.optional(),
+        ids: z.array(id).min(1).max(100_000).optional(),
+        query: z.string().min(1).max(2000).optional(),
+        /** Replace an mbox file of that name, or write into a folder that holds files already. */
+        overwrite: z.boolean().default(false),
+      })
+      .refine((v) => [v.mailboxId, v.ids, v.query].filter((x) => x !== undefined).length === 1, {
+        message: 'give one of mailboxId, ids or query',
+      }),
+    exportResultSchema,
+  ),
+  /** Stops an import or export under way; what it did so far stays. */
+  'transfer.cancel': method(
+    z.strictObject({ transferId: id }),
+    z.strictObject({ cancelled: z.boolean() }),
   ),
 
   'message.list': method(
@@ -465,6 +510,7 @@ export const events = {
   'stack.progress': stackProgressSchema,
   'stack.health': stackHealthSchema,
   'backup.progress': backupProgressSchema,
+  'transfer.progress': transferProgressSchema,
   /** Sent by the desktop shell only (menu, mailto: links); the core never emits it. */
   'ui.command': uiCommandSchema,
 } as const;

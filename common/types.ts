@@ -620,6 +620,54 @@ export const backupProgressSchema = z.strictObject({
 });
 export type BackupProgressEvent = z.infer<typeof backupProgressSchema>;
 
+/** What a folder is imported from: detected by looking, or said. */
+export const importFormatSchema = z.enum(['auto', 'mbox', 'eml', 'maildir']);
+export const exportFormatSchema = z.enum(['mbox', 'eml']);
+
+/** An import or export under way (event `transfer.progress`). */
+export const transferProgressSchema = z.strictObject({
+  transferId: z.number().int(),
+  kind: z.enum(['import', 'export']),
+  /** Messages read (import) or written (export) so far, of `total` when known. */
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+  /** Messages a second so far. */
+  rate: z.number().nonnegative(),
+});
+export type TransferProgress = z.infer<typeof transferProgressSchema>;
+
+/** A message an import skipped: where it was in the source and why. */
+export const skippedMessageSchema = z.strictObject({
+  /** Its place in the source: the file, and for an mbox its position (1-based). */
+  source: z.string(),
+  reason: z.string(),
+});
+
+export const importResultSchema = z.strictObject({
+  transferId: z.number().int(),
+  format: z.enum(['mbox', 'eml', 'maildir']),
+  /** Messages put in the folder by this run. */
+  imported: z.number().int().nonnegative(),
+  /** Messages the folder had already from an earlier run of the same import (not again). */
+  duplicates: z.number().int().nonnegative(),
+  /** Malformed messages, reported and left out; the rest went on. */
+  skipped: z.array(skippedMessageSchema),
+  /** Stopped by transfer.cancel: run it again to go on where it stopped. */
+  cancelled: z.boolean(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const exportResultSchema = z.strictObject({
+  transferId: z.number().int(),
+  format: exportFormatSchema,
+  /** The mbox file, or the folder of .eml files. */
+  path: z.string(),
+  messages: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  cancelled: z.boolean(),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;
+
 export const backupResultSchema = z.strictObject({
   file: z.string(),
   bytes: z.number().int().nonnegative(),

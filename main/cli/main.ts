@@ -20,6 +20,7 @@ import { CliFailure } from './run.js';
 import { addServeCommand } from './serve.js';
 import { addStackCommands } from './stack.js';
 import { addSyncCommand } from './sync.js';
+import { addTransferCommands } from './transfer.js';
 
 export function buildProgram(): Command {
   const program = new Command('maildock')
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   addAttachmentAndSearchCommands(program);
   addOutboxCommands(program);
   addDraftCommands(program);
+  addTransferCommands(program);
   addDoctorCommand(program);
   addStackCommands(program);
   addBackupCommands(program);

@@ -32,6 +32,7 @@ import type { MethodContext, ServiceOptions } from './methods/context.js';
 import { lazyMethods } from './methods/table.js';
 import { draftMethods } from './methods/draft.js';
 import { identityMethods } from './methods/identity.js';
+import { transferMethods } from './methods/transfer.js';
 import { CoreEvents } from './methods/events.js';
 import { mailboxMethods } from './methods/mailbox.js';
 import { messageMethods } from './methods/message.js';
@@ -376,6 +377,7 @@ export class MaildockService implements MethodContext {
       ...syncMethods(this),
       ...appMethods(this),
       ...backupMethods(this),
+      ...transferMethods(this),
       ...lazyMethods('stack.', async () =>
         (await import('./methods/stack.js')).stackMethods(() => this.stack()),
       ),

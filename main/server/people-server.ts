@@ -52,9 +52,13 @@ declare module 'fastify' {
 const log = getLogger('server');
 
 const OPERATOR_ONLY = ['stack.', 'backup.'];
+/** Import and export read and write paths on the server's disk, which are not a person's. */
+const LOCAL_FILES: readonly MethodName[] = ['mailbox.import', 'mailbox.export', 'transfer.cancel'];
 
 /** Why this server does not offer a method, or null. */
 export function operatorOnly(method: MethodName): string | null {
+  if (LOCAL_FILES.includes(method))
+    return 'Importing and exporting mail reads and writes files on this server’s disk, which are not yours: use the Maildock app or its command line on your own machine.';
   return OPERATOR_ONLY.some((prefix) => method.startsWith(prefix))
     ? 'The mail stack and backups of this server are its operator’s: they are not offered over its API.'
     : null;

@@ -115,6 +115,14 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
       nf({ id: a.inboxId, name: 'Probe' }),
     ],
     'mailbox.delete': [nf({ id: a.folderId }), nf({ id: a.inboxId })],
+    // Paths on the server's disk are no person's: refused whoever asks, whatever the folder.
+    'mailbox.import': [forbidden({ path: '/etc/passwd', mailboxId: a.inboxId, format: 'auto' })],
+    'mailbox.export': [
+      forbidden({ to: '/tmp/alpha-inbox.mbox', format: 'mbox', mailboxId: a.inboxId }),
+      forbidden({ to: '/tmp/alpha-ids', format: 'eml', ids: [a.messageId] }),
+      forbidden({ to: '/tmp/alpha-search.mbox', format: 'mbox', query: 'merger' }),
+    ],
+    'transfer.cancel': [forbidden({ transferId: 1 })],
     'message.list': [
       nf({ mailboxId: a.inboxId }),
       nf({ mailboxIds: [a.inboxId] }),

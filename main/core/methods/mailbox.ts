@@ -5,7 +5,10 @@ import { FolderActions } from '../actions/folders.js';
 import type { MethodContext } from './context.js';
 import type { MethodsOf } from './table.js';
 
-export function mailboxMethods(ctx: MethodContext): MethodsOf<'mailbox.'> {
+/** The folders' own methods; importing and exporting mail is methods/transfer.ts's. */
+export function mailboxMethods(
+  ctx: MethodContext,
+): Omit<MethodsOf<'mailbox.'>, 'mailbox.import' | 'mailbox.export'> {
   // Built per call: a restore gives the service another store.
   const folders = () => new FolderActions(ctx.store);
   /** After a change: replayed at once where the account is watched, and the lists read again. */

@@ -5,6 +5,7 @@ import type {
   BodyRepository,
   ContactRepository,
   DraftRepository,
+  ImportKeyRepository,
   MailboxRepository,
   MessageRepository,
   OperationRepository,
@@ -27,6 +28,7 @@ export abstract class HeldRepositories implements Repositories {
   readonly drafts: DraftRepository;
   readonly operations: OperationRepository;
   readonly settings: SettingsRepository;
+  readonly imports: ImportKeyRepository;
 
   protected constructor(outside: Repositories) {
     this.accounts = outside.accounts;
@@ -40,5 +42,6 @@ export abstract class HeldRepositories implements Repositories {
     this.drafts = outside.drafts;
     this.operations = outside.operations;
     this.settings = outside.settings;
+    this.imports = outside.imports;
   }
 }

@@ -301,6 +301,27 @@ export interface SettingsRepository {
   remove(key: string): Promise<void>;
 }
 
+/**
+ * What imports have put in each folder: one key per message (core/transfer/message-key.ts),
+ * written before its APPEND and completed with its UID, so that an import run again goes on
+ * without duplicates.
+ */
+export interface ImportKeyRepository {
+  /** The keys of `keys` the folder has a row for: the UID it took, or null while under way. */
+  find(mailboxId: number, keys: readonly string[]): Promise<Map<string, number | null>>;
+  /**
+   * Written before their APPENDs: keys under way, looked for above `sinceUid` (the folder's
+   * next UID now) when the import stopped before they were done.
+   */
+  begin(mailboxId: number, keys: readonly string[], sinceUid: number): Promise<void>;
+  /** Their APPENDs went through: the UIDs the server gave them (0 when it did not say). */
+  done(mailboxId: number, entries: readonly { key: string; uid: number }[]): Promise<void>;
+  /** Keys whose APPEND never left, or that a later run did not find on the server. */
+  forget(mailboxId: number, keys: readonly string[]): Promise<void>;
+  /** The keys still under way in a folder, and the lowest UID any of them may have taken. */
+  pending(mailboxId: number): Promise<{ keys: string[]; sinceUid: number | null }>;
+}
+
 /** Every repository, as seen outside a transaction and inside one alike. */
 export interface Repositories {
   readonly accounts: AccountRepository;
@@ -314,6 +335,7 @@ export interface Repositories {
   readonly drafts: DraftRepository;
   readonly operations: OperationRepository;
   readonly settings: SettingsRepository;
+  readonly imports: ImportKeyRepository;
 }
 
 /** The repositories of one open transaction. */

@@ -19,6 +19,7 @@ import {
 import { ContactRepo } from './contacts.js';
 import { Db, readingTogether, withTransaction, type Scope } from './db.js';
 import { DraftRepo } from './drafts.js';
+import { ImportKeyRepo } from './import-keys.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageLists } from './message-lists.js';
 import { MessageRepo } from './messages.js';
@@ -45,6 +46,7 @@ function repositories(db: Db): Repositories {
     drafts: new DraftRepo(db),
     operations: new OperationRepo(db),
     settings: new SettingsRepo(db),
+    imports: new ImportKeyRepo(db),
   };
 }
 

@@ -13,6 +13,7 @@ import { Checkpointer, type CheckpointerOptions } from './checkpoint.js';
 import { ContactStore } from './contacts.js';
 import { openDatabase, type Db } from './db.js';
 import { DraftStore } from './drafts.js';
+import { ImportKeyStore } from './import-keys.js';
 import { MailboxStore } from './mailboxes.js';
 import { MessageLists } from './message-lists.js';
 import { MessageStore } from './messages.js';
@@ -90,6 +91,7 @@ class SyncRepositories {
   readonly drafts: DraftStore;
   readonly operations: OperationStore;
   readonly settings: SettingsStore;
+  readonly imports: ImportKeyStore;
 
   constructor(db: Db) {
     this.accounts = new AccountStore(db);
@@ -103,6 +105,7 @@ class SyncRepositories {
     this.drafts = new DraftStore(db);
     this.operations = new OperationStore(db);
     this.settings = new SettingsStore(db);
+    this.imports = new ImportKeyStore(db);
   }
 
   /** The interface's repositories over these, each call made through `call`. */
@@ -133,6 +136,7 @@ class SyncRepositories {
       drafts: asyncFace(this.drafts, call),
       operations: asyncFace(this.operations, call),
       settings: asyncFace(this.settings, call),
+      imports: asyncFace(this.imports, call),
     };
   }
 }

@@ -8,6 +8,7 @@ import { migration0007 } from './0007-search-per-person.js';
 import { migration0008 } from './0008-folder-operations.js';
 import { migration0009 } from './0009-list-unsubscribe.js';
 import { migration0010 } from './0010-identities.js';
+import { migration0011 } from './0011-import-keys.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];

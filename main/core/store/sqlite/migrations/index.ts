@@ -10,6 +10,7 @@ import { migration0009 } from './0009-errors-as-data.js';
 import { migration0010 } from './0010-folder-operations.js';
 import { migration0011 } from './0011-list-unsubscribe.js';
 import { migration0012 } from './0012-identities.js';
+import { migration0013 } from './0013-import-keys.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];

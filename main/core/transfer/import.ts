@@ -1,0 +1,235 @@
+// An import into a folder of an account: the source's messages appended to the server one
+// after the other on one connection (imapflow runs one command at a time), with their flags
+// and dates. Each message's key (message-bytes.ts) is written "under way" for a batch before
+// its APPENDs and completed with the UID the server gave, so a run after a cancel or a crash
+// skips what went in; a key still under way is looked for on the server first. The ordinary
+// sync then brings the new messages into the store.
+import type { ImapFlow } from 'imapflow';
+import type { ImportResult } from '../../../common/types.js';
+import { getLogger } from '../platform/log.js';
+import type { Store } from '../store/index.js';
+import type { MailboxInfo } from '../store/types.js';
+import {
+  headerBlock,
+  headerFields,
+  malformed,
+  mboxFlags,
+  messageIdOf,
+  messageKey,
+  firstField,
+  parseDate,
+  toCrlf,
+} from './message-bytes.js';
+import type { ImportSource, SourceMessage } from './sources.js';
+
+const log = getLogger('transfer');
+
+type SkippedMessage = ImportResult['skipped'][number];
+
+/** Messages keyed and written "under way" together: one transaction per batch. */
+const BATCH = 200;
+/** What one message may hold in memory when the server names no APPENDLIMIT. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export interface ImportDeps {
+  store: Store;
+  mailbox: MailboxInfo;
+  client: ImapFlow;
+  signal: AbortSignal;
+  /** Messages read from the source so far (imported, duplicates and skipped). */
+  progress(done: number, total: number | null): void;
+  /** Tests only: a smaller limit than the server's. */
+  maxBytes?: number;
+}
+
+export interface ImportCounts {
+  imported: number;
+  duplicates: number;
+  skipped: SkippedMessage[];
+  cancelled: boolean;
+}
+
+interface Ready {
+  where: string;
+  raw: Buffer;
+  key: string;
+  flags: string[];
+  date: Date | null;
+}
+
+/** The largest message the server takes: its APPENDLIMIT (RFC 7889), else ours. */
+export function appendLimit(client: ImapFlow, ours = MAX_MESSAGE_BYTES): number {
+  const limit = (client.capabilities as Map<string, unknown>).get('APPENDLIMIT');
+  return typeof limit === 'number' && limit > 0 ? Math.min(limit, ours) : ours;
+}
+
+/** A source's message made ready to append, or why it is skipped. */
+export function prepare(m: SourceMessage, maxBytes: number): Ready | SkippedMessage {
+  if (!m.raw)
+    return {
+      source: m.where,
+      reason: `${m.size} bytes, more than the ${maxBytes} the server takes`,
+    };
+  const raw = toCrlf(m.raw);
+  if (raw.length > maxBytes)
+    return {
+      source: m.where,
+      reason: `${raw.length} bytes, more than the ${maxBytes} the server takes`,
+    };
+  const bad = malformed(raw);
+  if (bad) return { source: m.where, reason: bad };
+  const fields = headerFields(headerBlock(raw));
+  let flags = m.flags;
+  if (m.flagsInHeaders) {
+    const found = mboxFlags(fields);
+    // Thunderbird keeps a deleted message in the file until it compacts it: it is gone.
+    if (found.expunged)
+      return { source: m.where, reason: 'deleted in Thunderbird (the folder was not compacted)' };
+    flags = found.flags;
+  }
+  return {
+    where: m.where,
+    raw,
+    key: messageKey(raw, messageIdOf(fields)),
+    flags,
+    date: m.date ?? parseDate(firstField(fields, 'date')),
+  };
+}
+
+/** A refusal of this one message (NO, BAD, over APPENDLIMIT) on a connection still usable. */
+function refusal(client: ImapFlow, err: unknown): string | null {
+  const e = err as {
+    responseStatus?: string;
+    responseText?: string;
+    serverResponseCode?: string;
+    message?: string;
+  };
+  if (!client.usable) return null;
+  if (e.serverResponseCode === 'APPENDLIMIT') return e.message ?? 'over the server’s APPENDLIMIT';
+  if (e.responseStatus === 'NO' || e.responseStatus === 'BAD')
+    return `the server refused it: ${e.responseText ?? e.message ?? e.responseStatus}`;
+  return null;
+}
+
+/** The folder's next UID as the server says now. */
+async function uidNext(client: ImapFlow, path: string): Promise<number> {
+  const status = await client.status(path, { uidNext: true });
+  return (status && status.uidNext) || 1;
+}
+
+/**
+ * Keys left "under way" by a run that stopped: the message is on the server when a message
+ * of the same key sits at or above the lowest UID they may have taken; else it never arrived.
+ */
+async function settlePending(deps: ImportDeps): Promise<void> {
+  const { store, mailbox, client } = deps;
+  const pending = await store.imports.pending(mailbox.id);
+  if (!pending.keys.length || pending.sinceUid === null) return;
+  const wanted = new Set(pending.keys);
+  const found: { key: string; uid: number }[] = [];
+  const lock = await client.getMailboxLock(mailbox.path, { readOnly: true });
+  try {
+    const exists = (client.mailbox || null)?.exists ?? 0;
+    if (exists > 0) {
+      for await (const m of client.fetch(
+        `${pending.sinceUid}:*`,
+        { uid: true, source: true },
+        { uid: true },
+      )) {
+        if (m.uid < pending.sinceUid || !m.source) continue;
+        const raw = m.source;
+        const key = messageKey(raw, messageIdOf(headerFields(headerBlock(raw))));
+        if (wanted.delete(key)) found.push({ key, uid: m.uid });
+      }
+    }
+  } finally {
+    lock.release();
+  }
+  await store.imports.done(mailbox.id, found);
+  await store.imports.forget(mailbox.id, [...wanted]);
+  log.info(
+    { mailboxId: mailbox.id, found: found.length, missing: wanted.size },
+    'interrupted import settled',
+  );
+}
+
+export async function importMessages(
+  deps: ImportDeps,
+  source: ImportSource,
+): Promise<ImportCounts> {
+  const { store, mailbox, client, signal } = deps;
+  const counts: ImportCounts = { imported: 0, duplicates: 0, skipped: [], cancelled: false };
+  const maxBytes = appendLimit(client, deps.maxBytes);
+  await settlePending(deps);
+  const total = await source.count(signal);
+  let done = 0;
+  deps.progress(0, total);
+  let next = await uidNext(client, mailbox.path);
+
+  const append = async (batch: Ready[]) => {
+    const seen = new Set<string>();
+    const unique = batch.filter((r) =>
+      seen.has(r.key) ? (counts.duplicates++, false) : (seen.add(r.key), true),
+    );
+    const known = await store.imports.find(
+      mailbox.id,
+      unique.map((r) => r.key),
+    );
+    counts.duplicates += known.size;
+    done += batch.length - unique.length + known.size;
+    const fresh = unique.filter((r) => !known.has(r.key));
+    if (!fresh.length) return;
+    await store.imports.begin(
+      mailbox.id,
+      fresh.map((r) => r.key),
+      next,
+    );
+    const appended: { key: string; uid: number }[] = [];
+    const unsent: string[] = [];
+    let i = 0;
+    try {
+      for (; i < fresh.length && !signal.aborted; i++) {
+        const r = fresh[i]!;
+        try {
+          const res = await client.append(mailbox.path, r.raw, r.flags, r.date ?? undefined);
+          const uid = res && typeof res.uid === 'number' ? res.uid : 0;
+          appended.push({ key: r.key, uid });
+          if (uid) next = uid + 1;
+          counts.imported++;
+        } catch (err) {
+          const why = refusal(client, err);
+          if (why === null) throw err;
+          counts.skipped.push({ source: r.where, reason: why });
+          unsent.push(r.key);
+        }
+        deps.progress(++done, total);
+      }
+      unsent.push(...fresh.slice(i).map((r) => r.key));
+    } finally {
+      // The message whose APPEND failed with the connection stays "under way": the next run
+      // looks for it on the server.
+      await store.imports.done(mailbox.id, appended);
+      await store.imports.forget(mailbox.id, unsent);
+    }
+  };
+
+  let batch: Ready[] = [];
+  for await (const m of source.messages({ maxBytes, signal })) {
+    if (signal.aborted) break;
+    const ready = prepare(m, maxBytes);
+    if ('reason' in ready) {
+      counts.skipped.push(ready);
+      deps.progress(++done, total);
+      continue;
+    }
+    batch.push(ready);
+    if (batch.length >= BATCH) {
+      await append(batch);
+      batch = [];
+    }
+  }
+  if (batch.length && !signal.aborted) await append(batch);
+  counts.cancelled = signal.aborted;
+  deps.progress(done, total);
+  return counts;
+}
