@@ -38,6 +38,12 @@ import {
   uiCommandSchema,
 } from './types.js';
 import { composeInputSchema, draftSchema, outboxEntrySchema, outboxStateSchema } from './types.js';
+import {
+  oauth2FlowKindSchema,
+  oauth2FlowSchema,
+  oauth2GrantRefSchema,
+  oauth2ProviderSchema,
+} from './types.js';
 import { errorDataSchema } from './errors.js';
 import {
   logLineSchema,
@@ -73,6 +79,35 @@ export const methods = {
   'account.remove': method(z.strictObject({ id }), z.strictObject({ removed: z.boolean() })),
   /** Servers, an SMTP server added later, the display name, the password: tested, then saved. */
   'account.update': method(accountUpdateSchema, accountSchema),
+  /**
+   * Signs an OAuth2 account in again with a finished flow (oauth2.finish) for its address,
+   * after its grant was revoked or expired: tested, saved, and its sync resumes.
+   */
+  'account.signin': method(z.strictObject({ id, oauth2: oauth2GrantRefSchema }), accountSchema),
+  /**
+   * Starts an OAuth2 sign-in for an address: what the user must open (and, for the device
+   * flow, the code to enter there). Refused by the server of many people.
+   */
+  'oauth2.start': method(
+    z.strictObject({
+      email: emailSchema,
+      provider: oauth2ProviderSchema,
+      flow: oauth2FlowKindSchema,
+    }),
+    oauth2FlowSchema,
+  ),
+  /**
+   * Waits until the user has signed in (loopback, device) or takes the pasted code (manual:
+   * the code, or the whole address the browser ended on). The grant then waits, in memory and
+   * never shown, for account.add or account.signin to take it.
+   */
+  'oauth2.finish': method(
+    z.strictObject({
+      flowId: z.string().min(1).max(100),
+      code: z.string().min(1).max(8192).optional(),
+    }),
+    z.strictObject({ flowId: z.string(), email: z.string(), provider: z.string() }),
+  ),
   /**
    * Adds an identity (an alias the account's servers send for) or changes one: its name and
    * its signature. The account's own address is its primary identity, named by the account.

@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'SIGNIN_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -124,4 +125,6 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   UNAUTHORIZED: 'Sign in first (or again: the sign-in has ended).',
   FORBIDDEN: "That request did not come from Maildock's own page and was refused.",
   RATE_LIMITED: 'Too many requests in a short time: wait a moment, then try again.',
+  SIGNIN_REQUIRED:
+    "The account's sign-in with its provider has ended (revoked or expired): sign in again.",
 };

@@ -51,13 +51,23 @@ export const emailSchema = z
   .email()
   .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
-export const accountInputSchema = z.strictObject({
-  email: emailSchema,
-  name: headerText().max(200).optional(),
-  imap: imapSettingsSchema,
-  smtp: smtpSettingsSchema.optional(),
-  password: z.string().min(1).max(4096),
-});
+/** A finished OAuth2 flow (oauth2.finish) whose grant an account takes instead of a password. */
+export const oauth2GrantRefSchema = z.strictObject({ flowId: z.string().min(1).max(100) });
+
+/** Signs in by password or by OAuth2 (a finished flow), exactly one of the two. */
+export const accountInputSchema = z
+  .strictObject({
+    email: emailSchema,
+    name: headerText().max(200).optional(),
+    imap: imapSettingsSchema,
+    smtp: smtpSettingsSchema.optional(),
+    password: z.string().min(1).max(4096).optional(),
+    oauth2: oauth2GrantRefSchema.optional(),
+  })
+  .refine((v) => (v.password === undefined) !== (v.oauth2 === undefined), {
+    message: 'give a password or an OAuth2 sign-in (oauth2.flowId), one of the two',
+    path: ['password'],
+  });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
 /**
@@ -171,8 +181,52 @@ export const accountSchema = z.strictObject({
   /** The addresses it sends from, its own first; at most MAX_IDENTITIES. */
   identities: z.array(identitySchema),
   createdAt: z.string(),
+  /** How it signs in to both servers; absent: by password. */
+  auth: z.enum(['password', 'oauth2']).optional(),
+  /** With OAuth2: the provider, and whether the user must sign in again. */
+  oauth2: z
+    .strictObject({
+      /** 'google', 'microsoft', or the issuer's URL. */
+      provider: z.string(),
+      /** The grant was revoked or has expired: sync waits until the user signs in again. */
+      signInRequired: z.boolean(),
+    })
+    .optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
+
+/** Where an OAuth2 sign-in goes: a profile Maildock knows, or any issuer with OpenID discovery. */
+export const oauth2ProviderSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .refine((v) => v === 'google' || v === 'microsoft' || /^https?:\/\/[^\s]+$/.test(v), {
+    message: "google, microsoft, or an issuer's URL",
+  });
+
+/**
+ * How the user signs in: the system browser coming back to a one-shot listener on 127.0.0.1
+ * (loopback, RFC 8252), a code entered on another device (device), or a URL opened anywhere
+ * whose code (or the whole address it ends on) is pasted back (manual).
+ */
+export const oauth2FlowKindSchema = z.enum(['loopback', 'device', 'manual']);
+export type OAuth2FlowKind = z.infer<typeof oauth2FlowKindSchema>;
+
+/** A sign-in under way: what the user must open, and for a device flow the code to enter. */
+export const oauth2FlowSchema = z.strictObject({
+  flowId: z.string(),
+  flow: oauth2FlowKindSchema,
+  provider: z.string(),
+  email: z.string(),
+  /** The page to open: the provider's sign-in (loopback, manual) or its device page. */
+  url: z.string(),
+  /** The device flow's code, to enter on that page; null for the other flows. */
+  userCode: z.string().nullable(),
+  /** When the flow can no longer be finished. */
+  expiresAt: z.string(),
+});
+export type OAuth2Flow = z.infer<typeof oauth2FlowSchema>;
 
 export const mailboxRoleSchema = z.enum([
   'inbox',
@@ -368,6 +422,11 @@ export const accountSyncStateSchema = z.strictObject({
   errors: z.array(syncErrorSchema),
   /** Set while the server cannot be reached; cleared by the next pass that gets through. */
   offline: syncOfflineSchema.nullable(),
+  /**
+   * True while the account's OAuth2 grant is revoked or expired: its sync stops until the
+   * user signs in again (account.signin). Absent: false.
+   */
+  signInRequired: z.boolean().optional(),
 });
 export type AccountSyncState = z.infer<typeof accountSyncStateSchema>;
 

@@ -32,6 +32,18 @@ export function leave(host: LinkHost, url: string): void {
 }
 
 /**
+ * An OAuth2 sign-in page (core/oauth2/flows.ts, the loopback flow) in the system browser, never
+ * in a window of the app (RFC 8252): the provider's page must not run where Maildock could read
+ * the password typed into it. Only https pages, or http on this machine (a test issuer).
+ */
+export function openSignIn(url: string): Promise<void> {
+  const u = new URL(url);
+  const local = u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !local) return Promise.reject(new Error('not an https page'));
+  return shell.openExternal(url);
+}
+
+/**
  * Makes Maildock the mailto: handler, or stops being it, as the person chose; asks at start
  * while there is no answer (a change back to "ask" in Settings waits for the next start).
  */

@@ -30,7 +30,7 @@ import { getLogger, initLogging } from '../core/platform/log.js';
 import { defaultDataDir, installDir } from '../core/platform/paths.js';
 import { MaildockService } from '../core/service.js';
 import { forwardEvents, ipcHandlers } from './ipc.js';
-import { applyMailtoHandler, leave, type LinkHost } from './links.js';
+import { applyMailtoHandler, leave, openSignIn, type LinkHost } from './links.js';
 import { mailtoFromArgv, parseMailto } from './mailto.js';
 import { menuModel, type MenuCommand, type MenuModelItem } from './menu-model.js';
 import {
@@ -364,6 +364,8 @@ async function start(): Promise<void> {
   service = await MaildockService.open({
     dataDir,
     backgroundCheckpoints: true,
+    // The loopback OAuth2 sign-in opens in the system browser; client ids from the environment.
+    oauth2: { openBrowser: openSignIn },
     ...(process.env.MAILDOCK_SECRETS ? { secretsBackend: process.env.MAILDOCK_SECRETS } : {}),
   });
   const settingsChannel = methodChannel('app.settings');

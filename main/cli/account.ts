@@ -11,6 +11,7 @@ import type {
   Discovery,
   Security,
 } from '../../common/types.js';
+import { flowOption, signInFlow } from './account-oauth2.js';
 import { call, int, lines, readStdin, show, withService } from './run.js';
 
 const SECURITY = ['none', 'starttls', 'tls'];
@@ -158,7 +159,10 @@ export function addAccountCommands(program: Command): void {
         .default('tls'),
     )
     .option('--user <user>', 'login name (default: the email address)')
-    .requiredOption('--password-stdin', 'read the password from standard input')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--oauth2', 'sign in with OAuth2 instead of a password')
+    .option('--provider <provider>', 'with --oauth2: google, microsoft, or an issuer URL')
+    .option('--flow <flow>', 'with --oauth2: manual (URL, then paste), device, or loopback')
     .option('--smtp-host <host>', 'SMTP server, for sending')
     .option('--smtp-port <port>', 'SMTP port', int('--smtp-port'))
     .addOption(
@@ -166,7 +170,24 @@ export function addAccountCommands(program: Command): void {
     )
     .action(async (o, cmd: Command) =>
       withService(cmd, async (svc, out) => {
-        const password = await readStdin();
+        if (!o.passwordStdin === !o.oauth2)
+          throw invalid('Give --password-stdin or --oauth2, one of the two.', '--oauth2');
+        if (o.oauth2 && !o.provider)
+          throw invalid(
+            '--oauth2 needs --provider google, microsoft or an issuer URL.',
+            '--provider',
+          );
+        const secret = o.oauth2
+          ? {
+              oauth2: {
+                flowId: await signInFlow(svc, out, {
+                  email: o.email,
+                  provider: o.provider,
+                  flow: flowOption(o.flow),
+                }),
+              },
+            }
+          : { password: await readStdin() };
         const input = {
           email: o.email,
           ...(o.name ? { name: o.name } : {}),
@@ -186,7 +207,7 @@ export function addAccountCommands(program: Command): void {
                 },
               }
             : {}),
-          password,
+          ...secret,
         };
         const added = await call(svc, 'account.add', input);
         show(
@@ -206,7 +227,11 @@ export function addAccountCommands(program: Command): void {
           lines(
             l,
             (a) =>
-              `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}`,
+              `${String(a.id).padStart(4)}  ${a.email}  imap ${a.imap.security}://${a.imap.host}:${a.imap.port}${
+                a.oauth2
+                  ? `  oauth2 ${a.oauth2.provider}${a.oauth2.signInRequired ? `  SIGN IN AGAIN: maildock account signin ${a.id}` : ''}`
+                  : ''
+              }`,
             'No accounts yet: add one with `maildock account add`.',
           ),
         );
@@ -250,6 +275,34 @@ export function addAccountCommands(program: Command): void {
               a.smtp ? `smtp ${a.smtp.host}:${a.smtp.port}` : 'no smtp'
             })\n`,
         );
+      }),
+    );
+  account
+    .command('signin <id>')
+    .description(
+      'sign an OAuth2 account in again (after its sign-in was revoked or expired), or move an account from its password to OAuth2',
+    )
+    .option(
+      '--provider <provider>',
+      'google, microsoft, or an issuer URL (default: the account’s own)',
+    )
+    .option('--flow <flow>', 'manual (URL, then paste), device, or loopback')
+    .action(async (idText: string, o: { provider?: string; flow?: string }, cmd: Command) =>
+      withService(cmd, async (svc, out) => {
+        const id = int('id')(idText);
+        const account = (await call(svc, 'account.list', {})).find((a) => a.id === id);
+        if (!account)
+          throw new MaildockError('NOT_FOUND', `There is no account ${id}.`, { accountId: id });
+        const provider = o.provider ?? account.oauth2?.provider;
+        if (!provider)
+          throw invalid(`Account ${id} signs in by password: give --provider.`, '--provider');
+        const flowId = await signInFlow(svc, out, {
+          email: account.email,
+          provider,
+          flow: flowOption(o.flow),
+        });
+        const signed = await call(svc, 'account.signin', { id, oauth2: { flowId } });
+        show(out, signed, (a) => `Signed in again: account ${a.id}, ${a.email}\n`);
       }),
     );
   account

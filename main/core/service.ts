@@ -32,16 +32,20 @@ import type { MethodContext, ServiceOptions } from './methods/context.js';
 import { lazyMethods } from './methods/table.js';
 import { draftMethods } from './methods/draft.js';
 import { identityMethods } from './methods/identity.js';
-import { transferMethods } from './methods/transfer.js';
 import { CoreEvents } from './methods/events.js';
 import { mailboxMethods } from './methods/mailbox.js';
 import { messageMethods } from './methods/message.js';
 import { outboxMethods } from './methods/outbox.js';
 import type { StackMethods } from './methods/stack.js';
 import { syncMethods } from './methods/sync.js';
+import { oauth2Methods } from './methods/oauth2.js';
+import type { OAuth2Flows } from './oauth2/flows.js';
+import { OAuth2Accounts } from './oauth2/tokens.js';
+import { transferMethods } from './methods/transfer.js';
 import { MimePool } from './mime/pool.js';
 import { appVersion } from './platform/paths.js';
 import { chooseSecretStore, parseBackend } from './secrets/choose.js';
+import type { MailSecret } from './secrets/mail-secret.js';
 import { accountSecretKey, type SecretStore } from './secrets/secret-store.js';
 import { Sending } from './send/sending.js';
 import { openStore, type Store } from './store/index.js';
@@ -107,12 +111,20 @@ export class MaildockService implements MethodContext {
   private watchOpts: WatchOptions | null = null;
   private readonly inPlace: RestoreHere;
   private appSettingsNow: AppSettings = APP_SETTINGS_DEFAULTS;
+  readonly oauth2: OAuth2Accounts;
+  private flows: Promise<OAuth2Flows> | null = null;
 
   private constructor(
     public store: Store,
     readonly secrets: SecretStore,
     readonly options: ServiceOptions,
   ) {
+    this.oauth2 = new OAuth2Accounts({
+      store: () => this.store,
+      secrets,
+      options: () => this.options.oauth2,
+      onSignIn: (accountId, required) => this.syncStates.signIn(accountId, required),
+    });
     this.attachments = new AttachmentCache({
       dataDir: options.dataDir,
       store: () => this.store,
@@ -148,7 +160,12 @@ export class MaildockService implements MethodContext {
     this.syncStates = new SyncStates(store, (state) => this.events.emit('sync.state', state));
     void store.accounts
       .list()
-      .then((accounts) => this.syncStates.load(accounts.map((a) => a.id)))
+      .then(async (accounts) => {
+        await this.syncStates.load(accounts.map((a) => a.id));
+        for (const a of accounts) {
+          if (await this.oauth2.signInRequired(a.id)) this.syncStates.signIn(a.id, true);
+        }
+      })
       .catch((err: unknown) => log.warn({ err }, 'could not read when the sync last ran'));
     void this.appSettings().catch((err: unknown) => log.warn({ err }, 'app settings not read'));
     this.sending = new Sending({
@@ -315,8 +332,20 @@ export class MaildockService implements MethodContext {
     return this.pool;
   }
 
-  /** The account's one password: IMAP and SMTP log in with the same secret. */
-  async password(account: Account): Promise<string> {
+  /** Sign-ins under way; openid-client loads with the first. */
+  oauth2Flows(): Promise<OAuth2Flows> {
+    this.flows ??= import('./oauth2/flows.js').then(
+      ({ OAuth2Flows }) => new OAuth2Flows(() => this.options.oauth2),
+    );
+    return this.flows;
+  }
+
+  /**
+   * The account's one secret: IMAP and SMTP log in with the same password, or with the same
+   * OAuth2 access tokens.
+   */
+  async password(account: Account): Promise<MailSecret> {
+    if (await this.oauth2.uses(account.id)) return this.oauth2.tokens(account);
     const password = await this.secrets.get(accountSecretKey(account.id));
     if (password === null) {
       throw new MaildockError('SECRET_UNAVAILABLE', `No password is stored for ${account.email}.`, {
@@ -375,6 +404,7 @@ export class MaildockService implements MethodContext {
       ...outboxMethods(this),
       ...draftMethods(this),
       ...syncMethods(this),
+      ...oauth2Methods(this),
       ...appMethods(this),
       ...backupMethods(this),
       ...transferMethods(this),
@@ -503,6 +533,7 @@ export class MaildockService implements MethodContext {
 
   async close(): Promise<void> {
     await this.suspend();
+    if (this.flows) (await this.flows).close();
     await this.pool?.close().catch(() => undefined);
     this.pool = null;
   }

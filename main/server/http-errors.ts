@@ -33,6 +33,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   STACK_UNHEALTHY: 503,
   // A mail server Maildock talked to on the caller's behalf
   AUTH_FAILED: 502,
+  // The provider ended the account's OAuth2 grant; not 401, which would end the Maildock session.
+  SIGNIN_REQUIRED: 502,
   TLS_FAILED: 502,
   HOST_UNREACHABLE: 502,
   NOT_IMAP4REV1: 502,

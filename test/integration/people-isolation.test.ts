@@ -91,6 +91,17 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
     'account.test': [{ input: alphaAccount, outcome: 'refused' }],
     // Settings of no one's: a public provider's, from the bundled ISPDB without any network.
     'account.discover': [own({ email: 'someone@gmail.com' })],
+    // OAuth2 sign-in is refused by the server of many people (methods/oauth2.ts).
+    'account.signin': [
+      { input: { id: a.accountId, oauth2: { flowId: 'x' } }, outcome: 'forbidden' },
+    ],
+    'oauth2.start': [
+      {
+        input: { email: ALPHA_EMAIL, provider: 'google', flow: 'device' },
+        outcome: 'forbidden',
+      },
+    ],
+    'oauth2.finish': [{ input: { flowId: 'x' }, outcome: 'forbidden' }],
     'account.list': [empty({})],
     'account.remove': [nf({ id: a.accountId })],
     'account.update': [

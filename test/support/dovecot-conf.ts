@@ -16,6 +16,35 @@ export interface DovecotPorts {
   auth: number | undefined;
 }
 
+/**
+ * Tokens checked by an OAuth2 authorization server's introspection endpoint (RFC 7662):
+ * XOAUTH2 and OAUTHBEARER logins beside the passwords.
+ */
+export interface DovecotOAuth2 {
+  /** The introspection endpoint, with the server's own client credentials as user:password@. */
+  introspectionUrl: string;
+  /**
+   * Dovecot's client_id: the client it introspects as (sent with the token), and the audience a
+   * token it validates locally must name. Introspected tokens are the provider's to judge.
+   */
+  audience?: string;
+  /** A token must carry this scope. */
+  scope?: string;
+}
+
+/** dovecot-oauth2.conf.ext: the token is posted to the introspection endpoint. */
+export function dovecotOAuth2Conf(o: DovecotOAuth2): string {
+  return `# Written by test/support/dovecot.ts: tokens checked by the test's authorization server.
+introspection_mode = post
+introspection_url = ${o.introspectionUrl}
+force_introspection = yes
+username_attribute = sub
+active_attribute = active
+active_value = true
+${o.audience ? `client_id = ${o.audience}\n` : ''}${o.scope ? `scope = ${o.scope}\n` : ''}timeout_msecs = 5000
+`;
+}
+
 /** How folders are separated in paths: "/" (LAYOUT=fs), or "." (Maildir++, Dovecot's default). */
 export type FolderSeparator = '/' | '.';
 
@@ -33,6 +62,7 @@ export function dovecotConf(
   imapCapability?: string,
   separator: FolderSeparator = '/',
   prefix = '',
+  oauth2 = false,
 ): string {
   const specialUse = Object.entries(SPECIAL_USE)
     .map(
@@ -47,7 +77,7 @@ listen = 127.0.0.1
 protocols = imap${ports.lmtp !== undefined ? ' lmtp' : ''}
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2 oauthbearer' : ''}
 auth_verbose = yes
 # Tests try wrong passwords on purpose; the default 2 s penalty would only slow them down.
 auth_failure_delay = 0
@@ -63,7 +93,8 @@ ${imapCapability ? `imap_capability = ${imapCapability}\n` : ''}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${root}/users
-}
+${oauth2 ? '  mechanisms = plain login\n' : ''}}
+${oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${root}/dovecot-oauth2.conf.ext\n}\n` : ''}
 userdb {
   driver = passwd-file
   args = username_format=%u ${root}/users

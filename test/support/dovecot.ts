@@ -7,7 +7,13 @@ import { closeSync, openSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { dovecotConf, type DovecotPorts, type FolderSeparator } from './dovecot-conf.js';
+import {
+  dovecotConf,
+  dovecotOAuth2Conf,
+  type DovecotOAuth2,
+  type DovecotPorts,
+  type FolderSeparator,
+} from './dovecot-conf.js';
 import { ensureMaildir, MAIL_GID, MAIL_UID, writeMaildir, type MaildirMessage } from './maildir.js';
 import {
   freePort,
@@ -87,6 +93,8 @@ export interface StartDovecotOptions {
   separator?: FolderSeparator;
   /** A personal namespace prefix ("INBOX." with "."), as Courier and old Cyrus have. */
   namespacePrefix?: string;
+  /** Also take OAuth2 tokens (XOAUTH2, OAUTHBEARER), checked by introspection. */
+  oauth2?: DovecotOAuth2;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -121,6 +129,7 @@ interface DovecotSetup {
   imapCapability: string | undefined;
   separator: FolderSeparator;
   prefix: string;
+  oauth2: DovecotOAuth2 | undefined;
 }
 
 class Dovecot implements DovecotServer {
@@ -136,6 +145,7 @@ class Dovecot implements DovecotServer {
   private readonly imapCapability: string | undefined;
   private readonly separator: FolderSeparator;
   private readonly prefix: string;
+  private readonly oauth2: DovecotOAuth2 | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private removed = false;
@@ -152,6 +162,7 @@ class Dovecot implements DovecotServer {
     this.imapCapability = setup.imapCapability;
     this.separator = setup.separator;
     this.prefix = setup.prefix;
+    this.oauth2 = setup.oauth2;
     this.maildir = this.userMaildir(this.user);
     this.confPath = path.join(this.root, 'dovecot.conf');
   }
@@ -182,10 +193,15 @@ class Dovecot implements DovecotServer {
     return new DovecotUserView(this, entry.user, entry.password);
   }
 
-  private writeConf(): Promise<void> {
-    const { ports, imapCapability, separator, prefix } = this;
-    const conf = dovecotConf(this.root, ports, imapCapability, separator, prefix);
-    return writeFile(this.confPath, conf, { mode: 0o644 });
+  private async writeConf(): Promise<void> {
+    const { ports, imapCapability, separator, prefix, oauth2 } = this;
+    const conf = dovecotConf(this.root, ports, imapCapability, separator, prefix, !!oauth2);
+    if (oauth2) {
+      await writeFile(path.join(this.root, 'dovecot-oauth2.conf.ext'), dovecotOAuth2Conf(oauth2), {
+        mode: 0o644,
+      });
+    }
+    await writeFile(this.confPath, conf, { mode: 0o644 });
   }
 
   async prepare(): Promise<void> {
@@ -439,6 +455,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     imapCapability: opts.imapCapability,
     separator: opts.separator ?? '/',
     prefix: opts.namespacePrefix ?? '',
+    oauth2: opts.oauth2,
   });
   try {
     await server.prepare();

@@ -83,6 +83,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     address: 'a@example.test',
     part: '2',
     onServer: false,
+    field: 'flowId',
     ...postgres,
   },
   ALREADY_EXISTS: {
@@ -96,11 +97,17 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   },
   AUTH_FAILED: { field: 'password', ...imap, ...postgres },
   TLS_FAILED: imap,
-  HOST_UNREACHABLE: { service: 'redis', ...imap, ...postgres },
-  TIMEOUT: { ...imap, ...postgres, timeoutMs: 10_000 },
+  HOST_UNREACHABLE: { service: 'redis', provider: 'microsoft', ...imap, ...postgres },
+  TIMEOUT: { ...imap, ...postgres, timeoutMs: 10_000, provider: 'google' },
   NOT_IMAP4REV1: { host: imap.host, port: imap.port },
   CONNECTION_LOST: { ...imap, maybeSent: true, responseCode: 421, command: 'DATA' },
-  PROTOCOL_ERROR: { ...imap, path: 'Projects', response: 'CANNOT', status: 302 },
+  PROTOCOL_ERROR: {
+    ...imap,
+    path: 'Projects',
+    response: 'CANNOT',
+    status: 302,
+    provider: 'https://id.example.test',
+  },
   MAILBOX_GONE: { path: 'Old', uidValidity: '1700000000', response: 'NONEXISTENT' },
   SEARCH_SYNTAX: { position: 4, near: 'from:' },
   SECRET_UNAVAILABLE: {
@@ -161,8 +168,9 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
   STACK_UNHEALTHY: { service: 'dovecot', restartCount: 3, lastLog: 'fatal', hint: 'x' },
   STACK_NOT_RUNNING: { service: 'dovecot' },
   UNAUTHORIZED: {},
-  FORBIDDEN: { file: '/etc/passwd', host: '10.0.0.5', port: 5432 },
+  FORBIDDEN: { file: '/etc/passwd', host: '10.0.0.5', port: 5432, field: 'oauth2' },
   RATE_LIMITED: { retryAfter: 42 },
+  SIGNIN_REQUIRED: { accountId: 1, provider: 'google' },
 };
 
 /** Every error as the core hands it on: its data, with and without fields. */

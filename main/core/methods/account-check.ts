@@ -3,6 +3,7 @@
 // mailbox is there), SMTP logs in where a user is set. Every failure is an error whose code
 // the UI explains (AUTH_FAILED, TLS_FAILED, HOST_UNREACHABLE, TIMEOUT …), for either server;
 // both go through the mail-host check of the server of many people (net/mail-hosts.ts).
+import type { MailSecret } from '../secrets/mail-secret.js';
 import type { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings, SmtpSettings } from '../../../common/types.js';
@@ -16,7 +17,7 @@ import { UNREACHABLE_CODES } from '../net/socket-codes.js';
  */
 export async function testImap(
   settings: ImapSettings,
-  password: string,
+  password: MailSecret,
   timeoutMs: number,
   check?: (client: ImapFlow) => Promise<void>,
 ): Promise<string[]> {
@@ -76,7 +77,7 @@ const LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNECTION']);
 /** Connects and logs in (where a user is set and the server offers AUTH), then leaves. */
 export async function testSmtp(
   settings: SmtpSettings,
-  password: string,
+  password: MailSecret,
   timeoutMs: number,
 ): Promise<void> {
   const { SmtpSession, toFailure } = await import('../send/smtp.js');

@@ -1,12 +1,16 @@
 // account.*: adding (after a test login), listing, editing (after a test of what would result)
 // and removing accounts, and finding an address's servers (discovery/). A password goes to
-// the secret store, never into the store.
+// the secret store, never into the store; so does an OAuth2 account's refresh token, taken
+// from a finished sign-in (oauth2/flows.ts), which account.signin also renews.
 import { MaildockError } from '../../../common/errors.js';
-import type { Account, AccountUpdate } from '../../../common/types.js';
+import type { Account, AccountInput, AccountUpdate } from '../../../common/types.js';
+import type { Grant } from '../oauth2/tokens.js';
+import type { AccessTokens, MailSecret } from '../secrets/mail-secret.js';
 import { getLogger } from '../platform/log.js';
 import { accountSecretKey } from '../secrets/secret-store.js';
 import { reachesSameMailbox, sameImapAddress, testImap, testSmtp } from './account-check.js';
 import type { MethodContext } from './context.js';
+import { refuseWhereShared } from './oauth2.js';
 import type { MethodsOf } from './table.js';
 
 const log = getLogger('service');
@@ -16,6 +20,46 @@ type Settings = Pick<Account, 'name' | 'imap' | 'smtp'>;
 const settingsOf = (a: Account): Settings => ({ name: a.name, imap: a.imap, smtp: a.smtp });
 
 const timeoutOf = (ctx: MethodContext) => ctx.options.timeoutMs ?? 15_000;
+
+/** A finished sign-in's token, for the test login before the account exists. */
+const grantTokens = (grant: Grant): AccessTokens => ({
+  kind: 'oauth2',
+  accessToken: async () => grant.accessToken,
+});
+
+/** What the new account signs in with: its password, or the grant of a finished sign-in. */
+async function secretOf(
+  ctx: MethodContext,
+  input: AccountInput,
+): Promise<{ secret: MailSecret; grant: Grant | null }> {
+  if (input.password !== undefined) return { secret: input.password, grant: null };
+  refuseWhereShared(ctx);
+  const flowId = input.oauth2?.flowId ?? '';
+  const grant = (await ctx.oauth2Flows()).grant(flowId, input.email);
+  return { secret: grantTokens(grant), grant };
+}
+
+/**
+ * Signs an account in again with a finished sign-in for its address (or moves an account
+ * from its password to OAuth2): tested first; then the grant is kept, the password (if any)
+ * dropped, "sign in again" cleared, and the account's sync starts anew.
+ */
+async function signIn(ctx: MethodContext, id: number, flowId: string): Promise<Account> {
+  refuseWhereShared(ctx);
+  const account = await ctx.account(id);
+  const flows = await ctx.oauth2Flows();
+  const grant = flows.grant(flowId, account.email);
+  await testImap(account.imap, grantTokens(grant), timeoutOf(ctx));
+  await ctx.oauth2.save(account.id, grant);
+  flows.take(flowId, account.email);
+  await ctx.secrets.delete(accountSecretKey(account.id));
+  log.info({ accountId: id, provider: grant.provider }, 'account signed in again');
+  ctx.syncErrors.delete(id);
+  await ctx.accountChanged(account).catch((err: unknown) => {
+    log.warn({ err, accountId: id }, 'the account is not watched anew');
+  });
+  return ctx.oauth2.describe(account);
+}
 
 /**
  * Edits an account. What is given replaces what is stored (`imap` and `smtp` whole, `smtp:
@@ -75,6 +119,8 @@ async function updateAccount(ctx: MethodContext, input: AccountUpdate): Promise<
   if (input.password !== undefined) {
     try {
       await ctx.secrets.set(accountSecretKey(before.id), input.password);
+      // A password given to an OAuth2 account is how it signs in from now on.
+      await ctx.oauth2.forget(before.id);
     } catch (err) {
       await ctx.store.accounts.update(before.id, settingsOf(before)).catch((undo: unknown) => {
         log.error({ err: undo, accountId: before.id }, 'the old account settings not put back');
@@ -105,27 +151,33 @@ async function updateAccount(ctx: MethodContext, input: AccountUpdate): Promise<
 export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
   return {
     'account.test': async (input) => ({
-      capabilities: await testImap(input.imap, input.password, timeoutOf(ctx)),
+      capabilities: await testImap(input.imap, (await secretOf(ctx, input)).secret, timeoutOf(ctx)),
     }),
     'account.add': async (input) => {
-      await testImap(input.imap, input.password, timeoutOf(ctx));
-      const { password, ...settings } = input;
+      const { secret, grant } = await secretOf(ctx, input);
+      await testImap(input.imap, secret, timeoutOf(ctx));
+      const { password, oauth2, ...settings } = input;
       const account = await ctx.store.accounts.add(settings);
       try {
-        await ctx.secrets.set(accountSecretKey(account.id), password);
+        if (grant) await ctx.oauth2.save(account.id, grant);
+        else await ctx.secrets.set(accountSecretKey(account.id), password!);
       } catch (err) {
+        await ctx.oauth2.forget(account.id).catch(() => undefined);
         await ctx.store.accounts.remove(account.id);
         throw err;
       }
-      log.info({ accountId: account.id }, 'account added');
+      if (oauth2) (await ctx.oauth2Flows()).take(oauth2.flowId, input.email);
+      log.info({ accountId: account.id, auth: grant ? 'oauth2' : 'password' }, 'account added');
       await ctx.accountAdded(account);
-      return account;
+      return ctx.oauth2.describe(account);
     },
+    'account.signin': async ({ id, oauth2 }) => signIn(ctx, id, oauth2.flowId),
     // Loaded on first use: the ISPDB's table and the XML reader serve this method alone.
     'account.discover': async ({ email }) =>
       (await import('../discovery/discover.js')).discover(email, ctx.options.discovery),
-    'account.list': async () => ctx.store.accounts.list(),
-    'account.update': async (input) => updateAccount(ctx, input),
+    'account.list': async () =>
+      Promise.all((await ctx.store.accounts.list()).map((a) => ctx.oauth2.describe(a))),
+    'account.update': async (input) => ctx.oauth2.describe(await updateAccount(ctx, input)),
     'account.remove': async ({ id }) => {
       await ctx.account(id);
       // Its watcher first: a pass still writing would meet an account that is gone.
@@ -133,6 +185,7 @@ export function accountMethods(ctx: MethodContext): MethodsOf<'account.'> {
       const { removed, cachedAttachments } = await ctx.store.accounts.remove(id);
       await ctx.attachments.forget(cachedAttachments);
       await ctx.secrets.delete(accountSecretKey(id));
+      await ctx.oauth2.forget(id);
       ctx.syncErrors.delete(id);
       ctx.syncStates.forget(id);
       ctx.options.leased?.accountsChanged();

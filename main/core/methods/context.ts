@@ -1,12 +1,16 @@
 // What the contract's methods work with: the parts the service has built over the store.
 // Each area's file (account.ts, message.ts, …) turns this into its entries of the `Api`
 // table; service.ts builds the parts and puts the table together.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import type { Api } from '../../../common/api.js';
 import type { Account, AppSettings } from '../../../common/types.js';
 import type { LocalActions } from '../actions/actions.js';
 import type { Backups } from '../backup/backups.js';
 import type { BodyParser } from '../sync/bodies.js';
 import type { DiscoveryOptions } from '../discovery/net.js';
+import type { OAuth2Flows } from '../oauth2/flows.js';
+import type { OAuth2Options } from '../oauth2/profiles.js';
+import type { OAuth2Accounts } from '../oauth2/tokens.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { OneClickOptions } from '../net/one-click.js';
 import type { Sending, SendingOptions } from '../send/sending.js';
@@ -43,6 +47,11 @@ export interface ServiceOptions {
    * HTTPS and TLS trust, and the well-known ports mapped to test servers' ports.
    */
   discovery?: DiscoveryOptions;
+  /**
+   * OAuth2 sign-in: the clients registered with each provider (else read from the
+   * environment, oauth2/profiles.ts), and how the desktop app opens the browser.
+   */
+  oauth2?: OAuth2Options;
   /** The Docker socket and compose file of the bundled stack. */
   stack?: StackOptions;
   /**
@@ -76,6 +85,10 @@ export interface MethodContext {
   readonly syncStates: SyncStates;
   readonly attachments: AttachmentCache;
   readonly backups: Backups;
+  /** The accounts that sign in with OAuth2: their tokens, and whether they must sign in again. */
+  readonly oauth2: OAuth2Accounts;
+  /** Sign-ins under way (loaded on first use, with openid-client). */
+  oauth2Flows(): Promise<OAuth2Flows>;
   /** The errors of each account's last pass, for sync.summary. */
   readonly syncErrors: Map<number, SyncError[]>;
   /** True while a backup is restored into this running service. */
@@ -83,7 +96,8 @@ export interface MethodContext {
   account(id: number): Promise<Account>;
   /** The desktop app's settings, with the given fields changed first. */
   appSettings(patch?: Partial<AppSettings>): Promise<AppSettings>;
-  password(account: Account): Promise<string>;
+  /** The account's password, or its OAuth2 access tokens. */
+  password(account: Account): Promise<MailSecret>;
   accountSync(account: Account): Promise<AccountSync>;
   /** A local change was recorded: a watching service replays it to the server at once. */
   kick(): void;

@@ -23,3 +23,8 @@ export function accountSecretKey(accountId: number): string {
   }
   return `account:${accountId}:password`;
 }
+
+/** Where an OAuth2 account's refresh token is kept: like its password, never anywhere else. */
+export function oauth2SecretKey(accountId: number): string {
+  return accountSecretKey(accountId).replace(/:password$/, ':oauth2');
+}

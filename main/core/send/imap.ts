@@ -1,5 +1,6 @@
 // The IMAP side of sending: the copy in Sent, drafts carried to the server's Drafts, and
 // the bytes of an original to forward. Each opens its own short connection.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import type { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { Account } from '../../../common/types.js';
@@ -12,7 +13,7 @@ const log = getLogger('send');
 interface ImapDeps {
   store: Store;
   account: Account;
-  password: string;
+  password: MailSecret;
   timeoutMs?: number;
 }
 

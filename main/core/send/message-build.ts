@@ -1,6 +1,7 @@
 // A message as the user asked for it, made into bytes: the account it goes from, the
 // original it answers or forwards (from the store, its attachments from the cache or the
 // server), the attachments named, and when it is due.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MaildockError } from '../../../common/errors.js';
@@ -19,7 +20,7 @@ const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 export interface BuildDeps {
   store: Store;
   account(id: number): Promise<Account>;
-  password(account: Account): Promise<string>;
+  password(account: Account): Promise<MailSecret>;
   attachmentContent(a: StoredAttachment): Promise<Buffer>;
   /** False where the caller is not the machine's user (HTTP): no file paths. */
   fileAttachments?: boolean | undefined;

@@ -1,6 +1,7 @@
 // Sends what is due in one account's outbox over one SMTP connection, message after message.
 // Each row is claimed before it is touched and settled before the next one starts; the end of
 // DATA is recorded before the final "." can leave, so a crash never turns into a second copy.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import os from 'node:os';
 import type { Account } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
@@ -132,7 +133,7 @@ export class OutboxSender {
     return v;
   }
 
-  async sendDue(account: Account, password: string): Promise<SendReport> {
+  async sendDue(account: Account, password: MailSecret): Promise<SendReport> {
     const report: SendReport = { sent: 0, retrying: 0, failed: 0, maybeSent: 0 };
     const count = (v: Verdict) => {
       if (v.kind === 'retry') report.retrying++;

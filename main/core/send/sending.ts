@@ -1,6 +1,7 @@
 // The background half of sending: the pass that sync runs after each account (what is due
 // leaves, Sent gets its copies, drafts reach the server's Drafts) and the timer that keeps a
 // watching service sending. The outbox and draft methods are in methods/.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import type { ComposeInput, Account } from '../../../common/types.js';
 import { toErrorData, type ErrorCode } from '../../../common/errors.js';
 import { getLogger } from '../platform/log.js';
@@ -35,7 +36,7 @@ export interface SendingOptions {
 export interface SendingDeps {
   store: () => Store;
   account(id: number): Promise<Account>;
-  password(account: Account): Promise<string>;
+  password(account: Account): Promise<MailSecret>;
   attachmentContent(a: StoredAttachment): Promise<Buffer>;
   /** A reply has left: mark its original answered. */
   replied?(accountId: number, messageId: string): Promise<void>;
@@ -153,7 +154,7 @@ export class Sending {
     const hasCopies = (await store.outbox.pendingSentCopies(account.id, 1)).length > 0;
     const hasDrafts = (await store.drafts.unsynced(account.id)).length > 0;
     if (!hasDue && !hasCopies && !hasDrafts) return errors;
-    let password: string;
+    let password: MailSecret;
     try {
       password = await this.deps.password(account);
     } catch (err) {

@@ -1,10 +1,13 @@
 // One SMTP session over nodemailer's SMTPConnection (the client under its SMTP transport),
 // used directly so that each phase is known: connect, AUTH, envelope, DATA, and the moment
-// the end of DATA is handed over. The password is passed in, used, and never logged.
+// the end of DATA is handed over. The password or OAuth2 token (XOAUTH2, renewed once when
+// refused) is passed in, used, and never logged.
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import XOAuth2 from 'nodemailer/lib/xoauth2';
 import type { SmtpSettings } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
+import type { MailSecret } from '../secrets/mail-secret.js';
 import { mailTarget } from '../net/mail-hosts.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
@@ -78,6 +81,29 @@ function messageStream(raw: Buffer, beforeEnd: () => Promise<void>): Readable {
   });
 }
 
+/**
+ * XOAUTH2 with the account's tokens: nodemailer asks again with `renew` when the server
+ * refuses the first token (535), so one fresh token is tried before the refusal counts.
+ */
+function xoauth2(
+  user: string,
+  tokens: Exclude<MailSecret, string>,
+  failed: (err: unknown) => void,
+): XOAuth2 {
+  return new XOAuth2({
+    user,
+    provisionCallback: (_user, renew, done) => {
+      tokens.accessToken(renew).then(
+        (token) => done(null, token),
+        (err: unknown) => {
+          failed(err);
+          done(err as Error);
+        },
+      );
+    },
+  });
+}
+
 export class SmtpSession {
   private closed = false;
   /** The operation under way: SMTPConnection reports a failed socket as an event, not to it. */
@@ -122,7 +148,7 @@ export class SmtpSession {
 
   static async open(
     settings: SmtpSettings,
-    password: string,
+    secret: MailSecret,
     opts: SmtpOptions = {},
   ): Promise<SmtpSession> {
     const timeout = opts.timeoutMs ?? 30_000;
@@ -143,17 +169,22 @@ export class SmtpSession {
       debug: false,
     });
     const session = new SmtpSession(conn);
+    let tokenError: unknown = null;
     try {
       await session.op<void>((done) => conn.connect((err) => done(err)));
       // AUTH where a user is set and the server offers it: a relay on loopback may not.
       if (settings.user && conn.allowsAuth) {
-        await session.op<void>((done) =>
-          conn.login({ user: settings.user, pass: password }, (err) => done(err)),
-        );
+        const user = settings.user;
+        const auth =
+          typeof secret === 'string'
+            ? { user, pass: secret }
+            : { user, oauth2: xoauth2(user, secret, (err) => (tokenError = err)) };
+        await session.op<void>((done) => conn.login(auth, (err) => done(err)));
       }
     } catch (err) {
       conn.close();
-      throw err;
+      // nodemailer reports a token that could not be had as EAUTH; the reason is ours.
+      throw tokenError ?? err;
     }
     return session;
   }

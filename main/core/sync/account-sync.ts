@@ -1,6 +1,7 @@
 // Sync of one account: folder list, then headers of every folder (Inbox first), then
 // bodies. Connection failures are retried with backoff; an error in one folder is recorded
 // and the others go on.
+import type { MailSecret } from '../secrets/mail-secret.js';
 import type { ImapFlow } from 'imapflow';
 import { MaildockError, toErrorData, type ErrorCode } from '../../../common/errors.js';
 import type { Account, SyncError, SyncPhase, SyncProgress } from '../../../common/types.js';
@@ -21,7 +22,7 @@ const log = getLogger('sync');
 export interface AccountSyncDeps {
   store: Store;
   account: Account;
-  password: string;
+  password: MailSecret;
   parser: BodyParser;
   timeoutMs?: number;
   headerBatch?: number;

@@ -1,9 +1,11 @@
 // One place that opens IMAP connections and turns every way a connection can fail into an
-// error code the UI can explain. The password is passed in, used, and never logged.
+// error code the UI can explain. The password or OAuth2 token is passed in, used, and never
+// logged; a refused token is renewed once before the refusal counts.
 import { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import type { ImapSettings } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
+import { loginOf, type MailLogin, type MailSecret } from '../secrets/mail-secret.js';
 import { mailTarget, type MailTarget } from '../net/mail-hosts.js';
 import { pinnedTls } from '../net/pinned-tls.js';
 import { isTlsCode, tlsReason } from '../net/tls-failure.js';
@@ -103,7 +105,7 @@ export function classifyImapError(
 /** target: where to connect, when not to settings.host itself (mail-hosts.ts). */
 export function createClient(
   settings: ImapSettings,
-  password: string,
+  login: string | MailLogin,
   opts: ConnectOptions = {},
   target: MailTarget = { host: settings.host },
 ): ImapFlow {
@@ -115,7 +117,7 @@ export function createClient(
     secure: settings.security === 'tls',
     doSTARTTLS:
       settings.security === 'starttls' ? true : settings.security === 'none' ? false : undefined,
-    auth: { user: settings.user, pass: password },
+    auth: { user: settings.user, ...(typeof login === 'string' ? { pass: login } : login) },
     ...(settings.tlsCert ? { tls: pinnedTls(settings.tlsCert) } : {}),
     logger: false,
     qresync: true,
@@ -137,7 +139,7 @@ export function createClient(
 /** Connects and checks the server is one Maildock can use; the caller closes the client. */
 export async function connect(
   settings: ImapSettings,
-  password: string,
+  secret: MailSecret,
   opts: ConnectOptions = {},
 ): Promise<ImapFlow> {
   let target: MailTarget;
@@ -146,7 +148,24 @@ export async function connect(
   } catch (err) {
     throw err instanceof MaildockError ? err : classifyImapError(err, settings);
   }
-  const client = createClient(settings, password, opts, target);
+  try {
+    return await connectAs(settings, await loginOf(secret), opts, target);
+  } catch (err) {
+    if (typeof secret === 'string' || !(err instanceof MaildockError)) throw err;
+    if (err.code !== 'AUTH_FAILED') throw err;
+    // The token may have been revoked or cut short before its time: one fresh one decides.
+    log.info({ host: settings.host, port: settings.port }, 'access token refused, renewing');
+    return connectAs(settings, { accessToken: await secret.accessToken(true) }, opts, target);
+  }
+}
+
+async function connectAs(
+  settings: ImapSettings,
+  login: MailLogin,
+  opts: ConnectOptions,
+  target: MailTarget,
+): Promise<ImapFlow> {
+  const client = createClient(settings, login, opts, target);
   // imapflow also emits 'error' for socket failures; without a listener Node would crash.
   client.on('error', () => undefined);
   try {

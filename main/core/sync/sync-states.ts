@@ -32,6 +32,7 @@ export class SyncStates {
         lastSyncAt: this.lastAt.get(accountId) ?? null,
         errors: [],
         offline: null,
+        signInRequired: false,
       };
       this.states.set(accountId, s);
     }
@@ -109,6 +110,15 @@ export class SyncStates {
         retryAt: retryAt.toISOString(),
       },
     });
+  }
+
+  /** The account's OAuth2 grant ended (true), or the user signed in again (false). */
+  signIn(accountId: number, required: boolean): void {
+    if ((this.state(accountId).signInRequired ?? false) === required) return;
+    this.update(
+      accountId,
+      required ? { signInRequired: true } : { signInRequired: false, errors: [] },
+    );
   }
 
   forget(accountId: number): void {

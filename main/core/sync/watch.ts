@@ -10,6 +10,9 @@ import { isRetryable, sleep, type AccountSync } from './account-sync.js';
 
 const log = getLogger('watch');
 
+const signInRequired = (err: unknown) =>
+  err !== null && toErrorData(err).code === 'SIGNIN_REQUIRED';
+
 export interface WatchOptions {
   /** How often every folder is checked, in ms. */
   pollMs?: number;
@@ -110,6 +113,7 @@ export class AccountWatcher {
       this.worker?.close();
       this.worker = null;
       if (this.stopped) return;
+      if (signInRequired(err)) return this.halt(err);
       if (!isRetryable(err)) {
         this.opts.onError?.(toErrorData(err));
         return;
@@ -117,6 +121,19 @@ export class AccountWatcher {
       await this.waitOffline(err, attempt);
       return this.runSync(job, attempt + 1);
     }
+  }
+
+  /**
+   * The account's OAuth2 grant ended: said once, and nothing is tried again (no server, no
+   * provider) until the user signs in again, which starts a new watcher.
+   */
+  private halt(err: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.changesTimer) clearInterval(this.changesTimer);
+    this.opts.onError?.(toErrorData(err));
+    log.info({ accountId: this.sync.accountId }, 'sign-in ended: sync waits for a new one');
   }
 
   private async waitOffline(err: unknown, attempt: number): Promise<void> {
@@ -158,6 +175,10 @@ export class AccountWatcher {
         this.idler = null;
       }
       if (this.stopped) break;
+      if (signInRequired(failure)) {
+        this.halt(failure);
+        break;
+      }
       // The IDLE connection is the first to notice an outage: it says so at once, without
       // waiting for the next timed sync.
       if (failure !== null && isRetryable(failure)) await this.waitOffline(failure, attempt++);

@@ -852,6 +852,8 @@ export const de: Catalog = {
       FORBIDDEN: 'Diese Anfrage kam nicht von der Seite von Maildock und wurde abgelehnt.',
       RATE_LIMITED:
         'Zu viele Anfragen in kurzer Zeit: Warten Sie einen Moment und versuchen Sie es dann erneut.',
+      SIGNIN_REQUIRED:
+        'Die Anmeldung des Kontos beim Anbieter ist beendet (widerrufen oder abgelaufen): Melden Sie sich erneut an.',
     },
   },
 };
