@@ -553,16 +553,22 @@ describe('passwords in a backup, sealed with a passphrase', () => {
 
     const target = await copyOld('passwords-follow');
     await (await secretsOf(target)).set('account:1:password', 'me@example.test’s');
+    // An OAuth2 refresh token is a password too.
+    await (await secretsOf(target)).set('account:1:oauth2', 'me@example.test’s refresh token');
     // The same account (a backup of this data's kind): its password stays.
     const same = await MaildockService.restoreBackup(target, backup, { secretKey: key });
     expect(same.withoutPassword).toBe(0);
     expect(await (await secretsOf(target)).get('account:1:password')).toBe('me@example.test’s');
+    expect(await (await secretsOf(target)).get('account:1:oauth2')).toBe(
+      'me@example.test’s refresh token',
+    );
 
     // Another account under the same id: the password here would go to its server.
     const moved = await MaildockService.restoreBackup(target, other, { secretKey: key });
     expect(moved.withoutPassword).toBe(1);
     expect(restoredText(moved)).toMatch(/ One account needs its password again/);
     expect(await (await secretsOf(target)).get('account:1:password')).toBeNull();
+    expect(await (await secretsOf(target)).get('account:1:oauth2')).toBeNull();
 
     // The backup's own, in before the restored data is used.
     const target2 = await copyOld('passwords-sealed');

@@ -9,7 +9,7 @@ import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { StackProgress } from '../../../common/stack.js';
 import type { BackupProgressEvent, RestoreResult } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
-import { accountSecretKey, type SecretStore } from '../secrets/secret-store.js';
+import { accountSecretKey, oauth2SecretKey, type SecretStore } from '../secrets/secret-store.js';
 import type { StackController } from '../stack/controller.js';
 import { STACK_PENDING } from '../stack/data.js';
 import { accountLoginsAt, accountLoginsIn } from '../store/index.js';
@@ -33,6 +33,7 @@ function stalePasswords(
   return [...new Set([...before.keys(), ...after.keys()])].filter(
     (id) =>
       secrets?.[accountSecretKey(id)] === undefined &&
+      secrets?.[oauth2SecretKey(id)] === undefined &&
       !(after.has(id) && after.get(id) === before.get(id)),
   );
 }
@@ -127,7 +128,11 @@ export async function restoreAll(
   try {
     const store = secretStore as SecretStore | null;
     if (store) {
-      for (const id of stale) await store.delete(accountSecretKey(id));
+      // An OAuth2 account's refresh token is its password: it goes the same way.
+      for (const id of stale) {
+        await store.delete(accountSecretKey(id));
+        await store.delete(oauth2SecretKey(id));
+      }
       for (const [key, value] of Object.entries(secrets ?? {}))
         if (key !== RELAY_SECRET) await store.set(key, value);
     }
