@@ -30,6 +30,17 @@ export interface AuthServer {
    * redirect address, which it opens unless `stopBefore` (a browser on another machine).
    */
   browse(url: string, opts?: { stopBefore?: boolean }): Promise<URL>;
+  /**
+   * Acts as the person on another device in a device sign-in: opens the page with the code
+   * (verification_uri_complete), submits its forms as a browser would (the code, then the
+   * confirmation, each with the page's xsrf token), and signs in. Answers the last page's text.
+   */
+  confirmDevice(url: string): Promise<string>;
+  /**
+   * The person withdraws a client's access at the provider, as its account page lets them:
+   * every grant of the client goes, with its tokens. Answers how many grants went.
+   */
+  revokeGrants(clientId: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +68,14 @@ class Cookies {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 }
+
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 export async function startAuthServer(opts: AuthServerOptions): Promise<AuthServer> {
   const port = await freePort();
@@ -124,6 +143,11 @@ export async function startAuthServer(opts: AuthServerOptions): Promise<AuthServ
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     if (ctx.oidc.params?.grant_type === 'refresh_token') refreshes++;
   });
+  // The grants given, by id, with their client: what revokeGrants takes back.
+  const grants = new Map<string, string>();
+  provider.on('grant.saved', (grant: { jti: string; clientId?: string }) => {
+    if (grant.clientId) grants.set(grant.jti, grant.clientId);
+  });
   // The person signs in as `user` and agrees to everything asked.
   provider.use(async (ctx, next) => {
     const m = /^\/interaction\/([^/]+)$/.exec(ctx.path);
@@ -182,6 +206,62 @@ export async function startAuthServer(opts: AuthServerOptions): Promise<AuthServ
         }
       }
       throw new Error('too many redirects in the sign-in');
+    },
+    async confirmDevice(start) {
+      const cookies = new Cookies();
+      const send = async (url: URL, form?: URLSearchParams) => {
+        // Redirects are followed by hand, to keep the cookies of every hop.
+        let res = await fetch(url, {
+          redirect: 'manual',
+          headers: {
+            cookie: cookies.header(),
+            ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          ...(form ? { method: 'POST', body: form } : {}),
+        });
+        for (let hop = 0; hop < 20; hop++) {
+          cookies.take(res);
+          const location = res.headers.get('location');
+          if (!location || res.status < 300 || res.status >= 400) break;
+          await res.arrayBuffer();
+          url = new URL(location, url);
+          res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.header() } });
+        }
+        return { url, status: res.status, body: await res.text() };
+      };
+      let page = await send(new URL(start));
+      // The code page posts itself, then the confirmation asks: at most these two forms.
+      for (let form = 0; form < 3; form++) {
+        const m = /<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(
+          page.body,
+        );
+        if (!m) break;
+        const fields = new URLSearchParams();
+        for (const input of m[2]!.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)) {
+          fields.set(input[1]!, unescapeHtml(input[2]!));
+        }
+        page = await send(new URL(unescapeHtml(m[1]!), page.url), fields);
+      }
+      if (page.status !== 200) throw new Error(`the device sign-in ended with ${page.status}`);
+      return page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    },
+    async revokeGrants(clientId) {
+      const ids = [...grants].filter(([, c]) => c === clientId).map(([id]) => id);
+      const models = [
+        provider.AccessToken,
+        provider.RefreshToken,
+        provider.AuthorizationCode,
+        provider.DeviceCode,
+      ] as unknown as { revokeByGrantId(id: string): Promise<void> }[];
+      const adapter = (
+        provider.Grant as unknown as { adapter: { destroy(id: string): Promise<void> } }
+      ).adapter;
+      for (const id of ids) {
+        await Promise.all(models.map((m) => m.revokeByGrantId(id)));
+        await adapter.destroy(id);
+        grants.delete(id);
+      }
+      return ids.length;
     },
     async stop() {
       server.closeAllConnections();

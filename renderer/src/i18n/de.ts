@@ -361,6 +361,8 @@ export const de: Catalog = {
     retry: 'Erneut versuchen',
     now: 'Jetzt synchronisieren',
     noAccounts: 'Noch keine Konten zum Synchronisieren.',
+    signInStatus: 'Erneut anmelden: {{account}}',
+    signInStatusMore: 'Erneut anmelden: {{account}} (+{{more}} weitere)',
   },
   compose: {
     newMessage: 'Neue Nachricht',
@@ -589,6 +591,39 @@ export const de: Catalog = {
         name: 'Dieser Name ist nicht gültig: höchstens 200 Zeichen, in einer Zeile.',
         tooLong: 'Diese Signatur ist zu lang.',
       },
+    },
+    oauth2: {
+      title: 'Beim Anbieter anmelden',
+      google: 'Google',
+      microsoft: 'Microsoft 365',
+      other: 'Anderer (Aussteller-URL)',
+      offered:
+        'Diese Server nehmen eine Anmeldung bei {{provider}} an: Sie melden sich auf dessen eigener Seite im Browser an, und Maildock speichert kein Passwort.',
+      byHand: 'Beim Anbieter anmelden (OAuth2) statt mit einem Passwort',
+      provider: 'Anbieter',
+      issuer: 'Aussteller-URL',
+      issuerHint: 'Die Adresse der Anmeldung des Anbieters, etwa https://login.example.com',
+      signInWith: 'Mit {{provider}} anmelden',
+      signIn: 'Anmelden',
+      starting: 'Die Anmeldung wird gestartet…',
+      waiting: 'Warte darauf, dass Sie sich im Browser anmelden…',
+      waitingManual: 'Melden Sie sich im Browser an und fügen Sie dann unten ein, was er anzeigt.',
+      opened: 'Die Anmeldeseite von {{provider}} wurde in Ihrem Browser geöffnet.',
+      open: 'Anmeldeseite von {{provider}} öffnen',
+      paste: 'Code oder die Adresse, bei der der Browser angekommen ist',
+      pasteHint:
+        'Nach der Anmeldung landet der Browser womöglich auf einer Seite, die nicht lädt: Kopieren Sie deren ganze Adresse hierher.',
+      finish: 'Weiter',
+      finishing: 'Die Anmeldung wird geprüft…',
+      saving: 'Angemeldet: Die Server werden geprüft…',
+      cancel: 'Abbrechen',
+      signInAgain: 'Erneut anmelden',
+      signInAgainOf: 'Erneut anmelden bei {{email}}',
+      required:
+        'Erneut anmelden: Die Anmeldung bei {{provider}} ist beendet (widerrufen oder abgelaufen), und die E-Mails dieses Kontos warten, bis Sie sich anmelden.',
+      requiredNoProvider:
+        'Erneut anmelden: Die Anmeldung dieses Kontos ist beendet (widerrufen oder abgelaufen), und seine E-Mails warten, bis Sie sich anmelden.',
+      signsInWith: 'Meldet sich bei {{provider}} an',
     },
     setup: {
       none: 'Keine (unverschlüsselt)',

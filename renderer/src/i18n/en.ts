@@ -353,6 +353,8 @@ export const en = {
     retry: 'Retry',
     now: 'Sync now',
     noAccounts: 'No accounts to sync yet.',
+    signInStatus: 'Sign in again: {{account}}',
+    signInStatusMore: 'Sign in again: {{account}} (+{{more}} more)',
   },
   compose: {
     newMessage: 'New message',
@@ -577,6 +579,39 @@ export const en = {
         name: 'This name is not valid: up to 200 characters, on one line.',
         tooLong: 'This signature is too long.',
       },
+    },
+    oauth2: {
+      title: 'Sign in with your provider',
+      google: 'Google',
+      microsoft: 'Microsoft 365',
+      other: 'Other (issuer URL)',
+      offered:
+        'These servers take a sign-in with {{provider}}: you sign in on its own page in your browser, and Maildock keeps no password.',
+      byHand: 'Sign in through the provider (OAuth2) instead of a password',
+      provider: 'Provider',
+      issuer: 'Issuer URL',
+      issuerHint: 'The address of the provider’s sign-in, such as https://login.example.com',
+      signInWith: 'Sign in with {{provider}}',
+      signIn: 'Sign in',
+      starting: 'Starting the sign-in…',
+      waiting: 'Waiting for you to sign in in the browser…',
+      waitingManual: 'Sign in in the browser, then paste what it shows below.',
+      opened: 'The sign-in page of {{provider}} has opened in your browser.',
+      open: 'Open the sign-in page of {{provider}}',
+      paste: 'Code, or the address the browser ended on',
+      pasteHint:
+        'After you sign in, the browser may end on a page that does not load: copy its whole address here.',
+      finish: 'Continue',
+      finishing: 'Checking the sign-in…',
+      saving: 'Signed in: checking the servers…',
+      cancel: 'Cancel',
+      signInAgain: 'Sign in again',
+      signInAgainOf: 'Sign in again to {{email}}',
+      required:
+        'Sign in again: the sign-in with {{provider}} has ended (revoked or expired), and this account’s mail waits until you do.',
+      requiredNoProvider:
+        'Sign in again: this account’s sign-in has ended (revoked or expired), and its mail waits until you do.',
+      signsInWith: 'Signs in with {{provider}}',
     },
     setup: {
       none: 'None (unencrypted)',

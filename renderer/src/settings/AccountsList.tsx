@@ -1,13 +1,17 @@
 // The accounts, each with its servers and the other addresses it sends from, an Edit that
 // opens the form, and a Remove that asks first: removing deletes the account's local copy of
-// its mail and its stored password (the server keeps the mail).
+// its mail and its stored password (the server keeps the mail). An OAuth2 account whose
+// sign-in ended says so, with "Sign in again".
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
-import type { Account } from '../../../common/types.js';
+import type { Account, AccountSyncState } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { i18n, useTranslation } from '../i18n/index.js';
 import { ErrorLine } from './ErrorLine.js';
+import { needsSignIn, providerName } from './oauth2-model.js';
+import { SignInAgain } from './SignInAgain.js';
+import { useSyncStates } from './use-sync-states.js';
 
 const where = (s: { host: string; port: number; security: string }) =>
   i18n.t('settings.accounts.server', {
@@ -19,7 +23,9 @@ const where = (s: { host: string; port: number; security: string }) =>
 
 function AccountItem(props: {
   account: Account;
+  syncState: AccountSyncState | undefined;
   onRemoved(): void;
+  onSignedIn(): void;
   onEdit(): void;
   /** Back from its edit form: the focus returns to its Edit button. */
   focusEdit: boolean;
@@ -61,6 +67,14 @@ function AccountItem(props: {
           <p className="account-item-servers">
             {t('settings.accounts.alsoFrom', { list: aliases.join(', ') })}
           </p>
+        ) : null}
+        {account.oauth2 ? (
+          <p className="account-item-servers">
+            {t('settings.oauth2.signsInWith', { provider: providerName(account.oauth2.provider) })}
+          </p>
+        ) : null}
+        {needsSignIn(account, props.syncState) ? (
+          <SignInAgain account={account} onSignedIn={props.onSignedIn} />
         ) : null}
         {error ? <ErrorLine error={error} /> : null}
       </div>
@@ -110,6 +124,8 @@ export function AccountsList(props: {
   edited?: number | null;
 }) {
   const { t } = useTranslation();
+  const client = useClient();
+  const { states } = useSyncStates(client, props.accounts.map((a) => a.id).join(','));
   return (
     <div className="accounts-settings">
       {props.accounts.length === 0 ? (
@@ -120,7 +136,9 @@ export function AccountsList(props: {
             <AccountItem
               key={a.id}
               account={a}
+              syncState={states.find((s) => s.accountId === a.id)}
               onRemoved={props.onChanged}
+              onSignedIn={props.onChanged}
               onEdit={() => props.onEdit(a)}
               focusEdit={props.edited === a.id}
             />

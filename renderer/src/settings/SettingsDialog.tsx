@@ -121,7 +121,9 @@ export function SettingsDialog(props: {
             onChanged={props.onAccountsChanged}
           />
         ) : null}
-        {tab === 'sync' ? <SyncPanel accounts={props.accounts} /> : null}
+        {tab === 'sync' ? (
+          <SyncPanel accounts={props.accounts} onAccountsChanged={props.onAccountsChanged} />
+        ) : null}
         {tab === 'stack' ? <StackPanel /> : null}
         {tab === 'backups' ? <BackupPanel /> : null}
         {tab === 'app' ? <AppPanel /> : null}

@@ -1,12 +1,15 @@
 // One block per account: offline or not (why, which server, when it is tried again), how far
 // its sync is (a bar during the initial sync), when it last finished, and the errors of its
-// last pass as sentences, with Retry running it again.
+// last pass as sentences, with Retry running it again; an OAuth2 account whose sign-in
+// ended, with "Sign in again" (Retry would only be refused until then).
 import { useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account, AccountSyncState } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useClient } from '../client/context.js';
 import { ErrorLine } from './ErrorLine.js';
+import { needsSignIn } from './oauth2-model.js';
+import { SignInAgain } from './SignInAgain.js';
 import { lastSyncWords, offlineReason, progressFraction } from './sync-words.js';
 import { useNow, useSyncStates } from './use-sync-states.js';
 import { useTranslation } from '../i18n/index.js';
@@ -17,6 +20,7 @@ function AccountSync(props: {
   /** Whether the states were read: an account without one then has never synced. */
   loaded: boolean;
   now: Date;
+  onSignedIn?(): void;
 }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -33,11 +37,12 @@ function AccountSync(props: {
   };
   const fraction = state ? progressFraction(state) : null;
   const running = (state?.running ?? false) || retrying;
+  const signIn = needsSignIn(account, state);
   return (
     <section className="sync-account" aria-label={t('sync.of', { account: account.email })}>
       <header className="sync-account-head">
         <h3>{account.name ? `${account.name} <${account.email}>` : account.email}</h3>
-        <button type="button" disabled={running} onClick={retry}>
+        <button type="button" disabled={running || signIn} onClick={retry}>
           {running ? t('sync.running') : state?.errors.length ? t('sync.retry') : t('sync.now')}
         </button>
       </header>
@@ -57,6 +62,7 @@ function AccountSync(props: {
           {...(fraction === null ? {} : { value: fraction, max: 1 })}
         />
       ) : null}
+      {signIn ? <SignInAgain account={account} onSignedIn={props.onSignedIn} /> : null}
       {failure ? <ErrorLine error={failure} /> : null}
       {state && state.errors.length > 0 ? (
         <ul className="sync-errors">
@@ -72,7 +78,11 @@ function AccountSync(props: {
   );
 }
 
-export function SyncPanel(props: { accounts: readonly Account[] }) {
+export function SyncPanel(props: {
+  accounts: readonly Account[];
+  /** An account signed in again: the accounts are read again. */
+  onAccountsChanged?(): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const { states, error, loaded } = useSyncStates(
@@ -93,6 +103,7 @@ export function SyncPanel(props: { accounts: readonly Account[] }) {
           state={states.find((s) => s.accountId === a.id)}
           loaded={loaded}
           now={now}
+          {...(props.onAccountsChanged ? { onSignedIn: props.onAccountsChanged } : {})}
         />
       ))}
     </div>

@@ -194,8 +194,14 @@ function portNumber(port: string): number {
   return /^\s*\d+\s*$/.test(port) ? Number(port) : Number.NaN;
 }
 
-/** The form as the contract's input, before validation: empty optional fields left out. */
-export function toAccountInput(form: AccountForm): unknown {
+/** How the account signs in: the password typed, or a finished OAuth2 sign-in. */
+export type AccountSecret = { password: string } | { oauth2: { flowId: string } };
+
+/**
+ * The form as the contract's input, before validation: empty optional fields left out. The
+ * password typed signs in unless another secret (a finished OAuth2 sign-in) is given.
+ */
+export function toAccountInput(form: AccountForm, secret?: AccountSecret): unknown {
   const name = form.name.trim();
   return {
     email: form.email,
@@ -216,7 +222,7 @@ export function toAccountInput(form: AccountForm): unknown {
           },
         }
       : {}),
-    password: form.password,
+    ...(secret ?? { password: form.password }),
   };
 }
 
@@ -249,8 +255,8 @@ function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]
   return errors;
 }
 
-export function validateAccountForm(form: AccountForm): Validated {
-  const parsed = accountInputSchema.safeParse(toAccountInput(form));
+export function validateAccountForm(form: AccountForm, secret?: AccountSecret): Validated {
+  const parsed = accountInputSchema.safeParse(toAccountInput(form, secret));
   if (parsed.success) return { ok: true, input: parsed.data };
   return { ok: false, errors: fieldErrors(parsed.error.issues) };
 }

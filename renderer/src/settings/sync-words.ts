@@ -1,6 +1,6 @@
 // What the sync status in the top bar and the sync panel say, from the accounts' sync
-// states: offline (why, and when it is tried again), syncing (which account, which phase,
-// how far), synced how long ago, or errors.
+// states: offline (why, and when it is tried again), an account to sign in again, syncing
+// (which account, which phase, how far), synced how long ago, or errors.
 import { describeError } from '../i18n/error-words.js';
 import { i18n, locale } from '../i18n/index.js';
 import type {
@@ -69,7 +69,8 @@ export function offlineReason(offline: SyncOffline): string {
   });
 }
 
-export type SyncStatusKind = 'none' | 'offline' | 'syncing' | 'synced' | 'never' | 'error';
+export type SyncStatusKind =
+  'none' | 'offline' | 'signin' | 'syncing' | 'synced' | 'never' | 'error';
 
 export interface SyncStatusWords {
   kind: SyncStatusKind;
@@ -102,6 +103,19 @@ export function syncStatusWords(
         offline.length > 1
           ? i18n.t('sync.offlineStatusMore', words)
           : i18n.t('sync.offlineStatus', words),
+      errors,
+    };
+  }
+  // An account that waits for its user says so before others' progress: it will not sync by itself.
+  const signIn = states.filter((s) => s.signInRequired);
+  if (signIn.length > 0) {
+    const words = { account: email(signIn[0]!.accountId), more: signIn.length - 1 };
+    return {
+      kind: 'signin',
+      text:
+        signIn.length > 1
+          ? i18n.t('sync.signInStatusMore', words)
+          : i18n.t('sync.signInStatus', words),
       errors,
     };
   }

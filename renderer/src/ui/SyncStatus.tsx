@@ -1,5 +1,5 @@
 // What sync is doing, in the top bar: offline (until when), syncing (which account, which
-// phase, how far), synced how long ago, or how many errors. A click opens the sync panel.
+// phase, how far), synced how long ago, an account to sign in again, or how many errors. A click opens the sync panel.
 // When the state cannot be read, it says so rather than keep an old "Synced" standing.
 import type { Account } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
@@ -30,7 +30,9 @@ export function SyncStatus(props: { accounts: readonly Account[]; onOpen(): void
           {words.kind === 'offline' ? (
             <span className="sync-offline-icon" aria-hidden="true" />
           ) : null}
-          {words.kind === 'error' ? <span className="sync-error-icon" aria-hidden="true" /> : null}
+          {words.kind === 'error' || words.kind === 'signin' ? (
+            <span className="sync-error-icon" aria-hidden="true" />
+          ) : null}
           <span className="sync-text">{words.text}</span>
         </button>
       )}
