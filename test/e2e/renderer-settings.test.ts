@@ -80,6 +80,11 @@ describe('settings in the web UI', () => {
     await shot('settings-1b-settings-found');
     const email = `${dovecot.user}@maildock.test`;
     await field('Email address').fill(email);
+    // What was found was for the other address: the guesses are back, and the line says so.
+    expect(await dialog().locator('.discovery [role="status"]').textContent()).not.toContain(
+      'Servers found',
+    );
+    expect(await field('SMTP security').inputValue()).toBe('starttls');
     // The defaults follow the address and the security.
     expect(await field('IMAP host').inputValue()).toBe('imap.maildock.test');
     expect(await field('IMAP port').inputValue()).toBe('993');

@@ -72,13 +72,18 @@ export function AccountSetup(props: {
   const held = busy !== null || signingIn;
   const errors: FieldErrors = checked && !validated.ok ? validated.errors : {};
 
+  const [found, setFound] = useState<Found | null>(null);
+  const asked = useRef(0);
   const set = (path: FieldPath, value: string | boolean) => {
     setForm((f) => editField(f, path, value));
     if (outcome?.kind !== 'added') setOutcome(null);
+    // Another address: what was found (or is being looked for) was for the last one.
+    if (path === 'email' && found) {
+      asked.current++;
+      setFound(null);
+    }
   };
   const { text, server } = useAccountFields(form, errors, set);
-  const [found, setFound] = useState<Found | null>(null);
-  const asked = useRef(0);
 
   // The servers of the address typed, found as Thunderbird finds them; a newer ask wins.
   const find = async () => {
