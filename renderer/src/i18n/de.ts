@@ -539,6 +539,8 @@ export const de: Catalog = {
     edit: {
       form: 'Konto {{email}} bearbeiten',
       passwordHint: 'Leer lassen, um das bisherige Passwort zu behalten.',
+      passwordHintOAuth2:
+        'Dieses Konto meldet sich beim Anbieter an (OAuth2): Leer lassen, damit es so bleibt. Ein hier eingegebenes Passwort ersetzt diese Anmeldung.',
       addOutgoing: 'Postausgangs-Server hinzufügen',
       removeOutgoing: 'Postausgangs-Server entfernen',
       outgoingRemoved:

@@ -528,6 +528,8 @@ export const en = {
     edit: {
       form: 'Edit account {{email}}',
       passwordHint: 'Leave empty to keep the current password.',
+      passwordHintOAuth2:
+        'This account signs in with its provider (OAuth2): leave this empty to keep it so. A password given here replaces that sign-in.',
       addOutgoing: 'Add an outgoing server',
       removeOutgoing: 'Remove the outgoing server',
       outgoingRemoved:

@@ -87,7 +87,11 @@ export function AccountEdit(props: {
             t('settings.setup.password'),
             'password',
             { autoComplete: 'new-password' },
-            t('settings.edit.passwordHint'),
+            // An account signing in with OAuth2 has no password to keep: one given replaces
+            // the sign-in (account.update).
+            account.auth === 'oauth2'
+              ? t('settings.edit.passwordHintOAuth2')
+              : t('settings.edit.passwordHint'),
           )}
         </fieldset>
         <fieldset disabled={saving}>
