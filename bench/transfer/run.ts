@@ -4,18 +4,29 @@
 // attachments), N of each:
 // - import: Maildock's mailbox.import from an mbox file and from a Maildir (APPEND over one
 //   connection, keys written for resume, then the folder's headers synced into the store)
-//   beside `doveadm import` of the same Maildir (Dovecot copying files itself, no IMAP);
+//   beside mbsync pushing a copy of the same Maildir into a new folder over IMAP (the peer: an
+//   IMAP client appending; its default FSync yes, a fresh sync state each run) and
+//   `doveadm import` of the same Maildir (Dovecot copying files itself, no IMAP: the ceiling);
 // - export: Maildock's mailbox.export to an mbox file and to .eml files (UID FETCH BODY.PEEK[]
 //   over one connection) beside `doveadm fetch text` of the same folder, piped into this
 //   process (not to /dev/null, where Dovecot would use sendfile()).
 // The server keeps mail_fsync = never for both sides. Prints messages/s and MB/s, median of R.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCorpus, type CorpusMessage } from '../corpus.js';
+import { have } from '../sync/peers.js';
 import { startDovecot } from '../../test/support/dovecot.js';
 import { MAIL_GID, MAIL_UID } from '../../test/support/maildir.js';
 import { MaildockService } from '../../main/core/service.js';
@@ -84,6 +95,53 @@ function piped(cmd: string, argv: string[]): Promise<number> {
   });
 }
 
+/**
+ * mbsync pushing the Maildir `from` into the new IMAP folder `folder` (Far = the server,
+ * Near = the Maildir, Sync Push, Create Far). It works on a copy (it renames the files it
+ * pushes) with a sync state of its own, so every run starts afresh; the copy is not timed.
+ */
+async function mbsyncPush(
+  dir: string,
+  from: string,
+  folder: string,
+  imap: { port: number; user: string; password: string },
+): Promise<number> {
+  const maildir = path.join(dir, 'INBOX');
+  cpSync(from, maildir, { recursive: true });
+  mkdirSync(path.join(dir, 'state'));
+  const conf = path.join(dir, 'mbsyncrc');
+  writeFileSync(
+    conf,
+    `IMAPAccount bench
+Host 127.0.0.1
+Port ${imap.port}
+User ${imap.user}
+Pass ${imap.password}
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore far
+Account bench
+
+MaildirStore near
+Path ${dir}/
+Inbox ${maildir}
+
+Channel push
+Far :far:${folder}
+Near :near:INBOX
+Sync Push
+Create Far
+SyncState ${dir}/state/
+`,
+    { mode: 0o600 },
+  );
+  // mbsync sleeps 1 s when its Maildir's mtime is in the current second (BENCH-NOTES).
+  await new Promise((r) => setTimeout(r, 1100));
+  const { ms } = await timed(() => piped('mbsync', ['-q', '-c', conf, 'push']));
+  return ms;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();
   const value = await fn();
@@ -102,6 +160,8 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-transfer-'));
 // Dovecot reads the source Maildir as the mail user: every folder above it must let it in.
 chownSync(work, MAIL_UID, MAIL_GID);
 const rows: Row[] = [];
+const withMbsync = have('mbsync');
+if (!withMbsync) log('mbsync is not installed: the import has no IMAP peer in this run');
 const dovecot = await startDovecot({ user: 'bench', password: 'bench-password' });
 const service = await MaildockService.open({
   dataDir: path.join(work, 'data'),
@@ -160,6 +220,20 @@ try {
         ),
       );
       add('import: doveadm import (Maildir)', doveadm.ms);
+      if (withMbsync) {
+        const mbFolder = `mb-${kind}-${run}`;
+        const ms = await mbsyncPush(
+          path.join(work, `mbsync-${kind}-${run}`),
+          maildir,
+          mbFolder,
+          dovecot,
+        );
+        add('import: mbsync push (Maildir)', ms);
+        const got = (
+          await dovecot.doveadm('mailbox', 'status', '-u', dovecot.user, 'messages', mbFolder)
+        ).trim();
+        if (!got.endsWith(`messages=${N}`)) throw new Error(`mbsync gave ${got}`);
+      }
       const peerFolder = `${folders[2]}/INBOX`;
       const count = (
         await dovecot.doveadm('mailbox', 'status', '-u', dovecot.user, 'messages', peerFolder)
@@ -225,15 +299,16 @@ try {
 if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 else {
   const lines = [
-    `${N} messages per shape, median of ${R} runs; ratios against the Dovecot tool of the same row group`,
+    `${N} messages per shape, median of ${R} runs; ratios against the Dovecot tool of the same row group (and, for imports, against mbsync)`,
   ];
   for (const kind of ['text', 'attachments']) {
     for (const what of ['import', 'export']) {
       const group = rows.filter((r) => r.shape === kind && r.what === what);
       const peer = group.find((r) => r.tool.startsWith('doveadm'))!;
+      const mbsync = group.find((r) => r.tool.startsWith('mbsync'));
       for (const r of group)
         lines.push(
-          `${kind.padEnd(12)} ${what.padEnd(7)} ${r.tool.padEnd(30)} ${Math.round(r.msgsPerSec).toString().padStart(7)} msgs/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s  ${(r.msgsPerSec / peer.msgsPerSec).toFixed(2)}×`,
+          `${kind.padEnd(12)} ${what.padEnd(7)} ${r.tool.padEnd(30)} ${Math.round(r.msgsPerSec).toString().padStart(7)} msgs/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s  ${(r.msgsPerSec / peer.msgsPerSec).toFixed(2)}×${mbsync ? `  ${(r.msgsPerSec / mbsync.msgsPerSec).toFixed(2)}× mbsync` : ''}`,
         );
     }
   }

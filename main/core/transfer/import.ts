@@ -1,10 +1,12 @@
-// An import into a folder of an account: the source's messages appended to the server one
-// after the other on one connection (imapflow runs one command at a time), with their flags
-// and dates. Each message's key (message-bytes.ts) is written "under way" for a batch before
-// its APPENDs and completed with the UID the server gave, so a run after a cancel or a crash
-// skips what went in; a key still under way is looked for on the server first. The ordinary
-// sync then brings the new messages into the store.
+// An import into a folder of an account: the source's messages appended to the server on one
+// connection, with their flags and dates, many to a command where the server takes MULTIAPPEND
+// (RFC 3502: all of a command's messages go in, or none), else one APPEND at a time. Each
+// message's key (message-bytes.ts) is written "under way" for a batch before its APPENDs and
+// completed with the UID the server gave, so a run after a cancel or a crash skips what went
+// in; a key still under way is looked for on the server first. The ordinary sync then brings
+// the new messages into the store.
 import type { ImapFlow } from 'imapflow';
+import { encodePath, formatDateTime, formatFlag, normalizePath } from 'imapflow/lib/tools.js';
 import type { ImportResult } from '../../../common/types.js';
 import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
@@ -28,6 +30,9 @@ type SkippedMessage = ImportResult['skipped'][number];
 
 /** Messages keyed and written "under way" together: one transaction per batch. */
 const BATCH = 200;
+/** Messages sent in one MULTIAPPEND, and the bytes they may hold together. */
+const CHUNK = 100;
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** What one message may hold in memory when the server names no APPENDLIMIT. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
@@ -111,6 +116,94 @@ function refusal(client: ImapFlow, err: unknown): string | null {
   return null;
 }
 
+/**
+ * imapflow's command queue, which its append() uses: one command of several messages. It is
+ * not imapflow's public API (nor are the helpers of imapflow/lib/tools.js): package.json pins
+ * imapflow's version exactly, and transfer.test.ts appends through it on a real Dovecot.
+ */
+interface CommandQueue {
+  exec(
+    command: string,
+    attributes: unknown[],
+  ): Promise<{
+    response: { attributes?: { section?: { value?: unknown }[] }[] };
+    next(): void;
+  }>;
+}
+
+/** The client's command queue when the server takes MULTIAPPEND, else null. */
+function multiAppend(client: ImapFlow): CommandQueue | null {
+  const queue = client as unknown as Partial<CommandQueue>;
+  return client.capabilities.has('MULTIAPPEND') && typeof queue.exec === 'function'
+    ? (queue as CommandQueue)
+    : null;
+}
+
+/** The UIDs of a uid-set ("5:104", "3,7:9") in order; null when it is not one. */
+export function uidSet(set: string): number[] | null {
+  const uids: number[] = [];
+  for (const part of set.split(',')) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(part);
+    if (!m) return null;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    for (let u = Math.min(a, b); u <= Math.max(a, b); u++) uids.push(u);
+  }
+  return uids;
+}
+
+/**
+ * The next messages of `list` from `from` for one command: up to CHUNK of them and
+ * CHUNK_BYTES together, always at least one. A message holding NUL bytes goes alone (its
+ * APPEND is the one that knows literal8).
+ */
+function chunkAt(list: readonly Ready[], from: number): Ready[] {
+  const chunk: Ready[] = [];
+  let bytes = 0;
+  for (let i = from; i < list.length && chunk.length < CHUNK; i++) {
+    const r = list[i]!;
+    const alone = r.raw.includes(0);
+    if (chunk.length && (alone || bytes + r.raw.length > CHUNK_BYTES)) break;
+    chunk.push(r);
+    bytes += r.raw.length;
+    if (alone) break;
+  }
+  return chunk;
+}
+
+/**
+ * Appends several messages in one command (RFC 3502) and resolves to the UIDs they took, in
+ * their order (0 each when the server does not say, without UIDPLUS). A refusal means none of
+ * them went in.
+ */
+async function appendMany(
+  queue: CommandQueue,
+  client: ImapFlow,
+  path: string,
+  chunk: readonly Ready[],
+): Promise<number[]> {
+  const attributes: unknown[] = [
+    { type: 'ATOM', value: encodePath(client, normalizePath(client, path)) },
+  ];
+  for (const r of chunk) {
+    const flags = r.flags.map((f) => formatFlag(f)).filter((f): f is string => !!f);
+    const date = r.date ? formatDateTime(r.date) : undefined;
+    attributes.push(flags.map((value) => ({ type: 'ATOM', value })));
+    if (date) attributes.push({ type: 'STRING', value: date });
+    attributes.push({ type: 'LITERAL', value: r.raw });
+  }
+  const res = await queue.exec('APPEND', attributes);
+  res.next();
+  const section = res.response.attributes?.[0]?.section ?? [];
+  const code = section[0]?.value;
+  const set = section[2]?.value;
+  const uids =
+    typeof code === 'string' && code.toUpperCase() === 'APPENDUID' && typeof set === 'string'
+      ? uidSet(set)
+      : null;
+  return uids && uids.length === chunk.length ? uids : chunk.map(() => 0);
+}
+
 /** The folder's next UID as the server says now. */
 async function uidNext(client: ImapFlow, path: string): Promise<number> {
   const status = await client.status(path, { uidNext: true });
@@ -165,6 +258,7 @@ export async function importMessages(
   let done = 0;
   deps.progress(0, total);
   let next = await uidNext(client, mailbox.path);
+  const multi = multiAppend(client);
 
   const append = async (batch: Ready[]) => {
     const seen = new Set<string>();
@@ -188,21 +282,40 @@ export async function importMessages(
     const unsent: string[] = [];
     let i = 0;
     try {
-      for (; i < fresh.length && !signal.aborted; i++) {
-        const r = fresh[i]!;
-        try {
-          const res = await client.append(mailbox.path, r.raw, r.flags, r.date ?? undefined);
-          const uid = res && typeof res.uid === 'number' ? res.uid : 0;
-          appended.push({ key: r.key, uid });
-          if (uid) next = uid + 1;
-          counts.imported++;
-        } catch (err) {
-          const why = refusal(client, err);
-          if (why === null) throw err;
-          counts.skipped.push({ source: r.where, reason: why });
-          unsent.push(r.key);
+      while (i < fresh.length && !signal.aborted) {
+        const chunk = chunkAt(fresh, i);
+        if (multi && chunk.length > 1) {
+          try {
+            const uids = await appendMany(multi, client, mailbox.path, chunk);
+            chunk.forEach((r, j) => appended.push({ key: r.key, uid: uids[j]! }));
+            if (uids.at(-1)) next = uids.at(-1)! + 1;
+            counts.imported += chunk.length;
+            i += chunk.length;
+            done += chunk.length;
+            deps.progress(done, total);
+            continue;
+          } catch (err) {
+            if (refusal(client, err) === null) throw err;
+            // None of them went in: one at a time tells which the server refuses.
+          }
         }
-        deps.progress(++done, total);
+        for (const r of chunk) {
+          if (signal.aborted) break;
+          try {
+            const res = await client.append(mailbox.path, r.raw, r.flags, r.date ?? undefined);
+            const uid = res && typeof res.uid === 'number' ? res.uid : 0;
+            appended.push({ key: r.key, uid });
+            if (uid) next = uid + 1;
+            counts.imported++;
+          } catch (err) {
+            const why = refusal(client, err);
+            if (why === null) throw err;
+            counts.skipped.push({ source: r.where, reason: why });
+            unsent.push(r.key);
+          }
+          i++;
+          deps.progress(++done, total);
+        }
       }
       unsent.push(...fresh.slice(i).map((r) => r.key));
     } finally {
