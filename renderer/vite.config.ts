@@ -15,6 +15,14 @@ export default defineConfig({
     // Every supported browser and Electron has modulepreload; the polyfill is dead weight.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        // What the page runs at start stays one chunk, in the order it runs (zod-setup before
+        // any schema: the CSP forbids eval); only what is loaded later (ui/lazy.tsx, compose,
+        // the German text) is split off. A shared chunk would run before the entry's modules.
+        codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
+      },
+    },
   },
   worker: { format: 'es' },
 });

@@ -15,7 +15,7 @@ import {
   type SearchResult,
 } from './probes.js';
 import type { CpuProfile } from './profile.js';
-import { longTaskPhases, startTrace } from './trace.js';
+import { longTaskPhases, startTrace, type TraceEvent } from './trace.js';
 
 /** A new page per run, each loading the app from its address, as a user opening it. */
 export async function firstRows(
@@ -93,6 +93,39 @@ export async function coldSignIn(link: string, runs: number): Promise<FirstRows[
     }
   }
   return out;
+}
+
+/**
+ * One cold sign-in as above, under a CPU profile and a DevTools trace taken from before the
+ * navigation: where the page's start spends its time. Tracing slows the page, so this run
+ * is not one of the figures.
+ */
+export async function tracedColdSignIn(
+  link: string,
+): Promise<{ profile: CpuProfile; events: TraceEvent[]; summary: string; rows: FirstRows }> {
+  const browser = await startBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript({ content: FIRST_ROWS_INIT });
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const stopTrace = await startTrace(cdp);
+    await page.goto(link);
+    const rows = (await page.evaluate(FIRST_ROWS_RESULT)) as FirstRows;
+    const events = await stopTrace();
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.detach();
+    return {
+      profile: profile as unknown as CpuProfile,
+      events,
+      summary: longTaskPhases(events),
+      rows,
+    };
+  } finally {
+    await browser.close();
+  }
 }
 
 /** Back to the folder: Escape in the field, then the folder's rows, all of them in. */

@@ -1,5 +1,6 @@
 // npm run bench:ui -- [--messages N] [--sync-messages M] [--runs R] [--search-runs S]
-//   [--scroll-rows K] [--rows-per-frame F] [--seed S] [--json] [--profile]
+//   [--scroll-rows K] [--rows-per-frame F] [--seed S] [--json] [--profile] [--only first-rows]
+//   [--renderer DIR]
 // The web UI on a large mailbox: a private Dovecot, a Maildock data directory synced once,
 // Maildock's web server (its own process, compiled) and Debian's Chromium. Times the first
 // rows after a page load, frames while scrolling the list, search from Enter to results,
@@ -11,12 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBrowser, type Browser } from '../../test/e2e/browser.js';
-import { ensureRendererBuilt, RENDERER_DIST } from '../../test/e2e/build.js';
 import { corpusTerms } from '../corpus.js';
 import { apiClient, apiLoad, folderIds } from './api-load.js';
-import { coldSignIn, firstRows, openApp, scroll, search } from './measures.js';
+import { coldSignIn, firstRows, openApp, scroll, search, tracedColdSignIn } from './measures.js';
 import { profileText, type CpuProfile } from './profile.js';
-import { jsonLine, table, type Figures } from './report.js';
+import { firstRowsJsonLine, firstRowsTable, jsonLine, table, type Figures } from './report.js';
 import {
   fullSync,
   imapOf,
@@ -38,8 +38,17 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20240601' },
     json: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    // Only the two first-rows figures: what a change to the page's start needs, in minutes.
+    only: { type: 'string' },
+    // A renderer built elsewhere (another tree's `vite build --outDir DIR`), served instead
+    // of this tree's: two builds measured by the same bench.
+    renderer: { type: 'string' },
   },
 });
+if (args.only !== undefined && args.only !== 'first-rows') {
+  throw new Error(`--only takes "first-rows", not "${args.only}"`);
+}
+const firstRowsOnly = args.only === 'first-rows';
 const N = Number(args.messages);
 /** Issue 24's scroll: 5,000 px at a wheel's pace, every frame under 33 ms. */
 const WHEEL_PX = 5_000;
@@ -52,6 +61,15 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'maildock-bench-ui-'));
 process.once('exit', () => rmSync(work, { recursive: true, force: true }));
 const outDir = path.join(ROOT, '.bench');
 mkdirSync(outDir, { recursive: true });
+
+// The load average too: other work on the machine moves every figure.
+const machine = (browser: Browser) =>
+  (args.renderer ? `the renderer built in ${args.renderer}; ` : '') +
+  `Chromium ${browser.context.browser()?.version() ?? ''} headless, ${os.cpus().length} cores, ` +
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ')} (1 / 5 / 15 min) at the end`;
 
 function showProfile(name: string, profile: CpuProfile | null, trace: string | null = null): void {
   if (trace) log(trace);
@@ -67,11 +85,11 @@ execFileSync(
   [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bench.json'],
   { cwd: ROOT, stdio: 'inherit' },
 );
-await ensureRendererBuilt();
-let staticDir = RENDERER_DIST;
-if (args.profile) {
-  // Unminified, so that the profile names the renderer's functions.
-  staticDir = path.join(work, 'renderer');
+// Built into the bench's own folder: a build elsewhere (a test run meanwhile) must not
+// replace the files the server is serving. Unminified with --profile, so that the
+// profiles name the renderer's functions.
+const staticDir = args.renderer ? path.resolve(args.renderer) : path.join(work, 'renderer');
+if (!args.renderer) {
   execFileSync(
     process.execPath,
     [
@@ -81,8 +99,7 @@ if (args.profile) {
       'renderer/vite.config.ts',
       '--logLevel',
       'warn',
-      '--minify',
-      'false',
+      ...(args.profile ? ['--minify', 'false'] : []),
       '--outDir',
       staticDir,
     ],
@@ -90,8 +107,10 @@ if (args.profile) {
   );
 }
 
-log(`Generating and loading ${N} + ${M} messages (seed ${seed})…`);
-const dovecot = await startMailServer(N, M, seed);
+// The second user's mailbox is only for the API figures.
+const second = firstRowsOnly ? 0 : M;
+log(`Generating and loading ${N} + ${second} messages (seed ${seed})…`);
+const dovecot = await startMailServer(N, second, seed);
 let server: ServerChild | undefined;
 let browser: Browser | undefined;
 try {
@@ -124,93 +143,121 @@ try {
   const cold = await coldSignIn(`${server.base}/?token=${token}`, runs);
   log(`Chromium: first rows after a page load, ${runs} runs…`);
   const first = await firstRows(browser.context, server.base, runs);
-  const page = await openApp(browser.context, server.base);
-  const scrollRows = Math.min(Number(args['scroll-rows']), inbox.total - 20);
-  log(`Chromium: scrolling ${scrollRows} rows, ${args['rows-per-frame']} a frame…`);
-  const scrolled = await scroll(page, scrollRows, Number(args['rows-per-frame']), args.profile);
-  showProfile('scroll', scrolled.profile, scrolled.trace);
-  log(`Chromium: scrolling ${WHEEL_PX} px, ${WHEEL_STEP_PX} px a frame (a wheel's pace)…`);
-  const wheel = (await scroll(page, WHEEL_PX, WHEEL_STEP_PX, false, 'px')).result;
+  if (firstRowsOnly) {
+    if (args.profile) {
+      log('Chromium: one more cold sign-in, traced (not counted)…');
+      const traced = await tracedColdSignIn(`${server.base}/?token=${token}`);
+      const file = path.join(outDir, `ui-${N}-cold-sign-in.trace.json`);
+      writeFileSync(file, JSON.stringify(traced.events));
+      showProfile(
+        'cold-sign-in',
+        traced.profile,
+        `${traced.summary}\n  (${path.relative(ROOT, file)})`,
+      );
+    }
+    const fig = { messages: N, inboxMessages: inbox.total, coldSignIn: cold, firstRows: first };
+    const header =
+      `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; ${machine(browser)}. ` +
+      'First rows: from navigation start to the first task after the frame holding them.';
+    const report = `${header}\n\n${firstRowsTable(fig)}`;
+    process.stdout.write(`${report}\n`);
+    writeFileSync(path.join(outDir, `ui-${N}-first-rows.md`), `${report}\n`);
+    writeFileSync(path.join(outDir, `ui-${N}-first-rows.json`), JSON.stringify(fig, null, 2));
+    if (args.json) process.stdout.write(`${firstRowsJsonLine(fig)}\n`);
+  } else {
+    const page = await openApp(browser.context, server.base);
+    const scrollRows = Math.min(Number(args['scroll-rows']), inbox.total - 20);
+    log(`Chromium: scrolling ${scrollRows} rows, ${args['rows-per-frame']} a frame…`);
+    const scrolled = await scroll(page, scrollRows, Number(args['rows-per-frame']), args.profile);
+    showProfile('scroll', scrolled.profile, scrolled.trace);
+    log(`Chromium: scrolling ${WHEEL_PX} px, ${WHEEL_STEP_PX} px a frame (a wheel's pace)…`);
+    const wheel = (await scroll(page, WHEEL_PX, WHEEL_STEP_PX, false, 'px')).result;
 
-  const terms = corpusTerms(seed, N);
-  const queries = {
-    'rare term': terms.rare,
-    'common term': terms.common,
-    phrase: `"${terms.phrase}"`,
-    'from: + subject:': `from:${terms.sender} subject:${terms.subjectWord}`,
-    'date range + term': `after:2023-01-01 before:2023-07-01 ${terms.common}`,
-    // Every other operator of the language (main/core/store/search-query.ts).
-    'from:': `from:${terms.sender}`,
-    'to:': `to:${terms.sender}`,
-    'subject:': `subject:${terms.subjectWord}`,
-    'in: + term': `in:archive ${terms.common}`,
-    'term -term': `${terms.common} -${terms.subjectWord}`,
-    'has:attachment': 'has:attachment',
-    'is:unread': 'is:unread',
-    'is:flagged': 'is:flagged',
-    'a word in no message': terms.absent,
-  };
-  log('Chromium: searches…');
-  const searched = await search(page, queries, Number(args['search-runs']), args.profile);
-  showProfile('search', searched.profile, searched.trace);
-  await page.close();
+    const terms = corpusTerms(seed, N);
+    const queries = {
+      'rare term': terms.rare,
+      'common term': terms.common,
+      phrase: `"${terms.phrase}"`,
+      'from: + subject:': `from:${terms.sender} subject:${terms.subjectWord}`,
+      'date range + term': `after:2023-01-01 before:2023-07-01 ${terms.common}`,
+      // Every other operator of the language (main/core/store/search-query.ts).
+      'from:': `from:${terms.sender}`,
+      'to:': `to:${terms.sender}`,
+      'subject:': `subject:${terms.subjectWord}`,
+      'in: + term': `in:archive ${terms.common}`,
+      'term -term': `${terms.common} -${terms.subjectWord}`,
+      'has:attachment': 'has:attachment',
+      'is:unread': 'is:unread',
+      'is:flagged': 'is:flagged',
+      'a word in no message': terms.absent,
+    };
+    log('Chromium: searches…');
+    const searched = await search(page, queries, Number(args['search-runs']), args.profile);
+    showProfile('search', searched.profile, searched.trace);
+    await page.close();
 
-  log('API: calls with no sync running…');
-  const ids = await folderIds(call, inbox.id);
-  const load = { call, mailboxId: inbox.id, ids, queries: Object.values(queries) };
-  const apiIdle = await apiLoad({ ...load, perMethod: 100, pauseMs: 10 });
+    log('API: calls with no sync running…');
+    const ids = await folderIds(call, inbox.id);
+    const load = { call, mailboxId: inbox.id, ids, queries: Object.values(queries) };
+    const apiIdle = await apiLoad({ ...load, perMethod: 100, pauseMs: 10 });
 
-  log(`API: calls during the second account's initial sync (${M} messages)…`);
-  const account = (await call('account.add', {
-    email: `${SECOND_USER.user}@maildock.test`,
-    imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: SECOND_USER.user },
-    password: SECOND_USER.password,
-  })) as { id: number };
-  await server.stats(); // from here on
-  if (args.profile) server.profileStart();
-  let syncing = true;
-  const syncStart = Date.now();
-  let syncEnd = 0;
-  const sync = call('sync.run', { accountId: account.id }).finally(() => {
-    syncing = false;
-    syncEnd = Date.now();
-  });
-  const apiSync = await apiLoad({ ...load, perMethod: 100_000, pauseMs: 10, going: () => syncing });
-  const syncSummary = (await sync) as { errors: unknown[] };
-  if (syncSummary.errors.length) log(`  sync errors: ${JSON.stringify(syncSummary.errors)}`);
-  const loopDelaySync = await server.stats();
-  if (args.profile) {
-    const file = path.join(outDir, `ui-${N}-server-during-sync.cpuprofile`);
-    await server.profileStop(file);
-    showProfile('server-during-sync', JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+    log(`API: calls during the second account's initial sync (${M} messages)…`);
+    const account = (await call('account.add', {
+      email: `${SECOND_USER.user}@maildock.test`,
+      imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: SECOND_USER.user },
+      password: SECOND_USER.password,
+    })) as { id: number };
+    await server.stats(); // from here on
+    if (args.profile) server.profileStart();
+    let syncing = true;
+    const syncStart = Date.now();
+    let syncEnd = 0;
+    const sync = call('sync.run', { accountId: account.id }).finally(() => {
+      syncing = false;
+      syncEnd = Date.now();
+    });
+    const apiSync = await apiLoad({
+      ...load,
+      perMethod: 100_000,
+      pauseMs: 10,
+      going: () => syncing,
+    });
+    const syncSummary = (await sync) as { errors: unknown[] };
+    if (syncSummary.errors.length) log(`  sync errors: ${JSON.stringify(syncSummary.errors)}`);
+    const loopDelaySync = await server.stats();
+    if (args.profile) {
+      const file = path.join(outDir, `ui-${N}-server-during-sync.cpuprofile`);
+      await server.profileStop(file);
+      showProfile('server-during-sync', JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+    }
+
+    const fig: Figures = {
+      messages: N,
+      inboxMessages: inbox.total,
+      syncMessages: M,
+      coldSignIn: cold,
+      firstRows: first,
+      scroll: scrolled.result,
+      wheel,
+      search: searched.result,
+      apiIdle,
+      apiSync,
+      syncPhases: server.phases.filter((p) => p.accountId === account.id),
+      syncMs: syncEnd - syncStart,
+      syncEnd,
+      loopDelaySync,
+    };
+    const header =
+      `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; a second account of ${M} ` +
+      `messages synced during the API figures; ${machine(browser)}. First rows and search: from ` +
+      "navigation start / the Enter key's event time to the first task after the frame holding them " +
+      '(requestAnimationFrame, then a posted message).';
+    const report = `${header}\n\n${table(fig)}`;
+    process.stdout.write(`${report}\n`);
+    writeFileSync(path.join(outDir, `ui-${N}.md`), `${report}\n`);
+    writeFileSync(path.join(outDir, `ui-${N}.json`), JSON.stringify(fig, null, 2));
+    if (args.json) process.stdout.write(`${jsonLine(fig)}\n`);
   }
-
-  const fig: Figures = {
-    messages: N,
-    inboxMessages: inbox.total,
-    syncMessages: M,
-    coldSignIn: cold,
-    firstRows: first,
-    scroll: scrolled.result,
-    wheel,
-    search: searched.result,
-    apiIdle,
-    apiSync,
-    syncPhases: server.phases.filter((p) => p.accountId === account.id),
-    syncMs: syncEnd - syncStart,
-    syncEnd,
-    loopDelaySync,
-  };
-  const header =
-    `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; a second account of ${M} ` +
-    `messages synced during the API figures; Chromium ${browser.context.browser()?.version() ?? ''} headless, ` +
-    `${os.cpus().length} cores. First rows and search: from navigation start / the Enter key's event ` +
-    'time to the first task after the frame holding them (requestAnimationFrame, then a posted message).';
-  const report = `${header}\n\n${table(fig)}`;
-  process.stdout.write(`${report}\n`);
-  writeFileSync(path.join(outDir, `ui-${N}.md`), `${report}\n`);
-  writeFileSync(path.join(outDir, `ui-${N}.json`), JSON.stringify(fig, null, 2));
-  if (args.json) process.stdout.write(`${jsonLine(fig)}\n`);
 } finally {
   await browser?.close();
   await server?.stop();

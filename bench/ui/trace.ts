@@ -3,7 +3,7 @@
 // collection, script) inside the tasks that ran longer than 50 ms.
 import type { CDPSession } from 'playwright-core';
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;

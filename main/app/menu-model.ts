@@ -102,7 +102,16 @@ export function menuModel(platform: TrayPlatform): MenuModelSection[] {
         { type: 'role', role: 'cut' },
         { type: 'role', role: 'copy' },
         { type: 'role', role: 'paste' },
+        // Ctrl/⌘+A is the role's: a field's text where the focus is in one; in the list the
+        // page takes the key first and selects its messages.
         { type: 'role', role: 'selectAll' },
+        // No key of its own: a second Ctrl/⌘+A would take the role's on macOS.
+        {
+          type: 'command',
+          label: 'Select All Messages',
+          command: { command: 'action', action: 'selectAll' },
+          registerAccelerator: false,
+        },
         { type: 'separator' },
         action('Find in Mail', 'search', '/'),
       ],
@@ -122,6 +131,7 @@ export function menuModel(platform: TrayPlatform): MenuModelSection[] {
         action('Mark Read / Unread', 'read', 'U'),
         action('Archive', 'archive', 'E'),
         action('Delete', 'trash', 'Shift+3'),
+        action('Junk / Not Junk', 'junk', 'Shift+J'),
         action('Move to…', 'move', 'V'),
         action('Undo Last Action', 'undo', 'Z'),
       ],

@@ -3,7 +3,9 @@
 // and the listbox names it (aria-activedescendant, posinset/setsize of the whole list) far
 // down; o opens; Delete, e and Backspace take the open message away and the next one opens;
 // Ctrl+A selects the list; the row menu works from the keyboard; a row dragged onto a folder
-// moves there; compact rows fit many more in 900 px; axe finds nothing serious, light or dark.
+// moves there; compact rows fit many more in 900 px; axe finds nothing serious, light or dark;
+// Shift+J and the toolbar's Junk move the selection to Junk, and in the Junk folder both say
+// not junk.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -235,5 +237,60 @@ describe('the message list’s triage', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'list-triage-compact-dark.png') });
     await page.getByLabel('Theme').selectOption('light');
     expect(found).toEqual([]);
+  });
+
+  it('marks the selection as junk with Shift+J and the toolbar, and not junk from the Junk folder', async () => {
+    /** The Junk folder's subjects through the API (Maildock makes the folder on first use). */
+    const junked = async () => {
+      const all = (await served.api('mailbox.list', {})) as (Box & {
+        role: string | null;
+        name: string;
+      })[];
+      const junk = all.find((b) => b.role === 'junk' || b.name === 'Junk');
+      if (!junk) return [];
+      const r = (await served.api('message.list', { mailboxId: junk.id, limit: 1000 })) as {
+        messages: Row[];
+      };
+      return r.messages.map((m) => m.subject).sort();
+    };
+    const [first, second] = (await inFolder('INBOX')).map((m) => m.subject) as [string, string];
+    await page.locator('.list-scroll').evaluate((el) => (el.scrollTop = 0));
+    await page.locator('.row', { hasText: first }).first().click();
+    await expect.poll(reader).toBe(first);
+
+    // Shift+J: to Junk with the undo notice, and the next message opens in its place.
+    await listbox().focus();
+    await page.keyboard.press('Shift+J');
+    await expect
+      .poll(() => page.locator('.action-notice').textContent())
+      .toContain('Moved 1 message to Junk');
+    await expect.poll(junked).toEqual([first]);
+    await expect.poll(reader).toBe(second);
+
+    // The toolbar's button does the same for the selection.
+    const toolbar = page.getByRole('toolbar', { name: 'Message actions' });
+    const junk = toolbar.getByRole('button', { name: 'Move to Junk', exact: true });
+    expect(await junk.getAttribute('title')).toBe('Move to Junk (Shift+J)');
+    await junk.click();
+    await expect.poll(junked).toEqual([first, second].sort());
+    await expect.poll(() => page.locator('.row', { hasText: second }).count()).toBe(0);
+
+    // In the Junk folder both say not junk: back to the Inbox.
+    await page.locator('.sidebar').getByText('Junk', { exact: true }).click();
+    await expect.poll(() => page.locator('.list-scroll .row').count()).toBe(2);
+    const notJunk = toolbar.getByRole('button', { name: 'Not junk: back to the Inbox' });
+    expect(await notJunk.textContent()).toBe('Not junk');
+    expect(await notJunk.isDisabled()).toBe(true);
+    expect(await toolbar.getByRole('button', { name: 'Move to Junk' }).count()).toBe(0);
+    await page.locator('.row', { hasText: first }).first().click();
+    await notJunk.click();
+    await expect.poll(junked).toEqual([second]);
+    await page.locator('.row', { hasText: second }).first().click();
+    await listbox().focus();
+    await page.keyboard.press('Shift+J');
+    await expect.poll(junked).toEqual([]);
+    const inbox = (await inFolder('INBOX')).map((m) => m.subject);
+    expect(inbox).toContain(first);
+    expect(inbox).toContain(second);
   });
 });

@@ -255,7 +255,7 @@ describe('reading in the web UI', () => {
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const keys = await dialog.locator('kbd').allTextContents();
-    for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#, Delete, Backspace', 'v', '?'])
+    for (const k of ['j / k', 'c', 'r', 'a', 'f', 'e', '#, Delete, Backspace', 'Shift+J', 'v', '?'])
       expect(keys).toContain(k);
     await shot('reading-4-shortcuts');
     await page.keyboard.press('Escape');

@@ -4,10 +4,11 @@
 // and the locale of numbers and dates, and is remembered with the other UI preferences.
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { count, shortDate } from '../../renderer/src/format.js';
 import {
   i18n,
+  languageReady,
   localeFor,
   setLanguage,
   storedLanguage,
@@ -36,7 +37,7 @@ it('follows the system’s first language it speaks, in the system’s variant o
   expect(document.documentElement.lang).toBe('en');
 });
 
-it('switches from Settings at once, without a new mount, and keeps the choice', () => {
+it('switches from Settings at once, without a new mount, and keeps the choice', async () => {
   container = document.createElement('div');
   document.body.append(container);
   const root = createRoot(container);
@@ -47,6 +48,8 @@ it('switches from Settings at once, without a new mount, and keeps the choice', 
         <ActionBar
           disabled={false}
           onAction={() => undefined}
+          junk
+          onJunk={() => undefined}
           onMove={() => undefined}
           onUndo={() => undefined}
           undo={null}
@@ -57,7 +60,15 @@ it('switches from Settings at once, without a new mount, and keeps the choice', 
   const el = container;
   const buttons = () => [...el.querySelectorAll('button')].map((b) => b.textContent);
   const firstButton = el.querySelector('button');
-  expect(buttons()).toEqual(['Flag', 'Read or unread', 'Archive', 'Delete', 'Move…', 'Undo']);
+  expect(buttons()).toEqual([
+    'Flag',
+    'Read or unread',
+    'Archive',
+    'Delete',
+    'Junk',
+    'Move…',
+    'Undo',
+  ]);
   const select = el.querySelector('select')!;
   expect([...select.options].map((o) => o.text)).toEqual([
     'System (English)',
@@ -65,15 +76,19 @@ it('switches from Settings at once, without a new mount, and keeps the choice', 
     'Deutsch',
   ]);
 
-  act(() => {
+  // German is fetched when first chosen: English until it is here, then German throughout.
+  expect(i18n.hasResourceBundle('de', 'translation')).toBe(false);
+  await act(async () => {
     select.value = 'de';
     select.dispatchEvent(new Event('change', { bubbles: true }));
+    await languageReady();
   });
   expect(buttons()).toEqual([
     'Markieren',
     'Gelesen/ungelesen',
     'Archivieren',
     'Löschen',
+    'Spam',
     'Verschieben…',
     'Rückgängig',
   ]);
@@ -99,4 +114,35 @@ it('switches from Settings at once, without a new mount, and keeps the choice', 
   expect(document.documentElement.lang).toBe('en');
   expect(count(1234567)).toBe('1,234,567');
   act(() => root.unmount());
+});
+
+/** The module as a page that has just started loads it: no catalog but English fetched yet. */
+async function freshStart() {
+  vi.resetModules();
+  return import('../../renderer/src/i18n/index.js');
+}
+
+it('starts in a German choice only once its text is here, with nothing in English before', async () => {
+  localStorage.setItem('maildock.language', 'de');
+  const fresh = await freshStart();
+  // The page renders after languageReady (main.tsx).
+  await fresh.languageReady();
+  expect(fresh.i18n.language).toBe('de');
+  expect(fresh.i18n.t('move.title', { count: 1 })).toBe('Nachricht verschieben nach…');
+  expect(document.documentElement.lang).toBe('de');
+  fresh.setLanguage('system');
+  expect(document.documentElement.lang).toBe('en');
+});
+
+it('shows the language picked last, though an earlier pick’s text arrives after it', async () => {
+  const fresh = await freshStart();
+  fresh.setLanguage('de');
+  fresh.setLanguage('en');
+  await vi.waitFor(() => expect(fresh.i18n.hasResourceBundle('de', 'translation')).toBe(true));
+  expect(fresh.i18n.language).toBe('en');
+  expect(document.documentElement.lang).toBe('en');
+  // Here now: picking it again applies at once.
+  fresh.setLanguage('de');
+  expect(fresh.i18n.language).toBe('de');
+  fresh.setLanguage('system');
 });

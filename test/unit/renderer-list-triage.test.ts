@@ -1,7 +1,9 @@
-// The message list's triage logic: the keys Delete, Backspace, o and Ctrl/⌘+A; which message
-// comes next once some leave the list; select all; the row menu's items; the density's rows.
+// The message list's triage logic: the keys Delete, Backspace, o, Shift+J and Ctrl/⌘+A;
+// junk or not junk; which message comes next once some leave the list; select all; the row
+// menu's items; the density's rows.
 import { describe, expect, it } from 'vitest';
 import { UI_ACTIONS, type MessageSummary } from '../../common/types.js';
+import { marksJunk } from '../../renderer/src/state/actions.js';
 import { densityOf, rowHeight } from '../../renderer/src/state/layout.js';
 import { rowMenuKeys } from '../../renderer/src/state/row-menu.js';
 import { emptySelection, nextAfter, selectAll } from '../../renderer/src/state/selection.js';
@@ -49,6 +51,28 @@ describe('the triage keys', () => {
       log: [],
     });
     expect(press({ key: 'Delete' }, el(['input']))).toEqual({ handled: false, log: [] });
+  });
+});
+
+describe('junk', () => {
+  it('is Shift+J: not j, not Caps Lock’s J without Shift, not with Ctrl, not in a field', () => {
+    expect(press({ key: 'J', shiftKey: true }).log).toEqual(['junk']);
+    expect(press({ key: 'j' }).log).toEqual(['next']);
+    expect(press({ key: 'J' })).toEqual({ handled: false, log: [] });
+    expect(press({ key: 'J', shiftKey: true, ctrlKey: true })).toEqual({ handled: false, log: [] });
+    expect(press({ key: 'J', shiftKey: true }, el(['textarea']))).toEqual({
+      handled: false,
+      log: [],
+    });
+  });
+
+  it('is not junk when every message is in a Junk folder already, else junk', () => {
+    const junkFolders = new Set([9, 19]);
+    expect(marksJunk([{ mailboxId: 1 }], junkFolders)).toBe(true);
+    expect(marksJunk([{ mailboxId: 9 }, { mailboxId: 19 }], junkFolders)).toBe(false);
+    // A mixed selection (a search over every folder) ends all in Junk.
+    expect(marksJunk([{ mailboxId: 9 }, { mailboxId: 1 }], junkFolders)).toBe(true);
+    expect(marksJunk([{ mailboxId: 1 }], new Set())).toBe(true);
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Mailbox, MessageSummary } from '../../common/types.js';
 import { SparseList, type FetchOffset } from '../../renderer/src/state/sparse-list.js';
 import { emptySelection, select, single, step } from '../../renderer/src/state/selection.js';
-import { moveChoices } from '../../renderer/src/ui/MoveDialog.js';
+import { moveChoices } from '../../renderer/src/ui/move-choices.js';
 
 const msg = (id: number) => ({ message: { id, flags: [] } as unknown as MessageSummary });
 const settle = () => new Promise((r) => setTimeout(r, 0));

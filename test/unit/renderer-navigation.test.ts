@@ -16,6 +16,7 @@ import {
   GO_KEYS,
   handleKey,
   PREFIX_MS,
+  SHIFT_KEYS,
   SINGLE_KEYS,
   LIST_KEY_ACTIONS,
   type KeyActions,
@@ -103,9 +104,11 @@ describe('the keys for getting around', () => {
       rows.filter((k) => !k.startsWith('g then ')).flatMap((k) => k.split(/ or | \/ |, /)),
     );
     expect(Object.keys(SINGLE_KEYS).filter((k) => !singles.has(k))).toEqual([]);
+    expect(Object.keys(SHIFT_KEYS).filter((k) => !singles.has(`Shift+${k}`))).toEqual([]);
     expect(sequences.sort()).toEqual(Object.keys(GO_KEYS).sort());
     const bound = new Set<string>([
       ...Object.values(SINGLE_KEYS),
+      ...Object.values(SHIFT_KEYS),
       ...Object.values(GO_KEYS),
       'open',
       'selectAll',

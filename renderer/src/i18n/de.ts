@@ -287,6 +287,7 @@ export const de: Catalog = {
       read: { keys: 'u', what: 'Als gelesen oder ungelesen markieren' },
       archive: { keys: 'e', what: 'Archivieren' },
       trash: { keys: '#, Entf, Rücktaste', what: 'Löschen' },
+      junk: { keys: 'Umschalt+J', what: 'Spam; im Spam-Ordner: kein Spam' },
       move: { keys: 'v', what: 'In einen Ordner verschieben' },
       undo: { keys: 'z oder Strg+Z', what: 'Rückgängig' },
       back: {

@@ -282,6 +282,7 @@ export const en = {
       read: { keys: 'u', what: 'Mark read or unread' },
       archive: { keys: 'e', what: 'Archive' },
       trash: { keys: '#, Delete, Backspace', what: 'Delete' },
+      junk: { keys: 'Shift+J', what: 'Junk; in the Junk folder, not junk' },
       move: { keys: 'v', what: 'Move to a folder' },
       undo: { keys: 'z or Ctrl+Z', what: 'Undo' },
       back: {

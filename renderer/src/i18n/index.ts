@@ -4,11 +4,13 @@
 // browser's storage beside the other UI preferences. A change applies at once: components
 // that call useTranslation render again, <html lang> and the locale of dates and numbers
 // follow. Importing this module sets it all up, so components and tests need no provider.
+// English is part of the page; another language's catalog is a chunk of its own, fetched
+// only when that language is the one shown (languageReady() says when it is).
 import i18next from 'i18next';
 import { useSyncExternalStore } from 'react';
 import { initReactI18next } from 'react-i18next';
 import { safeGet, safeSet } from '../ui/theme.js';
-import { de } from './de.js';
+import type { Catalog } from './catalog.js';
 import { en } from './en.js';
 import { setLocale } from './locale.js';
 
@@ -19,14 +21,16 @@ export const LANGUAGES = ['en', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type LanguageSetting = Language | 'system';
 
-const resources = { en: { translation: en }, de: { translation: de } } as const;
-
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: (typeof resources)['en'];
+    resources: { translation: typeof en };
   }
 }
+
+const catalogs: Record<Exclude<Language, 'en'>, () => Promise<Catalog>> = {
+  de: () => import('./de.js').then((m) => m.de),
+};
 
 const KEY = 'maildock.language';
 const base = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? '';
@@ -71,8 +75,8 @@ function follow(lng: string): void {
 let setting = storedLanguage();
 i18n.on('languageChanged', follow);
 void i18n.use(initReactI18next).init({
-  resources,
-  lng: resolveLanguage(setting),
+  resources: { en: { translation: en } },
+  lng: 'en',
   fallbackLng: 'en',
   supportedLngs: [...LANGUAGES],
   // React escapes what it renders; escaping here too would show &amp; and the like.
@@ -81,20 +85,47 @@ void i18n.use(initReactI18next).init({
 });
 follow(i18n.language);
 
+// The language last asked for: a catalog that arrives after another choice is not shown.
+let wanted: Language = 'en';
+let ready: Promise<void> = Promise.resolve();
+
+/** Shows `language`: at once when its catalog is here, else once it has been fetched. */
+function show(language: Language): void {
+  wanted = language;
+  if (language === 'en' || i18n.hasResourceBundle(language, 'translation')) {
+    void i18n.changeLanguage(language);
+    ready = Promise.resolve();
+    return;
+  }
+  ready = catalogs[language]().then(
+    (catalog) => {
+      i18n.addResourceBundle(language, 'translation', catalog);
+      if (wanted === language) void i18n.changeLanguage(language);
+    },
+    // Unreachable (the server went away): English stays, and the next choice tries again.
+    (err: unknown) => console.warn(`maildock: the ${language} catalog did not load`, err),
+  );
+}
+
+show(resolveLanguage(setting));
+
+/** Settles once the language asked for last is the one shown (or could not be loaded). */
+export const languageReady = (): Promise<void> => ready;
+
 const listeners = new Set<() => void>();
 
 /** Picks the language (or the system's again); everything shown follows at once. */
 export function setLanguage(next: LanguageSetting): void {
   setting = next;
   safeSet(KEY, next);
-  void i18n.changeLanguage(resolveLanguage(next));
+  show(resolveLanguage(next));
   for (const fn of listeners) fn();
 }
 
 // The system's language can change while the page is open (a browser setting).
 if (typeof window !== 'undefined') {
   window.addEventListener('languagechange', () => {
-    if (setting === 'system') void i18n.changeLanguage(systemLanguage());
+    if (setting === 'system') show(systemLanguage());
   });
 }
 

@@ -11,9 +11,10 @@ import { ErrorState, Loading } from '../ui/States.js';
 import { SignIn } from './SignIn.js';
 import { useTranslation } from '../i18n/index.js';
 
-type Start = 'checking' | 'token' | 'password' | { unreachable: ErrorData };
+export type Start = 'checking' | 'token' | 'password' | { unreachable: ErrorData };
 
-async function startOf(session: PasswordSession): Promise<Start> {
+/** How this server signs people in, and the session's start where it uses passwords. */
+export async function startOf(session: PasswordSession): Promise<Start> {
   const mode = await session.mode();
   if (!mode.ok) return { unreachable: mode.error };
   if (mode.value === 'token') return 'token';
@@ -25,10 +26,12 @@ export function AuthGate(props: {
   client: MaildockClient;
   /** The password sign-in the HTTP transport uses; null on the desktop. */
   session: PasswordSession | null;
+  /** startOf(session), begun before the first render (main.tsx); a retry begins anew. */
+  started?: Promise<Start> | undefined;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const { client, session } = props;
+  const { client, session, started: first } = props;
   const [start, setStart] = useState<Start>(session ? 'checking' : 'token');
   const [attempt, setAttempt] = useState(0);
   // One start per attempt, however often React runs the effect (StrictMode runs it twice):
@@ -37,8 +40,8 @@ export function AuthGate(props: {
   useEffect(() => {
     if (!session || started.current === attempt) return;
     started.current = attempt;
-    void startOf(session).then(setStart);
-  }, [session, attempt]);
+    void (attempt === 0 && first ? first : startOf(session)).then(setStart);
+  }, [session, attempt, first]);
 
   if (start === 'checking') {
     return (

@@ -37,6 +37,15 @@ export function callFor(
   }
 }
 
+/**
+ * Junk (true) or not junk (false) for the selection: not junk when every message is in a
+ * Junk folder already, as in the Junk folder's own list; else junk.
+ */
+export const marksJunk = (
+  selected: readonly { mailboxId: number }[],
+  junkFolders: ReadonlySet<number>,
+): boolean => !selected.every((m) => junkFolders.has(m.mailboxId));
+
 /** True when the action takes the messages out of the list being shown. */
 export const leavesList = (action: MailAction): boolean =>
   action === 'archive' || action === 'trash';

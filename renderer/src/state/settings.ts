@@ -7,8 +7,10 @@ const THREADS = 'maildock.threads';
 const DENSITY = 'maildock.density';
 
 /** Conversation view: one row per conversation in folder lists. Off by default. */
+export const threadsOn = (): boolean => safeGet(THREADS) === '1';
+
 export function useThreadsSetting(): [boolean, (on: boolean) => void] {
-  const [on, setOn] = useState(() => safeGet(THREADS) === '1');
+  const [on, setOn] = useState(threadsOn);
   const set = useCallback((v: boolean) => {
     safeSet(THREADS, v ? '1' : '0');
     setOn(v);

@@ -19,6 +19,9 @@ interface PageState {
   generation: number;
 }
 
+/** Rows per request. */
+export const PAGE_SIZE = 200;
+
 export class SparseList {
   private readonly pages = new Map<number, PageState>();
   private readonly inFlight = new Map<number, number>();
@@ -33,7 +36,7 @@ export class SparseList {
 
   constructor(
     private readonly fetch: FetchOffset,
-    readonly pageSize = 200,
+    readonly pageSize = PAGE_SIZE,
   ) {}
 
   subscribe(fn: () => void): () => void {

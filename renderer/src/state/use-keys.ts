@@ -4,8 +4,9 @@
 // undoes; v moves to a folder, ? lists every key; r, a and f answer the open message
 // (reply, reply all, forward), c writes a new one. [ and ] step through the sidebar's
 // folders, g then a letter goes to a folder (Gmail's letters), t switches conversations.
-// Delete (and Backspace where it does not go back) deletes the selection, o opens like
-// Enter, Ctrl/⌘+A selects the whole list. Keys typed into a field are the field's.
+// Delete (and Backspace where it does not go back) deletes the selection, Shift+J marks it
+// as junk (not junk in the Junk folder), o opens like Enter, Ctrl/⌘+A selects the whole
+// list. Keys typed into a field are the field's.
 import { useEffect, useRef } from 'react';
 import type { UiAction } from '../../../common/types.js';
 
@@ -16,7 +17,7 @@ export type KeyActions = Record<UiAction | ListKeyAction, () => void>;
  * The list's own keys, beyond the contract's actions (the desktop menu does not ask for
  * them): `erase` is Backspace, back to the list where the reader took its place, else delete.
  */
-export const LIST_KEY_ACTIONS = ['delete', 'erase', 'selectAll'] as const;
+export const LIST_KEY_ACTIONS = ['delete', 'erase'] as const;
 export type ListKeyAction = (typeof LIST_KEY_ACTIONS)[number];
 
 /** What `g` then a key does: Gmail's letters, and # for the Trash as the key that trashes. */
@@ -52,6 +53,14 @@ export const SINGLE_KEYS: Record<string, UiAction | ListKeyAction> = {
   Escape: 'back',
   Backspace: 'erase',
   Delete: 'delete',
+};
+
+/**
+ * Keys with Shift, by the letter typed. Caps Lock alone types the capital too, without
+ * Shift held: that is no junk.
+ */
+export const SHIFT_KEYS: Record<string, UiAction> = {
+  J: 'junk',
 };
 
 /** How long `g` waits for its second key. */
@@ -118,7 +127,7 @@ export function handleKey(
     actions.open();
     return true;
   }
-  const action = SINGLE_KEYS[e.key];
+  const action = e.shiftKey && SHIFT_KEYS[e.key] ? SHIFT_KEYS[e.key] : SINGLE_KEYS[e.key];
   if (!action) return false;
   actions[action]();
   return true;

@@ -4,10 +4,11 @@
 // newer source makes answers to older requests void, so a slow page never lands in the
 // wrong list.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { MethodInput } from '../../../common/api.js';
 import type { ErrorData } from '../../../common/errors.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
 import { singlePager, type ListItem, type Pager } from './pager.js';
-import { SparseList } from './sparse-list.js';
+import { PAGE_SIZE, SparseList } from './sparse-list.js';
 
 export type ListSource =
   | { kind: 'mailbox'; mailboxId: number }
@@ -41,13 +42,29 @@ export interface ListState {
   reload(): void;
 }
 
-function sparseFor(client: MaildockClient, source: ListSource, threads: boolean): SparseList {
+/** A folder, or the unified Inbox: a list whose length is known. */
+export type FolderSource = Exclude<ListSource, { kind: 'search' }>;
+
+/** message.list's input for `limit` rows of a folder or the unified Inbox from `offset`. */
+export function listInput(
+  source: FolderSource,
+  threads: boolean,
+  offset: number,
+  limit: number,
+  count: boolean,
+): MethodInput<'message.list'> {
   const where =
-    source.kind === 'mailbox'
-      ? { mailboxId: source.mailboxId }
-      : { mailboxIds: source.kind === 'unified' ? source.mailboxIds : [] };
+    source.kind === 'mailbox' ? { mailboxId: source.mailboxId } : { mailboxIds: source.mailboxIds };
+  return { ...where, offset, limit, threads, count };
+}
+
+/** What a folder's list asks for first: its first page, and the folder's length. */
+export const firstPageInput = (source: FolderSource, threads: boolean) =>
+  listInput(source, threads, 0, PAGE_SIZE, true);
+
+function sparseFor(client: MaildockClient, source: FolderSource, threads: boolean): SparseList {
   return new SparseList(async (offset, limit, count) => {
-    const r = await client.call('message.list', { ...where, offset, limit, threads, count });
+    const r = await client.call('message.list', listInput(source, threads, offset, limit, count));
     return { items: r.messages.map((message) => ({ message })), total: r.total };
   });
 }
@@ -74,7 +91,7 @@ const noop = () => () => undefined;
 function useSparse(client: MaildockClient, source: ListSource | null, threads: boolean) {
   const key = source && source.kind !== 'search' ? sourceKey(source, threads) : null;
   const list = useMemo(
-    () => (key ? sparseFor(client, JSON.parse(key) as ListSource, threads) : null),
+    () => (key ? sparseFor(client, JSON.parse(key) as FolderSource, threads) : null),
     [client, key, threads],
   );
   useSyncExternalStore(list ? (fn) => list.subscribe(fn) : noop, () => list?.version ?? 0);

@@ -1,6 +1,7 @@
 // The toolbar over the list: the same actions as the keys, for the pointer and for screen
 // readers (each button is named, with its key in the tooltip). Disabled with no selection;
-// Undo names what it would take back, and is disabled when this window has done nothing.
+// Junk says Not junk where it would take the messages out of Junk; Undo names what it
+// would take back, and is disabled when this window has done nothing.
 import type { MailAction } from '../state/actions.js';
 import { undoLabel, type OwnAction } from '../state/use-actions.js';
 import { useTranslation } from '../i18n/index.js';
@@ -15,6 +16,9 @@ const BUTTONS = [
 export function ActionBar(props: {
   disabled: boolean;
   onAction(action: MailAction): void;
+  /** What the junk button does: junk (true), or not junk (false). */
+  junk: boolean;
+  onJunk(): void;
   onMove(): void;
   onUndo(): void;
   undo: OwnAction | null;
@@ -36,6 +40,18 @@ export function ActionBar(props: {
           {t(b.text)}
         </button>
       ))}
+      <button
+        type="button"
+        aria-label={props.junk ? t('reader.junkTitle') : t('reader.notJunkTitle')}
+        title={withKey(
+          props.junk ? t('reader.junkTitle') : t('reader.notJunkTitle'),
+          t('shortcuts.rows.junk.keys'),
+        )}
+        disabled={props.disabled}
+        onClick={props.onJunk}
+      >
+        {props.junk ? t('reader.junk') : t('reader.notJunk')}
+      </button>
       <button
         type="button"
         aria-label={t('actions.move')}

@@ -15,7 +15,7 @@ import {
   type Selection,
 } from '../state/selection.js';
 import type { MailAction } from '../state/actions.js';
-import { leavesList } from '../state/actions.js';
+import { leavesList, marksJunk } from '../state/actions.js';
 import { useActions } from '../state/use-actions.js';
 import { messagesOfRows } from '../state/conversations.js';
 import { notifyNewMail } from '../state/notify.js';
@@ -31,20 +31,25 @@ import { sourceKey, useMessageList, type ListSource } from '../state/use-list.js
 import { ActionBar } from './ActionBar.js';
 import { ActionNotice } from './ActionNotice.js';
 import { ListPane } from './ListPane.js';
-import { MessageTools } from './MessageTools.js';
 import { MessageMenu } from './MessageMenu.js';
-import { dropChoice, moveChoices, MoveDialog, type MoveTarget } from './MoveDialog.js';
-import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { dropChoice, moveChoices, type MoveTarget } from './move-choices.js';
+import {
+  MessageTools,
+  MoveDialog,
+  preloadLater,
+  SendingPane,
+  SettingsDialog,
+  ShortcutsDialog,
+} from './lazy.js';
 import { Panes } from './Panes.js';
 import { Reader } from './Reader.js';
 import { Sidebar } from './Sidebar.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
 import { TopBar } from './TopBar.js';
-import { SettingsDialog, type SettingsTab } from '../settings/SettingsDialog.js';
+import type { SettingsTab } from '../settings/SettingsDialog.js';
 import { ComposeLayer } from '../compose/ComposeLayer.js';
 import { ReplyBar } from '../compose/ReplyBar.js';
 import { SendingNav } from '../compose/SendingNav.js';
-import { SendingPane } from '../compose/SendingPane.js';
 import { useComposer } from '../compose/use-composer.js';
 import { i18n, useTranslation } from '../i18n/index.js';
 import { folderName } from './folder-name.js';
@@ -120,6 +125,11 @@ export function App() {
       }),
     [client, query, reload, mailboxes, go],
   );
+
+  // What is loaded apart from the page's start (ui/lazy.tsx) comes once the first rows are in.
+  useEffect(() => {
+    if (list.ready) preloadLater();
+  }, [list.ready]);
 
   const order = useMemo(() => list.items.map((i) => i.message.id), [list.items]);
   const onPick = useCallback(
@@ -247,6 +257,23 @@ export function App() {
     if (opened === id) setSelection(emptySelection);
     void actions.junk(junk, [id]);
   };
+  // Shift+J and the list's toolbar: the selection (whole conversations, as the other
+  // actions) leaves the list like an archive; in the Junk folder it is not junk.
+  const inJunkFolder =
+    query === null && folder?.kind === 'mailbox' && junkFolders.has(folder.mailboxId);
+  const junkNext = selected.length > 0 ? marksJunk(selected, junkFolders) : !inJunkFolder;
+  const junkSelection = () => {
+    if (selected.length === 0) return;
+    const junk = junkNext;
+    const rows = selected;
+    leave(selection.ids);
+    void targets().then((ms) =>
+      actions.junk(
+        junk,
+        (ms ?? rows).map((m) => m.id),
+      ),
+    );
+  };
 
   const places = sidebarPlaces(folders.accounts, folders.mailboxes);
   const goKeys = goActions((target) =>
@@ -264,6 +291,7 @@ export function App() {
     read: () => act('read'),
     archive: () => act('archive'),
     trash: () => act('trash'),
+    junk: junkSelection,
     undo: () => void actions.undo(),
     next: () => {
       setStepping(true);
@@ -427,6 +455,8 @@ export function App() {
                 <ActionBar
                   disabled={selected.length === 0}
                   onAction={act}
+                  junk={junkNext}
+                  onJunk={junkSelection}
                   onMove={openMove}
                   onUndo={() => void actions.undo()}
                   undo={actions.undoable}

@@ -4,8 +4,7 @@ import type { ReactNode, Ref } from 'react';
 import type { MessageDetail } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
 import { useThread } from '../state/use-thread.js';
-import { Conversation } from './Conversation.js';
-import { MessageView } from './MessageView.js';
+import { Conversation, MessageView } from './lazy.js';
 import { EmptyState } from './States.js';
 import { Trans, useTranslation } from '../i18n/index.js';
 

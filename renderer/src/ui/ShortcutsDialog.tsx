@@ -15,6 +15,7 @@ export const SHORTCUTS = [
   'read',
   'archive',
   'trash',
+  'junk',
   'move',
   'undo',
   'back',

@@ -11,9 +11,9 @@ import {
   moveTargets,
   type FolderAction,
 } from '../state/folder-tree.js';
-import { FolderDeleteDialog, FolderMoveDialog, FolderNameDialog } from './FolderDialogs.js';
 import { FolderMenu, type MenuAt } from './FolderMenu.js';
 import { folderName } from './folder-name.js';
+import { FolderDeleteDialog, FolderMoveDialog, FolderNameDialog } from './lazy.js';
 
 type Open =
   | { kind: 'menu'; folder: Mailbox; at: MenuAt; from: HTMLElement | null }
