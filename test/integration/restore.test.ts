@@ -291,11 +291,12 @@ describe('restore', () => {
       return file;
     };
     // As a Maildock before the contacts (and their accounts), the unread index, the HTML's
-    // text and the lists' unsubscribe links wrote it (schema 4).
+    // text, the lists' unsubscribe links, identities and import keys wrote it (schema 4).
     const older = await backupOf(
       'older',
       4,
-      `DROP TABLE contact_accounts; DROP INDEX attachments_content;
+      `DROP TABLE import_keys; ALTER TABLE accounts DROP COLUMN identities;
+       DROP TABLE contact_accounts; DROP INDEX attachments_content;
        ALTER TABLE messages DROP COLUMN unsubscribe;
        DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;
        DROP VIEW message_fts_content; ALTER TABLE bodies DROP COLUMN search_text;
