@@ -25,7 +25,8 @@ async function save(
       accountId: account.id,
     });
   }
-  return saved;
+  // As account.list shows it: with how it signs in.
+  return ctx.oauth2.describe(saved);
 }
 
 async function saveIdentity(ctx: MethodContext, input: IdentityInput): Promise<Account> {
