@@ -1,7 +1,7 @@
 // A probe's view of a line-based protocol (IMAP, SMTP): lines read one at a time, with caps
 // on a line's length and on all that is read, since a probed host may be anyone's.
 import type { Socket } from 'node:net';
-import { Miss, missOf } from './net.js';
+import { Miss, missOf, type DiscoveryNet, type Target } from './net.js';
 
 const MAX_LINE = 8 * 1024;
 const MAX_TOTAL = 64 * 1024;
@@ -74,4 +74,17 @@ export class LineSocket {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** A probe's connection: TLS from the start, or plain until it asks for STARTTLS. */
+export async function openLines(
+  net: DiscoveryNet,
+  target: Target,
+  port: number,
+  security: 'tls' | 'starttls',
+  signal: AbortSignal,
+): Promise<LineSocket> {
+  return new LineSocket(
+    security === 'tls' ? await net.tls(target, port, signal) : await net.tcp(target, port, signal),
+  );
 }

@@ -2,7 +2,7 @@
 // (TLS from the start, or STARTTLS), reads the capabilities once TLS is up, checks IMAP4rev1,
 // and logs out without signing in. Nothing is offered that did not answer like this.
 import type { AuthMethod } from '../../../common/types.js';
-import { LineSocket } from './lines.js';
+import { LineSocket, openLines } from './lines.js';
 import { abortable, Miss, withDeadline, type DiscoveryNet } from './net.js';
 
 /** The sign-in methods a server's capabilities offer, password first. */
@@ -53,11 +53,7 @@ export function probeImap(
 ): Promise<AuthMethod[]> {
   return withDeadline(net.timeoutMs, async (signal) => {
     const target = await abortable(net.target(host, port), signal);
-    let lines = new LineSocket(
-      security === 'tls'
-        ? await net.tls(target, port, signal)
-        : await net.tcp(target, port, signal),
-    );
+    let lines = await openLines(net, target, port, security, signal);
     const greeting = await lines.line();
     if (!/^\* OK\b/i.test(greeting)) throw new Miss('did not greet as an IMAP server');
     let caps = capabilitiesIn(greeting);

@@ -2,7 +2,7 @@
 // connects (TLS from the start, or STARTTLS), says EHLO once TLS is up, reads the AUTH
 // mechanisms and quits without sending anything.
 import type { AuthMethod } from '../../../common/types.js';
-import { LineSocket } from './lines.js';
+import { LineSocket, openLines } from './lines.js';
 import { abortable, Miss, withDeadline, type DiscoveryNet } from './net.js';
 
 /** The sign-in methods of an EHLO answer's extensions (AUTH PLAIN LOGIN …), password first. */
@@ -47,11 +47,7 @@ export function probeSmtp(
 ): Promise<AuthMethod[]> {
   return withDeadline(net.timeoutMs, async (signal) => {
     const target = await abortable(net.target(host, port), signal);
-    let lines = new LineSocket(
-      security === 'tls'
-        ? await net.tls(target, port, signal)
-        : await net.tcp(target, port, signal),
-    );
+    let lines = await openLines(net, target, port, security, signal);
     if ((await reply(lines)).code !== 220) throw new Miss('did not greet as an SMTP server');
     let extensions = await ehlo(lines);
     if (security === 'starttls') {
