@@ -189,6 +189,11 @@ export const methods = {
         mailboxId: id.optional(),
         /** Several folders as one list, newest first (the unified Inbox). */
         mailboxIds: z.array(id).min(1).max(200).optional(),
+        /**
+         * Every folder of this role, of every account, as one list: the unified Inbox asked
+         * for before the folders' ids are known (the app's first page leaves with mailbox.list).
+         */
+        role: mailboxRoleSchema.optional(),
         accountId: id.optional(),
         path: z.string().min(1).max(1000).optional(),
         limit: limit.default(50),

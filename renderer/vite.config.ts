@@ -2,7 +2,42 @@
 // window) loads it from. The output must run under the server's CSP (`default-src 'self'`):
 // no inline scripts or styles, and no assets inlined as data: URLs. Workers (the thumbnails',
 // pdf.js's) are files of their own beside the rest, as ES modules.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+const BOOT = 'src/boot.ts';
+
+/**
+ * src/boot.ts as a chunk of its own, the page's first script (async): the first screen's
+ * requests leave before the app's code has arrived. It imports nothing, so nothing is shared.
+ */
+function bootFirst(): Plugin {
+  return {
+    name: 'maildock-boot-first',
+    apply: 'build',
+    buildStart() {
+      this.emitFile({ type: 'chunk', id: BOOT, name: 'boot' });
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const boot = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.isEntry && c.name === 'boot',
+        );
+        if (!boot) throw new Error(`${BOOT} was not built`);
+        if (boot.type === 'chunk' && boot.imports.length) {
+          throw new Error(`${BOOT} must import nothing, and imports ${boot.imports.join(', ')}`);
+        }
+        return [
+          {
+            tag: 'script',
+            attrs: { type: 'module', async: true, crossorigin: true, src: `/${boot.fileName}` },
+            injectTo: 'head-prepend',
+          },
+        ];
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -20,9 +55,12 @@ export default defineConfig({
         // What the page runs at start stays one chunk, in the order it runs (zod-setup before
         // any schema: the CSP forbids eval); only what is loaded later (ui/lazy.tsx, compose,
         // the German text) is split off. A shared chunk would run before the entry's modules.
-        codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
+        codeSplitting: {
+          groups: [{ name: 'index', tags: ['$initial'], test: (id) => !id.endsWith(BOOT) }],
+        },
       },
     },
   },
   worker: { format: 'es' },
+  plugins: [bootFirst()],
 });

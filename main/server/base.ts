@@ -56,22 +56,11 @@ export interface BaseOptions extends GuardOptions {
 export interface BaseServer {
   app: FastifyInstance;
   limits: Limits;
-  /** Whether the renderer is built: `/` sends its index.html, else NOT_BUILT_PAGE. */
+  /** Whether the renderer is built (its files are served; `/` is the server's to send). */
   built: boolean;
 }
 
 const log = getLogger('server');
-
-export const NOT_BUILT_PAGE = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Maildock</title></head>
-<body>
-<h1>Maildock</h1>
-<p>The web interface is not built yet. This server answers the API
-(<code>POST /api/&lt;method&gt;</code>) and sends events on <code>/events</code>.</p>
-</body>
-</html>
-`;
 
 export async function baseServer(
   opts: BaseOptions,

@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MethodName } from '../../common/api.js';
 import type { Owner, PersonServices, Role } from '../core/people/index.js';
 import { getLogger } from '../core/platform/log.js';
-import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
+import { baseServer, registerApi, type BaseOptions } from './base.js';
+import { pageSender } from './page.js';
 import { registerEvents, serviceEvents, type Subscribe } from './events.js';
 import { auditOf } from './audited.js';
 import type { Limits } from './limits.js';
@@ -75,6 +76,7 @@ export async function buildPeopleServer(
   opts: BaseOptions,
 ): Promise<FastifyInstance> {
   const { app, limits, built } = await baseServer(opts, () => core.healthy());
+  const sendPage = pageSender(built ? opts.staticDir : undefined, 'password');
   await core.auth.register(app, limits);
 
   await app.register(async (scope) => {
@@ -121,9 +123,6 @@ export async function buildPeopleServer(
     });
   });
 
-  app.get('/', async (_req, reply) => {
-    if (built) return reply.sendFile('index.html');
-    return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
-  });
+  app.get('/', async (_req, reply) => sendPage(reply));
   return app;
 }

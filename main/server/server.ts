@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { MaildockService, ServiceOptions } from '../core/service.js';
 import { isAuthorized, SESSION_COOKIE, sameToken, sessionCookieName } from './auth.js';
-import { baseServer, NOT_BUILT_PAGE, registerApi, type BaseOptions } from './base.js';
+import { baseServer, registerApi, type BaseOptions } from './base.js';
+import { pageSender } from './page.js';
 import { registerEvents, serviceEvents } from './events.js';
 
 export { API_BODY_LIMIT } from './base.js';
@@ -35,6 +36,7 @@ export async function buildServer(
   opts: ServerOptions,
 ): Promise<FastifyInstance> {
   const { app, limits, built } = await baseServer(opts, () => service.healthy());
+  const sendPage = pageSender(built ? opts.staticDir : undefined, 'link');
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
   const cookieName = () => sessionCookieName(port());
 
@@ -74,8 +76,7 @@ export async function buildServer(
       reply.header('cache-control', 'no-store');
       return reply.redirect('/', 303);
     }
-    if (built) return reply.sendFile('index.html');
-    return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    return sendPage(reply);
   });
 
   return app;

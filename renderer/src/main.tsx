@@ -1,41 +1,68 @@
 // Entry point: the client over whichever transport exists, the theme, the sign-in (in a
-// browser, on the server of many people), the app. The first requests leave before
-// anything renders: how the server signs people in, and once that allows, the first
-// screen's data (state/first-screen.ts), while React renders.
+// browser, on the server of many people), the app. The first screen's data
+// (state/first-screen.ts) is asked for before anything renders: by boot.ts before this code
+// has even arrived where the page came from the one-person server, else as soon as the
+// sign-in allows (at once on the desktop).
 import './zod-setup.js';
 import { languageReady } from './i18n/index.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { declaredSignIn } from './client/auth-api.js';
 import { createClient } from './client/client.js';
+import { earlyResponses } from './client/early.js';
 import { prepareFormats } from './format.js';
 import { whenIdle } from './idle.js';
 import { PasswordSession } from './client/session.js';
 import { pickTransport } from './client/transport.js';
-import { AuthGate, startOf } from './signin/AuthGate.js';
+import { AuthGate, startOf, type Start } from './signin/AuthGate.js';
 import { withFirstScreen } from './state/first-screen.js';
 import { App } from './ui/App.js';
 import { applyTheme, storedTheme } from './ui/theme.js';
 import './styles.css';
 
 applyTheme(storedTheme());
-const session = new PasswordSession();
-const transport = pickTransport(window, { bearer: session });
+const session = new PasswordSession({ declared: declaredSignIn(document) });
+// The first calls went out from boot.ts already where the page could (the one-person server).
+const transport = pickTransport(window, {
+  bearer: session,
+  early: earlyResponses(window.maildockEarly),
+});
 const client = withFirstScreen(createClient(transport));
 const http = transport.kind === 'http';
 const started = http ? startOf(session) : undefined;
-if (started) void started.then((start) => start === 'token' && client.start());
-else client.start();
+let startKnown: Start | undefined;
+const answered: Promise<unknown> = started
+  ? started.then((start) => {
+      startKnown = start;
+      if (start !== 'token') return;
+      client.start();
+      return client.answered();
+    })
+  : (client.start(), client.answered());
 
+/** How long the first render waits for the first screen's answers. */
+const FIRST_WAIT_MS = 300;
+
+// While the first answers are on their way.
+whenIdle(prepareFormats);
 // Nothing renders before the UI's language is shown: a language other than English is
-// fetched first (i18n/index.ts), so no English flashes by.
-void languageReady().then(() => {
+// fetched first (i18n/index.ts), so no English flashes by. The first render also waits a
+// moment for the first screen's answers (boot.ts has usually brought them by now): it then
+// shows the folders and the first rows at once, instead of rendering again for each answer.
+void Promise.all([
+  languageReady(),
+  Promise.race([answered, new Promise((r) => setTimeout(r, FIRST_WAIT_MS))]),
+]).then(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <AuthGate client={client} session={http ? session : null} started={started}>
+      <AuthGate
+        client={client}
+        session={http ? session : null}
+        started={started}
+        known={startKnown}
+      >
         <App />
       </AuthGate>
     </StrictMode>,
   );
-  // While the first answers are on their way.
-  whenIdle(prepareFormats);
 });

@@ -139,6 +139,8 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
       nf({ mailboxIds: [a.inboxId] }),
       nf({ accountId: a.accountId, path: 'INBOX' }),
       nf({ mailboxId: a.inboxId, threads: true }),
+      // Every Inbox the caller has: none of acme's.
+      empty({ role: 'inbox' }),
     ],
     'message.get': [nf({ id: a.messageId }), nf({ id: a.messageId, raw: true })],
     'message.thread': [nf({ id: a.messageId })],

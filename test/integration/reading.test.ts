@@ -123,6 +123,12 @@ describe('conversations and addresses', () => {
     await t.call('sync.run', {});
     const flat = await t.call('message.list', { path: 'INBOX' });
     expect(flat.total).toBe(3);
+    // By role: every folder of that role, the same rows as by path or id.
+    expect(await t.call('message.list', { role: 'inbox' })).toEqual(flat);
+    const sent = await t.call('message.list', { role: 'sent', threads: true });
+    expect(sent.messages.map((m) => [m.mailbox, m.messageId])).toEqual([
+      ['Sent', '<plan-2@x.test>'],
+    ]);
     const grouped = await t.call('message.list', { path: 'INBOX', threads: true });
     expect(grouped.total).toBe(2);
     expect(grouped.messages.map((m) => [m.subject, m.threadSize])).toEqual([
@@ -180,5 +186,13 @@ describe('watching', () => {
     );
     const states = await t.call('sync.state');
     expect(states.find((s) => s.accountId === added.id)?.lastSyncAt).not.toBeNull();
+    // The unified Inbox asked for by role is both accounts' Inboxes, as by their ids.
+    const inboxes = (await t.call('mailbox.list', {}))
+      .filter((m) => m.role === 'inbox')
+      .map((m) => m.id);
+    expect(inboxes).toHaveLength(2);
+    const byRole = await t.call('message.list', { role: 'inbox' });
+    expect(byRole).toEqual(await t.call('message.list', { mailboxIds: inboxes }));
+    expect(byRole.messages.map((m) => m.subject)).toContain('for carol, pushed');
   });
 });

@@ -420,14 +420,21 @@ describe('the server, in-process', () => {
 
   it('serves the built renderer as static files, with the same headers', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'maildock-renderer-'));
-    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Maildock UI</title>');
+    await writeFile(
+      path.join(dir, 'index.html'),
+      '<!doctype html><html><head><title>Maildock UI</title></head><body></body></html>',
+    );
     await writeFile(path.join(dir, 'app.js'), 'console.log("ui")');
     const ui = await buildServer(t.svc, { token, loopbackOnly: true, staticDir: dir });
     await ui.listen({ host: '127.0.0.1', port: 0 });
     const uiBase = `http://127.0.0.1:${(ui.server.address() as AddressInfo).port}`;
     try {
       const index = await fetch(`${uiBase}/`);
-      expect(await index.text()).toContain('Maildock UI');
+      // The page says how this server signs in, so that its first requests need not ask.
+      expect(await index.text()).toContain(
+        '<head>\n<meta name="maildock-signin" content="link" /><title>Maildock UI</title>',
+      );
+      expect(index.headers.get('cache-control')).toBe('no-cache');
       expectSecured(index);
       const js = await fetch(`${uiBase}/app.js`);
       expect(js.status).toBe(200);

@@ -29,6 +29,8 @@ describe('a long list held as pages by offset', () => {
     const log: string[] = [];
     const list = new SparseList(folder(ids, log), 200);
     list.want(0, 20);
+    // The first page alone while the length is unknown; the next one once it is.
+    expect(log).toEqual(['0+count']);
     await settle();
     expect(list.total).toBe(100_000);
     expect(list.itemAt(0)?.message.id).toBe(100_000);
@@ -78,6 +80,22 @@ describe('a long list held as pages by offset', () => {
     expect(log.sort()).toEqual(['400+count', '500', '600']);
     expect(list.total).toBe(1001);
     expect(list.itemAt(505)?.message.id).toBe(1000 - 504);
+  });
+
+  it('starts from a first page in hand, and asks only for the pages beside it', async () => {
+    const log: string[] = [];
+    const list = new SparseList(folder(ids, log), 200);
+    list.seed({ items: [msg(100_000), msg(99_999)], total: 100_000 });
+    expect(list.total).toBe(100_000);
+    expect(list.itemAt(1)?.message.id).toBe(99_999);
+    list.want(0, 20);
+    await settle();
+    expect(log).toEqual(['200']);
+    // A refresh counts the list again, as after any first page.
+    log.length = 0;
+    list.refresh();
+    await settle();
+    expect(log.sort()).toEqual(['0+count', '200']);
   });
 
   it('a list that shrank drops the pages past its end', async () => {

@@ -4,8 +4,10 @@
 // expires (by the server's clock), one retry after a 401, one renewal for calls refused
 // together (a refresh cookie spent twice would end the session), the session's end taking
 // the page back to signing in, signing out, and the events socket carrying the token.
+import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { declaredSignIn } from '../../renderer/src/client/auth-api.js';
 import { ClientError, createClient } from '../../renderer/src/client/client.js';
 import type { SocketLike } from '../../renderer/src/client/event-socket.js';
 import { PasswordSession, type SessionState } from '../../renderer/src/client/session.js';
@@ -97,6 +99,21 @@ describe('which sign-in the server wants', () => {
     expect(await many.open().session.mode()).toMatchObject({ ok: true, value: 'password' });
     const one = await setUp({ onePerson: true });
     expect(await one.open().session.mode()).toMatchObject({ ok: true, value: 'token' });
+  });
+
+  it('is what the page says where the server wrote it there, without asking', async () => {
+    const page = (head: string) =>
+      new JSDOM(`<!doctype html><html><head>${head}</head><body></body></html>`).window.document;
+    const said = (content: string) => page(`<meta name="maildock-signin" content="${content}">`);
+    expect(declaredSignIn(said('link'))).toBe('token');
+    expect(declaredSignIn(said('password'))).toBe('password');
+    expect(declaredSignIn(said('anything else'))).toBeNull();
+    expect(declaredSignIn(page('<title>Vite</title>'))).toBeNull();
+
+    // The one-person server is told to be the server of many people: the page is believed.
+    const { server, open } = await setUp({ onePerson: true }, { declared: 'password' });
+    expect(await open().session.mode()).toMatchObject({ ok: true, value: 'password' });
+    expect(server.seen.map((s) => s.path)).not.toContain('/api/auth.mode');
   });
 
   it('is an error to show, not a guess, when the server cannot be reached', async () => {

@@ -5,7 +5,7 @@ import { MaildockError, toErrorData } from '../../../common/errors.js';
 import type { Api } from '../../../common/api.js';
 import { sanitizeMailHtml } from '../html/sanitize.js';
 import { getLogger } from '../platform/log.js';
-import type { Store } from '../store/index.js';
+import type { ListPage, Store } from '../store/index.js';
 import { changed, type MethodContext } from './context.js';
 import { messageSource } from './message-source.js';
 import type { MethodsOf } from './table.js';
@@ -37,6 +37,15 @@ function namedMailboxes(input: {
   return ids ? [...new Set(ids)] : null;
 }
 
+function pageOf(page: ListPage, limit: number) {
+  const messages = page.rows;
+  return {
+    messages,
+    nextBefore: messages.length === limit ? messages.at(-1)!.id : null,
+    total: page.total,
+  };
+}
+
 async function mustExist(store: Store, ids: readonly number[]): Promise<void> {
   // info(), not get(): get() counts the folder's messages, which a page does not need.
   const found = await Promise.all(ids.map((id) => store.mailboxes.info(id)));
@@ -51,7 +60,7 @@ async function mailboxByPath(
   input: { accountId?: number | undefined; path?: string | undefined },
 ): Promise<number[]> {
   const { path, accountId } = input;
-  if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id or a path.');
+  if (!path) throw new MaildockError('INVALID_INPUT', 'Give a mailbox id, a role or a path.');
   let accounts = await store.accounts.list();
   if (accountId !== undefined) {
     accounts = accounts.filter((a) => a.id === accountId);
@@ -77,6 +86,19 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
     'message.list': async ({ limit, before, offset, threads, count, ...where }) => {
       const { store } = ctx;
       const named = namedMailboxes(where);
+      if (!named && where.role) {
+        const ofRole = await store.mailboxes.withRole(where.role);
+        if (!ofRole.length) return { messages: [], nextBefore: null, total: count ? 0 : null };
+        const page = await store.messages.page({
+          mailboxIds: ofRole.map((m) => m.id),
+          limit,
+          before,
+          offset,
+          threads,
+          count,
+        });
+        return pageOf(page, limit);
+      }
       const mailboxIds = named ?? (await mailboxByPath(store, where));
       // Several folders named by id are checked while their page is read (over Postgres the
       // statements go out together, in the call's one transaction). One folder with rows on
@@ -87,12 +109,7 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
         store.messages.page({ mailboxIds, limit, before, offset, threads, count }),
       ]);
       if (named && !several && !page.rows.length) await mustExist(store, named);
-      const messages = page.rows;
-      return {
-        messages,
-        nextBefore: messages.length === limit ? messages.at(-1)!.id : null,
-        total: page.total,
-      };
+      return pageOf(page, limit);
     },
     'message.thread': async ({ id }) => {
       const one = await ctx.store.messages.summary(id);

@@ -32,6 +32,18 @@ export type AuthAnswer<T> =
 
 export interface AuthApiOptions {
   fetch?: typeof fetch;
+  /** How the server that sent the page signs people in, as it wrote it there (declaredSignIn). */
+  declared?: SignInMode | null;
+}
+
+/**
+ * What the server wrote into the page (`<meta name="maildock-signin">`, main/server/page.ts):
+ * with it the page's first requests need not wait for auth.mode. Null where the page came
+ * from elsewhere (Vite's dev server).
+ */
+export function declaredSignIn(doc: Pick<Document, 'querySelector'>): SignInMode | null {
+  const said = doc.querySelector<HTMLMetaElement>('meta[name="maildock-signin"]')?.content;
+  return said === 'password' ? 'password' : said === 'link' ? 'token' : null;
 }
 
 const failed = (status: number, code: ErrorCode, message: string) =>
@@ -42,13 +54,16 @@ export const UNREACHED = 0;
 
 export class AuthApi {
   private readonly doFetch: typeof fetch;
+  private readonly declared: SignInMode | null;
 
   constructor(opts: AuthApiOptions = {}) {
     this.doFetch = opts.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+    this.declared = opts.declared ?? null;
   }
 
   /** The one-person server has no auth.mode: anything but "password" is its link and cookie. */
   async mode(): Promise<AuthAnswer<SignInMode>> {
+    if (this.declared) return { ok: true, value: this.declared, serverTime: null };
     const answer = await this.post('auth.mode', {}, null, z.object({ mode: z.string() }));
     if (answer.ok)
       return { ...answer, value: answer.value.mode === 'password' ? 'password' : 'token' };

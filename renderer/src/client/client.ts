@@ -33,6 +33,11 @@ export interface MaildockClient {
   readonly transport: TransportKind;
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   /**
+   * The answer to this call if one is in hand already (the first screen's, fetched before
+   * the first render), taken so that no one gets it twice; undefined otherwise.
+   */
+  peek?<M extends MethodName>(method: M, input: MethodInput<M>): MethodOutput<M> | undefined;
+  /**
    * `onMalformed`: an event came that does not fit the contract. It is logged and dropped;
    * the listener should read the state again rather than go on showing what it had.
    */

@@ -4,6 +4,7 @@
 // is trusted.
 import type { ErrorCode } from '../../../common/errors.js';
 import type { MaildockBridge } from '../../../common/ipc.js';
+import type { TakeEarly } from './early.js';
 import { EventSocket, type SocketLike } from './event-socket.js';
 import type { BearerSource } from './session.js';
 
@@ -53,6 +54,8 @@ export interface HttpOptions {
   bearer?: BearerSource;
   /** The page's own location: the API and /events live on the same origin. */
   location?: Pick<Location, 'protocol' | 'host'>;
+  /** Answers to calls made before the app ran (boot.ts), for the same calls by the cookie. */
+  early?: TakeEarly;
 }
 
 export function httpTransport(opts: HttpOptions = {}): Transport {
@@ -108,6 +111,9 @@ export function httpTransport(opts: HttpOptions = {}): Transport {
     kind: 'http',
     async invoke(method, input) {
       const signedIn = bearer?.inUse() ? bearer : null;
+      const early = signedIn ? null : opts.early?.(method, input);
+      const answered = early ? await early : null;
+      if (answered) return envelopeOf(answered);
       const token = signedIn?.token() ?? null;
       const first = await envelopeOf(await post(method, input, token));
       if (!signedIn || !isUnauthorized(first)) return first;

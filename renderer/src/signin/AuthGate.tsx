@@ -28,11 +28,13 @@ export function AuthGate(props: {
   session: PasswordSession | null;
   /** startOf(session), begun before the first render (main.tsx); a retry begins anew. */
   started?: Promise<Start> | undefined;
+  /** What `started` came to, when it came before the first render. */
+  known?: Start | undefined;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
   const { client, session, started: first } = props;
-  const [start, setStart] = useState<Start>(session ? 'checking' : 'token');
+  const [start, setStart] = useState<Start>(session ? (props.known ?? 'checking') : 'token');
   const [attempt, setAttempt] = useState(0);
   // One start per attempt, however often React runs the effect (StrictMode runs it twice):
   // two refreshes at once would spend one refresh cookie twice and end the session.

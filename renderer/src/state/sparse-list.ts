@@ -62,11 +62,24 @@ export class SparseList {
     return this.inFlight.size > 0;
   }
 
-  /** The rows [start, end) are in view: fetch their pages, and one either side. */
+  /** The first page and the list's length, known before the list asked for them. */
+  seed(first: OffsetPage & { total: number }): void {
+    this.pages.set(0, { items: first.items, generation: this.generation });
+    this.counted = this.generation;
+    this.total = first.total;
+    this.version++;
+  }
+
+  /**
+   * The rows [start, end) are in view: fetch their pages, and one either side. Until the
+   * list's length is known, only the pages in view: the first answer (which counts the list)
+   * comes sooner alone, and the pages either side follow it.
+   */
   want(start: number, end: number): void {
     this.wanted = [start, end];
-    const first = Math.max(0, Math.floor(start / this.pageSize) - 1);
-    let last = Math.floor(Math.max(start, end - 1) / this.pageSize) + 1;
+    const known = this.total !== null;
+    const first = Math.max(0, Math.floor(start / this.pageSize) - (known ? 1 : 0));
+    let last = Math.floor(Math.max(start, end - 1) / this.pageSize) + (known ? 1 : 0);
     if (this.total !== null) last = Math.min(last, Math.ceil(this.total / this.pageSize) - 1);
     for (let p = first; p <= last; p++) {
       const page = this.pages.get(p);
@@ -92,6 +105,7 @@ export class SparseList {
     // The first page of each generation counts the list again.
     const count = this.counted !== generation;
     if (count) this.counted = generation;
+    const unknownBefore = this.total === null;
     try {
       const page = await this.fetch(p * this.pageSize, this.pageSize, count);
       const current = this.pages.get(p);
@@ -111,5 +125,7 @@ export class SparseList {
       if (this.inFlight.get(p) === generation) this.inFlight.delete(p);
       this.changed();
     }
+    // The length is known now: the pages either side of the view.
+    if (unknownBefore && this.total !== null) this.want(...this.wanted);
   }
 }

@@ -1,7 +1,7 @@
 // Accounts and their folders with unread counts, read again when new mail arrives, a sync
 // ends or a folder is created, renamed, moved or deleted, in this window or another (events
 // are hints: the numbers always come from the API).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Account, Mailbox } from '../../../common/types.js';
 import { errorDataOf, type MaildockClient } from '../client/client.js';
@@ -15,11 +15,21 @@ export interface Folders {
 }
 
 export function useFolders(client: MaildockClient): Folders {
-  const [data, setData] = useState<{ accounts: Account[]; mailboxes: Mailbox[] } | null>(null);
+  // The first render shows the folders when their answers are in hand already.
+  const [data, setData] = useState<{ accounts: Account[]; mailboxes: Mailbox[] } | null>(() => {
+    const accounts = client.peek?.('account.list', {});
+    const mailboxes = client.peek?.('mailbox.list', {});
+    return accounts && mailboxes ? { accounts, mailboxes } : null;
+  });
   const [error, setError] = useState<ErrorData | null>(null);
   const [tick, setTick] = useState(0);
+  const seeded = useRef(data !== null);
 
   useEffect(() => {
+    if (seeded.current) {
+      seeded.current = false;
+      return;
+    }
     let live = true;
     Promise.all([client.call('account.list', {}), client.call('mailbox.list', {})])
       .then(([accounts, mailboxes]) => {

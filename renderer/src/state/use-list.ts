@@ -62,11 +62,26 @@ export function listInput(
 export const firstPageInput = (source: FolderSource, threads: boolean) =>
   listInput(source, threads, 0, PAGE_SIZE, true);
 
+/** The unified Inbox's first page, named by role before the Inboxes' ids are known. */
+export const firstInboxPageInput = (threads: boolean): MethodInput<'message.list'> => ({
+  role: 'inbox',
+  offset: 0,
+  limit: PAGE_SIZE,
+  threads,
+  count: true,
+});
+
 function sparseFor(client: MaildockClient, source: FolderSource, threads: boolean): SparseList {
-  return new SparseList(async (offset, limit, count) => {
+  const list = new SparseList(async (offset, limit, count) => {
     const r = await client.call('message.list', listInput(source, threads, offset, limit, count));
     return { items: r.messages.map((message) => ({ message })), total: r.total };
   });
+  // The first page in hand already (the first screen's): the list's first render has rows.
+  const first = client.peek?.('message.list', firstPageInput(source, threads));
+  if (first?.total != null) {
+    list.seed({ items: first.messages.map((message) => ({ message })), total: first.total });
+  }
+  return list;
 }
 
 function searchPager(client: MaildockClient, query: string): Pager {
