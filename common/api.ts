@@ -109,6 +109,15 @@ export const methods = {
     z.strictObject({ flowId: z.string(), email: z.string(), provider: z.string() }),
   ),
   /**
+   * Stops a sign-in under way: its loopback listener closes, a device poll stops, and an
+   * oauth2.finish waiting on it fails with CANCELLED. False when there was none (it expired,
+   * or an account took it).
+   */
+  'oauth2.cancel': method(
+    z.strictObject({ flowId: z.string().min(1).max(100) }),
+    z.strictObject({ cancelled: z.boolean() }),
+  ),
+  /**
    * Adds an identity (an alias the account's servers send for) or changes one: its name and
    * its signature. The account's own address is its primary identity, named by the account.
    */

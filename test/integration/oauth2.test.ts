@@ -231,6 +231,27 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     },
   );
 
+  it('stops a sign-in under way when cancelled: its listener closes and the wait fails', async () => {
+    const flow = await t.call('oauth2.start', {
+      email: email(),
+      provider: auth.issuer,
+      flow: 'loopback',
+    });
+    const redirect = new URL(flow.url).searchParams.get('redirect_uri')!;
+    // The listener is up while the sign-in waits.
+    expect((await fetch(`${redirect}?code=x&state=forged`)).status).toBe(400);
+    const waiting = t.call('oauth2.finish', { flowId: flow.flowId });
+    await sleep(100);
+    expect(await t.call('oauth2.cancel', { flowId: flow.flowId })).toEqual({ cancelled: true });
+    await expect(waiting).rejects.toMatchObject({ data: { code: 'CANCELLED' } });
+    await expect(fetch(redirect)).rejects.toThrow();
+    // Gone: a second cancel finds nothing, and no account can take it.
+    expect(await t.call('oauth2.cancel', { flowId: flow.flowId })).toEqual({ cancelled: false });
+    await expect(
+      t.call('account.add', { email: email(), ...settings(), oauth2: { flowId: flow.flowId } }),
+    ).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+  });
+
   it('is refused by the server with a token meant for another audience', async () => {
     // A Dovecot of its own: no refused login of the tests above delays these.
     const server = await startDovecot({

@@ -102,6 +102,7 @@ function probesFor(a: Alpha, dovecot: DovecotServer): Record<MethodName, Probe[]
       },
     ],
     'oauth2.finish': [{ input: { flowId: 'x' }, outcome: 'forbidden' }],
+    'oauth2.cancel': [{ input: { flowId: 'x' }, outcome: 'forbidden' }],
     'account.list': [empty({})],
     'account.remove': [nf({ id: a.accountId })],
     'account.update': [

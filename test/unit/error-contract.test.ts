@@ -136,7 +136,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     exitCode: 1,
   },
   STORE_UNAVAILABLE: { sqlstate: '57P01' },
-  CANCELLED: {},
+  CANCELLED: { provider: 'google' },
   INTERNAL: {},
   NO_SMTP: { accountId: 1 },
   SMTP_REJECTED: {

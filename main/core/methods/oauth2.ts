@@ -1,4 +1,4 @@
-// oauth2.*: starting an OAuth2 sign-in and finishing it (oauth2/flows.ts). What a finished
+// oauth2.*: starting an OAuth2 sign-in, finishing it or cancelling it (oauth2/flows.ts). What a finished
 // sign-in holds is never answered: account.add or account.signin takes it from memory.
 import { MaildockError } from '../../../common/errors.js';
 import type { MethodContext } from './context.js';
@@ -27,6 +27,10 @@ export function oauth2Methods(ctx: MethodContext): MethodsOf<'oauth2.'> {
     'oauth2.finish': async (input) => {
       refuseWhereShared(ctx);
       return (await ctx.oauth2Flows()).finish(input);
+    },
+    'oauth2.cancel': async ({ flowId }) => {
+      refuseWhereShared(ctx);
+      return { cancelled: (await ctx.oauth2Flows()).cancel(flowId) };
     },
   };
 }

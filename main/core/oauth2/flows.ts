@@ -29,6 +29,8 @@ interface Pending {
   timer: NodeJS.Timeout;
   /** Aborted when the flow expires or is dropped: a device poll stops. */
   abort: AbortController;
+  /** Dropped by oauth2.cancel, not by its time running out. */
+  cancelled: boolean;
   listener: LoopbackListener | null;
   verifier: string | null;
   state: string | null;
@@ -117,6 +119,7 @@ export class OAuth2Flows {
       expiresAt,
       timer,
       abort,
+      cancelled: false,
       listener,
       verifier,
       state,
@@ -181,6 +184,11 @@ export class OAuth2Flows {
         listener.close();
       }
     } catch (err) {
+      if (p.cancelled) {
+        throw new MaildockError('CANCELLED', 'The sign-in was cancelled.', {
+          provider: p.profile.id,
+        });
+      }
       if (p.abort.signal.aborted) {
         throw new MaildockError('TIMEOUT', 'The sign-in was not completed in time: start again.', {
           provider: p.profile.id,
@@ -247,6 +255,16 @@ export class OAuth2Flows {
     const grant = this.grant(flowId, email);
     this.drop(flowId);
     return grant;
+  }
+
+  /** Stops a sign-in under way; false when there is none of that id. */
+  cancel(flowId: string): boolean {
+    const p = this.pending.get(flowId);
+    if (!p) return false;
+    p.cancelled = true;
+    this.drop(flowId);
+    log.info({ flowId, provider: p.profile.id }, 'sign-in cancelled');
+    return true;
   }
 
   drop(flowId: string): void {

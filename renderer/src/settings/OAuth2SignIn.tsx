@@ -2,7 +2,8 @@
 // the desktop app itself, or a link in the served page), then oauth2.finish, when the browser
 // came back to the core (loopback) or the user pasted the code or the address the browser
 // ended on (manual); then `onSignedIn` hands the finished flow to account.add or
-// account.signin. Cancel stops waiting here; the core lets the unused sign-in expire.
+// account.signin. Cancel, or closing the form, cancels the sign-in in the core too
+// (oauth2.cancel: its loopback listener closes at once).
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { OAuth2Flow } from '../../../common/types.js';
@@ -48,12 +49,22 @@ export function OAuth2SignIn(props: {
   const { onBusy } = props;
   const busy = step.kind !== 'idle';
   useEffect(() => onBusy?.(busy), [busy, onBusy]);
+  // The flow under way in the core, to cancel there when the user gives up on it.
+  const open = useRef<string | null>(null);
   const mounted = useRef(true);
+  const drop = () => {
+    const flowId = open.current;
+    open.current = null;
+    if (flowId) client.call('oauth2.cancel', { flowId }).catch(() => undefined);
+  };
+  const dropOnUnmount = useRef(drop);
+  dropOnUnmount.current = drop;
   useEffect(() => {
     mounted.current = true;
     return () => {
       mounted.current = false;
       attempt.current++;
+      dropOnUnmount.current();
     };
   }, []);
 
@@ -67,10 +78,13 @@ export function OAuth2SignIn(props: {
       if (!live(mine)) return;
       setError(errorDataOf(err));
       // A pasted code that was refused may be pasted again; a loopback wait that ended may not.
+      if (flow.flow !== 'manual') drop();
       setStep(flow.flow === 'manual' ? { kind: 'waiting', flow } : { kind: 'idle' });
       return;
     }
     if (!live(mine)) return;
+    // Finished: account.add or account.signin takes it now.
+    open.current = null;
     setStep({ kind: 'saving' });
     try {
       await props.onSignedIn(flow.flowId);
@@ -83,6 +97,7 @@ export function OAuth2SignIn(props: {
   const start = async () => {
     if (!props.provider || (props.ready && !props.ready())) return;
     const mine = ++attempt.current;
+    drop();
     setError(null);
     setPasted('');
     setStep({ kind: 'starting' });
@@ -100,13 +115,18 @@ export function OAuth2SignIn(props: {
       }
       return;
     }
-    if (!live(mine)) return;
+    if (!live(mine)) {
+      client.call('oauth2.cancel', { flowId: flow.flowId }).catch(() => undefined);
+      return;
+    }
+    open.current = flow.flowId;
     if (flow.flow === 'manual') setStep({ kind: 'waiting', flow });
     else await save(mine, flow);
   };
 
   const cancel = () => {
     attempt.current++;
+    drop();
     setStep({ kind: 'idle' });
     setError(null);
   };
