@@ -129,14 +129,24 @@ export const methods = {
   ),
 
   'mailbox.list': method(z.strictObject({ accountId: id.optional() }), z.array(mailboxSchema)),
-  /** A new folder, at the top or under `parentId`; on the server as soon as it answers. */
+  /**
+   * A new folder, at the top or under `parentId`; on the server as soon as it answers. With
+   * `local`, a local folder: kept in Maildock's store only (under the Local Folders root, or
+   * under a local `parentId`), never on the server; it takes no role.
+   */
   'mailbox.create': method(
-    z.strictObject({ accountId: id, name: mailboxNameSchema, parentId: id.optional() }),
+    z.strictObject({
+      accountId: id,
+      name: mailboxNameSchema,
+      parentId: id.optional(),
+      local: z.boolean().default(false),
+    }),
     mailboxSchema,
   ),
   /**
    * Renames a folder, moves it (`parentId`; null: to the top), or both; its subfolders and
-   * messages go with it. The folders of a role (Inbox, Sent, …) are refused.
+   * messages go with it. The folders of a role (Inbox, Sent, …) are refused. A local folder
+   * changes here only, and moves only among local folders (null: to the Local Folders root).
    */
   'mailbox.rename': method(
     z
@@ -146,7 +156,10 @@ export const methods = {
       }),
     mailboxSchema,
   ),
-  /** Deletes a folder with its messages and subfolders. The folders of a role are refused. */
+  /**
+   * Deletes a folder with its messages and subfolders. The folders of a role are refused. A
+   * local folder goes here only: nothing is sent to the server.
+   */
   'mailbox.delete': method(
     z.strictObject({ id }),
     z.strictObject({ deleted: z.boolean(), messages: z.number().int() }),
@@ -155,8 +168,9 @@ export const methods = {
   /**
    * Brings mail kept elsewhere into a folder: an mbox file (mboxo/mboxrd, Thunderbird's
    * profile folders), a folder of .eml files, or a Maildir, on this machine. Appended to the
-   * server in batches with their flags and dates; run again after a cancel or a crash, it
-   * goes on without duplicates. A malformed message is reported and skipped.
+   * server in batches with their flags and dates (into a local folder: stored here, whole,
+   * read and indexed at once); run again after a cancel or a crash, it goes on without
+   * duplicates. A malformed message is reported and skipped.
    */
   'mailbox.import': method(
     z.strictObject({
@@ -277,7 +291,12 @@ export const methods = {
     }),
   ),
 
-  /** Local actions: done at once in the store, replayed to the server by the next sync. */
+  /**
+   * Local actions: done at once in the store, replayed to the server by the next sync. In
+   * local folders they change the store only. A move from a folder of the account into a
+   * local folder copies each message whole from the server first (online), then deletes it
+   * there; a move out of a local folder appends it to the server, then removes the copy here.
+   */
   'message.mark': method(
     selectionSchema.extend({
       read: z.boolean().optional(),

@@ -263,6 +263,11 @@ export const mailboxSchema = z.strictObject({
   highestModseq: z.string().nullable(),
   total: z.number().int(),
   unread: z.number().int(),
+  /**
+   * A local folder (common/local-folders.ts): kept only in Maildock's store, never on the
+   * account's server; its path is under the Local Folders root, its name the one shown.
+   */
+  local: z.boolean(),
 });
 export type Mailbox = z.infer<typeof mailboxSchema>;
 
@@ -451,8 +456,19 @@ export const operationSchema = z.strictObject({
   id: z.number().int(),
   actionId: z.number().int(),
   accountId: z.number().int(),
-  /** mailbox-*: a folder created, renamed (or moved) or deleted; `mailbox` is the path it had. */
-  kind: z.enum(['flags', 'move', 'expunge', 'mailbox-create', 'mailbox-rename', 'mailbox-delete']),
+  /**
+   * mailbox-*: a folder created, renamed (or moved) or deleted; `mailbox` is the path it had.
+   * append: messages moved out of a local folder (`mailbox`) into a folder of the account.
+   */
+  kind: z.enum([
+    'flags',
+    'move',
+    'expunge',
+    'mailbox-create',
+    'mailbox-rename',
+    'mailbox-delete',
+    'append',
+  ]),
   mailbox: z.string(),
   count: z.number().int(),
   state: z.enum(['pending', 'done', 'failed', 'cancelled']),

@@ -64,7 +64,7 @@ export function messageLine(m: MessageSummary): string {
 }
 
 export function mailboxLine(m: Mailbox): string {
-  const role = m.role ? ` [${m.role}]` : '';
+  const role = m.role ? ` [${m.role}]` : m.local ? ' (local)' : '';
   return `${String(m.id).padStart(5)}  acct ${m.accountId}  ${pad(m.path + role, 40)} ${String(m.total).padStart(7)} msgs ${String(m.unread).padStart(6)} unread`;
 }
 

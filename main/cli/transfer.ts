@@ -7,14 +7,13 @@ import { InvalidArgumentError } from 'commander';
 import { MaildockError } from '../../common/errors.js';
 import type { ExportResult, ImportResult, Mailbox, TransferProgress } from '../../common/types.js';
 import type { MaildockService } from '../core/service.js';
+import { byPath } from './mailbox.js';
 import type { Out } from './output.js';
-import { accountOf, call, int, show, withService } from './run.js';
+import { accountOf, call, CliFailure, int, show, withService } from './run.js';
 
+/** A folder by path as `mailbox list` shows it; a local folder also by its path under Local Folders. */
 async function folderOf(svc: MaildockService, accountId: number, path: string): Promise<Mailbox> {
-  const boxes = await call(svc, 'mailbox.list', { accountId });
-  const box = boxes.find(
-    (m) => m.path === path || (m.path.toUpperCase() === 'INBOX' && path.toUpperCase() === 'INBOX'),
-  );
+  const box = byPath(await call(svc, 'mailbox.list', { accountId }), path);
   if (!box)
     throw new MaildockError(
       'NOT_FOUND',
@@ -91,7 +90,10 @@ export function addTransferCommands(program: Command): void {
       'bring mail into a folder from an mbox file (Thunderbird’s folders too), a folder of .eml files, or a Maildir; run again after a cancel to go on',
     )
     .argument('<path>', 'the mbox file, or the folder of .eml files, or the Maildir')
-    .requiredOption('--mailbox <name>', 'the folder to import into, as `mailbox list` shows it')
+    .requiredOption(
+      '--mailbox <name>',
+      'the folder to import into, as `mailbox list` shows it (a local folder also by its name under Local Folders)',
+    )
     .option('--account <id>', 'the account (needed when there are several)', int('--account'))
     .option('--format <format>', 'auto, mbox, eml or maildir', 'auto')
     .action(
@@ -126,7 +128,10 @@ export function addTransferCommands(program: Command): void {
     )
     .requiredOption('--to <path>', 'the mbox file, or the folder for .eml files')
     .requiredOption('--format <format>', 'mbox or eml')
-    .option('--mailbox <name>', 'the folder to export, as `mailbox list` shows it')
+    .option(
+      '--mailbox <name>',
+      'the folder to export, as `mailbox list` shows it (a local folder also by its name under Local Folders)',
+    )
     .option('--account <id>', 'the account (needed when there are several)', int('--account'))
     .option('--ids <ids>', 'these messages (ids separated by commas) instead of a folder', idList)
     .option('--query <query>', 'what this search finds instead of a folder')
@@ -163,6 +168,15 @@ export function addTransferCommands(program: Command): void {
               format: o.format,
               overwrite: !!o.overwrite,
               ...what,
+            }).catch((err: unknown) => {
+              // The core says what replacing would do; here it is said with this flag.
+              if (err instanceof CliFailure && err.error.fields?.replaceable === true) {
+                throw new CliFailure({
+                  ...err.error,
+                  message: `${err.error.message} (--overwrite replaces it)`,
+                });
+              }
+              throw err;
             });
             stop();
             show(out, r, exportText);

@@ -20,6 +20,8 @@ import {
   type SyncError,
 } from '../../common/types.js';
 import { LocalActions } from './actions/actions.js';
+import { copyFromServer } from './local/copy.js';
+import { localAttachment, localFolderOf } from './local/messages.js';
 import { Backups } from './backup/backups.js';
 import { recoverRestore } from './backup/restore.js';
 import { restoreAll, type RestoreAllOptions } from './backup/restore-all.js';
@@ -132,6 +134,11 @@ export class MaildockService implements MethodContext {
         const sync = await this.accountSync(await this.account(a.accountId));
         return sync.downloadAttachment(a.path, a.uid, a.partId, MAX_ATTACHMENT_BYTES);
       },
+      // A local folder's message has no server: its attachments come from its kept bytes.
+      kept: async (a) =>
+        (await localFolderOf(this.store, a.messageId))
+          ? localAttachment(this.store, a, MAX_ATTACHMENT_BYTES)
+          : null,
     });
     this.inPlace = new RestoreHere({
       dataDir: options.dataDir,
@@ -156,7 +163,18 @@ export class MaildockService implements MethodContext {
   /** Every part that works on the store, made for this one (again after a restore). */
   private attach(store: Store): void {
     this.store = store;
-    this.actions = new LocalActions(store);
+    this.actions = new LocalActions(store, {
+      copy: (rows) =>
+        copyFromServer(
+          {
+            store,
+            parser: this.parser(),
+            fetch: async (accountId, at, maxBytes) =>
+              (await this.accountSync(await this.account(accountId))).fetchSources(at, maxBytes),
+          },
+          rows,
+        ),
+    });
     this.syncStates = new SyncStates(store, (state) => this.events.emit('sync.state', state));
     void store.accounts
       .list()
@@ -326,7 +344,7 @@ export class MaildockService implements MethodContext {
     return this.appSettingsNow;
   }
 
-  private parser(): BodyParser {
+  parser(): BodyParser {
     if (this.options.parser) return this.options.parser;
     this.pool ??= new MimePool();
     return this.pool;

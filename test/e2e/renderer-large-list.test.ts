@@ -26,7 +26,7 @@ const FAKE_BRIDGE = `(() => {
     'account.list': () => [{ id: 1, email: 'big@example.test', name: 'Big', createdAt: '2020-01-01T00:00:00.000Z',
       imap: { host: '127.0.0.1', port: 143, security: 'none', user: 'big' }, smtp: null, identities: [] }],
     'mailbox.list': () => [{ id: 1, accountId: 1, path: 'INBOX', name: 'INBOX', delimiter: '/', role: 'inbox',
-      uidValidity: '1', uidNext: TOTAL + 1, highestModseq: null, total: TOTAL, unread: Math.floor(TOTAL / 3) }],
+      uidValidity: '1', uidNext: TOTAL + 1, highestModseq: null, total: TOTAL, unread: Math.floor(TOTAL / 3), local: false }],
     'message.list': ({ before, offset, limit, count }) => {
       calls.push('message.list:' + (offset ?? 'before ' + before));
       const top = Math.min(TOTAL, (before ?? TOTAL + 1) - 1) - (offset ?? 0);

@@ -119,6 +119,7 @@ describe('mailboxes', () => {
       path: 'Sent',
       role: 'sent',
       uidValidity: null,
+      local: false,
     });
     expect(await store.mailboxes.byRole(accountId, 'trash')).toMatchObject({ id: trash });
     expect(await store.mailboxes.byRole(accountId, 'junk')).toBeNull();

@@ -291,11 +291,13 @@ describe('restore', () => {
       return file;
     };
     // As a Maildock before the contacts (and their accounts), the unread index, the HTML's
-    // text, the lists' unsubscribe links, identities and import keys wrote it (schema 4).
+    // text, the lists' unsubscribe links, identities, import keys and local folders wrote it
+    // (schema 4).
     const older = await backupOf(
       'older',
       4,
-      `DROP TABLE import_keys; ALTER TABLE accounts DROP COLUMN identities;
+      `DROP TABLE local_changes; ALTER TABLE mailboxes DROP COLUMN local;
+       DROP TABLE import_keys; ALTER TABLE accounts DROP COLUMN identities;
        DROP TABLE contact_accounts; DROP INDEX attachments_content;
        ALTER TABLE messages DROP COLUMN unsubscribe;
        DROP TABLE contacts; DROP INDEX messages_unread; DROP TABLE body_reindex;

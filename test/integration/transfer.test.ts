@@ -141,7 +141,13 @@ describe('import', () => {
       Buffer.from('X-Status: T\r\nSubject: a draft\r\n\r\nthree\r\n'),
     ];
     await writeFile(file, mboxrd(raws.map((raw, i) => ({ raw, date: dayAt(i * 30) }))));
+    const phases: string[] = [];
+    const off = t.svc.on('sync.progress', (p) => phases.push(p.phase));
     const r = await t.call('mailbox.import', { path: file, mailboxId: await folderId('Mbox') });
+    off();
+    // The folder's sync after the import ends as every sync does: the UI's progress stops.
+    expect(phases).toContain('headers');
+    expect(phases.at(-1)).toBe('done');
     expect(r).toMatchObject({
       format: 'mbox',
       imported: 3,
@@ -569,7 +575,7 @@ describe('maildock import / export', () => {
       expect(noFromLines(await readFile(to))).toBe(noFromLines(await readFile(file)));
       const twice = await runCli(exp, env);
       expect(twice.code).toBe(1);
-      expect(twice.stderr).toMatch(/exists already/);
+      expect(twice.stderr).toMatch(/exists already: replace it.*\(--overwrite replaces it\)/);
       expect((await runCli([...exp, '--overwrite'], env)).code).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -93,6 +93,7 @@ const REAL_FIELDS: Record<ErrorCode, ErrorFields> = {
     name: 'maildock-2026-12-06.maildock-backup',
     tenant: 'acme',
     path: 'Projects',
+    replaceable: true,
     response: 'ALREADYEXISTS',
   },
   AUTH_FAILED: { field: 'password', ...imap, ...postgres },

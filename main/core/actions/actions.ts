@@ -3,8 +3,9 @@
 // Undo (undo.ts) takes back an action.
 import type { ActionResult, Selection } from '../../../common/types.js';
 import { MaildockError } from '../../../common/errors.js';
-import type { FlagArgs, Store } from '../store/index.js';
+import type { ActionRow, FlagArgs, Store } from '../store/index.js';
 import { JUNK, junkFolder, NOT_JUNK } from './junk.js';
+import { deleteLocal, localFolders, recordLocalMove, type Copies } from './local.js';
 import {
   byMailbox,
   changesFlags,
@@ -28,8 +29,16 @@ export interface MarkChange {
   answered?: boolean;
 }
 
+export interface LocalActionsDeps {
+  /** The messages fetched whole from their server, for a move into a local folder. */
+  copy?(rows: readonly ActionRow[]): Promise<Copies>;
+}
+
 export class LocalActions {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly deps: LocalActionsDeps = {},
+  ) {}
 
   /** `undoable: false` for changes the user did not make by hand: undo passes over them. */
   mark(
@@ -75,9 +84,15 @@ export class LocalActions {
     return this.mark({ ids }, { answered: true }, { undoable: false });
   }
 
-  move(sel: Selection, t: MoveTarget): Promise<ActionResult> {
+  async move(sel: Selection, t: MoveTarget): Promise<ActionResult> {
+    // Fetched before the transaction, which waits on nothing but the store.
+    const copies = await this.copies(sel, t);
     return this.store.transaction(async (tx) => {
       const rows = await selectedRows(tx, sel);
+      const local = await localFolders(
+        tx,
+        rows.map((r) => r.mailboxId),
+      );
       const accounts = new Set(rows.map((r) => r.accountId));
       let actionId: number | null = null;
       let moved = 0;
@@ -88,12 +103,41 @@ export class LocalActions {
         const list = rows.filter((r) => r.accountId === accountId && r.mailboxId !== to.id);
         if (!list.length) continue;
         actionId ??= await tx.operations.addAction('move', '');
-        moved += await recordMove(tx, actionId, list, to);
+        // Into or out of a local folder: its own way (local.ts); between the server's, a move.
+        const across = (r: ActionRow) => to.local || local.has(r.mailboxId);
+        moved += await recordMove(
+          tx,
+          actionId,
+          list.filter((r) => !across(r)),
+          to,
+        );
+        moved += await recordLocalMove(tx, actionId, list.filter(across), to, copies);
       }
       const description = `Moved ${plural(moved, 'message')} to ${path}`;
       if (actionId !== null) await tx.operations.describe(actionId, description);
       return { actionId, affected: moved, description };
     });
+  }
+
+  /** The selected messages going from a server's folder into a local one, fetched whole. */
+  private async copies(sel: Selection, t: MoveTarget): Promise<Copies> {
+    const rows = await selectedRows(this.store, sel);
+    const local = await localFolders(
+      this.store,
+      rows.map((r) => r.mailboxId),
+    );
+    const wanted: ActionRow[] = [];
+    for (const accountId of new Set(rows.map((r) => r.accountId))) {
+      if (!(await moveTarget(this.store, accountId, t)).local) continue;
+      wanted.push(...rows.filter((r) => r.accountId === accountId && !local.has(r.mailboxId)));
+    }
+    if (!wanted.length) return new Map();
+    if (!this.deps.copy)
+      throw new MaildockError(
+        'INVALID_INPUT',
+        'Messages are moved into a local folder by copying them from their server, which is not reachable from here: export them, then import them into the local folder.',
+      );
+    return this.deps.copy(wanted);
   }
 
   /**
@@ -108,19 +152,25 @@ export class LocalActions {
       : { add: [NOT_JUNK], remove: [JUNK] };
     return this.store.transaction(async (tx) => {
       const rows = await selectedRows(tx, sel);
+      const local = await localFolders(
+        tx,
+        rows.map((r) => r.mailboxId),
+      );
       const plans = [];
       // Folders first: a Junk folder made here is its own action, before this one.
       for (const accountId of new Set(rows.map((r) => r.accountId))) {
         const mine = rows.filter((r) => r.accountId === accountId);
-        const box = await junkFolder(tx, accountId, junk);
+        // In a local folder junk is the keyword alone: a move would hand the mail to the server.
+        const server = mine.filter((r) => !local.has(r.mailboxId));
+        const box = server.length ? await junkFolder(tx, accountId, junk) : null;
         const leaving = junk
-          ? mine.filter((r) => r.mailboxId !== box!.id)
-          : mine.filter((r) => box !== null && r.mailboxId === box.id);
-        const to = junk
-          ? box!
-          : leaving.length
-            ? await moveTarget(tx, accountId, { role: 'inbox' })
-            : null;
+          ? server.filter((r) => r.mailboxId !== box!.id)
+          : server.filter((r) => box !== null && r.mailboxId === box.id);
+        const to = !leaving.length
+          ? null
+          : junk
+            ? box!
+            : await moveTarget(tx, accountId, { role: 'inbox' });
         plans.push({ mine, leaving, to });
       }
       let actionId: number | null = null;
@@ -146,19 +196,29 @@ export class LocalActions {
     });
   }
 
-  /** To the Trash; what is in the Trash already (or has no Trash to go to) goes for good. */
+  /**
+   * To the Trash; what is in the Trash already (or has no Trash to go to) goes for good. What
+   * is in a local folder goes for good at once, here only.
+   */
   delete(sel: Selection): Promise<ActionResult> {
     return this.store.transaction(async (tx) => {
       const rows = await selectedRows(tx, sel);
+      const local = await localFolders(
+        tx,
+        rows.map((r) => r.mailboxId),
+      );
       let actionId: number | null = null;
       let trashed = 0;
       let erased = 0;
       for (const accountId of new Set(rows.map((r) => r.accountId))) {
         const trash = await tx.mailboxes.byRole(accountId, 'trash');
-        const mine = rows.filter((r) => r.accountId === accountId);
+        const all = rows.filter((r) => r.accountId === accountId);
+        const here = all.filter((r) => local.has(r.mailboxId));
+        const mine = all.filter((r) => !local.has(r.mailboxId));
+        actionId ??= await tx.operations.addAction('delete', '');
+        if (here.length) erased += await deleteLocal(tx, actionId, here);
         const toTrash = trash ? mine.filter((r) => r.mailboxId !== trash.id) : [];
         const forGood = trash ? mine.filter((r) => r.mailboxId === trash.id) : mine;
-        actionId ??= await tx.operations.addAction('delete', '');
         if (trash && toTrash.length) trashed += await recordMove(tx, actionId, toTrash, trash);
         for (const [mailboxId, list] of byMailbox(forGood)) {
           await tx.operations.add(actionId, await newOperation(tx, mailboxId, 'expunge', list, {}));

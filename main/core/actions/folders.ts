@@ -2,7 +2,8 @@
 // recorded, in the same transaction, as an operation the sync engine replays to the server
 // (sync/folder-replay.ts), in journal order with the changes to messages. A folder keeps
 // its row through a rename or a move, so its messages keep their ids; a deleted folder goes
-// with its subfolders and their messages.
+// with its subfolders and their messages. Local folders change here only (local-folders.ts);
+// the server's folders are worked out among the server's folders alone.
 import { MaildockError } from '../../../common/errors.js';
 import {
   accountDelimiter,
@@ -12,34 +13,12 @@ import {
   parentPath,
 } from '../../../common/folder-paths.js';
 import type { Mailbox, MailboxRole } from '../../../common/types.js';
+import type { CreateFolder, DeletedFolder, FolderResult, RenameFolder } from './folder-inputs.js';
+import { keepPendingAppends } from '../local/keep-appends.js';
 import type { FolderArgs, Repositories, Store } from '../store/index.js';
+import { createLocalFolder, deleteLocalFolder, renameLocalFolder } from './local-folders.js';
 
-export interface CreateFolder {
-  accountId: number;
-  name: string;
-  parentId?: number | undefined;
-}
-
-export interface RenameFolder {
-  id: number;
-  name?: string | undefined;
-  /** null: to the top; left out: where it is. */
-  parentId?: number | null | undefined;
-}
-
-export interface FolderResult {
-  mailbox: Mailbox;
-  /** False when nothing needed to change (the same name under the same parent). */
-  changed: boolean;
-}
-
-export interface DeletedFolder {
-  accountId: number;
-  path: string;
-  /** The folder and its subfolders, deepest first. */
-  paths: string[];
-  messages: number;
-}
+export type { CreateFolder, DeletedFolder, FolderResult, RenameFolder } from './folder-inputs.js';
 
 /** LIST's wildcards: a folder named with them could not be listed alone. */
 const WILDCARDS = /[*%]/;
@@ -102,7 +81,7 @@ function checkNoRole(subtree: readonly Mailbox[], verb: string): void {
  * transaction: the user's own create, and the Junk folder a junk action needs.
  */
 export async function recordFolderCreate(tx: Repositories, input: CreateFolder): Promise<Mailbox> {
-  const all = await tx.mailboxes.list(input.accountId);
+  const all = await serverFolders(tx, input.accountId);
   const known = all.length > 0;
   let delimiter = accountDelimiter(all);
   let under: string | null = null;
@@ -140,14 +119,19 @@ export async function recordFolderCreate(tx: Repositories, input: CreateFolder):
   return (await tx.mailboxes.get(id))!;
 }
 
-/** The parent a create or a move names, checked: of the same account, there. */
+/** The account's folders on its server (and to be there), without its local folders. */
+async function serverFolders(tx: Repositories, accountId: number): Promise<Mailbox[]> {
+  return (await tx.mailboxes.list(accountId)).filter((m) => !m.local);
+}
+
+/** The parent a create or a move names, checked: of the same account, there, on the server. */
 async function parentOf(tx: Repositories, accountId: number, parentId: number): Promise<Mailbox> {
   const parent = await tx.mailboxes.get(parentId);
   if (!parent) throw notFound(parentId);
-  if (parent.accountId !== accountId)
+  if (parent.accountId !== accountId || parent.local)
     throw new MaildockError(
       'INVALID_INPUT',
-      'A folder goes only under a folder of its own account.',
+      'A folder goes only under a folder of its own account on its server; a local folder only under a local one.',
       {
         mailboxId: parentId,
       },
@@ -167,17 +151,19 @@ export class FolderActions {
   }
 
   create(input: CreateFolder): Promise<FolderResult> {
-    return this.store.transaction(async (tx) => ({
-      mailbox: await recordFolderCreate(tx, input),
-      changed: true,
-    }));
+    return this.store.transaction(async (tx) =>
+      input.local
+        ? createLocalFolder(tx, input)
+        : { mailbox: await recordFolderCreate(tx, input), changed: true },
+    );
   }
 
   rename(input: RenameFolder): Promise<FolderResult> {
     return this.store.transaction(async (tx) => {
       const box = await tx.mailboxes.get(input.id);
       if (!box) throw notFound(input.id);
-      const all = await tx.mailboxes.list(box.accountId);
+      if (box.local) return renameLocalFolder(tx, box, input);
+      const all = await serverFolders(tx, box.accountId);
       const delimiter = box.delimiter ?? accountDelimiter(all);
       const subtree = this.subtree(all, box);
       checkNoRole(subtree, 'renamed or moved');
@@ -210,6 +196,10 @@ export class FolderActions {
         throw new MaildockError('ALREADY_EXISTS', `There is a folder ${taken.path} already.`, {
           path: taken.path,
         });
+      if ((await tx.mailboxes.infoByPath(box.accountId, path))?.local)
+        throw new MaildockError('ALREADY_EXISTS', `A local folder is at ${path} already.`, {
+          path,
+        });
       // Each row keeps its id: the messages stay where they are, under the new path.
       for (const m of subtree) {
         await tx.mailboxes.rename(m.id, {
@@ -239,7 +229,8 @@ export class FolderActions {
     return this.store.transaction(async (tx) => {
       const box = await tx.mailboxes.get(id);
       if (!box) throw notFound(id);
-      const all = await tx.mailboxes.list(box.accountId);
+      if (box.local) return deleteLocalFolder(tx, box);
+      const all = await serverFolders(tx, box.accountId);
       const delimiter = box.delimiter ?? accountDelimiter(all);
       const subtree = this.subtree(all, box);
       checkNoRole(subtree, 'deleted');
@@ -261,6 +252,11 @@ export class FolderActions {
         items: [],
         args: { delimiter } satisfies FolderArgs,
       });
+      await keepPendingAppends(
+        tx,
+        box.accountId,
+        deepestFirst.map((m) => m.id),
+      );
       for (const m of deepestFirst) {
         await tx.messages.deleteMailboxMessages(m.id);
         await tx.mailboxes.remove(m.id);

@@ -21,7 +21,7 @@ export async function junkFolder(
   const byRole = await tx.mailboxes.byRole(accountId, 'junk');
   if (byRole) return byRole;
   const named = (await tx.mailboxes.list(accountId))
-    .filter((m) => m.name.toLowerCase() === JUNK_NAME.toLowerCase())
+    .filter((m) => !m.local && m.name.toLowerCase() === JUNK_NAME.toLowerCase())
     .sort((a, b) => a.path.length - b.path.length)[0];
   if (named) return named;
   return create ? recordFolderCreate(tx, { accountId, name: JUNK_NAME }) : null;

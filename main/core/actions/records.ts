@@ -20,7 +20,7 @@ export interface MoveTarget {
 
 export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-function item(r: ActionRow): OperationItem {
+export function item(r: ActionRow): OperationItem {
   return { id: r.id, uid: r.uid, msgid: r.msgid, flags: r.flags, keywords: r.keywords };
 }
 
@@ -80,7 +80,10 @@ export async function newOperation(
   };
 }
 
-/** Records a change of flags and keywords of rows that it changes, and makes it here. */
+/**
+ * Records a change of flags and keywords of rows that it changes, and makes it here; in a
+ * local folder, for undo alone.
+ */
 export async function recordFlags(
   tx: Repositories,
   actionId: number,
@@ -88,7 +91,14 @@ export async function recordFlags(
   args: FlagArgs,
 ): Promise<void> {
   for (const [mailboxId, list] of byMailbox(rows)) {
-    await tx.operations.add(actionId, await newOperation(tx, mailboxId, 'flags', list, args));
+    if ((await tx.mailboxes.info(mailboxId))?.local)
+      await tx.operations.addLocal(actionId, {
+        kind: 'flags',
+        mailboxId,
+        items: list.map(item),
+        args,
+      });
+    else await tx.operations.add(actionId, await newOperation(tx, mailboxId, 'flags', list, args));
     for (const r of list) {
       const after = changeFlags(r.flags, r.keywords, args);
       await tx.messages.setLocalFlags(r.id, after.bits, after.keywords);
@@ -101,7 +111,7 @@ export async function moveTarget(
   tx: Repositories,
   accountId: number,
   t: MoveTarget,
-): Promise<{ id: number; path: string; role: MailboxRole | null }> {
+): Promise<{ id: number; path: string; role: MailboxRole | null; local: boolean }> {
   let box;
   if (t.mailboxId !== undefined) {
     box = await tx.mailboxes.info(t.mailboxId);
@@ -127,7 +137,7 @@ export async function moveTarget(
     throw new MaildockError('NOT_FOUND', `There is no folder ${t.path ?? t.mailboxId}.`, {
       ...(t.path !== undefined ? { path: t.path } : { mailboxId: t.mailboxId ?? null }),
     });
-  return { id: box.id, path: box.path, role: box.role };
+  return { id: box.id, path: box.path, role: box.role, local: box.local };
 }
 
 /** Records the move of rows (one account) into a target; returns how many moved. */

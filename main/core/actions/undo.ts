@@ -1,9 +1,11 @@
 // Undo takes back one action: an operation not yet replayed is simply cancelled, one already
-// on the server is answered by its inverse, where the server allows it.
+// on the server is answered by its inverse, where the server allows it. A change made in
+// local folders only is put back here.
 import { hasFlag } from '../store/flags.js';
 import type {
   ActionRow,
   FlagArgs,
+  LocalChange,
   MoveArgs,
   OperationItem,
   Repositories,
@@ -46,12 +48,9 @@ export async function undoAction(tx: Repositories, actionId?: number): Promise<U
       description: `A later change to the same messages stands in the way of undoing: ${last.description}`,
     };
   const ops = await tx.operations.ofAction(last.id);
-  if (ops.some((o) => o.kind === 'expunge'))
-    return {
-      undone: false,
-      actionId: last.id,
-      description: 'Messages deleted for good cannot be brought back',
-    };
+  const local = await tx.operations.localOfAction(last.id);
+  const refused = refusal(ops, local);
+  if (refused) return { undone: false, actionId: last.id, description: refused };
   const done = ops.filter((o) => o.state === 'done');
   const lost = done.find((o) => o.kind === 'move' && !o.result?.uidMap?.length);
   if (lost)
@@ -78,15 +77,41 @@ export async function undoAction(tx: Repositories, actionId?: number): Promise<U
       await invert(tx, op, inverse);
     }
   }
+  for (const change of [...local].reverse()) await revertLocal(tx, change);
   await tx.operations.markUndone(last.id);
   return { undone: true, actionId: last.id, description: `Undone: ${last.description}` };
+}
+
+/** Why an action cannot be taken back, or null when it can. */
+function refusal(ops: readonly StoredOperation[], local: readonly LocalChange[]): string | null {
+  const gone = 'Messages deleted for good cannot be brought back';
+  if (local.some((c) => c.kind === 'delete')) return gone;
+  for (const o of ops) {
+    // Copied into a local folder: the server's copy is deleted afterwards, by this operation.
+    const keptHere = local.some((c) => c.kind === 'move' && c.mailboxId === o.mailboxId);
+    if (o.kind === 'expunge' && !keptHere) return gone;
+    if (o.kind === 'expunge' && o.state === 'done')
+      return 'The messages were deleted from the server once kept in the local folder: move them back instead';
+    if (o.kind === 'append' && o.state === 'done')
+      return 'The messages are on the server now: move them back to the local folder instead';
+  }
+  return null;
+}
+
+/** A change made in local folders only: put the messages back as they were. */
+async function revertLocal(tx: Repositories, change: LocalChange): Promise<void> {
+  if (change.kind === 'flags') {
+    for (const it of change.items) await tx.messages.setLocalFlags(it.id, it.flags, it.keywords);
+  } else if (change.kind === 'move' && change.mailboxId !== null) {
+    for (const it of change.items) await tx.messages.place(it.id, change.mailboxId, it.uid);
+  }
 }
 
 /** An operation that never reached the server: put the messages back as they were. */
 async function revertLocally(tx: Repositories, op: StoredOperation): Promise<void> {
   if (op.kind === 'flags') {
     for (const it of op.items) await tx.messages.setLocalFlags(it.id, it.flags, it.keywords);
-  } else if (op.kind === 'move' && op.mailboxId !== null) {
+  } else if ((op.kind === 'move' || op.kind === 'append') && op.mailboxId !== null) {
     for (const it of op.items) await tx.messages.place(it.id, op.mailboxId, it.uid);
   }
 }

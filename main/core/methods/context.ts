@@ -99,6 +99,8 @@ export interface MethodContext {
   /** The account's password, or its OAuth2 access tokens. */
   password(account: Account): Promise<MailSecret>;
   accountSync(account: Account): Promise<AccountSync>;
+  /** The MIME parser (workers) the sync stores bodies with: for messages stored without it. */
+  parser(): BodyParser;
   /** A local change was recorded: a watching service replays it to the server at once. */
   kick(): void;
   /** A new account: watched here when the service watches its accounts, else announced. */

@@ -1,7 +1,9 @@
 // `message.source`: a message exactly as the server has it, for "view source" and "save
-// as .eml". Nothing of it is kept here: each call fetches it from the account's server.
+// as .eml". Nothing of it is kept here: each call fetches it from the account's server. A
+// local folder's message has no server: its bytes are the copy kept here.
 import type { Api } from '../../../common/api.js';
 import { MaildockError } from '../../../common/errors.js';
+import { localRaw } from '../local/messages.js';
 import { emlFilename } from '../mime/eml-filename.js';
 import type { MethodContext } from './context.js';
 
@@ -15,6 +17,15 @@ export function messageSource(ctx: MethodContext): Api['message.source'] {
     const box = row ? await store.mailboxes.info(row.mailboxId) : null;
     if (!row || !box)
       throw new MaildockError('NOT_FOUND', `There is no message ${id}.`, { messageId: id });
+    if (box.local) {
+      const [summary, data] = await Promise.all([store.messages.summary(id), localRaw(store, id)]);
+      return {
+        id,
+        filename: emlFilename(summary?.subject ?? null),
+        size: data.length,
+        data: data.toString('base64'),
+      };
+    }
     // Moved here while offline: the server has it under a UID it has not told us yet.
     if (row.uid <= 0)
       throw new MaildockError(

@@ -1,7 +1,7 @@
 // mailbox.import, mailbox.export and transfer.cancel: mail brought in from files on this
-// machine (transfer/import.ts) and written out to them (transfer/export.ts), each a transfer
-// with progress events and a cancel. The server of many people refuses them: paths on its
-// disk are not a person's (main/server/people-server.ts).
+// machine (transfer/import.ts; into a local folder, local/import.ts) and written out to them
+// (transfer/export.ts), each a transfer with progress events and a cancel. The server of many
+// people refuses them: paths on its disk are not a person's (main/server/people-server.ts).
 import { resolve } from 'node:path';
 import type { Api } from '../../../common/api.js';
 import { MaildockError } from '../../../common/errors.js';
@@ -9,6 +9,8 @@ import { getLogger } from '../platform/log.js';
 import type { Store } from '../store/index.js';
 import { exportMessages, type ExportPlace } from '../transfer/export.js';
 import { emlTarget, mboxTarget } from '../transfer/export-targets.js';
+import { importLocal } from '../local/import.js';
+import { localMessages } from '../local/messages.js';
 import { importMessages } from '../transfer/import.js';
 import { openSource } from '../transfer/sources.js';
 import { Transfers } from '../transfer/transfers.js';
@@ -37,9 +39,10 @@ async function searchIds(store: Store, query: string): Promise<number[]> {
   }
 }
 
-/** Where the messages of these ids are on the server, by folder, in UID order. */
+/** Where the messages of these ids are (on the server, or here), by folder, in UID order. */
 async function placesOf(store: Store, ids: readonly number[]): Promise<ExportPlace[]> {
   const byMailbox = new Map<number, number[]>();
+  const idsIn = new Map<number, number[]>();
   const found = new Set<number>();
   for (let i = 0; i < ids.length; i += IDS_PER_READ) {
     for (const row of await store.messages.actionRows(ids.slice(i, i + IDS_PER_READ), [])) {
@@ -52,6 +55,7 @@ async function placesOf(store: Store, ids: readonly number[]): Promise<ExportPla
         );
       found.add(row.id);
       byMailbox.set(row.mailboxId, [...(byMailbox.get(row.mailboxId) ?? []), row.uid]);
+      idsIn.set(row.mailboxId, [...(idsIn.get(row.mailboxId) ?? []), row.id]);
     }
   }
   const missing = ids.find((id) => !found.has(id));
@@ -61,7 +65,13 @@ async function placesOf(store: Store, ids: readonly number[]): Promise<ExportPla
   for (const [mailboxId, uids] of byMailbox) {
     const box = await store.mailboxes.info(mailboxId);
     if (!box) continue;
-    places.push({ accountId: box.accountId, path: box.path, uidValidity: box.uidValidity, uids });
+    places.push({
+      accountId: box.accountId,
+      path: box.path,
+      uidValidity: box.uidValidity,
+      uids,
+      ...(box.local ? { local: { mailboxId, ids: idsIn.get(mailboxId)! } } : {}),
+    });
   }
   return places;
 }
@@ -79,6 +89,18 @@ export function transferMethods(ctx: MethodContext): TransferApi {
       const box = await mailbox(mailboxId);
       const account = await ctx.account(box.accountId);
       const source = await openSource(resolve(path), format);
+      if (box.local) {
+        const parser = ctx.parser();
+        return transfers.run('import', async (t) => {
+          const counts = await importLocal(
+            { store: ctx.store, mailbox: box, parser, signal: t.signal, progress: t.progress },
+            source,
+          );
+          t.flush();
+          if (counts.imported > 0) ctx.events.emit('mailbox.changed', { accountId: box.accountId });
+          return { transferId: t.id, format: source.format, ...counts };
+        });
+      }
       const sync = await ctx.accountSync(account);
       return transfers.run('import', async (t) => {
         const client = await sync.connect();
@@ -90,7 +112,7 @@ export function transferMethods(ctx: MethodContext): TransferApi {
           t.flush();
           // The ordinary sync of that folder brings what went in into the store now.
           if (counts.imported > 0) {
-            const errors = await sync.syncHeaders(client, [box.path]).catch((err: unknown) => {
+            const errors = await sync.syncFolders(client, [box.path]).catch((err: unknown) => {
               log.warn({ err, mailboxId }, 'the folder was not synced after the import');
               return [];
             });
@@ -109,7 +131,20 @@ export function transferMethods(ctx: MethodContext): TransferApi {
       if (input.mailboxId !== undefined) {
         const box = await mailbox(input.mailboxId);
         places = [
-          { accountId: box.accountId, path: box.path, uidValidity: box.uidValidity, uids: null },
+          box.local
+            ? {
+                accountId: box.accountId,
+                path: box.path,
+                uidValidity: null,
+                uids: await store.messages.localUids(box.id),
+                local: { mailboxId: box.id, ids: null },
+              }
+            : {
+                accountId: box.accountId,
+                path: box.path,
+                uidValidity: box.uidValidity,
+                uids: null,
+              },
         ];
       } else if (input.ids) {
         places = await placesOf(store, input.ids);
@@ -133,6 +168,7 @@ export function transferMethods(ctx: MethodContext): TransferApi {
               }
               return sync.connect();
             },
+            readLocal: (mailboxId, ids) => localMessages(store, mailboxId, ids),
             signal: t.signal,
             progress: t.progress,
           },

@@ -1,6 +1,6 @@
 // Limits and result shapes of MIME parsing, apart from the parser so that code which only
 // hands messages to the worker pool does not load mailparser.
-import type { Attachment } from '../../../common/types.js';
+import type { Address, Attachment } from '../../../common/types.js';
 import type { BodyText } from './body-text.js';
 
 export interface MimeLimits {
@@ -31,6 +31,21 @@ export interface ParsedBody extends BodyText {
   html: string | null;
   attachments: ParsedAttachment[];
   parseError: string | null;
+  /** The header fields a server's ENVELOPE would give, decoded; only when asked for. */
+  envelope?: ParsedEnvelope;
+}
+
+/** What a message stored without a server (a local folder's) shows of its header. */
+export interface ParsedEnvelope {
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+}
+
+export interface ParseOptions {
+  /** Read the envelope (parsed headers) too: for messages no server describes. */
+  envelope?: boolean;
 }
 
 export function resolveLimits(limits: Partial<MimeLimits> = {}): MimeLimits {

@@ -3,12 +3,13 @@
 // its reply.
 import { parentPort } from 'node:worker_threads';
 import { parseBody } from './parse.js';
-import type { MimeLimits, ParsedBody } from './parse.js';
+import type { MimeLimits, ParseOptions, ParsedBody } from './parse.js';
 
 export interface MimeRequest {
   id: number;
   source: Uint8Array;
   limits: Partial<MimeLimits>;
+  options?: ParseOptions;
 }
 
 export type MimeReply = { id: number; result: ParsedBody } | { ready: true };
@@ -20,7 +21,7 @@ let chain: Promise<void> = Promise.resolve();
 port.on('message', (req: MimeRequest) => {
   const source = Buffer.from(req.source.buffer, req.source.byteOffset, req.source.byteLength);
   chain = chain.then(() =>
-    parseBody(source, req.limits).then((result) =>
+    parseBody(source, req.limits, req.options).then((result) =>
       port.postMessage({ id: req.id, result } satisfies MimeReply),
     ),
   );

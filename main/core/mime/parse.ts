@@ -7,13 +7,16 @@ import {
   failedBody,
   resolveLimits,
   type MimeLimits,
+  type ParseOptions,
   type ParsedAttachment,
   type ParsedBody,
+  type ParsedEnvelope,
 } from './limits.js';
 import { bodyText, cut } from './body-text.js';
+import { envelopeOf } from './envelope.js';
 
 export { DEFAULT_MIME_LIMITS, failedBody, resolveLimits } from './limits.js';
-export type { MimeLimits, ParsedAttachment, ParsedBody } from './limits.js';
+export type { MimeLimits, ParseOptions, ParsedAttachment, ParsedBody } from './limits.js';
 
 // mailsplit charges every header line at least this much against its header limit; the
 // same measure here keeps a header this module accepted from failing inside mailparser.
@@ -24,6 +27,7 @@ const MIME_FIELD = /^(content-|mime-version\s*:)/i;
 export async function parseBody(
   source: Buffer,
   limits: Partial<MimeLimits> = {},
+  opts: ParseOptions = {},
 ): Promise<ParsedBody> {
   const lim = resolveLimits(limits);
   const problems: string[] = [];
@@ -49,7 +53,7 @@ export async function parseBody(
       problems.push(`more than ${lim.maxParts} MIME parts; the rest were skipped`);
       input = input.subarray(0, partsEnd);
     }
-    const parsed = await runMailParser(input, lim);
+    const parsed = await runMailParser(input, lim, opts);
     // NUL is never content, and stores such as Postgres text refuse it.
     let text = parsed.text?.replace(/\0/g, '') || null;
     let html = parsed.html?.replace(/\0/g, '') || null;
@@ -70,15 +74,18 @@ export async function parseBody(
       ...bodyText(text, html, lim.maxTextChars),
       attachments: parsed.attachments,
       parseError: problems.length ? problems.join('; ') : null,
+      ...(parsed.envelope ? { envelope: parsed.envelope } : {}),
     };
   } catch (err) {
     return failedBody(err instanceof Error ? err.message : String(err));
   }
 }
 
-type RawParse = Pick<ParsedBody, 'text' | 'html' | 'attachments'>;
+type RawParse = Pick<ParsedBody, 'text' | 'html' | 'attachments'> & {
+  envelope?: ParsedEnvelope;
+};
 
-function runMailParser(input: Buffer, lim: MimeLimits): Promise<RawParse> {
+function runMailParser(input: Buffer, lim: MimeLimits, opts: ParseOptions): Promise<RawParse> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({
       skipHtmlToText: true,
@@ -107,6 +114,7 @@ function runMailParser(input: Buffer, lim: MimeLimits): Promise<RawParse> {
       () => settle(new Error(`MIME parsing timed out after ${lim.timeoutMs} ms`)),
       lim.timeoutMs,
     );
+    if (opts.envelope) parser.once('headers', (headers) => (out.envelope = envelopeOf(headers)));
     parser.on('data', (data: AttachmentStream | MessageText) => {
       if (data.type === 'text') {
         out.text = data.text || null;

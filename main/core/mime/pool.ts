@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { MaildockError } from '../../../common/errors.js';
 import { failedBody, resolveLimits } from './limits.js';
-import type { MimeLimits, ParsedBody } from './limits.js';
+import type { MimeLimits, ParseOptions, ParsedBody } from './limits.js';
 import { startWorker } from '../threads/start.js';
 import type { MimeReply, MimeRequest } from './parse-worker.js';
 
@@ -17,7 +17,7 @@ export interface MimePoolOptions {
   maxOldGenerationSizeMb?: number;
 }
 
-export interface ParseOptions {
+export interface PoolParseOptions extends ParseOptions {
   /**
    * Move the source's memory to the worker instead of copying it, when the Buffer is the whole
    * of its ArrayBuffer (not a slice or a pooled small Buffer); `source` is empty afterwards.
@@ -38,6 +38,7 @@ interface Job {
   id: number;
   source: Buffer;
   transfer: boolean;
+  options: ParseOptions;
   resolve(body: ParsedBody): void;
   reject(err: Error): void;
 }
@@ -67,7 +68,7 @@ export class MimePool {
     this.#maxOldGenerationSizeMb = opts.maxOldGenerationSizeMb ?? DEFAULT_MAX_OLD_GENERATION_MB;
   }
 
-  parse(source: Buffer, opts: ParseOptions = {}): Promise<ParsedBody> {
+  parse(source: Buffer, opts: PoolParseOptions = {}): Promise<ParsedBody> {
     if (this.#closed)
       return Promise.reject(new MaildockError('CANCELLED', 'The MIME parser pool is closed.'));
     // One byte over the limit is enough for the worker to know it cut the message.
@@ -80,6 +81,7 @@ export class MimePool {
         id: this.#nextId++,
         source: capped,
         transfer: opts.transfer === true,
+        options: opts.envelope ? { envelope: true } : {},
         resolve,
         reject,
       });
@@ -145,7 +147,7 @@ export class MimePool {
       const source = owned ? job.source : new Uint8Array(job.source);
       // The pool's timer ends the job and the worker; the worker's own is only a backstop.
       const limits = { ...this.#limits, timeoutMs: this.#limits.timeoutMs * 2 };
-      const req: MimeRequest = { id: job.id, source, limits };
+      const req: MimeRequest = { id: job.id, source, limits, options: job.options };
       slot.worker.postMessage(req, [source.buffer as ArrayBuffer]);
     } catch (err) {
       // A caller's bug (a source already transferred away), not bad mail; the worker is fine.

@@ -23,6 +23,7 @@ import type {
   DraftRecord,
   HeaderRecord,
   ListPage,
+  LocalChange,
   ListQuery,
   MailboxInfo,
   MailboxSyncState,
@@ -79,10 +80,18 @@ export interface MailboxRepository {
   withRole(role: MailboxRole, accountId?: number): Promise<MailboxInfo[]>;
   infoByPath(accountId: number, path: string): Promise<MailboxInfo | null>;
   byPath(accountId: number, path: string): Promise<Mailbox | null>;
+  /** The account's server folders as the sync resumes them (local folders are none of its). */
   states(accountId: number): Promise<MailboxSyncState[]>;
   state(id: number): Promise<MailboxSyncState | null>;
-  /** Inserts a new mailbox or refreshes its listing data; returns its id. */
+  /**
+   * Inserts a new mailbox or refreshes its listing data; returns its id. Never over a local
+   * folder: a server folder at a local folder's path is refused (ALREADY_EXISTS).
+   */
   upsert(accountId: number, m: ServerMailbox): Promise<number>;
+  /** A new local folder (its path under the Local Folders root); returns its id. */
+  addLocal(accountId: number, m: { path: string; name: string }): Promise<number>;
+  /** The first of `count` new UIDs of a local folder, from its own counter (never reused). */
+  takeLocalUids(id: number, count: number): Promise<number>;
   /** A folder renamed on the server keeps its row (and its messages) under the new path. */
   rename(id: number, m: ServerMailbox): Promise<void>;
   remove(id: number): Promise<void>;
@@ -157,6 +166,13 @@ export interface BodyRepository {
   /** How many messages of an account wait for their body. */
   pendingCount(accountId: number): Promise<number>;
   pendingOne(id: number): Promise<PendingBody | null>;
+  /**
+   * The message's bytes, when kept: whole for a message of a local folder (its only copy),
+   * else at most the start of one the parser could not read.
+   */
+  raw(id: number): Promise<Buffer | null>;
+  /** Keeps (or, null, drops) the message's bytes; false when the message has no body row. */
+  setRaw(id: number, raw: Buffer | null): Promise<boolean>;
   /** The MIME structure stored with the headers (imapflow's BODYSTRUCTURE), or null. */
   structure(id: number): Promise<MessageStructure | null>;
   attachment(id: number): Promise<StoredAttachment | null>;
@@ -266,6 +282,10 @@ export interface DraftRepository {
 export interface OperationRepository {
   addAction(kind: ActionKind, description: string): Promise<number>;
   add(actionId: number, op: NewOperation): Promise<number>;
+  /** Records a change made in local folders, for undo alone: nothing is replayed. */
+  addLocal(actionId: number, change: LocalChange): Promise<void>;
+  /** An action's changes in local folders, in the order they were made. */
+  localOfAction(actionId: number): Promise<LocalChange[]>;
   pending(accountId: number, limit?: number): Promise<StoredOperation[]>;
   /** The folder operations of an account not yet on the server, oldest first. */
   pendingFolders(accountId: number): Promise<StoredOperation[]>;

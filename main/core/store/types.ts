@@ -60,7 +60,14 @@ export interface OutboxJob {
 }
 
 export type OperationKind =
-  'flags' | 'move' | 'expunge' | 'mailbox-create' | 'mailbox-rename' | 'mailbox-delete';
+  | 'flags'
+  | 'move'
+  | 'expunge'
+  | 'mailbox-create'
+  | 'mailbox-rename'
+  | 'mailbox-delete'
+  /** Messages of a local folder to a folder of the account (args: MoveArgs). */
+  | 'append';
 
 /** The operations on folders rather than on messages: their path is the whole story. */
 export type FolderOperationKind = Extract<OperationKind, `mailbox-${string}`>;
@@ -113,7 +120,11 @@ export interface StoredOperation {
   step: string | null;
   attempts: number;
   error: ErrorData | null;
-  result: { uidMap?: [number, number][] } | null;
+  /**
+   * uidMap: [UID in the source, UID in the target]. since: an append's target's next UID
+   * before the APPEND under way (step 'appending'), where a retry looks for it first.
+   */
+  result: { uidMap?: [number, number][]; since?: number } | null;
 }
 
 export interface NewOperation {
@@ -124,6 +135,18 @@ export interface NewOperation {
   uidValidity: string | null;
   items: OperationItem[];
   args: StoredOperation['args'];
+}
+
+/**
+ * A change made in local folders only, kept for undo: no operation is queued for it. flags
+ * and move as the operations of those kinds say them (a move's `mailboxId` is its source);
+ * delete: the messages deleted for good.
+ */
+export interface LocalChange {
+  kind: 'flags' | 'move' | 'delete';
+  mailboxId: number | null;
+  items: OperationItem[];
+  args: FlagArgs | MoveArgs | Record<string, never>;
 }
 
 export interface StoredAction {
@@ -233,6 +256,8 @@ export interface MailboxInfo {
   path: string;
   role: MailboxRole | null;
   uidValidity: string | null;
+  /** A local folder (common/local-folders.ts): nothing of it is ever on the server. */
+  local: boolean;
 }
 
 export interface MailboxSyncState {

@@ -140,6 +140,15 @@ export class AccountSync {
     return errors;
   }
 
+  /** The headers of these folders now (after an import into one), then `done` for the UI. */
+  async syncFolders(client: ImapFlow, paths: readonly string[]): Promise<SyncError[]> {
+    try {
+      return await this.syncHeaders(client, paths);
+    } finally {
+      this.progress('done', 1, 1);
+    }
+  }
+
   async hasPendingChanges(): Promise<boolean> {
     return (await this.deps.store.operations.pending(this.accountId, 1)).length > 0;
   }
@@ -210,6 +219,20 @@ export class AccountSync {
       return await fetchSource(client, at, maxBytes);
     } catch (err) {
       // A connection dropped mid-fetch says so with the codes of a server out of reach.
+      throw err instanceof MaildockError ? err : classifyImapError(err, this.deps.account.imap);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  /** Several messages exactly as the server has them, in order, on one connection of their own. */
+  async fetchSources(at: readonly SourceAt[], maxBytes: number): Promise<Buffer[]> {
+    const client = await this.connect();
+    try {
+      const out: Buffer[] = [];
+      for (const one of at) out.push(await fetchSource(client, one, maxBytes));
+      return out;
+    } catch (err) {
       throw err instanceof MaildockError ? err : classifyImapError(err, this.deps.account.imap);
     } finally {
       await client.logout().catch(() => client.close());

@@ -14,6 +14,8 @@ export interface AttachmentCacheOptions {
   store: () => Store;
   /** Downloads a part from the account's server. */
   download(a: StoredAttachment & { partId: string }): Promise<Buffer>;
+  /** The content from a copy of the message kept here (a local folder's), else null. */
+  kept?(a: StoredAttachment): Promise<Buffer | null>;
 }
 
 export class AttachmentCache {
@@ -23,7 +25,10 @@ export class AttachmentCache {
     this.dir = join(options.dataDir, 'attachments');
   }
 
-  /** From the cache when it was downloaded before, else from the server (then cached). */
+  /**
+   * From the cache when it was downloaded before, else from the message's copy kept here or
+   * from the server (then cached).
+   */
   async content(a: StoredAttachment): Promise<Buffer> {
     if (a.contentHash) {
       try {
@@ -32,13 +37,7 @@ export class AttachmentCache {
         // Removed from the cache: download it again below.
       }
     }
-    const { partId } = a;
-    if (!partId) {
-      throw new MaildockError('NOT_FOUND', 'The server has no part number for this attachment.', {
-        attachmentId: a.id,
-      });
-    }
-    const data = await this.options.download({ ...a, partId });
+    const data = (await this.options.kept?.(a)) ?? (await this.fromServer(a));
     const hash = createHash('sha256').update(data).digest('hex');
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = join(this.dir, `.${hash}.${process.pid}.tmp`);
@@ -46,6 +45,16 @@ export class AttachmentCache {
     await rename(tmp, join(this.dir, hash));
     await this.options.store().bodies.setAttachmentHash(a.id, hash);
     return data;
+  }
+
+  private fromServer(a: StoredAttachment): Promise<Buffer> {
+    const { partId } = a;
+    if (!partId) {
+      throw new MaildockError('NOT_FOUND', 'The server has no part number for this attachment.', {
+        attachmentId: a.id,
+      });
+    }
+    return this.options.download({ ...a, partId });
   }
 
   /** Deletes cached files no message refers to any more (a removed account's). */

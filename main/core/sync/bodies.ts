@@ -3,14 +3,15 @@
 // its header and text parts only: attachments are described by the structure and
 // downloaded when the user asks, which saves both the wire and the parser's time.
 import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
-import type { ParsedBody } from '../mime/limits.js';
+import type { ParseOptions, ParsedBody } from '../mime/limits.js';
 import type { MessageStructure } from '../mime/structure.js';
 import type { BodyRecord, PendingBody, Store, Transaction } from '../store/index.js';
 import { uidSet } from './mailbox-sync.js';
 import { pacer, SliceWriter } from './slices.js';
 
 export interface BodyParser {
-  parse(source: Buffer): Promise<ParsedBody>;
+  /** With `envelope`, the header too (mime/envelope.ts), for messages no server describes. */
+  parse(source: Buffer, opts?: ParseOptions): Promise<ParsedBody>;
 }
 
 export interface BodyFetchOptions {

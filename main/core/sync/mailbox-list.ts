@@ -2,10 +2,17 @@
 // messages (recognised by an unchanged UIDVALIDITY), deleted ones go with their messages.
 // Folders created, renamed or deleted here and not yet replayed are left as they are here:
 // the server's side of them is not added back, and their new paths are not taken away.
+// Local folders are none of the server's: never renamed, removed or listed over (the store
+// leaves them out of `states` and refuses an upsert at their path).
 import type { ImapFlow, ListResponse } from 'imapflow';
+import { MaildockError } from '../../../common/errors.js';
 import { isWithin } from '../../../common/folder-paths.js';
 import type { MailboxRole } from '../../../common/types.js';
+import { keepPendingAppends } from '../local/keep-appends.js';
+import { getLogger } from '../platform/log.js';
 import type { FolderArgs, StoredOperation, Store } from '../store/index.js';
+
+const log = getLogger('sync');
 
 export interface ServerStatus {
   messages: number | null;
@@ -83,27 +90,29 @@ export async function syncMailboxList(
   return store.transaction(async (tx) => {
     const pending = pendingPaths(await tx.operations.pendingFolders(accountId));
     const listed = allListed.filter((l) => !pending.leaving(l.path));
-    const local = await tx.mailboxes.states(accountId);
+    const stored = await tx.mailboxes.states(accountId);
     const serverPaths = new Set(listed.map((l) => l.path));
-    const localPaths = new Set(local.map((m) => m.path));
-    const arrived = listed.filter((l) => !localPaths.has(l.path));
-    const missing = local.filter((m) => !serverPaths.has(m.path) && !pending.coming(m.path));
+    const storedPaths = new Set(stored.map((m) => m.path));
+    const arrived = listed.filter((l) => !storedPaths.has(l.path));
+    const missing = stored.filter((m) => !serverPaths.has(m.path) && !pending.coming(m.path));
 
     for (const gone of missing) {
       const renamed = gone.uidValidity
         ? arrived.find(
-            (l) => statusOf(l).uidValidity === gone.uidValidity && !localPaths.has(l.path),
+            (l) => statusOf(l).uidValidity === gone.uidValidity && !storedPaths.has(l.path),
           )
         : undefined;
-      if (renamed) {
+      // Never onto a local folder's path: then the old row goes, as for a folder deleted.
+      if (renamed && !(await tx.mailboxes.infoByPath(accountId, renamed.path))?.local) {
         await tx.mailboxes.rename(gone.id, {
           path: renamed.path,
           name: renamed.name,
           delimiter: renamed.delimiter ?? null,
           role: roleOf(renamed.specialUse, renamed.path),
         });
-        localPaths.add(renamed.path);
+        storedPaths.add(renamed.path);
       } else {
+        await keepPendingAppends(tx, accountId, [gone.id]);
         await tx.messages.deleteMailboxMessages(gone.id);
         await tx.mailboxes.remove(gone.id);
       }
@@ -112,12 +121,20 @@ export async function syncMailboxList(
     const result: ListedMailbox[] = [];
     for (const l of listed) {
       const role = roleOf(l.specialUse, l.path);
-      const id = await tx.mailboxes.upsert(accountId, {
-        path: l.path,
-        name: l.name,
-        delimiter: l.delimiter ?? null,
-        role,
-      });
+      let id: number;
+      try {
+        id = await tx.mailboxes.upsert(accountId, {
+          path: l.path,
+          name: l.name,
+          delimiter: l.delimiter ?? null,
+          role,
+        });
+      } catch (err) {
+        // A server folder at a local folder's path: the local folder stays, that one is not synced.
+        if (!(err instanceof MaildockError) || err.code !== 'ALREADY_EXISTS') throw err;
+        log.warn({ accountId, path: l.path }, 'server folder at a local folder’s path skipped');
+        continue;
+      }
       result.push({ id, path: l.path, role, status: statusOf(l) });
     }
     return result;

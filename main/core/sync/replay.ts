@@ -6,6 +6,7 @@
 //   then STORE \Deleted and UID EXPUNGE, never the delete when the copy failed; a copy
 //   that may have happened before a crash is looked for by Message-ID first;
 // - expunge: STORE \Deleted and UID EXPUNGE;
+// - append (out of a local folder, which is never opened on the server): see append-replay.ts;
 // - a folder's create, rename or delete: see folder-replay.ts.
 // Until the folder operations recorded after an operation are replayed, the server has its
 // folders where they were when it was recorded: it goes to the path it was recorded with.
@@ -26,6 +27,7 @@ import type {
 } from '../store/index.js';
 import { getLogger } from '../platform/log.js';
 import { refused } from './connect.js';
+import { failAppend, replayAppend } from './append-replay.js';
 import { recordedPath, replayFolder } from './folder-replay.js';
 import { uidSet } from './mailbox-sync.js';
 
@@ -50,7 +52,7 @@ async function followServer(
   to: string,
   delimiter: string | null,
 ): Promise<void> {
-  const all = await tx.mailboxes.list(accountId);
+  const all = (await tx.mailboxes.list(accountId)).filter((m) => !m.local);
   if (all.some((m) => m.path === to)) return;
   for (const m of all.filter((b) => isWithin(b.path, from, delimiter)))
     await tx.mailboxes.rename(m.id, {
@@ -173,6 +175,7 @@ export class Replayer {
       for (const op of group) await tx.operations.countAttempt(op.id);
     });
     if (isFolderOperation(first)) return this.folder(first);
+    if (first.kind === 'append') return this.append(first);
     // A folder renamed or deleted here after this operation is still where it was on the
     // server (a deleted one has no row any more: its path is the operation's own).
     const asRecorded = first.id < this.lastFolderOperation;
@@ -235,6 +238,19 @@ export class Replayer {
       }
     } finally {
       lock.release();
+    }
+  }
+
+  /** Messages out of a local folder; refused by the server, it fails alone. */
+  private async append(op: StoredOperation): Promise<void> {
+    try {
+      await replayAppend(this.client, this.store, op);
+      this.done++;
+    } catch (err) {
+      if (!(err instanceof MaildockError) || !this.client.usable) throw err;
+      log.warn({ operation: op.id, kind: op.kind, code: err.code }, 'operation failed');
+      await failAppend(this.store, op, err.toData());
+      this.failed++;
     }
   }
 

@@ -49,8 +49,8 @@ export async function mboxTarget(to: string, overwrite: boolean): Promise<Export
   if (there && !overwrite)
     throw new MaildockError(
       'ALREADY_EXISTS',
-      `${to} exists already; say overwrite to replace it.`,
-      { path: to },
+      `${to} exists already: replace it, or choose another name.`,
+      { path: to, replaceable: true },
     );
   const temp = tempBeside(to);
   const handle: FileHandle = await open(temp, 'wx', 0o600);
@@ -100,8 +100,8 @@ export async function emlTarget(to: string, overwrite: boolean): Promise<ExportT
   if (existing.length && !overwrite)
     throw new MaildockError(
       'ALREADY_EXISTS',
-      `${to} holds files already; say overwrite to write into it (files of the same name are replaced).`,
-      { path: to },
+      `${to} holds files already: write into it (files of the same name are replaced), or choose another folder.`,
+      { path: to, replaceable: true },
     );
   const temp = tempBeside(to);
   await mkdir(temp, { mode: 0o700 });

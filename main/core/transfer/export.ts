@@ -1,6 +1,7 @@
 // An export: the messages' exact bytes fetched from the server (BODY.PEEK[], so nothing is
 // marked read) folder by folder, in UID ranges over one connection per account, and written to
-// an mbox file or .eml files (export-targets.ts) with their arrival dates.
+// an mbox file or .eml files (export-targets.ts) with their arrival dates. A local folder's
+// come from the copies the store keeps, with no connection at all.
 import type { ImapFlow } from 'imapflow';
 import { MaildockError } from '../../../common/errors.js';
 import { uidSet } from '../sync/mailbox-sync.js';
@@ -13,10 +14,17 @@ export interface ExportPlace {
   /** As stored here; another one on the server means other messages under these UIDs. */
   uidValidity: string | null;
   uids: number[] | null;
+  /** A local folder: its messages (all, or these ids) are read from the store. */
+  local?: { mailboxId: number; ids: number[] | null };
 }
 
 export interface ExportDeps {
   connect(accountId: number): Promise<ImapFlow>;
+  /** A local folder's messages (or these of them) with their bytes, in UID order. */
+  readLocal(
+    mailboxId: number,
+    ids: number[] | null,
+  ): AsyncIterable<{ raw: Buffer; date: Date | null }>;
   signal: AbortSignal;
   progress(done: number, total: number | null): void;
 }
@@ -47,13 +55,22 @@ export async function exportMessages(
   const known = places.every((p) => p.uids);
   let total: number | null = known ? places.reduce((n, p) => n + p.uids!.length, 0) : null;
   deps.progress(0, total);
-  const accounts = [...new Set(places.map((p) => p.accountId))];
+  const remote = places.filter((p) => !p.local);
+  const accounts = [...new Set(remote.map((p) => p.accountId))];
   try {
+    for (const { local } of places) {
+      if (!local || deps.signal.aborted) continue;
+      for await (const m of deps.readLocal(local.mailboxId, local.ids)) {
+        counts.bytes += await target.add(m.raw, m.date);
+        deps.progress(++counts.messages, total);
+        if (deps.signal.aborted) break;
+      }
+    }
     for (const accountId of accounts) {
       if (deps.signal.aborted) break;
       const client = await deps.connect(accountId);
       try {
-        for (const place of places.filter((p) => p.accountId === accountId)) {
+        for (const place of remote.filter((p) => p.accountId === accountId)) {
           if (deps.signal.aborted) break;
           const lock = await client.getMailboxLock(place.path, { readOnly: true });
           try {

@@ -68,18 +68,25 @@ export function appendLimit(client: ImapFlow, ours = MAX_MESSAGE_BYTES): number 
   return typeof limit === 'number' && limit > 0 ? Math.min(limit, ours) : ours;
 }
 
-/** A source's message made ready to append, or why it is skipped. */
-export function prepare(m: SourceMessage, maxBytes: number): Ready | SkippedMessage {
+/**
+ * A source's message made ready to append (or to keep in a local folder), or why it is
+ * skipped; `taker` says who takes no more than `maxBytes`.
+ */
+export function prepare(
+  m: SourceMessage,
+  maxBytes: number,
+  taker = 'the server takes',
+): Ready | SkippedMessage {
   if (!m.raw)
     return {
       source: m.where,
-      reason: `${m.size} bytes, more than the ${maxBytes} the server takes`,
+      reason: `${m.size} bytes, more than the ${maxBytes} ${taker}`,
     };
   const raw = toCrlf(m.raw);
   if (raw.length > maxBytes)
     return {
       source: m.where,
-      reason: `${raw.length} bytes, more than the ${maxBytes} the server takes`,
+      reason: `${raw.length} bytes, more than the ${maxBytes} ${taker}`,
     };
   const bad = malformed(raw);
   if (bad) return { source: m.where, reason: bad };

@@ -81,6 +81,14 @@ export class BodyRepo implements BodyRepository {
     );
   }
 
+  raw(id: number): Promise<Buffer | null> {
+    return this.db.value<Buffer>('SELECT raw FROM bodies WHERE message_id = $1', [id]);
+  }
+
+  async setRaw(id: number, raw: Buffer | null): Promise<boolean> {
+    return (await this.db.run('UPDATE bodies SET raw = $1 WHERE message_id = $2', [raw, id])) > 0;
+  }
+
   async structure(id: number): Promise<MessageStructure | null> {
     const s = await this.db.value<string>('SELECT structure FROM messages WHERE id = $1', [id]);
     return s ? (JSON.parse(s) as MessageStructure) : null;

@@ -1,9 +1,19 @@
 // Mailboxes of each account with the sync state the engine resumes from.
+import { LOCAL_DELIMITER } from '../../../../common/local-folders.js';
 import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { MailboxRepository } from '../repositories.js';
 import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
 import { prepared, type Db } from './db.js';
-import { mailboxOrder, toMailbox, toState, type MailboxRow } from '../rows/mailboxes.js';
+import {
+  localTaken,
+  mailboxOrder,
+  notLocal,
+  toInfo,
+  toMailbox,
+  toState,
+  type InfoRow,
+  type MailboxRow,
+} from '../rows/mailboxes.js';
 
 const SELECT = `SELECT mb.*,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
@@ -11,7 +21,7 @@ const SELECT = `SELECT mb.*,
   FROM mailboxes mb`;
 
 const INFO =
-  'SELECT id, account_id AS "accountId", path, role, uid_validity AS "uidValidity" FROM mailboxes';
+  'SELECT id, account_id AS "accountId", path, role, uid_validity AS "uidValidity", local <> 0 AS local FROM mailboxes';
 
 export class MailboxRepo implements MailboxRepository {
   constructor(private readonly db: Db) {}
@@ -31,30 +41,32 @@ export class MailboxRepo implements MailboxRepository {
     return row ? toMailbox(row) : null;
   }
 
-  info(id: number): Promise<MailboxInfo | null> {
+  async info(id: number): Promise<MailboxInfo | null> {
     // Looked up for every page of a folder.
-    return this.db.one<MailboxInfo>(prepared(`${INFO} WHERE id = $1`), [id]);
+    return toInfo(await this.db.one<InfoRow>(prepared(`${INFO} WHERE id = $1`), [id]));
   }
 
-  byRole(accountId: number, role: MailboxRole): Promise<MailboxInfo | null> {
-    return this.db.one<MailboxInfo>(
-      `${INFO} WHERE account_id = $1 AND role = $2 ORDER BY id LIMIT 1`,
-      [accountId, role],
+  async byRole(accountId: number, role: MailboxRole): Promise<MailboxInfo | null> {
+    return toInfo(
+      await this.db.one<InfoRow>(
+        `${INFO} WHERE account_id = $1 AND role = $2 ORDER BY id LIMIT 1`,
+        [accountId, role],
+      ),
     );
   }
 
-  withRole(role: MailboxRole, accountId?: number): Promise<MailboxInfo[]> {
-    return this.db.rows<MailboxInfo>(
+  async withRole(role: MailboxRole, accountId?: number): Promise<MailboxInfo[]> {
+    const rows = await this.db.rows<InfoRow>(
       `${INFO} WHERE role = $1 AND ($2::bigint IS NULL OR account_id = $2) ORDER BY account_id, id`,
       [role, accountId ?? null],
     );
+    return rows.map((r) => toInfo(r)!);
   }
 
-  infoByPath(accountId: number, path: string): Promise<MailboxInfo | null> {
-    return this.db.one<MailboxInfo>(`${INFO} WHERE account_id = $1 AND path = $2`, [
-      accountId,
-      path,
-    ]);
+  async infoByPath(accountId: number, path: string): Promise<MailboxInfo | null> {
+    return toInfo(
+      await this.db.one<InfoRow>(`${INFO} WHERE account_id = $1 AND path = $2`, [accountId, path]),
+    );
   }
 
   async byPath(accountId: number, path: string): Promise<Mailbox | null> {
@@ -66,9 +78,10 @@ export class MailboxRepo implements MailboxRepository {
   }
 
   async states(accountId: number): Promise<MailboxSyncState[]> {
-    const rows = await this.db.rows<MailboxRow>('SELECT * FROM mailboxes WHERE account_id = $1', [
-      accountId,
-    ]);
+    const rows = await this.db.rows<MailboxRow>(
+      'SELECT * FROM mailboxes WHERE account_id = $1 AND local = 0',
+      [accountId],
+    );
     return rows.map(toState);
   }
 
@@ -78,13 +91,33 @@ export class MailboxRepo implements MailboxRepository {
   }
 
   async upsert(accountId: number, m: ServerMailbox): Promise<number> {
-    return (await this.db.value<number>(
+    const id = await this.db.value<number>(
       `INSERT INTO mailboxes (account_id, path, name, delimiter, role) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (account_id, path) DO UPDATE SET name = excluded.name,
-         delimiter = excluded.delimiter, role = excluded.role
+         delimiter = excluded.delimiter, role = excluded.role WHERE mailboxes.local = 0
        RETURNING id`,
       [accountId, m.path, m.name, m.delimiter, m.role],
+    );
+    if (id === null) throw localTaken(m.path);
+    return id;
+  }
+
+  async addLocal(accountId: number, m: { path: string; name: string }): Promise<number> {
+    return (await this.db.value<number>(
+      `INSERT INTO mailboxes (account_id, path, name, delimiter, local, uid_next)
+       VALUES ($1, $2, $3, $4, 1, 1) RETURNING id`,
+      [accountId, m.path, m.name, LOCAL_DELIMITER],
     ))!;
+  }
+
+  async takeLocalUids(id: number, count: number): Promise<number> {
+    const first = await this.db.value<number>(
+      `UPDATE mailboxes SET uid_next = coalesce(uid_next, 1) + $1 WHERE id = $2 AND local = 1
+       RETURNING uid_next - $1`,
+      [count, id],
+    );
+    if (first === null) throw notLocal(id);
+    return first;
   }
 
   async rename(id: number, m: ServerMailbox): Promise<void> {

@@ -5,13 +5,21 @@
 // them as jsonb.
 import type { Operation } from '../../../../common/types.js';
 import type { OperationRepository } from '../repositories.js';
-import type { ActionKind, NewOperation, StoredAction, StoredOperation } from '../types.js';
+import type {
+  ActionKind,
+  LocalChange,
+  NewOperation,
+  StoredAction,
+  StoredOperation,
+} from '../types.js';
 import { text, type Db } from './db.js';
 import {
+  fromLocalRow,
   fromRow,
   toAction,
   toOperation,
   type ActionTableRow,
+  type LocalChangeRow,
   type OperationRow as Row,
 } from '../rows/operations.js';
 import type { ErrorData } from '../../../../common/errors.js';
@@ -46,6 +54,28 @@ export class OperationRepo implements OperationRepository {
       ],
     );
     return rows[0]!.id;
+  }
+
+  async addLocal(actionId: number, change: LocalChange): Promise<void> {
+    await this.db.run(
+      'INSERT INTO local_changes (action_id, kind, mailbox_id, items, args) VALUES ($1, $2, $3, $4, $5)',
+      [
+        actionId,
+        change.kind,
+        change.mailboxId,
+        JSON.stringify(change.items),
+        JSON.stringify(change.args),
+      ],
+    );
+  }
+
+  async localOfAction(actionId: number): Promise<LocalChange[]> {
+    const rows = await this.db.rows<LocalChangeRow>(
+      `SELECT kind, mailbox_id AS "mailboxId", items, args FROM local_changes
+        WHERE action_id = $1 ORDER BY id`,
+      [actionId],
+    );
+    return rows.map(fromLocalRow);
   }
 
   async pending(accountId: number, limit = 500): Promise<StoredOperation[]> {
@@ -98,14 +128,17 @@ export class OperationRepo implements OperationRepository {
    * one under it would put the messages back where that one does not expect them.
    */
   async laterOnSameMessages(actionId: number): Promise<number | null> {
+    // Changes in local folders count as much as the operations replayed to the server.
     const rows = await this.db.rows<{ id: number }>(
-      `SELECT later.action_id AS id
-         FROM operations mine CROSS JOIN LATERAL jsonb_array_elements(mine.items::jsonb) m,
-              operations later JOIN actions a ON a.id = later.action_id
-              CROSS JOIN LATERAL jsonb_array_elements(later.items::jsonb) l
-        WHERE mine.action_id = $1 AND later.action_id > mine.action_id AND a.undone = 0
-          AND l ->> 'id' = m ->> 'id'
-        ORDER BY later.id LIMIT 1`,
+      `WITH changes AS (
+         SELECT action_id, items FROM operations WHERE action_id >= $1
+         UNION ALL SELECT action_id, items FROM local_changes WHERE action_id >= $1),
+       mine AS (SELECT m ->> 'id' AS id FROM changes c
+                  CROSS JOIN LATERAL jsonb_array_elements(c.items::jsonb) m WHERE c.action_id = $1)
+       SELECT c.action_id AS id FROM changes c JOIN actions a ON a.id = c.action_id
+              CROSS JOIN LATERAL jsonb_array_elements(c.items::jsonb) l
+        WHERE c.action_id > $1 AND a.undone = 0 AND l ->> 'id' IN (SELECT id FROM mine)
+        ORDER BY c.action_id LIMIT 1`,
       [actionId],
     );
     return rows[0] ? rows[0].id : null;
@@ -179,7 +212,7 @@ export class OperationRepo implements OperationRepository {
     const rows = await this.db.rows<{ map: [number, number][] | null; uid: number }>(
       `SELECT o.result::jsonb -> 'uidMap' AS map, (j ->> 'uid')::bigint AS uid
          FROM operations o CROSS JOIN LATERAL jsonb_array_elements(o.items::jsonb) j
-        WHERE o.kind = 'move' AND o.state = 'done' AND j ->> 'id' = $1
+        WHERE o.kind IN ('move', 'append') AND o.state = 'done' AND j ->> 'id' = $1
           AND o.args::jsonb ->> 'toMailboxId' = $2
         ORDER BY o.id DESC LIMIT 1`,
       [String(messageId), String(toMailboxId)],
@@ -187,7 +220,8 @@ export class OperationRepo implements OperationRepository {
     const r = rows[0];
     if (!r?.map) return null;
     const hit = r.map.find(([from]) => from === r.uid);
-    return hit ? hit[1] : null;
+    // 0: the server took it without saying its UID (no UIDPLUS).
+    return hit && hit[1] > 0 ? hit[1] : null;
   }
 
   async counts(): Promise<{ pending: number; failed: number }> {

@@ -4,6 +4,7 @@ import type { Operation } from '../../../../common/types.js';
 import { errorFromText } from '../stored-error.js';
 import type {
   ActionKind,
+  LocalChange,
   OperationItem,
   OperationKind,
   StoredAction,
@@ -72,3 +73,17 @@ export function toOperation(r: OperationRow): Operation {
     createdAt: new Date(r.created_at).toISOString(),
   };
 }
+
+export interface LocalChangeRow {
+  kind: LocalChange['kind'];
+  mailboxId: number | null;
+  items: string;
+  args: string;
+}
+
+export const fromLocalRow = (r: LocalChangeRow): LocalChange => ({
+  kind: r.kind,
+  mailboxId: r.mailboxId,
+  items: JSON.parse(r.items) as LocalChange['items'],
+  args: JSON.parse(r.args) as LocalChange['args'],
+});

@@ -19,6 +19,7 @@ import { MessageLists } from './message-lists.js';
 import { MessageStore } from './messages.js';
 import { OperationStore } from './operations.js';
 import { OutboxStore } from './outbox.js';
+import { RawBodies } from './raw-bodies.js';
 import { SearchIndex } from './search.js';
 import { SettingsStore } from './settings.js';
 
@@ -85,6 +86,7 @@ class SyncRepositories {
   readonly messages: MessageStore;
   readonly lists: MessageLists;
   readonly reindex: BodyReindexQueue;
+  readonly raws: RawBodies;
   readonly contacts: ContactStore;
   readonly search: SearchIndex;
   readonly outbox: OutboxStore;
@@ -99,6 +101,7 @@ class SyncRepositories {
     this.messages = new MessageStore(db);
     this.lists = new MessageLists(db);
     this.reindex = new BodyReindexQueue(db);
+    this.raws = new RawBodies(db);
     this.contacts = new ContactStore(db);
     this.search = new SearchIndex(db);
     this.outbox = new OutboxStore(db);
@@ -113,6 +116,7 @@ class SyncRepositories {
     const messages = asyncFace(this.messages, call);
     const lists = asyncFace(this.lists, call);
     const reindex = asyncFace(this.reindex, call);
+    const raws = asyncFace(this.raws, call);
     return {
       accounts: asyncFace(this.accounts, call),
       mailboxes: asyncFace(this.mailboxes, call),
@@ -122,6 +126,8 @@ class SyncRepositories {
         pending: messages.pendingBodies,
         pendingCount: messages.pendingCount,
         pendingOne: messages.pendingBody,
+        raw: raws.raw,
+        setRaw: raws.setRaw,
         structure: messages.structure,
         attachment: messages.attachment,
         setAttachmentHash: messages.setAttachmentHash,

@@ -1,13 +1,26 @@
 // Mailboxes of each account with the sync state the engine resumes from.
+import { LOCAL_DELIMITER } from '../../../../common/local-folders.js';
 import type { Mailbox, MailboxRole } from '../../../../common/types.js';
 import type { Db } from './db.js';
 import type { MailboxInfo, MailboxSyncState, ServerMailbox } from '../types.js';
-import { mailboxOrder, toMailbox, toState, type MailboxRow } from '../rows/mailboxes.js';
+import {
+  localTaken,
+  mailboxOrder,
+  notLocal,
+  toInfo,
+  toMailbox,
+  toState,
+  type InfoRow,
+  type MailboxRow,
+} from '../rows/mailboxes.js';
 
 const SELECT = `SELECT mb.*,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id) AS total,
     (SELECT count(*) FROM messages m WHERE m.mailbox_id = mb.id AND (m.flags & 1) = 0) AS unread
   FROM mailboxes mb`;
+
+const INFO =
+  'SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity, local FROM mailboxes';
 
 export class MailboxStore {
   constructor(private readonly db: Db) {}
@@ -28,43 +41,30 @@ export class MailboxStore {
 
   /** Where a mailbox is, without counting its messages: for the hot paths of actions. */
   info(id: number): MailboxInfo | null {
-    return (
-      (this.db
-        .prepare(
-          'SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes WHERE id = ?',
-        )
-        .get(id) as MailboxInfo | undefined) ?? null
-    );
+    return toInfo(this.db.prepare(`${INFO} WHERE id = ?`).get(id) as InfoRow | undefined);
   }
 
   byRole(accountId: number, role: MailboxRole): MailboxInfo | null {
-    return (
-      (this.db
-        .prepare(
-          `SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes
-            WHERE account_id = ? AND role = ? ORDER BY id LIMIT 1`,
-        )
-        .get(accountId, role) as MailboxInfo | undefined) ?? null
+    return toInfo(
+      this.db
+        .prepare(`${INFO} WHERE account_id = ? AND role = ? ORDER BY id LIMIT 1`)
+        .get(accountId, role) as InfoRow | undefined,
     );
   }
 
   /** Every mailbox with a role (of one account, or of all), without counting messages. */
   withRole(role: MailboxRole, accountId?: number): MailboxInfo[] {
-    return this.db
-      .prepare(
-        `SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes
-          WHERE role = ? AND (? IS NULL OR account_id = ?) ORDER BY account_id, id`,
-      )
-      .all(role, accountId ?? null, accountId ?? null) as MailboxInfo[];
+    return (
+      this.db
+        .prepare(`${INFO} WHERE role = ? AND (? IS NULL OR account_id = ?) ORDER BY account_id, id`)
+        .all(role, accountId ?? null, accountId ?? null) as InfoRow[]
+    ).map((r) => toInfo(r)!);
   }
 
   infoByPath(accountId: number, path: string): MailboxInfo | null {
-    return (
-      (this.db
-        .prepare(
-          'SELECT id, account_id AS accountId, path, role, uid_validity AS uidValidity FROM mailboxes WHERE account_id = ? AND path = ?',
-        )
-        .get(accountId, path) as MailboxInfo | undefined) ?? null
+    return toInfo(
+      this.db.prepare(`${INFO} WHERE account_id = ? AND path = ?`).get(accountId, path) as
+        InfoRow | undefined,
     );
   }
 
@@ -78,7 +78,9 @@ export class MailboxStore {
   states(accountId: number): MailboxSyncState[] {
     return (
       this.db
-        .prepare('SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE account_id = ?')
+        .prepare(
+          'SELECT *, 0 AS total, 0 AS unread FROM mailboxes WHERE account_id = ? AND local = 0',
+        )
         .all(accountId) as MailboxRow[]
     ).map(toState);
   }
@@ -90,17 +92,41 @@ export class MailboxStore {
     return row ? toState(row) : null;
   }
 
-  /** Inserts a new mailbox or refreshes its listing data; returns its id. */
+  /** Inserts a new mailbox or refreshes its listing data; returns its id. Never a local one. */
   upsert(accountId: number, m: ServerMailbox): number {
-    return this.db
+    const id = this.db
       .prepare(
         `INSERT INTO mailboxes (account_id, path, name, delimiter, role) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (account_id, path) DO UPDATE SET name = excluded.name,
-           delimiter = excluded.delimiter, role = excluded.role
+           delimiter = excluded.delimiter, role = excluded.role WHERE local = 0
          RETURNING id`,
       )
       .pluck()
-      .get(accountId, m.path, m.name, m.delimiter, m.role) as number;
+      .get(accountId, m.path, m.name, m.delimiter, m.role) as number | undefined;
+    if (id === undefined) throw localTaken(m.path);
+    return id;
+  }
+
+  addLocal(accountId: number, m: { path: string; name: string }): number {
+    return this.db
+      .prepare(
+        `INSERT INTO mailboxes (account_id, path, name, delimiter, local, uid_next)
+         VALUES (?, ?, ?, ?, 1, 1) RETURNING id`,
+      )
+      .pluck()
+      .get(accountId, m.path, m.name, LOCAL_DELIMITER) as number;
+  }
+
+  takeLocalUids(id: number, count: number): number {
+    const first = this.db
+      .prepare(
+        `UPDATE mailboxes SET uid_next = coalesce(uid_next, 1) + ? WHERE id = ? AND local = 1
+         RETURNING uid_next - ?`,
+      )
+      .pluck()
+      .get(count, id, count) as number | undefined;
+    if (first === undefined) throw notLocal(id);
+    return first;
   }
 
   /** A folder renamed on the server keeps its row (and its messages) under the new path. */

@@ -6,13 +6,21 @@ import type { Operation } from '../../../../common/types.js';
 import { errorToText } from '../stored-error.js';
 import type { Db } from './db.js';
 import {
+  fromLocalRow,
   fromRow,
   toAction,
   toOperation,
   type ActionTableRow,
+  type LocalChangeRow,
   type OperationRow as Row,
 } from '../rows/operations.js';
-import type { ActionKind, StoredOperation, NewOperation, StoredAction } from '../types.js';
+import type {
+  ActionKind,
+  LocalChange,
+  StoredOperation,
+  NewOperation,
+  StoredAction,
+} from '../types.js';
 
 export class OperationStore {
   private readonly statements;
@@ -37,14 +45,26 @@ export class OperationStore {
         'SELECT id, kind, description, undone FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1',
       ),
       action: db.prepare('SELECT id, kind, description, undone FROM actions WHERE id = ?'),
+      // Changes in local folders count as much as the operations replayed to the server.
       laterOnSame: db
         .prepare(
-          `SELECT later.action_id FROM operations mine, json_each(mine.items) m,
-                  operations later JOIN actions a ON a.id = later.action_id, json_each(later.items) l
-            WHERE mine.action_id = ? AND later.action_id > mine.action_id AND a.undone = 0
-              AND l.value ->> 'id' = m.value ->> 'id' LIMIT 1`,
+          `WITH changes AS (
+             SELECT action_id, items FROM operations WHERE action_id >= @id
+             UNION ALL SELECT action_id, items FROM local_changes WHERE action_id >= @id),
+           mine AS (SELECT j.value ->> 'id' AS id FROM changes c, json_each(c.items) j
+                     WHERE c.action_id = @id)
+           SELECT c.action_id FROM changes c JOIN actions a ON a.id = c.action_id,
+                  json_each(c.items) l
+            WHERE c.action_id > @id AND a.undone = 0 AND l.value ->> 'id' IN (SELECT id FROM mine)
+            ORDER BY c.action_id LIMIT 1`,
         )
         .pluck(),
+      addLocal: db.prepare(
+        'INSERT INTO local_changes (action_id, kind, mailbox_id, items, args) VALUES (?, ?, ?, ?, ?)',
+      ),
+      localOfAction: db.prepare(
+        'SELECT kind, mailbox_id AS mailboxId, items, args FROM local_changes WHERE action_id = ? ORDER BY id',
+      ),
       markUndone: db.prepare('UPDATE actions SET undone = 1 WHERE id = ?'),
       finish: db.prepare(
         `UPDATE operations SET state = ?, error = ?, result = ?, done_at = ? WHERE id = ? AND state = 'pending'`,
@@ -60,7 +80,7 @@ export class OperationStore {
       moved: db.prepare(
         `SELECT o.result ->> '$.uidMap' AS map, j.value ->> 'uid' AS uid
            FROM operations o, json_each(o.items) j
-          WHERE o.kind = 'move' AND o.state = 'done' AND j.value ->> 'id' = ?
+          WHERE o.kind IN ('move', 'append') AND o.state = 'done' AND j.value ->> 'id' = ?
             AND o.args ->> 'toMailboxId' = ? ORDER BY o.id DESC LIMIT 1`,
       ),
       counts: db.prepare(
@@ -93,6 +113,20 @@ export class OperationStore {
     );
   }
 
+  addLocal(actionId: number, change: LocalChange): void {
+    this.statements.addLocal.run(
+      actionId,
+      change.kind,
+      change.mailboxId,
+      JSON.stringify(change.items),
+      JSON.stringify(change.args),
+    );
+  }
+
+  localOfAction(actionId: number): LocalChange[] {
+    return (this.statements.localOfAction.all(actionId) as LocalChangeRow[]).map(fromLocalRow);
+  }
+
   pending(accountId: number, limit = 500): StoredOperation[] {
     return (this.statements.pending.all(accountId, limit) as Row[]).map(fromRow);
   }
@@ -123,7 +157,7 @@ export class OperationStore {
    * one under it would put the messages back where that one does not expect them.
    */
   laterOnSameMessages(actionId: number): number | null {
-    return (this.statements.laterOnSame.get(actionId) as number | undefined) ?? null;
+    return (this.statements.laterOnSame.get({ id: actionId }) as number | undefined) ?? null;
   }
 
   /**
@@ -184,7 +218,8 @@ export class OperationStore {
       { map: string | null; uid: number } | undefined;
     if (!r?.map) return null;
     const hit = (JSON.parse(r.map) as [number, number][]).find(([from]) => from === r.uid);
-    return hit ? hit[1] : null;
+    // 0: the server took it without saying its UID (no UIDPLUS).
+    return hit && hit[1] > 0 ? hit[1] : null;
   }
 
   counts(): { pending: number; failed: number } {

@@ -9,6 +9,7 @@ import { migration0008 } from './0008-folder-operations.js';
 import { migration0009 } from './0009-list-unsubscribe.js';
 import { migration0010 } from './0010-identities.js';
 import { migration0011 } from './0011-import-keys.js';
+import { migration0012 } from './0012-local-folders.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];

@@ -11,6 +11,7 @@ import { migration0010 } from './0010-folder-operations.js';
 import { migration0011 } from './0011-list-unsubscribe.js';
 import { migration0012 } from './0012-identities.js';
 import { migration0013 } from './0013-import-keys.js';
+import { migration0014 } from './0014-local-folders.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];
