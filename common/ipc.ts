@@ -15,6 +15,15 @@ export const isContractName = (name: unknown): name is string =>
 
 export const methodChannel = (method: string): string => `${METHOD_PREFIX}${method}`;
 export const eventChannel = (event: string): string => `${EVENT_PREFIX}${event}`;
+/** The desktop's native file picker: not a contract method, since a browser has none. */
+export const PICK_PATH_CHANNEL = 'maildock:pick-path';
+
+/** What a native picker is asked for: a file to read, a folder, or a file to write. */
+export const PICK_KINDS = ['open-file', 'open-folder', 'save-file'] as const;
+export type PickKind = (typeof PICK_KINDS)[number];
+
+export const isPickKind = (kind: unknown): kind is PickKind =>
+  (PICK_KINDS as readonly unknown[]).includes(kind);
 
 /** What the preload exposes as `window.maildock`. */
 export interface MaildockBridge {
@@ -22,4 +31,9 @@ export interface MaildockBridge {
   invoke(method: string, input: unknown): Promise<unknown>;
   /** Subscribes to an event of the contract; returns the unsubscribe. */
   on(event: string, fn: (payload: unknown) => void): () => void;
+  /**
+   * The native open or save dialog on the calling window; the path picked, or null when
+   * none was. Only the desktop app has it.
+   */
+  pickPath?(kind: PickKind, title: string): Promise<string | null>;
 }

@@ -1,8 +1,17 @@
 // What the preload gives the page: `invoke(method, input)` and `on(event, fn)` over the
-// `maildock:` channels of common/ipc.ts, and nothing else. The page never sees ipcRenderer
-// nor the IPC event object (its `sender` would reach past the bridge). The main process
-// answers only the contract's methods, each checked against the contract there.
-import { eventChannel, isContractName, methodChannel, type MaildockBridge } from '../common/ipc.js';
+// `maildock:` channels of common/ipc.ts, `pickPath` for the native file picker, and nothing
+// else. The page never sees ipcRenderer nor the IPC event object (its `sender` would reach
+// past the bridge). The main process answers only the contract's methods, each checked
+// against the contract there, and the picker.
+import {
+  eventChannel,
+  isContractName,
+  isPickKind,
+  methodChannel,
+  PICK_PATH_CHANNEL,
+  type MaildockBridge,
+  type PickKind,
+} from '../common/ipc.js';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -36,6 +45,16 @@ export function buildBridge(ipc: IpcRendererLike): MaildockBridge {
       return () => {
         ipc.removeListener(channel, listener);
       };
+    },
+    async pickPath(kind: PickKind, title: string): Promise<string | null> {
+      if (!isPickKind(kind) || typeof title !== 'string') return null;
+      try {
+        const picked = await ipc.invoke(PICK_PATH_CHANNEL, kind, title.slice(0, 200));
+        return typeof picked === 'string' ? picked : null;
+      } catch {
+        // No picker in this main process: nothing picked, the path is typed instead.
+        return null;
+      }
     },
   });
 }

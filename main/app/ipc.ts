@@ -1,9 +1,18 @@
 // The core over IPC, generated from the contract: one handler per method, each refusing a
 // caller that is not the app's own top-level page before the service parses its input, and
-// every event of the contract forwarded to the windows. No other channel exists.
+// every event of the contract forwarded to the windows. Beside them one channel that is
+// no method, since only the desktop has it: the native file picker, behind the same check.
 import { events, methods, type EventName, type MethodName, type Result } from '../../common/api.js';
 import { eventChannel, methodChannel } from '../../common/ipc.js';
 import { publicPayload, publicResult } from '../../common/public-error.js';
+import {
+  pickedPath,
+  pickerOptions,
+  pickRequest,
+  type OpenOptions,
+  type PickerAnswer,
+  type SaveOptions,
+} from './pick-path.js';
 import { trustedSender, type SenderFrame } from './security.js';
 
 /** What the handlers need of the service (MaildockService has both). */
@@ -49,5 +58,27 @@ export function forwardEvents(
   );
   return () => {
     for (const off of offs) off();
+  };
+}
+
+/** Electron's open and save dialogs, on the window of the event's sender. */
+export interface PickerDialogs<E extends IpcInvokeEvent> {
+  open(event: E, options: OpenOptions): Promise<PickerAnswer>;
+  save(event: E, options: SaveOptions): Promise<PickerAnswer>;
+}
+
+/** The picker's handler: the path picked, or null (refused, malformed, or cancelled). */
+export function pickPathHandler<E extends IpcInvokeEvent>(
+  dialogs: PickerDialogs<E>,
+): (event: E, kind: unknown, title: unknown) => Promise<string | null> {
+  return async (event, kind, title) => {
+    const request = pickRequest(kind, title);
+    if (!trustedSender(event.senderFrame) || !request) return null;
+    const picker = pickerOptions(request.kind, request.title);
+    return pickedPath(
+      picker.dialog === 'open'
+        ? await dialogs.open(event, picker.options)
+        : await dialogs.save(event, picker.options),
+    );
   };
 }

@@ -18,18 +18,19 @@ import {
   screen,
   session,
   Tray,
+  type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
 } from 'electron';
 import { errorText } from '../../common/error-words.js';
 import { toErrorData } from '../../common/errors.js';
 import type { UiCommand } from '../../common/types.js';
 import type { StackHealth } from '../../common/stack.js';
-import { eventChannel, methodChannel } from '../../common/ipc.js';
+import { eventChannel, methodChannel, PICK_PATH_CHANNEL } from '../../common/ipc.js';
 import { newMailText } from '../../common/mail-words.js';
 import { getLogger, initLogging } from '../core/platform/log.js';
 import { defaultDataDir, installDir } from '../core/platform/paths.js';
 import { MaildockService } from '../core/service.js';
-import { forwardEvents, ipcHandlers } from './ipc.js';
+import { forwardEvents, ipcHandlers, pickPathHandler } from './ipc.js';
 import { applyMailtoHandler, leave, openSignIn, type LinkHost } from './links.js';
 import { mailtoFromArgv, parseMailto } from './mailto.js';
 import { menuModel, type MenuCommand, type MenuModelItem } from './menu-model.js';
@@ -382,6 +383,20 @@ async function start(): Promise<void> {
         : handler,
     );
   }
+  ipcMain.handle(
+    PICK_PATH_CHANNEL,
+    pickPathHandler<IpcMainInvokeEvent>({
+      // Modal to the window that asked; without one (it closed meanwhile), on its own.
+      open: (event, options) => {
+        const w = BrowserWindow.fromWebContents(event.sender);
+        return w ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options);
+      },
+      save: (event, options) => {
+        const w = BrowserWindow.fromWebContents(event.sender);
+        return w ? dialog.showSaveDialog(w, options) : dialog.showSaveDialog(options);
+      },
+    }),
+  );
   forwardEvents(service, (channel, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   });

@@ -165,8 +165,10 @@ describe('editing an account and its folders in the web UI', () => {
   });
 
   it('creates, renames, moves and deletes folders, and Dovecot agrees', async () => {
-    // A new folder at the top of the account.
+    // A new folder at the top of the account: "+" asks whether on the server or local.
     await sidebar().getByRole('button', { name: 'New folder in Work mail' }).click();
+    expect(await menuItems()).toEqual(['New folder…', 'New local folder…']);
+    await menu().getByRole('menuitem', { name: 'New folder…' }).click();
     const create = dialog('New folder in Work mail');
     await create.getByLabel('Folder name').fill('Projects');
     await shot('edit-3-new-folder');
@@ -177,6 +179,7 @@ describe('editing an account and its folders in the web UI', () => {
 
     // The same name again: the core's ALREADY_EXISTS, in the dialog, which stays open.
     await sidebar().getByRole('button', { name: 'New folder in Work mail' }).click();
+    await menu().getByRole('menuitem', { name: 'New folder…' }).click();
     await create.getByLabel('Folder name').fill('Projects');
     await create.getByRole('button', { name: 'Create' }).click();
     await expect
@@ -189,7 +192,14 @@ describe('editing an account and its folders in the web UI', () => {
 
     // A subfolder, from the folder's context menu.
     await folder('Projects').click({ button: 'right' });
-    expect(await menuItems()).toEqual(['New subfolder', 'Rename', 'Move', 'Delete']);
+    expect(await menuItems()).toEqual([
+      'New subfolder',
+      'Rename',
+      'Move',
+      'Import messages…',
+      'Export…',
+      'Delete',
+    ]);
     expect(await seriousViolations(page, 'folder menu')).toEqual([]);
     await shot('edit-5-folder-menu');
     await menu().getByRole('menuitem', { name: 'New subfolder' }).click();
@@ -269,7 +279,7 @@ describe('editing an account and its folders in the web UI', () => {
   it('offers the folders of a role no rename, move or delete', async () => {
     for (const name of ['Inbox', 'Sent', 'Trash']) {
       await folder(name).click({ button: 'right' });
-      expect(await menuItems()).toEqual(['New subfolder']);
+      expect(await menuItems()).toEqual(['New subfolder', 'Import messages…', 'Export…']);
       await page.keyboard.press('Escape');
       await expect.poll(() => menu().count()).toBe(0);
     }

@@ -169,6 +169,7 @@ describe('the message list’s triage', () => {
       'Flag',
       'Archive',
       'Move to…',
+      'Export…',
       'Delete',
     ]);
     await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toBe('Open');

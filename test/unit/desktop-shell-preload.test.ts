@@ -60,9 +60,9 @@ describe('the preload’s bridge (stand-in for Electron’s ipcRenderer)', () =>
     }
   });
 
-  it('exposes invoke and on, frozen, and nothing else', () => {
+  it('exposes invoke, on and the file picker, frozen, and nothing else', () => {
     const bridge = buildBridge(fakeIpcRenderer(async () => null).ipc);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'pickPath']);
     expect(Object.isFrozen(bridge)).toBe(true);
   });
 

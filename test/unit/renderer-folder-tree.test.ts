@@ -1,6 +1,9 @@
-// The sidebar's folder editing as data: the folders of a role offer only "New subfolder";
-// a folder moves to the top or under any folder of its account but itself, its subfolders
-// and the parent it is in; a delete counts the messages of the folder and its subfolders.
+// The sidebar's folder editing as data: the folders of a role offer only "New subfolder",
+// import and export; a folder moves to the top or under any folder of its account but
+// itself, its subfolders and the parent it is in; a delete counts the messages of the
+// folder and its subfolders. Local folders are a tree of their own beside the server's (a
+// server folder called "Local Folders" included): neither moves into the other, and the
+// sidebar shows them last.
 import { describe, expect, it } from 'vitest';
 import type { Mailbox } from '../../common/types.js';
 import {
@@ -10,6 +13,7 @@ import {
   parentOf,
   subfoldersOf,
 } from '../../renderer/src/state/folder-tree.js';
+import { orderedMailboxes } from '../../renderer/src/state/folder-order.js';
 
 let nextId = 1;
 function box(path: string, more: Partial<Mailbox> = {}): Mailbox {
@@ -25,6 +29,7 @@ function box(path: string, more: Partial<Mailbox> = {}): Mailbox {
     highestModseq: null,
     total: 0,
     unread: 0,
+    local: path.startsWith('Local Folders/'),
     ...more,
   };
 }
@@ -40,10 +45,17 @@ const all = [inbox, sent, projects, y2026, deep, projects2, other];
 const paths = (list: (Mailbox | null)[]) => list.map((m) => m?.path ?? null);
 
 describe('folder actions', () => {
-  it('offers the folders of a role only a subfolder', () => {
-    expect(folderActions(inbox)).toEqual(['newSubfolder']);
-    expect(folderActions(sent)).toEqual(['newSubfolder']);
-    expect(folderActions(projects)).toEqual(['newSubfolder', 'rename', 'move', 'delete']);
+  it('offers the folders of a role only a subfolder, import and export', () => {
+    expect(folderActions(inbox)).toEqual(['newSubfolder', 'import', 'export']);
+    expect(folderActions(sent)).toEqual(['newSubfolder', 'import', 'export']);
+    expect(folderActions(projects)).toEqual([
+      'newSubfolder',
+      'rename',
+      'move',
+      'import',
+      'export',
+      'delete',
+    ]);
   });
 
   it('finds subfolders at any depth, in the same account, not by a shared prefix', () => {
@@ -72,5 +84,86 @@ describe('folder actions', () => {
   it('has nowhere to move a folder on a server that keeps its folders flat', () => {
     const flat = box('Notes', { delimiter: null });
     expect(moveTargets([flat, box('Other', { delimiter: null })], flat)).toEqual([]);
+  });
+});
+
+describe('local folders', () => {
+  // A server folder that happens to be called "Local Folders", with a subfolder, beside the
+  // account's local folders (whose paths start the same).
+  const serverLocal = box('Local Folders', { total: 1 });
+  const serverLocalSub = box('Local Folders/Notes', { total: 1, local: false });
+  const old = box('Local Folders/Old', { total: 4 });
+  const y2019 = box('Local Folders/Old/2019', { total: 6 });
+  const keep = box('Local Folders/Keep', { total: 2 });
+  const otherAccount = box('Local Folders/Elsewhere', { accountId: 2 });
+  const tree = [
+    inbox,
+    projects,
+    y2026,
+    serverLocal,
+    serverLocalSub,
+    old,
+    y2019,
+    keep,
+    otherAccount,
+  ];
+
+  it('offers a local folder every action, as any folder without a role', () => {
+    expect(folderActions(old)).toEqual([
+      'newSubfolder',
+      'rename',
+      'move',
+      'import',
+      'export',
+      'delete',
+    ]);
+  });
+
+  it('has the Local Folders root (null) above a local folder, not a server folder of that path', () => {
+    expect(parentOf(tree, old)).toBeNull();
+    expect(parentOf(tree, y2019)).toBe(old);
+    expect(parentOf(tree, serverLocalSub)).toBe(serverLocal);
+  });
+
+  it('counts only local subfolders in a local delete, and no local one in a server delete', () => {
+    expect(paths(subfoldersOf(tree, old))).toEqual(['Local Folders/Old/2019']);
+    expect(deletedWith(tree, old)).toEqual({ messages: 10, subfolders: 1 });
+    expect(paths(subfoldersOf(tree, serverLocal))).toEqual(['Local Folders/Notes']);
+    expect(deletedWith(tree, serverLocal)).toEqual({ messages: 2, subfolders: 1 });
+  });
+
+  it('moves a local folder only among the local folders of its account', () => {
+    // At the root already: no root offered, and neither itself nor its subfolder.
+    expect(paths(moveTargets(tree, old))).toEqual(['Local Folders/Keep']);
+    // Under Old: the root is offered, Old (where it is) is not.
+    expect(paths(moveTargets(tree, y2019))).toEqual([null, 'Local Folders/Keep']);
+    expect(paths(moveTargets(tree, keep))).toEqual(['Local Folders/Old', 'Local Folders/Old/2019']);
+  });
+
+  it('never offers a local folder as the new parent of a server folder', () => {
+    expect(paths(moveTargets(tree, y2026))).toEqual([
+      null,
+      'INBOX',
+      'Local Folders',
+      'Local Folders/Notes',
+    ]);
+    expect(paths(moveTargets(tree, serverLocalSub))).toEqual([
+      null,
+      'INBOX',
+      'Projects',
+      'Projects/2026',
+    ]);
+  });
+
+  it('shows the local folders after all the server folders, by path', () => {
+    const zed = box('Zed');
+    expect(paths(orderedMailboxes([keep, zed, y2019, serverLocal, old, inbox]))).toEqual([
+      'INBOX',
+      'Local Folders',
+      'Zed',
+      'Local Folders/Keep',
+      'Local Folders/Old',
+      'Local Folders/Old/2019',
+    ]);
   });
 });

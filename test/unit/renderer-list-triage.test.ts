@@ -111,10 +111,11 @@ describe('the row menu', () => {
       'flag',
       'archive',
       'move',
+      'export',
       'delete',
     ]);
     expect(rowMenuKeys([msg(1, ['\\Seen', '\\Flagged']), msg(2, ['\\Seen', '\\Flagged'])])).toEqual(
-      ['markUnread', 'unflag', 'archive', 'move', 'delete'],
+      ['markUnread', 'unflag', 'archive', 'move', 'export', 'delete'],
     );
     expect(rowMenuKeys([])).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Mailbox, MessageSummary } from '../../common/types.js';
 import { SparseList, type FetchOffset } from '../../renderer/src/state/sparse-list.js';
 import { emptySelection, select, single, step } from '../../renderer/src/state/selection.js';
-import { moveChoices } from '../../renderer/src/ui/move-choices.js';
+import { dropChoice, moveChoices } from '../../renderer/src/ui/move-choices.js';
 
 const msg = (id: number) => ({ message: { id, flags: [] } as unknown as MessageSummary });
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -131,11 +131,11 @@ describe('a long list held as pages by offset', () => {
 });
 
 describe('moving to a folder', () => {
-  const box = (id: number, accountId: number, path: string): Mailbox => ({
+  const box = (id: number, accountId: number, path: string, local = false): Mailbox => ({
     id,
     accountId,
     path,
-    name: path,
+    name: path.split('/').at(-1)!,
     delimiter: '/',
     role: path === 'INBOX' ? 'inbox' : null,
     uidValidity: null,
@@ -143,6 +143,7 @@ describe('moving to a folder', () => {
     highestModseq: null,
     total: 0,
     unread: 0,
+    local,
   });
   const boxes = [
     box(1, 1, 'INBOX'),
@@ -161,6 +162,32 @@ describe('moving to a folder', () => {
       { path: 'Archive' },
       { path: 'INBOX' },
     ]);
+  });
+
+  it('offers local folders after the server folders, named under Local Folders', () => {
+    const withLocal = [
+      ...boxes,
+      box(6, 1, 'Local Folders/Old', true),
+      box(7, 1, 'Local Folders/Old/2019', true),
+      box(8, 2, 'Local Folders/Old', true),
+      // Account 2's server has a folder of that path: not the same as a local folder.
+      box(9, 2, 'Local Folders/Old/2019'),
+    ];
+    expect(moveChoices(withLocal, [1], new Set([1]))).toEqual([
+      { label: 'Archive', target: { mailboxId: 3 } },
+      { label: 'Projects', target: { mailboxId: 2 } },
+      { label: 'Local Folders/Old', target: { mailboxId: 6 } },
+      { label: 'Local Folders/Old/2019', target: { mailboxId: 7 } },
+    ]);
+    expect(moveChoices(withLocal, [1, 2], new Set([1, 4]))).toEqual([
+      { label: 'Archive', target: { path: 'Archive' } },
+      { label: 'INBOX', target: { path: 'INBOX' } },
+      { label: 'Local Folders/Old', target: { path: 'Local Folders/Old' } },
+    ]);
+    expect(dropChoice(withLocal, [{ accountId: 1, mailboxId: 1 }], withLocal[6]!)).toEqual({
+      label: 'Local Folders/Old/2019',
+      target: { mailboxId: 7 },
+    });
   });
 });
 

@@ -20,8 +20,9 @@ const ROLE_ORDER: Partial<Record<MailboxRole, number>> = {
   trash: 7,
 };
 
+/** The folders of a role first, then the others by path, then the local folders (shown last). */
 export function orderedMailboxes(mailboxes: readonly Mailbox[]): Mailbox[] {
-  const rank = (m: Mailbox) => (m.role ? (ROLE_ORDER[m.role] ?? 8) : 9);
+  const rank = (m: Mailbox) => (m.local ? 10 : m.role ? (ROLE_ORDER[m.role] ?? 8) : 9);
   return [...mailboxes].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
 

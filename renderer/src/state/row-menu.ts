@@ -1,5 +1,6 @@
 // What a message row's context menu offers for the messages it acts on, decided without
-// React: mark read or unread and flag or unflag as the toolbar's toggles would do them.
+// React: mark read or unread and flag or unflag as the toolbar's toggles would do them, and
+// export to files.
 import type { MessageSummary } from '../../../common/types.js';
 import { callFor } from './actions.js';
 
@@ -13,6 +14,7 @@ export type RowMenuKey =
   | 'unflag'
   | 'archive'
   | 'move'
+  | 'export'
   | 'delete';
 
 /** The menu's items in order; open, reply and forward only for one message. */
@@ -29,6 +31,7 @@ export function rowMenuKeys(
     flag.flagged === false ? 'unflag' : 'flag',
     'archive',
     'move',
+    'export',
     'delete',
   ];
 }

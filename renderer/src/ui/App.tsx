@@ -46,6 +46,7 @@ import { Reader } from './Reader.js';
 import { Sidebar } from './Sidebar.js';
 import { EmptyState, ErrorState, Loading } from './States.js';
 import { TopBar } from './TopBar.js';
+import { useExportFromList } from './TransferLayer.js';
 import type { SettingsTab } from '../settings/SettingsDialog.js';
 import { ComposeLayer } from '../compose/ComposeLayer.js';
 import { ReplyBar } from '../compose/ReplyBar.js';
@@ -170,6 +171,7 @@ export function App() {
     setListVersion((v) => v + 1);
   }, [reload, folderReload]);
   const actions = useActions(client, changed);
+  const exporting = useExportFromList();
   const selected = useMemo(
     () => list.items.map((i) => i.message).filter((m) => selection.ids.has(m.id)),
     [list.items, selection.ids],
@@ -377,6 +379,13 @@ export function App() {
     if (key === 'open' && id !== null) return onOpen(id);
     if ((key === 'reply' || key === 'forward') && id !== null) return composer.answer(id, key);
     if (key === 'move') return openMove();
+    if (key === 'export') {
+      // In the list before the dialog opens, so that the dialog gives it back there.
+      document.querySelector<HTMLElement>('.pane-list [role="listbox"]')?.focus();
+      const rows = selected;
+      void targets().then((ms) => exporting.messages((ms ?? rows).map((m) => m.id)));
+      return;
+    }
     if (key === 'markRead' || key === 'markUnread') act('read');
     else if (key === 'flag' || key === 'unflag') act('flag');
     else if (key === 'archive') act('archive');
@@ -426,6 +435,7 @@ export function App() {
             source={query === null && sendingView === null ? folder : null}
             onSelect={go}
             onFoldersChanged={folders.reload}
+            onMessagesImported={changed}
             messageDrop={messageDrop}
             top={
               <SendingNav
@@ -451,6 +461,9 @@ export function App() {
               onDragRow={dragRows}
               onDragEnd={dragEnd}
               density={density}
+              onExportResults={
+                source?.kind === 'search' ? () => exporting.search(source.query) : undefined
+              }
               toolbar={
                 <ActionBar
                   disabled={selected.length === 0}
@@ -518,6 +531,7 @@ export function App() {
       </main>
       <ActionNotice actions={actions} />
       <ComposeLayer composer={composer} />
+      {exporting.layer}
       {moving ? (
         <MoveDialog
           count={moving.length}

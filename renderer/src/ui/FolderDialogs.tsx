@@ -1,14 +1,15 @@
 // The dialogs of the folder menu: a name for a new folder or a renamed one, a new parent for
-// a moved one, and the question before a delete, which says how many messages go with it.
+// a moved one, and the question before a delete, which says how many messages go with it
+// (and, for a local folder, that they go for good: there is no copy on a server).
 // Each waits for the core's answer and shows its error by code in place.
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { ErrorData } from '../../../common/errors.js';
 import type { Mailbox } from '../../../common/types.js';
 import { errorDataOf } from '../client/client.js';
 import { useTranslation } from '../i18n/index.js';
 import { Dialog } from './Dialog.js';
 import { ErrorDetails } from './ErrorDetails.js';
-import { folderName } from './folder-name.js';
+import { folderPathLabel } from './folder-name.js';
 
 /** A call in flight and its error, for a dialog that closes when the call succeeds. */
 function useSubmit() {
@@ -56,12 +57,15 @@ export function FolderNameDialog(props: {
   initial: string;
   submit: string;
   busyLabel: string;
+  /** A line under the name that says what kind of folder it is (a local one). */
+  note?: string | undefined;
   onSubmit(name: string): Promise<unknown>;
   onClose(): void;
 }) {
   const { t } = useTranslation();
   const [name, setName] = useState(props.initial);
   const { busy, error, run, clear } = useSubmit();
+  const noteId = useId();
   return (
     <Dialog title={props.title} onClose={props.onClose} className="folder-dialog">
       <form
@@ -82,12 +86,18 @@ export function FolderNameDialog(props: {
             spellCheck={false}
             disabled={busy}
             aria-invalid={error ? true : undefined}
+            aria-describedby={props.note ? noteId : undefined}
             onChange={(e) => {
               setName(e.target.value);
               clear();
             }}
           />
         </label>
+        {props.note ? (
+          <p id={noteId} className="folder-dialog-note">
+            {props.note}
+          </p>
+        ) : null}
         {error ? <ErrorDetails error={error} className="folder-dialog-error" /> : null}
         <Buttons busy={busy} onClose={props.onClose}>
           <button type="submit" className="primary" disabled={busy || name.trim() === ''}>
@@ -99,7 +109,10 @@ export function FolderNameDialog(props: {
   );
 }
 
-/** A new parent for a folder: the top of its account or another of its folders. */
+/**
+ * A new parent for a folder: the top of its account or another of its folders; for a local
+ * folder, the top of Local Folders or another local folder.
+ */
 export function FolderMoveDialog(props: {
   folder: Mailbox;
   accountName: string;
@@ -117,10 +130,10 @@ export function FolderMoveDialog(props: {
   const { busy, error, run } = useSubmit();
   const label = (m: Mailbox | null) =>
     m === null
-      ? t('folders.moveTop', { account: props.accountName })
-      : m.role
-        ? folderName(m)
-        : m.path;
+      ? props.folder.local
+        ? t('localFolders.moveTop')
+        : t('folders.moveTop', { account: props.accountName })
+      : folderPathLabel(m);
   const target = props.targets[picked];
   return (
     <Dialog
@@ -177,6 +190,8 @@ export function FolderDeleteDialog(props: {
   const { t } = useTranslation();
   const { busy, error, run } = useSubmit();
   const folder = props.folder.name;
+  // A local folder's messages are nowhere else: the question says they cannot come back.
+  const texts = props.folder.local ? 'localFolders' : 'folders';
   return (
     <Dialog
       title={t('folders.deleteTitle', { folder })}
@@ -186,8 +201,8 @@ export function FolderDeleteDialog(props: {
       <div className="folder-dialog-body">
         <p className="folder-delete-text">
           {props.messages > 0
-            ? t('folders.deleteText', { folder, count: props.messages })
-            : t('folders.deleteEmpty', { folder })}
+            ? t(`${texts}.deleteText`, { folder, count: props.messages })
+            : t(`${texts}.deleteEmpty`, { folder })}
           {props.subfolders > 0
             ? ` ${t('folders.deleteSubfolders', { count: props.subfolders })}`
             : ''}

@@ -15,12 +15,18 @@ export function FolderMenu(props: {
   onClose(): void;
 }) {
   const { t } = useTranslation();
+  const label = (action: FolderAction) =>
+    action === 'import'
+      ? t('transfer.importMessages')
+      : action === 'export'
+        ? t('transfer.exportMenu')
+        : t(`folders.${action}`);
   return (
     <Menu
       label={t('folders.menu', { folder: props.folder })}
       items={props.actions.map((action) => ({
         key: action,
-        label: t(`folders.${action}`),
+        label: label(action),
         danger: action === 'delete',
       }))}
       at={props.at}

@@ -1,5 +1,6 @@
 // The middle pane: a title with the list's size and the actions' toolbar, then the list, or
-// why there is none (loading, empty, an error, a search that could not be understood).
+// why there is none (loading, empty, an error, a search that could not be understood). A
+// search's results can be exported to files from its header.
 import type { ReactNode } from 'react';
 import type { ListState, ListSource } from '../state/use-list.js';
 import type { ClickMode, Selection } from '../state/selection.js';
@@ -26,6 +27,8 @@ export function ListPane(props: {
   toolbar?: ReactNode;
   /** Controls beside the title (the conversation-view switch). */
   options?: ReactNode;
+  /** Export what the search finds (all its hits, not only those loaded). */
+  onExportResults?(): void;
 }) {
   const { t } = useTranslation();
   const { list, source } = props;
@@ -77,6 +80,11 @@ export function ListPane(props: {
           ) : null}
         </h2>
         {props.options}
+        {search !== null && props.onExportResults && list.count > 0 ? (
+          <button type="button" className="pane-export" onClick={props.onExportResults}>
+            {t('transfer.exportResults')}
+          </button>
+        ) : null}
       </div>
       {props.toolbar}
       {list.error && list.count > 0 ? (

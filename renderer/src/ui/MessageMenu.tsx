@@ -17,7 +17,7 @@ export function MessageMenu(props: {
       label={t('list.menu', { count: props.messages.length })}
       items={rowMenuKeys(props.messages).map((key) => ({
         key,
-        label: t(`list.menuItems.${key}`),
+        label: key === 'export' ? t('transfer.exportMenu') : t(`list.menuItems.${key}`),
         danger: key === 'delete',
       }))}
       at={props.at}

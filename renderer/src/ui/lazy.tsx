@@ -123,6 +123,7 @@ const settings = loader(() => import('../settings/SettingsDialog.js'));
 const shortcuts = loader(() => import('./ShortcutsDialog.js'));
 const move = loader(() => import('./MoveDialog.js'));
 const folderDialogs = loader(() => import('./FolderDialogs.js'));
+const transferDialogs = loader(() => import('./TransferDialogs.js'));
 const sending = loader(() => import('../compose/SendingPane.js'));
 const messageView = loader(() => import('./MessageView.js'));
 const conversation = loader(() => import('./Conversation.js'));
@@ -134,6 +135,8 @@ export const MoveDialog = later(move, (m) => m.MoveDialog);
 export const FolderNameDialog = later(folderDialogs, (m) => m.FolderNameDialog);
 export const FolderMoveDialog = later(folderDialogs, (m) => m.FolderMoveDialog);
 export const FolderDeleteDialog = later(folderDialogs, (m) => m.FolderDeleteDialog);
+export const ImportDialog = later(transferDialogs, (m) => m.ImportDialog);
+export const ExportDialog = later(transferDialogs, (m) => m.ExportDialog);
 export const SendingPane = later(sending, (m) => m.SendingPane);
 export const MessageView = later(messageView, (m) => m.MessageView, opening);
 export const Conversation = later(conversation, (m) => m.Conversation, opening);
@@ -144,7 +147,7 @@ export function preloadLater(): void {
   whenIdle(() => {
     for (const view of [messageView, conversation, messageTools]) view.preload();
     whenIdle(() => {
-      for (const view of [shortcuts, move, folderDialogs, sending]) view.preload();
+      for (const view of [shortcuts, move, folderDialogs, transferDialogs, sending]) view.preload();
     });
   });
 }

@@ -1,8 +1,10 @@
 // Where a selection may be moved: its account's folders, or the paths all its accounts
 // share. The Move dialog lists these; a drop on the sidebar's folder goes by them too.
+// Local folders are targets like any other (the core copies the messages from and to the
+// server), listed after the server's folders under "Local Folders".
 import type { Mailbox } from '../../../common/types.js';
 import type { MoveTarget } from '../state/use-actions.js';
-import { folderName } from './folder-name.js';
+import { folderPathLabel } from './folder-name.js';
 
 export type { MoveTarget };
 
@@ -21,14 +23,22 @@ export function moveChoices(
   if (accounts.length === 1) {
     return mailboxes
       .filter((m) => m.accountId === accounts[0] && !from.has(m.id))
-      .sort((a, b) => a.path.localeCompare(b.path))
-      .map((m) => ({ label: m.role ? folderName(m) : m.path, target: { mailboxId: m.id } }));
+      .sort((a, b) => Number(a.local) - Number(b.local) || a.path.localeCompare(b.path))
+      .map((m) => ({ label: folderPathLabel(m), target: { mailboxId: m.id } }));
   }
-  const paths = accounts.map(
-    (id) => new Set(mailboxes.filter((m) => m.accountId === id).map((m) => m.path)),
+  // A path is shared only when it is a local folder in every account or a server folder in
+  // every one: a server's own "Local Folders/…" is not the local folder of that path.
+  const key = (m: Mailbox) => `${m.local ? 'local' : 'server'}:${m.path}`;
+  const keys = accounts.map((id) => new Set(mailboxes.filter((m) => m.accountId === id).map(key)));
+  const shared = mailboxes.filter(
+    (m) => m.accountId === accounts[0] && keys.every((s) => s.has(key(m))),
   );
-  const shared = [...(paths[0] ?? [])].filter((p) => paths.every((s) => s.has(p)));
-  return shared.sort().map((path) => ({ label: path, target: { path } }));
+  return shared
+    .sort(
+      (a, b) =>
+        Number(a.local) - Number(b.local) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    )
+    .map((m) => ({ label: m.local ? folderPathLabel(m) : m.path, target: { path: m.path } }));
 }
 
 /** Where messages dropped on the sidebar's folder `to` go: the Move dialog's rules, else null. */

@@ -1,6 +1,9 @@
-// The sidebar's folder editing: which folder's menu is open and where, which dialog it led
-// to, and the calls each dialog makes. The folder list itself is read again on the core's
-// mailbox.changed event (state/use-folders.ts), and at once after a change made here.
+// The sidebar's folder editing: which menu is open and where (a folder's, or an account's
+// "+"), which dialog it led to (import and export included), and the calls each dialog
+// makes. A new folder is on the server or local (kept on this computer only): "+" asks
+// which, and a subfolder is of its parent's kind. The folder list itself is read again on
+// the core's mailbox.changed event (state/use-folders.ts), and at once after a change made
+// here.
 import { useRef, useState, type ReactNode } from 'react';
 import type { Account, Mailbox } from '../../../common/types.js';
 import { useClient } from '../client/context.js';
@@ -13,18 +16,29 @@ import {
 } from '../state/folder-tree.js';
 import { FolderMenu, type MenuAt } from './FolderMenu.js';
 import { folderName } from './folder-name.js';
-import { FolderDeleteDialog, FolderMoveDialog, FolderNameDialog } from './lazy.js';
+import { Menu } from './Menu.js';
+import {
+  ExportDialog,
+  FolderDeleteDialog,
+  FolderMoveDialog,
+  FolderNameDialog,
+  ImportDialog,
+} from './lazy.js';
 
 type Open =
   | { kind: 'menu'; folder: Mailbox; at: MenuAt; from: HTMLElement | null }
-  | { kind: 'create'; account: Account; parent: Mailbox | null }
+  | { kind: 'newMenu'; account: Account; at: MenuAt; from: HTMLElement | null }
+  | { kind: 'create'; account: Account; parent: Mailbox | null; local: boolean }
   | { kind: 'move'; folder: Mailbox; to?: Mailbox }
-  | { kind: 'rename' | 'delete'; folder: Mailbox };
+  | { kind: 'rename' | 'delete' | 'import' | 'export'; folder: Mailbox };
 
 export interface FolderEditing {
   /** The folder's context menu, at a point or under the element it was opened from. */
   openMenu(folder: Mailbox, at: MenuAt, from: HTMLElement | null): void;
-  newFolder(account: Account): void;
+  /** The account's "+" menu: a new folder on the server, or a new local folder. */
+  openNewMenu(account: Account, at: MenuAt, from: HTMLElement | null): void;
+  /** Whether the account's "+" menu is open. */
+  newMenuOpen(accountId: number): boolean;
   /**
    * Dragging a folder onto another: `canDrop` says whether it may go there; a drop opens the
    * Move dialog with that parent picked, so nothing moves without a confirmation.
@@ -45,6 +59,8 @@ export function useFolderEditing(props: {
   onChanged(): void;
   /** A folder and its subfolders are gone (the list may have shown one of them). */
   onDeleted(folder: Mailbox): void;
+  /** Messages were imported into a folder (the list may show it). */
+  onImported(folder: Mailbox): void;
 }): FolderEditing {
   const { t } = useTranslation();
   const client = useClient();
@@ -67,7 +83,7 @@ export function useFolderEditing(props: {
     from?.focus();
     if (action === 'newSubfolder') {
       const account = props.accounts.find((a) => a.id === folder.accountId);
-      if (account) setOpen({ kind: 'create', account, parent: folder });
+      if (account) setOpen({ kind: 'create', account, parent: folder, local: folder.local });
     } else setOpen({ kind: action, folder });
   };
 
@@ -86,15 +102,39 @@ export function useFolderEditing(props: {
         }}
       />
     );
+  } else if (open?.kind === 'newMenu') {
+    const { account, from } = open;
+    layer = (
+      <Menu
+        label={t('folders.newFolderIn', { account: accountName(account.id) })}
+        items={[
+          { key: 'server', label: t('localFolders.newServerFolder') },
+          { key: 'local', label: t('localFolders.newLocalFolder') },
+        ]}
+        at={open.at}
+        onPick={(key) => {
+          // The dialog gives the focus back to the "+" it was opened from.
+          from?.focus();
+          setOpen({ kind: 'create', account, parent: null, local: key === 'local' });
+        }}
+        onClose={() => {
+          setOpen(null);
+          from?.focus();
+        }}
+      />
+    );
   } else if (open?.kind === 'create') {
-    const { account, parent } = open;
+    const { account, parent, local } = open;
     layer = (
       <FolderNameDialog
         title={
           parent
             ? t('folders.createSubTitle', { folder: folderName(parent) })
-            : t('folders.createTitle', { account: accountName(account.id) })
+            : local
+              ? t('localFolders.createTitle', { account: accountName(account.id) })
+              : t('folders.createTitle', { account: accountName(account.id) })
         }
+        note={local ? t('localFolders.createNote') : undefined}
         initial=""
         submit={t('folders.create')}
         busyLabel={t('folders.creating')}
@@ -104,6 +144,7 @@ export function useFolderEditing(props: {
               accountId: account.id,
               name,
               ...(parent ? { parentId: parent.id } : {}),
+              ...(local ? { local: true } : {}),
             }),
           )
         }
@@ -149,11 +190,33 @@ export function useFolderEditing(props: {
         onClose={close}
       />
     );
+  } else if (open?.kind === 'import') {
+    const { folder } = open;
+    layer = (
+      <ImportDialog
+        folder={folder}
+        onImported={() => {
+          props.onChanged();
+          props.onImported(folder);
+        }}
+        onClose={close}
+      />
+    );
+  } else if (open?.kind === 'export') {
+    const { folder } = open;
+    layer = (
+      <ExportDialog
+        title={t('transfer.exportFolderTitle', { folder: folderName(folder) })}
+        what={{ mailboxId: folder.id }}
+        onClose={close}
+      />
+    );
   }
 
   return {
     openMenu: (folder, at, from) => setOpen({ kind: 'menu', folder, at, from }),
-    newFolder: (account) => setOpen({ kind: 'create', account, parent: null }),
+    openNewMenu: (account, at, from) => setOpen({ kind: 'newMenu', account, at, from }),
+    newMenuOpen: (accountId) => open?.kind === 'newMenu' && open.account.id === accountId,
     drag: {
       start: (folder) => {
         dragged.current = folder.role === null ? folder : null;
