@@ -13,7 +13,13 @@ import {
   parentPath,
 } from '../../../common/folder-paths.js';
 import type { Mailbox, MailboxRole } from '../../../common/types.js';
-import type { CreateFolder, DeletedFolder, FolderResult, RenameFolder } from './folder-inputs.js';
+import {
+  removeFolders,
+  type CreateFolder,
+  type DeletedFolder,
+  type FolderResult,
+  type RenameFolder,
+} from './folder-inputs.js';
 import { keepPendingAppends } from '../local/keep-appends.js';
 import type { FolderArgs, Repositories, Store } from '../store/index.js';
 import { createLocalFolder, deleteLocalFolder, renameLocalFolder } from './local-folders.js';
@@ -257,16 +263,7 @@ export class FolderActions {
         box.accountId,
         deepestFirst.map((m) => m.id),
       );
-      for (const m of deepestFirst) {
-        await tx.messages.deleteMailboxMessages(m.id);
-        await tx.mailboxes.remove(m.id);
-      }
-      return {
-        accountId: box.accountId,
-        path: box.path,
-        paths: deepestFirst.map((m) => m.path),
-        messages,
-      };
+      return removeFolders(tx, box, deepestFirst);
     });
   }
 }

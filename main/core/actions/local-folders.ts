@@ -11,7 +11,13 @@ import {
 } from '../../../common/local-folders.js';
 import type { Mailbox } from '../../../common/types.js';
 import type { Repositories } from '../store/index.js';
-import type { CreateFolder, DeletedFolder, FolderResult, RenameFolder } from './folder-inputs.js';
+import {
+  removeFolders,
+  type CreateFolder,
+  type DeletedFolder,
+  type FolderResult,
+  type RenameFolder,
+} from './folder-inputs.js';
 
 function checkLocalName(name: string): void {
   if (name.includes(LOCAL_DELIMITER))
@@ -109,16 +115,5 @@ export async function renameLocalFolder(
 }
 
 export async function deleteLocalFolder(tx: Repositories, box: Mailbox): Promise<DeletedFolder> {
-  const deepestFirst = subtree(await tx.mailboxes.list(box.accountId), box).reverse();
-  const messages = deepestFirst.reduce((n, m) => n + m.total, 0);
-  for (const m of deepestFirst) {
-    await tx.messages.deleteMailboxMessages(m.id);
-    await tx.mailboxes.remove(m.id);
-  }
-  return {
-    accountId: box.accountId,
-    path: box.path,
-    paths: deepestFirst.map((m) => m.path),
-    messages,
-  };
+  return removeFolders(tx, box, subtree(await tx.mailboxes.list(box.accountId), box).reverse());
 }
