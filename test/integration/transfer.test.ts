@@ -239,7 +239,9 @@ describe('import', () => {
 
   it('goes on after a cancel without appending anything twice', async () => {
     const file = path.join(work, 'resume.mbox');
-    const messages = Array.from({ length: 1200 }, (_, i) => ({
+    // Enough that the progress events (every 200 ms) come while it runs, on a fast machine too.
+    const total = 4000;
+    const messages = Array.from({ length: total }, (_, i) => ({
       raw: makeMail({ subject: `resume ${i}`, date: dayAt(i), text: `number ${i}` }),
       date: dayAt(i),
     }));
@@ -248,15 +250,15 @@ describe('import', () => {
     const seen: { transferId: number; done: number; total: number | null }[] = [];
     const off = t.svc.on('transfer.progress', (p) => {
       seen.push(p);
-      if (p.kind === 'import' && p.done >= 300)
+      if (p.kind === 'import' && p.done > 0 && p.done < total)
         void t.svc.invoke('transfer.cancel', { transferId: p.transferId });
     });
     const first = await t.call('mailbox.import', { path: file, mailboxId });
     off();
     expect(first.cancelled).toBe(true);
-    expect(first.imported).toBeGreaterThanOrEqual(300);
-    expect(first.imported).toBeLessThan(1200);
-    expect(seen[0]).toMatchObject({ transferId: first.transferId, done: 0, total: 1200 });
+    expect(first.imported).toBeGreaterThan(0);
+    expect(first.imported).toBeLessThan(total);
+    expect(seen[0]).toMatchObject({ transferId: first.transferId, done: 0, total });
     expect(await t.call('transfer.cancel', { transferId: first.transferId })).toEqual({
       cancelled: false,
     });
@@ -265,16 +267,16 @@ describe('import', () => {
     expect(second).toMatchObject({
       cancelled: false,
       duplicates: first.imported,
-      imported: 1200 - first.imported,
+      imported: total - first.imported,
     });
     const sources = await folderSources(server.port, server, 'Resume');
-    expect(sources).toHaveLength(1200);
+    expect(sources).toHaveLength(total);
     expect(sources.map((s) => s.toString('latin1'))).toEqual(
       messages.map((m) => toCrlf(m.raw).toString('latin1')),
     );
 
     const third = await t.call('mailbox.import', { path: file, mailboxId });
-    expect(third).toMatchObject({ imported: 0, duplicates: 1200 });
+    expect(third).toMatchObject({ imported: 0, duplicates: total });
   });
 
   it('after a crash, finds on the server what was under way instead of appending it again', async () => {

@@ -349,7 +349,8 @@ export async function importMessages(
     }
   }
   if (batch.length && !signal.aborted) await append(batch);
-  counts.cancelled = signal.aborted;
+  // A cancel that came once every message was in stopped nothing.
+  counts.cancelled = signal.aborted && (total === null || done < total);
   deps.progress(done, total);
   return counts;
 }
