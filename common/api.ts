@@ -269,13 +269,25 @@ export const methods = {
     }),
     z.array(contactSchema),
   ),
+  /** A query of the search language (main/core/store/search-query.ts), newest first. */
   'message.search': method(
     z.strictObject({
       query: z.string().max(2000),
       limit: limit.default(50),
       before: id.optional(),
+      /** Count what the query finds, whatever `before` says: once per query is enough. */
+      count: z.boolean().default(true),
     }),
-    z.strictObject({ hits: z.array(searchHitSchema), nextBefore: z.number().int().nullable() }),
+    z.strictObject({
+      hits: z.array(searchHitSchema),
+      nextBefore: z.number().int().nullable(),
+      /**
+       * The messages the query finds when counted (null unless asked): exactly, up to the
+       * count's limit (1,000); with `more`, there are more than that.
+       */
+      total: z.number().int().nullable(),
+      more: z.boolean(),
+    }),
   ),
 
   /** An attachment's content, downloaded on first use and kept for offline use after. */

@@ -6,6 +6,8 @@ export interface Timing {
   p50: number;
   p95: number;
   hits: number;
+  /** Maildock's count of all matches ("1000+": more than its limit). */
+  count?: string;
 }
 
 export interface EngineFigures {
@@ -127,7 +129,10 @@ export function report(r: ReportInput): string {
       kind,
       ...r.engines.flatMap((e) => {
         const a = e.search[kind]!;
-        return [`${f2(a.p50)} / ${f2(a.p95)}`, String(a.hits)];
+        return [
+          `${f2(a.p50)} / ${f2(a.p95)}`,
+          a.count ? `${a.hits} of ${a.count}` : String(a.hits),
+        ];
       }),
       net ? `${f2(net.p50)} / ${f2(net.p95)}` : '-',
       b ? String(b.hits) : '-',

@@ -159,13 +159,24 @@ try {
     phrase: `"${terms.phrase}"`,
     'from: + subject:': `from:${terms.sender} subject:${terms.subjectWord}`,
     'date range + term': `after:2023-01-01 before:2023-07-01 ${terms.common}`,
+    // Search as you type: the last word is a prefix (issue 26).
+    'prefix, 2 letters as typed': terms.common.slice(0, 2),
+    'prefix, 4 letters as typed': terms.common.slice(0, 4),
+    'from: OR subject:': `from:${terms.sender} OR subject:${terms.subjectWord}`,
+    'attachment type + term': `has:pdf ${terms.common}`,
+    'size + term': `larger:100K ${terms.common}`,
   };
-  const nmQueries = {
+  const nmQueries: Record<string, string> = {
     'rare term': terms.rare,
     'common term, newest 50': terms.common,
     phrase: `"${terms.phrase}"`,
     'from: + subject:': `from:${terms.sender} and subject:${terms.subjectWord}`,
     'date range + term': `date:2023-01-01..2023-06-30 and ${terms.common}`,
+    'prefix, 2 letters as typed': `${terms.common.slice(0, 2)}*`,
+    'prefix, 4 letters as typed': `${terms.common.slice(0, 4)}*`,
+    'from: OR subject:': `from:${terms.sender} or subject:${terms.subjectWord}`,
+    'attachment type + term': `mimetype:application/pdf and ${terms.common}`,
+    // notmuch has no size operator.
   };
 
   // Each engine syncs into fresh stores: headers only, then full (searched and resynced).

@@ -130,7 +130,7 @@ export function addAttachmentAndSearchCommands(program: Command): void {
   program
     .command('search <query>')
     .description(
-      'full-text search, newest first. Operators: from: to: subject: in:folder has:attachment is:unread is:flagged before:/after:YYYY-MM-DD "phrase" -term',
+      'full-text search, newest first, with the count of what it finds. Words (the last one, or word*, as a prefix), "phrase", -term, a OR b, (groups); operators: from: to: cc: bcc: subject: list: filename: in:folder has:attachment has:pdf|image|document|spreadsheet|presentation|archive is:unread|read|flagged|answered larger:/smaller:5M before:/after:YYYY-MM-DD',
     )
     .option('--limit <n>', 'how many', int('--limit'), 20)
     .option('--before <id>', 'the page after this message id', int('--before'))
@@ -158,6 +158,10 @@ export function addAttachmentAndSearchCommands(program: Command): void {
           );
         } else {
           out.write(lines(r.hits, (h) => hitLine(h, !!process.stdout.isTTY), 'Nothing found.'));
+          if (r.total !== null && r.nextBefore !== null)
+            out.write(
+              `${r.more ? 'More than ' : ''}${r.total} found; --before ${r.nextBefore} shows the next ones.\n`,
+            );
         }
       }),
     );

@@ -291,12 +291,23 @@ describe('restore', () => {
       return file;
     };
     // As a Maildock before the contacts (and their accounts), the unread index, the HTML's
-    // text, the lists' unsubscribe links, identities, import keys and local folders wrote it
-    // (schema 4).
+    // text, the lists' unsubscribe links, identities, import keys, local folders and the
+    // search index's prefixes and Cc, Bcc and List-Id wrote it (schema 4).
     const older = await backupOf(
       'older',
       4,
-      `DROP TABLE local_changes; ALTER TABLE mailboxes DROP COLUMN local;
+      `DROP TABLE message_fts_words; DROP TABLE message_fts; DROP VIEW message_fts_content;
+       ALTER TABLE messages DROP COLUMN cc_text; ALTER TABLE messages DROP COLUMN bcc_text;
+       ALTER TABLE messages DROP COLUMN list_id;
+       CREATE VIEW message_fts_content AS
+         SELECT m.id AS id, m.subject AS subject, m.sender AS sender, m.recipients AS recipients,
+                coalesce(b.search_text, b.text, '') AS body
+           FROM messages m LEFT JOIN bodies b ON b.message_id = m.id;
+       CREATE VIRTUAL TABLE message_fts USING fts5(subject, sender, recipients, body,
+         content = 'message_fts_content', content_rowid = 'id',
+         tokenize = 'unicode61 remove_diacritics 2');
+       INSERT INTO message_fts (message_fts) VALUES ('rebuild');
+       DROP TABLE local_changes; ALTER TABLE mailboxes DROP COLUMN local;
        DROP TABLE import_keys; ALTER TABLE accounts DROP COLUMN identities;
        DROP TABLE contact_accounts; DROP INDEX attachments_content;
        ALTER TABLE messages DROP COLUMN unsubscribe;

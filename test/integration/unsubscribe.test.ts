@@ -133,9 +133,18 @@ beforeAll(async () => {
         `List-Unsubscribe: <mailto:bob@${DOMAIN}?subject=not-this-one>, (click)`,
         `  <${base}/unsubscribe/42?list=news>`,
         oneClick,
+        `List-Id: News of the week <news.${DOMAIN}>`,
       ],
     ],
-    ['redirect', [`List-Unsubscribe: <${base}/moved/7>`, oneClick]],
+    [
+      'redirect',
+      [
+        `List-Unsubscribe: <${base}/moved/7>`,
+        oneClick,
+        'List-Id: "Moved"',
+        '  <moved.lists.example.org>',
+      ],
+    ],
     [
       'mailto',
       [
@@ -181,6 +190,22 @@ afterAll(async () => {
 const idOf = (subject: string) => ids.get(subject)!;
 
 describe('List-Unsubscribe, synced', () => {
+  it('finds list mail by its List-Id, as the header sync fetched it, on both engines', async () => {
+    const found = async (t: TestService, query: string) => {
+      const r = await t.call('message.search', { query, limit: 10 });
+      return r.hits.map((h) => h.message.subject).sort();
+    };
+    for (const t of [sqlite, pg]) {
+      expect(await found(t, `list:news.${DOMAIN}`)).toEqual(['one-click']);
+      expect(await found(t, 'list:"news of the week"')).toEqual(['one-click']);
+      expect(await found(t, 'list:moved.lists.example.org')).toEqual(['redirect']);
+      expect(await found(t, 'list:lists.example.org OR list:news')).toEqual([
+        'one-click',
+        'redirect',
+      ]);
+    }
+  });
+
   it('shows what each message offers in its detail, alike on SQLite and Postgres', async () => {
     const expected: Record<string, ListUnsubscribe | null> = {
       'one-click': {

@@ -19,12 +19,45 @@ export interface Fixture {
   from: Address;
   to: Address[];
   cc?: Address[];
+  bcc?: Address[];
+  listId?: string;
   /** Local time, so day boundaries match before:/after:, which are local days. */
   date: Date;
   body: string | null;
   flags?: string[];
+  /** q1.pdf, a spreadsheet sent as octet-stream, and an inline logo that is no attachment. */
   attachment?: boolean;
+  size?: number;
+  messageId?: string;
 }
+
+/** What `attachment` gives a message's body. */
+export const ATTACHMENTS = [
+  {
+    partId: '2',
+    filename: 'q1.pdf',
+    contentType: 'application/pdf',
+    size: 10,
+    contentId: null,
+    inline: false,
+  },
+  {
+    partId: '3',
+    filename: 'Numbers Q1.XLSX',
+    contentType: 'application/octet-stream',
+    size: 10,
+    contentId: null,
+    inline: false,
+  },
+  {
+    partId: '4',
+    filename: 'logo.png',
+    contentType: 'image/png',
+    size: 10,
+    contentId: '<logo@x>',
+    inline: true,
+  },
+];
 
 export interface SearchMailbox {
   store: Store;
@@ -42,17 +75,19 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
   const add = async (accountId: number, mailboxId: number, f: Fixture): Promise<number> => {
     const header: HeaderRecord = {
       uid: ++uid,
-      messageId: `<${uid}@test>`,
+      messageId: f.messageId ?? `<${uid}@test>`,
       inReplyTo: null,
       references: [],
       subject: f.subject,
       from: [f.from],
       to: f.to,
       cc: f.cc ?? [],
+      ...(f.bcc ? { bcc: f.bcc } : {}),
+      ...(f.listId ? { listId: f.listId } : {}),
       date: f.date.getTime(),
       flags: f.flags ?? [],
       modseq: null,
-      size: 1000,
+      size: f.size ?? 1000,
       hasAttachments: false,
       structure: null,
     };
@@ -63,18 +98,7 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
         text: f.body,
         html: null,
         snippet: f.body.slice(0, 60),
-        attachments: f.attachment
-          ? [
-              {
-                partId: '2',
-                filename: 'q1.pdf',
-                contentType: 'application/pdf',
-                size: 10,
-                contentId: null,
-                inline: false,
-              },
-            ]
-          : [],
+        attachments: f.attachment ? ATTACHMENTS : [],
         parseError: null,
       });
     }
@@ -110,6 +134,8 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
       to: [bob],
       date: new Date(2024, 2, 1, 10, 0),
       body: 'Shall we meet at the café near the station? I booked a table.',
+      flags: ['\\Answered'],
+      size: 2000,
     }),
     reply: await add(a1, mailbox.sent, {
       subject: 'Re: Lunch plans',
@@ -118,6 +144,8 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
       date: new Date(2024, 1, 28, 18, 30),
       body: 'Cafe sounds great. See you at noon.',
       flags: ['\\Seen'],
+      bcc: [carol],
+      size: 1500,
     }),
     report: await add(a1, mailbox.projects, {
       subject: 'Quarterly report',
@@ -128,6 +156,7 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
       body: 'The quarterly report is attached. Numbers look good.',
       flags: ['\\Seen', '\\Flagged'],
       attachment: true,
+      size: 6 * 1024 * 1024,
     }),
     offsite: await add(a1, mailbox.inbox, {
       subject: 'Report on the quarterly offsite',
@@ -136,6 +165,8 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
       date: new Date(2024, 2, 10, 14, 0),
       body: 'My report: the offsite went well, quarterly goals agreed over lunch.',
       flags: ['\\Seen'],
+      listId: 'Team Offsite <offsite.lists.example.org>',
+      size: 3000,
     }),
     invoice: await add(a2, mailbox.otherInbox, {
       subject: 'Your invoice',
@@ -143,6 +174,7 @@ export async function searchMailbox(store: Store): Promise<SearchMailbox> {
       to: [{ name: 'Bob', address: 'bob@shop.example' }],
       date: new Date(2024, 2, 2, 8, 0),
       body: 'Invoice number 42 is due. Use AND, NEAR and "quotes" freely: a*b (c) -d e:f',
+      size: 20_000,
     }),
     pending: await add(a1, mailbox.inbox, {
       subject: 'Parcel notice',

@@ -162,14 +162,17 @@ describe('the client', () => {
   });
 
   it('checks the input before sending, and sends it with defaults applied', async () => {
-    const { t, calls } = fakeTransport(() => ({ ok: true, value: { hits: [], nextBefore: null } }));
+    const { t, calls } = fakeTransport(() => ({
+      ok: true,
+      value: { hits: [], nextBefore: null, total: null, more: false },
+    }));
     const client = createClient(t);
     expect(
       await failure(client.call('message.get', { id: -1 } as unknown as { id: number })),
     ).toMatchObject({ code: 'INVALID_INPUT' });
     expect(calls).toEqual([]);
     await client.call('message.search', { query: 'from:alice' });
-    expect(calls).toEqual([['message.search', { query: 'from:alice', limit: 50 }]]);
+    expect(calls).toEqual([['message.search', { query: 'from:alice', limit: 50, count: true }]]);
   });
 
   it('passes on events that match their schema and drops the rest', () => {

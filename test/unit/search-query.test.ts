@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MaildockError } from '../../common/errors.js';
 import { randomInputs } from '../support/fuzz.js';
+import { parseSearchQuery } from '../../main/core/store/search-parser.js';
 import {
+  SEARCH_OPERATORS,
   isEmptyQuery,
   parseDay,
-  parseSearchQuery,
-  type SearchQuery,
+  parseSize,
+  type SearchNode,
 } from '../../main/core/store/search-query.js';
 
 function syntaxError(input: string): MaildockError {
@@ -20,69 +22,115 @@ function syntaxError(input: string): MaildockError {
   throw new Error(`expected a syntax error for ${JSON.stringify(input)}`);
 }
 
-const terms = (q: SearchQuery) => q.terms.map((t) => [t.field, t.text, t.quoted, t.negated]);
+/** A node as a short string: words with their field, `*` for a prefix, `"…"` when quoted. */
+function show(node: SearchNode | null): string {
+  if (!node) return '∅';
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return `(${node.items.map(show).join(node.kind === 'and' ? ' & ' : ' | ')})`;
+    case 'not':
+      return `-${show(node.item)}`;
+    case 'text': {
+      const field = node.field === 'any' ? '' : `${node.field}:`;
+      const text = node.quoted ? `"${node.text}"` : node.text;
+      return `${field}${text}${node.prefix ? '*' : ''}`;
+    }
+    case 'folder':
+      return `in:${node.name}`;
+    case 'flag':
+      return `${node.flag}=${node.value}`;
+    case 'date':
+      return `${node.bound}:${node.day}`;
+    case 'size':
+      return `${node.bound}:${node.bytes}`;
+    case 'attachment':
+      return `has:${node.type}`;
+    case 'filename':
+      return `filename:${node.text}`;
+  }
+}
+
+const parsed = (input: string) => show(parseSearchQuery(input).root);
 
 describe('parseSearchQuery', () => {
   it('reads bare words and quoted phrases, with their positions', () => {
-    const q = parseSearchQuery('  budget "quarterly report"  2024');
-    expect(terms(q)).toEqual([
-      ['any', 'budget', false, false],
-      ['any', 'quarterly report', true, false],
-      ['any', '2024', false, false],
-    ]);
-    expect(q.terms.map((t) => t.position)).toEqual([2, 9, 29]);
+    const q = parseSearchQuery('  budget "quarterly report"  2024 ');
+    expect(show(q.root)).toBe('(budget & "quarterly report" & 2024)');
+    const root = q.root as Extract<SearchNode, { items: SearchNode[] }>;
+    expect(root.items.map((t) => t.position)).toEqual([2, 9, 29]);
   });
 
-  it('reads negated words, phrases and operators', () => {
-    const q = parseSearchQuery(
-      'report -offsite -"annual plan" -from:carol -in:trash -is:unread -has:attachment',
+  it('reads negated words, phrases, groups and operators', () => {
+    expect(
+      parsed(
+        'report -offsite -"annual plan" -from:carol -in:trash -is:unread -has:attachment -(a b) ',
+      ),
+    ).toBe(
+      '(report & -offsite & -"annual plan" & -sender:carol & -in:trash & seen=true & attachment=false & -(a & b))',
     );
-    expect(terms(q)).toEqual([
-      ['any', 'report', false, false],
-      ['any', 'offsite', false, true],
-      ['any', 'annual plan', true, true],
-      ['sender', 'carol', false, true],
-    ]);
-    expect(q.terms[1]?.position).toBe(7);
-    expect(q.mailboxes).toEqual([{ name: 'trash', negated: true, position: 43 }]);
-    expect(q.flags.map((f) => [f.flag, f.value])).toEqual([
-      ['seen', true],
-      ['attachment', false],
-    ]);
+    const root = parseSearchQuery('report -offsite').root as Extract<
+      SearchNode,
+      { items: SearchNode[] }
+    >;
+    expect(root.items[1]?.position).toBe(7);
   });
 
-  it('maps from:, to: and subject: to their index columns, with quoted values', () => {
-    const q = parseSearchQuery('from:alice@example.com to:Dave subject:"lunch plans" SUBJECT:menu');
-    expect(terms(q)).toEqual([
-      ['sender', 'alice@example.com', false, false],
-      ['recipients', 'Dave', false, false],
-      ['subject', 'lunch plans', true, false],
-      ['subject', 'menu', false, false],
-    ]);
-  });
-
-  it('reads in:, has: and is: (names and values in any case)', () => {
-    const q = parseSearchQuery(
-      'in:"Sent Items" IN:Work/Projects has:Attachment is:UNREAD is:read is:flagged is:starred',
+  it('maps the text operators to their fields, with quoted values', () => {
+    expect(
+      parsed(
+        'from:alice@example.com to:Dave cc:carol BCC:eve subject:"lunch plans" SUBJECT:menu list:dev.example.org ',
+      ),
+    ).toBe(
+      '(sender:alice@example.com & recipients:Dave & cc:carol & bcc:eve & subject:"lunch plans" & subject:menu & list:dev.example.org)',
     );
-    expect(q.mailboxes.map((m) => m.name)).toEqual(['Sent Items', 'Work/Projects']);
-    expect(q.flags.map((f) => [f.flag, f.value])).toEqual([
-      ['attachment', true],
-      ['seen', false],
-      ['seen', true],
-      ['flagged', true],
-      ['flagged', true],
-    ]);
-    expect(q.terms).toEqual([]);
   });
 
-  it('keeps the tightest of several dates, and turns negated dates around', () => {
-    const q = parseSearchQuery(
-      'after:2024-01-01 after:2024/02/01 before:2024-12-31 before:2024-06-30 x',
+  it('reads in:, has:, is: (names and values in any case)', () => {
+    expect(
+      parsed(
+        'in:"Sent Items" IN:Work/Projects has:Attachment is:UNREAD is:read is:flagged is:starred is:answered',
+      ),
+    ).toBe(
+      '(in:Sent Items & in:Work/Projects & attachment=true & seen=false & seen=true & flagged=true & flagged=true & answered=true)',
     );
-    expect([q.after, q.before]).toEqual(['2024-02-01', '2024-06-30']);
-    const n = parseSearchQuery('x -before:2024-03-01 -after:2024-04-01');
-    expect([n.after, n.before]).toEqual(['2024-03-01', '2024-04-01']);
+    expect(parsed('x -is:answered -is:flagged')).toBe('(x & answered=false & flagged=false)');
+  });
+
+  it('reads the attachment kinds and file names', () => {
+    expect(
+      parsed(
+        'has:pdf has:IMAGE has:images has:document has:spreadsheet has:presentation has:archive',
+      ),
+    ).toBe(
+      '(has:pdf & has:image & has:image & has:document & has:spreadsheet & has:presentation & has:archive)',
+    );
+    expect(parsed('x -has:pdf')).toBe('(x & -has:pdf)');
+    // A-Z folded; a `*` at either end is ignored, as in a file pattern.
+    expect(parsed('filename:Q1-Report.PDF filename:*.xlsx filename:"Annual Plan*"')).toBe(
+      '(filename:q1-report.pdf & filename:.xlsx & filename:annual plan)',
+    );
+    expect(parsed('x -filename:tmp')).toBe('(x & -filename:tmp)');
+  });
+
+  it('reads sizes in bytes, K, M and G (1024-based), and turns negated sizes around', () => {
+    expect(parsed('larger:5M smaller:500K larger:1.5MB smaller:2048 larger:1g')).toBe(
+      `(larger:${5 * 2 ** 20} & smaller:${500 * 1024} & larger:${1.5 * 2 ** 20} & smaller:2048 & larger:${2 ** 30})`,
+    );
+    // -larger:N keeps sizes up to N; -smaller:N sizes from N.
+    expect(parsed('x -larger:1K -smaller:10')).toBe('(x & smaller:1025 & larger:9)');
+    expect(parseSize('1.5kb')).toBe(1536);
+    for (const bad of ['', 'M', '5Q', '5MM', '-5', '1.2.3', '5 M', '99999999999999', '1e3'])
+      expect(parseSize(bad), bad).toBeNull();
+  });
+
+  it('turns negated dates around', () => {
+    expect(parsed('after:2024-01-01 after:2024/02/01 before:2024-12-31 x')).toBe(
+      '(after:2024-01-01 & after:2024-02-01 & before:2024-12-31 & x)',
+    );
+    expect(parsed('x -before:2024-03-01 -after:2024-04-01')).toBe(
+      '(x & after:2024-03-01 & before:2024-04-01)',
+    );
   });
 
   it('validates calendar days', () => {
@@ -98,40 +146,96 @@ describe('parseSearchQuery', () => {
     expect(parseDay('２０２４-01-01')).toBeNull();
   });
 
+  describe('prefixes', () => {
+    it('makes the last word as typed a prefix, search as you type', () => {
+      expect(parsed('alic')).toBe('alic*');
+      expect(parsed('lunch alic')).toBe('(lunch & alic*)');
+      expect(parsed('from:alic')).toBe('sender:alic*');
+      expect(parsed('lunch -sta')).toBe('(lunch & -sta*)');
+      expect(parsed('alice@exa')).toBe('alice@exa*');
+    });
+
+    it('leaves a word whole once a space, a quote, a parenthesis or punctuation follows it', () => {
+      expect(parsed('alic ')).toBe('alic');
+      expect(parsed('alic\t')).toBe('alic');
+      expect(parsed('"alic"')).toBe('"alic"');
+      expect(parsed('from:"alic"')).toBe('sender:"alic"');
+      expect(parsed('(lunch OR alic)')).toBe('(lunch | alic)');
+      expect(parsed('alic.')).toBe('alic.');
+      expect(parsed('alic lunch ')).toBe('(alic & lunch)');
+    });
+
+    it('makes any word ending in * a prefix, wherever it is', () => {
+      expect(parsed('quart* report ')).toBe('(quart* & report)');
+      expect(parsed('cafe** ')).toBe('cafe*');
+      expect(parsed('from:car* x ')).toBe('(sender:car* & x)');
+      expect(parsed('e-mai* ')).toBe('e-mai*');
+    });
+
+    it('needs 2 letters or digits: a shorter prefix is the whole word', () => {
+      expect(parsed('a')).toBe('a');
+      expect(parsed('a* ')).toBe('a');
+      expect(parsed('ab')).toBe('ab*');
+      expect(parsed('x-a')).toBe('x-a');
+      expect(parsed('é')).toBe('é');
+      expect(parsed('éa')).toBe('éa*');
+    });
+
+    it('never makes a quoted phrase, an operator of values or a file name a prefix', () => {
+      expect(parsed('"quarterly rep"')).toBe('"quarterly rep"');
+      expect(parsed('in:inb')).toBe('in:inb');
+      expect(parsed('filename:rep')).toBe('filename:rep');
+    });
+  });
+
+  describe('OR and parentheses', () => {
+    it('reads OR in capitals between items; or is a word', () => {
+      expect(parsed('from:alice OR from:bob ')).toBe('(sender:alice | sender:bob)');
+      expect(parsed('a OR b OR c ')).toBe('(a | b | c)');
+      expect(parsed('a or b ')).toBe('(a & or & b)');
+      expect(parsed('ORACLE OR ORbit ')).toBe('(ORACLE | ORbit)');
+    });
+
+    it('binds OR tighter than the space, as Gmail does', () => {
+      expect(parsed('a b OR c d ')).toBe('(a & (b | c) & d)');
+      expect(parsed('from:alice OR from:carol is:read')).toBe(
+        '((sender:alice | sender:carol) & seen=true)',
+      );
+      expect(parsed('-a b OR c ')).toBe('(-a & (b | c))');
+    });
+
+    it('groups with parentheses, and negates a group', () => {
+      expect(parsed('(a b) OR c ')).toBe('((a & b) | c)');
+      expect(parsed('(a OR b) (c OR d) ')).toBe('((a | b) & (c | d))');
+      expect(parsed('-(a OR b) c ')).toBe('(-(a | b) & c)');
+      expect(parsed('((a)) ')).toBe('a');
+      expect(parsed('(a (b c)) ')).toBe('(a & b & c)');
+      expect(parsed('(a OR b) OR c ')).toBe('(a | b | c)');
+      expect(parsed('in:sent OR is:flagged OR larger:1M')).toBe(
+        `(in:sent | flagged=true | larger:${2 ** 20})`,
+      );
+      expect(parsed('-(is:unread) x ')).toBe('(-seen=false & x)');
+    });
+
+    it('cuts words at parentheses and quotes', () => {
+      expect(parsed('foo(bar) ')).toBe('(foo & bar)');
+      expect(parsed('foo"bar baz"qux ')).toBe('(foo & "bar baz" & qux)');
+    });
+  });
+
   it('treats FTS5 keywords and punctuation as plain text', () => {
-    const q = parseSearchQuery('NEAR AND OR NOT (lunch) cafe* ^x {subject}');
-    expect(q.terms.map((t) => t.text)).toEqual([
-      'NEAR',
-      'AND',
-      'OR',
-      'NOT',
-      '(lunch)',
-      'cafe*',
-      '^x',
-      '{subject}',
-    ]);
+    expect(parsed('NEAR AND NOT cafe* ^x {subject} ')).toBe(
+      '(NEAR & AND & NOT & cafe* & ^x & {subject})',
+    );
     // Items without a letter or digit match nothing and are dropped.
-    expect(isEmptyQuery(parseSearchQuery('* ( ) : ^ ""'))).toBe(true);
+    expect(isEmptyQuery(parseSearchQuery('* : ^ "" {}'))).toBe(true);
+    expect(parsed('a * b ')).toBe('(a & b)');
   });
 
   it('reads "Re:", URLs and times as text, not as operators', () => {
-    expect(terms(parseSearchQuery('Re: lunch'))).toEqual([
-      ['any', 'Re:', false, false],
-      ['any', 'lunch', false, false],
-    ]);
-    expect(parseSearchQuery('https://example.com/a 10:30').terms.map((t) => t.text)).toEqual([
-      'https://example.com/a',
-      '10:30',
-    ]);
-    expect(parseSearchQuery('"foo:bar"').terms.map((t) => t.text)).toEqual(['foo:bar']);
-  });
-
-  it('splits a word at a quote', () => {
-    expect(terms(parseSearchQuery('foo"bar baz"qux'))).toEqual([
-      ['any', 'foo', false, false],
-      ['any', 'bar baz', true, false],
-      ['any', 'qux', false, false],
-    ]);
+    expect(parsed('Re: lunch ')).toBe('(Re: & lunch)');
+    expect(parsed('https://example.com/a 10:30 ')).toBe('(https://example.com/a & 10:30)');
+    expect(parsed('"foo:bar" ')).toBe('"foo:bar"');
   });
 
   it('returns an empty query for empty or blank input', () => {
@@ -145,31 +249,70 @@ describe('parseSearchQuery', () => {
 describe('parseSearchQuery errors', () => {
   // [input, position, near]
   const cases: [string, number, string][] = [
+    // Quotes and values.
     ['hello "world', 6, '"world'],
     ['subject:"lunch', 8, '"lunch'],
     ['from:', 0, 'from:'],
     ['lunch to: x', 6, 'to:'],
     ['lunch -from:', 7, 'from:'],
+    ['cc:', 0, 'cc:'],
+    ['x bcc:"', 6, '"'],
+    ['list:', 0, 'list:'],
+    ['from:(a OR b)', 0, 'from:'],
     ['in:""', 3, '""'],
     ['from:@@', 5, '@@'],
+    ['filename:**', 9, '**'],
+    ['filename:""', 9, '""'],
     ['before:2024-13-45', 7, '2024-13-45'],
     ['x after:2023-02-29', 8, '2023-02-29'],
     ['x before:yesterday', 9, 'yesterday'],
     ['x before:', 2, 'before:'],
+    ['larger:5Q', 7, '5Q'],
+    ['x smaller:', 2, 'smaller:'],
+    ['x smaller:-1', 10, '-1'],
+    ['larger:1.2.3', 7, '1.2.3'],
+    ['is:maybe', 3, 'maybe'],
+    ['has:pdfs2', 4, 'pdfs2'],
+    // Negation.
     ['x - y', 2, '-'],
     ['x -', 2, '-'],
     ['-', 0, '-'],
+    ['(x -)', 3, '-'],
     ['-foo', 0, '-foo'],
     ['  -foo -"bar baz" -in:trash', 2, '-foo'],
     ['-is:unread', 0, '-is:unread'],
+    ['-larger:5M', 0, '-larger:5M'],
     ['* -foo', 2, '-foo'],
     ['x -*', 2, '-*'],
     ['x -""', 2, '-""'],
+    ['-(a OR b)', 0, '-(a OR b)'],
+    ['x (-a -b)', 3, '-a'],
+    // Unknown operators.
     ['x foo:bar', 2, 'foo:bar'],
     ['x Label:"work"', 2, 'Label:"work"'],
     ['older_than:1d', 0, 'older_than:1d'],
-    ['is:maybe', 3, 'maybe'],
-    ['has:pdf', 4, 'pdf'],
+    ['x size:(1)', 2, 'size:(1)'],
+    // Parentheses.
+    ['(lunch', 0, '('],
+    ['a (b (c)', 2, '('],
+    ['NEAR(', 4, '('],
+    ['lunch)', 5, ')'],
+    ['a) (b', 1, ')'],
+    ['()', 0, '()'],
+    ['x ( )', 2, '( )'],
+    ['x (*)', 2, '(*)'],
+    // OR with nothing on a side.
+    ['OR', 0, 'OR'],
+    ['OR lunch', 0, 'OR'],
+    ['lunch OR', 6, 'OR'],
+    ['lunch OR ', 6, 'OR'],
+    ['a OR OR b', 2, 'OR'],
+    ['(OR a)', 1, 'OR'],
+    ['(a OR) b', 3, 'OR'],
+    ['a OR * b', 2, 'OR'],
+    ['* OR a', 2, 'OR'],
+    ['a OR -b', 5, '-b'],
+    ['-a OR b', 0, '-a'],
   ];
   it.each(cases)('%j fails at %i near %j', (input, position, near) => {
     const e = syntaxError(input);
@@ -179,8 +322,7 @@ describe('parseSearchQuery errors', () => {
 
   it('names the known operators when one is unknown', () => {
     const e = syntaxError('foo:bar');
-    for (const op of ['from:', 'to:', 'subject:', 'in:', 'has:', 'is:', 'before:', 'after:'])
-      expect(e.message).toContain(op);
+    for (const op of SEARCH_OPERATORS) expect(e.message).toContain(`${op}:`);
     expect(e.message).toContain('quotes');
   });
 
@@ -194,6 +336,16 @@ describe('parseSearchQuery errors', () => {
     expect(syntaxError('a from:').message).toBe(
       '"from:" at position 2 needs a value, like from:alice@example.com.',
     );
+    expect(syntaxError('(a OR b').message).toBe(
+      'The parenthesis at position 0 is never closed: add a ")".',
+    );
+    expect(syntaxError('a OR').message).toBe(
+      '"OR" at position 2 has nothing after it: put what to look for on each side, like from:alice OR from:bob.',
+    );
+    expect(syntaxError('larger:big').message).toBe(
+      '"big" at position 7 is not a size: write a number with K, M or G, like larger:5M.',
+    );
+    expect(syntaxError('has:video').message).toContain('has:pdf');
   });
 
   it('throws nothing but SEARCH_SYNTAX errors on arbitrary input', () => {
@@ -207,18 +359,24 @@ describe('parseSearchQuery errors', () => {
       '*',
       '(',
       ')',
+      'OR',
+      ' OR ',
       'from',
       'in',
       'is',
+      'has',
+      'larger',
+      'filename',
       'x:',
       '\u0000',
       'é',
       '2024-01-01',
+      '5M',
       '^',
       '{',
       '}',
     ];
-    for (const input of randomInputs(alphabet, 3000, 12, 42)) {
+    for (const input of randomInputs(alphabet, 4000, 12, 42)) {
       try {
         parseSearchQuery(input);
       } catch (err) {

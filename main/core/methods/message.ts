@@ -118,10 +118,11 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
       const messages = one.threadId === null ? [one] : await ctx.store.threads.messages(id);
       return { messages };
     },
-    'message.search': async ({ query, limit, before }) => {
+    'message.search': async ({ query, limit, before, count }) => {
       const { store } = ctx;
       const found = await store.search.search(query, {
         limit,
+        count,
         ...(before !== undefined ? { before } : {}),
       });
       const summaries = await store.messages.summaries(found.hits.map((h) => h.id));
@@ -130,7 +131,12 @@ export function messageMethods(ctx: MethodContext): MessageMethods {
         const message = byId.get(h.id);
         return message ? [{ message, snippet: h.snippet, highlights: h.highlights }] : [];
       });
-      return { hits, nextBefore: found.nextBefore };
+      return {
+        hits,
+        nextBefore: found.nextBefore,
+        total: found.total?.count ?? null,
+        more: found.total?.more ?? false,
+      };
     },
     'message.get': async ({ id, raw }) => {
       const { store } = ctx;

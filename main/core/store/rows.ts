@@ -45,6 +45,21 @@ export function addressText(list: readonly Address[]): string {
   return list.map((a) => `${a.name} ${a.address}`).join(' ');
 }
 
+/**
+ * The Bcc recipients as search sees them: the header's own when it names them, else, for
+ * mail sent from here, the addresses its outbox row sent to that To and Cc do not name
+ * (`sentTo`): a message's own bytes never hold its Bcc (MailComposer leaves it out).
+ */
+export function bccText(
+  r: { to: readonly Address[]; cc: readonly Address[]; bcc?: readonly Address[] | undefined },
+  sentTo: readonly string[] | null,
+): string {
+  if (r.bcc?.length) return addressText(r.bcc);
+  if (!sentTo?.length) return '';
+  const named = new Set([...r.to, ...r.cc].map((a) => a.address.toLowerCase()));
+  return sentTo.filter((a) => !named.has(a.toLowerCase())).join(' ');
+}
+
 const PREFIX = /^\s*((re|fwd?|aw|sv|vs|antw|tr)\s*(\[\d+\])?\s*:|\[[^\]]{1,40}\])\s*/i;
 
 export function subjectKey(subject: string): { key: string; isReply: boolean } {

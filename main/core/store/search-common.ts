@@ -1,11 +1,19 @@
 // What both engines' search does the same way around their own index: the checks of the
-// options, local days and the id range they bound, the flag conditions, which folders `in:` names, and marked text turned into a snippet with
-// highlight offsets. The query language is in search-query.ts.
+// options, local days and the id range they bound, the flag conditions, which folders `in:`
+// names, and marked text turned into a snippet with highlight offsets. The query language is
+// in search-query.ts; the conditions it compiles to, in search-sql.ts.
 import { MaildockError } from '../../../common/errors.js';
-import { MAILBOX_ROLE_NAMES, type FlagName, type SearchQuery } from './search-query.js';
-import { FLAGGED, SEEN } from './flags.js';
+import { MAILBOX_ROLE_NAMES, type FlagName, type FlagTerm } from './search-query.js';
+import { ANSWERED, FLAGGED, SEEN } from './flags.js';
 import { IDS_PER_MS, messageIdBase } from './rows.js';
-import type { SearchOptions } from './types.js';
+import { markedSnippet } from './snippet.js';
+import type { SearchIndexHit, SearchOptions } from './types.js';
+
+/**
+ * How far a search counts: exactly up to here, then "more than". Counting walks the
+ * matches, so this bounds its cost (measured in bench:sync beside each kind's figures).
+ */
+export const SEARCH_COUNT_LIMIT = 1000;
 
 // Matches are wrapped in these; Unicode noncharacters, so mail text practically never holds them.
 export const OPEN = '\uFDD0';
@@ -32,14 +40,17 @@ export function localDayStart(day: string): number {
   return d.getTime();
 }
 
+/** The days a query's top level bounds it by: the latest after:, the earliest before:. */
+export interface DayBounds {
+  after: string | null;
+  before: string | null;
+}
+
 /**
  * The message ids a query's dates (and the paging id) leave: from `lo` up to, not including,
  * `hi`; the caller also compares m.date, which keeps the bound exact where an id was clamped.
  */
-export function dateIdRange(
-  q: SearchQuery,
-  before: number | undefined,
-): { lo: number; hi: number } {
+export function dateIdRange(q: DayBounds, before: number | undefined): { lo: number; hi: number } {
   let hi = before ?? Number.MAX_SAFE_INTEGER;
   let lo = 0;
   if (q.after !== null) lo = Math.max(lo, messageIdBase(localDayStart(q.after)));
@@ -55,13 +66,14 @@ export function dateIdRange(
 export const FLAG_SQL: Record<FlagName, [string, string]> = {
   seen: [`(m.flags & ${SEEN}) <> 0`, `(m.flags & ${SEEN}) = 0`],
   flagged: [`(m.flags & ${FLAGGED}) <> 0`, `(m.flags & ${FLAGGED}) = 0`],
+  answered: [`(m.flags & ${ANSWERED}) <> 0`, `(m.flags & ${ANSWERED}) = 0`],
   attachment: ['m.has_attachments <> 0', 'm.has_attachments = 0'],
 };
 
-/** The flag filters of a query, one value per flag; null when two contradict each other. */
-export function wantedFlags(q: SearchQuery): Map<FlagName, boolean> | null {
+/** Flag filters, one value per flag; null when two contradict each other. */
+export function wantedFlags(flags: readonly FlagTerm[]): Map<FlagName, boolean> | null {
   const wanted = new Map<FlagName, boolean>();
-  for (const f of q.flags) {
+  for (const f of flags) {
     if (wanted.has(f.flag) && wanted.get(f.flag) !== f.value) return null;
     wanted.set(f.flag, f.value);
   }
@@ -74,24 +86,29 @@ export interface FolderRow {
   role: string | null;
 }
 
-/** in: terms as mailbox ids: include is null when no positive in: was given. */
+/** The folders an `in:` names: by path in any case, or by role. */
+export function foldersNamed(name: string, all: readonly FolderRow[]): number[] {
+  const roles: readonly string[] = MAILBOX_ROLE_NAMES;
+  const lower = name.toLowerCase();
+  const byRole = roles.includes(lower);
+  return all
+    .filter((mb) => mb.path.toLowerCase() === lower || (byRole && mb.role === lower))
+    .map((mb) => mb.id);
+}
+
+/**
+ * The top level's in: items as mailbox ids (an item's names are ORed, the items ANDed):
+ * include is null when no positive in: was given.
+ */
 export function folderFilter(
-  q: SearchQuery,
+  terms: readonly { names: readonly string[]; negated: boolean }[],
   all: readonly FolderRow[],
 ): { include: number[] | null; exclude: number[] } {
-  const roles: readonly string[] = MAILBOX_ROLE_NAMES;
-  const matching = (name: string): Set<number> => {
-    const lower = name.toLowerCase();
-    const byRole = roles.includes(lower);
-    return new Set(
-      all
-        .filter((mb) => mb.path.toLowerCase() === lower || (byRole && mb.role === lower))
-        .map((mb) => mb.id),
-    );
-  };
+  const matching = (names: readonly string[]) =>
+    new Set(names.flatMap((name) => foldersNamed(name, all)));
   const exclude = new Set<number>();
-  for (const t of q.mailboxes) if (t.negated) for (const id of matching(t.name)) exclude.add(id);
-  const [first, ...rest] = q.mailboxes.filter((t) => !t.negated).map((t) => matching(t.name));
+  for (const t of terms) if (t.negated) for (const id of matching(t.names)) exclude.add(id);
+  const [first, ...rest] = terms.filter((t) => !t.negated).map((t) => matching(t.names));
   if (!first) return { include: null, exclude: [...exclude] };
   return {
     include: [...first].filter((id) => rest.every((set) => set.has(id)) && !exclude.has(id)),
@@ -136,4 +153,41 @@ export function plainSnippet(marked: string): { snippet: string; highlights: [nu
   }
   if (open >= 0 && out.length > open) highlights.push([open, out.length]);
   return { snippet: out, highlights };
+}
+
+/** The fields a match outside the body is shown from, in the index's column order. */
+const FIELDS = ['subject', 'sender', 'recipients'] as const;
+
+/** A message's fields, and its body when a snippet must look past the body's start. */
+export interface FieldsRow {
+  id: number;
+  subject: string;
+  sender: string;
+  recipients: string;
+  body: string | null;
+}
+
+/**
+ * The snippet of a hit whose body does not show a match: the field with the most of the
+ * words, else none. Made in JavaScript on both engines: FTS5's snippet() matches the whole
+ * query again for the one row, which for a prefix of many words took milliseconds a hit.
+ */
+export function fieldSnippet(
+  row: Omit<FieldsRow, 'body'>,
+  terms: string[][],
+): SearchIndexHit | null {
+  let best: SearchIndexHit | null = null;
+  let bestCount = 0;
+  for (const field of FIELDS) {
+    const marked = markedSnippet(row[field], terms, OPEN, CLOSE);
+    if (marked === null) continue;
+    const plain = plainSnippet(marked);
+    const count = new Set(plain.highlights.map(([s, e]) => plain.snippet.slice(s, e).toLowerCase()))
+      .size;
+    if (count > bestCount) {
+      best = { id: row.id, ...plain };
+      bestCount = count;
+    }
+  }
+  return best;
 }

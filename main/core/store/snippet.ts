@@ -23,6 +23,21 @@ export function termTokens(text: string): string[] {
   return [...text.matchAll(TOKEN)].map((m) => fold(m[0])).filter((t) => t.length > 0);
 }
 
+/**
+ * A term to highlight: its folded tokens, the last one ending in `*` when it matches as a
+ * prefix (no token holds a `*`, so the mark cannot be confused with text).
+ */
+export function snippetTerm(text: string, prefix: boolean): string[] {
+  const tokens = termTokens(text);
+  if (prefix && tokens.length) tokens[tokens.length - 1] += '*';
+  return tokens;
+}
+
+function tokenMatches(folded: string | undefined, wanted: string): boolean {
+  if (folded === undefined) return false;
+  return wanted.endsWith('*') ? folded.startsWith(wanted.slice(0, -1)) : folded === wanted;
+}
+
 interface Token {
   start: number;
   end: number;
@@ -49,7 +64,7 @@ export function markedSnippet(
     const lower = text.toLowerCase();
     let best = -1;
     for (const term of wanted) {
-      const at = lower.indexOf(term[0]!);
+      const at = lower.indexOf(term[0]!.replace(/\*$/, ''));
       if (at >= 0 && (best < 0 || at < best)) best = at;
     }
     if (best < 0) return null;
@@ -75,7 +90,7 @@ export function markedSnippet(
   };
   const matchAt = (i: number): number => {
     for (const term of wanted) {
-      if (term.every((t, k) => tokenAt(i + k)?.folded === t)) return term.length;
+      if (term.every((t, k) => tokenMatches(tokenAt(i + k)?.folded, t))) return term.length;
     }
     return 0;
   };

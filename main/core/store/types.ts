@@ -10,6 +10,8 @@ export interface SearchOptions {
   limit: number;
   /** Paging: only messages strictly older than this message id (a previous `nextBefore`). */
   before?: number;
+  /** Also count the messages the query finds (all of them, whatever `before` says). */
+  count?: boolean;
 }
 
 export interface SearchIndexHit {
@@ -23,6 +25,11 @@ export interface SearchPage {
   hits: SearchIndexHit[];
   /** The `before` of the next page when this one is full, else null. */
   nextBefore: number | null;
+  /**
+   * When counted: the messages found, exactly up to SEARCH_COUNT_LIMIT; `more` says there
+   * are more than that. Null when not asked.
+   */
+  total: { count: number; more: boolean } | null;
 }
 
 export interface StatementPlan {
@@ -174,6 +181,10 @@ export interface HeaderRecord {
   structure: MessageStructure | null;
   /** What List-Unsubscribe offers; absent or null when the message names no list. */
   unsubscribe?: ListUnsubscribe | null;
+  /** Bcc, when the server's copy names it (your own sent mail and drafts only). */
+  bcc?: Address[];
+  /** The List-Id header as sent, for `list:`; absent or null when the message names no list. */
+  listId?: string | null;
 }
 
 /** A parsed body as saved: `searchText` may be left out when it is the text. */

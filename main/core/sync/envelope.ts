@@ -18,6 +18,12 @@ function unfoldedHeaders(headers: Buffer | undefined): string {
   return headers?.length ? headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ') : '';
 }
 
+/** A mailing list's List-Id (RFC 2919), `Name <id>`, as sent; long ones are cut. */
+function listId(unfolded: string): string | null {
+  const line = headerValue(unfolded, 'list-id')?.trim();
+  return line ? line.slice(0, 500) : null;
+}
+
 function references(unfolded: string): string[] {
   const line = headerValue(unfolded, 'references');
   return line ? [...new Set(line.match(MSGID) ?? [])].slice(-100) : [];
@@ -82,6 +88,7 @@ export function toHeaderRecord(msg: FetchMessageObject): HeaderRecord {
     messageId: env?.messageId ?? null,
     inReplyTo: env?.inReplyTo?.match(MSGID)?.[0] ?? null,
     references: fetched ? references(fetched) : [],
+    listId: fetched ? listId(fetched) : null,
     subject: env?.subject ?? '',
     from: addresses(env?.from),
     to: addresses(env?.to),

@@ -18,7 +18,7 @@ export const HEADER_QUERY: FetchQueryObject = {
   size: true,
   internalDate: true,
   // A server sends each only when the message has it: nothing more on the wire for the rest.
-  headers: ['references', 'list-unsubscribe', 'list-unsubscribe-post'],
+  headers: ['references', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post'],
 };
 
 export interface MailboxSyncContext {

@@ -105,6 +105,8 @@ export const de: Catalog = {
     searching: 'Suche läuft…',
     loading: 'Nachrichten werden geladen…',
     noMatch: 'Keine Nachricht passt zu dieser Suche.',
+    /** The count of a search that stopped counting at its limit. */
+    moreThan: 'mehr als {{total}}',
     empty: 'Keine Nachrichten in diesem Ordner.',
     partFailed: 'Ein Teil der Liste konnte nicht geladen werden.',
     tryAgain: 'Erneut versuchen',
@@ -352,7 +354,7 @@ export const de: Catalog = {
   },
   search: {
     problemAt: 'Problem in Spalte {{column}}',
-    help: 'Versuchen Sie Wörter, "eine Wortgruppe", -wort, from:, to:, subject:, in:inbox, has:attachment, is:unread, before:JJJJ-MM-TT, after:JJJJ-MM-TT.',
+    help: 'Versuchen Sie Wörter, wort*, "eine Wortgruppe", -wort, a OR b, (Gruppen), from:, to:, cc:, bcc:, subject:, list:, filename:, in:inbox, has:attachment, has:pdf, is:unread, is:answered, larger:5M, smaller:500K, before:JJJJ-MM-TT, after:JJJJ-MM-TT.',
   },
   shortcuts: {
     title: 'Tastenkürzel',

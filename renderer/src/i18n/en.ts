@@ -106,6 +106,8 @@ export const en = {
     searching: 'Searching…',
     loading: 'Loading messages…',
     noMatch: 'No messages match this search.',
+    /** The count of a search that stopped counting at its limit. */
+    moreThan: 'more than {{total}}',
     empty: 'No messages in this folder.',
     partFailed: 'Part of the list could not be loaded.',
     tryAgain: 'Try again',
@@ -345,7 +347,7 @@ export const en = {
   },
   search: {
     problemAt: 'Problem at column {{column}}',
-    help: 'Try words, "a phrase", -word, from:, to:, subject:, in:inbox, has:attachment, is:unread, before:YYYY-MM-DD, after:YYYY-MM-DD.',
+    help: 'Try words, word*, "a phrase", -word, a OR b, (groups), from:, to:, cc:, bcc:, subject:, list:, filename:, in:inbox, has:attachment, has:pdf, is:unread, is:answered, larger:5M, smaller:500K, before:YYYY-MM-DD, after:YYYY-MM-DD.',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',

@@ -1,6 +1,6 @@
-// Pages of search results, newest first, by cursor: a search has no cheap count, so its
-// hits come page after page as the end of the list nears. (Folders and the unified Inbox
-// are read by offset instead: sparse-list.ts.)
+// Pages of search results, newest first, by cursor: a search counts its matches only up to
+// a limit, so its hits come page after page as the end of the list nears. (Folders and the
+// unified Inbox are read by offset instead: sparse-list.ts.)
 import type { ListRow, SearchHit } from '../../../common/types.js';
 
 /**

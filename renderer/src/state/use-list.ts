@@ -1,8 +1,10 @@
 // The message list's data, from whichever source is chosen. A folder or the unified Inbox
 // is a SparseList: its length is known at once and any page is one request by offset. A
-// search has no cheap count, so its hits are appended page by page as the end nears. A
-// newer source makes answers to older requests void, so a slow page never lands in the
-// wrong list.
+// search's hits are appended page by page as the end nears; its first page brings the
+// count (exact up to a limit, then "more than"). A newer source makes answers to older
+// requests void, so a slow page never lands in the wrong list. Typing a search asks a new
+// one at every pause: until its answer, the last answer stays (rows, count or error), so the
+// list does not blink through "Searching…" at each key.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { MethodInput } from '../../../common/api.js';
 import type { ErrorData } from '../../../common/errors.js';
@@ -25,9 +27,18 @@ export function sourceKey(s: ListSource, threads = false): string {
   return JSON.stringify(s.kind === 'search' ? s : { ...s, threads });
 }
 
+/** How many rows the whole list has, as its title shows it. */
+export interface ListTotal {
+  count: number;
+  /** There are more than `count` (a search stops counting at a limit). */
+  more: boolean;
+}
+
 export interface ListState {
   /** Rows the list stands for: the folder's whole length, or the hits found so far. */
   count: number;
+  /** The whole list's size, once known: the folder's length, or what a search counted. */
+  total: ListTotal | null;
   itemAt(index: number): ListItem | undefined;
   /** The rows on hand, in list order. */
   items: ListItem[];
@@ -37,6 +48,8 @@ export interface ListState {
   complete: boolean;
   loading: boolean;
   error: ErrorData | null;
+  /** The search the error is of (a newer one may be under way meanwhile). */
+  errorQuery?: string | null;
   /** Rows [start, end) are in view. */
   want(start: number, end: number): void;
   reload(): void;
@@ -84,13 +97,23 @@ function sparseFor(client: MaildockClient, source: FolderSource, threads: boolea
   return list;
 }
 
-function searchPager(client: MaildockClient, query: string): Pager {
+/** A search's pages; the first one also counts the matches, handed to `onTotal`. */
+function searchPager(
+  client: MaildockClient,
+  query: string,
+  onTotal: (total: ListTotal) => void,
+): Pager {
+  let first = true;
   return singlePager(async (before, limit) => {
+    const count = first;
+    first = false;
     const r = await client.call('message.search', {
       query,
       limit,
+      count,
       ...(before !== undefined ? { before } : {}),
     });
+    if (count && r.total !== null) onTotal({ count: r.total, more: r.more });
     return {
       items: r.hits.map(({ message, snippet, highlights }) => ({
         message,
@@ -116,15 +139,16 @@ function useSparse(client: MaildockClient, source: ListSource | null, threads: b
 
 function useSearch(client: MaildockClient, query: string | null) {
   const [items, setItems] = useState<ListItem[]>([]);
-  // Tagged with its query: until the new query's first answer, the last one's "ready" must
-  // not make an empty list read as "no results".
+  const [total, setTotal] = useState<ListTotal | null>(null);
+  // The query the rows, count and error belong to: a newer query keeps showing them until
+  // its own first answer (or error) replaces them.
   const [state, setState] = useState({
     query: null as string | null,
     ready: false,
     loading: false,
     done: false,
   });
-  const [error, setError] = useState<ErrorData | null>(null);
+  const [failed, setFailed] = useState<{ query: string; error: ErrorData } | null>(null);
   const [generation, setGeneration] = useState(0);
   const run = useRef<{ query: string; pager: Pager; busy: boolean; first: boolean } | null>(null);
 
@@ -140,9 +164,17 @@ function useSearch(client: MaildockClient, query: string | null) {
         const first = r.first;
         r.first = false;
         setItems((prev) => (first ? page : prev.concat(page)));
-        setError(null);
+        setFailed(null);
       })
-      .catch((err: unknown) => run.current === r && setError(errorDataOf(err)))
+      .catch((err: unknown) => {
+        if (run.current !== r) return;
+        // A first page that failed leaves nothing of the last query's on show.
+        if (r.first) {
+          setItems([]);
+          setTotal(null);
+        }
+        setFailed({ query: r.query, error: errorDataOf(err) });
+      })
       .finally(() => {
         r.busy = false;
         if (run.current === r)
@@ -151,29 +183,34 @@ function useSearch(client: MaildockClient, query: string | null) {
   }, []);
 
   useEffect(() => {
-    setError(null);
     if (query === null) {
       run.current = null;
       setItems([]);
+      setTotal(null);
+      setFailed(null);
       // Forgotten, so the same query asked again is not "ready" before its answer.
       setState({ query: null, ready: false, loading: false, done: false });
       return;
     }
-    // A new query starts blank; a reload of the same one keeps its rows until the answer.
-    run.current = { query, pager: searchPager(client, query), busy: false, first: true };
-    setState({ query, ready: false, loading: false, done: false });
+    // The answers of an earlier query are ignored from here on (run.current is this one).
+    const r = { query, pager: null as unknown as Pager, busy: false, first: true };
+    r.pager = searchPager(client, query, (t) => run.current === r && setTotal(t));
+    run.current = r;
+    setState((s) => ({ ...s, loading: true, done: false }));
     loadMore();
   }, [client, query, generation, loadMore]);
-  useEffect(() => setItems([]), [query]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const current = state.query === query;
   return {
     items,
-    ready: current && state.ready,
+    total,
+    // The last query's answer counts as ready: its rows stay on show meanwhile.
+    ready: state.ready && query !== null,
     loading: state.loading,
     done: current && state.done,
-    error,
+    error: failed?.error ?? null,
+    errorQuery: failed?.query ?? null,
     loadMore,
     reload,
   };
@@ -210,6 +247,7 @@ export function useMessageList(
   if (sparse) {
     return {
       count: sparse.total ?? 0,
+      total: sparse.total === null ? null : { count: sparse.total, more: false },
       itemAt,
       items: sparseItems,
       ready: sparse.total !== null || sparse.error !== null,
@@ -222,12 +260,14 @@ export function useMessageList(
   }
   return {
     count: search.items.length,
+    total: search.total,
     itemAt: (i) => search.items[i],
     items: search.items,
     ready: search.ready || search.error !== null,
     complete: search.done,
     loading: search.loading,
     error: search.error,
+    errorQuery: search.errorQuery,
     want: wantSearch,
     reload: search.reload,
   };

@@ -35,7 +35,7 @@ export function ListPane(props: {
   const search = source?.kind === 'search' ? source.query : null;
   let body;
   if (list.error && search !== null && list.error.code === 'SEARCH_SYNTAX') {
-    body = <SearchError query={search} error={list.error} />;
+    body = <SearchError query={list.errorQuery ?? search} error={list.error} />;
   } else if (list.error && list.count === 0) {
     body = <ErrorState error={list.error} onRetry={list.reload} />;
   } else if (list.count === 0 && !list.ready) {
@@ -66,16 +66,16 @@ export function ListPane(props: {
       />
     );
   }
-  const more = list.complete ? '' : '+';
+  // A folder's length, or what a search counted: exactly, or "more than" past the count's limit.
+  const total = list.total ?? (list.count > 0 ? { count: list.count, more: !list.complete } : null);
   return (
     <div className="list-pane">
       <div className="pane-head">
         <h2 className="pane-title">
-          {props.title}
-          {list.count > 0 ? (
+          <span className="pane-title-text">{props.title}</span>
+          {total && total.count > 0 ? (
             <span className="pane-count">
-              {count(list.count)}
-              {more}
+              {total.more ? t('list.moreThan', { total: count(total.count) }) : count(total.count)}
             </span>
           ) : null}
         </h2>

@@ -2,11 +2,11 @@
 // message: threads, ids, rows, flags of UIDs already stored, and the addresses named, each
 // written once per batch. Ids are given as SQLite's store gives them (date × 1024 + n).
 import { encodeFlags } from '../flags.js';
-import { addressText, messageIdBase } from '../rows.js';
+import { addressText, bccText, messageIdBase } from '../rows.js';
 import type { HeaderRecord, SeenAddresses } from '../types.js';
 import { ContactRepo } from './contacts.js';
 import { text, textOrNull, type Db } from './db.js';
-import { headerVector } from './search-vector.js';
+import { headerVector, moreVector } from './search-vector.js';
 import { assignThreads } from './threads.js';
 
 const IDS_PER_MS = 1024;
@@ -37,17 +37,18 @@ const STORED_UIDS = `SELECT u.uid FROM unnest($2::bigint[]) AS u(uid)
 
 const INSERT = `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs,
     thread_id, subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords,
-    modseq, size, has_attachments, structure, search, unsubscribe)
+    modseq, size, has_attachments, structure, search, unsubscribe, list_id, more)
   SELECT v.id, $1, $2, v.uid, v.message_id, v.in_reply_to, v.refs, v.thread_id, v.subject,
          v.from_json, v.to_json, v.cc_json, v.sender, v.recipients, v.date, v.flags, v.keywords,
-         v.modseq, v.size, v.has_attachments, v.structure, v.search::tsvector, v.unsubscribe
+         v.modseq, v.size, v.has_attachments, v.structure, v.search::tsvector, v.unsubscribe,
+         v.list_id, v.more::tsvector
     FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[],
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                 $15::bigint[], $16::integer[], $17::text[], $18::text[], $19::bigint[],
-                $20::integer[], $21::text[], $22::text[], $23::text[])
+                $20::integer[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
       AS v(id, uid, message_id, in_reply_to, refs, thread_id, subject, from_json, to_json, cc_json,
            sender, recipients, date, flags, keywords, modseq, size, has_attachments, structure, search,
-           unsubscribe)
+           unsubscribe, list_id, more)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -108,7 +109,30 @@ async function allocateIds(db: Db, rows: readonly Row[]): Promise<void> {
   }
 }
 
-function insertParams(accountId: number, mailboxId: number, rows: readonly Row[]) {
+/** Mail sent from here: the recipients its outbox row sent to, by Message-ID (rows.ts bccText). */
+async function sentTo(
+  db: Db,
+  accountId: number,
+  rows: readonly Row[],
+): Promise<Map<string, string[]>> {
+  const ids = rows.flatMap((r) =>
+    r.record.messageId && !r.record.bcc?.length ? [r.record.messageId] : [],
+  );
+  if (!ids.length) return new Map();
+  const found = await db.rows<{ messageId: string; envTo: string }>(
+    `SELECT message_id AS "messageId", env_to AS "envTo" FROM outbox
+      WHERE account_id = $1 AND message_id = ANY($2::text[])`,
+    [accountId, ids],
+  );
+  return new Map(found.map((r) => [r.messageId, JSON.parse(r.envTo) as string[]]));
+}
+
+function insertParams(
+  accountId: number,
+  mailboxId: number,
+  rows: readonly Row[],
+  sent: ReadonlyMap<string, string[]>,
+) {
   const column = <T>(fn: (row: Row) => T) => rows.map(fn);
   return [
     accountId,
@@ -144,6 +168,14 @@ function insertParams(accountId: number, mailboxId: number, rows: readonly Row[]
       }),
     ),
     column((r) => (r.record.unsubscribe ? text(JSON.stringify(r.record.unsubscribe)) : null)),
+    column((r) => textOrNull(r.record.listId ?? null)),
+    column((r) =>
+      moreVector({
+        cc: addressText(r.record.cc),
+        bcc: bccText(r.record, r.record.messageId ? (sent.get(r.record.messageId) ?? null) : null),
+        list: r.record.listId ?? '',
+      }),
+    ),
   ];
 }
 
@@ -182,12 +214,13 @@ export async function insertBatch(
   fresh.forEach((row, n) => (row.threadId = threads[n]!));
   const all = fresh;
 
+  const sent = await sentTo(db, accountId, fresh);
   // Another writer may take an id (or the UID) between allocation and insert: those rows
   // are skipped by the insert and tried again with new ids.
   for (let attempt = 0; fresh.length; attempt++) {
     await allocateIds(db, fresh);
     const inserted = new Set(
-      await db.column<number>(INSERT, insertParams(accountId, mailboxId, fresh)),
+      await db.column<number>(INSERT, insertParams(accountId, mailboxId, fresh, sent)),
     );
     for (const r of fresh) r.inserted = inserted.has(r.id);
     const missed = fresh.filter((r) => !r.inserted);

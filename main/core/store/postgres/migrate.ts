@@ -32,6 +32,7 @@ export async function migrate(pool: pg.Pool, list: readonly Migration[]): Promis
       const next = list.find((m) => m.version > current);
       if (!next) return true;
       await client.query(next.up);
+      await next.fill?.(client);
       await client.query('DELETE FROM schema_version');
       await client.query('INSERT INTO schema_version (version) VALUES ($1)', [next.version]);
       return false;

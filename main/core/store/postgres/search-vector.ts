@@ -11,7 +11,14 @@ import { termTokens } from '../snippet.js';
 
 export const FIELD_LABELS = { subject: 'A', sender: 'B', body: 'C', recipients: 'D' } as const;
 
-type Label = (typeof FIELD_LABELS)[keyof typeof FIELD_LABELS];
+/**
+ * The fields of `messages.more` (migration 0013), a vector of their own since a tsvector
+ * has four labels and `search` uses them all: Cc alone (D in `search` is To and Cc), Bcc,
+ * the List-Id.
+ */
+export const MORE_LABELS = { cc: 'A', bcc: 'B', list: 'C' } as const;
+
+type Label = 'A' | 'B' | 'C' | 'D';
 
 // Postgres's own limits: positions above 16383 are all 16383, a word keeps 256 of them, a
 // word is at most 2047 bytes and a whole tsvector at most 1 MB (a bigger one is an error).
@@ -59,6 +66,18 @@ export function headerVector(fields: {
       [fields.subject, FIELD_LABELS.subject],
       [fields.sender, FIELD_LABELS.sender],
       [fields.recipients, FIELD_LABELS.recipients],
+    ],
+    1,
+  );
+}
+
+/** `messages.more`, as text: Cc, Bcc and List-Id, each as search sees them (rows.ts). */
+export function moreVector(fields: { cc: string; bcc: string; list: string }): string {
+  return vector(
+    [
+      [fields.cc, MORE_LABELS.cc],
+      [fields.bcc, MORE_LABELS.bcc],
+      [fields.list, MORE_LABELS.list],
     ],
     1,
   );

@@ -3,6 +3,7 @@
 import type { Account, AccountInput, Identity } from '../../../../common/types.js';
 import { ContactStore } from './contacts.js';
 import type { Db } from './db.js';
+import { FTS_COLUMNS } from './fts.js';
 import type { RemovedAccount } from '../types.js';
 import {
   ACCOUNT_SETTING_COLUMNS,
@@ -97,8 +98,8 @@ export class AccountStore {
       // The FTS index has external content: its rows must go before the messages do.
       this.db
         .prepare(
-          `INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body)
-           SELECT 'delete', id, subject, sender, recipients, body FROM message_fts_content
+          `INSERT INTO message_fts (message_fts, rowid, ${FTS_COLUMNS})
+           SELECT 'delete', id, ${FTS_COLUMNS} FROM message_fts_content
             WHERE id IN (SELECT id FROM messages WHERE account_id = ?)`,
         )
         .run(id);

@@ -7,7 +7,14 @@ export interface FtsColumns {
   sender: string;
   recipients: string;
   body: string;
+  /** Cc alone (also in recipients, which is To and Cc), Bcc, the List-Id (migration 0015). */
+  cc: string;
+  bcc: string;
+  list: string;
 }
+
+/** The index's columns in order, as the statements below and message_fts_content name them. */
+export const FTS_COLUMNS = 'subject, sender, recipients, body, cc, bcc, list';
 
 /** The text of an address list as the index sees it (stored in messages.sender / recipients). */
 export class FtsIndex {
@@ -16,15 +23,14 @@ export class FtsIndex {
   private readonly indexedStmt;
 
   constructor(db: Db) {
-    this.indexedStmt = db.prepare(
-      'SELECT subject, sender, recipients, body FROM message_fts_content WHERE id = ?',
-    );
+    this.indexedStmt = db.prepare(`SELECT ${FTS_COLUMNS} FROM message_fts_content WHERE id = ?`);
     this.insertStmt = db.prepare(
-      'INSERT INTO message_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO message_fts (rowid, ${FTS_COLUMNS})
+       VALUES (@id, @subject, @sender, @recipients, @body, @cc, @bcc, @list)`,
     );
     this.deleteStmt = db.prepare(
-      `INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body)
-       VALUES ('delete', ?, ?, ?, ?, ?)`,
+      `INSERT INTO message_fts (message_fts, rowid, ${FTS_COLUMNS})
+       VALUES ('delete', @id, @subject, @sender, @recipients, @body, @cc, @bcc, @list)`,
     );
   }
 
@@ -34,10 +40,10 @@ export class FtsIndex {
   }
 
   insert(id: number, c: FtsColumns): void {
-    this.insertStmt.run(id, c.subject, c.sender, c.recipients, c.body);
+    this.insertStmt.run({ id, ...c });
   }
 
   delete(id: number, c: FtsColumns): void {
-    this.deleteStmt.run(id, c.subject, c.sender, c.recipients, c.body);
+    this.deleteStmt.run({ id, ...c });
   }
 }

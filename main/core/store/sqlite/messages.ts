@@ -18,27 +18,30 @@ import { toDetail, type AttachmentRow, type DetailRow } from '../rows/messages.j
 import { encodeFlags } from '../flags.js';
 import { ThreadStore } from './threads.js';
 import { ContactStore } from './contacts.js';
+import { SearchFieldWriter, ftsFields } from './search-fields.js';
 
 export class MessageStore {
   private readonly fts: FtsIndex;
   private readonly threads: ThreadStore;
   private readonly contacts: ContactStore;
+  private readonly searchFields: SearchFieldWriter;
   private readonly statements;
 
   constructor(private readonly db: Db) {
     this.fts = new FtsIndex(db);
     this.threads = new ThreadStore(db);
     this.contacts = new ContactStore(db);
+    this.searchFields = new SearchFieldWriter(db);
     this.statements = {
       maxIdIn: db.prepare('SELECT max(id) FROM messages WHERE id >= ? AND id < ?').pluck(),
       byUid: db.prepare('SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?').pluck(),
       insert: db.prepare(
         `INSERT INTO messages (id, account_id, mailbox_id, uid, message_id, in_reply_to, refs, thread_id,
            subject, from_json, to_json, cc_json, sender, recipients, date, flags, keywords, modseq, size,
-           has_attachments, structure, unsubscribe)
+           has_attachments, structure, unsubscribe, cc_text, bcc_text, list_id)
          VALUES (@id, @accountId, @mailboxId, @uid, @messageId, @inReplyTo, @refs, @threadId,
            @subject, @from, @to, @cc, @sender, @recipients, @date, @flags, @keywords, @modseq, @size, @hasAttachments, @structure,
-           @unsubscribe)
+           @unsubscribe, @ccText, @bccText, @listId)
          ON CONFLICT DO NOTHING`,
       ),
       setFlags: db.prepare(
@@ -181,6 +184,7 @@ export class MessageStore {
         structure:
           r.structure === undefined || r.structure === null ? null : JSON.stringify(r.structure),
         unsubscribe: r.unsubscribe ? JSON.stringify(r.unsubscribe) : null,
+        ...this.searchFields.of(accountId, r),
       };
       if (this.statements.insert.run(row).changes === 0) {
         // Either the UID is stored already (a batch replayed after a crash) or another
@@ -192,7 +196,13 @@ export class MessageStore {
         row.id = this.allocateId(date);
         this.statements.insert.run(row);
       }
-      this.fts.insert(row.id, { subject: r.subject, sender, recipients, body: '' });
+      this.fts.insert(row.id, {
+        subject: r.subject,
+        sender,
+        recipients,
+        body: '',
+        ...ftsFields(row),
+      });
       added.push(row.id);
       seen.push({ date, addresses: [...r.from, ...r.to, ...r.cc] });
     }

@@ -1,46 +1,56 @@
-// Search execution in phases (ARCHITECTURE.md, Store). (1) Candidates: FTS5 walks its
-// matches newest first by rowid (message ids sort like dates, so ORDER BY rowid DESC costs
-// no sort and a date range is a rowid range), the message filters joined in, LIMIT applied.
-// A query without words walks messages by id the same way. (2) Snippets for the survivors.
-// The query language and its semantics are in search-query.ts.
+// Search execution in phases (ARCHITECTURE.md, Store). (1) Candidates: FTS5 walks the
+// matches of the query's words newest first by rowid (message ids sort like dates, so ORDER
+// BY rowid DESC costs no sort and a date range is a rowid range), the message conditions
+// joined in, LIMIT applied. A query without words at its top level walks messages by id the
+// same way. (2) Snippets for the survivors. (3) When asked, a count of the matches up to
+// SEARCH_COUNT_LIMIT, by the same walk without the order. The query language and its
+// semantics are in search-query.ts; the conditions below its top level in search-sql.ts.
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { SearchOptions, SearchIndexHit, SearchPage, StatementPlan } from '../types.js';
-import { SNIPPET_SOURCE_CHARS, markedSnippet, termTokens } from '../snippet.js';
+import { SNIPPET_SOURCE_CHARS, markedSnippet, snippetTerm } from '../snippet.js';
 import {
   CLOSE,
   FLAG_SQL,
   OPEN,
+  SEARCH_COUNT_LIMIT,
   checkOptions,
   dateIdRange,
+  fieldSnippet,
   folderFilter,
+  foldersNamed,
   localDayStart,
   plainSnippet,
   wantedFlags,
+  type FieldsRow,
   type FolderRow,
 } from '../search-common.js';
+import { parseSearchQuery } from '../search-parser.js';
+import type { SearchQuery } from '../search-query.js';
 import {
-  isEmptyQuery,
-  parseSearchQuery,
-  type SearchQuery,
-  type TextField,
-  type TextTerm,
-} from '../search-query.js';
+  condition,
+  highlightTerms,
+  namesFolders,
+  splitTop,
+  type BindValue,
+  type Dialect,
+} from '../search-sql.js';
+import { andNot, ftsExpression, ftsString, ftsTerm, type PrefixWords } from './fts-query.js';
 
 const SNIPPET_TOKENS = 16;
 const MARKERS = `char(${OPEN.charCodeAt(0)}), char(${CLOSE.charCodeAt(0)}), '…', ${SNIPPET_TOKENS}`;
 const BODY_COLUMN = 3;
+/** More words than this with one prefix: FTS5's own prefix query (see fts-query.ts). */
+const MAX_PREFIX_WORDS = 64;
 
-const COLUMNS: Record<TextField, string | null> = {
-  any: null,
-  subject: 'subject',
-  sender: 'sender',
-  recipients: 'recipients',
-};
+type Params = Record<string, string | number | bigint>;
 
 interface Step {
+  /** The candidates, newest first, LIMIT @limit. */
   sql: string;
-  params: Record<string, string | number | bigint>;
+  /** How many there are, up to @cap. */
+  countSql: string;
+  params: Params;
 }
 
 interface Plan {
@@ -57,20 +67,7 @@ interface CandidateRow {
   snippet?: string;
 }
 
-/** A term as an FTS5 string: only the tokenizer, never the query syntax, sees the user's text. */
-export function ftsString(text: string): string {
-  let clean = '';
-  // A NUL ends an FTS5 string early ("unterminated string"): control characters become spaces.
-  for (const ch of text) clean += ch < ' ' || ch === '\u007f' ? ' ' : ch;
-  return `"${clean.replaceAll('"', '""')}"`;
-}
-
-function ftsTerm(t: TextTerm): string {
-  const column = COLUMNS[t.field];
-  return column ? `{${column}} : ${ftsString(t.text)}` : ftsString(t.text);
-}
-
-export { localDayStart, plainSnippet };
+export { ftsString, localDayStart, plainSnippet };
 
 export class SearchIndex {
   private readonly planned = new Map<string, Database.Statement>();
@@ -85,57 +82,88 @@ export class SearchIndex {
             WHERE message_fts MATCH @match AND message_fts.rowid = @id`,
         )
         .pluck(),
-      bestSnippet: db
-        .prepare(
-          `SELECT snippet(message_fts, -1, ${MARKERS}) FROM message_fts
-            WHERE message_fts MATCH @match AND message_fts.rowid = @id`,
-        )
-        .pluck(),
       messageSnippet: db.prepare('SELECT snippet FROM messages WHERE id = @id').pluck(),
-      bodyStart: db
-        // The text the index holds (message_fts_content), so the snippet shows what matched.
+      prefixWords: db
         .prepare(
-          `SELECT substr(coalesce(search_text, text), 1, ${SNIPPET_SOURCE_CHARS}) FROM bodies WHERE message_id = ?`,
+          `SELECT term FROM message_fts_words WHERE term >= ? AND term < ? LIMIT ${MAX_PREFIX_WORDS + 1}`,
         )
         .pluck(),
+      // The text the index holds (message_fts_content), so the snippet shows what matched;
+      // its size in bytes, which SQLite knows without reading it.
+      bodyStart: db.prepare(
+        `SELECT substr(coalesce(search_text, text), 1, ${SNIPPET_SOURCE_CHARS}) AS start,
+                CASE WHEN search_text IS NOT NULL THEN octet_length(search_text)
+                     ELSE octet_length(text) END AS bytes
+           FROM bodies WHERE message_id = ?`,
+      ),
+      fields: db.prepare('SELECT id, subject, sender, recipients FROM messages WHERE id = ?'),
     };
   }
 
   /** Runs a query of the search language (search-query.ts), newest first. */
   search(query: string, opts: SearchOptions): SearchPage {
     checkOptions(opts);
-    const plan = this.plan(parseSearchQuery(query), opts);
-    if (!plan) return { hits: [], nextBefore: null };
+    const q = parseSearchQuery(query);
+    const plan = this.plan(q, opts.before, opts.limit);
     let rows: CandidateRow[] = [];
-    for (const step of plan.steps)
+    for (const step of plan?.steps ?? [])
       rows.push(...(this.statement(step.sql).all(step.params) as CandidateRow[]));
-    if (plan.steps.length > 1) rows.sort((a, b) => b.id - a.id);
+    if ((plan?.steps.length ?? 0) > 1) rows.sort((a, b) => b.id - a.id);
     rows = rows.slice(0, opts.limit);
-    const hits = rows.map((r) => this.hit(r, plan));
+    const hits = plan ? rows.map((r) => this.hit(r, plan)) : [];
     const last = hits.at(-1);
-    return { hits, nextBefore: last && hits.length === opts.limit ? last.id : null };
+    return {
+      hits,
+      nextBefore: last && hits.length === opts.limit ? last.id : null,
+      total: opts.count
+        ? this.count(opts.before === undefined ? plan : this.plan(q, undefined, 1))
+        : null,
+    };
   }
 
   /** EXPLAIN QUERY PLAN of every statement `search` would run for this query. */
   explain(query: string, opts: SearchOptions): StatementPlan[] {
     checkOptions(opts);
-    const plan = this.plan(parseSearchQuery(query), opts);
+    const plan = this.plan(parseSearchQuery(query), opts.before, opts.limit);
     if (!plan) return [];
-    const explain = (sql: string, params: Step['params']): StatementPlan => ({
+    const explain = (sql: string, params: Params): StatementPlan => ({
       sql,
       plan: (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map(
         (r) => r.detail,
       ),
     });
     const out = plan.steps.map((s) => explain(s.sql, s.params));
+    if (opts.count)
+      out.push(...plan.steps.map((s) => explain(s.countSql, { ...s.params, cap: 1 })));
     if (plan.snippetMatch) {
-      for (const st of [this.statements.bodySnippet, this.statements.bestSnippet])
-        out.push(explain(st.source, { match: plan.snippetMatch, id: 0n }));
+      out.push(explain(this.statements.bodySnippet.source, { match: plan.snippetMatch, id: 0n }));
     } else {
       out.push(explain(this.statements.messageSnippet.source, { id: 0 }));
     }
     return out;
   }
+
+  /** The matches up to the limit; the folders' walks are disjoint, so their counts add up. */
+  private count(plan: Plan | null): { count: number; more: boolean } {
+    let n = 0;
+    for (const step of plan?.steps ?? []) {
+      const cap = SEARCH_COUNT_LIMIT + 1 - n;
+      if (cap <= 0) break;
+      n += this.statement(step.countSql)
+        .pluck()
+        .get({ ...step.params, cap }) as number;
+    }
+    return { count: Math.min(n, SEARCH_COUNT_LIMIT), more: n > SEARCH_COUNT_LIMIT };
+  }
+
+  /** The index's words with this prefix (folded, as the index holds them). */
+  private readonly prefixWords: PrefixWords = (prefix) => {
+    const last = prefix.codePointAt(prefix.length - 1)!;
+    const end =
+      prefix.slice(0, -String.fromCodePoint(last).length) + String.fromCodePoint(last + 1);
+    const found = this.statements.prefixWords.all(prefix, end) as string[];
+    return found.length > MAX_PREFIX_WORDS ? null : found;
+  };
 
   private statement(sql: string): Database.Statement {
     let st = this.planned.get(sql);
@@ -150,20 +178,26 @@ export class SearchIndex {
     const snippetMatch = plan.snippetMatch;
     if (snippetMatch !== null) {
       // The body around the match reads best: first from the start of the body (cheap), then
-      // through FTS5 for a match further in; a match only in the subject or an address shows
-      // that field instead.
-      const start = this.statements.bodyStart.get(row.id) as string | null | undefined;
-      const marked = start ? markedSnippet(start, plan.snippetTerms, OPEN, CLOSE) : null;
+      // through FTS5 for a match further into a long body; a match only in the subject or an
+      // address shows that field instead, as Postgres's search does (search-common.ts).
+      const body = this.statements.bodyStart.get(row.id) as
+        { start: string | null; bytes: number | null } | undefined;
+      const marked = body?.start ? markedSnippet(body.start, plan.snippetTerms, OPEN, CLOSE) : null;
       if (marked !== null) {
         const plain = plainSnippet(marked);
         if (plain.highlights.length > 0) return { id: row.id, ...plain };
       }
-      for (const st of [this.statements.bodySnippet, this.statements.bestSnippet]) {
-        const marked = st.get({ match: snippetMatch, id: BigInt(row.id) }) as
-          string | null | undefined;
-        const plain = plainSnippet(marked ?? '');
+      if ((body?.bytes ?? 0) > SNIPPET_SOURCE_CHARS) {
+        const deep = this.statements.bodySnippet.get({
+          match: snippetMatch,
+          id: BigInt(row.id),
+        }) as string | null | undefined;
+        const plain = plainSnippet(deep ?? '');
         if (plain.highlights.length > 0) return { id: row.id, ...plain };
       }
+      const fields = this.statements.fields.get(row.id) as FieldsRow | undefined;
+      const shown = fields ? fieldSnippet(fields, plan.snippetTerms) : null;
+      if (shown) return shown;
     }
     const snippet =
       row.snippet ??
@@ -173,21 +207,35 @@ export class SearchIndex {
   }
 
   /** The statements that find the candidates; null when nothing can match. */
-  private plan(q: SearchQuery, opts: SearchOptions): Plan | null {
-    if (isEmptyQuery(q)) return null;
+  private plan(q: SearchQuery, before: number | undefined, limit: number): Plan | null {
+    if (!q.root) return null;
+    const top = splitTop(q.root);
     const where: string[] = [];
-    const params: Step['params'] = { limit: opts.limit };
+    const params: Params = { limit };
+    let bound = 0;
+    const bind = (value: BindValue): string => {
+      const key = `p${++bound}`;
+      params[key] = typeof value === 'object' ? JSON.stringify(value) : value;
+      return `@${key}`;
+    };
+    const rows = namesFolders(q.root) ? (this.statements.mailboxes.all() as FolderRow[]) : [];
+    const dialect: Dialect = {
+      bind,
+      match: (node) => {
+        const e = ftsExpression(node, this.prefixWords);
+        return e === null
+          ? null
+          : `m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ${bind(e)})`;
+      },
+      foldAscii: (column) => `lower(${column})`,
+      contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+      inFolders: (ids) => `m.mailbox_id IN (SELECT value FROM json_each(${bind(ids)}))`,
+    };
 
     // Dates bound the id range; m.date keeps the bound exact where an id was clamped.
-    const { lo, hi } = dateIdRange(q, opts.before);
-    if (q.after !== null) {
-      where.push('m.date >= @afterMs');
-      params.afterMs = localDayStart(q.after);
-    }
-    if (q.before !== null) {
-      where.push('m.date < @beforeMs');
-      params.beforeMs = localDayStart(q.before);
-    }
+    const { lo, hi } = dateIdRange(top, before);
+    if (top.after !== null) where.push(`m.date >= ${bind(localDayStart(top.after))}`);
+    if (top.before !== null) where.push(`m.date < ${bind(localDayStart(top.before))}`);
     if (lo >= hi) return null;
     // BigInt binds as INTEGER: better-sqlite3 binds a JS number as REAL, and FTS5 ignores a
     // rowid bound that is not an INTEGER (a range then walks from the newest match, an
@@ -195,73 +243,78 @@ export class SearchIndex {
     params.lo = BigInt(lo);
     params.hi = BigInt(hi);
 
-    const wanted = wantedFlags(q);
+    const wanted = wantedFlags(top.flags);
     if (!wanted) return null;
     for (const [flag, value] of wanted) where.push(FLAG_SQL[flag][value ? 0 : 1]);
 
-    const folders = this.folders(q);
+    const folders = top.folders.length
+      ? folderFilter(top.folders, rows)
+      : { include: null, exclude: [] };
     if (folders.include?.length === 0) return null;
-    if (!folders.include && folders.exclude.length > 0) {
-      where.push('m.mailbox_id NOT IN (SELECT value FROM json_each(@exclude))');
-      params.exclude = JSON.stringify(folders.exclude);
-    }
+    if (!folders.include && folders.exclude.length > 0)
+      where.push(`m.mailbox_id NOT IN (SELECT value FROM json_each(${bind(folders.exclude)}))`);
 
-    const positive = q.terms.filter((t) => !t.negated);
-    const negative = q.terms.filter((t) => t.negated);
-    const free = positive.filter((t) => t.field === 'any');
-    const snippetMatch = free.length > 0 ? free.map(ftsTerm).join(' AND ') : null;
-    const snippetTerms = free.map((t) => termTokens(t.text));
-    const negMatch = negative.length > 0 ? negative.map(ftsTerm).join(' OR ') : null;
+    const positive = top.text.map((n) => ftsExpression(n, this.prefixWords));
+    const negative = top.notText.map((n) => ftsExpression(n, this.prefixWords));
+    // The parser makes every node of words one FTS5 can say; any other is a condition.
+    const conditions = [
+      ...top.text.filter((_, n) => positive[n] === null),
+      ...top.notText
+        .filter((_, n) => negative[n] === null)
+        .map((item) => ({ kind: 'not' as const, item, position: item.position })),
+      ...top.rest,
+    ];
+    for (const c of conditions)
+      where.push(condition(c, dialect, (name) => foldersNamed(name, rows)));
+    const pos = positive.filter((e) => e !== null);
+    const neg = negative.filter((e) => e !== null);
+    const free = highlightTerms(q.root);
+    const snippet = {
+      snippetMatch: free.length
+        ? free.map((t) => `(${ftsTerm(t, this.prefixWords)})`).join(' OR ')
+        : null,
+      snippetTerms: free.map((t) => snippetTerm(t.text, t.prefix)),
+    };
 
-    if (positive.length > 0) {
-      const pos = positive.map(ftsTerm).join(' AND ');
-      params.match = negMatch ? `(${pos}) NOT (${negMatch})` : pos;
-      if (folders.include) {
-        where.push('m.mailbox_id IN (SELECT value FROM json_each(@include))');
-        params.include = JSON.stringify(folders.include);
-      }
+    if (pos.length > 0) {
+      params.match = andNot(pos, neg);
+      if (folders.include) where.push(dialect.inFolders(folders.include));
       // CROSS JOIN fixes the loop order: the FTS5 walk outside, each match's row looked up
       // by primary key, so the rowid order is the output order and LIMIT stops the walk.
       const join = where.length > 0 ? ' CROSS JOIN messages m ON m.id = message_fts.rowid' : '';
-      const sql =
-        `SELECT message_fts.rowid AS id FROM message_fts${join}
-          WHERE message_fts MATCH @match AND message_fts.rowid < @hi AND message_fts.rowid >= @lo` +
-        where.map((w) => ` AND ${w}`).join('') +
-        ' ORDER BY message_fts.rowid DESC LIMIT @limit';
-      return { steps: [{ sql, params }], snippetMatch, snippetTerms };
+      const from = `message_fts${join}
+          WHERE message_fts MATCH @match AND message_fts.rowid < @hi AND message_fts.rowid >= @lo${where.map((w) => ` AND ${w}`).join('')}`;
+      const steps = [step('message_fts.rowid AS id', from, 'message_fts.rowid', params)];
+      return { steps, ...snippet };
     }
 
-    if (negMatch) {
+    if (neg.length) {
+      // The matches are listed once (SQLite keeps them in an ephemeral index): matching each
+      // row walked against the index costs a seek per word, and a prefix's words are many.
       where.push(
-        'NOT EXISTS (SELECT 1 FROM message_fts WHERE message_fts MATCH @neg AND message_fts.rowid = m.id)',
+        `m.id NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ${bind(neg.map((e) => `(${e})`).join(' OR '))})`,
       );
-      params.neg = negMatch;
     }
-    const tail = where.map((w) => ` AND ${w}`).join('') + ' ORDER BY m.id DESC LIMIT @limit';
+    const tail = where.map((w) => ` AND ${w}`).join('');
     if (!folders.include) {
-      return {
-        steps: [
-          {
-            sql: `SELECT m.id, m.snippet FROM messages m WHERE m.id < @hi AND m.id >= @lo${tail}`,
-            params,
-          },
-        ],
-        snippetMatch: null,
-        snippetTerms: [],
-      };
+      const from = `messages m WHERE m.id < @hi AND m.id >= @lo${tail}`;
+      return { steps: [step('m.id, m.snippet', from, 'm.id', params)], ...snippet };
     }
     // One walk of the (mailbox_id, id) index per folder, merged: an IN list there would sort.
-    const sql = `SELECT m.id, m.snippet FROM messages m WHERE m.mailbox_id = @mailbox AND m.id < @hi AND m.id >= @lo${tail}`;
+    const from = `messages m WHERE m.mailbox_id = @mailbox AND m.id < @hi AND m.id >= @lo${tail}`;
     return {
-      steps: folders.include.map((mailbox) => ({ sql, params: { ...params, mailbox } })),
-      snippetMatch: null,
-      snippetTerms: [],
+      steps: folders.include.map((mailbox) =>
+        step('m.id, m.snippet', from, 'm.id', { ...params, mailbox }),
+      ),
+      ...snippet,
     };
   }
+}
 
-  /** in: terms as mailbox ids: include is null when no positive in: was given. */
-  private folders(q: SearchQuery): { include: number[] | null; exclude: number[] } {
-    if (q.mailboxes.length === 0) return { include: null, exclude: [] };
-    return folderFilter(q, this.statements.mailboxes.all() as FolderRow[]);
-  }
+function step(columns: string, from: string, order: string, params: Params): Step {
+  return {
+    sql: `SELECT ${columns} FROM ${from} ORDER BY ${order} DESC LIMIT @limit`,
+    countSql: `SELECT count(*) FROM (SELECT 1 FROM ${from} LIMIT @cap)`,
+    params,
+  };
 }

@@ -10,6 +10,7 @@ import { migration0009 } from './0009-list-unsubscribe.js';
 import { migration0010 } from './0010-identities.js';
 import { migration0011 } from './0011-import-keys.js';
 import { migration0012 } from './0012-local-folders.js';
+import { migration0013 } from './0013-search-fields.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];

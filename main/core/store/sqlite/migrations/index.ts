@@ -12,6 +12,7 @@ import { migration0011 } from './0011-list-unsubscribe.js';
 import { migration0012 } from './0012-identities.js';
 import { migration0013 } from './0013-import-keys.js';
 import { migration0014 } from './0014-local-folders.js';
+import { migration0015 } from './0015-search-prefix.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];
