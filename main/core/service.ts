@@ -383,6 +383,7 @@ export class MaildockService implements MethodContext {
       parser: this.parser(),
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
       ...(this.options.attempts ? { attempts: this.options.attempts } : {}),
+      ...(this.options.bodyBatchBytes ? { bodyBatchBytes: this.options.bodyBatchBytes } : {}),
       onProgress: (p) => {
         this.events.emit('sync.progress', p);
         this.syncStates.progress(p);

@@ -239,9 +239,17 @@ describe('bodies', () => {
       header(2),
     ]);
     expect(await store.bodies.pendingCount(accountId)).toBe(2);
+    // With what the body fetch plans from: the size and the structure as stored.
     expect(await store.bodies.pending(accountId, 10)).toEqual([
-      { id: newer, mailboxId: inbox, path: 'INBOX', uid: 2 },
-      { id: older, mailboxId: inbox, path: 'INBOX', uid: 1 },
+      { id: newer, mailboxId: inbox, path: 'INBOX', uid: 2, size: 100, structure: null },
+      {
+        id: older,
+        mailboxId: inbox,
+        path: 'INBOX',
+        uid: 1,
+        size: 100,
+        structure: JSON.stringify(structure),
+      },
     ]);
     expect(await store.bodies.structure(older!)).toEqual(structure);
     expect(await store.bodies.structure(newer!)).toBeNull();
@@ -274,6 +282,8 @@ describe('bodies', () => {
       mailboxId: inbox,
       path: 'INBOX',
       uid: 2,
+      size: 100,
+      structure: null,
     });
     const detail = (await store.messages.detail(older!))!;
     expect(detail).toMatchObject({

@@ -172,6 +172,40 @@ describe('initial sync', () => {
     expect((await t.svc.invoke('attachment.get', { id: 999_999 })).ok).toBe(false);
   });
 
+  it('fetches bodies in batches of bytes, a few batches at once, and stores each once', async () => {
+    const mails = Array.from({ length: 40 }, (_, i) => ({
+      raw: makeMail({
+        subject: `note ${i}`,
+        text: `body of note ${i}, word${i}x ${'filler '.repeat(200 * (i % 5))}`,
+      }),
+    }));
+    await server.loadMaildir('INBOX', mails);
+    await t.close();
+    // About one message a batch: forty batches, with the next ones fetched while earlier
+    // ones are parsed and written.
+    t = await openService({ bodyBatchBytes: 1500 });
+    const progress: [number, number][] = [];
+    t.svc.on('sync.progress', (p) => {
+      if (p.phase === 'bodies') progress.push([p.done, p.total]);
+    });
+    await addAccount();
+    expect(await t.call('sync.run')).toMatchObject({ messages: 40, bodies: 40, errors: [] });
+    const stored = await messagesIn('INBOX');
+    expect(stored).toHaveLength(40);
+    for (let i = 0; i < 40; i++) {
+      const hits = (await t.call('message.search', { query: `word${i}x` })).hits;
+      expect(
+        hits.map((h) => h.message.subject),
+        `note ${i}`,
+      ).toEqual([`note ${i}`]);
+    }
+    // Progress only goes up, and ends at the total.
+    expect(progress.length).toBeGreaterThan(10);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i]![0]).toBeGreaterThanOrEqual(progress[i - 1]![0]);
+    expect(progress.at(-1)).toEqual([40, 40]);
+  });
+
   it('groups replies into threads by references, and by subject when they are missing', async () => {
     const root = '<root@maildock.test>';
     await server.loadMaildir('INBOX', [

@@ -38,6 +38,8 @@ export interface ServiceOptions {
   timeoutMs?: number;
   /** Connection attempts per sync run. */
   attempts?: number;
+  /** Bytes a batch of bodies fetches at most (sync/bodies.ts); tests make it small. */
+  bodyBatchBytes?: number;
   /** Undo-send delay, SMTP timeouts, retry backoff. */
   send?: SendingOptions;
   /** One-click unsubscribe's timeout, and (tests only) the CA its HTTPS trusts. */

@@ -3,11 +3,12 @@
 // runs past its time or kills its worker resolves as a ParsedBody with parseError (bad mail is
 // data, not an exception); the jobs queued behind it go back to the front of the queue, and the
 // worker is replaced the next time a job needs one.
-import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { MaildockError } from '../../../common/errors.js';
 import { failedBody, resolveLimits } from './limits.js';
+import { MAX_PARSERS, freeParsers } from './pool-size.js';
 import type { MimeLimits, ParseOptions, ParsedBody } from './limits.js';
+import { countStage, setParseWorkers } from '../platform/stages.js';
 import { startWorker } from '../threads/start.js';
 import type { MimeReply, MimeRequest } from './parse-worker.js';
 
@@ -57,13 +58,15 @@ export class MimePool {
   readonly #maxOldGenerationSizeMb: number;
   readonly #slots: (Slot | null)[];
   readonly #queue: Job[] = [];
+  readonly #allowed: () => number;
   #nextId = 1;
   #closed = false;
 
   constructor(opts: MimePoolOptions = {}) {
-    // The main thread has its own full-time work (IMAP, SQLite): leave it a core.
-    const size = Math.floor(opts.size ?? os.availableParallelism() - 1);
+    // A size given is kept; else the pool grows, as work comes, to the cores free then.
+    const size = Math.floor(opts.size ?? MAX_PARSERS);
     this.#slots = new Array<Slot | null>(size >= 1 ? size : 1).fill(null);
+    this.#allowed = opts.size ? () => this.#slots.length : freeParsers;
     this.#limits = resolveLimits(opts.limits);
     this.#maxOldGenerationSizeMb = opts.maxOldGenerationSizeMb ?? DEFAULT_MAX_OLD_GENERATION_MB;
   }
@@ -111,14 +114,19 @@ export class MimePool {
   #pump(): void {
     if (this.#closed) return;
     let starting = this.#slots.filter((s) => s && !s.ready).length;
+    let live = this.#slots.filter(Boolean).length;
+    // Asked only when one more worker would help: the load average is read at most then.
+    let allowed: number | null = null;
     for (let i = 0; i < this.#slots.length && this.#queue.length > 0; i++) {
       const slot = this.#slots[i];
       if (slot?.ready) {
         while (slot.jobs.length < DEPTH && this.#queue.length > 0)
           this.#dispatch(slot, this.#queue.shift()!);
-      } else if (!slot && starting < this.#queue.length) {
+      } else if (!slot && starting < this.#queue.length && live < (allowed ??= this.#allowed())) {
         this.#spawn(i);
         starting++;
+        live++;
+        setParseWorkers(live);
       }
     }
   }
@@ -177,6 +185,7 @@ export class MimePool {
     slot.timer = null;
     if ('ready' in msg) slot.ready = true;
     else if (slot.jobs[0]?.id === msg.id) {
+      countStage('parse', msg.ms);
       slot.jobs.shift()!.resolve(msg.result);
       if (slot.jobs.length) this.#arm(slot);
     }

@@ -222,6 +222,10 @@ export interface PendingBody {
   mailboxId: number;
   path: string;
   uid: number;
+  /** The whole message's size as the server gave it. */
+  size: number;
+  /** BODYSTRUCTURE's summary from the header sync, as JSON; null when none was kept. */
+  structure: string | null;
 }
 
 export interface SummaryRow {

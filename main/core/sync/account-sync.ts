@@ -27,6 +27,8 @@ export interface AccountSyncDeps {
   timeoutMs?: number;
   headerBatch?: number;
   bodyBatch?: number;
+  /** Bytes a body batch fetches at most (see bodies.ts). */
+  bodyBatchBytes?: number;
   maxFetchBytes?: number;
   /** Connection attempts per run before giving up (with exponential backoff between). */
   attempts?: number;
@@ -64,6 +66,7 @@ export class AccountSync {
       timeoutMs: 30_000,
       headerBatch: 1000,
       bodyBatch: 1000,
+      bodyBatchBytes: 8 * 1024 * 1024,
       maxFetchBytes: 4 * 1024 * 1024,
       attempts: 4,
       backoffMs: 500,
@@ -166,6 +169,7 @@ export class AccountSync {
   async syncBodies(client: ImapFlow): Promise<number> {
     return fetchPendingBodies(client, this.deps.store, this.deps.parser, this.accountId, {
       batchSize: this.deps.bodyBatch,
+      batchBytes: this.deps.bodyBatchBytes,
       maxFetchBytes: this.deps.maxFetchBytes,
       writer: this.bodyWriter,
       progress: (done, total) => this.progress('bodies', done, total),

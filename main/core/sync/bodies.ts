@@ -15,7 +15,10 @@ export interface BodyParser {
 }
 
 export interface BodyFetchOptions {
+  /** Messages in one batch at most. */
   batchSize: number;
+  /** Bytes on the wire in one batch at most (a single larger message is a batch alone). */
+  batchBytes: number;
   /** Messages larger than this are fetched partially (text parts come first in practice). */
   maxFetchBytes: number;
   /** Stores the parsed bodies in short transactions; one of its own when omitted. */
@@ -36,8 +39,8 @@ interface Planned {
   textParts: string[] | null;
 }
 
-async function plan(store: Store, item: PendingBody): Promise<Planned> {
-  const structure = await store.bodies.structure(item.id);
+function plan(item: PendingBody): Planned {
+  const structure = item.structure ? (JSON.parse(item.structure) as MessageStructure) : null;
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
     structure &&
@@ -115,18 +118,18 @@ type Parsed = { id: number; body: BodyRecord };
  */
 export async function fetchBodiesIn(
   client: ImapFlow,
-  store: Store,
   parser: BodyParser,
   path: string,
   items: readonly PendingBody[],
   maxFetchBytes: number,
 ): Promise<Promise<Parsed[]>> {
-  const planned: Planned[] = [];
-  for (const item of items) planned.push(await plan(store, item));
+  const planned = items.map(plan);
   const groups = new Map<string, Planned[]>();
   for (const p of planned) {
     const key = p.textParts ? p.textParts.join(',') : '';
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
   }
   const jobs: Promise<Parsed>[] = [];
   const lock = await client.getMailboxLock(path, { readOnly: true });
@@ -194,16 +197,39 @@ export async function fetchOneBody(
   item: PendingBody,
   maxFetchBytes: number,
 ): Promise<void> {
-  const results = await await fetchBodiesIn(
-    client,
-    store,
-    parser,
-    item.path,
-    [item],
-    maxFetchBytes,
-  );
+  const results = await await fetchBodiesIn(client, parser, item.path, [item], maxFetchBytes);
   await store.transaction((tx) => saveAll(tx, results));
 }
+
+/** The bytes the server will send for a message as planned: all of it, or its text parts. */
+function wireBytes(p: Planned, maxFetchBytes: number): number {
+  if (!p.textParts || !p.structure) return Math.min(p.item.size, maxFetchBytes);
+  const attached = p.structure.attachments.reduce((n, a) => n + a.size, 0);
+  // BODYSTRUCTURE's sizes are decoded estimates (envelope.ts): base64 takes 4 bytes per 3.
+  return Math.max(1024, p.item.size - Math.floor((attached * 4) / 3));
+}
+
+/**
+ * The next batch: newest first, up to `batchSize` messages or `batchBytes` on the wire,
+ * whichever comes first (at least one message), so a batch of newsletters holds as much
+ * memory as a batch of short notes.
+ */
+export function takeBatch(
+  pending: readonly PendingBody[],
+  opts: Pick<BodyFetchOptions, 'batchSize' | 'batchBytes' | 'maxFetchBytes'>,
+): PendingBody[] {
+  const out: PendingBody[] = [];
+  let bytes = 0;
+  for (const item of pending) {
+    if (out.length >= opts.batchSize || (out.length > 0 && bytes >= opts.batchBytes)) break;
+    out.push(item);
+    bytes += wireBytes(plan(item), opts.maxFetchBytes);
+  }
+  return out;
+}
+
+/** Batches parsed or written while the next one is fetched. */
+const IN_FLIGHT_BATCHES = 2;
 
 /** Works through every pending body of the account, newest first. */
 export async function fetchPendingBodies(
@@ -215,30 +241,35 @@ export async function fetchPendingBodies(
 ): Promise<number> {
   let done = 0;
   const writer = opts.writer ?? new SliceWriter(store);
-  // In flight: fetched, not yet stored (a batch is parsed while the next one is fetched).
-  // Missing: no longer on the server; they stay pending until the next expunge sync removes
-  // them, and this run does not ask for them again. Both stay small.
+  // In flight: fetched, not yet stored (batches are parsed and written while the next one
+  // is fetched). Missing: no longer on the server; they stay pending until the next expunge
+  // sync removes them, and this run does not ask for them again. Both stay small.
   const inFlight = new Set<number>();
   const missing = new Set<number>();
   const skip = (id: number) => inFlight.has(id) || missing.has(id);
   const total = await store.bodies.pendingCount(accountId);
   let writing: Promise<void> = Promise.resolve();
-  let previous: Promise<void> = Promise.resolve();
+  const queued: Promise<void>[] = [];
   const report = () => opts.progress?.(done, Math.max(done, total - missing.size));
 
   for (;;) {
     if (opts.shouldStop?.()) break;
-    const pending = (
-      await store.bodies.pending(accountId, opts.batchSize + inFlight.size + missing.size)
-    )
-      .filter((p) => !skip(p.id))
-      .slice(0, opts.batchSize);
+    const pending = takeBatch(
+      (await store.bodies.pending(accountId, opts.batchSize + inFlight.size + missing.size)).filter(
+        (p) => !skip(p.id),
+      ),
+      opts,
+    );
     if (!pending.length) break;
     const groups = new Map<string, PendingBody[]>();
-    for (const p of pending) groups.set(p.path, [...(groups.get(p.path) ?? []), p]);
+    for (const p of pending) {
+      const list = groups.get(p.path);
+      if (list) list.push(p);
+      else groups.set(p.path, [p]);
+    }
     for (const [path, items] of groups) {
       for (const p of items) inFlight.add(p.id);
-      const parsed = await fetchBodiesIn(client, store, parser, path, items, opts.maxFetchBytes);
+      const parsed = await fetchBodiesIn(client, parser, path, items, opts.maxFetchBytes);
       writing = writing.then(async () => {
         const results = await parsed;
         await writer.write(results, (tx, slice) => saveAll(tx, slice));
@@ -255,9 +286,10 @@ export async function fetchPendingBodies(
       // which ends a Node process.
       writing.catch(() => undefined);
     }
-    // One batch may still be parsing while the next is fetched; never more.
-    await previous;
-    previous = writing;
+    // A few batches may be parsing or waiting to be written while the next is fetched;
+    // never more, so memory stays bounded by the batches' bytes.
+    queued.push(writing);
+    if (queued.length > IN_FLIGHT_BATCHES) await queued.shift();
   }
   await writing;
   return done;

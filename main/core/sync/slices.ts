@@ -4,6 +4,7 @@
 // `budgetMs` each, with the event loop let go between them, keeps every API call answered
 // within a slice or two while the sync goes on at nearly the same rate.
 import type { Store, Transaction } from '../store/index.js';
+import { countStage } from '../platform/stages.js';
 
 export interface SliceOptions {
   /** Wall time one transaction aims at. */
@@ -83,7 +84,9 @@ export class SliceWriter {
       const last = i >= items.length;
       const started = this.now();
       await this.store.transaction((tx) => write(tx, slice, last));
-      this.resize(slice.length, this.now() - started);
+      const took = this.now() - started;
+      countStage('write', took);
+      this.resize(slice.length, took);
       if (!last) await yieldToLoop();
     }
   }

@@ -7,7 +7,8 @@ import type { BodyRecord, Derive, PendingBody, StoredAttachment } from '../types
 import { text, textOrNull, type Db } from './db.js';
 import { bodyVector, withBody } from './search-vector.js';
 
-const PENDING = `SELECT m.id, m.mailbox_id AS "mailboxId", mb.path, m.uid FROM messages m
+const PENDING = `SELECT m.id, m.mailbox_id AS "mailboxId", mb.path, m.uid, m.size,
+       m.structure FROM messages m
   JOIN mailboxes mb ON mb.id = m.mailbox_id`;
 
 // Every CTE sees the rows as they were before the statement: the old attachments are

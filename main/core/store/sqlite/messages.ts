@@ -69,12 +69,12 @@ export class MessageStore {
         'UPDATE messages SET body_state = ?, snippet = ?, has_attachments = max(has_attachments, ?) WHERE id = ?',
       ),
       pending: db.prepare(
-        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
+        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid, m.size, m.structure FROM messages m
            JOIN mailboxes mb ON mb.id = m.mailbox_id
           WHERE m.account_id = ? AND m.body_state = 0 AND m.uid > 0 ORDER BY m.id DESC LIMIT ?`,
       ),
       pendingOne: db.prepare(
-        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid FROM messages m
+        `SELECT m.id, m.mailbox_id AS mailboxId, mb.path, m.uid, m.size, m.structure FROM messages m
            JOIN mailboxes mb ON mb.id = m.mailbox_id WHERE m.id = ? AND m.body_state = 0 AND m.uid > 0`,
       ),
       listMailbox: db.prepare(
