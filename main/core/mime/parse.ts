@@ -1,7 +1,6 @@
 // Raw message bytes → what the UI shows (text, HTML, snippet, attachment metadata), within
 // limits. Mail is hostile input: this never throws and never runs unbounded; what it had to
 // cut or could not read is said in parseError, and the caller keeps the raw source.
-import { MailParser } from 'mailparser';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import {
   failedBody,
@@ -14,6 +13,7 @@ import {
 } from './limits.js';
 import { bodyText, cut } from './body-text.js';
 import { envelopeOf } from './envelope.js';
+import { createMailParser } from './mail-parser.js';
 
 export { DEFAULT_MIME_LIMITS, failedBody, resolveLimits } from './limits.js';
 export type { MimeLimits, ParseOptions, ParsedAttachment, ParsedBody } from './limits.js';
@@ -87,16 +87,7 @@ type RawParse = Pick<ParsedBody, 'text' | 'html' | 'attachments'> & {
 
 function runMailParser(input: Buffer, lim: MimeLimits, opts: ParseOptions): Promise<RawParse> {
   return new Promise((resolve, reject) => {
-    const parser = new MailParser({
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      skipImageLinks: true,
-      checksumAlgo: false,
-      maxHeadSize: lim.maxHeaderBytes,
-      // Backstop only: partsCutOffset already cut the message to maxParts parts.
-      maxChildNodes: lim.maxParts * 2 + 10,
-    });
+    const { parser, shownInBody } = createMailParser(lim);
     const out: RawParse = { text: null, html: null, attachments: [] };
     let settled = false;
     const settle = (err: Error | null): void => {
@@ -124,7 +115,8 @@ function runMailParser(input: Buffer, lim: MimeLimits, opts: ParseOptions): Prom
       let size = 0;
       data.content.on('data', (chunk: Buffer) => (size += chunk.length));
       data.content.once('end', () => {
-        if (out.attachments.length < lim.maxParts) out.attachments.push(attachmentMeta(data, size));
+        if (out.attachments.length < lim.maxParts)
+          out.attachments.push(attachmentMeta(data, size, shownInBody(data)));
         data.release?.();
       });
       data.content.on('error', (err: Error) => settle(err));
@@ -136,14 +128,14 @@ function runMailParser(input: Buffer, lim: MimeLimits, opts: ParseOptions): Prom
   });
 }
 
-function attachmentMeta(a: AttachmentStream, size: number): ParsedAttachment {
+function attachmentMeta(a: AttachmentStream, size: number, inline: boolean): ParsedAttachment {
   return {
     partId: a.partId ?? null,
     filename: a.filename ?? null,
     contentType: a.contentType,
     size,
     contentId: a.cid ?? null,
-    inline: a.contentDisposition === 'inline' || a.related === true,
+    inline,
   };
 }
 

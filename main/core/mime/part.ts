@@ -1,22 +1,14 @@
 // One attachment's content out of a whole message, for messages no server holds (a local
 // folder's): the same parser, walked the same way as parse.ts walks it, so the attachment
 // at `index` is the one the stored list has at that place.
-import { MailParser } from 'mailparser';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import { MaildockError } from '../../../common/errors.js';
 import { DEFAULT_MIME_LIMITS } from './limits.js';
+import { createMailParser } from './mail-parser.js';
 
 export function attachmentContent(raw: Buffer, index: number, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const parser = new MailParser({
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      skipImageLinks: true,
-      checksumAlgo: false,
-      maxHeadSize: DEFAULT_MIME_LIMITS.maxHeaderBytes,
-      maxChildNodes: DEFAULT_MIME_LIMITS.maxParts * 2 + 10,
-    });
+    const { parser } = createMailParser(DEFAULT_MIME_LIMITS);
     let seen = 0;
     let found: Buffer | null = null;
     let settled = false;

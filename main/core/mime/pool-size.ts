@@ -16,5 +16,12 @@ export function parserCount(cores: number, load: number): number {
   return Math.min(MAX_PARSERS, Math.max(1, free));
 }
 
-/** This machine, now. */
-export const freeParsers = (): number => parserCount(os.availableParallelism(), os.loadavg()[0]!);
+let cached = { at: -Infinity, count: 1 };
+
+/** This machine, now: read again at most once a second (the pool asks on every reply). */
+export function freeParsers(): number {
+  const now = performance.now();
+  if (now - cached.at >= 1000)
+    cached = { at: now, count: parserCount(os.availableParallelism(), os.loadavg()[0]!) };
+  return cached.count;
+}

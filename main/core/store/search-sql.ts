@@ -106,7 +106,9 @@ function kindCondition(kind: AttachmentKind, d: Dialect): string {
 }
 
 /**
- * An attachment of the message (not an inline part of its body) meets the condition. The
+ * An attachment of the message (not a part its body shows: `inline`, which mime/part-roles.ts
+ * decides alike for parsed messages and BODYSTRUCTURE, so search lists what the reader and the
+ * list's paperclip do) meets the condition. The
  * matching attachments are listed once (SQLite keeps the list in an ephemeral index,
  * Postgres hashes it or joins it): tested row by row, each message a walk reached was read
  * whole for its attachment flag, and the test repeated; at 100,000 messages `has:pdf` and

@@ -4,6 +4,7 @@
 import type { FetchMessageObject, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import type { Address } from '../../../common/types.js';
 import { headerValue, parseListUnsubscribe } from '../mime/list-unsubscribe.js';
+import { contentTypeOf, isTextPart, shownInBody } from '../mime/part-roles.js';
 import type { MessageStructure } from '../mime/structure.js';
 import type { HeaderRecord } from '../store/index.js';
 
@@ -33,41 +34,68 @@ export function parseReferences(headers: Buffer | undefined): string[] {
   return references(unfoldedHeaders(headers));
 }
 
+/** Transfer encodings under which mailparser reads a message/rfc822 part as a message. */
+const EMBEDDED_ENCODINGS = new Set(['', '7bit', '8bit', 'binary']);
+
+/**
+ * Which parts are the message's text and which are attachments, as the parser reads the whole
+ * message (mime/mail-parser.ts) and by the same rules (mime/part-roles.ts): a message that is
+ * fetched as its text parts only is listed, searched and shown as it would be parsed whole.
+ */
 export function summarizeStructure(
   root: MessageStructureObject | undefined,
 ): MessageStructure | null {
   if (!root) return null;
   const out: MessageStructure = { textParts: [], attachments: [] };
-  const walk = (node: MessageStructureObject, depth: number): void => {
+  const walk = (
+    node: MessageStructureObject,
+    part: string,
+    depth: number,
+    inAlternative: boolean,
+  ): void => {
     if (depth > 50) return;
-    const type = (node.type ?? 'application/octet-stream').toLowerCase();
-    // A forwarded message is an attachment: its own text parts are not this message's text.
-    if (node.childNodes?.length && type !== 'message/rfc822') {
-      for (const child of node.childNodes) walk(child, depth + 1);
+    const raw = (node.type ?? '').toLowerCase();
+    if (raw.startsWith('multipart/')) {
+      for (const child of node.childNodes ?? [])
+        walk(child, child.part ?? part, depth + 1, raw === 'multipart/alternative');
       return;
     }
-    const part = node.part ?? '1';
-    const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
-    const isAttachment =
-      node.disposition === 'attachment' || (filename !== null && node.disposition !== 'inline');
-    if (!isAttachment && (type === 'text/plain' || type === 'text/html')) {
-      out.textParts.push(part);
-    } else {
-      out.attachments.push({
-        part,
-        type,
-        // BODYSTRUCTURE gives the encoded size; base64 takes 4 bytes (plus line breaks) per 3.
-        size:
-          node.encoding?.toLowerCase() === 'base64'
-            ? Math.floor(((node.size ?? 0) * 57) / 78)
-            : (node.size ?? 0),
-        filename,
-        contentId: node.id ?? null,
-        inline: node.disposition === 'inline' || (!!node.id && !isAttachment),
-      });
+    const type = contentTypeOf(raw);
+    const disposition = node.disposition || null;
+    const inner = node.childNodes?.[0];
+    // A message forwarded in line is read as part of this one: its text is this message's
+    // text, its attachments are listed with this message's. Attached, it is one file.
+    if (
+      type === 'message/rfc822' &&
+      disposition === 'inline' &&
+      inner &&
+      EMBEDDED_ENCODINGS.has(node.encoding?.toLowerCase() ?? '')
+    ) {
+      // imapflow numbers the body of the message as the message itself; a body that is not
+      // multipart is part 1 of it.
+      const body = inner.type?.toLowerCase().startsWith('multipart/') ? part : `${part}.1`;
+      walk(inner, body, depth + 1, false);
+      return;
     }
+    if (isTextPart(type, disposition)) {
+      out.textParts.push(part);
+      return;
+    }
+    const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
+    out.attachments.push({
+      part,
+      type,
+      // BODYSTRUCTURE gives the encoded size; base64 takes 4 bytes (plus line breaks) per 3.
+      size:
+        node.encoding?.toLowerCase() === 'base64'
+          ? Math.floor(((node.size ?? 0) * 57) / 78)
+          : (node.size ?? 0),
+      filename,
+      contentId: node.id ?? null,
+      inline: shownInBody({ type, disposition, filename, hasContentId: !!node.id, inAlternative }),
+    });
   };
-  walk(root, 0);
+  walk(root, root.part ?? '1', 0, false);
   return out;
 }
 
