@@ -102,7 +102,7 @@ try {
       const [base, info = '2,'] = f.split(':');
       renameSync(path.join(box, d, f), path.join(box, 'cur', `${base}:${info}S`));
     }
-    mbsyncMs = await mbsync.sync();
+    mbsyncMs = (await mbsync.sync()).ms;
     const after = (await server.doveadm('search', '-u', server.user, 'mailbox', 'INBOX', 'SEEN'))
       .trim()
       .split('\n')

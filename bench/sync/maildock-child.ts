@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MaildockService } from '../../main/core/service.js';
 import { initLogging } from '../../main/core/platform/log.js';
+import { measureStages } from '../../main/core/platform/stages.js';
 import { AccountSync } from '../../main/core/sync/account-sync.js';
 import { ms, summarize } from './stats.js';
 
@@ -38,6 +39,8 @@ try {
       password,
     });
     if (!r.ok) throw new Error(r.error.message);
+    // The CPU of the whole process, its parser workers included.
+    const cpu = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     if (job.phase === 'headers') {
       // Headers, flags and structure only: the first thing a user sees. No body is parsed.
@@ -51,12 +54,17 @@ try {
       });
       out.errors = await sync.runOnce({ bodies: false });
     } else {
+      // How busy each stage of the full sync was.
+      const meter = measureStages();
       const s = await svc.invoke('sync.run', {});
+      out.stages = meter.stop();
       if (!s.ok) throw new Error(s.error.message);
       out.errors = s.value.errors;
       out.summary = s.value;
     }
     out.ms = ms(t0);
+    const used = process.cpuUsage(cpu);
+    out.cpuMs = (used.user + used.system) / 1000;
     // What the process still holds once the sync is over, after a full collection (the
     // parent starts this child with --expose-gc; the timing above is already taken). Peak
     // RSS includes garbage V8 has not collected yet; this is the memory the sync keeps.

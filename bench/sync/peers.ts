@@ -1,8 +1,9 @@
 // mbsync and notmuch on the same corpus, set up per ../shared/BENCH-NOTES.md: mbsync with
-// its default FSync, plain loopback LOGIN; notmuch with its own config, ignoring mbsync's
-// state files, its per-process start-up measured with a query that matches nothing.
+// its default FSync (yes) or with FSync no, plain loopback LOGIN; notmuch with its own config,
+// ignoring mbsync's state files, its per-process start-up measured with a query that matches
+// nothing.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ms, summarize } from './stats.js';
 
@@ -30,17 +31,45 @@ function run(
   );
 }
 
+/** One peer run: its wall time, and where GNU time is at hand its CPU and peak RSS. */
+export interface PeerRun {
+  ms: number;
+  /** user + system CPU of the process (ms) */
+  cpuMs?: number;
+  maxRssMb?: number;
+}
+
+const TIME = '/usr/bin/time';
+
+/** Runs `cmd` under GNU time when it is installed, for the CPU and peak RSS it reports. */
+async function timed(cmd: string, args: string[], dir: string): Promise<PeerRun> {
+  if (!existsSync(TIME)) return { ms: (await run(cmd, args)).ms };
+  const out = path.join(dir, 'time.out');
+  const { ms } = await run(TIME, ['-f', '%U %S %M', '-o', out, cmd, ...args]);
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+  return { ms, cpuMs: (user! + sys!) * 1000, maxRssMb: rssKb! / 1024 };
+}
+
 export class Mbsync {
   readonly conf: string;
   readonly maildir: string;
+  private readonly dir: string;
 
-  constructor(dir: string, imap: { port: number; user: string; password: string }) {
+  /** `fsync`: mbsync's FSync setting; yes is its default, and syncs every message it writes. */
+  constructor(
+    dir: string,
+    imap: { port: number; user: string; password: string },
+    readonly fsync = true,
+  ) {
+    this.dir = dir;
     this.maildir = path.join(dir, 'mail');
     mkdirSync(this.maildir, { recursive: true });
     this.conf = path.join(dir, 'mbsyncrc');
     writeFileSync(
       this.conf,
-      `IMAPAccount bench
+      `FSync ${fsync ? 'yes' : 'no'}
+
+IMAPAccount bench
 Host 127.0.0.1
 Port ${imap.port}
 User ${imap.user}
@@ -67,10 +96,10 @@ SyncState *
     );
   }
 
-  async sync(): Promise<number> {
+  async sync(): Promise<PeerRun> {
     // mbsync sleeps 1 s when its Maildir's mtime is in the current second (BENCH-NOTES).
     await new Promise((r) => setTimeout(r, 1100));
-    return (await run('mbsync', ['-q', '-c', this.conf, '-a'])).ms;
+    return timed('mbsync', ['-q', '-c', this.conf, '-a'], this.dir);
   }
 }
 
