@@ -8,6 +8,47 @@
 // file names, threads (In-Reply-To/References, Re:/Fwd:), a few hundred Zipf-distributed
 // senders and a Zipf-distributed vocabulary, plus planted terms (corpusTerms) for searches.
 
+import {
+  addressLocal,
+  attachmentHeader,
+  chance,
+  dateOf,
+  DOMAINS,
+  escapeHtml,
+  FIRST_NAMES,
+  fitCharset,
+  fold,
+  formatAddress,
+  headerText,
+  hex,
+  int,
+  isAscii,
+  JPEG,
+  LAST_NAMES,
+  logNormal,
+  MAIL_START,
+  MAILERS,
+  messageId as newMessageId,
+  mulberry32,
+  multipart,
+  paragraphs,
+  PDF,
+  pick,
+  PNG,
+  qpEncode,
+  rfc5322Date,
+  textPart,
+  toBuffer,
+  TZ_OFFSETS,
+  wrap,
+  ZIP,
+  Zipf,
+  type Charset,
+  type Chunk,
+  type Cte,
+  type Rng,
+} from './mail-kit.js';
+
 export interface CorpusMessage {
   folder: string;
   raw: Buffer;
@@ -57,39 +98,11 @@ export interface CorpusTerms {
 
 export const DEFAULT_CORPUS_SEED = 20240601;
 export const CORPUS_OWNER = { name: 'Alex Morgan', address: 'alex@maildock.test' } as const;
-const DEFAULT_START = new Date('2022-01-03T08:00:00Z');
-const SPAN_MS = 3 * 365 * 24 * 3600 * 1000;
 const THREAD_WINDOW = 400;
 const MAX_ATTACHMENT_BYTES = 760 * 1024; // ~1 MB once base64-encoded
 
 // ---------------------------------------------------------------------------------------
-// Randomness
-
-type Rng = () => number;
-
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
-const pick = <T>(rng: Rng, arr: readonly T[]): T => arr[Math.floor(rng() * arr.length)] as T;
-const chance = (rng: Rng, p: number): boolean => rng() < p;
-function logNormal(rng: Rng, median: number, sigma: number): number {
-  const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-  return median * Math.exp(sigma * z);
-}
-const hex = (rng: Rng, n: number): string => {
-  let s = '';
-  for (let i = 0; i < n; i++) s += '0123456789abcdef'[int(rng, 16)];
-  return s;
-};
+// Random bytes of attachments and signatures
 
 /** Bulk random bytes: xorshift32, far faster than one float per byte. */
 function randomBytes(n: number, seed: number): Buffer {
@@ -142,27 +155,6 @@ function randomBase64Lines(bytes: number, magic: Buffer, seed: number): Buffer {
     quads -= n;
   }
   return out.subarray(0, o);
-}
-
-class Zipf {
-  private readonly cdf: Float64Array;
-  constructor(n: number, s: number) {
-    this.cdf = new Float64Array(n);
-    let sum = 0;
-    for (let i = 0; i < n; i++) this.cdf[i] = sum += 1 / Math.pow(i + 1, s);
-    for (let i = 0; i < n; i++) this.cdf[i] = (this.cdf[i] as number) / sum;
-  }
-  sample(rng: Rng): number {
-    const u = rng();
-    let lo = 0;
-    let hi = this.cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.cdf[mid] as number) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -268,19 +260,6 @@ function buildVocabulary(): string[] {
 const VOCAB = buildVocabulary();
 const VOCAB_ZIPF = new Zipf(VOCAB.length, 1.0);
 
-const FIRST =
-  `James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara
-Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony
-Betty Mark Sandra Paul Ashley Steven Emily Andrew Donna Joshua Michelle Kenji Yuki Priya
-Arjun Wei Mei Olga Ivan Lars Ingrid Pierre Amélie José María Zoë Chloé François Renée
-Søren Åsa Jürgen Björn Núria Inés Raphaël Hélène Gaël Noémie`.split(/\s+/);
-const LAST = `Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Wilson
-Anderson Taylor Thomas Moore Jackson Martin Lee Thompson White Harris Clark Lewis Walker
-Young Allen King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Carter
-Tanaka Sato Patel Sharma Chen Wang Ivanova Petrov Larsen Nilsson Dubois Lefèvre García
-Müller Schröder Strömberg Núñez Peña Gonçalves Østergaard Ødegaard O'Brien Björklund`.split(/\s+/);
-const DOMAINS = `example.com example.org example.net acme.example globex.example initech.example
-umbrella.example hooli.example univ.example mail.example stark.example wayne.example`.split(/\s+/);
 const AUTOMATED: { name: string; local: string; domain: string; list?: string }[] = [
   {
     name: 'GitHub',
@@ -301,201 +280,6 @@ const AUTOMATED: { name: string; local: string; domain: string; list?: string }[
   { name: 'Bank Alerts', local: 'alerts', domain: 'bank.example' },
   { name: 'Café Newsletter', local: 'hello', domain: 'cafe.example', list: 'news.cafe.example' },
 ];
-const MAILERS = [
-  'Thunderbird 115.6.0',
-  'Apple Mail (2.3774)',
-  'Microsoft Outlook 16.0',
-  'Mutt/2.2.9',
-  'Roundcube Webmail/1.6.5',
-  'K-9 Mail for Android',
-];
-const TZ_OFFSETS = [0, 60, 60, 120, -300, -300, -360, -420, -480, 330, 480, 540, 600];
-
-// ---------------------------------------------------------------------------------------
-// Encoders
-
-type Charset = 'utf-8' | 'iso-8859-1' | 'windows-1252';
-type Cte = '7bit' | '8bit' | 'quoted-printable' | 'base64';
-const HEXC = Buffer.from('0123456789ABCDEF');
-const CP1252: Record<string, string> = {
-  '€': '\x80',
-  '‚': '\x82',
-  '„': '\x84',
-  '…': '\x85',
-  '‘': '\x91',
-  '’': '\x92',
-  '“': '\x93',
-  '”': '\x94',
-  '–': '\x96',
-  '—': '\x97',
-  '™': '\x99',
-};
-const ASCII_FALLBACK: Record<string, string> = {
-  '€': 'EUR',
-  '‚': ',',
-  '„': '"',
-  '…': '...',
-  '‘': "'",
-  '’': "'",
-  '“': '"',
-  '”': '"',
-  '–': '-',
-  '—': '--',
-  '™': '(TM)',
-};
-const NON_ASCII = /[\u0080-\uffff]/;
-
-/** Text as it can be written in the charset: what it cannot carry is replaced or dropped. */
-function fitCharset(text: string, charset: Charset): string {
-  if (charset === 'utf-8' || !NON_ASCII.test(text)) return text;
-  const keep = charset === 'windows-1252' ? CP1252 : {};
-  return text.replace(/[\u0100-\u{10ffff}]/gu, (ch) =>
-    ch in keep ? ch : (ASCII_FALLBACK[ch] ?? ''),
-  );
-}
-
-function encodeCharset(text: string, charset: Charset): Buffer {
-  if (charset === 'utf-8') return Buffer.from(text, 'utf8');
-  if (charset === 'windows-1252') text = text.replace(/[€‚„…‘’“”–—™]/g, (ch) => CP1252[ch] ?? '?');
-  return Buffer.from(text, 'latin1');
-}
-
-function qpEncode(src: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(src.length * 4 + 16);
-  let o = 0;
-  let col = 0;
-  const fixTrailingSpace = (): void => {
-    const prev = out[o - 1] as number;
-    if (col > 0 && (prev === 32 || prev === 9)) {
-      out[o - 1] = 61;
-      out[o++] = HEXC[prev >> 4] as number;
-      out[o++] = HEXC[prev & 15] as number;
-    }
-  };
-  for (let i = 0; i < src.length; i++) {
-    const b = src[i] as number;
-    if (b === 13) continue;
-    if (b === 10) {
-      fixTrailingSpace();
-      out[o++] = 13;
-      out[o++] = 10;
-      col = 0;
-      continue;
-    }
-    const literal = (b >= 33 && b <= 126 && b !== 61) || b === 32 || b === 9;
-    const width = literal ? 1 : 3;
-    if (col + width > 73) {
-      out[o++] = 61;
-      out[o++] = 13;
-      out[o++] = 10;
-      col = 0;
-    }
-    if (literal) out[o++] = b;
-    else {
-      out[o++] = 61;
-      out[o++] = HEXC[b >> 4] as number;
-      out[o++] = HEXC[b & 15] as number;
-    }
-    col += width;
-  }
-  fixTrailingSpace();
-  return out.subarray(0, o);
-}
-
-function base64Lines(data: Buffer): Buffer {
-  const b64 = Buffer.from(data.toString('base64'), 'latin1');
-  const out = Buffer.allocUnsafe(b64.length + Math.ceil(b64.length / 76) * 2);
-  let o = 0;
-  for (let i = 0; i < b64.length; i += 76) {
-    o += b64.copy(out, o, i, Math.min(i + 76, b64.length));
-    out[o++] = 13;
-    out[o++] = 10;
-  }
-  return out.subarray(0, o);
-}
-
-/** Body text (LF line breaks) → transfer-encoded bytes with CRLF line breaks. */
-function encodeBody(text: string, charset: Charset, cte: Cte): Buffer {
-  const bytes = encodeCharset(text, charset);
-  if (cte === 'quoted-printable') return qpEncode(bytes);
-  const crlf = Buffer.from(bytes.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
-  return cte === 'base64' ? base64Lines(crlf) : crlf;
-}
-
-/** RFC 2047 encoded words, each at most 75 characters, folded onto continuation lines. */
-function encodeWords(text: string, charset: Charset, mode: 'B' | 'Q', firstBudget = 60): string {
-  const cs = charset.toUpperCase();
-  const overhead = cs.length + 7;
-  const words: string[] = [];
-  let chunk: Buffer[] = [];
-  let chunkLen = 0;
-  const cost = (b: Buffer): number => {
-    if (mode === 'B') return b.length;
-    let n = 0;
-    for (const x of b)
-      n +=
-        (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || x === 32 ? 1 : 3;
-    return n;
-  };
-  const flush = (): void => {
-    if (chunk.length === 0) return;
-    const data = Buffer.concat(chunk);
-    let enc: string;
-    if (mode === 'B') enc = data.toString('base64');
-    else {
-      enc = '';
-      for (const x of data) {
-        if (x === 32) enc += '_';
-        else if ((x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122))
-          enc += String.fromCharCode(x);
-        else enc += '=' + String.fromCharCode(HEXC[x >> 4] as number, HEXC[x & 15] as number);
-      }
-    }
-    words.push(`=?${cs}?${mode}?${enc}?=`);
-    chunk = [];
-    chunkLen = 0;
-  };
-  for (const ch of text) {
-    const b = encodeCharset(ch, charset);
-    const c = cost(b);
-    const budget = (words.length === 0 ? firstBudget : 75) - overhead;
-    // base64 grows 4/3, rounded up to whole quads
-    const encodedLen = (n: number): number => (mode === 'B' ? Math.ceil(n / 3) * 4 : n);
-    if (chunkLen > 0 && encodedLen(chunkLen + c) > budget) flush();
-    chunk.push(b);
-    chunkLen += c;
-  }
-  flush();
-  return words.join('\r\n ');
-}
-
-/** Header value: plain when ASCII, encoded words otherwise; ASCII prefix such as "Re: " kept. */
-function headerText(text: string, charset: Charset, mode: 'B' | 'Q', name: string): string {
-  if (!NON_ASCII.test(text)) return fold(name, text);
-  const m = /^((?:(?:Re|RE|Fwd|AW|Aw): )*)(.*)$/s.exec(text);
-  const prefix = m?.[1] ?? '';
-  const rest = m?.[2] ?? text;
-  const cs = fitCharset(rest, charset) === rest ? charset : 'utf-8';
-  return prefix + encodeWords(rest, cs, mode, 76 - name.length - 2 - prefix.length);
-}
-
-/** Folds an ASCII header value at spaces so lines stay within 78 characters. */
-function fold(name: string, value: string): string {
-  if (name.length + 2 + value.length <= 78) return value;
-  const tokens = value.split(' ');
-  const lines: string[] = [];
-  let line = '';
-  let limit = 78 - name.length - 2;
-  for (const t of tokens) {
-    if (line && line.length + 1 + t.length > limit) {
-      lines.push(line);
-      line = t;
-      limit = 77;
-    } else line = line ? `${line} ${t}` : t;
-  }
-  lines.push(line);
-  return lines.join('\r\n ');
-}
 
 interface Person {
   name: string;
@@ -505,28 +289,6 @@ interface Person {
   mailer: string;
   html: number;
   list?: string;
-}
-
-function formatAddress(
-  p: { name: string; address: string },
-  charset: Charset,
-  mode: 'B' | 'Q',
-): string {
-  if (NON_ASCII.test(p.name))
-    return `${encodeWords(p.name, fitCharset(p.name, charset) === p.name ? charset : 'utf-8', mode)} <${p.address}>`;
-  return /[,.'"()]/.test(p.name)
-    ? `"${p.name.replace(/"/g, '\\"')}" <${p.address}>`
-    : `${p.name} <${p.address}>`;
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function rfc5322Date(d: Date, tzMinutes: number, padDay = true): string {
-  const l = new Date(d.getTime() + tzMinutes * 60_000);
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  const abs = Math.abs(tzMinutes);
-  const day = padDay ? p2(l.getUTCDate()) : String(l.getUTCDate());
-  return `${DAYS[l.getUTCDay()]}, ${day} ${MONTHS[l.getUTCMonth()]} ${l.getUTCFullYear()} ${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())} ${tzMinutes < 0 ? '-' : '+'}${p2(Math.floor(abs / 60))}${p2(abs % 60)}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -539,15 +301,9 @@ function buildSenders(seed: number): Person[] {
   const charsetOf = (): Charset =>
     chance(rng, 0.7) ? 'utf-8' : chance(rng, 0.5) ? 'iso-8859-1' : 'windows-1252';
   while (people.length < 420) {
-    const first = pick(rng, FIRST);
-    const last = pick(rng, LAST);
-    const local = `${first}.${last}`
-      .replace(/ø/gi, 'o')
-      .replace(/æ/gi, 'ae')
-      .normalize('NFD')
-      .replace(/[^A-Za-z.]/g, '')
-      .toLowerCase();
-    const address = `${local}@${pick(rng, DOMAINS)}`;
+    const first = pick(rng, FIRST_NAMES);
+    const last = pick(rng, LAST_NAMES);
+    const address = `${addressLocal(first, last)}@${pick(rng, DOMAINS)}`;
     if (used.has(address)) continue;
     used.add(address);
     const name = chance(rng, 0.08) ? `${last}, ${first}` : `${first} ${last}`;
@@ -642,35 +398,6 @@ function sentence(rng: Rng, style: Style, n = 5 + int(rng, 14)): string {
   return s + pick(rng, ['.', '.', '.', '.', '.', '?', '!', style.smart ? '…' : '...']);
 }
 
-function paragraphs(rng: Rng, style: Style, words: number): string[] {
-  const out: string[] = [];
-  let left = words;
-  while (left > 0) {
-    const sentences: string[] = [];
-    for (let k = 2 + int(rng, 4); k > 0 && left > 0; k--) {
-      const n = Math.min(left, 5 + int(rng, 14));
-      sentences.push(sentence(rng, style, n));
-      left -= n;
-    }
-    out.push(sentences.join(' '));
-  }
-  return out;
-}
-
-function wrap(text: string, width = 72): string {
-  if (text.length <= width) return text;
-  const lines: string[] = [];
-  let line = '';
-  for (const w of text.split(' ')) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  lines.push(line);
-  return lines.join('\n');
-}
-
 function plantIn(rng: Rng, paras: string[], word: string): void {
   const i = int(rng, paras.length);
   const words = (paras[i] as string).split(' ');
@@ -697,16 +424,13 @@ function bodyText(b: Body): string {
   return out.join('\n');
 }
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 function bodyHtml(b: Body, charset: Charset, rng: Rng): string {
   const out: string[] = [
     `<html><head><meta http-equiv="Content-Type" content="text/html; charset=${charset}"></head><body>`,
   ];
-  if (b.greeting) out.push(`<p>${esc(b.greeting)}</p>`);
+  if (b.greeting) out.push(`<p>${escapeHtml(b.greeting)}</p>`);
   for (const p of b.paras) {
-    let html = esc(p);
+    let html = escapeHtml(p);
     if (chance(rng, 0.15)) html = html.replace(/ (\w{5,}) /, ' <b>$1</b> ');
     if (chance(rng, 0.1))
       html = html.replace(
@@ -715,11 +439,11 @@ function bodyHtml(b: Body, charset: Charset, rng: Rng): string {
       );
     out.push(`<p>${html}</p>`);
   }
-  if (b.signature) out.push(`<div>-- <br>${b.signature.map(esc).join('<br>')}</div>`);
-  if (b.forward) out.push(`<div>${b.forward.map(esc).join('<br>\n')}</div>`);
+  if (b.signature) out.push(`<div>-- <br>${b.signature.map(escapeHtml).join('<br>')}</div>`);
+  if (b.forward) out.push(`<div>${b.forward.map(escapeHtml).join('<br>\n')}</div>`);
   if (b.quoteHeader && b.quoted)
     out.push(
-      `<div>${esc(b.quoteHeader)}</div><blockquote type="cite">${b.quoted.map(esc).join('<br>\n')}</blockquote>`,
+      `<div>${escapeHtml(b.quoteHeader)}</div><blockquote type="cite">${b.quoted.map(escapeHtml).join('<br>\n')}</blockquote>`,
     );
   out.push('</body></html>');
   return out.join('\n');
@@ -728,69 +452,18 @@ function bodyHtml(b: Body, charset: Charset, rng: Rng): string {
 // ---------------------------------------------------------------------------------------
 // MIME assembly
 
-type Chunk = string | Buffer;
-const toBuffer = (chunks: Chunk[]): Buffer =>
-  Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)));
-
-function textPart(
-  text: string,
-  subtype: 'plain' | 'html',
-  charset: Charset,
-  cte: Cte,
-  flowed = false,
-): Chunk[] {
-  const ct = `text/${subtype}; charset=${charset === 'utf-8' && flowed ? 'UTF-8' : charset}${flowed ? '; format=flowed' : ''}`;
-  return [
-    `Content-Type: ${ct}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`,
-    encodeBody(text, charset, cte),
-  ];
-}
-
-function multipart(subtype: string, boundary: string, parts: Chunk[][]): Chunk[] {
-  const out: Chunk[] = [`Content-Type: multipart/${subtype};\r\n boundary="${boundary}"\r\n\r\n`];
-  if (subtype === 'mixed') out.push('This is a multi-part message in MIME format.\r\n');
-  for (const p of parts) out.push(`\r\n--${boundary}\r\n`, ...p);
-  out.push(`\r\n--${boundary}--\r\n`);
-  return out;
-}
-
 const ATTACHMENT_KINDS = [
-  {
-    ext: 'pdf',
-    type: 'application/pdf',
-    magic: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'),
-    weight: 5,
-  },
-  {
-    ext: 'png',
-    type: 'image/png',
-    magic: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    weight: 2,
-  },
-  {
-    ext: 'jpg',
-    type: 'image/jpeg',
-    magic: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]),
-    weight: 2,
-  },
-  { ext: 'zip', type: 'application/zip', magic: Buffer.from([0x50, 0x4b, 0x03, 0x04]), weight: 1 },
+  { ...PDF, weight: 5 },
+  { ...PNG, weight: 2 },
+  { ...JPEG, weight: 2 },
+  { ...ZIP, weight: 1 },
 ];
 const KIND_TABLE = ATTACHMENT_KINDS.flatMap((k) => Array<typeof k>(k.weight).fill(k));
 
 function attachmentPart(rng: Rng, size: number, fileStem: string): Chunk[] {
   const kind = pick(rng, KIND_TABLE);
-  const filename = `${fileStem}.${kind.ext}`;
-  let params: string;
-  if (NON_ASCII.test(filename)) {
-    const star = encodeURIComponent(filename).replace(
-      /['()*]/g,
-      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-    );
-    params = `Content-Type: ${kind.type};\r\n name="${encodeWords(filename, 'utf-8', 'Q')}"\r\nContent-Disposition: attachment;\r\n filename*=UTF-8''${star}`;
-  } else
-    params = `Content-Type: ${kind.type}; name="${filename}"\r\nContent-Disposition: attachment; filename="${filename}"`;
   return [
-    `${params}\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+    `${attachmentHeader(kind.type, `${fileStem}.${kind.ext}`)}\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
     randomBase64Lines(size, kind.magic, int(rng, 0xffffffff)),
   ];
 }
@@ -799,7 +472,7 @@ function csvPart(rng: Rng, stem: string): Chunk[] {
   const rows = ['date,item,amount,owner'];
   for (let i = 5 + int(rng, 60); i > 0; i--)
     rows.push(
-      `2023-${String(1 + int(rng, 12)).padStart(2, '0')}-${String(1 + int(rng, 28)).padStart(2, '0')},${VOCAB[100 + int(rng, 300)]},${int(rng, 100000) / 100},${pick(rng, FIRST)}`,
+      `2023-${String(1 + int(rng, 12)).padStart(2, '0')}-${String(1 + int(rng, 28)).padStart(2, '0')},${VOCAB[100 + int(rng, 300)]},${int(rng, 100000) / 100},${pick(rng, FIRST_NAMES)}`,
     );
   return [
     `Content-Type: text/csv; charset=utf-8; name="${stem}.csv"\r\nContent-Disposition: attachment; filename="${stem}.csv"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`,
@@ -846,7 +519,7 @@ function makeSubject(rng: Rng, from: Person, forceWord: boolean): string {
 export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
   const seed = opts.seed ?? DEFAULT_CORPUS_SEED;
   const count = Math.max(0, Math.floor(opts.count));
-  const start = (opts.startDate ?? DEFAULT_START).getTime();
+  const start = (opts.startDate ?? MAIL_START).getTime();
   const folders = opts.folders && opts.folders.length > 0 ? opts.folders : ['INBOX'];
   const sentFolder = folders.find((f) => /sent/i.test(f));
   const nonSent = folders.filter((f) => f !== sentFolder);
@@ -863,11 +536,10 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
   };
   const { byIndex: rareAt } = rarePlan(seed, Math.max(1, count));
   const recent: Recent[] = [];
-  const step = SPAN_MS / Math.max(1, count);
 
   for (let i = 0; i < count; i++) {
     const first = i === 0;
-    const date = new Date(Math.floor((start + (i + 0.05 + 0.9 * rng()) * step) / 1000) * 1000);
+    const date = dateOf(rng, i, count, start);
     const age = i / count;
 
     // Who writes, and is it part of a thread?
@@ -924,7 +596,7 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
       6,
       Math.min(2500, Math.round(logNormal(rng, from.list ? 220 : 80, 0.8))),
     );
-    const body: Body = { paras: paragraphs(rng, style, words) };
+    const body: Body = { paras: paragraphs(rng, words, (n) => sentence(rng, style, n)) };
     if (chance(rng, 0.6))
       body.greeting = `${pick(rng, ['Hi', 'Hello', 'Dear', 'Hey', 'Bonjour', 'Hallo'])} ${to.name.split(/[ ,]/)[0]},`;
     if (from !== owner && !from.list && chance(rng, 0.5))
@@ -955,24 +627,30 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
     for (const term of rareAt.get(i) ?? []) plantIn(rng, body.paras, term);
 
     const text = fitCharset(bodyText(body), charset);
-    const ascii = !NON_ASCII.test(text);
+    const ascii = isAscii(text);
     const textCte: Cte = ascii
       ? chance(rng, 0.75)
         ? '7bit'
         : 'quoted-printable'
       : pick(rng, ['quoted-printable', 'quoted-printable', 'base64', '8bit'] as const);
     const wantsHtml = rng() < (from === owner ? 0.5 : from.html);
-    let content: Chunk[] = wantsHtml
-      ? multipart('alternative', `=_alt_${hex(rng, 20)}`, [
-          textPart(text, 'plain', charset, textCte),
-          textPart(
-            fitCharset(bodyHtml(body, charset, rng), charset),
-            'html',
-            charset,
-            chance(rng, 0.8) ? 'quoted-printable' : 'base64',
-          ),
-        ])
-      : textPart(text, 'plain', charset, textCte, chance(rng, 0.1) && textCte !== 'base64');
+    let content: Chunk[];
+    if (wantsHtml)
+      content = multipart('alternative', `=_alt_${hex(rng, 20)}`, [
+        textPart(text, 'plain', textCte, { charset }),
+        textPart(
+          fitCharset(bodyHtml(body, charset, rng), charset),
+          'html',
+          chance(rng, 0.8) ? 'quoted-printable' : 'base64',
+          { charset },
+        ),
+      ]);
+    else {
+      const flowed = chance(rng, 0.1) && textCte !== 'base64';
+      // Flowed UTF-8 parts spell the charset "UTF-8", as some mailers do.
+      const charsetLabel = flowed && charset === 'utf-8' ? 'UTF-8' : charset;
+      content = textPart(text, 'plain', textCte, { charset, flowed, charsetLabel });
+    }
 
     // Attachments
     const parts: Chunk[][] = [];
@@ -994,8 +672,8 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
     if (!from.list && chance(rng, 0.02)) parts.push(csvPart(rng, `${pick(rng, CONTENT)}-export`));
     if (parent && forward && chance(rng, 0.35)) {
       const inner: Chunk[] = [
-        `Date: ${rfc5322Date(parent.date, parent.from.tz)}\r\nFrom: ${formatAddress(parent.from, 'utf-8', 'Q')}\r\nTo: ${formatAddress(parent.to, 'utf-8', 'Q')}\r\nSubject: ${headerText(parent.subject, 'utf-8', 'Q', 'Subject')}\r\nMessage-ID: ${parent.messageId}\r\nMIME-Version: 1.0\r\n`,
-        ...textPart(parent.snippet.join('\n') + '\n', 'plain', 'utf-8', 'quoted-printable'),
+        `Date: ${rfc5322Date(parent.date, parent.from.tz)}\r\nFrom: ${formatAddress(parent.from, 'Q')}\r\nTo: ${formatAddress(parent.to, 'Q')}\r\nSubject: ${headerText('Subject', parent.subject, 'Q')}\r\nMessage-ID: ${parent.messageId}\r\nMIME-Version: 1.0\r\n`,
+        ...textPart(parent.snippet.join('\n') + '\n', 'plain', 'quoted-printable'),
       ];
       parts.push([
         `Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="forwarded.eml"\r\n\r\n`,
@@ -1007,7 +685,7 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
 
     // Headers
     const domain = from.address.split('@')[1] as string;
-    const messageId = `<${hex(rng, 16)}.${i.toString(36)}@${domain}>`;
+    const messageId = newMessageId(rng, i, domain);
     const mode: 'B' | 'Q' = chance(rng, 0.5) ? 'B' : 'Q';
     const references = parent ? [...parent.references, parent.messageId].slice(-12) : [];
     const cc =
@@ -1029,10 +707,10 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
         );
     }
     h.push(`Date: ${rfc5322Date(date, from.tz, chance(rng, 0.8))}`);
-    h.push(`From: ${formatAddress(from, charset, mode)}`);
-    h.push(`To: ${formatAddress(to, charset, mode)}`);
-    if (cc) h.push(`Cc: ${formatAddress(cc, charset, mode)}`);
-    h.push(`Subject: ${headerText(subject, charset, mode, 'Subject')}`);
+    h.push(`From: ${formatAddress(from, mode, charset)}`);
+    h.push(`To: ${formatAddress(to, mode, charset)}`);
+    if (cc) h.push(`Cc: ${formatAddress(cc, mode, charset)}`);
+    h.push(`Subject: ${headerText('Subject', subject, mode, { charset })}`);
     h.push(`Message-ID: ${messageId}`);
     if (parent && !forward) h.push(`In-Reply-To: ${parent.messageId}`);
     if (references.length > 0 && !forward)
@@ -1046,7 +724,7 @@ export function* generateCorpus(opts: CorpusOptions): Generator<CorpusMessage> {
         'Precedence: bulk',
       );
 
-    const raw = toBuffer([h.join('\r\n') + '\r\n', ...content]);
+    const raw = toBuffer([h.join('\r\n') + '\r\n', ...content], 'latin1');
 
     // Flags: one's own mail is read, old mail nearly always; the newest few percent often not.
     const flags: string[] = [];

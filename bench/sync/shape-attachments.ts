@@ -4,31 +4,38 @@
 // whole and parses; a few carry files well over 32 KB, which it fetches as text parts only.
 // Mean message about 80 KB counting those, median in the low tens of KB.
 import {
+  attachmentHeader,
   base64Lines,
   chance,
-  clamp,
+  dateOf,
+  escapeHtml,
   hex,
   int,
-  isAscii,
+  JPEG,
   logNormal,
-  multipart,
+  messageId,
   mulberry32,
+  multipart,
+  PDF,
   pick,
+  PNG,
   qpEncode,
-  randomBase64,
-  escapeHtml,
   textPart,
   toBuffer,
   wrap,
-  dateOf,
-  flagsFor,
+  ZIP,
+  Zipf,
   type Chunk,
   type Rng,
+} from '../mail-kit.js';
+import {
+  clamp,
+  flagsFor,
+  randomBase64,
   type ShapeMessage,
   type ShapeOptions,
-  Zipf,
 } from './shape-kit.js';
-import { encodeWords, headerBlock, messageId, OWNER, type Person } from './shape-headers.js';
+import { headerBlock, OWNER, type Person } from './shape-headers.js';
 import { ACCENTED, people, Vocabulary } from './shape-words.js';
 
 /** Decoded bytes of all attachments of a "small" message: under the sync's 32 KB line. */
@@ -48,32 +55,16 @@ interface FileKind {
   /** text files are generated as text, the rest as random bytes */
   text?: (rng: Rng, size: number, words: Vocabulary) => string;
 }
-const PDF: FileKind = {
-  ext: 'pdf',
-  type: 'application/pdf',
-  magic: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'),
-};
-const PNG: FileKind = {
-  ext: 'png',
-  type: 'image/png',
-  magic: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-};
-const JPG: FileKind = {
-  ext: 'jpg',
-  type: 'image/jpeg',
-  magic: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]),
-};
 const DOCX: FileKind = {
   ext: 'docx',
   type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  magic: Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  magic: ZIP.magic,
 };
 const XLSX: FileKind = {
   ext: 'xlsx',
   type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  magic: Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  magic: ZIP.magic,
 };
-const ZIP: FileKind = { ext: 'zip', type: 'application/zip', magic: DOCX.magic! };
 const ICS: FileKind = { ext: 'ics', type: 'text/calendar', text: calendar };
 const VCF: FileKind = { ext: 'vcf', type: 'text/vcard', text: card };
 const CSV: FileKind = { ext: 'csv', type: 'text/csv', text: csv };
@@ -82,10 +73,10 @@ const TXT: FileKind = {
   type: 'text/plain',
   text: (rng, size, words) => fill(size, () => wrap(words.sentence(rng))),
 };
-const SMALL_KINDS = weighted([
+const SMALL_KINDS = weighted<FileKind>([
   [PDF, 30],
   [PNG, 14],
-  [JPG, 14],
+  [JPEG, 14],
   [ICS, 10],
   [VCF, 7],
   [CSV, 8],
@@ -93,9 +84,9 @@ const SMALL_KINDS = weighted([
   [TXT, 5],
   [XLSX, 4],
 ]);
-const LARGE_KINDS = weighted([
+const LARGE_KINDS = weighted<FileKind>([
   [PDF, 40],
-  [JPG, 25],
+  [JPEG, 25],
   [PNG, 10],
   [ZIP, 8],
   [DOCX, 9],
@@ -147,10 +138,7 @@ function attachment(
   stem: string,
   words: Vocabulary,
 ): Chunk[] {
-  const filename = `${stem}.${kind.ext}`;
-  const disposition = isAscii(filename)
-    ? `Content-Type: ${kind.type}; name="${filename}"\r\nContent-Disposition: attachment; filename="${filename}"`
-    : `Content-Type: ${kind.type};\r\n name="${encodeWords(filename, 'Q')}"\r\nContent-Disposition: attachment;\r\n filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  const disposition = attachmentHeader(kind.type, `${stem}.${kind.ext}`);
   if (kind.text) {
     const text = kind.text(rng, size, words);
     const cte = chance(rng, 0.6) ? 'quoted-printable' : 'base64';
@@ -239,7 +227,7 @@ export function* attachmentsShape(opts: ShapeOptions): Generator<ShapeMessage> {
             alt(`<br><img src="cid:${cid}" alt="logo" width="120" height="40">`),
             [
               `Content-Type: image/png; name="logo.png"\r\nContent-Disposition: inline; filename="logo.png"\r\nContent-ID: <${cid}>\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
-              randomBase64(logo, PNG.magic!, int(rng, 0xffffffff)),
+              randomBase64(logo, PNG.magic, int(rng, 0xffffffff)),
             ],
           ],
           ' type="multipart/alternative";',

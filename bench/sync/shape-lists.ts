@@ -4,25 +4,24 @@
 // the List-* headers. Mean message about 5 KB.
 import {
   chance,
-  clamp,
   dateOf,
-  flagsFor,
   hex,
   int,
   isAscii,
   logNormal,
+  messageId,
   mulberry32,
   pick,
+  rfc5322Date,
   textPart,
   toBuffer,
   wrap,
   Zipf,
   type Cte,
   type Rng,
-  type ShapeMessage,
-  type ShapeOptions,
-} from './shape-kit.js';
-import { headerBlock, messageId, OWNER, rfc5322Date, type Person } from './shape-headers.js';
+} from '../mail-kit.js';
+import { clamp, flagsFor, type ShapeMessage, type ShapeOptions } from './shape-kit.js';
+import { headerBlock, OWNER, type Person } from './shape-headers.js';
 import { ACCENTED, people, Vocabulary } from './shape-words.js';
 
 const TOPIC = `patch patches commit build test tests fails failure regression fix bug issue
@@ -147,7 +146,9 @@ export function* listsShape(opts: ShapeOptions): Generator<ShapeMessage> {
 
     const body: string[] = [];
     if (parent) {
-      body.push(`On ${rfc5322Date(parent.date, parent.from.tz)}, ${parent.from.name} wrote:`);
+      body.push(
+        `On ${rfc5322Date(parent.date, parent.from.tz, false)}, ${parent.from.name} wrote:`,
+      );
       const quoted = quote(rng, parent.text);
       // Answers between the quoted pieces, as on lists: inline, below what they answer.
       const cuts = 1 + int(rng, 3);
@@ -209,14 +210,14 @@ export function* listsShape(opts: ShapeOptions): Generator<ShapeMessage> {
       : chance(rng, 0.5)
         ? '8bit'
         : 'quoted-printable';
-    const flowed = cte !== 'quoted-printable' && chance(rng, 0.1) ? '; format=flowed' : '';
+    const flowed = cte !== 'quoted-printable' && chance(rng, 0.1);
 
     thread.posts.push({ messageId: id, references, from, date, text });
     if (thread.posts.length > 6) thread.posts.shift();
     if (--thread.left <= 0) open.splice(open.indexOf(thread), 1);
     yield {
       folder: own ? sent! : chance(rng, 0.6) || others.length < 2 ? others[0]! : others[1]!,
-      raw: toBuffer([head, ...textPart(full, 'plain', cte, flowed)]),
+      raw: toBuffer([head, ...textPart(full, 'plain', cte, { flowed })]),
       date,
       flags: flagsFor(rng, i, opts.count, own),
     };

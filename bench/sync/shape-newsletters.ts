@@ -5,7 +5,6 @@
 // small inline images referred to by cid:.
 import {
   chance,
-  clamp,
   dateOf,
   escapeHtml,
   hex,
@@ -14,17 +13,14 @@ import {
   multipart,
   mulberry32,
   pick,
-  randomBase64,
   textPart,
-  token,
   toBuffer,
   wrap,
   Zipf,
   type Chunk,
   type Rng,
-  type ShapeMessage,
-  type ShapeOptions,
-} from './shape-kit.js';
+} from '../mail-kit.js';
+import { clamp, randomBase64, token, type ShapeMessage, type ShapeOptions } from './shape-kit.js';
 import { headerBlock, OWNER, type Person } from './shape-headers.js';
 import { ACCENTED, EMOJI, Vocabulary } from './shape-words.js';
 

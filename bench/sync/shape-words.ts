@@ -1,47 +1,56 @@
 // People and words for the bench's mail shapes: a few hundred seeded senders with names from
 // many languages (so headers need RFC 2047), and a Zipf-distributed vocabulary whose top ranks
 // are the shape's own topic words, so each shape reads like its kind of mail.
-import { chance, int, mulberry32, pick, Zipf, type Rng } from './shape-kit.js';
+import {
+  addressLocal,
+  chance,
+  DOMAINS as COMMON_DOMAINS,
+  FIRST_NAMES,
+  int,
+  LAST_NAMES,
+  mulberry32,
+  paragraphs,
+  pick,
+  TZ_OFFSETS,
+  Zipf,
+  type Rng,
+} from '../mail-kit.js';
 import { type Person } from './shape-headers.js';
 
-const FIRST = `James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William
-Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa
-Anthony Betty Mark Sandra Paul Ashley Steven Emily Andrew Donna Joshua Michelle Kenji Yuki
-Priya Arjun Wei Mei Olga Ivan Lars Ingrid Pierre Amélie José María Zoë Chloé François Renée
-Søren Åsa Jürgen Björn Núria Inés Raphaël Hélène Gaël Noémie Dvořák Łukasz Zoltán Çağla
-Ümit Þóra Małgorzata Jiří Kateřina Nikolaï Fatma Oğuz Ngọc Thảo`.split(/\s+/);
-const LAST = `Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Wilson
-Anderson Taylor Thomas Moore Jackson Martin Lee Thompson White Harris Clark Lewis Walker
-Young Allen King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Carter Tanaka
-Sato Patel Sharma Chen Wang Ivanova Petrov Larsen Nilsson Dubois Lefèvre García Müller
-Schröder Strömberg Núñez Peña Gonçalves Østergaard Ødegaard O'Brien Björklund Novák
-Dvořáková Wiśniewski Kowalczyk Yılmaz Nguyễn Szabó Horváth Jóhannsdóttir`.split(/\s+/);
-const DOMAINS = `example.com example.org example.net acme.example globex.example
-initech.example umbrella.example hooli.example univ.example mail.example stark.example
-wayne.example tyrell.example cyberdyne.example soylent.example oscorp.example`.split(/\s+/);
+// bench/corpus.ts's names and domains, and more of the names that need RFC 2047.
+const FIRST = [
+  ...FIRST_NAMES,
+  ...`Dvořák Łukasz Zoltán Çağla Ümit Þóra Małgorzata Jiří Kateřina Nikolaï Fatma Oğuz Ngọc
+Thảo`.split(/\s+/),
+];
+const LAST = [
+  ...LAST_NAMES,
+  ...`Novák Dvořáková Wiśniewski Kowalczyk Yılmaz Nguyễn Szabó Horváth Jóhannsdóttir`.split(/\s+/),
+];
+const DOMAINS = [
+  ...COMMON_DOMAINS,
+  'tyrell.example',
+  'cyberdyne.example',
+  'soylent.example',
+  'oscorp.example',
+];
 
 /** `n` distinct people of `domains`, seeded. */
 export function people(seed: number, n: number, domains: readonly string[] = DOMAINS): Person[] {
   const rng = mulberry32(seed ^ 0x7e0b1e);
   const out: Person[] = [];
   const used = new Set<string>();
-  const tzs = [0, 60, 60, 120, -300, -300, -360, -420, -480, 330, 480, 540, 600];
   while (out.length < n) {
     const first = pick(rng, FIRST);
     const last = pick(rng, LAST);
-    const local = `${first}.${last}`
-      .replace(/ø/gi, 'o')
-      .replace(/ł/gi, 'l')
-      .normalize('NFD')
-      .replace(/[^A-Za-z.]/g, '')
-      .toLowerCase();
+    const local = addressLocal(first, last);
     const address = `${chance(rng, 0.2) ? local.replace('.', '') : local}@${pick(rng, domains)}`;
     if (used.has(address)) continue;
     used.add(address);
     out.push({
       name: chance(rng, 0.06) ? `${last}, ${first}` : `${first} ${last}`,
       address,
-      tz: pick(rng, tzs),
+      tz: pick(rng, TZ_OFFSETS),
     });
   }
   return out;
@@ -98,17 +107,7 @@ export class Vocabulary {
 
   /** Paragraphs of about `words` words in all. */
   paragraphs(rng: Rng, words: number): string[] {
-    const out: string[] = [];
-    for (let left = words; left > 0;) {
-      const sentences: string[] = [];
-      for (let k = 2 + int(rng, 4); k > 0 && left > 0; k--) {
-        const n = Math.min(left, 5 + int(rng, 14));
-        sentences.push(this.sentence(rng, n));
-        left -= n;
-      }
-      out.push(sentences.join(' '));
-    }
-    return out;
+    return paragraphs(rng, words, (n) => this.sentence(rng, n));
   }
 
   /** A title of `n` words, capitalised. */
