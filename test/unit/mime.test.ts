@@ -230,6 +230,41 @@ describe('parseBody', () => {
       parseError: expect.stringMatching(/header size/i),
     });
   });
+
+  // As Python's email tests have them (msg_17, msg_25, msg_41): a multipart whose delimiter
+  // never comes, or that names no boundary, or a boundary cut short.
+  const lostBoundary = (contentType: string, body: string) =>
+    Buffer.from(
+      `From: Barry <barry@example.test>\r\nSubject: fish\r\nMIME-Version: 1.0\r\n` +
+        `Content-Type: ${contentType}\r\n\r\n${body}`,
+    );
+
+  test.each([
+    ['a boundary that never appears', 'multipart/mixed; boundary="BOUNDARY"', 'multipart/mixed'],
+    ['no boundary at all', 'multipart/alternative;', 'multipart/alternative'],
+    [
+      'a boundary cut short',
+      'multipart/report; report-type=delivery-status;\r\n\tbo',
+      'multipart/report',
+    ],
+  ])('reads a multipart with %s as plain text, and says so', async (_, type, named) => {
+    const body = lostBoundary(type, 'Hi there,\r\n\r\nThis is the dingus fish, café.\r\n');
+    const parsed = await parseBody(body);
+    expect(parsed.text).toContain('This is the dingus fish, café.');
+    expect(parsed.parseError).toContain(`${named} whose boundary never appears`);
+    const latin1 = await parseBody(
+      Buffer.concat([lostBoundary(type, 'caf'), Buffer.from([0xe9]), Buffer.from('\r\n')]),
+    );
+    expect(latin1.text?.trim()).toBe('café');
+  });
+
+  test('keeps a multipart whose only delimiter closes it unreadable: a preamble is never shown', async () => {
+    const parsed = await parseBody(
+      lostBoundary('multipart/mixed; boundary="b"', 'preamble words\r\n--b--\r\n'),
+    );
+    expect(parsed.text).toBeNull();
+    expect(parsed.parseError).toMatch(/no readable part/);
+  });
 });
 
 describe('MimePool', () => {
@@ -273,8 +308,15 @@ describe('MimePool', () => {
       expect(b.snippet).toBe('MARKER huge header');
     },
     endlessHeaderLine: (b) => expect(b.parseError).toMatch(/header block over/),
-    wrongBoundary: (b) => expect(b.parseError).toMatch(/no readable part/),
-    missingBoundary: (b) => expect(b.parseError).toMatch(/no readable part/),
+    // No delimiter of the declared boundary comes: the body is read as text, the marker in it.
+    wrongBoundary: (b) => {
+      expect(b.parseError).toMatch(/boundary never appears/);
+      expect(b.text).toContain('MARKER wrong boundary');
+    },
+    missingBoundary: (b) => {
+      expect(b.parseError).toMatch(/boundary never appears/);
+      expect(b.text).toContain('MARKER missing boundary');
+    },
     unknownCharset: (b) => {
       expect(b.parseError).toBeNull();
       // A charset no decoder knows says no more than none: bytes that are not UTF-8 are read

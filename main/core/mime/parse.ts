@@ -1,6 +1,7 @@
 // Raw message bytes → what the UI shows (text, HTML, snippet, attachment metadata), within
 // limits. Mail is hostile input: this never throws and never runs unbounded; what it had to
 // cut or could not read is said in parseError, and the caller keeps the raw source.
+import { isUtf8 } from 'node:buffer';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import {
   failedBody,
@@ -58,7 +59,14 @@ export async function parseBody(
     let text = parsed.text?.replace(/\0/g, '') || null;
     let html = parsed.html?.replace(/\0/g, '') || null;
     if (text === null && html === null && !parsed.attachments.length && hasBody(input)) {
-      problems.push('no readable part found in the message body');
+      const lost = lostBoundary(input);
+      if (lost) {
+        // What a gateway left of a multipart: its text, outside any part. Read as a text
+        // part with no label would be, as other mail clients show it.
+        const body = input.subarray(headerEnd(input));
+        text = (isUtf8(body) ? body.toString('utf8') : body.toString('latin1')).replace(/\0/g, '');
+        problems.push(`${lost} whose boundary never appears: its body was read as plain text`);
+      } else problems.push('no readable part found in the message body');
     }
     if (text !== null && text.length > lim.maxTextChars) {
       problems.push(`text cut to ${lim.maxTextChars} characters`);
@@ -137,6 +145,27 @@ function attachmentMeta(a: AttachmentStream, size: number, inline: boolean): Par
     contentId: a.cid ?? null,
     inline,
   };
+}
+
+/**
+ * The top-level multipart type (`multipart/mixed`) when the header names a multipart whose
+ * delimiter line never comes in the body (no boundary, or a boundary cut short); else null.
+ */
+function lostBoundary(buf: Buffer): string | null {
+  const end = headerEnd(buf);
+  if (end < 0) return null;
+  const header = buf.toString('latin1', 0, end).replace(/\r?\n[ \t]+/g, ' ');
+  const type = /^content-type[ \t]*:[ \t]*(multipart\/[\w.+-]+)([^\r\n]*)/im.exec(header);
+  if (!type) return null;
+  const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i.exec(type[2]!);
+  const value = boundary?.[1] ?? boundary?.[2];
+  if (!value) return type[1]!.toLowerCase();
+  const body = buf.toString('latin1', end);
+  const delimiter = `--${value}`;
+  for (let i = body.indexOf(delimiter); i >= 0; i = body.indexOf(delimiter, i + 1)) {
+    if (i === 0 || body[i - 1] === '\n') return null;
+  }
+  return type[1]!.toLowerCase();
 }
 
 function hasBody(buf: Buffer): boolean {
