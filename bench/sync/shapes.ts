@@ -2,6 +2,7 @@
 // seed, one message at a time, so 100,000 of them never sit in memory together). A sync's
 // rate holds only for the kind of mail it was measured on: each shape is synced and reported
 // apart.
+import { realWorldMail } from '../../test/support/real-mail.js';
 import { generateCorpus } from '../corpus.js';
 import type { ShapeMessage, ShapeOptions } from './shape-kit.js';
 import { attachmentsShape } from './shape-attachments.js';
@@ -22,6 +23,14 @@ export const SHAPES = {
   newsletters: newslettersShape,
   /** Plain-text mailing lists, long threads, deep quoting: mean about 5 KB. */
   lists: listsShape,
+  /**
+   * The tests' real-world-shaped mail (test/support/real-mail.ts): old charsets, broken MIME,
+   * huge headers, nesting, signed mail, bounces; small and varied, all in the Inbox.
+   */
+  real: function* (opts: ShapeOptions): Generator<ShapeMessage> {
+    for (const m of realWorldMail({ count: opts.count, seed: opts.seed }))
+      yield { folder: opts.folders[0] ?? 'INBOX', raw: m.raw, date: m.date, flags: [] };
+  },
 } satisfies Record<string, (opts: ShapeOptions) => Generator<ShapeMessage>>;
 
 export type ShapeName = keyof typeof SHAPES;
