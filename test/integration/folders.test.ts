@@ -333,6 +333,41 @@ describe('folders from the app', () => {
     ]);
   });
 
+  it('a folder replayed by another connection while this one lists is not taken away', async () => {
+    const { svc, accountId } = await open();
+    const sync = await svc.svc.accountSync(await svc.svc.account(accountId));
+    const lister = await sync.connect();
+    // The LIST is answered; then, before it is applied, another connection replays the
+    // folders made here, one made before the LIST and one made while it ran.
+    const early = await svc.call('mailbox.create', { accountId, name: 'Made before' });
+    let late = 0;
+    const list = lister.list.bind(lister);
+    lister.list = async (...args: Parameters<ImapFlow['list']>) => {
+      const stale = await list(...args);
+      late = (await svc.call('mailbox.create', { accountId, name: 'Made during' })).id;
+      const other = await sync.connect();
+      try {
+        expect((await sync.replay(other)).folders).toBe(2);
+      } finally {
+        await other.logout().catch(() => other.close());
+      }
+      return stale;
+    };
+    try {
+      await syncMailboxList(lister, svc.svc.store, accountId);
+    } finally {
+      await lister.logout().catch(() => lister.close());
+    }
+    const boxes = await svc.call('mailbox.list', { accountId });
+    expect(boxes.find((m) => m.path === 'Made before')?.id).toBe(early.id);
+    expect(boxes.find((m) => m.path === 'Made during')?.id).toBe(late);
+    // The next sync finds them on the server, under the same ids.
+    expect((await svc.call('sync.run')).errors).toEqual([]);
+    const after = await svc.call('mailbox.list', { accountId });
+    expect(after.find((m) => m.path === 'Made before')?.id).toBe(early.id);
+    expect(after.find((m) => m.path === 'Made during')?.id).toBe(late);
+  });
+
   it('refuses the folders of a role, bad names, taken names and moves under itself', async () => {
     const { svc, accountId } = await open();
     const boxes = await svc.call('mailbox.list', { accountId });

@@ -78,6 +78,12 @@ export async function syncMailboxList(
   store: Store,
   accountId: number,
 ): Promise<ListedMailbox[]> {
+  // Another connection may replay a folder operation while this one lists (a change made
+  // here is sent at once): the LIST can then predate the server's side of an operation that
+  // is no longer pending when the list is applied. So what was pending before the LIST counts
+  // too, and a folder made here after the LIST began is not the LIST's to judge.
+  const pendingBefore = pendingPaths(await store.operations.pendingFolders(accountId));
+  const storedBefore = new Set((await store.mailboxes.states(accountId)).map((m) => m.id));
   // A server reports the selected mailbox's status as this session last saw it: leave it
   // first (it was opened read-only, so CLOSE expunges nothing) to get fresh numbers.
   if (client.mailbox) await client.mailboxClose();
@@ -88,13 +94,19 @@ export async function syncMailboxList(
   ).filter((l) => !l.flags.has('\\Noselect') && !l.flags.has('\\NonExistent'));
 
   return store.transaction(async (tx) => {
-    const pending = pendingPaths(await tx.operations.pendingFolders(accountId));
-    const listed = allListed.filter((l) => !pending.leaving(l.path));
+    const pendingNow = pendingPaths(await tx.operations.pendingFolders(accountId));
+    const leaving = (path: string) => pendingBefore.leaving(path) || pendingNow.leaving(path);
+    const coming = (path: string) => pendingBefore.coming(path) || pendingNow.coming(path);
+    const listed = allListed.filter((l) => !leaving(l.path));
     const stored = await tx.mailboxes.states(accountId);
-    const serverPaths = new Set(listed.map((l) => l.path));
     const storedPaths = new Set(stored.map((m) => m.path));
     const arrived = listed.filter((l) => !storedPaths.has(l.path));
-    const missing = stored.filter((m) => !serverPaths.has(m.path) && !pending.coming(m.path));
+    // Judged against everything the server listed: a folder kept here whose operation was
+    // given up is not missing because the operation once meant to take it away.
+    const onServer = new Set(allListed.map((l) => l.path));
+    const missing = stored.filter(
+      (m) => !onServer.has(m.path) && !coming(m.path) && storedBefore.has(m.id),
+    );
 
     for (const gone of missing) {
       const renamed = gone.uidValidity
