@@ -39,7 +39,16 @@ interface Planned {
   textParts: string[] | null;
 }
 
+// A batch is planned when it is taken (its bytes) and again when it is fetched: once is enough.
+const plans = new WeakMap<PendingBody, Planned>();
+
 function plan(item: PendingBody): Planned {
+  let planned = plans.get(item);
+  if (!planned) plans.set(item, (planned = planFor(item)));
+  return planned;
+}
+
+function planFor(item: PendingBody): Planned {
   const structure = item.structure ? (JSON.parse(item.structure) as MessageStructure) : null;
   const attached = structure?.attachments.reduce((n, a) => n + a.size, 0) ?? 0;
   const textParts =
