@@ -1,6 +1,6 @@
 // npm run bench:ui -- [--messages N] [--sync-messages M] [--runs R] [--search-runs S]
 //   [--scroll-rows K] [--rows-per-frame F] [--seed S] [--json] [--profile] [--only first-rows]
-//   [--renderer DIR]
+//   [--renderer DIR] [--compare DIR]
 // The web UI on a large mailbox: a private Dovecot, a Maildock data directory synced once,
 // Maildock's web server (its own process, compiled) and Debian's Chromium. Times the first
 // rows after a page load, frames while scrolling the list, search from Enter to results,
@@ -17,6 +17,7 @@ import { apiClient, apiLoad, folderIds } from './api-load.js';
 import { coldSignIn, firstRows, openApp, scroll, search, tracedColdSignIn } from './measures.js';
 import { profileText, type CpuProfile } from './profile.js';
 import { firstRowsJsonLine, firstRowsTable, jsonLine, table, type Figures } from './report.js';
+import type { FirstRows } from './probes.js';
 import {
   fullSync,
   imapOf,
@@ -43,12 +44,19 @@ const { values: args } = parseArgs({
     // A renderer built elsewhere (another tree's `vite build --outDir DIR`), served instead
     // of this tree's: two builds measured by the same bench.
     renderer: { type: 'string' },
+    // With --only first-rows: a second server over the same mailbox serving the renderer
+    // built in DIR, and every run taken on both, alternately: two builds side by side at the
+    // same load, which a shared machine's figures from runs apart never are.
+    compare: { type: 'string' },
   },
 });
 if (args.only !== undefined && args.only !== 'first-rows') {
   throw new Error(`--only takes "first-rows", not "${args.only}"`);
 }
 const firstRowsOnly = args.only === 'first-rows';
+if (args.compare !== undefined && !firstRowsOnly) {
+  throw new Error('--compare goes with --only first-rows');
+}
 const N = Number(args.messages);
 /** Issue 24's scroll: 5,000 px at a wheel's pace, every frame under 33 ms. */
 const WHEEL_PX = 5_000;
@@ -112,6 +120,7 @@ const second = firstRowsOnly ? 0 : M;
 log(`Generating and loading ${N} + ${second} messages (seed ${seed})…`);
 const dovecot = await startMailServer(N, second, seed);
 let server: ServerChild | undefined;
+let other: ServerChild | undefined;
 let browser: Browser | undefined;
 try {
   const dataDir = path.join(work, 'data');
@@ -131,19 +140,71 @@ try {
   }[];
   const inbox = mailboxes.find((m) => m.role === 'inbox')!;
 
+  if (args.compare) {
+    other = await startServer({ dataDir, secretKey, token, staticDir: path.resolve(args.compare) });
+  }
+  const servers = other ? [server, other] : [server];
+
   browser = await startBrowser();
-  const signIn = await browser.context.newPage();
-  await signIn.goto(`${server.base}/?token=${token}`);
-  await signIn.close();
+  for (const s of servers) {
+    const signIn = await browser.context.newPage();
+    await signIn.goto(`${s.base}/?token=${token}`);
+    await signIn.close();
+  }
 
   const runs = Number(args.runs);
+  const ab = other ? ', each build in turn' : '';
   log(
-    `Chromium: first rows after signing in by the link, cold (a new browser each), ${runs} runs…`,
+    `Chromium: first rows after signing in by the link, cold (a new browser each, settled and just launched), ${runs} runs${ab}…`,
   );
-  const cold = await coldSignIn(`${server.base}/?token=${token}`, runs);
-  log(`Chromium: first rows after a page load, ${runs} runs…`);
-  const first = await firstRows(browser.context, server.base, runs);
-  if (firstRowsOnly) {
+  // With --compare, the two builds alternate run by run, each going first every other time.
+  // Each time the settled browser and the one just launched, in turn too.
+  const taken = servers.map(() => ({
+    cold: [] as FirstRows[],
+    launched: [] as FirstRows[],
+    first: [] as FirstRows[],
+  }));
+  const turns = (i: number) => (i % 2 ? [...servers.keys()].reverse() : [...servers.keys()]);
+  for (let i = 0; i < runs; i++) {
+    for (const k of turns(i)) {
+      const link = `${servers[k]!.base}/?token=${token}`;
+      for (const settled of i % 2 ? [false, true] : [true, false]) {
+        const [r] = await coldSignIn(link, 1, settled);
+        taken[k]![settled ? 'cold' : 'launched'].push(r!);
+      }
+    }
+  }
+  log(`Chromium: first rows after a page load, ${runs} runs${ab}…`);
+  for (let i = 0; i < runs; i++) {
+    for (const k of turns(i)) {
+      taken[k]!.first.push(...(await firstRows(browser.context, servers[k]!.base, 1)));
+    }
+  }
+  const { cold, launched, first } = taken[0]!;
+  if (other && args.compare) {
+    const tables = taken.map(({ cold: c, launched: l, first: f }, k) => {
+      const fig = {
+        messages: N,
+        inboxMessages: inbox.total,
+        coldSignIn: c,
+        coldLaunched: l,
+        firstRows: f,
+      };
+      const mine = args.renderer ? `--renderer ${args.renderer}` : 'this tree';
+      const name = k === 0 ? mine : `--compare ${args.compare}`;
+      return { name, fig, text: `The renderer of ${name}:\n\n${firstRowsTable(fig)}` };
+    });
+    const header =
+      `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; ${machine(browser)}. ` +
+      'Two builds, each run taken on both in turn. First rows: from navigation start to the ' +
+      'first task after the frame holding them.';
+    const report = [header, ...tables.map((t) => t.text)].join('\n\n');
+    process.stdout.write(`${report}\n`);
+    writeFileSync(path.join(outDir, `ui-${N}-first-rows-compare.md`), `${report}\n`);
+    if (args.json) {
+      for (const t of tables) process.stdout.write(`${firstRowsJsonLine(t.fig, t.name)}\n`);
+    }
+  } else if (firstRowsOnly) {
     if (args.profile) {
       log('Chromium: one more cold sign-in, traced (not counted)…');
       const traced = await tracedColdSignIn(`${server.base}/?token=${token}`);
@@ -155,7 +216,13 @@ try {
         `${traced.summary}\n  (${path.relative(ROOT, file)})`,
       );
     }
-    const fig = { messages: N, inboxMessages: inbox.total, coldSignIn: cold, firstRows: first };
+    const fig = {
+      messages: N,
+      inboxMessages: inbox.total,
+      coldSignIn: cold,
+      coldLaunched: launched,
+      firstRows: first,
+    };
     const header =
       `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; ${machine(browser)}. ` +
       'First rows: from navigation start to the first task after the frame holding them.';
@@ -236,6 +303,7 @@ try {
       inboxMessages: inbox.total,
       syncMessages: M,
       coldSignIn: cold,
+      coldLaunched: launched,
       firstRows: first,
       scroll: scrolled.result,
       wheel,
@@ -261,6 +329,7 @@ try {
 } finally {
   await browser?.close();
   await server?.stop();
+  await other?.stop();
   await dovecot.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
 // and the built renderer as static files. server.ts (one person, one token) and
 // people-server.ts (many people, signed in) add who may call the API and how.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -176,8 +176,27 @@ export async function baseServer(
 
   const staticDir = opts.staticDir;
   const built = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root: staticDir, index: false, wildcard: true });
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      index: false,
+      wildcard: true,
+      // The build names what is under assets/ by its content's hash: a browser keeps it and
+      // never asks again. The page that names them is sent with no-cache (page.ts).
+      setHeaders: (reply, file) => {
+        if (isHashedAsset(staticDir, file)) reply.header('cache-control', IMMUTABLE);
+      },
+    });
+  }
   return { app, limits, built };
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** A file of the build's assets/ whose name carries a content hash (`index-BwDfS1Eb.js`). */
+export function isHashedAsset(staticDir: string, file: string): boolean {
+  const rel = relative(staticDir, file).split(sep);
+  return rel.length === 2 && rel[0] === 'assets' && /-[\w-]{8}\.\w+$/.test(rel[1]!);
 }
 
 /**

@@ -2,7 +2,7 @@
 // loopback port over a temp service (and a private Dovecot where mail must move), and the
 // real `maildock serve` process for what only a process shows (exit status, signals, logs).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -425,6 +425,8 @@ describe('the server, in-process', () => {
       '<!doctype html><html><head><title>Maildock UI</title></head><body></body></html>',
     );
     await writeFile(path.join(dir, 'app.js'), 'console.log("ui")');
+    await mkdir(path.join(dir, 'assets'));
+    await writeFile(path.join(dir, 'assets', 'index-BwDfS1Eb.js'), 'console.log("hashed")');
     const ui = await buildServer(t.svc, { token, loopbackOnly: true, staticDir: dir });
     await ui.listen({ host: '127.0.0.1', port: 0 });
     const uiBase = `http://127.0.0.1:${(ui.server.address() as AddressInfo).port}`;
@@ -440,6 +442,12 @@ describe('the server, in-process', () => {
       expect(js.status).toBe(200);
       expect(js.headers.get('content-type')).toMatch(/javascript/);
       expectSecured(js);
+      // Named by its hash: kept by the browser, never asked for again; other files are not.
+      expect(js.headers.get('cache-control')).not.toMatch(/immutable/);
+      const hashed = await fetch(`${uiBase}/assets/index-BwDfS1Eb.js`);
+      expect(await hashed.text()).toBe('console.log("hashed")');
+      expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expectSecured(hashed);
       const outside = await fetch(`${uiBase}/..%2f..%2fpackage.json`);
       expect(outside.status).toBe(404);
       expect((await fetch(`${uiBase}/?token=${token}`, { redirect: 'manual' })).status).toBe(303);
