@@ -40,7 +40,6 @@ import type {
   StoredAttachment,
   StoredOperation,
 } from './types.js';
-import type { MessageStructure } from '../mime/structure.js';
 
 export interface AccountRepository {
   add(input: Omit<AccountInput, 'password'>): Promise<Account>;
@@ -173,8 +172,6 @@ export interface BodyRepository {
   raw(id: number): Promise<Buffer | null>;
   /** Keeps (or, null, drops) the message's bytes; false when the message has no body row. */
   setRaw(id: number, raw: Buffer | null): Promise<boolean>;
-  /** The MIME structure stored with the headers (imapflow's BODYSTRUCTURE), or null. */
-  structure(id: number): Promise<MessageStructure | null>;
   attachment(id: number): Promise<StoredAttachment | null>;
   setAttachmentHash(id: number, hash: string): Promise<void>;
   /** How many stored bodies of each account wait for their text to be derived again. */

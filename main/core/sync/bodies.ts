@@ -35,6 +35,8 @@ const MAX_TEXT_PARTS = 8;
 interface Planned {
   item: PendingBody;
   structure: MessageStructure | null;
+  /** Bytes of its attachments, as BODYSTRUCTURE gives them (decoded estimates). */
+  attached: number;
   /** Part numbers of the text parts when only those are fetched; null for the whole message. */
   textParts: string[] | null;
 }
@@ -58,7 +60,7 @@ function planFor(item: PendingBody): Planned {
     structure.textParts.length <= MAX_TEXT_PARTS
       ? structure.textParts
       : null;
-  return { item, structure, textParts };
+  return { item, structure, attached, textParts };
 }
 
 function attachmentsOf(structure: MessageStructure): ParsedBody['attachments'] {
@@ -212,10 +214,9 @@ export async function fetchOneBody(
 
 /** The bytes the server will send for a message as planned: all of it, or its text parts. */
 function wireBytes(p: Planned, maxFetchBytes: number): number {
-  if (!p.textParts || !p.structure) return Math.min(p.item.size, maxFetchBytes);
-  const attached = p.structure.attachments.reduce((n, a) => n + a.size, 0);
+  if (!p.textParts) return Math.min(p.item.size, maxFetchBytes);
   // BODYSTRUCTURE's sizes are decoded estimates (envelope.ts): base64 takes 4 bytes per 3.
-  return Math.max(1024, p.item.size - Math.floor((attached * 4) / 3));
+  return Math.max(1024, p.item.size - Math.floor((p.attached * 4) / 3));
 }
 
 /**

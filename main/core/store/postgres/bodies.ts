@@ -1,7 +1,6 @@
 // Bodies, attachments and the body's part of the search vector. Storing a body is one
 // statement: the message row (state, snippet, vector), the body, its attachments and its
 // place in the reindex queue change together, or not at all when the message is gone.
-import type { MessageStructure } from '../../mime/structure.js';
 import type { BodyRepository } from '../repositories.js';
 import type { BodyRecord, Derive, PendingBody, StoredAttachment } from '../types.js';
 import { text, textOrNull, type Db } from './db.js';
@@ -88,11 +87,6 @@ export class BodyRepo implements BodyRepository {
 
   async setRaw(id: number, raw: Buffer | null): Promise<boolean> {
     return (await this.db.run('UPDATE bodies SET raw = $1 WHERE message_id = $2', [raw, id])) > 0;
-  }
-
-  async structure(id: number): Promise<MessageStructure | null> {
-    const s = await this.db.value<string>('SELECT structure FROM messages WHERE id = $1', [id]);
-    return s ? (JSON.parse(s) as MessageStructure) : null;
   }
 
   attachment(id: number): Promise<StoredAttachment | null> {

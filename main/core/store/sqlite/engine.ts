@@ -128,7 +128,6 @@ class SyncRepositories {
         pendingOne: messages.pendingBody,
         raw: raws.raw,
         setRaw: raws.setRaw,
-        structure: messages.structure,
         attachment: messages.attachment,
         setAttachmentHash: messages.setAttachmentHash,
         reindexPending: reindex.pending,

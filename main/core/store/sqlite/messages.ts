@@ -1,7 +1,6 @@
 // The message repository: the only code that writes messages, bodies, attachments and
 // their full-text rows. Callers group calls in one transaction per batch.
 import type { MessageDetail, MessageSummary } from '../../../../common/types.js';
-import type { MessageStructure } from '../../mime/structure.js';
 import type { Db } from './db.js';
 import type {
   HeaderRecord,
@@ -96,7 +95,6 @@ export class MessageStore {
         `SELECT id, part_id, filename, content_type, size, content_id, inline FROM attachments
           WHERE message_id = ? ORDER BY id`,
       ),
-      structure: db.prepare('SELECT structure FROM messages WHERE id = ?').pluck(),
       attachment: db.prepare(
         `SELECT a.id, a.message_id AS messageId, m.account_id AS accountId, mb.path, m.uid, a.part_id AS partId,
                 a.filename, a.content_type AS contentType, a.size, a.content_hash AS contentHash
@@ -357,11 +355,6 @@ export class MessageStore {
 
   pendingBody(id: number): PendingBody | null {
     return (this.statements.pendingOne.get(id) as PendingBody | undefined) ?? null;
-  }
-
-  structure(id: number): MessageStructure | null {
-    const s = this.statements.structure.get(id) as string | null | undefined;
-    return s ? (JSON.parse(s) as MessageStructure) : null;
   }
 
   attachment(id: number): StoredAttachment | null {
