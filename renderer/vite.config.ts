@@ -2,7 +2,7 @@
 // window) loads it from. The output must run under the server's CSP (`default-src 'self'`):
 // no inline scripts or styles, and no assets inlined as data: URLs. Workers (the thumbnails',
 // pdf.js's) are files of their own beside the rest, as ES modules.
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const BOOT = 'src/boot.ts';
 
@@ -39,7 +39,27 @@ function bootFirst(): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * The server's first screen (src/first-screen/render.tsx), built for Node beside the page:
+ * `vite build --ssr` with this config. Its packages are built in, React in its production
+ * build, whatever NODE_ENV the server runs with.
+ */
+const SERVER_BUILD = {
+  root: import.meta.dirname,
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  ssr: { noExternal: true },
+  build: {
+    outDir: '../dist/renderer-ssr',
+    emptyOutDir: true,
+    target: 'node20',
+    ssr: 'src/first-screen/render.tsx',
+    reportCompressedSize: false,
+  },
+} satisfies UserConfig;
+
+export default defineConfig(({ isSsrBuild }) => (isSsrBuild ? SERVER_BUILD : PAGE_BUILD));
+
+const PAGE_BUILD: UserConfig = {
   root: import.meta.dirname,
   base: '/',
   build: {
@@ -63,4 +83,4 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   plugins: [bootFirst()],
-});
+};

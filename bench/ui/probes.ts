@@ -15,18 +15,28 @@ const AFTER_PAINT = `
 
 /** A message row; a placeholder stands for a row whose page has not arrived. */
 export const ROW = '.list-scroll .row:not(.row-placeholder)';
+/** A row of the app's own list: not one of the server's first screen, drawn before the app ran. */
+export const LIVE_ROW = '.list-scroll:not(.list-static) .row:not(.row-placeholder)';
 
-/** Init script: resolves `__bench.firstRows` once the first message rows are painted. */
+/**
+ * Init script: resolves `__bench.firstRows` once the first message rows are painted, and
+ * the app's own rows (`live`: the same where the server drew no first screen).
+ */
 export const FIRST_ROWS_INIT = `(() => {
   ${AFTER_PAINT}
   performance.setResourceTimingBufferSize(100000);
   const bench = (window.__bench = {});
   bench.firstRows = new Promise((resolve) => {
+    let first = null;
     const mo = new MutationObserver(() => {
-      if (!document.querySelector(${JSON.stringify(ROW)})) return;
+      if (!first && document.querySelector(${JSON.stringify(ROW)})) {
+        const inDom = performance.now();
+        const drawn = document.querySelector('.first-screen') !== null;
+        first = afterPaint().then((painted) => ({ inDom, painted, drawn }));
+      }
+      if (!first || !document.querySelector(${JSON.stringify(LIVE_ROW)})) return;
       mo.disconnect();
-      const inDom = performance.now();
-      afterPaint().then((painted) => resolve({ inDom, painted }));
+      afterPaint().then((live) => first.then((r) => resolve({ ...r, live })));
     });
     mo.observe(document, { childList: true, subtree: true });
   });
@@ -35,6 +45,10 @@ export const FIRST_ROWS_INIT = `(() => {
 export interface FirstRows {
   inDom: number;
   painted: number;
+  /** The rows first painted were the server's first screen (the app's replaced them). */
+  drawn: boolean;
+  /** The app's own rows painted: clickable from here. */
+  live: number;
   domContentLoaded: number;
   firstContentfulPaint: number | null;
   /** Each API request before the rows: path, start and end of the response. */

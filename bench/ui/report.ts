@@ -29,6 +29,8 @@ export interface FirstRowsFigures {
   /** The same, the link opened the moment the browser has launched. */
   coldLaunched: FirstRows[];
   firstRows: FirstRows[];
+  /** `/` for a signed-in browser, request to last byte (measures.ts pageServed), ms. */
+  page: number[];
 }
 
 export interface Figures extends FirstRowsFigures {
@@ -80,6 +82,10 @@ export function summary(fig: Figures) {
 
 type Row = (...cells: string[]) => void;
 
+/** How many of the runs painted the server's first screen first. */
+const drawnNote = (runs: FirstRows[]) =>
+  ` (the server's first screen painted first in ${runs.filter((r) => r.drawn).length} of ${runs.length})`;
+
 function firstRowsLines(fig: FirstRowsFigures, p: Row): void {
   const cold = stat(fig.coldSignIn.map((r) => r.painted));
   const painted = stat(fig.firstRows.map((r) => r.painted));
@@ -89,6 +95,12 @@ function firstRowsLines(fig: FirstRowsFigures, p: Row): void {
     trio(cold),
     'p50 < 500 ms',
     yes(cold.p50 < 500),
+  );
+  p(
+    `… the app's own rows (live) after signing in, cold, settled${drawnNote(fig.coldSignIn)}`,
+    trio(stat(fig.coldSignIn.map((r) => r.live))),
+    '',
+    '',
   );
   p(
     `… the same, the link opened as the browser has just launched, p50 / p95 / max of ${launched.n}`,
@@ -113,6 +125,18 @@ function firstRowsLines(fig: FirstRowsFigures, p: Row): void {
     trio(painted),
     '< 500 ms',
     yes(painted.p95 < 500),
+  );
+  p(
+    `… the app's own rows (live) after a page load${drawnNote(fig.firstRows)}`,
+    trio(stat(fig.firstRows.map((r) => r.live))),
+    '',
+    '',
+  );
+  p(
+    `the page for a signed-in browser, request to last byte (the first screen drawn in it, if any), p50 / p95 / max of ${fig.page.length}`,
+    trio(stat(fig.page)),
+    '',
+    '',
   );
   const first = fig.firstRows[0];
   if (first) {
@@ -145,8 +169,11 @@ export function firstRowsJsonLine(fig: FirstRowsFigures, renderer?: string): str
     messages: fig.messages,
     inboxMessages: fig.inboxMessages,
     coldSignIn: stat(fig.coldSignIn.map((r) => r.painted)),
+    coldSignInLive: stat(fig.coldSignIn.map((r) => r.live)),
     coldLaunched: stat(fig.coldLaunched.map((r) => r.painted)),
     firstRows: stat(fig.firstRows.map((r) => r.painted)),
+    firstRowsLive: stat(fig.firstRows.map((r) => r.live)),
+    page: stat(fig.page),
   });
 }
 

@@ -14,7 +14,15 @@ import { parseArgs } from 'node:util';
 import { startBrowser, type Browser } from '../../test/e2e/browser.js';
 import { corpusTerms } from '../corpus.js';
 import { apiClient, apiLoad, folderIds } from './api-load.js';
-import { coldSignIn, firstRows, openApp, scroll, search, tracedColdSignIn } from './measures.js';
+import {
+  coldSignIn,
+  firstRows,
+  openApp,
+  pageServed,
+  scroll,
+  search,
+  tracedColdSignIn,
+} from './measures.js';
 import { profileText, type CpuProfile } from './profile.js';
 import { firstRowsJsonLine, firstRowsTable, jsonLine, table, type Figures } from './report.js';
 import type { FirstRows } from './probes.js';
@@ -95,24 +103,33 @@ execFileSync(
 );
 // Built into the bench's own folder: a build elsewhere (a test run meanwhile) must not
 // replace the files the server is serving. Unminified with --profile, so that the
-// profiles name the renderer's functions.
+// profiles name the renderer's functions. The page, then beside it the server's first
+// screen (main/server/first-screen.ts finds it there); a build named by --renderer or
+// --compare draws one where it has its renderer-ssr beside it too.
 const staticDir = args.renderer ? path.resolve(args.renderer) : path.join(work, 'renderer');
 if (!args.renderer) {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'warn',
-      ...(args.profile ? ['--minify', 'false'] : []),
-      '--outDir',
-      staticDir,
-    ],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
-  );
+  const builds: [string[], string][] = [
+    [[], staticDir],
+    [['--ssr', 'src/first-screen/render.tsx'], path.join(work, 'renderer-ssr')],
+  ];
+  for (const [ssr, outDir] of builds) {
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        ...ssr,
+        '--logLevel',
+        'error',
+        ...(args.profile ? ['--minify', 'false'] : []),
+        '--outDir',
+        outDir,
+      ],
+      { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+    );
+  }
 }
 
 // The second user's mailbox is only for the API figures.
@@ -163,6 +180,7 @@ try {
     cold: [] as FirstRows[],
     launched: [] as FirstRows[],
     first: [] as FirstRows[],
+    page: [] as number[],
   }));
   const turns = (i: number) => (i % 2 ? [...servers.keys()].reverse() : [...servers.keys()]);
   for (let i = 0; i < runs; i++) {
@@ -180,15 +198,21 @@ try {
       taken[k]!.first.push(...(await firstRows(browser.context, servers[k]!.base, 1)));
     }
   }
-  const { cold, launched, first } = taken[0]!;
+  log(`The page as a signed-in browser gets it, ${runs} times${ab}…`);
+  for (let i = 0; i < runs; i++) {
+    for (const k of turns(i))
+      taken[k]!.page.push(...(await pageServed(servers[k]!.base, token, 1)));
+  }
+  const { cold, launched, first, page: served } = taken[0]!;
   if (other && args.compare) {
-    const tables = taken.map(({ cold: c, launched: l, first: f }, k) => {
+    const tables = taken.map(({ cold: c, launched: l, first: f, page: p }, k) => {
       const fig = {
         messages: N,
         inboxMessages: inbox.total,
         coldSignIn: c,
         coldLaunched: l,
         firstRows: f,
+        page: p,
       };
       const mine = args.renderer ? `--renderer ${args.renderer}` : 'this tree';
       const name = k === 0 ? mine : `--compare ${args.compare}`;
@@ -222,6 +246,7 @@ try {
       coldSignIn: cold,
       coldLaunched: launched,
       firstRows: first,
+      page: served,
     };
     const header =
       `Mailbox: ${N} messages (${inbox.total} in the Inbox shown), seed ${seed}; ${machine(browser)}. ` +
@@ -305,6 +330,7 @@ try {
       coldSignIn: cold,
       coldLaunched: launched,
       firstRows: first,
+      page: served,
       scroll: scrolled.result,
       wheel,
       search: searched.result,

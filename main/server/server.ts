@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { MaildockService, ServiceOptions } from '../core/service.js';
 import { isAuthorized, SESSION_COOKIE, sameToken, sessionCookieName } from './auth.js';
 import { baseServer, registerApi, type BaseOptions } from './base.js';
+import { firstScreenDrawer } from './first-screen.js';
 import { pageSender } from './page.js';
 import { registerEvents, serviceEvents } from './events.js';
 
@@ -37,6 +38,8 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const { app, limits, built } = await baseServer(opts, () => service.healthy());
   const sendPage = pageSender(built ? opts.staticDir : undefined, 'link');
+  const drawFirst =
+    built && opts.staticDir ? firstScreenDrawer(service, opts.staticDir, app.log) : null;
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
   const cookieName = () => sessionCookieName(port());
 
@@ -76,7 +79,9 @@ export async function buildServer(
       reply.header('cache-control', 'no-store');
       return reply.redirect('/', 303);
     }
-    return sendPage(reply);
+    // Signed in: the page comes with the person's first screen drawn (first-screen.ts).
+    const signedIn = drawFirst !== null && isAuthorized(req, opts.token, cookieName());
+    return sendPage(reply, signedIn ? await drawFirst(req) : null);
   });
 
   return app;

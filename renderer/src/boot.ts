@@ -4,6 +4,8 @@
 // folders and the unified Inbox's first page leave while the browser fetches and compiles
 // the app; the app's HTTP transport takes these answers for the same calls
 // (client/early.ts), checked against the contract like any other.
+// Where the server drew the page's first screen, its answers are in the page already: they
+// are taken instead (drawnAnswers).
 // It imports nothing: a module shared with the app would be a chunk that both wait for.
 // test/unit/renderer-early.test.ts holds these requests to the app's own first ones.
 
@@ -60,15 +62,41 @@ function warmFormats(lang: string): void {
   }
 }
 
+/**
+ * The answers the server drew the page's first screen from (main/server/page.ts puts them
+ * first in the head; the id is common/first-screen.ts's FIRST_ANSWERS_ID): the app starts
+ * from the same ones, with nothing to ask. Null where the page has none.
+ */
+export function drawnAnswers(doc: Document): EarlyCall[] | null {
+  const text = doc.getElementById('maildock-first-answers')?.textContent;
+  if (!text) return null;
+  try {
+    const answers = JSON.parse(text) as { method: string; input: unknown; envelope: unknown }[];
+    return answers.map(({ method, input, envelope }) => ({
+      method,
+      input,
+      response: Promise.resolve(
+        new Response(JSON.stringify(envelope), {
+          headers: { 'content-type': 'application/json' },
+        }),
+      ),
+    }));
+  } catch {
+    return null; // the app asks, as where there are none
+  }
+}
+
 /** Sends the first calls where the page came from the one-person server, with its cookie. */
 export function boot(win: Window): void {
   const said = win.document.querySelector<HTMLMetaElement>('meta[name="maildock-signin"]');
   if (said?.content === 'link' && !win.maildock) {
-    win.maildockEarly = earlyCalls(threadsOn()).map(([method, input]) => ({
-      method,
-      input,
-      response: post(method, input),
-    }));
+    win.maildockEarly =
+      drawnAnswers(win.document) ??
+      earlyCalls(threadsOn()).map(([method, input]) => ({
+        method,
+        input,
+        response: post(method, input),
+      }));
   }
   warmFormats(win.navigator.language);
 }

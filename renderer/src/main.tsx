@@ -2,13 +2,16 @@
 // browser, on the server of many people), the app. The first screen's data
 // (state/first-screen.ts) is asked for before anything renders: by boot.ts before this code
 // has even arrived where the page came from the one-person server, else as soon as the
-// sign-in allows (at once on the desktop).
+// sign-in allows (at once on the desktop). Where that server drew the first screen into the
+// page (first-screen/render.tsx), its answers came with it, and the first render replaces
+// its markup.
 import './zod-setup.js';
 import { languageReady } from './i18n/index.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { declaredSignIn } from './client/auth-api.js';
 import { createClient } from './client/client.js';
+import { followView } from './first-screen/view-cookie.js';
 import { earlyResponses } from './client/early.js';
 import { prepareFormats } from './format.js';
 import { whenIdle } from './idle.js';
@@ -29,6 +32,8 @@ const transport = pickTransport(window, {
 });
 const client = withFirstScreen(createClient(transport));
 const http = transport.kind === 'http';
+// Served: the server draws the first screen of the next visit where it is this browser's.
+if (http) followView();
 const started = http ? startOf(session) : undefined;
 let startKnown: Start | undefined;
 const answered: Promise<unknown> = started

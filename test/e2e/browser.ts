@@ -28,6 +28,8 @@ export interface BrowserOptions {
    * asks for another, whatever the machine's locale: the tests find elements by their words.
    */
   locale?: string;
+  /** False: the page's scripts never run (what the page is before its code arrives). */
+  javaScript?: boolean;
 }
 
 export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> {
@@ -40,6 +42,7 @@ export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> 
     viewport: { width: 1400, height: 860 },
     colorScheme: 'light',
     locale: opts.locale ?? 'en-US',
+    javaScriptEnabled: opts.javaScript ?? true,
   });
   return {
     context,

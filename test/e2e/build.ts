@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIST = path.join(ROOT, 'dist/renderer');
+/** The renderer's build for Node: the server's first screen (main/server/first-screen.ts). */
+const SERVER_BUILD = path.join(ROOT, 'dist/renderer-ssr/render.js');
 
 function newest(dir: string): number {
   let t = 0;
@@ -21,7 +23,7 @@ function newest(dir: string): number {
 const fresh = (): boolean => {
   const index = path.join(RENDERER_DIST, 'index.html');
   const sources = Math.max(newest(path.join(ROOT, 'renderer')), newest(path.join(ROOT, 'common')));
-  return existsSync(index) && statSync(index).mtimeMs >= sources;
+  return [index, SERVER_BUILD].every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
 };
 
 /** Test files run in parallel: one builds (holding a lock folder), the others wait for it. */
@@ -45,18 +47,22 @@ export async function ensureRendererBuilt(): Promise<void> {
   }
 }
 
+/** As `npm run build:renderer`: the page, then the server's first screen. */
 async function build(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    // vitest sets NODE_ENV=test, which would give Vite (and so React) a development build.
-    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
-  );
+  for (const ssr of [[], ['--ssr', 'src/first-screen/render.tsx']]) {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        ...ssr,
+        '--logLevel',
+        'warn',
+      ],
+      // vitest sets NODE_ENV=test, which would give Vite (and so React) a development build.
+      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
+    );
+  }
 }

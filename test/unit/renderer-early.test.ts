@@ -5,6 +5,7 @@
 // tests hold boot's calls to the app's, as the contract parses them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { methods, type MethodName } from '../../common/api.js';
+import { FIRST_ANSWERS_ID } from '../../common/first-screen.js';
 import { boot, earlyCalls } from '../../renderer/src/boot.js';
 import { earlyResponses, keyOf } from '../../renderer/src/client/early.js';
 import { firstInboxPageInput } from '../../renderer/src/state/use-list.js';
@@ -65,5 +66,46 @@ describe('the first calls, made before the app runs', () => {
     expect(take('account.list', {})).toBeNull();
     expect(await (await take('mailbox.list', {}))?.text()).toBe('folders');
     expect(earlyResponses(undefined)('mailbox.list', {})).toBeNull();
+  });
+
+  it('are not made where the server drew the first screen: its answers are taken instead', async () => {
+    const meta = document.createElement('meta');
+    meta.name = 'maildock-signin';
+    meta.content = 'link';
+    const answers = document.createElement('script');
+    answers.type = 'application/json';
+    answers.id = FIRST_ANSWERS_ID;
+    const page = { ok: true, value: { messages: [], total: 0 } };
+    answers.textContent = JSON.stringify([
+      { method: 'message.list', input: earlyCalls(false)[0]![1], envelope: page },
+      { method: 'account.list', input: {}, envelope: { ok: true, value: [] } },
+    ]);
+    document.head.append(meta, answers);
+    const fetched: unknown[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = ((...args: unknown[]) => {
+      fetched.push(args);
+      return Promise.reject(new Error('no network here'));
+    }) as typeof fetch;
+    try {
+      boot(window);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toEqual([]);
+    const take = earlyResponses(window.maildockEarly);
+    const response = await take('message.list', earlyCalls(false)[0]![1]);
+    expect(await response?.json()).toEqual(page);
+    // Answers that cannot be read: the page asks, as where there are none.
+    document.head.innerHTML = '';
+    answers.textContent = '[{"method":';
+    document.head.append(meta, answers);
+    globalThis.fetch = (() => Promise.reject(new Error('offline'))) as typeof fetch;
+    try {
+      boot(window);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(window.maildockEarly?.map((c) => c.method)).toEqual(earlyCalls(false).map(([m]) => m));
   });
 });

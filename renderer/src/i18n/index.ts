@@ -32,7 +32,7 @@ const catalogs: Record<Exclude<Language, 'en'>, () => Promise<Catalog>> = {
   de: () => import('./de.js').then((m) => m.de),
 };
 
-const KEY = 'maildock.language';
+export const LANGUAGE_KEY = 'maildock.language';
 const base = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? '';
 const isLanguage = (v: string): v is Language => (LANGUAGES as readonly string[]).includes(v);
 
@@ -57,7 +57,7 @@ export function localeFor(language: Language, tags: readonly string[] = preferre
 }
 
 export function storedLanguage(): LanguageSetting {
-  const v = safeGet(KEY);
+  const v = safeGet(LANGUAGE_KEY);
   return v !== null && isLanguage(v) ? v : 'system';
 }
 
@@ -109,6 +109,27 @@ function show(language: Language): void {
 
 show(resolveLanguage(setting));
 
+/**
+ * The server's first screen (first-screen/render.tsx): the language a browser asks for (its
+ * Accept-Language, most wanted first), its catalog loaded. `show()` makes it the one shown,
+ * dates and numbers in the browser's variant of it, at once: the render follows it directly.
+ */
+export async function languageFor(
+  tags: readonly string[],
+): Promise<{ language: Language; show(): void }> {
+  const language = systemLanguage(tags);
+  if (language !== 'en' && !i18n.hasResourceBundle(language, 'translation')) {
+    i18n.addResourceBundle(language, 'translation', await catalogs[language]());
+  }
+  return {
+    language,
+    show() {
+      void i18n.changeLanguage(language);
+      setLocale(localeFor(language, tags));
+    },
+  };
+}
+
 /** Settles once the language asked for last is the one shown (or could not be loaded). */
 export const languageReady = (): Promise<void> => ready;
 
@@ -117,7 +138,7 @@ const listeners = new Set<() => void>();
 /** Picks the language (or the system's again); everything shown follows at once. */
 export function setLanguage(next: LanguageSetting): void {
   setting = next;
-  safeSet(KEY, next);
+  safeSet(LANGUAGE_KEY, next);
   show(resolveLanguage(next));
   for (const fn of listeners) fn();
 }
@@ -136,6 +157,7 @@ const subscribe = (fn: () => void) => {
 
 /** The language setting as Settings shows it: the system's, or one picked. */
 export function useLanguageSetting(): [LanguageSetting, (next: LanguageSetting) => void] {
-  const value = useSyncExternalStore(subscribe, () => setting);
+  const now = () => setting;
+  const value = useSyncExternalStore(subscribe, now, now);
   return [value, setLanguage];
 }

@@ -3,16 +3,16 @@ import { useCallback, useState, useSyncExternalStore } from 'react';
 import { densityOf, type Density } from './layout.js';
 import { safeGet, safeSet } from '../ui/theme.js';
 
-const THREADS = 'maildock.threads';
-const DENSITY = 'maildock.density';
+export const THREADS_KEY = 'maildock.threads';
+export const DENSITY_KEY = 'maildock.density';
 
 /** Conversation view: one row per conversation in folder lists. Off by default. */
-export const threadsOn = (): boolean => safeGet(THREADS) === '1';
+export const threadsOn = (): boolean => safeGet(THREADS_KEY) === '1';
 
 export function useThreadsSetting(): [boolean, (on: boolean) => void] {
   const [on, setOn] = useState(threadsOn);
   const set = useCallback((v: boolean) => {
-    safeSet(THREADS, v ? '1' : '0');
+    safeSet(THREADS_KEY, v ? '1' : '0');
     setOn(v);
   }, []);
   return [on, set];
@@ -26,14 +26,14 @@ const subscribeDensity = (fn: () => void) => {
 };
 // Kept here too, so the choice holds for this page even where storage is unavailable.
 let densityNow: Density | null = null;
-const readDensity = (): Density => (densityNow ??= densityOf(safeGet(DENSITY)));
+const readDensity = (): Density => (densityNow ??= densityOf(safeGet(DENSITY_KEY)));
 
 /** The message list's rows: three lines (the default) or one compact line. */
 export function useDensity(): [Density, (d: Density) => void] {
   const density = useSyncExternalStore(subscribeDensity, readDensity, readDensity);
   const set = useCallback((d: Density) => {
     densityNow = d;
-    safeSet(DENSITY, d);
+    safeSet(DENSITY_KEY, d);
     for (const fn of densityListeners) fn();
   }, []);
   return [density, set];

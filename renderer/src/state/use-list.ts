@@ -132,7 +132,9 @@ function useSparse(client: MaildockClient, source: ListSource | null, threads: b
     () => (key ? sparseFor(client, JSON.parse(key) as FolderSource, threads) : null),
     [client, key, threads],
   );
-  useSyncExternalStore(list ? (fn) => list.subscribe(fn) : noop, () => list?.version ?? 0);
+  const version = () => list?.version ?? 0;
+  // The same on the server's first screen (first-screen/render.tsx), where nothing changes.
+  useSyncExternalStore(list ? (fn) => list.subscribe(fn) : noop, version, version);
   useEffect(() => list?.want(0, 50), [list]);
   return list;
 }

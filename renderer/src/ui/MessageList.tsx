@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { ListItem } from '../state/pager.js';
 import type { ClickMode, Selection } from '../state/selection.js';
 import { rowHeight, type Density } from '../state/layout.js';
+import { FIRST_SCREEN_ROWS, useServerFirstScreen } from '../first-screen/context.js';
 import { MessageRow, PlaceholderRow, type RowMenuOpen } from './MessageRow.js';
 
 export function MessageList(props: {
@@ -62,6 +63,13 @@ export function MessageList(props: {
     if (cursorIndex >= 0) virtual.scrollToIndex(cursorIndex, { align: 'auto' });
   }, [cursorIndex, virtual]);
 
+  // The server's first screen: no window to measure, so the first rows in plain flow.
+  const serverRows = useServerFirstScreen()
+    ? Array.from({ length: Math.min(count, FIRST_SCREEN_ROWS[props.density]) }, (_, i) =>
+        itemAt(i),
+      ).filter((it) => it !== undefined)
+    : null;
+
   const openCursorMenu = () => {
     const id = selection.cursor;
     if (id === null || cursorIndex < 0 || !props.onMenu) return;
@@ -72,7 +80,13 @@ export function MessageList(props: {
   return (
     <div
       ref={scroller}
-      className={props.density === 'compact' ? 'list-scroll list-compact' : 'list-scroll'}
+      className={[
+        'list-scroll',
+        props.density === 'compact' && 'list-compact',
+        serverRows && 'list-static',
+      ]
+        .filter(Boolean)
+        .join(' ')}
       role="listbox"
       aria-label={props.label}
       aria-multiselectable="true"
@@ -92,29 +106,46 @@ export function MessageList(props: {
         openCursorMenu();
       }}
     >
-      <div className="list-inner" style={{ height: `${virtual.getTotalSize()}px` }}>
-        {rows.map((row) => {
-          const item = itemAt(row.index);
-          if (!item) return <PlaceholderRow key={`p${row.index}`} top={row.start} />;
-          const id = item.message.id;
-          return (
+      {serverRows ? (
+        <div className="list-inner">
+          {serverRows.map((item, i) => (
             <MessageRow
-              key={id}
+              key={item.message.id}
               item={item}
-              top={row.start}
-              position={row.index + 1}
+              position={i + 1}
               setSize={count}
-              selected={selection.ids.has(id)}
-              cursor={selection.cursor === id}
+              selected={false}
+              cursor={false}
               onPick={props.onPick}
               onOpen={props.onOpen}
-              onMenu={props.onMenu}
-              onDragRow={props.onDragRow}
-              onDragEnd={props.onDragEnd}
             />
-          );
-        })}
-      </div>
+          ))}
+        </div>
+      ) : (
+        <div className="list-inner" style={{ height: `${virtual.getTotalSize()}px` }}>
+          {rows.map((row) => {
+            const item = itemAt(row.index);
+            if (!item) return <PlaceholderRow key={`p${row.index}`} top={row.start} />;
+            const id = item.message.id;
+            return (
+              <MessageRow
+                key={id}
+                item={item}
+                top={row.start}
+                position={row.index + 1}
+                setSize={count}
+                selected={selection.ids.has(id)}
+                cursor={selection.cursor === id}
+                onPick={props.onPick}
+                onOpen={props.onOpen}
+                onMenu={props.onMenu}
+                onDragRow={props.onDragRow}
+                onDragEnd={props.onDragEnd}
+              />
+            );
+          })}
+        </div>
+      )}
     </div>
   );
 }

@@ -13,7 +13,8 @@ export type RowMenuOpen = (id: number, at: { x: number; y: number }) => void;
 
 export const MessageRow = memo(function MessageRow(props: {
   item: ListItem;
-  top: number;
+  /** Its offset in the virtual list; none in the server's first screen, where rows flow. */
+  top?: number | undefined;
   /** Its place in the whole list, from 1, and the whole list's length. */
   position: number;
   setSize: number;
@@ -50,8 +51,9 @@ export const MessageRow = memo(function MessageRow(props: {
       id={`message-${message.id}`}
       data-id={message.id}
       className={classes.filter(Boolean).join(' ')}
-      // Positioned through the CSSOM (allowed by the CSP), never a style attribute in markup.
-      style={{ transform: `translateY(${props.top}px)` }}
+      // Positioned through the CSSOM (allowed by the CSP), never a style attribute in markup:
+      // the server's first screen (first-screen/render.tsx) gives no offset.
+      style={props.top === undefined ? undefined : { transform: `translateY(${props.top}px)` }}
       onMouseDown={(e) => {
         if (e.shiftKey) e.preventDefault(); // no text selection on Shift-click
       }}

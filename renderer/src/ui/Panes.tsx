@@ -16,7 +16,7 @@ interface Widths {
 }
 type Pane = keyof Widths;
 
-const KEY = 'maildock.panes';
+export const PANES_KEY = 'maildock.panes';
 const DEFAULTS: Widths = { folders: 220, list: 420 };
 const LIMITS: Record<Pane, [number, number]> = {
   folders: [FOLDERS_MIN, 480],
@@ -27,7 +27,7 @@ const clamp = (pane: Pane, v: number) => Math.min(LIMITS[pane][1], Math.max(LIMI
 
 function load(): Widths {
   try {
-    const v = JSON.parse(safeGet(KEY) ?? 'null') as Partial<Widths> | null;
+    const v = JSON.parse(safeGet(PANES_KEY) ?? 'null') as Partial<Widths> | null;
     return {
       folders: clamp('folders', Number(v?.folders) || DEFAULTS.folders),
       list: clamp('list', Number(v?.list) || DEFAULTS.list),
@@ -63,7 +63,7 @@ export function Panes(props: {
       const others = pane === 'list' ? (inline ? w.folders + 5 : 0) : w.list + 5;
       const max = paneMax(props.width, others, LIMITS[pane][1]);
       const next = { ...w, [pane]: Math.max(LIMITS[pane][0], Math.min(max, v)) };
-      safeSet(KEY, JSON.stringify(next));
+      safeSet(PANES_KEY, JSON.stringify(next));
       return next;
     });
 
