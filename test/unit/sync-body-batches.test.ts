@@ -1,9 +1,11 @@
 // Body batches are sized by the bytes the server will send, not by their count: a batch of
 // newsletters holds about as much memory as a batch of short notes, and a message too large
 // for any batch still goes, alone.
+import type { ImapFlow } from 'imapflow';
 import { describe, expect, it } from 'vitest';
+import { failedBody, type ParsedBody } from '../../main/core/mime/limits.js';
 import type { PendingBody } from '../../main/core/store/index.js';
-import { takeBatch } from '../../main/core/sync/bodies.js';
+import { fetchBodiesIn, takeBatch } from '../../main/core/sync/bodies.js';
 
 const KB = 1024;
 let next = 1;
@@ -52,5 +54,28 @@ describe('body batches', () => {
     // Without a structure, the whole message (up to the fetch limit) is counted.
     const whole = Array.from({ length: 10 }, () => pending(560 * KB));
     expect(takeBatch(whole, opts)).toHaveLength(1);
+  });
+
+  // The sync fetches the next batch while the parser works through this one: the fetch must
+  // not wait for the parser (an async function that returns a promise waits for it).
+  it('hands the batch over once fetched, before its messages are parsed', async () => {
+    const items = [pending(KB), pending(KB)];
+    const client = {
+      getMailboxLock: () => Promise.resolve({ release: () => undefined }),
+      async *fetch() {
+        for (const p of items) yield { uid: p.uid, size: KB, source: Buffer.from(`m${p.uid}`) };
+      },
+    } as unknown as ImapFlow;
+    const waiting: ((body: ParsedBody) => void)[] = [];
+    const parser = { parse: () => new Promise<ParsedBody>((resolve) => waiting.push(resolve)) };
+    let fetched = false;
+    const fetching = fetchBodiesIn(client, parser, 'INBOX', items, 4096 * KB);
+    void fetching.then(() => (fetched = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiting).toHaveLength(2);
+    expect(fetched).toBe(true);
+    for (const resolve of waiting) resolve(failedBody('not parsed in this test'));
+    const { parsed } = await fetching;
+    expect((await parsed).map((r) => r.id)).toEqual(items.map((p) => p.id));
   });
 });

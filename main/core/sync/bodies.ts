@@ -122,10 +122,16 @@ export function assembleTextParts(header: Buffer, parts: { mime: Buffer; body: B
 
 type Parsed = { id: number; body: BodyRecord };
 
+/** A batch fetched: its bodies as the parser finishes them. */
+export interface FetchedBatch {
+  parsed: Promise<Parsed[]>;
+}
+
 /**
  * Fetches the given messages of one mailbox and hands each to the parser as it arrives.
- * Resolves when the fetching is done, with a promise of the parsed bodies, so the caller
- * can fetch the next batch while the workers finish this one.
+ * Resolves when the fetching is done, so the caller can fetch the next batch while the
+ * workers finish this one. The parsed bodies come wrapped: an async function that returned
+ * their promise itself would resolve only once every message had been parsed.
  */
 export async function fetchBodiesIn(
   client: ImapFlow,
@@ -133,7 +139,7 @@ export async function fetchBodiesIn(
   path: string,
   items: readonly PendingBody[],
   maxFetchBytes: number,
-): Promise<Promise<Parsed[]>> {
+): Promise<FetchedBatch> {
   const planned = items.map(plan);
   const groups = new Map<string, Planned[]>();
   for (const p of planned) {
@@ -191,9 +197,9 @@ export async function fetchBodiesIn(
   } finally {
     lock.release();
   }
-  const all = Promise.all(jobs);
-  all.catch(() => undefined);
-  return all;
+  const parsed = Promise.all(jobs);
+  parsed.catch(() => undefined);
+  return { parsed };
 }
 
 async function saveAll(tx: Transaction, results: readonly Parsed[]): Promise<void> {
@@ -208,7 +214,8 @@ export async function fetchOneBody(
   item: PendingBody,
   maxFetchBytes: number,
 ): Promise<void> {
-  const results = await await fetchBodiesIn(client, parser, item.path, [item], maxFetchBytes);
+  const { parsed } = await fetchBodiesIn(client, parser, item.path, [item], maxFetchBytes);
+  const results = await parsed;
   await store.transaction((tx) => saveAll(tx, results));
 }
 
@@ -279,7 +286,7 @@ export async function fetchPendingBodies(
     }
     for (const [path, items] of groups) {
       for (const p of items) inFlight.add(p.id);
-      const parsed = await fetchBodiesIn(client, parser, path, items, opts.maxFetchBytes);
+      const { parsed } = await fetchBodiesIn(client, parser, path, items, opts.maxFetchBytes);
       writing = writing.then(async () => {
         const results = await parsed;
         await writer.write(results, (tx, slice) => saveAll(tx, slice));
