@@ -78,6 +78,38 @@ describe('the first screen, drawn by the server (Chromium)', () => {
     }
   });
 
+  it('lays a narrower window out as the app does: the folders in a drawer, then one pane', async () => {
+    const browser = await startBrowser({ javaScript: false });
+    try {
+      const p = await browser.context.newPage();
+      await p.goto(s.signIn);
+      const shown = (pane: string) => p.locator(`.first-screen .pane-${pane}`).isVisible();
+      const listWidth = () =>
+        p.locator('.first-screen .pane-list').evaluate((e) => e.getBoundingClientRect().width);
+      expect([await shown('folders'), await shown('list'), await shown('reader')]).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      await p.setViewportSize({ width: 900, height: 700 });
+      expect([await shown('folders'), await shown('list'), await shown('reader')]).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      await p.setViewportSize({ width: 600, height: 700 });
+      expect([await shown('folders'), await shown('list'), await shown('reader')]).toEqual([
+        false,
+        true,
+        false,
+      ]);
+      expect(await listWidth()).toBe(600);
+      await p.screenshot({ path: path.join(ARTIFACTS, 'first-screen-narrow-no-script.png') });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('is replaced by the app with the same rows, from the answers in the page', async () => {
     const browser = await startBrowser();
     try {
