@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBrowser, type Browser } from '../../test/e2e/browser.js';
+import { rendererBuilds } from '../../test/e2e/build.js';
 import { corpusTerms } from '../corpus.js';
 import { apiClient, apiLoad, folderIds } from './api-load.js';
 import {
@@ -108,27 +109,12 @@ execFileSync(
 // --compare draws one where it has its renderer-ssr beside it too.
 const staticDir = args.renderer ? path.resolve(args.renderer) : path.join(work, 'renderer');
 if (!args.renderer) {
-  const builds: [string[], string][] = [
-    [[], staticDir],
-    [['--ssr', 'src/first-screen/render.tsx'], path.join(work, 'renderer-ssr')],
-  ];
-  for (const [ssr, outDir] of builds) {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'renderer/vite.config.ts',
-        ...ssr,
-        '--logLevel',
-        'error',
-        ...(args.profile ? ['--minify', 'false'] : []),
-        '--outDir',
-        outDir,
-      ],
-      { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
-    );
+  for (const build of rendererBuilds({ into: work, minify: !args.profile })) {
+    execFileSync(process.execPath, build, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
 }
 

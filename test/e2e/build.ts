@@ -47,22 +47,31 @@ export async function ensureRendererBuilt(): Promise<void> {
   }
 }
 
-/** As `npm run build:renderer`: the page, then the server's first screen. */
+/**
+ * The two builds of `npm run build:renderer`, the page and then the server's first screen,
+ * as Vite's arguments; with `into`, each into a folder of its own there (`renderer`, and
+ * `renderer-ssr` beside it, where main/server/first-screen.ts looks).
+ */
+export function rendererBuilds(opts: { into?: string; minify?: boolean } = {}): string[][] {
+  return [[], ['--ssr', 'src/first-screen/render.tsx']].map((ssr, i) => [
+    path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    ...ssr,
+    '--logLevel',
+    'error',
+    ...(opts.minify === false ? ['--minify', 'false'] : []),
+    ...(opts.into ? ['--outDir', path.join(opts.into, i ? 'renderer-ssr' : 'renderer')] : []),
+  ]);
+}
+
 async function build(): Promise<void> {
-  for (const ssr of [[], ['--ssr', 'src/first-screen/render.tsx']]) {
-    await promisify(execFile)(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'renderer/vite.config.ts',
-        ...ssr,
-        '--logLevel',
-        'warn',
-      ],
-      // vitest sets NODE_ENV=test, which would give Vite (and so React) a development build.
-      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
-    );
+  for (const args of rendererBuilds()) {
+    // vitest sets NODE_ENV=test, which would give Vite (and so React) a development build.
+    await promisify(execFile)(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
 }
