@@ -3,14 +3,14 @@
 // (state/first-screen.ts) is asked for before anything renders: by boot.ts before this code
 // has even arrived where the page came from the one-person server, else as soon as the
 // sign-in allows (at once on the desktop). Where that server drew the first screen into the
-// page (first-screen/render.tsx), its answers came with it, and the first render replaces
-// its markup.
+// page (first-screen/render.tsx), its answers came with it, and the app hydrates its markup.
 import './zod-setup.js';
 import { languageReady } from './i18n/index.js';
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { declaredSignIn } from './client/auth-api.js';
 import { createClient } from './client/client.js';
+import { FirstScreenFrame } from './first-screen/Frame.js';
 import { followView } from './first-screen/view-cookie.js';
 import { earlyResponses } from './client/early.js';
 import { prepareFormats } from './format.js';
@@ -58,16 +58,27 @@ void Promise.all([
   languageReady(),
   Promise.race([answered, new Promise((r) => setTimeout(r, FIRST_WAIT_MS))]),
 ]).then(() => {
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <AuthGate
-        client={client}
-        session={http ? session : null}
-        started={started}
-        known={startKnown}
-      >
-        <App />
-      </AuthGate>
-    </StrictMode>,
+  const root = document.getElementById('root')!;
+  const app = (
+    <AuthGate client={client} session={http ? session : null} started={started} known={startKnown}>
+      <App />
+    </AuthGate>
   );
+  // Where the server drew the first screen, the app takes its markup over (hydrates it)
+  // rather than drawing it again. Where the two differ (another time zone on a first visit,
+  // say), React draws the app anew over it.
+  if (root.firstElementChild?.classList.contains('first-screen')) {
+    hydrateRoot(
+      root,
+      <StrictMode>
+        <FirstScreenFrame>{app}</FirstScreenFrame>
+      </StrictMode>,
+      {
+        onRecoverableError: (err) =>
+          console.warn('maildock: the first screen was drawn anew in the browser', err),
+      },
+    );
+  } else {
+    createRoot(root).render(<StrictMode>{app}</StrictMode>);
+  }
 });

@@ -110,7 +110,7 @@ describe('the first screen, drawn by the server (Chromium)', () => {
     }
   });
 
-  it('is replaced by the app with the same rows, from the answers in the page', async () => {
+  it('is taken over by the app as it is, from the answers in the page, and made live', async () => {
     const browser = await startBrowser();
     try {
       const p = await browser.context.newPage();
@@ -119,9 +119,22 @@ describe('the first screen, drawn by the server (Chromium)', () => {
         const url = new URL(r.url());
         if (url.pathname.startsWith('/api/')) asked.push(url.pathname);
       });
+      const said: string[] = [];
+      p.on('console', (m) => said.push(m.text()));
+      // The folders' pane the server drew: still the same element once the app has run.
+      await p.addInitScript({
+        content: `document.addEventListener('DOMContentLoaded', () => {
+          window.__drawnFolders = document.querySelector('.pane-folders');
+        });`,
+      });
       await p.goto(s.signIn);
       await expect.poll(() => rowSubjects(p, '.list-scroll:not(.list-static)')).toEqual(SUBJECTS);
-      expect(await p.locator('.first-screen').count()).toBe(0);
+      // Hydrated, not drawn again: no mismatch, the server's elements kept, no longer inert.
+      expect(said.filter((m) => m.includes('first screen'))).toEqual([]);
+      expect(
+        await p.evaluate(`window.__drawnFolders === document.querySelector('.pane-folders')`),
+      ).toBe(true);
+      expect(await p.locator('.first-screen').getAttribute('inert')).toBeNull();
       // The first screen's answers came with the page: none of its calls went out.
       for (const method of ['account.list', 'mailbox.list', 'message.list']) {
         expect(asked).not.toContain(`/api/${method}`);

@@ -3,8 +3,8 @@
 // who opens it sees their mail before the app's code has even arrived. Built apart
 // (vite.config.ts, `--ssr`) into dist/renderer-ssr, which main/server/first-screen.ts loads.
 // The answers it was drawn from go into the page too: the app starts from the same ones
-// (boot.ts), and its first render replaces this markup with the same rows, now live. Until
-// then the markup is inert: nothing in it can be clicked or focused.
+// (boot.ts), and hydrates this markup (main.tsx): its first render is this one, in the same
+// frame (Frame.tsx). Until then the markup is inert: nothing in it can be clicked or focused.
 import '../zod-setup.js';
 import type { FirstAnswer, RenderFirstScreen } from '../../../common/first-screen.js';
 import { renderToString } from 'react-dom/server';
@@ -13,7 +13,7 @@ import { ClientProvider } from '../client/context.js';
 import { languageFor } from '../i18n/index.js';
 import { withFirstScreen } from '../state/first-screen.js';
 import { App } from '../ui/App.js';
-import { FirstScreenContext } from './context.js';
+import { FirstScreenFrame } from './Frame.js';
 
 const succeeded = (envelope: unknown): boolean =>
   typeof envelope === 'object' && envelope !== null && (envelope as { ok?: unknown }).ok === true;
@@ -37,14 +37,14 @@ export const renderFirstScreen: RenderFirstScreen = async (req) => {
   // Requests are drawn one after another: the language is the page's own from here on.
   language.show();
   const markup = renderToString(
-    <FirstScreenContext value={true}>
+    <FirstScreenFrame>
       <ClientProvider client={client}>
         <App />
       </ClientProvider>
-    </FirstScreenContext>,
+    </FirstScreenFrame>,
   );
   return {
-    markup: `<div class="first-screen" inert>${markup}</div>`,
+    markup,
     language: language.language,
     answers: answers.filter((a) => succeeded(a.envelope)),
   };

@@ -2,6 +2,7 @@
 // wide, the folders beside the list and the reader; medium, the folders in a drawer;
 // narrow, one pane at a time, the reader in the list's place while a message is open.
 import { useEffect, useState, type RefObject } from 'react';
+import { useServerFirstScreen } from '../first-screen/context.js';
 
 export type PaneLayout = 'wide' | 'medium' | 'narrow';
 
@@ -33,8 +34,11 @@ export function usePaneLayout(ref: RefObject<HTMLElement | null>): {
   layout: PaneLayout;
   width: number;
 } {
+  // The server's first screen is drawn wide (first-screen/render.tsx), and the page's first
+  // render takes it over as it is; the width is measured once it has.
+  const drawn = useServerFirstScreen();
   const [width, setWidth] = useState(() =>
-    typeof window === 'undefined' ? WIDE_FROM : window.innerWidth,
+    typeof window === 'undefined' || drawn ? WIDE_FROM : window.innerWidth,
   );
   useEffect(() => {
     const el = ref.current;

@@ -1,12 +1,21 @@
 // Asks for desktop notifications of new mail, from a click (browsers refuse a request no
 // gesture made); once answered it gives way to a quiet word on the state.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useServerFirstScreen } from '../first-screen/context.js';
 import { askToNotify, notifyPermission, type NotifyPermission } from '../state/notify.js';
 import { useTranslation } from '../i18n/index.js';
 
 export function NotifyButton() {
   const { t } = useTranslation();
-  const [permission, setPermission] = useState<NotifyPermission>(notifyPermission);
+  // The server knows no browser's permission: its first screen shows none, and the page's
+  // first render takes that over before it asks the browser.
+  const drawn = useServerFirstScreen();
+  const [permission, setPermission] = useState<NotifyPermission>(() =>
+    drawn ? 'unsupported' : notifyPermission(),
+  );
+  useEffect(() => {
+    if (!drawn) setPermission(notifyPermission());
+  }, [drawn]);
   if (permission === 'unsupported' || permission === 'granted') return null;
   if (permission === 'denied') {
     return (
