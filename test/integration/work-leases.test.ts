@@ -82,8 +82,17 @@ describe('account leases', () => {
     const b = recordingHolder(redis);
     const ma = await start(manager(server.url, 'a', dir, a.holder));
     const mb = await start(manager(server.url, 'b', dir, b.holder));
+    // Settled: two leases each, and each lease's watcher started (a lease is held a moment
+    // before its holder has taken the account).
     expect(
-      await waitFor(() => ma.heldAccounts().length === 2 && mb.heldAccounts().length === 2, 10_000),
+      await waitFor(
+        () =>
+          ma.heldAccounts().length === 2 &&
+          mb.heldAccounts().length === 2 &&
+          a.log.watching.size === 2 &&
+          b.log.watching.size === 2,
+        10_000,
+      ),
     ).toBe(true);
     const edited = ma.heldAccounts()[0]!;
     const before = { a: a.log.takes.length, b: b.log.takes.length, drops: b.log.drops.length };
