@@ -250,7 +250,10 @@ setInterval(() => undefined, 1000);`;
     // Dropped within the ttl: no other instance could have taken them yet.
     expect(Date.now() - goneAt).toBeLessThan(ttlMs);
     await link.reopen();
-    expect(await waitFor(() => ma.heldAccounts().length === 3, 15_000)).toBe(true);
+    // Each lease held again, and its watcher started (a moment after the lease).
+    expect(
+      await waitFor(() => ma.heldAccounts().length === 3 && a.log.watching.size === 3, 15_000),
+    ).toBe(true);
     expect([...a.log.watching].sort()).toEqual(ids(3));
   });
 
