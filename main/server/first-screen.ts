@@ -30,7 +30,13 @@ export const firstScreenModule = (staticDir: string): string =>
   join(dirname(staticDir), 'renderer-ssr', 'render.js');
 
 /** Draws the first screen for a request; null where it is not to be drawn. */
-export type DrawFirstScreen = (req: FastifyRequest) => Promise<FirstScreen | null>;
+export type DrawFirstScreen = ((req: FastifyRequest) => Promise<FirstScreen | null>) & {
+  /**
+   * Settles once no load of the module is under way: a process must not exit in the middle
+   * of one (Node 20 can abort when its module loader is cut off), so closing waits for it.
+   */
+  loaded(): Promise<void>;
+};
 
 /** Whether two time zones write every date alike (Etc/UTC and UTC, say), now and in half a year. */
 export function sameTimeZone(a: string, b: string, now = Date.now()): boolean {
@@ -84,7 +90,7 @@ export function firstScreenDrawer(
     return JSON.parse(JSON.stringify(publicResult(method, await service.invoke(method, input))));
   };
 
-  return async (req) => {
+  const draw = async (req: FastifyRequest): Promise<FirstScreen | null> => {
     const view = parseViewCookie(req.cookies[VIEW_COOKIE]);
     if (view.plain) return null;
     if (view.timeZone && !sameTimeZone(view.timeZone, serverZone)) return null;
@@ -109,4 +115,9 @@ export function firstScreenDrawer(
       clearTimeout(timer);
     }
   };
+  return Object.assign(draw, {
+    loaded: async () => {
+      await loaded?.render.catch(() => undefined);
+    },
+  });
 }

@@ -40,6 +40,7 @@ export async function buildServer(
   const sendPage = pageSender(built ? opts.staticDir : undefined, 'link');
   const drawFirst =
     built && opts.staticDir ? firstScreenDrawer(service, opts.staticDir, app.log) : null;
+  if (drawFirst) app.addHook('onClose', () => drawFirst.loaded());
   const port = () => (app.server.address() as AddressInfo | null)?.port ?? 0;
   const cookieName = () => sessionCookieName(port());
 
