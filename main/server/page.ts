@@ -39,7 +39,7 @@ export const jsonInScript = (value: unknown): string =>
  * The page with its first screen in: `<html lang>`, the markup in `#root`, and the answers
  * to go first in the head (before boot.ts, which reads them, can run).
  */
-export function withFirstScreen(
+export function pageWithFirstScreen(
   html: string,
   first: FirstScreen,
 ): { page: string; head: string } | null {
@@ -69,7 +69,7 @@ export function pageSender(staticDir: string | undefined, signIn: SignInKind): S
     }
     // The page names the chunks it loads by their hashes: it must never be cached itself;
     // one with mail in it is not even kept.
-    const drawn = first ? withFirstScreen(html, first) : null;
+    const drawn = first ? pageWithFirstScreen(html, first) : null;
     reply.header('cache-control', drawn ? 'no-store' : 'no-cache');
     const page = drawn?.page ?? html;
     const head = /<head(\s[^>]*)?>/i.exec(page);

@@ -30,6 +30,8 @@ export interface BrowserOptions {
   locale?: string;
   /** False: the page's scripts never run (what the page is before its code arrives). */
   javaScript?: boolean;
+  /** The browser's time zone (IANA); the machine's otherwise. */
+  timeZone?: string;
 }
 
 export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> {
@@ -43,6 +45,7 @@ export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> 
     colorScheme: 'light',
     locale: opts.locale ?? 'en-US',
     javaScriptEnabled: opts.javaScript ?? true,
+    ...(opts.timeZone ? { timezoneId: opts.timeZone } : {}),
   });
   return {
     context,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMail } from '../support/mail.js';
+import { sameTimeZone } from '../../main/server/first-screen.js';
 import { startBrowser } from './browser.js';
 import { ROOT } from './build.js';
 import { startServedInbox, type ServedInbox } from './served.js';
@@ -24,7 +25,8 @@ const SUBJECTS = [
   'Lunch on Friday?',
   'Quarterly report',
 ];
-const LIVE_ROW = '.list-scroll:not(.list-static) .row:not(.row-placeholder)';
+const LIVE_LIST = '.list-scroll:not(.list-static)';
+const LIVE_ROW = `${LIVE_LIST} .row:not(.row-placeholder)`;
 
 describe('the first screen, drawn by the server (Chromium)', () => {
   let s: ServedInbox;
@@ -128,7 +130,7 @@ describe('the first screen, drawn by the server (Chromium)', () => {
         });`,
       });
       await p.goto(s.signIn);
-      await expect.poll(() => rowSubjects(p, '.list-scroll:not(.list-static)')).toEqual(SUBJECTS);
+      await expect.poll(() => rowSubjects(p, LIVE_LIST)).toEqual(SUBJECTS);
       // Hydrated, not drawn again: no mismatch, the server's elements kept, no longer inert.
       expect(said.filter((m) => m.includes('first screen'))).toEqual([]);
       expect(
@@ -149,6 +151,37 @@ describe('the first screen, drawn by the server (Chromium)', () => {
       const view = (await browser.context.cookies()).find((c) => c.name === 'maildock-view');
       expect(view?.value).toMatch(/^tz=/);
       expect(view?.sameSite).toBe('Strict');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('is drawn anew by the app on a first visit from another time zone, then not drawn', async () => {
+    // The server writes dates in its own zone until the browser has said its own; this
+    // browser is 14 hours from UTC and 12 from the next: no zone writes its dates alike.
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const far = sameTimeZone(zone, 'Pacific/Kiritimati') ? 'Etc/GMT+12' : 'Pacific/Kiritimati';
+    const browser = await startBrowser({ timeZone: far });
+    try {
+      const p = await browser.context.newPage();
+      const said: string[] = [];
+      p.on('console', (m) => said.push(m.text()));
+      await p.goto(s.signIn);
+      await expect.poll(() => rowSubjects(p, LIVE_LIST)).toEqual(SUBJECTS);
+      // The rows' dates as the browser writes them, whatever the server drew.
+      const written = await p.evaluate(
+        `[...document.querySelectorAll('.row-date')].map((t) => [t.getAttribute('datetime'), t.textContent])`,
+      );
+      for (const [iso, text] of written as [string, string][]) {
+        const day = new Date(iso).toLocaleDateString('en-US', { timeZone: far, day: 'numeric' });
+        expect(text).toContain(` ${day},`);
+      }
+      expect(said.some((m) => m.includes('the first screen was drawn anew'))).toBe(true);
+      // Its zone is said now: the next page comes without a first screen drawn in another.
+      const view = (await browser.context.cookies()).find((c) => c.name === 'maildock-view');
+      expect(decodeURIComponent(view!.value)).toBe(`tz=${far}`);
+      const next = await p.goto(`${base}/`);
+      expect(await next!.text()).not.toContain('class="first-screen"');
     } finally {
       await browser.close();
     }

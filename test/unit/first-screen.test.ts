@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { formatViewCookie, parseViewCookie } from '../../common/first-screen.js';
 import { languagesOf, sameTimeZone } from '../../main/server/first-screen.js';
-import { jsonInScript, withFirstScreen } from '../../main/server/page.js';
+import { jsonInScript, pageWithFirstScreen } from '../../main/server/page.js';
 
 describe('the view cookie', () => {
   it('says what the server needs and reads back the same', () => {
@@ -62,7 +62,7 @@ describe('the server’s side', () => {
       language: 'de" onload="x',
       answers: [{ method: 'account.list', input: {}, envelope: { ok: true, value: '$&' } }],
     };
-    const drawn = withFirstScreen(html, first)!;
+    const drawn = pageWithFirstScreen(html, first)!;
     expect(drawn.page).toBe(
       '<!doctype html><html lang="deonloadx"><head></head><body><div id="root">' +
         "<p>$& $' $1</p></div></body></html>",
@@ -72,6 +72,6 @@ describe('the server’s side', () => {
         '[{"method":"account.list","input":{},"envelope":{"ok":true,"value":"$&"}}]</script>',
     );
     // A page without the empty root it expects is sent as it is.
-    expect(withFirstScreen('<html><body><main></main></body></html>', first)).toBeNull();
+    expect(pageWithFirstScreen('<html><body><main></main></body></html>', first)).toBeNull();
   });
 });
